@@ -1,0 +1,3 @@
+"""codebench: a terminal workbench for coding Norwegian interview transcripts."""
+
+__version__ = "0.1.0"

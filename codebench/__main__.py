@@ -1,0 +1,5 @@
+"""``python -m codebench`` runs the command line."""
+
+from codebench.cli import main
+
+main()

@@ -1,0 +1,423 @@
+"""The ``codebench`` command line.
+
+Each command is a thin shell over one function of :mod:`codebench.services`. User mistakes
+(bad files, unknown names, broken codebooks) print one clear message and exit non-zero; a
+traceback means a bug in codebench.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import click
+
+from codebench import services
+from codebench.domain.codebook import CodebookError
+from codebench.ingest import IngestError
+from codebench.storage.db import StorageError
+
+EXIT_USER_ERROR = 1
+
+
+def _fail(message: str) -> None:
+    click.echo(f"codebench: {message}", err=True)
+    sys.exit(EXIT_USER_ERROR)
+
+
+def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the project's user-facing errors into one line on stderr and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CodebookError as exc:
+            click.echo(f"codebench: the codebook has {len(exc.problems)} problem(s):", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(EXIT_USER_ERROR)
+        except (services.ServiceError, IngestError, StorageError) as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"{exc.filename or ''}: {exc.strerror}" if exc.strerror else str(exc))
+
+    return wrapper
+
+
+def _open(project: str, db: str | None) -> services.Project:
+    opened = services.open_project(Path(project), db_url=db)
+    if opened.backup:
+        click.echo(f"upgraded the project database; the old file is kept as {opened.backup}", err=True)
+    return opened
+
+
+def _coder(value: str | None) -> str:
+    coder = value or os.environ.get("CODEBENCH_CODER")
+    if not coder:
+        _fail("say who is coding: --coder NAME (or set CODEBENCH_CODER)")
+    return coder  # type: ignore[return-value]
+
+
+_db_option = click.option(
+    "--db", metavar="URL", envvar="CODEBENCH_DB",
+    help="Database URL (postgresql+psycopg://user@host/db for a shared server); default: the project's setting.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="codebench")
+def main() -> None:
+    """codebench — code Norwegian interview transcripts in the terminal.
+
+    \b
+    A typical session:
+      codebench init mystudy
+      codebench import mystudy intervjuer/*.docx opptak/*.vtt --role mentor --round 1
+      codebench codebook load mystudy codebooks/hybridmodellen.yaml
+      codebench code mystudy DOC --start 120 --end 310 --code tidspress --coder ingrid
+      codebench quotes mystudy --category mentor
+      codebench stats mystudy
+
+    PROJECT is a project folder made by `codebench init`.
+    """
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--db", metavar="URL", help="Use a PostgreSQL server (postgresql+psycopg://…) instead of an SQLite file.")
+@click.option("--name", help="Project name inside the database (default: the folder name).")
+@_friendly
+def init(project: str, db: str | None, name: str | None) -> None:
+    """Create a project folder with an empty database."""
+    opened = services.init_project(Path(project), db_url=db, name=name)
+    where = "SQLite file " + str(Path(project) / services.DB_NAME) if not db else "server " + opened.engine.url.render_as_string(hide_password=True)
+    click.echo(f"created project {opened.name!r} ({where})")
+    opened.close()
+
+
+@main.command("import")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--participant", "pid", help="Pseudonymous participant id, e.g. V01 (default: from participants.yaml or a new one).")
+@click.option("--role", help="veileder | IA-rådgiver | mentor | arbeidsgiver | other")
+@click.option("--round", "round_", type=int, help="Interview round (1, 2, …).")
+@click.option("--site", help="Site or municipality of the informant.")
+@click.option("--skip-bad", is_flag=True, help="Import the good files even if some cannot be read.")
+@_db_option
+@_friendly
+def import_(project: str, files: Sequence[str], pid: str | None, role: str | None, round_: int | None,
+            site: str | None, skip_bad: bool, db: str | None) -> None:
+    """Import transcripts (.txt .md .docx .odt .vtt .srt).
+
+    All files are read first; if any cannot be read nothing is imported (unless --skip-bad).
+    A participants.yaml beside the files gives each file's participant, role, site and round.
+    """
+    opened = _open(project, db)
+    report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_), skip_bad=skip_bad)
+    for error in report.errors:
+        click.echo(f"codebench: {error}", err=True)
+    if report.errors and not skip_bad:
+        click.echo("codebench: nothing was imported", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    for path, existing in report.duplicates:
+        click.echo(f"skipped {path}: same text as document {existing!r}")
+    for doc in report.added:
+        who = f"{doc.participant.pid} ({doc.participant.role})" if doc.participant else "no participant"
+        click.echo(f"imported {doc.name}: {doc.word_count} words, {doc.turn_count} turns, {who}")
+    click.echo(f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped")
+    if report.errors:
+        sys.exit(EXIT_USER_ERROR)
+
+
+@main.command("import-survey")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--text-columns", required=True, help="Comma-separated free-text columns to code.")
+@click.option("--id-column", help="Column with the respondent id (default: row number).")
+@click.option("--role", default="arbeidsgiver", show_default=True)
+@click.option("--round", "round_", type=int)
+@_db_option
+@_friendly
+def import_survey(project: str, file: str, text_columns: str, id_column: str | None, role: str,
+                  round_: int | None, db: str | None) -> None:
+    """Import survey answers (.csv or .xlsx): one codable document per respondent."""
+    opened = _open(project, db)
+    columns = [c.strip() for c in text_columns.split(",") if c.strip()]
+    report = services.import_survey(opened, file, columns, id_column=id_column, role=role, round=round_)
+    for error in report.errors:
+        _fail(error)
+    click.echo(f"{len(report.added)} respondent(s) imported, {len(report.duplicates)} duplicate(s) skipped")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@_db_option
+@_friendly
+def documents(project: str, db: str | None) -> None:
+    """List the project's documents."""
+    for doc in services.list_documents(_open(project, db)):
+        who = f"{doc.participant.pid:<8} {doc.participant.role:<13}" if doc.participant else " " * 22
+        round_ = f"r{doc.round}" if doc.round else "  "
+        click.echo(f"{doc.id:>4}  {who} {round_}  {doc.word_count:>6} words  {doc.turn_count:>4} turns  {doc.name}")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("document")
+@click.option("--offsets", is_flag=True, help="Show each turn's [start, end) in code points.")
+@_db_option
+@_friendly
+def show(project: str, document: str, offsets: bool, db: str | None) -> None:
+    """Print a document's text turn by turn."""
+    doc = services.get_document(_open(project, db), document)
+    for turn in doc.turns:
+        prefix = f"[{turn.start}, {turn.end}) " if offsets else ""
+        click.echo(prefix + doc.text[turn.start:turn.end])
+        click.echo()
+
+
+@main.group()
+def codebook() -> None:
+    """Load, check and export YAML codebooks."""
+
+
+@codebook.command("load")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--coder", help="Who made the change (for the audit log).")
+@_db_option
+@_friendly
+def codebook_load(project: str, file: str, coder: str | None, db: str | None) -> None:
+    """Merge a codebook into the project (nothing already there is deleted)."""
+    report = services.load_codebook(_open(project, db), file, coder=coder)
+    click.echo(f"{len(report.added)} added, {len(report.updated)} updated, {report.unchanged} unchanged")
+
+
+@codebook.command("check")
+@click.argument("file", type=click.Path(dir_okay=False))
+@_friendly
+def codebook_check(file: str) -> None:
+    """Validate a codebook file without a project."""
+    book = services.read_codebook_file(file)
+    click.echo(f"{file}: OK — {len(book.categories())} categories, {len(book.codes())} codes")
+
+
+@codebook.command("export")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file (default: standard output).")
+@_db_option
+@_friendly
+def codebook_export(project: str, output: str | None, db: str | None) -> None:
+    """Write the project's code tree as codebook YAML (open and in-vivo codes included)."""
+    text = services.export_codebook(_open(project, db))
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@_db_option
+@_friendly
+def codes(project: str, db: str | None) -> None:
+    """Show the code tree with the number of codings of each code."""
+    opened = _open(project, db)
+    tree = services.code_tree(opened)
+    counts: dict[int, int] = {}
+    for coding in services.codings(opened):
+        counts[coding.code_id] = counts.get(coding.code_id, 0) + 1
+    depth: dict[int, int] = {}
+    for node in tree:
+        depth[node.id] = depth.get(node.parent_id, -1) + 1 if node.parent_id is not None else 0
+        mark = "▸" if node.kind == "category" else "·"
+        extra = f" [{node.shortcut}]" if node.shortcut else ""
+        origin = f" ({node.origin})" if node.origin != "codebook" else ""
+        count = f"  {counts.get(node.id, 0)}" if node.kind == "code" else ""
+        click.echo(f"{'  ' * depth[node.id]}{mark} {node.name}{extra}{origin}{count}")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("document")
+@click.option("--start", type=int, required=True, help="First code point of the span (0-based).")
+@click.option("--end", type=int, required=True, help="Code point after the span (half-open).")
+@click.option("--code", "code_name", help="Code name; a new name creates an open code.")
+@click.option("--in-vivo", is_flag=True, help="Name a new in-vivo code after the coded words.")
+@click.option("--category", help="Category for a newly created code.")
+@click.option("--coder", help="Who codes (default: $CODEBENCH_CODER).")
+@click.option("--memo", help="A memo on this coding.")
+@_db_option
+@_friendly
+def code(project: str, document: str, start: int, end: int, code_name: str | None, in_vivo: bool,
+         category: str | None, coder: str | None, memo: str | None, db: str | None) -> None:
+    """Code the span [START, END) of DOCUMENT (id or name)."""
+    opened = _open(project, db)
+    origin = "open"
+    if in_vivo:
+        origin = "in-vivo"
+        if not code_name:
+            text = services.get_document(opened, document).text
+            code_name = " ".join(text[start:end].split()).strip(" .,;:!?«»\"'")[:80]
+    if not code_name:
+        _fail("give --code NAME or --in-vivo")
+    coding = services.apply_code(opened, document, start, end, code_name, _coder(coder), memo=memo,
+                                 create=origin, category=category)
+    click.echo(f"coded [{coding.start}, {coding.end}) as {code_name!r}: {coding.uuid}")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("coding_id")
+@click.option("--coder", help="Who removes it (for the audit log).")
+@_db_option
+@_friendly
+def uncode(project: str, coding_id: str, coder: str | None, db: str | None) -> None:
+    """Remove a coding (undo can bring it back)."""
+    removed = services.remove_coding(_open(project, db), coding_id, coder or os.environ.get("CODEBENCH_CODER"))
+    click.echo(f"removed coding {removed.uuid}")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("coding_id")
+@click.option("--code", "code_name", required=True)
+@click.option("--coder")
+@_db_option
+@_friendly
+def recode(project: str, coding_id: str, code_name: str, coder: str | None, db: str | None) -> None:
+    """Give a coding another code."""
+    changed = services.recode(_open(project, db), coding_id, code_name, coder or os.environ.get("CODEBENCH_CODER"))
+    click.echo(f"coding {changed.uuid} is now {code_name!r}")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coder", help="Whose last operation to undo (default: $CODEBENCH_CODER).")
+@_db_option
+@_friendly
+def undo(project: str, coder: str | None, db: str | None) -> None:
+    """Undo your most recent coding operation."""
+    entry = services.undo(_open(project, db), _coder(coder))
+    click.echo(f"undid {entry.action} from {entry.at:%Y-%m-%d %H:%M}" if entry else "nothing to undo")
+
+
+@main.command("merge-codes")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("source")
+@click.argument("target")
+@click.option("--coder")
+@_db_option
+@_friendly
+def merge_codes(project: str, source: str, target: str, coder: str | None, db: str | None) -> None:
+    """Merge code SOURCE into TARGET; SOURCE's codings follow."""
+    moved = services.merge_codes(_open(project, db), source, target, coder)
+    click.echo(f"merged {source!r} into {target!r}: {moved} coding(s) moved")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("text")
+@click.option("--code", "code_name", help="Memo on this code.")
+@click.option("--document", help="Memo on this document.")
+@click.option("--title")
+@click.option("--author")
+@_db_option
+@_friendly
+def memo(project: str, text: str, code_name: str | None, document: str | None, title: str | None,
+         author: str | None, db: str | None) -> None:
+    """Write a memo on a code, a document or the project."""
+    services.add_memo(_open(project, db), text, code=code_name, document=document, title=title,
+                      author=author or os.environ.get("CODEBENCH_CODER"))
+    click.echo("memo saved")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--category", help="All codes under this category.")
+@click.option("--code", "code_name", help="One code (and codes under it).")
+@click.option("--role", multiple=True, help="Only informants with this role (repeatable).")
+@click.option("--round", "rounds", type=int, multiple=True, help="Only this interview round (repeatable).")
+@click.option("--document", "documents_", multiple=True, help="Only this document (repeatable).")
+@click.option("--coder", "coders", multiple=True, help="Only this coder's codings (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@_db_option
+@_friendly
+def quotes(project: str, category: str | None, code_name: str | None, role: Sequence[str], rounds: Sequence[int],
+           documents_: Sequence[str], coders: Sequence[str], fmt: str, db: str | None) -> None:
+    """Retrieve coded segments, e.g. every quote of a category across the corpus."""
+    found = services.quotes(_open(project, db), category=category, code=code_name, roles=role or None,
+                            rounds=rounds or None, documents=documents_ or None, coders=coders or None)
+    fields = ["code", "category", "coder", "document", "participant", "role", "round", "speaker", "start", "end", "text"]
+    if fmt == "json":
+        click.echo(json.dumps([{k: getattr(q, k) for k in fields} for q in found], ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(fields)
+        for q in found:
+            writer.writerow([getattr(q, k) for k in fields])
+    else:
+        for q in found:
+            who = ", ".join(str(x) for x in (q.role, q.participant, f"runde {q.round}" if q.round else None) if x)
+            click.echo(f"— {q.code} · {q.document} [{q.start}–{q.end}] · {who} · {q.coder}")
+            click.echo("  «" + " ".join(q.text.split()) + "»")
+        click.echo(f"{len(found)} quote(s)")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@_db_option
+@_friendly
+def stats(project: str, db: str | None) -> None:
+    """Counts of documents, words, participants, codes and codings."""
+    s = services.stats(_open(project, db))
+    click.echo(f"documents     {s.documents}")
+    click.echo(f"words         {s.words}")
+    click.echo(f"turns         {s.turns}")
+    for role, n in sorted(s.documents_by_role.items()):
+        click.echo(f"  documents, {role:<13} {n}")
+    for role, n in sorted(s.participants_by_role.items()):
+        click.echo(f"  participants, {role:<13} {n}")
+    click.echo(f"categories    {s.categories}")
+    click.echo(f"codes         {s.codes}  " + ", ".join(f"{k}: {v}" for k, v in sorted(s.codes_by_origin.items())))
+    click.echo(f"codings       {s.codings}")
+    for name, n in sorted(s.codings_by_category.items()):
+        click.echo(f"  {name:<20} {n}")
+    for name, n in sorted(s.codings_by_coder.items()):
+        click.echo(f"  coder {name:<14} {n}")
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--limit", type=int, default=50, show_default=True)
+@_db_option
+@_friendly
+def log(project: str, limit: int, db: str | None) -> None:
+    """Show the audit log of coding and codebook operations, newest first."""
+    for entry in services.audit_log(_open(project, db), limit):
+        click.echo(f"{entry.id:>6}  {entry.at:%Y-%m-%d %H:%M:%S}  {entry.coder or '-':<12} {entry.action}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False), default="demo")
+@_friendly
+def demo(folder: str) -> None:
+    """Make a project from the sample corpus and codebook in FOLDER and print its statistics."""
+    from codebench.sample import build_demo_project
+
+    opened = build_demo_project(Path(folder))
+    click.echo(f"sample project in {folder}/")
+    ctx = click.get_current_context()
+    ctx.invoke(stats, project=folder, db=None)
+    opened.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

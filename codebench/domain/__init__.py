@@ -1,0 +1,1 @@
+"""The domain core: pure Python, no UI, database or NLP imports."""

@@ -1,0 +1,146 @@
+"""Plain data records the services hand to the CLI and the TUI.
+
+Repositories convert ORM rows into these frozen dataclasses so that no caller outside
+``codebench.storage`` ever holds a live database row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+ROLES: tuple[str, ...] = ("veileder", "IA-rådgiver", "mentor", "arbeidsgiver", "other")
+"""Informant roles, in the order reports list them."""
+
+ROLE_ALIASES: dict[str, str] = {
+    "veileder": "veileder",
+    "nav-veileder": "veileder",
+    "ia-rådgiver": "IA-rådgiver",
+    "ia-radgiver": "IA-rådgiver",
+    "ia": "IA-rådgiver",
+    "mentor": "mentor",
+    "arbeidsgiver": "arbeidsgiver",
+    "leder": "arbeidsgiver",
+    "other": "other",
+    "annen": "other",
+}
+
+
+def normalise_role(value: str) -> str:
+    """Return the canonical role name for ``value`` or raise ValueError."""
+    key = value.strip().casefold()
+    if key not in ROLE_ALIASES:
+        raise ValueError(f"unknown role {value!r}; use one of: {', '.join(ROLES)}")
+    return ROLE_ALIASES[key]
+
+
+@dataclass(frozen=True)
+class TurnInfo:
+    """One speaker turn of a stored document."""
+
+    seq: int
+    speaker: str | None
+    start: int
+    end: int
+    body_start: int
+    t_start: float | None = None
+    t_end: float | None = None
+
+
+@dataclass(frozen=True)
+class ParticipantInfo:
+    """A pseudonymous case: an informant, a group, or a survey respondent."""
+
+    id: int
+    pid: str
+    role: str
+    site: str | None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A stored document without its text."""
+
+    id: int
+    uuid: str
+    name: str
+    source_name: str
+    source_format: str
+    sha256: str
+    imported_at: datetime
+    length: int
+    word_count: int
+    turn_count: int
+    round: int | None
+    participant: ParticipantInfo | None
+    import_notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """A category or code of the project's code tree."""
+
+    id: int
+    uuid: str
+    kind: str  # "category" | "code"
+    name: str
+    parent_id: int | None
+    position: int
+    description: str | None = None
+    inclusion: str | None = None
+    exclusion: str | None = None
+    examples: tuple[str, ...] = ()
+    colour: str | None = None
+    shortcut: str | None = None
+    origin: str = "codebook"
+    core: bool = False
+    memo: str | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class CodingInfo:
+    """One coded span."""
+
+    uuid: str
+    document_id: int
+    code_id: int
+    coder: str
+    start: int
+    end: int
+    text_sha256: str
+    created_at: datetime
+    updated_at: datetime
+    memo: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A coded segment with what a reader needs to place it."""
+
+    coding_uuid: str
+    code: str
+    category: str | None
+    coder: str
+    document_id: int
+    document: str
+    participant: str | None
+    role: str | None
+    round: int | None
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the append-only log of coding and codebook operations."""
+
+    id: int
+    at: datetime
+    coder: str | None
+    action: str
+    payload: dict[str, Any]

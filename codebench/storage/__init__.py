@@ -1,0 +1,1 @@
+"""Persistence: engine and sessions (db), tables (orm), queries returning records (repositories)."""

@@ -1,0 +1,132 @@
+"""Engines, sessions and schema migrations for SQLite files and PostgreSQL servers."""
+
+from __future__ import annotations
+
+import shutil
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class StorageError(RuntimeError):
+    """The database could not be opened or upgraded; the message says why in one line."""
+
+
+def sqlite_url(path: Path) -> str:
+    """SQLAlchemy URL of an SQLite file."""
+    return f"sqlite+pysqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets a reader (the TUI) and a writer (a CLI import) work at once; foreign keys are
+    # off by default in SQLite; the busy timeout turns "database is locked" into a short wait.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for an SQLite or PostgreSQL URL with codebench's settings."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StorageError(f"not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN; emit it ourselves so a whole user
+        # action is one transaction (and BEGIN IMMEDIATE takes the write lock up front).
+        @event.listens_for(engine, "connect")
+        def _no_autobegin(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True)
+    raise StorageError(f"unsupported database {parsed.get_backend_name()!r}: use an SQLite file or postgresql+psycopg://")
+
+
+def _alembic_config(connection: Any) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision stored in the database, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    """The newest schema revision this codebench knows."""
+    head = ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+    assert head is not None
+    return head
+
+
+def migrate(engine: Engine) -> str | None:
+    """Bring the schema up to date; back up an SQLite file first when it holds an old schema.
+
+    Returns:
+        the path of the backup made, if any.
+    """
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        raise StorageError(f"cannot open the database: {exc.orig}") from None
+    head = head_revision()
+    if current == head:
+        return None
+    script = ScriptDirectory.from_config(_alembic_config(None))
+    if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+        raise StorageError(f"the database has schema {current}, newer than this codebench knows; upgrade codebench")
+    backup = None
+    database = engine.url.database
+    if current is not None and engine.url.get_backend_name() == "sqlite" and database:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = f"{database}.{current}.{stamp}.bak"
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copy2(database, backup)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+    return backup
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded attributes after commit (records are built after it)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One user action = one transaction: commit on success, roll back on any error."""
+    session = factory()
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()
