@@ -179,6 +179,8 @@ class OffsetMap:
             return pos
         edit = self._edits[i]
         dst_start = self._dst_starts[i]
+        if edit.src_start == edit.src_end:  # an insertion belongs to neither side of its point
+            return pos + self._shift_before[i] + (edit.dst_len if side == "start" or pos > edit.src_start else 0)
         if pos == edit.src_start:
             return dst_start
         if pos < edit.src_end:
@@ -194,6 +196,8 @@ class OffsetMap:
             return pos
         edit = self._edits[i]
         dst_start = self._dst_starts[i]
+        if edit.dst_len == 0 and pos == dst_start:  # a deletion: what follows it is its source end
+            return edit.src_end if side == "start" else edit.src_start
         if pos == dst_start:
             return edit.src_start
         if pos < dst_start + edit.dst_len:

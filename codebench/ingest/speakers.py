@@ -29,8 +29,8 @@ _LEADING = re.compile(
     r"(?P<label>SPEAKER_\d+|S\d{1,3}|[^\W\d_][\w.'’\-]*(?: [^\W\d_][\w.'’\-]*){0,3})"
     r"(?P<sep>[ \t]*:[ \t]*|\t+)"
 )
-_TRAILING_TS = re.compile(rf"[ \t]*(?P<ts>{_TS})[ \t]*$")
-_LEADING_TS = re.compile(rf"^(?P<ts>{_TS})[ \t]*")
+_TRAILING_TS = re.compile(rf"[ \t]*(?P<ts>{_TS})[ \t]*$", re.MULTILINE)
+_LEADING_TS = re.compile(rf"(?P<ts>{_TS})[ \t]*")
 _ZOOM_HEADER = re.compile(r"^\[(?P<label>[^\]\n]{1,60})\][ \t]+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)[ \t]*$")
 
 
@@ -141,8 +141,9 @@ def segment_turns(text: str, hints: dict[int, tuple[str, int]] | None = None) ->
         while end > line.start and text[end - 1] in " \t":
             end -= 1
         body_start = min(line.start + info.body_offset, end)
-        trailing = _TRAILING_TS.search(text, body_start, end) if end > body_start else None
-        t_end = parse_timestamp(trailing.group("ts")) if trailing else None
+        # f4/f5 put the time at the end of a paragraph; the last one in the turn is its end.
+        trailing = list(_TRAILING_TS.finditer(text, body_start, end)) if end > body_start else []
+        t_end = parse_timestamp(trailing[-1].group("ts")) if trailing else None
         turns.append(ImportedTurn(info.label, line.start, end, body_start, info.t_start, t_end))
     return turns
 

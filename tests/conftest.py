@@ -1,0 +1,145 @@
+"""Shared fixtures: real SQLite projects, a real PostgreSQL server on loopback, the sample corpus."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from codebench import services
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "corpora" / "sample"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[services.Project]:
+    """A new, empty project on an SQLite file."""
+    opened = services.init_project(tmp_path / "study")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def coded_project(project: services.Project, tmp_path: Path) -> services.Project:
+    """A project with one small transcript and the hybrid-model codebook."""
+    path = tmp_path / "kari.txt"
+    path.write_text(
+        "I: Hvordan ble du mentor?\n\nR: Lederen spurte meg, og jeg tenkte at det var en god idé.\n\n"
+        "I: Hvor mye tid har du?\n\nR: Altfor lite tid, det er tidspress hele veien.\n",
+        encoding="utf-8",
+    )
+    report = services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1))
+    assert not report.errors
+    services.load_codebook(project, REPO / "codebooks" / "hybridmodellen.yaml")
+    return project
+
+
+# -- PostgreSQL ------------------------------------------------------------------------------
+
+
+def _pg_bin() -> Path | None:
+    found = shutil.which("pg_ctl")
+    candidates = ([Path(found).parent] if found else []) + [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True)]
+    for folder in candidates:
+        if (folder / "initdb").exists() and (folder / "postgres").exists():
+            return folder
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster in a temporary folder, listening on 127.0.0.1 only."""
+
+    def __init__(self, bin_dir: Path) -> None:
+        self.bin_dir = bin_dir
+        self.folder = Path(tempfile.mkdtemp(prefix="codebench-pg-"))
+        self.data = self.folder / "data"
+        self.port = _free_port()
+        # The server refuses to run as root: run it as the 'postgres' system user then.
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            if shutil.which("runuser") is None:
+                raise RuntimeError("running as root but runuser is missing; cannot start PostgreSQL as another user")
+            subprocess.run(["id", "postgres"], check=True, capture_output=True)
+            shutil.chown(self.folder, "postgres")
+            os.chmod(self.folder, 0o700)
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, *args: str) -> None:
+        result = subprocess.run(self.prefix + list(args), capture_output=True, text=True, timeout=120)
+        if result.returncode != 0:
+            raise RuntimeError(f"{args[0]} failed: {result.stderr or result.stdout}")
+
+    def start(self) -> None:
+        self._run(str(self.bin_dir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "codebench",
+                  "-E", "UTF8", "--no-locale")
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} -c fsync=off -c max_connections=60"
+        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def new_database(self) -> str:
+        import psycopg
+
+        name = "cb_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=codebench dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql+psycopg://codebench@127.0.0.1:{self.port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    bin_dir = _pg_bin()
+    if bin_dir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries not found, and CI must run the PostgreSQL tests (.ci/run installs them)")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's postgresql to run these tests")
+    server = PostgresServer(bin_dir)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PostgresServer) -> str:
+    """URL of a fresh, empty database on the test server."""
+    return pg_server.new_database()
+
+
+@pytest.fixture
+def pg_project(pg_url: str, tmp_path: Path) -> Iterator[services.Project]:
+    """A new project whose database is the PostgreSQL test server."""
+    opened = services.init_project(tmp_path / "shared", db_url=pg_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def sample_project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample corpus imported once per test session (treat as read-only)."""
+    from codebench.sample import build_demo_project
+
+    folder = tmp_path_factory.mktemp("sample") / "demo"
+    build_demo_project(folder).close()
+    return folder
+
+
+MakeFile = Callable[..., Path]
