@@ -58,9 +58,13 @@ class Project:
     project_id: int
     backup: str | None = None  # set when opening upgraded an old SQLite file
 
-    def transaction(self) -> Any:
-        """Context manager yielding a :class:`Repository` in one transaction."""
-        return _RepoTransaction(self)
+    def transaction(self, *, write: bool = True) -> Any:
+        """Context manager yielding a :class:`Repository` in one transaction.
+
+        Args:
+            write: False for read-only actions, which then never wait for a writer.
+        """
+        return _RepoTransaction(self, write)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -68,8 +72,8 @@ class Project:
 
 
 class _RepoTransaction:
-    def __init__(self, project: Project) -> None:
-        self._cm = transaction(project.sessions)
+    def __init__(self, project: Project, write: bool) -> None:
+        self._cm = transaction(project.sessions, write=write)
         self._project = project
 
     def __enter__(self) -> Repository:
@@ -377,7 +381,7 @@ def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, Parti
 
 def list_documents(project: Project) -> list[DocumentInfo]:
     """All documents, in import order."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         return repo.document_infos()
 
 
@@ -399,7 +403,7 @@ def _document(repo: Repository, ref: str | int) -> Document:
 
 def get_document(project: Project, ref: str | int) -> DocumentText:
     """A document by id or name, with its text and turns."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         row = _document(repo, ref)
         info = repo.document_infos([row.id])[0]
         return DocumentText(info, row.text, repo.turns(row.id))
@@ -503,7 +507,7 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
 
 def code_tree(project: Project) -> list[CodeInfo]:
     """The whole code tree, parents before children, siblings in order."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         return _ordered_tree(repo.code_rows())
 
 
@@ -524,7 +528,7 @@ def _ordered_tree(rows: Sequence[Code]) -> list[CodeInfo]:
 
 def export_codebook(project: Project) -> str:
     """The project's code tree as codebook YAML (open and in-vivo codes included)."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         rows = repo.code_rows()
         settings = repo.session.get(ProjectRow, project.project_id)
         assert settings is not None
@@ -765,7 +769,7 @@ def set_coding_memo(project: Project, coding_uuid: str, memo: str | None, coder:
 
 def codings(project: Project, document: str | int | None = None) -> list[CodingInfo]:
     """Codings of the project or of one document, by position."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         doc_id = _document(repo, document).id if document is not None else None
         return repo.codings(doc_id)
 
@@ -813,7 +817,7 @@ def undo(project: Project, coder: str) -> AuditEntry | None:
 
 def audit_log(project: Project, limit: int | None = None) -> list[AuditEntry]:
     """The audit log, newest first."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         return repo.audit(limit)
 
 
@@ -847,7 +851,7 @@ def add_memo(project: Project, text: str, *, code: str | None = None, document: 
 
 def memos(project: Project) -> list[dict[str, Any]]:
     """All memos as dictionaries (target, title, text, author, times)."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         rows = repo.session.scalars(select(Memo).where(Memo.project_id == repo.project_id).order_by(Memo.id)).all()
         return [
             {"id": m.id, "target_type": m.target_type, "target_id": m.target_id, "title": m.title, "text": m.text,
@@ -885,7 +889,7 @@ def quotes(
     with_speakers: bool = True,
 ) -> list[Quote]:
     """Coded segments, filtered; a category includes every code below it."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         rows = repo.code_rows()
         code_ids: list[int] | None = None
         for name, want in ((category, "category"), (code, None)):
@@ -921,7 +925,7 @@ class ProjectStats:
 
 def stats(project: Project) -> ProjectStats:
     """Project statistics in a handful of aggregate queries."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         s, pid = repo.session, repo.project_id
         docs = s.execute(select(func.count(), func.coalesce(func.sum(Document.word_count), 0)).where(Document.project_id == pid)).one()
         turns = s.scalar(select(func.count()).select_from(Turn).join(Document, Document.id == Turn.document_id).where(Document.project_id == pid)) or 0
@@ -955,5 +959,5 @@ def stats(project: Project) -> ProjectStats:
 
 def participants(project: Project) -> list[ParticipantInfo]:
     """All participants (cases) of the project."""
-    with project.transaction() as repo:
+    with project.transaction(write=False) as repo:
         return repo.participants()

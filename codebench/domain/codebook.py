@@ -228,7 +228,11 @@ def parse_codebook(text: str, file: str = "<codebook>") -> Codebook:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        context = exc.context
+        if context and exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+            context += f" (from line {exc.context_mark.line + 1})"
+        problem = (exc.problem or "").replace("'<stream end>'", "the end of the file")
+        message = " ".join(p for p in (context, problem) if p) or "invalid YAML"
         raise CodebookError([CodebookProblem(file, line, col, f"YAML syntax: {message}")]) from None
     except yaml.YAMLError as exc:
         raise CodebookError([CodebookProblem(file, 1, 1, f"YAML syntax: {exc}")]) from None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 ROLES: tuple[str, ...] = ("veileder", "IA-rådgiver", "mentor", "arbeidsgiver", "other")
 """Informant roles, in the order reports list them."""
@@ -116,9 +116,12 @@ class CodingInfo:
     memo: str | None = None
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A coded segment with what a reader needs to place it."""
+class Quote(NamedTuple):
+    """A coded segment with what a reader needs to place it.
+
+    A NamedTuple rather than a frozen dataclass: retrieval builds tens of thousands of these
+    per query, and tuple construction is several times cheaper.
+    """
 
     coding_uuid: str
     code: str

@@ -75,7 +75,6 @@ class Document(Base):
     name: Mapped[str] = mapped_column(String(300))
     source_name: Mapped[str] = mapped_column(String(500))
     source_format: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     length: Mapped[int] = mapped_column(Integer)
     word_count: Mapped[int] = mapped_column(Integer)
@@ -83,6 +82,9 @@ class Document(Base):
     round: Mapped[int | None] = mapped_column(Integer)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"), index=True)
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Last on purpose: SQLite reads columns in order, and a 60 kB text spills into overflow
+    # pages that every join reading a later column (round, participant) would have to walk.
+    text: Mapped[str] = mapped_column(Text)
 
     participant: Mapped[Participant | None] = relationship(lazy="joined")
     turns: Mapped[list[Turn]] = relationship(cascade="all, delete-orphan", order_by="Turn.seq", passive_deletes=True)
@@ -90,7 +92,8 @@ class Document(Base):
 
 class Turn(Base):
     __tablename__ = "turns"
-    __table_args__ = (Index("ix_turns_doc_start", "document_id", "start"),)
+    # Covering index: finding the speaker of a quote is an index-only seek.
+    __table_args__ = (Index("ix_turns_doc_start", "document_id", "start", "speaker"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
@@ -163,10 +166,10 @@ class Coding(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     text_sha256: Mapped[str] = mapped_column(String(64))  # the document text the span was made against
-    quote: Mapped[str] = mapped_column(Text)  # copy of the coded words: retrieval needs no text slicing
     memo: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    quote: Mapped[str] = mapped_column(Text)  # copy of the coded words: retrieval needs no text slicing
 
 
 class Memo(Base):

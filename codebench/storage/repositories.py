@@ -6,11 +6,9 @@ retrieval) use Core selects that fetch tuples, not ORM objects.
 
 from __future__ import annotations
 
-import bisect
-from collections import defaultdict
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from codebench.domain.records import (
@@ -194,54 +192,55 @@ class Repository:
     ) -> list[Quote]:
         """Coded segments with their context, ordered by document and position.
 
+        The codings are read alone, driven by the code index, and joined to the (few hundred)
+        documents and coders in Python: letting SQLite join documents first makes it walk
+        every coding of every document.
+
         Args:
             code_ids: codes to include (None: all).
             code_names: ``code id -> (code name, main category name)``.
         """
-        query = (
-            select(
-                Coding.uuid, Coding.code_id, Coder.name, Coding.document_id, Document.name,
-                Participant.pid, Participant.role, Document.round, Coding.start, Coding.end, Coding.quote,
-            )
-            .join(Document, Document.id == Coding.document_id)
-            .join(Coder, Coder.id == Coding.coder_id)
+        doc_query = (
+            select(Document.id, Document.name, Participant.pid, Participant.role, Document.round)
             .outerjoin(Participant, Participant.id == Document.participant_id)
             .where(Document.project_id == self.project_id)
         )
+        if roles:
+            doc_query = doc_query.where(Participant.role.in_(list(roles)))
+        if rounds:
+            doc_query = doc_query.where(Document.round.in_(list(rounds)))
+        if document_ids:
+            doc_query = doc_query.where(Document.id.in_(list(document_ids)))
+        connection = self.session.connection()
+        documents = {row[0]: row[1:] for row in connection.execute(doc_query)}
+        coder_names = self.coder_names()
+        speaker = (
+            select(Turn.speaker)
+            .where(Turn.document_id == Coding.document_id, Turn.start <= Coding.start)
+            .order_by(Turn.start.desc()).limit(1).correlate(Coding).scalar_subquery()
+        )
+        query = select(
+            Coding.uuid, Coding.code_id, Coding.coder_id, Coding.document_id, Coding.start, Coding.end,
+            Coding.quote, speaker if with_speakers else literal(None),
+        )
         if code_ids is not None:
             query = query.where(Coding.code_id.in_(list(code_ids)))
-        if roles:
-            query = query.where(Participant.role.in_(list(roles)))
-        if rounds:
-            query = query.where(Document.round.in_(list(rounds)))
-        if document_ids:
-            query = query.where(Coding.document_id.in_(list(document_ids)))
+        if code_ids is None or roles or rounds or document_ids:
+            query = query.where(Coding.document_id.in_(list(documents)))
         if coders:
-            query = query.where(Coder.name.in_(list(coders)))
-        rows = self.session.execute(query.order_by(Coding.document_id, Coding.start, Coding.end)).all()
-        speakers = self._speaker_lookup({r[3] for r in rows}) if with_speakers and rows else {}
-        quotes: list[Quote] = []
-        for uuid, code_id, coder, doc_id, doc_name, pid, role, round_, start, end, text in rows:
-            code, category = code_names.get(code_id, ("?", None))
-            speaker = None
-            if doc_id in speakers:
-                starts, names = speakers[doc_id]
-                i = bisect.bisect_right(starts, start) - 1
-                speaker = names[i] if i >= 0 else None
-            quotes.append(Quote(uuid, code, category, coder, doc_id, doc_name, pid, role, round_, start, end, text, speaker))
-        return quotes
-
-    def _speaker_lookup(self, document_ids: set[int]) -> dict[int, tuple[list[int], list[str | None]]]:
-        rows = self.session.execute(
-            select(Turn.document_id, Turn.start, Turn.speaker)
-            .where(Turn.document_id.in_(list(document_ids))).order_by(Turn.document_id, Turn.start)
-        ).all()
-        table: dict[int, tuple[list[int], list[str | None]]] = defaultdict(lambda: ([], []))
-        for doc_id, start, speaker in rows:
-            starts, names = table[doc_id]
-            starts.append(start)
-            names.append(speaker)
-        return dict(table)
+            wanted = [i for i, name in coder_names.items() if name in set(coders)]
+            query = query.where(Coding.coder_id.in_(wanted))
+        # .all() fetches in one call; iterating a result fetches row by row at twice the cost.
+        rows = connection.execute(query).all()
+        if code_ids is not None and not (roles or rounds or document_ids):
+            rows.sort(key=lambda row: (row[3], row[4], row[5]))
+        else:
+            rows = sorted((row for row in rows if row[3] in documents), key=lambda row: (row[3], row[4], row[5]))
+        return [
+            Quote(uuid, *code_names.get(code_id, ("?", None)), coder_names[coder_id], doc_id, *documents[doc_id],
+                  start, end, text, turn_speaker)
+            for uuid, code_id, coder_id, doc_id, start, end, text, turn_speaker in rows
+        ]
 
     # -- audit log -------------------------------------------------------------------------
 

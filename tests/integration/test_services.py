@@ -10,6 +10,7 @@ import yaml
 
 from codebench import services
 from codebench.domain.codebook import CodebookError
+from tests.concurrency import concurrent_coders
 
 REPO = Path(__file__).resolve().parents[2]
 HYBRID = REPO / "codebooks" / "hybridmodellen.yaml"
@@ -240,3 +241,13 @@ def test_memos_and_stats(coded_project):
     assert (s.documents, s.turns, s.codings) == (1, 4, 1)
     assert s.codings_by_category == {"mentor": 1} and s.codings_by_coder == {"ingrid": 1}
     assert s.documents_by_role == {"mentor": 1} and s.codes == 46
+
+
+@pytest.mark.slow
+def test_concurrent_coders_lose_nothing_on_sqlite(project: services.Project, tmp_path: Path):
+    path = tmp_path / "doc.txt"
+    path.write_text("R: " + "ord " * 200, encoding="utf-8")
+    services.import_files(project, [path])
+    services.load_codebook(project, HYBRID)
+    concurrent_coders(project.root, ["a", "b", "c"], 40)
+    assert services.stats(project).codings_by_coder == {"a": 40, "b": 40, "c": 40}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:47:22.521481
+Create Date: 2026-11-23 11:01:54.421940
 """
 
 from __future__ import annotations
@@ -124,7 +124,6 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('source_name', sa.String(length=500), nullable=False),
     sa.Column('source_format', sa.String(length=20), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('length', sa.Integer(), nullable=False),
     sa.Column('word_count', sa.Integer(), nullable=False),
@@ -132,6 +131,7 @@ def upgrade() -> None:
     sa.Column('round', sa.Integer(), nullable=True),
     sa.Column('participant_id', sa.Integer(), nullable=True),
     sa.Column('meta', sa.JSON(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_documents_participant_id_participants'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_documents_project_id_projects'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_documents')),
@@ -151,10 +151,10 @@ def upgrade() -> None:
     sa.Column('start', sa.Integer(), nullable=False),
     sa.Column('end', sa.Integer(), nullable=False),
     sa.Column('text_sha256', sa.String(length=64), nullable=False),
-    sa.Column('quote', sa.Text(), nullable=False),
     sa.Column('memo', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('quote', sa.Text(), nullable=False),
     sa.CheckConstraint('start >= 0 AND "end" > start', name=op.f('ck_codings_span')),
     sa.ForeignKeyConstraint(['code_id'], ['codes.id'], name=op.f('fk_codings_code_id_codes'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['coder_id'], ['coders.id'], name=op.f('fk_codings_coder_id_coders'), ondelete='RESTRICT'),
@@ -180,7 +180,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_turns'))
     )
     with op.batch_alter_table('turns', schema=None) as batch_op:
-        batch_op.create_index('ix_turns_doc_start', ['document_id', 'start'], unique=False)
+        batch_op.create_index('ix_turns_doc_start', ['document_id', 'start', 'speaker'], unique=False)
 
     # ### end Alembic commands ###
 

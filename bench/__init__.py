@@ -1,0 +1,1 @@
+"""Benchmarks that write JSON results; never part of the pass/fail suite."""

@@ -1,0 +1,190 @@
+"""Benchmarks: generate a synthetic project and time what users wait for; results go to JSON.
+
+    python -m bench                      # all benchmarks, default sizes
+    python -m bench import quotes        # some of them
+    python -m bench --transcripts 50     # smaller project for a quick look
+
+Synthetic transcripts are built from the sentences of the sample corpus (so word lengths,
+Norwegian letters and turn shapes are realistic), with I:/R: labels. Results are written to
+bench/results/<benchmark>.json with the machine, the sizes and the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from codebench import services  # noqa: E402
+from codebench.sample import CODEBOOK, transcript_files  # noqa: E402
+from codebench.ingest import import_file  # noqa: E402
+
+RESULTS = HERE / "results"
+
+
+def _sentences() -> list[str]:
+    sentences: list[str] = []
+    for path in transcript_files():
+        text = import_file(path).text
+        for line in text.split("\n"):
+            body = re.sub(r"^[^:\n]{1,40}:\s*", "", line)
+            sentences.extend(s.strip() for s in re.split(r"(?<=[.?!])\s+", body) if len(s.split()) >= 3)
+    return sentences
+
+
+def make_transcripts(folder: Path, count: int, words_each: int, seed: int = 7) -> int:
+    """Write ``count`` synthetic .txt interviews of about ``words_each`` words; returns total words."""
+    rng = random.Random(seed)
+    sentences = _sentences()
+    total = 0
+    for n in range(count):
+        turns: list[str] = []
+        words = 0
+        while words < words_each:
+            question = rng.choice(sentences)
+            answer = " ".join(rng.choice(sentences) for _ in range(rng.randint(3, 12)))
+            turns.append(f"I: {question}")
+            turns.append(f"R: {answer}")
+            words += len(question.split()) + len(answer.split()) + 2
+        # Make every file unique even with a small sentence pool (hash-based dedup would skip it).
+        turns.append(f"I: Takk for intervjuet, nummer {n}.")
+        (folder / f"intervju_{n:04d}.txt").write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+        total += words + 6
+    return total
+
+
+def _machine() -> dict[str, Any]:
+    import os
+
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+            "processor": platform.processor() or platform.machine()}
+
+
+def _write(name: str, payload: dict[str, Any]) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    payload = {"benchmark": name, "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "machine": _machine(), **payload}
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(payload, indent=1, ensure_ascii=False))
+    return path
+
+
+def _timed(func: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_import(args: argparse.Namespace, work: Path) -> None:
+    """Import throughput of plain-text transcripts (parse + store, one transaction)."""
+    source = work / "txt"
+    source.mkdir()
+    words = make_transcripts(source, args.transcripts, args.words)
+    project = services.init_project(work / "import_project")
+    files = sorted(source.glob("*.txt"))
+    start = time.perf_counter()
+    report = services.import_files(project, files)
+    elapsed = time.perf_counter() - start
+    assert not report.errors and len(report.added) == len(files)
+    parse_start = time.perf_counter()
+    for path in files:
+        import_file(path)
+    parse_only = time.perf_counter() - parse_start
+    _write("import_txt", {
+        "transcripts": len(files), "words": words, "seconds": round(elapsed, 3),
+        "words_per_minute": round(words / elapsed * 60), "parse_only_words_per_minute": round(words / parse_only * 60),
+        "target_words_per_minute": 2_000_000,
+    })
+    project.close()
+
+
+def build_coded_project(work: Path, transcripts: int, words: int, codings: int, seed: int = 11) -> services.Project:
+    """A project of synthetic transcripts, the hybrid codebook and ``codings`` random codings by 4 coders."""
+    from sqlalchemy import insert
+
+    from codebench.storage.orm import Coder, Coding
+
+    source = work / "coded_txt"
+    source.mkdir()
+    make_transcripts(source, transcripts, words)
+    project = services.init_project(work / "coded_project")
+    roles = ["veileder", "IA-rådgiver", "mentor", "arbeidsgiver"]
+    files = sorted(source.glob("*.txt"))
+    for i, role in enumerate(roles):
+        services.import_files(project, files[i::4], services.ParticipantSpec(role=role, round=1 + i % 2))
+    services.load_codebook(project, CODEBOOK)
+    rng = random.Random(seed)
+    codes = [c for c in services.code_tree(project) if c.kind == "code"]
+    docs = [(d.id, d.sha256) for d in services.list_documents(project)]
+    texts = {d_id: services.get_document(project, d_id).text for d_id, _ in docs}
+    with project.transaction() as repo:
+        coder_ids = [repo.coder(name).id for name in ("ingrid", "per", "kari", "ola")]  # type: ignore[union-attr]
+        rows = []
+        for _ in range(codings):
+            doc_id, sha = rng.choice(docs)
+            text = texts[doc_id]
+            start = rng.randrange(0, len(text) - 400)
+            end = start + rng.randint(40, 400)
+            rows.append({"uuid": str(uuid.uuid4()), "document_id": doc_id, "code_id": rng.choice(codes).id,
+                         "coder_id": rng.choice(coder_ids), "start": start, "end": end, "text_sha256": sha,
+                         "quote": text[start:end]})
+        repo.session.execute(insert(Coding), rows)
+    return project
+
+
+def bench_quotes(args: argparse.Namespace, work: Path) -> None:
+    """Latency of retrieving every quote of one main category (the constant-comparison view)."""
+    project = build_coded_project(work, args.transcripts, args.words, args.codings)
+    stats = services.stats(project)
+    per_category = {}
+    for category in ("veileder", "IA-rådgiver", "mentor", "arbeidsgiver"):
+        found = services.quotes(project, category=category)
+        times = _timed(lambda: services.quotes(project, category=category), args.repeat)
+        per_category[category] = {"quotes": len(found), "median_ms": round(statistics.median(times) * 1000, 1),
+                                  "max_ms": round(max(times) * 1000, 1)}
+    one_code = _timed(lambda: services.quotes(project, code="god mentor"), args.repeat)
+    _write("quotes", {
+        "transcripts": stats.documents, "words": stats.words, "codings": stats.codings,
+        "by_category": per_category,
+        "one_code_median_ms": round(statistics.median(one_code) * 1000, 1),
+        "target_ms": 100,
+    })
+    project.close()
+
+
+BENCHMARKS = {"import": bench_import, "quotes": bench_quotes}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="codebench benchmarks (results in bench/results/*.json)")
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="which benchmarks (default: all)")
+    parser.add_argument("--transcripts", type=int, default=200)
+    parser.add_argument("--words", type=int, default=10_000, help="words per transcript")
+    parser.add_argument("--codings", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    for name in args.names or list(BENCHMARKS):
+        with tempfile.TemporaryDirectory(prefix=f"codebench-bench-{name}-") as tmp:
+            BENCHMARKS[name](args, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
