@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
 from codebench import services
-from codebench.ingest import SUPPORTED
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpora" / "sample"
@@ -19,8 +20,9 @@ SURVEY_TEXT_COLUMNS = ["motiv_fritekst", "samarbeid_nav_fritekst", "forbedring_f
 
 
 def transcript_files(corpus: Path = CORPUS) -> list[Path]:
-    """The sample transcripts (every supported file directly in the corpus folder)."""
-    return sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
+    """The sample transcripts: the files that the corpus's participants.yaml describes."""
+    listing = yaml.safe_load((corpus / "participants.yaml").read_text(encoding="utf-8"))
+    return sorted(corpus / name for name in listing["documents"])
 
 
 def build_demo_project(folder: Path) -> services.Project:

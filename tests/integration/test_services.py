@@ -251,3 +251,40 @@ def test_concurrent_coders_lose_nothing_on_sqlite(project: services.Project, tmp
     services.load_codebook(project, HYBRID)
     concurrent_coders(project.root, ["a", "b", "c"], 40)
     assert services.stats(project).codings_by_coder == {"a": 40, "b": 40, "c": 40}
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    from tests.writers import write_docx_bold
+
+    files = {}
+    files["empty"] = write(tmp_path, "tom.txt", "")
+    binary = tmp_path / "bilde.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    files["binary"] = binary
+    good_docx = tmp_path / "hel.docx"
+    write_docx_bold(good_docx, [("I", "Hei"), ("R", "Hallo")])
+    truncated = tmp_path / "avkuttet.docx"
+    truncated.write_bytes(good_docx.read_bytes()[:900])
+    files["truncated docx"] = truncated
+    files["bad vtt"] = write(tmp_path, "feil.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhei\n\n00:00:03,5 --> soon\nhallo\n")
+    return files
+
+
+@pytest.mark.parametrize("kind", ["empty", "binary", "truncated docx", "bad vtt"])
+def test_bad_input_names_the_file_and_leaves_the_project_unchanged(project, tmp_path, kind):
+    services.import_files(project, [write(tmp_path, "ok.txt", "I: a\nR: b\n")])
+    bad = _bad_inputs(tmp_path)[kind]
+    before = table_counts(project)
+    good = write(tmp_path, "ny.txt", "I: c\nR: d\n")
+    report = services.import_files(project, [good, bad])
+    assert len(report.errors) == 1 and report.errors[0].startswith(str(bad)), report.errors
+    assert report.added == []
+    assert table_counts(project) == before
+
+
+def test_a_database_from_a_newer_codebench_is_refused_clearly(project):
+    with project.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+    project.close()
+    with pytest.raises(services.ServiceError, match="newer than this codebench knows"):
+        services.open_project(project.root)
