@@ -406,6 +406,158 @@ def log(project: str, limit: int, db: str | None) -> None:
 
 
 @main.command()
+@click.argument("team", type=click.Path(file_okay=False))
+@click.argument("coder_projects", nargs=-1, required=True, type=click.Path(file_okay=False))
+@click.option("--report", type=click.Path(dir_okay=False), help="Also write the merge report as JSON.")
+@_db_option
+@_friendly
+def merge(team: str, coder_projects: Sequence[str], report: str | None, db: str | None) -> None:
+    """Merge coders' projects into TEAM: codings, open codes, memos, codebook changes.
+
+    Documents match by text (a document whose text differs is refused), codes by id then
+    name, codings by id. Running the same merge again changes nothing.
+    """
+    reports = services.merge_projects(_open(team, db), list(coder_projects))
+    for r in reports:
+        for line in r.lines():
+            click.echo(line)
+    if report:
+        from dataclasses import asdict
+
+        Path(report).write_text(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _fmt(value: float | None, percent: bool = False) -> str:
+    if value is None:
+        return "–"
+    return f"{value * 100:.1f}" if percent else f"{value:.4f}"
+
+
+@main.command("agreement")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coders", required=True, help="Comma-separated coder names (two or more).")
+@click.option("--codes", help="Comma-separated codes or categories (default: all).")
+@click.option("--documents", "documents_", help="Comma-separated documents (default: those every coder coded).")
+@click.option("--threshold", type=float, default=0.9, show_default=True, help="Minimum overlap for segment agreement.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "md"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of the terminal.")
+@_db_option
+@_friendly
+def agreement_(project: str, coders: str, codes: str | None, documents_: str | None, threshold: float, fmt: str,
+               output: str | None, db: str | None) -> None:
+    """Inter-coder agreement per code and overall.
+
+    \b
+    %      character-level percent agreement (mean over coder pairs)
+    κ      Cohen's kappa on characters (Light's mean kappa for 3+ coders)
+    α      Krippendorff's alpha, characters as units, all coders
+    |uα    Krippendorff's unitized binary alpha on the document continuum
+    seg%   segment-level agreement (overlap ≥ threshold), as MAXQDA reports it
+    segκ   Brennan–Prediger kappa of the segment agreement (chance 1/number of codes)
+    """
+    split = lambda text: [x.strip() for x in text.split(",") if x.strip()] if text else None  # noqa: E731
+    result = services.agreement(_open(project, db), split(coders) or [], codes=split(codes),
+                                documents=split(documents_), threshold=threshold)
+    header = ["code", *[f"n {c}" for c in result.coders], "%", "κ", "α", "|uα", "seg%", "segκ"]
+    body = [[row.code, *[str(row.segments[c]) for c in result.coders], _fmt(row.percent_agreement, True),
+             _fmt(row.cohen_kappa), _fmt(row.krippendorff_alpha), _fmt(row.u_alpha_binary),
+             _fmt(row.segment_percent, True), _fmt(row.segment_kappa)] for row in result.rows]
+    if fmt == "csv":
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["code", *[f"segments_{c}" for c in result.coders], "percent_agreement", "cohen_kappa",
+                         "krippendorff_alpha", "u_alpha_binary", "segment_percent", "segment_kappa"])
+        writer.writerows(body)
+        text = buffer.getvalue()
+    elif fmt == "md":
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in body]
+        text = "\n".join(lines) + "\n"
+    else:
+        widths = [max(len(str(r[i])) for r in [header, *body]) for i in range(len(header))]
+        lines = ["  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths)))
+                 for r in [header, *body]]
+        text = "\n".join(lines) + "\n"
+    text += (f"\n{len(result.documents)} document(s) compared; segment overlap threshold {result.threshold:.0%}\n"
+             if fmt != "csv" else "")
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coders", required=True, help="Two coders, e.g. ingrid,per (A and B).")
+@click.option("--document", "documents_", multiple=True)
+@click.option("--code", "codes", multiple=True)
+@click.option("--threshold", type=float, default=0.9, show_default=True)
+@_db_option
+@_friendly
+def disagreements(project: str, coders: str, documents_: Sequence[str], codes: Sequence[str], threshold: float,
+                  db: str | None) -> None:
+    """List the places where two coders disagree (resolve them with `codebench resolve`)."""
+    a, b = _two(coders)
+    opened = _open(project, db)
+    found = services.disagreements(opened, a, b, codes=codes or None, documents=documents_ or None, threshold=threshold)
+    for region in found:
+        text = services.get_document(opened, region.document_id).text[region.start:region.end]
+        context = " ".join(text.split())
+        click.echo(f"{region.key}  {region.document}")
+        click.echo(f"  {a}: {', '.join(region.codes_of(a)) or '—'}")
+        click.echo(f"  {b}: {', '.join(region.codes_of(b)) or '—'}")
+        click.echo(f"  «{context[:200]}{'…' if len(context) > 200 else ''}»")
+    click.echo(f"{len(found)} open disagreement(s)")
+
+
+def _two(coders: str) -> tuple[str, str]:
+    names = [c.strip() for c in coders.split(",") if c.strip()]
+    if len(names) != 2 or names[0] == names[1]:
+        _fail("--coders takes exactly two different coders, e.g. ingrid,per")
+    return names[0], names[1]
+
+
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("region", required=False)
+@click.argument("decision", required=False, type=click.Choice(["keep-a", "keep-b", "both", "neither", "edit"]))
+@click.option("--coders", required=True, help="The two coders, as for `disagreements`.")
+@click.option("--code", "edit_codes", multiple=True, help="For edit: CODE:START:END to keep (repeatable).")
+@click.option("--agreed", is_flag=True, help="Instead: copy every agreed coding to the consensus coder.")
+@click.option("--adjudicator", help="Who decided (for the audit log).")
+@click.option("--threshold", type=float, default=0.9, show_default=True)
+@_db_option
+@_friendly
+def resolve(project: str, region: str | None, decision: str | None, coders: str, edit_codes: Sequence[str],
+            agreed: bool, adjudicator: str | None, threshold: float, db: str | None) -> None:
+    """Resolve a disagreement into the 'consensus' coder: keep-a, keep-b, both, neither or edit.
+
+    The original coders' codings are never changed.
+    """
+    a, b = _two(coders)
+    opened = _open(project, db)
+    if agreed:
+        copied = services.accept_agreed(opened, a, b, threshold=threshold, adjudicator=adjudicator)
+        click.echo(f"{copied} agreed coding(s) copied to consensus")
+        return
+    if not region or not decision:
+        _fail("give REGION and DECISION (see `codebench disagreements`), or --agreed")
+    edits = []
+    for item in edit_codes:
+        try:
+            code, start, end = item.rsplit(":", 2)
+            edits.append((code, int(start), int(end)))
+        except ValueError:
+            _fail(f"--code {item!r}: expected CODE:START:END")
+    created = services.resolve_disagreement(opened, a, b, region, decision, edit=edits, adjudicator=adjudicator,
+                                            threshold=threshold)
+    click.echo(f"resolved {region} ({decision}): {len(created)} consensus coding(s)")
+
+
+@main.command()
 @click.argument("folder", type=click.Path(file_okay=False), default="demo")
 @_friendly
 def demo(folder: str) -> None:

@@ -64,3 +64,39 @@ def test_concurrent_coders_lose_nothing_on_postgres(pg_project: services.Project
     services.load_codebook(pg_project, HYBRID)
     concurrent_coders(pg_project.root, ["a", "b", "c", "d"], 40)
     assert services.stats(pg_project).codings_by_coder == {"a": 40, "b": 40, "c": 40, "d": 40}
+
+
+def test_the_same_code_edited_by_two_people_is_detected(pg_project: services.Project):
+    services.load_codebook(pg_project, HYBRID)
+    seen_by_ingrid = next(c for c in services.code_tree(pg_project) if c.name == "god mentor")
+    seen_by_per = next(c for c in services.code_tree(pg_project) if c.name == "god mentor")
+    services.update_code(pg_project, "god mentor", expected_version=seen_by_ingrid.version,
+                         description="Ingrids definisjon", coder="ingrid")
+    with pytest.raises(services.ServiceError, match="changed by someone else"):
+        services.update_code(pg_project, "god mentor", expected_version=seen_by_per.version,
+                             description="Pers definisjon", coder="per")
+    (code,) = [c for c in services.code_tree(pg_project) if c.name == "god mentor"]
+    assert code.description == "Ingrids definisjon" and code.version == seen_by_ingrid.version + 1
+
+
+def test_simultaneous_code_edits_in_two_sessions_do_not_overwrite(pg_project: services.Project):
+    """Two transactions that both read version 1 and both write: the second flush fails."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    services.load_codebook(pg_project, HYBRID)
+    first, second = pg_project.sessions(), pg_project.sessions()
+    try:
+        from codebench.storage.repositories import Repository
+
+        a = Repository(first, pg_project.project_id).code_by_name("god mentor")
+        b = Repository(second, pg_project.project_id).code_by_name("god mentor")
+        a.description = "fra A"
+        first.commit()
+        b.description = "fra B"
+        with pytest.raises(StaleDataError):
+            second.commit()
+    finally:
+        first.close()
+        second.close()
+    (code,) = [c for c in services.code_tree(pg_project) if c.name == "god mentor"]
+    assert code.description == "fra A"

@@ -288,3 +288,19 @@ def test_a_database_from_a_newer_codebench_is_refused_clearly(project):
     project.close()
     with pytest.raises(services.ServiceError, match="newer than this codebench knows"):
         services.open_project(project.root)
+
+
+def test_update_code_renames_and_guards(coded_project):
+    project = coded_project
+    services.apply_code(project, "kari", 0, 5, "god mentor", "ingrid")
+    info = services.update_code(project, "god mentor", name="den gode mentoren", memo="definisjon", coder="ingrid")
+    assert info.name == "den gode mentoren" and info.memo == "definisjon"
+    assert [q.code for q in services.quotes(project)] == ["den gode mentoren"]
+    with pytest.raises(services.ServiceError, match="already a code"):
+        services.update_code(project, "den gode mentoren", name="tid og ressurser")
+    taken = next(c for c in services.code_tree(project) if c.shortcut)
+    with pytest.raises(services.ServiceError, match="belongs to"):
+        services.update_code(project, "den gode mentoren", shortcut=taken.shortcut)
+    with pytest.raises(services.ServiceError, match="changed by someone else"):
+        services.update_code(project, "den gode mentoren", expected_version=info.version - 1, memo="x")
+    assert "name: den gode mentoren" in services.export_codebook(project)

@@ -1,0 +1,1 @@
+"""Team work: merging coders' projects and adjudicating disagreements (maths in domain/agreement)."""

@@ -1,0 +1,179 @@
+"""Team work: merging coders' projects, agreement through the services, adjudication."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codebench import services
+from codebench.cli import main
+from codebench.domain.agreement import krippendorff_alpha
+from codebench.domain.reliability import coverage_alpha
+
+REPO = Path(__file__).resolve().parents[2]
+HYBRID = REPO / "codebooks" / "hybridmodellen.yaml"
+
+
+@pytest.fixture
+def team_and_coders(coded_project: services.Project, tmp_path: Path):
+    """A team project and two copies handed to coders, as a team really starts."""
+    coded_project.close()
+    for coder in ("ingrid", "per"):
+        shutil.copytree(coded_project.root, tmp_path / coder)
+    projects = {name: services.open_project(tmp_path / name) for name in ("ingrid", "per")}
+    team = services.open_project(coded_project.root)
+    yield team, projects
+    for p in (team, *projects.values()):
+        p.close()
+
+
+def _key(q):
+    return (q.document, q.code, q.coder, q.start, q.end)
+
+
+def test_merge_gives_the_union_with_attribution_and_is_idempotent(team_and_coders, tmp_path):
+    team, coders = team_and_coders
+    a, b = coders["ingrid"], coders["per"]
+    services.apply_code(a, "kari", 39, 80, "tid og ressurser", "ingrid", memo="viktig")
+    services.apply_code(a, "kari", 100, 140, "tidspress", "ingrid")  # an open code
+    services.add_memo(a, "Tidspress går igjen", code="tidspress", author="ingrid")
+    services.apply_code(b, "kari", 39, 80, "tid og ressurser", "per")
+    services.apply_code(b, "kari", 100, 140, "tidspresset", "per")
+    expected = sorted(_key(q) for p in (a, b) for q in services.quotes(p))
+    reports = services.merge_projects(team, [a.root, b.root])
+    assert sorted(_key(q) for q in services.quotes(team)) == expected
+    assert [r.codings_added for r in reports] == [2, 2]
+    assert ("tidspresset", "tidspress", pytest.approx(90, abs=5)) in [(x, y, s) for x, y, s in reports[1].suggestions]
+    assert {c.name: c.origin for c in services.code_tree(team)}["tidspress"] == "open"
+    assert [m["text"] for m in services.memos(team)] == ["Tidspress går igjen"]
+    ids = {q.coding_uuid for p in (a, b) for q in services.quotes(p)}
+    assert {q.coding_uuid for q in services.quotes(team)} == ids  # the coders' ids are kept
+    before = services.audit_log(team)
+    again = services.merge_projects(team, [a.root, b.root])
+    assert not any(r.changed for r in again)
+    assert [r.codings_unchanged for r in again] == [2, 2]
+    assert sorted(_key(q) for q in services.quotes(team)) == expected
+    assert len(services.audit_log(team)) == len(before)
+
+
+def test_changes_and_removals_follow_on_the_next_merge(team_and_coders):
+    team, coders = team_and_coders
+    a = coders["ingrid"]
+    keep = services.apply_code(a, "kari", 39, 80, "tid og ressurser", "ingrid")
+    gone = services.apply_code(a, "kari", 100, 140, "sosial inkludering", "ingrid")
+    services.merge_projects(team, [a.root])
+    services.recode(a, keep.uuid, "sosial inkludering", "ingrid")
+    services.remove_coding(a, gone.uuid, "ingrid")
+    (report,) = services.merge_projects(team, [a.root])
+    assert (report.codings_updated, report.codings_removed, report.codings_added) == (1, 1, 0)
+    assert [(q.code, q.start) for q in services.quotes(team)] == [("sosial inkludering", 39)]
+
+
+def test_a_document_whose_text_differs_is_refused(coded_project, tmp_path):
+    other = services.init_project(tmp_path / "other")
+    path = tmp_path / "kari.txt"
+    path.write_text("I: Hvordan ble du mentor?\n\nR: Helt annen tekst her.\n", encoding="utf-8")
+    services.import_files(other, [path])
+    services.load_codebook(other, HYBRID)
+    services.apply_code(other, "kari", 30, 40, "tid og ressurser", "per")
+    before = services.stats(coded_project)
+    with pytest.raises(services.ServiceError, match="nothing merged: document 'kari' has a different text"):
+        services.merge_projects(coded_project, [other.root])
+    assert services.stats(coded_project) == before
+    other.close()
+
+
+def test_new_documents_come_along_with_their_participant(coded_project, tmp_path):
+    other = services.init_project(tmp_path / "other")
+    path = tmp_path / "ny.txt"
+    path.write_text("I: Spørsmål\nR: Et nytt svar\n", encoding="utf-8")
+    services.import_files(other, [path], services.ParticipantSpec(pid="A09", role="arbeidsgiver", round=2))
+    services.load_codebook(other, HYBRID)
+    text = services.get_document(other, "ny").text
+    services.apply_code(other, "ny", text.index("Et nytt"), text.index("svar") + 4, "vinn-vinn", "per")
+    (report,) = services.merge_projects(coded_project, [other.root])
+    assert report.documents_added == ["ny"]
+    (quote,) = services.quotes(coded_project, documents=["ny"])
+    assert (quote.participant, quote.role, quote.round, quote.text) == ("A09", "arbeidsgiver", 2, "Et nytt svar")
+    other.close()
+
+
+def test_agreement_through_the_project_matches_the_reference_fixture(project, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("abcdefghijklmnopqrst", encoding="utf-8")  # L = 20
+    services.import_files(project, [path])
+    services.create_code(project, "X")
+    services.apply_code(project, "doc", 2, 10, "X", "A")
+    services.apply_code(project, "doc", 5, 15, "X", "B")
+    result = services.agreement(project, ["A", "B"])
+    row = result.rows[0]
+    assert row.percent_agreement == pytest.approx(0.6)
+    assert row.cohen_kappa == pytest.approx(0.2)
+    assert row.krippendorff_alpha == pytest.approx(0.212121, abs=5e-6)
+    assert row.u_alpha_binary == pytest.approx(0.285859, abs=5e-6)
+    assert result.documents == ["doc"]
+
+
+def test_coverage_alpha_equals_the_general_alpha_for_three_coders():
+    rng = random.Random(3)
+    for _ in range(30):
+        length = rng.randint(5, 40)
+        spans = []
+        for _ in range(3):
+            coder = []
+            for _ in range(rng.randint(0, 3)):
+                start = rng.randrange(length)
+                coder.append((start, rng.randint(start + 1, length)))
+            spans.append(coder)
+        data = [[1 if any(s <= i < e for s, e in coder) else 0 for i in range(length)] for coder in spans]
+        expected = krippendorff_alpha(data, "nominal")
+        got = coverage_alpha(length, spans)
+        assert (got is None and expected is None) or got == pytest.approx(expected, abs=1e-9)
+
+
+def test_agreement_cli_formats(project, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("R: " + "ord " * 100, encoding="utf-8")
+    services.import_files(project, [path])
+    services.load_codebook(project, HYBRID)
+    for coder, (s, e) in (("ingrid", (3, 60)), ("per", (5, 60))):
+        services.apply_code(project, "doc", s, e, "god mentor", coder)
+    services.apply_code(project, "doc", 100, 150, "tidspress", "per")
+    runner = CliRunner()
+    table = runner.invoke(main, ["agreement", str(project.root), "--coders", "ingrid,per"])
+    assert table.exit_code == 0, table.output
+    assert "god mentor" in table.output and "(all codes)" in table.output and "1 document(s) compared" in table.output
+    md = runner.invoke(main, ["agreement", str(project.root), "--coders", "ingrid,per", "--format", "md"]).output
+    assert md.startswith("| code | n ingrid | n per |")
+    csv_text = runner.invoke(main, ["agreement", str(project.root), "--coders", "ingrid,per", "--format", "csv"]).output
+    assert csv_text.splitlines()[0].startswith("code,segments_ingrid,segments_per,percent_agreement")
+    bad = runner.invoke(main, ["agreement", str(project.root), "--coders", "ingrid,nobody"])
+    assert bad.exit_code == 1 and "no codings by nobody" in bad.output
+
+
+def test_adjudication_keeps_originals_and_records_consensus(project, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("R: " + " ".join(f"ord{i}" for i in range(80)), encoding="utf-8")
+    services.import_files(project, [path])
+    services.load_codebook(project, HYBRID)
+    services.apply_code(project, "doc", 3, 50, "god mentor", "ingrid")
+    services.apply_code(project, "doc", 3, 50, "god mentor", "per")          # agreed
+    services.apply_code(project, "doc", 100, 160, "tidspress", "ingrid")
+    services.apply_code(project, "doc", 110, 170, "tid og ressurser", "per")  # disagreement
+    services.apply_code(project, "doc", 200, 230, "vinn-vinn", "per")        # only per
+    open_ = services.disagreements(project, "ingrid", "per")
+    assert [(r.start, r.end, r.codes_of("ingrid"), r.codes_of("per")) for r in open_] == [
+        (100, 170, ["tidspress"], ["tid og ressurser"]), (200, 230, [], ["vinn-vinn"])]
+    services.resolve_disagreement(project, "ingrid", "per", open_[0].key, "keep-b", adjudicator="kari")
+    services.resolve_disagreement(project, "ingrid", "per", open_[1].key, "neither", adjudicator="kari")
+    assert services.disagreements(project, "ingrid", "per") == []
+    assert services.accept_agreed(project, "ingrid", "per") == 1
+    consensus = sorted((q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"]))
+    assert consensus == [("god mentor", 3, 50), ("tid og ressurser", 110, 170)]
+    assert len(services.quotes(project, coders=["ingrid", "per"])) == 5  # originals untouched
+    with pytest.raises(services.ServiceError, match="no open disagreement"):
+        services.resolve_disagreement(project, "ingrid", "per", open_[0].key, "keep-a")
