@@ -587,12 +587,12 @@ def _create_code(repo: Repository, name: str, *, parent: str | None, kind: str, 
 _EDITABLE = ("name", "description", "inclusion", "exclusion", "examples", "colour", "shortcut", "memo", "core", "origin")
 
 
-def update_code(project: Project, name: str, *, expected_version: int | None = None, coder: str | None = None,
+def update_code(project: Project, code: str, *, expected_version: int | None = None, coder: str | None = None,
                 **changes: Any) -> CodeInfo:
     """Change a code's or category's fields (rename, definition, memo, colour, shortcut...).
 
     Args:
-        name: the code to change.
+        code: the code to change (its current name).
         expected_version: the version the editor saw (``CodeInfo.version``). If someone else
             changed the code since, the edit is refused instead of silently overwriting theirs.
         changes: new values for any of name, description, inclusion, exclusion, examples,
@@ -605,9 +605,9 @@ def update_code(project: Project, name: str, *, expected_version: int | None = N
         raise ServiceError(f"cannot change {', '.join(sorted(unknown))} of a code")
     try:
         with project.transaction() as repo:
-            row = repo.code_by_name(name)
+            row = repo.code_by_name(code)
             if row is None:
-                raise ServiceError(f"no code or category called {name!r}")
+                raise ServiceError(f"no code or category called {code!r}")
             if expected_version is not None and row.version != expected_version:
                 raise ServiceError(f"{row.name!r} was changed by someone else since you opened it "
                                    f"(version {row.version}, you had {expected_version}); reload and edit again")
@@ -630,7 +630,7 @@ def update_code(project: Project, name: str, *, expected_version: int | None = N
             repo.log("code_update", coder, {"code": row.uuid, "before": before, "changes": changes})
             return code_info(row)
     except StaleDataError:
-        raise ServiceError(f"{name!r} was changed by someone else at the same moment; reload and edit again") from None
+        raise ServiceError(f"{code!r} was changed by someone else at the same moment; reload and edit again") from None
 
 
 def _subtree_ids(rows: Sequence[Code], root_id: int) -> list[int]:
