@@ -405,6 +405,17 @@ def log(project: str, limit: int, db: str | None) -> None:
         click.echo(f"{entry.id:>6}  {entry.at:%Y-%m-%d %H:%M:%S}  {entry.coder or '-':<12} {entry.action}")
 
 
+@main.command("import-codings")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@_db_option
+@_friendly
+def import_codings(project: str, file: str, db: str | None) -> None:
+    """Apply a YAML file of codings (one coder; each coding's text is checked against the document)."""
+    added = services.import_codings(_open(project, db), file)
+    click.echo(f"{added} coding(s) added")
+
+
 @main.command()
 @click.argument("team", type=click.Path(file_okay=False))
 @click.argument("coder_projects", nargs=-1, required=True, type=click.Path(file_okay=False))

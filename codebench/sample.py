@@ -17,6 +17,7 @@ CORPUS = REPO / "corpora" / "sample"
 CODEBOOK = REPO / "codebooks" / "hybridmodellen.yaml"
 SURVEY = CORPUS / "arbeidsgiverundersokelse.csv"
 SURVEY_TEXT_COLUMNS = ["motiv_fritekst", "samarbeid_nav_fritekst", "forbedring_fritekst"]
+GOLD_CODINGS = CORPUS / "gold" / "codings"
 
 
 def transcript_files(corpus: Path = CORPUS) -> list[Path]:
@@ -25,8 +26,13 @@ def transcript_files(corpus: Path = CORPUS) -> list[Path]:
     return sorted(corpus / name for name in listing["documents"])
 
 
-def build_demo_project(folder: Path) -> services.Project:
-    """Open ``folder`` as the sample project, creating and filling it on first use."""
+def build_demo_project(folder: Path, *, with_codings: bool = True) -> services.Project:
+    """Open ``folder`` as the sample project, creating and filling it on first use.
+
+    Args:
+        folder: where the project lives.
+        with_codings: also apply the two fictional coders' gold codings.
+    """
     if not CORPUS.is_dir():
         raise services.ServiceError(f"the sample corpus is not here ({CORPUS}); run from a codebench checkout")
     if (folder / services.CONFIG_NAME).exists():
@@ -40,4 +46,7 @@ def build_demo_project(folder: Path) -> services.Project:
         if survey.errors:
             raise services.ServiceError("; ".join(survey.errors))
     services.load_codebook(project, CODEBOOK)
+    if with_codings:
+        for path in sorted(GOLD_CODINGS.glob("*.yaml")):
+            services.import_codings(project, path)
     return project

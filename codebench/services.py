@@ -1232,3 +1232,72 @@ def accept_agreed(project: Project, coder_a: str, coder_b: str, *, threshold: fl
                 copied += 1
         repo.log("accept_agreed", adjudicator, {"coders": [coder_a, coder_b], "codings": copied, "threshold": threshold})
     return copied
+
+
+def import_codings(project: Project, path: str | Path) -> int:
+    """Apply a file of codings (YAML; format in corpora/sample/gold/codings/README.md).
+
+    The file names a coder, optional ``codes_created`` (open or in-vivo codes with a category)
+    and ``codings`` with document, start, end, code and the coded ``text``, which must equal the
+    document's text at that span, so that a file made against another version of a transcript
+    is refused instead of coding the wrong words. All or nothing.
+
+    Returns:
+        the number of codings added (codings already present are skipped).
+    """
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ServiceError(f"{path}: no such file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ServiceError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
+    if not isinstance(data, dict) or not isinstance(data.get("coder"), str) or not isinstance(data.get("codings"), list):
+        raise ServiceError(f"{path}: expected 'coder:' and a list of 'codings:'")
+    coder_name = data["coder"]
+    added = 0
+    with project.transaction() as repo:
+        for spec in data.get("codes_created") or []:
+            if repo.code_by_name(spec["name"]) is None:
+                _create_code(repo, spec["name"], parent=spec.get("category"), kind="code", origin=spec.get("origin", "open"))
+        coder_row = repo.coder(coder_name)
+        assert coder_row is not None
+        documents: dict[str, Document] = {}
+        present = set(repo.session.execute(
+            select(Coding.document_id, Coding.code_id, Coding.start, Coding.end).where(Coding.coder_id == coder_row.id)).all())
+        rows = []
+        for n, item in enumerate(data["codings"], 1):
+            where = f"{path}: coding {n}"
+            try:
+                doc_ref, start, end, code_name = item["document"], int(item["start"]), int(item["end"]), item["code"]
+            except (KeyError, TypeError, ValueError):
+                raise ServiceError(f"{where}: needs document, start, end and code") from None
+            if doc_ref not in documents:
+                found = repo.find_document(doc_ref)
+                if found is None:
+                    raise ServiceError(f"{where}: no document {doc_ref!r} in the project")
+                documents[doc_ref] = found
+            doc = documents[doc_ref]
+            span = _check_span(doc, start, end)
+            if "text" in item and doc.text[span.start:span.end] != item["text"]:
+                raise ServiceError(f"{where}: the text at [{start}, {end}) of {doc.name!r} is not the text in the file")
+            code_row = repo.code_by_name(code_name)
+            if code_row is None or code_row.kind != "code":
+                raise ServiceError(f"{where}: no code called {code_name!r}")
+            key = (doc.id, code_row.id, span.start, span.end)
+            if key in present:
+                continue
+            present.add(key)
+            now = utcnow()
+            rows.append({"uuid": new_uuid(), "document_id": doc.id, "code_id": code_row.id, "coder_id": coder_row.id,
+                         "start": span.start, "end": span.end, "text_sha256": doc.sha256,
+                         "quote": doc.text[span.start:span.end], "memo": item.get("memo"), "created_at": now,
+                         "updated_at": now})
+        if rows:
+            from sqlalchemy import insert
+
+            repo.session.execute(insert(Coding), rows)
+            repo.log("import_codings", coder_name, {"file": path.name, "codings": [r["uuid"] for r in rows]})
+        added = len(rows)
+    return added

@@ -25,8 +25,13 @@ from sqlalchemy import delete, insert, select, update
 from codebench.storage.orm import AuditLog, Code, Coder, Coding, Document, Memo, Participant, Turn
 from codebench.storage.repositories import Repository
 
-SUGGESTION_SCORE = 85.0
-"""rapidfuzz ratio at or above which two different code names are reported as a merge suggestion."""
+SUGGESTION_SCORE = 80.0
+"""rapidfuzz ratio at or above which two different code names are reported as a merge suggestion.
+
+80 catches spelling variants and inflections ("tidspress"/"tidspresset" 90, "tillit tar tid"/
+"tillitt over tid" 80) while codes that merely share a word stay apart ("sosial inkludering"/
+"inkludering" 76, "god mentor"/"mentor som pedagog" 43). Only a suggestion: nothing is merged.
+"""
 
 _CODE_FIELDS = ("description", "inclusion", "exclusion", "examples", "colour", "shortcut", "memo", "core")
 

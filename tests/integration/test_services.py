@@ -304,3 +304,19 @@ def test_update_code_renames_and_guards(coded_project):
     with pytest.raises(services.ServiceError, match="changed by someone else"):
         services.update_code(project, "den gode mentoren", expected_version=info.version - 1, memo="x")
     assert "name: den gode mentoren" in services.export_codebook(project)
+
+
+def test_import_codings_checks_the_text_and_is_all_or_nothing(coded_project, tmp_path):
+    text = services.get_document(coded_project, "kari").text
+    start = text.index("Altfor")
+    good = {"document": "kari", "start": start, "end": start + 15, "code": "tid og ressurser", "text": text[start:start + 15]}
+    wrong = {**good, "start": 0, "end": 15}
+    path = write(tmp_path, "c.yaml", yaml.safe_dump({"coder": "ingrid", "codings": [good, wrong]}, allow_unicode=True))
+    with pytest.raises(services.ServiceError, match=r"c.yaml: coding 2: the text at \[0, 15\)"):
+        services.import_codings(coded_project, path)
+    assert services.codings(coded_project) == []
+    path.write_text(yaml.safe_dump({"coder": "ingrid", "codes_created": [{"name": "travelt", "origin": "open", "category": "mentor"}],
+                                    "codings": [good, {**good, "code": "travelt"}]}, allow_unicode=True), encoding="utf-8")
+    assert services.import_codings(coded_project, path) == 2
+    assert services.import_codings(coded_project, path) == 0  # already there
+    assert {q.category for q in services.quotes(coded_project)} == {"mentor"}

@@ -177,3 +177,64 @@ def test_adjudication_keeps_originals_and_records_consensus(project, tmp_path):
     assert len(services.quotes(project, coders=["ingrid", "per"])) == 5  # originals untouched
     with pytest.raises(services.ServiceError, match="no open disagreement"):
         services.resolve_disagreement(project, "ingrid", "per", open_[0].key, "keep-a")
+
+
+@pytest.fixture(scope="module")
+def gold_team(tmp_path_factory):
+    """The sample project split as a team would: a team copy and one copy per gold coder."""
+    from codebench.sample import GOLD_CODINGS, build_demo_project
+
+    root = tmp_path_factory.mktemp("gold")
+    build_demo_project(root / "team", with_codings=False).close()
+    for coder in ("ingrid", "per"):
+        shutil.copytree(root / "team", root / coder)
+        opened = services.open_project(root / coder)
+        services.import_codings(opened, GOLD_CODINGS / f"{coder}.yaml")
+        opened.close()
+    return root
+
+
+@pytest.mark.slow
+def test_merging_the_gold_codings_gives_exactly_the_union(gold_team):
+    coders = {c: services.open_project(gold_team / c) for c in ("ingrid", "per")}
+    team = services.open_project(gold_team / "team")
+    union = sorted(_key(q) for p in coders.values() for q in services.quotes(p))
+    assert len(union) == 152 + 136
+    reports = services.merge_projects(team, [gold_team / "ingrid", gold_team / "per"])
+    assert [r.codings_added for r in reports] == [152, 136]
+    merged = sorted(_key(q) for q in services.quotes(team))
+    assert merged == union
+    assert services.stats(team).codings_by_coder == {"ingrid": 152, "per": 136}
+    pairs = {(a, b) for a, b, _ in reports[1].suggestions}
+    assert ("tillitt over tid", "tillit tar tid") in pairs
+    again = services.merge_projects(team, [gold_team / "ingrid", gold_team / "per"])
+    assert not any(r.changed for r in again) and sorted(_key(q) for q in services.quotes(team)) == merged
+    for p in (team, *coders.values()):
+        p.close()
+
+
+@pytest.mark.slow
+def test_gold_agreement_matches_a_character_by_character_count(gold_team):
+    """The sweep-based figures equal a naive count over every character, on real gold codings."""
+    project = services.open_project(gold_team / "team")
+    result = services.agreement(project, ["ingrid", "per"], codes=["god mentor", "vinn-vinn", "jobbmatch"])
+    rows = {r.code: r for r in result.rows}
+    docs = {d.name: d for d in services.list_documents(project)}
+    for code in ("god mentor", "vinn-vinn", "jobbmatch"):
+        counts = [0, 0, 0, 0]  # both, a only, b only, neither
+        for name in result.documents:
+            length = docs[name].length
+            marks = {c: bytearray(length) for c in ("ingrid", "per")}
+            for q in services.quotes(project, code=code, documents=[name]):
+                for i in range(q.start, q.end):
+                    marks[q.coder][i] = 1
+            for a, b in zip(marks["ingrid"], marks["per"]):
+                counts[0 if a and b else 1 if a else 2 if b else 3] += 1
+        both, a_only, b_only, neither = counts
+        total = sum(counts)
+        pa, pb = (both + a_only) / total, (both + b_only) / total
+        po = (both + neither) / total
+        pe = pa * pb + (1 - pa) * (1 - pb)
+        assert rows[code].percent_agreement == pytest.approx(po, abs=1e-12)
+        assert rows[code].cohen_kappa == pytest.approx((po - pe) / (1 - pe), abs=1e-9)
+    project.close()
