@@ -116,37 +116,51 @@ def bench_import(args: argparse.Namespace, work: Path) -> None:
     project.close()
 
 
-def build_coded_project(work: Path, transcripts: int, words: int, codings: int, seed: int = 11) -> services.Project:
-    """A project of synthetic transcripts, the hybrid codebook and ``codings`` random codings by 4 coders."""
-    from sqlalchemy import insert
-
-    from codebench.storage.orm import Coder, Coding
-
-    source = work / "coded_txt"
+def build_project(work: Path, name: str, transcripts: int, words: int, *, extra_codes: int = 0) -> services.Project:
+    """A project of synthetic transcripts (roles in turn) with the hybrid codebook."""
+    source = work / f"{name}_txt"
     source.mkdir()
     make_transcripts(source, transcripts, words)
-    project = services.init_project(work / "coded_project")
+    project = services.init_project(work / name)
     roles = ["veileder", "IA-rådgiver", "mentor", "arbeidsgiver"]
     files = sorted(source.glob("*.txt"))
     for i, role in enumerate(roles):
         services.import_files(project, files[i::4], services.ParticipantSpec(role=role, round=1 + i % 2))
     services.load_codebook(project, CODEBOOK)
+    for n in range(extra_codes):
+        services.create_code(project, f"åpen kode {n:03d}", parent="samskaping")
+    return project
+
+
+def add_random_codings(project: services.Project, codings: int, coders: tuple[str, ...], seed: int = 11,
+                       max_length: int = 400) -> None:
+    """Bulk-insert random codings (40–``max_length`` characters) spread over documents, codes and coders."""
+    from sqlalchemy import insert
+
+    from codebench.storage.orm import Coding
+
     rng = random.Random(seed)
     codes = [c for c in services.code_tree(project) if c.kind == "code"]
     docs = [(d.id, d.sha256) for d in services.list_documents(project)]
     texts = {d_id: services.get_document(project, d_id).text for d_id, _ in docs}
     with project.transaction() as repo:
-        coder_ids = [repo.coder(name).id for name in ("ingrid", "per", "kari", "ola")]  # type: ignore[union-attr]
+        coder_ids = [repo.coder(name).id for name in coders]  # type: ignore[union-attr]
         rows = []
         for _ in range(codings):
             doc_id, sha = rng.choice(docs)
             text = texts[doc_id]
-            start = rng.randrange(0, len(text) - 400)
-            end = start + rng.randint(40, 400)
+            start = rng.randrange(0, len(text) - max_length)
+            end = start + rng.randint(40, max_length)
             rows.append({"uuid": str(uuid.uuid4()), "document_id": doc_id, "code_id": rng.choice(codes).id,
                          "coder_id": rng.choice(coder_ids), "start": start, "end": end, "text_sha256": sha,
                          "quote": text[start:end]})
         repo.session.execute(insert(Coding), rows)
+
+
+def build_coded_project(work: Path, transcripts: int, words: int, codings: int) -> services.Project:
+    """The retrieval benchmark's project: ``codings`` random codings by four coders."""
+    project = build_project(work, "coded_project", transcripts, words)
+    add_random_codings(project, codings, ("ingrid", "per", "kari", "ola"))
     return project
 
 
@@ -170,7 +184,50 @@ def bench_quotes(args: argparse.Namespace, work: Path) -> None:
     project.close()
 
 
-BENCHMARKS = {"import": bench_import, "quotes": bench_quotes}
+def bench_merge(args: argparse.Namespace, work: Path) -> None:
+    """Merging two coders' copies of a project, each with ``--codings`` codings, into the team copy."""
+    import shutil
+
+    team = build_project(work, "team", args.transcripts, args.words)
+    team.close()
+    for seed, coder in enumerate(("ingrid", "per")):
+        shutil.copytree(work / "team", work / coder)
+        copy = services.open_project(work / coder)
+        add_random_codings(copy, args.codings, (coder,), seed=seed)
+        copy.close()
+    team = services.open_project(work / "team")
+    start = time.perf_counter()
+    reports = services.merge_projects(team, [work / "ingrid", work / "per"])
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    services.merge_projects(team, [work / "ingrid", work / "per"])
+    again = time.perf_counter() - start
+    _write("merge", {
+        "transcripts": args.transcripts, "codings_per_coder": args.codings,
+        "codings_added": [r.codings_added for r in reports], "seconds": round(first, 3),
+        "remerge_seconds": round(again, 3), "target_seconds": 5,
+    })
+    team.close()
+
+
+def bench_agreement(args: argparse.Namespace, work: Path) -> None:
+    """Agreement of two coders for about 100 codes over about 2 million characters."""
+    # ~3,900 words of sample Norwegian are ~20,000 characters; 100 of them make 2 M characters.
+    project = build_project(work, "agreement", 100, 3900, extra_codes=54)
+    add_random_codings(project, 10_000, ("ingrid", "per"), max_length=600)
+    stats = services.stats(project)
+    characters = sum(d.length for d in services.list_documents(project))
+    times = _timed(lambda: services.agreement(project, ["ingrid", "per"]), 3)
+    result = services.agreement(project, ["ingrid", "per"])
+    _write("agreement", {
+        "codes": stats.codes, "characters": characters, "codings": stats.codings,
+        "documents_compared": len(result.documents), "median_seconds": round(statistics.median(times), 3),
+        "target_seconds": 5,
+    })
+    project.close()
+
+
+BENCHMARKS = {"import": bench_import, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -100,3 +100,15 @@ def test_simultaneous_code_edits_in_two_sessions_do_not_overwrite(pg_project: se
         second.close()
     (code,) = [c for c in services.code_tree(pg_project) if c.name == "god mentor"]
     assert code.description == "fra A"
+
+
+def test_merge_from_sqlite_coder_projects_into_a_server_team(pg_project: services.Project, coded_project: services.Project):
+    coding = services.apply_code(coded_project, "kari", 39, 80, "tid og ressurser", "ingrid", memo="notat")
+    services.apply_code(coded_project, "kari", 90, 120, "tidspress", "ingrid")
+    (report,) = services.merge_projects(pg_project, [coded_project.root])
+    assert (report.documents_added, report.codings_added) == (["kari"], 2)
+    merged = {c.uuid: c for c in services.codings(pg_project)}
+    assert merged[coding.uuid].memo == "notat"
+    assert abs((merged[coding.uuid].created_at - coding.created_at.replace(tzinfo=merged[coding.uuid].created_at.tzinfo)).total_seconds()) < 1
+    (again,) = services.merge_projects(pg_project, [coded_project.root])
+    assert not again.changed and again.codings_unchanged == 2
