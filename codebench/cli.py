@@ -57,6 +57,15 @@ def _open(project: str, db: str | None) -> services.Project:
     return opened
 
 
+def _emit(text: str, output: str | None) -> None:
+    """Write ``text`` to the file ``output``, or to the terminal when none is given."""
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+
+
 def _coder(value: str | None) -> str:
     coder = value or os.environ.get("CODEBENCH_CODER")
     if not coder:
@@ -215,12 +224,7 @@ def codebook_check(file: str) -> None:
 @_friendly
 def codebook_export(project: str, output: str | None, db: str | None) -> None:
     """Write the project's code tree as codebook YAML (open and in-vivo codes included)."""
-    text = services.export_codebook(_open(project, db))
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}")
-    else:
-        click.echo(text, nl=False)
+    _emit(services.export_codebook(_open(project, db)), output)
 
 
 @main.command()
@@ -493,11 +497,7 @@ def agreement_(project: str, coders: str, codes: str | None, documents_: str | N
         text = "\n".join(lines) + "\n"
     text += (f"\n{len(result.documents)} document(s) compared; segment overlap threshold {result.threshold:.0%}\n"
              if fmt != "csv" else "")
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}")
-    else:
-        click.echo(text, nl=False)
+    _emit(text, output)
 
 
 @main.command()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 11:01:54.421940
+Create Date: 2026-11-23 11:20:20.748278
 """
 
 from __future__ import annotations
@@ -159,10 +159,11 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['code_id'], ['codes.id'], name=op.f('fk_codings_code_id_codes'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['coder_id'], ['coders.id'], name=op.f('fk_codings_coder_id_coders'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_codings_document_id_documents'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('uuid', name=op.f('pk_codings'))
+    sa.PrimaryKeyConstraint('code_id', 'document_id', 'start', 'uuid', name=op.f('pk_codings')),
+    sa.UniqueConstraint('uuid', name=op.f('uq_codings_uuid')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('codings', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_codings_code_id'), ['code_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_codings_coder_id'), ['coder_id'], unique=False)
         batch_op.create_index('ix_codings_doc_start', ['document_id', 'start'], unique=False)
 
@@ -194,7 +195,6 @@ def downgrade() -> None:
     with op.batch_alter_table('codings', schema=None) as batch_op:
         batch_op.drop_index('ix_codings_doc_start')
         batch_op.drop_index(batch_op.f('ix_codings_coder_id'))
-        batch_op.drop_index(batch_op.f('ix_codings_code_id'))
 
     op.drop_table('codings')
     with op.batch_alter_table('documents', schema=None) as batch_op:
