@@ -495,8 +495,14 @@ def agreement_(project: str, coders: str, codes: str | None, documents_: str | N
         lines = ["  ".join(str(v).ljust(w) if i == 0 else str(v).rjust(w) for i, (v, w) in enumerate(zip(r, widths)))
                  for r in [header, *body]]
         text = "\n".join(lines) + "\n"
-    text += (f"\n{len(result.documents)} document(s) compared; segment overlap threshold {result.threshold:.0%}\n"
-             if fmt != "csv" else "")
+    if fmt != "csv":
+        text += f"\n{len(result.documents)} document(s) compared; segment overlap threshold {result.threshold:.0%}\n"
+        u = result.unitized
+        if u.overlapping_coders:
+            text += (f"uα and cuα over all codes: not defined, {', '.join(u.overlapping_coders)} coded overlapping "
+                     "segments with different codes (unitizing needs disjoint units); see |uα per code\n")
+        else:
+            text += f"uα over all codes {_fmt(u.u_alpha)}, cuα {_fmt(u.cu_alpha)}\n"
     _emit(text, output)
 
 

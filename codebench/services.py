@@ -1095,6 +1095,7 @@ class AgreementResult:
     coders: tuple[str, ...]
     documents: list[str]
     threshold: float
+    unitized: Any = None  # codebench.domain.reliability.UnitizedSummary
 
 
 def agreement(
@@ -1111,7 +1112,7 @@ def agreement(
     one coder has not reached yet would count as total disagreement); naming ``documents``
     compares exactly those.
     """
-    from codebench.domain.reliability import CodedSpan, reliability
+    from codebench.domain.reliability import CodedSpan, reliability, unitized_summary
 
     if len(set(coders)) < 2:
         raise ServiceError("name at least two different coders, e.g. --coders ingrid,per")
@@ -1127,8 +1128,10 @@ def agreement(
                 coded_by[doc].add(coder)
             chosen = {doc for doc, who in coded_by.items() if who >= set(coders)}
     spans = [CodedSpan(doc, code, coder, start, end) for _, doc, code, coder, start, end in rows]
-    result = reliability(spans, {d: docs[d][1] for d in chosen}, list(coders), threshold=threshold)
-    return AgreementResult(result, tuple(coders), sorted(docs[d][0] for d in chosen), threshold)
+    lengths = {d: docs[d][1] for d in chosen}
+    result = reliability(spans, lengths, list(coders), threshold=threshold)
+    return AgreementResult(result, tuple(coders), sorted(docs[d][0] for d in chosen), threshold,
+                           unitized_summary(spans, lengths, list(coders)))
 
 
 def disagreements(

@@ -44,6 +44,41 @@ class CodeReliability:
     segment_kappa: float | None  # Brennan–Prediger, chance 1/q
 
 
+@dataclass(frozen=True)
+class UnitizedSummary:
+    """uα and cuα over all codes at once, defined only when no coder's codings overlap."""
+
+    u_alpha: float | None
+    cu_alpha: float | None
+    overlapping_coders: tuple[str, ...]  # coders whose codings of different codes overlap
+
+
+def unitized_summary(codings: Iterable[CodedSpan], lengths: Mapping[int, int], coders: Sequence[str]) -> UnitizedSummary:
+    """Krippendorff's uα and cuα with the codes as values, on the documents laid end to end.
+
+    The unitizing model needs each observer's units to be disjoint; a coder who double-codes
+    makes it undefined, and the coders who do are named instead of a number.
+    """
+    offsets: dict[int, int] = {}
+    total = 0
+    for document in sorted(lengths):
+        offsets[document] = total
+        total += lengths[document]
+    units: dict[str, list[tuple[int, int, str]]] = {c: [] for c in coders}
+    for c in codings:
+        if c.coder in units and c.document in lengths:
+            units[c.coder].append((offsets[c.document] + c.start, offsets[c.document] + c.end, c.code))
+    overlapping = []
+    for coder, items in units.items():
+        items.sort()
+        if any(b[0] < a[1] for a, b in zip(items, items[1:])):
+            overlapping.append(coder)
+    if overlapping or not total or not any(units.values()):
+        return UnitizedSummary(None, None, tuple(overlapping))
+    result = unitized_alpha(total, [units[c] for c in coders])
+    return UnitizedSummary(result.u_alpha, result.cu_alpha, ())
+
+
 def coverage_alpha(length: int, spans_by_coder: Sequence[Iterable[tuple[int, int]]]) -> float | None:
     """Krippendorff's nominal alpha with every character a unit coded 1/0 by all coders.
 

@@ -238,3 +238,24 @@ def test_gold_agreement_matches_a_character_by_character_count(gold_team):
         assert rows[code].percent_agreement == pytest.approx(po, abs=1e-12)
         assert rows[code].cohen_kappa == pytest.approx((po - pe) / (1 - pe), abs=1e-9)
     project.close()
+
+
+def test_unitized_alpha_over_all_codes_is_reported_or_explained(project, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("x" * 100, encoding="utf-8")
+    services.import_files(project, [path])
+    for code in ("A", "B"):
+        services.create_code(project, code)
+    for coder, spans in (("k1", [(0, 30, "A"), (40, 60, "B")]), ("k2", [(0, 30, "A"), (40, 60, "A")])):
+        for start, end, code in spans:
+            services.apply_code(project, "doc", start, end, code, coder)
+    result = services.agreement(project, ["k1", "k2"])
+    from codebench.domain.agreement import unitized_alpha
+
+    expected = unitized_alpha(100, [[(0, 30, "A"), (40, 60, "B")], [(0, 30, "A"), (40, 60, "A")]])
+    assert result.unitized.u_alpha == pytest.approx(expected.u_alpha) and result.unitized.cu_alpha == pytest.approx(expected.cu_alpha)
+    services.apply_code(project, "doc", 10, 20, "B", "k2")  # k2 double-codes
+    result = services.agreement(project, ["k1", "k2"])
+    assert result.unitized.u_alpha is None and result.unitized.overlapping_coders == ("k2",)
+    out = CliRunner().invoke(main, ["agreement", str(project.root), "--coders", "k1,k2"]).output
+    assert "not defined, k2 coded overlapping segments" in out
