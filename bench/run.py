@@ -155,6 +155,7 @@ def add_random_codings(project: services.Project, codings: int, coders: tuple[st
                          "coder_id": rng.choice(coder_ids), "start": start, "end": end, "text_sha256": sha,
                          "quote": text[start:end]})
         repo.session.execute(insert(Coding), rows)
+    project.checkpoint()  # as the real bulk paths (import, merge, import-codings) do
 
 
 def build_coded_project(work: Path, transcripts: int, words: int, codings: int) -> services.Project:
