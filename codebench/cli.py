@@ -313,6 +313,17 @@ def undo(project: str, coder: str | None, db: str | None) -> None:
     click.echo(f"undid {entry.action} from {entry.at:%Y-%m-%d %H:%M}" if entry else "nothing to undo")
 
 
+@main.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coder", help="Whose undone operation to redo (default: $CODEBENCH_CODER).")
+@_db_option
+@_friendly
+def redo(project: str, coder: str | None, db: str | None) -> None:
+    """Redo your most recently undone coding operation."""
+    entry = services.redo(_open(project, db), _coder(coder))
+    click.echo(f"redid {entry.action} from {entry.at:%Y-%m-%d %H:%M}" if entry else "nothing to redo")
+
+
 @main.command("merge-codes")
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("source")

@@ -834,44 +834,107 @@ def codings(project: Project, document: str | int | None = None) -> list[CodingI
         return repo.codings(doc_id)
 
 
-def undo(project: Project, coder: str) -> AuditEntry | None:
-    """Undo the coder's most recent coding operation that is not yet undone.
+_UNDOABLE = ("apply", "remove", "recode", "coding_memo")
 
-    The undo is itself appended to the audit log (``undo`` with the id it reverses), so the
-    log stays append-only and a later merge sees exactly what happened.
+
+def _history(repo: Repository, coder: str) -> tuple[list[AuditEntry], list[AuditEntry]]:
+    """The coder's undo and redo stacks, rebuilt by replaying their audit log."""
+    entries = [e for e in reversed(repo.audit()) if e.coder == coder and e.action in (*_UNDOABLE, "undo", "redo")]
+    by_id = {e.id: e for e in entries}
+    undo_stack: list[AuditEntry] = []
+    redo_stack: list[AuditEntry] = []
+    for entry in entries:
+        if entry.action in _UNDOABLE:
+            undo_stack.append(entry)
+            redo_stack.clear()  # a new operation ends the redo history, as in an editor
+        elif entry.action == "undo" and undo_stack and undo_stack[-1].id == entry.payload.get("entry"):
+            redo_stack.append(undo_stack.pop())
+        elif entry.action == "redo" and redo_stack and redo_stack[-1].id == entry.payload.get("entry"):
+            undo_stack.append(redo_stack.pop())
+        elif entry.action in ("undo", "redo") and entry.payload.get("entry") in by_id:
+            pass  # an old log written before stacks existed; ignore
+    return undo_stack, redo_stack
+
+
+def _restore_coding(repo: Repository, p: dict[str, Any]) -> None:
+    doc = repo.session.get(Document, p["document_id"])
+    if doc is None:
+        raise ServiceError("the document of that coding is gone")
+    if repo.coding(p["uuid"]) is None:
+        repo.session.add(Coding(
+            uuid=p["uuid"], document_id=p["document_id"], code_id=p["code_id"], coder_id=p["coder_id"],
+            start=p["start"], end=p["end"], text_sha256=p["text_sha256"], quote=doc.text[p["start"]:p["end"]],
+            memo=p.get("memo"), created_at=utcnow(), updated_at=utcnow(),
+        ))
+
+
+def _delete_coding(repo: Repository, uuid: str) -> None:
+    row = repo.coding(uuid)
+    if row is not None:
+        repo.session.delete(row)
+
+
+def _set_coding(repo: Repository, uuid: str, **values: Any) -> None:
+    row = repo.coding(uuid)
+    if row is not None:
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+
+
+def _reverse(repo: Repository, entry: AuditEntry) -> None:
+    p = entry.payload
+    if entry.action == "apply":
+        _delete_coding(repo, p["uuid"])
+    elif entry.action == "remove":
+        _restore_coding(repo, p)
+    elif entry.action == "recode":
+        _set_coding(repo, p["uuid"], code_id=p["from"])
+    elif entry.action == "coding_memo":
+        _set_coding(repo, p["uuid"], memo=p["from"])
+
+
+def _perform(repo: Repository, entry: AuditEntry) -> None:
+    p = entry.payload
+    if entry.action == "apply":
+        _restore_coding(repo, p)
+    elif entry.action == "remove":
+        _delete_coding(repo, p["uuid"])
+    elif entry.action == "recode":
+        _set_coding(repo, p["uuid"], code_id=p["to"])
+    elif entry.action == "coding_memo":
+        _set_coding(repo, p["uuid"], memo=p["to"])
+
+
+def undo(project: Project, coder: str) -> AuditEntry | None:
+    """Undo the coder's most recent coding operation (apply, remove, recode, memo).
+
+    Undo and redo are appended to the audit log (``undo``/``redo`` naming the operation), so
+    the log stays append-only, the history survives closing the project, and a later merge
+    sees exactly what happened.
 
     Returns:
-        the entry that was undone, or None when there is nothing to undo.
+        the operation that was undone, or None when there is nothing to undo.
     """
-    undoable = {"apply", "remove", "recode", "coding_memo"}
     with project.transaction() as repo:
-        undone = {e.payload.get("entry") for e in repo.audit() if e.action == "undo"}
-        target = next((e for e in repo.audit() if e.coder == coder and e.action in undoable and e.id not in undone), None)
-        if target is None:
+        undo_stack, _ = _history(repo, coder)
+        if not undo_stack:
             return None
-        p = target.payload
-        if target.action == "apply":
-            row = repo.coding(p["uuid"])
-            if row is not None:
-                repo.session.delete(row)
-        elif target.action == "remove":
-            doc = repo.session.get(Document, p["document_id"])
-            if doc is None:
-                raise ServiceError("cannot undo: the document of that coding is gone")
-            repo.session.add(Coding(
-                uuid=p["uuid"], document_id=p["document_id"], code_id=p["code_id"], coder_id=p["coder_id"],
-                start=p["start"], end=p["end"], text_sha256=p["text_sha256"], quote=doc.text[p["start"]:p["end"]],
-                memo=p.get("memo"), created_at=utcnow(), updated_at=utcnow(),
-            ))
-        elif target.action == "recode":
-            row = repo.coding(p["uuid"])
-            if row is not None:
-                row.code_id = p["from"]
-        elif target.action == "coding_memo":
-            row = repo.coding(p["uuid"])
-            if row is not None:
-                row.memo = p["from"]
+        target = undo_stack[-1]
+        _reverse(repo, target)
         repo.log("undo", coder, {"entry": target.id, "action": target.action})
+        return target
+
+
+def redo(project: Project, coder: str) -> AuditEntry | None:
+    """Redo the coder's most recently undone operation; None when there is nothing to redo."""
+    with project.transaction() as repo:
+        _, redo_stack = _history(repo, coder)
+        if not redo_stack:
+            return None
+        target = redo_stack[-1]
+        _perform(repo, target)
+        repo.log("redo", coder, {"entry": target.id, "action": target.action})
         return target
 
 

@@ -320,3 +320,26 @@ def test_import_codings_checks_the_text_and_is_all_or_nothing(coded_project, tmp
     assert services.import_codings(coded_project, path) == 2
     assert services.import_codings(coded_project, path) == 0  # already there
     assert {q.category for q in services.quotes(coded_project)} == {"mentor"}
+
+
+def test_redo_after_undo_and_a_new_operation_ends_redo(coded_project):
+    project = coded_project
+    first = services.apply_code(project, "kari", 0, 5, "tid og ressurser", "ingrid")
+    services.recode(project, first.uuid, "sosial inkludering", "ingrid")
+    services.undo(project, "ingrid")
+    services.undo(project, "ingrid")
+    assert services.codings(project) == []
+    assert services.redo(project, "ingrid").action == "apply"
+    assert [q.code for q in services.quotes(project)] == ["tid og ressurser"]
+    assert services.redo(project, "ingrid").action == "recode"
+    assert [q.code for q in services.quotes(project)] == ["sosial inkludering"]
+    assert services.redo(project, "ingrid") is None
+    services.undo(project, "ingrid")
+    services.apply_code(project, "kari", 10, 15, "tid og ressurser", "ingrid")  # a new operation
+    assert services.redo(project, "ingrid") is None
+    services.undo(project, "ingrid")
+    services.undo(project, "ingrid")
+    assert services.codings(project) == []
+    # another coder's history is separate
+    services.apply_code(project, "kari", 0, 5, "tid og ressurser", "per")
+    assert services.undo(project, "ingrid") is None and len(services.codings(project)) == 1
