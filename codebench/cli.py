@@ -585,18 +585,36 @@ def resolve(project: str, region: str | None, decision: str | None, coders: str,
     click.echo(f"resolved {region} ({decision}): {len(created)} consensus coding(s)")
 
 
+@main.command("open")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coder", envvar="CODEBENCH_CODER", help="Who is coding (asked at start when not given).")
+@_friendly
+def open_(project: str, coder: str | None) -> None:
+    """Open the coding workbench (a full-screen terminal app) on PROJECT."""
+    services.open_project(Path(project)).close()  # a clear error before the screen switches
+    from codebench.tui.app import run  # Textual is loaded only for this command
+
+    run(Path(project), coder)
+
+
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False), default="demo")
+@click.option("--stats", "stats_only", is_flag=True, help="Print the statistics instead of opening the workbench.")
+@click.option("--coder", envvar="CODEBENCH_CODER", default="demo", show_default=True, help="Coder name in the workbench.")
 @_friendly
-def demo(folder: str) -> None:
-    """Make a project from the sample corpus and codebook in FOLDER and print its statistics."""
+def demo(folder: str, stats_only: bool, coder: str) -> None:
+    """Build the sample project in FOLDER (once) and open it in the workbench."""
     from codebench.sample import build_demo_project
 
     opened = build_demo_project(Path(folder))
-    click.echo(f"sample project in {folder}/")
-    ctx = click.get_current_context()
-    ctx.invoke(stats, project=folder, db=None)
     opened.close()
+    if stats_only or not sys.stdout.isatty():
+        click.echo(f"sample project in {folder}/")
+        click.get_current_context().invoke(stats, project=folder, db=None)
+        return
+    from codebench.tui.app import run
+
+    run(Path(folder), coder)
 
 
 if __name__ == "__main__":  # pragma: no cover

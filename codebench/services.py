@@ -1380,3 +1380,41 @@ def import_codings(project: Project, path: str | Path) -> int:
         added = len(rows)
     project.checkpoint()
     return added
+
+
+@dataclass(frozen=True)
+class CodedSpanView:
+    """A coding as a reading view shows it: code name, effective colour, coder."""
+
+    uuid: str
+    start: int
+    end: int
+    code: str
+    colour: str | None
+    coder: str
+    memo: str | None
+
+
+def effective_colours(tree: Sequence[CodeInfo]) -> dict[int, str | None]:
+    """Each node's colour, inherited from the nearest coloured ancestor when it has none."""
+    by_id = {c.id: c for c in tree}
+    colours: dict[int, str | None] = {}
+    for node in tree:
+        current: CodeInfo | None = node
+        while current is not None and not current.colour:
+            current = by_id.get(current.parent_id) if current.parent_id is not None else None
+        colours[node.id] = current.colour if current else None
+    return colours
+
+
+def document_codings(project: Project, document: str | int, coders: Sequence[str] | None = None) -> list[CodedSpanView]:
+    """The codings of one document with names and colours, for the transcript view."""
+    with project.transaction(write=False) as repo:
+        doc = _document(repo, document)
+        tree = _ordered_tree(repo.code_rows())
+        names = {c.id: c.name for c in tree}
+        colours = effective_colours(tree)
+        return [
+            CodedSpanView(c.uuid, c.start, c.end, names[c.code_id], colours[c.code_id], c.coder, c.memo)
+            for c in repo.codings(doc.id) if coders is None or c.coder in coders
+        ]

@@ -78,7 +78,7 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView > .transcript--coded { background: $primary 25%; }
     TranscriptView > .transcript--overlap { background: $primary 45%; text-style: bold; }
     TranscriptView > .transcript--selection { background: $accent 60%; }
-    TranscriptView > .transcript--cursor { reverse: true; }
+    TranscriptView > .transcript--cursor { text-style: reverse; }
     TranscriptView > .transcript--speaker { color: $text-accent; text-style: bold; }
     TranscriptView > .transcript--gutter { color: $text-muted; }
     """
@@ -169,7 +169,7 @@ class TranscriptView(ScrollView, can_focus=True):
     # -- layout --------------------------------------------------------------------------
 
     def _ensure_wrapped(self) -> None:
-        width = max(self.size.width - GUTTER - 1, 10)
+        width = max(self.scrollable_content_region.width - GUTTER - 1, 10)
         if width != self._wrapped_for:
             self._lines = wrap_lines(self.text, width)
             self._line_starts = [s for s, _ in self._lines]
@@ -192,7 +192,7 @@ class TranscriptView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = y + scroll_y
         if index >= len(self._lines):
-            return Strip.blank(self.size.width)
+            return Strip.blank(self.scrollable_content_region.width)
         start, end = self._lines[index]
         base = self.rich_style
         coded = self.get_component_rich_style("transcript--coded", partial=True)
@@ -238,7 +238,8 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.cursor == end and start <= self.cursor and self.has_focus and (end == len(self.text) or self.text[end - 1:end] == "\n" or start == end):
             segments.append(Segment(" ", base + caret))
         strip = Strip(segments)
-        return strip.crop(scroll_x, scroll_x + self.size.width).extend_cell_length(self.size.width, base)
+        width = self.scrollable_content_region.width
+        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
 
     def _gutter(self, marks: list[SpanMark], style: Style) -> list[Segment]:
         """One coloured bar per code on the line (the code's own colour from the codebook)."""

@@ -1,0 +1,1 @@
+"""The Textual workbench: project view, transcript coding, retrieval."""

@@ -1,0 +1,130 @@
+"""The codebench workbench: ``codebench open PROJECT``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from codebench import services
+from codebench.domain.records import CodeInfo
+from codebench.tui.commands import CodebenchCommands
+from codebench.tui.screens.document import DocumentScreen
+from codebench.tui.screens.picker import CodePicker, CoderPrompt, PickedCode
+from codebench.tui.screens.project import ProjectScreen
+from codebench.tui.screens.quotes import QuotesScreen
+
+
+class CodebenchApp(App[None]):
+    """Keyboard-first coding of one project by one coder."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "codebench"
+    COMMANDS = App.COMMANDS | {CodebenchCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "quit", priority=True),
+        Binding("f1", "help", "help"),
+    ]
+
+    def __init__(self, project: services.Project, coder: str | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.coder = coder or ""
+        self._hidden_coders: set[str] = set()
+
+    def on_mount(self) -> None:
+        self.push_screen(ProjectScreen())
+        if not self.coder:
+            def chosen(name: str | None) -> None:
+                if not name:
+                    self.exit()
+                    return
+                self.coder = name
+                self.screen.sub_title = f"coder: {name}"
+
+            self.push_screen(CoderPrompt(self.known_coders()), chosen)
+
+    # -- shared by screens and the command palette ---------------------------------------
+
+    def known_coders(self) -> list[str]:
+        """Coders with codings in the project, and the current one."""
+        names = {c.coder for c in services.codings(self.project)} | ({self.coder} if self.coder else set())
+        return sorted(names)
+
+    def visible_coders(self) -> list[str] | None:
+        """Coders whose codings the transcript shows (None: everyone)."""
+        if not self._hidden_coders:
+            return None
+        return [c for c in self.known_coders() if c not in self._hidden_coders]
+
+    def toggle_coder(self, coder: str) -> None:
+        """Show or hide one coder's codings in the transcript view."""
+        self._hidden_coders ^= {coder}
+        if isinstance(self.screen, DocumentScreen):
+            self.screen.reload_marks()
+
+    def open_document(self, document_id: int) -> None:
+        """Open a transcript for coding."""
+        self.push_screen(DocumentScreen(document_id))
+
+    def open_quotes(self, node: CodeInfo) -> None:
+        """Show every quote of a code or category."""
+        self.push_screen(QuotesScreen(node))
+
+    def undo(self) -> None:
+        """Undo the coder's last operation from anywhere."""
+        entry = services.undo(self.project, self.coder)
+        self.notify(f"undid {entry.action}" if entry else "nothing to undo")
+        self._refresh_screen()
+
+    def redo(self) -> None:
+        """Redo from anywhere."""
+        entry = services.redo(self.project, self.coder)
+        self.notify(f"redid {entry.action}" if entry else "nothing to redo")
+        self._refresh_screen()
+
+    def merge_codes(self) -> None:
+        """Pick a code, then the code to merge it into."""
+        codes = services.code_tree(self.project)
+
+        def second(source: PickedCode | None) -> None:
+            if source is None or source.new:
+                return
+
+            def merge(target: PickedCode | None) -> None:
+                if target is None or target.new:
+                    return
+                try:
+                    moved = services.merge_codes(self.project, source.name, target.name, self.coder)
+                except services.ServiceError as exc:
+                    self.notify(str(exc), severity="error")
+                    return
+                self.notify(f"merged {source.name} into {target.name}: {moved} coding(s) moved")
+                self._refresh_screen()
+
+            self.push_screen(CodePicker(codes, title=f"Merge «{source.name}» into"), merge)
+
+        self.push_screen(CodePicker(codes, title="Merge which code?"), second)
+
+    def _refresh_screen(self) -> None:
+        screen = self.screen
+        if isinstance(screen, DocumentScreen):
+            screen.reload_marks()
+        elif hasattr(screen, "action_refresh"):
+            screen.action_refresh()
+        elif isinstance(screen, QuotesScreen):
+            screen.load()
+
+    def action_help(self) -> None:
+        """The keys of the current screen, and the command palette."""
+        self.action_show_help_panel()
+
+
+def run(project_dir: Path, coder: str | None = None) -> None:
+    """Open a project in the workbench (blocks until the user quits)."""
+    project = services.open_project(project_dir)
+    try:
+        CodebenchApp(project, coder).run()
+    finally:
+        project.close()

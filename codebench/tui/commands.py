@@ -1,0 +1,41 @@
+"""Command-palette providers: every action reachable by name."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.command import Hit, Hits, Provider
+
+from codebench import services
+
+
+class CodebenchCommands(Provider):
+    """Open a transcript, retrieve quotes, merge codes, undo/redo, show or hide coders."""
+
+    def _commands(self) -> list[tuple[str, Any, str]]:
+        app: Any = self.app
+        project = app.project
+        commands: list[tuple[str, Any, str]] = []
+        for doc in services.list_documents(project):
+            commands.append((f"Open {doc.name}", partial(app.open_document, doc.id), "read and code this transcript"))
+        for node in services.code_tree(project):
+            commands.append((f"Quotes of {node.name}", partial(app.open_quotes, node), f"every quote of this {node.kind}"))
+        commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))
+        commands.append(("Undo", app.undo, "undo your last coding operation"))
+        commands.append(("Redo", app.redo, "redo what you undid"))
+        for coder in app.known_coders():
+            state = "Hide" if coder in app.visible_coders() else "Show"
+            commands.append((f"{state} codings of {coder}", partial(app.toggle_coder, coder), "in the transcript view"))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands()[:40]:
+            yield Hit(1.0, name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,194 @@
+"""Reading and coding one transcript."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+
+from codebench import services
+from codebench.tui.screens.picker import CodePicker, PickedCode
+from codebench.tui.widgets.transcript import SpanMark, TranscriptView
+
+
+class DocumentScreen(Screen[None]):
+    """A transcript with its codings; select words and code them from the keyboard."""
+
+    BINDINGS = [
+        Binding("c", "code_selection", "code", tooltip="Apply a code to the selection (or the turn)"),
+        Binding("v", "in_vivo", "in vivo", tooltip="Make an in-vivo code from the selected words"),
+        Binding("t", "code_turn", "code turn", tooltip="Code the whole speaker turn under the caret"),
+        Binding("x", "remove_coding", "remove", tooltip="Remove the newest of your codings under the caret"),
+        Binding("r", "recode", "recode", tooltip="Give the coding under the caret another code"),
+        Binding("ctrl+z,u", "undo", "undo"),
+        Binding("ctrl+y,U", "redo", "redo"),
+        Binding("q,escape", "app.pop_screen", "back"),
+    ]
+
+    def __init__(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
+        super().__init__()
+        self.document_id = document_id
+        self.start_position = position
+        self.start_select = select_to
+        self.doc = services.get_document(self.app_project, document_id)
+
+    @property
+    def app_project(self) -> services.Project:
+        return self.app.project  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def coder(self) -> str:
+        return self.app.coder  # type: ignore[attr-defined, no-any-return]
+
+    def compose(self) -> ComposeResult:
+        info = self.doc.info
+        who = f"{info.participant.pid} · {info.participant.role}" if info.participant else "no participant"
+        round_ = f" · runde {info.round}" if info.round else ""
+        yield Header()
+        with Horizontal():
+            with Vertical(id="reading"):
+                yield Label(f"{info.name}  —  {who}{round_}  —  {info.word_count} ord", id="doc-title")
+                yield TranscriptView(self.doc.text, [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns],
+                                     id="transcript")
+            with Vertical(id="side"):
+                yield Label("Codes here", classes="side-title")
+                yield ListView(id="here")
+                yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "codebench"
+        self.sub_title = f"coder: {self.coder}"
+        view = self.query_one(TranscriptView)
+        self.reload_marks()
+        view.focus()
+        view.move_to(self.start_position, select_to=self.start_select)
+
+    def reload_marks(self) -> None:
+        """Fetch this document's codings again and redraw."""
+        spans = services.document_codings(self.app_project, self.document_id, coders=self.app.visible_coders())  # type: ignore[attr-defined]
+        self.query_one(TranscriptView).set_marks(
+            [SpanMark(s.uuid, s.start, s.end, s.code, s.colour, s.coder) for s in spans]
+        )
+        self._show_here(self.query_one(TranscriptView).cursor)
+
+    @on(TranscriptView.CursorMoved)
+    def _moved(self, event: TranscriptView.CursorMoved) -> None:
+        self._show_here(event.position)
+
+    def _show_here(self, position: int) -> None:
+        here = self.query_one("#here", ListView)
+        here.clear()
+        for mark in self.query_one(TranscriptView).marks_at(position):
+            here.append(ListItem(Label(f"▌ {mark.code}  ({mark.coder})")))
+
+    def _status(self, message: str) -> None:
+        self.query_one("#status", Static).update(message)
+
+    # -- coding actions ------------------------------------------------------------------
+
+    def _target_span(self, whole_turn: bool = False) -> tuple[int, int] | None:
+        view = self.query_one(TranscriptView)
+        if not whole_turn and view.selection:
+            start, end = view.selection
+        else:
+            turn = view.turn_index(view.cursor)
+            if turn is None:
+                return None
+            _, end, start, _ = view.turns[turn]
+        # Coded words never start or end with white space.
+        text = self.doc.text
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def _pick_and_apply(self, span: tuple[int, int], title: str) -> None:
+        codes = services.code_tree(self.app_project)
+
+        def apply(picked: PickedCode | None) -> None:
+            if picked is None:
+                return
+            self.apply(span, picked.name, origin="open")
+
+        self.app.push_screen(CodePicker(codes, title=title), apply)
+
+    def apply(self, span: tuple[int, int], code: str, *, origin: str) -> None:
+        """Apply ``code`` to ``span`` for this coder and redraw (shared by keys and palette)."""
+        try:
+            services.apply_code(self.app_project, self.document_id, span[0], span[1], code, self.coder, create=origin)
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        view = self.query_one(TranscriptView)
+        view.anchor = None
+        self.reload_marks()
+        self._status(f"coded «{self.doc.text[span[0]:span[1]][:40]}…» as {code}")
+
+    def action_code_selection(self) -> None:
+        span = self._target_span()
+        if span:
+            self._pick_and_apply(span, "Code the selection" if self.query_one(TranscriptView).selection else "Code the turn")
+
+    def action_code_turn(self) -> None:
+        span = self._target_span(whole_turn=True)
+        if span:
+            self._pick_and_apply(span, "Code the whole turn")
+
+    def action_in_vivo(self) -> None:
+        view = self.query_one(TranscriptView)
+        if not view.selection:
+            self.notify("Select the informant's words first (shift+arrows)", severity="warning")
+            return
+        span = self._target_span()
+        assert span is not None
+        name = " ".join(self.doc.text[span[0]:span[1]].split()).strip(" .,;:!?«»\"'")[:80]
+        self.apply(span, name, origin="in-vivo")
+
+    def _my_mark_here(self) -> SpanMark | None:
+        view = self.query_one(TranscriptView)
+        mine = [m for m in view.marks_at(view.cursor) if m.coder == self.coder]
+        return mine[-1] if mine else None
+
+    def action_remove_coding(self) -> None:
+        mark = self._my_mark_here()
+        if mark is None:
+            self.notify("None of your codings is under the caret", severity="warning")
+            return
+        services.remove_coding(self.app_project, mark.uuid, self.coder)
+        self.reload_marks()
+        self._status(f"removed {mark.code}")
+
+    def action_recode(self) -> None:
+        mark = self._my_mark_here()
+        if mark is None:
+            self.notify("None of your codings is under the caret", severity="warning")
+            return
+
+        def recode(picked: PickedCode | None) -> None:
+            if picked is None:
+                return
+            try:
+                if picked.new:
+                    services.create_code(self.app_project, picked.name, coder=self.coder)
+                services.recode(self.app_project, mark.uuid, picked.name, self.coder)
+            except services.ServiceError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.reload_marks()
+
+        self.app.push_screen(CodePicker(services.code_tree(self.app_project), title=f"Recode «{mark.code}» as"), recode)
+
+    def action_undo(self) -> None:
+        entry = services.undo(self.app_project, self.coder)
+        self.reload_marks()
+        self._status(f"undid {entry.action}" if entry else "nothing to undo")
+
+    def action_redo(self) -> None:
+        entry = services.redo(self.app_project, self.coder)
+        self.reload_marks()
+        self._status(f"redid {entry.action}" if entry else "nothing to redo")

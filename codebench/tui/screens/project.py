@@ -1,0 +1,125 @@
+"""The project view: documents by informant role and round, and the code tree with counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Tree
+
+from codebench import services
+from codebench.domain.records import ROLES, CodeInfo
+from codebench.tui.screens.document import DocumentScreen
+from codebench.tui.screens.quotes import QuotesScreen
+
+
+class ProjectScreen(Screen[None]):
+    """Start here: pick a transcript to code, or a code to compare its quotes."""
+
+    BINDINGS = [
+        Binding("enter", "open_selected", "open", show=False),
+        Binding("o", "open_document", "open transcript"),
+        Binding("g", "quotes", "quotes of code", tooltip="Every quote of the highlighted code or category"),
+        Binding("tab", "app.focus_next", "switch pane", show=False),
+        Binding("f5", "refresh", "refresh"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="documents-pane"):
+                yield Label("Documents", classes="pane-title")
+                yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="codes-pane"):
+                yield Label("Codebook", classes="pane-title")
+                yield Tree("codes", id="codes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"codebench — {self.app.project.name}"  # type: ignore[attr-defined]
+        self.sub_title = f"coder: {self.app.coder}"  # type: ignore[attr-defined]
+        table = self.query_one("#documents", DataTable)
+        table.add_columns("role", "document", "case", "round", "words", "codings")
+        self.action_refresh()
+        table.focus()
+
+    def action_refresh(self) -> None:
+        """Reload documents and code counts (after coding in another screen or process)."""
+        project: services.Project = self.app.project  # type: ignore[attr-defined]
+        docs = services.list_documents(project)
+        coded = Counter(c.document_id for c in services.codings(project))
+        order = {role: i for i, role in enumerate(ROLES)}
+        docs.sort(key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
+                                 d.source_format == "survey", d.round or 0, d.name))
+        table = self.query_one("#documents", DataTable)
+        table.clear()
+        for doc in docs:
+            case = doc.participant.pid if doc.participant else "—"
+            table.add_row(
+                doc.participant.role if doc.participant else "—", doc.name[:48], case if len(case) <= 14 else "…" + case[-13:],
+                str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)), key=str(doc.id),
+            )
+        self._fill_tree(services.code_tree(project), Counter(c.code_id for c in services.codings(project)))
+
+    def _fill_tree(self, codes: list[CodeInfo], counts: Counter[int]) -> None:
+        tree = self.query_one("#codes", Tree)
+        tree.clear()
+        tree.show_root = False
+        children: dict[int | None, list[CodeInfo]] = {}
+        for code in codes:
+            children.setdefault(code.parent_id, []).append(code)
+
+        def total(code: CodeInfo) -> int:
+            return counts.get(code.id, 0) + sum(total(c) for c in children.get(code.id, []))
+
+        def add(node, parent_id: int | None) -> None:  # type: ignore[no-untyped-def]
+            for code in children.get(parent_id, []):
+                label = f"{code.name}  {total(code)}"
+                if code.core:
+                    label += "  ★"
+                if code.origin != "codebook":
+                    label += f"  ({code.origin})"
+                if children.get(code.id):
+                    add(node.add(label, data=code, expand=parent_id is None), code.id)
+                else:
+                    node.add_leaf(label, data=code)
+
+        add(tree.root, None)
+        tree.root.expand()
+
+    def _selected_document(self) -> int | None:
+        table = self.query_one("#documents", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    @on(DataTable.RowSelected, "#documents")
+    def _row_selected(self) -> None:
+        self.action_open_document()
+
+    def action_open_selected(self) -> None:
+        if self.query_one("#codes", Tree).has_focus:
+            self.action_quotes()
+        else:
+            self.action_open_document()
+
+    def action_open_document(self) -> None:
+        document_id = self._selected_document()
+        if document_id is not None:
+            self.app.push_screen(DocumentScreen(document_id))
+
+    def action_quotes(self) -> None:
+        tree = self.query_one("#codes", Tree)
+        node = tree.cursor_node
+        if node is None or node.data is None:
+            self.notify("Highlight a code or category in the codebook first", severity="warning")
+            return
+        self.app.push_screen(QuotesScreen(node.data))
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()

@@ -1,0 +1,123 @@
+"""Constant comparison: every quote of a code or category across the corpus."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+
+from codebench import services
+from codebench.domain.records import ROLES, CodeInfo, Quote
+from codebench.tui.screens.picker import CodePicker, PickedCode
+
+
+class QuotesScreen(Screen[None]):
+    """Quotes with document, role and speaker; filter by role and round; jump to the transcript."""
+
+    BINDINGS = [
+        Binding("enter", "jump", "go to transcript", show=False),
+        Binding("j", "jump", "go to transcript"),
+        Binding("r", "recode", "recode"),
+        Binding("q,escape", "app.pop_screen", "back"),
+    ]
+
+    def __init__(self, node: CodeInfo) -> None:
+        super().__init__()
+        self.node = node
+        self.quotes: list[Quote] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            with Horizontal(id="quote-filters"):
+                yield Label(f"{self.node.kind}: {self.node.name}", id="quotes-title")
+                yield Select([(r, r) for r in ROLES], prompt="all roles", id="role-filter")
+                yield Select([(f"runde {n}", n) for n in (1, 2, 3)], prompt="all rounds", id="round-filter")
+            yield DataTable(id="quotes", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="quote-text")
+            yield Label("", id="quote-count")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#quotes", DataTable)
+        table.add_columns("code", "role", "case", "round", "speaker", "document", "quote")
+        self.load()
+        table.focus()
+
+    def load(self) -> None:
+        """Start fetching the quotes with the current filters (in a worker: big codes take a while)."""
+        role = self.query_one("#role-filter", Select).value
+        round_ = self.query_one("#round-filter", Select).value
+        self.query_one("#quote-count", Label).update("loading…")
+        self._fetch(None if role is Select.BLANK else str(role), None if round_ is Select.BLANK else int(round_))  # type: ignore[arg-type]
+
+    @work(thread=True, exclusive=True)
+    def _fetch(self, role: str | None, round_: int | None) -> None:
+        key = "category" if self.node.kind == "category" else "code"
+        found = services.quotes(self.app.project, **{key: self.node.name}, roles=[role] if role else None,  # type: ignore[attr-defined, arg-type]
+                                rounds=[round_] if round_ else None)
+        self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: list[Quote]) -> None:
+        self.quotes = found
+        table = self.query_one("#quotes", DataTable)
+        table.clear()
+        for i, q in enumerate(found):
+            table.add_row(q.code, q.role or "", q.participant or "", str(q.round or ""), q.speaker or "", q.document,
+                          " ".join(q.text.split())[:120], key=str(i))
+        self.query_one("#quote-count", Label).update(f"{len(found)} quote(s)")
+        self._show_full()
+
+    @on(Select.Changed)
+    def _filter(self) -> None:
+        self.load()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self._show_full()
+
+    def _current(self) -> Quote | None:
+        table = self.query_one("#quotes", DataTable)
+        if not self.quotes or table.cursor_row is None or table.cursor_row >= len(self.quotes):
+            return None
+        return self.quotes[table.cursor_row]
+
+    def _show_full(self) -> None:
+        quote = self._current()
+        self.query_one("#quote-text", Static).update(f"«{' '.join(quote.text.split())}»" if quote else "")
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_jump()
+
+    def action_jump(self) -> None:
+        quote = self._current()
+        if quote is not None:
+            from codebench.tui.screens.document import DocumentScreen
+
+            self.app.push_screen(DocumentScreen(quote.document_id, position=quote.end, select_to=quote.start))
+
+    def action_recode(self) -> None:
+        quote = self._current()
+        if quote is None:
+            return
+
+        def recode(picked: PickedCode | None) -> None:
+            if picked is None:
+                return
+            try:
+                if picked.new:
+                    services.create_code(self.app.project, picked.name, coder=self.app.coder)  # type: ignore[attr-defined]
+                services.recode(self.app.project, quote.coding_uuid, picked.name, self.app.coder)  # type: ignore[attr-defined]
+            except services.ServiceError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.load()
+
+        self.app.push_screen(CodePicker(services.code_tree(self.app.project), title=f"Recode «{quote.code}» as"), recode)  # type: ignore[attr-defined]
+
+    def on_screen_resume(self) -> None:
+        self.load()
