@@ -52,6 +52,7 @@ class CodePicker(ModalScreen[PickedCode | None]):
         Binding("escape", "dismiss(None)", "cancel"),
         Binding("down", "cursor(1)", show=False),
         Binding("up", "cursor(-1)", show=False),
+        Binding("ctrl+n", "create", "create as new code", tooltip="Create an open code named as typed"),
     ]
 
     def __init__(self, codes: list[CodeInfo], *, title: str = "Code the selection", initial: str = "") -> None:
@@ -85,10 +86,19 @@ class CodePicker(ModalScreen[PickedCode | None]):
             key = f" [{code.shortcut}]" if code.shortcut else ""
             items.append(Option(f"{code.name}{key}", id=f"code:{code.name}"))
         if name and not exists:
-            items.append(Option(f"+ new open code «{name}»", id=f"{NEW_PREFIX}{name}"))
+            new = Option(f"+ new open code «{name}»", id=f"{NEW_PREFIX}{name}")
+            # A name close to an existing code is probably that code; otherwise Enter creates.
+            close = ranked and fuzz.WRatio(name, ranked[0].name) >= 90
+            items = items + [new] if close else [new] + items
         options.add_options(items)
         if items:
             options.highlighted = 0
+
+    def action_create(self) -> None:
+        name = " ".join(self.query_one(Input).value.split())
+        if name:
+            existing = next((c for c in self.codes if c.name.casefold() == name.casefold()), None)
+            self.dismiss(PickedCode(existing.name, False) if existing else PickedCode(name, True))
 
     def action_cursor(self, delta: int) -> None:
         options = self.query_one(OptionList)

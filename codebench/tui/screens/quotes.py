@@ -52,7 +52,8 @@ class QuotesScreen(Screen[None]):
         role = self.query_one("#role-filter", Select).value
         round_ = self.query_one("#round-filter", Select).value
         self.query_one("#quote-count", Label).update("loading…")
-        self._fetch(None if role is Select.BLANK else str(role), None if round_ is Select.BLANK else int(round_))  # type: ignore[arg-type]
+        # An empty Select holds a sentinel, not None: keep only real choices.
+        self._fetch(role if isinstance(role, str) else None, round_ if isinstance(round_, int) else None)
 
     @work(thread=True, exclusive=True)
     def _fetch(self, role: str | None, round_: int | None) -> None:

@@ -1,0 +1,27 @@
+"""Fixtures for driving the real workbench: a writable copy of the sample project per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from codebench import services
+
+
+@pytest.fixture
+def sample_copy(sample_project_dir: Path, tmp_path: Path) -> Iterator[services.Project]:
+    """The sample project (with the gold codings), copied so the test may write to it."""
+    target = tmp_path / "sample"
+    shutil.copytree(sample_project_dir, target)
+    project = services.open_project(target)
+    yield project
+    project.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cursor blink off, so screens are stable."""
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")

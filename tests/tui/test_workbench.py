@@ -1,0 +1,174 @@
+"""The whole coding loop through the real app, asserting the database after each step."""
+
+from __future__ import annotations
+
+import pytest
+
+from codebench import services
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.document import DocumentScreen
+from codebench.tui.screens.picker import CodePicker
+from codebench.tui.screens.project import ProjectScreen
+from codebench.tui.screens.quotes import QuotesScreen
+from codebench.tui.widgets.transcript import TranscriptView
+
+FIRST_DOC = "Intervju Kristine Holm runde 1"
+
+
+def mine(project, coder="tester"):
+    return sorted((q.code, q.start, q.end) for q in services.quotes(project, coders=[coder]))
+
+
+async def select(pilot, view: TranscriptView, start: int, words: int) -> None:
+    view.move_to(start)
+    for _ in range(words):
+        await pilot.press("ctrl+shift+right")
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+@pytest.mark.slow
+async def test_the_coding_loop(sample_copy):
+    project = sample_copy
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+        doc = services.get_document(project, FIRST_DOC)
+        assert app.screen.document_id == doc.info.id
+        view = app.screen.query_one(TranscriptView)
+
+        # 1. select words with the keyboard and apply an existing code
+        start = doc.text.index("jobber med på NAV Sørvik")
+        await select(pilot, view, start, 3)
+        assert view.selection == (start, start + len("jobber med på "))
+        await pilot.press("c")
+        assert isinstance(app.screen, CodePicker)
+        await type_text(pilot, "god mentor")
+        await pilot.press("enter")
+        await pilot.pause()
+        expected = [("god mentor", start, start + len("jobber med på"))]
+        assert mine(project) == expected
+
+        # 2. type a new name: an open code is created on the spot
+        start2 = doc.text.index("travel uke")
+        await select(pilot, view, start2, 2)
+        await pilot.press("c")
+        await type_text(pilot, "travle dager")
+        await pilot.press("enter")
+        await pilot.pause()
+        codes = {c.name: c for c in services.code_tree(project)}
+        assert codes["travle dager"].origin == "open"
+        assert ("travle dager", start2, start2 + len("travel uke.")) in mine(project)
+
+        # 3. an in-vivo code from the informant's own words
+        start3 = doc.text.index("det jeg egentlig ble veileder for")
+        await select(pilot, view, start3, 6)
+        await pilot.press("v")
+        await pilot.pause()
+        assert services.code_tree(project)[-1].origin == "in-vivo"
+        assert any(c.name == "det jeg egentlig ble veileder for" and c.origin == "in-vivo" for c in services.code_tree(project))
+
+        # 4. code the whole speaker turn under the caret
+        turn = next(t for t in doc.turns if doc.text[t.body_start:].startswith("Nå? Eh, sist jeg sjekket"))
+        view.move_to(turn.body_start + 5)
+        await pilot.press("t")
+        await type_text(pilot, "kapasitet og portefølje")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert ("kapasitet og portefølje", turn.body_start, turn.end) in mine(project)
+        assert len(mine(project)) == 4
+
+        # 5. undo removes the turn coding; redo brings it back
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert ("kapasitet og portefølje", turn.body_start, turn.end) not in mine(project)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert ("kapasitet og portefølje", turn.body_start, turn.end) in mine(project)
+
+        # 6. merge two codes from the command palette: the codings follow
+        app.merge_codes()
+        await pilot.pause()
+        await type_text(pilot, "travle dager")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await type_text(pilot, "tid og ressurser")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "travle dager" not in {c.name for c in services.code_tree(project)}
+        assert ("tid og ressurser", start2, start2 + len("travel uke.")) in mine(project)
+
+        # 7. retrieve every quote of a code, then jump back to its place in the transcript
+        node = next(c for c in services.code_tree(project) if c.name == "god mentor")
+        app.open_quotes(node)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuotesScreen)
+        assert [q.coding_uuid for q in screen.quotes] == [q.coding_uuid for q in services.quotes(project, code="god mentor")]
+        row = next(i for i, q in enumerate(screen.quotes) if q.coder == "tester")
+        screen.query_one("#quotes").move_cursor(row=row)
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+        back = app.screen.query_one(TranscriptView)
+        assert back.selection == (start, start + len("jobber med på"))
+
+
+async def test_remove_and_recode_under_the_caret(sample_copy):
+    project = sample_copy
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        doc = services.get_document(project, FIRST_DOC)
+        start = doc.text.index("hundre og ti")
+        await select(pilot, view, start, 3)
+        await pilot.press("c")
+        await type_text(pilot, "kapasitet og portefølje")
+        await pilot.press("enter")
+        await pilot.pause()
+        view.move_to(start + 2)
+        await pilot.press("r")
+        await type_text(pilot, "lederstøtte")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [c for c, _, _ in mine(project)] == ["lederstøtte"]
+        await pilot.press("x")
+        await pilot.pause()
+        assert mine(project) == []
+        other = {q.coder for q in services.quotes(project)}
+        assert other == {"ingrid", "per"}  # x never touches another coder's codings
+
+
+async def test_coder_is_asked_when_not_given(sample_copy):
+    app = CodebenchApp(sample_copy, None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_text(pilot, "kari")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.coder == "kari" and isinstance(app.screen, ProjectScreen)
+        assert "coder: kari" in app.screen.sub_title
+
+
+async def test_hiding_a_coder_hides_their_codings(sample_copy):
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        assert {m.coder for m in view.marks} == {"ingrid", "per"}
+        app.toggle_coder("per")
+        await pilot.pause()
+        assert {m.coder for m in view.marks} == {"ingrid"}
