@@ -565,7 +565,7 @@ def create_code(
     """Add a code (or category) to the tree, as an open code by default."""
     with project.transaction() as repo:
         row = _create_code(repo, name, parent=parent, kind=kind, origin=origin, description=description)
-        repo.log("code_create", coder, {"code": row.uuid, "name": row.name, "parent": parent, "kind": kind, "origin": origin})
+        repo.log("code_create", coder, {"code": row.uuid, "snapshot": _code_snapshot(code_info(row))})
         return code_info(row)
 
 
@@ -635,13 +635,54 @@ def update_code(project: Project, code: str, *, expected_version: int | None = N
                     Code.project_id == repo.project_id, Code.shortcut == changes["shortcut"], Code.id != row.id))
                 if holder is not None:
                     raise ServiceError(f"shortcut {changes['shortcut']!r} belongs to {holder.name!r}")
+            side_effects = []
+            if changes.get("core"):
+                # One core category: marking a new one unmarks the old (undone together).
+                for other in repo.code_rows():
+                    if other.core and other.id != row.id:
+                        other.core = False
+                        side_effects.append({"code": other.uuid, "before": {"core": True}, "changes": {"core": False}})
             for key, value in changes.items():
                 setattr(row, key, value)
             repo.session.flush()
-            repo.log("code_update", coder, {"code": row.uuid, "before": before, "changes": changes})
+            repo.log("code_update", coder, {"code": row.uuid, "before": {k: before[k] for k in changes}, "changes": changes,
+                                            "side_effects": side_effects})
             return code_info(row)
     except StaleDataError:
         raise ServiceError(f"{code!r} was changed by someone else at the same moment; reload and edit again") from None
+
+
+def move_code(project: Project, code: str, parent: str | None, coder: str | None = None) -> CodeInfo:
+    """Move a code or category under another category (None: to the top level)."""
+    with project.transaction() as repo:
+        row = repo.code_by_name(code)
+        if row is None:
+            raise ServiceError(f"no code or category called {code!r}")
+        target = None
+        if parent is not None:
+            target = repo.code_by_name(parent)
+            if target is None or target.kind != "category":
+                raise ServiceError(f"no category called {parent!r}")
+            if target.id in _subtree_ids(repo.code_rows(), row.id):
+                raise ServiceError(f"{row.name!r} cannot go inside itself")
+        before = row.parent_id
+        row.parent_id = target.id if target else None
+        row.position = repo.next_position(row.parent_id)
+        repo.session.flush()
+        repo.log("code_move", coder, {"code": row.uuid, "from": before, "to": row.parent_id})
+        return code_info(row)
+
+
+def promote_code(project: Project, code: str, coder: str | None = None) -> CodeInfo:
+    """Make a code a category (selective coding); its codings stay with it and remain retrievable."""
+    with project.transaction() as repo:
+        row = repo.code_by_name(code)
+        if row is None or row.kind != "code":
+            raise ServiceError(f"no code called {code!r}")
+        row.kind = "category"
+        repo.session.flush()
+        repo.log("code_update", coder, {"code": row.uuid, "before": {"kind": "code"}, "changes": {"kind": "category"}})
+        return code_info(row)
 
 
 def _subtree_ids(rows: Sequence[Code], root_id: int) -> list[int]:
@@ -690,7 +731,7 @@ def merge_codes(project: Project, source: str, target: str, coder: str | None = 
         repo.session.delete(src)
         repo.log("merge_codes", coder, {
             "source": _code_snapshot(snapshot), "target": dst.uuid,
-            "moved": [c.uuid for c in moved if c not in {d["uuid"] for d in dropped}],
+            "moved": [c.uuid for c in moved if c.uuid not in {d["uuid"] for d in dropped}],
             "dropped": dropped,
         })
         return len(moved) - len(dropped)
@@ -834,7 +875,7 @@ def codings(project: Project, document: str | int | None = None) -> list[CodingI
         return repo.codings(doc_id)
 
 
-_UNDOABLE = ("apply", "remove", "recode", "coding_memo")
+_UNDOABLE = ("apply", "remove", "recode", "coding_memo", "code_create", "code_update", "code_move", "merge_codes")
 
 
 def _history(repo: Repository, coder: str) -> tuple[list[AuditEntry], list[AuditEntry]]:
@@ -882,9 +923,76 @@ def _set_coding(repo: Repository, uuid: str, **values: Any) -> None:
         row.updated_at = utcnow()
 
 
+def _code_by_uuid(repo: Repository, uuid: str) -> Code:
+    row = repo.code_by_uuid(uuid)
+    if row is None:
+        raise ServiceError("that code no longer exists")
+    return row
+
+
+def _set_code(repo: Repository, uuid: str, values: dict[str, Any]) -> None:
+    row = _code_by_uuid(repo, uuid)
+    for key, value in values.items():
+        setattr(row, key, value)
+        if key == "name":
+            row.name_key = value.casefold()
+
+
+def _recreate_code(repo: Repository, snapshot: dict[str, Any]) -> Code:
+    existing = repo.code_by_uuid(snapshot["uuid"])
+    if existing is not None:
+        return existing
+    if repo.code_by_name(snapshot["name"]) is not None:
+        raise ServiceError(f"cannot bring back {snapshot['name']!r}: the name is taken")
+    fields = {k: v for k, v in snapshot.items() if k not in ("uuid", "name", "parent_id", "position")}
+    row = Code(project_id=repo.project_id, uuid=snapshot["uuid"], name=snapshot["name"], name_key=snapshot["name"].casefold(),
+               parent_id=snapshot["parent_id"], position=snapshot["position"], **fields)
+    repo.session.add(row)
+    repo.session.flush()
+    return row
+
+
+def _delete_code(repo: Repository, uuid: str) -> None:
+    row = _code_by_uuid(repo, uuid)
+    if repo.session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == row.id)):
+        raise ServiceError(f"{row.name!r} has codings now; remove or move them first")
+    if repo.session.scalar(select(func.count()).select_from(Code).where(Code.parent_id == row.id)):
+        raise ServiceError(f"{row.name!r} holds other codes now")
+    repo.session.delete(row)
+
+
+def _merge_again(repo: Repository, p: dict[str, Any]) -> None:
+    source = _code_by_uuid(repo, p["source"]["uuid"])
+    target = _code_by_uuid(repo, p["target"])
+    for uuid in p["moved"]:
+        _set_coding(repo, uuid, code_id=target.id)
+    for snapshot in p["dropped"]:
+        _delete_coding(repo, snapshot["uuid"])
+    repo.session.flush()
+    repo.session.delete(source)
+
+
+def _unmerge(repo: Repository, p: dict[str, Any]) -> None:
+    source = _recreate_code(repo, p["source"])
+    for uuid in p["moved"]:
+        _set_coding(repo, uuid, code_id=source.id)
+    for snapshot in p["dropped"]:
+        _restore_coding(repo, {**snapshot, "code_id": source.id})
+
+
 def _reverse(repo: Repository, entry: AuditEntry) -> None:
     p = entry.payload
-    if entry.action == "apply":
+    if entry.action == "code_create":
+        _delete_code(repo, p["code"])
+    elif entry.action == "code_update":
+        _set_code(repo, p["code"], p["before"])
+        for effect in p.get("side_effects", []):
+            _set_code(repo, effect["code"], effect["before"])
+    elif entry.action == "code_move":
+        _set_code(repo, p["code"], {"parent_id": p["from"]})
+    elif entry.action == "merge_codes":
+        _unmerge(repo, p)
+    elif entry.action == "apply":
         _delete_coding(repo, p["uuid"])
     elif entry.action == "remove":
         _restore_coding(repo, p)
@@ -896,7 +1004,17 @@ def _reverse(repo: Repository, entry: AuditEntry) -> None:
 
 def _perform(repo: Repository, entry: AuditEntry) -> None:
     p = entry.payload
-    if entry.action == "apply":
+    if entry.action == "code_create":
+        _recreate_code(repo, p["snapshot"])
+    elif entry.action == "code_update":
+        for effect in p.get("side_effects", []):
+            _set_code(repo, effect["code"], effect["changes"])
+        _set_code(repo, p["code"], p["changes"])
+    elif entry.action == "code_move":
+        _set_code(repo, p["code"], {"parent_id": p["to"]})
+    elif entry.action == "merge_codes":
+        _merge_again(repo, p)
+    elif entry.action == "apply":
         _restore_coding(repo, p)
     elif entry.action == "remove":
         _delete_coding(repo, p["uuid"])
@@ -907,7 +1025,10 @@ def _perform(repo: Repository, entry: AuditEntry) -> None:
 
 
 def undo(project: Project, coder: str) -> AuditEntry | None:
-    """Undo the coder's most recent coding operation (apply, remove, recode, memo).
+    """Undo the coder's most recent coding or codebook operation.
+
+    Coding: apply, remove, recode, memo. Codebook: create, change (rename, definition, memo,
+    colour, core, promote), move, merge.
 
     Undo and redo are appended to the audit log (``undo``/``redo`` naming the operation), so
     the log stays append-only, the history survives closing the project, and a later merge

@@ -343,3 +343,42 @@ def test_redo_after_undo_and_a_new_operation_ends_redo(coded_project):
     # another coder's history is separate
     services.apply_code(project, "kari", 0, 5, "tid og ressurser", "per")
     assert services.undo(project, "ingrid") is None and len(services.codings(project)) == 1
+
+
+def test_codebook_operations_undo_and_redo(coded_project):
+    project = coded_project
+    c1 = services.apply_code(project, "kari", 0, 5, "tidspress", "ingrid")       # creates an open code
+    services.apply_code(project, "kari", 10, 15, "tid og ressurser", "ingrid")
+    services.apply_code(project, "kari", 0, 5, "tid og ressurser", "ingrid")
+    services.merge_codes(project, "tidspress", "tid og ressurser", "ingrid")    # c1 is dropped as duplicate
+    assert "tidspress" not in {c.name for c in services.code_tree(project)}
+    services.undo(project, "ingrid")
+    names = {c.name: c for c in services.code_tree(project)}
+    assert "tidspress" in names and names["tidspress"].origin == "open"
+    assert sorted((q.code, q.start) for q in services.quotes(project)) == [
+        ("tid og ressurser", 0), ("tid og ressurser", 10), ("tidspress", 0)]
+    assert any(q.coding_uuid == c1.uuid for q in services.quotes(project, code="tidspress"))
+    services.redo(project, "ingrid")
+    assert "tidspress" not in {c.name for c in services.code_tree(project)}
+    services.undo(project, "ingrid")
+
+    services.create_code(project, "ny kategori", kind="category", coder="ingrid")
+    services.move_code(project, "tidspress", "ny kategori", coder="ingrid")
+    services.update_code(project, "tidspress", name="tidsklemma", memo="m", coder="ingrid")
+    services.promote_code(project, "tidsklemma", coder="ingrid")
+    services.update_code(project, "ny kategori", core=True, coder="ingrid")
+    tree = {c.name: c for c in services.code_tree(project)}
+    assert tree["tidsklemma"].kind == "category" and tree["tidsklemma"].parent_id == tree["ny kategori"].id
+    assert [c.name for c in tree.values() if c.core] == ["ny kategori"]  # samskaping lost its mark
+    assert [q.code for q in services.quotes(project, category="tidsklemma")] == ["tidsklemma"]
+    for _ in range(5):
+        services.undo(project, "ingrid")
+    tree = {c.name: c for c in services.code_tree(project)}
+    assert "ny kategori" not in tree and tree["tidspress"].kind == "code" and tree["tidspress"].parent_id is None
+    assert tree["samskaping"].core
+    for _ in range(5):
+        services.redo(project, "ingrid")
+    tree = {c.name: c for c in services.code_tree(project)}
+    assert tree["tidsklemma"].kind == "category" and tree["ny kategori"].core and not tree["samskaping"].core
+    with pytest.raises(services.ServiceError, match="inside itself"):
+        services.move_code(project, "ny kategori", "tidsklemma")
