@@ -172,3 +172,69 @@ async def test_hiding_a_coder_hides_their_codings(sample_copy):
         app.toggle_coder("per")
         await pilot.pause()
         assert {m.coder for m in view.marks} == {"ingrid"}
+
+
+def _cursor_to(tree, name: str) -> None:
+    def walk(node):
+        yield node
+        for child in node.children:
+            yield from walk(child)
+
+    node = next(n for n in walk(tree.root) if n.data is not None and n.data.name == name)
+    node.parent.expand() if node.parent else None
+    tree.move_cursor(node)
+
+
+@pytest.mark.slow
+async def test_selective_coding_on_the_codebook_screen(sample_copy):
+    from codebench.tui.screens.codebook import CodebookScreen
+    from codebench.tui.widgets.code_tree import CodeTree
+
+    project = sample_copy
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, CodebookScreen)
+        tree = app.screen.query_one(CodeTree)
+        before = len(services.quotes(project, code="tillitt over tid"))
+
+        _cursor_to(tree, "tillitt over tid")
+        await pilot.pause()
+        await pilot.press("M")                       # merge per's near-duplicate into ingrid's code
+        await type_text(pilot, "tillit tar tid")
+        await pilot.press("enter")
+        await pilot.pause()
+        names = {c.name for c in services.code_tree(project)}
+        assert "tillitt over tid" not in names
+        assert len(services.quotes(project, code="tillit tar tid")) == 3 + before
+
+        _cursor_to(tree, "tillit tar tid")
+        await pilot.pause()
+        await pilot.press("f2")
+        for _ in range(len("tillit tar tid")):
+            await pilot.press("backspace")
+        await type_text(pilot, "tillit bygges over tid")
+        await pilot.press("enter")
+        await pilot.pause()
+        _cursor_to(tree, "tillit bygges over tid")
+        await pilot.pause()
+        await pilot.press("e")
+        await type_text(pilot, "Tillit mellom NAV og arbeidsplass vokser gjennom gjentatte møter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("p")                       # promote to a category
+        await pilot.pause()
+        await pilot.press("asterisk")                # and make it the core category
+        await pilot.pause()
+        code = next(c for c in services.code_tree(project) if c.name == "tillit bygges over tid")
+        assert code.kind == "category" and code.core and code.memo.startswith("Tillit mellom NAV")
+        assert not next(c for c in services.code_tree(project) if c.name == "samskaping").core
+        assert "name: tillit bygges over tid" in services.export_codebook(project)
+
+        for _ in range(4):                           # core, promote, memo, rename
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+        code = next(c for c in services.code_tree(project) if c.name == "tillit tar tid")
+        assert code.kind == "code" and not code.core and not code.memo
+        assert next(c for c in services.code_tree(project) if c.name == "samskaping").core

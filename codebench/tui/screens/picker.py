@@ -55,11 +55,13 @@ class CodePicker(ModalScreen[PickedCode | None]):
         Binding("ctrl+n", "create", "create as new code", tooltip="Create an open code named as typed"),
     ]
 
-    def __init__(self, codes: list[CodeInfo], *, title: str = "Code the selection", initial: str = "") -> None:
+    def __init__(self, codes: list[CodeInfo], *, title: str = "Code the selection", initial: str = "",
+                 kinds: tuple[str, ...] = ("code",), allow_new: bool = True) -> None:
         super().__init__()
-        self.codes = [c for c in codes if c.kind == "code"]
+        self.codes = [c for c in codes if c.kind in kinds]
         self.title_text = title
         self.initial = initial
+        self.allow_new = allow_new
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
@@ -85,7 +87,7 @@ class CodePicker(ModalScreen[PickedCode | None]):
         for code in ranked:
             key = f" [{code.shortcut}]" if code.shortcut else ""
             items.append(Option(f"{code.name}{key}", id=f"code:{code.name}"))
-        if name and not exists:
+        if name and not exists and self.allow_new:
             new = Option(f"+ new open code «{name}»", id=f"{NEW_PREFIX}{name}")
             # A name close to an existing code is probably that code; otherwise Enter creates.
             close = ranked and fuzz.WRatio(name, ranked[0].name) >= 90
@@ -96,7 +98,7 @@ class CodePicker(ModalScreen[PickedCode | None]):
 
     def action_create(self) -> None:
         name = " ".join(self.query_one(Input).value.split())
-        if name:
+        if name and self.allow_new:
             existing = next((c for c in self.codes if c.name.casefold() == name.casefold()), None)
             self.dismiss(PickedCode(existing.name, False) if existing else PickedCode(name, True))
 
@@ -146,3 +148,54 @@ class CoderPrompt(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
             self.dismiss(event.value.strip())
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """One line of text: a new name."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Label(self.title_text, id="picker-title")
+            yield Input(value=self.value, id="prompt-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(" ".join(event.value.split()) or None)
+
+
+class MemoEditor(ModalScreen[str | None]):
+    """A code memo: definition, properties, relations. ctrl+s saves."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel"), Binding("ctrl+s", "save", "save")]
+
+    def __init__(self, title: str, text: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea
+
+        with Vertical(id="picker"):
+            yield Label(self.title_text + "   (ctrl+s saves, esc cancels)", id="picker-title")
+            yield TextArea(self.text, id="memo-text", soft_wrap=True)
+
+    def on_mount(self) -> None:
+        from textual.widgets import TextArea
+
+        self.query_one(TextArea).focus()
+
+    def action_save(self) -> None:
+        from textual.widgets import TextArea
+
+        self.dismiss(self.query_one(TextArea).text)

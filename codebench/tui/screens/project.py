@@ -9,12 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Tree
+from textual.widgets import DataTable, Footer, Header, Label
 
 from codebench import services
-from codebench.domain.records import ROLES, CodeInfo
+from codebench.domain.records import ROLES
 from codebench.tui.screens.document import DocumentScreen
+from codebench.tui.screens.codebook import CodebookScreen
 from codebench.tui.screens.quotes import QuotesScreen
+from codebench.tui.widgets.code_tree import CodeTree
 
 
 class ProjectScreen(Screen[None]):
@@ -24,6 +26,7 @@ class ProjectScreen(Screen[None]):
         Binding("enter", "open_selected", "open", show=False),
         Binding("o", "open_document", "open transcript"),
         Binding("g", "quotes", "quotes of code", tooltip="Every quote of the highlighted code or category"),
+        Binding("k", "codebook", "codebook", tooltip="Reorganise the code tree: selective coding"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
         Binding("f5", "refresh", "refresh"),
     ]
@@ -36,7 +39,7 @@ class ProjectScreen(Screen[None]):
                 yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
             with Vertical(id="codes-pane"):
                 yield Label("Codebook", classes="pane-title")
-                yield Tree("codes", id="codes")
+                yield CodeTree("codes", id="codes")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -51,7 +54,8 @@ class ProjectScreen(Screen[None]):
         """Reload documents and code counts (after coding in another screen or process)."""
         project: services.Project = self.app.project  # type: ignore[attr-defined]
         docs = services.list_documents(project)
-        coded = Counter(c.document_id for c in services.codings(project))
+        codings = services.codings(project)
+        coded = Counter(c.document_id for c in codings)
         order = {role: i for i, role in enumerate(ROLES)}
         docs.sort(key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
                                  d.source_format == "survey", d.round or 0, d.name))
@@ -63,33 +67,7 @@ class ProjectScreen(Screen[None]):
                 doc.participant.role if doc.participant else "—", doc.name[:48], case if len(case) <= 14 else "…" + case[-13:],
                 str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)), key=str(doc.id),
             )
-        self._fill_tree(services.code_tree(project), Counter(c.code_id for c in services.codings(project)))
-
-    def _fill_tree(self, codes: list[CodeInfo], counts: Counter[int]) -> None:
-        tree = self.query_one("#codes", Tree)
-        tree.clear()
-        tree.show_root = False
-        children: dict[int | None, list[CodeInfo]] = {}
-        for code in codes:
-            children.setdefault(code.parent_id, []).append(code)
-
-        def total(code: CodeInfo) -> int:
-            return counts.get(code.id, 0) + sum(total(c) for c in children.get(code.id, []))
-
-        def add(node, parent_id: int | None) -> None:  # type: ignore[no-untyped-def]
-            for code in children.get(parent_id, []):
-                label = f"{code.name}  {total(code)}"
-                if code.core:
-                    label += "  ★"
-                if code.origin != "codebook":
-                    label += f"  ({code.origin})"
-                if children.get(code.id):
-                    add(node.add(label, data=code, expand=parent_id is None), code.id)
-                else:
-                    node.add_leaf(label, data=code)
-
-        add(tree.root, None)
-        tree.root.expand()
+        self.query_one("#codes", CodeTree).show(services.code_tree(project), Counter(c.code_id for c in codings))
 
     def _selected_document(self) -> int | None:
         table = self.query_one("#documents", DataTable)
@@ -103,7 +81,7 @@ class ProjectScreen(Screen[None]):
         self.action_open_document()
 
     def action_open_selected(self) -> None:
-        if self.query_one("#codes", Tree).has_focus:
+        if self.query_one("#codes", CodeTree).has_focus:
             self.action_quotes()
         else:
             self.action_open_document()
@@ -114,12 +92,14 @@ class ProjectScreen(Screen[None]):
             self.app.push_screen(DocumentScreen(document_id))
 
     def action_quotes(self) -> None:
-        tree = self.query_one("#codes", Tree)
-        node = tree.cursor_node
-        if node is None or node.data is None:
+        code = self.query_one("#codes", CodeTree).selected_code
+        if code is None:
             self.notify("Highlight a code or category in the codebook first", severity="warning")
             return
-        self.app.push_screen(QuotesScreen(node.data))
+        self.app.push_screen(QuotesScreen(code))
+
+    def action_codebook(self) -> None:
+        self.app.push_screen(CodebookScreen())
 
     def on_screen_resume(self) -> None:
         self.action_refresh()

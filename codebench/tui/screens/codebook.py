@@ -1,0 +1,210 @@
+"""Selective coding: reorganise the code tree; every change is logged and can be undone."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Static
+
+from codebench import services
+from codebench.domain.records import CodeInfo
+from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode, TextPrompt
+from codebench.tui.widgets.code_tree import CodeTree
+
+
+class CodebookScreen(Screen[None]):
+    """Move, merge, split, rename and promote codes; mark the core category; write code memos."""
+
+    BINDINGS = [
+        Binding("f2", "rename", "rename"),
+        Binding("m", "move", "move", tooltip="Move under another category"),
+        Binding("M", "merge", "merge into", tooltip="Merge into another code; its codings follow"),
+        Binding("s", "split", "split", tooltip="Make a sibling code, then recode quotes into it"),
+        Binding("p", "promote", "promote", tooltip="Make this open code a category"),
+        Binding("asterisk", "core", "core ★", tooltip="Mark as the core category"),
+        Binding("e", "memo", "memo", tooltip="Write the code memo: definition, properties, relations"),
+        Binding("a", "add", "add code", tooltip="Add a code under the highlighted category"),
+        Binding("A", "add_category", "add category"),
+        Binding("g", "quotes", "quotes"),
+        Binding("ctrl+z,u", "undo", "undo"),
+        Binding("ctrl+y,U", "redo", "redo"),
+        Binding("q,escape", "app.pop_screen", "back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="codebook-tree-pane"):
+                yield Label("Codebook — selective coding", classes="pane-title")
+                yield CodeTree("codes", id="codebook-tree")
+            with Vertical(id="code-details"):
+                yield Static("", id="code-detail")
+        yield Footer()
+
+    @property
+    def project(self) -> services.Project:
+        return self.app.project  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def coder(self) -> str:
+        return self.app.coder  # type: ignore[attr-defined, no-any-return]
+
+    def on_mount(self) -> None:
+        self.sub_title = f"coder: {self.coder}"
+        self.action_refresh()
+        self.query_one(CodeTree).focus()
+
+    def action_refresh(self, keep: str | None = None) -> None:
+        """Redraw the tree (cursor stays on ``keep`` when given)."""
+        counts = Counter(c.code_id for c in services.codings(self.project))
+        self.query_one(CodeTree).show(services.code_tree(self.project), counts, keep=keep)
+
+    def on_tree_node_highlighted(self, event: CodeTree.NodeHighlighted[CodeInfo]) -> None:
+        code = event.node.data
+        if code is None:
+            return
+        parts = [f"[b]{code.name}[/b]  ({code.kind}, {code.origin})"]
+        for label, value in (("Beskrivelse", code.description), ("Inklusjon", code.inclusion),
+                             ("Eksklusjon", code.exclusion), ("Memo", code.memo)):
+            if value:
+                parts.append(f"[b]{label}:[/b] {value}")
+        if code.examples:
+            parts.append("[b]Eksempel:[/b] «" + "» «".join(code.examples) + "»")
+        self.query_one("#code-detail", Static).update("\n\n".join(parts))
+
+    def _selected(self) -> CodeInfo | None:
+        code = self.query_one(CodeTree).selected_code
+        if code is None:
+            self.notify("Highlight a code or category first", severity="warning")
+        return code
+
+    def _do(self, change: Callable[[], object], keep: str | None) -> None:
+        try:
+            change()
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.action_refresh(keep)
+
+    def action_rename(self) -> None:
+        code = self._selected()
+        if code is None:
+            return
+
+        def rename(name: str | None) -> None:
+            if name and name != code.name:
+                self._do(lambda: services.update_code(self.project, code.name, expected_version=code.version,
+                                                      name=name, coder=self.coder), name)
+
+        self.app.push_screen(TextPrompt(f"Rename «{code.name}»", code.name), rename)
+
+    def action_move(self) -> None:
+        code = self._selected()
+        if code is None:
+            return
+
+        def move(picked: PickedCode | None) -> None:
+            if picked is not None:
+                self._do(lambda: services.move_code(self.project, code.name, picked.name, self.coder), code.name)
+
+        self.app.push_screen(CodePicker(services.code_tree(self.project), title=f"Move «{code.name}» under",
+                                        kinds=("category",), allow_new=False), move)
+
+    def action_merge(self) -> None:
+        code = self._selected()
+        if code is None:
+            return
+
+        def merge(picked: PickedCode | None) -> None:
+            if picked is not None:
+                self._do(lambda: services.merge_codes(self.project, code.name, picked.name, self.coder), picked.name)
+
+        self.app.push_screen(CodePicker(services.code_tree(self.project), title=f"Merge «{code.name}» into",
+                                        allow_new=False), merge)
+
+    def action_split(self) -> None:
+        code = self._selected()
+        if code is None or code.kind != "code":
+            return
+
+        def split(name: str | None) -> None:
+            if not name:
+                return
+            parent = next((c.name for c in services.code_tree(self.project) if c.id == code.parent_id), None)
+            try:
+                services.create_code(self.project, name, parent=parent, origin=code.origin, coder=self.coder)
+            except services.ServiceError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.action_refresh(name)
+            from codebench.tui.screens.quotes import QuotesScreen
+
+            self.notify(f"Recode the quotes that belong to «{name}» with r")
+            self.app.push_screen(QuotesScreen(code))
+
+        self.app.push_screen(TextPrompt(f"Split «{code.name}»: name of the new code"), split)
+
+    def action_promote(self) -> None:
+        code = self._selected()
+        if code is not None:
+            self._do(lambda: services.promote_code(self.project, code.name, self.coder), code.name)
+
+    def action_core(self) -> None:
+        code = self._selected()
+        if code is not None:
+            self._do(lambda: services.update_code(self.project, code.name, core=not code.core, coder=self.coder), code.name)
+
+    def action_memo(self) -> None:
+        code = self._selected()
+        if code is None:
+            return
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                self._do(lambda: services.update_code(self.project, code.name, expected_version=code.version,
+                                                      memo=text or None, coder=self.coder), code.name)
+
+        self.app.push_screen(MemoEditor(f"Memo on «{code.name}»", code.memo or ""), save)
+
+    def _add(self, kind: str) -> None:
+        code = self.query_one(CodeTree).selected_code
+        parent = code.name if code is not None and code.kind == "category" else None
+
+        def add(name: str | None) -> None:
+            if name:
+                self._do(lambda: services.create_code(self.project, name, parent=parent, kind=kind, coder=self.coder), name)
+
+        where = f" under «{parent}»" if parent else " at the top"
+        self.app.push_screen(TextPrompt(f"New {'category' if kind == 'category' else 'open code'}{where}"), add)
+
+    def action_add(self) -> None:
+        self._add("code")
+
+    def action_add_category(self) -> None:
+        self._add("category")
+
+    def action_quotes(self) -> None:
+        code = self._selected()
+        if code is not None:
+            from codebench.tui.screens.quotes import QuotesScreen
+
+            self.app.push_screen(QuotesScreen(code))
+
+    def action_undo(self) -> None:
+        entry = services.undo(self.project, self.coder)
+        self.notify(f"undid {entry.action}" if entry else "nothing to undo")
+        self.on_screen_resume()
+
+    def action_redo(self) -> None:
+        entry = services.redo(self.project, self.coder)
+        self.notify(f"redid {entry.action}" if entry else "nothing to redo")
+        self.on_screen_resume()
+
+    def on_screen_resume(self) -> None:
+        current = self.query_one(CodeTree).selected_code
+        self.action_refresh(current.name if current else None)
