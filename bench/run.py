@@ -228,7 +228,15 @@ def bench_agreement(args: argparse.Namespace, work: Path) -> None:
     project.close()
 
 
-BENCHMARKS = {"import": bench_import, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement}
+def bench_tui(args: argparse.Namespace, work: Path) -> None:
+    """The workbench's paint, apply and retrieval times (bench/tui.py)."""
+    from bench.tui import bench_tui as run_tui
+
+    run_tui(args, work)
+
+
+BENCHMARKS = {"import": bench_import, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
+              "tui": bench_tui}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -116,7 +116,7 @@ async def test_the_coding_loop(sample_copy):
         assert isinstance(screen, QuotesScreen)
         assert [q.coding_uuid for q in screen.quotes] == [q.coding_uuid for q in services.quotes(project, code="god mentor")]
         row = next(i for i, q in enumerate(screen.quotes) if q.coder == "tester")
-        screen.query_one("#quotes").move_cursor(row=row)
+        screen.query_one("#quotes").move_cursor(row)
         await pilot.press("j")
         await pilot.pause()
         assert isinstance(app.screen, DocumentScreen)

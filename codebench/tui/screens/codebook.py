@@ -56,8 +56,7 @@ class CodebookScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.coder}"
-        self.action_refresh()
-        self.query_one(CodeTree).focus()
+        self.query_one(CodeTree).focus()  # the tree fills on screen resume, which also runs on first display
 
     def action_refresh(self, keep: str | None = None) -> None:
         """Redraw the tree (cursor stays on ``keep`` when given)."""

@@ -21,10 +21,10 @@ class DocumentScreen(Screen[None]):
         Binding("c", "code_selection", "code", tooltip="Apply a code to the selection (or the turn)"),
         Binding("v", "in_vivo", "in vivo", tooltip="Make an in-vivo code from the selected words"),
         Binding("t", "code_turn", "code turn", tooltip="Code the whole speaker turn under the caret"),
-        Binding("x", "remove_coding", "remove", tooltip="Remove the newest of your codings under the caret"),
-        Binding("r", "recode", "recode", tooltip="Give the coding under the caret another code"),
+        Binding("x", "remove_coding", "remove", tooltip="Remove the newest of your codings under the caret", show=False),
+        Binding("r", "recode", "recode", tooltip="Give the coding under the caret another code", show=False),
         Binding("ctrl+z,u", "undo", "undo"),
-        Binding("ctrl+y,U", "redo", "redo"),
+        Binding("ctrl+y,U", "redo", "redo", show=False),
         Binding("q,escape", "app.pop_screen", "back"),
     ]
 
@@ -45,12 +45,12 @@ class DocumentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         info = self.doc.info
-        who = f"{info.participant.pid} · {info.participant.role}" if info.participant else "no participant"
-        round_ = f" · runde {info.round}" if info.round else ""
+        who = f"{info.participant.pid} {info.participant.role}" if info.participant else "no participant"
+        round_ = f" r{info.round}" if info.round else ""
         yield Header()
         with Horizontal():
             with Vertical(id="reading"):
-                yield Label(f"{info.name}  —  {who}{round_}  —  {info.word_count} ord", id="doc-title")
+                yield Label(f"{who}{round_} · {info.word_count} ord · {info.name}", id="doc-title")
                 yield TranscriptView(self.doc.text, [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns],
                                      id="transcript")
             with Vertical(id="side"):

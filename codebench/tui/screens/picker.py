@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -85,10 +86,11 @@ class CodePicker(ModalScreen[PickedCode | None]):
         exists = any(c.name.casefold() == name.casefold() for c in self.codes)
         items: list[Option] = []
         for code in ranked:
-            key = f" [{code.shortcut}]" if code.shortcut else ""
-            items.append(Option(f"{code.name}{key}", id=f"code:{code.name}"))
+            key = f"  [{code.shortcut}]" if code.shortcut else ""
+            # Text, not a markup string: "[g]" or a bracket in a code name must show as typed.
+            items.append(Option(Text(f"{code.name}{key}"), id=f"code:{code.name}"))
         if name and not exists and self.allow_new:
-            new = Option(f"+ new open code «{name}»", id=f"{NEW_PREFIX}{name}")
+            new = Option(Text(f"+ new open code «{name}»"), id=f"{NEW_PREFIX}{name}")
             # A name close to an existing code is probably that code; otherwise Enter creates.
             close = ranked and fuzz.WRatio(name, ranked[0].name) >= 90
             items = items + [new] if close else [new] + items

@@ -28,7 +28,7 @@ class ProjectScreen(Screen[None]):
         Binding("g", "quotes", "quotes of code", tooltip="Every quote of the highlighted code or category"),
         Binding("k", "codebook", "codebook", tooltip="Reorganise the code tree: selective coding"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
-        Binding("f5", "refresh", "refresh"),
+        Binding("f5", "refresh", "refresh", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -46,9 +46,8 @@ class ProjectScreen(Screen[None]):
         self.title = f"codebench — {self.app.project.name}"  # type: ignore[attr-defined]
         self.sub_title = f"coder: {self.app.coder}"  # type: ignore[attr-defined]
         table = self.query_one("#documents", DataTable)
-        table.add_columns("role", "document", "case", "round", "words", "codings")
-        self.action_refresh()
-        table.focus()
+        table.add_columns("role", "case", "r", "words", "coded", "document")
+        table.focus()  # the lists fill on screen resume, which also runs on first display
 
     def action_refresh(self) -> None:
         """Reload documents and code counts (after coding in another screen or process)."""
@@ -64,8 +63,8 @@ class ProjectScreen(Screen[None]):
         for doc in docs:
             case = doc.participant.pid if doc.participant else "—"
             table.add_row(
-                doc.participant.role if doc.participant else "—", doc.name[:48], case if len(case) <= 14 else "…" + case[-13:],
-                str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)), key=str(doc.id),
+                doc.participant.role if doc.participant else "—", case if len(case) <= 8 else "…" + case[-7:],
+                str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)), doc.name[:60], key=str(doc.id),
             )
         self.query_one("#codes", CodeTree).show(services.code_tree(project), Counter(c.code_id for c in codings))
 

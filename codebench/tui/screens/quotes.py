@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import Footer, Header, Label, Select, Static
 
 from codebench import services
 from codebench.domain.records import ROLES, CodeInfo, Quote
 from codebench.tui.screens.picker import CodePicker, PickedCode
+from codebench.tui.widgets.quote_list import QuoteList
 
 
 class QuotesScreen(Screen[None]):
@@ -36,16 +37,14 @@ class QuotesScreen(Screen[None]):
                 yield Label(f"{self.node.kind}: {self.node.name}", id="quotes-title")
                 yield Select([(r, r) for r in ROLES], prompt="all roles", id="role-filter")
                 yield Select([(f"runde {n}", n) for n in (1, 2, 3)], prompt="all rounds", id="round-filter")
-            yield DataTable(id="quotes", cursor_type="row", zebra_stripes=True)
+            yield QuoteList(id="quotes")
             yield Static("", id="quote-text")
             yield Label("", id="quote-count")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#quotes", DataTable)
-        table.add_columns("code", "role", "case", "round", "speaker", "document", "quote")
-        self.load()
-        table.focus()
+        self.sub_title = f"coder: {self.app.coder}"  # type: ignore[attr-defined]
+        self.query_one(QuoteList).focus()  # the quotes load on screen resume, which also runs on first display
 
     def load(self) -> None:
         """Start fetching the quotes with the current filters (in a worker: big codes take a while)."""
@@ -64,11 +63,7 @@ class QuotesScreen(Screen[None]):
 
     def _show(self, found: list[Quote]) -> None:
         self.quotes = found
-        table = self.query_one("#quotes", DataTable)
-        table.clear()
-        for i, q in enumerate(found):
-            table.add_row(q.code, q.role or "", q.participant or "", str(q.round or ""), q.speaker or "", q.document,
-                          " ".join(q.text.split())[:120], key=str(i))
+        self.query_one(QuoteList).show(found)
         self.query_one("#quote-count", Label).update(f"{len(found)} quote(s)")
         self._show_full()
 
@@ -76,21 +71,19 @@ class QuotesScreen(Screen[None]):
     def _filter(self) -> None:
         self.load()
 
-    @on(DataTable.RowHighlighted)
+    @on(QuoteList.Highlighted)
     def _highlighted(self) -> None:
         self._show_full()
 
     def _current(self) -> Quote | None:
-        table = self.query_one("#quotes", DataTable)
-        if not self.quotes or table.cursor_row is None or table.cursor_row >= len(self.quotes):
-            return None
-        return self.quotes[table.cursor_row]
+        row = self.query_one(QuoteList).cursor_row
+        return self.quotes[row] if 0 <= row < len(self.quotes) else None
 
     def _show_full(self) -> None:
         quote = self._current()
         self.query_one("#quote-text", Static).update(f"«{' '.join(quote.text.split())}»" if quote else "")
 
-    @on(DataTable.RowSelected)
+    @on(QuoteList.Selected)
     def _selected(self) -> None:
         self.action_jump()
 

@@ -28,7 +28,7 @@ class CodeTree(Tree[CodeInfo]):
         def add(node, parent_id: int | None) -> None:  # type: ignore[no-untyped-def]
             nonlocal found
             for code in children.get(parent_id, []):
-                label = f"{code.name}  {total(code)}"
+                label = f"{total(code):>3} {code.name}"  # count first: long names get cut, counts must not
                 if code.core:
                     label += "  ★"
                 if code.origin != "codebook":

@@ -101,7 +101,7 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("home", "line_edge(0)", show=False),
         Binding("end", "line_edge(1)", show=False),
         Binding("escape", "clear_selection", "clear selection", show=False),
-        Binding("s", "select_turn", "select turn", tooltip="Select the whole speaker turn under the caret"),
+        Binding("s", "select_turn", "select turn", tooltip="Select the whole speaker turn under the caret", show=False),
         Binding("right_square_bracket", "next_coding(1)", "next coding", show=False),
         Binding("left_square_bracket", "next_coding(-1)", "previous coding", show=False),
         Binding("n", "next_uncoded", "next uncoded turn", show=False),
@@ -169,6 +169,8 @@ class TranscriptView(ScrollView, can_focus=True):
     # -- layout --------------------------------------------------------------------------
 
     def _ensure_wrapped(self) -> None:
+        if not self.size.width:
+            return  # not laid out yet: wrapping for a guessed width would be thrown away
         width = max(self.scrollable_content_region.width - GUTTER - 1, 10)
         if width != self._wrapped_for:
             self._lines = wrap_lines(self.text, width)
@@ -183,6 +185,8 @@ class TranscriptView(ScrollView, can_focus=True):
     def line_of(self, position: int) -> int:
         """Visual line index that holds ``position``."""
         self._ensure_wrapped()
+        if not self._line_starts:
+            return 0
         return max(0, bisect.bisect_right(self._line_starts, position) - 1)
 
     # -- rendering -----------------------------------------------------------------------
@@ -266,6 +270,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_to_cursor(self) -> None:
+        if not self.size.height:
+            self.call_after_refresh(self._scroll_to_cursor)  # before the first layout there is nothing to scroll
+            return
         line = self.line_of(self.cursor)
         top = self.scroll_offset.y
         height = max(self.size.height, 1)
@@ -301,6 +308,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._place(pos, extend)
 
     def action_line(self, delta: int, extend: bool = False) -> None:
+        if not self._lines:
+            return
         line = self.line_of(self.cursor)
         column = self.cursor - self._lines[line][0]
         target = max(0, min(len(self._lines) - 1, line + delta))
@@ -308,6 +317,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._place(min(start + column, max(start, end - 1) if end > start else start), extend)
 
     def action_line_edge(self, which: int) -> None:
+        if not self._lines:
+            return
         start, end = self._lines[self.line_of(self.cursor)]
         self._place(start if which == 0 else max(start, end - 1), False)
 

@@ -1,0 +1,153 @@
+"""The workbench in a real terminal: `codebench open` under tmux, driven by real key presses.
+
+Pilot tests (test_workbench.py) run the app headless; this one checks what they cannot: that
+the command starts in a real pseudo-terminal, that the terminal's own escape sequences for
+shift+arrows, Enter and ctrl+q reach the right bindings, and that a coding made by typing is in
+the database after the app has quit.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from codebench import services
+
+FIRST_DOC = "Intervju Kristine Holm runde 1"
+CODE = "god mentor"
+TIMEOUT = 20.0  # seconds for the whole conversation with the terminal
+
+
+def _require_tmux() -> str:
+    found = shutil.which("tmux")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux not found, and CI must run the real-terminal smoke test (install tmux)")
+        pytest.skip("tmux not found; install tmux to run the real-terminal smoke test")
+    return found
+
+
+class Tmux:
+    """One detached tmux session on a private server (its own socket, no user config)."""
+
+    def __init__(self, tmux: str, env: dict[str, str], folder: Path) -> None:
+        self.tmux = tmux
+        self.socket = f"codebench-smoke-{uuid.uuid4().hex[:10]}"
+        self.session = f"smoke-{uuid.uuid4().hex[:8]}"
+        self.env = env
+        # Our own config, not the user's: a POSIX shell runs the command, the app sees a
+        # 256-colour TERM, and the pane stays after the app exits so a crash's traceback can be
+        # read (set here so it holds from the first moment).
+        self.config = folder / "tmux.conf"
+        self.config.write_text(
+            "set -g default-shell /bin/sh\n"
+            'set -g default-terminal "tmux-256color"\n'
+            "set -g remain-on-exit on\n",
+            encoding="utf-8",
+        )
+        self.status_file = folder / "exit-status"  # tmux 3.3's #{pane_dead_status} is not reliable
+        self.deadline = time.monotonic() + TIMEOUT
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([self.tmux, "-L", self.socket, "-f", str(self.config), *args], env=self.env,
+                              capture_output=True, text=True, check=check, timeout=10)
+
+    def start(self, argv: list[str], width: int, height: int) -> None:
+        command = f"{shlex.join(argv)}; echo $? > {shlex.quote(str(self.status_file))}"
+        self.run("new-session", "-d", "-s", self.session, "-x", str(width), "-y", str(height), command)
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self.run("send-keys", "-t", self.session, *(["-l"] if literal else []), *keys)
+
+    def screen(self) -> str:
+        result = self.run("capture-pane", "-p", "-t", self.session, check=False)
+        return result.stdout
+
+    def pane(self, fmt: str) -> str:
+        return self.run("display-message", "-p", "-t", self.session, fmt, check=False).stdout.strip()
+
+    def wait_for(self, text: str, what: str, *, times: int = 1, absent: str | None = None) -> str:
+        """Poll the screen until ``text`` shows (``times`` times, and ``absent`` does not); fail with the last screen."""
+        screen = ""
+        while time.monotonic() < self.deadline:
+            screen = self.screen()
+            if screen.count(text) >= times and (absent is None or absent not in screen):
+                return screen
+            if self.dead():
+                pytest.fail(f"the app exited (status {self.exit_status()}) while waiting for {what}; "
+                            f"last screen:\n{screen}")
+            time.sleep(0.1)
+        pytest.fail(f"timed out waiting for {what} ({text!r}); last screen:\n{screen}")
+
+    def dead(self) -> bool:
+        return self.pane("#{pane_dead}") == "1"
+
+    def exit_status(self) -> str:
+        return self.status_file.read_text().strip() if self.status_file.exists() else "unknown"
+
+    def wait_for_exit(self) -> str:
+        """Wait until the app has quit; its exit status."""
+        while time.monotonic() < self.deadline:
+            if self.dead():
+                return self.exit_status()
+            time.sleep(0.1)
+        pytest.fail(f"the app did not quit after ctrl+q; last screen:\n{self.screen()}")
+
+    def kill(self) -> None:
+        self.run("kill-server", check=False)
+
+
+@pytest.fixture
+def tmux_session(tmp_path: Path) -> Iterator[Tmux]:
+    tmux = _require_tmux()
+    env = dict(os.environ)
+    env["TERM"] = "xterm-256color"  # what the tmux client and server see; panes get tmux's own TERM
+    env.pop("TMUX", None)  # not nested in the developer's tmux
+    env["TEXTUAL_ANIMATIONS"] = "none"
+    session = Tmux(tmux, env, tmp_path)
+    try:
+        yield session
+    finally:
+        session.kill()
+
+
+@pytest.mark.slow
+def test_code_a_selection_in_a_real_terminal(sample_project_dir: Path, tmp_path: Path, tmux_session: Tmux) -> None:
+    copy = tmp_path / "project"
+    shutil.copytree(sample_project_dir, copy)
+    term = tmux_session
+    term.start([sys.executable, "-m", "codebench", "open", str(copy), "--coder", "smoke"], 100, 30)
+
+    term.wait_for("Documents", "the project view")
+    term.keys("Enter")
+    term.wait_for(FIRST_DOC, "the first transcript")
+    for _ in range(12):
+        term.keys("S-Right")
+    term.keys("c")
+    term.wait_for("Code the selection", "the code picker")
+    term.keys(CODE, literal=True)
+    # Every letter typed refilters the list; a partial name also offers "+ new open code «…»".
+    # Done when the name shows twice (typed, and the code in the list) and no new code is offered.
+    term.wait_for(CODE, "the code in the picker's list", times=2, absent="new open code")
+    term.keys("Enter")
+    term.wait_for("coded", "the status line after coding")
+    term.keys("C-q")
+    status = term.wait_for_exit()
+    assert status == "0", f"codebench exited with status {status}; last screen:\n{term.screen()}"
+
+    project = services.open_project(copy)
+    try:
+        mine = services.quotes(project, coders=["smoke"])
+    finally:
+        project.close()
+    assert [q.code for q in mine] == [CODE]
+    assert mine[0].text.strip()
