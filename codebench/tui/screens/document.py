@@ -50,7 +50,7 @@ class DocumentScreen(Screen[None]):
         yield Header()
         with Horizontal():
             with Vertical(id="reading"):
-                yield Label(f"{who}{round_} · {info.word_count} ord · {info.name}", id="doc-title")
+                yield Label(f"{info.name} · {who}{round_} · {info.word_count} ord", id="doc-title")
                 yield TranscriptView(self.doc.text, [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns],
                                      id="transcript")
             with Vertical(id="side"):
