@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, ListItem, ListView, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from codebench import services
 from codebench.tui.screens.picker import CodePicker, PickedCode
@@ -55,7 +56,7 @@ class DocumentScreen(Screen[None]):
                                      id="transcript")
             with Vertical(id="side"):
                 yield Label("Codes here", classes="side-title")
-                yield ListView(id="here")
+                yield Static("", id="here")
                 yield Static("", id="status")
         yield Footer()
 
@@ -80,10 +81,10 @@ class DocumentScreen(Screen[None]):
         self._show_here(event.position)
 
     def _show_here(self, position: int) -> None:
-        here = self.query_one("#here", ListView)
-        here.clear()
-        for mark in self.query_one(TranscriptView).marks_at(position):
-            here.append(ListItem(Label(f"▌ {mark.code}  ({mark.coder})")))
+        # A Static, not a ListView: this runs on every caret move, and mounting list items is slow.
+        marks = self.query_one(TranscriptView).marks_at(position)
+        lines = [Text.assemble(("▌ ", mark.colour or ""), f"{mark.code} ({mark.coder})") for mark in marks]
+        self.query_one("#here", Static).update(Text("\n").join(lines) if lines else Text("—", style="dim"))
 
     def _status(self, message: str) -> None:
         self.query_one("#status", Static).update(message)

@@ -134,6 +134,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._lines: list[tuple[int, int]] = []
         self._line_starts: list[int] = []
         self._wrapped_for = -1
+        self._style_cache: tuple[Style, ...] | None = None
 
     # -- data ----------------------------------------------------------------------------
 
@@ -199,12 +200,7 @@ class TranscriptView(ScrollView, can_focus=True):
             return Strip.blank(self.scrollable_content_region.width)
         start, end = self._lines[index]
         base = self.rich_style
-        coded = self.get_component_rich_style("transcript--coded", partial=True)
-        overlap = self.get_component_rich_style("transcript--overlap", partial=True)
-        selected = self.get_component_rich_style("transcript--selection", partial=True)
-        caret = self.get_component_rich_style("transcript--cursor", partial=True)
-        speaker_style = self.get_component_rich_style("transcript--speaker", partial=True)
-        gutter_style = self.get_component_rich_style("transcript--gutter", partial=True)
+        coded, overlap, selected, caret, speaker_style, gutter_style = self._styles()
         marks = self._marks_between(start, max(end, start + 1))
         segments = self._gutter(marks, base + gutter_style)
         selection = self.selection
@@ -244,6 +240,19 @@ class TranscriptView(ScrollView, can_focus=True):
         strip = Strip(segments)
         width = self.scrollable_content_region.width
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, base)
+
+    def _styles(self) -> tuple[Style, ...]:
+        """The component styles, looked up once per theme instead of once per line."""
+        if self._style_cache is None:
+            self._style_cache = tuple(
+                self.get_component_rich_style(f"transcript--{name}", partial=True)
+                for name in ("coded", "overlap", "selection", "cursor", "speaker", "gutter")
+            )
+        return self._style_cache
+
+    def notify_style_update(self) -> None:
+        self._style_cache = None
+        super().notify_style_update()
 
     def _gutter(self, marks: list[SpanMark], style: Style) -> list[Segment]:
         """One coloured bar per code on the line (the code's own colour from the codebook)."""
