@@ -72,6 +72,12 @@ class CodebenchApp(App[None]):
         """Show every quote of a code or category."""
         self.push_screen(QuotesScreen(node))
 
+    def adjudicate(self, coder_a: str, coder_b: str) -> None:
+        """Compare two coders side by side and resolve their disagreements."""
+        from codebench.tui.screens.adjudicate import AdjudicationScreen
+
+        self.push_screen(AdjudicationScreen(coder_a, coder_b))
+
     def undo(self) -> None:
         """Undo the coder's last operation from anywhere."""
         entry = services.undo(self.project, self.coder)

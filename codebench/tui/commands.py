@@ -24,8 +24,14 @@ class CodebenchCommands(Provider):
         commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))
         commands.append(("Undo", app.undo, "undo your last coding operation"))
         commands.append(("Redo", app.redo, "redo what you undid"))
+        coders = sorted({c.coder for c in services.codings(project)} - {"consensus"})  # coders with codings
+        for i, a in enumerate(coders):
+            for b in coders[i + 1:]:
+                commands.append((f"Adjudicate {a} and {b}", partial(app.adjudicate, a, b),
+                                 "side by side; keep A, B, both or neither into the consensus coder"))
+        visible = app.visible_coders()  # None: everyone is shown
         for coder in app.known_coders():
-            state = "Hide" if coder in app.visible_coders() else "Show"
+            state = "Hide" if visible is None or coder in visible else "Show"
             commands.append((f"{state} codings of {coder}", partial(app.toggle_coder, coder), "in the transcript view"))
         return commands
 

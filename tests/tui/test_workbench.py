@@ -238,3 +238,58 @@ async def test_selective_coding_on_the_codebook_screen(sample_copy):
         code = next(c for c in services.code_tree(project) if c.name == "tillit tar tid")
         assert code.kind == "code" and not code.core and not code.memo
         assert next(c for c in services.code_tree(project) if c.name == "samskaping").core
+
+
+@pytest.mark.slow
+async def test_adjudication_side_by_side(sample_copy):
+    from codebench.tui.screens.adjudicate import AdjudicationScreen
+
+    project = sample_copy
+    open_before = services.disagreements(project, "ingrid", "per")
+    app = CodebenchApp(project, "kari")
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.adjudicate("ingrid", "per")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AdjudicationScreen)
+        assert [r.key for r in screen.regions] == [r.key for r in open_before]
+        first = open_before[0]
+        view_a, view_b = screen.query_one("#view-a", TranscriptView), screen.query_one("#view-b", TranscriptView)
+        assert view_a.selection == view_b.selection == (first.start, first.end)
+        assert {m.coder for m in view_a.marks} == {"ingrid"} and {m.coder for m in view_b.marks} == {"per"}
+        await pilot.press("b")
+        await pilot.pause()
+        consensus = sorted((q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"]))
+        assert consensus == sorted((c.code, c.start, c.end) for c in first.codings if c.coder == "per")
+        assert [r.key for r in screen.regions] == [r.key for r in open_before[1:]]
+        await pilot.press("0")
+        await pilot.pause()
+        assert len(services.disagreements(project, "ingrid", "per")) == len(open_before) - 2
+        log = [e for e in services.audit_log(project) if e.action == "adjudicate"]
+        assert [e.payload["decision"] for e in log] == ["neither", "keep-b"] and all(e.coder == "kari" for e in log)
+
+
+async def test_command_palette_reaches_the_actions(sample_copy):
+    from codebench.tui.screens.adjudicate import AdjudicationScreen
+
+    app = CodebenchApp(sample_copy, "kari")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        for query, screen_type in (("Adjudicate ingrid", AdjudicationScreen), ("Quotes of god mentor", QuotesScreen),
+                                   ("Open Intervju Kristine Holm runde 2", DocumentScreen)):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await type_text(pilot, query)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            assert isinstance(app.screen, screen_type), query
+            app.pop_screen()
+            await pilot.pause()
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Hide codings of per")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.visible_coders() is not None and "per" not in app.visible_coders()

@@ -138,6 +138,15 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # -- data ----------------------------------------------------------------------------
 
+    def set_text(self, text: str, turns: list[tuple[int, int, int, str | None]]) -> None:
+        """Show another document (the adjudication view reuses its two views)."""
+        self.text = text
+        self.turns = turns
+        self._turn_starts = [t[0] for t in turns]
+        self._wrapped_for = -1
+        self.cursor, self.anchor = 0, None
+        self.refresh()
+
     def set_marks(self, marks: list[SpanMark]) -> None:
         """Replace the codings shown (sorted by start)."""
         self.marks = sorted(marks, key=lambda m: (m.start, m.end))

@@ -1,0 +1,117 @@
+"""Adjudication: two coders side by side on one transcript, one disagreement at a time."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets.option_list import Option
+
+from codebench import services
+from codebench.tui.widgets.transcript import SpanMark, TranscriptView
+
+
+class AdjudicationScreen(Screen[None]):
+    """Disagreements of coder A and coder B; resolve each into the consensus coder."""
+
+    BINDINGS = [
+        Binding("a", "resolve('keep-a')", "keep A"),
+        Binding("b", "resolve('keep-b')", "keep B"),
+        Binding("2", "resolve('both')", "keep both"),
+        Binding("0", "resolve('neither')", "neither"),
+        Binding("g", "agreed", "copy agreed", tooltip="Copy every agreed coding to the consensus coder"),
+        Binding("q,escape", "app.pop_screen", "back"),
+    ]
+
+    def __init__(self, coder_a: str, coder_b: str) -> None:
+        super().__init__()
+        self.coder_a = coder_a
+        self.coder_b = coder_b
+        self.regions: list = []
+        self._document_id: int | None = None
+
+    @property
+    def project(self) -> services.Project:
+        return self.app.project  # type: ignore[attr-defined, no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="disagreements-pane"):
+                yield Label("", id="disagreement-count", classes="pane-title")
+                yield OptionList(id="disagreements")
+            with Vertical(classes="coder-pane"):
+                yield Label(f"A: {self.coder_a}", classes="pane-title", id="label-a")
+                yield TranscriptView("", [], id="view-a")
+            with Vertical(classes="coder-pane"):
+                yield Label(f"B: {self.coder_b}", classes="pane-title", id="label-b")
+                yield TranscriptView("", [], id="view-b")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"adjudicating {self.coder_a} and {self.coder_b} as {self.app.coder}"  # type: ignore[attr-defined]
+        self.reload()
+        self.query_one(OptionList).focus()
+
+    def reload(self, keep_index: int = 0) -> None:
+        """Fetch the open disagreements again."""
+        try:
+            self.regions = services.disagreements(self.project, self.coder_a, self.coder_b)
+        except services.ServiceError as exc:
+            self.regions = []
+            self.notify(str(exc), severity="error")
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([
+            Option(Text(f"{r.document[:22]} [{r.start}–{r.end}]\n  A: {', '.join(r.codes_of(self.coder_a)) or '—'}\n"
+                        f"  B: {', '.join(r.codes_of(self.coder_b)) or '—'}"), id=r.key)
+            for r in self.regions
+        ])
+        self.query_one("#disagreement-count", Label).update(f"{len(self.regions)} open disagreement(s)")
+        if self.regions:
+            options.highlighted = min(keep_index, len(self.regions) - 1)
+            self._show(self.regions[options.highlighted])
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index is not None and event.option_index < len(self.regions):
+            self._show(self.regions[event.option_index])
+
+    def _show(self, region) -> None:  # type: ignore[no-untyped-def]
+        views = (self.query_one("#view-a", TranscriptView), self.query_one("#view-b", TranscriptView))
+        if region.document_id != self._document_id:
+            doc = services.get_document(self.project, region.document_id)
+            turns = [(t.start, t.end, t.body_start, t.speaker) for t in doc.turns]
+            for view in views:
+                view.set_text(doc.text, turns)
+            self._document_id = region.document_id
+        spans = services.document_codings(self.project, region.document_id, coders=[self.coder_a, self.coder_b])
+        for view, coder in zip(views, (self.coder_a, self.coder_b)):
+            view.set_marks([SpanMark(s.uuid, s.start, s.end, s.code, s.colour, s.coder) for s in spans if s.coder == coder])
+            view.move_to(region.end, select_to=region.start)
+
+    def _current_index(self) -> int | None:
+        highlighted = self.query_one(OptionList).highlighted
+        return highlighted if highlighted is not None and highlighted < len(self.regions) else None
+
+    def action_resolve(self, decision: str) -> None:
+        index = self._current_index()
+        if index is None:
+            return
+        region = self.regions[index]
+        try:
+            created = services.resolve_disagreement(self.project, self.coder_a, self.coder_b, region.key, decision,
+                                                    adjudicator=self.app.coder)  # type: ignore[attr-defined]
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(f"{decision}: {len(created)} consensus coding(s)")
+        self.reload(index)
+
+    def action_agreed(self) -> None:
+        copied = services.accept_agreed(self.project, self.coder_a, self.coder_b, adjudicator=self.app.coder)  # type: ignore[attr-defined]
+        self.notify(f"{copied} agreed coding(s) copied to consensus")
