@@ -840,13 +840,20 @@ def remove_coding(project: Project, coding_uuid: str, coder: str | None = None) 
         return info
 
 
-def recode(project: Project, coding_uuid: str, code: str, coder: str | None = None) -> CodingInfo:
-    """Give an existing coding another code (same span, same coder)."""
+def recode(project: Project, coding_uuid: str, code: str, coder: str | None = None, *,
+           create: str | None = None) -> CodingInfo:
+    """Give an existing coding another code (same span, same coder).
+
+    Args:
+        create: an origin ("open", "in-vivo") to create ``code`` when it does not exist yet.
+    """
     with project.transaction() as repo:
         row = repo.coding(coding_uuid)
         if row is None:
             raise ServiceError(f"no coding {coding_uuid!r}")
         code_row = repo.code_by_name(code)
+        if code_row is None and create is not None:
+            code_row = _create_code(repo, code, parent=None, kind="code", origin=create)
         if code_row is None or code_row.kind != "code":
             raise ServiceError(f"no code called {code!r}")
         old = row.code_id

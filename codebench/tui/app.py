@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from textual.app import App
 from textual.binding import Binding
@@ -77,6 +78,21 @@ class CodebenchApp(App[None]):
         from codebench.tui.screens.adjudicate import AdjudicationScreen
 
         self.push_screen(AdjudicationScreen(coder_a, coder_b))
+
+    def pick_and_recode(self, coding_uuid: str, current: str, after: Callable[[], None]) -> None:
+        """Let the coder pick another code (or name a new one) for a coding, then call ``after``."""
+
+        def recode(picked: PickedCode | None) -> None:
+            if picked is None:
+                return
+            try:
+                services.recode(self.project, coding_uuid, picked.name, self.coder, create="open" if picked.new else None)
+            except services.ServiceError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            after()
+
+        self.push_screen(CodePicker(services.code_tree(self.project), title=f"Recode «{current}» as"), recode)
 
     def undo(self) -> None:
         """Undo the coder's last operation from anywhere."""

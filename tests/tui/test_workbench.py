@@ -144,6 +144,11 @@ async def test_remove_and_recode_under_the_caret(sample_copy):
         await pilot.press("enter")
         await pilot.pause()
         assert [c for c, _, _ in mine(project)] == ["lederstøtte"]
+        await pilot.press("m")
+        await type_text(pilot, "kanskje kapasitet likevel")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [c.memo for c in services.codings(project) if c.coder == "tester"] == ["kanskje kapasitet likevel"]
         await pilot.press("x")
         await pilot.pause()
         assert mine(project) == []

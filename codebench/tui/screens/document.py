@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from codebench import services
-from codebench.tui.screens.picker import CodePicker, PickedCode
+from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode
 from codebench.tui.widgets.transcript import SpanMark, TranscriptView
 
 
@@ -24,6 +24,7 @@ class DocumentScreen(Screen[None]):
         Binding("t", "code_turn", "code turn", tooltip="Code the whole speaker turn under the caret"),
         Binding("x", "remove_coding", "remove", tooltip="Remove the newest of your codings under the caret", show=False),
         Binding("r", "recode", "recode", tooltip="Give the coding under the caret another code", show=False),
+        Binding("m", "memo", "memo", tooltip="Write a memo on your coding under the caret", show=False),
         Binding("ctrl+z,u", "undo", "undo"),
         Binding("ctrl+y,U", "redo", "redo", show=False),
         Binding("q,escape", "app.pop_screen", "back"),
@@ -170,19 +171,21 @@ class DocumentScreen(Screen[None]):
             self.notify("None of your codings is under the caret", severity="warning")
             return
 
-        def recode(picked: PickedCode | None) -> None:
-            if picked is None:
-                return
-            try:
-                if picked.new:
-                    services.create_code(self.app_project, picked.name, coder=self.coder)
-                services.recode(self.app_project, mark.uuid, picked.name, self.coder)
-            except services.ServiceError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.reload_marks()
+        self.app.pick_and_recode(mark.uuid, mark.code, self.reload_marks)  # type: ignore[attr-defined]
 
-        self.app.push_screen(CodePicker(services.code_tree(self.app_project), title=f"Recode «{mark.code}» as"), recode)
+    def action_memo(self) -> None:
+        mark = self._my_mark_here()
+        if mark is None:
+            self.notify("None of your codings is under the caret", severity="warning")
+            return
+        current = next((s.memo for s in services.document_codings(self.app_project, self.document_id) if s.uuid == mark.uuid), None)
+
+        def save(text: str | None) -> None:
+            if text is not None:
+                services.set_coding_memo(self.app_project, mark.uuid, text or None, self.coder)
+                self._status(f"memo saved on {mark.code}")
+
+        self.app.push_screen(MemoEditor(f"Memo on «{mark.code}»", current or ""), save)
 
     def action_undo(self) -> None:
         entry = services.undo(self.app_project, self.coder)

@@ -11,7 +11,6 @@ from textual.widgets import Footer, Header, Label, Select, Static
 
 from codebench import services
 from codebench.domain.records import ROLES, CodeInfo, Quote
-from codebench.tui.screens.picker import CodePicker, PickedCode
 from codebench.tui.widgets.quote_list import QuoteList
 
 
@@ -99,19 +98,7 @@ class QuotesScreen(Screen[None]):
         if quote is None:
             return
 
-        def recode(picked: PickedCode | None) -> None:
-            if picked is None:
-                return
-            try:
-                if picked.new:
-                    services.create_code(self.app.project, picked.name, coder=self.app.coder)  # type: ignore[attr-defined]
-                services.recode(self.app.project, quote.coding_uuid, picked.name, self.app.coder)  # type: ignore[attr-defined]
-            except services.ServiceError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.load()
-
-        self.app.push_screen(CodePicker(services.code_tree(self.app.project), title=f"Recode «{quote.code}» as"), recode)  # type: ignore[attr-defined]
+        self.app.pick_and_recode(quote.coding_uuid, quote.code, self.load)  # type: ignore[attr-defined]
 
     def on_screen_resume(self) -> None:
         self.load()
