@@ -21,7 +21,6 @@ from codebench import services
 async def _measure(project: services.Project, doc_id: int, category_project: services.Project) -> dict[str, Any]:
     from codebench.tui.app import CodebenchApp
     from codebench.tui.screens.document import DocumentScreen
-    from codebench.tui.screens.quotes import QuotesScreen
     from codebench.tui.widgets.transcript import TranscriptView
 
     results: dict[str, Any] = {"open_ms": [], "apply_ms": [], "quotes_ms": []}
@@ -30,7 +29,7 @@ async def _measure(project: services.Project, doc_id: int, category_project: ser
         await pilot.pause()
         for _ in range(5):
             start = time.perf_counter()
-            app.push_screen(DocumentScreen(doc_id))
+            app.open_document(doc_id)
             await pilot.pause()
             results["open_ms"].append((time.perf_counter() - start) * 1000)
             screen = app.screen
@@ -51,7 +50,7 @@ async def _measure(project: services.Project, doc_id: int, category_project: ser
         node = next(c for c in services.code_tree(category_project) if c.name == "mentor")
         for _ in range(5):
             start = time.perf_counter()
-            app.push_screen(QuotesScreen(node))
+            app.open_quotes(node)
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -65,13 +65,37 @@ class CodebenchApp(App[None]):
         if isinstance(self.screen, DocumentScreen):
             self.screen.reload_marks()
 
-    def open_document(self, document_id: int) -> None:
-        """Open a transcript for coding."""
-        self.push_screen(DocumentScreen(document_id))
+    def open_document(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
+        """Open a transcript for coding (at ``position``, selecting back to ``select_to``).
+
+        One transcript screen is installed and reused; only when it is already in the stack
+        (a jump from quotes opened over a transcript) is a second one composed.
+        """
+        if not self.is_screen_installed("document"):
+            self.install_screen(DocumentScreen(document_id, position=position, select_to=select_to), "document")
+            self.push_screen("document")
+            return
+        screen = self.get_screen("document")
+        if screen in self.screen_stack:
+            self.push_screen(DocumentScreen(document_id, position=position, select_to=select_to))
+            return
+        self.push_screen("document")
+        assert isinstance(screen, DocumentScreen)
+        screen.show_document(document_id, position=position, select_to=select_to)
 
     def open_quotes(self, node: CodeInfo) -> None:
         """Show every quote of a code or category."""
-        self.push_screen(QuotesScreen(node))
+        if not self.is_screen_installed("quotes"):
+            self.install_screen(QuotesScreen(node), "quotes")
+            self.push_screen("quotes")
+            return
+        screen = self.get_screen("quotes")
+        if screen in self.screen_stack:
+            self.push_screen(QuotesScreen(node))
+            return
+        assert isinstance(screen, QuotesScreen)
+        screen.show_node(node)
+        self.push_screen("quotes")
 
     def adjudicate(self, coder_a: str, coder_b: str) -> None:
         """Compare two coders side by side and resolve their disagreements."""

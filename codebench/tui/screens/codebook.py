@@ -141,10 +141,8 @@ class CodebookScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.action_refresh(name)
-            from codebench.tui.screens.quotes import QuotesScreen
-
             self.notify(f"Recode the quotes that belong to «{name}» with r")
-            self.app.push_screen(QuotesScreen(code))
+            self.app.open_quotes(code)  # type: ignore[attr-defined]
 
         self.app.push_screen(TextPrompt(f"Split «{code.name}»: name of the new code"), split)
 
@@ -190,9 +188,7 @@ class CodebookScreen(Screen[None]):
     def action_quotes(self) -> None:
         code = self._selected()
         if code is not None:
-            from codebench.tui.screens.quotes import QuotesScreen
-
-            self.app.push_screen(QuotesScreen(code))
+            self.app.open_quotes(code)  # type: ignore[attr-defined]
 
     def action_undo(self) -> None:
         entry = services.undo(self.project, self.coder)

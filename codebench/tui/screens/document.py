@@ -45,14 +45,34 @@ class DocumentScreen(Screen[None]):
     def coder(self) -> str:
         return self.app.coder  # type: ignore[attr-defined, no-any-return]
 
-    def compose(self) -> ComposeResult:
+    def _title(self) -> str:
         info = self.doc.info
         who = f"{info.participant.pid} {info.participant.role}" if info.participant else "no participant"
         round_ = f" r{info.round}" if info.round else ""
+        return f"{info.name} · {who}{round_} · {info.word_count} ord"
+
+    def show_document(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
+        """Show another transcript in this (already composed) screen.
+
+        The app keeps one transcript screen and reuses it: composing a screen costs more than
+        loading a 20,000-word transcript into it.
+        """
+        self.document_id = document_id
+        self.doc = services.get_document(self.app_project, document_id)
+        self.query_one("#doc-title", Label).update(self._title())
+        view = self.query_one(TranscriptView)
+        view.set_text(self.doc.text, [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns])
+        view.scroll_to(y=0, animate=False)
+        self.reload_marks()
+        self._status("")
+        view.focus()
+        view.move_to(position, select_to=select_to)
+
+    def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
             with Vertical(id="reading"):
-                yield Label(f"{info.name} · {who}{round_} · {info.word_count} ord", id="doc-title")
+                yield Label(self._title(), id="doc-title")
                 yield TranscriptView(self.doc.text, [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns],
                                      id="transcript")
             with Vertical(id="side"):

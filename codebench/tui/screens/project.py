@@ -13,9 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from codebench import services
 from codebench.domain.records import ROLES
-from codebench.tui.screens.document import DocumentScreen
 from codebench.tui.screens.codebook import CodebookScreen
-from codebench.tui.screens.quotes import QuotesScreen
 from codebench.tui.widgets.code_tree import CodeTree
 
 
@@ -88,14 +86,14 @@ class ProjectScreen(Screen[None]):
     def action_open_document(self) -> None:
         document_id = self._selected_document()
         if document_id is not None:
-            self.app.push_screen(DocumentScreen(document_id))
+            self.app.open_document(document_id)  # type: ignore[attr-defined]
 
     def action_quotes(self) -> None:
         code = self.query_one("#codes", CodeTree).selected_code
         if code is None:
             self.notify("Highlight a code or category in the codebook first", severity="warning")
             return
-        self.app.push_screen(QuotesScreen(code))
+        self.app.open_quotes(code)  # type: ignore[attr-defined]
 
     def action_codebook(self) -> None:
         self.app.push_screen(CodebookScreen())

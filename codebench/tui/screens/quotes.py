@@ -41,6 +41,13 @@ class QuotesScreen(Screen[None]):
             yield Label("", id="quote-count")
         yield Footer()
 
+    def show_node(self, node: CodeInfo) -> None:
+        """Show another code's quotes in this (already composed) screen; they load on resume."""
+        self.node = node
+        self.quotes = []
+        self.query_one("#quotes-title", Label).update(f"{node.kind}: {node.name}")
+        self.query_one(QuoteList).show([])
+
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.app.coder}"  # type: ignore[attr-defined]
         self.query_one(QuoteList).focus()  # the quotes load on screen resume, which also runs on first display
@@ -89,9 +96,7 @@ class QuotesScreen(Screen[None]):
     def action_jump(self) -> None:
         quote = self._current()
         if quote is not None:
-            from codebench.tui.screens.document import DocumentScreen
-
-            self.app.push_screen(DocumentScreen(quote.document_id, position=quote.end, select_to=quote.start))
+            self.app.open_document(quote.document_id, position=quote.end, select_to=quote.start)  # type: ignore[attr-defined]
 
     def action_recode(self) -> None:
         quote = self._current()

@@ -1,0 +1,1 @@
+"""Anonymisation of Norwegian transcripts: NER model, rules, linking and pseudonyms."""
