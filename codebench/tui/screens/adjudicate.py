@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from codebench import services
-from codebench.tui.widgets.transcript import SpanMark, TranscriptView
+from codebench.tui.widgets.transcript import TranscriptView
 
 
 class AdjudicationScreen(Screen[None]):
@@ -91,7 +91,7 @@ class AdjudicationScreen(Screen[None]):
             self._document_id = region.document_id
         spans = services.document_codings(self.project, region.document_id, coders=[self.coder_a, self.coder_b])
         for view, coder in zip(views, (self.coder_a, self.coder_b)):
-            view.set_marks([SpanMark(s.uuid, s.start, s.end, s.code, s.colour, s.coder) for s in spans if s.coder == coder])
+            view.set_marks([s for s in spans if s.coder == coder])
             view.move_to(region.end, select_to=region.start)
 
     def _current_index(self) -> int | None:

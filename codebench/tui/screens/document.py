@@ -92,9 +92,7 @@ class DocumentScreen(Screen[None]):
     def reload_marks(self) -> None:
         """Fetch this document's codings again and redraw."""
         spans = services.document_codings(self.app_project, self.document_id, coders=self.app.visible_coders())  # type: ignore[attr-defined]
-        self.query_one(TranscriptView).set_marks(
-            [SpanMark(s.uuid, s.start, s.end, s.code, s.colour, s.coder) for s in spans]
-        )
+        self.query_one(TranscriptView).set_marks(spans)
         self._show_here(self.query_one(TranscriptView).cursor)
 
     @on(TranscriptView.CursorMoved)

@@ -9,7 +9,6 @@ highlights are UTF-8 byte columns). Wrapping is computed once per width.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -21,19 +20,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from codebench.services import CodedSpanView
+
 GUTTER = 4  # columns of code marks at the left
 
 
-@dataclass(frozen=True)
-class SpanMark:
-    """A coding as the view draws it."""
-
-    uuid: str
-    start: int
-    end: int
-    code: str
-    colour: str | None
-    coder: str
+# The codings a transcript draws are the services' own records: uuid, span, code, colour, coder.
+SpanMark = CodedSpanView
 
 
 def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
