@@ -1,0 +1,16 @@
+"""Use cases shared by the CLI and the workbench.
+
+One module per concern; every public name is re-exported here so callers write
+``services.apply_code(...)`` without knowing where it lives:
+
+- ``core``          projects, importing, codebook, coding, retrieval, undo, team (historical home;
+                    to be split further along these lines)
+- ``anonymisation`` detection, review decisions, pseudonym key, anonymised renditions
+- ``exports``       matrices, chapter quotes, codebook documents, anonymised text
+- ``interchange``   REFI-QDA (QDPX/QDC) import and export
+"""
+
+from __future__ import annotations
+
+from codebench.services.core import *  # noqa: F401,F403
+from codebench.services.core import Project  # noqa: F401  (explicit for type checkers)
