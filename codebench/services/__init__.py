@@ -14,3 +14,4 @@ from __future__ import annotations
 
 from codebench.services.core import *  # noqa: F401,F403
 from codebench.services.core import Project  # noqa: F401  (explicit for type checkers)
+from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition  # noqa: F401

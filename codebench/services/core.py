@@ -1138,8 +1138,13 @@ def quotes(
     documents: Sequence[str | int] | None = None,
     coders: Sequence[str] | None = None,
     with_speakers: bool = True,
+    anonymised: bool = False,
 ) -> list[Quote]:
-    """Coded segments, filtered; a category includes every code below it."""
+    """Coded segments, filtered; a category includes every code below it.
+
+    With ``anonymised`` the text, document name and speaker of each quote come from the
+    anonymised rendition (accepted decisions only); exports ask for this by default.
+    """
     with project.transaction(write=False) as repo:
         rows = repo.code_rows()
         code_ids: list[int] | None = None
@@ -1153,8 +1158,13 @@ def quotes(
             code_ids = ids if code_ids is None else [i for i in code_ids if i in set(ids)]
         doc_ids = [_document(repo, d).id for d in documents] if documents else None
         role_names = [normalise_role(r) for r in roles] if roles else None
-        return repo.quotes(code_ids, _code_context(rows), roles=role_names, rounds=rounds, document_ids=doc_ids,
-                           coders=coders, with_speakers=with_speakers)
+        found = repo.quotes(code_ids, _code_context(rows), roles=role_names, rounds=rounds, document_ids=doc_ids,
+                            coders=coders, with_speakers=with_speakers)
+    if anonymised:
+        from codebench.services.anonymisation import anonymise_quotes
+
+        return anonymise_quotes(project, found)
+    return found
 
 
 @dataclass(frozen=True)
