@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text,
+    JSON, Boolean, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, PrimaryKeyConstraint, String, Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -208,3 +208,49 @@ class AuditLog(Base):
     coder: Mapped[str | None] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AnonEntity(Base):
+    """One identified person, place, workplace or number: a cluster of mentions.
+
+    Holds the pseudonym but never the original name: the link original ↔ pseudonym is the
+    pseudonym key, kept in a separate owner-only file (see ``anonymise/key.py``).
+    """
+
+    __tablename__ = "anon_entities"
+    __table_args__ = (UniqueConstraint("project_id", "pseudonym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), default=new_uuid, unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    pseudonym: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str | None] = mapped_column(String(1))
+    direct: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AnonMention(Base):
+    """One place in a document where an entity is mentioned, with the review decision.
+
+    ``status`` is suggested / accepted / rejected / manual; only accepted and manual mentions
+    are replaced in the anonymised rendition.  Offsets are code points into the original text.
+    """
+
+    __tablename__ = "anon_mentions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "start", "end"),
+        CheckConstraint("status in ('suggested', 'accepted', 'rejected', 'manual')", name="status"),
+        CheckConstraint('"end" > start', name="span"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("anon_entities.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="suggested")
+    detector: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float, default=1.0)
+    decided_by: Mapped[str | None] = mapped_column(String(100))
+    decided_at: Mapped[datetime | None] = mapped_column()

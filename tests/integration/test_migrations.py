@@ -1,0 +1,38 @@
+"""The shipped migrations build exactly the schema the ORM describes, and upgrades keep data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from codebench.storage import db as storage_db
+from codebench.storage.db import current_revision, head_revision, make_engine, migrate, sqlite_url
+from codebench.storage.orm import Base
+
+
+def test_migrations_match_the_orm(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(str(tmp_path / "p.sqlite")))
+    migrate(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_upgrade_from_the_first_schema_backs_up_and_keeps_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    engine = make_engine(sqlite_url(str(path)))
+    with engine.begin() as connection:
+        command.upgrade(storage_db._alembic_config(connection), "0001")
+        connection.exec_driver_sql("INSERT INTO projects (name, created_at, settings) VALUES ('gammel', '2026-01-01', '{}')")
+    assert current_revision(engine) == "0001"
+    backup = migrate(engine)
+    assert current_revision(engine) == head_revision()
+    assert backup is not None and Path(backup).exists()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT name FROM projects").scalar_one() == "gammel"
+        assert connection.exec_driver_sql("SELECT count(*) FROM anon_mentions").scalar_one() == 0
+    old = make_engine(sqlite_url(backup))
+    assert current_revision(old) == "0001"
