@@ -15,3 +15,5 @@ from __future__ import annotations
 from codebench.services.core import *  # noqa: F401,F403
 from codebench.services.core import Project  # noqa: F401  (explicit for type checkers)
 from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition  # noqa: F401
+from codebench.services import anonymisation  # noqa: F401,E402  (services.anonymisation.detect, …)
+from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix  # noqa: F401

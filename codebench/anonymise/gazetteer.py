@@ -1,0 +1,170 @@
+"""Name lists: the project's known names and a lexicon of Norwegian person-name words.
+
+Two detectors live here.  :func:`find_names` matches a given list of names (participants'
+names from speaker labels, names the researcher adds, names already detected elsewhere in the
+corpus) case-insensitively, with possessive endings.  :func:`find_lexicon_names` finds words that
+are usually person names in Norwegian (from NorNE's training split and a list of common given
+names and surnames) — the safety net for lower-case ASR text, where the NER model has no
+capital letters to go by.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable, NamedTuple
+
+import yaml
+
+from codebench.anonymise.detections import PER, Detection
+
+# A name followed by a possessive: "Eriks", "Eriks'", "Anne's", "Lars'".
+POSSESSIVE = r"(?:['’]s|['’]|s)?"
+_WORD_CHARS = r"\w"
+_TOKEN = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+
+# Speaker labels that say nothing about who speaks.
+GENERIC_LABELS = re.compile(
+    r"^(?:i|r|int|inf|intervjuer|intervjuar|informant|informanten|deltaker|deltakar|moderator|"
+    r"forsker|forskar|spørsmål|svar|speaker|spk|s|p|m|v|a|ia|x|ukjent|unknown|alle|flere|fleire|"
+    r"mann|kvinne|person|interviewer|respondent|leder|leiar|veileder|rettleiar|mentor|"
+    r"ia-rådgiver|arbeidsgiver|arbeidsgjevar)[\s_-]*\d*[a-z]?$",
+    re.IGNORECASE,
+)
+
+
+class NameLexicon(NamedTuple):
+    """How likely a lower-cased word is a person name, and given-name genders."""
+
+    name_ratio: dict[str, float]
+    female: frozenset[str]
+    male: frozenset[str]
+    surnames: frozenset[str]
+
+    def gender(self, given_name: str) -> str | None:
+        """'f', 'm' or None for a given name (first word of a full name)."""
+        word = given_name.casefold()
+        if word in self.female and word not in self.male:
+            return "f"
+        if word in self.male and word not in self.female:
+            return "m"
+        return None
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> NameLexicon:
+    """The shipped lexicon (NorNE counts + common Norwegian names), loaded once."""
+    data = resources.files("codebench.anonymise") / "data"
+    ratio: dict[str, float] = {}
+    for line in (data / "name_lexicon.tsv").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        word, as_name, as_word = line.split("\t")
+        # A word seen once as a name and a hundred times as a word is a word.
+        ratio[word] = int(as_name) / (int(as_name) + 3 * int(as_word))
+    names = yaml.safe_load((data / "names_no.yaml").read_text(encoding="utf-8"))
+    female = frozenset(n.casefold() for n in names["female"])
+    male = frozenset(n.casefold() for n in names["male"])
+    surnames = frozenset(n.casefold() for n in names["surnames"])
+    for word in female | male | surnames:
+        for part in word.split():
+            # Listed names count as names unless NorNE shows them mostly as ordinary words.
+            ratio[part] = min(ratio.get(part, 1.0), 1.0) if part in ratio else 0.9
+    return NameLexicon(ratio, female, male, surnames)
+
+
+def name_likelihood(word: str) -> float:
+    """How often this word (any case) is a person name: 0 for unknown words."""
+    return lexicon().name_ratio.get(word.casefold(), 0.0)
+
+
+def is_generic_label(label: str) -> bool:
+    """True for speaker labels such as "I", "Intervjuer", "SPEAKER_01", "S02"."""
+    return bool(GENERIC_LABELS.match(label.strip()))
+
+
+def looks_like_name(label: str) -> bool:
+    """A speaker label that names someone: one to four capitalised words."""
+    words = label.split()
+    return (
+        0 < len(words) <= 4
+        and not is_generic_label(label)
+        and all(w[:1].isupper() and _TOKEN.fullmatch(w) for w in words)
+    )
+
+
+def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One case-insensitive regex for all names, longest first, whole words, possessives allowed."""
+    parts = sorted({" ".join(n.split()) for n in names if n.strip()}, key=len, reverse=True)
+    if not parts:
+        return None
+    alternatives = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
+    return re.compile(rf"(?<!{_WORD_CHARS})(?:{alternatives}){POSSESSIVE}(?!{_WORD_CHARS})", re.IGNORECASE)
+
+
+def find_names(text: str, names: Iterable[str], *, kind: str = PER, detector: str = "known-name",
+               score: float = 0.95, capitalised: bool = False) -> list[Detection]:
+    """Every whole-word occurrence of any of ``names`` in ``text``.
+
+    With ``capitalised`` only occurrences starting with a capital count: a speaker called
+    "Liv" must not turn every "liv" (life) of a properly written transcript into a name.
+    """
+    pattern = name_pattern(names)
+    if pattern is None:
+        return []
+    return [Detection(m.start(), m.end(), kind, detector, score, m.group()) for m in pattern.finditer(text)
+            if not capitalised or m.group()[:1].isupper()]
+
+
+def is_caseless(text: str, sample: int = 20000) -> bool:
+    """True for text without capital letters worth trusting (lower-case ASR output)."""
+    head = text[:sample]
+    letters = sum(1 for c in head if c.isalpha())
+    capitals = sum(1 for c in head if c.isupper())
+    return letters > 0 and capitals / letters < 0.003
+
+
+def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: float = 0.6) -> list[Detection]:
+    """Runs of words that are usually person names.
+
+    In ordinary text only capitalised words that are not the first word of a sentence count
+    (sentence starts are capitalised anyway); in caseless text every word counts, but a run
+    needs a higher likelihood, since "per" or "liv" are also ordinary words.
+    """
+    if caseless is None:
+        caseless = is_caseless(text)
+    ratios = lexicon().name_ratio
+    found: list[Detection] = []
+    run: list[tuple[int, int, float]] = []
+
+    def close() -> None:
+        if run:
+            start, end = run[0][0], run[-1][1]
+            best = max(r for _, _, r in run)
+            # Two name words in a row ("liv berg") are much stronger evidence than one.
+            score = min(0.95, best * (0.9 if len(run) > 1 else 0.7))
+            if len(run) > 1 or best >= threshold:
+                found.append(Detection(start, end, PER, "lexicon", round(score, 3), text[start:end]))
+            run.clear()
+
+    previous_end = 0
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        base = word[:-1] if word.endswith("s") and word[:-1].casefold() in ratios else word
+        ratio = ratios.get(base.casefold(), 0.0)
+        gap = text[previous_end:match.start()]
+        sentence_start = previous_end == 0 or bool(re.search(r"[.!?:\n]\s*$", gap)) or gap.endswith("\t")
+        if caseless:
+            ok = ratio >= (threshold if not run else 0.3)
+        else:
+            ok = word[:1].isupper() and ratio >= 0.3 and (not sentence_start or ratio >= 0.8)
+        if ok and run and gap.strip():
+            close()
+        if ok:
+            run.append((match.start(), match.end(), ratio))
+        else:
+            close()
+        previous_end = match.end()
+    close()
+    return found

@@ -1,0 +1,97 @@
+"""The pseudonym key: which original names stand behind which pseudonyms.
+
+Kept apart from the coding database, in a YAML file readable by its owner only (mode 0600, in a
+0700 folder), by default under ``$XDG_DATA_HOME/codebench/keys/`` (``~/.local/share/...``) —
+outside the project folder, so copying or zipping a project never takes the key along.
+``CODEBENCH_KEY_DIR`` moves it (for example to an encrypted volume).  Exports and merges never
+read it.  It also holds the names the researcher added by hand, which must be searched for in
+documents imported later.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class KeyFileError(Exception):
+    """The key file cannot be read or written safely."""
+
+
+def key_dir() -> Path:
+    """Where key files live."""
+    configured = os.environ.get("CODEBENCH_KEY_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(Path.home(), ".local", "share")
+    return Path(base) / "codebench" / "keys"
+
+
+@dataclass
+class PseudonymKey:
+    """The key's content: entities (pseudonym, kind, original forms) and added names."""
+
+    key_id: str
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    known_names: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return key_dir() / f"{self.key_id}.yaml"
+
+    def added_names(self, kind: str | None = None) -> list[str]:
+        """Names the researcher added, optionally of one kind."""
+        return [n["name"] for n in self.known_names if kind is None or n.get("kind") == kind]
+
+
+def load_key(key_id: str) -> PseudonymKey:
+    """Read the key (an empty key when none was written yet); loosened permissions are refused."""
+    key = PseudonymKey(key_id)
+    path = key.path
+    if not path.exists():
+        return key
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise KeyFileError(f"{path}: the pseudonym key is readable by others (mode {mode:o}); run chmod 600 on it")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise KeyFileError(f"{path}{where}: the pseudonym key is not valid YAML") from None
+    key.entities = list(data.get("entities") or [])
+    key.known_names = list(data.get("known_names") or [])
+    return key
+
+
+def save_key(key: PseudonymKey) -> Path:
+    """Write the key atomically with owner-only permissions; returns its path."""
+    folder = key.path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    body = yaml.safe_dump(
+        {"key_id": key.key_id,
+         "warning": "Pseudonym key: links pseudonyms to real names. Keep apart from the data; never share.",
+         "entities": key.entities, "known_names": key.known_names},
+        allow_unicode=True, sort_keys=False,
+    )
+    # mkstemp creates the file 0600 from the start: there is no moment when others could read it.
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".key-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(body)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, key.path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return key.path

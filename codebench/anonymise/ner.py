@@ -1,0 +1,111 @@
+"""The trained Norwegian NER model (spaCy), shipped inside the package and loaded from disk.
+
+spaCy is imported only when a model is loaded, so the rest of codebench starts fast and the
+domain core stays importable without it.  Long texts are cut into line-sized chunks: the model
+was trained on sentences, and a 10 MB single line must not become one giant document.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from codebench.anonymise.detections import LOC, ORG, PER, Detection
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+MODEL_DIR = Path(__file__).resolve().parent / "model" / "nb_norne"
+LABELS = {"PER": PER, "ORG": ORG, "GPE_ORG": ORG, "LOC": LOC, "GPE_LOC": LOC}
+CHUNK = 1500  # characters; a few sentences, so the model sees context
+_BREAK = re.compile(r"\n|(?<=[.!?])\s+")
+
+
+_PIECES = re.compile(r"[^\t\n]*[^\t\n\s]")
+# Spoken-language fillers and question words the model sometimes takes for names.
+NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja", "jaha", "nei", "ok", "okei",
+                       "greit", "kven", "kva", "kvifor", "korleis", "hvem", "hva", "hvorfor", "hvordan"})
+
+
+def _score(text: str, start: int, surface: str, kind: str) -> float:
+    """Confidence for a model detection: a capitalised full name is strong; a lone capitalised
+    word at the start of a sentence that is no known name ("Mentoren", "Kven") is weak."""
+    from codebench.anonymise.gazetteer import name_likelihood
+
+    words = surface.split()
+    if len(words) > 1:
+        return 0.9 if kind == PER else 0.85
+    before = text[max(0, start - 3):start]
+    sentence_start = start == 0 or bool(re.search(r"[.!?:\n\t]\s*$", before))
+    known = name_likelihood(surface) >= 0.3
+    if not surface[:1].isupper():
+        return 0.7 if known or kind != PER else 0.55
+    if sentence_start and not known:
+        return 0.45
+    return 0.85
+
+
+class ModelMissing(RuntimeError):
+    """The NER model is not where it should be (a broken installation)."""
+
+
+@lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> "Language":
+    """Load the NER pipeline from disk (never from the network)."""
+    import spacy
+
+    where = Path(path) if path else MODEL_DIR
+    if not (where / "meta.json").exists():
+        raise ModelMissing(f"{where}: the NER model is missing; reinstall codebench")
+    # One thread per process: the workbench stays responsive while a worker runs NER.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    return spacy.load(where)
+
+
+def chunks(text: str, size: int = CHUNK) -> Iterator[tuple[int, str]]:
+    """Pieces of ``text`` of at most about ``size`` characters, cut at line or sentence ends."""
+    start = 0
+    length = len(text)
+    while start < length:
+        end = min(length, start + size)
+        if end < length:
+            cut = -1
+            for match in _BREAK.finditer(text, start + size // 3, end):
+                cut = match.end()
+            if cut == -1:
+                space = text.rfind(" ", start + size // 3, end)
+                cut = space + 1 if space > 0 else end
+            end = cut
+        piece = text[start:end]
+        if piece.strip():
+            yield start, piece
+        start = end
+
+
+def detect_entities(texts: Iterable[str], *, model: str | None = None, batch_size: int = 64) -> Iterator[list[Detection]]:
+    """Person, organisation and place names found by the model, one list per text."""
+    nlp = load_model(model)
+    for text in texts:
+        pieces = list(chunks(text))
+        found: list[Detection] = []
+        for (offset, _), doc in zip(pieces, nlp.pipe((p for _, p in pieces), batch_size=batch_size)):
+            for ent in doc.ents:
+                kind = LABELS.get(ent.label_)
+                if kind is None:
+                    continue
+                start = offset + ent.start_char
+                # A speaker label and the first word of its turn ("Intervjuer\tHvordan") are
+                # two things; keep the pieces apart and let each stand on its own.
+                pieces_of = list(_PIECES.finditer(text, start, offset + ent.end_char))
+                for piece in pieces_of:
+                    surface = piece.group().strip()
+                    if surface.casefold() in NOT_NAMES or not surface:
+                        continue
+                    score = _score(text, piece.start(), surface, kind)
+                    if len(pieces_of) > 1 and score < 0.5:
+                        continue  # a fragment of a mis-joined span, not a name on its own
+                    found.append(Detection(piece.start(), piece.start() + len(surface), kind, "ner", score, surface))
+        yield found

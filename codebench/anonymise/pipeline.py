@@ -1,0 +1,200 @@
+"""The anonymisation pipeline for texts: detect, link, choose, render.
+
+The project services (``services/anonymisation.py``) add storage and review around these
+steps; ``codebench anonymise-file`` runs them on one file with the same defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
+
+from codebench.anonymise.detections import INDIRECT, PER, Detection
+from codebench.anonymise.gazetteer import find_lexicon_names, find_names, looks_like_name, name_likelihood
+from codebench.anonymise.linking import Cluster, link, normalise
+from codebench.anonymise.pseudonyms import label, mention_text, replacement_name
+from codebench.domain.spans import OffsetMap, Span, apply_replacements
+
+# Suggestions at or above this score are accepted by --auto; below it they wait for review.
+DEFAULT_THRESHOLD = 0.5
+# Kinds that are flagged for the researcher but never accepted automatically.
+REVIEW_ONLY = frozenset({INDIRECT})
+
+Progress = Callable[[int, int], None]
+
+
+def detect_text(
+    text: str,
+    *,
+    known_names: Iterable[str] = (),
+    speaker_labels: Iterable[str] = (),
+    places: Iterable[str] = (),
+    use_model: bool = True,
+    model: str | None = None,
+) -> list[Detection]:
+    """Everything every detector finds in one text (overlaps are resolved later, by linking)."""
+    from codebench.anonymise import rules
+
+    from codebench.anonymise.gazetteer import is_caseless
+
+    caseless = is_caseless(text)
+    found = list(rules.find_identifiers(text, places=list(places)))
+    # Names the researcher added are matched in any case; names only seen as speaker labels
+    # must be capitalised where the text has capitals.
+    found += find_names(text, [n for n in known_names if n.strip()])
+    found += find_names(text, [n for n in speaker_labels if looks_like_name(n)], capitalised=not caseless)
+    found += find_lexicon_names(text, caseless=caseless)
+    if use_model:
+        from codebench.anonymise.ner import detect_entities
+
+        found += next(detect_entities([text], model=model))
+    return found
+
+
+def detect_texts(
+    texts: Mapping[Hashable, str],
+    *,
+    known_names: Iterable[str] = (),
+    speaker_labels: Mapping[Hashable, Iterable[str]] | None = None,
+    use_model: bool = True,
+    model: str | None = None,
+    progress: Progress | None = None,
+) -> dict[Hashable, list[Detection]]:
+    """Run the detectors over many texts; names seen as speaker labels anywhere count everywhere."""
+    labels = sorted({l for ls in (speaker_labels or {}).values() for l in ls if looks_like_name(l)})
+    names = list(known_names)
+    result: dict[Hashable, list[Detection]] = {}
+    for i, (key, text) in enumerate(texts.items()):
+        result[key] = detect_text(text, known_names=names, speaker_labels=labels, use_model=use_model, model=model)
+        if progress:
+            progress(i + 1, len(texts))
+    return result
+
+
+class Replacement(NamedTuple):
+    """One accepted mention and what it becomes."""
+
+    start: int
+    end: int
+    pseudonym: str
+    surface: str
+
+
+def is_possessive(surface: str, forms: Iterable[str]) -> bool:
+    """True when the mention ends in a possessive -s that is not part of the name itself."""
+    lowered = " ".join(surface.split()).casefold()
+    if lowered.endswith(("'s", "’s")):
+        return True
+    if not lowered.endswith("s"):
+        return False
+    known = set(forms)
+    return lowered not in known and lowered[:-1] in known or (
+        lowered[:-1] in known and name_likelihood(lowered.split()[-1]) < name_likelihood(lowered[:-1].split()[-1]))
+
+
+def name_part(surface: str, forms: Iterable[str], kind: str) -> str:
+    """Whether a lone-word person mention is a given name ("first") or a surname ("last")."""
+    word = normalise(surface)
+    if kind != PER or " " in word:
+        return "full"
+    fulls = [f for f in forms if " " in f]
+    if any(f.split()[-1] == word for f in fulls) and not any(f.split()[0] == word for f in fulls):
+        return "last"
+    return "first"
+
+
+def render(text: str, replacements: Sequence[Replacement], forms: Mapping[str, Iterable[str]]) -> tuple[str, OffsetMap]:
+    """The anonymised text and its offset map.
+
+    Args:
+        text: the original text.
+        replacements: accepted mentions (non-overlapping).
+        forms: pseudonym -> the entity's normalised forms (to read possessives and name parts).
+    """
+    edits: list[tuple[Span, str]] = []
+    for rep in sorted(replacements, key=lambda r: r.start):
+        entity_forms = list(forms.get(rep.pseudonym, ()))
+        new = mention_text(
+            rep.pseudonym, rep.surface,
+            possessive=is_possessive(rep.surface, entity_forms),
+            part=name_part(rep.surface, entity_forms, PER if not rep.pseudonym[1:2].isdigit() else ""),
+        )
+        edits.append((Span(rep.start, rep.end), new))
+    return apply_replacements(text, edits)
+
+
+def pseudonymise_clusters(clusters: Sequence[Cluster], *, style: str = "labels") -> dict[int, str]:
+    """A pseudonym for each cluster (by index), numbered per kind in order of first mention."""
+    taken: set[str] = set()
+    out: dict[int, str] = {}
+    all_forms = {f for c in clusters for f in c.forms}
+    for i, cluster in enumerate(clusters):
+        if style == "names" and cluster.kind == PER:
+            from codebench.anonymise.gazetteer import lexicon
+
+            first = sorted(cluster.forms, key=len)[-1].split()[0]
+            name = replacement_name(cluster.key, lexicon().gender(first), all_forms | {t[1:-1] for t in taken})
+            while name in taken:
+                name = replacement_name(cluster.key + name, lexicon().gender(first), all_forms)
+        else:
+            number = 1
+            while label(cluster.kind, number) in taken:
+                number += 1
+            name = label(cluster.kind, number)
+        taken.add(name)
+        out[i] = name
+    return out
+
+
+def anonymise_text(
+    text: str,
+    *,
+    style: str = "labels",
+    threshold: float = DEFAULT_THRESHOLD,
+    use_model: bool = True,
+    known_names: Iterable[str] = (),
+) -> str:
+    """Anonymise one text on its own with the project defaults (``codebench anonymise-file``)."""
+    detections = {0: detect_text(text, known_names=known_names, use_model=use_model)}
+    clusters = link({0: text}, detections)
+    names = pseudonymise_clusters(clusters, style=style)
+    replacements: list[Replacement] = []
+    forms: dict[str, set[str]] = {}
+    for i, cluster in enumerate(clusters):
+        forms[names[i]] = cluster.forms
+        for _, det in cluster.mentions:
+            if det.score >= threshold and det.kind not in REVIEW_ONLY:
+                replacements.append(Replacement(det.start, det.end, names[i], det.text))
+    return render(text, _non_overlapping(replacements), forms)[0]
+
+
+def _non_overlapping(replacements: Iterable[Replacement]) -> list[Replacement]:
+    chosen: list[Replacement] = []
+    end = -1
+    for rep in sorted(replacements, key=lambda r: (r.start, -(r.end - r.start))):
+        if rep.start >= end:
+            chosen.append(rep)
+            end = rep.end
+    return chosen
+
+
+def replace_forms(text: str, form_to_pseudonym: Mapping[str, str]) -> str:
+    """Replace every known form (case-insensitive, whole words, possessives) in a short string.
+
+    Used for speaker labels, file names and memos, where no offsets need to be kept.
+    """
+    from codebench.anonymise.gazetteer import name_pattern
+
+    pattern = name_pattern(form_to_pseudonym)
+    if pattern is None:
+        return text
+
+    def swap(match: re.Match[str]) -> str:
+        surface = match.group()
+        form = normalise(surface)
+        pseudonym = form_to_pseudonym.get(form) or form_to_pseudonym.get(" ".join(surface.casefold().split()))
+        if pseudonym is None:
+            return surface
+        return pseudonym + ("s" if is_possessive(surface, form_to_pseudonym) else "")
+
+    return pattern.sub(swap, text)

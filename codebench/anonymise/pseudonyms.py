@@ -1,0 +1,74 @@
+"""Pseudonyms: a visible, consistent replacement for every entity, and how each mention reads.
+
+Two styles.  ``labels`` (the default, what Norwegian reports use): "[Mentor 2]", "[Person 3]",
+"[Arbeidsplass 1]", "[Sted 4]", "[NAV-kontor 1]", "[Telefon 1]".  ``names``: a realistic
+Norwegian name of the same gender where the given name tells it, in brackets so a reader sees
+it was replaced ("[Hilde Lunde]"); a first name alone becomes the replacement's first name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable
+
+from codebench.anonymise.detections import (
+    ADDRESS, EMAIL, FNR, INDIRECT, LOC, NAV_OFFICE, ORG, ORGNR, PER, PHONE, URL,
+)
+from codebench.anonymise.gazetteer import lexicon
+
+KIND_LABELS = {
+    PER: "Person", ORG: "Arbeidsplass", LOC: "Sted", NAV_OFFICE: "NAV-kontor", PHONE: "Telefon",
+    EMAIL: "E-post", URL: "Nettadresse", ADDRESS: "Adresse", FNR: "Fødselsnummer", ORGNR: "Org.nr.",
+    INDIRECT: "Opplysning",
+}
+ROLE_LABELS = {"veileder": "Veileder", "IA-rådgiver": "IA-rådgiver", "mentor": "Mentor",
+               "arbeidsgiver": "Arbeidsgiver"}
+STYLES = ("labels", "names")
+
+
+def label(kind: str, number: int, role: str | None = None) -> str:
+    """A bracketed label such as "[Mentor 2]" or "[Sted 1]"."""
+    base = ROLE_LABELS.get(role or "", None) if kind == PER else None
+    return f"[{base or KIND_LABELS.get(kind, 'Opplysning')} {number}]"
+
+
+def next_label(kind: str, taken: Iterable[str], role: str | None = None) -> str:
+    """The first free label of this kind (numbers are never reused within a project)."""
+    used = set(taken)
+    number = 1
+    while label(kind, number, role) in used:
+        number += 1
+    return label(kind, number, role)
+
+
+def replacement_name(seed: str, gender: str | None, avoid: Iterable[str]) -> str:
+    """A deterministic realistic name for an entity, never one of the names in ``avoid``."""
+    names = lexicon()
+    pool = sorted(names.female if gender == "f" else names.male if gender == "m" else names.female | names.male)
+    surnames = sorted(names.surnames)
+    banned = {a.casefold() for a in avoid}
+    digest = int(hashlib.sha256(seed.encode()).hexdigest(), 16)
+    for attempt in range(len(pool) * 4):
+        first = pool[(digest + attempt) % len(pool)]
+        last = surnames[(digest // 7 + attempt * 3) % len(surnames)]
+        full = f"{first.title()} {last.title()}"
+        if first not in banned and last not in banned and full.casefold() not in banned and " " not in first:
+            return f"[{full}]"
+    return f"[Person {digest % 1000}]"
+
+
+def mention_text(pseudonym: str, surface: str, *, possessive: bool, part: str = "full") -> str:
+    """How one mention reads: the pseudonym (or its first/last name) plus a kept possessive -s.
+
+    Args:
+        pseudonym: the entity's pseudonym, e.g. "[Mentor 2]" or "[Hilde Lunde]".
+        surface: the original mention (only its shape is used, never copied).
+        possessive: the mention ended in a possessive -s.
+        part: "first" or "last" for a lone given name or surname in the names style.
+    """
+    text = pseudonym
+    inner = pseudonym[1:-1]
+    if part in ("first", "last") and " " in inner and not inner.split()[-1].isdigit():
+        words = inner.split()
+        text = f"[{words[0] if part == 'first' else words[-1]}]"
+    return text + ("s" if possessive else "")
