@@ -569,5 +569,11 @@ if __name__ == "__main__":  # pragma: no cover
 
 # Command groups that live beside the features they drive.
 from codebench.export.cli import export as _export_group  # noqa: E402
+from codebench.export.cli_refi import import_refi as _import_refi  # noqa: E402
+
+from codebench.anonymise.cli import anonymise as _anonymise_group, anonymise_file as _anonymise_file  # noqa: E402
 
 main.add_command(_export_group)
+main.add_command(_import_refi)
+main.add_command(_anonymise_group)
+main.add_command(_anonymise_file)

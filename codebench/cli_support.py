@@ -41,6 +41,8 @@ def _friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(EXIT_USER_ERROR)
         except (services.ServiceError, IngestError, StorageError) as exc:
             _fail(str(exc))
+        except BrokenPipeError:
+            sys.exit(0)  # the reader (head, less) went away; nothing to report
         except OSError as exc:
             _fail(f"{exc.filename or ''}: {exc.strerror}" if exc.strerror else str(exc))
 

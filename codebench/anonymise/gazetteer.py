@@ -74,6 +74,17 @@ def lexicon() -> NameLexicon:
     return NameLexicon(ratio, female, male, surnames)
 
 
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    data = resources.files("codebench.anonymise") / "data" / "common_words.txt"
+    return frozenset(w for w in data.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#"))
+
+
+def is_common_word(word: str) -> bool:
+    """True for ordinary Norwegian words ("lo", "kven", "liv") as opposed to names."""
+    return word.casefold() in _common_words()
+
+
 def name_likelihood(word: str) -> float:
     """How often this word (any case) is a person name: 0 for unknown words."""
     return lexicon().name_ratio.get(word.casefold(), 0.0)
@@ -159,7 +170,7 @@ def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: fl
             ok = ratio >= (threshold if not run else 0.3)
         else:
             ok = word[:1].isupper() and ratio >= 0.3 and (not sentence_start or ratio >= 0.8)
-        if ok and run and gap.strip():
+        if ok and run and (gap.strip() or "\n" in gap or "\t" in gap):
             close()
         if ok:
             run.append((match.start(), match.end(), ratio))

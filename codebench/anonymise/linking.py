@@ -25,7 +25,9 @@ from typing import Hashable, Iterable, Mapping, Sequence
 from rapidfuzz import fuzz
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER, Detection
-from codebench.anonymise.gazetteer import is_caseless, is_generic_label, name_likelihood, name_pattern
+from codebench.anonymise.gazetteer import (
+    is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
+)
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
 # and "Bjørnstadt"/"Bjørnstad" but keeps "Hanne"/"Hanna"-style pairs of different people apart
@@ -109,6 +111,7 @@ def link(
     fuzzy: float = FUZZY_THRESHOLD,
     seed: float = SEED_THRESHOLD,
     propagate: bool = True,
+    groups: Mapping[Hashable, str] | None = None,
 ) -> list[Cluster]:
     """Cluster all detections of a project and find every further mention of each cluster.
 
@@ -118,8 +121,17 @@ def link(
         fuzzy: rapidfuzz ratio (0–100) at which two spellings are one name.
         seed: detections below this score do not found clusters, but may join one.
         propagate: search every document for every form (off only for evaluation).
+        groups: document key -> series (e.g. the participant): interviews of one informant
+            speak of the same people, so a lone first name prefers a person of its series.
     """
-    resolved = {doc: resolve_overlaps(d for d in dets if _usable(d)) for doc, dets in detections.items()}
+    resolved = {doc: resolve_overlaps(t for d in dets for t in [_trim_person(d, texts.get(doc, ""))] if t and _usable(t))
+                for doc, dets in detections.items()}
+    # The model sometimes calls a first name a place or a workplace ("Tobias" as ORG); when the
+    # same words are a person elsewhere, they are that person here too.
+    person_forms = _person_forms(resolved)
+    resolved = {doc: [d._replace(kind=PER) if d.kind in (ORG, LOC) and _is_person_name(d.text, person_forms) else d
+                      for d in dets]
+                for doc, dets in resolved.items()}
     clusters: list[Cluster] = []
     person_full: list[Cluster] = []
     by_key: dict[str, Cluster] = {}
@@ -134,14 +146,14 @@ def link(
     counts: dict[str, int] = defaultdict(int)
     for dets in resolved.values():
         for det in dets:
-            if det.kind == PER and det.score >= seed and " " in normalise(det.text):
-                counts[normalise(det.text)] += 1
+            if det.kind == PER and " " in normalise(det.text):
+                # Confident detections count double, so they become the main spelling.
+                counts[normalise(det.text)] += 2 if det.score >= seed else 1
     for form in sorted(counts, key=lambda f: (-counts[f], f)):
         target = by_key.get(f"PER:{form}")
         if target is None:
             for cluster in person_full:
-                if any(fuzz.ratio(form, other) >= fuzzy and form.split()[0][:1] == other.split()[0][:1]
-                       for other in cluster.full_forms):
+                if any(_same_full_name(form, other, fuzzy) for other in cluster.full_forms):
                     target = cluster
                     break
         if target is None:
@@ -172,7 +184,17 @@ def link(
         if len(found) == 1:
             return found[0]
         here = [c for c in found if doc in docs_of[id(c)]]
-        return here[0] if len(here) == 1 else None
+        if len(here) == 1:
+            return here[0]
+        if groups and groups.get(doc):
+            series = [c for c in found if any(groups.get(d) == groups[doc] for d in docs_of[id(c)])]
+            if len(series) == 1:
+                return series[0]
+        # One person carrying the name far more often than anyone else is the likely one.
+        ranked = sorted(found, key=lambda c: -len(docs_of[id(c)]) * 100 - len(c.forms))
+        if len(ranked) >= 2 and len(docs_of[id(ranked[0])]) >= 3 * max(1, len(docs_of[id(ranked[1])])):
+            return ranked[0]
+        return None
 
     def cluster_for(det: Detection, doc: Hashable) -> Cluster:
         form = normalise(det.text)
@@ -212,6 +234,75 @@ def link(
     for cluster in clusters:
         cluster.mentions.sort(key=lambda m: (str(m[0]), m[1].start))
     return [c for c in clusters if c.mentions]
+
+
+_caseless_cache: dict[int, bool] = {}
+
+
+def _trim_person(det: Detection, text: str) -> Detection | None:
+    """Cut words off a multi-word person name that are not part of it: "Bjørn skjønner" in a
+    properly written text (lower-case words), "lo sara" in ASR text (ordinary words)."""
+    if det.kind != PER or " " not in det.text.strip():
+        return det
+    key = id(text)
+    if key not in _caseless_cache or len(_caseless_cache) > 10000:
+        _caseless_cache.clear() if len(_caseless_cache) > 10000 else None
+        _caseless_cache[key] = is_caseless(text)
+    caseless = _caseless_cache[key]
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", det.text)]
+
+    def foreign(word: str) -> bool:
+        if caseless:
+            return is_common_word(word) and name_likelihood(word) < 0.3
+        return not word[:1].isupper()
+
+    while words and foreign(words[0][2]):
+        words.pop(0)
+    while words and foreign(words[-1][2]):
+        words.pop()
+    if not words:
+        return None
+    start, end = det.start + words[0][0], det.start + words[-1][1]
+    if (start, end) == (det.start, det.end):
+        return det
+    return det._replace(start=start, end=end, text=det.text[words[0][0]:words[-1][1]])
+
+
+def _is_person_name(surface: str, person_forms: set[str]) -> bool:
+    """An ORG/LOC detection that is really a person: the same words were a person elsewhere,
+    a full name starting with a known given name, or a lone well-known given name."""
+    form = normalise(surface)
+    words = form.split()
+    if form in person_forms and all(w in person_forms for w in words):
+        return True
+    if len(words) >= 2 and words[0] in person_forms and surface.split()[-1][:1].isupper():
+        names = lexicon()
+        return words[0] in names.female or words[0] in names.male
+    if len(words) == 1:
+        names = lexicon()
+        return (form in names.female or form in names.male) and not is_common_word(form)
+    return False
+
+
+def _same_full_name(a: str, b: str, fuzzy: float) -> bool:
+    """Two full-name spellings of one person: close spelling with the same initial, or one is
+    contained in the other word for word ("per fredrik" in "per fredrik nilsen")."""
+    if fuzz.ratio(a, b) >= fuzzy and a.split()[0][:1] == b.split()[0][:1]:
+        return True
+    short, long = sorted((a.split(), b.split()), key=len)
+    return len(short) >= 2 and any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+def _person_forms(resolved: Mapping[Hashable, Sequence[Detection]]) -> set[str]:
+    """Every person-name word and full name the detectors saw."""
+    forms: set[str] = set()
+    for dets in resolved.values():
+        for det in dets:
+            if det.kind == PER:
+                form = normalise(det.text)
+                forms.add(form)
+                forms.update(form.split())
+    return forms
 
 
 def _number_key(form: str) -> str:

@@ -21,6 +21,28 @@ DEFAULT_THRESHOLD = 0.5
 REVIEW_ONLY = frozenset({INDIRECT})
 
 Progress = Callable[[int, int], None]
+# A transcript line longer than this is not a transcript (a dump, a binary, one giant paragraph).
+MAX_LINE = 200_000
+
+
+class AnonymiseInputError(ValueError):
+    """The text cannot be anonymised as it is; the message says why and where."""
+
+
+def check_text(text: str) -> None:
+    """Refuse empty text and absurdly long lines with a message naming the line."""
+    if not text.strip():
+        raise AnonymiseInputError("there is no text to anonymise")
+    start = 0
+    line = 1
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end == -1 else end
+        if end - start > MAX_LINE:
+            raise AnonymiseInputError(
+                f"line {line} is {end - start:,} characters long (limit {MAX_LINE:,}); "
+                "split it into paragraphs or speaker turns first")
+        start, line = end + 1, line + 1
 
 
 def detect_text(
@@ -64,10 +86,22 @@ def detect_texts(
     labels = sorted({l for ls in (speaker_labels or {}).values() for l in ls if looks_like_name(l)})
     names = list(known_names)
     result: dict[Hashable, list[Detection]] = {}
-    for i, (key, text) in enumerate(texts.items()):
-        result[key] = detect_text(text, known_names=names, speaker_labels=labels, use_model=use_model, model=model)
+    keys = list(texts)
+    # Progress counts the fast detectors as the first tenth of the work, the model as the rest.
+    for i, key in enumerate(keys):
+        result[key] = detect_text(texts[key], known_names=names, speaker_labels=labels, use_model=False)
         if progress:
-            progress(i + 1, len(texts))
+            progress(i + 1, len(keys) * (10 if use_model else 1))
+    if use_model:
+        from codebench.anonymise.ner import detect_entities
+
+        step = max(1, len(keys) // 20)
+        for start in range(0, len(keys), step):
+            batch = keys[start:start + step]
+            for key, found in zip(batch, detect_entities([texts[k] for k in batch], model=model)):
+                result[key] += found
+            if progress:
+                progress(len(keys) + (start + len(batch)) * 9, len(keys) * 10)
     return result
 
 
@@ -155,6 +189,7 @@ def anonymise_text(
     known_names: Iterable[str] = (),
 ) -> str:
     """Anonymise one text on its own with the project defaults (``codebench anonymise-file``)."""
+    check_text(text)
     detections = {0: detect_text(text, known_names=known_names, use_model=use_model)}
     clusters = link({0: text}, detections)
     names = pseudonymise_clusters(clusters, style=style)

@@ -18,3 +18,15 @@ def export() -> None:
 
 
 # Registrations (one line per subcommand module).
+from codebench.export import cli_writing as _writing  # noqa: E402  (matrix, quotes, codebook documents)
+
+export.add_command(_writing.matrix)
+export.add_command(_writing.quotes)
+export.add_command(_writing.codebook)
+from codebench.anonymise.cli import export_text as _export_text  # noqa: E402  (anonymised transcripts)
+
+export.add_command(_export_text)
+from codebench.export.cli_refi import qdc as _qdc, qdpx as _qdpx  # noqa: E402  (REFI-QDA project and codebook)
+
+export.add_command(_qdpx)
+export.add_command(_qdc)

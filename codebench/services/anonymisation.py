@@ -202,16 +202,17 @@ def _texts(repo, ids: Iterable[int]) -> dict[int, str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list], texts: dict[int, str]) -> dict[str, str]:
-    """Speaker names that belong to the informant of a document -> the informant's role.
+def _informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list], texts: dict[int, str]) -> dict[str, tuple[int, str]]:
+    """Speaker names that belong to the informant of a document -> (evidence, informant's role).
 
     In an individual interview the informant is the named speaker who talks most; in a group
     interview every named speaker except the one asking most questions (the moderator).
     """
     from codebench.anonymise.gazetteer import looks_like_name
 
-    roles: dict[str, str] = {}
-    for info in infos:
+    roles: dict[str, tuple[int, str]] = {}
+    # Individual interviews say best who someone is; group interviews only fill the gaps.
+    for info in sorted(infos, key=lambda i: bool(i.participant and (i.participant.attributes or {}).get("group"))):
         if info.participant is None:
             continue
         words: Counter[str] = Counter()
@@ -230,7 +231,9 @@ def _informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list], text
         else:
             chosen = [words.most_common(1)[0][0]]
         for speaker in chosen:
-            roles.setdefault(normalise(speaker), info.participant.role)
+            # An individual interview is better evidence of someone's role than a group one.
+            evidence = (1 if group else 2, info.participant.role)
+            roles[normalise(speaker)] = max(roles.get(normalise(speaker), (0, "")), evidence)
     return roles
 
 
@@ -270,7 +273,8 @@ def detect(
             detections.setdefault(row.document_id, []).append(
                 Detection(row.start, row.end, row.kind, "manual" if row.status == "manual" else row.detector,
                           1.0, text[row.start:row.end]))
-    clusters = link(texts, detections)
+    groups = {i.id: i.participant.pid for i in infos if i.participant is not None}
+    clusters = link(texts, detections, groups=groups)
     roles = _informant_roles(infos, turns, texts)
     total = sum(len(d) for d in detections.values())
     new, kept = _store_clusters(project, clusters, roles, style=style, coder=coder)
@@ -305,7 +309,7 @@ def _mention_rows(repo, document_ids: Sequence[int] | None = None, statuses: Seq
     return [_MentionRow(*r) for r in repo.session.execute(query.order_by(AnonMention.document_id, AnonMention.start))]
 
 
-def _store_clusters(project: "Project", clusters: Sequence[Cluster], roles: dict[str, str], *,
+def _store_clusters(project: "Project", clusters: Sequence[Cluster], roles: dict[str, tuple[int, str]], *,
                     style: str | None, coder: str | None) -> tuple[int, int]:
     new = kept = 0
     with project.transaction(write=True) as repo:
@@ -329,7 +333,8 @@ def _store_clusters(project: "Project", clusters: Sequence[Cluster], roles: dict
             votes = Counter(by_span[(d, m.start, m.end)].entity_id for d, m in cluster.mentions if (d, m.start, m.end) in by_span)
             entity = entities.get(votes.most_common(1)[0][0]) if votes else None
             if entity is None:
-                role = next((roles[f] for f in cluster.forms if f in roles), None) if cluster.kind == PER else None
+                found = [roles[f] for f in cluster.forms if f in roles] if cluster.kind == PER else []
+                role = max(found)[1] if found else None
                 if style == "names" and cluster.kind == PER:
                     from codebench.anonymise.gazetteer import lexicon
 

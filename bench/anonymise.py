@@ -1,0 +1,243 @@
+"""Evaluate the anonymiser and write bench/results/anonymise.json.
+
+    python -m bench.anonymise [--model DIR] [--quick]
+
+Measures, with the shipped model unless --model says otherwise:
+- NorNE bokmål test (UD split, never trained on): per-type exact-span P/R/F of the model, and
+  masked-token recall of PER tokens (any predicted type counts) for the model alone and for the
+  whole pipeline (rules + lexicon + model + corpus-wide linking over the test set);
+- the same test lower-cased without punctuation (ASR-style);
+- a name-noise test: every PER token of the test set gets one or two character edits;
+- the sample corpus gold: recall and precision of direct identifiers after linking and
+  auto-accept, recall of every identifier, and pseudonym consistency across documents;
+- throughput of the whole pipeline in words/s on one thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from codebench.anonymise import ner  # noqa: E402
+from codebench.anonymise.detections import PER  # noqa: E402
+from codebench.anonymise.linking import link  # noqa: E402
+from codebench.anonymise.pipeline import detect_texts  # noqa: E402
+from codebench.anonymise.training.convert_norne import asr_copy, load_splits  # noqa: E402
+
+DIRECT = {"PER", "PHONE", "EMAIL", "FNR", "ADDRESS"}
+
+
+def _text_and_offsets(words: list[str], spaces: list[bool]) -> tuple[str, list[tuple[int, int]]]:
+    parts, offsets, pos = [], [], 0
+    for word, space in zip(words, spaces):
+        offsets.append((pos, pos + len(word)))
+        parts.append(word + (" " if space else ""))
+        pos += len(word) + (1 if space else 0)
+    return "".join(parts), offsets
+
+
+def _gold_spans(tags: list[str], offsets: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    spans, current = [], None
+    for tag, (s, e) in zip(tags, offsets):
+        if tag.startswith("B-") or (tag.startswith("I-") and (current is None or current[2] != tag[2:])):
+            if current:
+                spans.append(tuple(current))
+            current = [s, e, tag[2:]]
+        elif tag.startswith("I-") and current:
+            current[1] = e
+        else:
+            if current:
+                spans.append(tuple(current))
+            current = None
+    if current:
+        spans.append(tuple(current))
+    return spans
+
+
+def _noisy(word: str, rng: random.Random) -> str:
+    """One or two character edits (substitute, delete, swap, double) inside a name."""
+    letters = "abcdefghijklmnoprstuvyæøå"
+    for _ in range(rng.choice((1, 2))):
+        if len(word) < 3:
+            break
+        i = rng.randrange(1, len(word) - 1)
+        op = rng.choice(("sub", "del", "swap", "dup"))
+        if op == "sub":
+            word = word[:i] + rng.choice(letters) + word[i + 1:]
+        elif op == "del":
+            word = word[:i] + word[i + 1:]
+        elif op == "swap" and i + 1 < len(word):
+            word = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        else:
+            word = word[:i] + word[i] + word[i:]
+    return word
+
+
+def evaluate_norne(sentences, *, model: str | None, label: str) -> dict:
+    """Model-only span scores and PER masked-token recall, model-only and whole pipeline."""
+    texts, golds, tokens = {}, {}, {}
+    for i, (words, spaces, tags) in enumerate(sentences):
+        text, offsets = _text_and_offsets(words, spaces)
+        texts[i] = text
+        golds[i] = _gold_spans(tags, offsets)
+        tokens[i] = [(s, e, t[2:]) for (s, e), t in zip(offsets, tags) if t != "O"]
+    started = time.perf_counter()
+    model_found = dict(zip(texts, ner.detect_entities(list(texts.values()), model=model)))
+    model_seconds = time.perf_counter() - started
+    by_type: dict[str, Counter] = defaultdict(Counter)
+    for i, found in model_found.items():
+        pred = {(d.start, d.end, d.kind) for d in found}
+        gold = {(s, e, t) for s, e, t in golds[i] if t in ("PER", "ORG", "LOC")}
+        for span in pred:
+            by_type[span[2]]["tp" if span in gold else "fp"] += 1
+        for span in gold - pred:
+            by_type[span[2]]["fn"] += 1
+    scores = {}
+    for kind, c in sorted(by_type.items()):
+        p = c["tp"] / max(1, c["tp"] + c["fp"])
+        r = c["tp"] / max(1, c["tp"] + c["fn"])
+        scores[kind] = {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / max(1e-9, p + r), 4),
+                        "gold": c["tp"] + c["fn"]}
+
+    def masked(found_by_doc) -> dict:
+        hit = total = 0
+        for i, toks in tokens.items():
+            spans = found_by_doc.get(i, [])
+            for s, e, t in toks:
+                if t != "PER":
+                    continue
+                total += 1
+                hit += any(d.start <= s and e <= d.end for d in spans)
+        return {"tokens": total, "masked": hit, "recall": round(hit / max(1, total), 4)}
+
+    started = time.perf_counter()
+    detections = detect_texts(texts, model=model)
+    clusters = link(texts, detections)
+    pipeline_seconds = time.perf_counter() - started
+    pipeline_found: dict[int, list] = defaultdict(list)
+    for cluster in clusters:
+        for doc, det in cluster.mentions:
+            if det.score >= 0.5:
+                pipeline_found[doc].append(det)
+    words = sum(len(s[0]) for s in sentences)
+    return {
+        "set": label, "sentences": len(sentences), "words": words,
+        "model_spans": scores,
+        "model_PER_masked_token_recall": masked(model_found),
+        "pipeline_PER_masked_token_recall": masked(pipeline_found),
+        "model_words_per_second": round(words / model_seconds),
+        "pipeline_words_per_second": round(words / pipeline_seconds),
+    }
+
+
+def evaluate_sample(model: str | None) -> dict:
+    """Direct-identifier recall/precision and pseudonym consistency on the sample corpus gold."""
+    os.environ.setdefault("CODEBENCH_KEY_DIR", tempfile.mkdtemp())
+    from codebench import services
+    from codebench.sample import build_demo_project
+    from codebench.services import anonymisation
+    from codebench.services.anonymisation import _mention_rows
+
+    if model:
+        ner.MODEL_DIR = Path(model)
+    project = build_demo_project(Path(tempfile.mkdtemp()) / "sample", with_codings=False)
+    words = sum(d.word_count for d in services.list_documents(project))
+    started = time.perf_counter()
+    anonymisation.detect(project)
+    seconds = time.perf_counter() - started
+    anonymisation.auto_accept(project)
+    docs = {d.name: d.id for d in services.list_documents(project)}
+    with project.transaction(write=False) as repo:
+        rows = _mention_rows(repo)
+    active = defaultdict(list)
+    anything = defaultdict(list)
+    for r in rows:
+        anything[r.document_id].append(r)
+        if r.status in ("accepted", "manual"):
+            active[r.document_id].append(r)
+    counts = Counter()
+    pseudonyms_of_entity: dict[str, set] = defaultdict(set)
+    gold_docs = set()
+    for path in sorted((ROOT / "corpora/sample/gold/identifiers").glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        doc = docs[Path(gold["file"]).stem]
+        gold_docs.add(doc)
+        for span in gold["spans"]:
+            cover = [r for r in active[doc] if r.start <= span["start"] and span["end"] <= r.end]
+            kind = "direct" if span["direct"] else "indirect"
+            counts[f"{kind}_gold"] += 1
+            counts[f"{kind}_replaced"] += bool(cover)
+            counts[f"{kind}_suggested"] += any(r.start <= span["start"] and span["end"] <= r.end for r in anything[doc])
+            if cover and span["type"] == "PER":
+                pseudonyms_of_entity[span["entity"]].add(cover[0].pseudonym)
+    tp = fp = 0
+    for doc in gold_docs:
+        gold = json.loads(next(p for p in (ROOT / "corpora/sample/gold/identifiers").glob("*.json")
+                               if docs[Path(json.loads(p.read_text(encoding="utf-8"))["file"]).stem] == doc)
+                          .read_text(encoding="utf-8"))["spans"]
+        for r in active[doc]:
+            if r.kind in DIRECT:
+                if any(s["start"] < r.end and r.start < s["end"] for s in gold):
+                    tp += 1
+                else:
+                    fp += 1
+    consistent = sum(len(v) == 1 for v in pseudonyms_of_entity.values())
+    return {
+        "documents": len(docs), "gold_documents": len(gold_docs), "words": words,
+        "direct_recall_after_linking_auto_accepted": round(counts["direct_replaced"] / counts["direct_gold"], 4),
+        "direct_recall_suggested_any_status": round(counts["direct_suggested"] / counts["direct_gold"], 4),
+        "direct_precision_auto_accepted": round(tp / max(1, tp + fp), 4),
+        "indirect_recall_auto_accepted": round(counts["indirect_replaced"] / max(1, counts["indirect_gold"]), 4),
+        "direct_gold_spans": counts["direct_gold"], "indirect_gold_spans": counts["indirect_gold"],
+        "person_entities_with_one_pseudonym": f"{consistent}/{len(pseudonyms_of_entity)}",
+        "pseudonym_consistency": round(consistent / max(1, len(pseudonyms_of_entity)), 4),
+        "detect_seconds": round(seconds, 2),
+        "detect_words_per_second": round(words / seconds),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", help="model directory (default: the shipped one)")
+    ap.add_argument("--quick", action="store_true", help="first 300 test sentences only")
+    ap.add_argument("--out", default=str(HERE / "results" / "anonymise.json"))
+    args = ap.parse_args(argv)
+    test = load_splits(lang="nob")["test"]
+    if args.quick:
+        test = test[:300]
+    rng = random.Random(0)
+    lower = [c for s in test for c in [asr_copy(s)] if c]
+    noisy = []
+    for words, spaces, tags in test:
+        if any(t.endswith("PER") for t in tags):
+            noisy.append(([_noisy(w, rng) if t.endswith("PER") else w for w, t in zip(words, tags)], spaces, tags))
+    result = {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "model": args.model or str(ner.MODEL_DIR),
+        "norne_test_nob": evaluate_norne(test, model=args.model, label="NorNE bokmål test (UD)"),
+        "norne_test_nob_lower_nopunct": evaluate_norne(lower, model=args.model, label="lower-cased, no punctuation"),
+        "norne_test_nob_name_noise": evaluate_norne(noisy, model=args.model, label="1–2 character edits in PER tokens"),
+        "sample_corpus": evaluate_sample(args.model),
+    }
+    Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""``codebench anonymise …``, ``codebench anonymise-file`` and ``codebench export text``.
+
+Thin shells over :mod:`codebench.services.anonymisation` and :mod:`codebench.anonymise.pipeline`.
+The review listing shows original names: it is the researcher's own review, asked for explicitly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from codebench.anonymise.detections import KINDS, PER
+from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, AnonymiseInputError, anonymise_text
+from codebench.anonymise.pseudonyms import STYLES
+from codebench.cli_support import _coder, _db_option, _fail, _friendly, _open
+from codebench.services import anonymisation
+
+
+class _DefaultToDetect(click.Group):
+    """``codebench anonymise PROJECT …`` means ``codebench anonymise detect PROJECT …``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["detect", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToDetect)
+def anonymise() -> None:
+    """Find names and other identifiers, review them, and keep pseudonyms consistent.
+
+    \b
+      codebench anonymise PROJECT              detect (keeps earlier decisions)
+      codebench anonymise PROJECT --list       entities with context, for review
+      codebench anonymise accept PROJECT '[Person 3]'
+      codebench anonymise reject PROJECT '[Sted 2]' --mention 812
+      codebench anonymise add PROJECT 'Kari Nordmann'
+      codebench anonymise rename PROJECT '[Person 3]' 'Kollega 1'
+      codebench anonymise apply PROJECT        check that everything is reviewed
+      codebench anonymise PROJECT --auto       accept every suggestion above the threshold
+
+    The pseudonym key (real names ↔ pseudonyms) is written to an owner-only file outside the
+    project (``CODEBENCH_KEY_DIR`` moves it); exports never contain it.
+    """
+
+
+@anonymise.command("detect")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--list", "show_list", is_flag=True, help="List entities with context instead of detecting.")
+@click.option("--status", "show_status", is_flag=True, help="Show review progress per document instead of detecting.")
+@click.option("--open-only", is_flag=True, help="With --list: only entities with open suggestions.")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(sorted(KINDS)), help="With --list: only these kinds.")
+@click.option("--auto", is_flag=True, help="Detect, then accept every suggestion scored at or above --threshold.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
+@click.option("--style", type=click.Choice(STYLES), default=None, help="Pseudonyms: bracketed role labels or realistic names.")
+@click.option("--no-model", is_flag=True, help="Rules, names and linking only (no NER model; faster, lower recall).")
+@click.option("--coder", help="Who reviews (default: $CODEBENCH_CODER).")
+@_db_option
+@_friendly
+def detect_command(project: str, show_list: bool, show_status: bool, open_only: bool, kinds: tuple[str, ...],
+                   auto: bool, threshold: float, style: str | None, no_model: bool, coder: str | None,
+                   db: str | None) -> None:
+    """Detect identifiers in every document (or list / show what was found)."""
+    opened = _open(project, db)
+    if show_status:
+        for doc in anonymisation.document_status(opened):
+            click.echo(f"{doc.document_id:>4}  {doc.status:<10} open {doc.suggested:>3}  accepted {doc.accepted:>4}  "
+                       f"rejected {doc.rejected:>3}  manual {doc.manual:>3}  {doc.anonymised_name}")
+        return
+    if show_list:
+        _print_entities(opened, kinds, open_only)
+        return
+    bar_state: dict[str, object] = {}
+
+    def progress(done: int, total: int) -> None:
+        if "bar" not in bar_state and sys.stderr.isatty():
+            bar_state["bar"] = click.progressbar(length=total, label="detecting", file=sys.stderr)
+            bar_state["bar"].__enter__()  # type: ignore[attr-defined]
+        bar = bar_state.get("bar")
+        if bar is not None:
+            bar.update(1)  # type: ignore[attr-defined]
+
+    report = anonymisation.detect(opened, use_model=not no_model, coder=coder, progress=progress, style=style)
+    if "bar" in bar_state:
+        bar_state["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+    click.echo(f"{report.documents} documents: {report.entities} entities, {report.new_mentions} new suggestions "
+               f"({report.kept_mentions} already known) in {report.seconds:.1f} s")
+    if auto:
+        accepted = anonymisation.auto_accept(opened, threshold=threshold, coder=coder)
+        click.echo(f"accepted {accepted} suggestions scored {threshold:.2f} or more")
+    left = sum(d.suggested for d in anonymisation.document_status(opened))
+    click.echo(f"{left} suggestions wait for review: codebench anonymise {project} --list --open-only")
+    click.echo(f"pseudonym key: {report.key_path} (owner-only)")
+
+
+def _print_entities(opened, kinds: tuple[str, ...], open_only: bool) -> None:
+    views = anonymisation.entities(opened, kinds=list(kinds) or None, status="suggested" if open_only else None,
+                                   with_mentions=True, context=30)
+    if not views:
+        click.echo("nothing detected yet: run codebench anonymise PROJECT")
+        return
+    section = None
+    for view in views:
+        heading = "Direct identifiers" if view.direct else "Indirect identifiers (flagged: workplaces, places, offices)"
+        if heading != section:
+            click.echo(f"\n{heading}")
+            section = heading
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(view.statuses.items()))
+        click.echo(f"  {view.pseudonym:<18} {view.kind:<10} {' | '.join(view.forms[:6])}  ({counts}; "
+                   f"{view.documents} doc)")
+        for mention in view.mentions[:3]:
+            click.echo(f"      #{mention.id:<6} {mention.status:<9} {mention.score:.2f} {mention.detector:<10} "
+                       f"…{mention.before}[{mention.text}]{mention.after}…  ({mention.document})")
+        if len(view.mentions) > 3:
+            click.echo(f"      … {len(view.mentions) - 3} more")
+
+
+def _decision(decision: str):
+    @click.argument("project", type=click.Path(file_okay=False))
+    @click.argument("entity", required=False)
+    @click.option("--mention", "mentions", multiple=True, type=int, help="Only these mention ids (see --list).")
+    @click.option("--coder", help="Who decides (default: $CODEBENCH_CODER).")
+    @_db_option
+    @_friendly
+    def command(project: str, entity: str | None, mentions: tuple[int, ...], coder: str | None, db: str | None) -> None:
+        opened = _open(project, db)
+        if entity is None and not mentions:
+            _fail(f"say which entity to {decision} (e.g. '[Person 3]') or give --mention ids")
+        changed = anonymisation.decide(opened, decision, entity=entity, mentions=list(mentions), coder=_coder(coder))
+        click.echo(f"{decision}ed {changed} mention(s)")
+
+    command.__doc__ = f"{decision.capitalize()} an entity's suggestions (or single mentions)."
+    return command
+
+
+anonymise.command("accept")(_decision("accept"))
+anonymise.command("reject")(_decision("reject"))
+
+
+@anonymise.command("add")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("name")
+@click.option("--kind", type=click.Choice(sorted(KINDS)), default=PER, show_default=True)
+@click.option("--coder", help="Who adds it (default: $CODEBENCH_CODER).")
+@_db_option
+@_friendly
+def add_command(project: str, name: str, kind: str, coder: str | None, db: str | None) -> None:
+    """Add a name the detectors missed; every occurrence in the project is marked."""
+    opened = _open(project, db)
+    pseudonym, count = anonymisation.add_name(opened, name, kind=kind, coder=_coder(coder))
+    click.echo(f"marked {count} occurrence(s) as {pseudonym}; the name is kept in the pseudonym key")
+
+
+@anonymise.command("rename")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("entity")
+@click.argument("pseudonym")
+@click.option("--coder", help="Who renames it (default: $CODEBENCH_CODER).")
+@_db_option
+@_friendly
+def rename_command(project: str, entity: str, pseudonym: str, coder: str | None, db: str | None) -> None:
+    """Give an entity another pseudonym, e.g. 'Kollega 1'."""
+    opened = _open(project, db)
+    click.echo(f"now {anonymisation.rename_entity(opened, entity, pseudonym, coder=_coder(coder))}")
+
+
+@anonymise.command("apply")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Apply although suggestions are open (they stay unreplaced).")
+@click.option("--coder", help="Who applies (default: $CODEBENCH_CODER).")
+@_db_option
+@_friendly
+def apply_command(project: str, force: bool, coder: str | None, db: str | None) -> None:
+    """Close the review: refuses while suggestions are open; refreshes the key."""
+    opened = _open(project, db)
+    path = anonymisation.apply(opened, force=force, coder=coder)
+    click.echo(f"anonymisation applied; exports use it from now on. Key: {path}")
+
+
+@click.command("anonymise-file")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of printing.")
+@click.option("--style", type=click.Choice(STYLES), default="labels", show_default=True)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
+@click.option("--name", "names", multiple=True, help="A name to replace wherever it occurs (repeatable).")
+@click.option("--no-model", is_flag=True, help="Rules, names and linking only.")
+@_friendly
+def anonymise_file(source: str, output: str | None, style: str, threshold: float, names: tuple[str, ...],
+                   no_model: bool) -> None:
+    """Anonymise one transcript without a project (same pipeline and defaults as a project)."""
+    from codebench.ingest import import_file
+
+    document = import_file(source)
+    if not document.text.strip():
+        _fail(f"{source}: the file has no text to anonymise")
+    try:
+        result = anonymise_text(document.text, style=style, threshold=threshold, use_model=not no_model,
+                                known_names=names)
+    except AnonymiseInputError as exc:
+        _fail(f"{source}: {exc}")
+    if output:
+        Path(output).write_text(result, encoding="utf-8", newline="\n")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(result, nl=not result.endswith("\n"))
+
+
+@click.command("text")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False), help="Folder to write to.")
+@click.option("--original", is_flag=True, help="Write the original, identifying text (asks for care).")
+@_db_option
+@_friendly
+def export_text(project: str, folder: str, original: bool, db: str | None) -> None:
+    """Write each document's anonymised rendition as a UTF-8 .txt file."""
+    opened = _open(project, db)
+    if original:
+        click.echo("warning: writing the ORIGINAL transcripts, with names and other identifiers", err=True)
+    paths = anonymisation.export_text(opened, Path(folder), original=original)
+    click.echo(f"wrote {len(paths)} file(s) to {folder}")
