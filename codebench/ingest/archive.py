@@ -1,4 +1,4 @@
-"""Safe opening of zip-based documents (.docx, .odt, .xlsx, later .qdpx).
+"""Safe opening of zip-based documents (.docx, .odt, .xlsx, .qdpx).
 
 Checks happen before any XML parser sees the content: a damaged or truncated archive, a zip
 bomb (huge declared sizes or absurd compression ratios) and path-traversal member names are
@@ -7,7 +7,9 @@ refused with a message naming the file. XML is parsed without entity resolution 
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -16,6 +18,18 @@ from codebench.ingest.base import IngestError
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 1000
+MAX_MEMBERS = 100_000
+
+# What reading a member can raise besides BadZipFile: encrypted (RuntimeError), an unknown
+# compression method (NotImplementedError), corrupt deflate data (zlib.error).
+_READ_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zlib.error)
+
+
+def points_outside(name: str) -> bool:
+    """True for member names that would land outside a folder they were extracted to."""
+    unified = name.replace("\\", "/")
+    parts = unified.split("/")
+    return unified.startswith("/") or ".." in parts or (bool(parts) and ":" in parts[0])
 
 
 def open_archive(path: Path, kind: str, required: tuple[str, ...]) -> zipfile.ZipFile:
@@ -33,10 +47,12 @@ def open_archive(path: Path, kind: str, required: tuple[str, ...]) -> zipfile.Zi
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise IngestError(path, f"not a valid {kind} file ({exc})") from None
+    if len(infos) > MAX_MEMBERS:
+        raise IngestError(path, f"refused: the archive holds {len(infos)} files (zip bomb?)")
     total = 0
     for info in infos:
         name = info.filename
-        if name.startswith(("/", "\\")) or ".." in Path(name).parts:
+        if points_outside(name):
             raise IngestError(path, f"refused: archive member {name!r} points outside the archive")
         total += info.file_size
         if info.compress_size and info.file_size / max(info.compress_size, 1) > MAX_RATIO and info.file_size > 1_000_000:
@@ -49,15 +65,43 @@ def open_archive(path: Path, kind: str, required: tuple[str, ...]) -> zipfile.Zi
             raise IngestError(path, f"not a valid {kind} file: {member} is missing")
     try:
         bad = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except _READ_ERRORS as exc:
         raise IngestError(path, f"not a valid {kind} file (damaged archive: {exc})") from None
     if bad is not None:
         raise IngestError(path, f"not a valid {kind} file (damaged member {bad})")
     return archive
 
 
-def safe_xml(data: bytes, path: Path, member: str) -> etree._Element:
-    """Parse XML with entity expansion, DTD loading and network access all off."""
+def read_member(archive: zipfile.ZipFile, member: str, path: Path, limit: int = MAX_UNCOMPRESSED) -> bytes:
+    """Read one member, never more than ``limit`` bytes, whatever its header declares.
+
+    Raises:
+        IngestError: naming the archive and the member, for any damage, encryption or excess.
+    """
+    try:
+        with archive.open(member) as stream:
+            data = stream.read(limit + 1)
+    except KeyError:
+        raise IngestError(path, f"{member} is missing from the archive") from None
+    except _READ_ERRORS as exc:
+        raise IngestError(path, f"cannot read {member} from the archive ({exc})") from None
+    if len(data) > limit:
+        raise IngestError(path, f"refused: {member} expands beyond {limit / 1e6:.0f} MB (zip bomb?)")
+    return data
+
+
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY")
+
+
+def safe_xml(data: bytes, path: Path, member: str, *, forbid_dtd: bool = False) -> etree._Element:
+    """Parse XML with entity expansion, DTD loading and network access all off.
+
+    Args:
+        forbid_dtd: refuse any document type declaration. libxml2 still expands internal
+            entities inside attribute values, so formats that never need a DTD (QDPX) refuse one.
+    """
+    if forbid_dtd and _DTD.search(data):
+        raise IngestError(path, f"refused: {member} declares a DTD or entities (XML entity expansion attack?)")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
@@ -65,4 +109,6 @@ def safe_xml(data: bytes, path: Path, member: str) -> etree._Element:
         raise IngestError(path, f"{member} is not well-formed XML: {exc.msg}", exc.lineno) from None
     if root is None:
         raise IngestError(path, f"{member} is empty")
+    if forbid_dtd and root.getroottree().docinfo.internalDTD is not None:  # e.g. a UTF-16 document
+        raise IngestError(path, f"refused: {member} declares a DTD or entities (XML entity expansion attack?)")
     return root

@@ -17,3 +17,4 @@ from codebench.services.core import Project  # noqa: F401  (explicit for type ch
 from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition  # noqa: F401
 from codebench.services import anonymisation  # noqa: F401,E402  (services.anonymisation.detect, …)
 from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix  # noqa: F401
+from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx  # noqa: F401

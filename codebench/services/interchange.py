@@ -1,0 +1,686 @@
+"""REFI-QDA interchange: a project to and from QDPX projects and QDC codebooks.
+
+The XML and the archive are :mod:`codebench.export.refi`'s business; this module maps its plain
+records to the project's tables and back.
+
+Export is anonymised unless asked otherwise: each document's text comes from its anonymised
+rendition, every coding span goes through the rendition's offset map, and researcher-written text
+(definitions, memos, attribute values) through the free-text anonymiser.
+
+Import is all or nothing: the file is read and checked completely before one transaction writes
+documents, codes (matched by GUID, then by name), coders, codings (GUIDs kept as coding ids, so a
+second import of the same file adds nothing), participants and memos.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import insert, select
+
+from codebench import __version__
+from codebench.domain.records import DocumentInfo, ParticipantInfo, normalise_role
+from codebench.domain.spans import Span
+from codebench.export import refi
+from codebench.ingest.base import ImportedDocument, IngestError
+from codebench.ingest.speakers import segment_turns
+from codebench.services import anonymisation
+from codebench.services.core import ParticipantSpec, Project, ServiceError, _store_document, text_sha256
+from codebench.storage.orm import (
+    Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, new_uuid, utcnow,
+)
+from codebench.storage.repositories import Repository
+
+ORIGIN = f"codebench {__version__}"
+UNKNOWN_CODER = "unknown"
+"""Coder of codings whose file names nobody (map it with ``coder_map={"unknown": ...}``)."""
+
+# Variable names that carry codebench's own fields (matched ignoring case, English or Norwegian).
+_ROLE_NAMES = ("role", "rolle")
+_SITE_NAMES = ("site", "sted")
+_ROUND_NAMES = ("round", "runde")
+_SIX_DIGITS = re.compile(r"^#[0-9a-fA-F]{6}$")
+_CHUNK = 500
+_SEPARATOR = "\n\u241e\n"  # a line holding only the record-separator symbol
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote."""
+
+    path: Path
+    documents: int = 0
+    codes: int = 0
+    codings: int = 0
+    users: int = 0
+    cases: int = 0
+    notes: int = 0
+    anonymised: bool = True
+
+
+@dataclass
+class InterchangeReport:
+    """What an import did, and what it could not carry over."""
+
+    file: str
+    documents_added: list[str] = field(default_factory=list)
+    documents_existing: list[str] = field(default_factory=list)
+    codes_added: int = 0
+    codes_matched: int = 0
+    codings_added: int = 0
+    codings_present: int = 0
+    coders_added: list[str] = field(default_factory=list)
+    participants_added: list[str] = field(default_factory=list)
+    memos_added: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Export
+# ---------------------------------------------------------------------------------------------
+
+
+class _Anonymiser:
+    """Free text as the export shows it: anonymised unless the original was asked for."""
+
+    def __init__(self, project: Project, anonymised: bool) -> None:
+        self.project = project
+        self.anonymised = anonymised
+        self._done: dict[str, str] = {}  # sites and attribute values repeat; each costs a key lookup
+
+    def __call__(self, text: str | None) -> str | None:
+        if not text or not self.anonymised:
+            return text
+        found = self._done.get(text)
+        if found is None:
+            found = self._done[text] = anonymisation.anonymise_free_text(self.project, text)
+        return found
+
+    def prepare(self, texts: Iterable[str | None]) -> None:
+        """Anonymise many texts in one call: each call loads the pseudonym key and the mentions.
+
+        Identifiers are replaced word by word, so texts joined by a separator line that none of
+        them contains come back as the same texts, each anonymised.
+        """
+        todo = sorted({t for t in texts if t and t not in self._done})
+        if not self.anonymised or not todo or any(_SEPARATOR in t for t in todo):
+            return
+        done = anonymisation.anonymise_free_text(self.project, _SEPARATOR.join(todo)).split(_SEPARATOR)
+        if len(done) == len(todo):
+            self._done.update(zip(todo, done))
+
+
+def _ordered_children(rows: list[Code]) -> dict[int | None, list[Code]]:
+    children: dict[int | None, list[Code]] = {}
+    for row in sorted(rows, key=lambda r: (r.position, r.id)):
+        children.setdefault(row.parent_id, []).append(row)
+    return children
+
+
+def _qda_codes(rows: list[Code], coded: set[int], notes: dict[int, list[str]], text: _Anonymiser) -> list[refi.QdaCode]:
+    """The code tree as REFI codes: categories are codes with children, not codable unless coded."""
+    children = _ordered_children(rows)
+
+    def build(row: Code) -> refi.QdaCode:
+        description = refi.compose_description(
+            text(row.description), inclusion=text(row.inclusion), exclusion=text(row.exclusion),
+            examples=[text(e) or "" for e in row.examples or ()], memo=text(row.memo), origin=row.origin,
+            core=row.core, shortcut=row.shortcut,
+        )
+        return refi.QdaCode(
+            guid=row.uuid, name=row.name, codable=row.kind == "code" or row.id in coded, colour=row.colour,
+            description=description, note_guids=notes.get(row.id, []), children=[build(c) for c in children.get(row.id, [])],
+        )
+
+    return [build(row) for row in children.get(None, [])]
+
+
+def _user_guids(repo: Repository) -> tuple[dict[str, str], dict[str, str]]:
+    """GUIDs recorded by earlier imports: ``(users by name, cases by participant id)``."""
+    row = repo.session.get(ProjectRow, repo.project_id)
+    recorded = (row.settings or {}).get("refi", {}) if row is not None else {}
+    return dict(recorded.get("users", {})), dict(recorded.get("cases", {}))
+
+
+def _variable_kind(values: list[Any]) -> str:
+    if all(isinstance(v, bool) for v in values):
+        return "Boolean"
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return "Integer"
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+        return "Float" if all(v == v and abs(v) != float("inf") for v in values) else "Text"
+    return "Text"
+
+
+def _cases(participants: list[ParticipantInfo], documents: list[DocumentInfo], recorded: dict[str, str],
+           text: _Anonymiser) -> tuple[list[refi.QdaVariable], list[refi.QdaCase]]:
+    """Participants as cases with variables: role, site and every attribute."""
+    values: dict[str, list[Any]] = {}
+    for person in participants:
+        values.setdefault("role", []).append(person.role)
+        if person.site:
+            values.setdefault("site", []).append(person.site)
+        for key, value in person.attributes.items():
+            if value is not None and key.casefold() not in ("role", "site"):
+                values.setdefault(key, []).append(value)
+    variables = {name: refi.QdaVariable(refi.derived_guid("variable", name), name, _variable_kind(found))
+                 for name, found in values.items()}
+    sources: dict[int, list[str]] = {}
+    for doc in documents:
+        if doc.participant is not None:
+            sources.setdefault(doc.participant.id, []).append(doc.uuid)
+    cases = []
+    for person in participants:
+        fields: dict[str, Any] = {"role": person.role, "site": person.site, **{
+            k: v for k, v in person.attributes.items() if k.casefold() not in ("role", "site")}}
+        case_values = {}
+        for name, value in fields.items():
+            if value is None:
+                continue
+            variable = variables[name]
+            # Roles are codebench's fixed vocabulary, not free text; everything else may name someone.
+            free = variable.kind == "Text" and isinstance(value, str) and name != "role"
+            case_values[variable.guid] = text(value) if free else value
+        cases.append(refi.QdaCase(recorded.get(person.pid) or refi.derived_guid("case", person.pid), person.pid,
+                                  case_values, sources.get(person.id, [])))
+    return list(variables.values()), cases
+
+
+def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
+    """The whole project as REFI records (renditions read after the one read transaction)."""
+    text = _Anonymiser(project, anonymised)
+    with project.transaction(write=False) as repo:
+        rows = repo.code_rows()
+        coder_names = repo.coder_names()
+        all_codings = repo.codings()
+        documents = repo.document_infos()
+        participants = repo.participants()
+        memo_rows = list(repo.session.scalars(select(Memo).where(Memo.project_id == repo.project_id).order_by(Memo.id)))
+        recorded_users, recorded_cases = _user_guids(repo)
+        project_row = repo.session.get(ProjectRow, repo.project_id)
+        created = project_row.created_at if project_row is not None else None
+    text.prepare([*(value for row in rows for value in (row.description, row.inclusion, row.exclusion, row.memo,
+                                                      *(row.examples or ()))),
+                  *(value for memo in memo_rows for value in (memo.text, memo.title)),
+                  *(coding.memo for coding in all_codings),
+                  *(value for person in participants for value in (person.site, *person.attributes.values())
+                    if isinstance(value, str))])
+    names = sorted({*coder_names.values(), *(m.author for m in memo_rows if m.author)})
+    users = [refi.QdaUser(recorded_users.get(name) or refi.derived_guid("user", name), name) for name in names]
+    user_guid = {u.name: u.guid for u in users}
+    code_ids = {row.id for row in rows}
+    doc_ids = {doc.id for doc in documents}
+    notes = []
+    code_notes: dict[int, list[str]] = {}
+    document_notes: dict[int, list[str]] = {}
+    project_notes: list[str] = []
+    for memo in memo_rows:
+        notes.append(refi.QdaNote(memo.uuid, text(memo.text) or "", text(memo.title), user_guid.get(memo.author or ""),
+                                  memo.created_at))
+        if memo.target_type == "code" and memo.target_id in code_ids:
+            code_notes.setdefault(memo.target_id, []).append(memo.uuid)
+        elif memo.target_type == "document" and memo.target_id in doc_ids:
+            document_notes.setdefault(memo.target_id, []).append(memo.uuid)
+        else:
+            project_notes.append(memo.uuid)
+    by_document: dict[int, list[Any]] = {}
+    for coding in all_codings:
+        by_document.setdefault(coding.document_id, []).append(coding)
+    code_guid = {row.id: row.uuid for row in rows}
+    codes = _qda_codes(rows, {c.code_id for c in all_codings}, code_notes, text)
+    variables, cases = _cases(participants, documents, recorded_cases, text)
+    round_variable = refi.QdaVariable(refi.derived_guid("variable", "round"), "round", "Integer")
+    sources = []
+    for doc in documents:
+        shown = anonymisation.rendition(project, doc.id, anonymised=anonymised)
+        qda_codings = []
+        for coding in by_document.get(doc.id, []):
+            span = shown.offsets.span_to_target(Span(coding.start, coding.end))
+            qda_codings.append(refi.QdaCoding(coding.uuid, code_guid[coding.code_id], span.start, span.end,
+                                              user_guid[coding.coder], coding.created_at, text(coding.memo)))
+        sources.append(refi.QdaSource(
+            doc.uuid, shown.name, shown.text, qda_codings, document_notes.get(doc.id, []),
+            {round_variable.guid: doc.round} if doc.round is not None else {}, created=doc.imported_at,
+        ))
+    if any(doc.round is not None for doc in documents):
+        variables.append(round_variable)
+    return refi.QdaProject(name=project.name, origin=ORIGIN, users=users, codes=codes, variables=variables, cases=cases,
+                           sources=sources, notes=notes, note_guids=project_notes, created=created)
+
+
+def export_qdpx(project: Project, path: str | Path, *, original: bool = False) -> ExportSummary:
+    """Write the project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+    Args:
+        path: the file to write (replaced atomically: never a half-written file).
+        original: export the original transcripts instead of their anonymised renditions.
+            Codings, memos and definitions are then exported as written, too.
+    """
+    data = _collect(project, anonymised=not original)
+    try:
+        refi.write_qdpx(data, path)
+    except OSError as exc:
+        raise ServiceError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+    return ExportSummary(Path(path), len(data.sources), sum(1 for _ in data.all_codes()),
+                         sum(len(s.codings) for s in data.sources), len(data.users), len(data.cases), len(data.notes),
+                         anonymised=not original)
+
+
+def export_qdc(project: Project, path: str | Path) -> ExportSummary:
+    """Write the project's code tree as a REFI-QDA codebook (.qdc).
+
+    Definitions, examples and memos go through the free-text anonymiser (examples are quotes).
+    """
+    with project.transaction(write=False) as repo:
+        rows = repo.code_rows()
+    if not rows:
+        raise ServiceError("the project has no codes to export; load a codebook first")
+    text = _Anonymiser(project, True)
+    text.prepare(value for row in rows for value in (row.description, row.inclusion, row.exclusion, row.memo, *(row.examples or ())))
+    codes = _qda_codes(rows, set(), {}, text)
+    try:
+        refi.write_qdc(codes, path, ORIGIN)
+    except OSError as exc:
+        raise ServiceError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+    return ExportSummary(Path(path), codes=len(rows))
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------------------------
+
+
+def _clean_name(name: str, limit: int) -> str:
+    return " ".join(name.split())[:limit].strip()
+
+
+class _CodeMerger:
+    """Brings a REFI codebook into the project's code tree."""
+
+    def __init__(self, repo: Repository, report: InterchangeReport, *, ours: bool) -> None:
+        self.repo = repo
+        self.report = report
+        self.ours = ours  # a codebench file: the Description holds the labelled fields
+        rows = repo.code_rows()
+        self.by_uuid = {row.uuid.lower(): row for row in rows}
+        self.by_name = {row.name_key: row for row in rows}
+        self.shortcuts = {row.shortcut for row in rows if row.shortcut}
+        self.has_core = any(row.core for row in rows)
+        self.positions: dict[int | None, int] = {}
+        self.mapping: dict[str, Code] = {}
+
+    def merge(self, roots: list[refi.QdaCode]) -> dict[str, Code]:
+        for root in roots:
+            self._visit(root, None)
+        return self.mapping
+
+    def _position(self, parent_id: int | None) -> int:
+        if parent_id not in self.positions:
+            self.positions[parent_id] = self.repo.next_position(parent_id)
+        position = self.positions[parent_id]
+        self.positions[parent_id] += 1
+        return position
+
+    def _free_name(self, wanted: str, parent: Code | None) -> str:
+        name = wanted or "(unnamed code)"
+        if name.casefold() not in self.by_name:
+            return name
+        candidates = [f"{name} ({parent.name})"] if parent is not None else []
+        candidates += [f"{name} ({n})" for n in range(2, 10_000)]
+        chosen = next(c for c in candidates if c.casefold() not in self.by_name)
+        self.report.warnings.append(f"code {name!r} is named {chosen!r}: the project already has a {name!r}")
+        return chosen
+
+    def _fields(self, node: refi.QdaCode) -> dict[str, Any]:
+        if not self.ours:
+            return {"description": node.description or None}
+        fields = refi.parse_description(node.description)
+        if fields["shortcut"] in self.shortcuts:
+            self.report.warnings.append(f"code {node.name!r}: shortcut {fields['shortcut']!r} is taken; not given")
+            fields["shortcut"] = None
+        if fields["core"] and self.has_core:
+            self.report.warnings.append(f"{node.name!r} is not marked as the core category: the project has one")
+            fields["core"] = False
+        return fields
+
+    def _visit(self, node: refi.QdaCode, parent: Code | None) -> None:
+        name = _clean_name(node.name, 200)
+        row = self.by_uuid.get(node.guid) or self.by_name.get(name.casefold() or "(unnamed code)")
+        holds_codes = bool(node.children)
+        if row is None:
+            fields = self._fields(node)
+            colour = node.colour
+            if colour and len(colour) == 4:  # #rgb: codebench keeps six digits
+                colour = "#" + "".join(ch * 2 for ch in colour[1:])
+            name = self._free_name(name, parent)
+            row = Code(
+                project_id=self.repo.project_id, uuid=node.guid, parent_id=parent.id if parent else None,
+                kind="category" if holds_codes or not node.codable else "code", name=name, name_key=name.casefold(),
+                position=self._position(parent.id if parent else None), colour=colour if colour and _SIX_DIGITS.match(colour) else None,
+                **{"examples": [], **fields},
+            )
+            self.repo.session.add(row)
+            self.repo.session.flush()
+            self.by_uuid[row.uuid] = row
+            self.by_name[row.name_key] = row
+            if row.shortcut:
+                self.shortcuts.add(row.shortcut)
+            self.has_core = self.has_core or row.core
+            self.report.codes_added += 1
+        else:
+            self.report.codes_matched += 1
+            if holds_codes and row.kind == "code":
+                # Codes cannot hold codes in codebench; its codings stay with it, as with promote.
+                row.kind = "category"
+                self.report.warnings.append(f"code {row.name!r} holds codes in the file: it is now a category")
+            if not row.description and node.description:
+                row.description = self._fields(node)["description"]
+            if not row.colour and node.colour and _SIX_DIGITS.match(node.colour):
+                row.colour = node.colour
+        self.mapping[node.guid] = row
+        for child in node.children:
+            self._visit(child, row)
+
+
+def _coder_names(data: refi.QdaProject, coder_map: Mapping[str, str], report: InterchangeReport) -> dict[str | None, str]:
+    """Coder name for each user GUID (None: codings that name no user)."""
+    names: dict[str | None, str] = {None: coder_map.get(UNKNOWN_CODER, UNKNOWN_CODER)}
+    used_keys: set[str] = set()
+    for user in data.users:
+        for key in (user.name, user.guid):
+            if key in coder_map:
+                used_keys.add(key)
+                names[user.guid] = coder_map[key]
+                break
+        else:
+            names[user.guid] = user.name or f"user-{user.guid[:8]}"
+    for source in data.sources:
+        for coding in source.codings:
+            if coding.user_guid and coding.user_guid not in names:
+                names[coding.user_guid] = coder_map.get(coding.user_guid, f"user-{coding.user_guid[:8]}")
+    unused = sorted(set(coder_map) - used_keys - {UNKNOWN_CODER})
+    if unused:
+        report.warnings.append(f"coder map: no user called {', '.join(unused)} in the file")
+    return {key: _clean_name(name, 100) or UNKNOWN_CODER for key, name in names.items()}
+
+
+def _participants(repo: Repository, data: refi.QdaProject, report: InterchangeReport) -> tuple[dict[str, int], dict[str, str]]:
+    """Cases as participants: ``(participant id by source GUID, case GUID by pid)``."""
+    variables = {v.guid: v for v in data.variables}
+    by_source: dict[str, int] = {}
+    guids: dict[str, str] = {}
+    taken: set[str] = set()
+    described = 0
+    for case in data.cases:
+        role = site = None
+        attributes: dict[str, Any] = {}
+        for guid, value in case.values.items():
+            name = variables[guid].name
+            key = name.casefold()
+            if key in _ROLE_NAMES and role is None:
+                role = str(value)
+            elif key in _SITE_NAMES and site is None:
+                site = str(value)
+            else:
+                attributes[name] = value
+        canonical = None
+        if role is not None:
+            try:
+                canonical = normalise_role(role)
+            except ValueError:
+                attributes["role"] = role  # not one of codebench's roles: kept as an attribute
+        pid = base = _clean_name(case.name, 100) or f"case-{case.guid[:8]}"
+        n = 2
+        while pid.casefold() in taken:
+            pid, n = f"{base} ({n})", n + 1
+        taken.add(pid.casefold())
+        described += bool(case.description)
+        row = repo.participant(pid)
+        if row is None:
+            row = Participant(project_id=repo.project_id, pid=pid, role=canonical or "other", site=site, attributes=attributes)
+            repo.session.add(row)
+            repo.session.flush()
+            report.participants_added.append(pid)
+        else:
+            if canonical and row.role != canonical:
+                if row.role == "other":
+                    row.role = canonical
+                else:
+                    report.warnings.append(f"participant {pid} stays a {row.role} (the file says {canonical})")
+            if site and not row.site:
+                row.site = site
+            missing = {k: v for k, v in attributes.items() if k not in (row.attributes or {})}
+            if missing:
+                row.attributes = {**(row.attributes or {}), **missing}  # a new dict: JSON change tracking
+        guids[pid] = case.guid
+        for source in case.source_guids:
+            if source in by_source and by_source[source] != row.id:
+                report.warnings.append(f"a source is in several cases; it belongs to the first ({pid} not used)")
+                continue
+            by_source[source] = row.id
+    if described:
+        report.warnings.append(f"{described} case description(s) not imported: participants have no description")
+    return by_source, guids
+
+
+def _round(source: refi.QdaSource, variables: dict[str, refi.QdaVariable]) -> int | None:
+    for guid, value in source.values.items():
+        if variables[guid].name.casefold() in _ROUND_NAMES:
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+def _uuid_in_use(repo: Repository, column: Any, value: str) -> bool:
+    return repo.session.scalar(select(column).where(column == value).limit(1)) is not None
+
+
+def _documents(repo: Repository, data: refi.QdaProject, participants: dict[str, int], report: InterchangeReport,
+               file: Path) -> tuple[dict[str, Document], set[int]]:
+    """Each source as a document: ``(document by source GUID, ids of documents already there)``."""
+    variables = {v.guid: v for v in data.variables}
+    by_guid: dict[str, Document] = {}
+    existing: set[int] = set()
+    seen: set[int] = set()  # documents this file has already used
+    for source in data.sources:
+        digest = text_sha256(source.text)
+        row = repo.document_by_hash(digest)
+        if row is not None:
+            by_guid[source.guid] = row
+            if row.id in seen:
+                report.warnings.append(f"source {source.name!r} has the same text as another source; their codings are joined")
+            elif row.id not in existing and row.name not in report.documents_added:
+                existing.add(row.id)
+                report.documents_existing.append(row.name)
+            seen.add(row.id)
+            continue
+        extras = {k: v for g, v in source.values.items() if (k := variables[g].name).casefold() not in _ROUND_NAMES}
+        imported = ImportedDocument(
+            source_name=f"{file.name}: {source.name}"[:500], source_format="qdpx", text=source.text,
+            turns=segment_turns(source.text), notes=[*source.changes, f"from {data.origin or 'a REFI-QDA project'}"],
+            meta={"refi": {"guid": source.guid, **({"variables": extras} if extras else {})}},
+            name=_clean_name(source.name, 280) or None,
+        )
+        row = _store_document(repo, imported, ParticipantSpec(round=_round(source, variables)))
+        row.participant_id = participants.get(source.guid)
+        if not _uuid_in_use(repo, Document.uuid, source.guid):
+            row.uuid = source.guid  # the same GUID on the next export: other tools recognise the source
+        repo.session.flush()
+        seen.add(row.id)
+        by_guid[source.guid] = row
+        report.documents_added.append(row.name)
+    repo.session.flush()
+    return by_guid, existing
+
+
+def _taken_uuids(repo: Repository, column: Any, uuids: list[str], project_column: Any, join: Any = None) -> dict[str, int]:
+    """Which of ``uuids`` exist, with the project they belong to."""
+    found: dict[str, int] = {}
+    for i in range(0, len(uuids), _CHUNK):
+        query = select(column, project_column).where(column.in_(uuids[i:i + _CHUNK]))
+        if join is not None:
+            query = query.join(*join)
+        found.update(dict(repo.session.execute(query).all()))
+    return found
+
+
+def _codings(repo: Repository, data: refi.QdaProject, documents: dict[str, Document], existing: set[int],
+             codes: dict[str, Code], coder_names: dict[str | None, str], report: InterchangeReport) -> list[int]:
+    """Insert the codings not yet in the project; returns the ids of coders created."""
+    known = {name for name in repo.coder_names().values()}
+    coders: dict[str, Coder] = {}
+    for name in sorted({coder_names[c.user_guid] for s in data.sources for c in s.codings}):
+        row = repo.coder(name)
+        assert row is not None
+        coders[name] = row
+        if name not in known:
+            report.coders_added.append(name)
+    present = set()
+    if existing:
+        ids = sorted(existing)
+        for i in range(0, len(ids), _CHUNK):
+            present.update(repo.session.execute(
+                select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
+                .where(Coding.document_id.in_(ids[i:i + _CHUNK]))).all())
+    all_guids = [c.guid for s in data.sources for c in s.codings]
+    taken = _taken_uuids(repo, Coding.uuid, all_guids, Document.project_id, (Document, Document.id == Coding.document_id))
+    rows = []
+    elsewhere = 0
+    now = utcnow()
+    for source in data.sources:
+        doc = documents[source.guid]
+        for coding in source.codings:
+            code = codes[coding.code_guid]
+            coder = coders[coder_names[coding.user_guid]]
+            key = (doc.id, code.id, coder.id, coding.start, coding.end)
+            uuid = coding.guid
+            if uuid in taken:
+                if taken[uuid] == repo.project_id:
+                    report.codings_present += 1
+                    continue
+                uuid, elsewhere = new_uuid(), elsewhere + 1
+            if key in present:
+                report.codings_present += 1
+                continue
+            present.add(key)
+            taken[uuid] = repo.project_id
+            created = coding.created or now
+            rows.append({"uuid": uuid, "document_id": doc.id, "code_id": code.id, "coder_id": coder.id,
+                         "start": coding.start, "end": coding.end, "text_sha256": doc.sha256,
+                         "quote": doc.text[coding.start:coding.end], "memo": coding.memo or None,
+                         "created_at": created, "updated_at": created})
+    if elsewhere:
+        report.warnings.append(f"{elsewhere} coding id(s) belong to another project on this server; given new ids")
+    if rows:
+        repo.session.execute(insert(Coding), rows)
+    report.codings_added = len(rows)
+    return [c.id for c in coders.values()]
+
+
+def _memos(repo: Repository, data: refi.QdaProject, codes: dict[str, Code], documents: dict[str, Document],
+           coder_names: dict[str | None, str], report: InterchangeReport) -> None:
+    """Notes as memos on the code, document or project that refers to them."""
+    targets: dict[str, tuple[str, int | None]] = {}
+    for code, _ in data.all_codes():
+        for guid in code.note_guids:
+            targets.setdefault(guid, ("code", codes[code.guid].id))
+    for source in data.sources:
+        for guid in source.note_guids:
+            targets.setdefault(guid, ("document", documents[source.guid].id))
+    taken = _taken_uuids(repo, Memo.uuid, [n.guid for n in data.notes], Memo.project_id)
+    empty = 0
+    for note in data.notes:
+        if not note.text.strip():
+            empty += 1
+            continue
+        if taken.get(note.guid) == repo.project_id:
+            continue
+        target_type, target_id = targets.get(note.guid, ("project", None))
+        author = coder_names.get(note.user_guid) if note.user_guid else None
+        repo.session.add(Memo(
+            uuid=note.guid if note.guid not in taken else new_uuid(), project_id=repo.project_id, target_type=target_type,
+            target_id=target_id, title=_clean_name(note.name, 300) if note.name else None, text=note.text, author=author,
+            created_at=note.created or utcnow(), updated_at=note.created or utcnow(),
+        ))
+        report.memos_added += 1
+    if empty:
+        report.warnings.append(f"{empty} empty note(s) skipped")
+
+
+def _remember_guids(repo: Repository, users: dict[str, str], cases: dict[str, str]) -> None:
+    """Keep the file's user and case GUIDs so the next export gives the other tool the same ones."""
+    row = repo.session.get(ProjectRow, repo.project_id)
+    assert row is not None
+    settings = dict(row.settings or {})
+    recorded = dict(settings.get("refi", {}))
+    merged_users = {**users, **recorded.get("users", {})}
+    merged_cases = {**cases, **recorded.get("cases", {})}
+    if merged_users != recorded.get("users", {}) or merged_cases != recorded.get("cases", {}):
+        settings["refi"] = {**recorded, "users": merged_users, "cases": merged_cases}
+        row.settings = settings  # a new dict: JSON change tracking
+
+
+def _read(reader: Any, path: Path) -> Any:
+    try:
+        return reader(path)
+    except IngestError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def import_qdpx(project: Project, path: str | Path, *, coder_map: Mapping[str, str] | None = None) -> InterchangeReport:
+    """Import a REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, QualCoder or codebench.
+
+    Documents whose text is already in the project are reused; codes match by GUID, then by name;
+    codings keep their GUIDs as ids, so importing the same file again adds nothing.
+
+    Args:
+        coder_map: file user (name or GUID) -> codebench coder name, e.g. ``{"Ingrid H": "ingrid"}``.
+            Codings that name no user belong to ``"unknown"`` unless mapped.
+
+    Raises:
+        ServiceError: naming the file (and XML line) for any problem; the project is then unchanged.
+    """
+    path = Path(path)
+    data: refi.QdaProject = _read(refi.read_qdpx, path)
+    report = InterchangeReport(str(path), warnings=list(data.warnings))
+    ours = (data.origin or "").startswith("codebench")
+    names = _coder_names(data, dict(coder_map or {}), report)
+    with project.transaction() as repo:
+        codes = _CodeMerger(repo, report, ours=ours).merge(data.codes)
+        participants, case_guids = _participants(repo, data, report)
+        documents, existing = _documents(repo, data, participants, report, path)
+        _codings(repo, data, documents, existing, codes, names, report)
+        _memos(repo, data, codes, documents, names, report)
+        users = {names[u.guid]: u.guid for u in data.users}
+        _remember_guids(repo, users, case_guids)
+        repo.log("import_refi", None, {
+            "file": path.name, "origin": data.origin, "documents": [documents[s.guid].id for s in data.sources],
+            "codes_added": report.codes_added, "codings_added": report.codings_added, "memos_added": report.memos_added,
+        })
+    project.checkpoint()
+    return report
+
+
+def import_qdc(project: Project, path: str | Path) -> InterchangeReport:
+    """Import a REFI-QDA codebook (.qdc) into the code tree; codes match by GUID, then by name.
+
+    Raises:
+        ServiceError: naming the file and line for any problem; the code tree is then unchanged.
+    """
+    path = Path(path)
+    book: refi.QdaCodebook = _read(refi.read_qdc, path)
+    report = InterchangeReport(str(path), warnings=list(book.warnings))
+    if not book.codes:
+        raise ServiceError(f"{path}: the codebook holds no codes")
+    with project.transaction() as repo:
+        _CodeMerger(repo, report, ours=(book.origin or "").startswith("codebench")).merge(book.codes)
+        repo.log("import_refi", None, {"file": path.name, "origin": book.origin, "codes_added": report.codes_added})
+    return report
+
+
+__all__ = ["ExportSummary", "InterchangeReport", "export_qdc", "export_qdpx", "import_qdc", "import_qdpx"]
