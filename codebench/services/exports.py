@@ -1,0 +1,535 @@
+"""Export use cases: quote matrices, chapter quotes and codebook documents for writing.
+
+Every export is anonymised unless the caller asks for the original: quotes come from
+``quotes(..., anonymised=True)`` and researcher-written text (code names, definitions, memos,
+workplace descriptions) goes through ``anonymise_free_text``. Participant ``site`` values and the
+original files' names or paths are never written, in either mode.
+
+A file is written under a temporary name in the target folder and renamed into place when
+complete, so a failed export never leaves half a file where the old one was.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from codebench.domain.matrix import (
+    COLUMN_KINDS, COLUMN_TITLES, Chapter, ChapterQuote, ChapterSection, CodebookDocument, CodebookEntry,
+    MatrixRow, attribution, build_quote_matrix, cooccurrence, count_table, distinct_passages, edit_quote,
+    matrix_rows,
+    short_examples, trim_quote, workplace_of,
+)
+from codebench.domain.records import CodeInfo, ParticipantInfo, Quote, normalise_role
+from codebench.services import anonymisation
+from codebench.services.core import (
+    Project, ServiceError, code_tree, list_documents, memos, participants, quotes, stats,
+)
+
+MATRIX_FORMATS: tuple[str, ...] = ("xlsx", "csv", "md", "html", "docx")
+CHAPTER_FORMATS: tuple[str, ...] = ("docx", "md")
+CODEBOOK_DOCUMENT_FORMATS: tuple[str, ...] = ("md", "docx")
+EXAMPLE_MAX_WORDS = 40
+"""Codebook examples longer than this are shortened with (…)."""
+
+_SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+                   ".docx": "docx"}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote."""
+
+    path: Path
+    format: str
+    quotes: int
+    """Quotes written (for counts-only exports: quotes counted)."""
+    codes: int
+    """Codes (rows, sections or codebook codes) in the file."""
+    anonymised: bool
+    sheets: tuple[str, ...] = ()
+    """Sheet names, for workbooks."""
+    notes: tuple[str, ...] = ()
+    """Things the user should know (codes left out, cells continued on extra rows, …)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Arguments and files
+# ---------------------------------------------------------------------------------------------
+
+
+def _format(fmt: str | None, path: Path, allowed: Sequence[str], default: str, what: str) -> str:
+    if fmt is None:
+        if path.suffix and path.suffix.casefold() not in _SUFFIX_FORMATS:
+            raise ServiceError(f"cannot tell the format of {path.name}; give --format ({', '.join(allowed)})")
+        fmt = _SUFFIX_FORMATS.get(path.suffix.casefold(), default)
+    fmt = fmt.strip().casefold().lstrip(".")
+    fmt = {"markdown": "md", "htm": "html", "excel": "xlsx", "word": "docx"}.get(fmt, fmt)
+    if fmt not in allowed:
+        raise ServiceError(f"unknown format {fmt!r} for {what}; use one of: {', '.join(allowed)}")
+    return fmt
+
+
+def _target(path: str | Path) -> Path:
+    target = Path(path)
+    if target.is_dir():
+        raise ServiceError(f"cannot write {target}: it is a folder; give a file name")
+    folder = target.parent
+    if folder.exists() and not folder.is_dir():
+        raise ServiceError(f"cannot write {target}: {folder} is a file, not a folder")
+    if not folder.is_dir():
+        raise ServiceError(f"cannot write {target}: the folder {folder} does not exist")
+    return target
+
+
+def _write_atomically(target: Path, write: Callable[[Path], Any], *, private: bool) -> Any:
+    """Run ``write(temporary path)`` and move the result to ``target`` only if it succeeds.
+
+    Exports with original text are created readable by the owner only.
+    """
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
+        os.close(descriptor)
+        result = write(temporary)
+        os.replace(temporary, target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise ServiceError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return result
+
+
+def _write_text(target: Path, text: str, *, private: bool) -> None:
+    def write(path: Path) -> None:
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+
+    _write_atomically(target, write, private=private)
+
+
+def _roles(roles: Sequence[str] | None) -> list[str] | None:
+    if not roles:
+        return None
+    try:
+        return list(dict.fromkeys(normalise_role(role) for role in roles))
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+def _check_coders(project: Project, coders: Sequence[str] | None) -> list[str] | None:
+    if not coders:
+        return None
+    known = stats(project).codings_by_coder
+    unknown = [name for name in coders if name not in known]
+    if unknown:
+        listing = ", ".join(sorted(known)) or "none yet"
+        raise ServiceError(f"no codings by {unknown[0]!r} in this project (coders: {listing})")
+    return list(coders)
+
+
+def _rows(tree: Sequence[CodeInfo], categories: Sequence[str] | None) -> list[MatrixRow]:
+    try:
+        return matrix_rows(tree, categories)
+    except ValueError as exc:
+        raise ServiceError(str(exc)) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Anonymised names and text
+# ---------------------------------------------------------------------------------------------
+
+
+class _Renderer:
+    """Researcher-written text as the export shows it: anonymised unless ``original``."""
+
+    def __init__(self, project: Project, original: bool) -> None:
+        self.project = project
+        self.original = original
+        self._cache: dict[str, str] = {}
+
+    def text(self, value: str | None) -> str | None:
+        if value is None or self.original:
+            return value
+        if value not in self._cache:
+            self._cache[value] = anonymisation.anonymise_free_text(self.project, value)
+        return self._cache[value]
+
+    def texts(self, values: Sequence[str | None]) -> tuple[str, ...]:
+        return tuple(t for t in (self.text(v) for v in values) if t and t.strip())
+
+    def names(self, rows: list[MatrixRow], found: list[Quote]) -> tuple[list[MatrixRow], list[Quote]]:
+        """Code and category names anonymised too: an in-vivo code is the informant's own words."""
+        if self.original:
+            return rows, found
+        names = {n for row in rows for n in (row.code, row.main_category, row.category) if n}
+        mapping = {name: self.text(name) or name for name in names}
+        if all(mapping[name] == name for name in names):
+            return rows, found
+        new_rows = [replace(row, code=mapping[row.code],
+                            main_category=mapping.get(row.main_category, row.main_category) if row.main_category else None,
+                            category=mapping.get(row.category, row.category) if row.category else None)
+                    for row in rows]
+        new_quotes = [q._replace(code=mapping.get(q.code, q.code),
+                                 category=mapping.get(q.category, q.category) if q.category else None) for q in found]
+        return new_rows, new_quotes
+
+
+def _code_memos(project: Project) -> dict[int, list[str]]:
+    by_code: dict[int, list[str]] = defaultdict(list)
+    for memo in memos(project):
+        if memo["target_type"] == "code" and memo["target_id"] is not None and memo["text"]:
+            by_code[memo["target_id"]].append(memo["text"])
+    return by_code
+
+
+def _turn_starts(project: Project) -> dict[int, list[int]]:
+    """``document id -> sorted turn starts`` for every document, in one query."""
+    from sqlalchemy import select
+
+    from codebench.storage.orm import Document, Turn
+
+    starts: dict[int, list[int]] = defaultdict(list)
+    with project.transaction(write=False) as repo:
+        rows = repo.session.execute(
+            select(Turn.document_id, Turn.start).join(Document, Document.id == Turn.document_id)
+            .where(Document.project_id == repo.project_id).order_by(Turn.document_id, Turn.start)
+        ).all()
+    for document_id, start in rows:
+        starts[document_id].append(start)
+    return starts
+
+
+def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
+           rounds: Sequence[int] | None, coders: Sequence[str] | None, quote_count: int) -> list[tuple[str, str]]:
+    lines = [
+        ("Prosjekt", render.text(project.name) or ""),
+        ("Eksportert", date.today().isoformat()),
+        ("Anonymisert", "nei – inneholder identifiserende opplysninger" if render.original else "ja"),
+        ("Kategorier", ", ".join(render.text(c) or c for c in categories) if categories else "alle"),
+    ]
+    if roles:
+        lines.append(("Roller", ", ".join(roles)))
+    if rounds:
+        lines.append(("Runder", ", ".join(str(r) for r in rounds)))
+    if coders:
+        lines.append(("Kodere", ", ".join(coders)))
+    lines.append(("Sitater", str(quote_count)))
+    lines.append(("Samforekomst", "par av kodinger med ulike koder som overlapper i samme dokument"))
+    return lines
+
+
+def _gather(project: Project, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
+            rounds: Sequence[int] | None, coders: Sequence[str] | None, original: bool,
+            ) -> tuple[list[CodeInfo], list[MatrixRow], list[Quote], _Renderer]:
+    tree = code_tree(project)
+    rows = _rows(tree, categories)
+    role_names = _roles(roles)
+    coder_names = _check_coders(project, coders)
+    single = categories[0] if categories and len(categories) == 1 else None  # lets retrieval use the code index
+    found = quotes(project, category=single, roles=role_names, rounds=list(rounds) if rounds else None,
+                   coders=coder_names, anonymised=not original)
+    render = _Renderer(project, original)
+    rows, found = render.names(rows, found)
+    return tree, rows, found, render
+
+
+# ---------------------------------------------------------------------------------------------
+# Matrix
+# ---------------------------------------------------------------------------------------------
+
+
+def export_matrix(
+    project: Project,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    columns: str = "role",
+    categories: Sequence[str] | None = None,
+    roles: Sequence[str] | None = None,
+    rounds: Sequence[int] | None = None,
+    coders: Sequence[str] | None = None,
+    original: bool = False,
+    counts_only: bool = False,
+) -> ExportResult:
+    """Write the category–quote matrix (or only its frequencies) with code co-occurrence.
+
+    Args:
+        path: the file to write (replaced if it exists).
+        fmt: xlsx, csv (long form), md, html or docx; default from the file suffix, else xlsx.
+        columns: role, document, participant or round.
+        categories: only codes below these categories (default: every code).
+        roles, rounds, coders: only quotes of these informant roles, rounds and coders.
+        original: write the original text instead of the anonymised rendition.
+        counts_only: frequencies (and co-occurrence) without the quotes.
+
+    Raises:
+        ServiceError: unknown format, column kind, category, role or coder; unwritable path.
+    """
+    target = _target(path)
+    fmt = _format(fmt, target, MATRIX_FORMATS, "xlsx", "a matrix")
+    if columns not in COLUMN_KINDS:
+        raise ServiceError(f"unknown columns {columns!r}; use one of: {', '.join(COLUMN_KINDS)}")
+    _, rows, found, render = _gather(project, categories=categories, roles=roles, rounds=rounds, coders=coders,
+                                     original=original)
+    role_keys = _roles(roles) if columns == "role" else None
+    if counts_only:
+        matrix = None
+        counts = count_table(found, rows, columns, column_keys=role_keys)
+    else:
+        matrix = build_quote_matrix(found, rows, columns, column_keys=role_keys, turn_starts=_turn_starts(project))
+        counts = matrix.counts()
+    pairs = cooccurrence(found, rows)
+    about = _about(project, render, categories=categories, roles=_roles(roles), rounds=rounds, coders=coders,
+                   quote_count=counts.total)
+    about.insert(4, ("Kolonner", COLUMN_TITLES[columns]))
+    title = ("Antall sitater" if counts_only else "Sitatmatrise") + f" – {render.text(project.name)}"
+    private = original
+    sheets: tuple[str, ...] = ()
+    if fmt == "xlsx":
+        from codebench.export.xlsx import write_matrix_xlsx
+
+        sheets = tuple(_write_atomically(target, lambda p: write_matrix_xlsx(
+            p, matrix=matrix, counts=counts, cooccurrence=pairs, about=about), private=private))
+    elif fmt == "csv":
+        from codebench.export.tidy_csv import write_counts_csv, write_quotes_csv
+
+        buffer = io.StringIO(newline="")
+        if matrix is None:
+            write_counts_csv(buffer, counts)
+        else:
+            write_quotes_csv(buffer, matrix)
+        _write_text(target, buffer.getvalue(), private=private)
+    elif fmt == "md":
+        from codebench.export.markdown import matrix_markdown
+
+        _write_text(target, matrix_markdown(title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about),
+                    private=private)
+    elif fmt == "html":
+        from codebench.export.html_report import matrix_html
+
+        heat = counts if columns == "role" else count_table(found, rows, "role", column_keys=_roles(roles))
+        _write_text(target, matrix_html(title=title, matrix=matrix, counts=counts, heatmap=heat, cooccurrence=pairs,
+                                        about=about, identifiers_warning=original), private=private)
+    else:
+        from codebench.export.word import write_matrix_docx
+
+        _write_atomically(target, lambda p: write_matrix_docx(
+            p, title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about), private=private)
+    return ExportResult(target, fmt, counts.total, len(rows), not original, sheets)
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter quotes
+# ---------------------------------------------------------------------------------------------
+
+
+class _Attributor:
+    """Attribution by role, with the kind of workplace and the round, cached per participant."""
+
+    def __init__(self, project: Project, render: _Renderer) -> None:
+        self.people: dict[str, ParticipantInfo] = {p.pid: p for p in participants(project)}
+        self.surveys = {d.id for d in list_documents(project) if d.source_format == "survey"}
+        self.render = render
+        self._workplaces: dict[str | None, str | None] = {}
+
+    def __call__(self, quote: Quote) -> str:
+        person = self.people.get(quote.participant) if quote.participant else None
+        attributes = person.attributes if person else {}
+        if quote.participant not in self._workplaces:
+            self._workplaces[quote.participant] = self.render.text(workplace_of(attributes))
+        return attribution(quote.role, workplace=self._workplaces[quote.participant], round=quote.round,
+                           group=bool(attributes.get("group")), survey=quote.document_id in self.surveys)
+
+
+def _report_quote(quote: Quote, attribute: _Attributor, max_words: int | None) -> ChapterQuote:
+    text, trimmed = trim_quote(edit_quote(quote.text, quote.speaker), max_words)
+    return ChapterQuote(text, attribute(quote), trimmed)
+
+
+def _introduction(info: CodeInfo | None, attached: dict[int, list[str]], render: _Renderer) -> tuple[str, ...]:
+    if info is None:
+        return ()
+    return render.texts([info.description, info.memo, *attached.get(info.id, [])])
+
+
+def export_chapter_quotes(
+    project: Project,
+    path: str | Path,
+    *,
+    category: str,
+    fmt: str | None = None,
+    roles: Sequence[str] | None = None,
+    rounds: Sequence[int] | None = None,
+    coders: Sequence[str] | None = None,
+    max_words: int | None = None,
+    original: bool = False,
+) -> ExportResult:
+    """Write the quotes of one category for a report chapter.
+
+    Codes come in tree order, each a section introduced by its definition and memos; quotes
+    are block quotes in «», attributed by role (with the kind of workplace when the participant
+    has one, and the round). A passage coded by two coders (overlapping spans of the same code)
+    is printed once, in its longest version.
+
+    Args:
+        category: the chapter's category (usually a main category: veileder, mentor, …).
+        fmt: docx or md; default from the file suffix, else docx.
+        max_words: shorten longer quotes, leaving out the middle (…).
+
+    Raises:
+        ServiceError: unknown category, role, coder or format; no quotes; unwritable path.
+    """
+    target = _target(path)
+    fmt = _format(fmt, target, CHAPTER_FORMATS, "docx", "chapter quotes")
+    if max_words is not None and max_words < 5:
+        raise ServiceError("--max-words must be at least 5")
+    tree, rows, found, render = _gather(project, categories=[category], roles=roles, rounds=rounds, coders=coders,
+                                        original=original)
+    by_name = {info.name.casefold(): info for info in tree}
+    by_id = {info.id: info for info in tree}
+    attached = _code_memos(project)
+    attribute = _Attributor(project, render)
+    per_code: dict[str, list[Quote]] = defaultdict(list)
+    for quote in found:
+        per_code[quote.code].append(quote)
+    sections: list[ChapterSection] = []
+    subcategories: dict[str, tuple[str, ...]] = {}
+    left_out = 0
+    for row in rows:
+        chosen = [_report_quote(q, attribute, max_words) for q in distinct_passages(per_code.get(row.code, []))]
+        if not chosen:
+            left_out += 1
+            continue
+        info = by_id.get(row.code_id)
+        parent = by_id.get(info.parent_id) if info and info.parent_id is not None else None
+        if parent is not None and row.category and row.category not in subcategories:
+            subcategories[row.category] = _introduction(parent, {}, render)
+        sections.append(ChapterSection(row.code, row.category, _introduction(info, attached, render), tuple(chosen)))
+    chapter_node = by_name[category.strip().casefold()]
+    title = render.text(chapter_node.name) or chapter_node.name
+    if not sections:
+        raise ServiceError(f"no quotes in category {chapter_node.name!r} with these filters; nothing written")
+    chapter = Chapter(title, _introduction(chapter_node, attached, render), tuple(sections), subcategories,
+                      anonymised=not original)
+    if fmt == "md":
+        from codebench.export.markdown import chapter_markdown
+
+        _write_text(target, chapter_markdown(chapter), private=original)
+    else:
+        from codebench.export.word import write_chapter_docx
+
+        _write_atomically(target, lambda p: write_chapter_docx(p, chapter), private=original)
+    notes = (f"{left_out} code(s) without quotes left out",) if left_out else ()
+    return ExportResult(target, fmt, chapter.quote_count, len(sections), not original, notes=notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Codebook document
+# ---------------------------------------------------------------------------------------------
+
+
+def _codebook_meta(project: Project) -> dict[str, Any]:
+    from codebench.storage.orm import Project as ProjectRow
+
+    with project.transaction(write=False) as repo:
+        row = repo.session.get(ProjectRow, repo.project_id)
+        return dict(row.settings.get("codebook") or {}) if row is not None else {}
+
+
+def export_codebook_document(
+    project: Project,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    categories: Sequence[str] | None = None,
+    examples: int = 2,
+    original: bool = False,
+) -> ExportResult:
+    """Write a readable codebook for a methods appendix.
+
+    Categories and codes in tree order, each with its definition, when to use it and when not,
+    how often it was applied (codings, documents), its memos and up to ``examples`` short quotes
+    from the coded material (the codebook's own examples when nothing is coded yet).
+
+    Args:
+        fmt: md or docx; default from the file suffix, else md.
+        categories: only these categories and what lies below them.
+
+    Raises:
+        ServiceError: unknown category or format; unwritable path.
+    """
+    target = _target(path)
+    fmt = _format(fmt, target, CODEBOOK_DOCUMENT_FORMATS, "md", "a codebook document")
+    if examples < 0:
+        raise ServiceError("--examples cannot be negative")
+    tree = code_tree(project)
+    rows = _rows(tree, categories)
+    render = _Renderer(project, original)
+    found = quotes(project, anonymised=not original)
+    by_id = {info.id: info for info in tree}
+    per_code: dict[str, list[Quote]] = defaultdict(list)
+    for quote in found:
+        per_code[quote.code].append(quote)
+    attached = _code_memos(project)
+    attribute = _Attributor(project, render)
+
+    def ancestors(info: CodeInfo) -> list[CodeInfo]:
+        chain = []
+        while info.parent_id is not None and info.parent_id in by_id:
+            info = by_id[info.parent_id]
+            chain.append(info)
+        return chain
+
+    codings: dict[int, int] = defaultdict(int)
+    documents: dict[int, set[int]] = defaultdict(set)
+    wanted = {row.code_id for row in rows}
+    for info in tree:
+        if info.id not in wanted:
+            continue
+        code_quotes = per_code.get(info.name, [])
+        for node in [info, *ancestors(info)]:
+            codings[node.id] += len(code_quotes)
+            documents[node.id].update(q.document_id for q in code_quotes)
+    shown = set(wanted) | {a.id for code_id in wanted for a in ancestors(by_id[code_id])}
+    if categories:  # an empty selected category still gets its heading
+        keys = {c.strip().casefold() for c in categories}
+        shown |= {info.id for info in tree if info.name.casefold() in keys}
+    entries: list[CodebookEntry] = []
+    for info in tree:
+        if info.id not in shown:
+            continue
+        chosen = short_examples(per_code.get(info.name, []), examples) if info.kind == "code" else []
+        entries.append(CodebookEntry(
+            kind=info.kind, name=render.text(info.name) or info.name, depth=len(ancestors(info)),
+            description=render.text(info.description), inclusion=render.text(info.inclusion),
+            exclusion=render.text(info.exclusion), memos=render.texts([info.memo, *attached.get(info.id, [])]),
+            codings=codings[info.id], documents=len(documents[info.id]),
+            examples=tuple(_report_quote(q, attribute, EXAMPLE_MAX_WORDS) for q in chosen),
+            codebook_examples=render.texts(list(info.examples)) if examples else (),
+            origin=info.origin, core=info.core,
+        ))
+    meta = _codebook_meta(project)
+    book = CodebookDocument(
+        title=f"Kodebok: {render.text(meta.get('name') or project.name)}",
+        description=render.text(meta.get("description")), entries=tuple(entries), anonymised=not original,
+    )
+    if fmt == "md":
+        from codebench.export.markdown import codebook_markdown
+
+        _write_text(target, codebook_markdown(book), private=original)
+    else:
+        from codebench.export.word import write_codebook_docx
+
+        _write_atomically(target, lambda p: write_codebook_docx(p, book), private=original)
+    code_count = sum(1 for e in entries if e.kind == "code")
+    example_count = sum(len(e.examples) for e in entries)
+    return ExportResult(target, fmt, example_count, code_count, not original)
