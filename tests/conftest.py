@@ -19,6 +19,10 @@ from codebench import services
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpora" / "sample"
 
+# Pseudonym keys go to a throwaway folder, never to the user's ~/.local/share: set before any
+# test (and any session fixture) runs.
+os.environ["CODEBENCH_KEY_DIR"] = tempfile.mkdtemp(prefix="codebench-keys-")
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Iterator[services.Project]:

@@ -170,6 +170,9 @@ def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: fl
             ok = ratio >= (threshold if not run else 0.3)
         else:
             ok = word[:1].isupper() and ratio >= 0.3 and (not sentence_start or ratio >= 0.8)
+            if not ok and run and gap == " " and word[:1].isupper() and not word.isupper():
+                # A capitalised word right after a given name is most likely the surname.
+                ok, ratio = True, 0.5
         if ok and run and (gap.strip() or "\n" in gap or "\t" in gap):
             close()
         if ok:

@@ -1,0 +1,311 @@
+"""Anonymisation on real projects: detection, review, key file, renditions, codings, exports.
+
+Most tests run the pipeline without the NER model (rules, names, lexicon and linking), which
+takes a second; the sample-corpus gold tests use the shipped model once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codebench import services
+from codebench.anonymise.key import key_dir
+from codebench.anonymise.ner import MODEL_DIR
+from codebench.cli import main
+from codebench.domain.spans import Span
+from codebench.services import anonymisation
+
+REPO = Path(__file__).resolve().parents[2]
+GOLD = REPO / "corpora" / "sample" / "gold" / "identifiers"
+needs_model = pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="NER model not installed")
+
+TRANSCRIPT = (
+    "I: Hvem er mentoren din?\n\n"
+    "R: Det er Kari Nordmann. Kari har jobbet her i tjue år, og Karis kontor ligger ved lageret.\n\n"
+    "I: Og veilederen?\n\n"
+    "R: Trond Bakke på NAV Sørvik. Ring ham på 412 34 567 eller skriv til trond.bakke@nav.no.\n\n"
+    "I: Hva betyr jobben for deg?\n\n"
+    "R: Det har gitt meg et nytt liv, egentlig. Kari sier det samme.\n"
+)
+
+
+@pytest.fixture
+def small_project(project: services.Project, tmp_path: Path) -> services.Project:
+    path = tmp_path / "M07 Kari Nordmann runde 1.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    report = services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1))
+    assert not report.errors
+    services.load_codebook(project, REPO / "codebooks" / "hybridmodellen.yaml")
+    return project
+
+
+def _doc(project: services.Project) -> int:
+    return services.list_documents(project)[0].id
+
+
+def test_detect_finds_direct_identifiers_and_links_variants(small_project: services.Project) -> None:
+    anonymisation.detect(small_project, use_model=False)
+    anonymisation.auto_accept(small_project)
+    text = anonymisation.rendition(small_project, _doc(small_project)).text
+    for original in ("Kari", "Nordmann", "Trond", "Bakke", "412 34 567", "trond.bakke@nav.no", "Sørvik"):
+        assert original not in text, original
+    # One person, one pseudonym: full name, first name alone and the possessive "Karis".
+    views = {v.pseudonym: v for v in anonymisation.entities(small_project)}
+    kari = [v for v in views.values() if "Kari Nordmann" in v.forms]
+    assert len(kari) == 1 and {"Kari", "Karis"} <= set(kari[0].forms)
+    assert f"{kari[0].pseudonym}s kontor" in text  # the possessive -s is kept after the pseudonym
+    # "liv" (life) is an ordinary word here, not a name.
+    assert "et nytt liv" in text
+
+
+def test_rejecting_and_accepting_change_the_rendition_but_never_the_codings(small_project: services.Project) -> None:
+    doc = _doc(small_project)
+    original = services.get_document(small_project, doc).text
+    start = original.index("Det er Kari")
+    end = original.index("tjue år") + len("tjue år")
+    coding = services.apply_code(small_project, doc, start, end, "tidspress", coder="ingrid")
+    anonymisation.detect(small_project, use_model=False)
+    anonymisation.auto_accept(small_project)
+    kari = next(v for v in anonymisation.entities(small_project) if "Kari Nordmann" in v.forms)
+
+    quote = services.quotes(small_project, code="tidspress", anonymised=True)[0]
+    assert "Kari" not in quote.text and kari.pseudonym in quote.text
+    anonymisation.decide(small_project, "reject", entity=kari.id, coder="ingrid")
+    assert "Kari Nordmann" in services.quotes(small_project, code="tidspress", anonymised=True)[0].text
+    anonymisation.decide(small_project, "accept", entity=kari.id, coder="ingrid")
+
+    stored = [c for c in services.codings(small_project, doc) if c.uuid == coding.uuid][0]
+    assert (stored.start, stored.end) == (start, end)
+    assert services.get_document(small_project, doc).text == original  # the original is untouched
+
+    # A span chosen in the anonymised text maps back to the same original words.
+    rendition = anonymisation.rendition(small_project, doc)
+    a_start = rendition.text.index("har jobbet")
+    back = rendition.offsets.span_to_source(Span(a_start, a_start + len("har jobbet her")))
+    assert original[back.start:back.end] == "har jobbet her"
+    # And a span around a pseudonym widens to the whole original name.
+    p_start = rendition.text.index(kari.pseudonym)
+    whole = rendition.offsets.span_to_source(Span(p_start + 1, p_start + 3))
+    assert original[whole.start:whole.end] == "Kari Nordmann"
+
+
+def test_redetection_keeps_decisions_and_pseudonyms(small_project: services.Project) -> None:
+    anonymisation.detect(small_project, use_model=False)
+    before = {v.pseudonym: v for v in anonymisation.entities(small_project)}
+    trond = next(v for v in before.values() if any("Trond" in f for f in v.forms))
+    anonymisation.decide(small_project, "reject", entity=trond.pseudonym, coder="per")
+    anonymisation.rename_entity(small_project, trond.pseudonym, "Veileder X", coder="per")
+    report = anonymisation.detect(small_project, use_model=False)
+    assert report.new_mentions == 0
+    after = {v.pseudonym: v for v in anonymisation.entities(small_project)}
+    assert "[Veileder X]" in after and after["[Veileder X]"].statuses == {"rejected": sum(trond.statuses.values())}
+    assert set(after) == (set(before) - {trond.pseudonym}) | {"[Veileder X]"}
+
+
+def test_added_name_is_found_everywhere_and_kept_in_the_key(small_project: services.Project) -> None:
+    anonymisation.detect(small_project, use_model=False)
+    pseudonym, count = anonymisation.add_name(small_project, "lageret", kind="ORG", coder="ingrid")
+    assert count == 1 and pseudonym.startswith("[Arbeidsplass")
+    assert "lageret" not in anonymisation.rendition(small_project, _doc(small_project)).text
+    assert anonymisation.pseudonym_key(small_project).added_names() == ["lageret"]
+
+
+def test_key_file_is_owner_only_outside_the_project_and_never_exported(small_project: services.Project,
+                                                                       tmp_path: Path) -> None:
+    report = anonymisation.detect(small_project, use_model=False)
+    anonymisation.auto_accept(small_project)
+    path = report.key_path
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert path.parent == key_dir() and small_project.root not in path.parents
+    key_text = path.read_text(encoding="utf-8")
+    assert "Kari Nordmann" in key_text  # the key is the one place that links names and pseudonyms
+    out = tmp_path / "tekst"
+    written = anonymisation.export_text(small_project, out)
+    pid = services.list_documents(small_project)[0].participant.pid
+    assert [p.name for p in written] == [f"{pid} mentor runde 1.txt"]  # no name from the file name
+    for file in out.iterdir():
+        body = file.read_text(encoding="utf-8")
+        assert "Kari" not in body and "Nordmann" not in body and "pseudonym key" not in body.lower()
+    # A key someone made readable for others is refused rather than used.
+    os.chmod(path, 0o644)
+    with pytest.raises(services.ServiceError, match="readable by others"):
+        anonymisation.pseudonym_key(small_project)
+    os.chmod(path, 0o600)
+
+
+def test_apply_refuses_while_suggestions_are_open(small_project: services.Project) -> None:
+    anonymisation.detect(small_project, use_model=False)
+    open_count = sum(d.suggested for d in anonymisation.document_status(small_project))
+    assert open_count > 0
+    with pytest.raises(services.ServiceError, match="not reviewed"):
+        anonymisation.apply(small_project)
+    anonymisation.auto_accept(small_project, threshold=0.0)
+    assert anonymisation.apply(small_project).exists()
+    assert {d.status for d in anonymisation.document_status(small_project)} == {"reviewed"}
+
+
+def test_names_style_keeps_gender_and_marks_replacements(small_project: services.Project) -> None:
+    anonymisation.detect(small_project, use_model=False, style="names")
+    anonymisation.auto_accept(small_project)
+    text = anonymisation.rendition(small_project, _doc(small_project)).text
+    kari = next(v for v in anonymisation.entities(small_project) if "Kari Nordmann" in v.forms)
+    first, last = kari.pseudonym.strip("[]").split()
+    from codebench.anonymise.gazetteer import lexicon
+
+    assert first.casefold() in lexicon().female  # Kari is a woman's name, so is her replacement
+    assert f"[{first} {last}]" in text and f"[{first}] har jobbet" in text  # first name alone stays alone
+    assert "Kari" not in text
+
+
+def test_cli_review_loop(small_project: services.Project, tmp_path: Path) -> None:
+    runner = CliRunner()
+    root = str(small_project.root)
+    result = runner.invoke(main, ["anonymise", root, "--no-model", "--auto", "--coder", "ingrid"])
+    assert result.exit_code == 0, result.output
+    assert "owner-only" in result.output
+    listing = runner.invoke(main, ["anonymise", root, "--list"])
+    assert listing.exit_code == 0 and "Direct identifiers" in listing.output and "Kari Nordmann" in listing.output
+    pseudonym = re.search(r"(\[Person \d+\])\s+PER\s+.*Kari Nordmann", listing.output).group(1)
+    renamed = runner.invoke(main, ["anonymise", "rename", root, pseudonym, "Kollega 1", "--coder", "ingrid"])
+    assert renamed.exit_code == 0 and "[Kollega 1]" in renamed.output
+    missing = runner.invoke(main, ["anonymise", "accept", root, "[Person 99]", "--coder", "ingrid"])
+    assert missing.exit_code == 1 and "no anonymisation entity" in missing.output and "Traceback" not in missing.output
+    out = tmp_path / "ut"
+    exported = runner.invoke(main, ["export", "text", root, "-o", str(out)])
+    assert exported.exit_code == 0
+    pid = services.list_documents(small_project)[0].participant.pid
+    assert "[Kollega 1]" in (out / f"{pid} mentor runde 1.txt").read_text(encoding="utf-8")
+
+
+def test_anonymise_file_and_its_bad_inputs(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = tmp_path / "intervju.txt"
+    good.write_text(TRANSCRIPT, encoding="utf-8")
+    result = runner.invoke(main, ["anonymise-file", str(good), "--no-model"])
+    assert result.exit_code == 0 and "Kari" not in result.output and "[Person 1]" in result.output
+    empty = tmp_path / "tom.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    huge = tmp_path / "en-linje.txt"
+    huge.write_text("ord " * 2_600_000, encoding="utf-8")  # about 10 MB on one line
+    binary = tmp_path / "bilde.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    for path, expected in ((empty, "no text"), (huge, "line 1 is"), (binary, "bilde.txt")):
+        result = runner.invoke(main, ["anonymise-file", str(path), "--no-model"])
+        assert result.exit_code == 1, (path, result.output)
+        assert expected in result.output and str(path.name) in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.postgres
+def test_detection_and_review_on_postgresql(pg_project: services.Project, tmp_path: Path) -> None:
+    path = tmp_path / "intervju.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    services.import_files(pg_project, [path], services.ParticipantSpec(role="mentor", round=1))
+    anonymisation.detect(pg_project, use_model=False)
+    assert anonymisation.auto_accept(pg_project) > 0
+    assert "Kari" not in anonymisation.rendition(pg_project, services.list_documents(pg_project)[0].id).text
+
+
+# --- the sample corpus gold, with the shipped model --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def anonymised_sample(tmp_path_factory: pytest.TempPathFactory) -> services.Project:
+    from codebench.sample import build_demo_project
+
+    project = build_demo_project(tmp_path_factory.mktemp("anon") / "demo")
+    anonymisation.detect(project)
+    anonymisation.auto_accept(project)
+    return project
+
+
+def _gold() -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]
+
+
+@pytest.mark.slow
+@needs_model
+def test_sample_gold_direct_identifiers_recall_and_consistency(anonymised_sample: services.Project) -> None:
+    docs = {d.name: d.id for d in services.list_documents(anonymised_sample)}
+    found = missed = 0
+    pseudonyms: dict[str, set[str]] = {}
+    for gold in _gold():
+        doc = docs[Path(gold["file"]).stem]
+        rendition = anonymisation.rendition(anonymised_sample, doc)
+        for span in gold["spans"]:
+            if not span["direct"]:
+                continue
+            target = rendition.offsets.span_to_target(Span(span["start"], span["end"]))
+            replaced = rendition.text[target.start:target.end]
+            ok = span["text"] not in replaced and replaced.startswith("[")
+            found += ok
+            missed += not ok
+            if ok and span["type"] == "PER":
+                pseudonyms.setdefault(span["entity"], set()).add(re.match(r"\[[^\]]+\]", replaced).group())
+    assert found / (found + missed) >= 0.99, (found, missed)
+    split = {e: p for e, p in pseudonyms.items() if len(p) > 1}
+    assert len(split) <= len(pseudonyms) * 0.05, split
+
+
+@pytest.mark.slow
+@needs_model
+def test_after_review_no_gold_identifier_survives_anywhere(anonymised_sample: services.Project, tmp_path: Path) -> None:
+    """The researcher's review: accept what is still suggested, add what was missed by name.
+    Then no gold identifier — direct or indirect — may remain in any rendition, file name or
+    speaker label."""
+    anonymisation.auto_accept(anonymised_sample, threshold=0.0)
+    docs = {d.name: d.id for d in services.list_documents(anonymised_sample)}
+    for gold in _gold():
+        doc = docs[Path(gold["file"]).stem]
+        rendition = anonymisation.rendition(anonymised_sample, doc)
+        for span in gold["spans"]:
+            target = rendition.offsets.span_to_target(Span(span["start"], span["end"]))
+            if span["text"] in rendition.text[target.start:target.end]:
+                anonymisation.add_name(anonymised_sample, span["text"], kind=_kind(span["type"]), coder="test")
+    names = anonymisation.anonymised_names(services.list_documents(anonymised_sample))
+    for gold in _gold():
+        doc = docs[Path(gold["file"]).stem]
+        rendition = anonymisation.rendition(anonymised_sample, doc)
+        for span in gold["spans"]:
+            target = rendition.offsets.span_to_target(Span(span["start"], span["end"]))
+            assert span["text"] not in rendition.text[target.start:target.end], (gold["file"], span)
+        for ident in gold.get("file_name_identifiers", []):
+            assert ident["text"].casefold() not in names[doc].casefold()
+        distinctive = {s["text"] for s in gold["spans"] if " " in s["text"] and s["direct"]}
+        for form in distinctive:
+            assert not re.search(rf"\b{re.escape(form)}\b", rendition.text, re.IGNORECASE), form
+    # Speaker labels of quotes are anonymised too.
+    for quote in services.quotes(anonymised_sample, category="mentor", anonymised=True):
+        assert quote.speaker is None or not any(
+            s["text"] == quote.speaker for g in _gold() for s in g["spans"] if s["direct"])
+
+
+def _kind(gold_type: str) -> str:
+    return gold_type if gold_type in {"PER", "ORG", "LOC", "NAV_OFFICE", "PHONE", "EMAIL", "ADDRESS", "FNR"} else "PER"
+
+
+@needs_model
+def test_model_loads_without_network(tmp_path: Path) -> None:
+    """Load the shipped pipeline in a fresh interpreter where every socket call fails."""
+    import subprocess
+    import sys
+
+    script = (
+        "import socket\n"
+        "def refuse(*a, **k): raise OSError('network is off')\n"
+        "socket.socket.connect = refuse; socket.socket.connect_ex = refuse\n"
+        "socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "from codebench.anonymise.ner import detect_entities\n"
+        "found = next(detect_entities(['Kari Nordmann jobber i Oslo.']))\n"
+        "print(sorted({d.kind for d in found}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "PER" in result.stdout
