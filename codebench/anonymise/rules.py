@@ -130,6 +130,7 @@ _PHONE_PREFIXED = re.compile(rf"(?:\+47|0047|\(\+?47\))[ .\-]?[2-9]{_PHONE_BODY}
 # per group, single spaces, eight digits in all.
 _PHONE_SPOKEN_GROUPS = re.compile(r"[2-9](?<![\w+].)[0-9]{0,2}(?:[ ][0-9]{1,3}){2,7}(?![0-9])(?!\w)")
 _TYPED_GROUPINGS = frozenset({(3, 2, 3), (2, 2, 2, 2)})
+_PHONE_SEPARATOR = re.compile(r"[ .\-]")
 _DIGIT_BEFORE = re.compile(r"(?:[0-9][ .,\-]?|\w-)\Z")
 _DIGIT_AFTER = re.compile(r"[ .,\-]?[0-9]|-\w")
 # Checksummed numbers only refuse digits glued on ("9" + fnr, "fnr,5"): a following " 12. mars"
@@ -254,10 +255,10 @@ _POSTCODE_LINE = re.compile(
 _NAV = re.compile(
     r"(?:NAV|Nav|nav)(?<!\w...)(?P<kontor>[\- ]?kontor(?:et)?[ \t]+(?:i|på|for)[ \t]+|[ \t]+)(?=\w)"
 )
-_NAV_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?![\w\-:])")
-# Words that follow "NAV" at the start of a new sentence or clause when punctuation is missing,
-# and so are not part of an office name.
-_NAV_STOP = frozenset("""
+_NAV_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?![\w\-])")
+# Words that start a new sentence or clause when punctuation is missing ("NAV Jeg vet ikke"), so
+# they end an office name; the same list trims a sentence start off a street name.
+_CLAUSE_WORDS = frozenset("""
 jeg eg e æ vi me du dere de dei han hun ho den det dette disse der her da då så og men eller som at
 om for til fra frå med på i av hos etter før under over ikke ikkje ja nei har hadde er var kan kunne
 skal skulle vil ville må måtte blir ble vart sin sitt sine hva kva hvem kven hvor kor når hvorfor
@@ -379,7 +380,7 @@ def _phone(text: str) -> Iterator[Detection]:
             continue  # "2019-2021", a range of years
         if len(number) == 8 and _looks_like_date(digits):
             continue  # "24031990", "20210312"
-        if m.group("s2") and _counting(re.split(r"[ .\-]", number)):
+        if m.group("s2") and _counting(_PHONE_SEPARATOR.split(number)):
             continue  # "20 30 40 50"
         if _PHONE_CONTEXT.search(text, max(0, start - 40), start):
             score = 0.95
@@ -475,6 +476,8 @@ def _email_and_url(text: str) -> Iterator[Detection]:
         if domain is None:
             continue
         start, end = domain.start(), m.end()
+        if text.startswith(("www.", "Www.", "WWW."), start):
+            continue  # already found, with a higher score, by the explicit pattern
         path = _URL_PATH.match(text, end)
         if path:
             end = start + len(_trim_url(text[start:path.end()]))
@@ -515,7 +518,7 @@ def _address(text: str) -> Iterator[Detection]:
         else:
             # A sentence may start right before the street name ("Vi Kong Oscars gate 12").
             words = text[start:m.end("multi")].split(" ")
-            while len(words) > 2 and words[0].lower() in _NAV_STOP:
+            while len(words) > 2 and words[0].lower() in _CLAUSE_WORDS:
                 start += len(words[0]) + 1
                 words = words[1:]
         if _NOT_HOUSE_AFTER.match(text, m.end("number")):
@@ -548,14 +551,14 @@ def _nav_office(text: str, places: frozenset[str]) -> Iterator[Detection]:
         score = 0.8
         # A place the caller knows, in any case (the only way for lower-case ASR text).
         for n in range(len(words), 0, -1):
-            if text[words[0][0]:words[n - 1][1]].casefold() in places:
+            if " ".join(text[words[0][0]:words[n - 1][1]].split()).casefold() in places:
                 end, score = words[n - 1][1], 0.9
                 break
         if end is None and text[start] == "N":
             # A capitalised office name, ending at a word that starts a new clause.
             taken = 0
             for _, _, word in words:
-                if not word[0].isupper() or word.casefold() in _NAV_STOP:
+                if not word[0].isupper() or word.casefold() in _CLAUSE_WORDS:
                     break
                 if "-" in word and not all(part[:1].isupper() for part in word.split("-")):
                     break  # "NAV IA-rådgiver": a compound noun, not a place
@@ -634,7 +637,11 @@ def _resolve(candidates: list[Detection]) -> list[Detection]:
 
 
 def find_identifiers(text: str, *, places: Collection[str] = ()) -> list[Detection]:
-    """Find Norwegian identifiers in ``text`` with rules: numbers, contact details, addresses, NAV offices, ages and dates.
+    """Find Norwegian identifiers in ``text`` by rule.
+
+    Direct identifiers: fødselsnummer / D- / H-nummer (checksum-verified, classic and 2032 rules),
+    phone numbers, e-mail addresses and street addresses.  Indirect ones, flagged for review:
+    URLs, organisasjonsnummer (with a context word), NAV offices, ages and specific dates.
 
     Args:
         text: the document's stored text.
@@ -647,7 +654,7 @@ def find_identifiers(text: str, *, places: Collection[str] = ()) -> list[Detecti
         the longer, then the more specific, match is kept).  Offsets are code points,
         half-open, and ``text`` of each detection equals ``text[start:end]``.
     """
-    known = frozenset(p.casefold().strip() for p in places if p and p.strip())
+    known = frozenset(" ".join(p.split()).casefold() for p in places if p and not p.isspace())
     candidates: list[Detection] = []
     candidates.extend(_fnr(text))
     candidates.extend(_orgnr(text))
