@@ -228,6 +228,42 @@ def bench_agreement(args: argparse.Namespace, work: Path) -> None:
     project.close()
 
 
+def bench_qdpx(args: argparse.Namespace, work: Path) -> None:
+    """REFI-QDA: export the retrieval benchmark's project as QDPX (anonymised and original) and import it."""
+    import os
+
+    project = build_coded_project(work, args.transcripts, args.words, args.codings)
+    stats = services.stats(project)
+    anonymised, original = work / "anonymised.qdpx", work / "original.qdpx"
+    load_before = os.getloadavg()[0]
+    start = time.perf_counter()
+    summary = services.export_qdpx(project, anonymised)
+    export_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    services.export_qdpx(project, original, original=True)
+    original_seconds = time.perf_counter() - start
+    fresh = services.init_project(work / "imported")
+    start = time.perf_counter()
+    report = services.import_qdpx(fresh, original)
+    import_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    again = services.import_qdpx(fresh, original)
+    reimport_seconds = time.perf_counter() - start
+    assert summary.codings == stats.codings and len(report.documents_added) == stats.documents
+    assert report.codings_added + report.codings_present == stats.codings and again.codings_added == 0
+    _write("qdpx", {
+        "transcripts": stats.documents, "words": stats.words, "codings": stats.codings,
+        "export_seconds": round(export_seconds, 3), "export_original_seconds": round(original_seconds, 3),
+        "file_mb": round(anonymised.stat().st_size / 1e6, 2), "import_seconds": round(import_seconds, 3),
+        "codings_imported": report.codings_added, "reimport_seconds": round(reimport_seconds, 3),
+        "target_export_seconds": 10,
+        # Shared machines: the one-minute load average before and after says how busy the CPUs were.
+        "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+    })
+    fresh.close()
+    project.close()
+
+
 def bench_tui(args: argparse.Namespace, work: Path) -> None:
     """The workbench's paint, apply and retrieval times (bench/tui.py)."""
     from bench.tui import bench_tui as run_tui
@@ -236,7 +272,7 @@ def bench_tui(args: argparse.Namespace, work: Path) -> None:
 
 
 BENCHMARKS = {"import": bench_import, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
-              "tui": bench_tui}
+              "tui": bench_tui, "qdpx": bench_qdpx}
 
 
 def main(argv: list[str] | None = None) -> None:

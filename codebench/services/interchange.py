@@ -23,14 +23,14 @@ from sqlalchemy import insert, select
 
 from codebench import __version__
 from codebench.domain.records import DocumentInfo, ParticipantInfo, normalise_role
-from codebench.domain.spans import Span
+from codebench.domain.spans import OffsetMap, Span
 from codebench.export import refi
-from codebench.ingest.base import ImportedDocument, IngestError
+from codebench.ingest.base import IngestError
 from codebench.ingest.speakers import segment_turns
 from codebench.services import anonymisation
-from codebench.services.core import ParticipantSpec, Project, ServiceError, _store_document, text_sha256
+from codebench.services.core import Project, ServiceError, text_sha256
 from codebench.storage.orm import (
-    Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, new_uuid, utcnow,
+    Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, Turn, new_uuid, utcnow,
 )
 from codebench.storage.repositories import Repository
 
@@ -195,8 +195,15 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     with project.transaction(write=False) as repo:
         rows = repo.code_rows()
         coder_names = repo.coder_names()
-        all_codings = repo.codings()
+        # Plain tuples: an export reads every coding of the project (50,000 in the benchmark).
+        all_codings = repo.session.connection().execute(
+            select(Coding.uuid, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end,
+                   Coding.created_at, Coding.memo)
+            .join(Document, Document.id == Coding.document_id).where(Document.project_id == repo.project_id)
+        ).all()
         documents = repo.document_infos()
+        texts = dict(repo.session.execute(select(Document.id, Document.text).where(
+            Document.project_id == repo.project_id)).all()) if not anonymised else {}
         participants = repo.participants()
         memo_rows = list(repo.session.scalars(select(Memo).where(Memo.project_id == repo.project_id).order_by(Memo.id)))
         recorded_users, recorded_cases = _user_guids(repo)
@@ -205,7 +212,7 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     text.prepare([*(value for row in rows for value in (row.description, row.inclusion, row.exclusion, row.memo,
                                                       *(row.examples or ()))),
                   *(value for memo in memo_rows for value in (memo.text, memo.title)),
-                  *(coding.memo for coding in all_codings),
+                  *(coding.memo for coding in all_codings if coding.memo),
                   *(value for person in participants for value in (person.site, *person.attributes.values())
                     if isinstance(value, str))])
     names = sorted({*coder_names.values(), *(m.author for m in memo_rows if m.author)})
@@ -234,13 +241,19 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     variables, cases = _cases(participants, documents, recorded_cases, text)
     round_variable = refi.QdaVariable(refi.derived_guid("variable", "round"), "round", "Integer")
     sources = []
+    coder_guid = {coder_id: user_guid[name] for coder_id, name in coder_names.items()}
     for doc in documents:
-        shown = anonymisation.rendition(project, doc.id, anonymised=anonymised)
+        if anonymised:
+            shown = anonymisation.rendition(project, doc.id, anonymised=True)
+        else:  # the stored text as it is; one query for all documents instead of one each
+            shown = anonymisation.Rendition(doc.id, doc.name, texts[doc.id], OffsetMap.identity(len(texts[doc.id])))
         qda_codings = []
-        for coding in by_document.get(doc.id, []):
-            span = shown.offsets.span_to_target(Span(coding.start, coding.end))
-            qda_codings.append(refi.QdaCoding(coding.uuid, code_guid[coding.code_id], span.start, span.end,
-                                              user_guid[coding.coder], coding.created_at, text(coding.memo)))
+        identity = not shown.offsets.edits
+        for uuid, _, code_id, coder_id, start, end, created, memo in by_document.get(doc.id, []):
+            if not identity:
+                span = shown.offsets.span_to_target(Span(start, end))
+                start, end = span.start, span.end
+            qda_codings.append(refi.QdaCoding(uuid, code_guid[code_id], start, end, coder_guid[coder_id], created, text(memo)))
         sources.append(refi.QdaSource(
             doc.uuid, shown.name, shown.text, qda_codings, document_notes.get(doc.id, []),
             {round_variable.guid: doc.round} if doc.round is not None else {}, created=doc.imported_at,
@@ -257,11 +270,12 @@ def export_qdpx(project: Project, path: str | Path, *, original: bool = False) -
     Args:
         path: the file to write (replaced atomically: never a half-written file).
         original: export the original transcripts instead of their anonymised renditions.
-            Codings, memos and definitions are then exported as written, too.
+            Codings, memos and definitions are then exported as written, too, and the file is
+            created readable by its owner only.
     """
     data = _collect(project, anonymised=not original)
     try:
-        refi.write_qdpx(data, path)
+        refi.write_qdpx(data, path, private=original)  # original text: owner only, like the key
     except OSError as exc:
         raise ServiceError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
     return ExportSummary(Path(path), len(data.sources), sum(1 for _ in data.all_codes()),
@@ -476,45 +490,71 @@ def _round(source: refi.QdaSource, variables: dict[str, refi.QdaVariable]) -> in
     return None
 
 
-def _uuid_in_use(repo: Repository, column: Any, value: str) -> bool:
-    return repo.session.scalar(select(column).where(column == value).limit(1)) is not None
+def _free_document_name(wanted: str, taken: set[str]) -> str:
+    name, n = wanted, 2
+    while name in taken:
+        name, n = f"{wanted} ({n})", n + 1
+    taken.add(name)
+    return name
 
 
 def _documents(repo: Repository, data: refi.QdaProject, participants: dict[str, int], report: InterchangeReport,
                file: Path) -> tuple[dict[str, Document], set[int]]:
-    """Each source as a document: ``(document by source GUID, ids of documents already there)``."""
+    """Each source as a document: ``(document by source GUID, ids of documents already there)``.
+
+    Stored the way the importers store a transcript (text, hash, turns, notes), but in bulk:
+    one flush for the documents and one insert for all their turns.
+    """
     variables = {v.guid: v for v in data.variables}
+    digests = {source.guid: text_sha256(source.text) for source in data.sources}
+    by_hash: dict[str, Document] = {}
+    wanted = sorted(set(digests.values()))
+    for i in range(0, len(wanted), _CHUNK):
+        by_hash.update((row.sha256, row) for row in repo.session.scalars(select(Document).where(
+            Document.project_id == repo.project_id, Document.sha256.in_(wanted[i:i + _CHUNK]))))
+    existing = {row.id for row in by_hash.values()}
+    names = set(repo.session.scalars(select(Document.name).where(Document.project_id == repo.project_id)))
+    guids_taken = set(_taken_uuids(repo, Document.uuid, [s.guid for s in data.sources], Document.project_id))
     by_guid: dict[str, Document] = {}
-    existing: set[int] = set()
-    seen: set[int] = set()  # documents this file has already used
+    used: set[str] = set()  # hashes this file has already used
+    turns: dict[str, list[Any]] = {}
     for source in data.sources:
-        digest = text_sha256(source.text)
-        row = repo.document_by_hash(digest)
+        digest = digests[source.guid]
+        row = by_hash.get(digest)
         if row is not None:
             by_guid[source.guid] = row
-            if row.id in seen:
+            if digest in used:
                 report.warnings.append(f"source {source.name!r} has the same text as another source; their codings are joined")
-            elif row.id not in existing and row.name not in report.documents_added:
-                existing.add(row.id)
+            elif row.id in existing:
                 report.documents_existing.append(row.name)
-            seen.add(row.id)
+            used.add(digest)
             continue
+        used.add(digest)
+        found = segment_turns(source.text)
+        labelled = sum(1 for t in found if t.speaker)
+        notes = [*source.changes, f"from {data.origin or 'a REFI-QDA project'}",
+                 f"{labelled} labelled turn(s)" if labelled else "no speaker labels found: imported as paragraphs"]
         extras = {k: v for g, v in source.values.items() if (k := variables[g].name).casefold() not in _ROUND_NAMES}
-        imported = ImportedDocument(
-            source_name=f"{file.name}: {source.name}"[:500], source_format="qdpx", text=source.text,
-            turns=segment_turns(source.text), notes=[*source.changes, f"from {data.origin or 'a REFI-QDA project'}"],
-            meta={"refi": {"guid": source.guid, **({"variables": extras} if extras else {})}},
-            name=_clean_name(source.name, 280) or None,
+        row = Document(
+            project_id=repo.project_id, name=_free_document_name(_clean_name(source.name, 280) or "dokument", names),
+            source_name=f"{file.name}: {source.name}"[:500], source_format="qdpx", text=source.text, sha256=digest,
+            length=len(source.text), word_count=len(source.text.split()), round=_round(source, variables),
+            participant_id=participants.get(source.guid),
+            meta={"notes": notes, "refi": {"guid": source.guid, **({"variables": extras} if extras else {})}},
+            # The same GUID on the next export, so other tools recognise the source.
+            **({"uuid": source.guid} if source.guid not in guids_taken else {}),
         )
-        row = _store_document(repo, imported, ParticipantSpec(round=_round(source, variables)))
-        row.participant_id = participants.get(source.guid)
-        if not _uuid_in_use(repo, Document.uuid, source.guid):
-            row.uuid = source.guid  # the same GUID on the next export: other tools recognise the source
-        repo.session.flush()
-        seen.add(row.id)
+        repo.session.add(row)
+        by_hash[digest] = row
         by_guid[source.guid] = row
+        turns[source.guid] = found
         report.documents_added.append(row.name)
     repo.session.flush()
+    turn_rows = [{"document_id": by_guid[guid].id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
+                  "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end}
+                 for guid, found in turns.items() for i, t in enumerate(found)]
+    if turn_rows:
+        repo.session.execute(insert(Turn.__table__), turn_rows)
     return by_guid, existing
 
 
@@ -577,7 +617,7 @@ def _codings(repo: Repository, data: refi.QdaProject, documents: dict[str, Docum
     if elsewhere:
         report.warnings.append(f"{elsewhere} coding id(s) belong to another project on this server; given new ids")
     if rows:
-        repo.session.execute(insert(Coding), rows)
+        repo.session.execute(insert(Coding.__table__), rows)  # Core executemany: no ORM bookkeeping per row
     report.codings_added = len(rows)
     return [c.id for c in coders.values()]
 

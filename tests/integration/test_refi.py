@@ -435,3 +435,59 @@ def test_coding_times_and_memos_survive(coded_project, tmp_path):
     (a,), (b,) = services.codings(coded_project), services.codings(fresh)
     assert (a.uuid, a.start, a.end, a.memo, a.coder) == (b.uuid, b.start, b.end, b.memo, b.coder)
     assert a.created_at.replace(tzinfo=timezone.utc) == b.created_at.replace(tzinfo=timezone.utc)
+
+
+# -- with the real anonymiser (rules and names, no NER model) ---------------------------------------
+
+INTERVIEW = (
+    "I: Hvem følger deg opp på verkstedet?\n\n"
+    "R: Det er Ragnhild Solberg. Ragnhild har vært der lenge, og Ragnhilds kontor er ved lageret.\n\n"
+    "I: Og fra Nav?\n\n"
+    "R: Øyvind Lunde på NAV Fjellby. Han ringer fra 915 55 123 hver fredag.\n\n"
+    "I: Hva har det betydd?\n\n"
+    "R: Alt, egentlig. Ragnhild sier det samme.\n"
+)
+
+
+def test_real_anonymisation_reaches_text_spans_names_and_memos(project, tmp_path):
+    path = tmp_path / "M09 Ragnhild Solberg runde 1.txt"
+    path.write_text(INTERVIEW, encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    services.load_codebook(project, Path(__file__).resolve().parents[2] / "codebooks" / "hybridmodellen.yaml")
+    doc = services.list_documents(project)[0]
+    for phrase, code in (("Ragnhild Solberg. Ragnhild har vært der lenge", "god mentor"), ("Han ringer fra 915 55 123", "tidspress"),
+                         ("Alt, egentlig.", "tidspress")):
+        start = INTERVIEW.index(phrase)
+        services.apply_code(project, doc.id, start, start + len(phrase), code, "ingrid", memo=f"Om {phrase[:16]}")
+    services.add_memo(project, "Ragnhild Solberg er en typisk mentor.", document=doc.id, author="ingrid")
+    anonymisation.detect(project, use_model=False)
+    anonymisation.auto_accept(project, threshold=0.0)
+
+    target = tmp_path / "anonym.qdpx"
+    services.export_qdpx(project, target)
+    with zipfile.ZipFile(target) as archive:
+        written = "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    for secret in ("Ragnhild", "Solberg", "Øyvind Lunde", "915 55 123"):
+        assert secret not in written, secret
+    data = interchange.refi.read_qdpx(target)
+    (source,) = data.sources
+    shown = anonymisation.rendition(project, doc.id)
+    assert (source.name, source.text) == (shown.name, shown.text)
+    expected = {q.coding_uuid: q.text for q in services.quotes(project, anonymised=True)}
+    assert {c.guid: source.text[c.start:c.end] for c in source.codings} == expected
+
+    original = tmp_path / "original.qdpx"
+    services.export_qdpx(project, original, original=True)
+    with zipfile.ZipFile(original) as archive:
+        assert "Ragnhild Solberg" in archive.read("project.qde").decode("utf-8")  # the check above could fail
+    assert original.stat().st_mode & 0o077 == 0  # identifiable: owner only
+
+
+def test_batched_free_text_equals_one_call_per_text(project):
+    texts = ["Ragnhild sa nei.", "Ingen navn her.", "Linje\nmed Ragnhild\n\nog mer", "Øyvind og Ragnhild"]
+    anonymisation.add_name(project, "Ragnhild", coder="test")
+    anonymisation.add_name(project, "Øyvind", coder="test")
+    batched = interchange._Anonymiser(project, True)
+    batched.prepare(texts)
+    assert [batched(t) for t in texts] == [anonymisation.anonymise_free_text(project, t) for t in texts]
+    assert batched("Ragnhild sa nei.") != "Ragnhild sa nei."

@@ -114,7 +114,7 @@ def small_project() -> refi.QdaProject:
     variables = [refi.QdaVariable(G[10], "role"), refi.QdaVariable(G[11], "group", "Boolean"),
                  refi.QdaVariable(G[12], "round", "Integer"), refi.QdaVariable(G[13], "score", "Float")]
     source = refi.QdaSource(G[3], "Intervju M01", "I: Hei\nR: Altfor lite tid 😀 her.\n",
-                            [refi.QdaCoding(G[4], G[2], 10, 25, G[0], when, "En kodingsmemo")],
+                            [refi.QdaCoding(G[4], G[2], 10, 25, G[0], when, "En <kodings>memo & mer\r\nneste linje")],
                             note_guids=[G[8]], values={G[12]: 2}, created=when)
     case = refi.QdaCase(G[5], "M01", {G[10]: "mentor", G[11]: True, G[13]: 0.25}, [G[3]])
     notes = [refi.QdaNote(G[7], "Prosjektmemo", "Fritt", G[0], when), refi.QdaNote(G[8], "Dokumentmemo"),
@@ -140,7 +140,8 @@ def test_project_xml_is_valid_and_reads_back_the_same(tmp_path):
     (source,) = back.sources
     (coding,) = source.codings
     assert source.text[coding.start:coding.end] == "Altfor lite tid"
-    assert (coding.guid, coding.code_guid, coding.user_guid, coding.memo) == (G[4], G[2], G[0], "En kodingsmemo")
+    assert (coding.guid, coding.code_guid, coding.user_guid) == (G[4], G[2], G[0])
+    assert coding.memo == "En <kodings>memo & mer\r\nneste linje"  # escaped, CR kept
     assert coding.created == datetime(2024, 5, 2, 10, 30, 15, 250000, tzinfo=timezone.utc)
     assert [(c.name, c.codable, c.colour, p.name if p else None) for c, p in back.all_codes()] == [
         ("mentor", False, "#f28e2b", None), ("tidspress", True, "#e15759", "mentor")]
