@@ -128,12 +128,16 @@ def find_names(text: str, names: Iterable[str], *, kind: str = PER, detector: st
             if not capitalised or m.group()[:1].isupper()]
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_CAPITAL = re.compile(r"[A-ZÆØÅÄÖÜÉÈ]")
+
+
+@lru_cache(maxsize=512)
 def is_caseless(text: str, sample: int = 20000) -> bool:
     """True for text without capital letters worth trusting (lower-case ASR output)."""
     head = text[:sample]
-    letters = sum(1 for c in head if c.isalpha())
-    capitals = sum(1 for c in head if c.isupper())
-    return letters > 0 and capitals / letters < 0.003
+    letters = len(_LETTER.findall(head))
+    return letters > 0 and len(_CAPITAL.findall(head)) / letters < 0.003
 
 
 def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: float = 0.6) -> list[Detection]:
@@ -165,7 +169,8 @@ def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: fl
         base = word[:-1] if word.endswith("s") and word[:-1].casefold() in ratios else word
         ratio = ratios.get(base.casefold(), 0.0)
         gap = text[previous_end:match.start()]
-        sentence_start = previous_end == 0 or bool(re.search(r"[.!?:\n]\s*$", gap)) or gap.endswith("\t")
+        trimmed = gap.rstrip(" ")
+        sentence_start = previous_end == 0 or (trimmed[-1:] in (".", "!", "?", ":", "\n", "\t") if trimmed else False)
         if caseless:
             ok = ratio >= (threshold if not run else 0.3)
         else:

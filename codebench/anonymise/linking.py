@@ -236,19 +236,12 @@ def link(
     return [c for c in clusters if c.mentions]
 
 
-_caseless_cache: dict[int, bool] = {}
-
-
 def _trim_person(det: Detection, text: str) -> Detection | None:
     """Cut words off a multi-word person name that are not part of it: "Bjørn skjønner" in a
     properly written text (lower-case words), "lo sara" in ASR text (ordinary words)."""
     if det.kind != PER or " " not in det.text.strip():
         return det
-    key = id(text)
-    if key not in _caseless_cache or len(_caseless_cache) > 10000:
-        _caseless_cache.clear() if len(_caseless_cache) > 10000 else None
-        _caseless_cache[key] = is_caseless(text)
-    caseless = _caseless_cache[key]
+    caseless = is_caseless(text)
     words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", det.text)]
 
     def foreign(word: str) -> bool:
@@ -324,34 +317,34 @@ def _propagate(
     # Only entities with some corroboration are searched for everywhere: one weak model guess
     # ("Mhm") must not turn into fifty suggestions.
     sources = [c for c in clusters if _corroborated(c)]
+    owners: dict[str, list[Cluster]] = defaultdict(list)
+    for cluster in sources:
+        if cluster.kind not in (PER, *NAME_KINDS):
+            continue
+        for form in cluster.forms:
+            if len(form) >= 2 and form not in NOT_IDENTIFYING:
+                owners[form].append(cluster)
+    # One pattern for the whole project; who a shared form belongs to is decided per document.
+    pattern = name_pattern(owners)
+    if pattern is None:
+        return
+    mentions_by_doc: dict[Hashable, list[tuple[Cluster, Detection]]] = defaultdict(list)
+    for cluster in clusters:
+        for d, det in cluster.mentions:
+            mentions_by_doc[d].append((cluster, det))
     for doc, text in texts.items():
         form_owner: dict[str, Cluster] = {}
-        ambiguous: set[str] = set()
-        for cluster in sources:
-            if cluster.kind not in (PER, *NAME_KINDS):
-                continue
-            for form in cluster.forms:
-                if len(form) < 2 or form in NOT_IDENTIFYING:
-                    continue
-                owner = form_owner.get(form)
-                if owner is not None and owner is not cluster:
-                    # Two people share this form: it may only be propagated where one of them
-                    # is already known to be present.
-                    here = [c for c in (owner, cluster) if id(c) in in_doc[doc]]
-                    if len(here) == 1:
-                        form_owner[form] = here[0]
-                    else:
-                        ambiguous.add(form)
-                    continue
-                form_owner[form] = cluster
-        for form in ambiguous:
-            form_owner.pop(form, None)
-        pattern = name_pattern(form_owner)
-        if pattern is None:
-            continue
+        for form, candidates in owners.items():
+            if len(candidates) == 1:
+                form_owner[form] = candidates[0]
+            else:
+                # Two entities share this form: it is only propagated where exactly one of
+                # them is already known to be present.
+                here = [c for c in candidates if id(c) in in_doc[doc]]
+                if len(here) == 1:
+                    form_owner[form] = here[0]
         caseless = is_caseless(text)
-        placed = [(det.start, det.end, cluster, det) for cluster in clusters
-                  for d, det in cluster.mentions if d == doc]
+        placed = [(det.start, det.end, cluster, det) for cluster, det in mentions_by_doc.get(doc, ())]
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
             hit = [p for p in placed if p[0] < end and start < p[1]]

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import stat
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -260,15 +261,8 @@ def test_after_review_no_gold_identifier_survives_anywhere(anonymised_sample: se
     """The researcher's review: accept what is still suggested, add what was missed by name.
     Then no gold identifier — direct or indirect — may remain in any rendition, file name or
     speaker label."""
-    anonymisation.auto_accept(anonymised_sample, threshold=0.0)
+    _review(anonymised_sample)
     docs = {d.name: d.id for d in services.list_documents(anonymised_sample)}
-    for gold in _gold():
-        doc = docs[Path(gold["file"]).stem]
-        rendition = anonymisation.rendition(anonymised_sample, doc)
-        for span in gold["spans"]:
-            target = rendition.offsets.span_to_target(Span(span["start"], span["end"]))
-            if span["text"] in rendition.text[target.start:target.end]:
-                anonymisation.add_name(anonymised_sample, span["text"], kind=_kind(span["type"]), coder="test")
     names = anonymisation.anonymised_names(services.list_documents(anonymised_sample))
     for gold in _gold():
         doc = docs[Path(gold["file"]).stem]
@@ -287,8 +281,97 @@ def test_after_review_no_gold_identifier_survives_anywhere(anonymised_sample: se
             s["text"] == quote.speaker for g in _gold() for s in g["spans"] if s["direct"])
 
 
+def _review(project: services.Project) -> None:
+    """What the researcher does in review: accept every open suggestion, add missed names.
+    (Idempotent: a second call finds nothing left to do.)"""
+    anonymisation.auto_accept(project, threshold=0.0)
+    docs = {d.name: d.id for d in services.list_documents(project)}
+    for gold in _gold():
+        rendition = anonymisation.rendition(project, docs[Path(gold["file"]).stem])
+        for span in gold["spans"]:
+            target = rendition.offsets.span_to_target(Span(span["start"], span["end"]))
+            if span["text"] in rendition.text[target.start:target.end]:
+                anonymisation.add_name(project, span["text"], kind=_kind(span["type"]), coder="test")
+
+
 def _kind(gold_type: str) -> str:
     return gold_type if gold_type in {"PER", "ORG", "LOC", "NAV_OFFICE", "PHONE", "EMAIL", "ADDRESS", "FNR"} else "PER"
+
+
+def _identifiers(project: services.Project) -> set[str]:
+    forms = {s["text"] for g in _gold() for s in g["spans"]}
+    forms |= {i["text"] for g in _gold() for i in g.get("file_name_identifiers", [])}
+    forms |= {p.site for p in services.participants(project) if p.site}
+    return {f for f in forms if len(f) >= 3}
+
+
+def _read_back(path: Path) -> str:
+    """The text a reader of this file would see, from the file's own reader."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                         for cell in row if cell is not None) + "\n" + "\n".join(book.sheetnames)
+    if suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
+    if suffix in (".qdpx", ".zip"):
+        with zipfile.ZipFile(path) as archive:
+            return "\n".join(archive.namelist() + [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()])
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@needs_model
+def test_after_review_every_export_format_is_free_of_gold_identifiers(anonymised_sample: services.Project,
+                                                                      tmp_path: Path) -> None:
+    """Runs after the review test above (same module fixture): every export format is written
+    through the CLI, read back with its own reader, and scanned for every gold identifier, every
+    identifier in the original file names and every participant site. A form may still appear
+    where the position-checked anonymised transcripts have it outside every gold span — an
+    ordinary word ("liv", life; "berg", rock); anywhere else it would be a leak through names,
+    labels, memos, sites or file names."""
+    _review(anonymised_sample)
+    reviewed = anonymised_sample
+    runner = CliRunner()
+    root = str(reviewed.root)
+    out = tmp_path / "out"
+    out.mkdir()
+    commands = [
+        ["export", "text", root, "-o", str(out / "tekst")],
+        ["export", "qdpx", root, "-o", str(out / "prosjekt.qdpx")],
+        ["export", "qdc", root, "-o", str(out / "kodebok.qdc")],
+    ]
+    for fmt in ("xlsx", "csv", "md", "html", "docx"):
+        commands.append(["export", "matrix", root, "-o", str(out / f"matrise.{fmt}")])
+    commands.append(["export", "matrix", root, "--columns", "document", "-o", str(out / "matrise-dokumenter.csv")])
+    commands.append(["export", "matrix", root, "--columns", "participant", "-o", str(out / "matrise-case.md")])
+    for category in ("veileder", "IA-rådgiver", "mentor", "arbeidsgiver"):
+        for fmt in ("docx", "md"):
+            commands.append(["export", "quotes", root, "--category", category, "-o", str(out / f"sitater-{category}.{fmt}")])
+    for fmt in ("md", "docx"):
+        commands.append(["export", "codebook", root, "-o", str(out / f"kodebok.{fmt}")])
+    for command in commands:
+        result = runner.invoke(main, command)
+        assert result.exit_code == 0, (command, result.output)
+
+    renditions = "\n".join(p.read_text(encoding="utf-8") for p in (out / "tekst").iterdir())
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) >= 20
+    contents = {path: _read_back(path) + "\n" + path.name for path in files}
+    leaks = []
+    for form in sorted(_identifiers(reviewed)):
+        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
+        if pattern.search(renditions):
+            continue  # an ordinary word where the position-checked transcripts have it
+        leaks += [(form, path.name) for path, text in contents.items() if pattern.search(text)]
+    assert not leaks, leaks
+
 
 
 @needs_model
