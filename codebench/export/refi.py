@@ -385,7 +385,7 @@ _DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
 
 def _serialise(root: etree._Element) -> bytes:
-    # lxml's own declaration uses single quotes, which some tools' hand-rolled readers reject.
+    # The declaration as the QDA tools write it (lxml's own uses single quotes).
     return _DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False, pretty_print=True)
 
 
@@ -751,19 +751,23 @@ class _ProjectReader(_Reader):
         project = QdaProject(name=root.get("name") or self.path.stem, origin=origin,
                              created=_parse_datetime(root.get("creationDateTime")))
         project.users = [QdaUser(self.guid(u) or "", (u.get("name") or "").strip()) for u in root.findall("Users/User")]
-        seen: set[str] = set()
-        project.codes = [self.code(c, seen) for c in root.findall("CodeBook/Codes/Code")]
+        code_guids: set[str] = set()
+        project.codes = [self.code(c, code_guids) for c in root.findall("CodeBook/Codes/Code")]
         project.variables = [self._variable(v) for v in root.findall("Variables/Variable")]
         kinds = {v.guid: v.kind for v in project.variables}
         project.notes = [note for n in root.findall("Notes/Note") if (note := self._note(n)) is not None]
         sources = root.find("Sources")
         skipped: dict[str, int] = {}
+        source_guids: set[str] = set()
         for element in sources if sources is not None else ():
             if not isinstance(element.tag, str):
                 continue
             if element.tag == "TextSource":
-                source = self._text_source(element, utf16, seen, kinds)
+                source = self._text_source(element, utf16, code_guids, kinds)
                 if source is not None:
+                    if source.guid in source_guids:
+                        raise self.error(element, f"two sources share the guid {element.get('guid')}")
+                    source_guids.add(source.guid)
                     project.sources.append(source)
             else:
                 skipped[element.tag] = skipped.get(element.tag, 0) + 1

@@ -212,7 +212,7 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     text.prepare([*(value for row in rows for value in (row.description, row.inclusion, row.exclusion, row.memo,
                                                       *(row.examples or ()))),
                   *(value for memo in memo_rows for value in (memo.text, memo.title)),
-                  *(coding.memo for coding in all_codings if coding.memo),
+                  *(coding.memo for coding in all_codings if coding.memo), project.name,
                   *(value for person in participants for value in (person.site, *person.attributes.values())
                     if isinstance(value, str))])
     names = sorted({*coder_names.values(), *(m.author for m in memo_rows if m.author)})
@@ -260,7 +260,7 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
         ))
     if any(doc.round is not None for doc in documents):
         variables.append(round_variable)
-    return refi.QdaProject(name=project.name, origin=ORIGIN, users=users, codes=codes, variables=variables, cases=cases,
+    return refi.QdaProject(name=text(project.name) or project.name, origin=ORIGIN, users=users, codes=codes, variables=variables, cases=cases,
                            sources=sources, notes=notes, note_guids=project_notes, created=created)
 
 
@@ -325,6 +325,7 @@ class _CodeMerger:
         self.has_core = any(row.core for row in rows)
         self.positions: dict[int | None, int] = {}
         self.mapping: dict[str, Code] = {}
+        self.claimed: set[int] = set()  # rows a node of this file already stands for
 
     def merge(self, roots: list[refi.QdaCode]) -> dict[str, Code]:
         for root in roots:
@@ -362,7 +363,11 @@ class _CodeMerger:
 
     def _visit(self, node: refi.QdaCode, parent: Code | None) -> None:
         name = _clean_name(node.name, 200)
-        row = self.by_uuid.get(node.guid) or self.by_name.get(name.casefold() or "(unnamed code)")
+        row = self.by_uuid.get(node.guid)
+        if row is None:
+            row = self.by_name.get(name.casefold() or "(unnamed code)")
+            if row is not None and row.id in self.claimed:
+                row = None  # two codes of the file share a name ("Other" in two groups): both are kept
         holds_codes = bool(node.children)
         if row is None:
             fields = self._fields(node)
@@ -395,6 +400,7 @@ class _CodeMerger:
             if not row.colour and node.colour and _SIX_DIGITS.match(node.colour):
                 row.colour = node.colour
         self.mapping[node.guid] = row
+        self.claimed.add(row.id)
         for child in node.children:
             self._visit(child, row)
 

@@ -290,6 +290,21 @@ def test_codes_match_existing_ones_by_name(coded_project):
     assert parent.name == "mentor" and len(services.code_tree(coded_project)) == before + 1
 
 
+def test_codes_sharing_a_name_in_the_file_stay_apart(project, tmp_path):
+    qdc = tmp_path / "grupper.qdc"
+    qdc.write_text(f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+                   f'<Code guid="{G[1]}" name="Mentor" isCodable="true"><Code guid="{G[2]}" name="Annet" isCodable="true"/></Code>'
+                   f'<Code guid="{G[3]}" name="Leder" isCodable="true"><Code guid="{G[4]}" name="annet" isCodable="true"/></Code>'
+                   f"</Codes></CodeBook>", encoding="utf-8")
+    report = services.import_qdc(project, qdc)
+    assert report.codes_added == 4 and report.warnings == ["code 'annet' is named 'annet (Leder)': the project already has a 'annet'"]
+    tree = {c.uuid: c for c in services.code_tree(project)}
+    assert (tree[G[2]].name, tree[G[2]].parent_id) == ("Annet", tree[G[1]].id)
+    assert (tree[G[4]].name, tree[G[4]].parent_id) == ("annet (Leder)", tree[G[3]].id)
+    again = services.import_qdc(project, qdc)
+    assert (again.codes_added, again.codes_matched) == (0, 4)
+
+
 def nvivo_project(tmp_path: Path) -> tuple[Path, str, list[str]]:
     """An NVivo-for-Windows-style export: UTF-8 with BOM, CRLF, positions in UTF-16 units over CRLF."""
     raw = ("I: Hvordan går det på jobben nå?\r\nR: Det går bra 😀, men ærlig talt er været grått i Tromsø.\r\n"
