@@ -264,6 +264,31 @@ def bench_qdpx(args: argparse.Namespace, work: Path) -> None:
     project.close()
 
 
+def bench_export(args: argparse.Namespace, work: Path) -> None:
+    """The category–quote matrix of the retrieval benchmark's project: XLSX (target ≤ 5 s) and tidy CSV."""
+    import os
+
+    project = build_coded_project(work, args.transcripts, args.words, args.codings)
+    stats = services.stats(project)
+    repeat = max(1, min(args.repeat, 3))  # each run writes the whole matrix; three show the spread
+    retrieval = _timed(lambda: services.quotes(project, anonymised=True), repeat)
+    figures: dict[str, Any] = {}
+    runs = {"xlsx": {}, "csv": {"fmt": "csv"}, "xlsx_counts_only": {"counts_only": True},
+            "xlsx_one_category": {"categories": ["mentor"]}}
+    for name, options in runs.items():
+        path = work / f"{name}.{options.get('fmt', 'xlsx')}"
+        times = _timed(lambda: services.export_matrix(project, path, **options), repeat)
+        figures[name] = {"median_seconds": round(statistics.median(times), 3), "max_seconds": round(max(times), 3),
+                         "file_mb": round(path.stat().st_size / 1e6, 2)}
+    _write("export", {
+        "transcripts": stats.documents, "words": stats.words, "codings": stats.codings,
+        "anonymised_retrieval_median_seconds": round(statistics.median(retrieval), 3),
+        "matrix": figures, "target_xlsx_seconds": 5,
+        "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine slows every figure
+    })
+    project.close()
+
+
 def bench_tui(args: argparse.Namespace, work: Path) -> None:
     """The workbench's paint, apply and retrieval times (bench/tui.py)."""
     from bench.tui import bench_tui as run_tui
@@ -272,7 +297,7 @@ def bench_tui(args: argparse.Namespace, work: Path) -> None:
 
 
 BENCHMARKS = {"import": bench_import, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
-              "tui": bench_tui, "qdpx": bench_qdpx}
+              "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export}
 
 
 def main(argv: list[str] | None = None) -> None:

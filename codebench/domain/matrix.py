@@ -12,11 +12,13 @@ Nothing here reads the database or writes a file: services gather the records, w
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Mapping, NamedTuple, Sequence, Union
+from operator import attrgetter
+from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, Union
 
 from codebench.domain.records import ROLES, CodeInfo, Quote
 
@@ -154,14 +156,12 @@ def matrix_rows(tree: Sequence[CodeInfo], categories: Sequence[str] | None = Non
     return rows
 
 
-def _column_key(kind: str, quote: Quote) -> ColumnKey:
-    if kind == "role":
-        return quote.role
-    if kind == "document":
-        return quote.document_id
-    if kind == "participant":
-        return quote.participant
-    return quote.round
+_KEY_FIELDS = {"role": "role", "document": "document_id", "participant": "participant", "round": "round"}
+
+
+def _column_key(kind: str) -> Callable[[Quote], ColumnKey]:
+    """The function giving a quote's column value for columns of ``kind``."""
+    return attrgetter(_KEY_FIELDS[kind])
 
 
 def _natural(text: str) -> tuple[object, ...]:
@@ -178,10 +178,11 @@ def matrix_columns(kind: str, quotes: Iterable[Quote], keys: Sequence[ColumnKey]
     """
     if kind not in COLUMN_KINDS:
         raise ValueError(f"unknown column kind {kind!r}; use one of: {', '.join(COLUMN_KINDS)}")
+    key_of = _column_key(kind)
     present: dict[ColumnKey, Quote] = {}
     roles_of: dict[ColumnKey, str | None] = {}
     for quote in quotes:
-        key = _column_key(kind, quote)
+        key = key_of(quote)
         if key not in present:
             present[key] = quote
             roles_of[key] = quote.role
@@ -259,7 +260,8 @@ def _place(quotes: Iterable[Quote], rows: Sequence[MatrixRow], kind: str,
     kept = [(index[q.code], q) for q in quotes if q.code in index]
     columns = matrix_columns(kind, (q for _, q in kept), keys)
     column_index = {column.key: i for i, column in enumerate(columns)}
-    return columns, [(r, column_index[_column_key(kind, q)], q) for r, q in kept]
+    key_of = _column_key(kind)
+    return columns, [(r, column_index[key_of(q)], q) for r, q in kept]
 
 
 def build_quote_matrix(
@@ -285,11 +287,14 @@ def build_quote_matrix(
     columns, placed = _place(quotes, rows, column_kind, column_keys)
     cells: list[list[list[MatrixQuote]]] = [[[] for _ in columns] for _ in rows]
     starts = turn_starts or {}
+    # The hot loop of a 50,000-quote export: tuples are built directly (a NamedTuple's own
+    # constructor is a Python call) and the turn is found inline.
+    new = tuple.__new__
     for r, c, q in placed:
-        cells[r][c].append(MatrixQuote(
-            q.text, q.code, q.category, q.participant, q.role, q.document, q.document_id, q.round, q.start, q.end,
-            q.coder, turn_number(starts.get(q.document_id), q.start),
-        ))
+        turn_list = starts.get(q.document_id)
+        turn = (bisect_right(turn_list, q.start) or None) if turn_list else None
+        cells[r][c].append(new(MatrixQuote, (q.text, q.code, q.category, q.participant, q.role, q.document,
+                                             q.document_id, q.round, q.start, q.end, q.coder, turn)))
     return QuoteMatrix(column_kind, list(rows), columns, cells)
 
 
@@ -385,16 +390,18 @@ def cooccurrence(quotes: Iterable[Quote], rows: Sequence[MatrixRow]) -> Cooccurr
     values = [[0] * len(rows) for _ in rows]
     for spans in by_document.values():
         # A sweep over spans sorted by start: an earlier span overlaps a later one exactly when
-        # it ends after the later one starts, so only still-open spans need comparing.
+        # it ends after the later one starts, so only still-open spans need comparing; a heap
+        # keyed on the end drops the closed ones.
         spans.sort()
-        open_spans: list[tuple[int, int]] = []  # (end, row)
+        open_spans: list[tuple[int, int]] = []  # heap of (end, row)
         for start, end, i in spans:
-            open_spans = [span for span in open_spans if span[0] > start]
+            while open_spans and open_spans[0][0] <= start:
+                heapq.heappop(open_spans)
             for _, j in open_spans:
                 if j != i:
                     values[i][j] += 1
                     values[j][i] += 1
-            open_spans.append((end, i))
+            heapq.heappush(open_spans, (end, i))
     return CooccurrenceTable(list(rows), values)
 
 

@@ -11,14 +11,16 @@ complete, so a failed export never leaves half a file where the old one was.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from codebench.domain.matrix import (
     COLUMN_KINDS, COLUMN_TITLES, Chapter, ChapterQuote, ChapterSection, CodebookDocument, CodebookEntry,
@@ -148,16 +150,40 @@ def _rows(tree: Sequence[CodeInfo], categories: Sequence[str] | None) -> list[Ma
 # ---------------------------------------------------------------------------------------------
 
 
-class _Renderer:
-    """Researcher-written text as the export shows it: anonymised unless ``original``."""
+_BATCH_SEPARATOR = "\n\n\u241e\u241e\n\n"  # two "record separator" symbols: never part of a name
 
-    def __init__(self, project: Project, original: bool) -> None:
+
+class _Renderer:
+    """Researcher-written text as the export shows it: anonymised unless ``original``.
+
+    Texts are anonymised in batches (:meth:`prepare`): each call of the anonymiser loads the
+    project's accepted mentions, and an export needs a few hundred short texts.
+    """
+
+    def __init__(self, project: Project, original: bool, tree: Sequence[CodeInfo] = (),
+                 extra: Sequence[str | None] = ()) -> None:
         self.project = project
         self.original = original
         self._cache: dict[str, str] = {}
+        self.prepare([project.name, *extra, *(
+            value for info in tree
+            for value in (info.name, info.description, info.inclusion, info.exclusion, info.memo, *info.examples)
+        )])
+
+    def prepare(self, values: Sequence[str | None]) -> None:
+        """Anonymise all ``values`` not seen yet, in one call of the anonymiser where possible."""
+        if self.original:
+            return
+        todo = list(dict.fromkeys(v for v in values if v and v not in self._cache))
+        if not todo:
+            return
+        parts = anonymisation.anonymise_free_text(self.project, _BATCH_SEPARATOR.join(todo)).split(_BATCH_SEPARATOR)
+        if len(parts) != len(todo):  # a text held the separator, or the anonymiser touched it: one by one
+            parts = [anonymisation.anonymise_free_text(self.project, value) for value in todo]
+        self._cache.update(zip(todo, parts))
 
     def text(self, value: str | None) -> str | None:
-        if value is None or self.original:
+        if not value or self.original:
             return value
         if value not in self._cache:
             self._cache[value] = anonymisation.anonymise_free_text(self.project, value)
@@ -229,15 +255,23 @@ def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | N
 
 def _gather(project: Project, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
             rounds: Sequence[int] | None, coders: Sequence[str] | None, original: bool,
+            attached: dict[int, list[str]], speakers: bool = True, texts: bool = True,
             ) -> tuple[list[CodeInfo], list[MatrixRow], list[Quote], _Renderer]:
+    """Code tree, rows, quotes and the free-text renderer of an export.
+
+    Args:
+        speakers: the export needs each quote's speaker (to drop the informant's own label).
+        texts: the export writes quote texts or document names; without them the quotes are
+            only counted, and anonymising their text would be wasted work.
+    """
     tree = code_tree(project)
     rows = _rows(tree, categories)
     role_names = _roles(roles)
     coder_names = _check_coders(project, coders)
     single = categories[0] if categories and len(categories) == 1 else None  # lets retrieval use the code index
     found = quotes(project, category=single, roles=role_names, rounds=list(rounds) if rounds else None,
-                   coders=coder_names, anonymised=not original)
-    render = _Renderer(project, original)
+                   coders=coder_names, with_speakers=speakers, anonymised=texts and not original)
+    render = _Renderer(project, original, tree, [m for texts in attached.values() for m in texts])
     rows, found = render.names(rows, found)
     return tree, rows, found, render
 
@@ -278,8 +312,37 @@ def export_matrix(
     fmt = _format(fmt, target, MATRIX_FORMATS, "xlsx", "a matrix")
     if columns not in COLUMN_KINDS:
         raise ServiceError(f"unknown columns {columns!r}; use one of: {', '.join(COLUMN_KINDS)}")
-    _, rows, found, render = _gather(project, categories=categories, roles=roles, rounds=rounds, coders=coders,
-                                     original=original)
+    with _collector_paused():
+        # A matrix shows no speakers; a counts-only matrix shows no quote text, and document
+        # names only in document columns.
+        _, rows, found, render = _gather(project, categories=categories, roles=roles, rounds=rounds, coders=coders,
+                                         original=original, attached={}, speakers=False,
+                                         texts=not counts_only or columns == "document")
+        return _write_matrix(project, target, fmt, columns, rows, found, render, categories=categories, roles=roles,
+                             rounds=rounds, coders=coders, original=original, counts_only=counts_only)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large matrix is gathered, built and written.
+
+    Tens of thousands of new tuples set off collections that walk the whole heap again and
+    again (two thirds of the time of building a 50,000-quote matrix); the quotes, cells and
+    rows made here hold no reference cycles, so there is nothing for them to find.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: list[MatrixRow], found: list[Quote],
+                  render: _Renderer, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
+                  rounds: Sequence[int] | None, coders: Sequence[str] | None, original: bool,
+                  counts_only: bool) -> ExportResult:
     role_keys = _roles(roles) if columns == "role" else None
     if counts_only:
         matrix = None
@@ -287,7 +350,7 @@ def export_matrix(
     else:
         matrix = build_quote_matrix(found, rows, columns, column_keys=role_keys, turn_starts=_turn_starts(project))
         counts = matrix.counts()
-    pairs = cooccurrence(found, rows)
+    pairs = cooccurrence(found, rows) if fmt != "csv" else None  # the long CSV has no place for it
     about = _about(project, render, categories=categories, roles=_roles(roles), rounds=rounds, coders=coders,
                    quote_count=counts.total)
     about.insert(4, ("Kolonner", COLUMN_TITLES[columns]))
@@ -339,6 +402,7 @@ class _Attributor:
         self.people: dict[str, ParticipantInfo] = {p.pid: p for p in participants(project)}
         self.surveys = {d.id for d in list_documents(project) if d.source_format == "survey"}
         self.render = render
+        render.prepare([workplace_of(p.attributes) for p in self.people.values()])
         self._workplaces: dict[str | None, str | None] = {}
 
     def __call__(self, quote: Quote) -> str:
@@ -392,11 +456,11 @@ def export_chapter_quotes(
     fmt = _format(fmt, target, CHAPTER_FORMATS, "docx", "chapter quotes")
     if max_words is not None and max_words < 5:
         raise ServiceError("--max-words must be at least 5")
+    attached = _code_memos(project)
     tree, rows, found, render = _gather(project, categories=[category], roles=roles, rounds=rounds, coders=coders,
-                                        original=original)
+                                        original=original, attached=attached)
     by_name = {info.name.casefold(): info for info in tree}
     by_id = {info.id: info for info in tree}
-    attached = _code_memos(project)
     attribute = _Attributor(project, render)
     per_code: dict[str, list[Quote]] = defaultdict(list)
     for quote in found:
@@ -473,13 +537,15 @@ def export_codebook_document(
         raise ServiceError("--examples cannot be negative")
     tree = code_tree(project)
     rows = _rows(tree, categories)
-    render = _Renderer(project, original)
+    attached = _code_memos(project)
+    meta = _codebook_meta(project)
+    render = _Renderer(project, original, tree,
+                       [meta.get("name"), meta.get("description"), *(m for texts in attached.values() for m in texts)])
     found = quotes(project, anonymised=not original)
     by_id = {info.id: info for info in tree}
     per_code: dict[str, list[Quote]] = defaultdict(list)
     for quote in found:
         per_code[quote.code].append(quote)
-    attached = _code_memos(project)
     attribute = _Attributor(project, render)
 
     def ancestors(info: CodeInfo) -> list[CodeInfo]:
@@ -517,7 +583,6 @@ def export_codebook_document(
             codebook_examples=render.texts(list(info.examples)) if examples else (),
             origin=info.origin, core=info.core,
         ))
-    meta = _codebook_meta(project)
     book = CodebookDocument(
         title=f"Kodebok: {render.text(meta.get('name') or project.name)}",
         description=render.text(meta.get("description")), entries=tuple(entries), anonymised=not original,

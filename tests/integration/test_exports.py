@@ -66,6 +66,11 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def cell_text(text: str) -> str:
+    """A quote's text as a workbook cell holds it: line breaks kept, blank lines made single."""
+    return re.sub(r"\n\s*\n", "\n", text.strip())
+
+
 def naive_pairs(quotes) -> Counter:
     """Co-occurring code pairs, counted the slow and obvious way."""
     pairs: Counter = Counter()
@@ -173,7 +178,7 @@ def test_xlsx_matrix_holds_every_quote_once_in_its_code_row_and_role_column(samp
                 assert match, entry
                 found[(category, code, role, match.group(1))] += 1
                 assert ", tur " in match.group(2) or ", tegn " in match.group(2)
-    expected = Counter((q.category, q.code, q.role, flat(q.text)) for q in quotes)
+    expected = Counter((q.category, q.code, q.role, cell_text(q.text)) for q in quotes)
     assert found == expected
 
 
@@ -231,7 +236,7 @@ def test_participant_columns_put_each_quote_under_its_case(sample, tmp_path):
     assert headers == ["G01", "V01", "IA01", "A01"]  # roles in report order, then natural id order
     found = Counter((code, pid, re.fullmatch(r"«(.*)» \[.*\]", e, re.S).group(1))
                     for (code, pid), entries in sheet_cells(sheet).items() for e in entries)
-    assert found == Counter((q.code, q.participant, flat(q.text)) for q in quotes)
+    assert found == Counter((q.code, q.participant, cell_text(q.text)) for q in quotes)
 
 
 def test_a_cell_too_big_for_excel_continues_on_the_next_row():
@@ -499,12 +504,15 @@ def test_codebook_docx_opens_with_headings_for_every_node(sample, tmp_path):
 ALL_FORMATS = [
     ("matrix", "xlsx"), ("matrix", "csv"), ("matrix", "md"), ("matrix", "html"), ("matrix", "docx"),
     ("quotes", "md"), ("quotes", "docx"), ("codebook", "md"), ("codebook", "docx"),
+    ("counts-by-document", "xlsx"), ("counts-by-document", "csv"), ("counts-by-document", "html"),
 ]
 
 
 def _export(project, kind, fmt, path, original=False):
     if kind == "matrix":
         return services.export_matrix(project, path, original=original)
+    if kind == "counts-by-document":  # no quote text, but document names as column headings
+        return services.export_matrix(project, path, original=original, counts_only=True, columns="document")
     if kind == "quotes":
         return services.export_chapter_quotes(project, path, category="samskaping", original=original)
     return services.export_codebook_document(project, path, original=original)
@@ -619,3 +627,28 @@ def test_cli_unwritable_output_is_one_line(sample_project_dir, tmp_path, monkeyp
     assert result.exit_code == 1
     assert result.stderr.strip() == f"codebench: cannot write {tmp_path / 'm.xlsx'}: Permission denied"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_free_text_is_anonymised_in_a_few_batched_calls(sample, tmp_path, monkeypatch):
+    calls: list[str] = []
+
+    def counting(project, text):
+        calls.append(text)
+        return text.replace("NAV-veiledere", "ETATENS veiledere")
+
+    monkeypatch.setattr(anonymisation, "anonymise_free_text", counting)
+    services.export_codebook_document(sample, tmp_path / "k.md")
+    assert 1 <= len(calls) <= 3
+    text = (tmp_path / "k.md").read_text(encoding="utf-8")
+    assert "ETATENS veiledere" in text and "NAV-veiledere" not in text  # the codebook description
+    calls.clear()
+    services.export_chapter_quotes(sample, tmp_path / "c.md", category="veileder")
+    assert 1 <= len(calls) <= 3
+
+
+def test_a_quote_over_two_turns_keeps_its_line_breaks_but_no_blank_line():
+    from codebench.domain.matrix import MatrixQuote
+
+    quote = MatrixQuote("  slutt.\n\nI: Hvordan?\n\n\nR: Jo.\n", "kode", "mentor", "M01", "mentor", "M01 mentor runde 1",
+                        1, 1, 0, 30, "ingrid", 4)
+    assert xlsx_writer.quote_cell_text(quote) == "«slutt.\nI: Hvordan?\nR: Jo.» [M01, mentor, M01 mentor runde 1, tur 4]"
