@@ -33,6 +33,8 @@ class CodebenchApp(App[None]):
         self.project = project
         self.coder = coder or ""
         self._hidden_coders: set[str] = set()
+        # Transcripts open in the rendition last chosen on a transcript screen (o toggles).
+        self.show_anonymised = False
 
     def on_mount(self) -> None:
         self.push_screen(ProjectScreen())
@@ -96,6 +98,22 @@ class CodebenchApp(App[None]):
         assert isinstance(screen, QuotesScreen)
         screen.show_node(node)
         self.push_screen("quotes")
+
+    def open_anonymisation(self) -> None:
+        """Review detected names and identifiers.
+
+        The screen is installed once and kept, so a detection run started there keeps its
+        progress bar (and its result) while the coder reads a transcript.
+        """
+        from codebench.tui.screens.anonymise import AnonymisationScreen
+
+        if not self.is_screen_installed("anonymisation"):
+            self.install_screen(AnonymisationScreen(), "anonymisation")
+        if self.get_screen("anonymisation") in self.screen_stack:
+            while self.screen is not self.get_screen("anonymisation"):
+                self.pop_screen()
+            return
+        self.push_screen("anonymisation")
 
     def adjudicate(self, coder_a: str, coder_b: str) -> None:
         """Compare two coders side by side and resolve their disagreements."""

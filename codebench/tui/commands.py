@@ -21,6 +21,8 @@ class CodebenchCommands(Provider):
             commands.append((f"Open {doc.name}", partial(app.open_document, doc.id), "read and code this transcript"))
         for node in services.code_tree(project):
             commands.append((f"Quotes of {node.name}", partial(app.open_quotes, node), f"every quote of this {node.kind}"))
+        commands.append(("Anonymisation review", app.open_anonymisation,
+                         "detected names and identifiers: accept, reject, rename, add; run detection"))
         commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))
         commands.append(("Undo", app.undo, "undo your last coding operation"))
         commands.append(("Redo", app.redo, "redo what you undid"))

@@ -1,6 +1,14 @@
-"""Reading and coding one transcript."""
+"""Reading and coding one transcript, in its original or its anonymised rendition.
+
+The anonymised rendition is another text with other offsets: everything the view draws
+(codings, turns, caret, selection) is mapped from the original through the rendition's offset
+map, and everything the coder does there is mapped back before it reaches the services, so
+codings are always stored against the original words.
+"""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on
@@ -11,6 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from codebench import services
+from codebench.domain.spans import Span
+from codebench.services import anonymisation
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode
 from codebench.tui.widgets.transcript import SpanMark, TranscriptView
 
@@ -25,6 +35,10 @@ class DocumentScreen(Screen[None]):
         Binding("x", "remove_coding", "remove", tooltip="Remove the newest of your codings under the caret", show=False),
         Binding("r", "recode", "recode", tooltip="Give the coding under the caret another code", show=False),
         Binding("m", "memo", "memo", tooltip="Write a memo on your coding under the caret", show=False),
+        # One key, two bindings: the footer shows whichever rendition the key switches to.
+        Binding("o", "rendition(True)", "anonymised", tooltip="Show the anonymised rendition", id="show-anonymised"),
+        Binding("o", "rendition(False)", "original", tooltip="Show the original transcript", id="show-original"),
+        Binding("a", "mark_name", "mark name", tooltip="Anonymise the selection (or the word under the caret) as a name"),
         Binding("ctrl+z,u", "undo", "undo"),
         Binding("ctrl+y,U", "redo", "redo", show=False),
         Binding("q,escape", "app.pop_screen", "back"),
@@ -36,6 +50,7 @@ class DocumentScreen(Screen[None]):
         self.start_position = position
         self.start_select = select_to
         self.doc = services.get_document(self.app_project, document_id)
+        self.rendition: services.Rendition | None = None  # None: the original is on screen
 
     @property
     def app_project(self) -> services.Project:
@@ -45,7 +60,15 @@ class DocumentScreen(Screen[None]):
     def coder(self) -> str:
         return self.app.coder  # type: ignore[attr-defined, no-any-return]
 
+    @property
+    def anonymised(self) -> bool:
+        """The anonymised rendition is on screen."""
+        return self.rendition is not None
+
     def _title(self) -> str:
+        if self.rendition is not None:
+            # The original title names the informant; the anonymised one names role and round.
+            return f"{self.rendition.name} · anonymised · {self.doc.info.word_count} ord"
         info = self.doc.info
         who = f"{info.participant.pid} {info.participant.role}" if info.participant else "no participant"
         round_ = f" r{info.round}" if info.round else ""
@@ -59,22 +82,19 @@ class DocumentScreen(Screen[None]):
         """
         self.document_id = document_id
         self.doc = services.get_document(self.app_project, document_id)
-        self.query_one("#doc-title", Label).update(self._title())
+        self._load_rendition(self.app.show_anonymised)  # type: ignore[attr-defined]
         view = self.query_one(TranscriptView)
-        view.set_text(self.doc.text, [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns])
         view.scroll_to(y=0, animate=False)
-        self.reload_marks()
         self._status("")
         view.focus()
-        view.move_to(position, select_to=select_to)
+        self._move_to_source(position, select_to)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
             with Vertical(id="reading"):
                 yield Label(self._title(), id="doc-title")
-                yield TranscriptView(self.doc.text, [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns],
-                                     id="transcript")
+                yield TranscriptView("", [], id="transcript")
             with Vertical(id="side"):
                 yield Label("Codes here", classes="side-title")
                 yield Static("", id="here")
@@ -83,17 +103,115 @@ class DocumentScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "codebench"
-        self.sub_title = f"coder: {self.coder}"
-        view = self.query_one(TranscriptView)
-        self.reload_marks()
-        view.focus()
-        view.move_to(self.start_position, select_to=self.start_select)
+        self._load_rendition(self.app.show_anonymised)  # type: ignore[attr-defined]
+        self.query_one(TranscriptView).focus()
+        self._move_to_source(self.start_position, self.start_select)
 
     def reload_marks(self) -> None:
-        """Fetch this document's codings again and redraw."""
+        """Fetch this document's codings again and redraw (mapped onto the rendition on screen)."""
         spans = services.document_codings(self.app_project, self.document_id, coders=self.app.visible_coders())  # type: ignore[attr-defined]
+        if self.rendition is not None:
+            to_view = self.rendition.offsets.span_to_target
+            spans = [replace(s, start=shown.start, end=shown.end)
+                     for s in spans for shown in (to_view(Span(s.start, s.end)),)]
         self.query_one(TranscriptView).set_marks(spans)
         self._show_here(self.query_one(TranscriptView).cursor)
+
+    # -- renditions ----------------------------------------------------------------------
+
+    def _load_rendition(self, anonymised: bool) -> None:
+        """Put the original or the anonymised text in the view, with turns and codings mapped."""
+        self.rendition = anonymisation.rendition(self.app_project, self.document_id) if anonymised else None
+        turns = [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns]
+        text = self.doc.text
+        if self.rendition is not None:
+            offsets = self.rendition.offsets
+            text = self.rendition.text
+            turns = [(offsets.to_target(s), offsets.to_target(e, side="end"), offsets.to_target(b), speaker)
+                     for s, e, b, speaker in turns]
+        self.query_one(TranscriptView).set_text(text, turns)
+        self.query_one("#doc-title", Label).update(self._title())
+        self.sub_title = f"coder: {self.coder} · {'anonymised' if self.anonymised else 'original'}"
+        self.reload_marks()
+        self.refresh_bindings()
+
+    def to_view(self, start: int, end: int | None = None) -> tuple[int, int]:
+        """An original span (or position) as it lies in the rendition on screen."""
+        end = start if end is None else end
+        if self.rendition is None:
+            return start, end
+        shown = self.rendition.offsets.span_to_target(Span(start, end))
+        return shown.start, shown.end
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the rendition on screen in original offsets (widened over pseudonyms)."""
+        if self.rendition is None:
+            return start, end
+        source = self.rendition.offsets.span_to_source(Span(start, end))
+        return source.start, source.end
+
+    def _move_to_source(self, position: int, select_to: int | None) -> None:
+        """Put the caret at an original position (selecting from another), wherever it shows."""
+        view = self.query_one(TranscriptView)
+        if select_to is None:
+            view.move_to(self.to_view(position)[0])
+            return
+        start, end = self.to_view(min(position, select_to), max(position, select_to))
+        view.move_to(end if position >= select_to else start, select_to=start if position >= select_to else end)
+
+    def _shown(self, span: tuple[int, int]) -> str:
+        """The words of an original span as the coder sees them (pseudonyms, not names)."""
+        start, end = self.to_view(*span)
+        return self.query_one(TranscriptView).text[start:end]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer the key for the rendition that is not on screen."""
+        if action == "rendition":
+            return bool(parameters and parameters[0]) != self.anonymised
+        return True
+
+    def action_rendition(self, anonymised: bool) -> None:
+        """Switch between the original and the anonymised rendition, keeping the caret's place."""
+        view = self.query_one(TranscriptView)
+        cursor = self.to_source(view.cursor, view.cursor)[0]
+        anchor = self.to_source(view.anchor, view.anchor)[0] if view.anchor is not None else None
+        self.app.show_anonymised = anonymised  # type: ignore[attr-defined]  # later transcripts follow
+        self._load_rendition(anonymised)
+        self._move_to_source(cursor, anchor)
+        self._status("anonymised rendition: pseudonyms for accepted names" if anonymised else "original transcript")
+
+    def action_mark_name(self) -> None:
+        """Mark the selection (or the word under the caret) as a name to anonymise."""
+        view = self.query_one(TranscriptView)
+        if view.selection:
+            start, end = view.selection
+        else:
+            start = end = view.cursor
+            text = view.text
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-'"):
+                start -= 1
+            while end < len(text) and (text[end].isalnum() or text[end] in "-'"):
+                end += 1
+        start, end = self.to_source(start, end)
+        text = self.doc.text
+        while start < end and not text[start].isalnum():
+            start += 1
+        while end > start and not text[end - 1].isalnum():
+            end -= 1
+        if end <= start:
+            self.notify("Select the name first (shift+arrows), or put the caret on it", severity="warning")
+            return
+        try:
+            pseudonym = anonymisation.add_mention(self.app_project, self.document_id, start, end, coder=self.coder)
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        shown = self._shown((start, end))
+        caret = start
+        if self.rendition is not None:
+            self._load_rendition(True)  # the rendition changed: a name became a pseudonym
+        self._move_to_source(caret, None)
+        self._status(f"marked «{shown}» as {pseudonym}")
 
     @on(TranscriptView.CursorMoved)
     def _moved(self, event: TranscriptView.CursorMoved) -> None:
@@ -111,6 +229,7 @@ class DocumentScreen(Screen[None]):
     # -- coding actions ------------------------------------------------------------------
 
     def _target_span(self, whole_turn: bool = False) -> tuple[int, int] | None:
+        """The span to code, in original offsets (whatever rendition is on screen)."""
         view = self.query_one(TranscriptView)
         if not whole_turn and view.selection:
             start, end = view.selection
@@ -119,6 +238,7 @@ class DocumentScreen(Screen[None]):
             if turn is None:
                 return None
             _, end, start, _ = view.turns[turn]
+        start, end = self.to_source(start, end)
         # Coded words never start or end with white space.
         text = self.doc.text
         while start < end and text[start].isspace():
@@ -147,7 +267,7 @@ class DocumentScreen(Screen[None]):
         view = self.query_one(TranscriptView)
         view.anchor = None
         self.reload_marks()
-        self._status(f"coded «{self.doc.text[span[0]:span[1]][:40]}…» as {code}")
+        self._status(f"coded «{self._shown(span)[:40]}…» as {code}")
 
     def action_code_selection(self) -> None:
         span = self._target_span()
@@ -166,7 +286,8 @@ class DocumentScreen(Screen[None]):
             return
         span = self._target_span()
         assert span is not None
-        name = " ".join(self.doc.text[span[0]:span[1]].split()).strip(" .,;:!?«»\"'")[:80]
+        # From the words on screen: an in-vivo code made in the anonymised view carries no name.
+        name = " ".join(self._shown(span).split()).strip(" .,;:!?«»\"'")[:80]
         self.apply(span, name, origin="in-vivo")
 
     def _my_mark_here(self) -> SpanMark | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,15 @@ from codebench.tui.screens.codebook import CodebookScreen
 from codebench.tui.widgets.code_tree import CodeTree
 
 
+def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None) -> Text:
+    """A document's anonymisation status: none, to review (with the open count), reviewed."""
+    if status is None or status.status == "none":
+        return Text("none", style="dim")
+    if status.status == "to review":
+        return Text(f"to review {status.suggested}")
+    return Text("reviewed")
+
+
 class ProjectScreen(Screen[None]):
     """Start here: pick a transcript to code, or a code to compare its quotes."""
 
@@ -25,6 +35,7 @@ class ProjectScreen(Screen[None]):
         Binding("o", "open_document", "open transcript"),
         Binding("g", "quotes", "quotes of code", tooltip="Every quote of the highlighted code or category"),
         Binding("k", "codebook", "codebook", tooltip="Reorganise the code tree: selective coding"),
+        Binding("a", "anonymisation", "anonymise", tooltip="Anonymisation review: detected names and identifiers"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
         Binding("f5", "refresh", "refresh", show=False),
     ]
@@ -44,7 +55,7 @@ class ProjectScreen(Screen[None]):
         self.title = f"codebench — {self.app.project.name}"  # type: ignore[attr-defined]
         self.sub_title = f"coder: {self.app.coder}"  # type: ignore[attr-defined]
         table = self.query_one("#documents", DataTable)
-        table.add_columns("role", "case", "r", "words", "coded", "document")
+        table.add_columns("role", "case", "r", "words", "coded", "anon", "document")
         table.focus()  # the lists fill on screen resume, which also runs on first display
 
     def action_refresh(self) -> None:
@@ -53,6 +64,7 @@ class ProjectScreen(Screen[None]):
         docs = services.list_documents(project)
         codings = services.codings(project)
         coded = Counter(c.document_id for c in codings)
+        anonymised = {d.document_id: d for d in services.anonymisation.document_status(project)}
         order = {role: i for i, role in enumerate(ROLES)}
         docs.sort(key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
                                  d.source_format == "survey", d.round or 0, d.name))
@@ -62,7 +74,8 @@ class ProjectScreen(Screen[None]):
             case = doc.participant.pid if doc.participant else "—"
             table.add_row(
                 doc.participant.role if doc.participant else "—", case if len(case) <= 8 else "…" + case[-7:],
-                str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)), doc.name[:60], key=str(doc.id),
+                str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)),
+                anonymisation_cell(anonymised.get(doc.id)), doc.name[:60], key=str(doc.id),
             )
         self.query_one("#codes", CodeTree).show(services.code_tree(project), Counter(c.code_id for c in codings))
 
@@ -94,6 +107,9 @@ class ProjectScreen(Screen[None]):
             self.notify("Highlight a code or category in the codebook first", severity="warning")
             return
         self.app.open_quotes(code)  # type: ignore[attr-defined]
+
+    def action_anonymisation(self) -> None:
+        self.app.open_anonymisation()  # type: ignore[attr-defined]
 
     def action_codebook(self) -> None:
         self.app.push_screen(CodebookScreen())

@@ -185,6 +185,11 @@ class TranscriptView(ScrollView, can_focus=True):
         self._ensure_wrapped()
         self.refresh()
 
+    def line_texts(self) -> list[str]:
+        """The text of every visual line as wrapped for the current width (what scrolling shows)."""
+        self._ensure_wrapped()
+        return [self.text[start:end] for start, end in self._lines]
+
     def line_of(self, position: int) -> int:
         """Visual line index that holds ``position``."""
         self._ensure_wrapped()

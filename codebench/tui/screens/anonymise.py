@@ -1,0 +1,439 @@
+"""Anonymisation review: detected names and identifiers, grouped into entities, with context.
+
+The researcher walks the entities (direct identifiers first), reads each mention in its
+sentence, and accepts or rejects whole entities or single mentions; renames a pseudonym; adds a
+name the detectors missed; runs detection again. Every decision goes through
+``services.anonymisation``, so the CLI and the workbench record exactly the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList, ProgressBar
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from codebench import services
+from codebench.anonymise.detections import KINDS, PER
+from codebench.anonymise.key import KeyFileError
+from codebench.services import anonymisation
+from codebench.services.anonymisation import DetectReport, EntityView, MentionView
+from codebench.tui.screens.picker import TextPrompt
+
+# Theme variables, so statuses read well in light and dark themes alike.
+STATUS_STYLES = {
+    "suggested": "$text-warning",
+    "accepted": "$text-success",
+    "manual": "$text-success",
+    "rejected": "$text-error",
+}
+ENTITY_KEYS = Binding.Group("accept/reject")
+MENTION_KEYS = Binding.Group("one mention")
+FORMS_SHOWN = 6  # original spellings on an entity's second line; the mentions pane shows the rest
+
+
+def entity_prompt(view: EntityView) -> Content:
+    """Two lines for the entity list: pseudonym, kind, documents; then counts and original forms.
+
+    The list does not wrap (each entity keeps its two lines), so the forms come last and
+    are the part an ellipsis cuts; the mentions pane title lists all of them.
+    """
+    settled = view.statuses.get("accepted", 0) + view.statuses.get("manual", 0)
+    rejected = view.statuses.get("rejected", 0)
+    forms = ", ".join(view.forms[:FORMS_SHOWN]) + (", …" if len(view.forms) > FORMS_SHOWN else "")
+    documents = f"{view.documents} document" + ("s" if view.documents != 1 else "")
+    return Content.assemble(
+        (view.pseudonym, "bold"), " ", (view.kind, "$text-muted"), " · ", (documents, "$text-muted"), "\n  ",
+        (f"{view.open} open", STATUS_STYLES["suggested"] if view.open else "$text-muted"), " ",
+        (f"{settled}✓", STATUS_STYLES["accepted"] if settled else "$text-muted"), " ",
+        (f"{rejected}✗", STATUS_STYLES["rejected"] if rejected else "$text-muted"), "  ",
+        (forms, "italic"),
+    )
+
+
+def mention_prompt(mention: MentionView) -> Content:
+    """Two lines for the mention list: status, document, detector, score; then the words around it."""
+    return Content.assemble(
+        (f"{mention.status:<9}", STATUS_STYLES.get(mention.status, "")), " ",
+        (f"{mention.score:.2f} {mention.detector}", "$text-muted"), "  ", (mention.document, "bold"), "\n  …",
+        mention.before, (mention.text.replace("\n", " "), "bold underline"), mention.after, "…",
+    )
+
+
+@dataclass
+class _Wanted:
+    """Where the highlights should land when the lists are rebuilt (ids survive a reload)."""
+
+    entity: int | None = None
+    mention: int | None = None
+    pseudonym: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a review action did: a line for the user, and the entity to show afterwards."""
+
+    note: str
+    pseudonym: str | None = None
+
+
+class AnonymisationScreen(Screen[None]):
+    """Review detected identifiers: accept, reject, rename, add; run detection; jump to the text."""
+
+    BINDINGS = [
+        # Grouped in the footer ("a r accept/reject"): the screen has more keys than 80 columns.
+        Binding("a", "decide_entity('accept')", "accept entity", group=ENTITY_KEYS,
+                tooltip="Accept the entity's open mentions (all of them, when none is open)"),
+        Binding("r", "decide_entity('reject')", "reject entity", group=ENTITY_KEYS,
+                tooltip="Reject the entity's open mentions (all of them, when none is open)"),
+        Binding("y", "decide_mention('accept')", "accept mention", group=MENTION_KEYS,
+                tooltip="Accept the highlighted mention only"),
+        Binding("n", "decide_mention('reject')", "reject mention", group=MENTION_KEYS,
+                tooltip="Reject the highlighted mention only"),
+        Binding("f2", "rename", "rename", tooltip="Give the entity another pseudonym"),
+        Binding("plus", "add_name", "add name", tooltip="Mark every occurrence of a name the detectors missed"),
+        Binding("j", "jump", "go to text", tooltip="Open the transcript at the highlighted mention"),
+        Binding("f", "toggle_open_only", "open only", tooltip="Show only entities with mentions still to review"),
+        Binding("d", "detect(True)", "detect", tooltip="Run detection with the NER model (keeps earlier decisions)"),
+        Binding("D", "detect(False)", "detect (no model)", tooltip="Rules, names and linking only: fast, lower recall",
+                show=False),
+        Binding("A", "auto_accept", "auto-accept", tooltip="Accept every open suggestion scored above the default threshold"),
+        Binding("tab", "app.focus_next", "switch pane", show=False),
+        Binding("f5", "refresh", "refresh", show=False),
+        Binding("q,escape", "app.pop_screen", "back"),
+    ]
+
+    open_only: reactive[bool] = reactive(False)
+    """Show only entities with suggestions still waiting for a decision."""
+    detecting: reactive[bool] = reactive(False)
+    """A detection run is under way; decisions wait until it has stored its results."""
+
+    class Loaded(Message):
+        """Fresh entity views arrived from the loading worker."""
+
+        def __init__(self, review: AnonymisationScreen, views: list[EntityView], note: str | None) -> None:
+            super().__init__()
+            self.review = review
+            self.views = views
+            self.note = note
+
+        @property
+        def control(self) -> AnonymisationScreen:
+            return self.review
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: list[EntityView] = []
+        self._by_id: dict[int, EntityView] = {}
+        self._shown_entity: int | None = None
+        self._wanted = _Wanted()
+
+    @property
+    def project(self) -> services.Project:
+        return self.app.project  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def coder(self) -> str:
+        return self.app.coder  # type: ignore[attr-defined, no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="entities-pane"):
+                yield Label("Identifiers", id="entity-count", classes="pane-title")
+                yield OptionList(id="entities")
+            with Vertical(id="mentions-pane"):
+                yield Label("", id="mention-title", classes="pane-title")
+                yield OptionList(id="mentions")
+        with Horizontal(id="detect-bar"):
+            yield Label("", id="detect-label")
+            yield ProgressBar(id="detect-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "codebench — anonymisation review"
+        self.sub_title = f"coder: {self.coder}"
+        self.query_one("#entities", OptionList).focus()  # the lists fill on screen resume
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def action_refresh(self, note: str | None = None) -> None:
+        """Fetch the entities again (in a worker: a big project has thousands of mentions)."""
+        self._load(note)
+
+    @work(thread=True, exclusive=True, group="anonymisation-load")
+    def _load(self, note: str | None = None) -> None:
+        views = anonymisation.entities(self.project, with_mentions=True)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(self, views, note))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        self.views = event.views
+        self._by_id = {v.id: v for v in event.views}
+        self._fill_entities()
+        if event.note:
+            self.notify(event.note)
+
+    def watch_open_only(self) -> None:
+        if self.is_mounted and self.views:
+            self._fill_entities()
+
+    def _visible(self) -> list[EntityView]:
+        return [v for v in self.views if v.open or not self.open_only]
+
+    def _fill_entities(self) -> None:
+        entity_list = self.query_one("#entities", OptionList)
+        current = self.current_entity()
+        # Keep the reviewer's place: the wanted entity, else the one highlighted before the
+        # reload, else (it left the "open only" list) whatever now sits at the same row.
+        if self._wanted.pseudonym is not None:
+            self._wanted.entity = next((v.id for v in self.views if v.pseudonym == self._wanted.pseudonym), None)
+        wanted = self._wanted.entity if self._wanted.entity is not None else (current.id if current else None)
+        old_index = entity_list.highlighted or 0
+        shown = self._visible()
+        options: list[Option] = []
+        for title, group in (("Direct identifiers", [v for v in shown if v.direct]),
+                             ("Indirect identifiers", [v for v in shown if not v.direct])):
+            if group:
+                # Disabled options are the group headings: the cursor skips them.
+                options.append(Option(Content.assemble((title, "bold"), f"  {len(group)}"), id=f"group:{title}",
+                                      disabled=True))
+                options.extend(Option(entity_prompt(v), id=f"entity:{v.id}") for v in group)
+        entity_list.set_options(options)
+        open_total = sum(v.open for v in self.views)
+        filtered = " · open only" if self.open_only else ""
+        self.query_one("#entity-count", Label).update(
+            f"Identifiers: {len(shown)} of {len(self.views)} · {open_total} open{filtered}")
+        index = next((i for i, o in enumerate(options) if o.id == f"entity:{wanted}"), None)
+        if index is None:
+            enabled = [i for i, o in enumerate(options) if not o.disabled]
+            index = min(enabled, key=lambda i: (i < old_index, abs(i - old_index))) if enabled else None
+        self._wanted.entity = self._wanted.pseudonym = None
+        if index is not None:
+            entity_list.highlighted = index
+        self._show_mentions(self.current_entity())
+
+    def current_entity(self) -> EntityView | None:
+        """The highlighted entity."""
+        option = self.query_one("#entities", OptionList).highlighted_option
+        if option is None or not (option.id or "").startswith("entity:"):
+            return None
+        return self._by_id.get(int((option.id or "")[7:]))
+
+    def current_mention(self) -> MentionView | None:
+        """The highlighted mention of the highlighted entity."""
+        entity = self.current_entity()
+        option = self.query_one("#mentions", OptionList).highlighted_option
+        if entity is None or option is None:
+            return None
+        return next((m for m in entity.mentions if f"mention:{m.id}" == option.id), None)
+
+    @on(OptionList.OptionHighlighted, "#entities")
+    def _entity_highlighted(self) -> None:
+        entity = self.current_entity()
+        if entity is not None and entity.id != self._shown_entity:
+            self._show_mentions(entity)
+
+    def _show_mentions(self, entity: EntityView | None) -> None:
+        mention_list = self.query_one("#mentions", OptionList)
+        title = self.query_one("#mention-title", Label)
+        previous = self.current_mention() if entity is not None and entity.id == self._shown_entity else None
+        wanted = self._wanted.mention if self._wanted.mention is not None else (previous.id if previous else None)
+        self._wanted.mention = None
+        self._shown_entity = entity.id if entity else None
+        if entity is None:
+            mention_list.clear_options()
+            title.update("No identifiers yet: press d to run detection" if not self.views else "")
+            return
+        kind = "direct" if entity.direct else "indirect"
+        title.update(Content.assemble((entity.pseudonym, "bold"), f"  {entity.kind} ({kind}) · "
+                                      f"{len(entity.mentions)} mention(s) · ", (", ".join(entity.forms), "italic")))
+        options: list[Option | None] = []
+        for m in entity.mentions:
+            options += [Option(mention_prompt(m), id=f"mention:{m.id}"), None]  # None: a divider line
+        mention_list.set_options(options[:-1])
+        index = next((i for i, m in enumerate(entity.mentions) if m.id == wanted), 0)
+        if entity.mentions:
+            mention_list.highlighted = index
+
+    # -- decisions -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Decisions wait while detection is storing its results (shown dimmed in the footer)."""
+        if self.detecting and action in {"decide_entity", "decide_mention", "rename", "add_name", "auto_accept", "detect"}:
+            return None
+        return True
+
+    def watch_detecting(self) -> None:
+        self.refresh_bindings()
+        self.query_one("#detect-bar").set_class(self.detecting, "running")
+
+    # Not exclusive: a decision must never be dropped because the next key came quickly; each
+    # runs to the end (SQLite serialises the writes) and the reload after it is exclusive.
+    @work(thread=True, group="anonymisation-decide")
+    def _decide(self, call: Callable[[], Outcome]) -> None:
+        """Run one service call off the UI thread (each rewrites the key file), then reload."""
+        try:
+            outcome = call()
+        except (services.ServiceError, KeyFileError, OSError) as exc:  # a clash, a bad key file: say so
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._decided, outcome)
+
+    def _decided(self, outcome: Outcome) -> None:
+        if outcome.pseudonym is not None:
+            self._wanted = _Wanted(pseudonym=outcome.pseudonym)
+        self.action_refresh(outcome.note)
+
+    def action_decide_entity(self, decision: str) -> None:
+        """Accept or reject an entity's open mentions; with none open, every mention of it.
+
+        Mentions decided one by one keep their decision while others are still open: rejecting
+        "liv" (life) and then accepting the entity "Liv" must not bring the rejected word back.
+        """
+        entity = self.current_entity()
+        if entity is None:
+            return
+        open_ids = [m.id for m in entity.mentions if m.status == "suggested"]
+        verb = "accepted" if decision == "accept" else "rejected"
+
+        def call() -> Outcome:
+            changed = anonymisation.decide(self.project, decision, entity=entity.id, mentions=open_ids, coder=self.coder)
+            return Outcome(f"{entity.pseudonym}: {changed} mention(s) {verb}")
+
+        # With "open only" on, a decided entity leaves the list and the next one takes its row.
+        self._wanted = _Wanted(entity=entity.id if not self.open_only else None)
+        self._decide(call)
+
+    def action_decide_mention(self, decision: str) -> None:
+        """Accept or reject the highlighted mention; the highlight moves on to the next one."""
+        entity, mention = self.current_entity(), self.current_mention()
+        if entity is None or mention is None:
+            return
+        index = entity.mentions.index(mention)
+        following = entity.mentions[index + 1] if index + 1 < len(entity.mentions) else mention
+        verb = "accepted" if decision == "accept" else "rejected"
+
+        def call() -> Outcome:
+            anonymisation.decide(self.project, decision, mentions=[mention.id], coder=self.coder)
+            return Outcome(f"«{mention.text}» in {mention.document}: {verb}")
+
+        self._wanted = _Wanted(entity=entity.id, mention=following.id)
+        self._decide(call)
+
+    def action_rename(self) -> None:
+        """Ask for another pseudonym for the highlighted entity."""
+        entity = self.current_entity()
+        if entity is None:
+            return
+
+        def rename(name: str | None) -> None:
+            if not name:
+                return
+            def call() -> Outcome:
+                renamed = anonymisation.rename_entity(self.project, entity.id, name, coder=self.coder)
+                return Outcome(f"{entity.pseudonym} is now {renamed}", pseudonym=renamed)
+
+            self._decide(call)
+
+        self.app.push_screen(TextPrompt(f"New pseudonym for {entity.pseudonym} (brackets are added)",
+                                        entity.pseudonym.strip("[]")), rename)
+
+    def action_add_name(self) -> None:
+        """Ask for a name the detectors missed; every occurrence in every document is marked."""
+
+        def add(value: str | None) -> None:
+            if not value:
+                return
+            kind, name = parse_kind(value)
+
+            def call() -> Outcome:
+                pseudonym, count = anonymisation.add_name(self.project, name, kind=kind, coder=self.coder)
+                return Outcome(f"«{name}» is {pseudonym}: {count} mention(s) marked", pseudonym=pseudonym)
+
+            self._decide(call)
+
+        self.app.push_screen(TextPrompt("Add a name the detectors missed: every occurrence is marked "
+                                        "(a kind first for other identifiers, e.g. ORG: Holmvika Trelast)"), add)
+
+    def action_auto_accept(self) -> None:
+        """Accept every open suggestion at or above the default threshold (never review-only kinds)."""
+        def call() -> Outcome:
+            accepted = anonymisation.auto_accept(self.project, coder=self.coder)
+            return Outcome(f"{accepted} suggestion(s) above the threshold accepted")
+
+        self._decide(call)
+
+    def action_toggle_open_only(self) -> None:
+        self.open_only = not self.open_only
+
+    def action_jump(self) -> None:
+        """Open the transcript with the highlighted mention selected."""
+        mention = self.current_mention()
+        if mention is not None:
+            self.app.open_document(mention.document_id, position=mention.end, select_to=mention.start)  # type: ignore[attr-defined]
+
+    @on(OptionList.OptionSelected, "#mentions")
+    def _mention_selected(self) -> None:
+        self.action_jump()
+
+    @on(OptionList.OptionSelected, "#entities")
+    def _entity_selected(self) -> None:
+        self.query_one("#mentions", OptionList).focus()
+
+    # -- detection -----------------------------------------------------------------------
+
+    def action_detect(self, use_model: bool = True) -> None:
+        """Run detection over every document in a worker, with a progress bar."""
+        self.detecting = True
+        self.query_one("#detect-label", Label).update("detecting…" if use_model else "detecting (no model)…")
+        self.query_one("#detect-progress", ProgressBar).update(total=None, progress=0)
+        self._detect(use_model)
+
+    @work(thread=True, exclusive=True, group="anonymisation-detect")
+    def _detect(self, use_model: bool) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(self._progress, done, total)
+
+        try:
+            report = anonymisation.detect(self.project, use_model=use_model, coder=self.coder, progress=progress)
+        except Exception as exc:  # noqa: BLE001 — a missing model or a bad key file must reach the user, not kill the app
+            self.app.call_from_thread(self._detected, None, str(exc))
+            return
+        self.app.call_from_thread(self._detected, report, None)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one("#detect-progress", ProgressBar).update(total=total, progress=done)
+        # Linking and storing follow the last document and report no steps of their own.
+        label = "linking and storing…" if done >= total else f"detecting: document {done} of {total}"
+        self.query_one("#detect-label", Label).update(label)
+
+    def _detected(self, report: DetectReport | None, error: str | None) -> None:
+        self.detecting = False
+        if report is None:
+            self.notify(f"detection failed: {error}", severity="error")
+            return
+        self.action_refresh(f"detection: {report.new_mentions} new and {report.kept_mentions} known mention(s) "
+                            f"in {report.documents} document(s), {report.seconds:.1f} s")
+
+
+def parse_kind(value: str) -> tuple[str, str]:
+    """``"ORG: Holmvika Trelast"`` → ``("ORG", "Holmvika Trelast")``; a plain name is a person."""
+    head, colon, rest = value.partition(":")
+    if colon and head.strip().upper() in KINDS and rest.strip():
+        return head.strip().upper(), rest.strip()
+    return PER, value.strip()

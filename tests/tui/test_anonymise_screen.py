@@ -1,0 +1,524 @@
+"""Anonymisation review in the workbench, driven through the real app on the sample project.
+
+Each step goes through the keys a researcher presses and then asserts what the services store
+(mention statuses, pseudonyms, codings), not only what the screen shows.
+
+Detection runs once per session, rules and names only (the NER model takes long to load), in a
+subprocess with a fixed hash seed: which entity gets which pseudonym number still depends on
+set order inside the linking step, and the snapshot must not change from run to run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from codebench import services
+from codebench.services import anonymisation
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.anonymise import AnonymisationScreen, parse_kind
+from codebench.tui.screens.document import DocumentScreen
+from codebench.tui.screens.picker import CodePicker, TextPrompt
+from codebench.tui.screens.project import ProjectScreen
+from codebench.tui.widgets.transcript import TranscriptView
+
+FIRST_DOC = "Intervju Kristine Holm runde 1"
+KRISTINE = "Kristine Holm"  # the informant of FIRST_DOC: a form of one person entity
+CODER = "tester"
+KEYS = {" ": "space", ":": "colon", "-": "minus"}
+
+DETECT = """
+import sys
+from codebench import services
+from codebench.services import anonymisation
+project = services.open_project(sys.argv[1])
+anonymisation.detect(project, use_model=False, coder="fixture")
+project.close()
+"""
+
+
+@pytest.fixture(scope="session")
+def detected_sample_dir(sample_project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project after rule-based detection (project in ``project/``, key in ``keys/``)."""
+    folder = tmp_path_factory.mktemp("anonymised")
+    shutil.copytree(sample_project_dir, folder / "project")
+    env = {**os.environ, "PYTHONHASHSEED": "0", "CODEBENCH_KEY_DIR": str(folder / "keys")}
+    subprocess.run([sys.executable, "-c", DETECT, str(folder / "project")], check=True, env=env, timeout=300)
+    return folder
+
+
+@pytest.fixture
+def key_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private key folder per test: the pseudonym key never lands in the user's home."""
+    folder = tmp_path / "keys"
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def detected(detected_sample_dir: Path, tmp_path: Path, key_dir: Path) -> Iterator[services.Project]:
+    """A writable copy of the detected sample project, with its own copy of the key."""
+    shutil.copytree(detected_sample_dir / "project", tmp_path / "sample")
+    shutil.copytree(detected_sample_dir / "keys", key_dir)
+    project = services.open_project(tmp_path / "sample")
+    yield project
+    project.close()
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+async def settle(pilot) -> None:
+    """Wait until no worker is left: a decision's worker starts the reload worker when it ends."""
+    for _ in range(100):
+        await pilot.pause()
+        pending = [w for w in pilot.app.workers if not w.is_finished]
+        if not pending:
+            break
+        await pilot.app.workers.wait_for_complete(pending)
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(KEYS.get(ch, ch))
+
+
+def entity_with(project: services.Project, form: str) -> anonymisation.EntityView:
+    """The entity that has ``form`` among its original spellings (numbers may change, forms do not)."""
+    return next(e for e in anonymisation.entities(project, with_mentions=True) if form in e.forms)
+
+
+def statuses(project: services.Project, entity_id: int) -> dict[int, str]:
+    """Mention id -> status of one entity, as stored."""
+    entity = next(e for e in anonymisation.entities(project, with_mentions=True) if e.id == entity_id)
+    return {m.id: m.status for m in entity.mentions}
+
+
+async def open_review(pilot) -> AnonymisationScreen:
+    await settle(pilot)
+    await pilot.press("a")  # from the project view
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AnonymisationScreen)
+    return screen
+
+
+async def highlight(pilot, screen: AnonymisationScreen, entity_id: int) -> None:
+    """Put the entity list's cursor on an entity, as the arrow keys would."""
+    entities = screen.query_one("#entities")
+    entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{entity_id}")
+    await pilot.pause()
+    assert screen.current_entity() is not None and screen.current_entity().id == entity_id
+
+
+def screen_lines(view: TranscriptView) -> list[str]:
+    """The lines the transcript paints right now (gutter included)."""
+    return ["".join(segment.text for segment in view.render_line(y)) for y in range(view.size.height)]
+
+
+# -- the review screen -----------------------------------------------------------------------
+
+
+async def test_review_screen_lists_entities_by_group_with_their_mentions(detected):
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        stored = anonymisation.entities(detected, with_mentions=True)
+        assert [v.id for v in screen.views] == [v.id for v in stored]
+        options = screen.query_one("#entities").options
+        headings = [o.id for o in options if o.disabled]
+        assert headings == ["group:Direct identifiers", "group:Indirect identifiers"]
+        # Direct identifiers come first, then the indirect ones, each under its heading.
+        ids = [o.id for o in options]
+        first_indirect = next(v for v in stored if not v.direct)
+        assert ids.index("group:Direct identifiers") < ids.index(f"entity:{stored[0].id}") \
+            < ids.index("group:Indirect identifiers") < ids.index(f"entity:{first_indirect.id}")
+
+        person = entity_with(detected, KRISTINE)
+        await highlight(pilot, screen, person.id)
+        mentions = screen.query_one("#mentions")
+        assert [o.id for o in mentions.options] == [f"mention:{m.id}" for m in person.mentions]
+        first = mentions.options[0].prompt.plain
+        m = person.mentions[0]
+        assert m.document in first and m.detector in first and m.text in first and "suggested" in first
+        assert KRISTINE in str(screen.query_one("#mention-title").render())
+
+
+async def test_accept_an_entity_then_reject_one_mention(detected):
+    person = entity_with(detected, KRISTINE)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+
+        await pilot.press("a")
+        await settle(pilot)
+        assert set(statuses(detected, person.id).values()) == {"accepted"}
+        assert screen.current_entity().statuses == {"accepted": len(person.mentions)}
+
+        await pilot.press("tab")  # to the mentions
+        await pilot.press("down")
+        await pilot.pause()
+        second = screen.current_mention()
+        assert second is not None and second.id == person.mentions[1].id
+        await pilot.press("n")
+        await settle(pilot)
+        stored = statuses(detected, person.id)
+        assert stored[second.id] == "rejected"
+        assert [s for i, s in stored.items() if i != second.id] == ["accepted"] * (len(stored) - 1)
+        # The highlight moved on, ready for the next decision.
+        assert screen.current_mention().id == person.mentions[2].id
+        newest = [e for e in services.audit_log(detected) if e.action.startswith("anonymise_")][:2]
+        assert [e.action for e in newest] == ["anonymise_reject", "anonymise_accept"]
+        assert all(e.coder == CODER for e in newest)
+
+
+async def test_deciding_an_entity_keeps_single_decisions_while_others_are_open(detected):
+    """Rejecting one mention ("liv" is also the word for life) and then accepting the entity
+    must not bring the rejected mention back."""
+    person = entity_with(detected, KRISTINE)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+        await pilot.press("tab", "n")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        stored = statuses(detected, person.id)
+        assert stored[person.mentions[0].id] == "rejected"
+        assert sorted(set(stored.values())) == ["accepted", "rejected"]
+        # With nothing left open, the entity keys decide every mention again.
+        await pilot.press("r")
+        await settle(pilot)
+        assert set(statuses(detected, person.id).values()) == {"rejected"}
+
+
+async def test_rename_and_add_a_name(detected):
+    person = entity_with(detected, KRISTINE)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+        await pilot.press("f2")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        assert prompt.query_one("#prompt-input").value == person.pseudonym.strip("[]")
+        for _ in range(len(person.pseudonym)):
+            await pilot.press("backspace")
+        await type_text(pilot, "Veileder K")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert entity_with(detected, KRISTINE).pseudonym == "[Veileder K]"
+        assert screen.current_entity().pseudonym == "[Veileder K]"
+        assert anonymisation.rendition(detected, FIRST_DOC).text == services.get_document(detected, FIRST_DOC).text, \
+            "nothing accepted yet: renaming alone replaces nothing"
+
+        # A name no detector found; the kind prefix makes it an organisation.
+        assert not any("Eikås barnehage" in e.forms for e in anonymisation.entities(detected))
+        await pilot.press("plus")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await type_text(pilot, "ORG: Eikås barnehage")
+        await pilot.press("enter")
+        await settle(pilot)
+        added = entity_with(detected, "Eikås barnehage")
+        assert added.kind == "ORG" and set(added.statuses) == {"manual"} and added.statuses["manual"] >= 1
+        assert screen.current_entity().id == added.id, "the new entity is highlighted"
+        # Added names are kept in the key, so later imports are searched for them too.
+        assert "Eikås barnehage" in anonymisation.pseudonym_key(detected).added_names("ORG")
+
+
+async def test_open_only_hides_reviewed_entities_and_keeps_the_place(detected):
+    views = anonymisation.entities(detected)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert screen.open_only
+        first, second = screen.current_entity(), views[1]
+        assert first.id == views[0].id
+        await pilot.press("a")
+        await settle(pilot)
+        shown = [o.id for o in screen.query_one("#entities").options if not o.disabled]
+        assert f"entity:{first.id}" not in shown and len(shown) == len(views) - 1
+        assert screen.current_entity().id == second.id, "the next entity takes the decided one's row"
+        await pilot.press("f")
+        await pilot.pause()
+        assert f"entity:{first.id}" in [o.id for o in screen.query_one("#entities").options]
+
+
+async def test_auto_accept_above_the_default_threshold(detected):
+    from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
+
+    expected = sum(1 for e in anonymisation.entities(detected, with_mentions=True) if e.kind not in REVIEW_ONLY
+                   for m in e.mentions if m.score >= DEFAULT_THRESHOLD)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_review(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+    after = anonymisation.entities(detected, with_mentions=True)
+    assert sum(1 for e in after for m in e.mentions if m.status == "accepted") == expected > 0
+    assert all(m.status == "suggested" for e in after if e.kind in REVIEW_ONLY for m in e.mentions)
+
+
+async def test_jump_from_a_mention_to_the_transcript(detected):
+    person = entity_with(detected, KRISTINE)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+        mention = screen.current_mention()
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentScreen)
+        assert app.screen.document_id == mention.document_id
+        view = app.screen.query_one(TranscriptView)
+        assert view.selection == (mention.start, mention.end)
+        assert view.text[mention.start:mention.end] == mention.text
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.screen is screen, "back to the review, where the reviewer was"
+        assert screen.current_entity().id == person.id
+
+
+async def test_detection_from_the_screen_shows_progress(sample_copy, key_dir):
+    """Rules-only detection (D) on a project never detected: the bar fills, the lists fill."""
+    app = CodebenchApp(sample_copy, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        assert screen.views == [] and "press d" in str(screen.query_one("#mention-title").render())
+        await pilot.press("D")
+        assert screen.detecting and screen.query_one("#detect-bar").has_class("running")
+        assert screen.check_action("decide_entity", ("accept",)) is None, "decisions wait for detection"
+        await settle(pilot)
+        bar = screen.query_one("#detect-progress")
+        documents = len(services.list_documents(sample_copy))
+        assert (bar.total, bar.progress) == (documents, documents)
+        assert not screen.detecting and not screen.query_one("#detect-bar").has_class("running")
+        assert [v.id for v in screen.views] == [v.id for v in anonymisation.entities(sample_copy)] != []
+        assert not any(m.detector.startswith("ner") for v in anonymisation.entities(sample_copy, with_mentions=True)
+                       for m in v.mentions), "D runs without the model"
+
+
+@pytest.mark.slow
+async def test_detection_with_the_model(sample_copy, key_dir):
+    app = CodebenchApp(sample_copy, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("d")
+        assert screen.detecting
+        await settle(pilot)
+        assert not screen.detecting
+        assert screen.views and {v.id for v in screen.views} == {v.id for v in anonymisation.entities(sample_copy)}
+        assert any(m.detector.startswith("ner") for v in anonymisation.entities(sample_copy, with_mentions=True)
+                   for m in v.mentions)
+
+
+async def test_palette_opens_the_review(detected):
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Anonymisation review")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AnonymisationScreen)
+
+
+async def test_project_view_shows_anonymisation_status(detected):
+    person = entity_with(detected, KRISTINE)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ProjectScreen)
+        table = app.screen.query_one("#documents")
+        column = [c.label.plain for c in table.columns.values()].index("anon")
+
+        def cells() -> dict[int, str]:
+            return {int(row.value): str(table.get_row(row)[column]) for row in table.rows}
+
+        def expected() -> dict[int, str]:
+            return {d.document_id: f"to review {d.suggested}" if d.status == "to review" else d.status
+                    for d in anonymisation.document_status(detected)}
+
+        assert cells() == expected()
+        doc = services.get_document(detected, FIRST_DOC).info.id
+        assert cells()[doc].startswith("to review ") and "none" in cells().values()
+
+        # Review every suggestion of the first transcript; the row says so when the view returns.
+        for entity in anonymisation.entities(detected, with_mentions=True, document=doc):
+            anonymisation.decide(detected, "accept", mentions=[m.id for m in entity.mentions], coder=CODER)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        assert cells()[doc] == "reviewed" and cells() == expected()
+        # The person's mentions in other transcripts were decided one by one, not with the entity.
+        assert person.documents > 1
+        assert cells()[services.get_document(detected, "Intervju Kristine Holm runde 2").info.id].startswith("to review")
+
+
+# -- the transcript in its anonymised rendition ----------------------------------------------
+
+
+async def open_first_transcript(pilot) -> tuple[DocumentScreen, TranscriptView]:
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, DocumentScreen)
+    assert screen.doc.info.name == FIRST_DOC
+    return screen, screen.query_one(TranscriptView)
+
+
+async def test_anonymised_rendition_hides_accepted_names(detected):
+    person = entity_with(detected, KRISTINE)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        review = await open_review(pilot)
+        await highlight(pilot, review, person.id)
+        await pilot.press("a")
+        await settle(pilot)
+        # Her e-mail address is an entity of its own, and spells her name: accept it too.
+        email = entity_with(detected, "kristine.holm@nav.no")
+        anonymisation.decide(detected, "accept", entity=email.id, coder=CODER)
+        await pilot.press("q")
+        screen, view = await open_first_transcript(pilot)
+        assert "original" in screen.sub_title and any(KRISTINE in line for line in view.line_texts())
+
+        await pilot.press("o")
+        await pilot.pause()
+        assert screen.anonymised and "anonymised" in screen.sub_title
+        assert KRISTINE not in str(screen.query_one("#doc-title").render()), "the title names the informant too"
+        pseudonym = entity_with(detected, KRISTINE).pseudonym
+        for lines in (view.line_texts(), screen_lines(view)):
+            text = "\n".join(lines)
+            for form in entity_with(detected, KRISTINE).forms:
+                assert not re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.IGNORECASE), form
+            assert pseudonym in text
+        # The other coders' codings are still drawn, on the same words.
+        doc = services.get_document(detected, FIRST_DOC)
+        codings = services.document_codings(detected, doc.info.id)
+        assert {m.uuid for m in view.marks} == {c.uuid for c in codings}
+        replaced = [(m.start, m.end) for e in anonymisation.entities(detected, with_mentions=True, document=doc.info.id)
+                    for m in e.mentions if m.status == "accepted"]
+        untouched = [c for c in codings if not any(s < c.end and c.start < e for s, e in replaced)]
+        shown = {m.uuid: view.text[m.start:m.end] for m in view.marks}
+        assert untouched and all(shown[c.uuid] == doc.text[c.start:c.end] for c in untouched)
+
+        await pilot.press("o")
+        await pilot.pause()
+        assert not screen.anonymised and view.text == doc.text
+
+
+async def test_coding_in_the_anonymised_view_is_stored_on_the_original(detected):
+    person = entity_with(detected, KRISTINE)
+    anonymisation.decide(detected, "accept", entity=person.id, coder=CODER)
+    pseudonym = person.pseudonym
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, view = await open_first_transcript(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        shown = view.text.index(f"heter {pseudonym}, og")
+        view.move_to(shown)
+        for _ in range(4):  # "heter ", "[Veileder ", "N], ", "og "
+            await pilot.press("ctrl+shift+right")
+        await pilot.pause()
+        assert view.text[slice(*view.selection)] == f"heter {pseudonym}, og "
+        await pilot.press("c")
+        assert isinstance(app.screen, CodePicker)
+        await type_text(pilot, "god mentor")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        doc = services.get_document(detected, FIRST_DOC)
+        mine = [c for c in services.codings(detected) if c.coder == CODER]
+        assert len(mine) == 1
+        start = doc.text.index("heter Kristine Holm, og")
+        assert (mine[0].start, mine[0].end) == (start, start + len("heter Kristine Holm, og"))
+        assert doc.text[mine[0].start:mine[0].end] == "heter Kristine Holm, og"
+        # On screen the new coding covers the pseudonym, not the name.
+        mark = next(m for m in view.marks if m.uuid == mine[0].uuid)
+        assert view.text[mark.start:mark.end] == f"heter {pseudonym}, og"
+
+        # An in-vivo code made here is named from the words on screen: it carries no name.
+        view.move_to(shown)
+        for _ in range(3):
+            await pilot.press("ctrl+shift+right")
+        await pilot.press("v")
+        await settle(pilot)
+        names = {c.name for c in services.code_tree(detected)}
+        assert f"heter {pseudonym}" in names and not any("Kristine" in n for n in names)
+        in_vivo = next(c for c in services.codings(detected) if c.coder == CODER and c.start == start and c.uuid != mine[0].uuid)
+        assert doc.text[in_vivo.start:in_vivo.end] == "heter Kristine Holm,"
+
+
+async def test_mark_a_name_in_the_transcript(detected):
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, view = await open_first_transcript(pilot)
+        doc = services.get_document(detected, FIRST_DOC)
+        word = "publikumsmottaket"
+        start = doc.text.index(word)
+
+        # In the original view, with the caret inside the word and nothing selected.
+        view.move_to(start + 3)
+        await pilot.press("a")
+        await settle(pilot)
+        marked = entity_with(detected, word)
+        assert [(m.start, m.end, m.status) for m in marked.mentions] == [(start, start + len(word), "manual")]
+
+        # In the anonymised view the word is now a pseudonym; a selection there maps back.
+        await pilot.press("o")
+        await pilot.pause()
+        assert word not in view.text and marked.pseudonym in view.text
+        other = "oppfølging"
+        other_start = doc.text.index(other)
+        shown = screen.to_view(other_start, other_start + len(other))
+        view.move_to(shown[1], select_to=shown[0])
+        await pilot.press("a")
+        await settle(pilot)
+        added = entity_with(detected, other)
+        assert [(m.start, m.end, m.status) for m in added.mentions] == [(other_start, other_start + len(other), "manual")]
+        assert screen.anonymised, "marking keeps the anonymised view, redrawn with the new pseudonym"
+        now = screen.to_view(other_start, other_start + len(other))
+        assert view.text[slice(*now)] == added.pseudonym
+
+
+def test_kind_prefix_for_added_names():
+    assert parse_kind("ORG: Holmvika Trelast") == ("ORG", "Holmvika Trelast")
+    assert parse_kind("loc:Fjellby") == ("LOC", "Fjellby")
+    assert parse_kind("Kari Nordmann") == ("PER", "Kari Nordmann")
+    assert parse_kind("Klokka: 12") == ("PER", "Klokka: 12")
+
+
+# -- snapshot ------------------------------------------------------------------------------------
+
+
+def test_review_screen_snapshot(snap_compare, detected):
+    """Direct identifiers first; one person accepted with a mention rejected, mentions in context."""
+    person = entity_with(detected, KRISTINE)
+    anonymisation.decide(detected, "accept", entity=person.id, coder="snapshot")
+    anonymisation.decide(detected, "reject", mentions=[person.mentions[1].id], coder="snapshot")
+
+    async def run_before(pilot) -> None:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+        await settle(pilot)
+
+    assert snap_compare(CodebenchApp(detected, "snapshot"), terminal_size=(100, 30), run_before=run_before)
