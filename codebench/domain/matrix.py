@@ -107,7 +107,7 @@ def role_label(role: str | None) -> str:
 def column_label(kind: str, key: ColumnKey, document_names: Mapping[int, str] | None = None) -> str:
     """The heading of the column ``key`` of a matrix whose columns are ``kind``."""
     if kind == "role":
-        return role_label(key) if key is not None else "(uten rolle)"
+        return role_label(str(key)) if key is not None else "(uten rolle)"
     if kind == "round":
         return f"runde {key}" if key is not None else "(uten runde)"
     if kind == "participant":
@@ -194,7 +194,7 @@ def matrix_columns(kind: str, quotes: Iterable[Quote], keys: Sequence[ColumnKey]
     elif kind == "document" or kind == "round":
         extra.sort(key=lambda k: (k is None, k if isinstance(k, int) else 0))
     else:  # participants grouped by role, in report order, then by natural id
-        extra.sort(key=lambda k: (k is None, role_order.get(roles_of.get(k), len(ROLES)), _natural(str(k))))
+        extra.sort(key=lambda k: (k is None, role_order.get(roles_of.get(k) or "", len(ROLES)), _natural(str(k))))
     names = {quote.document_id: quote.document for quote in present.values()} if kind == "document" else None
     return [MatrixColumn(key, column_label(kind, key, names)) for key in [*chosen, *extra]]
 

@@ -151,7 +151,7 @@ def write_matrix_docx(
     """The matrix as a document: per main category a frequency table, then each code's quotes
     column by column with their references."""
     document = _new_document(title)
-    _heading(document, title, 1)
+    _heading(document, title, 0)  # the title style: main categories are the level-1 headings
     for key, value in about:
         paragraph = document.add_paragraph()
         paragraph.add_run(_x(key) + ": ").bold = True

@@ -25,8 +25,7 @@ from typing import Any, Callable, Iterator, Sequence
 from codebench.domain.matrix import (
     COLUMN_KINDS, COLUMN_TITLES, Chapter, ChapterQuote, ChapterSection, CodebookDocument, CodebookEntry,
     MatrixRow, attribution, build_quote_matrix, cooccurrence, count_table, distinct_passages, edit_quote,
-    matrix_rows,
-    short_examples, trim_quote, workplace_of,
+    matrix_rows, short_examples, trim_quote, workplace_of,
 )
 from codebench.domain.records import CodeInfo, ParticipantInfo, Quote, normalise_role
 from codebench.services import anonymisation
