@@ -4,8 +4,9 @@ Each step goes through the keys a researcher presses and then asserts what the s
 (mention statuses, pseudonyms, codings), not only what the screen shows.
 
 Detection runs once per session, rules and names only (the NER model takes long to load), in a
-subprocess with a fixed hash seed: which entity gets which pseudonym number still depends on
-set order inside the linking step, and the snapshot must not change from run to run.
+subprocess: its key folder is set for it alone, and a fixed hash seed keeps the pseudonym
+numbering (which the snapshot shows) from drifting between runs should set order ever leak into
+linking again, as it did before linking became one project-wide pattern.
 """
 
 from __future__ import annotations
