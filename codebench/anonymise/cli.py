@@ -121,14 +121,18 @@ def _decision(decision: str):
     @click.argument("project", type=click.Path(file_okay=False))
     @click.argument("entity", required=False)
     @click.option("--mention", "mentions", multiple=True, type=int, help="Only these mention ids (see --list).")
+    @click.option("--all", "everything", is_flag=True,
+                  help="Every mention of the entity, also those decided one by one.")
     @click.option("--coder", help="Who decides (default: $CODEBENCH_CODER).")
     @_db_option
     @_friendly
-    def command(project: str, entity: str | None, mentions: tuple[int, ...], coder: str | None, db: str | None) -> None:
+    def command(project: str, entity: str | None, mentions: tuple[int, ...], everything: bool, coder: str | None,
+                db: str | None) -> None:
         opened = _open(project, db)
         if entity is None and not mentions:
             _fail(f"say which entity to {decision} (e.g. '[Person 3]') or give --mention ids")
-        changed = anonymisation.decide(opened, decision, entity=entity, mentions=list(mentions), coder=_coder(coder))
+        changed = anonymisation.decide(opened, decision, entity=entity, mentions=list(mentions), coder=_coder(coder),
+                                       everything=everything)
         click.echo(f"{decision}ed {changed} mention(s)")
 
     command.__doc__ = f"{decision.capitalize()} an entity's suggestions (or single mentions)."

@@ -87,11 +87,12 @@ def detect_texts(
     names = list(known_names)
     result: dict[Hashable, list[Detection]] = {}
     keys = list(texts)
-    # Progress counts the fast detectors as the first tenth of the work, the model as the rest.
+    # Progress counts documents: through the fast detectors when there is no model, otherwise
+    # through the model, which takes nearly all of the time.
     for i, key in enumerate(keys):
         result[key] = detect_text(texts[key], known_names=names, speaker_labels=labels, use_model=False)
-        if progress:
-            progress(i + 1, len(keys) * (10 if use_model else 1))
+        if progress and not use_model:
+            progress(i + 1, len(keys))
     if use_model:
         from codebench.anonymise.ner import detect_entities
 
@@ -101,7 +102,7 @@ def detect_texts(
             for key, found in zip(batch, detect_entities([texts[k] for k in batch], model=model)):
                 result[key] += found
             if progress:
-                progress(len(keys) + (start + len(batch)) * 9, len(keys) * 10)
+                progress(start + len(batch), len(keys))
     return result
 
 

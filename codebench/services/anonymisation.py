@@ -394,13 +394,21 @@ def entities(
     with_mentions: bool = False,
     context: int = 40,
     document: str | int | None = None,
+    entity: str | int | None = None,
 ) -> list[EntityView]:
-    """Entities with their forms, decision counts and (optionally) mentions in context."""
+    """Entities with their forms, decision counts and (optionally) mentions in context.
+
+    ``entity`` narrows to one entity (the workbench loads the list without mentions, then
+    the mentions of the highlighted entity only).
+    """
     from codebench.services.core import _document
 
     with project.transaction(write=False) as repo:
         doc_ids = [_document(repo, document).id] if document is not None else None
         rows = _mention_rows(repo, doc_ids)
+        if entity is not None:
+            wanted = _entity(repo, entity).id
+            rows = [r for r in rows if r.entity_id == wanted]
         texts = _texts(repo, {r.document_id for r in rows})
         names = {i.id: i.name for i in repo.document_infos(list(texts))} if texts else {}
         ents = {e.id: e for e in repo.session.scalars(select(AnonEntity).where(AnonEntity.project_id == repo.project_id))}
@@ -437,11 +445,20 @@ def decide(
     entity: str | int | None = None,
     mentions: Sequence[int] = (),
     coder: str | None = None,
+    everything: bool = False,
 ) -> int:
-    """Accept or reject a whole entity, or single mentions; returns how many mentions changed."""
+    """Accept or reject an entity's suggestions, or single mentions; returns how many changed.
+
+    For a whole entity, accepting takes its open suggestions and rejecting takes its open and
+    accepted mentions: a mention rejected one by one ("liv", life, inside the cluster of Liv)
+    stays rejected, and hand-made marks stay. ``everything`` decides every mention regardless.
+    Mentions named by id are always decided.
+    """
     status = DECISIONS.get(decision, decision)
     if status not in ("accepted", "rejected"):
         raise _error(f"unknown decision {decision!r}; use accept or reject")
+    if entity is None and not mentions:
+        raise _error("say which entity or mentions to decide on")
     now = datetime.now(timezone.utc)
     with project.transaction(write=True) as repo:
         query = select(AnonMention).join(AnonEntity).where(AnonEntity.project_id == repo.project_id)
@@ -449,8 +466,9 @@ def decide(
             query = query.where(AnonMention.entity_id == _entity(repo, entity).id)
         if mentions:
             query = query.where(AnonMention.id.in_(list(mentions)))
-        if entity is None and not mentions:
-            raise _error("say which entity or mentions to decide on")
+        elif not everything:
+            movable = ("suggested",) if status == "accepted" else ("suggested", "accepted")
+            query = query.where(AnonMention.status.in_(movable))
         changed = 0
         for row in repo.session.scalars(query):
             if row.status != status:

@@ -80,7 +80,10 @@ def test_rejecting_and_accepting_change_the_rendition_but_never_the_codings(smal
     assert "Kari" not in quote.text and kari.pseudonym in quote.text
     anonymisation.decide(small_project, "reject", entity=kari.id, coder="ingrid")
     assert "Kari Nordmann" in services.quotes(small_project, code="tidspress", anonymised=True)[0].text
-    anonymisation.decide(small_project, "accept", entity=kari.id, coder="ingrid")
+    # Accepting the entity again takes only open suggestions; "everything" brings back the rejected.
+    assert anonymisation.decide(small_project, "accept", entity=kari.id, coder="ingrid") == 0
+    anonymisation.decide(small_project, "accept", entity=kari.id, coder="ingrid", everything=True)
+    assert "Kari" not in services.quotes(small_project, code="tidspress", anonymised=True)[0].text
 
     stored = [c for c in services.codings(small_project, doc) if c.uuid == coding.uuid][0]
     assert (stored.start, stored.end) == (start, end)

@@ -312,7 +312,8 @@ class AnonymisationScreen(Screen[None]):
         verb = "accepted" if decision == "accept" else "rejected"
 
         def call() -> Outcome:
-            changed = anonymisation.decide(self.project, decision, entity=entity.id, mentions=open_ids, coder=self.coder)
+            changed = anonymisation.decide(self.project, decision, entity=entity.id, mentions=open_ids, coder=self.coder,
+                                           everything=not open_ids)
             return Outcome(f"{entity.pseudonym}: {changed} mention(s) {verb}")
 
         # With "open only" on, a decided entity leaves the list and the next one takes its row.
