@@ -71,15 +71,16 @@ class Repository:
 
     def document_infos(self, ids: Iterable[int] | None = None) -> list[DocumentInfo]:
         """Documents of the project (without text), in import order."""
-        turn_counts = dict(
-            self.session.execute(
-                select(Turn.document_id, func.count()).join(Document, Document.id == Turn.document_id)
-                .where(Document.project_id == self.project_id).group_by(Turn.document_id)
-            ).all()
-        )
+        counting = select(Turn.document_id, func.count()).join(Document, Document.id == Turn.document_id)
         query = select(Document).where(Document.project_id == self.project_id).order_by(Document.id)
         if ids is not None:
-            query = query.where(Document.id.in_(list(ids)))
+            ids = list(ids)
+            # Count only what was asked for: opening one document must not count 200 documents' turns.
+            counting = counting.where(Turn.document_id.in_(ids))
+            query = query.where(Document.id.in_(ids))
+        turn_counts = dict(
+            self.session.execute(counting.where(Document.project_id == self.project_id).group_by(Turn.document_id)).all()
+        )
         # Only the light columns: the text of 200 transcripts is not needed for a listing.
         from sqlalchemy.orm import defer
 
