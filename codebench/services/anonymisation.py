@@ -9,6 +9,7 @@ accepted or rejected later.  The key (original ↔ pseudonym) is a separate owne
 
 from __future__ import annotations
 
+import bisect
 import time
 import uuid
 from collections import Counter, defaultdict
@@ -657,6 +658,8 @@ class _Replacer:
         self.by_doc: dict[int, list[_MentionRow]] = defaultdict(list)
         for r in rows:
             self.by_doc[r.document_id].append(r)
+        self.starts = {doc: [r.start for r in rs] for doc, rs in self.by_doc.items()}
+        self.longest = {doc: max(r.end - r.start for r in rs) for doc, rs in self.by_doc.items()}
         self.forms: dict[str, set[str]] = defaultdict(set)
         for r in all_rows:
             self.forms[r.pseudonym].add(normalise(self.texts[r.document_id][r.start:r.end]))
@@ -670,7 +673,12 @@ class _Replacer:
 
     def slice(self, document_id: int, text: str, start: int, end: int) -> str:
         """The anonymised text of [start, end), widened over any mention it cuts."""
-        inside = [r for r in self.by_doc.get(document_id, ()) if r.start < end and start < r.end]
+        rows = self.by_doc.get(document_id, ())
+        # Mentions are sorted by start: bisect to the few that can overlap this quote.
+        i = bisect.bisect_left(self.starts.get(document_id, []), start - self.longest.get(document_id, 0))
+        inside = [r for r in rows[i:] if r.start < end and start < r.end] if rows else []
+        if not inside:
+            return text[start:end]
         if inside:
             start = min(start, min(r.start for r in inside))
             end = max(end, max(r.end for r in inside))
@@ -705,9 +713,16 @@ def anonymise_quotes(project: "Project", quotes: Sequence[Quote]) -> list[Quote]
     with project.transaction(write=False) as repo:
         texts = _texts(repo, doc_ids)
     out = []
+    speakers: dict[str | None, str | None] = {}
     for q in quotes:
-        text = replacer.slice(q.document_id, texts[q.document_id], q.start, q.end)
-        out.append(q._replace(text=text, document=names.get(q.document_id, "Dokument"), speaker=replacer.string(q.speaker)))
+        # Most quotes contain no name: they keep their text and only change document name.
+        if replacer.by_doc.get(q.document_id):
+            text = replacer.slice(q.document_id, texts[q.document_id], q.start, q.end)
+        else:
+            text = q.text
+        if q.speaker not in speakers:
+            speakers[q.speaker] = replacer.string(q.speaker)
+        out.append(q._replace(text=text, document=names.get(q.document_id, "Dokument"), speaker=speakers[q.speaker]))
     return out
 
 

@@ -1157,7 +1157,10 @@ def quotes(
             ids = _subtree_ids(rows, node.id)
             code_ids = ids if code_ids is None else [i for i in code_ids if i in set(ids)]
         doc_ids = [_document(repo, d).id for d in documents] if documents else None
-        role_names = [normalise_role(r) for r in roles] if roles else None
+        try:
+            role_names = [normalise_role(r) for r in roles] if roles else None
+        except ValueError as exc:
+            raise ServiceError(str(exc)) from None
         found = repo.quotes(code_ids, _code_context(rows), roles=role_names, rounds=rounds, document_ids=doc_ids,
                             coders=coders, with_speakers=with_speakers)
     if anonymised:
