@@ -99,6 +99,12 @@ class CodebenchApp(App[None]):
         screen.show_node(node)
         self.push_screen("quotes")
 
+    def open_heatmap(self) -> None:
+        """Codes × roles, coloured by how many quotes each cell holds."""
+        from codebench.tui.screens.heatmap import HeatMapScreen
+
+        self.push_screen(HeatMapScreen())
+
     def open_anonymisation(self) -> None:
         """Review detected names and identifiers.
 

@@ -23,6 +23,7 @@ class CodebenchCommands(Provider):
             commands.append((f"Quotes of {node.name}", partial(app.open_quotes, node), f"every quote of this {node.kind}"))
         commands.append(("Anonymisation review", app.open_anonymisation,
                          "detected names and identifiers: accept, reject, rename, add; run detection"))
+        commands.append(("Heat map: codes × roles", app.open_heatmap, "how many quotes each perspective gives each code"))
         commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))
         commands.append(("Undo", app.undo, "undo your last coding operation"))
         commands.append(("Redo", app.redo, "redo what you undid"))

@@ -36,6 +36,7 @@ class ProjectScreen(Screen[None]):
         Binding("g", "quotes", "quotes of code", tooltip="Every quote of the highlighted code or category"),
         Binding("k", "codebook", "codebook", tooltip="Reorganise the code tree: selective coding"),
         Binding("a", "anonymisation", "anonymise", tooltip="Anonymisation review: detected names and identifiers"),
+        Binding("h", "heatmap", "heat map", tooltip="Codes × roles: how many quotes each perspective gives each code"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
         Binding("f5", "refresh", "refresh", show=False),
     ]
@@ -110,6 +111,11 @@ class ProjectScreen(Screen[None]):
 
     def action_anonymisation(self) -> None:
         self.app.open_anonymisation()  # type: ignore[attr-defined]
+
+    def action_heatmap(self) -> None:
+        from codebench.tui.screens.heatmap import HeatMapScreen
+
+        self.app.push_screen(HeatMapScreen())
 
     def action_codebook(self) -> None:
         self.app.push_screen(CodebookScreen())

@@ -367,10 +367,36 @@ class TranscriptView(ScrollView, can_focus=True):
                 self.move_to(body)
                 return
 
-    def on_click(self, event: events.Click) -> None:
+    def _offset_at(self, event: events.MouseEvent) -> int | None:
+        """The text position under the mouse, or None outside the text."""
         self._ensure_wrapped()
         line = event.y + self.scroll_offset.y
-        if 0 <= line < len(self._lines):
-            start, end = self._lines[line]
-            column = max(0, event.x + self.scroll_offset.x - GUTTER)
-            self._place(min(start + column, end), bool(event.shift))
+        if not 0 <= line < len(self._lines):
+            return None
+        start, end = self._lines[line]
+        column = max(0, event.x + self.scroll_offset.x - GUTTER)
+        return min(start + column, end)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        """A press places the caret (shift extends the selection); dragging from it selects."""
+        position = self._offset_at(event)
+        if position is None:
+            return
+        self._drag_from: int | None = position
+        self._place(position, bool(event.shift))
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if getattr(self, "_drag_from", None) is None:
+            return
+        position = self._offset_at(event)
+        if position is None or position == self.cursor:
+            return
+        if self.anchor is None:
+            self.anchor = self._drag_from
+        self._place(position, True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if getattr(self, "_drag_from", None) is not None:
+            self._drag_from = None
+            self.release_mouse()

@@ -1,0 +1,93 @@
+"""The code × role heat map in the workbench: right counts, readable in dark and light themes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from textual.color import Color
+
+from codebench import services
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.heatmap import HeatMapScreen
+
+
+async def _open(pilot) -> HeatMapScreen:
+    await pilot.pause()
+    await pilot.press("h")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, HeatMapScreen)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+async def test_heat_map_counts_quotes_by_code_and_role(sample_copy):
+    expected = Counter((q.code, q.role) for q in services.quotes(sample_copy, with_speakers=False))
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _open(pilot)
+        table = screen.table
+        assert table is not None and [c.key for c in table.columns][:4] == ["veileder", "IA-rådgiver", "mentor", "arbeidsgiver"]
+        for row, values in zip(table.rows, table.values):
+            for column, value in zip(table.columns, values):
+                assert value == expected.get((row.code, column.key), 0), (row.code, column.key)
+        assert table.total == sum(expected.values())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HeatMapScreen)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_heat_map_cells_keep_contrast_in_both_themes(sample_copy, theme):
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = theme
+        screen = await _open(pilot)
+        grid = screen.render_table(screen.table)
+        styles = [cell.style for column in grid.columns[1:-1] for cell in column._cells if hasattr(cell, "style")]
+        assert styles, "the cells carry colours"
+        for style in styles:
+            ink, paper = (Color.parse(part) for part in str(style).split(" on "))
+            # WCAG contrast of at least 4.5 between a count and its cell.
+            light, dark = sorted((ink, paper), key=lambda c: -_luminance(c))
+            assert (_luminance(light) + 0.05) / (_luminance(dark) + 0.05) >= 4.5, (theme, str(style))
+
+
+def _luminance(color: Color) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
+
+
+async def test_mouse_drag_selects_words_and_codes_them(sample_copy):
+    """Press on a word, drag to another, release: the words between are selected; c codes them."""
+    from codebench.tui.screens.document import DocumentScreen
+    from codebench.tui.screens.picker import CodePicker
+    from codebench.tui.widgets.transcript import GUTTER, TranscriptView
+
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DocumentScreen)
+        view = app.screen.query_one(TranscriptView)
+        row = next(i for i, (a, b) in enumerate(view._lines[:20]) if b - a > 20)
+        line_start, _ = view._lines[row]
+        await pilot.mouse_down(view, offset=(GUTTER + 3, row))
+        await pilot.hover(view, offset=(GUTTER + 15, row))
+        await pilot.mouse_up(view, offset=(GUTTER + 15, row))
+        await pilot.pause()
+        assert view.selection == (line_start + 3, line_start + 15)
+        await pilot.press("c")
+        assert isinstance(app.screen, CodePicker)
+        for ch in "god mentor":
+            await pilot.press(ch if ch != " " else "space")
+        await pilot.press("enter")
+        await pilot.pause()
+        mine = [(c.start, c.end) for c in services.codings(sample_copy) if c.coder == "tester"]
+        assert mine == [(line_start + 3, line_start + 15)]
