@@ -322,8 +322,11 @@ def _propagate(
         if cluster.kind not in (PER, *NAME_KINDS):
             continue
         for form in cluster.forms:
-            if len(form) >= 2 and form not in NOT_IDENTIFYING:
-                owners[form].append(cluster)
+            if len(form) < 2 or form in NOT_IDENTIFYING:
+                continue
+            if cluster.kind != PER and " " not in form and is_common_word(form):
+                continue  # a place or workplace called "Det" by mistake must not spread
+            owners[form].append(cluster)
     # One pattern for the whole project; who a shared form belongs to is decided per document.
     pattern = name_pattern(owners)
     if pattern is None:
@@ -391,7 +394,6 @@ def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: 
     if caseless:
         # Unknown words get the benefit of the doubt: a detector already called them a name.
         return 0.8 if likelihood == 0.0 or likelihood >= 0.5 else 0.35
-    # A lower-case first name of someone named in full elsewhere is a typo, not a word.
-    if likelihood >= 0.5:
-        return 0.6 if known_person else 0.45
-    return 0.25
+    # In a properly written text a lower-case name is a typo or an ordinary word ("bjørn", a
+    # bear): the researcher decides.
+    return 0.45 if likelihood >= 0.5 else 0.25

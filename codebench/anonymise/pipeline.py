@@ -225,9 +225,13 @@ def replace_forms(text: str, form_to_pseudonym: Mapping[str, str]) -> str:
     if pattern is None:
         return text
 
+    from codebench.anonymise.gazetteer import is_common_word
+
     def swap(match: re.Match[str]) -> str:
         surface = match.group()
         form = normalise(surface)
+        if " " not in form and is_common_word(form) and not surface[:1].isupper():
+            return surface  # "liv" (life) in a memo is a word; "Liv" is the person
         pseudonym = form_to_pseudonym.get(form) or form_to_pseudonym.get(" ".join(surface.casefold().split()))
         if pseudonym is None:
             return surface
