@@ -389,14 +389,21 @@ def merge(team: str, coder_projects: Sequence[str], report: str | None, db: str 
     Documents match by text (a document whose text differs is refused), codes by id then
     name, codings by id. Running the same merge again changes nothing.
     """
-    reports = services.merge_projects(_open(team, db), list(coder_projects))
+    opened = _open(team, db)
+    reports = services.merge_projects(opened, list(coder_projects))
     for r in reports:
         for line in r.lines():
             click.echo(line)
     if report:
         from dataclasses import asdict
 
-        Path(report).write_text(json.dumps([asdict(r) for r in reports], ensure_ascii=False, indent=1), encoding="utf-8")
+        # Document names can name informants: the written report uses the anonymised names.
+        labels = services.anonymisation.document_labels(opened)
+        by_name = {d.name: labels[d.id] for d in services.list_documents(opened)}
+        rows = [asdict(r) for r in reports]
+        for row in rows:
+            row["documents_added"] = [by_name.get(name, "Dokument") for name in row["documents_added"]]
+        Path(report).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def _fmt(value: float | None, percent: bool = False) -> str:
@@ -469,18 +476,25 @@ def agreement_(project: str, coders: str, codes: str | None, documents_: str | N
 @click.option("--document", "documents_", multiple=True)
 @click.option("--code", "codes", multiple=True)
 @click.option("--threshold", type=float, default=0.9, show_default=True)
+@click.option("--original", is_flag=True, help="Show document names and passages in the original (with names).")
 @_db_option
 @_friendly
 def disagreements(project: str, coders: str, documents_: Sequence[str], codes: Sequence[str], threshold: float,
-                  db: str | None) -> None:
-    """List the places where two coders disagree (resolve them with `codebench resolve`)."""
+                  original: bool, db: str | None) -> None:
+    """List the places where two coders disagree (resolve them with `codebench resolve`).
+
+    Document names and passages are anonymised (accepted decisions) unless --original.
+    """
     a, b = _two(coders)
     opened = _open(project, db)
     found = services.disagreements(opened, a, b, codes=codes or None, documents=documents_ or None, threshold=threshold)
-    for region in found:
-        text = services.get_document(opened, region.document_id).text[region.start:region.end]
+    labels = services.anonymisation.document_labels(opened, original=original)
+    spans = [(r.document_id, r.start, r.end) for r in found]
+    passages = ([services.get_document(opened, d).text[s:e] for d, s, e in spans] if original
+                else services.anonymisation.anonymised_passages(opened, spans))
+    for region, text in zip(found, passages):
         context = " ".join(text.split())
-        click.echo(f"{region.key}  {region.document}")
+        click.echo(f"{region.key}  {labels.get(region.document_id, region.document)}")
         click.echo(f"  {a}: {', '.join(region.codes_of(a)) or '—'}")
         click.echo(f"  {b}: {', '.join(region.codes_of(b)) or '—'}")
         click.echo(f"  «{context[:200]}{'…' if len(context) > 200 else ''}»")

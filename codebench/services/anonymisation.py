@@ -726,6 +726,25 @@ def anonymise_quotes(project: "Project", quotes: Sequence[Quote]) -> list[Quote]
     return out
 
 
+def anonymised_passages(project: "Project", spans: Sequence[tuple[int, int, int]]) -> list[str]:
+    """The anonymised text of ``(document_id, start, end)`` passages (one load for all)."""
+    if not spans:
+        return []
+    doc_ids = {d for d, _, _ in spans}
+    replacer = _Replacer(project, doc_ids)
+    with project.transaction(write=False) as repo:
+        texts = _texts(repo, doc_ids)
+    return [replacer.slice(d, texts[d], s, e) for d, s, e in spans]
+
+
+def document_labels(project: "Project", *, original: bool = False) -> dict[int, str]:
+    """Document id -> the name to show: anonymised ("M01 mentor runde 2") unless ``original``."""
+    from codebench.services.core import list_documents
+
+    infos = list_documents(project)
+    return {i.id: i.name for i in infos} if original else anonymised_names(infos)
+
+
 def anonymise_free_text(project: "Project", text: str) -> str:
     """Researcher-written text (memos, descriptions) with every known identifier replaced."""
     if not text:

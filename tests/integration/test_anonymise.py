@@ -398,3 +398,19 @@ def test_model_loads_without_network(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "PER" in result.stdout
+
+
+def test_disagreements_and_merge_reports_are_anonymised(small_project: services.Project, tmp_path: Path) -> None:
+    doc = _doc(small_project)
+    text = services.get_document(small_project, doc).text
+    start = text.index("Det er Kari")
+    services.apply_code(small_project, doc, start, start + 40, "tidspress", coder="ingrid")
+    services.apply_code(small_project, doc, start, start + 40, "god mentor", coder="per")
+    anonymisation.detect(small_project, use_model=False)
+    anonymisation.auto_accept(small_project)
+    runner = CliRunner()
+    shown = runner.invoke(main, ["disagreements", str(small_project.root), "--coders", "ingrid,per"])
+    assert shown.exit_code == 0 and "1 open disagreement" in shown.output
+    assert "Kari" not in shown.output and "Nordmann" not in shown.output and "[" in shown.output
+    original = runner.invoke(main, ["disagreements", str(small_project.root), "--coders", "ingrid,per", "--original"])
+    assert "Kari Nordmann" in original.output
