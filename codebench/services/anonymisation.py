@@ -701,6 +701,15 @@ def rendition(project: "Project", document: str | int, *, anonymised: bool = Tru
     return Rendition(doc.info.id, anonymised_names([doc.info])[doc.info.id], text, offsets)
 
 
+def renditions(project: "Project", documents: Sequence[DocumentInfo], texts: dict[int, str]) -> Iterable[Rendition]:
+    """Anonymised renditions of many documents with one load of the decisions (exports)."""
+    replacer = _Replacer(project)
+    names = anonymised_names(documents)
+    for info in documents:
+        text, offsets = replacer.render(info.id, texts[info.id])
+        yield Rendition(info.id, names[info.id], text, offsets)
+
+
 def anonymise_quotes(project: "Project", quotes: Sequence[Quote]) -> list[Quote]:
     """The same quotes with text, document name and speaker in their anonymised rendition."""
     if not quotes:

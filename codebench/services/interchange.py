@@ -203,7 +203,7 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
         ).all()
         documents = repo.document_infos()
         texts = dict(repo.session.execute(select(Document.id, Document.text).where(
-            Document.project_id == repo.project_id)).all()) if not anonymised else {}
+            Document.project_id == repo.project_id)).all())
         participants = repo.participants()
         memo_rows = list(repo.session.scalars(select(Memo).where(Memo.project_id == repo.project_id).order_by(Memo.id)))
         recorded_users, recorded_cases = _user_guids(repo)
@@ -242,9 +242,12 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     round_variable = refi.QdaVariable(refi.derived_guid("variable", "round"), "round", "Integer")
     sources = []
     coder_guid = {coder_id: user_guid[name] for coder_id, name in coder_names.items()}
+    # One load of the anonymisation decisions for all documents (per document it was 38 s
+    # for 200 transcripts with 16,000 accepted mentions).
+    shown_all = (iter(anonymisation.renditions(project, documents, texts)) if anonymised else None)
     for doc in documents:
-        if anonymised:
-            shown = anonymisation.rendition(project, doc.id, anonymised=True)
+        if shown_all is not None:
+            shown = next(shown_all)
         else:  # the stored text as it is; one query for all documents instead of one each
             shown = anonymisation.Rendition(doc.id, doc.name, texts[doc.id], OffsetMap.identity(len(texts[doc.id])))
         qda_codings = []

@@ -120,6 +120,9 @@ def test_export_writes_renditions_and_maps_spans(demo, tmp_path, monkeypatch):
         return shown._replace(name=f"Dokument {shown.document_id}", text=text, offsets=offsets)
 
     monkeypatch.setattr(anonymisation, "rendition", fake)
+    # Exports render all documents with one load of the decisions; the stand-in does the same.
+    monkeypatch.setattr(anonymisation, "renditions",
+                        lambda project, documents, texts: (fake(project, d.id) for d in documents))
     monkeypatch.setattr(anonymisation, "anonymise_free_text", lambda project, text: text.replace("lederstøtte", "[…]"))
     path = tmp_path / "anon.qdpx"
     services.export_qdpx(demo, path)
