@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList
+from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.tui.widgets.transcript import TranscriptView
 
@@ -50,7 +51,7 @@ class AdjudicationScreen(Screen[None]):
             with Vertical(classes="coder-pane"):
                 yield Label(f"B: {self.coder_b}", classes="pane-title", id="label-b")
                 yield TranscriptView("", [], id="view-b")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"adjudicating {self.coder_a} and {self.coder_b} as {self.app.coder}"  # type: ignore[attr-defined]

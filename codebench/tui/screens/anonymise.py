@@ -19,10 +19,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, ProgressBar
+from textual.widgets import Header, Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.anonymise.detections import KINDS, PER
 from codebench.anonymise.key import KeyFileError
@@ -158,7 +159,7 @@ class AnonymisationScreen(Screen[None]):
         with Horizontal(id="detect-bar"):
             yield Label("", id="detect-label")
             yield ProgressBar(id="detect-progress", show_eta=False)
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.title = "codebench — anonymisation review"

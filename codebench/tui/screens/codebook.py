@@ -9,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.records import CodeInfo
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode, TextPrompt
@@ -44,7 +45,7 @@ class CodebookScreen(Screen[None]):
                 yield CodeTree("codes", id="codebook-tree")
             with Vertical(id="code-details"):
                 yield Static("", id="code-detail")
-        yield Footer()
+        yield StableFooter()
 
     @property
     def project(self) -> services.Project:

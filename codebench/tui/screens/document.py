@@ -16,8 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
@@ -99,7 +100,7 @@ class DocumentScreen(Screen[None]):
                 yield Label("Codes here", classes="side-title")
                 yield Static("", id="here")
                 yield Static("", id="status")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.title = "codebench"

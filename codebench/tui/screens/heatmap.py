@@ -17,8 +17,9 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.matrix import CountTable, count_table, matrix_rows
 
@@ -55,7 +56,7 @@ class HeatMapScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="heatmap-scroll"):
             yield Static("counting…", id="heatmap")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "codes × roles (quotes)"

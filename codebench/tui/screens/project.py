@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.records import ROLES
 from codebench.tui.screens.codebook import CodebookScreen
@@ -50,7 +51,7 @@ class ProjectScreen(Screen[None]):
             with Vertical(id="codes-pane"):
                 yield Label("Codebook", classes="pane-title")
                 yield CodeTree("codes", id="codes")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.title = f"codebench — {self.app.project.name}"  # type: ignore[attr-defined]

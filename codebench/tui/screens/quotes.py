@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Select, Static
+from textual.widgets import Header, Label, Select, Static
 
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.records import ROLES, CodeInfo, Quote
 from codebench.tui.widgets.quote_list import QuoteList
@@ -39,7 +40,7 @@ class QuotesScreen(Screen[None]):
             yield QuoteList(id="quotes")
             yield Static("", id="quote-text")
             yield Label("", id="quote-count")
-        yield Footer()
+        yield StableFooter()
 
     def show_node(self, node: CodeInfo) -> None:
         """Show another code's quotes in this (already composed) screen; they load on resume."""
