@@ -91,3 +91,24 @@ async def test_mouse_drag_selects_words_and_codes_them(sample_copy):
         await pilot.pause()
         mine = [(c.start, c.end) for c in services.codings(sample_copy) if c.coder == "tester"]
         assert mine == [(line_start + 3, line_start + 15)]
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_transcript_marks_stay_readable_in_both_themes(sample_copy, theme):
+    """Coded, overlapping and selected text keep a readable contrast against their background."""
+    from codebench.tui.widgets.transcript import TranscriptView
+
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.screen.query_one(TranscriptView)
+        base = view.rich_style
+        for name in ("coded", "overlap", "selection", "speaker"):
+            style = base + view.get_component_rich_style(f"transcript--{name}")
+            ink = Color.from_rich_color(style.color)
+            paper = Color.from_rich_color(style.bgcolor)
+            ratio = (max(_luminance(ink), _luminance(paper)) + 0.05) / (min(_luminance(ink), _luminance(paper)) + 0.05)
+            assert ratio >= 4.5, (theme, name, ink.hex, paper.hex, round(ratio, 2))

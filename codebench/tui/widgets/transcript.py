@@ -70,9 +70,9 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView { background: $surface; }
     TranscriptView > .transcript--coded { background: $primary 25%; }
     TranscriptView > .transcript--overlap { background: $primary 45%; text-style: bold; }
-    TranscriptView > .transcript--selection { background: $accent 60%; }
+    TranscriptView > .transcript--selection { background: $accent 85%; color: auto 95%; }
     TranscriptView > .transcript--cursor { text-style: reverse; }
-    TranscriptView > .transcript--speaker { color: $text-accent; text-style: bold; }
+    TranscriptView > .transcript--speaker { color: $text-primary; text-style: bold; }
     TranscriptView > .transcript--gutter { color: $text-muted; }
     """
 
