@@ -18,7 +18,7 @@ Pure Python (rapidfuzz for string similarity); the result is plain data.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping, Sequence
 
@@ -142,6 +142,8 @@ def link(
         by_key[key] = cluster
         return cluster
 
+    resolved = _split_name_pairs(resolved)
+
     # 1. Full person names, most frequent spelling first so variants join the common one.
     counts: dict[str, int] = defaultdict(int)
     for dets in resolved.values():
@@ -259,6 +261,33 @@ def _trim_person(det: Detection, text: str) -> Detection | None:
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=det.text[words[0][0]:words[-1][1]])
+
+
+def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[Hashable, list[Detection]]:
+    """Two people the model ran together ("spurte Liv Stian rett der"): a two-word name seen
+    once in the corpus, made of two given names, one of which belongs to another full name
+    elsewhere, is two mentions. Double given names ("Per Fredrik") recur and stay whole."""
+    names = lexicon()
+    given = names.female | names.male
+    counts: Counter[str] = Counter()
+    for dets in resolved.values():
+        counts.update(normalise(d.text) for d in dets if d.kind == PER)
+    firsts = Counter(f.split()[0] for f in counts if " " in f)
+    out: dict[Hashable, list[Detection]] = {}
+    for doc, dets in resolved.items():
+        kept: list[Detection] = []
+        for det in dets:
+            words = normalise(det.text).split()
+            pieces = list(re.finditer(r"\S+", det.text))
+            if (det.kind == PER and len(words) == 2 and len(pieces) == 2 and counts[" ".join(words)] == 1
+                    and all(w in given for w in words) and (firsts[words[0]] > 1 or firsts[words[1]] > 0)):
+                for piece in pieces:
+                    kept.append(det._replace(start=det.start + piece.start(), end=det.start + piece.end(),
+                                             text=piece.group()))
+            else:
+                kept.append(det)
+        out[doc] = kept
+    return out
 
 
 def _is_person_name(surface: str, person_forms: set[str]) -> bool:
