@@ -220,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
     test = load_splits(lang="nob")["test"]
     if args.quick:
         test = test[:300]
+    # Load and warm the model first: throughput figures are for a running pipeline.
+    next(ner.detect_entities(["Kari Nordmann jobber i Oslo."], model=args.model))
     rng = random.Random(0)
     lower = [c for s in test for c in [asr_copy(s)] if c]
     noisy = []
