@@ -329,7 +329,7 @@ def _store_clusters(project: "Project", clusters: Sequence[Cluster], roles: dict
         taken = {e.pseudonym for e in entities.values()}
         all_forms = {f for c in clusters for f in c.forms}
         # First mention order makes numbering follow reading order across the project.
-        ordered = sorted(clusters, key=lambda c: (min(str(d) for d, _ in c.mentions), c.mentions[0][1].start))
+        ordered = sorted(clusters, key=lambda c: min((d, m.start) for d, m in c.mentions))
         for cluster in ordered:
             votes = Counter(by_span[(d, m.start, m.end)].entity_id for d, m in cluster.mentions if (d, m.start, m.end) in by_span)
             entity = entities.get(votes.most_common(1)[0][0]) if votes else None
@@ -653,7 +653,9 @@ class _Replacer:
     def __init__(self, project: "Project", document_ids: Iterable[int] | None = None) -> None:
         with project.transaction(write=False) as repo:
             rows = _mention_rows(repo, list(document_ids) if document_ids is not None else None, ACTIVE)
-            all_rows = _mention_rows(repo, None, ACTIVE + ("suggested",)) if rows else []
+            # The forms of the entities on show (for possessives and name parts), wherever they occur.
+            present = {r.entity_id for r in rows}
+            all_rows = [r for r in _mention_rows(repo, None, ACTIVE + ("suggested",)) if r.entity_id in present] if rows else []
             self.texts = _texts(repo, {r.document_id for r in all_rows})
         self.by_doc: dict[int, list[_MentionRow]] = defaultdict(list)
         for r in rows:
