@@ -183,6 +183,26 @@ def apply_command(project: str, force: bool, coder: str | None, db: str | None) 
     click.echo(f"anonymisation applied; exports use it from now on. Key: {path}")
 
 
+def _viewer(allowed: bool):
+    @click.argument("project", type=click.Path(file_okay=False))
+    @click.argument("coder_name", metavar="CODER")
+    @click.option("--coder", help="Who changes it (default: $CODEBENCH_CODER).")
+    @_db_option
+    @_friendly
+    def command(project: str, coder_name: str, coder: str | None, db: str | None) -> None:
+        opened = _open(project, db)
+        viewers = anonymisation.set_original_viewer(opened, coder_name, allowed, by=_coder(coder))
+        click.echo(f"may see original names in the workbench: {', '.join(viewers) or 'everyone (no list)'}")
+
+    command.__doc__ = ("Let CODER see original names in the workbench (once a list exists, others see "
+                       "only the anonymised text)." if allowed else "Stop CODER seeing original names in the workbench.")
+    return command
+
+
+anonymise.command("allow")(_viewer(True))
+anonymise.command("deny")(_viewer(False))
+
+
 @click.command("anonymise-file")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of printing.")

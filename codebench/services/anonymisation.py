@@ -198,6 +198,40 @@ def _texts(repo, ids: Iterable[int]) -> dict[int, str]:
     return dict(repo.session.execute(select(Document.id, Document.text).where(Document.id.in_(ids))).all())
 
 
+def original_viewers(project: "Project") -> list[str]:
+    """Coders allowed to see original names; empty means everyone (no restriction set)."""
+    with project.transaction(write=False) as repo:
+        return list(_settings(repo).get("original_viewers") or [])
+
+
+def set_original_viewer(project: "Project", coder: str, allowed: bool, *, by: str | None = None) -> list[str]:
+    """Allow or stop one coder seeing original names in the workbench; returns the new list."""
+    coder = coder.strip()
+    if not coder:
+        raise _error("name the coder")
+    with project.transaction(write=True) as repo:
+        settings = _settings(repo)
+        viewers = [v for v in settings.get("original_viewers") or [] if v != coder]
+        if allowed:
+            viewers.append(coder)
+        settings["original_viewers"] = sorted(viewers)
+        _save_settings(repo, settings)
+        repo.log("anonymise_viewers", by, {"coder": coder, "allowed": allowed})
+    return sorted(viewers)
+
+
+def may_see_original(project: "Project", coder: str) -> bool:
+    """Whether the workbench may show this coder original names and the review of them.
+
+    With no viewers listed, everyone may (a single researcher, or a team that has not set it
+    up). Once the project names its original viewers, everyone else codes the anonymised
+    rendition only. This governs what codebench shows; it is not access control over a
+    database the coder can read directly.
+    """
+    viewers = original_viewers(project)
+    return not viewers or coder in viewers
+
+
 # ---------------------------------------------------------------------------------------------
 # Detection
 # ---------------------------------------------------------------------------------------------

@@ -35,6 +35,15 @@ class CodebenchApp(App[None]):
         self._hidden_coders: set[str] = set()
         # Transcripts open in the rendition last chosen on a transcript screen (o toggles).
         self.show_anonymised = False
+        self.original_allowed = True
+        """May this coder see original names? (See services.anonymisation.may_see_original.)"""
+        if self.coder:
+            self._apply_viewing_rights()
+
+    def _apply_viewing_rights(self) -> None:
+        self.original_allowed = services.anonymisation.may_see_original(self.project, self.coder)
+        if not self.original_allowed:
+            self.show_anonymised = True
 
     def on_mount(self) -> None:
         self.push_screen(ProjectScreen())
@@ -44,7 +53,10 @@ class CodebenchApp(App[None]):
                     self.exit()
                     return
                 self.coder = name
+                self._apply_viewing_rights()
                 self.screen.sub_title = f"coder: {name}"
+                if isinstance(self.screen, ProjectScreen):
+                    self.screen.action_refresh()
 
             self.push_screen(CoderPrompt(self.known_coders()), chosen)
 
@@ -113,6 +125,12 @@ class CodebenchApp(App[None]):
         """
         from codebench.tui.screens.anonymise import AnonymisationScreen
 
+        if not self.original_allowed:
+            # The review lists the original names: only for coders allowed to see them.
+            self.notify("the anonymisation review shows original names; this project lets only "
+                        f"{', '.join(services.anonymisation.original_viewers(self.project))} see them",
+                        severity="warning")
+            return
         if not self.is_screen_installed("anonymisation"):
             self.install_screen(AnonymisationScreen(), "anonymisation")
         if self.get_screen("anonymisation") in self.screen_stack:
@@ -125,6 +143,10 @@ class CodebenchApp(App[None]):
         """Compare two coders side by side and resolve their disagreements."""
         from codebench.tui.screens.adjudicate import AdjudicationScreen
 
+        if not self.original_allowed:
+            self.notify("adjudication shows the original transcripts; ask a coder allowed to see them",
+                        severity="warning")
+            return
         self.push_screen(AdjudicationScreen(coder_a, coder_b))
 
     def pick_and_recode(self, coding_uuid: str, current: str, after: Callable[[], None]) -> None:

@@ -17,8 +17,11 @@ class CodebenchCommands(Provider):
         app: Any = self.app
         project = app.project
         commands: list[tuple[str, Any, str]] = []
-        for doc in services.list_documents(project):
-            commands.append((f"Open {doc.name}", partial(app.open_document, doc.id), "read and code this transcript"))
+        docs = services.list_documents(project)
+        names = ({d.id: d.name for d in docs} if app.original_allowed
+                 else services.anonymisation.anonymised_names(docs))
+        for doc in docs:
+            commands.append((f"Open {names[doc.id]}", partial(app.open_document, doc.id), "read and code this transcript"))
         for node in services.code_tree(project):
             commands.append((f"Quotes of {node.name}", partial(app.open_quotes, node), f"every quote of this {node.kind}"))
         commands.append(("Anonymisation review", app.open_anonymisation,

@@ -414,3 +414,15 @@ def test_disagreements_and_merge_reports_are_anonymised(small_project: services.
     assert "Kari" not in shown.output and "Nordmann" not in shown.output and "[" in shown.output
     original = runner.invoke(main, ["disagreements", str(small_project.root), "--coders", "ingrid,per", "--original"])
     assert "Kari Nordmann" in original.output
+
+
+def test_original_viewers_are_set_from_the_cli(small_project: services.Project) -> None:
+    runner = CliRunner()
+    root = str(small_project.root)
+    assert anonymisation.may_see_original(small_project, "anyone")  # no list: no restriction
+    allowed = runner.invoke(main, ["anonymise", "allow", root, "ingrid", "--coder", "ingrid"])
+    assert allowed.exit_code == 0 and "ingrid" in allowed.output
+    assert anonymisation.may_see_original(small_project, "ingrid")
+    assert not anonymisation.may_see_original(small_project, "student")
+    runner.invoke(main, ["anonymise", "deny", root, "ingrid", "--coder", "ingrid"])
+    assert anonymisation.original_viewers(small_project) == []

@@ -526,3 +526,45 @@ def test_review_screen_snapshot(snap_compare, detected):
         await settle(pilot)
 
     assert snap_compare(CodebenchApp(detected, "snapshot"), terminal_size=(100, 30), run_before=run_before)
+
+
+async def test_a_coder_not_allowed_the_original_sees_only_the_anonymised_text(detected):
+    """Once the project names who may see original names, everyone else codes pseudonyms only:
+    transcripts open anonymised and cannot be switched, quotes and document names are anonymised,
+    and the review (which lists original names) stays closed."""
+    anonymisation.auto_accept(detected, coder="fixture")
+    anonymisation.set_original_viewer(detected, "ingrid", True)
+    kristine = entity_with(detected, "Kristine Holm")
+    forms = [f for f in kristine.forms if len(f) > 3]
+    app = CodebenchApp(detected, "student")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.original_allowed is False
+        table = app.screen.query_one("#documents")
+        shown_names = " ".join(str(table.get_row_at(i)[-1]) for i in range(table.row_count))
+        assert "Kristine" not in shown_names and "runde" in shown_names
+        await pilot.press("a")  # the review lists original names: refused
+        await settle(pilot)
+        assert not isinstance(app.screen, AnonymisationScreen)
+        doc = next(m.document_id for m in kristine.mentions)
+        app.open_document(doc)
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentScreen) and app.screen.anonymised
+        await pilot.press("o")  # switching to the original is not offered
+        await settle(pilot)
+        assert app.screen.anonymised
+        view = app.screen.query_one(TranscriptView)
+        assert not any(re.search(rf"\b{re.escape(f)}\b", view.text) for f in forms)
+        assert kristine.pseudonym in view.text
+    quotes = services.quotes(detected, anonymised=True)
+    app = CodebenchApp(detected, "student")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        node = next(c for c in services.code_tree(detected) if c.name == "veileder")
+        app.open_quotes(node)
+        await settle(pilot)
+        shown = app.screen.quotes
+        assert shown and not any(re.search(rf"\b{re.escape(f)}\b", q.text) for q in shown for f in forms)
+        assert {q.document for q in shown} <= {q.document for q in quotes}
+    # The allowed coder still sees the original.
+    assert anonymisation.may_see_original(detected, "ingrid") and not anonymisation.may_see_original(detected, "student")

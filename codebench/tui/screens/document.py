@@ -168,6 +168,8 @@ class DocumentScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the key for the rendition that is not on screen."""
         if action == "rendition":
+            if not self.app.original_allowed:  # type: ignore[attr-defined]
+                return False  # this coder codes the anonymised rendition only
             return bool(parameters and parameters[0]) != self.anonymised
         return True
 

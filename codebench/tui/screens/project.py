@@ -67,6 +67,9 @@ class ProjectScreen(Screen[None]):
         codings = services.codings(project)
         coded = Counter(c.document_id for c in codings)
         anonymised = {d.document_id: d for d in services.anonymisation.document_status(project)}
+        # A coder who may not see original names does not see them in file names either.
+        names = ({} if self.app.original_allowed  # type: ignore[attr-defined]
+                 else {d.document_id: d.anonymised_name for d in anonymised.values()})
         order = {role: i for i, role in enumerate(ROLES)}
         docs.sort(key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
                                  d.source_format == "survey", d.round or 0, d.name))
@@ -77,7 +80,7 @@ class ProjectScreen(Screen[None]):
             table.add_row(
                 doc.participant.role if doc.participant else "—", case if len(case) <= 8 else "…" + case[-7:],
                 str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)),
-                anonymisation_cell(anonymised.get(doc.id)), doc.name[:60], key=str(doc.id),
+                anonymisation_cell(anonymised.get(doc.id)), names.get(doc.id, doc.name)[:60], key=str(doc.id),
             )
         self.query_one("#codes", CodeTree).show(services.code_tree(project), Counter(c.code_id for c in codings))
 

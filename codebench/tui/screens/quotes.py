@@ -65,6 +65,7 @@ class QuotesScreen(Screen[None]):
     def _fetch(self, role: str | None, round_: int | None) -> None:
         key = "category" if self.node.kind == "category" else "code"
         found = services.quotes(self.app.project, **{key: self.node.name}, roles=[role] if role else None,  # type: ignore[attr-defined, arg-type]
+                                anonymised=not self.app.original_allowed,  # type: ignore[attr-defined]
                                 rounds=[round_] if round_ else None)
         self.app.call_from_thread(self._show, found)
 
