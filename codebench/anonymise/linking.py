@@ -24,7 +24,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER, Detection
+from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection
 from codebench.anonymise.gazetteer import (
     is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
 )
@@ -83,7 +83,28 @@ def _priority(detection: Detection) -> int:
 
 
 def resolve_overlaps(detections: Iterable[Detection]) -> list[Detection]:
-    """Non-overlapping detections: longest first, then by detector priority and score."""
+    """Non-overlapping detections: longest first, then by detector priority and score.
+
+    Review-only flags (job titles, ages) never push out a name or a workplace: they are placed
+    last and cut back to the words before whatever they overlap ("daglig leder" of
+    "daglig leder på Holmvika Trelast").
+    """
+    detections = list(detections)
+    flags = [d for d in detections if d.kind == INDIRECT]
+    chosen = _longest_first([d for d in detections if d.kind != INDIRECT])
+    for flag in flags:
+        clash = [d.start for d in chosen if d.start < flag.end and flag.start < d.end]
+        if clash:
+            cut = flag.text[:min(clash) - flag.start].rstrip()
+            cut = re.sub(r"\s+(?:på|i|ved|hos|for)$", "", cut)
+            if not cut or min(clash) <= flag.start:
+                continue
+            flag = flag._replace(end=flag.start + len(cut), text=cut)
+        chosen.append(flag)
+    return sorted(chosen, key=lambda d: d.start)
+
+
+def _longest_first(detections: Iterable[Detection]) -> list[Detection]:
     ranked = sorted(detections, key=lambda d: (-(d.end - d.start), -_priority(d), -d.score, d.start))
     taken: list[Detection] = []
     occupied: list[tuple[int, int]] = []
@@ -92,7 +113,7 @@ def resolve_overlaps(detections: Iterable[Detection]) -> list[Detection]:
             continue
         taken.append(det)
         occupied.append((det.start, det.end))
-    return sorted(taken, key=lambda d: d.start)
+    return taken
 
 
 def _usable(det: Detection) -> bool:

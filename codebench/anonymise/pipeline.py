@@ -60,7 +60,10 @@ def detect_text(
     from codebench.anonymise.gazetteer import is_caseless
 
     caseless = is_caseless(text)
+    from codebench.anonymise.indirect import find_indirect
+
     found = list(rules.find_identifiers(text, places=list(places)))
+    found += find_indirect(text)
     # Names the researcher added are matched in any case; names only seen as speaker labels
     # must be capitalised where the text has capitals.
     found += find_names(text, [n for n in known_names if n.strip()])
