@@ -11,17 +11,12 @@ import csv
 import json
 import os
 import sys
-from functools import wraps
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Sequence
 
 import click
 
 from codebench import services
-from codebench.domain.codebook import CodebookError
-from codebench.ingest import IngestError
-from codebench.storage.db import StorageError
-
 from codebench.cli_support import EXIT_USER_ERROR, _coder, _db_option, _emit, _fail, _friendly, _open  # noqa: F401
 
 

@@ -253,7 +253,7 @@ def link(
             cluster.mentions.append((doc, det))
 
     if propagate:
-        _propagate(texts, resolved, clusters, carriers)
+        _propagate(texts, resolved, clusters)
     for cluster in clusters:
         cluster.mentions.sort(key=lambda m: (str(m[0]), m[1].start))
     return [c for c in clusters if c.mentions]
@@ -357,7 +357,6 @@ def _propagate(
     texts: Mapping[Hashable, str],
     resolved: Mapping[Hashable, Sequence[Detection]],
     clusters: list[Cluster],
-    carriers: Mapping[str, list[Cluster]],
 ) -> None:
     """Find every further occurrence of every cluster's forms in every document."""
     in_doc: dict[Hashable, set[int]] = defaultdict(set)

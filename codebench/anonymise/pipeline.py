@@ -12,7 +12,7 @@ from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 from codebench.anonymise.detections import INDIRECT, PER, Detection
 from codebench.anonymise.gazetteer import find_lexicon_names, find_names, looks_like_name, name_likelihood
 from codebench.anonymise.linking import Cluster, link, normalise
-from codebench.anonymise.pseudonyms import label, mention_text, replacement_name
+from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
 from codebench.domain.spans import OffsetMap, Span, apply_replacements
 
 # Suggestions at or above this score are accepted by --auto; below it they wait for review.
@@ -167,20 +167,8 @@ def pseudonymise_clusters(clusters: Sequence[Cluster], *, style: str = "labels")
     out: dict[int, str] = {}
     all_forms = {f for c in clusters for f in c.forms}
     for i, cluster in enumerate(clusters):
-        if style == "names" and cluster.kind == PER:
-            from codebench.anonymise.gazetteer import lexicon
-
-            first = sorted(cluster.forms, key=len)[-1].split()[0]
-            name = replacement_name(cluster.key, lexicon().gender(first), all_forms | {t[1:-1] for t in taken})
-            while name in taken:
-                name = replacement_name(cluster.key + name, lexicon().gender(first), all_forms)
-        else:
-            number = 1
-            while label(cluster.kind, number) in taken:
-                number += 1
-            name = label(cluster.kind, number)
-        taken.add(name)
-        out[i] = name
+        out[i] = new_pseudonym(cluster.key, cluster.kind, cluster.forms, taken, style=style, avoid=all_forms)
+        taken.add(out[i])
     return out
 
 

@@ -41,6 +41,29 @@ def next_label(kind: str, taken: Iterable[str], role: str | None = None) -> str:
     return label(kind, number, role)
 
 
+def new_pseudonym(seed: str, kind: str, forms: Iterable[str], taken: Iterable[str], *, style: str = "labels",
+                  role: str | None = None, avoid: Iterable[str] = ()) -> str:
+    """The pseudonym for a new entity: the next free label, or (names style, persons) a
+    realistic name of the gender its given name suggests, unused and unlike any original form.
+
+    Args:
+        seed: a stable text for the entity (its linking key), so names do not change by run.
+        forms: the entity's own normalised forms (the first word of the longest is the given name).
+        taken: pseudonyms already in use in the project.
+        avoid: every original form in the project (a replacement must not be a real name here).
+    """
+    used = set(taken)
+    if style == "names" and kind == PER:
+        forms = list(forms)
+        first = max(forms, key=len).split()[0] if forms else ""
+        banned = set(avoid) | {t[1:-1].casefold() for t in used}
+        name = replacement_name(seed, lexicon().gender(first), banned)
+        while name in used:
+            name = replacement_name(seed + name, None, banned)
+        return name
+    return next_label(kind, used, role)
+
+
 def replacement_name(seed: str, gender: str | None, avoid: Iterable[str]) -> str:
     """A deterministic realistic name for an entity, never one of the names in ``avoid``."""
     names = lexicon()

@@ -24,9 +24,9 @@ from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection
 from codebench.anonymise.key import KeyFileError, PseudonymKey, load_key, save_key
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY, Replacement, detect_texts, render, replace_forms
-from codebench.anonymise.pseudonyms import STYLES, label, replacement_name
+from codebench.anonymise.pseudonyms import STYLES, new_pseudonym, next_label
 from codebench.domain.records import DocumentInfo, Quote
-from codebench.domain.spans import OffsetMap, Span
+from codebench.domain.spans import OffsetMap
 from codebench.storage.orm import AnonEntity, AnonMention, Document, Project as ProjectRow
 
 if TYPE_CHECKING:
@@ -370,18 +370,8 @@ def _store_clusters(project: "Project", clusters: Sequence[Cluster], roles: dict
             if entity is None:
                 found = [roles[f] for f in cluster.forms if f in roles] if cluster.kind == PER else []
                 role = max(found)[1] if found else None
-                if style == "names" and cluster.kind == PER:
-                    from codebench.anonymise.gazetteer import lexicon
-
-                    first = max(cluster.forms, key=len).split()[0]
-                    pseudonym = replacement_name(cluster.key, lexicon().gender(first), all_forms | {t[1:-1].casefold() for t in taken})
-                    while pseudonym in taken:
-                        pseudonym = replacement_name(cluster.key + pseudonym, None, all_forms)
-                else:
-                    number = 1
-                    while label(cluster.kind, number, role) in taken:
-                        number += 1
-                    pseudonym = label(cluster.kind, number, role)
+                pseudonym = new_pseudonym(cluster.key, cluster.kind, cluster.forms, taken, style=style, role=role,
+                                          avoid=all_forms)
                 taken.add(pseudonym)
                 entity = AnonEntity(project_id=repo.project_id, kind=cluster.kind, pseudonym=pseudonym,
                                     direct=cluster.kind in DIRECT_KINDS)
@@ -606,10 +596,7 @@ def _mark_manual(project: "Project", hits: dict[int, list[Detection]], kind: str
                     break
         if target is None:
             taken = set(repo.session.scalars(select(AnonEntity.pseudonym).where(AnonEntity.project_id == repo.project_id)))
-            number = 1
-            while label(kind, number) in taken:
-                number += 1
-            target = AnonEntity(project_id=repo.project_id, kind=kind, pseudonym=label(kind, number),
+            target = AnonEntity(project_id=repo.project_id, kind=kind, pseudonym=next_label(kind, taken),
                                 direct=kind in DIRECT_KINDS)
             repo.session.add(target)
             repo.session.flush()
