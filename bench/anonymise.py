@@ -3,8 +3,8 @@
     python -m bench.anonymise [--model DIR] [--quick]
 
 Measures, with the shipped model unless --model says otherwise:
-- NorNE bokmål test (UD split, never trained on): per-type exact-span P/R/F of the model, and
-  masked-token recall of PER tokens (any predicted type counts) for the model alone and for the
+- NorNE bokmål test (UD split, never trained on): per-type exact-span P/R/F of the model, PER
+  exact-span P/R/F of the whole pipeline (kind PER after linking), and masked-token recall of PER tokens (any predicted type counts) for the model alone and for the
   whole pipeline (rules + lexicon + model + corpus-wide linking over the test set);
 - the same test lower-cased without punctuation (ASR-style);
 - a name-noise test: every PER token of the test set gets one or two character edits;
@@ -134,10 +134,19 @@ def evaluate_norne(sentences, *, model: str | None, label: str) -> dict:
         for doc, det in cluster.mentions:
             if det.score >= 0.5:
                 pipeline_found[doc].append(det)
+    # The anonymiser's person detection as a whole (model + lexicon + linking), exact spans.
+    tp = fp = fn = 0
+    for i in texts:
+        pred = {(d.start, d.end) for d in pipeline_found.get(i, []) if d.kind == PER}
+        gold = {(s, e) for s, e, t in golds[i] if t == "PER"}
+        tp, fp, fn = tp + len(pred & gold), fp + len(pred - gold), fn + len(gold - pred)
+    p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    pipeline_per = {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / max(1e-9, p + r), 4), "gold": tp + fn}
     words = sum(len(s[0]) for s in sentences)
     return {
         "set": label, "sentences": len(sentences), "words": words,
         "model_spans": scores,
+        "pipeline_PER_spans": pipeline_per,
         "model_PER_masked_token_recall": masked(model_found),
         "pipeline_PER_masked_token_recall": masked(pipeline_found),
         "model_words_per_second": round(words / model_seconds),

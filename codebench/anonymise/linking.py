@@ -48,6 +48,9 @@ NOT_IDENTIFYING = frozenset({
 PRIORITY = {"rules": 5, "known-name": 4, "manual": 6, "ner": 3, "linked": 2, "lexicon": 1}
 NAME_KINDS = (ORG, LOC, NAV_OFFICE)
 
+# Titles the model includes in a person span; they stay visible in the rendition.
+TITLES = frozenset({"dr", "prof", "professor", "fru", "frk", "herr", "hr", "advokat", "pastor", "sokneprest"})
+
 
 @dataclass
 class Cluster:
@@ -149,8 +152,12 @@ def link(
                 for doc, dets in detections.items()}
     # The model sometimes calls a first name a place or a workplace ("Tobias" as ORG); when the
     # same words are a person elsewhere, they are that person here too.
+    # Unless the project calls these words a place or workplace again and again ("Jan Mayen"
+    # starts with a given name but is an island every time it occurs).
     person_forms = _person_forms(resolved)
-    resolved = {doc: [d._replace(kind=PER) if d.kind in (ORG, LOC) and _is_person_name(d.text, person_forms) else d
+    votes = _kind_votes(resolved)
+    resolved = {doc: [d._replace(kind=PER) if d.kind in (ORG, LOC) and _is_person_name(d.text, person_forms)
+                      and not _mostly_not_person(normalise(d.text), votes) else d
                       for d in dets]
                 for doc, dets in resolved.items()}
     clusters: list[Cluster] = []
@@ -261,13 +268,16 @@ def link(
 
 def _trim_person(det: Detection, text: str) -> Detection | None:
     """Cut words off a multi-word person name that are not part of it: "Bjørn skjønner" in a
-    properly written text (lower-case words), "lo sara" in ASR text (ordinary words)."""
+    properly written text (lower-case words), "lo sara" in ASR text (ordinary words), and a
+    title before it ("Dr. Holm"), which identifies nobody and reads better kept."""
     if det.kind != PER or " " not in det.text.strip():
         return det
     caseless = is_caseless(text)
     words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", det.text)]
 
     def foreign(word: str) -> bool:
+        if word.lower().rstrip(".") in TITLES:
+            return True
         if caseless:
             return is_common_word(word) and name_likelihood(word) < 0.3
         return not word[:1].isupper()
@@ -325,6 +335,24 @@ def _is_person_name(surface: str, person_forms: set[str]) -> bool:
         names = lexicon()
         return (form in names.female or form in names.male) and not is_common_word(form)
     return False
+
+
+def _kind_votes(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[str, Counter[str]]:
+    """How often each normalised form was detected as a person and as a place or workplace."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for dets in resolved.values():
+        for det in dets:
+            if det.kind in (PER, ORG, LOC):
+                votes[normalise(det.text)]["PER" if det.kind == PER else "other"] += 1
+    return votes
+
+
+def _mostly_not_person(form: str, votes: Mapping[str, Counter[str]]) -> bool:
+    """A name of several words called a place or workplace at least twice and more often than a
+    person.  A single word is left to the other evidence: the model calling "Elsa" an ORG again
+    and again is a repeated mistake, while a given name opening a place's name is not a person."""
+    vote = votes.get(form)
+    return (vote is not None and " " in form and vote["other"] >= 2 and vote["other"] > vote["PER"])
 
 
 def _same_full_name(a: str, b: str, fuzzy: float) -> bool:
