@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, NamedTuple, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection
 from codebench.anonymise.key import KeyFileError, PseudonymKey, load_key, save_key
@@ -285,17 +285,14 @@ def detect(
     Earlier decisions are kept: a mention found again keeps its status and entity, mentions
     decided before and not found now stay, and entities keep their pseudonyms.
     """
-    from codebench.services.core import get_document, list_documents
-
     started = time.perf_counter()
     key = pseudonym_key(project)
-    infos = list_documents(project)
-    texts: dict[int, str] = {}
-    turns: dict[int, list] = {}
-    for info in infos:
-        doc = get_document(project, info.id)
-        texts[info.id] = doc.text
-        turns[info.id] = doc.turns
+    # One read transaction for every text and turn: a transaction per document cost more than
+    # the rules and the lexicon together.
+    with project.transaction(write=False) as repo:
+        infos = repo.document_infos()
+        texts = _texts(repo, [i.id for i in infos])
+        turns = {i.id: repo.turns(i.id) for i in infos}
     labels = {i: [t.speaker for t in turns[i] if t.speaker] for i in texts}
     detections = detect_texts(texts, known_names=key.added_names(), speaker_labels=labels,
                               use_model=use_model, progress=progress)
@@ -364,6 +361,8 @@ def _store_clusters(project: "Project", clusters: Sequence[Cluster], roles: dict
         all_forms = {f for c in clusters for f in c.forms}
         # First mention order makes numbering follow reading order across the project.
         ordered = sorted(clusters, key=lambda c: min((d, m.start) for d, m in c.mentions))
+        fresh: list[AnonEntity] = []
+        pending: list[tuple[AnonEntity, dict]] = []
         for cluster in ordered:
             votes = Counter(by_span[(d, m.start, m.end)].entity_id for d, m in cluster.mentions if (d, m.start, m.end) in by_span)
             entity = entities.get(votes.most_common(1)[0][0]) if votes else None
@@ -376,18 +375,24 @@ def _store_clusters(project: "Project", clusters: Sequence[Cluster], roles: dict
                 entity = AnonEntity(project_id=repo.project_id, kind=cluster.kind, pseudonym=pseudonym,
                                     direct=cluster.kind in DIRECT_KINDS)
                 repo.session.add(entity)
-                repo.session.flush()
-                entities[entity.id] = entity
+                fresh.append(entity)
             for doc, det in cluster.mentions:
                 if (doc, det.start, det.end) in by_span:
                     kept += 1
                     continue
                 if any(s < det.end and det.start < e for s, e in occupied[doc]):
                     continue  # a decided mention already covers part of this text
-                repo.session.add(AnonMention(document_id=doc, entity_id=entity.id, start=det.start, end=det.end,
-                                             status="suggested", detector=det.detector[:40], score=round(det.score, 3)))
+                pending.append((entity, dict(document_id=doc, start=det.start, end=det.end, status="suggested",
+                                             detector=det.detector[:40], score=round(det.score, 3))))
                 occupied[doc].append((det.start, det.end))
                 new += 1
+        # New entities get their ids in one flush; mentions go in as one executemany insert
+        # (an ORM object per mention was most of the time spent storing).
+        repo.session.flush()
+        for entity in fresh:
+            entities[entity.id] = entity
+        if pending:
+            repo.session.execute(insert(AnonMention), [dict(values, entity_id=entity.id) for entity, values in pending])
         repo.log("anonymise_detect", coder, {"entities": len(clusters), "new": new})
     return new, kept
 
