@@ -412,17 +412,19 @@ def _propagate(
     for cluster in clusters:
         for d, det in cluster.mentions:
             mentions_by_doc[d].append((cluster, det))
+    sole_owner = {form: candidates[0] for form, candidates in owners.items() if len(candidates) == 1}
+    shared = {form: candidates for form, candidates in owners.items() if len(candidates) > 1}
+
+    def owner(form: str, doc: Hashable) -> Cluster | None:
+        found = sole_owner.get(form)
+        if found is None and form in shared:
+            # Two entities share this form: it is only propagated where exactly one of them is
+            # already known to be present.
+            here = [c for c in shared[form] if id(c) in in_doc[doc]]
+            found = here[0] if len(here) == 1 else None
+        return found
+
     for doc, text in texts.items():
-        form_owner: dict[str, Cluster] = {}
-        for form, candidates in owners.items():
-            if len(candidates) == 1:
-                form_owner[form] = candidates[0]
-            else:
-                # Two entities share this form: it is only propagated where exactly one of
-                # them is already known to be present.
-                here = [c for c in candidates if id(c) in in_doc[doc]]
-                if len(here) == 1:
-                    form_owner[form] = here[0]
         caseless = is_caseless(text)
         placed = [(det.start, det.end, cluster, det) for cluster, det in mentions_by_doc.get(doc, ())]
         for match in pattern.finditer(text):
@@ -434,7 +436,7 @@ def _propagate(
                     continue
             surface = match.group()
             form = normalise(surface)
-            cluster = form_owner.get(form) or form_owner.get(" ".join(surface.casefold().split()))
+            cluster = owner(form, doc) or owner(" ".join(surface.casefold().split()), doc)
             if cluster is None:
                 continue
             for item in hit:
