@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from codebench.anonymise.detections import LOC, ORG, PER, Detection
+from codebench.anonymise.gazetteer import is_caseless, is_common_word, lexicon, name_likelihood
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -36,8 +37,6 @@ _NOUN_ENDINGS = ("en", "et", "ene", "ane", "er", "ar", "ing", "het", "else", "sk
 def _score(text: str, start: int, surface: str, kind: str) -> float:
     """Confidence for a model detection: a capitalised full name is strong; a lone capitalised
     word at the start of a sentence that is no known name ("Mentoren", "Kven") is weak."""
-    from codebench.anonymise.gazetteer import name_likelihood
-
     words = surface.split()
     if len(words) > 1:
         return 0.9 if kind == PER else 0.85
@@ -47,8 +46,6 @@ def _score(text: str, start: int, surface: str, kind: str) -> float:
     if not surface[:1].isupper():
         return 0.7 if known or kind != PER else 0.55
     if sentence_start and not known:
-        from codebench.anonymise.gazetteer import is_common_word
-
         # A sentence opener the model calls a name: ordinary words ("Kven") and words shaped
         # like Norwegian nouns ("Mentoren", "Arbeidsgiveren") wait for review; other unknown
         # words are most often names the lexicon has not met ("Nadia").
@@ -109,8 +106,6 @@ def might_name(sentence: str) -> bool:
     lies in a sentence this rejects, and skipping the rest (a third of news text, more of an
     interview) is what keeps detection fast.  Caseless (ASR) text is never filtered.
     """
-    from codebench.anonymise.gazetteer import is_common_word, lexicon, name_likelihood
-
     words = _WORD.findall(sentence)
     if not words:
         return False
@@ -135,8 +130,6 @@ def model_pieces(text: str) -> Iterator[tuple[int, str]]:
     :func:`might_name` accepts are read; neighbouring accepted sentences stay together so the
     model keeps their context.
     """
-    from codebench.anonymise.gazetteer import is_caseless
-
     if is_caseless(text):
         yield from chunks(text)
         return
