@@ -50,6 +50,16 @@ NAME_KINDS = (ORG, LOC, NAV_OFFICE)
 
 # Titles the model includes in a person span; they stay visible in the rendition.
 TITLES = frozenset({"dr", "prof", "professor", "fru", "frk", "herr", "hr", "advokat", "pastor", "sokneprest"})
+# Abbreviations that end in a full stop inside a name ("St. Olavs", "Jr.").
+ABBREVIATIONS = frozenset({"st", "jr", "sr", "mr", "mrs", "ms", "nr", "ca", "bl.a", "dvs", "osv"})
+# Words that never end or open the name of a place or workplace: the model sometimes runs a
+# name on into the next word ("Sander av").
+FUNCTION_WORDS = frozenset({
+    "av", "og", "på", "i", "til", "med", "for", "fra", "som", "om", "at", "men", "eller", "så",
+    "det", "den", "de", "dei", "han", "hun", "ho", "seg", "er", "var", "har", "hadde", "sa",
+    "ikke", "ikkje", "en", "ein", "et", "eit", "ei", "jo", "da", "då", "når", "der", "her",
+    "hos", "ved", "mot", "etter", "under", "over", "uten", "utan", "bare", "berre", "også",
+})
 
 
 @dataclass
@@ -148,14 +158,18 @@ def link(
         groups: document key -> series (e.g. the participant): interviews of one informant
             speak of the same people, so a lone first name prefers a person of its series.
     """
-    resolved = {doc: resolve_overlaps(t for d in dets for t in [_trim_person(d, texts.get(doc, ""))] if t and _usable(t))
+    caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
+    resolved = {doc: resolve_overlaps(t for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
                 for doc, dets in detections.items()}
+    # What the project calls each form, over all documents: one mistake of the model is
+    # outvoted by the many times it got the same words right.
+    votes = _kind_votes(resolved)
+    resolved = {doc: [_as_voted(d, votes, caseless[doc]) for d in dets] for doc, dets in resolved.items()}
     # The model sometimes calls a first name a place or a workplace ("Tobias" as ORG); when the
     # same words are a person elsewhere, they are that person here too.
     # Unless the project calls these words a place or workplace again and again ("Jan Mayen"
     # starts with a given name but is an island every time it occurs).
     person_forms = _person_forms(resolved)
-    votes = _kind_votes(resolved)
     resolved = {doc: [d._replace(kind=PER) if d.kind in (ORG, LOC) and _is_person_name(d.text, person_forms)
                       and not _mostly_not_person(normalise(d.text), votes) else d
                       for d in dets]
@@ -266,16 +280,42 @@ def link(
     return [c for c in clusters if c.mentions]
 
 
-def _trim_person(det: Detection, text: str) -> Detection | None:
-    """Cut words off a multi-word person name that are not part of it: "Bjørn skjønner" in a
-    properly written text (lower-case words), "lo sara" in ASR text (ordinary words), and a
-    title before it ("Dr. Holm"), which identifies nobody and reads better kept."""
-    if det.kind != PER or " " not in det.text.strip():
+def _ends_sentence(word: str, following: str) -> bool:
+    """A word that closes a sentence inside a detected span ("Kim." before "Det var ..."), as
+    opposed to an initial ("H."), an abbreviation ("Dr.", "St.", "Chr. Michelsen").  Only an
+    ordinary word after the full stop ("Det", "Og") shows that a new sentence began."""
+    if word[-1:] not in ".!?" or not following[:1].isupper():
+        return False
+    if not is_common_word(following) or name_likelihood(following) >= 0.3:
+        return False
+    stem = word.rstrip(".!?")
+    if not stem or "." in stem or stem.casefold() in TITLES or stem.casefold() in ABBREVIATIONS:
+        return False
+    return not (len(stem) == 1 or stem.isupper())
+
+
+def _trim_span(det: Detection, caseless: bool) -> Detection | None:
+    """Cut words off a detected name that are not part of it.
+
+    - A sentence that ends inside the span ends the name: "Kim. Det" is Kim.
+    - A person: lower-case words in properly written text ("Bjørn skjønner"), ordinary words
+      in ASR text ("lo sara"), and a title before the name ("Dr. Holm"), which identifies
+      nobody and reads better kept.
+    - A place or workplace: function words at either end ("Sander av"); lower-case words
+      inside stay ("Bakeriet på Torget") and so do words like "kommune" at the end.
+    """
+    if det.kind not in (PER, ORG, LOC) or " " not in det.text.strip():
         return det
-    caseless = is_caseless(text)
     words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", det.text)]
+    for i in range(len(words) - 1):
+        if _ends_sentence(words[i][2], words[i + 1][2]):
+            start, _, word = words[i]
+            words = words[:i] + [(start, start + len(word.rstrip(".!?")), word.rstrip(".!?"))]
+            break
 
     def foreign(word: str) -> bool:
+        if det.kind != PER:
+            return word.casefold() in FUNCTION_WORDS
         if word.lower().rstrip(".") in TITLES:
             return True
         if caseless:
@@ -292,6 +332,49 @@ def _trim_person(det: Detection, text: str) -> Detection | None:
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=det.text[words[0][0]:words[-1][1]])
+
+
+def _as_voted(det: Detection, votes: Mapping[str, Counter[str]], caseless: bool) -> Detection:
+    """A person the model found, read against what the project calls its words elsewhere.
+
+    - In caseless (ASR) text, where the model has no capitals to tell where a name ends, a
+      word at either end of a person's name that the project calls a place or workplace
+      again and again, and never a person, is that place, not part of the name: "sørvik
+      hannes" is the place Sørvik and Hanne. In written text a run of capitalised words is
+      trusted, and a lone word is left alone: the model calling "Elsa" a workplace three
+      times is a repeated mistake.
+    - A place or workplace the project calls the other kind more often takes that kind, so
+      "Sørvik Bil" gets one pseudonym, not a workplace one here and a place one there.
+    """
+    if det.kind in (ORG, LOC) and det.detector == "ner":
+        vote = votes.get(normalise(det.text))
+        other = LOC if det.kind == ORG else ORG
+        if vote is not None and vote[other] > vote[det.kind]:
+            return det._replace(kind=other)
+        return det
+    if det.kind != PER or det.detector != "ner" or not caseless:
+        return det
+    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", det.text)]
+    while len(words) > 1 and _place_kind(normalise(words[0][2]), votes):
+        words.pop(0)
+    while len(words) > 1 and _place_kind(normalise(words[-1][2]), votes):
+        words.pop()
+    if len(words) == len(re.findall(r"\S+", det.text)):
+        return det
+    return det._replace(start=det.start + words[0][0], end=det.start + words[-1][1],
+                        text=det.text[words[0][0]:words[-1][1]])
+
+
+def _place_kind(form: str, votes: Mapping[str, Counter[str]]) -> str | None:
+    """LOC or ORG for one word the project calls a place or workplace at least three times and
+    never a person, unless it is a given name or mostly a name."""
+    vote = votes.get(form)
+    if vote is None or vote[PER] or vote[LOC] + vote[ORG] < 3:
+        return None
+    names = lexicon()
+    if form in names.female or form in names.male or name_likelihood(form) >= 0.5:
+        return None
+    return LOC if vote[LOC] >= vote[ORG] else ORG
 
 
 def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[Hashable, list[Detection]]:
@@ -343,7 +426,7 @@ def _kind_votes(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[str, C
     for dets in resolved.values():
         for det in dets:
             if det.kind in (PER, ORG, LOC):
-                votes[normalise(det.text)]["PER" if det.kind == PER else "other"] += 1
+                votes[normalise(det.text)][det.kind] += 1
     return votes
 
 
@@ -352,7 +435,8 @@ def _mostly_not_person(form: str, votes: Mapping[str, Counter[str]]) -> bool:
     person.  A single word is left to the other evidence: the model calling "Elsa" an ORG again
     and again is a repeated mistake, while a given name opening a place's name is not a person."""
     vote = votes.get(form)
-    return (vote is not None and " " in form and vote["other"] >= 2 and vote["other"] > vote["PER"])
+    return (vote is not None and " " in form and vote[ORG] + vote[LOC] >= 2
+            and vote[ORG] + vote[LOC] > vote[PER])
 
 
 def _same_full_name(a: str, b: str, fuzzy: float) -> bool:

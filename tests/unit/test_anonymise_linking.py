@@ -72,3 +72,58 @@ def test_a_one_word_name_the_model_repeatedly_calls_a_workplace_follows_its_pers
     }
     clusters = link(texts, dets)
     assert {_kinds(clusters, doc)["Elsa"] for doc in texts} == {PER}
+
+
+def test_a_sentence_that_ends_inside_a_person_span_ends_the_name() -> None:
+    texts = {1: "Før Thea hadde vi en gutt, Kim. Det var ikke via Ole. Og Kim var flink."}
+    dets = {1: [_det(texts[1], "Kim. Det", PER), _det(texts[1], "Kim", PER, nth=1)]}
+    clusters = link(texts, dets)
+    kims = [c for c in clusters if any(det.text.startswith("Kim") for _, det in c.mentions)]
+    assert len(kims) == 1, "both mentions of Kim are one person"
+    assert sorted(det.text for _, det in kims[0].mentions) == ["Kim", "Kim"]
+
+
+def test_initials_and_abbreviations_do_not_end_a_name() -> None:
+    texts = {1: "Det sa Eli H. Berg til avisen, og St. Olavs hospital svarte."}
+    dets = {1: [_det(texts[1], "Eli H. Berg", PER), _det(texts[1], "St. Olavs hospital", ORG)]}
+    spans = {det.text for c in link(texts, dets) for _, det in c.mentions}
+    assert {"Eli H. Berg", "St. Olavs hospital"} <= spans
+
+
+def test_a_function_word_the_model_runs_into_a_place_is_cut_off() -> None:
+    texts = {1: "Men eg tenkjer framleis på Sander av og til, sa ho.",
+             2: "Sander kom ein måndag."}
+    dets = {1: [_det(texts[1], "Sander av", LOC), _det(texts[1], "Sander", PER, detector="lexicon", score=0.63)],
+            2: [_det(texts[2], "Sander", PER)]}
+    clusters = link(texts, dets)
+    assert _kinds(clusters, 1) == {"Sander": PER}
+    assert len({id(c) for c in clusters for _, det in c.mentions if det.text == "Sander"}) == 1
+
+
+def test_a_place_the_model_runs_into_a_person_name_in_asr_text_is_cut_off() -> None:
+    texts = {
+        1: "vi fikk et mentornettverk her i sørvik hannes nettverk har hatt to samlinger",
+        2: "Hanne Strand jobber i Sørvik.",
+        3: "Jeg bor i Sørvik.",
+        4: "Sørvik er en liten plass.",
+    }
+    dets = {
+        1: [_det(texts[1], "sørvik hannes", PER)],
+        2: [_det(texts[2], "Hanne Strand", PER), _det(texts[2], "Sørvik", LOC)],
+        3: [_det(texts[3], "Sørvik", LOC)],
+        4: [_det(texts[4], "Sørvik", LOC)],
+    }
+    clusters = link(texts, dets)
+    hanne = next(c for c in clusters if "hanne strand" in c.forms)
+    assert (1, "hannes") in {(d, det.text) for d, det in hanne.mentions}
+    assert _kinds(clusters, 1)["sørvik"] == LOC
+
+
+def test_a_workplace_gets_one_kind_however_the_model_labels_it_each_time() -> None:
+    texts = {1: "Han fikk jobb på Sørvik Bil i mai.", 2: "Sørvik Bil tok ham inn.", 3: "Hos Sørvik Bil var det bra."}
+    dets = {1: [_det(texts[1], "Sørvik Bil", ORG)], 2: [_det(texts[2], "Sørvik Bil", LOC)],
+            3: [_det(texts[3], "Sørvik Bil", ORG)]}
+    clusters = link(texts, dets)
+    owners = {id(c) for c in clusters for _, det in c.mentions if det.text == "Sørvik Bil"}
+    assert len(owners) == 1
+    assert {_kinds(clusters, doc)["Sørvik Bil"] for doc in texts} == {ORG}
