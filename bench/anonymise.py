@@ -1,6 +1,6 @@
 """Evaluate the anonymiser and write bench/results/anonymise.json.
 
-    python -m bench.anonymise [--model DIR] [--quick]
+    python -m bench.anonymise [--model DIR] [--quick] [--repeat N]
 
 Measures, with the shipped model unless --model says otherwise:
 - NorNE bokmål test (UD split, never trained on): per-type exact-span P/R/F of the model, PER
@@ -10,7 +10,7 @@ Measures, with the shipped model unless --model says otherwise:
 - a name-noise test: every PER token of the test set gets one or two character edits;
 - the sample corpus gold: recall and precision of direct identifiers after linking and
   auto-accept, recall of every identifier, and pseudonym consistency across documents;
-- throughput of the whole pipeline in words/s on one thread.
+- throughput of the whole pipeline in words/s on one thread (fastest of --repeat runs).
 """
 
 from __future__ import annotations
@@ -88,7 +88,21 @@ def _noisy(word: str, rng: random.Random) -> str:
     return word
 
 
-def evaluate_norne(sentences, *, model: str | None, label: str) -> dict:
+def _fastest(run, repeat: int) -> tuple[object, float]:
+    """The result of ``run()`` and its fastest wall time over ``repeat`` runs.
+
+    The machine is shared: other work slows single runs by up to a third, never speeds them
+    up, so the fastest of a few runs is the honest figure for the code itself.
+    """
+    best, result = float("inf"), None
+    for _ in range(max(1, repeat)):
+        started = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - started)
+    return result, best
+
+
+def evaluate_norne(sentences, *, model: str | None, label: str, repeat: int = 3) -> dict:
     """Model-only span scores and PER masked-token recall, model-only and whole pipeline."""
     texts, golds, tokens = {}, {}, {}
     for i, (words, spaces, tags) in enumerate(sentences):
@@ -96,9 +110,8 @@ def evaluate_norne(sentences, *, model: str | None, label: str) -> dict:
         texts[i] = text
         golds[i] = _gold_spans(tags, offsets)
         tokens[i] = [(s, e, t[2:]) for (s, e), t in zip(offsets, tags) if t != "O"]
-    started = time.perf_counter()
-    model_found = dict(zip(texts, ner.detect_entities(list(texts.values()), model=model)))
-    model_seconds = time.perf_counter() - started
+    model_found, model_seconds = _fastest(
+        lambda: dict(zip(texts, ner.detect_entities(list(texts.values()), model=model))), repeat)
     by_type: dict[str, Counter] = defaultdict(Counter)
     for i, found in model_found.items():
         pred = {(d.start, d.end, d.kind) for d in found}
@@ -125,10 +138,7 @@ def evaluate_norne(sentences, *, model: str | None, label: str) -> dict:
                 hit += any(d.start <= s and e <= d.end for d in spans)
         return {"tokens": total, "masked": hit, "recall": round(hit / max(1, total), 4)}
 
-    started = time.perf_counter()
-    detections = detect_texts(texts, model=model)
-    clusters = link(texts, detections)
-    pipeline_seconds = time.perf_counter() - started
+    clusters, pipeline_seconds = _fastest(lambda: link(texts, detect_texts(texts, model=model)), repeat)
     pipeline_found: dict[int, list] = defaultdict(list)
     for cluster in clusters:
         for doc, det in cluster.mentions:
@@ -225,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", help="model directory (default: the shipped one)")
     ap.add_argument("--quick", action="store_true", help="first 300 test sentences only")
     ap.add_argument("--out", default=str(HERE / "results" / "anonymise.json"))
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per set; the fastest counts")
     args = ap.parse_args(argv)
     test = load_splits(lang="nob")["test"]
     if args.quick:
@@ -240,9 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "model": args.model or str(ner.MODEL_DIR),
-        "norne_test_nob": evaluate_norne(test, model=args.model, label="NorNE bokmål test (UD)"),
-        "norne_test_nob_lower_nopunct": evaluate_norne(lower, model=args.model, label="lower-cased, no punctuation"),
-        "norne_test_nob_name_noise": evaluate_norne(noisy, model=args.model, label="1–2 character edits in PER tokens"),
+        "norne_test_nob": evaluate_norne(test, model=args.model, label="NorNE bokmål test (UD)", repeat=args.repeat),
+        "norne_test_nob_lower_nopunct": evaluate_norne(lower, model=args.model, label="lower-cased, no punctuation", repeat=args.repeat),
+        "norne_test_nob_name_noise": evaluate_norne(noisy, model=args.model, label="1–2 character edits in PER tokens", repeat=args.repeat),
         "sample_corpus": evaluate_sample(args.model),
     }
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
