@@ -56,6 +56,26 @@ def _score(text: str, start: int, surface: str, kind: str) -> float:
     return 0.85
 
 
+_NEXT = re.compile(r"\s+(\w+)")
+# Comparatives that do not end in -ere ("Jo mer ..., jo bedre").
+_IRREGULAR_COMPARATIVES = frozenset({
+    "mer", "meir", "mindre", "større", "bedre", "betre", "verre", "færre", "flere", "fleire",
+    "eldre", "yngre", "lenger", "lengre", "lenge", "før", "oftere", "heller",
+})
+
+
+def jo_before_comparative(text: str, start: int, surface: str) -> bool:
+    """"Jo" opening "jo ..., jo/desto ..." before a comparative ("Jo større byene blir") is the
+    conjunction, not the given name Jo."""
+    if surface.casefold() != "jo":
+        return False
+    following = _NEXT.match(text, start + len(surface))
+    if following is None:
+        return False
+    word = following.group(1).casefold()
+    return word in _IRREGULAR_COMPARATIVES or (len(word) > 4 and word.endswith("ere"))
+
+
 class ModelMissing(RuntimeError):
     """The NER model is not where it should be (a broken installation)."""
 
@@ -220,7 +240,7 @@ def detect_entities(texts: Iterable[str], *, model: str | None = None, batch_siz
             pieces_of = list(_PIECES.finditer(text, start, offset + ent.end_char))
             for piece in pieces_of:
                 surface = piece.group().strip()
-                if surface.casefold() in NOT_NAMES or not surface:
+                if surface.casefold() in NOT_NAMES or not surface or jo_before_comparative(text, piece.start(), surface):
                     continue
                 score = _score(text, piece.start(), surface, kind)
                 if len(pieces_of) > 1 and score < 0.5:

@@ -1,5 +1,6 @@
-"""Which parts of a text the NER model reads: in cased text the sentences that can hold a name,
-in caseless text the words that are not plain ordinary words, with their neighbours."""
+"""Which parts of a text the NER model reads (in cased text the sentences that can hold a name,
+in caseless text the words that are not plain ordinary words, with their neighbours), and
+words it must not take for names."""
 
 from __future__ import annotations
 
@@ -47,3 +48,14 @@ def test_caseless_asr_text_reads_every_possible_name_with_its_context() -> None:
 
 def test_caseless_text_of_only_plain_words_is_not_read() -> None:
     assert _read("ja det var jo tungt i starten vi hadde ikke noen plan " * 30) == []
+
+
+def test_jo_before_a_comparative_is_the_conjunction_not_the_name() -> None:
+    from codebench.anonymise.ner import jo_before_comparative
+
+    for sentence in ("Jo større byene blir, jo mindre blir menneskene.", "Jo høyere husene stikker, jo verre.",
+                     "Jo mer vi snakket, desto bedre gikk det."):
+        assert jo_before_comparative(sentence, 0, "Jo"), sentence
+    for sentence in ("Jo kom hjem i går.", "Jo Nesbø skriver bøker.", "Jo sa at hun ville."):
+        assert not jo_before_comparative(sentence, 0, "Jo"), sentence
+    assert not jo_before_comparative("Per mer enn før", 0, "Per")
