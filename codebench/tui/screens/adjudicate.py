@@ -7,16 +7,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
-from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
+from codebench.tui.screens.base import WorkbenchScreen
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench.tui.widgets.transcript import TranscriptView
 
 
-class AdjudicationScreen(Screen[None]):
+class AdjudicationScreen(WorkbenchScreen):
     """Disagreements of coder A and coder B; resolve each into the consensus coder."""
 
     BINDINGS = [
@@ -35,10 +35,6 @@ class AdjudicationScreen(Screen[None]):
         self.regions: list = []
         self._document_id: int | None = None
 
-    @property
-    def project(self) -> services.Project:
-        return self.app.project  # type: ignore[attr-defined, no-any-return]
-
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
@@ -54,7 +50,7 @@ class AdjudicationScreen(Screen[None]):
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"adjudicating {self.coder_a} and {self.coder_b} as {self.app.coder}"  # type: ignore[attr-defined]
+        self.sub_title = f"adjudicating {self.coder_a} and {self.coder_b} as {self.coder}"
         self.reload()
         self.query_one(OptionList).focus()
 
@@ -106,7 +102,7 @@ class AdjudicationScreen(Screen[None]):
         region = self.regions[index]
         try:
             created = services.resolve_disagreement(self.project, self.coder_a, self.coder_b, region.key, decision,
-                                                    adjudicator=self.app.coder)  # type: ignore[attr-defined]
+                                                    adjudicator=self.coder)
         except services.ServiceError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -114,5 +110,5 @@ class AdjudicationScreen(Screen[None]):
         self.reload(index)
 
     def action_agreed(self) -> None:
-        copied = services.accept_agreed(self.project, self.coder_a, self.coder_b, adjudicator=self.app.coder)  # type: ignore[attr-defined]
+        copied = services.accept_agreed(self.project, self.coder_a, self.coder_b, adjudicator=self.coder)
         self.notify(f"{copied} agreed coding(s) copied to consensus")

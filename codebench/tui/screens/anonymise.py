@@ -18,18 +18,18 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Header, Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.anonymise.detections import KINDS, PER
 from codebench.anonymise.key import KeyFileError
 from codebench.services import anonymisation
 from codebench.services.anonymisation import DetectReport, EntityView, MentionView
+from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.picker import TextPrompt
+from codebench.tui.widgets.stable_footer import StableFooter
 
 # Theme variables, so statuses read well in light and dark themes alike.
 STATUS_STYLES = {
@@ -88,7 +88,7 @@ class Outcome:
     pseudonym: str | None = None
 
 
-class AnonymisationScreen(Screen[None]):
+class AnonymisationScreen(WorkbenchScreen):
     """Review detected identifiers: accept, reject, rename, add; run detection; jump to the text."""
 
     BINDINGS = [
@@ -139,13 +139,6 @@ class AnonymisationScreen(Screen[None]):
         self._shown_entity: int | None = None
         self._wanted = _Wanted()
 
-    @property
-    def project(self) -> services.Project:
-        return self.app.project  # type: ignore[attr-defined, no-any-return]
-
-    @property
-    def coder(self) -> str:
-        return self.app.coder  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -387,7 +380,7 @@ class AnonymisationScreen(Screen[None]):
         """Open the transcript with the highlighted mention selected."""
         mention = self.current_mention()
         if mention is not None:
-            self.app.open_document(mention.document_id, position=mention.end, select_to=mention.start)  # type: ignore[attr-defined]
+            self.workbench.open_document(mention.document_id, position=mention.end, select_to=mention.start)
 
     @on(OptionList.OptionSelected, "#mentions")
     def _mention_selected(self) -> None:

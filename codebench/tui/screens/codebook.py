@@ -8,17 +8,17 @@ from typing import Callable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
-from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.records import CodeInfo
+from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode, TextPrompt
 from codebench.tui.widgets.code_tree import CodeTree
+from codebench.tui.widgets.stable_footer import StableFooter
 
 
-class CodebookScreen(Screen[None]):
+class CodebookScreen(WorkbenchScreen):
     """Move, merge, split, rename and promote codes; mark the core category; write code memos."""
 
     BINDINGS = [
@@ -47,13 +47,6 @@ class CodebookScreen(Screen[None]):
                 yield Static("", id="code-detail")
         yield StableFooter()
 
-    @property
-    def project(self) -> services.Project:
-        return self.app.project  # type: ignore[attr-defined, no-any-return]
-
-    @property
-    def coder(self) -> str:
-        return self.app.coder  # type: ignore[attr-defined, no-any-return]
 
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.coder}"
@@ -143,7 +136,7 @@ class CodebookScreen(Screen[None]):
                 return
             self.action_refresh(name)
             self.notify(f"Recode the quotes that belong to «{name}» with r")
-            self.app.open_quotes(code)  # type: ignore[attr-defined]
+            self.workbench.open_quotes(code)
 
         self.app.push_screen(TextPrompt(f"Split «{code.name}»: name of the new code"), split)
 
@@ -189,7 +182,7 @@ class CodebookScreen(Screen[None]):
     def action_quotes(self) -> None:
         code = self._selected()
         if code is not None:
-            self.app.open_quotes(code)  # type: ignore[attr-defined]
+            self.workbench.open_quotes(code)
 
     def action_undo(self) -> None:
         entry = services.undo(self.project, self.coder)

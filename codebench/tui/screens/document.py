@@ -15,18 +15,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
-from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
+from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode
+from codebench.tui.widgets.stable_footer import StableFooter
 from codebench.tui.widgets.transcript import SpanMark, TranscriptView
 
 
-class DocumentScreen(Screen[None]):
+class DocumentScreen(WorkbenchScreen):
     """A transcript with its codings; select words and code them from the keyboard."""
 
     BINDINGS = [
@@ -50,16 +50,9 @@ class DocumentScreen(Screen[None]):
         self.document_id = document_id
         self.start_position = position
         self.start_select = select_to
-        self.doc = services.get_document(self.app_project, document_id)
+        self.doc = services.get_document(self.project, document_id)
         self.rendition: services.Rendition | None = None  # None: the original is on screen
 
-    @property
-    def app_project(self) -> services.Project:
-        return self.app.project  # type: ignore[attr-defined, no-any-return]
-
-    @property
-    def coder(self) -> str:
-        return self.app.coder  # type: ignore[attr-defined, no-any-return]
 
     @property
     def anonymised(self) -> bool:
@@ -82,8 +75,8 @@ class DocumentScreen(Screen[None]):
         loading a 20,000-word transcript into it.
         """
         self.document_id = document_id
-        self.doc = services.get_document(self.app_project, document_id)
-        self._load_rendition(self.app.show_anonymised)  # type: ignore[attr-defined]
+        self.doc = services.get_document(self.project, document_id)
+        self._load_rendition(self.workbench.show_anonymised)
         view = self.query_one(TranscriptView)
         view.scroll_to(y=0, animate=False)
         self._status("")
@@ -104,13 +97,13 @@ class DocumentScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "codebench"
-        self._load_rendition(self.app.show_anonymised)  # type: ignore[attr-defined]
+        self._load_rendition(self.workbench.show_anonymised)
         self.query_one(TranscriptView).focus()
         self._move_to_source(self.start_position, self.start_select)
 
     def reload_marks(self) -> None:
         """Fetch this document's codings again and redraw (mapped onto the rendition on screen)."""
-        spans = services.document_codings(self.app_project, self.document_id, coders=self.app.visible_coders())  # type: ignore[attr-defined]
+        spans = services.document_codings(self.project, self.document_id, coders=self.workbench.visible_coders())
         if self.rendition is not None:
             to_view = self.rendition.offsets.span_to_target
             spans = [replace(s, start=shown.start, end=shown.end)
@@ -122,7 +115,7 @@ class DocumentScreen(Screen[None]):
 
     def _load_rendition(self, anonymised: bool) -> None:
         """Put the original or the anonymised text in the view, with turns and codings mapped."""
-        self.rendition = anonymisation.rendition(self.app_project, self.document_id) if anonymised else None
+        self.rendition = anonymisation.rendition(self.project, self.document_id) if anonymised else None
         turns = [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns]
         text = self.doc.text
         if self.rendition is not None:
@@ -168,7 +161,7 @@ class DocumentScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the key for the rendition that is not on screen."""
         if action == "rendition":
-            if not self.app.original_allowed:  # type: ignore[attr-defined]
+            if not self.workbench.original_allowed:
                 return False  # this coder codes the anonymised rendition only
             return bool(parameters and parameters[0]) != self.anonymised
         return True
@@ -178,7 +171,7 @@ class DocumentScreen(Screen[None]):
         view = self.query_one(TranscriptView)
         cursor = self.to_source(view.cursor, view.cursor)[0]
         anchor = self.to_source(view.anchor, view.anchor)[0] if view.anchor is not None else None
-        self.app.show_anonymised = anonymised  # type: ignore[attr-defined]  # later transcripts follow
+        self.workbench.show_anonymised = anonymised  # later transcripts follow
         self._load_rendition(anonymised)
         self._move_to_source(cursor, anchor)
         self._status("anonymised rendition: pseudonyms for accepted names" if anonymised else "original transcript")
@@ -205,7 +198,7 @@ class DocumentScreen(Screen[None]):
             self.notify("Select the name first (shift+arrows), or put the caret on it", severity="warning")
             return
         try:
-            pseudonym = anonymisation.add_mention(self.app_project, self.document_id, start, end, coder=self.coder)
+            pseudonym = anonymisation.add_mention(self.project, self.document_id, start, end, coder=self.coder)
         except services.ServiceError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -251,7 +244,7 @@ class DocumentScreen(Screen[None]):
         return (start, end) if end > start else None
 
     def _pick_and_apply(self, span: tuple[int, int], title: str) -> None:
-        codes = services.code_tree(self.app_project)
+        codes = services.code_tree(self.project)
 
         def apply(picked: PickedCode | None) -> None:
             if picked is None:
@@ -263,7 +256,7 @@ class DocumentScreen(Screen[None]):
     def apply(self, span: tuple[int, int], code: str, *, origin: str) -> None:
         """Apply ``code`` to ``span`` for this coder and redraw (shared by keys and palette)."""
         try:
-            services.apply_code(self.app_project, self.document_id, span[0], span[1], code, self.coder, create=origin)
+            services.apply_code(self.project, self.document_id, span[0], span[1], code, self.coder, create=origin)
         except services.ServiceError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -303,7 +296,7 @@ class DocumentScreen(Screen[None]):
         if mark is None:
             self.notify("None of your codings is under the caret", severity="warning")
             return
-        services.remove_coding(self.app_project, mark.uuid, self.coder)
+        services.remove_coding(self.project, mark.uuid, self.coder)
         self.reload_marks()
         self._status(f"removed {mark.code}")
 
@@ -313,28 +306,28 @@ class DocumentScreen(Screen[None]):
             self.notify("None of your codings is under the caret", severity="warning")
             return
 
-        self.app.pick_and_recode(mark.uuid, mark.code, self.reload_marks)  # type: ignore[attr-defined]
+        self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks)
 
     def action_memo(self) -> None:
         mark = self._my_mark_here()
         if mark is None:
             self.notify("None of your codings is under the caret", severity="warning")
             return
-        current = next((s.memo for s in services.document_codings(self.app_project, self.document_id) if s.uuid == mark.uuid), None)
+        current = next((s.memo for s in services.document_codings(self.project, self.document_id) if s.uuid == mark.uuid), None)
 
         def save(text: str | None) -> None:
             if text is not None:
-                services.set_coding_memo(self.app_project, mark.uuid, text or None, self.coder)
+                services.set_coding_memo(self.project, mark.uuid, text or None, self.coder)
                 self._status(f"memo saved on {mark.code}")
 
         self.app.push_screen(MemoEditor(f"Memo on «{mark.code}»", current or ""), save)
 
     def action_undo(self) -> None:
-        entry = services.undo(self.app_project, self.coder)
+        entry = services.undo(self.project, self.coder)
         self.reload_marks()
         self._status(f"undid {entry.action}" if entry else "nothing to undo")
 
     def action_redo(self) -> None:
-        entry = services.redo(self.app_project, self.coder)
+        entry = services.redo(self.project, self.coder)
         self.reload_marks()
         self._status(f"redid {entry.action}" if entry else "nothing to redo")

@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.matrix import CountTable, count_table, matrix_rows
+from codebench.tui.screens.base import WorkbenchScreen
+from codebench.tui.widgets.stable_footer import StableFooter
 
 
 def luminance(color: Color) -> float:
@@ -39,7 +39,7 @@ def contrast(a: Color, b: Color) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-class HeatMapScreen(Screen[None]):
+class HeatMapScreen(WorkbenchScreen):
     """Codes (rows, under their main category) × informant roles (columns), coloured by count."""
 
     BINDINGS = [
@@ -67,7 +67,7 @@ class HeatMapScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
-        project: services.Project = self.app.project  # type: ignore[attr-defined]
+        project: services.Project = self.project
         rows = matrix_rows(services.code_tree(project))
         table = count_table(services.quotes(project, with_speakers=False), rows, "role")
         self.app.call_from_thread(self._show, table)

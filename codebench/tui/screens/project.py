@@ -9,14 +9,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
-from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.records import ROLES
+from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.codebook import CodebookScreen
 from codebench.tui.widgets.code_tree import CodeTree
+from codebench.tui.widgets.stable_footer import StableFooter
 
 
 def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None) -> Text:
@@ -28,7 +28,7 @@ def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | No
     return Text("reviewed")
 
 
-class ProjectScreen(Screen[None]):
+class ProjectScreen(WorkbenchScreen):
     """Start here: pick a transcript to code, or a code to compare its quotes."""
 
     BINDINGS = [
@@ -54,21 +54,21 @@ class ProjectScreen(Screen[None]):
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.title = f"codebench — {self.app.project.name}"  # type: ignore[attr-defined]
-        self.sub_title = f"coder: {self.app.coder}"  # type: ignore[attr-defined]
+        self.title = f"codebench — {self.project.name}"
+        self.sub_title = f"coder: {self.coder}"
         table = self.query_one("#documents", DataTable)
         table.add_columns("role", "case", "r", "words", "coded", "anon", "document")
         table.focus()  # the lists fill on screen resume, which also runs on first display
 
     def action_refresh(self) -> None:
         """Reload documents and code counts (after coding in another screen or process)."""
-        project: services.Project = self.app.project  # type: ignore[attr-defined]
+        project: services.Project = self.project
         docs = services.list_documents(project)
         codings = services.codings(project)
         coded = Counter(c.document_id for c in codings)
         anonymised = {d.document_id: d for d in services.anonymisation.document_status(project)}
         # A coder who may not see original names does not see them in file names either.
-        names = ({} if self.app.original_allowed  # type: ignore[attr-defined]
+        names = ({} if self.workbench.original_allowed
                  else {d.document_id: d.anonymised_name for d in anonymised.values()})
         order = {role: i for i, role in enumerate(ROLES)}
         docs.sort(key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
@@ -104,17 +104,17 @@ class ProjectScreen(Screen[None]):
     def action_open_document(self) -> None:
         document_id = self._selected_document()
         if document_id is not None:
-            self.app.open_document(document_id)  # type: ignore[attr-defined]
+            self.workbench.open_document(document_id)
 
     def action_quotes(self) -> None:
         code = self.query_one("#codes", CodeTree).selected_code
         if code is None:
             self.notify("Highlight a code or category in the codebook first", severity="warning")
             return
-        self.app.open_quotes(code)  # type: ignore[attr-defined]
+        self.workbench.open_quotes(code)
 
     def action_anonymisation(self) -> None:
-        self.app.open_anonymisation()  # type: ignore[attr-defined]
+        self.workbench.open_anonymisation()
 
     def action_heatmap(self) -> None:
         from codebench.tui.screens.heatmap import HeatMapScreen

@@ -6,16 +6,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Header, Label, Select, Static
 
-from codebench.tui.widgets.stable_footer import StableFooter
 from codebench import services
 from codebench.domain.records import ROLES, CodeInfo, Quote
+from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.widgets.quote_list import QuoteList
+from codebench.tui.widgets.stable_footer import StableFooter
 
 
-class QuotesScreen(Screen[None]):
+class QuotesScreen(WorkbenchScreen):
     """Quotes with document, role and speaker; filter by role and round; jump to the transcript."""
 
     BINDINGS = [
@@ -50,7 +50,7 @@ class QuotesScreen(Screen[None]):
         self.query_one(QuoteList).show([])
 
     def on_mount(self) -> None:
-        self.sub_title = f"coder: {self.app.coder}"  # type: ignore[attr-defined]
+        self.sub_title = f"coder: {self.coder}"
         self.query_one(QuoteList).focus()  # the quotes load on screen resume, which also runs on first display
 
     def load(self) -> None:
@@ -64,8 +64,8 @@ class QuotesScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def _fetch(self, role: str | None, round_: int | None) -> None:
         key = "category" if self.node.kind == "category" else "code"
-        found = services.quotes(self.app.project, **{key: self.node.name}, roles=[role] if role else None,  # type: ignore[attr-defined, arg-type]
-                                anonymised=not self.app.original_allowed,  # type: ignore[attr-defined]
+        found = services.quotes(self.project, **{key: self.node.name}, roles=[role] if role else None,  # type: ignore[arg-type]
+                                anonymised=not self.workbench.original_allowed,
                                 rounds=[round_] if round_ else None)
         self.app.call_from_thread(self._show, found)
 
@@ -98,14 +98,14 @@ class QuotesScreen(Screen[None]):
     def action_jump(self) -> None:
         quote = self._current()
         if quote is not None:
-            self.app.open_document(quote.document_id, position=quote.end, select_to=quote.start)  # type: ignore[attr-defined]
+            self.workbench.open_document(quote.document_id, position=quote.end, select_to=quote.start)
 
     def action_recode(self) -> None:
         quote = self._current()
         if quote is None:
             return
 
-        self.app.pick_and_recode(quote.coding_uuid, quote.code, self.load)  # type: ignore[attr-defined]
+        self.workbench.pick_and_recode(quote.coding_uuid, quote.code, self.load)
 
     def on_screen_resume(self) -> None:
         self.load()
