@@ -164,7 +164,7 @@ def evaluate_norne(sentences, *, model: str | None, label: str, repeat: int = 3)
     }
 
 
-def evaluate_sample(model: str | None) -> dict:
+def evaluate_sample(model: str | None, repeat: int = 3) -> dict:
     """Direct-identifier recall/precision and pseudonym consistency on the sample corpus gold."""
     os.environ.setdefault("CODEBENCH_KEY_DIR", tempfile.mkdtemp())
     from codebench import services
@@ -174,11 +174,17 @@ def evaluate_sample(model: str | None) -> dict:
 
     if model:
         ner.MODEL_DIR = Path(model)
-    project = build_demo_project(Path(tempfile.mkdtemp()) / "sample", with_codings=False)
+    def fresh_detect():
+        # A new project each time: detection on a project that already has decisions is a
+        # different (re-run) path.
+        fresh = build_demo_project(Path(tempfile.mkdtemp()) / "sample", with_codings=False)
+        started = time.perf_counter()
+        anonymisation.detect(fresh)
+        return fresh, time.perf_counter() - started
+
+    runs = [fresh_detect() for _ in range(max(1, repeat))]
+    project, seconds = runs[-1][0], min(s for _, s in runs)
     words = sum(d.word_count for d in services.list_documents(project))
-    started = time.perf_counter()
-    anonymisation.detect(project)
-    seconds = time.perf_counter() - started
     anonymisation.auto_accept(project)
     docs = {d.name: d.id for d in services.list_documents(project)}
     with project.transaction(write=False) as repo:
@@ -254,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         "norne_test_nob": evaluate_norne(test, model=args.model, label="NorNE bokmål test (UD)", repeat=args.repeat),
         "norne_test_nob_lower_nopunct": evaluate_norne(lower, model=args.model, label="lower-cased, no punctuation", repeat=args.repeat),
         "norne_test_nob_name_noise": evaluate_norne(noisy, model=args.model, label="1–2 character edits in PER tokens", repeat=args.repeat),
-        "sample_corpus": evaluate_sample(args.model),
+        "sample_corpus": evaluate_sample(args.model, repeat=args.repeat),
     }
     Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))
