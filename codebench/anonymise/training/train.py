@@ -46,12 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-eval", action="store_true")
     args = ap.parse_args(argv)
 
-    needed = ["train.spacy", "dev.spacy", "test.spacy", "test_lower.spacy"]
+    needed = ["train.spacy", "dev.spacy"] + ([] if args.no_eval else ["test.spacy", "test_lower.spacy"])
+    present = [n for n in needed if os.path.exists(os.path.join(args.data, n))]
     conversion = None
-    if args.reconvert or not all(os.path.exists(os.path.join(args.data, n)) for n in needed):
+    if args.reconvert or not present:
         conversion = convert_norne.convert(args.data, args.norne, args.asr_fraction,
                                            not args.no_nno, 0)
         print("converted:", conversion, flush=True)
+    elif len(present) < len(needed):
+        # A directory of hand-made DocBins (another split, another augmentation) must never be
+        # overwritten by a silent conversion: the run would train on something else.
+        missing = [n for n in needed if n not in present]
+        ap.error(f"{args.data} has {', '.join(present)} but not {', '.join(missing)}; "
+                 "add them, pass --no-eval, or --reconvert to replace every DocBin there")
 
     from spacy.cli.train import train as spacy_train
 
