@@ -280,6 +280,23 @@ def link(
     return [c for c in clusters if c.mentions]
 
 
+_Word = tuple[int, int, str]  # start and end within the detection's text, the word
+
+
+def _words(det: Detection) -> list[_Word]:
+    return [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", det.text)]
+
+
+def _narrowed(det: Detection, words: Sequence[_Word]) -> Detection | None:
+    """The detection cut down to ``words`` (a run of its own words); None if none is left."""
+    if not words:
+        return None
+    start, end = det.start + words[0][0], det.start + words[-1][1]
+    if (start, end) == (det.start, det.end):
+        return det
+    return det._replace(start=start, end=end, text=det.text[words[0][0]:words[-1][1]])
+
+
 def _ends_sentence(word: str, following: str) -> bool:
     """A word that closes a sentence inside a detected span ("Kim." before "Det var ..."), as
     opposed to an initial ("H."), an abbreviation ("Dr.", "St.", "Chr. Michelsen").  Only an
@@ -306,7 +323,7 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     """
     if det.kind not in (PER, ORG, LOC) or " " not in det.text.strip():
         return det
-    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", det.text)]
+    words = _words(det)
     for i in range(len(words) - 1):
         if _ends_sentence(words[i][2], words[i + 1][2]):
             start, _, word = words[i]
@@ -326,55 +343,53 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
         words.pop(0)
     while words and foreign(words[-1][2]):
         words.pop()
-    if not words:
-        return None
-    start, end = det.start + words[0][0], det.start + words[-1][1]
-    if (start, end) == (det.start, det.end):
-        return det
-    return det._replace(start=start, end=end, text=det.text[words[0][0]:words[-1][1]])
+    return _narrowed(det, words)
 
 
 def _as_voted(det: Detection, votes: Mapping[str, Counter[str]], caseless: bool) -> Detection:
-    """A person the model found, read against what the project calls its words elsewhere.
+    """A model detection read against what the project calls the same words elsewhere."""
+    if det.detector != "ner":
+        return det
+    if det.kind in (ORG, LOC):
+        return _majority_kind(det, votes)
+    if det.kind == PER and caseless:
+        return _without_place_words(det, votes)
+    return det
 
-    - In caseless (ASR) text, where the model has no capitals to tell where a name ends, a
-      word at either end of a person's name that the project calls a place or workplace
-      again and again, and never a person, is that place, not part of the name: "sørvik
-      hannes" is the place Sørvik and Hanne. In written text a run of capitalised words is
-      trusted, and a lone word is left alone: the model calling "Elsa" a workplace three
-      times is a repeated mistake.
-    - A place or workplace the project calls the other kind more often takes that kind, so
-      "Sørvik Bil" gets one pseudonym, not a workplace one here and a place one there.
+
+def _majority_kind(det: Detection, votes: Mapping[str, Counter[str]]) -> Detection:
+    """A place or workplace the project calls the other kind more often takes that kind, so
+    "Sørvik Bil" gets one pseudonym, not a workplace one here and a place one there."""
+    vote = votes.get(normalise(det.text))
+    other = LOC if det.kind == ORG else ORG
+    return det._replace(kind=other) if vote is not None and vote[other] > vote[det.kind] else det
+
+
+def _without_place_words(det: Detection, votes: Mapping[str, Counter[str]]) -> Detection:
+    """A person's name in caseless (ASR) text without the place the model ran into it.
+
+    With no capitals to tell where a name ends, a word at either end that the project calls a
+    place or workplace again and again, and never a person, is that place: "sørvik hannes" is
+    the place Sørvik and Hanne.  Only caseless text: in written text a run of capitalised words
+    is trusted.  A lone word is left alone: the model calling "Elsa" a workplace three times is
+    a repeated mistake.
     """
-    if det.kind in (ORG, LOC) and det.detector == "ner":
-        vote = votes.get(normalise(det.text))
-        other = LOC if det.kind == ORG else ORG
-        if vote is not None and vote[other] > vote[det.kind]:
-            return det._replace(kind=other)
-        return det
-    if det.kind != PER or det.detector != "ner" or not caseless:
-        return det
-    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", det.text)]
-    while len(words) > 1 and _place_kind(normalise(words[0][2]), votes):
+    words = _words(det)
+    while len(words) > 1 and _is_place_word(normalise(words[0][2]), votes):
         words.pop(0)
-    while len(words) > 1 and _place_kind(normalise(words[-1][2]), votes):
+    while len(words) > 1 and _is_place_word(normalise(words[-1][2]), votes):
         words.pop()
-    if len(words) == len(re.findall(r"\S+", det.text)):
-        return det
-    return det._replace(start=det.start + words[0][0], end=det.start + words[-1][1],
-                        text=det.text[words[0][0]:words[-1][1]])
+    return _narrowed(det, words) or det
 
 
-def _place_kind(form: str, votes: Mapping[str, Counter[str]]) -> str | None:
-    """LOC or ORG for one word the project calls a place or workplace at least three times and
-    never a person, unless it is a given name or mostly a name."""
+def _is_place_word(form: str, votes: Mapping[str, Counter[str]]) -> bool:
+    """One word the project calls a place or workplace at least three times and never a
+    person, and which is neither a given name nor mostly a name."""
     vote = votes.get(form)
     if vote is None or vote[PER] or vote[LOC] + vote[ORG] < 3:
-        return None
+        return False
     names = lexicon()
-    if form in names.female or form in names.male or name_likelihood(form) >= 0.5:
-        return None
-    return LOC if vote[LOC] >= vote[ORG] else ORG
+    return form not in names.female and form not in names.male and name_likelihood(form) < 0.5
 
 
 def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[Hashable, list[Detection]]:

@@ -60,7 +60,7 @@ _NEXT = re.compile(r"\s+(\w+)")
 # Comparatives that do not end in -ere ("Jo mer ..., jo bedre").
 _IRREGULAR_COMPARATIVES = frozenset({
     "mer", "meir", "mindre", "større", "bedre", "betre", "verre", "færre", "flere", "fleire",
-    "eldre", "yngre", "lenger", "lengre", "lenge", "før", "oftere", "heller",
+    "eldre", "yngre", "lenger", "lengre", "før", "oftere", "heller",
 })
 
 
