@@ -67,10 +67,14 @@ def lexicon() -> NameLexicon:
     female = frozenset(n.casefold() for n in names["female"])
     male = frozenset(n.casefold() for n in names["male"])
     surnames = frozenset(n.casefold() for n in names["surnames"])
+    common = _common_words()
     for word in female | male | surnames:
         for part in word.split():
-            # Listed names count as names unless NorNE shows them mostly as ordinary words.
-            ratio[part] = min(ratio.get(part, 1.0), 1.0) if part in ratio else 0.9
+            # Listed names count as names unless NorNE shows them mostly as ordinary words.  A
+            # listed name that is also an ordinary word NorNE never saw as a name ("strand",
+            # "skog") only continues a name ("Hanne Strand"), never starts one alone.
+            if part not in ratio:
+                ratio[part] = 0.3 if part in common else 0.9
     return NameLexicon(ratio, female, male, surnames)
 
 

@@ -70,12 +70,18 @@ def replacement_name(seed: str, gender: str | None, avoid: Iterable[str]) -> str
     pool = sorted(names.female if gender == "f" else names.male if gender == "m" else names.female | names.male)
     surnames = sorted(names.surnames)
     banned = {a.casefold() for a in avoid}
+    # A replacement must not even contain an original name ("Karim" would show "Kari").
+    banned_words = {w for a in banned for w in a.split() if len(w) >= 3}
+
+    def clashes(word: str) -> bool:
+        return word in banned or any(b in word for b in banned_words)
+
     digest = int(hashlib.sha256(seed.encode()).hexdigest(), 16)
     for attempt in range(len(pool) * 4):
         first = pool[(digest + attempt) % len(pool)]
         last = surnames[(digest // 7 + attempt * 3) % len(surnames)]
         full = f"{first.title()} {last.title()}"
-        if first not in banned and last not in banned and full.casefold() not in banned and " " not in first:
+        if not clashes(first) and not clashes(last) and full.casefold() not in banned and " " not in first:
             return f"[{full}]"
     return f"[Person {digest % 1000}]"
 
