@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from codebench.anonymise.detections import LOC, ORG, PER, Detection
-from codebench.anonymise.gazetteer import is_caseless, is_common_word, lexicon, name_likelihood
+from codebench.anonymise.gazetteer import NOT_NAMES, is_caseless, is_common_word, lexicon, name_likelihood
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -26,9 +26,6 @@ _BREAK = re.compile(r"\n|(?<=[.!?])\s+")
 
 
 _PIECES = re.compile(r"[^\t\n]*[^\t\n\s]")
-# Spoken-language fillers and question words the model sometimes takes for names.
-NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja", "jaha", "nei", "ok", "okei",
-                       "greit", "kven", "kva", "kvifor", "korleis", "hvem", "hva", "hvorfor", "hvordan"})
 
 
 _NOUN_ENDINGS = ("en", "et", "ene", "ane", "er", "ar", "ing", "het", "else", "skap", "ikk", "sjon")

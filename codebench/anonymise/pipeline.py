@@ -10,7 +10,7 @@ import re
 from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import INDIRECT, PER, Detection
-from codebench.anonymise.gazetteer import find_lexicon_names, find_names, looks_like_name, name_likelihood
+from codebench.anonymise.gazetteer import find_lexicon_names, find_reported_speakers, find_names, looks_like_name, name_likelihood
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
 from codebench.domain.spans import OffsetMap, Span, apply_replacements
@@ -69,6 +69,8 @@ def detect_text(
     found += find_names(text, [n for n in known_names if n.strip()])
     found += find_names(text, [n for n in speaker_labels if looks_like_name(n)], capitalised=not caseless)
     found += find_lexicon_names(text, caseless=caseless)
+    if caseless:
+        found += find_reported_speakers(text)
     if use_model:
         from codebench.anonymise.ner import detect_entities
 
