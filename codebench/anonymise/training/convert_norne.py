@@ -3,13 +3,14 @@
 train = every ndt sentence whose token sequence is not in the UD dev or test file;
 GPE_LOC -> LOC and GPE_ORG -> ORG; nothing else is dropped.  An ASR-style copy
 (lower-cased, punctuation tokens removed, entity spans kept aligned) of a fraction of
-the training sentences is added to train.spacy.
+the training sentences is added to train.spacy; with --name-swap, copies of sentences that
+name people, with other names from the shipped name lists, are added first.
 
 spaCy is imported lazily so this module imports without spaCy installed.
 
 Usage:
     python -m codebench.anonymise.training.convert_norne [OUT_DIR] [--asr-fraction 0.5]
-        [--no-nno] [--norne /work/shared/norne] [--seed 0]
+        [--no-nno] [--norne /work/shared/norne] [--seed 0] [--name-swap 0.0]
 """
 
 from __future__ import annotations
@@ -91,6 +92,32 @@ def asr_copy(sent: Sentence) -> Sentence | None:
     return out_w, [True] * len(out_w), out_t
 
 
+def name_swap_copy(sent: Sentence, rng: random.Random, given: list[str], surnames: list[str]) -> Sentence | None:
+    """A copy of a sentence with other people in it: every person name gets new words.
+
+    The first word of a name becomes a given name, the others surnames, a lone word either;
+    a possessive -s before a lower-case word is kept.  The model meets many more names in the
+    same contexts, so it learns the context ("… sier X", "X (45) forteller") and not the few
+    thousand names NorNE happens to contain.  None when the sentence names nobody.
+    """
+    words, spaces, tags = sent
+    if not any(t.endswith("-PER") for t in tags):
+        return None
+    out = list(words)
+    for i, (word, tag) in enumerate(zip(words, tags)):
+        if not tag.endswith("-PER") or not word.isalpha():
+            continue
+        starts = tag.startswith("B-") or i == 0 or not tags[i - 1].endswith("-PER")
+        lone = starts and (i + 1 == len(tags) or tags[i + 1] != "I-PER")
+        pool = given if starts and not (lone and rng.random() < 0.5) else surnames
+        name = rng.choice(pool)
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word.endswith("s") and not word.endswith("ss") and following[:1].islower():
+            name += "s"
+        out[i] = name
+    return out, list(spaces), list(tags)
+
+
 def fix_iob(tags: list[str]) -> list[str]:
     out = []
     prev = "O"
@@ -129,8 +156,19 @@ def to_docbin(sents: Iterable[Sentence]):
     return db, n
 
 
+def _name_lists() -> tuple[list[str], list[str]]:
+    """Given names and surnames from the shipped name lists, as written (capitalised)."""
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load((resources.files("codebench.anonymise") / "data" / "names_no.yaml").read_text(encoding="utf-8"))
+    given = sorted({n for n in data["female"] + data["male"] if " " not in n})
+    return given, sorted({n for n in data["surnames"] if " " not in n})
+
+
 def convert(out_dir: str = DEFAULT_OUT, norne: str = DEFAULT_NORNE, asr_fraction: float = 0.5,
-            nno: bool = True, seed: int = 0) -> dict[str, int]:
+            nno: bool = True, seed: int = 0, name_swap: float = 0.0) -> dict[str, int]:
     os.makedirs(out_dir, exist_ok=True)
     nob = load_splits(norne, "nob")
     train = list(nob["train"])
@@ -140,6 +178,11 @@ def convert(out_dir: str = DEFAULT_OUT, norne: str = DEFAULT_NORNE, asr_fraction
         train.extend(nn["train"])
         counts["nno_train"] = len(nn["train"])
     rng = random.Random(seed)
+    if name_swap > 0:
+        given, surnames = _name_lists()
+        swapped = [c for s in train if rng.random() < name_swap for c in [name_swap_copy(s, rng, given, surnames)] if c]
+        counts["name_swap_train"] = len(swapped)
+        train.extend(swapped)
     asr = [c for s in train if rng.random() < asr_fraction for c in [asr_copy(s)] if c]
     counts["asr_train"] = len(asr)
     train_all = train + asr
@@ -163,8 +206,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="fraction of training sentences also added lower-cased without punctuation")
     ap.add_argument("--no-nno", action="store_true", help="bokmål only (default: add nynorsk train)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--name-swap", type=float, default=0.0,
+                    help="fraction of training sentences with persons also added with other names")
     args = ap.parse_args(argv)
-    counts = convert(args.out_dir, args.norne, args.asr_fraction, not args.no_nno, args.seed)
+    counts = convert(args.out_dir, args.norne, args.asr_fraction, not args.no_nno, args.seed, args.name_swap)
     for k, v in counts.items():
         print(f"{k}\t{v}")
     return 0
