@@ -206,7 +206,8 @@ _REPORTING = re.compile(
     r"lover|lovet|legger til|la til|tror|trur)\s+(\w[\w'’-]*)",
     re.IGNORECASE,
 )
-_NOUN_SHAPE = ("en", "et", "ene", "ane", "er", "ar", "ing", "het", "else", "skap", "sjon", "aren", "eren")
+# Endings of Norwegian nouns in their definite or plural forms ("Mentoren", "veilederen").
+NOUN_ENDINGS = ("en", "et", "ene", "ane", "er", "ar", "ing", "het", "else", "skap", "ikk", "sjon")
 
 
 def find_reported_speakers(text: str) -> list[Detection]:
@@ -223,7 +224,7 @@ def find_reported_speakers(text: str) -> list[Detection]:
         folded = word.casefold()
         if len(folded) < 3 or not folded.isalpha() or is_common_word(folded) or folded in NOT_NAMES:
             continue
-        if folded.endswith(_NOUN_SHAPE) and not folded.endswith(("sen", "son")) and name_likelihood(folded) < 0.3:
+        if folded.endswith(NOUN_ENDINGS) and not folded.endswith(("sen", "son")) and name_likelihood(folded) < 0.3:
             continue
         found.append(Detection(match.start(1), match.end(1), PER, "lexicon:speaker", 0.6, word))
     return found

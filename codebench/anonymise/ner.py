@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from codebench.anonymise.detections import LOC, ORG, PER, Detection
-from codebench.anonymise.gazetteer import NOT_NAMES, is_caseless, is_common_word, lexicon, name_likelihood
+from codebench.anonymise.gazetteer import NOT_NAMES, NOUN_ENDINGS, is_caseless, is_common_word, lexicon, name_likelihood
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -28,7 +28,6 @@ _BREAK = re.compile(r"\n|(?<=[.!?])\s+")
 _PIECES = re.compile(r"[^\t\n]*[^\t\n\s]")
 
 
-_NOUN_ENDINGS = ("en", "et", "ene", "ane", "er", "ar", "ing", "het", "else", "skap", "ikk", "sjon")
 
 
 def _score(text: str, start: int, surface: str, kind: str) -> float:
@@ -47,7 +46,7 @@ def _score(text: str, start: int, surface: str, kind: str) -> float:
         # like Norwegian nouns ("Mentoren", "Arbeidsgiveren") wait for review; other unknown
         # words are most often names the lexicon has not met ("Nadia").
         lowered = surface.casefold()
-        if is_common_word(lowered) or (lowered.endswith(_NOUN_ENDINGS) and not lowered.endswith("sen")):
+        if is_common_word(lowered) or (lowered.endswith(NOUN_ENDINGS) and not lowered.endswith("sen")):
             return 0.45
         return 0.6
     return 0.85

@@ -10,7 +10,9 @@ import re
 from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import INDIRECT, PER, Detection
-from codebench.anonymise.gazetteer import find_lexicon_names, find_reported_speakers, find_names, looks_like_name, name_likelihood
+from codebench.anonymise.gazetteer import (
+    find_lexicon_names, find_names, find_reported_speakers, looks_like_name, name_likelihood,
+)
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
 from codebench.domain.spans import OffsetMap, Span, apply_replacements
