@@ -51,7 +51,7 @@ NAME_KINDS = (ORG, LOC, NAV_OFFICE)
 # Titles the model includes in a person span; they stay visible in the rendition.
 TITLES = frozenset({"dr", "prof", "professor", "fru", "frk", "herr", "hr", "advokat", "pastor", "sokneprest"})
 # Abbreviations that end in a full stop inside a name ("St. Olavs", "Jr.").
-ABBREVIATIONS = frozenset({"st", "jr", "sr", "mr", "mrs", "ms", "nr", "ca", "bl.a", "dvs", "osv"})
+ABBREVIATIONS = frozenset({"st", "jr", "sr", "mr", "mrs", "ms", "nr", "ca", "dvs", "osv"})
 # Words that never end or open the name of a place or workplace: the model sometimes runs a
 # name on into the next word ("Sander av").
 FUNCTION_WORDS = frozenset({
