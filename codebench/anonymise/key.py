@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
+from codebench.errors import KeyFileError
 
-class KeyFileError(Exception):
-    """The key file cannot be read or written safely."""
+
 
 
 def key_dir() -> Path:

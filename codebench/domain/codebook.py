@@ -13,6 +13,8 @@ from typing import Any, Iterator
 
 import yaml
 
+from codebench.errors import CodebookError
+
 SCHEMA_VERSION = 1
 ORIGINS = ("codebook", "open", "in-vivo")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -89,13 +91,6 @@ class CodebookProblem:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
-class CodebookError(ValueError):
-    """A codebook could not be loaded; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[CodebookProblem]) -> None:
-        self.problems = problems
-        lines = "\n".join(str(p) for p in problems)
-        super().__init__(f"{len(problems)} problem(s) in codebook:\n{lines}")
 
 
 class _Reader:

@@ -7,19 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codebench.errors import IngestError
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Largest transcript file accepted (a 4-hour verbatim transcript is well under 2 MB)."""
 
 
-class IngestError(ValueError):
-    """A file could not be imported. The message names the file and, where known, the line."""
-
-    def __init__(self, file: str | Path, message: str, line: int | None = None) -> None:
-        self.file = str(file)
-        self.line = line
-        self.reason = message
-        where = f"{self.file}:{line}" if line is not None else self.file
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass

@@ -31,14 +31,13 @@ from codebench.storage.orm import (
     Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, Turn, new_uuid, utcnow,
 )
 from codebench.storage.repositories import Repository, code_info, coding_info
+from codebench.errors import ServiceError
 
 CONFIG_NAME = "codebench.yaml"
 DB_NAME = "codebench.sqlite"
 ROLE_PREFIX = {"veileder": "V", "IA-rådgiver": "IA", "mentor": "M", "arbeidsgiver": "A", "other": "X"}
 
 
-class ServiceError(ValueError):
-    """A user-facing problem: the message is one clear sentence, shown without a traceback."""
 
 
 # ---------------------------------------------------------------------------------------------

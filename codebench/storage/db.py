@@ -17,11 +17,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from codebench.errors import StorageError
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class StorageError(RuntimeError):
-    """The database could not be opened or upgraded; the message says why in one line."""
 
 
 def sqlite_url(path: Path) -> str:

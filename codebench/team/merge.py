@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import String, delete, insert, select, type_coerce, update
 
 from codebench.storage.orm import AuditLog, Code, Coder, Coding, Document, Memo, Participant, Turn
+from codebench.errors import MergeRefused
 from codebench.storage.repositories import Repository
 
 SUGGESTION_SCORE = 80.0
@@ -36,8 +37,6 @@ SUGGESTION_SCORE = 80.0
 _CODE_FIELDS = ("description", "inclusion", "exclusion", "examples", "colour", "shortcut", "memo", "core")
 
 
-class MergeRefused(ValueError):
-    """The coder project cannot be merged; nothing was written."""
 
 
 @dataclass
