@@ -147,3 +147,13 @@ class AuditEntry:
     coder: str | None
     action: str
     payload: dict[str, Any]
+
+
+def code_snapshot(info: CodeInfo) -> dict[str, Any]:
+    """A code as the audit log keeps it, so that undo can bring it back exactly."""
+    return {
+        "uuid": info.uuid, "kind": info.kind, "name": info.name, "parent_id": info.parent_id,
+        "position": info.position, "description": info.description, "inclusion": info.inclusion,
+        "exclusion": info.exclusion, "examples": list(info.examples), "colour": info.colour,
+        "shortcut": info.shortcut, "origin": info.origin, "core": info.core, "memo": info.memo,
+    }

@@ -1,20 +1,58 @@
-"""Use cases shared by the CLI and the workbench.
+"""Use cases shared by the CLI and the workbench, one module per use case.
 
-One module per concern; every public name is re-exported here so callers write
-``services.apply_code(...)`` without knowing where it lives:
+Every public function is one user action in one transaction: it either completes or leaves the
+project as it was. Functions take a :class:`Project` handle and return plain records
+(``codebench.domain.records``), never ORM rows. The names below are re-exported explicitly so
+that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 
-- ``core``          projects, importing, codebook, coding, retrieval, undo, team (historical home;
-                    to be split further along these lines)
-- ``anonymisation`` detection, review decisions, pseudonym key, anonymised renditions
-- ``exports``       matrices, chapter quotes, codebook documents, anonymised text
-- ``interchange``   REFI-QDA (QDPX/QDC) import and export
+- ``project``        creating and opening projects
+- ``importing``      transcripts and surveys in
+- ``documents``      listing and reading documents
+- ``codebook``       the code tree: load, export, create, change, move, promote, merge
+- ``coding``         apply, remove, recode, coding memos, import codings, the transcript's codings
+- ``history``        undo / redo and the audit log
+- ``memos``          memos on codes, documents and the project
+- ``retrieval``      quotes, statistics, participants
+- ``team``           merging coders' projects, agreement, disagreements, adjudication
+- ``anonymisation``  detection, review decisions, who sees originals, anonymised renditions
+- ``exports``        matrices, chapter quotes, codebook documents
+- ``interchange``    REFI-QDA (QDPX/QDC) import and export
 """
 
 from __future__ import annotations
 
-from codebench.services.core import *  # noqa: F401,F403
-from codebench.services.core import Project  # noqa: F401  (explicit for type checkers)
-from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition  # noqa: F401
-from codebench.services import anonymisation  # noqa: F401,E402  (services.anonymisation.detect, …)
-from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix  # noqa: F401
-from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx  # noqa: F401
+from codebench.errors import ServiceError
+from codebench.services import anonymisation
+from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition
+from codebench.services.codebook import (
+    CodebookReport, code_tree, create_code, export_codebook, load_codebook, merge_codes, move_code, promote_code,
+    read_codebook_file, update_code,
+)
+from codebench.services.coding import (
+    CodedSpanView, apply_code, codings, document_codings, effective_colours, import_codings, recode, remove_coding,
+    set_coding_memo,
+)
+from codebench.services.documents import DocumentText, get_document, list_documents
+from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
+from codebench.services.history import audit_log, redo, undo
+from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
+from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx
+from codebench.services.memos import add_memo, memos
+from codebench.services.project import CONFIG_NAME, DB_NAME, Project, init_project, open_project
+from codebench.services.retrieval import ProjectStats, participants, quotes, stats
+from codebench.services.team import (
+    AgreementResult, accept_agreed, agreement, disagreements, merge_projects, resolve_disagreement,
+)
+
+__all__ = [
+    "AgreementResult", "CONFIG_NAME", "CodebookReport", "CodedSpanView", "DB_NAME", "DocumentText", "ExportResult",
+    "ExportSummary", "ImportReport", "InterchangeReport", "ParticipantSpec", "Project", "ProjectStats", "Rendition",
+    "ServiceError", "accept_agreed", "add_memo", "agreement", "anonymisation", "anonymise_free_text",
+    "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",
+    "document_codings", "effective_colours", "export_chapter_quotes", "export_codebook", "export_codebook_document",
+    "export_matrix", "export_qdc", "export_qdpx", "get_document", "import_codings", "import_files", "import_qdc",
+    "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
+    "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
+    "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
+    "update_code",
+]

@@ -30,7 +30,7 @@ from codebench.domain.spans import OffsetMap
 from codebench.storage.orm import AnonEntity, AnonMention, Document, Project as ProjectRow
 
 if TYPE_CHECKING:
-    from codebench.services.core import Project
+    from codebench.services.project import Project
 
 STATUSES = ("suggested", "accepted", "rejected", "manual")
 ACTIVE = ("accepted", "manual")
@@ -39,7 +39,7 @@ Progress = Callable[[int, int], None]
 
 
 def _error(message: str) -> Exception:
-    from codebench.services.core import ServiceError
+    from codebench.errors import ServiceError
 
     return ServiceError(message)
 
@@ -431,7 +431,7 @@ def entities(
     ``entity`` narrows to one entity (the workbench loads the list without mentions, then
     the mentions of the highlighted entity only).
     """
-    from codebench.services.core import _document
+    from codebench.services.documents import _document
 
     with project.transaction(write=False) as repo:
         doc_ids = [_document(repo, document).id] if document is not None else None
@@ -572,7 +572,7 @@ def add_name(project: "Project", name: str, *, kind: str = PER, coder: str | Non
 def add_mention(project: "Project", document: str | int, start: int, end: int, *, kind: str = PER,
                 entity: str | int | None = None, coder: str | None = None) -> str:
     """Mark one span by hand (the workbench's "anonymise this" on a selection)."""
-    from codebench.services.core import _document
+    from codebench.services.documents import _document
 
     with project.transaction(write=False) as repo:
         doc = _document(repo, document)
@@ -625,7 +625,7 @@ def _mark_manual(project: "Project", hits: dict[int, list[Detection]], kind: str
 
 def document_status(project: "Project") -> list[DocumentAnonymisation]:
     """Review progress per document (for the project view and ``anonymise --status``)."""
-    from codebench.services.core import list_documents
+    from codebench.services.documents import list_documents
 
     infos = list_documents(project)
     with project.transaction(write=False) as repo:
@@ -719,7 +719,7 @@ class _Replacer:
 
 def rendition(project: "Project", document: str | int, *, anonymised: bool = True) -> Rendition:
     """The original or anonymised rendition of one document, with its offset map."""
-    from codebench.services.core import get_document
+    from codebench.services.documents import get_document
 
     doc = get_document(project, document)
     if not anonymised:
@@ -742,7 +742,7 @@ def anonymise_quotes(project: "Project", quotes: Sequence[Quote]) -> list[Quote]
     """The same quotes with text, document name and speaker in their anonymised rendition."""
     if not quotes:
         return []
-    from codebench.services.core import list_documents
+    from codebench.services.documents import list_documents
 
     doc_ids = {q.document_id for q in quotes}
     replacer = _Replacer(project, doc_ids)
@@ -776,7 +776,7 @@ def anonymised_passages(project: "Project", spans: Sequence[tuple[int, int, int]
 
 def document_labels(project: "Project", *, original: bool = False) -> dict[int, str]:
     """Document id -> the name to show: anonymised ("M01 mentor runde 2") unless ``original``."""
-    from codebench.services.core import list_documents
+    from codebench.services.documents import list_documents
 
     infos = list_documents(project)
     return {i.id: i.name for i in infos} if original else anonymised_names(infos)
@@ -794,7 +794,7 @@ def anonymise_free_text(project: "Project", text: str) -> str:
 
 def export_text(project: "Project", folder: Path, *, original: bool = False) -> list[Path]:
     """Write each document's (anonymised) rendition as a UTF-8 .txt file; returns the paths."""
-    from codebench.services.core import get_document, list_documents
+    from codebench.services.documents import get_document, list_documents
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

@@ -29,9 +29,12 @@ from codebench.domain.matrix import (
 )
 from codebench.domain.records import CodeInfo, ParticipantInfo, Quote, normalise_role
 from codebench.services import anonymisation
-from codebench.services.core import (
-    Project, ServiceError, code_tree, list_documents, memos, participants, quotes, stats,
-)
+from codebench.errors import ServiceError
+from codebench.services.codebook import code_tree
+from codebench.services.documents import list_documents
+from codebench.services.memos import memos
+from codebench.services.project import Project
+from codebench.services.retrieval import participants, quotes, stats
 
 MATRIX_FORMATS: tuple[str, ...] = ("xlsx", "csv", "md", "html", "docx")
 CHAPTER_FORMATS: tuple[str, ...] = ("docx", "md")

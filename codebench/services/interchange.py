@@ -28,7 +28,9 @@ from codebench.export import refi
 from codebench.ingest.base import IngestError
 from codebench.ingest.speakers import segment_turns
 from codebench.services import anonymisation
-from codebench.services.core import Project, ServiceError, text_sha256
+from codebench.errors import ServiceError
+from codebench.services.importing import text_sha256
+from codebench.services.project import Project
 from codebench.storage.orm import (
     Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, Turn, new_uuid, utcnow,
 )

@@ -44,6 +44,15 @@ def coding_info(row: Coding, coder: str) -> CodingInfo:
     )
 
 
+def coding_snapshot(row: Coding) -> dict[str, Any]:
+    """A coding as the audit log keeps it, so that undo can bring it back exactly."""
+    return {
+        "uuid": row.uuid, "document_id": row.document_id, "code_id": row.code_id, "coder_id": row.coder_id,
+        "start": row.start, "end": row.end, "text_sha256": row.text_sha256, "memo": row.memo,
+        "created_at": row.created_at.isoformat() if row.created_at else None,
+    }
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while building thousands of acyclic tuples.

@@ -1,0 +1,228 @@
+"""Importing transcripts and surveys: parse every file first, then store all or nothing."""
+
+from __future__ import annotations
+
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+from sqlalchemy import select
+
+from codebench.domain.records import (
+    DocumentInfo, normalise_role,
+)
+from codebench.ingest import IngestError, import_file
+from codebench.ingest.base import ImportedDocument
+from codebench.storage.orm import (
+    Document, Participant, Turn,
+)
+from codebench.storage.repositories import Repository
+from codebench.errors import ServiceError
+from codebench.services.project import Project
+
+
+ROLE_PREFIX = {"veileder": "V", "IA-rådgiver": "IA", "mentor": "M", "arbeidsgiver": "A", "other": "X"}
+"""Participant ids made up for an informant given only a role: V01, IA01, M01 …"""
+
+
+@dataclass
+class ParticipantSpec:
+    """What the user said about a file's informant (CLI flags or participants.yaml)."""
+
+    pid: str | None = None
+    role: str | None = None
+    site: str | None = None
+    round: int | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: documents added, files skipped as duplicates, problems found."""
+
+    added: list[DocumentInfo] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, existing document)
+    errors: list[str] = field(default_factory=list)
+
+
+def _participants_yaml(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """``(participants by pid, documents by file name)`` from a participants.yaml in ``folder``."""
+    path = folder / "participants.yaml"
+    if not path.is_file():
+        return {}, {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ServiceError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
+    if not isinstance(data, dict):
+        raise ServiceError(f"{path}: expected 'participants:' and 'documents:' sections")
+    participants = data.get("participants") or {}
+    documents = data.get("documents") or {}
+    if not isinstance(participants, dict) or not isinstance(documents, dict):
+        raise ServiceError(f"{path}: 'participants' and 'documents' must be mappings")
+    return {str(k): dict(v or {}) for k, v in participants.items()}, {str(k): dict(v or {}) for k, v in documents.items()}
+
+
+def _spec_for(path: Path, flags: ParticipantSpec, cache: dict[Path, Any]) -> ParticipantSpec:
+    folder = path.parent
+    if folder not in cache:
+        cache[folder] = _participants_yaml(folder)
+    people, documents = cache[folder]
+    entry = documents.get(path.name) or documents.get(path.stem) or {}
+    pid = flags.pid or entry.get("participant")
+    person = dict(people.get(str(pid), {})) if pid else {}
+    role = flags.role or entry.get("role") or person.pop("role", None)
+    person.pop("role", None)
+    site = flags.site or entry.get("site") or person.pop("site", None)
+    person.pop("site", None)
+    round_ = flags.round if flags.round is not None else entry.get("round")
+    attributes = {**person, **flags.attributes}
+    return ParticipantSpec(str(pid) if pid else None, role, site, int(round_) if round_ is not None else None, attributes)
+
+
+def _ensure_participant(repo: Repository, spec: ParticipantSpec) -> Participant | None:
+    if spec.pid is None and spec.role is None:
+        return None
+    role = normalise_role(spec.role) if spec.role else None
+    if spec.pid is None:
+        assert role is not None
+        prefix = ROLE_PREFIX[role]
+        taken = {p.pid for p in repo.participants()}
+        n = 1
+        while f"{prefix}{n:02d}" in taken:
+            n += 1
+        spec.pid = f"{prefix}{n:02d}"
+    row = repo.participant(spec.pid)
+    if row is None:
+        row = Participant(project_id=repo.project_id, pid=spec.pid, role=role or "other", site=spec.site, attributes=spec.attributes)
+        repo.session.add(row)
+        repo.session.flush()
+    else:
+        if role and row.role != role:
+            if row.role != "other":
+                raise ServiceError(f"participant {spec.pid} is a {row.role}, not a {role}")
+            row.role = role
+        if spec.site and not row.site:
+            row.site = spec.site
+        if spec.attributes:
+            row.attributes = {**(row.attributes or {}), **spec.attributes}
+    return row
+
+
+def _store_document(repo: Repository, doc: ImportedDocument, spec: ParticipantSpec) -> Document:
+    participant = _ensure_participant(repo, spec)
+    base = doc.name or Path(doc.source_name).stem
+    name, n = base, 2
+    taken = set(repo.session.scalars(select(Document.name).where(Document.project_id == repo.project_id)))
+    while name in taken:
+        name, n = f"{base} ({n})", n + 1
+    row = Document(
+        project_id=repo.project_id, name=name, source_name=doc.source_name, source_format=doc.source_format,
+        text=doc.text, sha256=text_sha256(doc.text), length=len(doc.text), word_count=doc.word_count,
+        round=spec.round, participant_id=participant.id if participant else None,
+        meta={**doc.meta, "notes": list(doc.notes)},
+    )
+    repo.session.add(row)
+    repo.session.flush()
+    repo.session.add_all(
+        Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
+             t_start=t.t_start, t_end=t.t_end)
+        for i, t in enumerate(doc.turns)
+    )
+    return row
+
+
+def text_sha256(text: str) -> str:
+    """SHA-256 of a document text (UTF-8), the identity of its content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[str | Path],
+    flags: ParticipantSpec | None = None,
+    *,
+    skip_bad: bool = False,
+) -> ImportReport:
+    """Import transcripts; all or nothing unless ``skip_bad``.
+
+    Every file is parsed before anything is written. If any file fails and ``skip_bad`` is
+    false, nothing is imported and every problem is reported. Content already in the project
+    (same SHA-256 of the normalised text) is skipped and reported as a duplicate.
+    """
+    flags = flags or ParticipantSpec()
+    report = ImportReport()
+    parsed: list[tuple[Path, ImportedDocument]] = []
+    for raw in paths:
+        path = Path(raw)
+        try:
+            parsed.append((path, import_file(path)))
+        except IngestError as exc:
+            report.errors.append(str(exc))
+    if report.errors and not skip_bad:
+        return report
+    cache: dict[Path, Any] = {}
+    try:
+        specs = [_spec_for(path, flags, cache) for path, _ in parsed]
+    except ValueError as exc:
+        report.errors.append(str(exc))
+        return report
+    _store_all(project, [(p, d, s) for (p, d), s in zip(parsed, specs)], report)
+    project.checkpoint()
+    return report
+
+
+def import_survey(
+    project: Project,
+    path: str | Path,
+    text_columns: list[str],
+    *,
+    id_column: str | None = None,
+    role: str = "arbeidsgiver",
+    round: int | None = None,
+) -> ImportReport:
+    """Import survey answers: each respondent becomes a participant and a document."""
+    from codebench.ingest.survey import import_survey as parse_survey
+
+    report = ImportReport()
+    path = Path(path)
+    try:
+        documents = parse_survey(path, text_columns, id_column)
+        role = normalise_role(role)
+    except (IngestError, ValueError) as exc:
+        report.errors.append(str(exc))
+        return report
+    items = []
+    for doc in documents:
+        hint = doc.participant_hint or {}
+        pid = f"{path.stem}-{hint.get('pid')}"
+        items.append((path, doc, ParticipantSpec(pid, role, None, round, dict(hint.get("attributes", {})))))
+    _store_all(project, items, report)
+    return report
+
+
+def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, ParticipantSpec]], report: ImportReport) -> None:
+    try:
+        with project.transaction() as repo:
+            seen: dict[str, str] = {}
+            added_ids: list[int] = []
+            for path, doc, spec in items:
+                digest = text_sha256(doc.text)
+                existing = repo.document_by_hash(digest)
+                if existing is not None or digest in seen:
+                    report.duplicates.append((str(path), existing.name if existing else seen[digest]))
+                    continue
+                row = _store_document(repo, doc, spec)
+                seen[digest] = row.name
+                added_ids.append(row.id)
+            repo.session.flush()
+            if added_ids:
+                repo.log("import", None, {"documents": added_ids})
+            report.added = repo.document_infos(added_ids) if added_ids else []
+    except ValueError as exc:
+        report.errors.append(str(exc))
+        report.added = []
