@@ -168,7 +168,7 @@ def evaluate_sample(model: str | None, repeat: int = 3) -> dict:
     """Direct-identifier recall/precision and pseudonym consistency on the sample corpus gold."""
     os.environ.setdefault("CODEBENCH_KEY_DIR", tempfile.mkdtemp())
     from codebench import services
-    from codebench.sample import build_demo_project
+    from codebench.services.sample import build_demo_project
     from codebench.services import anonymisation
     from codebench.services.anonymisation import _mention_rows
 

@@ -30,7 +30,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from codebench import services  # noqa: E402
-from codebench.sample import CODEBOOK, transcript_files  # noqa: E402
+from codebench.services.sample import CODEBOOK, transcript_files  # noqa: E402
 from codebench.ingest import import_file  # noqa: E402
 
 RESULTS = HERE / "results"

@@ -559,7 +559,7 @@ def open_(project: str, coder: str | None) -> None:
 @_friendly
 def demo(folder: str, stats_only: bool, coder: str) -> None:
     """Build the sample project in FOLDER (once) and open it in the workbench."""
-    from codebench.sample import build_demo_project
+    from codebench.services.sample import build_demo_project
 
     opened = build_demo_project(Path(folder))
     opened.close()

@@ -139,7 +139,7 @@ def pg_project(pg_url: str, tmp_path: Path) -> Iterator[services.Project]:
 @pytest.fixture(scope="session")
 def sample_project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample corpus imported once per test session (treat as read-only)."""
-    from codebench.sample import build_demo_project
+    from codebench.services.sample import build_demo_project
 
     folder = tmp_path_factory.mktemp("sample") / "demo"
     build_demo_project(folder).close()

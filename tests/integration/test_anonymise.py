@@ -223,7 +223,7 @@ def test_detection_and_review_on_postgresql(pg_project: services.Project, tmp_pa
 
 @pytest.fixture(scope="module")
 def anonymised_sample(tmp_path_factory: pytest.TempPathFactory) -> services.Project:
-    from codebench.sample import build_demo_project
+    from codebench.services.sample import build_demo_project
 
     project = build_demo_project(tmp_path_factory.mktemp("anon") / "demo")
     anonymisation.detect(project)

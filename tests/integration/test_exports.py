@@ -430,7 +430,7 @@ def test_chapter_markdown_with_max_words_and_survey_attribution(sample, tmp_path
 
 
 def test_attribution_names_the_kind_of_workplace_never_the_place(project, tmp_path):
-    from codebench.sample import SURVEY, SURVEY_TEXT_COLUMNS
+    from codebench.services.sample import SURVEY, SURVEY_TEXT_COLUMNS
 
     services.import_survey(project, SURVEY, SURVEY_TEXT_COLUMNS, id_column="respondent", role="arbeidsgiver")
     path = tmp_path / "butikk.txt"

@@ -14,7 +14,7 @@ from lxml import etree
 from codebench import services
 from codebench.cli import main
 from codebench.domain.spans import OffsetMap, Span
-from codebench.sample import build_demo_project
+from codebench.services.sample import build_demo_project
 from codebench.services import anonymisation, interchange
 
 REFI = Path("/work/shared/refi")

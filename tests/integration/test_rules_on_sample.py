@@ -13,7 +13,7 @@ import pytest
 from codebench import services
 from codebench.anonymise.detections import INDIRECT, Detection
 from codebench.anonymise.rules import find_identifiers
-from codebench.sample import CORPUS
+from codebench.services.sample import CORPUS
 
 GOLD = sorted((CORPUS / "gold" / "identifiers").glob("*.json"))
 # The gold types these rules are responsible for (names, firms and places are the NER's job).

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from codebench import services
-from codebench.sample import CORPUS, transcript_files
+from codebench.services.sample import CORPUS, transcript_files
 
 GOLD = sorted((CORPUS / "gold" / "identifiers").glob("*.json"))
 

@@ -182,7 +182,7 @@ def test_adjudication_keeps_originals_and_records_consensus(project, tmp_path):
 @pytest.fixture(scope="module")
 def gold_team(tmp_path_factory):
     """The sample project split as a team would: a team copy and one copy per gold coder."""
-    from codebench.sample import GOLD_CODINGS, build_demo_project
+    from codebench.services.sample import GOLD_CODINGS, build_demo_project
 
     root = tmp_path_factory.mktemp("gold")
     build_demo_project(root / "team", with_codings=False).close()
