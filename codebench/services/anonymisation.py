@@ -216,7 +216,7 @@ def set_original_viewer(project: "Project", coder: str, allowed: bool, *, by: st
             viewers.append(coder)
         settings["original_viewers"] = sorted(viewers)
         _save_settings(repo, settings)
-        repo.log("anonymise_viewers", by, {"coder": coder, "allowed": allowed})
+        repo.audit.log("anonymise_viewers", by, {"coder": coder, "allowed": allowed})
     return sorted(viewers)
 
 
@@ -393,7 +393,7 @@ def _store_clusters(project: "Project", clusters: Sequence[Cluster], roles: dict
             entities[entity.id] = entity
         if pending:
             repo.session.execute(insert(AnonMention), [dict(values, entity_id=entity.id) for entity, values in pending])
-        repo.log("anonymise_detect", coder, {"entities": len(clusters), "new": new})
+        repo.audit.log("anonymise_detect", coder, {"entities": len(clusters), "new": new})
     return new, kept
 
 
@@ -504,7 +504,7 @@ def decide(
             if row.status != status:
                 row.status, row.decided_by, row.decided_at = status, coder, now
                 changed += 1
-        repo.log(f"anonymise_{decision}", coder, {"entity": entity if isinstance(entity, int) else None,
+        repo.audit.log(f"anonymise_{decision}", coder, {"entity": entity if isinstance(entity, int) else None,
                                                   "mentions": len(mentions), "changed": changed})
     _write_key(project)
     return changed
@@ -521,7 +521,7 @@ def auto_accept(project: "Project", *, threshold: float = DEFAULT_THRESHOLD, cod
         ).all()
         for row in rows:
             row.status, row.decided_by, row.decided_at = "accepted", coder or "auto", now
-        repo.log("anonymise_auto", coder, {"threshold": threshold, "accepted": len(rows)})
+        repo.audit.log("anonymise_auto", coder, {"threshold": threshold, "accepted": len(rows)})
     _write_key(project)
     return len(rows)
 
@@ -539,7 +539,7 @@ def rename_entity(project: "Project", entity: str | int, pseudonym: str, *, code
         if clash:
             raise _error(f"{marked} is already the pseudonym of another entity")
         before, row.pseudonym = row.pseudonym, marked
-        repo.log("anonymise_rename", coder, {"entity": row.id, "before": before, "after": marked})
+        repo.audit.log("anonymise_rename", coder, {"entity": row.id, "before": before, "after": marked})
     _write_key(project)
     return marked
 
@@ -619,7 +619,7 @@ def _mark_manual(project: "Project", hits: dict[int, list[Detection]], kind: str
                                              status="manual", detector="manual", score=1.0,
                                              decided_by=coder, decided_at=now))
                 count += 1
-        repo.log("anonymise_add", coder, {"entity": target.id, "mentions": count})
+        repo.audit.log("anonymise_add", coder, {"entity": target.id, "mentions": count})
         return target.pseudonym, count
 
 
@@ -648,7 +648,7 @@ def apply(project: "Project", *, force: bool = False, coder: str | None = None) 
         settings = _settings(repo)
         settings["applied_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         _save_settings(repo, settings)
-        repo.log("anonymise_apply", coder, {"open": open_count})
+        repo.audit.log("anonymise_apply", coder, {"open": open_count})
     return _write_key(project)
 
 

@@ -111,7 +111,7 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
             project_row.settings = {**project_row.settings, "codebook": meta}  # new dict: JSON change tracking
         repo.session.flush()
         if report.added or report.updated:
-            repo.log("codebook_load", coder, {"file": Path(path).name, "added": report.added, "updated": report.updated})
+            repo.audit.log("codebook_load", coder, {"file": Path(path).name, "added": report.added, "updated": report.updated})
     return report
 
 
@@ -164,7 +164,7 @@ def create_code(
     """Add a code (or category) to the tree, as an open code by default."""
     with project.transaction() as repo:
         row = _create_code(repo, name, parent=parent, kind=kind, origin=origin, description=description)
-        repo.log("code_create", coder, {"code": row.uuid, "snapshot": code_snapshot(code_info(row))})
+        repo.audit.log("code_create", coder, {"code": row.uuid, "snapshot": code_snapshot(code_info(row))})
         return code_info(row)
 
 
@@ -244,7 +244,7 @@ def update_code(project: Project, code: str, *, expected_version: int | None = N
             for key, value in changes.items():
                 setattr(row, key, value)
             repo.session.flush()
-            repo.log("code_update", coder, {"code": row.uuid, "before": {k: before[k] for k in changes}, "changes": changes,
+            repo.audit.log("code_update", coder, {"code": row.uuid, "before": {k: before[k] for k in changes}, "changes": changes,
                                             "side_effects": side_effects})
             return code_info(row)
     except StaleDataError:
@@ -268,7 +268,7 @@ def move_code(project: Project, code: str, parent: str | None, coder: str | None
         row.parent_id = target.id if target else None
         row.position = repo.next_position(row.parent_id)
         repo.session.flush()
-        repo.log("code_move", coder, {"code": row.uuid, "from": before, "to": row.parent_id})
+        repo.audit.log("code_move", coder, {"code": row.uuid, "from": before, "to": row.parent_id})
         return code_info(row)
 
 
@@ -280,7 +280,7 @@ def promote_code(project: Project, code: str, coder: str | None = None) -> CodeI
             raise ServiceError(f"no code called {code!r}")
         row.kind = "category"
         repo.session.flush()
-        repo.log("code_update", coder, {"code": row.uuid, "before": {"kind": "code"}, "changes": {"kind": "category"}})
+        repo.audit.log("code_update", coder, {"code": row.uuid, "before": {"kind": "code"}, "changes": {"kind": "category"}})
         return code_info(row)
 
 
@@ -328,7 +328,7 @@ def merge_codes(project: Project, source: str, target: str, coder: str | None = 
         snapshot = code_info(src)
         repo.session.flush()
         repo.session.delete(src)
-        repo.log("merge_codes", coder, {
+        repo.audit.log("merge_codes", coder, {
             "source": code_snapshot(snapshot), "target": dst.uuid,
             "moved": [c.uuid for c in moved if c.uuid not in {d["uuid"] for d in dropped}],
             "dropped": dropped,

@@ -93,7 +93,7 @@ def apply_code(
         payload = coding_snapshot(row)
         if created:
             payload["created_code"] = code_snapshot(code_info(code_row))
-        repo.log("apply", coder, payload)
+        repo.audit.log("apply", coder, payload)
         return coding_info(row, coder)
 
 
@@ -104,7 +104,7 @@ def remove_coding(project: Project, coding_uuid: str, coder: str | None = None) 
         if row is None:
             raise ServiceError(f"no coding {coding_uuid!r}")
         info = coding_info(row, repo.coder_names()[row.coder_id])
-        repo.log("remove", coder, coding_snapshot(row))
+        repo.audit.log("remove", coder, coding_snapshot(row))
         repo.session.delete(row)
         return info
 
@@ -128,7 +128,7 @@ def recode(project: Project, coding_uuid: str, code: str, coder: str | None = No
         old = row.code_id
         row.code_id = code_row.id
         row.updated_at = utcnow()
-        repo.log("recode", coder, {"uuid": row.uuid, "from": old, "to": code_row.id})
+        repo.audit.log("recode", coder, {"uuid": row.uuid, "from": old, "to": code_row.id})
         return coding_info(row, repo.coder_names()[row.coder_id])
 
 
@@ -138,7 +138,7 @@ def set_coding_memo(project: Project, coding_uuid: str, memo: str | None, coder:
         row = repo.coding(coding_uuid)
         if row is None:
             raise ServiceError(f"no coding {coding_uuid!r}")
-        repo.log("coding_memo", coder, {"uuid": row.uuid, "from": row.memo, "to": memo})
+        repo.audit.log("coding_memo", coder, {"uuid": row.uuid, "from": row.memo, "to": memo})
         row.memo = memo
         row.updated_at = utcnow()
         return coding_info(row, repo.coder_names()[row.coder_id])
@@ -148,7 +148,7 @@ def codings(project: Project, document: str | int | None = None) -> list[CodingI
     """Codings of the project or of one document, by position."""
     with project.transaction(write=False) as repo:
         doc_id = _document(repo, document).id if document is not None else None
-        return repo.codings(doc_id)
+        return repo.codings.list(doc_id)
 
 
 def import_codings(project: Project, path: str | Path) -> int:
@@ -215,7 +215,7 @@ def import_codings(project: Project, path: str | Path) -> int:
             from sqlalchemy import insert
 
             repo.session.execute(insert(Coding), rows)
-            repo.log("import_codings", coder_name, {"file": path.name, "codings": [r["uuid"] for r in rows]})
+            repo.audit.log("import_codings", coder_name, {"file": path.name, "codings": [r["uuid"] for r in rows]})
         added = len(rows)
     project.checkpoint()
     return added
@@ -255,5 +255,5 @@ def document_codings(project: Project, document: str | int, coders: Sequence[str
         colours = effective_colours(tree)
         return [
             CodedSpanView(c.uuid, c.start, c.end, names[c.code_id], colours[c.code_id], c.coder, c.memo)
-            for c in repo.codings(doc.id) if coders is None or c.coder in coders
+            for c in repo.codings.list(doc.id) if coders is None or c.coder in coders
         ]

@@ -23,7 +23,7 @@ _UNDOABLE = ("apply", "remove", "recode", "coding_memo", "code_create", "code_up
 
 def _history(repo: Repository, coder: str) -> tuple[list[AuditEntry], list[AuditEntry]]:
     """The coder's undo and redo stacks, rebuilt by replaying their audit log."""
-    entries = [e for e in reversed(repo.audit()) if e.coder == coder and e.action in (*_UNDOABLE, "undo", "redo")]
+    entries = [e for e in reversed(repo.audit.entries()) if e.coder == coder and e.action in (*_UNDOABLE, "undo", "redo")]
     by_id = {e.id: e for e in entries}
     undo_stack: list[AuditEntry] = []
     redo_stack: list[AuditEntry] = []
@@ -186,7 +186,7 @@ def undo(project: Project, coder: str) -> AuditEntry | None:
             return None
         target = undo_stack[-1]
         _reverse(repo, target)
-        repo.log("undo", coder, {"entry": target.id, "action": target.action})
+        repo.audit.log("undo", coder, {"entry": target.id, "action": target.action})
         return target
 
 
@@ -198,11 +198,11 @@ def redo(project: Project, coder: str) -> AuditEntry | None:
             return None
         target = redo_stack[-1]
         _perform(repo, target)
-        repo.log("redo", coder, {"entry": target.id, "action": target.action})
+        repo.audit.log("redo", coder, {"entry": target.id, "action": target.action})
         return target
 
 
 def audit_log(project: Project, limit: int | None = None) -> list[AuditEntry]:
     """The audit log, newest first."""
     with project.transaction(write=False) as repo:
-        return repo.audit(limit)
+        return repo.audit.entries(limit)

@@ -221,7 +221,7 @@ def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, Parti
                 added_ids.append(row.id)
             repo.session.flush()
             if added_ids:
-                repo.log("import", None, {"documents": added_ids})
+                repo.audit.log("import", None, {"documents": added_ids})
             report.added = repo.document_infos(added_ids) if added_ids else []
     except ValueError as exc:
         report.errors.append(str(exc))

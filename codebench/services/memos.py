@@ -34,7 +34,7 @@ def add_memo(project: Project, text: str, *, code: str | None = None, document: 
                     text=text, author=author)
         repo.session.add(memo)
         repo.session.flush()
-        repo.log("memo", author, {"memo": memo.uuid, "target_type": target_type, "target_id": target_id})
+        repo.audit.log("memo", author, {"memo": memo.uuid, "target_type": target_type, "target_id": target_id})
         return memo.id
 
 

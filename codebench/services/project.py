@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Any
 
 import yaml
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from codebench.storage.db import StorageError, make_engine, migrate, session_factory, sqlite_url, transaction
-from codebench.storage.orm import (
-    Project as ProjectRow,
-)
-from codebench.storage.repositories import Repository
-from codebench.errors import ServiceError
+from codebench.errors import ServiceError, StorageError
+from codebench.storage.db import sqlite_url
+from codebench.storage.store import Database, Store
 
 
 CONFIG_NAME = "codebench.yaml"
@@ -31,45 +26,35 @@ class Project:
     root: Path
     name: str
     url: str
-    engine: Engine
-    sessions: sessionmaker[Session]
+    database: Database
     project_id: int
     backup: str | None = None  # set when opening upgraded an old SQLite file
 
-    def transaction(self, *, write: bool = True) -> Any:
-        """Context manager yielding a :class:`Repository` in one transaction.
+    @property
+    def engine(self) -> Any:
+        """The SQLAlchemy engine (for tests and diagnostics; use cases go through :meth:`transaction`)."""
+        return self.database.engine
+
+    @property
+    def sessions(self) -> Any:
+        """The session factory (for tests that need two raw sessions at once)."""
+        return self.database.sessions
+
+    def transaction(self, *, write: bool = True) -> AbstractContextManager[Store]:
+        """One user action: a :class:`~codebench.storage.store.Store` in one transaction.
 
         Args:
             write: False for read-only actions, which then never wait for a writer.
         """
-        return _RepoTransaction(self, write)
+        return self.database.transaction(self.project_id, write=write)
 
     def close(self) -> None:
         """Release the database connections."""
-        self.engine.dispose()
+        self.database.close()
 
     def checkpoint(self) -> None:
-        """After a bulk write on SQLite, fold the write-ahead log back into the database file.
-
-        Until then every read consults the log page by page: after importing 50,000 codings,
-        category retrieval took 150 ms instead of 90 ms. Busy readers just make it a no-op.
-        """
-        if self.engine.dialect.name == "sqlite":
-            with self.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-class _RepoTransaction:
-    def __init__(self, project: Project, write: bool) -> None:
-        self._cm = transaction(project.sessions, write=write)
-        self._project = project
-
-    def __enter__(self) -> Repository:
-        session = self._cm.__enter__()
-        return Repository(session, self._project.project_id)
-
-    def __exit__(self, *exc: Any) -> Any:
-        return self._cm.__exit__(*exc)
+        """After a bulk write on SQLite, fold the write-ahead log back into the database file."""
+        self.database.checkpoint()
 
 
 def _read_config(root: Path) -> dict[str, Any]:
@@ -109,17 +94,12 @@ def init_project(root: str | Path, *, db_url: str | None = None, name: str | Non
     name = name or root.resolve().name
     url = _resolve_url(root, db_url)
     root.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
     try:
-        migrate(engine)
-        sessions = session_factory(engine)
-        with transaction(sessions) as session:
-            if session.scalar(select(ProjectRow).where(ProjectRow.name == name)) is not None:
-                raise ServiceError(f"the database already has a project called {name!r}; choose another --name")
-            session.add(ProjectRow(name=name, settings={}))
-    except Exception:
-        engine.dispose()
-        raise
+        with Database(url) as database:
+            database.migrate()
+            database.create_project(name)
+    except StorageError as exc:
+        raise ServiceError(str(exc)) from None
     config = {"project": name, "database": db_url or DB_NAME}
     (root / CONFIG_NAME).write_text(
         "# codebench project settings\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
@@ -136,23 +116,20 @@ def open_project(root: str | Path, *, db_url: str | None = None) -> Project:
     url = _resolve_url(root, db_url or config.get("database"))
     if url.startswith("sqlite") and not Path(url.split("///", 1)[1]).exists():
         raise ServiceError(f"{root}: the project database {url.split('///', 1)[1]} is missing")
-    engine = make_engine(url)
     try:
-        backup = migrate(engine)
-        sessions = session_factory(engine)
-        with transaction(sessions) as session:
-            row = session.scalar(select(ProjectRow).where(ProjectRow.name == name))
-            if row is None:
-                if url.startswith("sqlite"):
-                    raise ServiceError(f"{root}: the database holds no project called {name!r}")
-                row = ProjectRow(name=name, settings={})  # first use of a shared server
-                session.add(row)
-                session.flush()
-            project_id = row.id
+        database = Database(url)
     except StorageError as exc:
-        engine.dispose()
+        raise ServiceError(str(exc)) from None
+    try:
+        backup = database.migrate()
+        # A shared server gets the project on first use; an SQLite file must already hold it.
+        project_id = database.project_id(name, create=not url.startswith("sqlite"))
+        if project_id is None:
+            raise ServiceError(f"{root}: the database holds no project called {name!r}")
+    except StorageError as exc:
+        database.close()
         raise ServiceError(str(exc)) from None
     except Exception:
-        engine.dispose()
+        database.close()
         raise
-    return Project(root, name, url, engine, sessions, project_id, backup)
+    return Project(root, name, url, database, project_id, backup)

@@ -153,7 +153,7 @@ def disagreements(
     with project.transaction(write=False) as repo:
         rows, docs = _coding_rows(repo, [coder_a, coder_b], codes, documents)
         decided = set() if include_decided else {
-            e.payload.get("region") for e in repo.audit() if e.action == "adjudicate"
+            e.payload.get("region") for e in repo.audit.entries() if e.action == "adjudicate"
             and e.payload.get("coders") == [coder_a, coder_b]
         }
     found = regions((doc, docs[doc][0], RegionCoding(uuid, coder, code, start, end)) for uuid, doc, code, coder, start, end in rows)
@@ -204,9 +204,9 @@ def resolve_disagreement(
                          created_at=utcnow(), updated_at=utcnow())
             repo.session.add(row)
             repo.session.flush()
-            repo.log("apply", CONSENSUS, coding_snapshot(row))
+            repo.audit.log("apply", CONSENSUS, coding_snapshot(row))
             created.append(coding_info(row, CONSENSUS))
-        repo.log("adjudicate", adjudicator, {"region": region.key, "coders": [coder_a, coder_b], "decision": decision,
+        repo.audit.log("adjudicate", adjudicator, {"region": region.key, "coders": [coder_a, coder_b], "decision": decision,
                                             "codings": [c.uuid for c in created]})
     return created
 
@@ -242,5 +242,5 @@ def accept_agreed(project: Project, coder_a: str, coder_b: str, *, threshold: fl
                                         start=c.start, end=c.end, text_sha256=doc.sha256, quote=doc.text[c.start:c.end],
                                         created_at=utcnow(), updated_at=utcnow()))
                 copied += 1
-        repo.log("accept_agreed", adjudicator, {"coders": [coder_a, coder_b], "codings": copied, "threshold": threshold})
+        repo.audit.log("accept_agreed", adjudicator, {"coders": [coder_a, coder_b], "codings": copied, "threshold": threshold})
     return copied

@@ -288,7 +288,7 @@ def merge_into(team: Repository, source: _Source, source_repo: Repository) -> Me
         report.memos_added += 1
     s.flush()
     if report.changed:
-        team.log("merge", None, {
+        team.audit.log("merge", None, {
             "source": source.name, "documents_added": report.documents_added, "codes_added": report.codes_added,
             "codings_added": report.codings_added, "codings_updated": report.codings_updated,
             "codings_removed": report.codings_removed, "memos_added": report.memos_added,

@@ -86,10 +86,14 @@ def test_simultaneous_code_edits_in_two_sessions_do_not_overwrite(pg_project: se
     services.load_codebook(pg_project, HYBRID)
     first, second = pg_project.sessions(), pg_project.sessions()
     try:
-        from codebench.storage.repositories import Repository
+        from sqlalchemy import select
 
-        a = Repository(first, pg_project.project_id).code_by_name("god mentor")
-        b = Repository(second, pg_project.project_id).code_by_name("god mentor")
+        from codebench.storage.orm import Code
+
+        def row(session):  # the ORM row itself: the version counter lives there
+            return session.scalar(select(Code).where(Code.project_id == pg_project.project_id, Code.name_key == "god mentor"))
+
+        a, b = row(first), row(second)
         a.description = "fra A"
         first.commit()
         b.description = "fra B"
