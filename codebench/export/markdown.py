@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from codebench.domain.matrix import (
-    NO_CATEGORY, Chapter, CodebookDocument, CodebookEntry, CooccurrenceTable, CountTable, QuoteMatrix,
-)
+from codebench.domain.matrix import NO_CATEGORY, CooccurrenceTable, CountTable, QuoteMatrix
+from codebench.domain.report_models import Chapter, CodebookDocument, CodebookEntry
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 _LIST_START = re.compile(r"^(?:([-+])|(\d+)([.)]))(?=\s)")

@@ -15,9 +15,8 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Cm, Pt, RGBColor
 
-from codebench.domain.matrix import (
-    NO_CATEGORY, Chapter, CodebookDocument, CooccurrenceTable, CountTable, QuoteMatrix,
-)
+from codebench.domain.matrix import NO_CATEGORY, CooccurrenceTable, CountTable, QuoteMatrix
+from codebench.domain.report_models import Chapter, CodebookDocument
 
 QUOTE_STYLE = "Sitat"
 """Paragraph style of every block quote."""

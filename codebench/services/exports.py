@@ -13,21 +13,24 @@ from __future__ import annotations
 
 import gc
 import io
-import os
-import uuid
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from codebench.domain.matrix import (
-    COLUMN_KINDS, COLUMN_TITLES, Chapter, ChapterQuote, ChapterSection, CodebookDocument, CodebookEntry,
-    MatrixRow, attribution, build_quote_matrix, cooccurrence, count_table, distinct_passages, edit_quote,
-    matrix_rows, short_examples, trim_quote, workplace_of,
+    COLUMN_KINDS, COLUMN_TITLES, MatrixRow, build_quote_matrix, cooccurrence, count_table, matrix_rows,
+)
+from codebench.domain.quote_editing import (
+    attribution, distinct_passages, edit_quote, short_examples, trim_quote, workplace_of,
+)
+from codebench.domain.report_models import (
+    Chapter, ChapterQuote, ChapterSection, CodebookDocument, CodebookEntry,
 )
 from codebench.domain.records import CodeInfo, ParticipantInfo, Quote, normalise_role
+from codebench.export.atomic import write_atomically, write_text_atomically
 from codebench.services import anonymisation
 from codebench.errors import ServiceError
 from codebench.services.codebook import code_tree
@@ -90,34 +93,6 @@ def _target(path: str | Path) -> Path:
     if not folder.is_dir():
         raise ServiceError(f"cannot write {target}: the folder {folder} does not exist")
     return target
-
-
-def _write_atomically(target: Path, write: Callable[[Path], Any], *, private: bool) -> Any:
-    """Run ``write(temporary path)`` and move the result to ``target`` only if it succeeds.
-
-    Exports with original text are created readable by the owner only.
-    """
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.part")
-    try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o666)
-        os.close(descriptor)
-        result = write(temporary)
-        os.replace(temporary, target)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ServiceError(f"cannot write {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return result
-
-
-def _write_text(target: Path, text: str, *, private: bool) -> None:
-    def write(path: Path) -> None:
-        with open(path, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-
-    _write_atomically(target, write, private=private)
 
 
 def _roles(roles: Sequence[str] | None) -> list[str] | None:
@@ -362,7 +337,7 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
     if fmt == "xlsx":
         from codebench.export.xlsx import write_matrix_xlsx
 
-        sheets = tuple(_write_atomically(target, lambda p: write_matrix_xlsx(
+        sheets = tuple(write_atomically(target, lambda p: write_matrix_xlsx(
             p, matrix=matrix, counts=counts, cooccurrence=pairs, about=about), private=private))
     elif fmt == "csv":
         from codebench.export.tidy_csv import write_counts_csv, write_quotes_csv
@@ -372,22 +347,22 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
             write_counts_csv(buffer, counts)
         else:
             write_quotes_csv(buffer, matrix)
-        _write_text(target, buffer.getvalue(), private=private)
+        write_text_atomically(target, buffer.getvalue(), private=private)
     elif fmt == "md":
         from codebench.export.markdown import matrix_markdown
 
-        _write_text(target, matrix_markdown(title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about),
+        write_text_atomically(target, matrix_markdown(title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about),
                     private=private)
     elif fmt == "html":
         from codebench.export.html_report import matrix_html
 
         heat = counts if columns == "role" else count_table(found, rows, "role", column_keys=_roles(roles))
-        _write_text(target, matrix_html(title=title, matrix=matrix, counts=counts, heatmap=heat, cooccurrence=pairs,
+        write_text_atomically(target, matrix_html(title=title, matrix=matrix, counts=counts, heatmap=heat, cooccurrence=pairs,
                                         about=about, identifiers_warning=original), private=private)
     else:
         from codebench.export.word import write_matrix_docx
 
-        _write_atomically(target, lambda p: write_matrix_docx(
+        write_atomically(target, lambda p: write_matrix_docx(
             p, title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about), private=private)
     return ExportResult(target, fmt, counts.total, len(rows), not original, sheets)
 
@@ -489,11 +464,11 @@ def export_chapter_quotes(
     if fmt == "md":
         from codebench.export.markdown import chapter_markdown
 
-        _write_text(target, chapter_markdown(chapter), private=original)
+        write_text_atomically(target, chapter_markdown(chapter), private=original)
     else:
         from codebench.export.word import write_chapter_docx
 
-        _write_atomically(target, lambda p: write_chapter_docx(p, chapter), private=original)
+        write_atomically(target, lambda p: write_chapter_docx(p, chapter), private=original)
     notes = (f"{left_out} code(s) without quotes left out",) if left_out else ()
     return ExportResult(target, fmt, chapter.quote_count, len(sections), not original, notes=notes)
 
@@ -592,11 +567,11 @@ def export_codebook_document(
     if fmt == "md":
         from codebench.export.markdown import codebook_markdown
 
-        _write_text(target, codebook_markdown(book), private=original)
+        write_text_atomically(target, codebook_markdown(book), private=original)
     else:
         from codebench.export.word import write_codebook_docx
 
-        _write_atomically(target, lambda p: write_codebook_docx(p, book), private=original)
+        write_atomically(target, lambda p: write_codebook_docx(p, book), private=original)
     code_count = sum(1 for e in entries if e.kind == "code")
     example_count = sum(len(e.examples) for e in entries)
     return ExportResult(target, fmt, example_count, code_count, not original)

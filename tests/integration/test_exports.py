@@ -25,7 +25,7 @@ from click.testing import CliRunner
 
 from codebench import services
 from codebench.cli import main
-from codebench.domain.matrix import distinct_passages
+from codebench.domain.quote_editing import distinct_passages
 from codebench.export import xlsx as xlsx_writer
 from codebench.services import anonymisation
 
@@ -613,7 +613,7 @@ def test_cli_mistakes_give_one_line_and_exit_1(sample_project_dir, tmp_path, arg
 
 
 def test_cli_unwritable_output_is_one_line(sample_project_dir, tmp_path, monkeypatch):
-    from codebench.services import exports
+    from codebench.export import atomic as exports  # the one module that opens export files
 
     real_open = exports.os.open
 
