@@ -25,6 +25,7 @@ from codebench import __version__
 from codebench.domain.records import DocumentInfo, ParticipantInfo, normalise_role
 from codebench.domain.spans import OffsetMap, Span
 from codebench.export import refi
+from codebench.export.atomic import FileWriteError
 from codebench.ingest.base import IngestError
 from codebench.ingest.speakers import segment_turns
 from codebench.services import anonymisation
@@ -281,8 +282,8 @@ def export_qdpx(project: Project, path: str | Path, *, original: bool = False) -
     data = _collect(project, anonymised=not original)
     try:
         refi.write_qdpx(data, path, private=original)  # original text: owner only, like the key
-    except OSError as exc:
-        raise ServiceError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+    except FileWriteError as exc:
+        raise ServiceError(f"{path}: cannot write the file ({exc.reason})") from None
     return ExportSummary(Path(path), len(data.sources), sum(1 for _ in data.all_codes()),
                          sum(len(s.codings) for s in data.sources), len(data.users), len(data.cases), len(data.notes),
                          anonymised=not original)
@@ -302,8 +303,8 @@ def export_qdc(project: Project, path: str | Path) -> ExportSummary:
     codes = _qda_codes(rows, set(), {}, text)
     try:
         refi.write_qdc(codes, path, ORIGIN)
-    except OSError as exc:
-        raise ServiceError(f"{path}: cannot write the file ({exc.strerror or exc})") from None
+    except FileWriteError as exc:
+        raise ServiceError(f"{path}: cannot write the file ({exc.reason})") from None
     return ExportSummary(Path(path), codes=len(rows))
 
 
@@ -709,7 +710,7 @@ def import_qdpx(project: Project, path: str | Path, *, coder_map: Mapping[str, s
         _memos(repo, data, codes, documents, names, report)
         users = {names[u.guid]: u.guid for u in data.users}
         _remember_guids(repo, users, case_guids)
-        repo.log("import_refi", None, {
+        repo.audit.log("import_refi", None, {
             "file": path.name, "origin": data.origin, "documents": [documents[s.guid].id for s in data.sources],
             "codes_added": report.codes_added, "codings_added": report.codings_added, "memos_added": report.memos_added,
         })
@@ -730,7 +731,7 @@ def import_qdc(project: Project, path: str | Path) -> InterchangeReport:
         raise ServiceError(f"{path}: the codebook holds no codes")
     with project.transaction() as repo:
         _CodeMerger(repo, report, ours=(book.origin or "").startswith("codebench")).merge(book.codes)
-        repo.log("import_refi", None, {"file": path.name, "origin": book.origin, "codes_added": report.codes_added})
+        repo.audit.log("import_refi", None, {"file": path.name, "origin": book.origin, "codes_added": report.codes_added})
     return report
 
 
