@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from codebench import services
 from codebench.cli import main
-from codebench.domain.agreement import krippendorff_alpha
+from codebench.domain.agreement_reference import krippendorff_alpha
 from codebench.domain.reliability import coverage_alpha
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,4 +1,6 @@
-"""Tests of codebench.domain.agreement against published values and naive references."""
+"""Tests of codebench.domain.agreement (the statistics codebench reports) and of
+codebench.domain.agreement_reference (the textbook coefficients they are cross-checked with)
+against published values and naive references."""
 
 from __future__ import annotations
 
@@ -19,13 +21,15 @@ from codebench.domain.agreement import (
     aggregate_char_agreement,
     aggregate_segment_agreement,
     char_agreement,
+    segment_agreement,
+    unitized_alpha,
+)
+from codebench.domain.agreement_reference import (
     contingency_table,
     krippendorff_alpha,
     multi_rater_kappa,
     qualcoder_char_agreement,
-    segment_agreement,
     table_agreement,
-    unitized_alpha,
 )
 
 TOL = 5e-5
@@ -581,10 +585,11 @@ def test_identical_codings_agree_perfectly(case) -> None:
     length, (a, _) = case
     r = char_agreement(length, a, a)
     assert r.percent_agreement == 1.0
-    assert r.cohen_kappa in (1.0, None)
-    assert r.krippendorff_alpha in (1.0, None)
-    if 0 < r.both < length:
-        assert r.cohen_kappa == 1.0 and r.krippendorff_alpha == 1.0
+    # Undefined exactly when there is nothing to disagree about: no character coded, or all.
+    coded = naive_char_counts(length, a, a)[0]
+    expected = 1.0 if 0 < coded < length else None
+    assert r.cohen_kappa == expected
+    assert r.krippendorff_alpha == expected
 
 
 @PROPS
@@ -627,8 +632,24 @@ def test_unitized_is_invariant_to_observer_order(case, rnd) -> None:
 def test_unitized_identical_observers_give_one(case) -> None:
     length, observers = case
     r = unitized_alpha(length, [observers[0]] * 3)
-    for value in (r.u_alpha, r.u_alpha_binary, r.cu_alpha):
-        assert value is None or value == pytest.approx(1.0)
+    # Each alpha is 1 where it is defined and None exactly where the continuum offers no
+    # variation for it: uα needs two section values (a gap counts as one), |uα both a unit
+    # and a gap, cuα two unit values.
+    units = observers[0]
+    values = {v for _, _, v in units}
+    covered = sum(e - s for s, e, _ in units)
+    has_gap = covered < length
+    expected = {
+        "u_alpha": len(values) + has_gap >= 2,
+        "u_alpha_binary": 0 < covered < length,
+        "cu_alpha": len(values) >= 2,
+    }
+    for name, defined in expected.items():
+        value = getattr(r, name)
+        if defined:
+            assert value == pytest.approx(1.0), name
+        else:
+            assert value is None, name
 
 
 @PROPS
@@ -690,7 +711,9 @@ def test_krippendorff_invariant_to_coder_and_unit_order(data, level, rnd) -> Non
 )
 def test_krippendorff_identical_coders_give_one(data, level) -> None:
     same = [data[0]] * len(data)
-    assert krippendorff_alpha(same, level) in (1.0, None)
+    # With no missing values alpha is undefined only when a single value occurs throughout.
+    expected = None if len(set(data[0])) == 1 else 1.0
+    assert krippendorff_alpha(same, level) == expected
 
 
 @PROPS
@@ -796,5 +819,6 @@ def test_speed_100_codes_2m_characters() -> None:
     assert overall.length == length * len(codes)
     assert overall.cohen_kappa is not None and 0 < overall.cohen_kappa < 1
     assert seg_overall.total == 50_000
+    assert len(unitized) == len(codes)
     assert all(u.u_alpha is not None for u in unitized)
     assert elapsed < 5.0, f"agreement took {elapsed:.2f} s"
