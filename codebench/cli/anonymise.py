@@ -1,21 +1,24 @@
-"""``codebench anonymise …``, ``codebench anonymise-file`` and ``codebench export text``.
+"""``codebench anonymise …`` (detect, review, pseudonyms, who sees names) and ``codebench anonymise-file``.
 
-Thin shells over :mod:`codebench.services.anonymisation` and :mod:`codebench.anonymise.pipeline`.
-The review listing shows original names: it is the researcher's own review, asked for explicitly.
+Thin shells over :mod:`codebench.services.anonymisation` and
+:mod:`codebench.services.file_anonymisation`. The review listing shows original names: it is the
+researcher's own review, asked for explicitly.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from codebench.anonymise.detections import KINDS, PER
-from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, AnonymiseInputError, anonymise_text
-from codebench.anonymise.pseudonyms import STYLES
-from codebench.cli_support import _coder, _db_option, _fail, _friendly, _open
+from codebench import services
+from codebench.cli.common import db_option, fail, require_coder, use_project
 from codebench.services import anonymisation
+from codebench.services.anonymisation import DEFAULT_THRESHOLD, KINDS, PER, STYLES
+from codebench.services.file_anonymisation import anonymise_file as anonymise_one_file
 
 
 class _DefaultToDetect(click.Group):
@@ -57,13 +60,12 @@ def anonymise() -> None:
 @click.option("--style", type=click.Choice(STYLES), default=None, help="Pseudonyms: bracketed role labels or realistic names.")
 @click.option("--no-model", is_flag=True, help="Rules, names and linking only (no NER model; faster, lower recall).")
 @click.option("--coder", help="Who reviews (default: $CODEBENCH_CODER).")
-@_db_option
-@_friendly
+@db_option
 def detect_command(project: str, show_list: bool, show_status: bool, open_only: bool, kinds: tuple[str, ...],
                    auto: bool, threshold: float, style: str | None, no_model: bool, coder: str | None,
                    db: str | None) -> None:
     """Detect identifiers in every document (or list / show what was found)."""
-    opened = _open(project, db)
+    opened = use_project(project, db)
     if show_status:
         for doc in anonymisation.document_status(opened):
             click.echo(f"{doc.document_id:>4}  {doc.status:<10} open {doc.suggested:>3}  accepted {doc.accepted:>4}  "
@@ -72,19 +74,20 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
     if show_list:
         _print_entities(opened, kinds, open_only)
         return
-    bar_state: dict[str, object] = {}
+    bar_state: dict[str, Any] = {}
 
     def progress(done: int, total: int) -> None:
+        # A bar only on a terminal: piped or captured output stays free of control characters.
         if "bar" not in bar_state and sys.stderr.isatty():
             bar_state["bar"] = click.progressbar(length=total, label="detecting", file=sys.stderr)
-            bar_state["bar"].__enter__()  # type: ignore[attr-defined]
+            bar_state["bar"].__enter__()
         bar = bar_state.get("bar")
         if bar is not None:
-            bar.update(1)  # type: ignore[attr-defined]
+            bar.update(1)
 
     report = anonymisation.detect(opened, use_model=not no_model, coder=coder, progress=progress, style=style)
     if "bar" in bar_state:
-        bar_state["bar"].__exit__(None, None, None)  # type: ignore[attr-defined]
+        bar_state["bar"].__exit__(None, None, None)
     click.echo(f"{report.documents} documents: {report.entities} entities, {report.new_mentions} new suggestions "
                f"({report.kept_mentions} already known) in {report.seconds:.1f} s")
     if auto:
@@ -95,7 +98,7 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
     click.echo(f"pseudonym key: {report.key_path} (owner-only)")
 
 
-def _print_entities(opened, kinds: tuple[str, ...], open_only: bool) -> None:
+def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only: bool) -> None:
     views = anonymisation.entities(opened, kinds=list(kinds) or None, status="suggested" if open_only else None,
                                    with_mentions=True, context=30)
     if not views:
@@ -117,22 +120,23 @@ def _print_entities(opened, kinds: tuple[str, ...], open_only: bool) -> None:
             click.echo(f"      … {len(view.mentions) - 3} more")
 
 
-def _decision(decision: str):
+def _decision(decision: str) -> Callable[..., None]:
+    """The body of ``anonymise accept`` / ``anonymise reject`` (they differ only in the decision)."""
+
     @click.argument("project", type=click.Path(file_okay=False))
     @click.argument("entity", required=False)
     @click.option("--mention", "mentions", multiple=True, type=int, help="Only these mention ids (see --list).")
     @click.option("--all", "everything", is_flag=True,
                   help="Every mention of the entity, also those decided one by one.")
     @click.option("--coder", help="Who decides (default: $CODEBENCH_CODER).")
-    @_db_option
-    @_friendly
+    @db_option
     def command(project: str, entity: str | None, mentions: tuple[int, ...], everything: bool, coder: str | None,
                 db: str | None) -> None:
-        opened = _open(project, db)
+        opened = use_project(project, db)
         if entity is None and not mentions:
-            _fail(f"say which entity to {decision} (e.g. '[Person 3]') or give --mention ids")
-        changed = anonymisation.decide(opened, decision, entity=entity, mentions=list(mentions), coder=_coder(coder),
-                                       everything=everything)
+            fail(f"say which entity to {decision} (e.g. '[Person 3]') or give --mention ids")
+        changed = anonymisation.decide(opened, decision, entity=entity, mentions=list(mentions),
+                                       coder=require_coder(coder), everything=everything)
         click.echo(f"{decision}ed {changed} mention(s)")
 
     command.__doc__ = f"{decision.capitalize()} an entity's suggestions (or single mentions)."
@@ -148,12 +152,11 @@ anonymise.command("reject")(_decision("reject"))
 @click.argument("name")
 @click.option("--kind", type=click.Choice(sorted(KINDS)), default=PER, show_default=True)
 @click.option("--coder", help="Who adds it (default: $CODEBENCH_CODER).")
-@_db_option
-@_friendly
+@db_option
 def add_command(project: str, name: str, kind: str, coder: str | None, db: str | None) -> None:
     """Add a name the detectors missed; every occurrence in the project is marked."""
-    opened = _open(project, db)
-    pseudonym, count = anonymisation.add_name(opened, name, kind=kind, coder=_coder(coder))
+    opened = use_project(project, db)
+    pseudonym, count = anonymisation.add_name(opened, name, kind=kind, coder=require_coder(coder))
     click.echo(f"marked {count} occurrence(s) as {pseudonym}; the name is kept in the pseudonym key")
 
 
@@ -162,36 +165,35 @@ def add_command(project: str, name: str, kind: str, coder: str | None, db: str |
 @click.argument("entity")
 @click.argument("pseudonym")
 @click.option("--coder", help="Who renames it (default: $CODEBENCH_CODER).")
-@_db_option
-@_friendly
+@db_option
 def rename_command(project: str, entity: str, pseudonym: str, coder: str | None, db: str | None) -> None:
     """Give an entity another pseudonym, e.g. 'Kollega 1'."""
-    opened = _open(project, db)
-    click.echo(f"now {anonymisation.rename_entity(opened, entity, pseudonym, coder=_coder(coder))}")
+    opened = use_project(project, db)
+    click.echo(f"now {anonymisation.rename_entity(opened, entity, pseudonym, coder=require_coder(coder))}")
 
 
 @anonymise.command("apply")
 @click.argument("project", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Apply although suggestions are open (they stay unreplaced).")
 @click.option("--coder", help="Who applies (default: $CODEBENCH_CODER).")
-@_db_option
-@_friendly
+@db_option
 def apply_command(project: str, force: bool, coder: str | None, db: str | None) -> None:
     """Close the review: refuses while suggestions are open; refreshes the key."""
-    opened = _open(project, db)
+    opened = use_project(project, db)
     path = anonymisation.apply(opened, force=force, coder=coder)
     click.echo(f"anonymisation applied; exports use it from now on. Key: {path}")
 
 
-def _viewer(allowed: bool):
+def _viewer(allowed: bool) -> Callable[..., None]:
+    """The body of ``anonymise allow`` / ``anonymise deny``."""
+
     @click.argument("project", type=click.Path(file_okay=False))
     @click.argument("coder_name", metavar="CODER")
     @click.option("--coder", help="Who changes it (default: $CODEBENCH_CODER).")
-    @_db_option
-    @_friendly
+    @db_option
     def command(project: str, coder_name: str, coder: str | None, db: str | None) -> None:
-        opened = _open(project, db)
-        viewers = anonymisation.set_original_viewer(opened, coder_name, allowed, by=_coder(coder))
+        opened = use_project(project, db)
+        viewers = anonymisation.set_original_viewer(opened, coder_name, allowed, by=require_coder(coder))
         click.echo(f"may see original names in the workbench: {', '.join(viewers) or 'everyone (no list)'}")
 
     command.__doc__ = ("Let CODER see original names in the workbench (once a list exists, others see "
@@ -210,37 +212,12 @@ anonymise.command("deny")(_viewer(False))
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
 @click.option("--name", "names", multiple=True, help="A name to replace wherever it occurs (repeatable).")
 @click.option("--no-model", is_flag=True, help="Rules, names and linking only.")
-@_friendly
 def anonymise_file(source: str, output: str | None, style: str, threshold: float, names: tuple[str, ...],
                    no_model: bool) -> None:
     """Anonymise one transcript without a project (same pipeline and defaults as a project)."""
-    from codebench.ingest import import_file
-
-    document = import_file(source)
-    if not document.text.strip():
-        _fail(f"{source}: the file has no text to anonymise")
-    try:
-        result = anonymise_text(document.text, style=style, threshold=threshold, use_model=not no_model,
-                                known_names=names)
-    except AnonymiseInputError as exc:
-        _fail(f"{source}: {exc}")
+    result = anonymise_one_file(source, style=style, threshold=threshold, use_model=not no_model, known_names=names)
     if output:
         Path(output).write_text(result, encoding="utf-8", newline="\n")
         click.echo(f"wrote {output}")
     else:
         click.echo(result, nl=not result.endswith("\n"))
-
-
-@click.command("text")
-@click.argument("project", type=click.Path(file_okay=False))
-@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False), help="Folder to write to.")
-@click.option("--original", is_flag=True, help="Write the original, identifying text (asks for care).")
-@_db_option
-@_friendly
-def export_text(project: str, folder: str, original: bool, db: str | None) -> None:
-    """Write each document's anonymised rendition as a UTF-8 .txt file."""
-    opened = _open(project, db)
-    if original:
-        click.echo("warning: writing the ORIGINAL transcripts, with names and other identifiers", err=True)
-    paths = anonymisation.export_text(opened, Path(folder), original=original)
-    click.echo(f"wrote {len(paths)} file(s) to {folder}")

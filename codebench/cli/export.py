@@ -1,22 +1,35 @@
-"""``codebench export matrix | quotes | codebook``: the exports a researcher writes with.
+"""``codebench export …``: one subcommand per export, each a thin shell over one services function.
 
-Thin shells over :mod:`codebench.services.exports`. Formats and column kinds are checked by the
-services (not ``click.Choice``) so that a mistake gives the same one line and exit code 1 as
-every other user error.
+Exports are anonymised by default; the original text needs ``--original`` and prints a warning.
+Formats and column kinds are checked by the services (not ``click.Choice``) so that a mistake
+gives the same one line and exit code 1 as every other user error.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import click
 
 from codebench import services
-from codebench.cli_support import _db_option, _fail, _friendly, _open
+from codebench.cli.common import db_option, fail, use_project
+from codebench.services import anonymisation
 
-_SUFFIX = {"xlsx": "xlsx", "csv": "csv", "md": "md", "markdown": "md", "html": "html", "docx": "docx"}
+SUFFIX = {"xlsx": "xlsx", "csv": "csv", "md": "md", "markdown": "md", "html": "html", "docx": "docx"}
+ORIGINAL_WARNING = (
+    "codebench: warning: {file} holds the ORIGINAL transcripts, names and all; "
+    "store and share it as identifiable research data"
+)
+
+
+@click.group()
+def export() -> None:
+    """Write coded material and codebooks for reports and for other QDA tools.
+
+    Exports are anonymised unless --original is given.
+    """
 
 
 def _output(output: str | None, stem: str, fmt: str | None, default_fmt: str) -> Path:
@@ -24,7 +37,7 @@ def _output(output: str | None, stem: str, fmt: str | None, default_fmt: str) ->
     if output:
         return Path(output)
     safe = re.sub(r"[\s/\\:]+", "-", stem.strip()).strip("-") or "eksport"
-    suffix = _SUFFIX.get((fmt or default_fmt).casefold(), (fmt or default_fmt).casefold())
+    suffix = SUFFIX.get((fmt or default_fmt).casefold(), (fmt or default_fmt).casefold())
     return Path(f"{safe}.{suffix}")
 
 
@@ -49,7 +62,7 @@ _round_option = click.option("--round", "rounds", type=int, multiple=True, help=
 _coder_option = click.option("--coder", "coders", multiple=True, help="Only this coder's codings (repeatable).")
 
 
-@click.command("matrix")
+@export.command("matrix")
 @click.argument("project", type=click.Path(file_okay=False))
 @_format_option
 @_output_option
@@ -61,8 +74,7 @@ _coder_option = click.option("--coder", "coders", multiple=True, help="Only this
 @_coder_option
 @click.option("--counts-only", is_flag=True, help="Frequencies and co-occurrence only, without the quotes.")
 @_original_option
-@_db_option
-@_friendly
+@db_option
 def matrix(project: str, fmt: str | None, output: str | None, columns: str, categories: Sequence[str],
            roles: Sequence[str], rounds: Sequence[int], coders: Sequence[str], counts_only: bool, original: bool,
            db: str | None) -> None:
@@ -74,13 +86,13 @@ def matrix(project: str, fmt: str | None, output: str | None, columns: str, cate
     """
     path = _output(output, "antall" if counts_only else "sitatmatrise", fmt, "xlsx")
     result = services.export_matrix(
-        _open(project, db), path, fmt=fmt, columns=columns, categories=categories or None, roles=roles or None,
+        use_project(project, db), path, fmt=fmt, columns=columns, categories=categories or None, roles=roles or None,
         rounds=rounds or None, coders=coders or None, original=original, counts_only=counts_only,
     )
     _done(result, "quote(s) counted" if counts_only else "quote(s)")
 
 
-@click.command("quotes")
+@export.command("quotes")
 @click.argument("project", type=click.Path(file_okay=False))
 @click.option("--category", help="The chapter's category, e.g. mentor.")
 @_format_option
@@ -90,37 +102,35 @@ def matrix(project: str, fmt: str | None, output: str | None, columns: str, cate
 @_round_option
 @_coder_option
 @_original_option
-@_db_option
-@_friendly
-def quotes(project: str, category: str | None, fmt: str | None, output: str | None, max_words: int | None,
-           roles: Sequence[str], rounds: Sequence[int], coders: Sequence[str], original: bool, db: str | None) -> None:
+@db_option
+def chapter_quotes(project: str, category: str | None, fmt: str | None, output: str | None, max_words: int | None,
+                   roles: Sequence[str], rounds: Sequence[int], coders: Sequence[str], original: bool,
+                   db: str | None) -> None:
     """Quotes of one category for a report chapter: docx or md.
 
     Codes in codebook order, each introduced by its definition and memos; quotes as block
     quotes «…» attributed by role, e.g. "(mentor, butikk, runde 2)".
     """
     if not category:
-        _fail("say which category the chapter is about: --category NAME (e.g. --category mentor)")
-    assert category is not None
+        fail("say which category the chapter is about: --category NAME (e.g. --category mentor)")
     path = _output(output, f"sitater-{category}", fmt, "docx")
     result = services.export_chapter_quotes(
-        _open(project, db), path, category=category, fmt=fmt, roles=roles or None, rounds=rounds or None,
+        use_project(project, db), path, category=category, fmt=fmt, roles=roles or None, rounds=rounds or None,
         coders=coders or None, max_words=max_words, original=original,
     )
     _done(result, "quote(s)")
 
 
-@click.command("codebook")
+@export.command("codebook")
 @click.argument("project", type=click.Path(file_okay=False))
 @_format_option
 @_output_option
 @click.option("--category", "categories", multiple=True, help="Only this category (repeatable).")
 @click.option("--examples", type=int, default=2, show_default=True, help="Example quotes per code.")
 @_original_option
-@_db_option
-@_friendly
-def codebook(project: str, fmt: str | None, output: str | None, categories: Sequence[str], examples: int,
-             original: bool, db: str | None) -> None:
+@db_option
+def codebook_document(project: str, fmt: str | None, output: str | None, categories: Sequence[str], examples: int,
+                      original: bool, db: str | None) -> None:
     """A readable codebook for a methods appendix: md or docx.
 
     Categories and codes in tree order with definitions, counts, memos and short examples.
@@ -128,6 +138,49 @@ def codebook(project: str, fmt: str | None, output: str | None, categories: Sequ
     """
     path = _output(output, "kodebok", fmt, "md")
     result = services.export_codebook_document(
-        _open(project, db), path, fmt=fmt, categories=categories or None, examples=examples, original=original,
+        use_project(project, db), path, fmt=fmt, categories=categories or None, examples=examples, original=original,
     )
     _done(result, "example quote(s)")
+
+
+@export.command("text")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False), help="Folder to write to.")
+@click.option("--original", is_flag=True, help="Write the original, identifying text (asks for care).")
+@db_option
+def text(project: str, folder: str, original: bool, db: str | None) -> None:
+    """Write each document's anonymised rendition as a UTF-8 .txt file."""
+    opened = use_project(project, db)
+    if original:
+        click.echo("warning: writing the ORIGINAL transcripts, with names and other identifiers", err=True)
+    paths = anonymisation.export_text(opened, Path(folder), original=original)
+    click.echo(f"wrote {len(paths)} file(s) to {folder}")
+
+
+@export.command("qdpx")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .qdpx file to write.")
+@click.option("--original", is_flag=True, help="Export the original transcripts instead of the anonymised renditions.")
+@db_option
+def qdpx(project: str, output: str, original: bool, db: str | None) -> None:
+    """Write PROJECT as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA or QualCoder.
+
+    Documents, codes (categories as parent codes), codings with their coders, participants as
+    cases with role and round, and memos as notes. Anonymised unless --original is given.
+    """
+    summary = services.export_qdpx(use_project(project, db), Path(output), original=original)
+    click.echo(f"wrote {output}: {summary.documents} document(s), {summary.codes} code(s), {summary.codings} coding(s), "
+               f"{summary.users} coder(s), {summary.cases} case(s), {summary.notes} memo(s)"
+               f" ({'anonymised' if summary.anonymised else 'original text'})")
+    if original:
+        click.echo(ORIGINAL_WARNING.format(file=output), err=True)
+
+
+@export.command("qdc")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .qdc file to write.")
+@db_option
+def qdc(project: str, output: str, db: str | None) -> None:
+    """Write PROJECT's code tree as a REFI-QDA codebook (.qdc)."""
+    summary = services.export_qdc(use_project(project, db), Path(output))
+    click.echo(f"wrote {output}: {summary.codes} code(s) and categories")

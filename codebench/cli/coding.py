@@ -1,0 +1,87 @@
+"""Coding a transcript by hand or by script: ``code``, ``uncode``, ``recode``, ``memo``, ``import-codings``."""
+
+from __future__ import annotations
+
+import click
+
+from codebench import services
+from codebench.cli.common import coder_or_default, db_option, fail, require_coder, use_project
+
+IN_VIVO_NAME_LENGTH = 80  # long enough for a phrase, short enough for the code tree
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("document")
+@click.option("--start", type=int, required=True, help="First code point of the span (0-based).")
+@click.option("--end", type=int, required=True, help="Code point after the span (half-open).")
+@click.option("--code", "code_name", help="Code name; a new name creates an open code.")
+@click.option("--in-vivo", is_flag=True, help="Name a new in-vivo code after the coded words.")
+@click.option("--category", help="Category for a newly created code.")
+@click.option("--coder", help="Who codes (default: $CODEBENCH_CODER).")
+@click.option("--memo", help="A memo on this coding.")
+@db_option
+def code(project: str, document: str, start: int, end: int, code_name: str | None, in_vivo: bool,
+         category: str | None, coder: str | None, memo: str | None, db: str | None) -> None:
+    """Code the span [START, END) of DOCUMENT (id or name)."""
+    opened = use_project(project, db)
+    origin = "open"
+    if in_vivo:
+        origin = "in-vivo"
+        if not code_name:
+            text = services.get_document(opened, document).text
+            code_name = " ".join(text[start:end].split()).strip(" .,;:!?«»\"'")[:IN_VIVO_NAME_LENGTH]
+    if not code_name:
+        fail("give --code NAME or --in-vivo")
+    coding = services.apply_code(opened, document, start, end, code_name, require_coder(coder), memo=memo,
+                                 create=origin, category=category)
+    click.echo(f"coded [{coding.start}, {coding.end}) as {code_name!r}: {coding.uuid}")
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("coding_id")
+@click.option("--coder", help="Who removes it (for the audit log).")
+@db_option
+def uncode(project: str, coding_id: str, coder: str | None, db: str | None) -> None:
+    """Remove a coding (undo can bring it back)."""
+    removed = services.remove_coding(use_project(project, db), coding_id, coder_or_default(coder))
+    click.echo(f"removed coding {removed.uuid}")
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("coding_id")
+@click.option("--code", "code_name", required=True)
+@click.option("--coder")
+@db_option
+def recode(project: str, coding_id: str, code_name: str, coder: str | None, db: str | None) -> None:
+    """Give a coding another code."""
+    changed = services.recode(use_project(project, db), coding_id, code_name, coder_or_default(coder))
+    click.echo(f"coding {changed.uuid} is now {code_name!r}")
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("text")
+@click.option("--code", "code_name", help="Memo on this code.")
+@click.option("--document", help="Memo on this document.")
+@click.option("--title")
+@click.option("--author")
+@db_option
+def memo(project: str, text: str, code_name: str | None, document: str | None, title: str | None,
+         author: str | None, db: str | None) -> None:
+    """Write a memo on a code, a document or the project."""
+    services.add_memo(use_project(project, db), text, code=code_name, document=document, title=title,
+                      author=coder_or_default(author))
+    click.echo("memo saved")
+
+
+@click.command("import-codings")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+def import_codings(project: str, file: str, db: str | None) -> None:
+    """Apply a YAML file of codings (one coder; each coding's text is checked against the document)."""
+    added = services.import_codings(use_project(project, db), file)
+    click.echo(f"{added} coding(s) added")

@@ -1,0 +1,116 @@
+"""What every command group shares: error handling, the ``--db`` option, coders, output, projects.
+
+User mistakes (bad files, unknown names, broken codebooks) print one clear line and exit 1; a
+traceback means a bug in codebench. The handling sits in :class:`CodebenchGroup`, the class of the
+root group, so every command below it gets the same behaviour without a decorator of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from codebench import services
+from codebench.errors import CodebenchError, CodebookError
+
+EXIT_USER_ERROR = 1
+CODER_VARIABLE = "CODEBENCH_CODER"
+
+
+def fail(message: str) -> NoReturn:
+    """Print ``codebench: MESSAGE`` on stderr and exit with code 1.
+
+    Args:
+        message: one line saying what is wrong and, where it helps, what to do.
+    """
+    click.echo(f"codebench: {message}", err=True)
+    sys.exit(EXIT_USER_ERROR)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn the errors a user is meant to read into one line on stderr and exit code 1.
+
+    A broken codebook lists every problem on its own line; a reader that went away (``| head``)
+    ends the command quietly with exit code 0.
+    """
+    try:
+        yield
+    except CodebookError as exc:
+        click.echo(f"codebench: the codebook has {len(exc.problems)} problem(s):", err=True)
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    except CodebenchError as exc:
+        fail(str(exc))
+    except BrokenPipeError:
+        sys.exit(0)
+    except OSError as exc:
+        fail(f"{exc.filename or ''}: {exc.strerror}" if exc.strerror else str(exc))
+
+
+class CodebenchGroup(click.Group):
+    """The root group: runs every subcommand (and nested group) inside :func:`user_errors`."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the chosen subcommand; user errors become one line and exit code 1."""
+        with user_errors():
+            return super().invoke(ctx)
+
+
+db_option = click.option(
+    "--db", metavar="URL", envvar="CODEBENCH_DB",
+    help="Database URL (postgresql+psycopg://user@host/db for a shared server); default: the project's setting.",
+)
+"""The ``--db URL`` option of every command that opens a project (``CODEBENCH_DB`` sets it too)."""
+
+
+def use_project(project: str, db: str | None) -> services.Project:
+    """Open PROJECT for the running command; it is closed when the command ends, however it ends.
+
+    Args:
+        project: the project folder as given on the command line.
+        db: the ``--db`` URL, or None for the project's own setting.
+
+    Returns:
+        The open project.
+    """
+    opened = services.open_project(Path(project), db_url=db)
+    click.get_current_context().call_on_close(opened.close)
+    if opened.backup:
+        click.echo(f"upgraded the project database; the old file is kept as {opened.backup}", err=True)
+    return opened
+
+
+def coder_or_default(value: str | None) -> str | None:
+    """The coder given with ``--coder``, else ``$CODEBENCH_CODER``, else None."""
+    return value or os.environ.get(CODER_VARIABLE)
+
+
+def require_coder(value: str | None) -> str:
+    """The coder given with ``--coder`` or ``$CODEBENCH_CODER``; stops the command when neither is set."""
+    coder = coder_or_default(value)
+    if not coder:
+        fail(f"say who is coding: --coder NAME (or set {CODER_VARIABLE})")
+    return coder
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write ``text`` to the file ``output``, or to the terminal when none is given.
+
+    Args:
+        text: the complete output, with its final newline.
+        output: the ``-o`` file, or None for standard output.
+    """
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}")
+    else:
+        click.echo(text, nl=False)
+

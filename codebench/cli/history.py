@@ -1,0 +1,38 @@
+"""Going back and looking back: ``undo``, ``redo`` and the audit ``log``."""
+
+from __future__ import annotations
+
+import click
+
+from codebench import services
+from codebench.cli.common import db_option, require_coder, use_project
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coder", help="Whose last operation to undo (default: $CODEBENCH_CODER).")
+@db_option
+def undo(project: str, coder: str | None, db: str | None) -> None:
+    """Undo your most recent coding operation."""
+    entry = services.undo(use_project(project, db), require_coder(coder))
+    click.echo(f"undid {entry.action} from {entry.at:%Y-%m-%d %H:%M}" if entry else "nothing to undo")
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coder", help="Whose undone operation to redo (default: $CODEBENCH_CODER).")
+@db_option
+def redo(project: str, coder: str | None, db: str | None) -> None:
+    """Redo your most recently undone coding operation."""
+    entry = services.redo(use_project(project, db), require_coder(coder))
+    click.echo(f"redid {entry.action} from {entry.at:%Y-%m-%d %H:%M}" if entry else "nothing to redo")
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--limit", type=int, default=50, show_default=True)
+@db_option
+def log(project: str, limit: int, db: str | None) -> None:
+    """Show the audit log of coding and codebook operations, newest first."""
+    for entry in services.audit_log(use_project(project, db), limit):
+        click.echo(f"{entry.id:>6}  {entry.at:%Y-%m-%d %H:%M:%S}  {entry.coder or '-':<12} {entry.action}")

@@ -1,0 +1,133 @@
+"""Projects and their documents: ``init``, ``import``, ``import-survey``, ``documents``, ``show``,
+and the workbench launchers ``open`` and ``demo``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from codebench import services
+from codebench.cli.common import EXIT_USER_ERROR, db_option, fail, use_project
+from codebench.cli.retrieval import stats
+from codebench.services import sample
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--db", metavar="URL", help="Use a PostgreSQL server (postgresql+psycopg://…) instead of an SQLite file.")
+@click.option("--name", help="Project name inside the database (default: the folder name).")
+def init(project: str, db: str | None, name: str | None) -> None:
+    """Create a project folder with an empty database."""
+    opened = services.init_project(Path(project), db_url=db, name=name)
+    click.get_current_context().call_on_close(opened.close)
+    where = ("SQLite file " + str(Path(project) / services.DB_NAME) if not db
+             else "server " + opened.engine.url.render_as_string(hide_password=True))
+    click.echo(f"created project {opened.name!r} ({where})")
+
+
+@click.command("import")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--participant", "pid", help="Pseudonymous participant id, e.g. V01 (default: from participants.yaml or a new one).")
+@click.option("--role", help="veileder | IA-rådgiver | mentor | arbeidsgiver | other")
+@click.option("--round", "round_", type=int, help="Interview round (1, 2, …).")
+@click.option("--site", help="Site or municipality of the informant.")
+@click.option("--skip-bad", is_flag=True, help="Import the good files even if some cannot be read.")
+@db_option
+def import_(project: str, files: Sequence[str], pid: str | None, role: str | None, round_: int | None,
+            site: str | None, skip_bad: bool, db: str | None) -> None:
+    """Import transcripts (.txt .md .docx .odt .vtt .srt).
+
+    All files are read first; if any cannot be read nothing is imported (unless --skip-bad).
+    A participants.yaml beside the files gives each file's participant, role, site and round.
+    """
+    opened = use_project(project, db)
+    report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_), skip_bad=skip_bad)
+    for error in report.errors:
+        click.echo(f"codebench: {error}", err=True)
+    if report.errors and not skip_bad:
+        click.echo("codebench: nothing was imported", err=True)
+        sys.exit(EXIT_USER_ERROR)
+    for path, existing in report.duplicates:
+        click.echo(f"skipped {path}: same text as document {existing!r}")
+    for doc in report.added:
+        who = f"{doc.participant.pid} ({doc.participant.role})" if doc.participant else "no participant"
+        click.echo(f"imported {doc.name}: {doc.word_count} words, {doc.turn_count} turns, {who}")
+    click.echo(f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped")
+    if report.errors:
+        sys.exit(EXIT_USER_ERROR)
+
+
+@click.command("import-survey")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--text-columns", required=True, help="Comma-separated free-text columns to code.")
+@click.option("--id-column", help="Column with the respondent id (default: row number).")
+@click.option("--role", default="arbeidsgiver", show_default=True)
+@click.option("--round", "round_", type=int)
+@db_option
+def import_survey(project: str, file: str, text_columns: str, id_column: str | None, role: str,
+                  round_: int | None, db: str | None) -> None:
+    """Import survey answers (.csv or .xlsx): one codable document per respondent."""
+    opened = use_project(project, db)
+    columns = [c.strip() for c in text_columns.split(",") if c.strip()]
+    report = services.import_survey(opened, file, columns, id_column=id_column, role=role, round=round_)
+    for error in report.errors:
+        fail(error)
+    click.echo(f"{len(report.added)} respondent(s) imported, {len(report.duplicates)} duplicate(s) skipped")
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@db_option
+def documents(project: str, db: str | None) -> None:
+    """List the project's documents."""
+    for doc in services.list_documents(use_project(project, db)):
+        who = f"{doc.participant.pid:<8} {doc.participant.role:<13}" if doc.participant else " " * 22
+        round_ = f"r{doc.round}" if doc.round else "  "
+        click.echo(f"{doc.id:>4}  {who} {round_}  {doc.word_count:>6} words  {doc.turn_count:>4} turns  {doc.name}")
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("document")
+@click.option("--offsets", is_flag=True, help="Show each turn's [start, end) in code points.")
+@db_option
+def show(project: str, document: str, offsets: bool, db: str | None) -> None:
+    """Print a document's text turn by turn."""
+    doc = services.get_document(use_project(project, db), document)
+    for turn in doc.turns:
+        prefix = f"[{turn.start}, {turn.end}) " if offsets else ""
+        click.echo(prefix + doc.text[turn.start:turn.end])
+        click.echo()
+
+
+@click.command("open")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coder", envvar="CODEBENCH_CODER", help="Who is coding (asked at start when not given).")
+def open_(project: str, coder: str | None) -> None:
+    """Open the coding workbench (a full-screen terminal app) on PROJECT."""
+    services.open_project(Path(project)).close()  # a clear error before the screen switches
+    from codebench.tui.app import run  # Textual is loaded only for this command
+
+    run(Path(project), coder)
+
+
+@click.command()
+@click.argument("folder", type=click.Path(file_okay=False), default="demo")
+@click.option("--stats", "stats_only", is_flag=True, help="Print the statistics instead of opening the workbench.")
+@click.option("--coder", envvar="CODEBENCH_CODER", default="demo", show_default=True, help="Coder name in the workbench.")
+def demo(folder: str, stats_only: bool, coder: str) -> None:
+    """Build the sample project in FOLDER (once) and open it in the workbench."""
+    sample.build_demo_project(Path(folder)).close()
+    if stats_only or not sys.stdout.isatty():
+        click.echo(f"sample project in {folder}/")
+        click.get_current_context().invoke(stats, project=folder, db=None)
+        return
+    from codebench.tui.app import run  # Textual is loaded only for this command
+
+    run(Path(folder), coder)

@@ -1,0 +1,68 @@
+"""Getting material out for reading: ``quotes`` (coded segments) and ``stats`` (the counts)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+
+import click
+
+from codebench import services
+from codebench.cli.common import db_option, use_project
+
+QUOTE_FIELDS = ["code", "category", "coder", "document", "participant", "role", "round", "speaker", "start", "end",
+                "text"]
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--category", help="All codes under this category.")
+@click.option("--code", "code_name", help="One code (and codes under it).")
+@click.option("--role", multiple=True, help="Only informants with this role (repeatable).")
+@click.option("--round", "rounds", type=int, multiple=True, help="Only this interview round (repeatable).")
+@click.option("--document", "documents_", multiple=True, help="Only this document (repeatable).")
+@click.option("--coder", "coders", multiple=True, help="Only this coder's codings (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@db_option
+def quotes(project: str, category: str | None, code_name: str | None, role: Sequence[str], rounds: Sequence[int],
+           documents_: Sequence[str], coders: Sequence[str], fmt: str, db: str | None) -> None:
+    """Retrieve coded segments, e.g. every quote of a category across the corpus."""
+    found = services.quotes(use_project(project, db), category=category, code=code_name, roles=role or None,
+                            rounds=rounds or None, documents=documents_ or None, coders=coders or None)
+    if fmt == "json":
+        click.echo(json.dumps([{k: getattr(q, k) for k in QUOTE_FIELDS} for q in found], ensure_ascii=False, indent=1))
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(QUOTE_FIELDS)
+        for q in found:
+            writer.writerow([getattr(q, k) for k in QUOTE_FIELDS])
+    else:
+        for q in found:
+            who = ", ".join(str(x) for x in (q.role, q.participant, f"runde {q.round}" if q.round else None) if x)
+            click.echo(f"— {q.code} · {q.document} [{q.start}–{q.end}] · {who} · {q.coder}")
+            click.echo("  «" + " ".join(q.text.split()) + "»")
+        click.echo(f"{len(found)} quote(s)")
+
+
+@click.command()
+@click.argument("project", type=click.Path(file_okay=False))
+@db_option
+def stats(project: str, db: str | None) -> None:
+    """Counts of documents, words, participants, codes and codings."""
+    s = services.stats(use_project(project, db))
+    click.echo(f"documents     {s.documents}")
+    click.echo(f"words         {s.words}")
+    click.echo(f"turns         {s.turns}")
+    for role, n in sorted(s.documents_by_role.items()):
+        click.echo(f"  documents, {role:<13} {n}")
+    for role, n in sorted(s.participants_by_role.items()):
+        click.echo(f"  participants, {role:<13} {n}")
+    click.echo(f"categories    {s.categories}")
+    click.echo(f"codes         {s.codes}  " + ", ".join(f"{k}: {v}" for k, v in sorted(s.codes_by_origin.items())))
+    click.echo(f"codings       {s.codings}")
+    for name, n in sorted(s.codings_by_category.items()):
+        click.echo(f"  {name:<20} {n}")
+    for name, n in sorted(s.codings_by_coder.items()):
+        click.echo(f"  coder {name:<14} {n}")
