@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from codebench.domain.colours import RGB, contrast_ratio
 from codebench.domain.matrix import CountTable
 
 # A sequential blue scale, light to dark, through a saturated middle so that mid-range counts
@@ -17,6 +18,8 @@ _STOPS = ((0xE4, 0xEE, 0xF9), (0x5B, 0x9B, 0xD5), (0x08, 0x30, 0x6B))
 _EMPTY = "#f5f5f5"
 _DARK_TEXT = "#1a1a1a"
 _LIGHT_TEXT = "#ffffff"
+_DARK_RGB: RGB = (0x1A, 0x1A, 0x1A)
+_LIGHT_RGB: RGB = (0xFF, 0xFF, 0xFF)
 _MUTED_TEXT = "#6b6b6b"  # zero counts: 5:1 contrast on the empty fill
 
 CELL_WIDTH = 64
@@ -35,17 +38,6 @@ def _mix(fraction: float) -> tuple[int, int, int]:
     return r, g, b
 
 
-def _luminance(rgb: tuple[int, int, int]) -> float:
-    """Relative luminance (WCAG) of an sRGB colour."""
-
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
 def cell_colours(count: int, maximum: int) -> tuple[str, str]:
     """``(fill, text colour)`` of a cell holding ``count`` when the largest cell holds ``maximum``.
 
@@ -57,9 +49,7 @@ def cell_colours(count: int, maximum: int) -> tuple[str, str]:
     fraction = 0.2 + 0.8 * (count / maximum)
     rgb = _mix(min(fraction, 1.0))
     fill = "#{:02x}{:02x}{:02x}".format(*rgb)
-    # Contrast against white is (1.05)/(L+0.05); against near-black about (L+0.05)/0.06.
-    luminance = _luminance(rgb)
-    text = _LIGHT_TEXT if 1.05 / (luminance + 0.05) > (luminance + 0.05) / 0.06 else _DARK_TEXT
+    text = _LIGHT_TEXT if contrast_ratio(rgb, _LIGHT_RGB) > contrast_ratio(rgb, _DARK_RGB) else _DARK_TEXT
     return fill, text
 
 

@@ -19,24 +19,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
 from codebench import services
+from codebench.domain.colours import contrast_ratio
 from codebench.domain.matrix import CountTable, count_table, matrix_rows
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.widgets.stable_footer import StableFooter
-
-
-def luminance(color: Color) -> float:
-    """Relative luminance (WCAG 2)."""
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
-
-
-def contrast(a: Color, b: Color) -> float:
-    """WCAG contrast ratio of two colours (1 to 21)."""
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
 
 
 class HeatMapScreen(WorkbenchScreen):
@@ -98,7 +84,7 @@ class HeatMapScreen(WorkbenchScreen):
                 fraction = value / top
                 cell_bg = background.blend(accent, 0.15 + 0.85 * fraction) if value else background
                 ink = max((foreground, background, Color(0, 0, 0), Color(255, 255, 255)),
-                          key=lambda c: contrast(c, cell_bg))
+                          key=lambda c: contrast_ratio(c.rgb, cell_bg.rgb))
                 cells.append(Text(f" {value} " if value else " · ", style=f"{ink.hex} on {cell_bg.hex}"))
             grid.add_row(f"  {row.code}", *cells, str(sum(values)))
         return grid
