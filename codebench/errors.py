@@ -50,3 +50,7 @@ class KeyFileError(CodebenchError):
 
 class MergeRefused(CodebenchError, ValueError):
     """A coder project cannot be merged into the team project (the message says which document)."""
+
+
+class RuleViolation(ServiceError):
+    """An action would break a rule of the method (a code under a code, a category inside itself …)."""

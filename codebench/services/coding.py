@@ -2,33 +2,30 @@
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import yaml
-from sqlalchemy import select
 
-from codebench.domain.records import (
-    CodeInfo, CodingInfo,
-)
+from codebench.domain import code_tree as rules
+from codebench.domain.code_tree import effective_colours
+from codebench.domain.records import CodingInfo, DocumentInfo, code_snapshot
 from codebench.domain.spans import Span
-from codebench.storage.orm import (
-    Coding, Document, new_uuid, utcnow,
-)
-from codebench.storage.repositories import code_info, coding_info
 from codebench.errors import ServiceError
+from codebench.services.codebook import add_code
+from codebench.services.documents import find_document
 from codebench.services.project import Project
-from codebench.services.documents import _document
-from codebench.services.codebook import _create_code, _ordered_tree
-from codebench.storage.repositories import coding_snapshot
-from codebench.domain.records import code_snapshot
+from codebench.storage.store import Store
+
+__all__ = [
+    "CodedSpanView", "apply_code", "check_span", "codings", "document_codings", "effective_colours", "import_codings",
+    "recode", "remove_coding", "set_coding_memo",
+]
 
 
-
-
-def _check_span(document: Document, start: int, end: int) -> Span:
+def check_span(document: DocumentInfo, start: int, end: int) -> Span:
+    """The span ``[start, end)`` if it lies inside the document and is not empty."""
     if start < 0 or end > document.length or end <= start:
         raise ServiceError(
             f"span [{start}, {end}) is not inside {document.name!r} (length {document.length}); end must be after start"
@@ -62,50 +59,57 @@ def apply_code(
     coder = coder.strip()
     if not coder:
         raise ServiceError("a coding needs a coder name")
-    with project.transaction() as repo:
-        doc = _document(repo, document)
-        span = _check_span(doc, start, end)
-        code_row = repo.code_by_name(code)
-        created = False
-        if code_row is None:
+    with project.transaction() as store:
+        doc = find_document(store, document)
+        span = check_span(doc, start, end)
+        node = store.codebook.by_name(code)
+        created = None
+        if node is None:
             if create is None:
                 raise ServiceError(f"no code called {code!r}")
-            code_row = _create_code(repo, code, parent=category, kind="code", origin=create)
-            created = True
-        elif code_row.kind != "code":
-            raise ServiceError(f"{code_row.name!r} is a category; apply one of its codes")
-        coder_row = repo.coder(coder)
-        assert coder_row is not None
-        duplicate = repo.session.scalar(select(Coding).where(
-            Coding.document_id == doc.id, Coding.code_id == code_row.id, Coding.coder_id == coder_row.id,
-            Coding.start == span.start, Coding.end == span.end,
-        ))
-        if duplicate is not None:
-            raise ServiceError(f"{coder} has already coded this span with {code_row.name!r}")
-        now = utcnow()
-        row = Coding(
-            uuid=new_uuid(), document_id=doc.id, code_id=code_row.id, coder_id=coder_row.id, start=span.start,
-            end=span.end, text_sha256=doc.sha256, quote=doc.text[span.start:span.end], memo=memo,
-            created_at=now, updated_at=now,
-        )
-        repo.session.add(row)
-        repo.session.flush()
-        payload = coding_snapshot(row)
-        if created:
-            payload["created_code"] = code_snapshot(code_info(code_row))
-        repo.audit.log("apply", coder, payload)
-        return coding_info(row, coder)
+            node = created = add_code(store, code, parent=category, kind="code", origin=create)
+        rules.check_applicable(node, code)
+        coder_id = store.codings.coder_id(coder)
+        assert coder_id is not None
+        if store.codings.exists(doc.id, node.id, coder_id, span.start, span.end):
+            raise ServiceError(f"{coder} has already coded this span with {node.name!r}")
+        payload = _add(store, doc, node.id, coder_id, span, memo=memo)
+        if created is not None:
+            payload["created_code"] = code_snapshot(created)
+        store.audit.log("apply", coder, payload)
+        coding = store.codings.get(payload["uuid"])
+        assert coding is not None
+        return coding
+
+
+def _add(store: Store, doc: DocumentInfo, code_id: int, coder_id: int, span: Span, *, memo: str | None = None,
+         uuid: str | None = None) -> dict[str, Any]:
+    """Store one coding of ``doc`` (its quote copied from the stored text); returns the audit snapshot."""
+    quote = store.documents.text(doc.id)[span.start:span.end]
+    return store.codings.add(document_id=doc.id, code_id=code_id, coder_id=coder_id, start=span.start, end=span.end,
+                             text_sha256=doc.sha256, quote=quote, memo=memo, uuid=uuid)
+
+
+def add_coding(store: Store, doc: DocumentInfo, code_id: int, coder: str, span: Span) -> dict[str, Any]:
+    """Store one coding inside an open transaction (consensus codings of adjudication use this)."""
+    coder_id = store.codings.coder_id(coder)
+    assert coder_id is not None
+    return _add(store, doc, code_id, coder_id, span)
+
+
+def _existing(store: Store, coding_uuid: str) -> CodingInfo:
+    found = store.codings.get(coding_uuid)
+    if found is None:
+        raise ServiceError(f"no coding {coding_uuid!r}")
+    return found
 
 
 def remove_coding(project: Project, coding_uuid: str, coder: str | None = None) -> CodingInfo:
     """Delete a coding (its snapshot stays in the audit log, so undo can restore it)."""
-    with project.transaction() as repo:
-        row = repo.coding(coding_uuid)
-        if row is None:
-            raise ServiceError(f"no coding {coding_uuid!r}")
-        info = coding_info(row, repo.coder_names()[row.coder_id])
-        repo.audit.log("remove", coder, coding_snapshot(row))
-        repo.session.delete(row)
+    with project.transaction() as store:
+        info = _existing(store, coding_uuid)
+        store.audit.log("remove", coder, store.codings.snapshot(info.uuid) or {})
+        store.codings.delete(info.uuid)
         return info
 
 
@@ -116,39 +120,34 @@ def recode(project: Project, coding_uuid: str, code: str, coder: str | None = No
     Args:
         create: an origin ("open", "in-vivo") to create ``code`` when it does not exist yet.
     """
-    with project.transaction() as repo:
-        row = repo.coding(coding_uuid)
-        if row is None:
-            raise ServiceError(f"no coding {coding_uuid!r}")
-        code_row = repo.code_by_name(code)
-        if code_row is None and create is not None:
-            code_row = _create_code(repo, code, parent=None, kind="code", origin=create)
-        if code_row is None or code_row.kind != "code":
+    with project.transaction() as store:
+        info = _existing(store, coding_uuid)
+        node = store.codebook.by_name(code)
+        if node is None and create is not None:
+            node = add_code(store, code, parent=None, kind="code", origin=create)
+        if node is None or node.kind != "code":
             raise ServiceError(f"no code called {code!r}")
-        old = row.code_id
-        row.code_id = code_row.id
-        row.updated_at = utcnow()
-        repo.audit.log("recode", coder, {"uuid": row.uuid, "from": old, "to": code_row.id})
-        return coding_info(row, repo.coder_names()[row.coder_id])
+        store.audit.log("recode", coder, {"uuid": info.uuid, "from": info.code_id, "to": node.id})
+        updated = store.codings.update(info.uuid, code_id=node.id)
+        assert updated is not None
+        return updated
 
 
 def set_coding_memo(project: Project, coding_uuid: str, memo: str | None, coder: str | None = None) -> CodingInfo:
     """Write (or clear, with None) the memo of a coding."""
-    with project.transaction() as repo:
-        row = repo.coding(coding_uuid)
-        if row is None:
-            raise ServiceError(f"no coding {coding_uuid!r}")
-        repo.audit.log("coding_memo", coder, {"uuid": row.uuid, "from": row.memo, "to": memo})
-        row.memo = memo
-        row.updated_at = utcnow()
-        return coding_info(row, repo.coder_names()[row.coder_id])
+    with project.transaction() as store:
+        info = _existing(store, coding_uuid)
+        store.audit.log("coding_memo", coder, {"uuid": info.uuid, "from": info.memo, "to": memo})
+        updated = store.codings.update(info.uuid, memo=memo)
+        assert updated is not None
+        return updated
 
 
 def codings(project: Project, document: str | int | None = None) -> list[CodingInfo]:
     """Codings of the project or of one document, by position."""
-    with project.transaction(write=False) as repo:
-        doc_id = _document(repo, document).id if document is not None else None
-        return repo.codings.list(doc_id)
+    with project.transaction(write=False) as store:
+        doc_id = find_document(store, document).id if document is not None else None
+        return store.codings.ordered(doc_id)
 
 
 def import_codings(project: Project, path: str | Path) -> int:
@@ -173,16 +172,14 @@ def import_codings(project: Project, path: str | Path) -> int:
     if not isinstance(data, dict) or not isinstance(data.get("coder"), str) or not isinstance(data.get("codings"), list):
         raise ServiceError(f"{path}: expected 'coder:' and a list of 'codings:'")
     coder_name = data["coder"]
-    added = 0
-    with project.transaction() as repo:
+    with project.transaction() as store:
         for spec in data.get("codes_created") or []:
-            if repo.code_by_name(spec["name"]) is None:
-                _create_code(repo, spec["name"], parent=spec.get("category"), kind="code", origin=spec.get("origin", "open"))
-        coder_row = repo.coder(coder_name)
-        assert coder_row is not None
-        documents: dict[str, Document] = {}
-        present = set(repo.session.execute(
-            select(Coding.document_id, Coding.code_id, Coding.start, Coding.end).where(Coding.coder_id == coder_row.id)).all())
+            if store.codebook.by_name(spec["name"]) is None:
+                add_code(store, spec["name"], parent=spec.get("category"), kind="code", origin=spec.get("origin", "open"))
+        coder_id = store.codings.coder_id(coder_name)
+        assert coder_id is not None
+        documents: dict[str, tuple[DocumentInfo, str]] = {}
+        present = store.codings.span_keys(coder_id=coder_id)
         rows = []
         for n, item in enumerate(data["codings"], 1):
             where = f"{path}: coding {n}"
@@ -191,31 +188,27 @@ def import_codings(project: Project, path: str | Path) -> int:
             except (KeyError, TypeError, ValueError):
                 raise ServiceError(f"{where}: needs document, start, end and code") from None
             if doc_ref not in documents:
-                found = repo.find_document(doc_ref)
+                found = store.documents.find(doc_ref)
                 if found is None:
                     raise ServiceError(f"{where}: no document {doc_ref!r} in the project")
-                documents[doc_ref] = found
-            doc = documents[doc_ref]
-            span = _check_span(doc, start, end)
-            if "text" in item and doc.text[span.start:span.end] != item["text"]:
+                documents[doc_ref] = (found, store.documents.text(found.id))
+            doc, text = documents[doc_ref]
+            span = check_span(doc, start, end)
+            if "text" in item and text[span.start:span.end] != item["text"]:
                 raise ServiceError(f"{where}: the text at [{start}, {end}) of {doc.name!r} is not the text in the file")
-            code_row = repo.code_by_name(code_name)
-            if code_row is None or code_row.kind != "code":
+            node = store.codebook.by_name(code_name)
+            if node is None or node.kind != "code":
                 raise ServiceError(f"{where}: no code called {code_name!r}")
-            key = (doc.id, code_row.id, span.start, span.end)
+            key = (doc.id, node.id, span.start, span.end)
             if key in present:
                 continue
             present.add(key)
-            now = utcnow()
-            rows.append({"uuid": new_uuid(), "document_id": doc.id, "code_id": code_row.id, "coder_id": coder_row.id,
+            rows.append({"uuid": store.codings.new_id(), "document_id": doc.id, "code_id": node.id, "coder_id": coder_id,
                          "start": span.start, "end": span.end, "text_sha256": doc.sha256,
-                         "quote": doc.text[span.start:span.end], "memo": item.get("memo"), "created_at": now,
-                         "updated_at": now})
+                         "quote": text[span.start:span.end], "memo": item.get("memo")})
         if rows:
-            from sqlalchemy import insert
-
-            repo.session.execute(insert(Coding), rows)
-            repo.audit.log("import_codings", coder_name, {"file": path.name, "codings": [r["uuid"] for r in rows]})
+            store.codings.add_many(rows)
+            store.audit.log("import_codings", coder_name, {"file": path.name, "codings": [r["uuid"] for r in rows]})
         added = len(rows)
     project.checkpoint()
     return added
@@ -234,26 +227,14 @@ class CodedSpanView:
     memo: str | None
 
 
-def effective_colours(tree: Sequence[CodeInfo]) -> dict[int, str | None]:
-    """Each node's colour, inherited from the nearest coloured ancestor when it has none."""
-    by_id = {c.id: c for c in tree}
-    colours: dict[int, str | None] = {}
-    for node in tree:
-        current: CodeInfo | None = node
-        while current is not None and not current.colour:
-            current = by_id.get(current.parent_id) if current.parent_id is not None else None
-        colours[node.id] = current.colour if current else None
-    return colours
-
-
 def document_codings(project: Project, document: str | int, coders: Sequence[str] | None = None) -> list[CodedSpanView]:
     """The codings of one document with names and colours, for the transcript view."""
-    with project.transaction(write=False) as repo:
-        doc = _document(repo, document)
-        tree = _ordered_tree(repo.code_rows())
+    with project.transaction(write=False) as store:
+        doc = find_document(store, document)
+        tree = store.codebook.rows()
         names = {c.id: c.name for c in tree}
         colours = effective_colours(tree)
         return [
             CodedSpanView(c.uuid, c.start, c.end, names[c.code_id], colours[c.code_id], c.coder, c.memo)
-            for c in repo.codings.list(doc.id) if coders is None or c.coder in coders
+            for c in store.codings.ordered(doc.id) if coders is None or c.coder in coders
         ]

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-
 from dataclasses import dataclass
+from typing import Any
 
-
-from codebench.domain.records import (
-    DocumentInfo, TurnInfo,
-)
-from codebench.storage.orm import (
-    Document,
-)
-from codebench.storage.repositories import Repository
+from codebench.domain.records import DocumentInfo, TurnInfo
 from codebench.errors import ServiceError
 from codebench.services.project import Project
+from codebench.storage.store import Store
 
 
 def list_documents(project: Project) -> list[DocumentInfo]:
     """All documents, in import order."""
-    with project.transaction(write=False) as repo:
-        return repo.document_infos()
+    with project.transaction(write=False) as store:
+        return store.documents.infos()
 
 
 @dataclass(frozen=True)
@@ -32,8 +26,21 @@ class DocumentText:
     turns: list[TurnInfo]
 
 
-def _document(repo: Repository, ref: str | int) -> Document:
-    row = repo.find_document(ref)
+def find_document(store: Store, ref: str | int) -> DocumentInfo:
+    """A document by id, name, file name or unique name prefix, inside an open transaction.
+
+    Raises:
+        ServiceError: no such document.
+    """
+    info = store.documents.find(ref)
+    if info is None:
+        raise ServiceError(f"no document {ref!r} in this project (see `codebench documents`)")
+    return info
+
+
+def _document(store: Store, ref: str | int) -> Any:
+    """Transitional: the ORM row of a document, for the modules not yet speaking records."""
+    row = store.documents._find_row(ref)
     if row is None:
         raise ServiceError(f"no document {ref!r} in this project (see `codebench documents`)")
     return row
@@ -41,7 +48,6 @@ def _document(repo: Repository, ref: str | int) -> Document:
 
 def get_document(project: Project, ref: str | int) -> DocumentText:
     """A document by id or name, with its text and turns."""
-    with project.transaction(write=False) as repo:
-        row = _document(repo, ref)
-        info = repo.document_infos([row.id])[0]
-        return DocumentText(info, row.text, repo.turns(row.id))
+    with project.transaction(write=False) as store:
+        info = find_document(store, ref)
+        return DocumentText(info, store.documents.text(info.id), store.documents.turns(info.id))

@@ -9,17 +9,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import yaml
-from sqlalchemy import select
 
-from codebench.domain.records import (
-    DocumentInfo, normalise_role,
-)
+from codebench.domain.records import DocumentInfo, ParticipantInfo, normalise_role
 from codebench.ingest import IngestError, import_file
 from codebench.ingest.base import ImportedDocument
-from codebench.storage.orm import (
-    Document, Participant, Turn,
-)
-from codebench.storage.repositories import Repository
+from codebench.storage.store import Store
 from codebench.errors import ServiceError
 from codebench.services.project import Project
 
@@ -84,56 +78,48 @@ def _spec_for(path: Path, flags: ParticipantSpec, cache: dict[Path, Any]) -> Par
     return ParticipantSpec(str(pid) if pid else None, role, site, int(round_) if round_ is not None else None, attributes)
 
 
-def _ensure_participant(repo: Repository, spec: ParticipantSpec) -> Participant | None:
+def _ensure_participant(store: Store, spec: ParticipantSpec) -> ParticipantInfo | None:
     if spec.pid is None and spec.role is None:
         return None
     role = normalise_role(spec.role) if spec.role else None
     if spec.pid is None:
         assert role is not None
         prefix = ROLE_PREFIX[role]
-        taken = {p.pid for p in repo.participants()}
+        taken = {p.pid for p in store.documents.participants()}
         n = 1
         while f"{prefix}{n:02d}" in taken:
             n += 1
         spec.pid = f"{prefix}{n:02d}"
-    row = repo.participant(spec.pid)
-    if row is None:
-        row = Participant(project_id=repo.project_id, pid=spec.pid, role=role or "other", site=spec.site, attributes=spec.attributes)
-        repo.session.add(row)
-        repo.session.flush()
-    else:
-        if role and row.role != role:
-            if row.role != "other":
-                raise ServiceError(f"participant {spec.pid} is a {row.role}, not a {role}")
-            row.role = role
-        if spec.site and not row.site:
-            row.site = spec.site
-        if spec.attributes:
-            row.attributes = {**(row.attributes or {}), **spec.attributes}
-    return row
+    found = store.documents.participant(spec.pid)
+    if found is None:
+        return store.documents.add_participant(spec.pid, role or "other", spec.site, spec.attributes)
+    changes: dict[str, Any] = {}
+    if role and found.role != role:
+        if found.role != "other":
+            raise ServiceError(f"participant {spec.pid} is a {found.role}, not a {role}")
+        changes["role"] = role
+    if spec.site and not found.site:
+        changes["site"] = spec.site
+    if spec.attributes:
+        changes["attributes"] = {**(found.attributes or {}), **spec.attributes}
+    return store.documents.update_participant(spec.pid, **changes) if changes else found
 
 
-def _store_document(repo: Repository, doc: ImportedDocument, spec: ParticipantSpec) -> Document:
-    participant = _ensure_participant(repo, spec)
+def _store_document(store: Store, doc: ImportedDocument, spec: ParticipantSpec, taken: set[str]) -> tuple[int, str]:
+    """Store one parsed document under a free name; returns its ``(id, name)``."""
+    participant = _ensure_participant(store, spec)
     base = doc.name or Path(doc.source_name).stem
     name, n = base, 2
-    taken = set(repo.session.scalars(select(Document.name).where(Document.project_id == repo.project_id)))
     while name in taken:
         name, n = f"{base} ({n})", n + 1
-    row = Document(
-        project_id=repo.project_id, name=name, source_name=doc.source_name, source_format=doc.source_format,
-        text=doc.text, sha256=text_sha256(doc.text), length=len(doc.text), word_count=doc.word_count,
-        round=spec.round, participant_id=participant.id if participant else None,
-        meta={**doc.meta, "notes": list(doc.notes)},
+    taken.add(name)
+    document_id = store.documents.add(
+        name=name, source_name=doc.source_name, source_format=doc.source_format, text=doc.text,
+        sha256=text_sha256(doc.text), word_count=doc.word_count, round=spec.round,
+        participant_id=participant.id if participant else None, meta={**doc.meta, "notes": list(doc.notes)},
+        turns=doc.turns,
     )
-    repo.session.add(row)
-    repo.session.flush()
-    repo.session.add_all(
-        Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
-             t_start=t.t_start, t_end=t.t_end)
-        for i, t in enumerate(doc.turns)
-    )
-    return row
+    return document_id, name
 
 
 def text_sha256(text: str) -> str:
@@ -207,22 +193,22 @@ def import_survey(
 
 def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, ParticipantSpec]], report: ImportReport) -> None:
     try:
-        with project.transaction() as repo:
+        with project.transaction() as store:
             seen: dict[str, str] = {}
             added_ids: list[int] = []
+            taken = store.documents.names()
             for path, doc, spec in items:
                 digest = text_sha256(doc.text)
-                existing = repo.document_by_hash(digest)
+                existing = store.documents.name_by_hash(digest)
                 if existing is not None or digest in seen:
-                    report.duplicates.append((str(path), existing.name if existing else seen[digest]))
+                    report.duplicates.append((str(path), existing if existing is not None else seen[digest]))
                     continue
-                row = _store_document(repo, doc, spec)
-                seen[digest] = row.name
-                added_ids.append(row.id)
-            repo.session.flush()
+                document_id, name = _store_document(store, doc, spec, taken)
+                seen[digest] = name
+                added_ids.append(document_id)
             if added_ids:
-                repo.audit.log("import", None, {"documents": added_ids})
-            report.added = repo.document_infos(added_ids) if added_ids else []
+                store.audit.log("import", None, {"documents": added_ids})
+            report.added = store.documents.infos(added_ids) if added_ids else []
     except ValueError as exc:
         report.errors.append(str(exc))
         report.added = []

@@ -1,12 +1,29 @@
-"""The code tree: queries that take and return ``codebench.domain`` records."""
+"""The code tree and the project's codebook settings: queries that take and return ``codebench.domain`` records.
+
+Every change goes through the ORM row, so the row's version counter (``Code.version``) catches
+two people editing the same code at once: :meth:`CodebookRepository.update` turns SQLAlchemy's
+``StaleDataError`` into :class:`EditConflict`, which the service words for the user.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from codebench.domain.records import CodeInfo
+from codebench.errors import StorageError
 from codebench.storage.base import ProjectRepository
-from codebench.storage.orm import Code
+from codebench.storage.orm import Code, Coding, Project as ProjectRow, new_uuid
+
+CODE_FIELDS = ("kind", "name", "parent_id", "position", "description", "inclusion", "exclusion", "examples", "colour",
+               "shortcut", "origin", "core", "memo")
+"""The fields of a code that a use case may set."""
+
+
+class EditConflict(StorageError):
+    """Someone else changed the same row between our read and our write."""
 
 
 def code_info(row: Code) -> CodeInfo:
@@ -22,29 +39,112 @@ def code_info(row: Code) -> CodeInfo:
 class CodebookRepository(ProjectRepository):
     """The code tree of one project, inside one transaction."""
 
-    # -- code tree -------------------------------------------------------------------------
-
-    def rows(self) -> list[Code]:
-        """All nodes of the code tree, ordered by parent then position."""
+    def _rows(self) -> list[Code]:
         return list(self.session.scalars(
             select(Code).where(Code.project_id == self.project_id).order_by(Code.parent_id, Code.position, Code.id)
         ).all())
 
-    def by_name(self, name: str) -> Code | None:
-        """A category or code by name, ignoring case."""
+    def _row(self, code_id: int) -> Code:
+        row = self.session.get(Code, code_id)
+        if row is None or row.project_id != self.project_id:
+            raise StorageError(f"code {code_id} is not in this project")
+        return row
+
+    def _row_by_name(self, name: str) -> Code | None:
         return self.session.scalar(
             select(Code).where(Code.project_id == self.project_id, Code.name_key == name.strip().casefold())
         )
 
-    def by_uuid(self, uuid: str) -> Code | None:
-        """A category or code by its stable id."""
+    def _row_by_uuid(self, uuid: str) -> Code | None:
         return self.session.scalar(select(Code).where(Code.project_id == self.project_id, Code.uuid == uuid))
+
+    def rows(self) -> list[CodeInfo]:
+        """All nodes of the code tree, ordered by parent then position."""
+        return [code_info(row) for row in self._rows()]
+
+    def by_name(self, name: str) -> CodeInfo | None:
+        """A category or code by name, ignoring case."""
+        row = self._row_by_name(name)
+        return code_info(row) if row is not None else None
+
+    def by_uuid(self, uuid: str) -> CodeInfo | None:
+        """A category or code by its stable id."""
+        row = self._row_by_uuid(uuid)
+        return code_info(row) if row is not None else None
+
+    def by_shortcut(self, shortcut: str) -> CodeInfo | None:
+        """The node that holds a one-key shortcut, if any."""
+        row = self.session.scalar(select(Code).where(Code.project_id == self.project_id, Code.shortcut == shortcut))
+        return code_info(row) if row is not None else None
 
     def next_position(self, parent_id: int | None) -> int:
         """Position after the last child of ``parent_id``."""
         value = self.session.scalar(
-            select(func.max(Code.position)).where(Code.project_id == self.project_id, Code.parent_id.is_(parent_id) if parent_id is None else Code.parent_id == parent_id)
+            select(func.max(Code.position)).where(
+                Code.project_id == self.project_id,
+                Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
+            )
         )
         return 0 if value is None else value + 1
 
-    # -- coders and codings ----------------------------------------------------------------
+    def add(self, *, kind: str, name: str, parent_id: int | None, position: int | None = None,
+            uuid: str | None = None, **fields: Any) -> CodeInfo:
+        """Add a node; ``fields`` are any of :data:`CODE_FIELDS`. Position defaults to last among its siblings."""
+        unknown = set(fields) - set(CODE_FIELDS)
+        if unknown:
+            raise StorageError(f"unknown code fields: {', '.join(sorted(unknown))}")
+        fields.setdefault("examples", [])
+        row = Code(
+            project_id=self.project_id, uuid=uuid or new_uuid(), parent_id=parent_id, kind=kind, name=name,
+            name_key=name.casefold(), position=self.next_position(parent_id) if position is None else position,
+            **{k: (list(v) if k == "examples" else v) for k, v in fields.items()},
+        )
+        self.session.add(row)
+        self.session.flush()
+        return code_info(row)
+
+    def update(self, code_id: int, **changes: Any) -> CodeInfo:
+        """Set fields of a node (the name key follows the name).
+
+        Raises:
+            EditConflict: another transaction changed the node since it was read.
+        """
+        unknown = set(changes) - set(CODE_FIELDS)
+        if unknown:
+            raise StorageError(f"unknown code fields: {', '.join(sorted(unknown))}")
+        row = self._row(code_id)
+        for key, value in changes.items():
+            setattr(row, key, list(value) if key == "examples" else value)
+        if "name" in changes:
+            row.name_key = row.name.casefold()
+        try:
+            self.session.flush()
+        except StaleDataError:
+            raise EditConflict(f"{row.name!r} was changed by someone else at the same moment") from None
+        return code_info(row)
+
+    def delete(self, code_id: int) -> None:
+        """Remove a node (the caller has checked that nothing hangs off it)."""
+        self.session.delete(self._row(code_id))
+        self.session.flush()
+
+    def coding_count(self, code_id: int) -> int:
+        """How many codings use this code."""
+        return self.session.scalar(select(func.count()).select_from(Coding).where(Coding.code_id == code_id)) or 0
+
+    def child_count(self, code_id: int) -> int:
+        """How many nodes sit directly under this one."""
+        return self.session.scalar(select(func.count()).select_from(Code).where(Code.parent_id == code_id)) or 0
+
+    def meta(self) -> dict[str, Any]:
+        """The codebook's name and description as last loaded (``{}`` when none was)."""
+        row = self.session.get(ProjectRow, self.project_id)
+        return dict((row.settings or {}).get("codebook", {})) if row is not None else {}
+
+    def set_meta(self, meta: dict[str, Any]) -> None:
+        """Remember the codebook's name and description."""
+        row = self.session.get(ProjectRow, self.project_id)
+        assert row is not None
+        if (row.settings or {}).get("codebook") != meta:
+            row.settings = {**(row.settings or {}), "codebook": meta}  # a new dict: JSON change tracking
+            self.session.flush()

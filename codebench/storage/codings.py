@@ -11,11 +11,11 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, Iterator, Sequence
 
-from sqlalchemy import literal, select
+from sqlalchemy import func, insert, literal, select
 
 from codebench.domain.records import CodingInfo, Quote
 from codebench.storage.base import ProjectRepository
-from codebench.storage.orm import Coder, Coding, Document, Participant, Turn
+from codebench.storage.orm import Coder, Coding, Document, Participant, Turn, new_uuid, utcnow
 
 
 def coding_info(row: Coding, coder: str) -> CodingInfo:
@@ -55,6 +55,15 @@ def _collector_paused() -> Iterator[None]:
 class CodingRepository(ProjectRepository):
     """Codings, coders and quotes of one project, inside one transaction."""
 
+    @staticmethod
+    def new_id() -> str:
+        """A fresh coding id (for bulk inserts that need the ids before writing)."""
+        return new_uuid()
+
+    def coder_id(self, name: str, *, create: bool = True) -> int | None:
+        """The id of the coder called ``name``; created on first use when ``create``."""
+        row = self.coder(name, create=create)
+        return row.id if row is not None else None
 
     def coder(self, name: str, *, create: bool = True) -> Coder | None:
         """The coder called ``name``; created on first use when ``create``."""
@@ -69,8 +78,7 @@ class CodingRepository(ProjectRepository):
         """Coder names by id."""
         return dict(self.session.execute(select(Coder.id, Coder.name).where(Coder.project_id == self.project_id)).all())
 
-    def get(self, uuid: str) -> Coding | None:
-        """A coding of this project by id (a unique prefix of at least 8 characters works too)."""
+    def _row(self, uuid: str) -> Coding | None:
         query = select(Coding).join(Document, Document.id == Coding.document_id).where(Document.project_id == self.project_id)
         row = self.session.scalar(query.where(Coding.uuid == uuid))
         if row is None and len(uuid) >= 8:
@@ -78,7 +86,98 @@ class CodingRepository(ProjectRepository):
             row = rows[0] if len(rows) == 1 else None
         return row
 
-    def list(self, document_id: int | None = None, code_ids: Sequence[int] | None = None) -> list[CodingInfo]:
+    def get(self, uuid: str) -> CodingInfo | None:
+        """A coding of this project by id (a unique prefix of at least 8 characters works too)."""
+        row = self._row(uuid)
+        return coding_info(row, self.coder_names()[row.coder_id]) if row is not None else None
+
+    def snapshot(self, uuid: str) -> dict[str, Any] | None:
+        """The coding as the audit log keeps it (see :func:`coding_snapshot`)."""
+        row = self._row(uuid)
+        return coding_snapshot(row) if row is not None else None
+
+    def exists(self, document_id: int, code_id: int, coder_id: int, start: int, end: int) -> bool:
+        """Whether this coder already has this code on exactly this span."""
+        return self.session.scalar(select(Coding.uuid).where(
+            Coding.document_id == document_id, Coding.code_id == code_id, Coding.coder_id == coder_id,
+            Coding.start == start, Coding.end == end,
+        ).limit(1)) is not None
+
+    def add(self, *, document_id: int, code_id: int, coder_id: int, start: int, end: int, text_sha256: str,
+            quote: str, memo: str | None = None, uuid: str | None = None) -> dict[str, Any]:
+        """Store one coding; returns its snapshot (what the audit log records)."""
+        now = utcnow()
+        row = Coding(uuid=uuid or new_uuid(), document_id=document_id, code_id=code_id, coder_id=coder_id, start=start,
+                     end=end, text_sha256=text_sha256, quote=quote, memo=memo, created_at=now, updated_at=now)
+        self.session.add(row)
+        self.session.flush()
+        return coding_snapshot(row)
+
+    def add_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Store many codings in one statement; each row has the keys of :meth:`add` (uuid included)."""
+        if not rows:
+            return
+        now = utcnow()
+        self.session.execute(insert(Coding), [{"memo": None, "created_at": now, "updated_at": now, **row} for row in rows])
+
+    def update(self, uuid: str, **values: Any) -> CodingInfo | None:
+        """Change a coding's code (``code_id``) or ``memo``; None when the coding is gone."""
+        row = self._row(uuid)
+        if row is None:
+            return None
+        for key, value in values.items():
+            if key not in ("code_id", "memo"):
+                raise ValueError(f"a coding's {key} cannot be changed")
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+        self.session.flush()
+        return coding_info(row, self.coder_names()[row.coder_id])
+
+    def delete(self, uuid: str) -> None:
+        """Remove a coding if it is still there."""
+        row = self._row(uuid)
+        if row is not None:
+            self.session.delete(row)
+            self.session.flush()
+
+    def snapshots_of_code(self, code_id: int) -> list[dict[str, Any]]:
+        """Every coding with this code, as audit snapshots."""
+        return [coding_snapshot(row) for row in self.session.scalars(select(Coding).where(Coding.code_id == code_id))]
+
+    def span_keys(self, *, code_id: int | None = None, coder_id: int | None = None) -> set[tuple[int, int, int, int]]:
+        """``(document, code or coder, start, end)`` of the codings of one code (keyed by coder) or one coder (keyed by code)."""
+        if code_id is not None:
+            query = select(Coding.document_id, Coding.coder_id, Coding.start, Coding.end).where(Coding.code_id == code_id)
+        elif coder_id is not None:
+            query = select(Coding.document_id, Coding.code_id, Coding.start, Coding.end).where(Coding.coder_id == coder_id)
+        else:
+            raise ValueError("give a code or a coder")
+        return {tuple(row) for row in self.session.execute(query).all()}  # type: ignore[misc]
+
+    def counts_by_code(self) -> dict[int, int]:
+        """Number of codings per code id."""
+        return dict(self.session.execute(  # type: ignore[arg-type]
+            select(Coding.code_id, func.count()).join(Document, Document.id == Coding.document_id)
+            .where(Document.project_id == self.project_id).group_by(Coding.code_id)
+        ).all())
+
+    def counts_by_coder(self) -> dict[str, int]:
+        """Number of codings per coder name."""
+        return dict(self.session.execute(  # type: ignore[arg-type]
+            select(Coder.name, func.count()).join(Coding, Coding.coder_id == Coder.id)
+            .where(Coder.project_id == self.project_id).group_by(Coder.name)
+        ).all())
+
+    def spans(self, coders: Sequence[str]) -> list[tuple[str, int, int, str, int, int]]:
+        """``(uuid, document id, code id, coder, start, end)`` of every coding by these coders."""
+        query = (
+            select(Coding.uuid, Coding.document_id, Coding.code_id, Coder.name, Coding.start, Coding.end)
+            .join(Coder, Coder.id == Coding.coder_id).join(Document, Document.id == Coding.document_id)
+            .where(Document.project_id == self.project_id, Coder.name.in_(list(coders)))
+        )
+        return [tuple(row) for row in self.session.connection().execute(query).all()]  # type: ignore[misc]
+
+    def ordered(self, document_id: int | None = None, code_ids: Sequence[int] | None = None) -> list[CodingInfo]:
         """Codings, optionally of one document and/or some codes, ordered by position."""
         coders = self.coder_names()
         # Core tuples, not ORM objects: a transcript view asks for a thousand of these at a time.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import defer
 
 from codebench.domain.records import DocumentInfo, ParticipantInfo, TurnInfo
+from codebench.errors import StorageError
 from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import Document, Participant, Turn
 
@@ -47,7 +48,12 @@ class DocumentRepository(ProjectRepository):
             import_notes=tuple(row.meta.get("notes", ())),
         )
 
-    def find(self, ref: str | int) -> Document | None:
+    def find(self, ref: str | int) -> DocumentInfo | None:
+        """A document by id, exact name, source file name, or unique name prefix."""
+        row = self._find_row(ref)
+        return self.infos([row.id])[0] if row is not None else None
+
+    def _find_row(self, ref: str | int) -> Document | None:
         """A document by id, exact name, source file name, or unique name prefix."""
         base = select(Document).where(Document.project_id == self.project_id)
         text_ref = str(ref)
@@ -62,8 +68,62 @@ class DocumentRepository(ProjectRepository):
         rows = self.session.scalars(base.where(Document.name.startswith(text_ref, autoescape=True))).all()
         return rows[0] if len(rows) == 1 else None
 
-    def by_hash(self, sha256: str) -> Document | None:
-        """The document with this text hash, if the project has it."""
+    def name_by_hash(self, sha256: str) -> str | None:
+        """The name of the document with this text hash, if the project has it."""
+        return self.session.scalar(
+            select(Document.name).where(Document.project_id == self.project_id, Document.sha256 == sha256)
+        )
+
+    def names(self) -> set[str]:
+        """Every document name in the project."""
+        return set(self.session.scalars(select(Document.name).where(Document.project_id == self.project_id)))
+
+    def text(self, document_id: int) -> str:
+        """The stored (original) text of one document."""
+        text = self.session.scalar(
+            select(Document.text).where(Document.project_id == self.project_id, Document.id == document_id)
+        )
+        if text is None:
+            raise StorageError(f"document {document_id} is not in this project")
+        return text
+
+    def texts(self, document_ids: Iterable[int] | None = None) -> dict[int, str]:
+        """``{document id: stored text}`` of some documents (all when None)."""
+        query = select(Document.id, Document.text).where(Document.project_id == self.project_id)
+        if document_ids is not None:
+            query = query.where(Document.id.in_(list(document_ids)))
+        return dict(self.session.execute(query).all())  # type: ignore[arg-type]
+
+    def turn_starts(self) -> dict[int, list[int]]:
+        """``{document id: start of each turn}`` in order, for every document of the project."""
+        starts: dict[int, list[int]] = {}
+        rows = self.session.execute(
+            select(Turn.document_id, Turn.start).join(Document, Document.id == Turn.document_id)
+            .where(Document.project_id == self.project_id).order_by(Turn.document_id, Turn.seq)
+        ).all()
+        for document_id, start in rows:
+            starts.setdefault(document_id, []).append(start)
+        return starts
+
+    def add(self, *, name: str, source_name: str, source_format: str, text: str, sha256: str, word_count: int,
+            round: int | None, participant_id: int | None, meta: dict[str, Any], turns: Sequence[Any]) -> int:
+        """Store one document with its turns (anything with speaker, start, end, body_start, t_start, t_end); returns its id."""
+        row = Document(
+            project_id=self.project_id, name=name, source_name=source_name, source_format=source_format, text=text,
+            sha256=sha256, length=len(text), word_count=word_count, round=round, participant_id=participant_id,
+            meta=meta,
+        )
+        self.session.add(row)
+        self.session.flush()
+        self.session.add_all(
+            Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
+                 t_start=t.t_start, t_end=t.t_end)
+            for i, t in enumerate(turns)
+        )
+        self.session.flush()
+        return row.id
+
+    def _by_hash_row(self, sha256: str) -> Document | None:
         return self.session.scalar(
             select(Document).where(Document.project_id == self.project_id, Document.sha256 == sha256)
         )
@@ -76,11 +136,34 @@ class DocumentRepository(ProjectRepository):
         ).all()
         return [TurnInfo(*row) for row in rows]
 
-    def participant(self, pid: str) -> Participant | None:
-        """A participant by pseudonymous id."""
+    def _participant_row(self, pid: str) -> Participant | None:
         return self.session.scalar(
             select(Participant).where(Participant.project_id == self.project_id, Participant.pid == pid)
         )
+
+    def participant(self, pid: str) -> ParticipantInfo | None:
+        """A participant by pseudonymous id."""
+        row = self._participant_row(pid)
+        return participant_info(row) if row is not None else None
+
+    def add_participant(self, pid: str, role: str, site: str | None, attributes: dict[str, Any]) -> ParticipantInfo:
+        """Store a new participant (case)."""
+        row = Participant(project_id=self.project_id, pid=pid, role=role, site=site, attributes=attributes)
+        self.session.add(row)
+        self.session.flush()
+        return participant_info(row)
+
+    def update_participant(self, pid: str, **values: Any) -> ParticipantInfo:
+        """Change a participant's role, site or attributes."""
+        row = self._participant_row(pid)
+        if row is None:
+            raise StorageError(f"no participant {pid!r}")
+        for key, value in values.items():
+            if key not in ("role", "site", "attributes"):
+                raise StorageError(f"a participant's {key} cannot be changed")
+            setattr(row, key, value)
+        self.session.flush()
+        return participant_info(row)
 
     def participants(self) -> list[ParticipantInfo]:
         """All participants, ordered by id."""
@@ -88,3 +171,29 @@ class DocumentRepository(ProjectRepository):
             select(Participant).where(Participant.project_id == self.project_id).order_by(Participant.pid)
         ).all()
         return [participant_info(r) for r in rows]
+
+    def counts(self) -> tuple[int, int, int]:
+        """``(documents, words, turns)`` of the project."""
+        docs, words = self.session.execute(
+            select(func.count(), func.coalesce(func.sum(Document.word_count), 0)).where(Document.project_id == self.project_id)
+        ).one()
+        turns = self.session.scalar(
+            select(func.count()).select_from(Turn).join(Document, Document.id == Turn.document_id)
+            .where(Document.project_id == self.project_id)
+        ) or 0
+        return int(docs), int(words), int(turns)
+
+    def participants_by_role(self) -> dict[str, int]:
+        """Number of participants per role."""
+        return dict(self.session.execute(  # type: ignore[arg-type]
+            select(Participant.role, func.count()).where(Participant.project_id == self.project_id)
+            .group_by(Participant.role)
+        ).all())
+
+    def documents_by_role(self) -> dict[str, int]:
+        """Number of documents per participant role (``(none)`` for documents without a participant)."""
+        return dict(self.session.execute(  # type: ignore[arg-type]
+            select(func.coalesce(Participant.role, "(none)"), func.count()).select_from(Document)
+            .outerjoin(Participant, Participant.id == Document.participant_id)
+            .where(Document.project_id == self.project_id).group_by(Participant.role)
+        ).all())

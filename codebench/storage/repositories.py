@@ -26,28 +26,28 @@ class Repository(ProjectRepository):
         return self.documents.infos(*args, **kwargs)
 
     def find_document(self, ref: Any) -> Any:
-        return self.documents.find(ref)
+        return self.documents._find_row(ref)
 
     def document_by_hash(self, sha256: str) -> Any:
-        return self.documents.by_hash(sha256)
+        return self.documents._by_hash_row(sha256)
 
     def turns(self, document_id: int) -> Any:
         return self.documents.turns(document_id)
 
     def participant(self, pid: str) -> Any:
-        return self.documents.participant(pid)
+        return self.documents._participant_row(pid)
 
     def participants(self) -> Any:
         return self.documents.participants()
 
     def code_rows(self) -> Any:
-        return self.codebook.rows()
+        return self.codebook._rows()
 
     def code_by_name(self, name: str) -> Any:
-        return self.codebook.by_name(name)
+        return self.codebook._row_by_name(name)
 
     def code_by_uuid(self, uuid: str) -> Any:
-        return self.codebook.by_uuid(uuid)
+        return self.codebook._row_by_uuid(uuid)
 
     def next_position(self, parent_id: int | None) -> int:
         return self.codebook.next_position(parent_id)
@@ -59,7 +59,7 @@ class Repository(ProjectRepository):
         return self.codings.coder_names()
 
     def coding(self, uuid: str) -> Any:
-        return self.codings.get(uuid)
+        return self.codings._row(uuid)
 
     def quotes(self, *args: Any, **kwargs: Any) -> Any:
         return self.codings.quotes(*args, **kwargs)

@@ -3,7 +3,7 @@
 :class:`Database` owns the engine, sessions and migrations of an SQLite file or a PostgreSQL
 server. :meth:`Database.transaction` yields a :class:`Store`: one transaction over one project,
 whose repositories (``store.documents``, ``store.codebook``, ``store.codings``, ``store.audit``,
-``store.anonymisation``, ``store.merge``, ``store.interchange``) share its session, so a use case
+``store.memos``, ``store.anonymisation``, ``store.merge``, ``store.interchange``) share its session, so a use case
 that touches several aggregates still commits or rolls back as one.
 """
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from codebench.storage.codings import CodingRepository
     from codebench.storage.documents import DocumentRepository
     from codebench.storage.interchange import InterchangeRepository
+    from codebench.storage.memos import MemoRepository
     from codebench.storage.merge import MergeRepository
 
 
@@ -73,6 +74,13 @@ class Store(Repository):
         from codebench.storage.audit import AuditRepository
 
         return AuditRepository(self.session, self.project_id)
+
+    @cached_property
+    def memos(self) -> MemoRepository:
+        """Memos on codes, documents and the project."""
+        from codebench.storage.memos import MemoRepository
+
+        return MemoRepository(self.session, self.project_id)
 
     @cached_property
     def anonymisation(self) -> AnonymisationRepository:
