@@ -196,19 +196,8 @@ def _code_memos(project: Project) -> dict[int, list[str]]:
 
 def _turn_starts(project: Project) -> dict[int, list[int]]:
     """``document id -> sorted turn starts`` for every document, in one query."""
-    from sqlalchemy import select
-
-    from codebench.storage.orm import Document, Turn
-
-    starts: dict[int, list[int]] = defaultdict(list)
-    with project.transaction(write=False) as repo:
-        rows = repo.session.execute(
-            select(Turn.document_id, Turn.start).join(Document, Document.id == Turn.document_id)
-            .where(Document.project_id == repo.project_id).order_by(Turn.document_id, Turn.start)
-        ).all()
-    for document_id, start in rows:
-        starts[document_id].append(start)
-    return starts
+    with project.transaction(write=False) as store:
+        return store.documents.turn_starts()
 
 
 def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
@@ -479,11 +468,8 @@ def export_chapter_quotes(
 
 
 def _codebook_meta(project: Project) -> dict[str, Any]:
-    from codebench.storage.orm import Project as ProjectRow
-
-    with project.transaction(write=False) as repo:
-        row = repo.session.get(ProjectRow, repo.project_id)
-        return dict(row.settings.get("codebook") or {}) if row is not None else {}
+    with project.transaction(write=False) as store:
+        return store.codebook.meta()
 
 
 def export_codebook_document(

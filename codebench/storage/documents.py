@@ -95,11 +95,11 @@ class DocumentRepository(ProjectRepository):
         return dict(self.session.execute(query).all())  # type: ignore[arg-type]
 
     def turn_starts(self) -> dict[int, list[int]]:
-        """``{document id: start of each turn}`` in order, for every document of the project."""
+        """``{document id: sorted turn starts}`` for every document of the project, in one query."""
         starts: dict[int, list[int]] = {}
         rows = self.session.execute(
             select(Turn.document_id, Turn.start).join(Document, Document.id == Turn.document_id)
-            .where(Document.project_id == self.project_id).order_by(Turn.document_id, Turn.seq)
+            .where(Document.project_id == self.project_id).order_by(Turn.document_id, Turn.start)
         ).all()
         for document_id, start in rows:
             starts.setdefault(document_id, []).append(start)
