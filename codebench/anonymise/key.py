@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from codebench.domain.yaml_source import load_yaml
 from codebench.errors import KeyFileError
 
 
@@ -59,12 +60,8 @@ def load_key(key_id: str) -> PseudonymKey:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise KeyFileError(f"{path}: the pseudonym key is readable by others (mode {mode:o}); run chmod 600 on it")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise KeyFileError(f"{path}{where}: the pseudonym key is not valid YAML") from None
+    data = load_yaml(path.read_text(encoding="utf-8"), path, error=KeyFileError,
+                     message="the pseudonym key is not valid YAML") or {}
     key.entities = list(data.get("entities") or [])
     key.known_names = list(data.get("known_names") or [])
     return key

@@ -13,10 +13,14 @@ from typing import Any, Iterator
 
 import yaml
 
+from codebench.domain.yaml_source import yaml_position
 from codebench.errors import CodebookError
 
 SCHEMA_VERSION = 1
 ORIGINS = ("codebook", "open", "in-vivo")
+IN_VIVO_NAME_LENGTH = 80
+"""Longest name :func:`in_vivo_name` gives: a phrase, short enough to read in the code tree
+(well inside the 200-character limit of any code name)."""
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _SHORTCUT = re.compile(r"^[a-z0-9]$")
 
@@ -221,10 +225,9 @@ def parse_codebook(text: str, file: str = "<codebook>") -> Codebook:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = yaml_position(exc) or (1, 1)
         context = exc.context
-        if context and exc.context_mark is not None and mark is not None and exc.context_mark.line != mark.line:
+        if context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
             context += f" (from line {exc.context_mark.line + 1})"
         problem = (exc.problem or "").replace("'<stream end>'", "the end of the file")
         message = " ".join(p for p in (context, problem) if p) or "invalid YAML"
@@ -347,3 +350,31 @@ def dump_codebook(book: Codebook) -> str:
         data["codes"] = codes
     header = "# codebench codebook — schema: codebooks/README.md\n"
     return header + yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+# Quotation marks, sentence punctuation and dialogue dashes around the selected words belong to
+# the transcript, not to the informant's phrase. Brackets are kept: "(ler)" is half a pair.
+_IN_VIVO_TRIM = " .,;:!?…\"'«»“”„‘’‚‹›-–—"
+
+
+def in_vivo_name(text: str, max_length: int = IN_VIVO_NAME_LENGTH) -> str:
+    """The name of an in-vivo code made from the selected words, the same in CLI and workbench.
+
+    White space (line breaks included) is folded to single spaces, surrounding quotation
+    marks, punctuation and dashes are stripped, and a long selection is cut after its last
+    whole word that fits (a single word longer than the limit is cut at the limit).
+
+    Args:
+        text: the selected words as they stand in the transcript.
+        max_length: the longest name to give.
+
+    Returns:
+        The code name; empty when the selection holds no words.
+    """
+    name = " ".join(text.split()).strip(_IN_VIVO_TRIM)
+    if len(name) <= max_length:
+        return name
+    # One character more than fits: if it is a space, the word before it still fits whole.
+    head = name[: max_length + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else name[:max_length]
+    return cut.strip(_IN_VIVO_TRIM)

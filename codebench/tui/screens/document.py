@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label, Static
 
 from codebench import services
+from codebench.domain.codebook import in_vivo_name
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
 from codebench.tui.screens.base import WorkbenchScreen
@@ -283,7 +284,7 @@ class DocumentScreen(WorkbenchScreen):
         span = self._target_span()
         assert span is not None
         # From the words on screen: an in-vivo code made in the anonymised view carries no name.
-        name = " ".join(self._shown(span).split()).strip(" .,;:!?«»\"'")[:80]
+        name = in_vivo_name(self._shown(span))
         self.apply(span, name, origin="in-vivo")
 
     def _my_mark_here(self) -> SpanMark | None:
