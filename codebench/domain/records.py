@@ -157,3 +157,67 @@ def code_snapshot(info: CodeInfo) -> dict[str, Any]:
         "exclusion": info.exclusion, "examples": list(info.examples), "colour": info.colour,
         "shortcut": info.shortcut, "origin": info.origin, "core": info.core, "memo": info.memo,
     }
+
+
+# Anonymisation: the repository hands these to the services (never the ORM rows).
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """One identified person, place, workplace or number; holds the pseudonym, never the original."""
+
+    id: int
+    uuid: str
+    kind: str
+    pseudonym: str
+    direct: bool
+
+
+class NewEntity(NamedTuple):
+    """An entity to store (it gets its id from the database)."""
+
+    kind: str
+    pseudonym: str
+    direct: bool
+
+
+class MentionRecord(NamedTuple):
+    """One mention of an entity in a document, with its review decision and the entity's pseudonym.
+
+    A NamedTuple: renditions and detection read every mention of a project at once.
+    """
+
+    id: int
+    document_id: int
+    start: int
+    end: int
+    status: str
+    detector: str
+    score: float
+    entity_id: int
+    kind: str
+    pseudonym: str
+
+
+class NewMention(NamedTuple):
+    """A mention to store; detection stores thousands with one insert."""
+
+    document_id: int
+    entity_id: int
+    start: int
+    end: int
+    status: str
+    detector: str
+    score: float
+
+
+class KeyMention(NamedTuple):
+    """What the pseudonym key is written from: one mention with its entity's stable id and pseudonym."""
+
+    entity_uuid: str
+    pseudonym: str
+    kind: str
+    document_id: int
+    start: int
+    end: int
+    status: str
