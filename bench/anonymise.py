@@ -170,7 +170,6 @@ def evaluate_sample(model: str | None, repeat: int = 3) -> dict:
     from codebench import services
     from codebench.services.sample import build_demo_project
     from codebench.services import anonymisation
-    from codebench.services.anonymisation import _mention_rows
 
     if model:
         ner.MODEL_DIR = Path(model)
@@ -187,8 +186,8 @@ def evaluate_sample(model: str | None, repeat: int = 3) -> dict:
     words = sum(d.word_count for d in services.list_documents(project))
     anonymisation.auto_accept(project)
     docs = {d.name: d.id for d in services.list_documents(project)}
-    with project.transaction(write=False) as repo:
-        rows = _mention_rows(repo)
+    with project.transaction(write=False) as store:
+        rows = store.anonymisation.mentions()
     active = defaultdict(list)
     anything = defaultdict(list)
     for r in rows:

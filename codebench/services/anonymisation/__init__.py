@@ -1,0 +1,43 @@
+"""Anonymisation use cases: detect, review decisions, who sees originals, anonymised renditions.
+
+The original text is never changed.  Detection stores *mentions* (document, span, detector,
+score, status) grouped into *entities* that carry the pseudonym; the anonymised rendition of a
+document is computed from the accepted and manual mentions, with an offset map back to the
+original.  Codings always live on the original, so they stay on the same words whatever is
+accepted or rejected later.  The key (original ↔ pseudonym) is a separate owner-only file.
+
+- ``access``      who may see original names; the pseudonym key
+- ``detection``   finding identifiers and storing them as suggestions
+- ``review``      entities and mentions, decisions, names and spans added by hand, applying
+- ``renditions``  documents, quotes, passages, names and free text as readers get them
+
+The detectors' vocabulary (kinds, styles, the auto-accept threshold) is re-exported here so
+that the front ends name it through the services.
+"""
+
+from __future__ import annotations
+
+from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER
+from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
+from codebench.anonymise.pseudonyms import STYLES
+from codebench.services.anonymisation.access import (
+    may_see_original, original_viewers, pseudonym_key, set_original_viewer, write_key,
+)
+from codebench.services.anonymisation.detection import DetectReport, Progress, detect, informant_roles
+from codebench.services.anonymisation.renditions import (
+    ACTIVE, Rendition, anonymise_free_text, anonymise_quotes, anonymised_names, anonymised_passages,
+    document_labels, export_text, rendition, renditions,
+)
+from codebench.services.anonymisation.review import (
+    DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
+    auto_accept, decide, document_status, entities, find_entity, rename_entity,
+)
+
+__all__ = [
+    "ACTIVE", "DECISIONS", "DEFAULT_THRESHOLD", "DIRECT_KINDS", "KINDS", "PER", "REVIEW_ONLY", "STATUSES", "STYLES",
+    "DetectReport", "DocumentAnonymisation", "EntityView", "MentionView", "Progress", "Rendition",
+    "add_mention", "add_name", "anonymise_free_text", "anonymise_quotes", "anonymised_names", "anonymised_passages",
+    "apply", "auto_accept", "decide", "detect", "document_labels", "document_status", "entities", "export_text",
+    "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
+    "rendition", "renditions", "set_original_viewer", "write_key",
+]

@@ -1,0 +1,203 @@
+"""Anonymised renditions: documents, quotes, passages, names and free text as readers get them.
+
+The original text is never changed: a rendition is computed from the accepted and manual
+mentions, with an offset map back to the original, so codings (always stored against the
+original) stay on the same words whatever is decided later.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Iterable, NamedTuple, Sequence
+
+from codebench.anonymise.linking import normalise
+from codebench.anonymise.pipeline import Replacement, render, replace_forms
+from codebench.domain.records import DocumentInfo, MentionRecord, Quote
+from codebench.domain.spans import OffsetMap
+from codebench.export.atomic import write_text_atomically
+from codebench.services.anonymisation.access import pseudonym_key
+from codebench.services.documents import get_document, list_documents
+from codebench.services.project import Project
+
+ACTIVE = ("accepted", "manual")
+"""The statuses whose mentions a rendition replaces."""
+
+
+class Rendition(NamedTuple):
+    """A document's text as readers get it, with the map back to the stored original.
+
+    ``offsets`` maps original code points to rendition code points (``span_to_target``) and back
+    (``span_to_source``); codings are always stored against the original.
+    """
+
+    document_id: int
+    name: str
+    text: str
+    offsets: OffsetMap
+
+
+def anonymised_names(infos: Sequence[DocumentInfo]) -> dict[int, str]:
+    """A file name that cannot identify anyone: participant, role and round ("M01 mentor runde 2")."""
+    names: dict[int, str] = {}
+    seen: Counter[str] = Counter()
+    for info in sorted(infos, key=lambda i: i.id):
+        if info.participant is not None:
+            base = f"{info.participant.pid} {info.participant.role}"
+        else:
+            base = "Dokument"
+        if info.round is not None:
+            base += f" runde {info.round}"
+        seen[base] += 1
+        names[info.id] = base if seen[base] == 1 else f"{base} ({seen[base]})"
+    return names
+
+
+class _Replacer:
+    """Accepted mentions of a project, loaded once per export."""
+
+    def __init__(self, project: Project, document_ids: Iterable[int] | None = None) -> None:
+        with project.transaction(write=False) as store:
+            rows = store.anonymisation.mentions(list(document_ids) if document_ids is not None else None, ACTIVE)
+            # The forms of the entities on show (for possessives and name parts), wherever they occur.
+            present = {r.entity_id for r in rows}
+            all_rows = ([r for r in store.anonymisation.mentions(None, ACTIVE + ("suggested",)) if r.entity_id in present]
+                        if rows else [])
+            wanted = {r.document_id for r in all_rows}
+            self.texts = store.documents.texts(wanted) if wanted else {}
+        self.by_doc: dict[int, list[MentionRecord]] = defaultdict(list)
+        for r in rows:
+            self.by_doc[r.document_id].append(r)
+        self.starts = {doc: [r.start for r in rs] for doc, rs in self.by_doc.items()}
+        self.longest = {doc: max(r.end - r.start for r in rs) for doc, rs in self.by_doc.items()}
+        self.forms: dict[str, set[str]] = defaultdict(set)
+        for r in all_rows:
+            self.forms[r.pseudonym].add(normalise(self.texts[r.document_id][r.start:r.end]))
+        self.form_to_pseudonym = {f: p for p, fs in self.forms.items() for f in fs if len(f) >= 2}
+
+    def replacements(self, document_id: int, text: str) -> list[Replacement]:
+        return [Replacement(r.start, r.end, r.pseudonym, text[r.start:r.end]) for r in self.by_doc.get(document_id, ())]
+
+    def render(self, document_id: int, text: str) -> tuple[str, OffsetMap]:
+        return render(text, self.replacements(document_id, text), self.forms)
+
+    def slice(self, document_id: int, text: str, start: int, end: int) -> str:
+        """The anonymised text of [start, end), widened over any mention it cuts."""
+        rows = self.by_doc.get(document_id, ())
+        # Mentions are sorted by start: bisect to the few that can overlap this quote.
+        i = bisect.bisect_left(self.starts.get(document_id, []), start - self.longest.get(document_id, 0))
+        inside = [r for r in rows[i:] if r.start < end and start < r.end] if rows else []
+        if not inside:
+            return text[start:end]
+        start = min(start, min(r.start for r in inside))
+        end = max(end, max(r.end for r in inside))
+        reps = [Replacement(r.start - start, r.end - start, r.pseudonym, text[r.start:r.end]) for r in inside]
+        return render(text[start:end], reps, self.forms)[0]
+
+    def string(self, value: str | None) -> str | None:
+        return replace_forms(value, self.form_to_pseudonym) if value else value
+
+
+def _texts(project: Project, document_ids: set[int]) -> dict[int, str]:
+    with project.transaction(write=False) as store:
+        return store.documents.texts(document_ids)
+
+
+def rendition(project: Project, document: str | int, *, anonymised: bool = True) -> Rendition:
+    """The original or anonymised rendition of one document, with its offset map.
+
+    Raises:
+        ServiceError: no such document.
+    """
+    doc = get_document(project, document)
+    if not anonymised:
+        return Rendition(doc.info.id, doc.info.name, doc.text, OffsetMap.identity(len(doc.text)))
+    replacer = _Replacer(project, [doc.info.id])
+    text, offsets = replacer.render(doc.info.id, doc.text)
+    return Rendition(doc.info.id, anonymised_names([doc.info])[doc.info.id], text, offsets)
+
+
+def renditions(project: Project, documents: Sequence[DocumentInfo], texts: dict[int, str]) -> Iterable[Rendition]:
+    """Anonymised renditions of many documents with one load of the decisions (exports)."""
+    replacer = _Replacer(project)
+    names = anonymised_names(documents)
+    for info in documents:
+        text, offsets = replacer.render(info.id, texts[info.id])
+        yield Rendition(info.id, names[info.id], text, offsets)
+
+
+def anonymise_quotes(project: Project, quotes: Sequence[Quote]) -> list[Quote]:
+    """The same quotes with text, document name and speaker in their anonymised rendition."""
+    if not quotes:
+        return []
+    doc_ids = {q.document_id for q in quotes}
+    replacer = _Replacer(project, doc_ids)
+    names = anonymised_names(list_documents(project))
+    texts = _texts(project, doc_ids)
+    out = []
+    speakers: dict[str | None, str | None] = {}
+    for q in quotes:
+        # Most quotes contain no name: they keep their text and only change document name.
+        if replacer.by_doc.get(q.document_id):
+            text = replacer.slice(q.document_id, texts[q.document_id], q.start, q.end)
+        else:
+            text = q.text
+        if q.speaker not in speakers:
+            speakers[q.speaker] = replacer.string(q.speaker)
+        out.append(q._replace(text=text, document=names.get(q.document_id, "Dokument"), speaker=speakers[q.speaker]))
+    return out
+
+
+def anonymised_passages(project: Project, spans: Sequence[tuple[int, int, int]]) -> list[str]:
+    """The anonymised text of ``(document_id, start, end)`` passages (one load for all)."""
+    if not spans:
+        return []
+    doc_ids = {d for d, _, _ in spans}
+    replacer = _Replacer(project, doc_ids)
+    texts = _texts(project, doc_ids)
+    return [replacer.slice(d, texts[d], s, e) for d, s, e in spans]
+
+
+def document_labels(project: Project, *, original: bool = False) -> dict[int, str]:
+    """Document id -> the name to show: anonymised ("M01 mentor runde 2") unless ``original``."""
+    infos = list_documents(project)
+    return {i.id: i.name for i in infos} if original else anonymised_names(infos)
+
+
+def anonymise_free_text(project: Project, text: str) -> str:
+    """Researcher-written text (memos, descriptions) with every known identifier replaced."""
+    if not text:
+        return text
+    replacer = _Replacer(project)
+    for entry in pseudonym_key(project).known_names:
+        replacer.form_to_pseudonym.setdefault(normalise(entry["name"]), "[…]")
+    return replace_forms(text, replacer.form_to_pseudonym)
+
+
+def export_text(project: Project, folder: Path, *, original: bool = False) -> list[Path]:
+    """Write each document's (anonymised) rendition as a UTF-8 .txt file.
+
+    Each file is written atomically; one with original text is readable by its owner only.
+
+    Returns:
+        the paths written, in import order.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    infos = list_documents(project)
+    names = anonymised_names(infos)
+    replacer = _Replacer(project)
+    written = []
+    for info in infos:
+        text = get_document(project, info.id).text
+        body = text if original else replacer.render(info.id, text)[0]
+        stem = info.name if original else names[info.id]
+        path = folder / f"{_safe_file_name(stem)}.txt"
+        write_text_atomically(path, body if body.endswith("\n") else body + "\n", private=original)
+        written.append(path)
+    return written
+
+
+def _safe_file_name(stem: str) -> str:
+    return "".join(c if c.isalnum() or c in " ._-()" else "_" for c in stem).strip() or "dokument"

@@ -1,0 +1,348 @@
+"""Review: the entities and mentions detection found, and the decisions taken on them.
+
+Every decision rewrites the pseudonym key, so the key always matches what the project holds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection
+from codebench.anonymise.gazetteer import find_names
+from codebench.anonymise.linking import normalise
+from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
+from codebench.anonymise.pseudonyms import next_label
+from codebench.domain.records import EntityRecord, MentionRecord, NewEntity
+from codebench.errors import ServiceError
+from codebench.services.anonymisation.access import pseudonym_key, write_key
+from codebench.services.anonymisation.renditions import anonymised_names
+from codebench.services.documents import find_document, list_documents
+from codebench.services.project import Project
+from codebench.storage.store import Store
+
+STATUSES = ("suggested", "accepted", "rejected", "manual")
+DECISIONS = {"accept": "accepted", "reject": "rejected"}
+
+
+@dataclass(frozen=True)
+class MentionView:
+    """One mention for review, with a little context around it (original text)."""
+
+    id: int
+    document_id: int
+    document: str
+    start: int
+    end: int
+    status: str
+    detector: str
+    score: float
+    before: str
+    text: str
+    after: str
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """One entity (cluster) for review."""
+
+    id: int
+    kind: str
+    pseudonym: str
+    direct: bool
+    forms: tuple[str, ...]
+    statuses: dict[str, int]
+    documents: int
+    best_score: float
+    mentions: tuple[MentionView, ...] = ()
+
+    @property
+    def open(self) -> int:
+        """Mentions still waiting for a decision."""
+        return self.statuses.get("suggested", 0)
+
+
+@dataclass(frozen=True)
+class DocumentAnonymisation:
+    """Review progress of one document."""
+
+    document_id: int
+    name: str
+    anonymised_name: str
+    suggested: int
+    accepted: int
+    rejected: int
+    manual: int
+
+    @property
+    def status(self) -> str:
+        """none / to review / reviewed."""
+        if not (self.suggested or self.accepted or self.rejected or self.manual):
+            return "none"
+        return "to review" if self.suggested else "reviewed"
+
+
+def find_entity(store: Store, ref: str | int) -> EntityRecord:
+    """An entity by id or pseudonym (with or without brackets), inside an open transaction.
+
+    Raises:
+        ServiceError: no such entity.
+    """
+    if isinstance(ref, int) or str(ref).isdigit():
+        found = store.anonymisation.entity_by_id(int(ref))
+    else:
+        wanted = str(ref).strip()
+        if not wanted.startswith("["):
+            wanted = f"[{wanted}]"
+        found = store.anonymisation.entity_by_pseudonym(wanted)
+    if found is None:
+        raise ServiceError(f"no anonymisation entity {ref!r}; list them with `codebench anonymise PROJECT --list`")
+    return found
+
+
+def entities(
+    project: Project,
+    *,
+    kinds: Sequence[str] | None = None,
+    status: str | None = None,
+    with_mentions: bool = False,
+    context: int = 40,
+    document: str | int | None = None,
+    entity: str | int | None = None,
+) -> list[EntityView]:
+    """Entities with their forms, decision counts and (optionally) mentions in context.
+
+    ``entity`` narrows to one entity (the workbench loads the list without mentions, then
+    the mentions of the highlighted entity only).
+
+    Args:
+        project: the project.
+        kinds: only entities of these kinds.
+        status: only entities with at least one mention of this status.
+        with_mentions: include every mention with ``context`` characters either side.
+        context: characters of original text shown before and after a mention.
+        document: only mentions in this document.
+        entity: only this entity.
+
+    Raises:
+        ServiceError: no such document or entity.
+    """
+    with project.transaction(write=False) as store:
+        doc_ids = [find_document(store, document).id] if document is not None else None
+        rows = store.anonymisation.mentions(doc_ids)
+        if entity is not None:
+            wanted = find_entity(store, entity).id
+            rows = [r for r in rows if r.entity_id == wanted]
+        texts = store.documents.texts({r.document_id for r in rows}) if rows else {}
+        names = {i.id: i.name for i in store.documents.infos(list(texts))} if texts else {}
+        ents = {e.id: e for e in store.anonymisation.entities()}
+    grouped: dict[int, list[MentionRecord]] = defaultdict(list)
+    for r in rows:
+        grouped[r.entity_id].append(r)
+    views: list[EntityView] = []
+    for entity_id, mentions in grouped.items():
+        found = ents[entity_id]
+        if kinds and found.kind not in kinds:
+            continue
+        counts = Counter(m.status for m in mentions)
+        if status and not counts.get(status):
+            continue
+        forms = Counter(" ".join(texts[m.document_id][m.start:m.end].split()) for m in mentions)
+        shown = tuple(
+            MentionView(m.id, m.document_id, names[m.document_id], m.start, m.end, m.status, m.detector, m.score,
+                        texts[m.document_id][max(0, m.start - context):m.start].replace("\n", " "),
+                        texts[m.document_id][m.start:m.end],
+                        texts[m.document_id][m.end:m.end + context].replace("\n", " "))
+            for m in mentions
+        ) if with_mentions else ()
+        views.append(EntityView(found.id, found.kind, found.pseudonym, found.direct,
+                                tuple(f for f, _ in forms.most_common()), dict(counts),
+                                len({m.document_id for m in mentions}), max(m.score for m in mentions), shown))
+    views.sort(key=lambda v: (not v.direct, v.kind, -sum(v.statuses.values()), v.pseudonym))
+    return views
+
+
+def decide(
+    project: Project,
+    decision: str,
+    *,
+    entity: str | int | None = None,
+    mentions: Sequence[int] = (),
+    coder: str | None = None,
+    everything: bool = False,
+) -> int:
+    """Accept or reject an entity's suggestions, or single mentions; returns how many changed.
+
+    For a whole entity, accepting takes its open suggestions and rejecting takes its open and
+    accepted mentions: a mention rejected one by one ("liv", life, inside the cluster of Liv)
+    stays rejected, and hand-made marks stay. ``everything`` decides every mention regardless.
+    Mentions named by id are always decided.
+
+    Raises:
+        ServiceError: an unknown decision, nothing named to decide on, or no such entity.
+    """
+    status = DECISIONS.get(decision, decision)
+    if status not in ("accepted", "rejected"):
+        raise ServiceError(f"unknown decision {decision!r}; use accept or reject")
+    if entity is None and not mentions:
+        raise ServiceError("say which entity or mentions to decide on")
+    now = datetime.now(timezone.utc)
+    with project.transaction(write=True) as store:
+        entity_id = find_entity(store, entity).id if entity is not None else None
+        movable: tuple[str, ...] | None = None
+        if not mentions and not everything:
+            movable = ("suggested",) if status == "accepted" else ("suggested", "accepted")
+        changed = store.anonymisation.set_status(status, decided_by=coder, at=now, entity_id=entity_id,
+                                                 mention_ids=mentions, from_statuses=movable)
+        store.audit.log(f"anonymise_{decision}", coder, {"entity": entity if isinstance(entity, int) else None,
+                                                   "mentions": len(mentions), "changed": changed})
+    write_key(project)
+    return changed
+
+
+def auto_accept(project: Project, *, threshold: float = DEFAULT_THRESHOLD, coder: str | None = None) -> int:
+    """Accept every open suggestion scored at or above ``threshold`` (never review-only kinds).
+
+    Returns:
+        how many suggestions were accepted.
+    """
+    now = datetime.now(timezone.utc)
+    with project.transaction(write=True) as store:
+        accepted = store.anonymisation.accept_scored(threshold, except_kinds=REVIEW_ONLY, decided_by=coder or "auto",
+                                                     at=now)
+        store.audit.log("anonymise_auto", coder, {"threshold": threshold, "accepted": accepted})
+    write_key(project)
+    return accepted
+
+
+def rename_entity(project: Project, entity: str | int, pseudonym: str, *, coder: str | None = None) -> str:
+    """Give an entity another pseudonym (brackets are added so it stays visibly marked).
+
+    Returns:
+        the new, bracketed pseudonym.
+
+    Raises:
+        ServiceError: an empty pseudonym, one another entity has, or no such entity.
+    """
+    pseudonym = " ".join(pseudonym.split()).strip("[]")
+    if not pseudonym:
+        raise ServiceError("a pseudonym cannot be empty")
+    marked = f"[{pseudonym}]"
+    with project.transaction(write=True) as store:
+        found = find_entity(store, entity)
+        if store.anonymisation.pseudonym_taken(marked, other_than=found.id):
+            raise ServiceError(f"{marked} is already the pseudonym of another entity")
+        store.anonymisation.rename(found.id, marked)
+        store.audit.log("anonymise_rename", coder, {"entity": found.id, "before": found.pseudonym, "after": marked})
+    write_key(project)
+    return marked
+
+
+def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None = None) -> tuple[str, int]:
+    """Add a name the detectors missed: every occurrence in every document becomes a manual
+    mention, and the name is kept in the key so documents imported later are searched too.
+
+    Returns:
+        the entity's pseudonym and the number of mentions marked.
+
+    Raises:
+        ServiceError: a name shorter than two characters, or an unknown kind.
+    """
+    name = " ".join(name.split())
+    if len(name) < 2:
+        raise ServiceError("a name needs at least two characters")
+    if kind not in KINDS:
+        raise ServiceError(f"unknown kind {kind!r}; choose from {', '.join(sorted(KINDS))}")
+    key = pseudonym_key(project)
+    known = [n for n in key.known_names if normalise(n["name"]) != normalise(name)] + [{"name": name, "kind": kind}]
+    with project.transaction(write=False) as store:
+        texts = store.documents.texts()
+    hits = {doc: find_names(text, [name], kind=kind, detector="manual", score=1.0) for doc, text in texts.items()}
+    pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder)
+    write_key(project, known_names=known)
+    return pseudonym, count
+
+
+def add_mention(project: Project, document: str | int, start: int, end: int, *, kind: str = PER,
+                entity: str | int | None = None, coder: str | None = None) -> str:
+    """Mark one span by hand (the workbench's "anonymise this" on a selection).
+
+    Returns:
+        the pseudonym of the entity the span now belongs to.
+
+    Raises:
+        ServiceError: no such document or entity, or a span outside the document.
+    """
+    with project.transaction(write=False) as store:
+        doc_id = find_document(store, document).id
+        text = store.documents.text(doc_id)
+    if not 0 <= start < end <= len(text):
+        raise ServiceError(f"span {start}-{end} is outside the document (0-{len(text)})")
+    hit = Detection(start, end, kind, "manual", 1.0, text[start:end])
+    pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)
+    write_key(project)
+    return pseudonym
+
+
+def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, form: str, coder: str | None,
+                 entity: str | int | None = None) -> tuple[str, int]:
+    """Store hand-made mentions of one entity: the one named, else the one with this form, else a new one."""
+    now = datetime.now(timezone.utc)
+    with project.transaction(write=True) as store:
+        repo = store.anonymisation
+        rows = repo.mentions()
+        wanted = {r.document_id for r in rows} | set(hits)
+        texts = store.documents.texts(wanted) if wanted else {}
+        target = find_entity(store, entity) if entity is not None else None
+        if target is None:
+            # Join the entity that already has this form, if any.
+            for r in rows:
+                if r.status != "rejected" and normalise(texts[r.document_id][r.start:r.end]) == form:
+                    target = repo.entity_by_id(r.entity_id)
+                    break
+        if target is None:
+            (target,) = repo.add_entities([NewEntity(kind, next_label(kind, repo.pseudonyms()), kind in DIRECT_KINDS)])
+        count = 0
+        for doc, dets in hits.items():
+            for det in dets:
+                repo.mark_manual(doc, det.start, det.end, entity_id=target.id, decided_by=coder, at=now)
+                count += 1
+        store.audit.log("anonymise_add", coder, {"entity": target.id, "mentions": count})
+        return target.pseudonym, count
+
+
+def document_status(project: Project) -> list[DocumentAnonymisation]:
+    """Review progress per document (for the project view and ``anonymise --status``)."""
+    infos = list_documents(project)
+    with project.transaction(write=False) as store:
+        rows = store.anonymisation.mentions()
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        counts[r.document_id][r.status] += 1
+    names = anonymised_names(infos)
+    return [DocumentAnonymisation(i.id, i.name, names[i.id], counts[i.id]["suggested"], counts[i.id]["accepted"],
+                                  counts[i.id]["rejected"], counts[i.id]["manual"]) for i in infos]
+
+
+def apply(project: Project, *, force: bool = False, coder: str | None = None) -> Path:
+    """Close the review: refuse while suggestions are open (unless ``force``), refresh the key.
+
+    Returns:
+        the key file's path.
+
+    Raises:
+        ServiceError: suggestions are still open and ``force`` is not set.
+    """
+    open_count = sum(d.suggested for d in document_status(project))
+    if open_count and not force:
+        raise ServiceError(f"{open_count} suggestion(s) are not reviewed yet; accept or reject them "
+                           "(or use --auto), or apply with --force to leave them out")
+    with project.transaction(write=True) as store:
+        settings = store.anonymisation.settings()
+        settings["applied_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        store.anonymisation.save_settings(settings)
+        store.audit.log("anonymise_apply", coder, {"open": open_count})
+    return write_key(project)
