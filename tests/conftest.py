@@ -18,6 +18,31 @@ from codebench import services
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "corpora" / "sample"
+# Fixtures too large or licensed apart from the code (NorNE, REFI-QDA schemas, reference values)
+# live in shared/ beside the checkout, both on a workstation and in CI's fresh clone.
+SHARED = REPO.parent / "shared"
+
+
+def shared_dir(*parts: str) -> Path:
+    """The path of a fixture under ``shared/`` beside the repository, or stop the test.
+
+    A missing fixture skips the test on a workstation but fails it under CI (``CI=true``), so a
+    CI run can never pass by silently not running the tests that read shared data.
+
+    Args:
+        *parts: path components below ``shared/``, e.g. ``("refi", "Project.xsd")``.
+
+    Returns:
+        The existing path ``<repo>/../shared/<parts>``.
+    """
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        reason = f"shared fixture not found: {path}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{reason} (CI must run every test that reads shared fixtures)")
+        # allow_module_level: a test module may resolve its fixtures at import time.
+        pytest.skip(reason, allow_module_level=True)
+    return path
 
 # Pseudonym keys go to a throwaway folder, never to the user's ~/.local/share: set before any
 # test (and any session fixture) runs.
