@@ -85,6 +85,8 @@ def use_project(project: str, db: str | None) -> services.Project:
     click.get_current_context().call_on_close(opened.close)
     if opened.backup:
         click.echo(f"upgraded the project database; the old file is kept as {opened.backup}", err=True)
+    for warning in opened.permission_warnings:
+        click.echo(f"codebench: warning: {warning}", err=True)
     return opened
 
 

@@ -29,6 +29,7 @@ class Project:
     database: Database
     project_id: int
     backup: str | None = None  # set when opening upgraded an old SQLite file
+    permission_warnings: tuple[str, ...] = ()  # project files that others can read (see loose_permissions)
 
     @property
     def engine(self) -> Any:
@@ -94,6 +95,10 @@ def init_project(root: str | Path, *, db_url: str | None = None, name: str | Non
     name = name or root.resolve().name
     url = _resolve_url(root, db_url)
     root.mkdir(parents=True, exist_ok=True)
+    # The folder holds the transcripts (in the database) and their file names: owner only.
+    os.chmod(root, OWNER_ONLY_FOLDER)
+    if url.startswith("sqlite"):
+        _create_private(Path(url.split("///", 1)[1]))
     try:
         with Database(url) as database:
             database.migrate()
@@ -101,7 +106,9 @@ def init_project(root: str | Path, *, db_url: str | None = None, name: str | Non
     except StorageError as exc:
         raise ServiceError(str(exc)) from None
     config = {"project": name, "database": db_url or DB_NAME}
-    (root / CONFIG_NAME).write_text(
+    config_path = root / CONFIG_NAME
+    _create_private(config_path)  # a server URL in it may carry a password
+    config_path.write_text(
         "# codebench project settings\n" + yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
         encoding="utf-8",
     )
@@ -116,6 +123,9 @@ def open_project(root: str | Path, *, db_url: str | None = None) -> Project:
     url = _resolve_url(root, db_url or config.get("database"))
     if url.startswith("sqlite") and not Path(url.split("///", 1)[1]).exists():
         raise ServiceError(f"{root}: the project database {url.split('///', 1)[1]} is missing")
+    # Before opening: SQLite makes the -wal and -shm files with the database's mode, and the
+    # database is the one to fix.
+    warnings = tuple(loose_permissions(root, url))
     try:
         database = Database(url)
     except StorageError as exc:
@@ -132,4 +142,42 @@ def open_project(root: str | Path, *, db_url: str | None = None) -> Project:
     except Exception:
         database.close()
         raise
-    return Project(root, name, url, database, project_id, backup)
+    return Project(root, name, url, database, project_id, backup, warnings)
+
+
+OWNER_ONLY_FOLDER = 0o700
+OWNER_ONLY_FILE = 0o600
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only, whatever the umask (no-op if it exists).
+
+    SQLite then creates the database's -wal and -shm files with the same mode as the database.
+    """
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE))
+    os.chmod(path, OWNER_ONLY_FILE)
+
+
+def loose_permissions(root: Path, url: str) -> list[str]:
+    """One line per project file or folder that users other than the owner can read, with the fix.
+
+    Looks at the project folder, its settings, and for an SQLite project the database with its
+    write-ahead log, shared-memory file and pre-upgrade backups.
+    """
+    paths = [root, root / CONFIG_NAME]
+    if url.startswith("sqlite"):
+        database = Path(url.split("///", 1)[1])
+        paths += [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
+        paths += sorted(database.parent.glob(f"{database.name}.*.bak"))
+    lines = []
+    for path in paths:
+        try:
+            mode = path.stat().st_mode & 0o777
+        except OSError:
+            continue
+        if mode & 0o077:
+            wanted = OWNER_ONLY_FOLDER if path.is_dir() else OWNER_ONLY_FILE
+            lines.append(f"{path} can be read by others (mode {mode:o}); it holds original transcripts: "
+                         f"chmod {wanted:o} {path}")
+    return lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from contextlib import contextmanager
 from datetime import datetime
@@ -118,6 +119,7 @@ def migrate(engine: Engine) -> str | None:
         with engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copy2(database, backup)
+        os.chmod(backup, 0o600)  # the backup holds the same original transcripts as the database
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "head")
     return backup

@@ -47,6 +47,8 @@ class CodebenchApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ProjectScreen())
+        for warning in self.project.permission_warnings:
+            self.notify(warning, title="Files readable by others", severity="warning", timeout=20)
         if not self.coder:
             def chosen(name: str | None) -> None:
                 if not name:

@@ -1,0 +1,100 @@
+"""Every file a project keeps on disk is the owner's alone, whatever the umask (#14).
+
+The database, its write-ahead log and shared memory, the pre-upgrade backup and the settings hold
+the original transcripts and their file names; a shared laptop or home server must not expose them.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from codebench import services
+
+SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample"
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_new_project_is_owner_only_with_its_log_files(tmp_path, umask_022):
+    project = services.init_project(tmp_path / "study")
+    try:
+        transcripts = sorted(SAMPLE.glob("*.txt"))
+        assert transcripts, "the sample corpus has .txt transcripts"
+        report = services.import_files(project, transcripts[:1])
+        assert report.added and not report.errors
+        root = tmp_path / "study"
+        db = root / services.DB_NAME
+        wal, shm = Path(f"{db}-wal"), Path(f"{db}-shm")
+        assert wal.exists() and shm.exists(), "an open SQLite project in WAL mode has its -wal and -shm files"
+        assert mode(root) == 0o700
+        for path in (db, wal, shm, root / services.CONFIG_NAME):
+            assert mode(path) == 0o600, f"{path.name} is {mode(path):o}"
+        assert project.permission_warnings == ()
+    finally:
+        project.close()
+
+
+def test_opening_warns_once_about_files_others_can_read(tmp_path, umask_022):
+    services.init_project(tmp_path / "study").close()
+    db = tmp_path / "study" / services.DB_NAME
+    os.chmod(db, 0o644)
+    project = services.open_project(tmp_path / "study")
+    try:
+        assert len(project.permission_warnings) == 1
+        warning = project.permission_warnings[0]
+        assert str(db) in warning and "644" in warning and f"chmod 600 {db}" in warning
+    finally:
+        project.close()
+
+
+def test_the_backup_made_before_an_upgrade_is_owner_only(tmp_path, umask_022):
+    from alembic import command
+
+    from codebench.storage import db as storage_db
+
+    root = tmp_path / "study"
+    root.mkdir(mode=0o700)
+    db = root / services.DB_NAME
+    # A project file written by the first codebench: schema 0001, under the permissive umask.
+    engine = storage_db.make_engine(storage_db.sqlite_url(db))
+    with engine.begin() as connection:
+        command.upgrade(storage_db._alembic_config(connection), "0001")
+        connection.exec_driver_sql("INSERT INTO projects (name, created_at, settings) VALUES ('study', '2026-01-01', '{}')")
+    engine.dispose()
+    (root / services.CONFIG_NAME).write_text("project: study\ndatabase: codebench.sqlite\n", encoding="utf-8")
+    os.chmod(root / services.CONFIG_NAME, 0o600)
+    assert mode(db) == 0o644  # as the old version left it
+    project = services.open_project(root)
+    try:
+        assert project.backup, "opening an old schema upgrades it and keeps a backup"
+        assert mode(Path(project.backup)) == 0o600  # not the mode of the file it copies
+        assert [w for w in project.permission_warnings if str(db) in w]
+    finally:
+        project.close()
+
+
+def test_the_cli_prints_the_warning_on_stderr(tmp_path, umask_022):
+    from click.testing import CliRunner
+
+    from codebench.cli import main
+
+    services.init_project(tmp_path / "study").close()
+    os.chmod(tmp_path / "study", 0o755)
+    result = CliRunner().invoke(main, ["stats", str(tmp_path / "study")])
+    assert result.exit_code == 0, result.output
+    assert "can be read by others (mode 755)" in result.stderr and f"chmod 700 {tmp_path / 'study'}" in result.stderr
