@@ -38,6 +38,7 @@ from codebench.anonymise.detections import PER  # noqa: E402
 from codebench.anonymise.linking import link  # noqa: E402
 from codebench.anonymise.pipeline import detect_texts  # noqa: E402
 from codebench.anonymise.training.convert_norne import asr_copy, load_splits  # noqa: E402
+from codebench.anonymise.training.paths import display_path  # noqa: E402
 
 DIRECT = {"PER", "PHONE", "EMAIL", "FNR", "ADDRESS"}
 
@@ -255,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             noisy.append(([_noisy(w, rng) if t.endswith("PER") else w for w, t in zip(words, tags)], spaces, tags))
     result = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "model": args.model or str(ner.MODEL_DIR),
+        "model": display_path(args.model or str(ner.MODEL_DIR)),
         "norne_test_nob": evaluate_norne(test, model=args.model, label="NorNE bokmål test (UD)", repeat=args.repeat),
         "norne_test_nob_lower_nopunct": evaluate_norne(lower, model=args.model, label="lower-cased, no punctuation", repeat=args.repeat),
         "norne_test_nob_name_noise": evaluate_norne(noisy, model=args.model, label="1–2 character edits in PER tokens", repeat=args.repeat),

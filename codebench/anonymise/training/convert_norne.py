@@ -9,8 +9,8 @@ name people, with other names from the shipped name lists, are added first.
 spaCy is imported lazily so this module imports without spaCy installed.
 
 Usage:
-    python -m codebench.anonymise.training.convert_norne [OUT_DIR] [--asr-fraction 0.5]
-        [--no-nno] [--norne /work/shared/norne] [--seed 0] [--name-swap 0.0]
+    python -m codebench.anonymise.training.convert_norne [OUT_DIR (default: $TMPDIR/norne-spacy)] [--asr-fraction 0.5]
+        [--no-nno] [--norne ../shared/norne] [--seed 0] [--name-swap 0.0]
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import sys
 import unicodedata
 from typing import Iterable, Iterator
 
-DEFAULT_NORNE = "/work/shared/norne"
-DEFAULT_OUT = "/tmp/norne-spacy"
+from codebench.anonymise.training.paths import DEFAULT_DATA as DEFAULT_OUT
+from codebench.anonymise.training.paths import DEFAULT_NORNE
+
 FOLD = {"GPE_LOC": "LOC", "GPE_ORG": "ORG"}
 
 # A sentence: (words, spaces, iob tags)

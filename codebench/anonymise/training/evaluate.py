@@ -8,7 +8,7 @@ words/s on one thread pinned to one CPU core (raw text in, tokenizer included).
 spaCy is imported lazily so this module imports without spaCy installed.
 
 Usage:
-    python -m codebench.anonymise.training.evaluate [MODEL_DIR] [--data /tmp/norne-spacy]
+    python -m codebench.anonymise.training.evaluate [MODEL_DIR] [--data $TMPDIR/norne-spacy]
         [--results bench/results/ner_training.json]
 """
 
@@ -21,9 +21,7 @@ import os
 import sys
 import time
 
-DEFAULT_MODEL = "/tmp/norne-model/model-best"
-DEFAULT_DATA = "/tmp/norne-spacy"
-DEFAULT_RESULTS = "/work/main/bench/results/ner_training.json"
+from codebench.anonymise.training.paths import DEFAULT_DATA, DEFAULT_MODEL, DEFAULT_RESULTS, display_path
 
 
 def _single_thread() -> None:
@@ -123,7 +121,7 @@ def evaluate(model_dir: str = DEFAULT_MODEL, data: str = DEFAULT_DATA) -> dict:
     test_lower = _load_docs(nlp, os.path.join(data, "test_lower.spacy"))
     dev = _load_docs(nlp, os.path.join(data, "dev.spacy"))
     result = {
-        "model": model_dir,
+        "model": display_path(model_dir),
         "model_size_mb": dir_size_mb(model_dir),
         "spacy_version": spacy.__version__,
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),

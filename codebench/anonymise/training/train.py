@@ -1,10 +1,10 @@
 """Convert NorNE (if needed) -> train the spaCy NER pipeline -> evaluate on the bokmål test split.
 
-The trained model is written OUTSIDE the repository (default /tmp/norne-model); model-best is
+The trained model is written OUTSIDE the repository (default $TMPDIR/norne-model); model-best is
 the pipeline to ship.  spaCy is imported lazily so this module imports without spaCy installed.
 
 Usage:
-    python -m codebench.anonymise.training.train [--data /tmp/norne-spacy] [--output /tmp/norne-model]
+    python -m codebench.anonymise.training.train [--data $TMPDIR/norne-spacy] [--output $TMPDIR/norne-model]
         [--config codebench/anonymise/training/config.cfg] [--asr-fraction 0.5] [--no-nno]
         [--max-steps N] [--results bench/results/ner_training.json] [--no-eval]
 """
@@ -18,10 +18,10 @@ import os
 import sys
 import time
 
+from codebench.anonymise.training.paths import DEFAULT_DATA, DEFAULT_OUTPUT
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CONFIG = os.path.join(HERE, "config.cfg")
-DEFAULT_DATA = "/tmp/norne-spacy"
-DEFAULT_OUTPUT = "/tmp/norne-model"
 META_NAME = "training_meta.json"
 
 
