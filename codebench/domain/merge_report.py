@@ -1,0 +1,87 @@
+"""What merging a coder project into the team project did, and the code-name suggestions it makes.
+
+Pure: the storage layer fills a :class:`MergeReport` while it merges; the CLI and the methods
+section read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from rapidfuzz import fuzz, process
+
+SUGGESTION_SCORE = 80.0
+"""rapidfuzz ratio at or above which two different code names are reported as a merge suggestion.
+
+80 catches spelling variants and inflections ("tidspress"/"tidspresset" 90, "tillit tar tid"/
+"tillitt over tid" 80) while codes that merely share a word stay apart ("sosial inkludering"/
+"inkludering" 76, "god mentor"/"mentor som pedagog" 43). Only a suggestion: nothing is merged.
+"""
+
+
+@dataclass
+class MergeReport:
+    """Exactly what one merge did, for the terminal and for the methods section."""
+
+    source: str
+    documents_matched: int = 0
+    documents_added: list[str] = field(default_factory=list)
+    codes_added: list[str] = field(default_factory=list)
+    codes_filled: list[str] = field(default_factory=list)  # empty team fields taken from the coder
+    code_conflicts: list[str] = field(default_factory=list)  # differing fields, team's version kept
+    suggestions: list[tuple[str, str, float]] = field(default_factory=list)
+    codings_added: int = 0
+    codings_unchanged: int = 0
+    codings_updated: int = 0
+    codings_duplicate: int = 0
+    codings_removed: int = 0
+    coding_conflicts: list[str] = field(default_factory=list)
+    memos_added: int = 0
+    coders: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """True when the merge wrote anything."""
+        return bool(self.documents_added or self.codes_added or self.codes_filled or self.codings_added
+                    or self.codings_updated or self.codings_removed or self.memos_added)
+
+    def lines(self) -> list[str]:
+        """The report as readable lines."""
+        out = [f"merged {self.source}: coders {', '.join(self.coders) or '(none)'}"]
+        out.append(f"  documents: {self.documents_matched} matched, {len(self.documents_added)} added")
+        out.append(f"  codes: {len(self.codes_added)} added, {len(self.codes_filled)} filled in, {len(self.code_conflicts)} conflicts")
+        out.append(
+            f"  codings: {self.codings_added} added, {self.codings_updated} updated, {self.codings_removed} removed, "
+            f"{self.codings_unchanged} unchanged, {self.codings_duplicate} duplicates skipped"
+        )
+        out.append(f"  memos: {self.memos_added} added")
+        out.extend(f"  code conflict: {c}" for c in self.code_conflicts)
+        out.extend(f"  coding conflict: {c}" for c in self.coding_conflicts)
+        out.extend(f"  suggestion: merge {a!r} and {b!r}? (similarity {s:.0f})" for a, b, s in self.suggestions)
+        return out
+
+
+def name_suggestions(new_names: Sequence[str], existing_names: Sequence[str]) -> list[tuple[str, str, float]]:
+    """Pairs of code names similar enough that a person should consider merging them.
+
+    Args:
+        new_names: names the merge added to the team's codebook, in the order it added them.
+        existing_names: names the team's codebook had before the merge.
+
+    Returns:
+        ``(new name, similar name, score)``: first each new name against the team's names (the
+        three closest), then the new names among themselves (two coders' "tidspress" and
+        "tidspresset" arrive in the same merge).
+    """
+    found: list[tuple[str, str, float]] = []
+    for name in new_names:
+        for match, score, _ in process.extract(name, existing_names, scorer=fuzz.ratio, limit=3):
+            if score >= SUGGESTION_SCORE and match.casefold() != name.casefold():
+                found.append((name, match, float(score)))
+    for i, name in enumerate(new_names):
+        for other in new_names[i + 1:]:
+            score = fuzz.ratio(name, other)
+            if score >= SUGGESTION_SCORE:
+                found.append((name, other, float(score)))
+    return found

@@ -1,1 +1,0 @@
-"""Team work: merging coders' projects and adjudicating disagreements (maths in domain/agreement)."""
