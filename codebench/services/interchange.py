@@ -1,7 +1,8 @@
 """REFI-QDA interchange: a project to and from QDPX projects and QDC codebooks.
 
-The XML and the archive are :mod:`codebench.export.refi`'s business; this module maps its plain
-records to the project's tables and back.
+The XML and the archive are :mod:`codebench.export.refi`'s business, the queries
+:mod:`codebench.storage.interchange`'s; this module maps the file's plain records to the project's
+records and back.
 
 Export is anonymised unless asked otherwise: each document's text comes from its anonymised
 rendition, every coding span goes through the rendition's offset map, and researcher-written text
@@ -17,12 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
-
-from sqlalchemy import insert, select
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from codebench import __version__
-from codebench.domain.records import DocumentInfo, ParticipantInfo, normalise_role
+from codebench.domain.records import CodeInfo, DocumentInfo, ParticipantInfo, TurnInfo, normalise_role, text_sha256
 from codebench.domain.spans import OffsetMap, Span
 from codebench.export import refi
 from codebench.export.atomic import FileWriteError
@@ -30,12 +29,11 @@ from codebench.ingest.base import IngestError
 from codebench.ingest.speakers import segment_turns
 from codebench.services import anonymisation
 from codebench.errors import ServiceError
-from codebench.services.importing import text_sha256
 from codebench.services.project import Project
-from codebench.storage.orm import (
-    Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, Turn, new_uuid, utcnow,
-)
-from codebench.storage.repositories import Repository
+from codebench.storage.interchange import DocumentDraft, StoredText
+
+if TYPE_CHECKING:
+    from codebench.storage.store import Store
 
 ORIGIN = f"codebench {__version__}"
 UNKNOWN_CODER = "unknown"
@@ -46,7 +44,6 @@ _ROLE_NAMES = ("role", "rolle")
 _SITE_NAMES = ("site", "sted")
 _ROUND_NAMES = ("round", "runde")
 _SIX_DIGITS = re.compile(r"^#[0-9a-fA-F]{6}$")
-_CHUNK = 500
 _SEPARATOR = "\n\u241e\n"  # a line holding only the record-separator symbol
 
 
@@ -116,18 +113,18 @@ class _Anonymiser:
             self._done.update(zip(todo, done))
 
 
-def _ordered_children(rows: list[Code]) -> dict[int | None, list[Code]]:
-    children: dict[int | None, list[Code]] = {}
+def _ordered_children(rows: list[CodeInfo]) -> dict[int | None, list[CodeInfo]]:
+    children: dict[int | None, list[CodeInfo]] = {}
     for row in sorted(rows, key=lambda r: (r.position, r.id)):
         children.setdefault(row.parent_id, []).append(row)
     return children
 
 
-def _qda_codes(rows: list[Code], coded: set[int], notes: dict[int, list[str]], text: _Anonymiser) -> list[refi.QdaCode]:
+def _qda_codes(rows: list[CodeInfo], coded: set[int], notes: dict[int, list[str]], text: _Anonymiser) -> list[refi.QdaCode]:
     """The code tree as REFI codes: categories are codes with children, not codable unless coded."""
     children = _ordered_children(rows)
 
-    def build(row: Code) -> refi.QdaCode:
+    def build(row: CodeInfo) -> refi.QdaCode:
         description = refi.compose_description(
             text(row.description), inclusion=text(row.inclusion), exclusion=text(row.exclusion),
             examples=[text(e) or "" for e in row.examples or ()], memo=text(row.memo), origin=row.origin,
@@ -139,13 +136,6 @@ def _qda_codes(rows: list[Code], coded: set[int], notes: dict[int, list[str]], t
         )
 
     return [build(row) for row in children.get(None, [])]
-
-
-def _user_guids(repo: Repository) -> tuple[dict[str, str], dict[str, str]]:
-    """GUIDs recorded by earlier imports: ``(users by name, cases by participant id)``."""
-    row = repo.session.get(ProjectRow, repo.project_id)
-    recorded = (row.settings or {}).get("refi", {}) if row is not None else {}
-    return dict(recorded.get("users", {})), dict(recorded.get("cases", {}))
 
 
 def _variable_kind(values: list[Any]) -> str:
@@ -195,23 +185,16 @@ def _cases(participants: list[ParticipantInfo], documents: list[DocumentInfo], r
 def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     """The whole project as REFI records (renditions read after the one read transaction)."""
     text = _Anonymiser(project, anonymised)
-    with project.transaction(write=False) as repo:
-        rows = repo.code_rows()
-        coder_names = repo.coder_names()
-        # Plain tuples: an export reads every coding of the project (50,000 in the benchmark).
-        all_codings = repo.session.connection().execute(
-            select(Coding.uuid, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end,
-                   Coding.created_at, Coding.memo)
-            .join(Document, Document.id == Coding.document_id).where(Document.project_id == repo.project_id)
-        ).all()
-        documents = repo.document_infos()
-        texts = dict(repo.session.execute(select(Document.id, Document.text).where(
-            Document.project_id == repo.project_id)).all())
-        participants = repo.participants()
-        memo_rows = list(repo.session.scalars(select(Memo).where(Memo.project_id == repo.project_id).order_by(Memo.id)))
-        recorded_users, recorded_cases = _user_guids(repo)
-        project_row = repo.session.get(ProjectRow, repo.project_id)
-        created = project_row.created_at if project_row is not None else None
+    with project.transaction(write=False) as store:
+        rows = store.codebook.rows()
+        coder_names = store.codings.coder_names()
+        all_codings = store.interchange.coding_spans()
+        documents = store.documents.infos()
+        texts = store.documents.texts()
+        participants = store.documents.participants()
+        memo_rows = store.interchange.memos()
+        recorded_users, recorded_cases = store.interchange.recorded_guids()
+        created = store.interchange.project_created()
     text.prepare([*(value for row in rows for value in (row.description, row.inclusion, row.exclusion, row.memo,
                                                       *(row.examples or ()))),
                   *(value for memo in memo_rows for value in (memo.text, memo.title)),
@@ -294,8 +277,8 @@ def export_qdc(project: Project, path: str | Path) -> ExportSummary:
 
     Definitions, examples and memos go through the free-text anonymiser (examples are quotes).
     """
-    with project.transaction(write=False) as repo:
-        rows = repo.code_rows()
+    with project.transaction(write=False) as store:
+        rows = store.codebook.rows()
     if not rows:
         raise ServiceError("the project has no codes to export; load a codebook first")
     text = _Anonymiser(project, True)
@@ -320,32 +303,40 @@ def _clean_name(name: str, limit: int) -> str:
 class _CodeMerger:
     """Brings a REFI codebook into the project's code tree."""
 
-    def __init__(self, repo: Repository, report: InterchangeReport, *, ours: bool) -> None:
-        self.repo = repo
+    def __init__(self, store: Store, report: InterchangeReport, *, ours: bool) -> None:
+        self.codebook = store.codebook
         self.report = report
         self.ours = ours  # a codebench file: the Description holds the labelled fields
-        rows = repo.code_rows()
-        self.by_uuid = {row.uuid.lower(): row for row in rows}
-        self.by_name = {row.name_key: row for row in rows}
+        rows = self.codebook.rows()
+        self.by_uuid: dict[str, CodeInfo] = {}
+        self.by_name: dict[str, CodeInfo] = {}
+        for row in rows:
+            self._remember(row)
         self.shortcuts = {row.shortcut for row in rows if row.shortcut}
         self.has_core = any(row.core for row in rows)
         self.positions: dict[int | None, int] = {}
-        self.mapping: dict[str, Code] = {}
-        self.claimed: set[int] = set()  # rows a node of this file already stands for
+        self.mapping: dict[str, CodeInfo] = {}
+        self.claimed: set[int] = set()  # codes a node of this file already stands for
 
-    def merge(self, roots: list[refi.QdaCode]) -> dict[str, Code]:
+    def merge(self, roots: list[refi.QdaCode]) -> dict[str, CodeInfo]:
+        """Match or add every node under ``roots``; returns the project's code for each node's GUID."""
         for root in roots:
             self._visit(root, None)
         return self.mapping
 
+    def _remember(self, row: CodeInfo) -> None:
+        # Records are frozen: after a change, the maps must hold the new record.
+        self.by_uuid[row.uuid.lower()] = row
+        self.by_name[row.name.casefold()] = row
+
     def _position(self, parent_id: int | None) -> int:
         if parent_id not in self.positions:
-            self.positions[parent_id] = self.repo.next_position(parent_id)
+            self.positions[parent_id] = self.codebook.next_position(parent_id)
         position = self.positions[parent_id]
         self.positions[parent_id] += 1
         return position
 
-    def _free_name(self, wanted: str, parent: Code | None) -> str:
+    def _free_name(self, wanted: str, parent: CodeInfo | None) -> str:
         name = wanted or "(unnamed code)"
         if name.casefold() not in self.by_name:
             return name
@@ -367,7 +358,7 @@ class _CodeMerger:
             fields["core"] = False
         return fields
 
-    def _visit(self, node: refi.QdaCode, parent: Code | None) -> None:
+    def _visit(self, node: refi.QdaCode, parent: CodeInfo | None) -> None:
         name = _clean_name(node.name, 200)
         row = self.by_uuid.get(node.guid)
         if row is None:
@@ -381,30 +372,31 @@ class _CodeMerger:
             if colour and len(colour) == 4:  # #rgb: codebench keeps six digits
                 colour = "#" + "".join(ch * 2 for ch in colour[1:])
             name = self._free_name(name, parent)
-            row = Code(
-                project_id=self.repo.project_id, uuid=node.guid, parent_id=parent.id if parent else None,
-                kind="category" if holds_codes or not node.codable else "code", name=name, name_key=name.casefold(),
+            row = self.codebook.add(
+                uuid=node.guid, parent_id=parent.id if parent else None,
+                kind="category" if holds_codes or not node.codable else "code", name=name,
                 position=self._position(parent.id if parent else None), colour=colour if colour and _SIX_DIGITS.match(colour) else None,
                 **{"examples": [], **fields},
             )
-            self.repo.session.add(row)
-            self.repo.session.flush()
-            self.by_uuid[row.uuid] = row
-            self.by_name[row.name_key] = row
+            self._remember(row)
             if row.shortcut:
                 self.shortcuts.add(row.shortcut)
             self.has_core = self.has_core or row.core
             self.report.codes_added += 1
         else:
             self.report.codes_matched += 1
+            changes: dict[str, Any] = {}
             if holds_codes and row.kind == "code":
                 # Codes cannot hold codes in codebench; its codings stay with it, as with promote.
-                row.kind = "category"
+                changes["kind"] = "category"
                 self.report.warnings.append(f"code {row.name!r} holds codes in the file: it is now a category")
             if not row.description and node.description:
-                row.description = self._fields(node)["description"]
+                changes["description"] = self._fields(node)["description"]
             if not row.colour and node.colour and _SIX_DIGITS.match(node.colour):
-                row.colour = node.colour
+                changes["colour"] = node.colour
+            if changes:
+                row = self.codebook.update(row.id, **changes)
+                self._remember(row)
         self.mapping[node.guid] = row
         self.claimed.add(row.id)
         for child in node.children:
@@ -433,7 +425,7 @@ def _coder_names(data: refi.QdaProject, coder_map: Mapping[str, str], report: In
     return {key: _clean_name(name, 100) or UNKNOWN_CODER for key, name in names.items()}
 
 
-def _participants(repo: Repository, data: refi.QdaProject, report: InterchangeReport) -> tuple[dict[str, int], dict[str, str]]:
+def _participants(store: Store, data: refi.QdaProject, report: InterchangeReport) -> tuple[dict[str, int], dict[str, str]]:
     """Cases as participants: ``(participant id by source GUID, case GUID by pid)``."""
     variables = {v.guid: v for v in data.variables}
     by_source: dict[str, int] = {}
@@ -464,29 +456,30 @@ def _participants(repo: Repository, data: refi.QdaProject, report: InterchangeRe
             pid, n = f"{base} ({n})", n + 1
         taken.add(pid.casefold())
         described += bool(case.description)
-        row = repo.participant(pid)
-        if row is None:
-            row = Participant(project_id=repo.project_id, pid=pid, role=canonical or "other", site=site, attributes=attributes)
-            repo.session.add(row)
-            repo.session.flush()
+        person = store.documents.participant(pid)
+        if person is None:
+            person = store.documents.add_participant(pid, canonical or "other", site, attributes)
             report.participants_added.append(pid)
         else:
-            if canonical and row.role != canonical:
-                if row.role == "other":
-                    row.role = canonical
+            changes: dict[str, Any] = {}
+            if canonical and person.role != canonical:
+                if person.role == "other":
+                    changes["role"] = canonical
                 else:
-                    report.warnings.append(f"participant {pid} stays a {row.role} (the file says {canonical})")
-            if site and not row.site:
-                row.site = site
-            missing = {k: v for k, v in attributes.items() if k not in (row.attributes or {})}
+                    report.warnings.append(f"participant {pid} stays a {person.role} (the file says {canonical})")
+            if site and not person.site:
+                changes["site"] = site
+            missing = {k: v for k, v in attributes.items() if k not in person.attributes}
             if missing:
-                row.attributes = {**(row.attributes or {}), **missing}  # a new dict: JSON change tracking
+                changes["attributes"] = {**person.attributes, **missing}
+            if changes:
+                person = store.documents.update_participant(pid, **changes)
         guids[pid] = case.guid
         for source in case.source_guids:
-            if source in by_source and by_source[source] != row.id:
+            if source in by_source and by_source[source] != person.id:
                 report.warnings.append(f"a source is in several cases; it belongs to the first ({pid} not used)")
                 continue
-            by_source[source] = row.id
+            by_source[source] = person.id
     if described:
         report.warnings.append(f"{described} case description(s) not imported: participants have no description")
     return by_source, guids
@@ -510,8 +503,8 @@ def _free_document_name(wanted: str, taken: set[str]) -> str:
     return name
 
 
-def _documents(repo: Repository, data: refi.QdaProject, participants: dict[str, int], report: InterchangeReport,
-               file: Path) -> tuple[dict[str, Document], set[int]]:
+def _documents(store: Store, data: refi.QdaProject, participants: dict[str, int], report: InterchangeReport,
+               file: Path) -> tuple[dict[str, StoredText], set[int]]:
     """Each source as a document: ``(document by source GUID, ids of documents already there)``.
 
     Stored the way the importers store a transcript (text, hash, turns, notes), but in bulk:
@@ -519,122 +512,96 @@ def _documents(repo: Repository, data: refi.QdaProject, participants: dict[str, 
     """
     variables = {v.guid: v for v in data.variables}
     digests = {source.guid: text_sha256(source.text) for source in data.sources}
-    by_hash: dict[str, Document] = {}
-    wanted = sorted(set(digests.values()))
-    for i in range(0, len(wanted), _CHUNK):
-        by_hash.update((row.sha256, row) for row in repo.session.scalars(select(Document).where(
-            Document.project_id == repo.project_id, Document.sha256.in_(wanted[i:i + _CHUNK]))))
-    existing = {row.id for row in by_hash.values()}
-    names = set(repo.session.scalars(select(Document.name).where(Document.project_id == repo.project_id)))
-    guids_taken = set(_taken_uuids(repo, Document.uuid, [s.guid for s in data.sources], Document.project_id))
-    by_guid: dict[str, Document] = {}
+    by_hash = store.interchange.documents_by_hash(digests.values())
+    existing = {doc.id for doc in by_hash.values()}
+    names = store.documents.names()
+    guids_taken = set(store.interchange.document_uuid_owners([s.guid for s in data.sources]))
+    by_guid: dict[str, StoredText] = {}
+    drafts: list[DocumentDraft] = []
+    new: dict[str, int] = {}  # hash -> index in drafts, for documents this file adds
+    waiting: dict[str, int] = {}  # source GUID -> index in drafts
     used: set[str] = set()  # hashes this file has already used
-    turns: dict[str, list[Any]] = {}
     for source in data.sources:
         digest = digests[source.guid]
-        row = by_hash.get(digest)
-        if row is not None:
-            by_guid[source.guid] = row
-            if digest in used:
-                report.warnings.append(f"source {source.name!r} has the same text as another source; their codings are joined")
-            elif row.id in existing:
-                report.documents_existing.append(row.name)
-            used.add(digest)
+        if digest in used:
+            report.warnings.append(f"source {source.name!r} has the same text as another source; their codings are joined")
+            if digest in by_hash:
+                by_guid[source.guid] = by_hash[digest]
+            else:
+                waiting[source.guid] = new[digest]
             continue
         used.add(digest)
+        if digest in by_hash:
+            by_guid[source.guid] = by_hash[digest]
+            report.documents_existing.append(by_hash[digest].name)
+            continue
         found = segment_turns(source.text)
         labelled = sum(1 for t in found if t.speaker)
         notes = [*source.changes, f"from {data.origin or 'a REFI-QDA project'}",
                  f"{labelled} labelled turn(s)" if labelled else "no speaker labels found: imported as paragraphs"]
         extras = {k: v for g, v in source.values.items() if (k := variables[g].name).casefold() not in _ROUND_NAMES}
-        row = Document(
-            project_id=repo.project_id, name=_free_document_name(_clean_name(source.name, 280) or "dokument", names),
+        draft = DocumentDraft(
+            name=_free_document_name(_clean_name(source.name, 280) or "dokument", names),
             source_name=f"{file.name}: {source.name}"[:500], source_format="qdpx", text=source.text, sha256=digest,
-            length=len(source.text), word_count=len(source.text.split()), round=_round(source, variables),
-            participant_id=participants.get(source.guid),
+            word_count=len(source.text.split()), round=_round(source, variables), participant_id=participants.get(source.guid),
             meta={"notes": notes, "refi": {"guid": source.guid, **({"variables": extras} if extras else {})}},
+            turns=tuple(TurnInfo(i, t.speaker, t.start, t.end, t.body_start, t.t_start, t.t_end) for i, t in enumerate(found)),
             # The same GUID on the next export, so other tools recognise the source.
-            **({"uuid": source.guid} if source.guid not in guids_taken else {}),
+            uuid=source.guid if source.guid not in guids_taken else None,
         )
-        repo.session.add(row)
-        by_hash[digest] = row
-        by_guid[source.guid] = row
-        turns[source.guid] = found
-        report.documents_added.append(row.name)
-    repo.session.flush()
-    turn_rows = [{"document_id": by_guid[guid].id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
-                  "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end}
-                 for guid, found in turns.items() for i, t in enumerate(found)]
-    if turn_rows:
-        repo.session.execute(insert(Turn.__table__), turn_rows)
+        new[digest] = waiting[source.guid] = len(drafts)
+        drafts.append(draft)
+        report.documents_added.append(draft.name)
+    stored = store.interchange.add_documents(drafts)
+    by_guid.update((guid, stored[index]) for guid, index in waiting.items())
     return by_guid, existing
 
 
-def _taken_uuids(repo: Repository, column: Any, uuids: list[str], project_column: Any, join: Any = None) -> dict[str, int]:
-    """Which of ``uuids`` exist, with the project they belong to."""
-    found: dict[str, int] = {}
-    for i in range(0, len(uuids), _CHUNK):
-        query = select(column, project_column).where(column.in_(uuids[i:i + _CHUNK]))
-        if join is not None:
-            query = query.join(*join)
-        found.update(dict(repo.session.execute(query).all()))
-    return found
-
-
-def _codings(repo: Repository, data: refi.QdaProject, documents: dict[str, Document], existing: set[int],
-             codes: dict[str, Code], coder_names: dict[str | None, str], report: InterchangeReport) -> list[int]:
-    """Insert the codings not yet in the project; returns the ids of coders created."""
-    known = {name for name in repo.coder_names().values()}
-    coders: dict[str, Coder] = {}
+def _codings(store: Store, data: refi.QdaProject, documents: dict[str, StoredText], existing: set[int],
+             codes: dict[str, CodeInfo], coder_names: dict[str | None, str], report: InterchangeReport) -> None:
+    """Insert the codings not yet in the project, creating their coders."""
+    known = set(store.codings.coder_names().values())
+    coders: dict[str, int] = {}
     for name in sorted({coder_names[c.user_guid] for s in data.sources for c in s.codings}):
-        row = repo.coder(name)
-        assert row is not None
-        coders[name] = row
+        coder_id = store.codings.coder_id(name)
+        assert coder_id is not None
+        coders[name] = coder_id
         if name not in known:
             report.coders_added.append(name)
-    present = set()
-    if existing:
-        ids = sorted(existing)
-        for i in range(0, len(ids), _CHUNK):
-            present.update(repo.session.execute(
-                select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
-                .where(Coding.document_id.in_(ids[i:i + _CHUNK]))).all())
-    all_guids = [c.guid for s in data.sources for c in s.codings]
-    taken = _taken_uuids(repo, Coding.uuid, all_guids, Document.project_id, (Document, Document.id == Coding.document_id))
+    present = store.interchange.coding_keys(existing) if existing else set()
+    taken = store.interchange.coding_uuid_owners([c.guid for s in data.sources for c in s.codings])
     rows = []
     elsewhere = 0
-    now = utcnow()
+    now = store.interchange.now()
     for source in data.sources:
         doc = documents[source.guid]
         for coding in source.codings:
             code = codes[coding.code_guid]
             coder = coders[coder_names[coding.user_guid]]
-            key = (doc.id, code.id, coder.id, coding.start, coding.end)
+            key = (doc.id, code.id, coder, coding.start, coding.end)
             uuid = coding.guid
             if uuid in taken:
-                if taken[uuid] == repo.project_id:
+                if taken[uuid] == store.project_id:
                     report.codings_present += 1
                     continue
-                uuid, elsewhere = new_uuid(), elsewhere + 1
+                uuid, elsewhere = store.codings.new_id(), elsewhere + 1
             if key in present:
                 report.codings_present += 1
                 continue
             present.add(key)
-            taken[uuid] = repo.project_id
-            created = coding.created or now
-            rows.append({"uuid": uuid, "document_id": doc.id, "code_id": code.id, "coder_id": coder.id,
+            taken[uuid] = store.project_id
+            created = coding.created or now  # the file's time; the import's when it gives none
+            rows.append({"uuid": uuid, "document_id": doc.id, "code_id": code.id, "coder_id": coder,
                          "start": coding.start, "end": coding.end, "text_sha256": doc.sha256,
                          "quote": doc.text[coding.start:coding.end], "memo": coding.memo or None,
                          "created_at": created, "updated_at": created})
     if elsewhere:
         report.warnings.append(f"{elsewhere} coding id(s) belong to another project on this server; given new ids")
-    if rows:
-        repo.session.execute(insert(Coding.__table__), rows)  # Core executemany: no ORM bookkeeping per row
+    store.interchange.add_codings(rows)
     report.codings_added = len(rows)
-    return [c.id for c in coders.values()]
 
 
-def _memos(repo: Repository, data: refi.QdaProject, codes: dict[str, Code], documents: dict[str, Document],
+def _memos(store: Store, data: refi.QdaProject, codes: dict[str, CodeInfo], documents: dict[str, StoredText],
            coder_names: dict[str | None, str], report: InterchangeReport) -> None:
     """Notes as memos on the code, document or project that refers to them."""
     targets: dict[str, tuple[str, int | None]] = {}
@@ -644,37 +611,24 @@ def _memos(repo: Repository, data: refi.QdaProject, codes: dict[str, Code], docu
     for source in data.sources:
         for guid in source.note_guids:
             targets.setdefault(guid, ("document", documents[source.guid].id))
-    taken = _taken_uuids(repo, Memo.uuid, [n.guid for n in data.notes], Memo.project_id)
+    taken = store.interchange.memo_uuid_owners([n.guid for n in data.notes])
     empty = 0
     for note in data.notes:
         if not note.text.strip():
             empty += 1
             continue
-        if taken.get(note.guid) == repo.project_id:
+        if taken.get(note.guid) == store.project_id:
             continue
         target_type, target_id = targets.get(note.guid, ("project", None))
-        author = coder_names.get(note.user_guid) if note.user_guid else None
-        repo.session.add(Memo(
-            uuid=note.guid if note.guid not in taken else new_uuid(), project_id=repo.project_id, target_type=target_type,
-            target_id=target_id, title=_clean_name(note.name, 300) if note.name else None, text=note.text, author=author,
-            created_at=note.created or utcnow(), updated_at=note.created or utcnow(),
-        ))
+        store.interchange.add_memo(
+            target_type=target_type, target_id=target_id, text=note.text,
+            title=_clean_name(note.name, 300) if note.name else None,
+            author=coder_names.get(note.user_guid) if note.user_guid else None, created_at=note.created,
+            uuid=note.guid if note.guid not in taken else None,
+        )
         report.memos_added += 1
     if empty:
         report.warnings.append(f"{empty} empty note(s) skipped")
-
-
-def _remember_guids(repo: Repository, users: dict[str, str], cases: dict[str, str]) -> None:
-    """Keep the file's user and case GUIDs so the next export gives the other tool the same ones."""
-    row = repo.session.get(ProjectRow, repo.project_id)
-    assert row is not None
-    settings = dict(row.settings or {})
-    recorded = dict(settings.get("refi", {}))
-    merged_users = {**users, **recorded.get("users", {})}
-    merged_cases = {**cases, **recorded.get("cases", {})}
-    if merged_users != recorded.get("users", {}) or merged_cases != recorded.get("cases", {}):
-        settings["refi"] = {**recorded, "users": merged_users, "cases": merged_cases}
-        row.settings = settings  # a new dict: JSON change tracking
 
 
 def _read(reader: Any, path: Path) -> Any:
@@ -702,15 +656,15 @@ def import_qdpx(project: Project, path: str | Path, *, coder_map: Mapping[str, s
     report = InterchangeReport(str(path), warnings=list(data.warnings))
     ours = (data.origin or "").startswith("codebench")
     names = _coder_names(data, dict(coder_map or {}), report)
-    with project.transaction() as repo:
-        codes = _CodeMerger(repo, report, ours=ours).merge(data.codes)
-        participants, case_guids = _participants(repo, data, report)
-        documents, existing = _documents(repo, data, participants, report, path)
-        _codings(repo, data, documents, existing, codes, names, report)
-        _memos(repo, data, codes, documents, names, report)
-        users = {names[u.guid]: u.guid for u in data.users}
-        _remember_guids(repo, users, case_guids)
-        repo.audit.log("import_refi", None, {
+    with project.transaction() as store:
+        codes = _CodeMerger(store, report, ours=ours).merge(data.codes)
+        participants, case_guids = _participants(store, data, report)
+        documents, existing = _documents(store, data, participants, report, path)
+        _codings(store, data, documents, existing, codes, names, report)
+        _memos(store, data, codes, documents, names, report)
+        # Kept so the next export gives the other tool the same user and case GUIDs.
+        store.interchange.remember_guids({names[u.guid]: u.guid for u in data.users}, case_guids)
+        store.audit.log("import_refi", None, {
             "file": path.name, "origin": data.origin, "documents": [documents[s.guid].id for s in data.sources],
             "codes_added": report.codes_added, "codings_added": report.codings_added, "memos_added": report.memos_added,
         })
@@ -729,9 +683,9 @@ def import_qdc(project: Project, path: str | Path) -> InterchangeReport:
     report = InterchangeReport(str(path), warnings=list(book.warnings))
     if not book.codes:
         raise ServiceError(f"{path}: the codebook holds no codes")
-    with project.transaction() as repo:
-        _CodeMerger(repo, report, ours=(book.origin or "").startswith("codebench")).merge(book.codes)
-        repo.audit.log("import_refi", None, {"file": path.name, "origin": book.origin, "codes_added": report.codes_added})
+    with project.transaction() as store:
+        _CodeMerger(store, report, ours=(book.origin or "").startswith("codebench")).merge(book.codes)
+        store.audit.log("import_refi", None, {"file": path.name, "origin": book.origin, "codes_added": report.codes_added})
     return report
 
 
