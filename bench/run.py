@@ -135,16 +135,12 @@ def build_project(work: Path, name: str, transcripts: int, words: int, *, extra_
 def add_random_codings(project: services.Project, codings: int, coders: tuple[str, ...], seed: int = 11,
                        max_length: int = 400) -> None:
     """Bulk-insert random codings (40–``max_length`` characters) spread over documents, codes and coders."""
-    from sqlalchemy import insert
-
-    from codebench.storage.orm import Coding
-
     rng = random.Random(seed)
     codes = [c for c in services.code_tree(project) if c.kind == "code"]
     docs = [(d.id, d.sha256) for d in services.list_documents(project)]
     texts = {d_id: services.get_document(project, d_id).text for d_id, _ in docs}
     with project.transaction() as repo:
-        coder_ids = [repo.coder(name).id for name in coders]  # type: ignore[union-attr]
+        coder_ids = [repo.codings.coder_id(name) for name in coders]
         rows = []
         for _ in range(codings):
             doc_id, sha = rng.choice(docs)
@@ -154,7 +150,7 @@ def add_random_codings(project: services.Project, codings: int, coders: tuple[st
             rows.append({"uuid": str(uuid.uuid4()), "document_id": doc_id, "code_id": rng.choice(codes).id,
                          "coder_id": rng.choice(coder_ids), "start": start, "end": end, "text_sha256": sha,
                          "quote": text[start:end]})
-        repo.session.execute(insert(Coding), rows)
+        repo.interchange.add_codings(rows)
     project.checkpoint()  # as the real bulk paths (import, merge, import-codings) do
 
 

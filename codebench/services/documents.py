@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from codebench.domain.records import DocumentInfo, TurnInfo
 from codebench.errors import ServiceError
@@ -36,14 +35,6 @@ def find_document(store: Store, ref: str | int) -> DocumentInfo:
     if info is None:
         raise ServiceError(f"no document {ref!r} in this project (see `codebench documents`)")
     return info
-
-
-def _document(store: Store, ref: str | int) -> Any:
-    """Transitional: the ORM row of a document, for the modules not yet speaking records."""
-    row = store.documents._find_row(ref)
-    if row is None:
-        raise ServiceError(f"no document {ref!r} in this project (see `codebench documents`)")
-    return row
 
 
 def get_document(project: Project, ref: str | int) -> DocumentText:

@@ -62,17 +62,12 @@ class CodingRepository(ProjectRepository):
 
     def coder_id(self, name: str, *, create: bool = True) -> int | None:
         """The id of the coder called ``name``; created on first use when ``create``."""
-        row = self.coder(name, create=create)
-        return row.id if row is not None else None
-
-    def coder(self, name: str, *, create: bool = True) -> Coder | None:
-        """The coder called ``name``; created on first use when ``create``."""
         row = self.session.scalar(select(Coder).where(Coder.project_id == self.project_id, Coder.name == name))
         if row is None and create:
             row = Coder(project_id=self.project_id, name=name)
             self.session.add(row)
             self.session.flush()
-        return row
+        return row.id if row is not None else None
 
     def coder_names(self) -> dict[int, str]:
         """Coder names by id."""

@@ -123,11 +123,6 @@ class DocumentRepository(ProjectRepository):
         self.session.flush()
         return row.id
 
-    def _by_hash_row(self, sha256: str) -> Document | None:
-        return self.session.scalar(
-            select(Document).where(Document.project_id == self.project_id, Document.sha256 == sha256)
-        )
-
     def turns(self, document_id: int) -> list[TurnInfo]:
         """Speaker turns of a document in order."""
         rows = self.session.execute(

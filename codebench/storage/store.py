@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from codebench.errors import StorageError
 from codebench.storage.db import make_engine, migrate, session_factory, transaction
 from codebench.storage.orm import Project as ProjectRow
-from codebench.storage.repositories import Repository
+from codebench.storage.base import ProjectRepository
 
 if TYPE_CHECKING:
     from codebench.storage.anonymisation import AnonymisationRepository
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from codebench.storage.merge import MergeRepository
 
 
-class Store(Repository):
+class Store(ProjectRepository):
     """The repositories of one project inside one transaction.
 
     Each aggregate's repository is built on first use (its module imported then too, which
