@@ -7,8 +7,6 @@ import click
 from codebench import services
 from codebench.cli.common import coder_or_default, db_option, fail, require_coder, use_project
 
-IN_VIVO_NAME_LENGTH = 80  # long enough for a phrase, short enough for the code tree
-
 
 @click.command()
 @click.argument("project", type=click.Path(file_okay=False))
@@ -29,8 +27,7 @@ def code(project: str, document: str, start: int, end: int, code_name: str | Non
     if in_vivo:
         origin = "in-vivo"
         if not code_name:
-            text = services.get_document(opened, document).text
-            code_name = " ".join(text[start:end].split()).strip(" .,;:!?«»\"'")[:IN_VIVO_NAME_LENGTH]
+            code_name = services.in_vivo_code_name(opened, document, start, end)
     if not code_name:
         fail("give --code NAME or --in-vivo")
     coding = services.apply_code(opened, document, start, end, code_name, require_coder(coder), memo=memo,

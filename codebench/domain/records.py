@@ -6,6 +6,7 @@ Repositories convert ORM rows into these frozen dataclasses so that no caller ou
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -221,3 +222,12 @@ class KeyMention(NamedTuple):
     start: int
     end: int
     status: str
+
+
+def text_sha256(text: str) -> str:
+    """SHA-256 of a document text (UTF-8): the identity of its content.
+
+    Codings keep the hash of the text they were made on, so that a merge or an import made
+    against another version of a transcript is recognised instead of coding the wrong words.
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -29,7 +29,7 @@ from codebench.services.codebook import (
     read_codebook_file, update_code,
 )
 from codebench.services.coding import (
-    CodedSpanView, apply_code, codings, document_codings, effective_colours, import_codings, recode, remove_coding,
+    CodedSpanView, apply_code, codings, document_codings, effective_colours, import_codings, in_vivo_code_name, recode, remove_coding,
     set_coding_memo,
 )
 from codebench.services.documents import DocumentText, get_document, list_documents
@@ -50,7 +50,7 @@ __all__ = [
     "ServiceError", "accept_agreed", "add_memo", "agreement", "anonymisation", "anonymise_free_text",
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",
     "document_codings", "effective_colours", "export_chapter_quotes", "export_codebook", "export_codebook_document",
-    "export_matrix", "export_qdc", "export_qdpx", "get_document", "import_codings", "import_files", "import_qdc",
+    "export_matrix", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
     "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
 
 from codebench.domain import code_tree as rules
 from codebench.domain.code_tree import effective_colours
+from codebench.domain.codebook import in_vivo_name
 from codebench.domain.records import CodingInfo, DocumentInfo, code_snapshot
 from codebench.domain.spans import Span
 from codebench.errors import ServiceError
 from codebench.services.codebook import add_code
 from codebench.services.documents import find_document
-from codebench.services.project import Project
+from codebench.domain.yaml_source import load_yaml
+from codebench.services.project import Project, read_text_file
 from codebench.storage.store import Store
 
 __all__ = [
@@ -31,6 +32,23 @@ def check_span(document: DocumentInfo, start: int, end: int) -> Span:
             f"span [{start}, {end}) is not inside {document.name!r} (length {document.length}); end must be after start"
         )
     return Span(start, end)
+
+
+def in_vivo_code_name(project: Project, document: str | int, start: int, end: int) -> str:
+    """The name an in-vivo code made from ``[start, end)`` of a document gets (the workbench's rule).
+
+    Raises:
+        ServiceError: no such document, or the span is outside it or holds no words.
+    """
+    with project.transaction(write=False) as store:
+        doc = find_document(store, document)
+        text = store.documents.text(doc.id)
+    if not 0 <= start < end <= len(text):
+        raise ServiceError(f"[{start}, {end}) is not inside document {doc.id} ({len(text)} characters)")
+    name = in_vivo_name(text[start:end])
+    if not name:
+        raise ServiceError(f"[{start}, {end}) holds no words to name an in-vivo code after")
+    return name
 
 
 def apply_code(
@@ -162,13 +180,7 @@ def import_codings(project: Project, path: str | Path) -> int:
         the number of codings added (codings already present are skipped).
     """
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ServiceError(f"{path}: no such file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ServiceError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
+    data = load_yaml(read_text_file(path), path, error=ServiceError)
     if not isinstance(data, dict) or not isinstance(data.get("coder"), str) or not isinstance(data.get("codings"), list):
         raise ServiceError(f"{path}: expected 'coder:' and a list of 'codings:'")
     coder_name = data["coder"]

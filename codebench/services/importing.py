@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-import yaml
 
-from codebench.domain.records import DocumentInfo, ParticipantInfo, normalise_role
+from codebench.domain.records import DocumentInfo, ParticipantInfo, normalise_role, text_sha256
 from codebench.ingest import IngestError, import_file
 from codebench.ingest.base import ImportedDocument
 from codebench.storage.store import Store
 from codebench.errors import ServiceError
-from codebench.services.project import Project
+from codebench.domain.yaml_source import load_yaml
+from codebench.services.project import Project, read_text_file
 
 
 ROLE_PREFIX = {"veileder": "V", "IA-rådgiver": "IA", "mentor": "M", "arbeidsgiver": "A", "other": "X"}
@@ -47,11 +45,7 @@ def _participants_yaml(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[st
     path = folder / "participants.yaml"
     if not path.is_file():
         return {}, {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ServiceError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML") from None
+    data = load_yaml(read_text_file(path), path, error=ServiceError) or {}
     if not isinstance(data, dict):
         raise ServiceError(f"{path}: expected 'participants:' and 'documents:' sections")
     participants = data.get("participants") or {}
@@ -120,11 +114,6 @@ def _store_document(store: Store, doc: ImportedDocument, spec: ParticipantSpec, 
         turns=doc.turns,
     )
     return document_id, name
-
-
-def text_sha256(text: str) -> str:
-    """SHA-256 of a document text (UTF-8), the identity of its content."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def import_files(

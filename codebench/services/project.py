@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from codebench.domain.yaml_source import load_yaml
 from codebench.errors import ServiceError, StorageError
 from codebench.storage.db import sqlite_url
 from codebench.storage.store import Database, Store
@@ -58,16 +59,31 @@ class Project:
         self.database.checkpoint()
 
 
+def read_text_file(path: Path) -> str:
+    """A hand-edited settings or script file as text (UTF-8, a byte-order mark allowed).
+
+    Raises:
+        ServiceError: the file is missing, unreadable, or not UTF-8, named with the byte where
+            decoding failed (so an ANSI-encoded file is recognised as such).
+    """
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ServiceError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ServiceError(f"{path}: a folder, not a file") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ServiceError(f"{path}:{line}: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    except OSError as exc:
+        raise ServiceError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 def _read_config(root: Path) -> dict[str, Any]:
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
         raise ServiceError(f"{root}: not a codebench project (no {CONFIG_NAME}); create one with `codebench init {root}`")
-    try:
-        data = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise ServiceError(f"{config_path}{where}: not valid YAML") from None
+    data = load_yaml(read_text_file(config_path), config_path, error=ServiceError) or {}
     if not isinstance(data, dict):
         raise ServiceError(f"{config_path}: expected 'project:' and 'database:' settings")
     return data

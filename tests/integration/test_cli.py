@@ -101,3 +101,18 @@ def test_in_vivo_code_is_named_after_the_words(tmp_path: Path):
     run("code", tmp_path / "p", "a", "--start", start, "--end", end, "--in-vivo", "--coder", "ingrid")
     (code,) = [c for c in services.code_tree(project) if c.origin == "in-vivo"]
     assert code.name == "Å være der når det brenner"
+
+
+def test_in_vivo_name_folds_white_space_as_the_workbench_does(tmp_path: Path):
+    # The same selection must give the same code from the CLI and from the workbench's `v`.
+    from codebench.domain.codebook import in_vivo_name
+
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / "b.txt"
+    path.write_text("R: «Vi   sto\nalene», sa hun.\n", encoding="utf-8")
+    services.import_files(project, [path])
+    text = services.get_document(project, "b").text
+    start, end = text.index("«"), text.index(",")
+    run("code", tmp_path / "p", "b", "--start", start, "--end", end, "--in-vivo", "--coder", "ingrid")
+    (code,) = [c for c in services.code_tree(project) if c.origin == "in-vivo"]
+    assert code.name == "Vi sto alene" == in_vivo_name(text[start:end])

@@ -383,7 +383,7 @@ def _traversal_in_path(tmp_path: Path) -> Path:
 def _entities(tmp_path: Path) -> Path:
     qde = ('<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
            '<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>'
-           f'<Project xmlns="urn:QDA-XML:project:1.0" name="&lol2;"/>')
+           '<Project xmlns="urn:QDA-XML:project:1.0" name="&lol2;"/>')
     return make_qdpx(tmp_path / "lol.qdpx", qde)
 
 

@@ -8,6 +8,7 @@ import pytest
 from textual.color import Color
 
 from codebench import services
+from codebench.domain.colours import contrast_ratio
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.heatmap import HeatMapScreen
 
@@ -51,16 +52,8 @@ async def test_heat_map_cells_keep_contrast_in_both_themes(sample_copy, theme):
         for style in styles:
             ink, paper = (Color.parse(part) for part in str(style).split(" on "))
             # WCAG contrast of at least 4.5 between a count and its cell.
-            light, dark = sorted((ink, paper), key=lambda c: -_luminance(c))
-            assert (_luminance(light) + 0.05) / (_luminance(dark) + 0.05) >= 4.5, (theme, str(style))
+            assert contrast_ratio(ink.rgb, paper.rgb) >= 4.5, (theme, str(style))
 
-
-def _luminance(color: Color) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * channel(color.r) + 0.7152 * channel(color.g) + 0.0722 * channel(color.b)
 
 
 async def test_mouse_drag_selects_words_and_codes_them(sample_copy):
@@ -110,5 +103,5 @@ async def test_transcript_marks_stay_readable_in_both_themes(sample_copy, theme)
             style = base + view.get_component_rich_style(f"transcript--{name}")
             ink = Color.from_rich_color(style.color)
             paper = Color.from_rich_color(style.bgcolor)
-            ratio = (max(_luminance(ink), _luminance(paper)) + 0.05) / (min(_luminance(ink), _luminance(paper)) + 0.05)
+            ratio = contrast_ratio(ink.rgb, paper.rgb)
             assert ratio >= 4.5, (theme, name, ink.hex, paper.hex, round(ratio, 2))

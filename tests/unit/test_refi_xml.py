@@ -190,7 +190,7 @@ def test_codebook_with_a_dtd_is_refused(tmp_path):
 
 def test_codebook_problems_name_the_line(tmp_path):
     path = tmp_path / "feil.qdc"
-    path.write_text(f'<?xml version="1.0"?>\n<CodeBook>\n<Codes>\n<Code name="uten guid" isCodable="true"/>\n</Codes>\n</CodeBook>\n',
+    path.write_text('<?xml version="1.0"?>\n<CodeBook>\n<Codes>\n<Code name="uten guid" isCodable="true"/>\n</Codes>\n</CodeBook>\n',
                     encoding="utf-8")
     with pytest.raises(IngestError, match=r"feil.qdc:4: <Code> has no guid"):
         refi.read_qdc(path)
