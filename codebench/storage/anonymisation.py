@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from codebench.domain.records import EntityRecord, KeyMention, MentionRecord, NewEntity, NewMention
 from codebench.storage.base import ProjectRepository
@@ -96,6 +96,16 @@ class AnonymisationRepository(ProjectRepository):
         if statuses is not None:
             query = query.where(AnonMention.status.in_(list(statuses)))
         return [MentionRecord(*r) for r in self.session.execute(query.order_by(AnonMention.document_id, AnonMention.start))]
+
+    def status_counts(self) -> dict[str, int]:
+        """How many of the project's mentions have each status (one grouped count, no rows)."""
+        query = (
+            select(AnonMention.status, func.count())
+            .join(AnonEntity, AnonMention.entity_id == AnonEntity.id)
+            .where(AnonEntity.project_id == self.project_id)
+            .group_by(AnonMention.status)
+        )
+        return {status: n for status, n in self.session.execute(query)}
 
     def key_mentions(self) -> list[KeyMention]:
         """Every mention with its entity's uuid, pseudonym and kind (what the key file is written from)."""
