@@ -10,6 +10,7 @@ accepted or rejected later.  The key (original ↔ pseudonym) is a separate owne
 - ``detection``   finding identifiers and storing them as suggestions
 - ``review``      entities and mentions, decisions, names and spans added by hand, applying
 - ``renditions``  documents, quotes, passages, names and free text as readers get them
+- ``state``       the one anonymisation state (not run / N open / reviewed) every output reports
 
 The detectors' vocabulary (kinds, styles, the auto-accept threshold) is re-exported here so
 that the front ends name it through the services.
@@ -28,12 +29,16 @@ from codebench.services.anonymisation.renditions import (
     ACTIVE, Rendition, anonymise_free_text, anonymise_quotes, anonymised_names, anonymised_passages,
     document_labels, export_text, rendition, renditions,
 )
+from codebench.services.anonymisation.state import (
+    NO_DOCUMENTS, NOT_RUN, OPEN, REVIEWED, AnonymisationState, anonymisation_state, require_exportable,
+)
 from codebench.services.anonymisation.review import (
     DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
     auto_accept, decide, document_status, entities, find_entity, rename_entity,
 )
 
 __all__ = [
+    "NO_DOCUMENTS", "NOT_RUN", "OPEN", "REVIEWED", "AnonymisationState", "anonymisation_state", "require_exportable",
     "ACTIVE", "DECISIONS", "DEFAULT_THRESHOLD", "DIRECT_KINDS", "KINDS", "PER", "REVIEW_ONLY", "STATUSES", "STYLES",
     "DetectReport", "DocumentAnonymisation", "EntityView", "MentionView", "Progress", "Rendition",
     "add_mention", "add_name", "anonymise_free_text", "anonymise_quotes", "anonymised_names", "anonymised_passages",

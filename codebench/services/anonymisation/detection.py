@@ -24,6 +24,13 @@ from codebench.services.project import Project
 
 Progress = Callable[[int, int], None]
 
+SEARCHED = "searched"
+"""Anonymisation setting: the SHA-256 of every document text detection has searched.
+
+By text, not by document id, so that it survives a merge into a team project (documents are
+matched by hash there) and a corrected transcript counts as not searched until detection runs.
+"""
+
 
 @dataclass(frozen=True)
 class DetectReport:
@@ -119,18 +126,22 @@ def detect(
     clusters = link(texts, detections, groups=groups)
     roles = informant_roles(infos, turns, texts)
     total = sum(len(d) for d in detections.values())
-    new, kept = store_clusters(project, clusters, roles, style=style, coder=coder)
+    new, kept = store_clusters(project, clusters, roles, style=style, coder=coder, searched=[i.sha256 for i in infos])
     path = write_key(project)
     return DetectReport(len(texts), total, len(clusters), new, kept, time.perf_counter() - started, path)
 
 
 def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[str, tuple[int, str]], *,
-                   style: str | None, coder: str | None) -> tuple[int, int]:
+                   style: str | None, coder: str | None, searched: Sequence[str] = ()) -> tuple[int, int]:
     """Store linked clusters as entities and suggested mentions, keeping what was decided before.
 
     A cluster joins the stored entity most of its known mentions belong to; otherwise it
     becomes a new entity with a fresh pseudonym. A mention overlapping one already stored is
     left out: the decided mention covers that text.
+
+    ``searched`` are the text hashes of the documents this run searched: recorded in the same
+    transaction, so the anonymisation state never counts a document as searched whose
+    suggestions were not stored.
 
     Returns:
         (mentions added, mentions found again).
@@ -143,6 +154,7 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
         if style not in STYLES:
             raise ServiceError(f"unknown pseudonym style {style!r}; choose from {', '.join(STYLES)}")
         settings["style"] = style
+        settings[SEARCHED] = sorted({*settings.get(SEARCHED, ()), *searched})
         repo.save_settings(settings)
         rows = repo.mentions()
         by_span = {(r.document_id, r.start, r.end): r for r in rows}

@@ -1,0 +1,116 @@
+"""The project's one anonymisation state, as every export, the CLI and the workbench report it.
+
+A file or message may say "anonymised" only when it is: detection has searched every document
+as its text now stands and no suggestion is left open. Anything short of that is named for
+what it is, with the numbers, so a researcher never takes a half-reviewed export for a safe one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from codebench.errors import ServiceError
+from codebench.services.anonymisation.detection import SEARCHED
+from codebench.services.project import Project
+
+NO_DOCUMENTS = "no documents"
+NOT_RUN = "not run"
+OPEN = "open"
+REVIEWED = "reviewed"
+
+
+@dataclass(frozen=True)
+class AnonymisationState:
+    """Where the project's anonymisation stands."""
+
+    documents: int
+    """Documents in the project."""
+    unsearched: int
+    """Documents detection has not searched as their text now stands (new or changed since)."""
+    open: int
+    """Suggestions waiting for a decision."""
+    masked: int
+    """Mentions that renditions replace (accepted and added by hand)."""
+
+    @property
+    def status(self) -> str:
+        """``no documents``, ``not run``, ``open`` or ``reviewed``."""
+        if not self.documents:
+            return NO_DOCUMENTS
+        if self.unsearched == self.documents:
+            return NOT_RUN
+        return OPEN if self.open or self.unsearched else REVIEWED
+
+    @property
+    def anonymised(self) -> bool:
+        """True only when every document was searched and every suggestion decided."""
+        return self.status == REVIEWED
+
+    @property
+    def exportable(self) -> bool:
+        """Whether an anonymised export may go ahead without ``--allow-unreviewed``."""
+        return self.status in (REVIEWED, NO_DOCUMENTS)
+
+    def describe(self) -> str:
+        """One English line for the terminal, e.g. ``not anonymised: 76 suggestions not reviewed``."""
+        if self.status == NO_DOCUMENTS:
+            return "no transcripts to anonymise yet"
+        if self.status == NOT_RUN:
+            return "not anonymised: detection has not been run"
+        if self.status == REVIEWED:
+            return f"anonymised ({self.masked} mention(s) replaced, every suggestion reviewed)"
+        parts = []
+        if self.open:
+            parts.append(f"{self.open} suggestion(s) not reviewed")
+        if self.unsearched:
+            parts.append(f"{self.unsearched} of {self.documents} document(s) not searched")
+        return "not fully anonymised: " + ", ".join(parts)
+
+    def describe_nb(self) -> str:
+        """The same in Norwegian, for the files researchers hand on (``Anonymisert: …``)."""
+        if self.status == NO_DOCUMENTS:
+            return "ingen transkripsjoner i prosjektet"
+        if self.status == NOT_RUN:
+            return "nei – anonymisering er ikke kjørt; teksten inneholder navn og andre identifiserende opplysninger"
+        if self.status == REVIEWED:
+            return "ja – alle forslag er gjennomgått"
+        parts = []
+        if self.open:
+            parts.append(f"{self.open} forslag ikke gjennomgått")
+        if self.unsearched:
+            parts.append(f"{self.unsearched} av {self.documents} dokumenter ikke søkt gjennom")
+        return "nei – ikke ferdig: " + ", ".join(parts) + "; teksten kan inneholde identifiserende opplysninger"
+
+
+def anonymisation_state(project: Project) -> AnonymisationState:
+    """The project's anonymisation state (two small queries: no text or mention is read)."""
+    with project.transaction(write=False) as store:
+        hashes = [info.sha256 for info in store.documents.infos()]
+        searched = set(store.anonymisation.settings().get(SEARCHED) or ())
+        counts = store.anonymisation.status_counts()
+    return AnonymisationState(
+        documents=len(hashes), unsearched=sum(1 for h in hashes if h not in searched),
+        open=counts.get("suggested", 0), masked=counts.get("accepted", 0) + counts.get("manual", 0),
+    )
+
+
+def require_exportable(project: Project, *, allow_unreviewed: bool = False) -> AnonymisationState:
+    """The state of a project about to be exported anonymised; refuses while it is not reviewed.
+
+    Args:
+        project: the project to export.
+        allow_unreviewed: write anyway; the caller must then print the state in the file and
+            on the terminal, never the word "anonymised".
+
+    Raises:
+        ServiceError: anonymisation is not run or not finished and ``allow_unreviewed`` is not set.
+    """
+    state = anonymisation_state(project)
+    if state.exportable or allow_unreviewed:
+        return state
+    if state.status == NOT_RUN:
+        todo = f"run `codebench anonymise {project.root}` and review the suggestions"
+    else:
+        todo = f"review them (`codebench anonymise {project.root} --list`, or the workbench's review screen)"
+    raise ServiceError(f"{project.name}: {state.describe()}; {todo}, or give --allow-unreviewed "
+                       "to write a file marked as not anonymised")
