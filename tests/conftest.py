@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 import uuid
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -168,6 +168,35 @@ def sample_project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     folder = tmp_path_factory.mktemp("sample") / "demo"
     build_demo_project(folder).close()
+    return folder
+
+
+def review_everything(project: Any) -> None:
+    """Finish a project's anonymisation as a researcher who accepts every suggestion would:
+    detection (rules and name lists, no model: fast), every suggestion accepted, the review-only
+    kinds too. The project's state is then "reviewed", so its exports may call themselves
+    anonymised; tests of what an export holds start from here."""
+    from codebench.services import anonymisation
+
+    anonymisation.detect(project, use_model=False, coder="test")
+    anonymisation.auto_accept(project, threshold=0.0, coder="test")
+    for entity in anonymisation.entities(project, status="suggested"):
+        anonymisation.decide(project, "accept", entity=entity.id, coder="test")
+    assert anonymisation.anonymisation_state(project).anonymised
+
+
+@pytest.fixture(scope="session")
+def reviewed_sample_dir(sample_project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the sample project whose anonymisation is reviewed (treat as read-only)."""
+    from codebench import services
+
+    folder = tmp_path_factory.mktemp("reviewed") / "demo"
+    shutil.copytree(sample_project_dir, folder)
+    project = services.open_project(folder)
+    try:
+        review_everything(project)
+    finally:
+        project.close()
     return folder
 
 

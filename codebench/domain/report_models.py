@@ -44,6 +44,8 @@ class Chapter:
     category_introductions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Descriptions of the sub-categories, printed under their headings."""
     anonymised: bool = True
+    warning: str | None = None
+    """A line the reader must see before anything else (original text, anonymisation not finished)."""
 
     @property
     def quote_count(self) -> int:
@@ -81,3 +83,5 @@ class CodebookDocument:
     description: str | None
     entries: tuple[CodebookEntry, ...]
     anonymised: bool = True
+    warning: str | None = None
+    """A line the reader must see before anything else (original text, anonymisation not finished)."""

@@ -98,7 +98,7 @@ def matrix_html(
     heatmap: CountTable,
     cooccurrence: CooccurrenceTable | None,
     about: Sequence[tuple[str, str]] = (),
-    identifiers_warning: bool = False,
+    warning: str | None = None,
 ) -> str:
     """The whole page.
 
@@ -109,14 +109,14 @@ def matrix_html(
         heatmap: frequencies code × role for the picture.
         cooccurrence: code co-occurrence (None: left out).
         about: ``(label, value)`` lines describing the export.
-        identifiers_warning: say on the page that it holds original, identifying text.
+        warning: a line the reader must see first (original text, anonymisation not finished).
     """
     out = ["<!DOCTYPE html>", '<html lang="nb">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            '<meta name="generator" content="codebench">', f"<title>{_e(title)}</title>",
            f"<style>{_STYLE}</style>", "</head>", "<body>", f"<h1>{_e(title)}</h1>"]
-    if identifiers_warning:
-        out.append('<p class="warning">Originaltekst: siden inneholder identifiserende opplysninger. Ikke del den.</p>')
+    if warning:
+        out.append(f'<p class="warning">{_e(warning)}</p>')
     if about:
         out.append('<dl class="about">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in about) + "</dl>")
     out.append('<section id="varmekart"><h2>Koder × roller</h2><div class="figure">')

@@ -105,12 +105,16 @@ def matrix_markdown(
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _warning(text: str | None) -> list[str]:
+    # Visible in every Markdown viewer (an HTML comment would be hidden exactly where it matters).
+    return [f"> **{text}**", ""] if text else []
+
+
 def chapter_markdown(chapter: Chapter) -> str:
     """Chapter quotes: headings per sub-category and code, the code's definition and memos as the
     introduction, each quote a block quote with its attribution."""
     lines: list[str] = []
-    if not chapter.anonymised:
-        lines += ["<!-- Originaltekst: inneholder identifiserende opplysninger. Ikke del. -->", ""]
+    lines += _warning(chapter.warning)
     lines += _heading(1, chapter.title) + _paragraphs(chapter.introduction)
     current: str | None = None
     for section in chapter.sections:
@@ -154,8 +158,7 @@ def codebook_markdown(document: CodebookDocument) -> str:
     """A codebook for a methods appendix: categories and codes in tree order with definitions,
     counts, memos and short examples."""
     lines: list[str] = []
-    if not document.anonymised:
-        lines += ["<!-- Originaltekst: inneholder identifiserende opplysninger. Ikke del. -->", ""]
+    lines += _warning(document.warning)
     lines += _heading(1, document.title) + _paragraphs([document.description] if document.description else [])
     for entry in document.entries:
         lines += _entry_lines(entry)

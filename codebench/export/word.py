@@ -68,10 +68,17 @@ def _heading(document: Any, text: str, level: int) -> None:
     document.add_heading(_x(text), level=min(max(level, 0), 9))
 
 
+def _warning(document: Any, text: str | None) -> None:
+    """A bold first paragraph the reader cannot miss (original text, anonymisation not finished)."""
+    if text:
+        document.add_paragraph().add_run(text).bold = True
+
+
 def write_chapter_docx(path: str | Path, chapter: Chapter) -> None:
     """Chapter quotes: a heading per sub-category and code, the code's definition and memos,
     then its quotes as block quotes «…» with their attribution by role."""
     document = _new_document(chapter.title)
+    _warning(document, chapter.warning)
     _heading(document, chapter.title, 1)
     _paragraphs(document, chapter.introduction)
     current: str | None = None
@@ -92,6 +99,7 @@ def write_codebook_docx(path: str | Path, book: CodebookDocument) -> None:
     """The codebook for a methods appendix: headings follow the tree; each entry has its
     definition, when to use it and not, counts, memos and short examples."""
     document = _new_document(book.title)
+    _warning(document, book.warning)
     _heading(document, book.title, 1)
     if book.description:
         _paragraphs(document, [book.description])

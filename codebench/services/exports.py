@@ -1,6 +1,8 @@
 """Export use cases: quote matrices, chapter quotes and codebook documents for writing.
 
-Every export is anonymised unless the caller asks for the original: quotes come from
+Every export is anonymised unless the caller asks for the original, and refused while the
+project's anonymisation is not run or not reviewed unless the caller allows it, in which case the
+file says so in its first lines (see :mod:`codebench.services.anonymisation.state`). Quotes come from
 ``quotes(..., anonymised=True)`` and researcher-written text (code names, definitions, memos,
 workplace descriptions) goes through ``anonymise_free_text``. Participant ``site`` values and the
 original files' names or paths are never written, in either mode.
@@ -60,10 +62,13 @@ class ExportResult:
     codes: int
     """Codes (rows, sections or codebook codes) in the file."""
     anonymised: bool
+    """True only when the file is anonymised: the project's review is finished and not ``original``."""
     sheets: tuple[str, ...] = ()
     """Sheet names, for workbooks."""
     notes: tuple[str, ...] = ()
     """Things the user should know (codes left out, cells continued on extra rows, …)."""
+    anonymisation: str = ""
+    """The anonymisation state as one line (``anonymised (…)``, ``not anonymised: …``, ``original text``)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,9 +143,10 @@ class _Renderer:
     """
 
     def __init__(self, project: Project, original: bool, tree: Sequence[CodeInfo] = (),
-                 extra: Sequence[str | None] = ()) -> None:
+                 extra: Sequence[str | None] = (), *, state: anonymisation.AnonymisationState | None = None) -> None:
         self.project = project
         self.original = original
+        self.state = state
         self._cache: dict[str, str] = {}
         self.prepare([project.name, *extra, *(
             value for info in tree
@@ -168,6 +174,34 @@ class _Renderer:
 
     def texts(self, values: Sequence[str | None]) -> tuple[str, ...]:
         return tuple(t for t in (self.text(v) for v in values) if t and t.strip())
+
+    @property
+    def anonymised(self) -> bool:
+        """Whether the file may call itself anonymised."""
+        return not self.original and self.state is not None and self.state.anonymised
+
+    @property
+    def status_nb(self) -> str:
+        """The "Anonymisert" line of the file, in Norwegian."""
+        if self.original:
+            return "nei – originaltekst med identifiserende opplysninger"
+        return self.state.describe_nb() if self.state is not None else "nei"
+
+    @property
+    def status(self) -> str:
+        """The same for the terminal."""
+        if self.original:
+            return "ORIGINAL TEXT"
+        return self.state.describe() if self.state is not None else "not anonymised"
+
+    @property
+    def warning(self) -> str | None:
+        """The line a reader must see first, or None for a reviewed, anonymised file."""
+        if self.original:
+            return "Originaltekst: inneholder identifiserende opplysninger. Ikke del."
+        if self.anonymised or (self.state is not None and self.state.status == anonymisation.NO_DOCUMENTS):
+            return None
+        return f"Anonymisert: {self.status_nb}. Ikke del."
 
     def names(self, rows: list[MatrixRow], found: list[Quote]) -> tuple[list[MatrixRow], list[Quote]]:
         """Code and category names anonymised too: an in-vivo code is the informant's own words."""
@@ -205,7 +239,7 @@ def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | N
     lines = [
         ("Prosjekt", render.text(project.name) or ""),
         ("Eksportert", date.today().isoformat()),
-        ("Anonymisert", "nei – inneholder identifiserende opplysninger" if render.original else "ja"),
+        ("Anonymisert", render.status_nb),
         ("Kategorier", ", ".join(render.text(c) or c for c in categories) if categories else "alle"),
     ]
     if roles:
@@ -219,9 +253,15 @@ def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | N
     return lines
 
 
+def _state(project: Project, original: bool, allow_unreviewed: bool) -> anonymisation.AnonymisationState | None:
+    """The anonymisation state of an anonymised export (refused while unreviewed unless allowed)."""
+    return None if original else anonymisation.require_exportable(project, allow_unreviewed=allow_unreviewed)
+
+
 def _gather(project: Project, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
             rounds: Sequence[int] | None, coders: Sequence[str] | None, original: bool,
             attached: dict[int, list[str]], speakers: bool = True, texts: bool = True,
+            state: anonymisation.AnonymisationState | None = None,
             ) -> tuple[list[CodeInfo], list[MatrixRow], list[Quote], _Renderer]:
     """Code tree, rows, quotes and the free-text renderer of an export.
 
@@ -237,7 +277,7 @@ def _gather(project: Project, *, categories: Sequence[str] | None, roles: Sequen
     single = categories[0] if categories and len(categories) == 1 else None  # lets retrieval use the code index
     found = quotes(project, category=single, roles=role_names, rounds=list(rounds) if rounds else None,
                    coders=coder_names, with_speakers=speakers, anonymised=texts and not original)
-    render = _Renderer(project, original, tree, [m for texts in attached.values() for m in texts])
+    render = _Renderer(project, original, tree, [m for texts in attached.values() for m in texts], state=state)
     rows, found = render.names(rows, found)
     return tree, rows, found, render
 
@@ -259,6 +299,7 @@ def export_matrix(
     coders: Sequence[str] | None = None,
     original: bool = False,
     counts_only: bool = False,
+    allow_unreviewed: bool = False,
 ) -> ExportResult:
     """Write the category–quote matrix (or only its frequencies) with code co-occurrence.
 
@@ -270,20 +311,24 @@ def export_matrix(
         roles, rounds, coders: only quotes of these informant roles, rounds and coders.
         original: write the original text instead of the anonymised rendition.
         counts_only: frequencies (and co-occurrence) without the quotes.
+        allow_unreviewed: write although the anonymisation is not run or not finished; the
+            file then says so ("Anonymisert: nei – …") and ``anonymised`` is False.
 
     Raises:
-        ServiceError: unknown format, column kind, category, role or coder; unwritable path.
+        ServiceError: unknown format, column kind, category, role or coder; unwritable path;
+            anonymisation not reviewed (without ``allow_unreviewed``).
     """
     target = _target(path)
     fmt = _format(fmt, target, MATRIX_FORMATS, "xlsx", "a matrix")
     if columns not in COLUMN_KINDS:
         raise ServiceError(f"unknown columns {columns!r}; use one of: {', '.join(COLUMN_KINDS)}")
+    state = _state(project, original, allow_unreviewed)
     with _collector_paused():
         # A matrix shows no speakers; a counts-only matrix shows no quote text, and document
         # names only in document columns.
         _, rows, found, render = _gather(project, categories=categories, roles=roles, rounds=rounds, coders=coders,
                                          original=original, attached={}, speakers=False,
-                                         texts=not counts_only or columns == "document")
+                                         texts=not counts_only or columns == "document", state=state)
         return _write_matrix(project, target, fmt, columns, rows, found, render, categories=categories, roles=roles,
                              rounds=rounds, coders=coders, original=original, counts_only=counts_only)
 
@@ -347,13 +392,13 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
 
         heat = counts if columns == "role" else count_table(found, rows, "role", column_keys=_roles(roles))
         write_text_atomically(target, matrix_html(title=title, matrix=matrix, counts=counts, heatmap=heat, cooccurrence=pairs,
-                                        about=about, identifiers_warning=original), private=private)
+                                        about=about, warning=render.warning), private=private)
     else:
         from codebench.export.word import write_matrix_docx
 
         write_atomically(target, lambda p: write_matrix_docx(
             p, title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about), private=private)
-    return ExportResult(target, fmt, counts.total, len(rows), not original, sheets)
+    return ExportResult(target, fmt, counts.total, len(rows), render.anonymised, sheets, anonymisation=render.status)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -402,6 +447,7 @@ def export_chapter_quotes(
     coders: Sequence[str] | None = None,
     max_words: int | None = None,
     original: bool = False,
+    allow_unreviewed: bool = False,
 ) -> ExportResult:
     """Write the quotes of one category for a report chapter.
 
@@ -414,17 +460,20 @@ def export_chapter_quotes(
         category: the chapter's category (usually a main category: veileder, mentor, …).
         fmt: docx or md; default from the file suffix, else docx.
         max_words: shorten longer quotes, leaving out the middle (…).
+        allow_unreviewed: write although the anonymisation is not finished (the file says so).
 
     Raises:
-        ServiceError: unknown category, role, coder or format; no quotes; unwritable path.
+        ServiceError: unknown category, role, coder or format; no quotes; unwritable path;
+            anonymisation not reviewed (without ``allow_unreviewed``).
     """
     target = _target(path)
     fmt = _format(fmt, target, CHAPTER_FORMATS, "docx", "chapter quotes")
     if max_words is not None and max_words < 5:
         raise ServiceError("--max-words must be at least 5")
+    state = _state(project, original, allow_unreviewed)
     attached = _code_memos(project)
     tree, rows, found, render = _gather(project, categories=[category], roles=roles, rounds=rounds, coders=coders,
-                                        original=original, attached=attached)
+                                        original=original, attached=attached, state=state)
     by_name = {info.name.casefold(): info for info in tree}
     by_id = {info.id: info for info in tree}
     attribute = _Attributor(project, render)
@@ -449,7 +498,7 @@ def export_chapter_quotes(
     if not sections:
         raise ServiceError(f"no quotes in category {chapter_node.name!r} with these filters; nothing written")
     chapter = Chapter(title, _introduction(chapter_node, attached, render), tuple(sections), subcategories,
-                      anonymised=not original)
+                      anonymised=render.anonymised, warning=render.warning)
     if fmt == "md":
         from codebench.export.markdown import chapter_markdown
 
@@ -459,7 +508,8 @@ def export_chapter_quotes(
 
         write_atomically(target, lambda p: write_chapter_docx(p, chapter), private=original)
     notes = (f"{left_out} code(s) without quotes left out",) if left_out else ()
-    return ExportResult(target, fmt, chapter.quote_count, len(sections), not original, notes=notes)
+    return ExportResult(target, fmt, chapter.quote_count, len(sections), render.anonymised, notes=notes,
+                        anonymisation=render.status)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -480,6 +530,7 @@ def export_codebook_document(
     categories: Sequence[str] | None = None,
     examples: int = 2,
     original: bool = False,
+    allow_unreviewed: bool = False,
 ) -> ExportResult:
     """Write a readable codebook for a methods appendix.
 
@@ -490,20 +541,24 @@ def export_codebook_document(
     Args:
         fmt: md or docx; default from the file suffix, else md.
         categories: only these categories and what lies below them.
+        allow_unreviewed: write although the anonymisation is not finished (the file says so).
 
     Raises:
-        ServiceError: unknown category or format; unwritable path.
+        ServiceError: unknown category or format; unwritable path; anonymisation not reviewed
+            (without ``allow_unreviewed``).
     """
     target = _target(path)
     fmt = _format(fmt, target, CODEBOOK_DOCUMENT_FORMATS, "md", "a codebook document")
     if examples < 0:
         raise ServiceError("--examples cannot be negative")
+    state = _state(project, original, allow_unreviewed)
     tree = code_tree(project)
     rows = _rows(tree, categories)
     attached = _code_memos(project)
     meta = _codebook_meta(project)
     render = _Renderer(project, original, tree,
-                       [meta.get("name"), meta.get("description"), *(m for texts in attached.values() for m in texts)])
+                       [meta.get("name"), meta.get("description"), *(m for texts in attached.values() for m in texts)],
+                       state=state)
     found = quotes(project, anonymised=not original)
     by_id = {info.id: info for info in tree}
     per_code: dict[str, list[Quote]] = defaultdict(list)
@@ -548,7 +603,8 @@ def export_codebook_document(
         ))
     book = CodebookDocument(
         title=f"Kodebok: {render.text(meta.get('name') or project.name)}",
-        description=render.text(meta.get("description")), entries=tuple(entries), anonymised=not original,
+        description=render.text(meta.get("description")), entries=tuple(entries), anonymised=render.anonymised,
+        warning=render.warning,
     )
     if fmt == "md":
         from codebench.export.markdown import codebook_markdown
@@ -560,4 +616,4 @@ def export_codebook_document(
         write_atomically(target, lambda p: write_codebook_docx(p, book), private=original)
     code_count = sum(1 for e in entries if e.kind == "code")
     example_count = sum(len(e.examples) for e in entries)
-    return ExportResult(target, fmt, example_count, code_count, not original)
+    return ExportResult(target, fmt, example_count, code_count, render.anonymised, anonymisation=render.status)

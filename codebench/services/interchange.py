@@ -59,6 +59,9 @@ class ExportSummary:
     cases: int = 0
     notes: int = 0
     anonymised: bool = True
+    """True only when the file is anonymised: the project's review is finished and not ``original``."""
+    anonymisation: str = ""
+    """The anonymisation state as one line for the terminal."""
 
 
 @dataclass
@@ -253,7 +256,15 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
                            sources=sources, notes=notes, note_guids=project_notes, created=created)
 
 
-def export_qdpx(project: Project, path: str | Path, *, original: bool = False) -> ExportSummary:
+def _state_lines(original: bool, state: anonymisation.AnonymisationState | None) -> tuple[str, str]:
+    """``(Norwegian line for the file, English line for the terminal)`` of an export's anonymisation."""
+    if original or state is None:
+        return "Anonymisert: nei – originaltekst med identifiserende opplysninger. Ikke del.", "ORIGINAL TEXT"
+    return f"Anonymisert: {state.describe_nb()}.", state.describe()
+
+
+def export_qdpx(project: Project, path: str | Path, *, original: bool = False,
+                allow_unreviewed: bool = False) -> ExportSummary:
     """Write the project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
 
     Args:
@@ -261,26 +272,37 @@ def export_qdpx(project: Project, path: str | Path, *, original: bool = False) -
         original: export the original transcripts instead of their anonymised renditions.
             Codings, memos and definitions are then exported as written, too, and the file is
             created readable by its owner only.
+        allow_unreviewed: write although the anonymisation is not finished; the project's
+            Description in the file then says so.
+
+    Raises:
+        ServiceError: anonymisation not reviewed (without ``allow_unreviewed``); unwritable path.
     """
+    state = None if original else anonymisation.require_exportable(project, allow_unreviewed=allow_unreviewed)
     data = _collect(project, anonymised=not original)
+    data.description, status = _state_lines(original, state)
     try:
         refi.write_qdpx(data, path, private=original)  # original text: owner only, like the key
     except FileWriteError as exc:
         raise ServiceError(f"{path}: cannot write the file ({exc.reason})") from None
     return ExportSummary(Path(path), len(data.sources), sum(1 for _ in data.all_codes()),
                          sum(len(s.codings) for s in data.sources), len(data.users), len(data.cases), len(data.notes),
-                         anonymised=not original)
+                         anonymised=state is not None and state.anonymised, anonymisation=status)
 
 
-def export_qdc(project: Project, path: str | Path) -> ExportSummary:
+def export_qdc(project: Project, path: str | Path, *, allow_unreviewed: bool = False) -> ExportSummary:
     """Write the project's code tree as a REFI-QDA codebook (.qdc).
 
     Definitions, examples and memos go through the free-text anonymiser (examples are quotes).
+
+    Raises:
+        ServiceError: no codes; anonymisation not reviewed (without ``allow_unreviewed``).
     """
     with project.transaction(write=False) as store:
         rows = store.codebook.rows()
     if not rows:
         raise ServiceError("the project has no codes to export; load a codebook first")
+    state = anonymisation.require_exportable(project, allow_unreviewed=allow_unreviewed)
     text = _Anonymiser(project, True)
     text.prepare(value for row in rows for value in (row.description, row.inclusion, row.exclusion, row.memo, *(row.examples or ())))
     codes = _qda_codes(rows, set(), {}, text)
@@ -288,7 +310,7 @@ def export_qdc(project: Project, path: str | Path) -> ExportSummary:
         refi.write_qdc(codes, path, ORIGIN)
     except FileWriteError as exc:
         raise ServiceError(f"{path}: cannot write the file ({exc.reason})") from None
-    return ExportSummary(Path(path), codes=len(rows))
+    return ExportSummary(Path(path), codes=len(rows), anonymised=state.anonymised, anonymisation=state.describe())
 
 
 # ---------------------------------------------------------------------------------------------

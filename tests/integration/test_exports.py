@@ -28,6 +28,7 @@ from codebench.cli import main
 from codebench.domain.quote_editing import distinct_passages
 from codebench.export import xlsx as xlsx_writer
 from codebench.services import anonymisation
+from tests.conftest import review_everything
 
 MAIN_CATEGORIES = ["veileder", "IA-rådgiver", "mentor", "arbeidsgiver", "samskaping"]
 ROLE_HEADERS = ["veileder", "IA-rådgiver", "mentor", "arbeidsgiver"]
@@ -42,8 +43,8 @@ SECRET = re.compile(r"\b(?:" + "|".join(re.escape(s) for s in sorted(SECRETS, ke
 
 
 @pytest.fixture
-def sample(sample_project_dir: Path) -> Iterator[services.Project]:
-    project = services.open_project(sample_project_dir)
+def sample(reviewed_sample_dir: Path) -> Iterator[services.Project]:
+    project = services.open_project(reviewed_sample_dir)
     yield project
     project.close()
 
@@ -255,6 +256,7 @@ def test_text_that_looks_like_a_formula_stays_text(project, tmp_path):
     services.create_code(project, "@kode", parent="=SUM(A1:A9)")
     services.apply_code(project, "f", 3, 30, "@kode", "ingrid")
     out = tmp_path / "f.xlsx"
+    review_everything(project)  # the export's subject is the file, not the review
     services.export_matrix(project, out)
     book = openpyxl.load_workbook(out)
     sheet = book.worksheets[0]
@@ -307,8 +309,9 @@ def test_markdown_matrix_lists_each_quote_under_its_code(sample, tmp_path):
     assert "| Kode | veileder | IA-rådgiver | mentor | arbeidsgiver | Totalt |" in text
     items = [line for line in text.splitlines() if line.startswith("- «")]
     assert len(items) == len(quotes)
+    unescaped = [re.sub(r"\\(.)", r"\1", line) for line in items]  # Markdown escapes [ ] * _ …
     for q in quotes:
-        assert any(flat(q.text)[:40].replace("*", r"\*") in line for line in items)
+        assert any(flat(q.text)[:40] in line for line in unescaped)
 
 
 def test_html_report_is_self_contained_with_a_heat_map_of_counts(sample, tmp_path):
@@ -341,7 +344,9 @@ def test_html_escapes_every_piece_of_text(project, tmp_path):
     text = services.get_document(project, "x").text
     services.apply_code(project, "x", text.index("Sjefen"), text.index("gikk"), 'kode "&" <i>', "ingrid")
     out = tmp_path / "x.html"
-    services.export_matrix(project, out)
+    # Unreviewed on purpose: a review would mask "Sjefen", and the subject here is escaping.
+    result = services.export_matrix(project, out, allow_unreviewed=True)
+    assert not result.anonymised and "not anonymised" in result.anonymisation
     page = read_html(out)
     assert page.tags["script"] == 0 and page.tags["b"] == 0 and page.tags["i"] == 0
     joined = "\n".join(page.text)
@@ -444,6 +449,7 @@ def test_attribution_names_the_kind_of_workplace_never_the_place(project, tmp_pa
         start = text.index("R:") + 3 if "R:" in text else 0
         services.apply_code(project, document.id, start, len(text.rstrip()), "motiv", "ingrid")
     out = tmp_path / "kap.md"
+    review_everything(project)  # the export's subject is the file, not the review
     services.export_chapter_quotes(project, out, category="arbeidsgiver")
     blocks = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("> ")]
     attributions = [b.rsplit(" (", 1)[1] for b in blocks]
@@ -556,28 +562,29 @@ def cli(*args):
     return CliRunner().invoke(main, ["export", *[str(a) for a in args]])
 
 
-def test_cli_writes_each_export_and_warns_about_original_text(sample_project_dir, tmp_path):
+def test_cli_writes_each_export_and_warns_about_original_text(reviewed_sample_dir, tmp_path):
     out = tmp_path / "m.xlsx"
-    result = cli("matrix", sample_project_dir, "-o", out, "--category", "mentor", "--role", "mentor")
+    result = cli("matrix", reviewed_sample_dir, "-o", out, "--category", "mentor", "--role", "mentor")
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.stdout and "anonymised" in result.stdout and not result.stderr
     assert openpyxl.load_workbook(out).sheetnames[0] == "mentor"
 
     chapter = tmp_path / "kap.docx"
-    result = cli("quotes", sample_project_dir, "--category", "mentor", "--max-words", "30", "-o", chapter, "--original")
+    result = cli("quotes", reviewed_sample_dir, "--category", "mentor", "--max-words", "30", "-o", chapter, "--original")
     assert result.exit_code == 0, result.output
     assert "warning" in result.stderr and "identifiers" in result.stderr and str(chapter) in result.stderr
-    assert docx.Document(str(chapter)).paragraphs[0].text == "mentor"
+    first, title = (p.text for p in docx.Document(str(chapter)).paragraphs[:2])
+    assert first.startswith("Originaltekst") and title == "mentor"  # the warning before anything else
 
     book = tmp_path / "kodebok.md"
-    result = cli("codebook", sample_project_dir, "-o", book)
+    result = cli("codebook", reviewed_sample_dir, "-o", book)
     assert result.exit_code == 0, result.output
     assert book.read_text(encoding="utf-8").startswith("# Kodebok: Hybridmodellen")
 
 
-def test_cli_default_file_name_in_the_current_folder(sample_project_dir, tmp_path, monkeypatch):
+def test_cli_default_file_name_in_the_current_folder(reviewed_sample_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = cli("quotes", sample_project_dir, "--category", "IA-rådgiver", "--format", "md")
+    result = cli("quotes", reviewed_sample_dir, "--category", "IA-rådgiver", "--format", "md")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "sitater-IA-rådgiver.md").is_file()
 
@@ -601,10 +608,10 @@ def test_cli_default_file_name_in_the_current_folder(sample_project_dir, tmp_pat
     (["matrix", "{p}", "-o", "{tmp}/a-file/m.xlsx"], "is a file, not a folder"),
     (["matrix", "{tmp}/not-a-project", "-o", "{tmp}/m.xlsx"], "not a codebench project"),
 ])
-def test_cli_mistakes_give_one_line_and_exit_1(sample_project_dir, tmp_path, args, message):
+def test_cli_mistakes_give_one_line_and_exit_1(reviewed_sample_dir, tmp_path, args, message):
     (tmp_path / "a-file").write_text("x", encoding="utf-8")
     before = sorted(p.name for p in tmp_path.iterdir())
-    result = cli(*[a.format(p=sample_project_dir, tmp=tmp_path) for a in args])
+    result = cli(*[a.format(p=reviewed_sample_dir, tmp=tmp_path) for a in args])
     assert result.exit_code == 1, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("codebench: ") and message in lines[0], result.stderr
@@ -612,7 +619,7 @@ def test_cli_mistakes_give_one_line_and_exit_1(sample_project_dir, tmp_path, arg
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # nothing written
 
 
-def test_cli_unwritable_output_is_one_line(sample_project_dir, tmp_path, monkeypatch):
+def test_cli_unwritable_output_is_one_line(reviewed_sample_dir, tmp_path, monkeypatch):
     from codebench.export import atomic as exports  # the one module that opens export files
 
     real_open = exports.os.open
@@ -623,7 +630,7 @@ def test_cli_unwritable_output_is_one_line(sample_project_dir, tmp_path, monkeyp
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(exports.os, "open", refuse)
-    result = cli("matrix", sample_project_dir, "-o", tmp_path / "m.xlsx")
+    result = cli("matrix", reviewed_sample_dir, "-o", tmp_path / "m.xlsx")
     assert result.exit_code == 1
     assert result.stderr.strip() == f"codebench: cannot write {tmp_path / 'm.xlsx'}: Permission denied"
     assert list(tmp_path.iterdir()) == []

@@ -16,7 +16,7 @@ from codebench.cli import main
 from codebench.domain.spans import OffsetMap, Span
 from codebench.services.sample import build_demo_project
 from codebench.services import anonymisation, interchange
-from tests.conftest import shared_dir
+from tests.conftest import review_everything, shared_dir
 
 
 G = ["bbbbbbbb-0000-4000-8000-%012d" % n for n in range(30)]
@@ -51,6 +51,7 @@ def table_counts(project: services.Project) -> dict[str, int]:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> services.Project:
     """The sample project with a memo of every kind (on a code, a document, the project, a coding)."""
     project = build_demo_project(tmp_path_factory.mktemp("refi") / "demo")
+    review_everything(project)
     services.add_memo(project, "Kapasitet henger sammen med lederstøtte.", code="kapasitet og portefølje",
                       title="Kapasitet", author="ingrid")
     services.add_memo(project, "Intervjuet ble avbrutt etter 40 minutter.", document=1, author="per")
@@ -148,9 +149,9 @@ def test_original_export_warns_on_the_command_line(demo, tmp_path):
     result = CliRunner().invoke(main, ["export", "qdpx", str(demo.root), "-o", str(tmp_path / "o.qdpx"), "--original"])
     assert result.exit_code == 0, result.output
     assert "holds the ORIGINAL transcripts" in result.stderr
-    assert "288 coding(s)" in result.stdout and "(original text)" in result.stdout
+    assert "288 coding(s)" in result.stdout and "(ORIGINAL TEXT)" in result.stdout
     quiet = CliRunner().invoke(main, ["export", "qdpx", str(demo.root), "-o", str(tmp_path / "a.qdpx")])
-    assert quiet.exit_code == 0 and quiet.stderr == "" and "(anonymised)" in quiet.stdout
+    assert quiet.exit_code == 0 and quiet.stderr == "" and "(anonymised (" in quiet.stdout and "every suggestion reviewed" in quiet.stdout
     book = CliRunner().invoke(main, ["export", "qdc", str(demo.root), "-o", str(tmp_path / "a.qdc")])
     assert book.exit_code == 0 and "69 code(s)" in book.stdout
 
@@ -444,7 +445,7 @@ def test_a_failure_while_writing_leaves_the_project_unchanged(coded_project, tmp
 
 def test_export_to_an_unwritable_place_is_a_clear_error(coded_project, tmp_path):
     with pytest.raises(services.ServiceError, match="cannot write the file"):
-        services.export_qdpx(coded_project, tmp_path / "no" / "such" / "folder.qdpx")
+        services.export_qdpx(coded_project, tmp_path / "no" / "such" / "folder.qdpx", allow_unreviewed=True)
     assert not list(tmp_path.glob("**/*.part"))
 
 

@@ -149,6 +149,8 @@ class QdaProject:
     note_guids: list[str] = field(default_factory=list)  # notes on the project as a whole
     created: datetime | None = None
     warnings: list[str] = field(default_factory=list)
+    description: str | None = None
+    """The project's Description: codebench says there whether the file is anonymised."""
 
     def all_codes(self) -> Iterator[tuple[QdaCode, QdaCode | None]]:
         """Every code of the codebook with its parent, parents first."""

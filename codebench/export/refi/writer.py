@@ -142,6 +142,8 @@ def project_xml(project: QdaProject) -> bytes:
             element = w.add(notes, "Note", guid=note.guid, name=_clean(note.name) if note.name else None,
                             creatingUser=note.user_guid, creationDateTime=_dt(note.created) if note.created else None)
             w.add(element, "PlainTextContent", note.text)
+    if project.description:
+        w.add(root, "Description", project.description)
     for guid in project.note_guids:
         w.add(root, "NoteRef", targetGUID=guid)
     document = _serialise(root)

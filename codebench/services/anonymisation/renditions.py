@@ -18,6 +18,7 @@ from codebench.domain.records import DocumentInfo, MentionRecord, Quote
 from codebench.domain.spans import OffsetMap
 from codebench.export.atomic import write_text_atomically
 from codebench.services.anonymisation.access import pseudonym_key
+from codebench.services.anonymisation.state import require_exportable
 from codebench.services.documents import get_document, list_documents
 from codebench.services.project import Project
 
@@ -175,14 +176,24 @@ def anonymise_free_text(project: Project, text: str) -> str:
     return replace_forms(text, replacer.form_to_pseudonym)
 
 
-def export_text(project: Project, folder: Path, *, original: bool = False) -> list[Path]:
+def export_text(project: Project, folder: Path, *, original: bool = False,
+                allow_unreviewed: bool = False) -> list[Path]:
     """Write each document's (anonymised) rendition as a UTF-8 .txt file.
 
     Each file is written atomically; one with original text is readable by its owner only.
 
+    Args:
+        allow_unreviewed: write renditions although the anonymisation is not finished (the
+            caller says so on the terminal; a plain-text transcript has no place for it).
+
     Returns:
         the paths written, in import order.
+
+    Raises:
+        ServiceError: anonymisation not reviewed (without ``allow_unreviewed``).
     """
+    if not original:
+        require_exportable(project, allow_unreviewed=allow_unreviewed)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     infos = list_documents(project)
