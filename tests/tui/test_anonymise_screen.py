@@ -356,12 +356,17 @@ async def test_project_view_shows_anonymisation_status(detected):
             return {int(row.value): str(table.get_row(row)[column]) for row in table.rows}
 
         def expected() -> dict[int, str]:
-            return {d.document_id: f"to review {d.suggested}" if d.status == "to review" else d.status
+            shown = {"to review": None, "none": "none found", "reviewed": "reviewed"}
+            return {d.document_id: shown[d.status] or f"to review {d.suggested}"
                     for d in anonymisation.document_status(detected)}
 
         assert cells() == expected()
         doc = services.get_document(detected, FIRST_DOC).info.id
-        assert cells()[doc].startswith("to review ") and "none" in cells().values()
+        assert cells()[doc].startswith("to review ") and "none found" in cells().values()
+        # The title bar carries the project's one state, as the exports report it.
+        state = anonymisation.anonymisation_state(detected)
+        assert state.status == "open" and app.screen.sub_title.endswith(f"· {state.short()}")
+        assert "not anonymised" in app.screen.sub_title
 
         # Review every suggestion of the first transcript; the row says so when the view returns.
         for entity in anonymisation.entities(detected, with_mentions=True, document=doc):

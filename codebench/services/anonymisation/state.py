@@ -7,7 +7,7 @@ what it is, with the numbers, so a researcher never takes a half-reviewed export
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.detection import SEARCHED
@@ -31,6 +31,8 @@ class AnonymisationState:
     """Suggestions waiting for a decision."""
     masked: int
     """Mentions that renditions replace (accepted and added by hand)."""
+    unsearched_ids: frozenset[int] = field(default=frozenset(), compare=False)
+    """Ids of the documents counted in ``unsearched``."""
 
     @property
     def status(self) -> str:
@@ -66,6 +68,19 @@ class AnonymisationState:
             parts.append(f"{self.unsearched} of {self.documents} document(s) not searched")
         return "not fully anonymised: " + ", ".join(parts)
 
+    def short(self) -> str:
+        """A few words for a title bar: ``anonymisation not run``, ``76 to review``, ``anonymised``."""
+        if self.status == NO_DOCUMENTS:
+            return "no documents"
+        if self.status == NOT_RUN:
+            return "anonymisation not run"
+        if self.status == REVIEWED:
+            return "anonymised"
+        parts = [f"{self.open} to review"] if self.open else []
+        if self.unsearched:
+            parts.append(f"{self.unsearched} not searched")
+        return "not anonymised: " + ", ".join(parts)
+
     def describe_nb(self) -> str:
         """The same in Norwegian, for the files researchers hand on (``Anonymisert: …``)."""
         if self.status == NO_DOCUMENTS:
@@ -85,12 +100,14 @@ class AnonymisationState:
 def anonymisation_state(project: Project) -> AnonymisationState:
     """The project's anonymisation state (two small queries: no text or mention is read)."""
     with project.transaction(write=False) as store:
-        hashes = [info.sha256 for info in store.documents.infos()]
+        infos = store.documents.infos()
         searched = set(store.anonymisation.settings().get(SEARCHED) or ())
         counts = store.anonymisation.status_counts()
+    unsearched = frozenset(info.id for info in infos if info.sha256 not in searched)
     return AnonymisationState(
-        documents=len(hashes), unsearched=sum(1 for h in hashes if h not in searched),
+        documents=len(infos), unsearched=len(unsearched),
         open=counts.get("suggested", 0), masked=counts.get("accepted", 0) + counts.get("manual", 0),
+        unsearched_ids=unsearched,
     )
 
 

@@ -19,10 +19,12 @@ from codebench.tui.widgets.code_tree import CodeTree
 from codebench.tui.widgets.stable_footer import StableFooter
 
 
-def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None) -> Text:
-    """A document's anonymisation status: none, to review (with the open count), reviewed."""
+def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None, *, searched: bool = True) -> Text:
+    """A document's anonymisation status: not run, to review (with the open count), reviewed, none found."""
+    if not searched:
+        return Text("not run", style="bold")
     if status is None or status.status == "none":
-        return Text("none", style="dim")
+        return Text("none found", style="dim")
     if status.status == "to review":
         return Text(f"to review {status.suggested}")
     return Text("reviewed")
@@ -67,6 +69,9 @@ class ProjectScreen(WorkbenchScreen):
         codings = services.codings(project)
         coded = Counter(c.document_id for c in codings)
         anonymised = {d.document_id: d for d in services.anonymisation.document_status(project)}
+        state = services.anonymisation.anonymisation_state(project)
+        # The one project-wide state, as the exports report it: never "anonymised" unless it is.
+        self.sub_title = f"coder: {self.coder} · {state.short()}"
         # A coder who may not see original names does not see them in file names either.
         names = ({} if self.workbench.original_allowed
                  else {d.document_id: d.anonymised_name for d in anonymised.values()})
@@ -80,7 +85,7 @@ class ProjectScreen(WorkbenchScreen):
             table.add_row(
                 doc.participant.role if doc.participant else "—", case if len(case) <= 8 else "…" + case[-7:],
                 str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)),
-                anonymisation_cell(anonymised.get(doc.id)), names.get(doc.id, doc.name)[:60], key=str(doc.id),
+                anonymisation_cell(anonymised.get(doc.id), searched=doc.id not in state.unsearched_ids), names.get(doc.id, doc.name)[:60], key=str(doc.id),
             )
         self.query_one("#codes", CodeTree).show(services.code_tree(project), Counter(c.code_id for c in codings))
 
