@@ -98,3 +98,41 @@ def test_the_cli_prints_the_warning_on_stderr(tmp_path, umask_022):
     result = CliRunner().invoke(main, ["stats", str(tmp_path / "study")])
     assert result.exit_code == 0, result.output
     assert "can be read by others (mode 755)" in result.stderr and f"chmod 700 {tmp_path / 'study'}" in result.stderr
+
+
+def test_every_original_output_and_the_key_are_owner_only(tmp_path, umask_022):
+    """Files with original text (every --original export, the text export too) and the key are 0600;
+    nothing half-written (.part) is left behind."""
+    from click.testing import CliRunner
+
+    from codebench.cli import main
+    from codebench.services import anonymisation
+
+    project = services.init_project(tmp_path / "p")
+    transcript = tmp_path / "kari.txt"
+    transcript.write_text("I: Hvem hjalp deg?\n\nR: Kari Nordmann hjalp meg hver dag.\n", encoding="utf-8")
+    services.import_files(project, [transcript], services.ParticipantSpec(role="mentor", round=1))
+    text = services.get_document(project, "kari").text
+    services.create_code(project, "mentor", kind="category")
+    services.create_code(project, "støtte", parent="mentor")
+    services.apply_code(project, "kari", text.index("Kari"), len(text.rstrip()), "støtte", "ingrid")
+    anonymisation.detect(project, use_model=False)
+    key = anonymisation.write_key(project)
+    out = tmp_path / "ut"
+    out.mkdir()
+    root = str(project.root)
+    commands = [
+        ["export", "text", root, "-o", str(out / "tekst"), "--original"],
+        ["export", "qdpx", root, "-o", str(out / "p.qdpx"), "--original"],
+        ["export", "quotes", root, "--category", "mentor", "-o", str(out / "q.docx"), "--original"],
+        ["export", "codebook", root, "-o", str(out / "k.md"), "--original"],
+        *[["export", "matrix", root, "-o", str(out / f"m.{fmt}"), "--original"] for fmt in ("xlsx", "csv", "md", "html", "docx")],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 0, (command, result.output)
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert len(written) == len(commands)  # one text file for the one document
+    assert {p.name: mode(p) for p in written} == {p.name: 0o600 for p in written}
+    assert not list(out.rglob("*.part"))
+    assert mode(key) == 0o600 and mode(key.parent) == 0o700
