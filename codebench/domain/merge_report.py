@@ -39,12 +39,22 @@ class MergeReport:
     coding_conflicts: list[str] = field(default_factory=list)
     memos_added: int = 0
     coders: list[str] = field(default_factory=list)
+    entities_added: int = 0
+    entities_matched: int = 0
+    mentions_added: int = 0
+    mentions_updated: int = 0
+    mentions_overlapping: int = 0  # spans that overlap a different team span: the team's decision stands
+    anonymisation_conflicts: list[str] = field(default_factory=list)  # masked here, rejected there: masked
+    pseudonyms_renumbered: list[str] = field(default_factory=list)
+    viewers: list[str] = field(default_factory=list)  # the original-viewer list, when the merge changed it
+    anonymisation_settings_changed: bool = False
 
     @property
     def changed(self) -> bool:
         """True when the merge wrote anything."""
         return bool(self.documents_added or self.codes_added or self.codes_filled or self.codings_added
-                    or self.codings_updated or self.codings_removed or self.memos_added)
+                    or self.codings_updated or self.codings_removed or self.memos_added or self.entities_added
+                    or self.mentions_added or self.mentions_updated or self.anonymisation_settings_changed)
 
     def lines(self) -> list[str]:
         """The report as readable lines."""
@@ -56,6 +66,14 @@ class MergeReport:
             f"{self.codings_unchanged} unchanged, {self.codings_duplicate} duplicates skipped"
         )
         out.append(f"  memos: {self.memos_added} added")
+        if self.entities_added or self.entities_matched or self.mentions_added or self.mentions_updated:
+            out.append(f"  anonymisation: {self.entities_added} entities added, {self.entities_matched} matched; "
+                       f"{self.mentions_added} mentions added, {self.mentions_updated} decisions joined"
+                       + (f", {self.mentions_overlapping} overlapping the team's left to the team" if self.mentions_overlapping else ""))
+        out.extend(f"  anonymisation conflict: {c}" for c in self.anonymisation_conflicts)
+        out.extend(f"  pseudonym renumbered: {p}" for p in self.pseudonyms_renumbered)
+        if self.viewers:
+            out.append(f"  may see original names: {', '.join(self.viewers)}")
         out.extend(f"  code conflict: {c}" for c in self.code_conflicts)
         out.extend(f"  coding conflict: {c}" for c in self.coding_conflicts)
         out.extend(f"  suggestion: merge {a!r} and {b!r}? (similarity {s:.0f})" for a, b, s in self.suggestions)

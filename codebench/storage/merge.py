@@ -7,7 +7,12 @@ Matching rules of a merge (in this order):
 - codes by stable id, then by name (ignoring case), parents before children;
 - codings by stable id; a coding with a new id but the same document, code, coder and span as
   one the team already has is a duplicate and skipped;
-- memos by stable id.
+- memos by stable id;
+- anonymisation entities by stable id, then by the team entity most of their mentions (same
+  document, same span) belong to; a pseudonym another team entity uses is renumbered; mentions
+  by document and span, two decisions joined by :func:`codebench.domain.anonymisation_merge.merged_status`
+  (masked wins); the documents detection has searched and the original-viewer list are carried,
+  the key id never (the team has its own key, which no merge reads or writes).
 
 A coding the coder removed since an earlier merge (the coder project's audit log says so and
 the coding is gone there) is removed from the team project too. Re-running a merge changes
@@ -16,7 +21,7 @@ nothing. The whole merge of one coder project is one transaction: the caller's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
 from typing import Any, Iterable, Sequence
@@ -25,6 +30,7 @@ from sqlalchemy import String, delete, insert, select, type_coerce, update
 from sqlalchemy.orm import defer
 
 from codebench.domain.adjudication import RegionCoding
+from codebench.domain.anonymisation_merge import free_pseudonym, merged_status
 from codebench.domain.merge_report import MergeReport, name_suggestions
 from codebench.domain.records import CodingInfo
 from codebench.errors import MergeRefused
@@ -32,7 +38,10 @@ from codebench.storage.audit import AuditRepository
 from codebench.storage.base import ProjectRepository
 from codebench.storage.codebook import CodebookRepository
 from codebench.storage.codings import CodingRepository, coding_info, coding_snapshot
-from codebench.storage.orm import AuditLog, Code, Coder, Coding, Document, Memo, Participant, Turn, new_uuid, utcnow
+from codebench.storage.orm import (
+    AnonEntity, AnonMention, AuditLog, Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, Turn,
+    new_uuid, utcnow,
+)
 
 _CODE_FIELDS = ("description", "inclusion", "exclusion", "examples", "colour", "shortcut", "memo", "core")
 
@@ -52,6 +61,12 @@ class MergeSource:
     codings: list[tuple[Any, ...]]
     memos: list[Memo]
     removed: set[str]
+    entities: list[tuple[Any, ...]] = field(default_factory=list)
+    """``(id, uuid, kind, pseudonym, gender, direct)`` of every anonymisation entity."""
+    mentions: list[tuple[Any, ...]] = field(default_factory=list)
+    """``(document_id, entity_id, start, end, status, detector, score, decided_by, decided_at)``."""
+    anonymisation: dict[str, Any] = field(default_factory=dict)
+    """The coder project's anonymisation settings."""
 
 
 def _when(value: datetime | str) -> datetime:
@@ -149,8 +164,20 @@ class MergeRepository(ProjectRepository):
         }
         memos = list(s.scalars(select(Memo).where(Memo.project_id == pid)))
         coders = dict(s.execute(select(Coder.id, Coder.name).where(Coder.project_id == pid)).all())
+        entities = s.execute(
+            select(AnonEntity.id, AnonEntity.uuid, AnonEntity.kind, AnonEntity.pseudonym, AnonEntity.gender,
+                   AnonEntity.direct).where(AnonEntity.project_id == pid)
+        ).all()
+        mentions = s.execute(
+            select(AnonMention.document_id, AnonMention.entity_id, AnonMention.start, AnonMention.end, AnonMention.status,
+                   AnonMention.detector, AnonMention.score, AnonMention.decided_by, AnonMention.decided_at)
+            .join(AnonEntity, AnonEntity.id == AnonMention.entity_id).where(AnonEntity.project_id == pid)
+        ).all()
+        project_row = s.get(ProjectRow, pid)
+        settings = dict((project_row.settings or {}).get("anonymisation") or {}) if project_row is not None else {}
         return MergeSource(name, documents, self._code_rows(), coders, list(codings), memos,
-                           {u for u in removed if u and u not in present})
+                           {u for u in removed if u and u not in present},
+                           [tuple(e) for e in entities], [tuple(m) for m in mentions], settings)
 
     def merge_into(self, source: MergeSource, source_repo: MergeRepository) -> MergeReport:
         """Merge ``source`` into this (the team) project inside the team's open transaction.
@@ -177,7 +204,9 @@ class MergeRepository(ProjectRepository):
                 continue
             clash = by_uuid.get(doc.uuid) or by_name.get(doc.name)
             if clash is not None:
-                refused.append(f"document {doc.name!r} has a different text in the two projects "
+                # Named by id and participant, never by file name: a file name may name the informant.
+                who = f", {doc.participant.pid}" if doc.participant is not None else ""
+                refused.append(f"document {doc.id}{who} has a different text in the two projects "
                                f"(sha256 {doc.sha256[:12]}… vs {clash.sha256[:12]}…)")
         if refused:
             raise MergeRefused(f"{source.name}: refused, nothing merged: " + "; ".join(refused))
@@ -288,13 +317,119 @@ class MergeRepository(ProjectRepository):
                        created_at=memo_row.created_at, updated_at=memo_row.updated_at))
             report.memos_added += 1
         s.flush()
+
+        # 6. anonymisation --------------------------------------------------------------------
+        self._merge_anonymisation(source, doc_map, {d.id: d.sha256 for d in source.documents}, report)
         if report.changed:
             self._audit.log("merge", None, {
                 "source": source.name, "documents_added": report.documents_added, "codes_added": report.codes_added,
                 "codings_added": report.codings_added, "codings_updated": report.codings_updated,
                 "codings_removed": report.codings_removed, "memos_added": report.memos_added,
+                "entities_added": report.entities_added, "mentions_added": report.mentions_added,
+                "mentions_updated": report.mentions_updated,
             })
         return report
+
+    def _merge_anonymisation(self, source: MergeSource, doc_map: dict[int, int], hashes: dict[int, str],
+                             report: MergeReport) -> None:
+        """Carry the coder project's entities, mentions and anonymisation settings into the team's."""
+        s, pid = self.session, self.project_id
+        team_entities = {row.id: row for row in s.scalars(select(AnonEntity).where(AnonEntity.project_id == pid))}
+        by_uuid = {e.uuid: e for e in team_entities.values()}
+        taken = {e.pseudonym for e in team_entities.values()}
+        team_mentions = {
+            (m.document_id, m.start, m.end): m for m in s.scalars(
+                select(AnonMention).join(AnonEntity, AnonEntity.id == AnonMention.entity_id)
+                .where(AnonEntity.project_id == pid))
+        }
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for doc_id, start, end in team_mentions:
+            spans.setdefault(doc_id, []).append((start, end))
+        by_entity: dict[int, list[tuple[Any, ...]]] = {}
+        for row in source.mentions:
+            if row[0] in doc_map:
+                by_entity.setdefault(row[1], []).append(row)
+
+        # Entities: the same one (by id, else by the spans its mentions share with a team entity).
+        entity_map: dict[int, int] = {}
+        fresh: list[tuple[int, AnonEntity]] = []
+        for source_id, uuid, kind, pseudonym, gender, direct in source.entities:
+            target = by_uuid.get(uuid)
+            if target is None:
+                votes: dict[int, int] = {}
+                for m in by_entity.get(source_id, ()):
+                    found = team_mentions.get((doc_map[m[0]], m[2], m[3]))
+                    if found is not None:
+                        votes[found.entity_id] = votes.get(found.entity_id, 0) + 1
+                if votes:
+                    target = team_entities[max(votes, key=lambda e: (votes[e], -e))]
+            if target is not None:
+                entity_map[source_id] = target.id
+                report.entities_matched += 1
+                continue
+            name = free_pseudonym(pseudonym, taken)
+            if name != pseudonym:
+                report.pseudonyms_renumbered.append(f"{pseudonym} → {name} (the team's {pseudonym} is another entity)")
+            taken.add(name)
+            # Ids are unique across a server that holds several projects.
+            unique = uuid if s.scalar(select(AnonEntity.id).where(AnonEntity.uuid == uuid)) is None else new_uuid()
+            fresh.append((source_id, AnonEntity(uuid=unique, project_id=pid, kind=kind, pseudonym=name, gender=gender,
+                                                direct=direct)))
+        if fresh:
+            s.add_all([e for _, e in fresh])
+            s.flush()
+            for source_id, entity in fresh:
+                entity_map[source_id] = entity.id
+                team_entities[entity.id] = entity
+            report.entities_added = len(fresh)
+
+        # Mentions: new spans copied in one insert; a span both have keeps one, safer, decision.
+        inserts: list[dict[str, Any]] = []
+        for doc_id, entity_id, start, end, status, detector, score, decided_by, decided_at in source.mentions:
+            if doc_id not in doc_map or entity_id not in entity_map:
+                continue
+            team_doc = doc_map[doc_id]
+            existing = team_mentions.get((team_doc, start, end))
+            if existing is not None:
+                merged, conflict = merged_status(existing.status, status)
+                if conflict:
+                    report.anonymisation_conflicts.append(
+                        f"document {team_doc} [{start}, {end}) {team_entities[existing.entity_id].pseudonym}: "
+                        f"{existing.status} in the team, {status} by {source.name}; masked")
+                if merged != existing.status:
+                    existing.status, existing.decided_by, existing.decided_at = merged, decided_by, decided_at
+                    report.mentions_updated += 1
+                continue
+            if any(s0 < end and start < e0 for s0, e0 in spans.get(team_doc, ())):
+                report.mentions_overlapping += 1  # another span of the same words: the team's stands
+                continue
+            spans.setdefault(team_doc, []).append((start, end))
+            inserts.append({"document_id": team_doc, "entity_id": entity_map[entity_id], "start": start, "end": end,
+                            "status": status, "detector": detector, "score": score, "decided_by": decided_by,
+                            "decided_at": decided_at})
+        if inserts:
+            s.execute(insert(AnonMention), inserts)  # Core executemany: one statement for thousands
+        report.mentions_added = len(inserts)
+
+        # Settings: what was searched (by text) and who may see originals; never the key id.
+        theirs = source.anonymisation
+        row = s.get(ProjectRow, pid)
+        assert row is not None
+        ours = dict((row.settings or {}).get("anonymisation") or {})
+        changed = dict(ours)
+        team_hashes = {hashes[d] for d in doc_map}
+        searched = sorted(set(ours.get("searched") or ()) | (set(theirs.get("searched") or ()) & team_hashes))
+        if searched != sorted(ours.get("searched") or ()):
+            changed["searched"] = searched
+        viewers = sorted(set(ours.get("original_viewers") or ()) | set(theirs.get("original_viewers") or ()))
+        if viewers != sorted(ours.get("original_viewers") or ()):
+            changed["original_viewers"] = viewers
+            report.viewers = viewers
+        if "style" not in changed and theirs.get("style"):
+            changed["style"] = theirs["style"]
+        if changed != ours:
+            row.settings = {**(row.settings or {}), "anonymisation": changed}  # a new dict: JSON change tracking
+            report.anonymisation_settings_changed = True
 
     def _copy_document(self, source_repo: MergeRepository, doc: Document) -> Document:
         """Copy a coder's document, its participant and its turns into this project."""

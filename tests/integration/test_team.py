@@ -81,8 +81,9 @@ def test_a_document_whose_text_differs_is_refused(coded_project, tmp_path):
     services.load_codebook(other, HYBRID)
     services.apply_code(other, "kari", 30, 40, "tid og ressurser", "per")
     before = services.stats(coded_project)
-    with pytest.raises(services.ServiceError, match="nothing merged: document 'kari' has a different text"):
+    with pytest.raises(services.ServiceError, match=r"nothing merged: document \d+ has a different text") as refused:
         services.merge_projects(coded_project, [other.root])
+    assert "kari" not in str(refused.value)  # a file name may name the informant: never in a message
     assert services.stats(coded_project) == before
     other.close()
 

@@ -1,0 +1,159 @@
+"""A team merge carries the anonymisation (#14): entities, mentions and decisions, one pseudonym per
+entity, the safer side where coders disagree, nothing twice on a re-merge, and never the key."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from codebench import services
+from codebench.services import anonymisation
+from tests.conftest import REPO
+
+TRANSCRIPTS = {
+    "holm.txt": "I: Hvem hjalp deg?\n\nR: Mentoren min, Kristine Holm, var der hver dag.\n\n"
+                "I: Og lederen?\n\nR: Aksel Lund Svindal sa at jeg skulle ta det rolig.\n",
+    "berg.txt": "I: Hvordan var starten?\n\nR: Kristine Holm viste meg rundt, og Aksel Lund Svindal ringte.\n",
+}
+NAMES = ("Kristine", "Holm", "Aksel", "Svindal")
+
+
+def _coder_project(folder: Path, files: Path, coder: str) -> services.Project:
+    project = services.init_project(folder)
+    services.import_files(project, [files / n for n in TRANSCRIPTS], services.ParticipantSpec(role="mentor", round=1))
+    services.load_codebook(project, REPO / "codebooks" / "hybridmodellen.yaml")
+    for doc in services.list_documents(project):
+        text = services.get_document(project, doc.id).text
+        start = text.index("R: ") + 3
+        services.apply_code(project, doc.id, start, text.index("\n", start), "tilrettelegging", coder,
+                            create="open", category="mentor")
+    return project
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    folder = tmp_path / "filer"
+    folder.mkdir()
+    for name, text in TRANSCRIPTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _accept_all(project: services.Project) -> None:
+    anonymisation.auto_accept(project, threshold=0.0, coder="test")
+    for entity in anonymisation.entities(project, status="suggested"):
+        anonymisation.decide(project, "accept", entity=entity.id, coder="test")
+
+
+def _mentions(project: services.Project) -> dict[tuple[str, int, int], tuple[str, str]]:
+    """``(document hash, start, end) -> (pseudonym, status)`` of every mention."""
+    hashes = {d.id: d.sha256 for d in services.list_documents(project)}
+    with project.transaction(write=False) as store:
+        rows = store.anonymisation.mentions()
+    return {(hashes[r.document_id], r.start, r.end): (r.pseudonym, r.status) for r in rows}
+
+
+def test_merge_carries_entities_mentions_and_state_and_a_remerge_changes_nothing(files, tmp_path):
+    ingrid = _coder_project(tmp_path / "ingrid", files, "ingrid")
+    anonymisation.detect(ingrid, use_model=False)
+    _accept_all(ingrid)
+    anonymisation.set_original_viewer(ingrid, "ingrid", True, by="ingrid")
+    team = services.init_project(tmp_path / "team")
+    (report,) = services.merge_projects(team, [ingrid.root])
+    assert report.entities_added >= 2 and report.mentions_added == len(_mentions(ingrid))
+    assert _mentions(team) == _mentions(ingrid)
+    state = anonymisation.anonymisation_state(team)
+    assert state.status == "reviewed" and state.masked == anonymisation.anonymisation_state(ingrid).masked
+    assert anonymisation.original_viewers(team) == ["ingrid"]
+    quotes = services.quotes(team, anonymised=True)
+    assert quotes and not any(name in q.text for q in quotes for name in NAMES)
+    result = services.export_matrix(team, tmp_path / "team.csv")
+    content = (tmp_path / "team.csv").read_text(encoding="utf-8")
+    assert result.anonymised and not any(name in content for name in NAMES)
+    assert any(line.startswith("  anonymisation: ") for line in report.lines())
+
+    (again,) = services.merge_projects(team, [ingrid.root])
+    assert not again.changed and (again.entities_added, again.mentions_added, again.mentions_updated) == (0, 0, 0)
+    assert _mentions(team) == _mentions(ingrid)
+
+
+def test_two_coders_disagreeing_are_joined_on_the_masked_side(files, tmp_path):
+    # Both coders work on copies of one detected project, so their entities share ids.
+    base = _coder_project(tmp_path / "base", files, "ingrid")
+    anonymisation.detect(base, use_model=False)
+    base.close()
+    shutil.copytree(tmp_path / "base", tmp_path / "per")
+    ingrid, per = services.open_project(tmp_path / "base"), services.open_project(tmp_path / "per")
+    _accept_all(ingrid)
+    (holm,) = [e for e in anonymisation.entities(per) if e.kind == "PER" and sum(e.statuses.values()) >= 2][:1]
+    anonymisation.decide(per, "reject", entity=holm.id, coder="per")
+    for entity in anonymisation.entities(per, status="suggested"):
+        anonymisation.decide(per, "accept", entity=entity.id, coder="per")
+    team = services.init_project(tmp_path / "team")
+    first, second = services.merge_projects(team, [ingrid.root, per.root])
+    assert first.entities_added >= 2 and second.entities_added == 0 and second.mentions_added == 0
+    assert len(second.anonymisation_conflicts) == sum(holm.statuses.values())
+    assert all(f"{holm.pseudonym}: accepted in the team, rejected by" in c for c in second.anonymisation_conflicts)
+    statuses = {status for pseudonym, status in _mentions(team).values() if pseudonym == holm.pseudonym}
+    assert statuses == {"accepted"}
+    # The conflict line names the pseudonym, never the person.
+    assert not any(name in line for line in second.lines() for name in NAMES)
+    # Merging the other way round gives the same, safer, result.
+    other = services.init_project(tmp_path / "team2")
+    services.merge_projects(other, [per.root, ingrid.root])
+    assert _mentions(other) == _mentions(team)
+
+
+def test_separately_detected_projects_share_one_pseudonym_per_entity(files, tmp_path):
+    ingrid = _coder_project(tmp_path / "ingrid", files, "ingrid")
+    per = _coder_project(tmp_path / "per", files, "per")
+    anonymisation.detect(ingrid, use_model=False)
+    anonymisation.detect(per, use_model=False)
+    _accept_all(ingrid)
+    _accept_all(per)
+    team = services.init_project(tmp_path / "team")
+    first, second = services.merge_projects(team, [ingrid.root, per.root])
+    assert second.entities_added == 0 and second.entities_matched == first.entities_added
+    mentions = _mentions(team)
+    assert mentions == _mentions(ingrid)  # the same spans, found by both: one entity each
+    with team.transaction(write=False) as store:
+        pseudonyms = [e.pseudonym for e in store.anonymisation.entities()]
+    assert len(pseudonyms) == len(set(pseudonyms)) == first.entities_added
+
+
+def test_a_pseudonym_taken_by_another_entity_is_renumbered(files, tmp_path):
+    ingrid = _coder_project(tmp_path / "ingrid", files, "ingrid")
+    anonymisation.detect(ingrid, use_model=False)
+    _accept_all(ingrid)
+    # Per's project knows only a different person, under the pseudonym Ingrid's first entity has.
+    per = services.init_project(tmp_path / "per")
+    (files / "ola.txt").write_text("R: Ola Nordmann var sjefen min.\n", encoding="utf-8")
+    services.import_files(per, [files / "ola.txt"])
+    with ingrid.transaction(write=False) as store:
+        wanted = sorted(e.pseudonym for e in store.anonymisation.entities())[0]
+    anonymisation.add_name(per, "Ola Nordmann", coder="per")
+    (entity,) = anonymisation.entities(per)
+    anonymisation.rename_entity(per, entity.id, wanted.strip("[]"), coder="per")
+    team = services.init_project(tmp_path / "team")
+    _, second = services.merge_projects(team, [ingrid.root, per.root])
+    assert len(second.pseudonyms_renumbered) == 1 and second.pseudonyms_renumbered[0].startswith(f"{wanted} → ")
+    with team.transaction(write=False) as store:
+        pseudonyms = [e.pseudonym for e in store.anonymisation.entities()]
+    assert len(pseudonyms) == len(set(pseudonyms))
+
+
+def test_merge_never_reads_the_key(files, tmp_path):
+    ingrid = _coder_project(tmp_path / "ingrid", files, "ingrid")
+    anonymisation.detect(ingrid, use_model=False)
+    key = anonymisation.write_key(ingrid)
+    key.chmod(0o000)  # unreadable: a merge that opened it would fail
+    try:
+        team = services.init_project(tmp_path / "team")
+        (report,) = services.merge_projects(team, [ingrid.root])
+        assert report.mentions_added > 0
+        with team.transaction(write=False) as store, ingrid.transaction(write=False) as source:
+            assert store.anonymisation.settings().get("key_id") != source.anonymisation.settings().get("key_id")
+    finally:
+        key.chmod(0o600)
