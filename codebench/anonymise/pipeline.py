@@ -7,7 +7,7 @@ steps; ``codebench anonymise-file`` runs them on one file with the same defaults
 from __future__ import annotations
 
 import re
-from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import INDIRECT, PER, Detection
 from codebench.anonymise.gazetteer import (
@@ -145,22 +145,23 @@ def name_part(surface: str, forms: Iterable[str], kind: str) -> str:
     return "first"
 
 
-def render(text: str, replacements: Sequence[Replacement], forms: Mapping[str, Iterable[str]]) -> tuple[str, OffsetMap]:
+def render(text: str, replacements: Sequence[Replacement], forms: Mapping[str, Iterable[str]], *,
+           whole: Collection[str] = ()) -> tuple[str, OffsetMap]:
     """The anonymised text and its offset map.
 
     Args:
         text: the original text.
         replacements: accepted mentions (non-overlapping).
         forms: pseudonym -> the entity's normalised forms (to read possessives and name parts).
+        whole: pseudonyms the researcher chose; every mention shows them whole, even a given
+            name alone (a replacement name of the names style is otherwise shortened to match).
     """
     edits: list[tuple[Span, str]] = []
     for rep in sorted(replacements, key=lambda r: r.start):
         entity_forms = list(forms.get(rep.pseudonym, ()))
-        new = mention_text(
-            rep.pseudonym, rep.surface,
-            possessive=is_possessive(rep.surface, entity_forms),
-            part=name_part(rep.surface, entity_forms, PER if not rep.pseudonym[1:2].isdigit() else ""),
-        )
+        part = "full" if rep.pseudonym in whole else name_part(
+            rep.surface, entity_forms, PER if not rep.pseudonym[1:2].isdigit() else "")
+        new = mention_text(rep.pseudonym, rep.surface, possessive=is_possessive(rep.surface, entity_forms), part=part)
         edits.append((Span(rep.start, rep.end), new))
     return apply_replacements(text, edits)
 

@@ -86,6 +86,21 @@ def replacement_name(seed: str, gender: str | None, avoid: Iterable[str]) -> str
     return f"[Person {digest % 1000}]"
 
 
+def is_replacement_name(pseudonym: str) -> bool:
+    """Whether a pseudonym is a realistic name the names style makes: "[Given Surname]".
+
+    Only such a name may be shortened for a mention of a given name or surname alone.  A label
+    ("[Mentor 2]") or a pseudonym the researcher typed ("[Kollega K]") is one unit: cutting it
+    would make one entity read as two ("[Kollega K]" and "[Kollega]").
+    """
+    words = pseudonym.strip("[]").split()
+    if len(words) < 2:
+        return False
+    names = lexicon()
+    given, surname = words[0].casefold(), " ".join(words[1:]).casefold()
+    return given in (names.female | names.male) and surname in names.surnames
+
+
 def mention_text(pseudonym: str, surface: str, *, possessive: bool, part: str = "full") -> str:
     """How one mention reads: the pseudonym (or its first/last name) plus a kept possessive -s.
 
@@ -93,11 +108,11 @@ def mention_text(pseudonym: str, surface: str, *, possessive: bool, part: str = 
         pseudonym: the entity's pseudonym, e.g. "[Mentor 2]" or "[Hilde Lunde]".
         surface: the original mention (only its shape is used, never copied).
         possessive: the mention ended in a possessive -s.
-        part: "first" or "last" for a lone given name or surname in the names style.
+        part: "first" or "last" for a lone given name or surname; only a replacement name of
+            the names style (:func:`is_replacement_name`) is shortened, anything else stays whole.
     """
     text = pseudonym
-    inner = pseudonym[1:-1]
-    if part in ("first", "last") and " " in inner and not inner.split()[-1].isdigit():
-        words = inner.split()
-        text = f"[{words[0] if part == 'first' else words[-1]}]"
+    if part in ("first", "last") and is_replacement_name(pseudonym):
+        words = pseudonym[1:-1].split()
+        text = f"[{words[0] if part == 'first' else ' '.join(words[1:])}]"
     return text + ("s" if possessive else "")

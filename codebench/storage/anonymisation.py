@@ -12,6 +12,10 @@ from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import AnonEntity, AnonMention, Project as ProjectRow
 
 
+# Settings key: uuids of the entities whose pseudonym a researcher chose.
+CHOSEN = "chosen_pseudonyms"
+
+
 def entity_record(row: AnonEntity) -> EntityRecord:
     """Record of an entity row."""
     return EntityRecord(row.id, row.uuid, row.kind, row.pseudonym, row.direct)
@@ -73,6 +77,31 @@ class AnonymisationRepository(ProjectRepository):
         """Give an entity of this project another pseudonym."""
         row = self.session.get(AnonEntity, entity_id)
         row.pseudonym = pseudonym
+
+    def chosen_pseudonyms(self) -> set[str]:
+        """The pseudonyms a researcher chose (by rename): shown whole in every mention."""
+        chosen = set(self.settings().get(CHOSEN, ()))
+        return {e.pseudonym for e in self.entities() if e.uuid in chosen}
+
+    def set_chosen(self, entity_id: int, chosen: bool) -> bool:
+        """Record whether an entity's pseudonym was chosen by a researcher; returns what it was.
+
+        Kept by the entity's stable uuid in the settings, so a later rename keeps the mark.
+        """
+        found = self.entity_by_id(entity_id)
+        if found is None:
+            return False
+        settings = self.settings()
+        uuids = list(settings.get(CHOSEN, ()))
+        before = found.uuid in uuids
+        if chosen and not before:
+            uuids.append(found.uuid)
+        elif before and not chosen:
+            uuids.remove(found.uuid)
+        if before != chosen:
+            settings[CHOSEN] = uuids
+            self.save_settings(settings)
+        return before
 
     # -- mentions ------------------------------------------------------------------------------
 

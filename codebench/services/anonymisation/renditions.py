@@ -67,6 +67,7 @@ class _Replacer:
                         if rows else [])
             wanted = {r.document_id for r in all_rows}
             self.texts = store.documents.texts(wanted) if wanted else {}
+            self.whole = store.anonymisation.chosen_pseudonyms()
         self.by_doc: dict[int, list[MentionRecord]] = defaultdict(list)
         for r in rows:
             self.by_doc[r.document_id].append(r)
@@ -81,7 +82,7 @@ class _Replacer:
         return [Replacement(r.start, r.end, r.pseudonym, text[r.start:r.end]) for r in self.by_doc.get(document_id, ())]
 
     def render(self, document_id: int, text: str) -> tuple[str, OffsetMap]:
-        return render(text, self.replacements(document_id, text), self.forms)
+        return render(text, self.replacements(document_id, text), self.forms, whole=self.whole)
 
     def slice(self, document_id: int, text: str, start: int, end: int) -> str:
         """The anonymised text of [start, end), widened over any mention it cuts."""
@@ -94,7 +95,7 @@ class _Replacer:
         start = min(start, min(r.start for r in inside))
         end = max(end, max(r.end for r in inside))
         reps = [Replacement(r.start - start, r.end - start, r.pseudonym, text[r.start:r.end]) for r in inside]
-        return render(text[start:end], reps, self.forms)[0]
+        return render(text[start:end], reps, self.forms, whole=self.whole)[0]
 
     def string(self, value: str | None) -> str | None:
         return replace_forms(value, self.form_to_pseudonym) if value else value

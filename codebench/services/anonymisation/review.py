@@ -236,7 +236,10 @@ def rename_entity(project: Project, entity: str | int, pseudonym: str, *, coder:
         if store.anonymisation.pseudonym_taken(marked, other_than=found.id):
             raise ServiceError(f"{marked} is already the pseudonym of another entity")
         store.anonymisation.rename(found.id, marked)
-        store.audit.log("anonymise_rename", coder, {"entity": found.id, "before": found.pseudonym, "after": marked})
+        # A chosen pseudonym is one unit: a mention of the given name alone shows it whole too.
+        was_chosen = store.anonymisation.set_chosen(found.id, True)
+        store.audit.log("anonymise_rename", coder, {"entity": found.id, "before": found.pseudonym, "after": marked,
+                                                    "was_chosen": was_chosen})
     write_key(project)
     return marked
 

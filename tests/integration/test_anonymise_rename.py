@@ -1,0 +1,62 @@
+"""Rename keeps the entity whole (#14): every mention of a renamed entity reads the chosen
+pseudonym, a given name alone and a possessive included, through the services and the CLI."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codebench import services
+from codebench.cli import main
+from codebench.services import anonymisation
+
+TRANSCRIPT = (
+    "I: Hvem er mentoren din?\n\n"
+    "R: Det er Kari Nordmann. Kari har jobbet her i tjue år, og Karis kontor ligger ved lageret.\n\n"
+    "I: Hva sier hun?\n\n"
+    "R: Kari sier at Kari Nordmann er et navn hun liker.\n"
+)
+
+
+@pytest.fixture
+def kari_project(project: services.Project, tmp_path: Path) -> services.Project:
+    path = tmp_path / "intervju.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    return project
+
+
+def _kari(project: services.Project) -> anonymisation.EntityView:
+    return next(v for v in anonymisation.entities(project) if "Kari Nordmann" in v.forms)
+
+
+@pytest.mark.parametrize("style", ["labels", "names"])
+def test_a_renamed_entity_reads_the_same_everywhere(kari_project: services.Project, style: str) -> None:
+    anonymisation.detect(kari_project, use_model=False, style=style)
+    anonymisation.auto_accept(kari_project, threshold=0.0)
+    kari = _kari(kari_project)
+    assert sum(kari.statuses.values()) == 5  # two full names, three given names alone (one possessive)
+    for chosen in ("Kollega K", "Hilde Lunde"):  # a typed label, then a realistic name: both whole
+        anonymisation.rename_entity(kari_project, kari.id, chosen, coder="per")
+        text = anonymisation.rendition(kari_project, services.list_documents(kari_project)[0].id).text
+        assert re.findall(r"\[[^\]]*\]s?", text).count(f"[{chosen}]") == 4
+        assert f"[{chosen}]s kontor" in text
+        assert re.findall(r"\[[^\]]*\]", text) == [f"[{chosen}]"] * 5, text
+
+
+def test_cli_rename_then_export_has_one_pseudonym(kari_project: services.Project, tmp_path: Path) -> None:
+    runner = CliRunner()
+    root = str(kari_project.root)
+    assert runner.invoke(main, ["anonymise", root, "--no-model", "--auto", "--coder", "per"]).exit_code == 0
+    before = _kari(kari_project).pseudonym
+    renamed = runner.invoke(main, ["anonymise", "rename", root, before, "Kollega K", "--coder", "per"])
+    assert renamed.exit_code == 0, renamed.output
+    out = tmp_path / "ut"
+    exported = runner.invoke(main, ["export", "text", root, "-o", str(out), "--allow-unreviewed"])
+    assert exported.exit_code == 0, exported.output
+    body = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
+    assert "Kari" not in body
+    assert "[Kollega]" not in body and body.count("[Kollega K]") == 5 and "[Kollega K]s kontor" in body
