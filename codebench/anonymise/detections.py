@@ -7,6 +7,7 @@ where they came from.  Pure Python: no spaCy, no storage.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 # Kinds of identifier.  Direct identifiers name or reach a person; indirect ones narrow down who
@@ -46,3 +47,39 @@ class Detection(NamedTuple):
     detector: str
     score: float
     text: str
+
+
+# What str.splitlines() breaks at: a transcript line, and so a speaker turn, ends at any of them.
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_PIECE = re.compile(f"[^{re.escape(LINE_BREAKS)}]+")
+
+
+def line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``text[start:end]`` on each line, without the whitespace around them.
+
+    A replacement must never take a line break with it: a name written across a line end
+    ("Aksel\\nLund Svindal") is two mentions, one on each line. Parts without a letter or digit
+    (a lone hyphen) identify nobody and are left out. A span within one line comes back whole.
+    """
+    span = text[start:end]
+    if not any(c in LINE_BREAKS for c in span):
+        return [(start, end)]
+    pieces = []
+    for match in _LINE_PIECE.finditer(span):
+        piece = match.group()
+        left = len(piece) - len(piece.lstrip())
+        right = len(piece.rstrip())
+        if any(c.isalnum() for c in piece):
+            pieces.append((start + match.start() + left, start + match.start() + right))
+    return pieces
+
+
+def split_at_line_breaks(det: Detection) -> list[Detection]:
+    """A detection as one detection per line it touches (itself when it keeps to one line).
+
+    The parts keep the kind, detector and score; their offsets stay offsets into the document.
+    """
+    pieces = line_pieces(det.text, 0, len(det.text))
+    if pieces == [(0, len(det.text))]:
+        return [det]
+    return [det._replace(start=det.start + s, end=det.start + e, text=det.text[s:e]) for s, e in pieces]

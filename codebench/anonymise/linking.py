@@ -24,7 +24,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection
+from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
     is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
 )
@@ -276,6 +276,9 @@ def link(
     if propagate:
         _propagate(texts, resolved, clusters)
     for cluster in clusters:
+        # Linking reads a name across a line end as one name (its form joins the entity), but a
+        # mention never crosses a line or turn boundary: each line gets its own, same entity.
+        cluster.mentions = [(doc, part) for doc, det in cluster.mentions for part in split_at_line_breaks(det)]
         cluster.mentions.sort(key=lambda m: (str(m[0]), m[1].start))
     return [c for c in clusters if c.mentions]
 

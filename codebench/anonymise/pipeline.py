@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
-from codebench.anonymise.detections import INDIRECT, PER, Detection
+from codebench.anonymise.detections import INDIRECT, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
     find_lexicon_names, find_names, find_reported_speakers, looks_like_name, name_likelihood,
 )
@@ -157,13 +157,27 @@ def render(text: str, replacements: Sequence[Replacement], forms: Mapping[str, I
             name alone (a replacement name of the names style is otherwise shortened to match).
     """
     edits: list[tuple[Span, str]] = []
-    for rep in sorted(replacements, key=lambda r: r.start):
+    for rep in sorted(_within_lines(text, replacements), key=lambda r: r.start):
         entity_forms = list(forms.get(rep.pseudonym, ()))
         part = "full" if rep.pseudonym in whole else name_part(
             rep.surface, entity_forms, PER if not rep.pseudonym[1:2].isdigit() else "")
         new = mention_text(rep.pseudonym, rep.surface, possessive=is_possessive(rep.surface, entity_forms), part=part)
         edits.append((Span(rep.start, rep.end), new))
     return apply_replacements(text, edits)
+
+
+def _within_lines(text: str, replacements: Iterable[Replacement]) -> list[Replacement]:
+    """Replacements cut at line breaks, each part replaced on its own line.
+
+    Detection never stores a mention across a line end, but a database written before it did
+    may hold one; the rendition must keep every line (in a transcript, every turn) anyway.
+    """
+    out: list[Replacement] = []
+    for rep in replacements:
+        for start, end in line_pieces(text, rep.start, rep.end):
+            out.append(rep if (start, end) == (rep.start, rep.end) else rep._replace(
+                start=start, end=end, surface=text[start:end]))
+    return out
 
 
 def pseudonymise_clusters(clusters: Sequence[Cluster], *, style: str = "labels") -> dict[int, str]:
@@ -231,6 +245,22 @@ def replace_forms(text: str, form_to_pseudonym: Mapping[str, str]) -> str:
         pseudonym = form_to_pseudonym.get(form) or form_to_pseudonym.get(" ".join(surface.casefold().split()))
         if pseudonym is None:
             return surface
-        return pseudonym + ("s" if is_possessive(surface, form_to_pseudonym) else "")
+        return _keeping_lines(surface, pseudonym + ("s" if is_possessive(surface, form_to_pseudonym) else ""))
 
     return pattern.sub(swap, text)
+
+
+def _keeping_lines(surface: str, new: str) -> str:
+    """``new`` in place of ``surface``, once on each line a name written across a line end touches.
+
+    The possessive ending, if any, stays with the last part, where the original had it.
+    """
+    pieces = line_pieces(surface, 0, len(surface))
+    if pieces == [(0, len(surface))]:
+        return new
+    bare = new[:-1] if new.endswith("]s") else new
+    out, at = [], 0
+    for i, (start, end) in enumerate(pieces):
+        out += [surface[at:start], new if i == len(pieces) - 1 else bare]
+        at = end
+    return "".join(out) + surface[at:]

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
-from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection
+from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import find_names
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
@@ -285,6 +285,8 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     if not 0 <= start < end <= len(text):
         raise ServiceError(f"span {start}-{end} is outside the document (0-{len(text)})")
     hit = Detection(start, end, kind, "manual", 1.0, text[start:end])
+    if not any(c.isalnum() for c in text[start:end]):
+        raise ServiceError(f"span {start}-{end} holds no word to anonymise")
     pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)
     write_key(project)
     return pseudonym
@@ -310,8 +312,10 @@ def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, 
             (target,) = repo.add_entities([NewEntity(kind, next_label(kind, repo.pseudonyms()), kind in DIRECT_KINDS)])
         count = 0
         for doc, dets in hits.items():
-            for det in dets:
-                repo.mark_manual(doc, det.start, det.end, entity_id=target.id, decided_by=coder, at=now)
+            # A name or a selection across a line end is one mention per line: a replacement
+            # never takes a line break (in a transcript, a turn boundary) with it.
+            for part in (p for det in dets for p in split_at_line_breaks(det)):
+                repo.mark_manual(doc, part.start, part.end, entity_id=target.id, decided_by=coder, at=now)
                 count += 1
         store.audit.log("anonymise_add", coder, {"entity": target.id, "mentions": count})
         return target.pseudonym, count
