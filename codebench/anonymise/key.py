@@ -40,15 +40,20 @@ class PseudonymKey:
 
     key_id: str
     entities: list[dict[str, Any]] = field(default_factory=list)
-    known_names: list[dict[str, str]] = field(default_factory=list)
+    known_names: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def path(self) -> Path:
         return key_dir() / f"{self.key_id}.yaml"
 
     def added_names(self, kind: str | None = None) -> list[str]:
-        """Names the researcher added, optionally of one kind."""
-        return [n["name"] for n in self.known_names if kind is None or n.get("kind") == kind]
+        """Names the researcher added and did not take back (undo), optionally of one kind.
+
+        A withdrawn entry stays in the key, so that redo can put it back without the audit log
+        ever holding the name.
+        """
+        return [n["name"] for n in self.known_names
+                if not n.get("withdrawn") and (kind is None or n.get("kind") == kind)]
 
 
 def load_key(key_id: str) -> PseudonymKey:

@@ -1,4 +1,4 @@
-"""Undo and redo of coding and codebook operations, rebuilt from the append-only audit log.
+"""Undo and redo of coding, codebook and anonymisation operations, rebuilt from the append-only audit log.
 
 Undo and redo are appended to the log (``undo``/``redo`` naming the operation), so the log stays
 append-only, the history survives closing the project, and a later merge sees exactly what
@@ -8,10 +8,13 @@ it again, both from the payload the action logged.
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from codebench.domain.records import AuditEntry, CodeInfo
 from codebench.errors import ServiceError
+from codebench.services.anonymisation.access import write_key
+from codebench.services.anonymisation.review import switch_key_names
 from codebench.services.project import Project
 from codebench.storage.store import Store
 
@@ -20,7 +23,8 @@ Step = Callable[[Store, dict[str, Any]], None]
 
 def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntry]]:
     """The coder's undo and redo stacks, rebuilt by replaying their audit log."""
-    entries = [e for e in reversed(store.audit.entries()) if e.coder == coder and e.action in (*_STEPS, "undo", "redo")]
+    entries = [e for e in reversed(store.audit.entries())
+               if e.coder == coder and (e.action in ("undo", "redo") or _undoable(e))]
     undo_stack: list[AuditEntry] = []
     redo_stack: list[AuditEntry] = []
     for entry in entries:
@@ -33,6 +37,16 @@ def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntr
             undo_stack.append(redo_stack.pop())
         # Anything else is an undo/redo from an old log written before stacks existed: ignored.
     return undo_stack, redo_stack
+
+
+# What an entry's payload must hold to be taken back: anonymisation decisions logged before undo
+# existed recorded counts only, and stay out of the history rather than undo nothing.
+_NEEDS = {"anonymise_accept": "before", "anonymise_reject": "before", "anonymise_auto": "before",
+          "anonymise_add": "added"}
+
+
+def _undoable(entry: AuditEntry) -> bool:
+    return entry.action in _STEPS and (entry.action not in _NEEDS or _NEEDS[entry.action] in entry.payload)
 
 
 # -- the steps ---------------------------------------------------------------------------------
@@ -140,6 +154,66 @@ def _create_code_again(store: Store, p: dict[str, Any]) -> None:
     _recreate_code(store, p["snapshot"])
 
 
+# -- anonymisation decisions ---------------------------------------------------------------
+# Their log entries hold ids, statuses, spans and pseudonyms, never original text; the key file
+# is rewritten after each step (see _after), as after the decision itself.
+
+
+def _decided_back(store: Store, p: dict[str, Any]) -> None:
+    """Mentions a decision changed go back to the statuses they had, where nobody changed them since."""
+    for status, ids in p.get("before", {}).items():
+        # An open suggestion carries no decision; any other status is decided again, by the undo.
+        suggested = status == "suggested"
+        store.anonymisation.restore_status(ids, status, expected=p["status"], decided_by=None if suggested else _decider(p),
+                                           at=None if suggested else _now())
+
+
+def _decided_again(store: Store, p: dict[str, Any]) -> None:
+    for status, ids in p.get("before", {}).items():
+        store.anonymisation.restore_status(ids, p["status"], expected=status, decided_by=_decider(p), at=_now())
+
+
+def _decider(p: dict[str, Any]) -> str | None:
+    return p.get("_by")  # the coder whose operation is done again
+
+
+def _renamed_back(store: Store, p: dict[str, Any]) -> None:
+    _rename(store, p["entity"], p["after"], p["before"], chosen=bool(p.get("was_chosen")))
+
+
+def _renamed_again(store: Store, p: dict[str, Any]) -> None:
+    _rename(store, p["entity"], p["before"], p["after"], chosen=True)
+
+
+def _rename(store: Store, entity_id: int, current: str, wanted: str, *, chosen: bool) -> None:
+    found = store.anonymisation.entity_by_id(entity_id)
+    if found is None:
+        raise ServiceError(f"the entity {current} is gone")
+    if store.anonymisation.pseudonym_taken(wanted, other_than=entity_id):
+        raise ServiceError(f"{wanted} is now the pseudonym of another entity; rename that one first")
+    store.anonymisation.rename(entity_id, wanted)
+    store.anonymisation.set_chosen(entity_id, chosen)
+
+
+def _unadd(store: Store, p: dict[str, Any]) -> None:
+    """Remove the hand-made mentions, bring back what they absorbed, and the entity if it was new."""
+    store.anonymisation.delete_mentions([m["id"] for m in p.get("added", [])])
+    store.anonymisation.restore_mentions(p.get("absorbed", []))
+    if p.get("created"):
+        store.anonymisation.delete_entity_if_unused(p["created"]["id"])
+
+
+def _add_again(store: Store, p: dict[str, Any]) -> None:
+    if p.get("created"):
+        store.anonymisation.restore_entity(p["created"])
+    store.anonymisation.delete_mentions([m["id"] for m in p.get("absorbed", [])])
+    store.anonymisation.restore_mentions(p.get("added", []))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
 _STEPS: dict[str, tuple[Step, Step]] = {
     # action: (undo it, do it again)
     "apply": (_delete_coding, _restore_coding),
@@ -150,10 +224,55 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "code_update": (_update_code_back, _update_code_again),
     "code_move": (_move_code("from"), _move_code("to")),
     "merge_codes": (_unmerge, _merge_again),
+    "anonymise_accept": (_decided_back, _decided_again),
+    "anonymise_reject": (_decided_back, _decided_again),
+    "anonymise_auto": (_decided_back, _decided_again),
+    "anonymise_rename": (_renamed_back, _renamed_again),
+    "anonymise_add": (_unadd, _add_again),
 }
 UNDOABLE = tuple(_STEPS)
-"""The actions that undo and redo can take back: coding (apply, remove, recode, memo) and
-codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge)."""
+"""The actions that undo and redo can take back: coding (apply, remove, recode, memo),
+codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge) and
+anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
+
+
+def _after(project: Project, entry: AuditEntry, direction: str) -> None:
+    """What an anonymisation step does outside the database: the key file follows the decisions."""
+    if not entry.action.startswith("anonymise_"):
+        return
+    names = entry.payload.get("key_names") or {}
+    if names.get("added") or names.get("withdrawn"):
+        undoing = direction == "undo"
+        switch_key_names(project, restore=names["withdrawn" if undoing else "added"],
+                         withdraw=names["added" if undoing else "withdrawn"])
+    write_key(project)
+
+
+def _count(count: int, singular: str, plural: str) -> str:
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
+def describe(entry: AuditEntry) -> str:
+    """What an undoable operation was, for the message after undo or redo.
+
+    E.g. "accept of 12 mentions of [Veileder 2]", "auto-accept of 1,391 mentions of 150
+    entities", "rename of [Veileder 2] to [Kollega K]"; other operations by their action name.
+    From the log entry alone, which holds pseudonyms and counts, never an original name.
+    """
+    p = entry.payload
+    if entry.action in ("anonymise_accept", "anonymise_reject"):
+        pseudonyms = p.get("pseudonyms") or []
+        whose = pseudonyms[0] if len(pseudonyms) == 1 else _count(len(pseudonyms), "entity", "entities")
+        verb = entry.action.removeprefix("anonymise_")
+        return f"{verb} of {_count(p.get('changed', 0), 'mention', 'mentions')} of {whose}"
+    if entry.action == "anonymise_auto":
+        return (f"auto-accept of {_count(p.get('accepted', 0), 'mention', 'mentions')} of "
+                f"{_count(p.get('entities', 0), 'entity', 'entities')}")
+    if entry.action == "anonymise_rename":
+        return f"rename of {p.get('before')} to {p.get('after')}"
+    if entry.action == "anonymise_add":
+        return f"add of {_count(p.get('mentions', 0), 'mention', 'mentions')} of {p.get('pseudonym', 'an entity')}"
+    return entry.action
 
 
 def _step(project: Project, coder: str, direction: str) -> AuditEntry | None:
@@ -165,13 +284,14 @@ def _step(project: Project, coder: str, direction: str) -> AuditEntry | None:
             return None
         target = stack[-1]
         back, again = _STEPS[target.action]
-        (back if direction == "undo" else again)(store, target.payload)
+        (back if direction == "undo" else again)(store, {**target.payload, "_by": target.coder})
         store.audit.log(direction, coder, {"entry": target.id, "action": target.action})
-        return target
+    _after(project, target, direction)
+    return target
 
 
 def undo(project: Project, coder: str) -> AuditEntry | None:
-    """Undo the coder's most recent coding or codebook operation (see :data:`UNDOABLE`).
+    """Undo the coder's most recent coding, codebook or anonymisation operation (see :data:`UNDOABLE`).
 
     Returns:
         the operation that was undone, or None when there is nothing to undo.

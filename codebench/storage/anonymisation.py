@@ -14,6 +14,16 @@ from codebench.storage.orm import AnonEntity, AnonMention, Project as ProjectRow
 
 # Settings key: uuids of the entities whose pseudonym a researcher chose.
 CHOSEN = "chosen_pseudonyms"
+_CHUNK = 500  # ids per IN list: well under SQLite's and PostgreSQL's parameter limits
+
+MentionSnapshot = dict[str, Any]
+"""A stored mention as plain JSON values: id, document, entity, span, status, detector, score, decision."""
+
+
+def _snapshot(row: AnonMention) -> MentionSnapshot:
+    return {"id": row.id, "document_id": row.document_id, "entity_id": row.entity_id, "start": row.start,
+            "end": row.end, "status": row.status, "detector": row.detector, "score": row.score,
+            "decided_by": row.decided_by, "decided_at": row.decided_at.isoformat() if row.decided_at else None}
 
 
 def entity_record(row: AnonEntity) -> EntityRecord:
@@ -166,19 +176,60 @@ class AnonymisationRepository(ProjectRepository):
             mention_ids: only these mentions.
             from_statuses: only mentions that have one of these statuses now (any when None).
         """
+        changed = self.change_status(status, decided_by=decided_by, at=at, entity_id=entity_id,
+                                     mention_ids=mention_ids, from_statuses=from_statuses)
+        return sum(len(ids) for ids in changed.values())
+
+    def change_status(self, status: str, *, decided_by: str | None, at: datetime | None,
+                      entity_id: int | None = None, mention_ids: Sequence[int] = (),
+                      from_statuses: Sequence[str] | None = None) -> dict[str, list[int]]:
+        """Like :meth:`set_status`, returning the ids of the mentions changed by their status before.
+
+        That is what an undo needs: exactly these mentions go back to exactly those statuses.
+        """
         query = select(AnonMention).join(AnonEntity).where(AnonEntity.project_id == self.project_id)
         if entity_id is not None:
             query = query.where(AnonMention.entity_id == entity_id)
-        if mention_ids:
-            query = query.where(AnonMention.id.in_(list(mention_ids)))
         if from_statuses is not None:
             query = query.where(AnonMention.status.in_(list(from_statuses)))
-        changed = 0
-        for row in self.session.scalars(query):
+        if mention_ids:
+            wanted = sorted(set(mention_ids))
+            rows = [r for i in range(0, len(wanted), _CHUNK)
+                    for r in self.session.scalars(query.where(AnonMention.id.in_(wanted[i:i + _CHUNK])))]
+        else:
+            rows = list(self.session.scalars(query))
+        before: dict[str, list[int]] = {}
+        for row in rows:
             if row.status != status:
+                before.setdefault(row.status, []).append(row.id)
                 row.status, row.decided_by, row.decided_at = status, decided_by, at
-                changed += 1
-        return changed
+        return {k: sorted(v) for k, v in before.items()}
+
+    def restore_status(self, mention_ids: Sequence[int], status: str, *, expected: str, decided_by: str | None,
+                       at: datetime | None) -> int:
+        """Put the named mentions back to ``status`` where they still have the ``expected`` one.
+
+        A mention someone decided differently since (or that is gone) is left as it is: undo takes
+        back one's own decision, never a later one. An empty list changes nothing.
+
+        Returns:
+            how many changed.
+        """
+        if not mention_ids:
+            return 0
+        changed = self.change_status(status, decided_by=decided_by, at=at, mention_ids=mention_ids,
+                                     from_statuses=(expected,))
+        return sum(len(ids) for ids in changed.values())
+
+    def open_scored(self, threshold: float, *, except_kinds: Sequence[str]) -> list[tuple[int, int, str]]:
+        """(mention id, entity id, kind) of every open suggestion at or above ``threshold`` whose
+        entity is not of ``except_kinds``: what auto-accept would take."""
+        rows = self.session.execute(
+            select(AnonMention.id, AnonMention.entity_id, AnonEntity.kind).join(AnonEntity)
+            .where(AnonEntity.project_id == self.project_id, AnonMention.status == "suggested",
+                   AnonMention.score >= threshold, AnonEntity.kind.not_in(list(except_kinds)))
+            .order_by(AnonMention.id))
+        return [(m, e, k) for m, e, k in rows]
 
     def accept_scored(self, threshold: float, *, except_kinds: Sequence[str], decided_by: str, at: datetime) -> int:
         """Accept every open suggestion scored at or above ``threshold`` whose entity is not of ``except_kinds``.
@@ -196,18 +247,102 @@ class AnonymisationRepository(ProjectRepository):
         return len(rows)
 
     def mark_manual(self, document_id: int, start: int, end: int, *, entity_id: int,
-                    decided_by: str | None, at: datetime) -> None:
+                    decided_by: str | None, at: datetime) -> tuple[MentionSnapshot, list[MentionSnapshot]]:
         """Store ``[start, end)`` as a hand-made mention of an entity.
 
         Mentions it overlaps are absorbed: they are removed and the new mention widens to cover
         them, since one stretch of text can carry one decision only.
+
+        Returns:
+            the new mention and the mentions it absorbed, as snapshots (what undo brings back).
         """
         overlapping = self.session.scalars(select(AnonMention).where(
             AnonMention.document_id == document_id, AnonMention.start < end, AnonMention.end > start)).all()
+        absorbed = [_snapshot(row) for row in overlapping]
         for row in overlapping:
             self.session.delete(row)
         self.session.flush()
-        self.session.add(AnonMention(
+        row = AnonMention(
             document_id=document_id, entity_id=entity_id, start=min([start] + [r.start for r in overlapping]),
             end=max([end] + [r.end for r in overlapping]), status="manual", detector="manual", score=1.0,
-            decided_by=decided_by, decided_at=at))
+            decided_by=decided_by, decided_at=at)
+        self.session.add(row)
+        self.session.flush()
+        return _snapshot(row), absorbed
+
+    # -- undo ----------------------------------------------------------------------------------
+    # Snapshots are ids, offsets, statuses and scores: what the audit log may keep (never text).
+
+    def mention_snapshots(self, mention_ids: Sequence[int]) -> list[MentionSnapshot]:
+        """The stored rows of these mentions of this project, to bring back exactly later."""
+        wanted = sorted(set(mention_ids))
+        rows: list[AnonMention] = []
+        for i in range(0, len(wanted), _CHUNK):
+            rows += self.session.scalars(select(AnonMention).join(AnonEntity).where(
+                AnonEntity.project_id == self.project_id, AnonMention.id.in_(wanted[i:i + _CHUNK])))
+        return [_snapshot(row) for row in rows]
+
+    def delete_mentions(self, mention_ids: Sequence[int]) -> int:
+        """Remove these mentions of this project; returns how many there were."""
+        wanted = sorted(set(mention_ids))
+        count = 0
+        for i in range(0, len(wanted), _CHUNK):
+            rows = self.session.scalars(select(AnonMention).join(AnonEntity).where(
+                AnonEntity.project_id == self.project_id, AnonMention.id.in_(wanted[i:i + _CHUNK]))).all()
+            for row in rows:
+                self.session.delete(row)
+            count += len(rows)
+        self.session.flush()
+        return count
+
+    def restore_mentions(self, snapshots: Sequence[MentionSnapshot]) -> int:
+        """Bring back mentions from their snapshots, with their old ids, so that older log entries
+        naming them still find them. A mention whose id or span is taken again is skipped.
+
+        Returns:
+            how many came back.
+        """
+        count = 0
+        for snap in snapshots:
+            clash = self.session.scalar(select(AnonMention.id).where(
+                (AnonMention.id == snap["id"]) | ((AnonMention.document_id == snap["document_id"])
+                                                  & (AnonMention.start == snap["start"])
+                                                  & (AnonMention.end == snap["end"]))))
+            if clash is not None or self.entity_by_id(snap["entity_id"]) is None:
+                continue
+            decided_at = snap.get("decided_at")
+            self.session.add(AnonMention(
+                id=snap["id"], document_id=snap["document_id"], entity_id=snap["entity_id"], start=snap["start"],
+                end=snap["end"], status=snap["status"], detector=snap["detector"], score=snap["score"],
+                decided_by=snap.get("decided_by"),
+                decided_at=datetime.fromisoformat(decided_at) if decided_at else None))
+            count += 1
+        self.session.flush()
+        return count
+
+    def entity_snapshot(self, entity_id: int) -> dict[str, Any] | None:
+        """An entity as the audit log may keep it (id, uuid, kind, pseudonym, direct)."""
+        found = self.entity_by_id(entity_id)
+        return None if found is None else {"id": found.id, "uuid": found.uuid, "kind": found.kind,
+                                           "pseudonym": found.pseudonym, "direct": found.direct}
+
+    def restore_entity(self, snapshot: dict[str, Any]) -> EntityRecord:
+        """Bring back an entity with its old id and uuid (the one there already, if it is)."""
+        found = self.entity_by_id(snapshot["id"])
+        if found is not None:
+            return found
+        row = AnonEntity(id=snapshot["id"], uuid=snapshot["uuid"], project_id=self.project_id, kind=snapshot["kind"],
+                         pseudonym=snapshot["pseudonym"], direct=snapshot["direct"])
+        self.session.add(row)
+        self.session.flush()
+        return entity_record(row)
+
+    def delete_entity_if_unused(self, entity_id: int) -> bool:
+        """Remove an entity of this project that has no mention left; returns whether it went."""
+        used = self.session.scalar(select(AnonMention.id).where(AnonMention.entity_id == entity_id).limit(1))
+        row = self.session.get(AnonEntity, entity_id)
+        if used is not None or row is None or row.project_id != self.project_id:
+            return False
+        self.session.delete(row)
+        self.session.flush()
+        return True

@@ -269,6 +269,8 @@ async def test_auto_accept_above_the_default_threshold(detected):
         await open_review(pilot)
         await pilot.press("A")
         await settle(pilot)
+        await pilot.press("y")  # the confirmation (tests/tui/test_anonymise_review_undo.py tries it out)
+        await settle(pilot)
     after = anonymisation.entities(detected, with_mentions=True)
     assert sum(1 for e in after for m in e.mentions if m.status == "accepted") == expected > 0
     assert all(m.status == "suggested" for e in after if e.kind in REVIEW_ONLY for m in e.mentions)

@@ -5,11 +5,12 @@ Every decision rewrites the pseudonym key, so the key always matches what the pr
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import find_names
@@ -195,25 +196,63 @@ def decide(
         movable: tuple[str, ...] | None = None
         if not mentions and not everything:
             movable = ("suggested",) if status == "accepted" else ("suggested", "accepted")
-        changed = store.anonymisation.set_status(status, decided_by=coder, at=now, entity_id=entity_id,
-                                                 mention_ids=mentions, from_statuses=movable)
-        store.audit.log(f"anonymise_{decision}", coder, {"entity": entity if isinstance(entity, int) else None,
-                                                   "mentions": len(mentions), "changed": changed})
+        before = store.anonymisation.change_status(status, decided_by=coder, at=now, entity_id=entity_id,
+                                                   mention_ids=mentions, from_statuses=movable)
+        changed = sum(len(ids) for ids in before.values())
+        # Ids and statuses only: what undo needs, and nothing of the original text.
+        store.audit.log("anonymise_accept" if status == "accepted" else "anonymise_reject", coder, {
+            "entity": entity_id, "mentions": len(mentions), "changed": changed, "status": status,
+            "before": before, "pseudonyms": _pseudonyms_of(store, [i for ids in before.values() for i in ids])})
     write_key(project)
     return changed
 
 
+def _pseudonyms_of(store: Store, mention_ids: Sequence[int]) -> list[str]:
+    """The pseudonyms of the entities these mentions belong to (for the undo message)."""
+    entity_ids = {snap["entity_id"] for snap in store.anonymisation.mention_snapshots(mention_ids)}
+    return sorted(e.pseudonym for e in map(store.anonymisation.entity_by_id, entity_ids) if e is not None)
+
+
+@dataclass(frozen=True)
+class AutoAcceptPreview:
+    """What auto-accept would accept now: mentions and entities, in all and per kind."""
+
+    threshold: float
+    mentions: int
+    entities: int
+    by_kind: dict[str, tuple[int, int]]
+    """kind -> (mentions, entities), most mentions first."""
+
+
+def auto_accept_preview(project: Project, *, threshold: float = DEFAULT_THRESHOLD) -> AutoAcceptPreview:
+    """How many open suggestions (of how many entities, of which kinds) :func:`auto_accept` would accept."""
+    with project.transaction(write=False) as store:
+        rows = store.anonymisation.open_scored(threshold, except_kinds=REVIEW_ONLY)
+    mentions: Counter[str] = Counter(kind for _, _, kind in rows)
+    entities: dict[str, set[int]] = defaultdict(set)
+    for _, entity_id, kind in rows:
+        entities[kind].add(entity_id)
+    by_kind = {k: (n, len(entities[k])) for k, n in sorted(mentions.items(), key=lambda kv: (-kv[1], kv[0]))}
+    return AutoAcceptPreview(threshold, len(rows), len({e for _, e, _ in rows}), by_kind)
+
+
 def auto_accept(project: Project, *, threshold: float = DEFAULT_THRESHOLD, coder: str | None = None) -> int:
     """Accept every open suggestion scored at or above ``threshold`` (never review-only kinds).
+
+    The audit entry names every mention accepted, so undo takes back exactly these.
 
     Returns:
         how many suggestions were accepted.
     """
     now = datetime.now(timezone.utc)
     with project.transaction(write=True) as store:
-        accepted = store.anonymisation.accept_scored(threshold, except_kinds=REVIEW_ONLY, decided_by=coder or "auto",
-                                                     at=now)
-        store.audit.log("anonymise_auto", coder, {"threshold": threshold, "accepted": accepted})
+        rows = store.anonymisation.open_scored(threshold, except_kinds=REVIEW_ONLY)
+        before = store.anonymisation.change_status("accepted", decided_by=coder or "auto", at=now,
+                                                   mention_ids=[m for m, _, _ in rows], from_statuses=("suggested",))
+        accepted = sum(len(ids) for ids in before.values())
+        store.audit.log("anonymise_auto", coder, {
+            "threshold": threshold, "accepted": accepted, "entities": len({e for _, e, _ in rows}),
+            "kinds": dict(Counter(k for _, _, k in rows)), "status": "accepted", "before": before})
     write_key(project)
     return accepted
 
@@ -259,14 +298,46 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
         raise ServiceError("a name needs at least two characters")
     if kind not in KINDS:
         raise ServiceError(f"unknown kind {kind!r}; choose from {', '.join(sorted(KINDS))}")
-    key = pseudonym_key(project)
-    known = [n for n in key.known_names if normalise(n["name"]) != normalise(name)] + [{"name": name, "kind": kind}]
+    known, added, withdrawn = _known_with(pseudonym_key(project).known_names, name, kind)
     with project.transaction(write=False) as store:
         texts = store.documents.texts()
     hits = {doc: find_names(text, [name], kind=kind, detector="manual", score=1.0) for doc, text in texts.items()}
-    pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder)
+    pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder,
+                                    key_names={"added": added, "withdrawn": withdrawn})
     write_key(project, known_names=known)
     return pseudonym, count
+
+
+def _known_with(known: list[dict[str, Any]], name: str, kind: str) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """The key's added names with ``name`` (of ``kind``) in force, and which entries that took.
+
+    Entries carry an id and are withdrawn rather than removed, so that undo and redo can switch
+    them by id: the audit log must never hold the name itself.
+
+    Returns:
+        the new list, the ids of entries put in force, and the ids of entries withdrawn.
+    """
+    entries = [{**n, "entry": n.get("entry") or str(uuid.uuid4())} for n in known]
+    same = [n for n in entries if normalise(n["name"]) == normalise(name) and not n.get("withdrawn")]
+    if any(n.get("kind") == kind for n in same):
+        return entries, [], []  # already searched for: nothing for undo to take back
+    for n in same:
+        n["withdrawn"] = True  # the same name of another kind: this one replaces it
+    entries.append({"name": name, "kind": kind, "entry": str(uuid.uuid4())})
+    return entries, [entries[-1]["entry"]], [n["entry"] for n in same]
+
+
+def switch_key_names(project: Project, *, restore: Sequence[str] = (), withdraw: Sequence[str] = ()) -> None:
+    """Put added names back in force or withdraw them, by entry id (undo and redo of add)."""
+    if not restore and not withdraw:
+        return
+    known = [dict(n) for n in pseudonym_key(project).known_names]
+    for entry in known:
+        if entry.get("entry") in withdraw:
+            entry["withdrawn"] = True
+        elif entry.get("entry") in restore:
+            entry.pop("withdrawn", None)
+    write_key(project, known_names=known)
 
 
 def add_mention(project: Project, document: str | int, start: int, end: int, *, kind: str = PER,
@@ -293,8 +364,12 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
 
 
 def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, form: str, coder: str | None,
-                 entity: str | int | None = None) -> tuple[str, int]:
-    """Store hand-made mentions of one entity: the one named, else the one with this form, else a new one."""
+                 entity: str | int | None = None, key_names: dict[str, list[str]] | None = None) -> tuple[str, int]:
+    """Store hand-made mentions of one entity: the one named, else the one with this form, else a new one.
+
+    The audit entry keeps what undo needs: the new entity, the new mentions and those they
+    absorbed (ids, spans, statuses), and the key's name entries by id (``key_names``).
+    """
     now = datetime.now(timezone.utc)
     with project.transaction(write=True) as store:
         repo = store.anonymisation
@@ -308,17 +383,25 @@ def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, 
                 if r.status != "rejected" and normalise(texts[r.document_id][r.start:r.end]) == form:
                     target = repo.entity_by_id(r.entity_id)
                     break
+        created = None
         if target is None:
             (target,) = repo.add_entities([NewEntity(kind, next_label(kind, repo.pseudonyms()), kind in DIRECT_KINDS)])
-        count = 0
+            created = repo.entity_snapshot(target.id)
+        added: list[dict[str, Any]] = []
+        absorbed: list[dict[str, Any]] = []
         for doc, dets in hits.items():
             # A name or a selection across a line end is one mention per line: a replacement
             # never takes a line break (in a transcript, a turn boundary) with it.
             for part in (p for det in dets for p in split_at_line_breaks(det)):
-                repo.mark_manual(doc, part.start, part.end, entity_id=target.id, decided_by=coder, at=now)
-                count += 1
-        store.audit.log("anonymise_add", coder, {"entity": target.id, "mentions": count})
-        return target.pseudonym, count
+                new, gone = repo.mark_manual(doc, part.start, part.end, entity_id=target.id, decided_by=coder, at=now)
+                added.append(new)
+                # A mention added in this same call and absorbed by a later one is not older state.
+                absorbed += [g for g in gone if g["id"] not in {a["id"] for a in added}]
+                added = [a for a in added if a["id"] not in {g["id"] for g in gone}]
+        store.audit.log("anonymise_add", coder, {
+            "entity": target.id, "pseudonym": target.pseudonym, "mentions": len(added), "created": created,
+            "added": added, "absorbed": absorbed, "key_names": key_names or {"added": [], "withdrawn": []}})
+        return target.pseudonym, len(added)
 
 
 def document_status(project: Project) -> list[DocumentAnonymisation]:

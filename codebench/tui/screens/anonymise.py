@@ -25,9 +25,13 @@ from textual.worker import get_current_worker
 from codebench import services
 from codebench.anonymise.detections import KINDS, PER
 from codebench.anonymise.key import KeyFileError
+from codebench.domain.records import AuditEntry
 from codebench.services import anonymisation
 from codebench.services.anonymisation import DetectReport, EntityView, MentionView
+from codebench.services.anonymisation.review import AutoAcceptPreview, auto_accept_preview
+from codebench.services.history import describe
 from codebench.tui.screens.base import WorkbenchScreen
+from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.picker import TextPrompt
 from codebench.tui.widgets.stable_footer import StableFooter
 
@@ -108,7 +112,10 @@ class AnonymisationScreen(WorkbenchScreen):
         Binding("d", "detect(True)", "detect", tooltip="Run detection with the NER model (keeps earlier decisions)"),
         Binding("D", "detect(False)", "detect (no model)", tooltip="Rules, names and linking only: fast, lower recall",
                 show=False),
-        Binding("A", "auto_accept", "auto-accept", tooltip="Accept every open suggestion scored above the default threshold"),
+        Binding("A", "auto_accept", "auto-accept",
+                tooltip="Accept every open suggestion scored above the default threshold (asks first)"),
+        Binding("ctrl+z", "undo", "undo", tooltip="Take back your last decision (accept, reject, rename, add, auto-accept)"),
+        Binding("ctrl+y", "redo", "redo", show=False, tooltip="Do again what you undid"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
         Binding("f5", "refresh", "refresh", show=False),
         Binding("q,escape", "app.pop_screen", "back"),
@@ -268,7 +275,8 @@ class AnonymisationScreen(WorkbenchScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Decisions wait while detection is storing its results (shown dimmed in the footer)."""
-        if self.detecting and action in {"decide_entity", "decide_mention", "rename", "add_name", "auto_accept", "detect"}:
+        if self.detecting and action in {"decide_entity", "decide_mention", "rename", "add_name", "auto_accept", "detect",
+                                         "undo", "redo"}:
             return None
         return True
 
@@ -366,12 +374,41 @@ class AnonymisationScreen(WorkbenchScreen):
                                         "(a kind first for other identifiers, e.g. ORG: Holmvika Trelast)"), add)
 
     def action_auto_accept(self) -> None:
-        """Accept every open suggestion at or above the default threshold (never review-only kinds)."""
-        def call() -> Outcome:
-            accepted = anonymisation.auto_accept(self.project, coder=self.coder)
-            return Outcome(f"{accepted} suggestion(s) above the threshold accepted")
+        """Ask, showing what it would take, then accept every open suggestion at or above the
+        default threshold (never review-only kinds). One key must not accept a thousand names."""
+        self._preview_auto_accept()
 
-        self._decide(call)
+    @work(thread=True, exclusive=True, group="anonymisation-preview")
+    def _preview_auto_accept(self) -> None:
+        preview = auto_accept_preview(self.project)
+        self.app.call_from_thread(self._confirm_auto_accept, preview)
+
+    def _confirm_auto_accept(self, preview: AutoAcceptPreview) -> None:
+        if not preview.mentions:
+            self.notify(f"nothing to auto-accept: no open suggestion scores {preview.threshold:.2f} or more")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.notify("auto-accept cancelled: nothing changed")
+                return
+
+            def call() -> Outcome:
+                accepted = anonymisation.auto_accept(self.project, threshold=preview.threshold, coder=self.coder)
+                return Outcome(f"{accepted:,} suggestion(s) accepted (ctrl+z undoes it)")
+
+            self._decide(call)
+
+        self.app.push_screen(ConfirmDialog("Auto-accept suggestions?", auto_accept_question(preview),
+                                           yes="Accept all"), answered)
+
+    def action_undo(self) -> None:
+        """Take back the coder's last operation (a decision here, or a coding elsewhere)."""
+        self._decide(lambda: _history_outcome("undid", services.undo(self.project, self.coder), "nothing to undo"))
+
+    def action_redo(self) -> None:
+        """Do again what the coder undid last."""
+        self._decide(lambda: _history_outcome("redid", services.redo(self.project, self.coder), "nothing to redo"))
 
     def action_toggle_open_only(self) -> None:
         self.open_only = not self.open_only
@@ -424,6 +461,25 @@ class AnonymisationScreen(WorkbenchScreen):
             return
         self.action_refresh(f"detection: {report.new_mentions} new and {report.kept_mentions} known mention(s) "
                             f"in {report.documents} document(s), {report.seconds:.1f} s")
+
+
+def _history_outcome(verb: str, entry: AuditEntry | None, nothing: str) -> Outcome:
+    return Outcome(f"{verb} {describe(entry)}" if entry is not None else nothing)
+
+
+def auto_accept_question(preview: AutoAcceptPreview) -> Content:
+    """The confirmation's text: how many mentions and entities, of which kinds, and what stays open."""
+    lines: list[Content | str] = [
+        Content.assemble("Accept ", (f"{preview.mentions:,} mention(s)", "bold"), " of ",
+                         (f"{preview.entities:,} entit" + ("y" if preview.entities == 1 else "ies"), "bold"),
+                         f" scored {preview.threshold:.2f} or more:"),
+    ]
+    for kind, (mentions, entities) in preview.by_kind.items():
+        lines.append(f"  {kind:<11} {mentions:>6,} mention(s) · {entities:,} entit" + ("y" if entities == 1 else "ies"))
+    advice = ("Check the kinds before you accept: a detector may take a place for a person. "
+              "Flagged details stay open for review; ctrl+z undoes it.")
+    lines += ["", Content.assemble((advice, "$text-muted"))]
+    return Content("\n").join(Content(line) if isinstance(line, str) else line for line in lines)
 
 
 def parse_kind(value: str) -> tuple[str, str]:

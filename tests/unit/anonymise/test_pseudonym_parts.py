@@ -43,8 +43,8 @@ def test_a_replacement_name_follows_the_mention_unless_chosen() -> None:
 
 def test_only_a_given_name_and_a_surname_make_a_replacement_name() -> None:
     names = lexicon()
-    given = sorted(names.female)[0].title()
-    surname = sorted(names.surnames)[0].title()
+    given = min(names.female).title()
+    surname = min(names.surnames).title()
     assert is_replacement_name(f"[{given} {surname}]")
     for pseudonym in ("[Kollega K]", "[Veileder 2]", "[Person 3]", f"[{given}]", f"[Kollega {surname}]",
                       f"[{given} K]"):

@@ -1,0 +1,162 @@
+"""Deliberate, undoable decisions in the review screen (#14), driven through the real workbench:
+auto-accept asks first (how many mentions and entities, of which kinds), ctrl+z and ctrl+y
+take decisions back and forth with a message, and F2 renames an entity in every mention."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from codebench import services
+from codebench.services import anonymisation
+from codebench.services.anonymisation.review import auto_accept_preview
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.anonymise import AnonymisationScreen
+from codebench.tui.screens.confirm import ConfirmDialog
+from codebench.tui.screens.picker import TextPrompt
+
+CODER = "tester"
+KRISTINE = "Kristine Holm"
+
+
+@pytest.fixture
+def detected(sample_project_dir: Path, tmp_path: Path) -> Iterator[services.Project]:
+    """A writable copy of the sample project after rule-based detection (nothing decided yet)."""
+    shutil.copytree(sample_project_dir, tmp_path / "sample")
+    project = services.open_project(tmp_path / "sample")
+    anonymisation.detect(project, use_model=False, coder="fixture")
+    yield project
+    project.close()
+
+
+async def settle(pilot) -> None:
+    """Wait until no worker is left (a decision's worker starts the reload when it ends)."""
+    for _ in range(100):
+        await pilot.pause()
+        pending = [w for w in pilot.app.workers if not w.is_finished]
+        if not pending:
+            break
+        await pilot.app.workers.wait_for_complete(pending)
+    await pilot.pause()
+
+
+async def open_review(pilot) -> AnonymisationScreen:
+    await settle(pilot)
+    await pilot.press("a")  # from the project view
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, AnonymisationScreen)
+    return pilot.app.screen
+
+
+def statuses(project: services.Project) -> dict[int, str]:
+    return {m.id: m.status for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions}
+
+
+def messages(app: CodebenchApp) -> list[str]:
+    """The notifications the app has shown, oldest first."""
+    return [n.message for n in app._notifications]
+
+
+async def test_auto_accept_asks_first_and_undoes(detected):
+    before = statuses(detected)
+    preview = auto_accept_preview(detected)
+    assert preview.mentions > 100 and len(preview.by_kind) >= 2
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_review(pilot)
+
+        await pilot.press("A")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmDialog)
+        question = str(dialog.query_one("#confirm-body").render())
+        assert f"{preview.mentions:,} mention(s)" in question and f"{preview.entities:,} entities" in question
+        for kind, (mentions, entities) in preview.by_kind.items():
+            assert f"{kind}" in question and f"{mentions:,} mention(s)" in question
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and statuses(detected) == before, "Esc leaves everything suggested"
+
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("enter")  # No has the focus: a habitual Enter cancels too
+        await settle(pilot)
+        assert app.screen is screen and statuses(detected) == before
+
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        accepted = statuses(detected)
+        assert sum(1 for i in accepted if accepted[i] != before[i]) == preview.mentions
+        assert sum(v.statuses.get("accepted", 0) for v in screen.views) == preview.mentions, "the lists reloaded"
+
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert statuses(detected) == before
+        assert messages(app)[-1] == f"undid auto-accept of {preview.mentions:,} mentions of {preview.entities:,} entities"
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert statuses(detected) == accepted
+        assert messages(app)[-1].startswith("redid auto-accept of")
+
+
+async def test_accept_and_reject_undo_in_order(detected):
+    person = next(e for e in anonymisation.entities(detected, with_mentions=True) if KRISTINE in e.forms)
+    before = statuses(detected)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        entities = screen.query_one("#entities")
+        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
+        await pilot.pause()
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("tab", "n")  # reject the first mention alone
+        await settle(pilot)
+        assert statuses(detected)[person.mentions[0].id] == "rejected"
+
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert messages(app)[-1] == f"undid reject of 1 mention of {person.pseudonym}"
+        assert {statuses(detected)[m.id] for m in person.mentions} == {"accepted"}
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert messages(app)[-1] == f"undid accept of {len(person.mentions)} mentions of {person.pseudonym}"
+        assert statuses(detected) == before
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert messages(app)[-1] == "nothing to undo"
+
+
+async def test_f2_rename_shows_the_whole_pseudonym_in_every_mention(detected):
+    person = next(e for e in anonymisation.entities(detected, with_mentions=True) if KRISTINE in e.forms)
+    alone = [m for m in person.mentions if " " not in m.text.strip()]
+    assert alone, "the entity has mentions of the given name alone"
+    anonymisation.decide(detected, "accept", entity=person.id, coder=CODER)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        entities = screen.query_one("#entities")
+        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
+        await pilot.pause()
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one("#prompt-input").value = ""
+        await pilot.press(*"Kollega", "space", "K", "enter")
+        await settle(pilot)
+        assert screen.current_entity().pseudonym == "[Kollega K]"
+
+        documents = {m.document_id for m in person.mentions}
+        texts = [anonymisation.rendition(detected, d).text for d in documents]
+        assert sum(t.count("[Kollega K]") for t in texts) == len(person.mentions)
+        assert not any("[Kollega]" in t for t in texts), "a given name alone shows the whole pseudonym"
+
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert messages(app)[-1] == f"undid rename of {person.pseudonym} to [Kollega K]"
+        assert screen.current_entity().pseudonym == person.pseudonym
