@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from codebench import services
-from codebench.cli.common import db_option, fail, require_coder, use_project
+from codebench.cli.common import coder_or_default, db_option, fail, require_coder, use_project
 from codebench.services import anonymisation
 from codebench.services.anonymisation import DEFAULT_THRESHOLD, KINDS, PER, STYLES
 from codebench.services.file_anonymisation import anonymise_file as anonymise_one_file
@@ -72,6 +72,8 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
                        f"rejected {doc.rejected:>3}  manual {doc.manual:>3}  {doc.anonymised_name}")
         return
     if show_list:
+        # The review list shows the original words by nature: only for those allowed to see them.
+        anonymisation.require_original_viewer(opened, coder_or_default(coder))
         _print_entities(opened, kinds, open_only)
         return
     bar_state: dict[str, Any] = {}
@@ -194,10 +196,12 @@ def _viewer(allowed: bool) -> Callable[..., None]:
     def command(project: str, coder_name: str, coder: str | None, db: str | None) -> None:
         opened = use_project(project, db)
         viewers = anonymisation.set_original_viewer(opened, coder_name, allowed, by=require_coder(coder))
-        click.echo(f"may see original names in the workbench: {', '.join(viewers) or 'everyone (no list)'}")
+        click.echo(f"may see original names: {', '.join(viewers) or 'no one'} "
+                   "(in the workbench, the command line and --original exports)")
 
-    command.__doc__ = ("Let CODER see original names in the workbench (once a list exists, others see "
-                       "only the anonymised text)." if allowed else "Stop CODER seeing original names in the workbench.")
+    command.__doc__ = ("Let CODER see original names (once a list exists, everyone else sees only the "
+                       "anonymised rendition)." if allowed else
+                       "Stop CODER seeing original names (denying the last one leaves no one who may).")
     return command
 
 

@@ -103,6 +103,23 @@ def require_coder(value: str | None) -> str:
     return coder
 
 
+original_option = click.option(
+    "--original", is_flag=True,
+    help="Show original names and text (only for coders the project allows; see `anonymise allow`).")
+"""``--original`` for commands that print transcript text or names."""
+
+
+def shown_as(project: services.Project, coder: str | None, original: bool) -> services.anonymisation.Disclosure:
+    """What this command may show the coder (``--coder`` or ``$CODEBENCH_CODER``); prints the note.
+
+    Stops the command when the original is asked for by a coder who may not see it.
+    """
+    shown = services.anonymisation.disclosure(project, coder_or_default(coder), original=original)
+    if shown.note:
+        click.echo(f"codebench: {shown.note}", err=True)
+    return shown
+
+
 def emit(text: str, output: str | None) -> None:
     """Write ``text`` to the file ``output``, or to the terminal when none is given.
 

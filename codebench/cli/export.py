@@ -49,7 +49,7 @@ def _opened(project: str, db: str | None, original: bool) -> services.Project:
     opened = use_project(project, db)
     if original:
         coder = coder_or_default(None)
-        if anonymisation.original_viewers(opened) and not (coder and anonymisation.may_see_original(opened, coder)):
+        if not anonymisation.may_see_original(opened, coder):
             who = f"coder {coder!r}" if coder else f"an unnamed coder (set {CODER_VARIABLE})"
             fail(f"{who} may not export original text from this project; ask its owner "
                  "(`codebench anonymise allow PROJECT CODER`) or export the anonymised rendition")

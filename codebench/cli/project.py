@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from codebench import services
-from codebench.cli.common import EXIT_USER_ERROR, db_option, fail, use_project
+from codebench.cli.common import EXIT_USER_ERROR, db_option, fail, original_option, shown_as, use_project
 from codebench.cli.retrieval import stats
 from codebench.services import sample
 
@@ -81,28 +81,45 @@ def import_survey(project: str, file: str, text_columns: str, id_column: str | N
     click.echo(f"{len(report.added)} respondent(s) imported, {len(report.duplicates)} duplicate(s) skipped")
 
 
+_viewer_option = click.option("--coder", help="Who is looking (default: $CODEBENCH_CODER); decides whether names may show.")
+
+
 @click.command()
 @click.argument("project", type=click.Path(file_okay=False))
+@_viewer_option
+@original_option
 @db_option
-def documents(project: str, db: str | None) -> None:
-    """List the project's documents."""
-    for doc in services.list_documents(use_project(project, db)):
+def documents(project: str, coder: str | None, original: bool, db: str | None) -> None:
+    """List the project's documents (file names pseudonymous once detection has run)."""
+    opened = use_project(project, db)
+    shown = shown_as(opened, coder, original)
+    labels = services.anonymisation.document_labels(opened, original=shown.original)
+    for doc in services.list_documents(opened):
         who = f"{doc.participant.pid:<8} {doc.participant.role:<13}" if doc.participant else " " * 22
         round_ = f"r{doc.round}" if doc.round else "  "
-        click.echo(f"{doc.id:>4}  {who} {round_}  {doc.word_count:>6} words  {doc.turn_count:>4} turns  {doc.name}")
+        click.echo(f"{doc.id:>4}  {who} {round_}  {doc.word_count:>6} words  {doc.turn_count:>4} turns  {labels[doc.id]}")
 
 
 @click.command()
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("document")
-@click.option("--offsets", is_flag=True, help="Show each turn's [start, end) in code points.")
+@click.option("--offsets", is_flag=True, help="Show each turn's [start, end) in code points of the original.")
+@_viewer_option
+@original_option
 @db_option
-def show(project: str, document: str, offsets: bool, db: str | None) -> None:
-    """Print a document's text turn by turn."""
-    doc = services.get_document(use_project(project, db), document)
+def show(project: str, document: str, offsets: bool, coder: str | None, original: bool, db: str | None) -> None:
+    """Print a document's text turn by turn (anonymised once detection has run).
+
+    Offsets are always those of the stored original, which `code --start/--end` takes.
+    """
+    opened = use_project(project, db)
+    shown = shown_as(opened, coder, original)
+    doc = services.get_document(opened, document)
+    rendition = services.anonymisation.rendition(opened, doc.info.id, anonymised=not shown.original)
     for turn in doc.turns:
         prefix = f"[{turn.start}, {turn.end}) " if offsets else ""
-        click.echo(prefix + doc.text[turn.start:turn.end])
+        start, end = rendition.offsets.to_target(turn.start), rendition.offsets.to_target(turn.end, side="end")
+        click.echo(prefix + rendition.text[start:end])
         click.echo()
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import click
 
 from codebench import services
-from codebench.cli.common import db_option, use_project
+from codebench.cli.common import db_option, original_option, shown_as, use_project
 
 QUOTE_FIELDS = ["code", "category", "coder", "document", "participant", "role", "round", "speaker", "start", "end",
                 "text"]
@@ -25,12 +25,19 @@ QUOTE_FIELDS = ["code", "category", "coder", "document", "participant", "role", 
 @click.option("--document", "documents_", multiple=True, help="Only this document (repeatable).")
 @click.option("--coder", "coders", multiple=True, help="Only this coder's codings (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+@original_option
 @db_option
 def quotes(project: str, category: str | None, code_name: str | None, role: Sequence[str], rounds: Sequence[int],
-           documents_: Sequence[str], coders: Sequence[str], fmt: str, db: str | None) -> None:
-    """Retrieve coded segments, e.g. every quote of a category across the corpus."""
-    found = services.quotes(use_project(project, db), category=category, code=code_name, roles=role or None,
-                            rounds=rounds or None, documents=documents_ or None, coders=coders or None)
+           documents_: Sequence[str], coders: Sequence[str], fmt: str, original: bool, db: str | None) -> None:
+    """Retrieve coded segments, e.g. every quote of a category across the corpus.
+
+    Anonymised once detection has run; --original for coders allowed to see names
+    ($CODEBENCH_CODER says who you are: --coder here selects whose codings).
+    """
+    opened = use_project(project, db)
+    shown = shown_as(opened, None, original)
+    found = services.quotes(opened, category=category, code=code_name, roles=role or None, rounds=rounds or None,
+                            documents=documents_ or None, coders=coders or None, anonymised=not shown.original)
     if fmt == "json":
         click.echo(json.dumps([{k: getattr(q, k) for k in QUOTE_FIELDS} for q in found], ensure_ascii=False, indent=1))
     elif fmt == "csv":

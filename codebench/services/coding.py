@@ -29,7 +29,8 @@ def check_span(document: DocumentInfo, start: int, end: int) -> Span:
     """The span ``[start, end)`` if it lies inside the document and is not empty."""
     if start < 0 or end > document.length or end <= start:
         raise ServiceError(
-            f"span [{start}, {end}) is not inside {document.name!r} (length {document.length}); end must be after start"
+            f"span [{start}, {end}) is not inside document {document.id} (length {document.length}); "
+            "end must be after start"
         )
     return Span(start, end)
 
@@ -207,7 +208,7 @@ def import_codings(project: Project, path: str | Path) -> int:
             doc, text = documents[doc_ref]
             span = check_span(doc, start, end)
             if "text" in item and text[span.start:span.end] != item["text"]:
-                raise ServiceError(f"{where}: the text at [{start}, {end}) of {doc.name!r} is not the text in the file")
+                raise ServiceError(f"{where}: the text at [{start}, {end}) of document {doc.id} is not the text in the file")
             node = store.codebook.by_name(code_name)
             if node is None or node.kind != "code":
                 raise ServiceError(f"{where}: no code called {code_name!r}")

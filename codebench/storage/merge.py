@@ -421,10 +421,12 @@ class MergeRepository(ProjectRepository):
         searched = sorted(set(ours.get("searched") or ()) | (set(theirs.get("searched") or ()) & team_hashes))
         if searched != sorted(ours.get("searched") or ()):
             changed["searched"] = searched
-        viewers = sorted(set(ours.get("original_viewers") or ()) | set(theirs.get("original_viewers") or ()))
-        if viewers != sorted(ours.get("original_viewers") or ()):
-            changed["original_viewers"] = viewers
-            report.viewers = viewers
+        # A list on either side restricts the team (None = no list, [] = no one may see originals).
+        if ours.get("original_viewers") is not None or theirs.get("original_viewers") is not None:
+            viewers = sorted(set(ours.get("original_viewers") or ()) | set(theirs.get("original_viewers") or ()))
+            if ours.get("original_viewers") is None or viewers != sorted(ours["original_viewers"]):
+                changed["original_viewers"] = viewers
+                report.viewers = viewers
         if "style" not in changed and theirs.get("style"):
             changed["style"] = theirs["style"]
         if changed != ours:

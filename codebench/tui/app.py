@@ -130,7 +130,7 @@ class CodebenchApp(App[None]):
         if not self.original_allowed:
             # The review lists the original names: only for coders allowed to see them.
             self.notify("the anonymisation review shows original names; this project lets only "
-                        f"{', '.join(services.anonymisation.original_viewers(self.project))} see them",
+                        f"{', '.join(services.anonymisation.original_viewers(self.project) or ['no one'])} see them",
                         severity="warning")
             return
         if not self.is_screen_installed("anonymisation"):

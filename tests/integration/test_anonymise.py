@@ -428,4 +428,5 @@ def test_original_viewers_are_set_from_the_cli(small_project: services.Project) 
     assert anonymisation.may_see_original(small_project, "ingrid")
     assert not anonymisation.may_see_original(small_project, "student")
     runner.invoke(main, ["anonymise", "deny", root, "ingrid", "--coder", "ingrid"])
-    assert anonymisation.original_viewers(small_project) == []
+    assert anonymisation.original_viewers(small_project) == []  # a list with no one on it
+    assert not anonymisation.may_see_original(small_project, "ingrid") and not anonymisation.may_see_original(small_project, "anyone")

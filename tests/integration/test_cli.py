@@ -53,7 +53,7 @@ def test_the_issue_walkthrough(tmp_path: Path):
     assert run("codebook", "export", other).output == exported.read_text(encoding="utf-8")
     assert "m1" in run("documents", study).output
     assert "R: Det er mye tidspress" in run("show", study, "m1").output
-    csv_out = run("quotes", study, "--format", "csv").output
+    csv_out = run("quotes", study, "--format", "csv").stdout  # the state note goes to stderr
     assert csv_out.splitlines()[0].startswith("code,category,coder")
 
 

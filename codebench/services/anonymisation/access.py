@@ -68,14 +68,21 @@ def write_key(project: Project, known_names: list[dict[str, str]] | None = None)
     return save_key(key)
 
 
-def original_viewers(project: Project) -> list[str]:
-    """Coders allowed to see original names; empty means everyone (no restriction set)."""
+def original_viewers(project: Project) -> list[str] | None:
+    """Coders allowed to see original names; None when the project sets no list (everyone may).
+
+    An empty list means no one: denying the last viewer must not open the names to all.
+    """
     with project.transaction(write=False) as store:
-        return list(store.anonymisation.settings().get("original_viewers") or [])
+        viewers = store.anonymisation.settings().get("original_viewers")
+    return None if viewers is None else list(viewers)
 
 
 def set_original_viewer(project: Project, coder: str, allowed: bool, *, by: str | None = None) -> list[str]:
-    """Allow or stop one coder seeing original names in the workbench.
+    """Allow or stop one coder seeing original names (workbench, CLI, ``--original`` exports).
+
+    The first call sets up the list: from then on only the coders on it may see originals, and
+    denying the last one leaves no one who may.
 
     Args:
         project: the project.
@@ -103,13 +110,13 @@ def set_original_viewer(project: Project, coder: str, allowed: bool, *, by: str 
     return sorted(viewers)
 
 
-def may_see_original(project: Project, coder: str) -> bool:
-    """Whether the workbench may show this coder original names and the review of them.
+def may_see_original(project: Project, coder: str | None) -> bool:
+    """Whether codebench may show this coder original names and the review of them.
 
-    With no viewers listed, everyone may (a single researcher, or a team that has not set it
-    up). Once the project names its original viewers, everyone else codes the anonymised
-    rendition only. This governs what codebench shows; it is not access control over a
-    database the coder can read directly.
+    With no list set, everyone may (a single researcher, or a team that has not set it up).
+    Once the project has a list, only the coders on it may, and a coder who does not say who
+    they are (None) may not. This governs what codebench shows; it is not access control over
+    a database the coder can read directly.
     """
     viewers = original_viewers(project)
-    return not viewers or coder in viewers
+    return viewers is None or (coder is not None and coder in viewers)
