@@ -66,6 +66,7 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
                    db: str | None) -> None:
     """Detect identifiers in every document (or list / show what was found)."""
     opened = use_project(project, db)
+    coder = coder_or_default(coder)  # auto-accept is an undoable decision: it belongs to someone
     if show_status:
         for doc in anonymisation.document_status(opened):
             click.echo(f"{doc.document_id:>4}  {doc.status:<10} open {doc.suggested:>3}  accepted {doc.accepted:>4}  "
@@ -73,7 +74,7 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
         return
     if show_list:
         # The review list shows the original words by nature: only for those allowed to see them.
-        anonymisation.require_original_viewer(opened, coder_or_default(coder))
+        anonymisation.require_original_viewer(opened, coder)
         _print_entities(opened, kinds, open_only)
         return
     bar_state: dict[str, Any] = {}

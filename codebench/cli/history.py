@@ -13,9 +13,10 @@ from codebench.cli.common import db_option, require_coder, use_project
 @click.option("--coder", help="Whose last operation to undo (default: $CODEBENCH_CODER).")
 @db_option
 def undo(project: str, coder: str | None, db: str | None) -> None:
-    """Undo your most recent coding operation."""
+    """Undo your most recent coding, codebook or anonymisation operation."""
     entry = services.undo(use_project(project, db), require_coder(coder))
-    click.echo(f"undid {entry.action} from {entry.at:%Y-%m-%d %H:%M}" if entry else "nothing to undo")
+    click.echo(f"undid {services.describe_operation(entry)} from {entry.at:%Y-%m-%d %H:%M}" if entry
+               else "nothing to undo")
 
 
 @click.command()
@@ -23,9 +24,10 @@ def undo(project: str, coder: str | None, db: str | None) -> None:
 @click.option("--coder", help="Whose undone operation to redo (default: $CODEBENCH_CODER).")
 @db_option
 def redo(project: str, coder: str | None, db: str | None) -> None:
-    """Redo your most recently undone coding operation."""
+    """Redo your most recently undone operation."""
     entry = services.redo(use_project(project, db), require_coder(coder))
-    click.echo(f"redid {entry.action} from {entry.at:%Y-%m-%d %H:%M}" if entry else "nothing to redo")
+    click.echo(f"redid {services.describe_operation(entry)} from {entry.at:%Y-%m-%d %H:%M}" if entry
+               else "nothing to redo")
 
 
 @click.command()

@@ -34,7 +34,7 @@ from codebench.services.coding import (
 )
 from codebench.services.documents import DocumentText, get_document, list_documents
 from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
-from codebench.services.history import audit_log, redo, undo
+from codebench.services.history import audit_log, describe_operation, redo, undo
 from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
 from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx
 from codebench.services.memos import add_memo, memos
@@ -49,7 +49,7 @@ __all__ = [
     "ExportSummary", "ImportReport", "InterchangeReport", "ParticipantSpec", "Project", "ProjectStats", "Rendition",
     "ServiceError", "accept_agreed", "add_memo", "agreement", "anonymisation", "anonymise_free_text",
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",
-    "document_codings", "effective_colours", "export_chapter_quotes", "export_codebook", "export_codebook_document",
+    "describe_operation", "document_codings", "effective_colours", "export_chapter_quotes", "export_codebook", "export_codebook_document",
     "export_matrix", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
     "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",

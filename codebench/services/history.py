@@ -252,7 +252,7 @@ def _count(count: int, singular: str, plural: str) -> str:
     return f"{count:,} {singular if count == 1 else plural}"
 
 
-def describe(entry: AuditEntry) -> str:
+def describe_operation(entry: AuditEntry) -> str:
     """What an undoable operation was, for the message after undo or redo.
 
     E.g. "accept of 12 mentions of [Veileder 2]", "auto-accept of 1,391 mentions of 150

@@ -169,13 +169,13 @@ class CodebenchApp(App[None]):
     def undo(self) -> None:
         """Undo the coder's last operation from anywhere."""
         entry = services.undo(self.project, self.coder)
-        self.notify(f"undid {entry.action}" if entry else "nothing to undo")
+        self.notify(f"undid {services.describe_operation(entry)}" if entry else "nothing to undo")
         self._refresh_screen()
 
     def redo(self) -> None:
         """Redo from anywhere."""
         entry = services.redo(self.project, self.coder)
-        self.notify(f"redid {entry.action}" if entry else "nothing to redo")
+        self.notify(f"redid {services.describe_operation(entry)}" if entry else "nothing to redo")
         self._refresh_screen()
 
     def merge_codes(self) -> None:

@@ -14,7 +14,7 @@ import yaml
 
 from codebench import services
 from codebench.services import anonymisation
-from codebench.services.history import describe
+from codebench.services.history import describe_operation
 
 CODER = "tester"
 KRISTINE = "Kristine Holm"
@@ -53,10 +53,10 @@ def test_accept_then_reject_one_mention_undo_and_redo(detected: services.Project
     anonymisation.decide(detected, "reject", mentions=[one], coder=CODER)
 
     entry = services.undo(detected, CODER)
-    assert describe(entry) == f"reject of 1 mention of {person.pseudonym}"
+    assert describe_operation(entry) == f"reject of 1 mention of {person.pseudonym}"
     assert statuses(detected) == accepted
     entry = services.undo(detected, CODER)
-    assert describe(entry) == f"accept of {len(person.mentions)} mentions of {person.pseudonym}"
+    assert describe_operation(entry) == f"accept of {len(person.mentions)} mentions of {person.pseudonym}"
     assert statuses(detected) == start
 
     assert services.redo(detected, CODER).action == "anonymise_accept"
@@ -99,7 +99,7 @@ def test_auto_accept_undo_and_redo_take_exactly_its_mentions(detected: services.
     assert sum(1 for i in after if after[i] != before[i]) == accepted
 
     entry = services.undo(detected, CODER)
-    assert describe(entry) == f"auto-accept of {accepted:,} mentions of {preview.entities:,} entities"
+    assert describe_operation(entry) == f"auto-accept of {accepted:,} mentions of {preview.entities:,} entities"
     assert statuses(detected) == before
     services.redo(detected, CODER)
     assert statuses(detected) == after
@@ -114,7 +114,7 @@ def test_rename_undo_and_redo_keep_the_chosen_pseudonym_whole(detected: services
     anonymisation.rename_entity(detected, person.id, "Kollega K", coder=CODER)
     assert key_entry(detected, "[Kollega K]")["id"]
     entry = services.undo(detected, CODER)
-    assert describe(entry) == f"rename of {person.pseudonym} to [Kollega K]"
+    assert describe_operation(entry) == f"rename of {person.pseudonym} to [Kollega K]"
     assert entity_with(detected, KRISTINE).pseudonym == person.pseudonym
     assert key_entry(detected, person.pseudonym), "the key has the old pseudonym back"
     services.redo(detected, CODER)
@@ -145,7 +145,7 @@ def test_add_name_undo_brings_back_what_it_absorbed(detected: services.Project) 
     assert set(added) != set(before), "some mentions were absorbed"
 
     entry = services.undo(detected, CODER)
-    assert describe(entry) == f"add of {count} mention{'s' if count != 1 else ''} of {pseudonym}"
+    assert describe_operation(entry) == f"add of {count} mention{'s' if count != 1 else ''} of {pseudonym}"
     assert statuses(detected) == before, "the absorbed mentions are back, with their ids and statuses"
     assert "Kristine Holm på NAV" not in anonymisation.pseudonym_key(detected).added_names(), \
         "later imports are not searched for a name whose adding was undone"
@@ -229,3 +229,26 @@ def test_add_undo_redo_on_postgres(pg_project: services.Project, tmp_path: Path)
     # New rows after the restored ones still get fresh ids.
     _, more = anonymisation.add_name(pg_project, "Og så", kind="ORG", coder=CODER)
     assert more == 1 and len(statuses(pg_project)) == len(added) + 1
+
+
+def test_the_command_line_says_which_decision_it_undid(detected: services.Project) -> None:
+    from click.testing import CliRunner
+
+    from codebench.cli import main
+
+    person = entity_with(detected, KRISTINE)
+    root = str(detected.root)
+    runner = CliRunner()
+    env = {"CODEBENCH_CODER": CODER}
+    assert runner.invoke(main, ["anonymise", "accept", root, str(person.id)], env=env).exit_code == 0
+    renamed = runner.invoke(main, ["anonymise", "rename", root, person.pseudonym, "Kollega K"], env=env)
+    assert renamed.exit_code == 0, renamed.output
+    undone = runner.invoke(main, ["undo", root], env=env)
+    assert undone.exit_code == 0 and f"undid rename of {person.pseudonym} to [Kollega K]" in undone.output
+    redone = runner.invoke(main, ["redo", root], env=env)
+    assert f"redid rename of {person.pseudonym} to [Kollega K]" in redone.output
+    assert KRISTINE not in undone.output + redone.output
+    # --auto is a decision of the coder who runs it, so undo takes it back
+    auto = runner.invoke(main, ["anonymise", root, "--auto", "--no-model"], env=env)
+    assert auto.exit_code == 0, auto.output
+    assert "undid auto-accept of" in runner.invoke(main, ["undo", root], env=env).output

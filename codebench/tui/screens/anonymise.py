@@ -29,7 +29,7 @@ from codebench.domain.records import AuditEntry
 from codebench.services import anonymisation
 from codebench.services.anonymisation import DetectReport, EntityView, MentionView
 from codebench.services.anonymisation.review import AutoAcceptPreview, auto_accept_preview
-from codebench.services.history import describe
+from codebench.services.history import describe_operation
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.picker import TextPrompt
@@ -464,7 +464,7 @@ class AnonymisationScreen(WorkbenchScreen):
 
 
 def _history_outcome(verb: str, entry: AuditEntry | None, nothing: str) -> Outcome:
-    return Outcome(f"{verb} {describe(entry)}" if entry is not None else nothing)
+    return Outcome(f"{verb} {describe_operation(entry)}" if entry is not None else nothing)
 
 
 def auto_accept_question(preview: AutoAcceptPreview) -> Content:
