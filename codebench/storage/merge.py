@@ -34,6 +34,7 @@ from codebench.domain.anonymisation_merge import free_pseudonym, merged_status
 from codebench.domain.merge_report import MergeReport, name_suggestions
 from codebench.domain.records import CodingInfo
 from codebench.errors import MergeRefused
+from codebench.storage.anonymisation import CHOSEN
 from codebench.storage.audit import AuditRepository
 from codebench.storage.base import ProjectRepository
 from codebench.storage.codebook import CodebookRepository
@@ -353,6 +354,9 @@ class MergeRepository(ProjectRepository):
         # Entities: the same one (by id, else by the spans its mentions share with a team entity).
         entity_map: dict[int, int] = {}
         fresh: list[tuple[int, AnonEntity]] = []
+        # A pseudonym a researcher chose (rename) always reads whole; the mark follows the entity.
+        source_chosen = set(source.anonymisation.get(CHOSEN) or ())
+        chosen: set[str] = set()
         for source_id, uuid, kind, pseudonym, gender, direct in source.entities:
             target = by_uuid.get(uuid)
             if target is None:
@@ -366,6 +370,11 @@ class MergeRepository(ProjectRepository):
             if target is not None:
                 entity_map[source_id] = target.id
                 report.entities_matched += 1
+                if uuid in source_chosen and target.pseudonym == pseudonym:
+                    chosen.add(target.uuid)
+                elif uuid in source_chosen:
+                    report.pseudonyms_renumbered.append(
+                        f"{pseudonym} (chosen by {source.name}) is the team's {target.pseudonym}: kept")
                 continue
             name = free_pseudonym(pseudonym, taken)
             if name != pseudonym:
@@ -373,6 +382,8 @@ class MergeRepository(ProjectRepository):
             taken.add(name)
             # Ids are unique across a server that holds several projects.
             unique = uuid if s.scalar(select(AnonEntity.id).where(AnonEntity.uuid == uuid)) is None else new_uuid()
+            if uuid in source_chosen:
+                chosen.add(unique)
             fresh.append((source_id, AnonEntity(uuid=unique, project_id=pid, kind=kind, pseudonym=name, gender=gender,
                                                 direct=direct)))
         if fresh:
@@ -427,6 +438,8 @@ class MergeRepository(ProjectRepository):
             if ours.get("original_viewers") is None or viewers != sorted(ours["original_viewers"]):
                 changed["original_viewers"] = viewers
                 report.viewers = viewers
+        if not chosen <= set(ours.get(CHOSEN) or ()):
+            changed[CHOSEN] = sorted(set(ours.get(CHOSEN) or ()) | chosen)
         if "style" not in changed and theirs.get("style"):
             changed["style"] = theirs["style"]
         if changed != ours:

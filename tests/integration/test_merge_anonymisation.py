@@ -157,3 +157,35 @@ def test_merge_never_reads_the_key(files, tmp_path):
             assert store.anonymisation.settings().get("key_id") != source.anonymisation.settings().get("key_id")
     finally:
         key.chmod(0o600)
+
+
+def test_a_chosen_pseudonym_stays_whole_in_the_team(tmp_path):
+    folder = tmp_path / "filer"
+    folder.mkdir()
+    (folder / "k.txt").write_text("R: Kristine Holm viste meg rundt.\n\nI: Og så?\n\nR: Kristine var flink.\n",
+                                  encoding="utf-8")
+    ingrid = services.init_project(tmp_path / "ingrid")
+    services.import_files(ingrid, [folder / "k.txt"])
+    # Names style: there a replacement name is shortened for a given name alone, a chosen one never.
+    anonymisation.detect(ingrid, use_model=False, style="names")
+    _accept_all(ingrid)
+    person = next(e for e in anonymisation.entities(ingrid) if e.kind == "PER")
+    # A realistic name the researcher chose: as a replacement it would be cut to "[Hilde]" alone.
+    anonymisation.rename_entity(ingrid, person.id, "Hilde Lunde", coder="ingrid")
+    doc = services.list_documents(ingrid)[0].id
+    assert anonymisation.rendition(ingrid, doc).text.count("[Hilde Lunde]") == 2
+    team = services.init_project(tmp_path / "team")
+    services.merge_projects(team, [ingrid.root])
+    text = anonymisation.rendition(team, services.list_documents(team)[0].id).text
+    assert text.count("[Hilde Lunde]") == 2 and "Kristine" not in text, text
+
+
+def test_denying_everyone_in_one_copy_restricts_the_team(files, tmp_path):
+    ingrid = _coder_project(tmp_path / "ingrid", files, "ingrid")
+    per = _coder_project(tmp_path / "per", files, "per")
+    anonymisation.set_original_viewer(per, "student", False, by="per")  # a list with no one on it
+    assert anonymisation.original_viewers(per) == [] and not anonymisation.may_see_original(per, "per")
+    team = services.init_project(tmp_path / "team")
+    services.merge_projects(team, [ingrid.root, per.root])
+    assert anonymisation.original_viewers(team) == []
+    assert not anonymisation.may_see_original(team, "ingrid")
