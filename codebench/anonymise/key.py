@@ -59,24 +59,56 @@ class PseudonymKey:
 def load_key(key_id: str) -> PseudonymKey:
     """Read the key (an empty key when none was written yet); loosened permissions are refused."""
     key = PseudonymKey(key_id)
-    path = key.path
-    if not path.exists():
+    if not key.path.exists():
         return key
-    mode = stat.S_IMODE(path.stat().st_mode)
+    return read_key_file(key.path, key_id=key_id)
+
+
+def read_key_file(path: Path, *, key_id: str | None = None) -> PseudonymKey:
+    """Read a key file anywhere (one a colleague handed over, or a project's own).
+
+    Args:
+        path: the YAML key file.
+        key_id: the id to give the key; the file's own ``key_id`` (or its stem) when None.
+
+    Raises:
+        KeyFileError: the file is missing, readable by others, not valid YAML or not a key.
+    """
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError as exc:
+        raise KeyFileError(f"{path}: cannot read the pseudonym key ({exc.strerror})") from None
     if mode & 0o077:
         raise KeyFileError(f"{path}: the pseudonym key is readable by others (mode {mode:o}); run chmod 600 on it")
-    data = load_yaml(path.read_text(encoding="utf-8"), path, error=KeyFileError,
-                     message="the pseudonym key is not valid YAML") or {}
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyFileError(f"{path}: cannot read the pseudonym key ({exc})") from None
+    data = load_yaml(raw, path, error=KeyFileError, message="the pseudonym key is not valid YAML") or {}
+    if not isinstance(data, dict) or not isinstance(data.get("entities") or [], list) \
+            or not isinstance(data.get("known_names") or [], list):
+        raise KeyFileError(f"{path}: not a codebench pseudonym key (no entities / known_names lists)")
+    key = PseudonymKey(key_id or str(data.get("key_id") or path.stem))
     key.entities = list(data.get("entities") or [])
-    key.known_names = list(data.get("known_names") or [])
+    key.known_names = [n for n in data.get("known_names") or [] if isinstance(n, dict) and n.get("name")]
     return key
 
 
-def save_key(key: PseudonymKey) -> Path:
-    """Write the key atomically with owner-only permissions; returns its path."""
-    folder = key.path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+def save_key(key: PseudonymKey, target: Path | None = None) -> Path:
+    """Write the key atomically with owner-only permissions; returns its path.
+
+    Args:
+        key: the key.
+        target: write a copy here (to move the key to another machine or an encrypted volume)
+            instead of to the key folder; the file is owner-only there too.
+    """
+    destination = key.path if target is None else Path(target)
+    folder = destination.parent
+    if target is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+    elif not folder.is_dir():
+        raise KeyFileError(f"{destination}: no folder {folder} to write the key copy in")
     body = yaml.safe_dump(
         {"key_id": key.key_id,
          "warning": "Pseudonym key: links pseudonyms to real names. Keep apart from the data; never share.",
@@ -84,16 +116,19 @@ def save_key(key: PseudonymKey) -> Path:
         allow_unicode=True, sort_keys=False,
     )
     # mkstemp creates the file 0600 from the start: there is no moment when others could read it.
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".key-", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".key-", suffix=".tmp")
+    except OSError as exc:
+        raise KeyFileError(f"{destination}: cannot write the pseudonym key ({exc.strerror})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(body)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
-        os.replace(tmp, key.path)
+        os.replace(tmp, destination)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return key.path
+    return destination

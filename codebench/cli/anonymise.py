@@ -43,9 +43,10 @@ def anonymise() -> None:
       codebench anonymise rename PROJECT '[Person 3]' 'Kollega 1'
       codebench anonymise apply PROJECT        check that everything is reviewed
       codebench anonymise PROJECT --auto       accept every suggestion above the threshold
+      codebench anonymise key merge TEAM CODER_PROJECT   the coder's added names into the team's key
 
     The pseudonym key (real names ↔ pseudonyms) is written to an owner-only file outside the
-    project (``CODEBENCH_KEY_DIR`` moves it); exports never contain it.
+    project (``CODEBENCH_KEY_DIR`` moves it); exports and merges never read it.
     """
 
 
@@ -208,6 +209,62 @@ def _viewer(allowed: bool) -> Callable[..., None]:
 
 anonymise.command("allow")(_viewer(True))
 anonymise.command("deny")(_viewer(False))
+
+
+@anonymise.group("key")
+def key_group() -> None:
+    """The pseudonym key: where it is, an owner-only copy, and merging a coder's key into the team's.
+
+    \b
+      codebench anonymise key show PROJECT               where it is, what it holds (counts)
+      codebench anonymise key export PROJECT -o FILE     an owner-only copy (another machine, encrypted disk)
+      codebench anonymise key merge TEAM SOURCE          SOURCE: a coder's project folder or key file
+    """
+
+
+@key_group.command("show")
+@click.argument("project", type=click.Path(file_okay=False))
+@db_option
+def key_show(project: str, db: str | None) -> None:
+    """Where the project's key is and how many entities and added names it holds."""
+    summary = anonymisation.key_summary(use_project(project, db))
+    state = "owner-only" if summary.exists else "not written yet"
+    click.echo(f"pseudonym key: {summary.path} ({state})\n"
+               f"{summary.entities} entities, {summary.added_names} name(s) added by hand")
+
+
+@key_group.command("export")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(), help="The file (or folder) for the copy.")
+@click.option("--coder", help="Who asks (default: $CODEBENCH_CODER); only a coder who may see original names.")
+@db_option
+def key_export(project: str, output: str, coder: str | None, db: str | None) -> None:
+    """Write an owner-only copy of the key (it holds the real names: keep it apart from the data)."""
+    opened = use_project(project, db)
+    anonymisation.require_original_viewer(opened, coder_or_default(coder))
+    path = anonymisation.export_key(opened, output)
+    click.echo(f"pseudonym key copied to {path} (owner-only; it holds the real names)")
+
+
+@key_group.command("merge")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--coder", help="Who merges (default: $CODEBENCH_CODER); only a coder who may see original names.")
+@db_option
+def key_merge(project: str, source: str, coder: str | None, db: str | None) -> None:
+    """Take the names SOURCE's owner added by hand into PROJECT's key (run after `codebench merge`).
+
+    SOURCE is a coder's project folder whose key is on this machine, or a key file they handed
+    over (owner-only). The team's key entities are rewritten from the team's own decisions.
+    """
+    opened = use_project(project, db)
+    coder = coder_or_default(coder)
+    anonymisation.require_original_viewer(opened, coder)
+    result = anonymisation.merge_key(opened, source, coder=coder)
+    click.echo(f"{result.names_added} added name(s) taken over, {result.names_known} already known; "
+               f"key: {result.path} (owner-only)")
+    if result.names_added:
+        click.echo(f"search the documents for them: codebench anonymise {project}")
 
 
 @click.command("anonymise-file")

@@ -51,6 +51,10 @@ def merge(team: str, coder_projects: Sequence[str], report: str | None, db: str 
     for r in reports:
         for line in r.lines():
             click.echo(line)
+    if any(r.entities_added or r.entities_matched for r in reports):
+        # Merges never read a key: the names a coder added by hand reach the team's key only this way.
+        click.echo(f"pseudonym keys stay with each coder; to take their added names: "
+                   f"codebench anonymise key merge {team} CODER_PROJECT")
     if report:
         # Document names can name informants: the written report uses the anonymised names.
         labels = services.anonymisation.document_labels(opened)

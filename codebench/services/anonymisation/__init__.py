@@ -11,6 +11,7 @@ accepted or rejected later.  The key (original ↔ pseudonym) is a separate owne
 - ``review``      entities and mentions, decisions, names and spans added by hand, applying
 - ``renditions``  documents, quotes, passages, names and free text as readers get them
 - ``disclosure``  what a front end may show a coder: original or rendition, and what to say
+- ``keys``        moving and merging pseudonym keys, as the owner chooses
 - ``state``       the one anonymisation state (not run / N open / reviewed) every output reports
 
 The detectors' vocabulary (kinds, styles, the auto-accept threshold) is re-exported here so
@@ -26,6 +27,7 @@ from codebench.services.anonymisation.access import (
     may_see_original, original_viewers, pseudonym_key, set_original_viewer, write_key,
 )
 from codebench.services.anonymisation.disclosure import Disclosure, disclosure, require_original_viewer
+from codebench.services.anonymisation.keys import KeyMerge, KeySummary, export_key, key_summary, merge_key
 from codebench.services.anonymisation.detection import DetectReport, Progress, detect, informant_roles
 from codebench.services.anonymisation.renditions import (
     ACTIVE, Rendition, anonymise_free_text, anonymise_quotes, anonymised_names, anonymised_passages,
@@ -41,6 +43,7 @@ from codebench.services.anonymisation.review import (
 
 __all__ = [
     "Disclosure", "disclosure", "require_original_viewer",
+    "KeyMerge", "KeySummary", "export_key", "key_summary", "merge_key",
     "NO_DOCUMENTS", "NOT_RUN", "OPEN", "REVIEWED", "AnonymisationState", "anonymisation_state", "require_exportable",
     "ACTIVE", "DECISIONS", "DEFAULT_THRESHOLD", "DIRECT_KINDS", "KINDS", "PER", "REVIEW_ONLY", "STATUSES", "STYLES",
     "DetectReport", "DocumentAnonymisation", "EntityView", "MentionView", "Progress", "Rendition",
