@@ -6,26 +6,30 @@ takes a second; the sample-corpus gold tests use the shipped model once per sess
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import stat
-import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from codebench import services
-from codebench.anonymise.gazetteer import is_common_word
 from codebench.anonymise.key import key_dir
 from codebench.anonymise.ner import MODEL_DIR
 from codebench.cli import main
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
+from tests.privacy_scan import (
+    add_missed_gold_names,
+    export_commands,
+    identifiers,
+    leaks,
+    read_back,
+)
+from tests.privacy_scan import gold as _gold
 
 REPO = Path(__file__).resolve().parents[2]
-GOLD = REPO / "corpora" / "sample" / "gold" / "identifiers"
 needs_model = pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="NER model not installed")
 
 TRANSCRIPT = (
@@ -231,10 +235,6 @@ def anonymised_sample(tmp_path_factory: pytest.TempPathFactory) -> services.Proj
     return project
 
 
-def _gold() -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(GOLD.glob("*.json"))]
-
-
 @pytest.mark.slow
 @needs_model
 def test_sample_gold_direct_identifiers_recall_and_consistency(anonymised_sample: services.Project) -> None:
@@ -292,45 +292,7 @@ def _review(project: services.Project) -> None:
     # Auto-accept never takes the review-only kinds (indirect identifiers): the researcher does.
     for entity in anonymisation.entities(project, status="suggested"):
         anonymisation.decide(project, "accept", entity=entity.id, coder="test")
-    docs = {d.name: d.id for d in services.list_documents(project)}
-    for gold in _gold():
-        rendition = anonymisation.rendition(project, docs[Path(gold["file"]).stem])
-        for span in gold["spans"]:
-            target = rendition.offsets.span_to_target(Span(span["start"], span["end"]))
-            if span["text"] in rendition.text[target.start:target.end]:
-                anonymisation.add_name(project, span["text"], kind=_kind(span["type"]), coder="test")
-
-
-def _kind(gold_type: str) -> str:
-    return gold_type if gold_type in {"PER", "ORG", "LOC", "NAV_OFFICE", "PHONE", "EMAIL", "ADDRESS", "FNR"} else "PER"
-
-
-def _identifiers(project: services.Project) -> set[str]:
-    forms = {s["text"] for g in _gold() for s in g["spans"]}
-    forms |= {i["text"] for g in _gold() for i in g.get("file_name_identifiers", [])}
-    forms |= {p.site for p in services.participants(project) if p.site}
-    return {f for f in forms if len(f) >= 3}
-
-
-def _read_back(path: Path) -> str:
-    """The text a reader of this file would see, from the file's own reader."""
-    suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True)
-        return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                         for cell in row if cell is not None) + "\n" + "\n".join(book.sheetnames)
-    if suffix == ".docx":
-        import docx
-
-        document = docx.Document(str(path))
-        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
-        return "\n".join([p.text for p in document.paragraphs] + cells)
-    if suffix in (".qdpx", ".zip"):
-        with zipfile.ZipFile(path) as archive:
-            return "\n".join(archive.namelist() + [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()])
-    return path.read_text(encoding="utf-8")
+    add_missed_gold_names(project)
 
 
 @pytest.mark.slow
@@ -346,40 +308,18 @@ def test_after_review_every_export_format_is_free_of_gold_identifiers(anonymised
     _review(anonymised_sample)
     reviewed = anonymised_sample
     runner = CliRunner()
-    root = str(reviewed.root)
     out = tmp_path / "out"
     out.mkdir()
-    commands = [
-        ["export", "text", root, "-o", str(out / "tekst")],
-        ["export", "qdpx", root, "-o", str(out / "prosjekt.qdpx")],
-        ["export", "qdc", root, "-o", str(out / "kodebok.qdc")],
-    ]
-    for fmt in ("xlsx", "csv", "md", "html", "docx"):
-        commands.append(["export", "matrix", root, "-o", str(out / f"matrise.{fmt}")])
-    commands.append(["export", "matrix", root, "--columns", "document", "-o", str(out / "matrise-dokumenter.csv")])
-    commands.append(["export", "matrix", root, "--columns", "participant", "-o", str(out / "matrise-case.md")])
-    for category in ("veileder", "IA-rådgiver", "mentor", "arbeidsgiver"):
-        for fmt in ("docx", "md"):
-            commands.append(["export", "quotes", root, "--category", category, "-o", str(out / f"sitater-{category}.{fmt}")])
-    for fmt in ("md", "docx"):
-        commands.append(["export", "codebook", root, "-o", str(out / f"kodebok.{fmt}")])
-    for command in commands:
+    for command in export_commands(reviewed.root, out):
         result = runner.invoke(main, command)
         assert result.exit_code == 0, (command, result.output)
 
     renditions = "\n".join(p.read_text(encoding="utf-8") for p in (out / "tekst").iterdir())
     files = [p for p in out.rglob("*") if p.is_file()]
     assert len(files) >= 20
-    contents = {path: _read_back(path) + "\n" + path.name for path in files}
-    leaks = []
-    for form in sorted(_identifiers(reviewed)):
-        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
-        if pattern.search(renditions):
-            continue  # an ordinary word where the position-checked transcripts have it
-        if form.islower() and is_common_word(form):
-            continue  # "liv" is only a name inside the ASR transcript; in a code memo it is "life"
-        leaks += [(form, path.name) for path, text in contents.items() if pattern.search(text)]
-    assert not leaks, leaks
+    contents = {path.name: read_back(path) + "\n" + path.name for path in files}
+    found = leaks(contents, identifiers(reviewed), renditions)
+    assert not found, found
 
 
 
