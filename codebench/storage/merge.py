@@ -30,7 +30,7 @@ from sqlalchemy import String, delete, insert, select, type_coerce, update
 from sqlalchemy.orm import defer
 
 from codebench.domain.adjudication import RegionCoding
-from codebench.domain.anonymisation_merge import free_pseudonym, merged_status
+from codebench.domain.anonymisation_merge import MASKING, free_pseudonym, merged_status
 from codebench.domain.merge_report import MergeReport, name_suggestions
 from codebench.domain.records import CodingInfo
 from codebench.errors import MergeRefused
@@ -357,6 +357,7 @@ class MergeRepository(ProjectRepository):
         # A pseudonym a researcher chose (rename) always reads whole; the mark follows the entity.
         source_chosen = set(source.anonymisation.get(CHOSEN) or ())
         chosen: set[str] = set()
+        skipped: set[int] = set()
         for source_id, uuid, kind, pseudonym, gender, direct in source.entities:
             target = by_uuid.get(uuid)
             if target is None:
@@ -375,6 +376,10 @@ class MergeRepository(ProjectRepository):
                 elif uuid in source_chosen:
                     report.pseudonyms_renumbered.append(
                         f"{pseudonym} (chosen by {source.name}) is the team's {target.pseudonym}: kept")
+                continue
+            own = by_entity.get(source_id, ())
+            if own and all(any(s0 < m[3] and m[2] < e0 for s0, e0 in spans.get(doc_map[m[0]], ())) for m in own):
+                skipped.add(source_id)  # every mention lies on words the team has decided otherwise
                 continue
             name = free_pseudonym(pseudonym, taken)
             if name != pseudonym:
@@ -396,7 +401,26 @@ class MergeRepository(ProjectRepository):
 
         # Mentions: new spans copied in one insert; a span both have keeps one, safer, decision.
         inserts: list[dict[str, Any]] = []
+        team_by_doc: dict[int, list[Any]] = {}
+        for m in team_mentions.values():
+            team_by_doc.setdefault(m.document_id, []).append(m)
+
+        def overlapped(team_doc: int, start: int, end: int, status: str, decided_by: Any, decided_at: Any) -> None:
+            """Another span of the same words: the team's stands, but a name one side masked stays masked."""
+            report.mentions_overlapping += 1
+            if status not in MASKING:
+                return
+            for m in team_by_doc.get(team_doc, ()):
+                if m.start < end and start < m.end and m.status == "rejected":
+                    report.anonymisation_conflicts.append(
+                        f"document {team_doc} [{m.start}, {m.end}) {team_entities[m.entity_id].pseudonym}: rejected in the "
+                        f"team, overlapping [{start}, {end}) {status} by {source.name}; masked")
+                    m.status, m.decided_by, m.decided_at = "accepted", decided_by, decided_at
+                    report.mentions_updated += 1
+
         for doc_id, entity_id, start, end, status, detector, score, decided_by, decided_at in source.mentions:
+            if entity_id in skipped and doc_id in doc_map:
+                overlapped(doc_map[doc_id], start, end, status, decided_by, decided_at)
             if doc_id not in doc_map or entity_id not in entity_map:
                 continue
             team_doc = doc_map[doc_id]
@@ -412,7 +436,7 @@ class MergeRepository(ProjectRepository):
                     report.mentions_updated += 1
                 continue
             if any(s0 < end and start < e0 for s0, e0 in spans.get(team_doc, ())):
-                report.mentions_overlapping += 1  # another span of the same words: the team's stands
+                overlapped(team_doc, start, end, status, decided_by, decided_at)
                 continue
             spans.setdefault(team_doc, []).append((start, end))
             inserts.append({"document_id": team_doc, "entity_id": entity_map[entity_id], "start": start, "end": end,

@@ -189,3 +189,24 @@ def test_denying_everyone_in_one_copy_restricts_the_team(files, tmp_path):
     services.merge_projects(team, [ingrid.root, per.root])
     assert anonymisation.original_viewers(team) == []
     assert not anonymisation.may_see_original(team, "ingrid")
+
+
+def test_a_name_one_coder_masked_over_other_words_stays_masked(files, tmp_path):
+    ingrid = _coder_project(tmp_path / "ingrid", files, "ingrid")
+    anonymisation.detect(ingrid, use_model=False)
+    holm = next(e for e in anonymisation.entities(ingrid) if "Kristine Holm" in e.forms)
+    anonymisation.decide(ingrid, "reject", entity=holm.id, coder="ingrid")
+    _accept_all(ingrid)
+    # Per marked only the given name, by hand: a different span over the same words.
+    per = _coder_project(tmp_path / "per", files, "per")
+    doc = services.get_document(per, "holm")
+    start = doc.text.index("Kristine")
+    anonymisation.add_mention(per, doc.info.id, start, start + len("Kristine"), coder="per")
+    team = services.init_project(tmp_path / "team")
+    _, second = services.merge_projects(team, [ingrid.root, per.root])
+    assert second.entities_added == 0, "an entity none of whose mentions the team takes is not added"
+    assert second.mentions_overlapping == 1 and len(second.anonymisation_conflicts) == 1
+    assert "rejected in the team" in second.anonymisation_conflicts[0]
+    assert "Kristine" not in second.anonymisation_conflicts[0]
+    text = anonymisation.rendition(team, services.get_document(team, "holm").info.id).text
+    assert "Kristine" not in text.split("\n\nI: Og lederen?")[0], text
