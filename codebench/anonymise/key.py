@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ import yaml
 
 from codebench.domain.yaml_source import load_yaml
 from codebench.errors import KeyFileError
+from codebench.export.atomic import FileWriteError, write_text_atomically
 
 
 
@@ -115,20 +115,9 @@ def save_key(key: PseudonymKey, target: Path | None = None) -> Path:
          "entities": key.entities, "known_names": key.known_names},
         allow_unicode=True, sort_keys=False,
     )
-    # mkstemp creates the file 0600 from the start: there is no moment when others could read it.
+    # The one atomic writer of the project: the part file is 0600 from its first byte.
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".key-", suffix=".tmp")
-    except OSError as exc:
-        raise KeyFileError(f"{destination}: cannot write the pseudonym key ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(body)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, destination)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        write_text_atomically(destination, body, private=True)
+    except FileWriteError as exc:
+        raise KeyFileError(f"{destination}: cannot write the pseudonym key ({exc.reason})") from None
     return destination
