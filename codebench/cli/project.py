@@ -37,16 +37,20 @@ def init(project: str, db: str | None, name: str | None) -> None:
 @click.option("--round", "round_", type=int, help="Interview round (1, 2, …).")
 @click.option("--site", help="Site or municipality of the informant.")
 @click.option("--skip-bad", is_flag=True, help="Import the good files even if some cannot be read.")
+@click.option("--strict", is_flag=True, help="Refuse a file with any warning (e.g. one cue with impossible times).")
 @db_option
 def import_(project: str, files: Sequence[str], pid: str | None, role: str | None, round_: int | None,
-            site: str | None, skip_bad: bool, db: str | None) -> None:
-    """Import transcripts (.txt .md .docx .odt .vtt .srt).
+            site: str | None, skip_bad: bool, strict: bool, db: str | None) -> None:
+    """Import transcripts (.txt .md .docx .odt .pdf .vtt .srt, WhisperX .json, noScribe .html).
 
     All files are read first; if any cannot be read nothing is imported (unless --skip-bad).
-    A participants.yaml beside the files gives each file's participant, role, site and round.
+    A problem whose content is clear (one bad cue) is a warning, and the file is imported;
+    --strict makes warnings errors. A participants.yaml beside the files gives each file's
+    participant, role, site and round.
     """
     opened = use_project(project, db)
-    report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_), skip_bad=skip_bad)
+    report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_),
+                                   skip_bad=skip_bad, strict=strict)
     for error in report.errors:
         click.echo(f"codebench: {error}", err=True)
     if report.errors and not skip_bad:
@@ -56,7 +60,10 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
         click.echo(f"skipped {path}: same text as document {existing!r}")
     for doc in report.added:
         who = f"{doc.participant.pid} ({doc.participant.role})" if doc.participant else "no participant"
-        click.echo(f"imported {doc.name}: {doc.word_count} words, {doc.turn_count} turns, {who}")
+        warned = f", {len(doc.import_warnings)} warning(s)" if doc.import_warnings else ""
+        click.echo(f"imported {doc.name}: {doc.word_count} words, {doc.turn_count} turns, {who}{warned}")
+        for warning in doc.import_warnings:
+            click.echo(f"  warning: {warning}", err=True)
     click.echo(f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped")
     if report.errors:
         sys.exit(EXIT_USER_ERROR)
@@ -89,15 +96,39 @@ _viewer_option = click.option("--coder", help="Who is looking (default: $CODEBEN
 @_viewer_option
 @original_option
 @db_option
-def documents(project: str, coder: str | None, original: bool, db: str | None) -> None:
+@click.option("--details", "detail", metavar="DOC", help="How one document was imported: format, clean-ups, warnings.")
+def documents(project: str, coder: str | None, original: bool, db: str | None, detail: str | None) -> None:
     """List the project's documents (file names pseudonymous once detection has run)."""
     opened = use_project(project, db)
     shown = shown_as(opened, coder, original)
     labels = services.anonymisation.document_labels(opened, original=shown.original)
+    if detail is not None:
+        _details(services.get_document(opened, detail).info, labels, shown.original)
+        return
     for doc in services.list_documents(opened):
         who = f"{doc.participant.pid:<8} {doc.participant.role:<13}" if doc.participant else " " * 22
         round_ = f"r{doc.round}" if doc.round else "  "
         click.echo(f"{doc.id:>4}  {who} {round_}  {doc.word_count:>6} words  {doc.turn_count:>4} turns  {labels[doc.id]}")
+
+
+def _details(doc: services.DocumentInfo, labels: dict[int, str], original: bool) -> None:
+    """Print how one document came in (the source file's name only where originals may show)."""
+    click.echo(f"document {doc.id}: {labels[doc.id]}")
+    click.echo(f"  format      {doc.source_format}")
+    if original:
+        click.echo(f"  file        {doc.source_name}")
+    click.echo(f"  imported    {doc.imported_at:%Y-%m-%d %H:%M}")
+    click.echo(f"  size        {doc.word_count} words, {doc.turn_count} turns")
+    for key, value in sorted(doc.source_meta.items()):
+        if isinstance(value, (str, int, float)) and key != "header":
+            click.echo(f"  {key:<11} {value}")
+    for note in doc.import_notes:
+        click.echo(f"  clean-up    {note}")
+    for warning in doc.import_warnings:
+        # Warnings name the source file, whose name may name the informant.
+        click.echo(f"  warning     {warning if original else warning.replace(doc.source_name, labels[doc.id])}")
+    if not doc.import_warnings:
+        click.echo("  warnings    none")
 
 
 @click.command()

@@ -77,6 +77,10 @@ class DocumentInfo:
     round: int | None
     participant: ParticipantInfo | None
     import_notes: tuple[str, ...] = ()
+    import_warnings: tuple[str, ...] = ()
+    """What the importer tolerated, each naming the file and line (a bad cue kept without times …)."""
+    source_meta: dict[str, Any] = field(default_factory=dict)
+    """What the importer read about the document besides its text (VTT header, language, title …)."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Callable
 
 from codebench.ingest.base import ImportedDocument, ImportedTurn, IngestError
 
-SUPPORTED = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt")
+SUPPORTED = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt", ".json", ".html", ".htm", ".pdf")
 SURVEY = (".csv", ".xlsx")
 
 
@@ -28,14 +28,28 @@ def _importer(suffix: str) -> Callable[[Path], ImportedDocument]:
     if suffix == ".srt":
         from codebench.ingest.srt import import_srt
         return import_srt
+    if suffix == ".json":
+        from codebench.ingest.asr_json import import_asr_json
+        return import_asr_json
+    if suffix in (".html", ".htm"):
+        from codebench.ingest.noscribe_html import import_noscribe_html
+        return import_noscribe_html
+    if suffix == ".pdf":
+        from codebench.ingest.pdf import import_pdf
+        return import_pdf
     raise KeyError(suffix)
 
 
-def import_file(path: str | Path) -> ImportedDocument:
+def import_file(path: str | Path, *, strict: bool = False) -> ImportedDocument:
     """Parse one transcript file into an :class:`ImportedDocument`.
 
+    Args:
+        path: the file.
+        strict: refuse a file the importer would take with warnings (a bad cue, say).
+
     Raises:
-        IngestError: with the file name (and line, where known) for any problem.
+        IngestError: with the file name (and line, where known) for any problem; with
+            ``strict``, for the first warning too.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -49,7 +63,11 @@ def import_file(path: str | Path) -> ImportedDocument:
         raise IngestError(path, f"unsupported file type {suffix or '(none)'}; supported: {', '.join(SUPPORTED)}") from None
     if not path.is_file():
         raise IngestError(path, "no such file")
-    return importer(path)
+    document = importer(path)
+    if strict and document.warnings:
+        more = f" (and {len(document.warnings) - 1} more warning(s))" if len(document.warnings) > 1 else ""
+        raise IngestError(path, f"refused under --strict: {document.warnings[0]}{more}")
+    return document
 
 
 __all__ = ["ImportedDocument", "ImportedTurn", "IngestError", "import_file", "SUPPORTED", "SURVEY"]

@@ -37,6 +37,8 @@ class ImportedDocument:
     turns: list[ImportedTurn]
     notes: list[str] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """Problems tolerated because the content was clear, each ``file:line: message`` (see :func:`warn`)."""
     name: str | None = None  # display name; defaults to the file stem
     participant_hint: dict[str, Any] | None = None  # e.g. a survey respondent's attributes
 
@@ -44,6 +46,12 @@ class ImportedDocument:
     def word_count(self) -> int:
         """Number of whitespace-separated words in the text."""
         return len(self.text.split())
+
+
+def warn(warnings: list[str], file: str | Path, message: str, line: int | None = None) -> None:
+    """Record a tolerated problem in the same shape as an :class:`IngestError` message."""
+    where = f"{file}:{line}" if line is not None else str(file)
+    warnings.append(f"{where}: {message}")
 
 
 class TextBuilder:

@@ -21,6 +21,7 @@ that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 
 from __future__ import annotations
 
+from codebench.domain.records import DocumentInfo
 from codebench.errors import ServiceError
 from codebench.services import anonymisation
 from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition
@@ -45,7 +46,7 @@ from codebench.services.team import (
 )
 
 __all__ = [
-    "AgreementResult", "CONFIG_NAME", "CodebookReport", "CodedSpanView", "DB_NAME", "DocumentText", "ExportResult",
+    "AgreementResult", "CONFIG_NAME", "CodebookReport", "CodedSpanView", "DB_NAME", "DocumentInfo", "DocumentText", "ExportResult",
     "ExportSummary", "ImportReport", "InterchangeReport", "ParticipantSpec", "Project", "ProjectStats", "Rendition",
     "ServiceError", "accept_agreed", "add_memo", "agreement", "anonymisation", "anonymise_free_text",
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",

@@ -38,6 +38,7 @@ class ImportReport:
     added: list[DocumentInfo] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, existing document)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # tolerated problems, each naming file and line
 
 
 def _participants_yaml(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -99,6 +100,15 @@ def _ensure_participant(store: Store, spec: ParticipantSpec) -> ParticipantInfo 
     return store.documents.update_participant(spec.pid, **changes) if changes else found
 
 
+def _by_file_name(warning: str, doc: ImportedDocument) -> str:
+    """A warning as stored: naming the file by its name, not the folder it was imported from."""
+    head, sep, rest = warning.partition(": ")
+    where = head.rsplit(":", 1)
+    if where and Path(where[0]).name == doc.source_name:
+        return f"{doc.source_name}{':' + where[1] if len(where) == 2 else ''}{sep}{rest}"
+    return warning
+
+
 def _store_document(store: Store, doc: ImportedDocument, spec: ParticipantSpec, taken: set[str]) -> tuple[int, str]:
     """Store one parsed document under a free name; returns its ``(id, name)``."""
     participant = _ensure_participant(store, spec)
@@ -110,7 +120,8 @@ def _store_document(store: Store, doc: ImportedDocument, spec: ParticipantSpec, 
     document_id = store.documents.add(
         name=name, source_name=doc.source_name, source_format=doc.source_format, text=doc.text,
         sha256=text_sha256(doc.text), word_count=doc.word_count, round=spec.round,
-        participant_id=participant.id if participant else None, meta={**doc.meta, "notes": list(doc.notes)},
+        participant_id=participant.id if participant else None,
+        meta={**doc.meta, "notes": list(doc.notes), **({"warnings": [_by_file_name(w, doc) for w in doc.warnings]} if doc.warnings else {})},
         turns=doc.turns,
     )
     return document_id, name
@@ -122,8 +133,13 @@ def import_files(
     flags: ParticipantSpec | None = None,
     *,
     skip_bad: bool = False,
+    strict: bool = False,
 ) -> ImportReport:
     """Import transcripts; all or nothing unless ``skip_bad``.
+
+    A problem the importer can live with because the content is clear (one cue with impossible
+    times in a long interview) is a warning in the report and on the document; ``strict``
+    makes it an error.
 
     Every file is parsed before anything is written. If any file fails and ``skip_bad`` is
     false, nothing is imported and every problem is reported. Content already in the project
@@ -135,7 +151,7 @@ def import_files(
     for raw in paths:
         path = Path(raw)
         try:
-            parsed.append((path, import_file(path)))
+            parsed.append((path, import_file(path, strict=strict)))
         except IngestError as exc:
             report.errors.append(str(exc))
     if report.errors and not skip_bad:
@@ -193,6 +209,7 @@ def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, Parti
                     report.duplicates.append((str(path), existing if existing is not None else seen[digest]))
                     continue
                 document_id, name = _store_document(store, doc, spec, taken)
+                report.warnings.extend(doc.warnings)
                 seen[digest] = name
                 added_ids.append(document_id)
             if added_ids:

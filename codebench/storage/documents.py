@@ -46,6 +46,8 @@ class DocumentRepository(ProjectRepository):
             length=row.length, word_count=row.word_count, turn_count=turn_count, round=row.round,
             participant=participant_info(row.participant) if row.participant else None,
             import_notes=tuple(row.meta.get("notes", ())),
+            import_warnings=tuple(row.meta.get("warnings", ())),
+            source_meta={k: v for k, v in row.meta.items() if k not in ("notes", "warnings")},
         )
 
     def find(self, ref: str | int) -> DocumentInfo | None:

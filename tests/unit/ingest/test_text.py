@@ -97,8 +97,8 @@ def test_bad_files_get_one_clear_error(tmp_path, data, message):
 
 
 def test_unsupported_and_missing(tmp_path):
-    with pytest.raises(IngestError, match="unsupported file type .pdf"):
-        import_file(write(tmp_path, "x.pdf", b"%PDF"))
+    with pytest.raises(IngestError, match="unsupported file type .rtf"):
+        import_file(write(tmp_path, "x.rtf", b"{\\rtf1}"))
     with pytest.raises(IngestError, match="no such file"):
         import_file(tmp_path / "gone.txt")
     with pytest.raises(IngestError, match="save as .docx"):
