@@ -1,10 +1,17 @@
-"""Plain-text transcripts (.txt, .md): decode, normalise, find speaker turns."""
+"""Plain-text transcripts (.txt, .md): decode, normalise, find speaker turns, clean them."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from codebench.ingest.base import ImportedDocument, IngestError, normalise_text, read_limited
+from codebench.ingest.base import (
+    ImportedDocument,
+    IngestError,
+    normalise_text,
+    read_limited,
+)
+from codebench.ingest.cleanup import remove_timestamps, split_header
 from codebench.ingest.encoding import decode_bytes
 from codebench.ingest.speakers import segment_turns
 
@@ -20,10 +27,7 @@ def document_from_text(path: Path, text: str, source_format: str, notes: list[st
     """Wrap already-normalised text as a document, refusing text with no words in it."""
     if not text.strip():
         raise IngestError(path, "the file holds no text")
-    turns = segment_turns(text)
-    labelled = sum(1 for t in turns if t.speaker)
-    notes.append(f"{labelled} labelled turn(s)" if labelled else "no speaker labels found: imported as paragraphs")
-    return ImportedDocument(path.name, source_format, text, turns, notes)
+    return clean_document(path, source_format, text, {}, notes)
 
 
 def document_from_lines(path: Path, source_format: str, lines: list[str],
@@ -46,7 +50,32 @@ def document_from_lines(path: Path, source_format: str, lines: list[str],
     text = "\n".join(normalised)
     if not text.strip():
         raise IngestError(path, "the document holds no text")
-    turns = segment_turns(text, hints)
-    labelled = sum(1 for t in turns if t.speaker)
+    return clean_document(path, source_format, text, hints, notes)
+
+
+def clean_document(path: Path, source_format: str, text: str,
+                   hints: dict[int, tuple[str, int]], notes: list[str]) -> ImportedDocument:
+    """Segment a typed transcript into turns, with its header and inline timestamps taken out.
+
+    The header goes to ``meta["header"]``, timestamps to the turns' times; what was removed is
+    kept in ``meta["removed"]`` (see :mod:`codebench.ingest.cleanup`), so nothing is lost.
+    """
+    meta: dict[str, Any] = {}
+    removed: list[list[Any]] = []
+    header = split_header(text)
+    if header is not None:
+        text = text[len(header.removed):]
+        shift = header.removed.count("\n")  # hints are by line: the header's lines are gone
+        hints = {i - shift: v for i, v in hints.items() if i >= shift}
+        meta["header"] = header.values
+        removed.append([0, header.removed])
+        notes.append(f"{header.lines} header line(s) moved to the document's attributes")
+    clean = remove_timestamps(text, segment_turns(text, hints))
+    if clean.removed:
+        removed.extend(clean.removed)
+        notes.append(f"{len(clean.removed)} inline timestamp(s) moved to turn times")
+    if removed:
+        meta["removed"] = removed
+    labelled = sum(1 for t in clean.turns if t.speaker)
     notes.append(f"{labelled} labelled turn(s)" if labelled else "no speaker labels found: imported as paragraphs")
-    return ImportedDocument(path.name, source_format, text, turns, notes)
+    return ImportedDocument(path.name, source_format, clean.text, clean.turns, notes, meta=meta)
