@@ -5,8 +5,9 @@ Typed transcripts mark turns with a label at the start of a paragraph: ``I:``, `
 timestamp (``[00:12:31] R: ...``) or separated by a tab instead of a colon. Timestamps also
 appear at a paragraph's end (``#00:01:23-4#``, f4/f5 style) or in braces (``{00:34:20}``).
 
-The text itself is never changed here: labels and timestamps stay in the stored text (the
-original is never altered); turns are offsets into it.
+The text itself is never changed here; turns are offsets into it. Typed transcripts then go
+through :mod:`codebench.ingest.cleanup`, which takes the header and inline timestamps out of
+the stored text, keeping what it removed so the original stays recoverable.
 """
 
 from __future__ import annotations
