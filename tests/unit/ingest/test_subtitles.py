@@ -62,20 +62,28 @@ def test_srt(tmp_path):
 
 
 @pytest.mark.parametrize("body, line, message", [
-    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhei\n\n00:00:03.000 --> 00:0x:04.000\nhallo\n", 6, "bad cue time"),
+    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhei\n\n00:00:03.000 --> 00:0x:04.000\nhallo\n", 6, "cannot be read"),
     ("WEBVTT\n\n00:00:05.000 --> 00:00:02.000\nbaklengs\n", 3, "ends"),
     ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhei\n\nbare tekst uten tid\n", 6, "without a timing line"),
-    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhei\n00:00:03.000 --> 00:00:04.000\nhallo\n", 5, "two timing lines"),
+    ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhei\n00:00:03.000 --> 00:00:04.000\nhallo\n", 5, "no blank line"),
     ("WEBVTT\n\n00:00:01.000 --> 00:00:61.000\nhei\n", 3, "below 60"),
-    ("Dette er ikke VTT\n", 1, "must start with WEBVTT"),
 ])
-def test_bad_vtt_names_file_and_line(tmp_path, body, line, message):
+def test_flawed_vtt_is_imported_with_a_warning_naming_file_and_line(tmp_path, body, line, message):
     path = tmp_path / "feil.vtt"
     path.write_text(body, encoding="utf-8")
+    doc = import_file(path)
+    assert len(doc.warnings) == 1 and doc.warnings[0].startswith(f"{path}:{line}: ") and message in doc.warnings[0]
+    with pytest.raises(IngestError, match="refused under --strict"):
+        import_file(path, strict=True)
+
+
+def test_not_vtt_names_file_and_line(tmp_path):
+    path = tmp_path / "feil.vtt"
+    path.write_text("Dette er ikke VTT\n", encoding="utf-8")
     with pytest.raises(IngestError) as info:
         import_file(path)
-    assert info.value.line == line and message in str(info.value)
-    assert str(info.value).startswith(f"{path}:{line}: ")
+    assert info.value.line == 1 and "must start with WEBVTT" in str(info.value)
+    assert str(info.value).startswith(f"{path}:1: ")
 
 
 def test_vtt_without_cues(tmp_path):
