@@ -245,6 +245,12 @@ def _speaker_mark(line: str) -> re.Match[str] | None:
     return match
 
 
+def _spelling(counts: Counter[str]) -> str:
+    # Subtitles shout names for emphasis ([ALBA]); the ordinary spelling names the speaker.
+    ordinary = Counter({k: v for k, v in counts.items() if not k.isupper()})
+    return (ordinary or counts).most_common(1)[0][0]
+
+
 def _bracket_speakers(cues: list[Cue]) -> list[Cue]:
     """Split and label cues by recurring ``[Name]`` marks; cues without speakers are cleaned."""
     spellings: defaultdict[str, Counter[str]] = defaultdict(Counter)
@@ -255,7 +261,7 @@ def _bracket_speakers(cues: list[Cue]) -> list[Cue]:
                 if mark:
                     spellings[mark.group("label").strip().casefold()][mark.group("label").strip()] += 1
     # One ordinary bracket is not a naming scheme: a mark must recur to count.
-    names = {key: c.most_common(1)[0][0] for key, c in spellings.items() if sum(c.values()) >= 2}
+    names = {key: _spelling(c) for key, c in spellings.items() if sum(c.values()) >= 2}
     result: list[Cue] = []
     current: str | None = None
     for cue in cues:
@@ -313,16 +319,19 @@ def assign_speakers(cues: list[Cue]) -> list[Cue]:
         prefix = _PREFIX.match(cue.text) if cue.speaker is None else None
         if prefix:
             prefixes[prefix.group("label")] += 1
-    # Zoom-style "Name: text" only counts as a speaker when the name recurs.
-    for cue in cues:
-        if cue.speaker is None:
-            prefix = _PREFIX.match(cue.text)
-            if prefix:
-                label = prefix.group("label")
-                words = label.split()
-                if label.casefold() in KNOWN_LABELS or (prefixes[label] >= 2 and all(w[0].isupper() for w in words)):
-                    cue.speaker = label
-                    cue.text = cue.text[prefix.end():]
+    # Zoom-style "Name: text" only counts as a speaker when the name recurs — or when most cues
+    # carry a recurring name, so that someone who speaks once in a Zoom file is not lost.
+    open_cues = [c for c in cues if c.speaker is None]
+    recurring = sum(count for count in prefixes.values() if count >= 2)
+    needed = 1 if open_cues and recurring * 2 >= len(open_cues) else 2
+    for cue in open_cues:
+        prefix = _PREFIX.match(cue.text)
+        if prefix:
+            label = prefix.group("label")
+            words = label.split()
+            if label.casefold() in KNOWN_LABELS or (prefixes[label] >= needed and len(words) <= 3 and all(w[0].isupper() for w in words)):
+                cue.speaker = label
+                cue.text = cue.text[prefix.end():]
     return cues
 
 

@@ -1,4 +1,4 @@
-"""WebVTT transcripts from Whisper, WhisperX, noScribe, Microsoft Teams and Zoom."""
+"""WebVTT transcripts from Whisper, WhisperX, noScribe, Microsoft Teams, Zoom and YouTube."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from codebench.ingest.base import ImportedDocument
 from codebench.ingest.subtitles import import_subtitles
 
 
-def import_vtt(path: Path) -> ImportedDocument:
-    """Import a .vtt file; speakers come from voice tags, ``[SPEAKER_00]:`` or ``Name:``."""
-    return import_subtitles(path, "vtt")
+def import_vtt(path: Path, *, merge_cues: bool = True) -> ImportedDocument:
+    """Import a .vtt file; speakers and tolerated flaws as in :mod:`codebench.ingest.subtitles`.
+
+    Args:
+        path: the file.
+        merge_cues: join consecutive cues of one speaker into one turn; ``False`` keeps each cue apart.
+    """
+    return import_subtitles(path, "vtt", merge_cues=merge_cues)

@@ -266,7 +266,9 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
     truncated = tmp_path / "avkuttet.docx"
     truncated.write_bytes(good_docx.read_bytes()[:900])
     files["truncated docx"] = truncated
-    files["bad vtt"] = write(tmp_path, "feil.vtt", "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nhei\n\n00:00:03,5 --> soon\nhallo\n")
+    # One bad cue is only a warning (tests/unit/ingest/test_subtitles_tolerant.py); a file that is
+    # not WebVTT at all is an error.
+    files["bad vtt"] = write(tmp_path, "feil.vtt", "Intervju 3\n\n00:00:01.000 --> 00:00:02.000\nhei\n")
     return files
 
 

@@ -1,0 +1,49 @@
+"""ASR JSON and noScribe HTML through the command line, as a researcher imports and reads them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from codebench import services
+from codebench.cli import main
+from tests.unit.ingest.test_noscribe_html import SEGMENTS, write_noscribe
+
+
+def run(*args: object) -> str:
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_whisperx_json_and_noscribe_html_import_show_and_keep_times(tmp_path: Path):
+    study = tmp_path / "studie"
+    run("init", study)
+    asr = tmp_path / "opptak1.json"
+    asr.write_text(json.dumps({"language": "no", "segments": [
+        {"start": 0.4, "end": 2.0, "text": " Hvordan gikk første uke?", "speaker": "SPEAKER_00",
+         "words": [{"word": "Hvordan", "start": 0.5, "end": 0.9}, {"word": "gikk", "start": 0.9, "end": 1.1},
+                   {"word": "første", "start": 1.1, "end": 1.5}, {"word": "uke?", "start": 1.5, "end": 1.9}]},
+        {"start": 2.3, "end": 4.0, "text": " Den gikk fint.", "speaker": "SPEAKER_01"},
+        {"start": 4.1, "end": 6.5, "text": " Veldig fint, faktisk.", "speaker": "SPEAKER_01"},
+    ]}, ensure_ascii=False), encoding="utf-8")
+    noscribe = tmp_path / "opptak2.html"
+    write_noscribe(noscribe, SEGMENTS)
+
+    assert "2 document(s) imported" in run("import", study, asr, noscribe)
+
+    shown = run("show", study, "1")
+    assert shown.split("\n\n")[:2] == ["SPEAKER_00: Hvordan gikk første uke?", "SPEAKER_01: Den gikk fint. Veldig fint, faktisk."]
+    assert "language    no" in run("documents", study, "--details", "1")
+    first = services.get_document(services.open_project(study), "1")
+    assert [(t.speaker, t.t_start, t.t_end) for t in first.turns] == [("SPEAKER_00", 0.5, 1.9), ("SPEAKER_01", 2.3, 6.5)]
+
+    shown = run("show", study, "2")
+    assert "S01: Hei, og velkommen. Kan du fortelle litt om mentoren din?" in shown
+    assert "S02: Ja, gjerne. Vi møttes i mars. Det gikk bra & raskt." in shown
+    assert "skripttekst" not in shown and "stiltekst" not in shown
+    second = services.get_document(services.open_project(study), "2")
+    assert [(t.speaker, t.t_start, t.t_end) for t in second.turns if t.speaker] == [
+        ("S01", 0.0, 7.9), ("S02", 8.1, 15.67), ("S01", 16.0, 18.0)]
