@@ -199,3 +199,109 @@ def write_txt(path: Path, turns: Sequence[Turn], *, encoding: str = "utf-8", crl
     if bom:
         data = ("\ufeff".encode(encoding) if encoding.startswith("utf-16") else b"\xef\xbb\xbf") + data
     path.write_bytes(data)
+
+
+def _pdf_string(text: str) -> bytes:
+    """A PDF literal string in WinAnsiEncoding (cp1252), so æøå come out as a reader sees them."""
+    out = bytearray(b"(")
+    for byte in text.encode("cp1252"):
+        if byte in b"\\()":
+            out += b"\\" + bytes([byte])
+        elif byte >= 0x80:
+            out += b"\\%03o" % byte
+        else:
+            out.append(byte)
+    return bytes(out + b")")
+
+
+def _pdf_page_stream(lines: Sequence[str], header: str | None, number: int | None) -> bytes:
+    """One page's content: header at the top, body lines 14 pt apart, the page number at the bottom.
+
+    An empty string in ``lines`` leaves one line of vertical space (how a paragraph gap looks in a PDF).
+    """
+    ops: list[bytes] = []
+    if header:
+        ops.append(b"BT /F1 9 Tf 72 800 Td " + _pdf_string(header) + b" Tj ET")
+    if lines:
+        ops.append(b"BT /F1 11 Tf 14 TL 72 760 Td")
+        for line in lines:
+            ops.append((_pdf_string(line) + b" Tj T*") if line else b"T*")
+        ops.append(b"ET")
+    if number is not None:
+        ops.append(b"BT /F1 9 Tf 290 40 Td " + _pdf_string(str(number)) + b" Tj ET")
+    if not ops:
+        # A scanned page: one image drawn over the page and no text operators.
+        ops.append(b"q 595 0 0 842 0 0 cm /Im1 Do Q")
+    return b"\n".join(ops) + b"\n"
+
+
+def write_pdf(path: Path, pages: Sequence[Sequence[str]], *, title: str | None = None,
+              header: str | None = None, page_numbers: bool = True) -> None:
+    """PDF report with a text layer: each page is a list of lines (``""`` = a blank line of space).
+
+    Helvetica with WinAnsiEncoding; ``header`` repeats at the top of every page and, with
+    ``page_numbers``, a lone number sits at the bottom. A page with no lines (and no header or
+    number) has no text at all, like a scanned page.
+    """
+    objects: list[bytes] = []  # object n is objects[n - 1]
+
+    def add(body: bytes) -> int:
+        objects.append(body)
+        return len(objects)
+
+    catalog = add(b"")  # filled in once the page tree's number is known
+    pages_obj = add(b"")
+    font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    scan = add(b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+               b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream")
+    kids = []
+    for n, lines in enumerate(pages, 1):
+        stream = _pdf_page_stream(lines, header if lines else None, n if page_numbers and lines else None)
+        content = add(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"endstream")
+        kids.append(add(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+                        b"/Resources << /Font << /F1 %d 0 R >> /XObject << /Im1 %d 0 R >> >> >>"
+                        % (pages_obj, content, font, scan)))
+    objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj
+    objects[pages_obj - 1] = (b"<< /Type /Pages /Count %d /Kids [" % len(kids)
+                              + b" ".join(b"%d 0 R" % k for k in kids) + b"] >>")
+    info = add(b"<< /Title " + _pdf_string(title) + b" >>") if title else None
+
+    data = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    data += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    data += b"trailer\n<< /Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
+    data += (b" /Info %d 0 R" % info if info else b"") + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    path.write_bytes(bytes(data))
+
+
+def lay_out_pages(paragraphs: Sequence[str], *, lines_per_page: int = 48, width: int = 90) -> list[list[str]]:
+    """Wrap paragraphs into page lines the way a word processor would, a blank line between them.
+
+    Paragraphs run on over page breaks; a word longer than what is left on a line is split with a
+    hyphen at the line end when the line is less than two-thirds full (so dehyphenation has work).
+    """
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        if lines:
+            lines.append("")
+        line = ""
+        for word in paragraph.split():
+            if not line:
+                line = word
+            elif len(line) + 1 + len(word) <= width:
+                line += " " + word
+            elif len(line) < width * 2 // 3 and len(word) >= 8 and word[:4].isalpha():
+                room = max(3, min(len(word) - 3, width - len(line) - 2))
+                lines.append(f"{line} {word[:room]}-")
+                line = word[room:]
+            else:
+                lines.append(line)
+                line = word
+        if line:
+            lines.append(line)
+    return [lines[i : i + lines_per_page] for i in range(0, len(lines), lines_per_page)] or [[]]

@@ -1,4 +1,4 @@
-"""ASR JSON and noScribe HTML through the command line, as a researcher imports and reads them."""
+"""ASR JSON, noScribe HTML and PDF reports through the command line, as a researcher imports and reads them."""
 
 from __future__ import annotations
 
@@ -47,3 +47,30 @@ def test_whisperx_json_and_noscribe_html_import_show_and_keep_times(tmp_path: Pa
     second = services.get_document(services.open_project(study), "2")
     assert [(t.speaker, t.t_start, t.t_end) for t in second.turns if t.speaker] == [
         ("S01", 0.0, 7.9), ("S02", 8.1, 15.67), ("S01", 16.0, 18.0)]
+
+
+def test_pdf_report_imports_as_paragraphs_and_its_title_stays_out_of_pseudonymous_details(tmp_path: Path):
+    from tests.writers import write_pdf
+
+    study = tmp_path / "studie"
+    run("init", study)
+    report = tmp_path / "evaluering.pdf"
+    write_pdf(report, [["Oppsummering", "", "Mentorordningen fungerer godt for de fleste deltakerne, og arbeidsgiverne",
+                        "ønsker mer kontakt med NAV i den første tiden etter at en ny medarbeider har begynt,"],
+                       ["særlig når det gjelder tilrettelegging.", "", "Veilederne har for mange brukere."], ["Vedlegg"]],
+              title="Evaluering skrevet av Kari Nordmann", header="Evalueringsrapport")
+
+    assert "1 document(s) imported" in run("import", study, report)
+    shown = run("show", study, "1")
+    assert shown.split("\n\n")[:4] == [
+        "Oppsummering",
+        "Mentorordningen fungerer godt for de fleste deltakerne, og arbeidsgiverne ønsker mer kontakt med NAV "
+        "i den første tiden etter at en ny medarbeider har begynt, særlig når det gjelder tilrettelegging.",
+        "Veilederne har for mange brukere.", "Vedlegg"]
+    assert "Evalueringsrapport" not in shown
+    assert "Evaluering skrevet av Kari Nordmann" in run("documents", study, "--details", "1")  # not yet anonymised
+    run("anonymise", study)
+    details = run("documents", study, "--details", "1")
+    assert "format      pdf" in details and "page_count  3" in details
+    assert "Kari" not in details and "evaluering.pdf" not in details
+    assert "Evaluering skrevet av Kari Nordmann" in run("documents", study, "--details", "1", "--original")
