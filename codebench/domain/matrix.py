@@ -80,9 +80,13 @@ class MatrixQuote(NamedTuple):
     end: int
     coder: str
     turn: int | None = None
+    page: int | None = None
 
     def position(self) -> str:
-        """Where in the document: the speaker turn (1-based) when known, else the code points."""
+        """Where in the document: the page of a report (as a chapter cites it, ``s. 12``), else
+        the speaker turn (1-based) when known, else the code points."""
+        if self.page is not None:
+            return f"s. {self.page}"
         return f"tur {self.turn}" if self.turn is not None else f"tegn {self.start}–{self.end}"
 
     def reference(self) -> str:
@@ -265,6 +269,7 @@ def build_quote_matrix(
     *,
     column_keys: Sequence[ColumnKey] | None = None,
     turn_starts: Mapping[int, Sequence[int]] | None = None,
+    page_starts: Mapping[int, Sequence[int]] | None = None,
 ) -> QuoteMatrix:
     """Put each quote in the cell of its code and its column.
 
@@ -274,6 +279,8 @@ def build_quote_matrix(
         column_kind: one of :data:`COLUMN_KINDS`.
         column_keys: columns to show even when empty (default: the four roles for role columns).
         turn_starts: ``document id -> sorted start of each speaker turn``, to give turn numbers.
+        page_starts: ``document id -> sorted start of each page`` for paged documents (PDF), to
+            give page numbers.
 
     Raises:
         ValueError: unknown ``column_kind``.
@@ -281,14 +288,17 @@ def build_quote_matrix(
     columns, placed = _place(quotes, rows, column_kind, column_keys)
     cells: list[list[list[MatrixQuote]]] = [[[] for _ in columns] for _ in rows]
     starts = turn_starts or {}
+    pages = page_starts or {}
     # The hot loop of a 50,000-quote export: tuples are built directly (a NamedTuple's own
     # constructor is a Python call) and the turn is found inline.
     new = tuple.__new__
     for r, c, q in placed:
         turn_list = starts.get(q.document_id)
         turn = (bisect_right(turn_list, q.start) or None) if turn_list else None
+        page_list = pages.get(q.document_id)
+        page = (bisect_right(page_list, q.start) or None) if page_list else None
         cells[r][c].append(new(MatrixQuote, (q.text, q.code, q.category, q.participant, q.role, q.document,
-                                             q.document_id, q.round, q.start, q.end, q.coder, turn)))
+                                             q.document_id, q.round, q.start, q.end, q.coder, turn, page)))
     return QuoteMatrix(column_kind, list(rows), columns, cells)
 
 

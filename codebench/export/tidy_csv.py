@@ -12,11 +12,12 @@ from typing import TextIO
 from codebench.domain.matrix import CountTable, MatrixRow, QuoteMatrix
 
 QUOTE_FIELDS: tuple[str, ...] = (
-    "code", "category", "subcategory", "role", "participant", "round", "document", "turn", "start", "end",
-    "coder", "text",
+    "code", "category", "subcategory", "role", "participant", "round", "document", "turn", "page", "start",
+    "end", "coder", "text",
 )
 """Columns of the quotes CSV. ``category`` is the main category (as in ``codebench quotes``),
-``subcategory`` the nearest category above the code when that is not the main one."""
+``subcategory`` the nearest category above the code when that is not the main one; ``page`` is
+the page of a PDF report (empty for transcripts)."""
 
 
 def _subcategory(row: MatrixRow) -> str:
@@ -37,7 +38,7 @@ def write_quotes_csv(out: TextIO, matrix: QuoteMatrix) -> int:
         writer.writerow((
             row.code, row.main_category or "", _subcategory(row), quote.role or "", quote.participant or "",
             "" if quote.round is None else quote.round, quote.document, "" if quote.turn is None else quote.turn,
-            quote.start, quote.end, quote.coder, quote.text,
+            "" if quote.page is None else quote.page, quote.start, quote.end, quote.coder, quote.text,
         ))
         n += 1
     return n

@@ -228,10 +228,10 @@ def _code_memos(project: Project) -> dict[int, list[str]]:
     return by_code
 
 
-def _turn_starts(project: Project) -> dict[int, list[int]]:
-    """``document id -> sorted turn starts`` for every document, in one query."""
+def _positions(project: Project) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """``document id -> sorted turn starts`` for every document, and page starts of paged ones."""
     with project.transaction(write=False) as store:
-        return store.documents.turn_starts()
+        return store.documents.turn_starts(), store.documents.page_starts()
 
 
 def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
@@ -359,7 +359,8 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
         matrix = None
         counts = count_table(found, rows, columns, column_keys=role_keys)
     else:
-        matrix = build_quote_matrix(found, rows, columns, column_keys=role_keys, turn_starts=_turn_starts(project))
+        turns, pages = _positions(project)
+        matrix = build_quote_matrix(found, rows, columns, column_keys=role_keys, turn_starts=turns, page_starts=pages)
         counts = matrix.counts()
     pairs = cooccurrence(found, rows) if fmt != "csv" else None  # the long CSV has no place for it
     about = _about(project, render, categories=categories, roles=_roles(roles), rounds=rounds, coders=coders,

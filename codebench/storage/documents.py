@@ -107,6 +107,14 @@ class DocumentRepository(ProjectRepository):
             starts.setdefault(document_id, []).append(start)
         return starts
 
+    def page_starts(self) -> dict[int, list[int]]:
+        """``{document id: sorted page starts}`` of the project's paged documents (PDF reports)."""
+        rows = self.session.execute(
+            select(Document.id, Document.meta)
+            .where(Document.project_id == self.project_id, Document.source_format == "pdf")
+        ).all()
+        return {doc_id: list(meta["pages"]) for doc_id, meta in rows if isinstance((meta or {}).get("pages"), list)}
+
     def add(self, *, name: str, source_name: str, source_format: str, text: str, sha256: str, word_count: int,
             round: int | None, participant_id: int | None, meta: dict[str, Any], turns: Sequence[Any]) -> int:
         """Store one document with its turns (anything with speaker, start, end, body_start, t_start, t_end); returns its id."""

@@ -274,13 +274,14 @@ def test_tidy_csv_has_one_row_per_quote(sample, tmp_path):
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["code", "category", "subcategory", "role", "participant", "round", "document", "turn",
-                             "start", "end", "coder", "text"]
+                             "page", "start", "end", "coder", "text"]
     quotes = services.quotes(sample, anonymised=True)
     assert Counter((r["code"], r["category"], r["role"], r["participant"], r["round"], r["document"], r["start"],
                     r["end"], r["coder"], r["text"]) for r in rows) == Counter(
         (q.code, q.category, q.role, q.participant, str(q.round) if q.round is not None else "", q.document,
          str(q.start), str(q.end), q.coder, q.text) for q in quotes)
     assert all(r["turn"].isdigit() for r in rows)
+    assert all(r["page"] == "" for r in rows)  # interviews have turns, not pages
     tree = {c.id: c for c in services.code_tree(sample)}
     parent = {c.name: tree[c.parent_id].name for c in tree.values() if c.parent_id is not None}
     for r in rows:  # the nearest category, left empty when that is the main category itself

@@ -74,3 +74,30 @@ def test_pdf_report_imports_as_paragraphs_and_its_title_stays_out_of_pseudonymou
     assert "format      pdf" in details and "page_count  3" in details
     assert "Kari" not in details and "evaluering.pdf" not in details
     assert "Evaluering skrevet av Kari Nordmann" in run("documents", study, "--details", "1", "--original")
+
+
+def test_a_quote_from_a_pdf_report_is_cited_by_page_in_the_matrix(tmp_path: Path):
+    from tests.writers import write_pdf
+
+    study = tmp_path / "studie"
+    run("init", study)
+    report = tmp_path / "notat.pdf"
+    write_pdf(report, [["Innledning", "", "Notatet oppsummerer erfaringene fra forsøket."],
+                       ["Mentorene trenger mer tid til oppfølging av nye medarbeidere."],
+                       ["Avslutning"]], header="Notat om mentorordningen")
+    from codebench.services.sample import CODEBOOK
+
+    run("codebook", "load", study, CODEBOOK)
+    run("import", study, report, "--role", "mentor")
+    text = services.get_document(services.open_project(study), "1").text
+    start = text.index("Mentorene trenger")
+    run("code", study, "1", "--start", start, "--end", start + len("Mentorene trenger mer tid"),
+        "--code", "tid til oppfølging", "--category", "mentor", "--coder", "ingrid")
+    matrix = tmp_path / "matrise.csv"
+    run("export", "matrix", study, "-o", matrix, "--original")
+    header, row = matrix.read_text(encoding="utf-8").splitlines()[:2]
+    fields = dict(zip(header.split(","), row.split(",")))
+    assert fields["page"] == "2" and fields["text"] == "Mentorene trenger mer tid"
+    markdown = tmp_path / "matrise.md"
+    run("export", "matrix", study, "-o", markdown, "--original")
+    assert "«Mentorene trenger mer tid» — M01, mentor, notat, s. 2" in markdown.read_text(encoding="utf-8")

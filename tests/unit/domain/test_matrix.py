@@ -136,6 +136,16 @@ def test_cells_keep_retrieval_order_and_know_their_turn():
     assert matrix.row_indices("veileder") == [0, 1, 2]
 
 
+def test_a_report_quote_is_cited_by_its_page():
+    quotes = [quote("kapasitet", start=5, end=9), quote("kapasitet", doc=2, start=1200, end=1300)]
+    matrix = build_quote_matrix(quotes, matrix_rows(TREE), turn_starts={1: [0, 30], 2: [0, 900, 1500]},
+                                page_starts={2: [0, 1100, 2300]})
+    transcript, report = matrix.cells[0][0]
+    assert (transcript.page, transcript.position()) == (None, "tur 1")
+    assert (report.turn, report.page, report.position()) == (2, 2, "s. 2")
+    assert report.reference().endswith("Dokument 2, s. 2")
+
+
 def test_turn_number_is_one_based_and_none_without_turns():
     assert turn_number([0, 10, 20], 0) == 1
     assert turn_number([0, 10, 20], 10) == 2
