@@ -111,28 +111,11 @@ def documents(project: str, coder: str | None, original: bool, db: str | None, d
         click.echo(f"{doc.id:>4}  {who} {round_}  {doc.word_count:>6} words  {doc.turn_count:>4} turns  {labels[doc.id]}")
 
 
-_FREE_TEXT_META = frozenset({"header", "title"})
-
-
 def _details(doc: services.DocumentInfo, labels: dict[int, str], original: bool) -> None:
     """Print how one document came in (the source file's name only where originals may show)."""
     click.echo(f"document {doc.id}: {labels[doc.id]}")
-    click.echo(f"  format      {doc.source_format}")
-    if original:
-        click.echo(f"  file        {doc.source_name}")
-    click.echo(f"  imported    {doc.imported_at:%Y-%m-%d %H:%M}")
-    click.echo(f"  size        {doc.word_count} words, {doc.turn_count} turns")
-    for key, value in sorted(doc.source_meta.items()):
-        # A header block or a file's title is free text written by people: it may name the informant.
-        if isinstance(value, (str, int, float)) and (original or key not in _FREE_TEXT_META):
-            click.echo(f"  {key:<11} {value}")
-    for note in doc.import_notes:
-        click.echo(f"  clean-up    {note}")
-    for warning in doc.import_warnings:
-        # Warnings name the source file, whose name may name the informant.
-        click.echo(f"  warning     {warning if original else warning.replace(doc.source_name, labels[doc.id])}")
-    if not doc.import_warnings:
-        click.echo("  warnings    none")
+    for field, value in services.import_details(doc, labels[doc.id], original=original):
+        click.echo(f"  {field:<11} {value}")
 
 
 @click.command()

@@ -33,7 +33,7 @@ from codebench.services.coding import (
     CodedSpanView, apply_code, codings, document_codings, effective_colours, import_codings, in_vivo_code_name, recode, remove_coding,
     set_coding_memo,
 )
-from codebench.services.documents import DocumentText, get_document, list_documents
+from codebench.services.documents import DocumentText, get_document, import_details, list_documents
 from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
 from codebench.services.history import audit_log, describe_operation, redo, undo
 from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
@@ -52,7 +52,7 @@ __all__ = [
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",
     "describe_operation", "document_codings", "effective_colours", "export_chapter_quotes", "export_codebook", "export_codebook_document",
     "export_matrix", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
-    "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
+    "import_details", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
     "update_code",

@@ -10,6 +10,34 @@ from codebench.services.project import Project
 from codebench.storage.store import Store
 
 
+_FREE_TEXT_META = frozenset({"header", "title"})
+"""Import metadata written by people (a header block, a file's title): it may name the informant."""
+
+
+def import_details(doc: DocumentInfo, label: str, *, original: bool) -> list[tuple[str, str]]:
+    """How one document came in, as ``(field, value)`` lines for the CLI and the workbench.
+
+    Args:
+        doc: the document.
+        label: the name to show it by (pseudonymous unless originals may be shown).
+        original: whether original identifiers may show: only then the source file's name, a
+            header's or title's text, and warnings naming the file as it was called.
+    """
+    lines = [("format", doc.source_format)]
+    if original:
+        lines.append(("file", doc.source_name))
+    lines += [("imported", f"{doc.imported_at:%Y-%m-%d %H:%M}"), ("size", f"{doc.word_count} words, {doc.turn_count} turns")]
+    for key, value in sorted(doc.source_meta.items()):
+        if isinstance(value, (str, int, float)) and (original or key not in _FREE_TEXT_META):
+            lines.append((key, str(value)))
+    lines += [("clean-up", note) for note in doc.import_notes]
+    # Warnings name the source file, whose name may name the informant.
+    lines += [("warning", warning if original else warning.replace(doc.source_name, label)) for warning in doc.import_warnings]
+    if not doc.import_warnings:
+        lines.append(("warnings", "none"))
+    return lines
+
+
 def list_documents(project: Project) -> list[DocumentInfo]:
     """All documents, in import order."""
     with project.transaction(write=False) as store:

@@ -30,6 +30,13 @@ def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | No
     return Text("reviewed")
 
 
+def format_cell(doc: services.DocumentInfo) -> Text:
+    """The source format, with the number of import warnings when there are any (``vtt !2``)."""
+    if not doc.import_warnings:
+        return Text(doc.source_format, style="dim")
+    return Text.assemble((doc.source_format, "dim"), " ", (f"!{len(doc.import_warnings)}", "bold yellow"))
+
+
 class ProjectScreen(WorkbenchScreen):
     """Start here: pick a transcript to code, or a code to compare its quotes."""
 
@@ -40,6 +47,8 @@ class ProjectScreen(WorkbenchScreen):
         Binding("k", "codebook", "codebook", tooltip="Reorganise the code tree: selective coding"),
         Binding("a", "anonymisation", "anonymise", tooltip="Anonymisation review: detected names and identifiers"),
         Binding("h", "heatmap", "heat map", tooltip="Codes × roles: how many quotes each perspective gives each code"),
+        Binding("i", "import_details", "import details", show=False,
+                tooltip="How the highlighted document was imported: format, clean-ups, warnings"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
         Binding("f5", "refresh", "refresh", show=False),
     ]
@@ -59,7 +68,7 @@ class ProjectScreen(WorkbenchScreen):
         self.title = f"codebench — {self.project.name}"
         self.sub_title = f"coder: {self.coder}"
         table = self.query_one("#documents", DataTable)
-        table.add_columns("role", "case", "r", "words", "coded", "anon", "document")
+        table.add_columns("role", "case", "r", "words", "coded", "anon", "fmt", "document")
         table.focus()  # the lists fill on screen resume, which also runs on first display
 
     def action_refresh(self) -> None:
@@ -80,12 +89,15 @@ class ProjectScreen(WorkbenchScreen):
                                  d.source_format == "survey", d.round or 0, d.name))
         table = self.query_one("#documents", DataTable)
         table.clear()
+        self._documents = {doc.id: doc for doc in docs}
+        self._labels = {doc.id: names.get(doc.id, doc.name) for doc in docs}
         for doc in docs:
             case = doc.participant.pid if doc.participant else "—"
             table.add_row(
                 doc.participant.role if doc.participant else "—", case if len(case) <= 8 else "…" + case[-7:],
                 str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)),
-                anonymisation_cell(anonymised.get(doc.id), searched=doc.id not in state.unsearched_ids), names.get(doc.id, doc.name)[:60], key=str(doc.id),
+                anonymisation_cell(anonymised.get(doc.id), searched=doc.id not in state.unsearched_ids),
+                format_cell(doc), self._labels[doc.id][:60], key=str(doc.id),
             )
         self.query_one("#codes", CodeTree).show(services.code_tree(project), Counter(c.code_id for c in codings))
 
@@ -117,6 +129,16 @@ class ProjectScreen(WorkbenchScreen):
             self.notify("Highlight a code or category in the codebook first", severity="warning")
             return
         self.workbench.open_quotes(code)
+
+    def action_import_details(self) -> None:
+        from codebench.tui.screens.details import ImportDetailsDialog
+
+        document_id = self._selected_document()
+        if document_id is None:
+            return
+        doc, label = self._documents[document_id], self._labels[document_id]
+        lines = services.import_details(doc, label, original=self.workbench.original_allowed)
+        self.app.push_screen(ImportDetailsDialog(f"document {doc.id}: {label}", lines))
 
     def action_anonymisation(self) -> None:
         self.workbench.open_anonymisation()
