@@ -309,7 +309,37 @@ def bench_tui(args: argparse.Namespace, work: Path) -> None:
     run_tui(args, work)
 
 
-BENCHMARKS = {"import": bench_import, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
+def bench_pdf(args: argparse.Namespace, work: Path) -> None:
+    """Importing a long PDF report (target: 500 pages in at most 30 s), parse alone and into a project."""
+    from tests.writers import lay_out_pages, write_pdf
+
+    rng = random.Random(5)
+    sentences = _sentences()
+    paragraphs: list[str] = []
+    pages: list[list[str]] = []
+    while len(pages) < args.pages:
+        paragraphs.append(" ".join(rng.choice(sentences) for _ in range(rng.randint(2, 9))))
+        if len(paragraphs) % 50 == 0:
+            pages = lay_out_pages(paragraphs, lines_per_page=46)
+    pages = pages[: args.pages]
+    path = work / "rapport.pdf"
+    write_pdf(path, pages, title="Sluttrapport", header="Sluttrapport – evaluering av mentorordningen")
+    parse = _timed(lambda: import_file(path), 1)[0]
+    doc = import_file(path)
+    project = services.init_project(work / "pdf_project")
+    start = time.perf_counter()
+    report = services.import_files(project, [path])
+    elapsed = time.perf_counter() - start
+    assert not report.errors and len(report.added) == 1
+    _write("import_pdf", {
+        "pages": doc.meta["page_count"], "bytes": path.stat().st_size, "words": len(doc.text.split()),
+        "paragraphs": len(doc.turns), "parse_seconds": round(parse, 3), "import_seconds": round(elapsed, 3),
+        "target_seconds": 30,
+    })
+    project.close()
+
+
+BENCHMARKS = {"import": bench_import, "pdf": bench_pdf, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
               "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export}
 
 
@@ -320,6 +350,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--words", type=int, default=10_000, help="words per transcript")
     parser.add_argument("--codings", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--pages", type=int, default=500, help="pages of the PDF report")
     args = parser.parse_args(argv)
     for name in args.names or list(BENCHMARKS):
         with tempfile.TemporaryDirectory(prefix=f"codebench-bench-{name}-") as tmp:
