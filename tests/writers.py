@@ -8,10 +8,12 @@ the test fixtures come from one place.
 from __future__ import annotations
 
 import html
+import json
+import re
 import uuid
 import zipfile
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
 Turn = tuple[str | None, str]
@@ -176,6 +178,95 @@ def write_vtt(path: Path, turns: Sequence[Turn], style: str, *, words_per_cue: i
             raise ValueError(f"unknown VTT style {style!r}")
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def timed_segments(turns: Sequence[Turn], *, max_words: int = 22, pace: float = 0.36,
+                   gap: float = 0.8) -> list[tuple[str | None, float, float, str, list[tuple[str, float, float]]]]:
+    """ASR-style segments ``(speaker, start, end, text, [(word, start, end)])`` at a steady pace.
+
+    Each turn is cut at sentence ends into segments of at most ``max_words`` words (a longer
+    sentence is one segment); words are ``pace`` seconds apart and a speaker change leaves ``gap``.
+    """
+    segments = []
+    clock = 0.6
+    for label, text in turns:
+        sentences = [s for s in re.split(r"(?<=[.!?…])\s+", text.strip()) if s]
+        groups: list[list[str]] = []
+        for sentence in sentences:
+            words = sentence.split()
+            if groups and len(groups[-1]) + len(words) <= max_words:
+                groups[-1].extend(words)
+            else:
+                groups.append(words)
+        for words in groups:
+            start = clock
+            timed = []
+            for word in words:
+                timed.append((word, round(clock, 3), round(clock + pace - 0.06, 3)))
+                clock += pace
+            segments.append((label, round(start - 0.12, 3), round(clock + 0.05, 3), " ".join(words), timed))
+            clock += 0.3
+        clock += gap
+    return segments
+
+
+def write_whisperx_json(path: Path, turns: Sequence[Turn], *, language: str = "no") -> None:
+    """WhisperX JSON (``whisperx --diarize --output_format json``): segments with a speaker and
+    timed words; words with digits stay untimed, as WhisperX's aligner leaves them."""
+    segments = []
+    for n, (label, start, end, text, words) in enumerate(timed_segments(turns)):
+        out_words = []
+        for k, (word, w_start, w_end) in enumerate(words):
+            if any(c.isdigit() for c in word):
+                out_words.append({"word": word})
+            else:
+                entry: dict[str, Any] = {"word": word, "start": w_start, "end": w_end,
+                                         "score": round(0.62 + 0.37 * ((n * 7 + k * 13) % 17) / 16, 3)}
+                if label:
+                    entry["speaker"] = label
+                out_words.append(entry)
+        segment: dict[str, Any] = {"start": start, "end": end, "text": " " + text, "words": out_words}
+        if label:
+            segment["speaker"] = label
+        segments.append(segment)
+    path.write_text(json.dumps({"segments": segments, "language": language}, ensure_ascii=False, indent=2) + "\n",
+                    encoding="utf-8")
+
+
+def _noscribe_head(audio: str) -> str:
+    return (f'<head><meta charset="UTF-8"><meta name="audio_source" content="C:/opptak/{html.escape(audio)}">'
+            '<meta name="qrichtext" content="1"><title>Skjult tittel</title>'
+            '<style type="text/css">p { margin: 0 } .x::after { content: "stiltekst" }</style>'
+            '<script>var hemmelig = "skripttekst";</script></head>')
+
+
+def write_noscribe(path: Path, segments: Sequence[tuple[str, int, int, str]], *, timestamps: bool = False,
+                   labels: bool = True, title: str = "Intervju 3", audio: str = "intervju3.mp3") -> None:
+    """A file in the shape of noScribe's HTML: one <p> per speaker turn, one ts anchor per segment.
+
+    ``segments`` are ``(speaker, start_ms, end_ms, text)``; consecutive segments of one speaker share
+    a paragraph, and the first shows the label (``S01: ``) and, optionally, a ``[hh:mm:ss]`` stamp.
+    """
+    paragraphs: list[str] = []
+    current: str | None = None
+    for speaker, start, end, text in segments:
+        opening = ""
+        if speaker != current:
+            if timestamps:
+                s = start // 1000
+                opening += f'<span style="color:#78909c">[{s // 3600:02}:{s // 60 % 60:02}:{s % 60:02}]</span> '
+            if labels:
+                opening += f"{speaker}: "
+            paragraphs.append("")
+            current = speaker
+        else:
+            opening = " "
+        paragraphs[-1] += (f'<a name="ts_{start}_{end}_{speaker}"><span style="font-family:Arial">'
+                           f"{opening}{html.escape(text)}</span></a>")
+    body = (f'<p style="font-weight:600;"><span>{html.escape(title)}</span></p>\n'
+            f'<p style="color:#909090;font-size:0.8em">(Transkribert med noScribe vers. 0.6 – lydkilde: {html.escape(audio)})</p>\n'
+            + "\n".join(f"<p>{p}</p>" for p in paragraphs))
+    path.write_text(f"<!DOCTYPE html>\n<html>{_noscribe_head(audio)}\n<body>\n{body}\n</body></html>\n", encoding="utf-8")
 
 
 def write_srt(path: Path, turns: Sequence[Turn], *, words_per_cue: int = 12) -> None:

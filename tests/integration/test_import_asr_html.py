@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from codebench import services
 from codebench.cli import main
-from tests.unit.ingest.test_noscribe_html import SEGMENTS, write_noscribe
+from tests.unit.ingest.test_noscribe_html import SEGMENTS
+from tests.writers import write_noscribe
 
 
 def run(*args: object) -> str:

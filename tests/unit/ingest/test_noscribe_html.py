@@ -2,45 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 import pytest
 
 from codebench.ingest import IngestError, import_file
-
-HEAD = ('<head><meta charset="UTF-8"><meta name="audio_source" content="C:/opptak/intervju3.mp3">'
-        '<meta name="qrichtext" content="1"><title>Skjult tittel</title>'
-        '<style type="text/css">p { margin: 0 } .x::after { content: "stiltekst" }</style>'
-        '<script>var hemmelig = "skripttekst";</script></head>')
-
-
-def write_noscribe(path, segments, *, timestamps=False, labels=True) -> None:
-    """A file in the shape of noScribe's HTML: one <p> per speaker turn, one ts anchor per segment.
-
-    ``segments`` are ``(speaker, start_ms, end_ms, text)``; consecutive segments of one speaker share
-    a paragraph, and the first shows the label (``S01: ``) and, optionally, a ``[hh:mm:ss]`` stamp.
-    """
-    paragraphs: list[str] = []
-    current: str | None = None
-    for speaker, start, end, text in segments:
-        opening = ""
-        if speaker != current:
-            if timestamps:
-                s = start // 1000
-                opening += f'<span style="color:#78909c">[{s // 3600:02}:{s // 60 % 60:02}:{s % 60:02}]</span> '
-            if labels:
-                opening += f"{speaker}: "
-            paragraphs.append("")
-            current = speaker
-        else:
-            opening = " "
-        paragraphs[-1] += (f'<a name="ts_{start}_{end}_{speaker}"><span style="font-family:Arial">'
-                           f"{opening}{html.escape(text)}</span></a>")
-    body = ('<p style="font-weight:600;"><span>Intervju 3</span></p>\n'
-            '<p style="color:#909090;font-size:0.8em">(Transkribert med noScribe vers. 0.6 – lydkilde: intervju3.mp3)</p>\n'
-            + "\n".join(f"<p>{p}</p>" for p in paragraphs))
-    path.write_text(f"<!DOCTYPE html>\n<html>{HEAD}\n<body>\n{body}\n</body></html>\n", encoding="utf-8")
-
+from tests.writers import write_noscribe
 
 SEGMENTS = [
     ("S01", 0, 4500, "Hei, og velkommen."),
