@@ -168,6 +168,9 @@ def _read_pages(path: Path, reader: Any) -> list[_Page]:
             resources = page.get("/Resources") or {}
             images = bool(resources.get("/XObject")) if hasattr(resources, "get") else False
         except Exception as exc:  # pypdf raises many types for a damaged content stream
+            if type(exc).__name__ == "LimitReachedError":
+                raise IngestError(path, f"page {number} unpacks to more data than any report holds "
+                                        "(a damaged file or a decompression bomb); nothing was imported") from None
             raise IngestError(path, f"page {number} cannot be read ({type(exc).__name__}: {exc})") from None
         pages.append(_Page(lines, images))
     return pages

@@ -176,3 +176,29 @@ def test_an_owner_password_only_pdf_opens(tmp_path):
     with protected.open("wb") as out:
         writer.write(out)
     assert paragraphs(import_file(protected))[0] == "Sammendrag"
+
+
+def test_a_decompression_bomb_is_refused_quickly(tmp_path):
+    """A content stream that inflates to 100 MB: refused by the page, without unpacking it all."""
+    import zlib
+
+    packer = zlib.compressobj(9)
+    packed = packer.compress(b"BT /F1 11 Tf 72 760 Td (Hei) Tj ET\n")
+    chunk = b" " * 1_000_000
+    packed += b"".join(packer.compress(chunk) for _ in range(100)) + packer.flush()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    data, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(data))
+        data += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    data += b"trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    bomb = tmp_path / "bombe.pdf"
+    bomb.write_bytes(bytes(data))
+    with pytest.raises(IngestError, match=r"bombe\.pdf: page 1 unpacks to more data than any report holds"):
+        import_file(bomb)
