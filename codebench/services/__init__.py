@@ -21,29 +21,56 @@ that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 
 from __future__ import annotations
 
-from codebench.domain.records import DocumentInfo
-from codebench.errors import ServiceError
-from codebench.services import anonymisation
-from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition
-from codebench.services.codebook import (
-    CodebookReport, code_tree, create_code, export_codebook, load_codebook, merge_codes, move_code, promote_code,
-    read_codebook_file, update_code,
-)
-from codebench.services.coding import (
-    CodedSpanView, apply_code, codings, document_codings, effective_colours, import_codings, in_vivo_code_name, recode, remove_coding,
-    set_coding_memo,
-)
-from codebench.services.documents import DocumentText, get_document, import_details, list_documents
-from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
-from codebench.services.history import audit_log, describe_operation, redo, undo
-from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
-from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx
-from codebench.services.memos import add_memo, memos
-from codebench.services.project import CONFIG_NAME, DB_NAME, Project, init_project, open_project
-from codebench.services.retrieval import ProjectStats, participants, quotes, stats
-from codebench.services.team import (
-    AgreementResult, accept_agreed, agreement, disagreements, merge_projects, resolve_disagreement,
-)
+from typing import TYPE_CHECKING
+
+from codebench.services.lazy import lazy_exports
+
+if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time each is imported on first use
+    from codebench.domain.records import DocumentInfo
+    from codebench.errors import ServiceError
+    from codebench.services import anonymisation
+    from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition
+    from codebench.services.codebook import (
+        CodebookReport, code_tree, create_code, export_codebook, load_codebook, merge_codes, move_code, promote_code,
+        read_codebook_file, update_code,
+    )
+    from codebench.services.coding import (
+        CodedSpanView, apply_code, codings, document_codings, effective_colours, import_codings, in_vivo_code_name, recent_codes, recode,
+        remove_coding,
+        set_coding_memo,
+    )
+    from codebench.services.documents import DocumentText, get_document, import_details, list_documents
+    from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
+    from codebench.services.history import audit_log, describe_operation, redo, undo
+    from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
+    from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx
+    from codebench.services.memos import add_memo, memos
+    from codebench.services.project import CONFIG_NAME, DB_NAME, Project, init_project, open_project
+    from codebench.services.retrieval import ProjectStats, participants, quotes, stats
+    from codebench.services.team import (
+        AgreementResult, accept_agreed, agreement, disagreements, merge_projects, resolve_disagreement,
+    )
+
+_EXPORTS = {
+    "codebench.domain.records": ("DocumentInfo"),
+    "codebench.errors": ("ServiceError"),
+    ".anonymisation": ("Rendition", "anonymise_free_text", "anonymise_quotes", "rendition"),
+    ".codebook": ("CodebookReport", "code_tree", "create_code", "export_codebook", "load_codebook", "merge_codes",
+        "move_code", "promote_code", "read_codebook_file", "update_code"),
+    ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
+        "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
+    ".documents": ("DocumentText", "get_document", "import_details", "list_documents"),
+    ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix"),
+    ".history": ("audit_log", "describe_operation", "redo", "undo"),
+    ".importing": ("ImportReport", "ParticipantSpec", "import_files", "import_survey"),
+    ".interchange": ("ExportSummary", "InterchangeReport", "export_qdc", "export_qdpx", "import_qdc",
+        "import_qdpx"),
+    ".memos": ("add_memo", "memos"),
+    ".project": ("CONFIG_NAME", "DB_NAME", "Project", "init_project", "open_project"),
+    ".retrieval": ("ProjectStats", "participants", "quotes", "stats"),
+    ".team": ("AgreementResult", "accept_agreed", "agreement", "disagreements", "merge_projects",
+        "resolve_disagreement"),
+}
 
 __all__ = [
     "AgreementResult", "CONFIG_NAME", "CodebookReport", "CodedSpanView", "DB_NAME", "DocumentInfo", "DocumentText", "ExportResult",
@@ -54,6 +81,8 @@ __all__ = [
     "export_matrix", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
     "import_details", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
-    "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
+    "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
     "update_code",
 ]
+
+lazy_exports(__name__, _EXPORTS, submodules=("anonymisation",))

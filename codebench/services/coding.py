@@ -162,6 +162,14 @@ def set_coding_memo(project: Project, coding_uuid: str, memo: str | None, coder:
         return updated
 
 
+def recent_codes(project: Project, coder: str, limit: int = 8) -> list[str]:
+    """Names of the codes ``coder`` applied most recently, newest first: the picker's first rows."""
+    with project.transaction(write=False) as store:
+        ids = store.codings.recent_code_ids(coder, limit)
+        names = {row.id: row.name for row in store.codebook.rows()}
+    return [names[i] for i in ids if i in names]
+
+
 def codings(project: Project, document: str | int | None = None) -> list[CodingInfo]:
     """Codings of the project or of one document, by position."""
     with project.transaction(write=False) as store:

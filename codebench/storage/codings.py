@@ -156,6 +156,15 @@ class CodingRepository(ProjectRepository):
             .where(Document.project_id == self.project_id).group_by(Coding.code_id)
         ).all())
 
+    def recent_code_ids(self, coder: str, limit: int) -> list[int]:
+        """The codes this coder applied most recently, newest first (each once)."""
+        query = (
+            select(Coding.code_id).join(Coder, Coder.id == Coding.coder_id)
+            .where(Coder.project_id == self.project_id, Coder.name == coder)
+            .group_by(Coding.code_id).order_by(func.max(Coding.created_at).desc(), Coding.code_id).limit(limit)
+        )
+        return list(self.session.scalars(query))
+
     def counts_by_coder(self) -> dict[str, int]:
         """Number of codings per coder name."""
         return dict(self.session.execute(  # type: ignore[arg-type]

@@ -57,12 +57,16 @@ async def test_the_coding_loop(sample_copy):
         expected = [("god mentor", start, start + len("jobber med på"))]
         assert mine(project) == expected
 
-        # 2. type a new name: an open code is created on the spot
+        # 2. type a new name: Enter alone makes nothing (no code is close to it), ctrl+n makes
+        #    it an open code on the spot
         start2 = doc.text.index("travel uke")
         await select(pilot, view, start2, 2)
         await pilot.press("c")
         await type_text(pilot, "travle dager")
         await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodePicker) and mine(project) == expected
+        await pilot.press("ctrl+n")
         await pilot.pause()
         codes = {c.name: c for c in services.code_tree(project)}
         assert codes["travle dager"].origin == "open"

@@ -252,7 +252,10 @@ class DocumentScreen(WorkbenchScreen):
                 return
             self.apply(span, picked.name, origin="open")
 
-        self.app.push_screen(CodePicker(codes, title=title), apply)
+        # The words as on screen (pseudonyms in the anonymised rendition): the picker must not
+        # hide what is being coded, nor show a name the screen does not.
+        self.app.push_screen(CodePicker(codes, title=title, context=self._shown(span),
+                                        recent=services.recent_codes(self.project, self.coder)), apply)
 
     def apply(self, span: tuple[int, int], code: str, *, origin: str) -> None:
         """Apply ``code`` to ``span`` for this coder and redraw (shared by keys and palette)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from rapidfuzz import fuzz, process
 from rich.text import Text
@@ -27,27 +28,55 @@ class PickedCode:
     new: bool
 
 
-def rank_codes(query: str, codes: list[CodeInfo], limit: int = 30) -> list[CodeInfo]:
-    """Codes best matching ``query``: shortcut key first, then fuzzy name, then description."""
-    query = query.strip()
+PLAUSIBLE = 75
+"""A match scoring this much (0–100) is probably the code meant: Enter may apply it."""
+
+
+def score_codes(query: str, codes: list[CodeInfo], limit: int = 30,
+                recent: Sequence[str] = ()) -> list[tuple[CodeInfo, float]]:
+    """Codes matching ``query`` with a score: exact name or shortcut key (100) first, then a name
+    that a word of it starts with the query, then fuzzy name, then description (weighted down).
+
+    With an empty query, the ``recent`` codes (names, newest first) come before the tree order.
+    """
+    query = " ".join(query.split())
     if not query:
-        return codes[:limit]
-    exact = [c for c in codes if c.shortcut and c.shortcut == query]
+        by_name = {c.name: c for c in codes}
+        first = [by_name[name] for name in recent if name in by_name]
+        return [(c, 0.0) for c in (first + [c for c in codes if c not in first])[:limit]]
+    folded = query.casefold()
+    exact = [c for c in codes if c.name.casefold() == folded]
+    exact += [c for c in codes if c.shortcut and c.shortcut == query and c not in exact]
+    scores: dict[int, float] = {}
+    for c in codes:
+        name = c.name.casefold()
+        if name.startswith(folded) or any(word.startswith(folded) for word in name.split()):
+            scores[c.id] = 95.0
     choices = {c.id: f"{c.name} {c.description or ''}" for c in codes}
     by_name = process.extract(query, {c.id: c.name for c in codes}, scorer=fuzz.WRatio, limit=limit)
     by_text = process.extract(query, choices, scorer=fuzz.partial_ratio, limit=limit)
-    scores: dict[int, float] = {}
     for _, score, key in by_name:
         scores[key] = max(scores.get(key, 0), score)
     for _, score, key in by_text:
         scores[key] = max(scores.get(key, 0), score * 0.8)  # a hit in the description counts less
     by_id = {c.id: c for c in codes}
-    ranked = [by_id[k] for k, s in sorted(scores.items(), key=lambda kv: -kv[1]) if s >= 50]
-    return exact + [c for c in ranked if c not in exact][:limit]
+    ranked = [(by_id[k], sc) for k, sc in sorted(scores.items(), key=lambda kv: -kv[1]) if sc >= 50 and by_id[k] not in exact]
+    return ([(c, 100.0) for c in exact] + ranked)[:limit]
+
+
+def rank_codes(query: str, codes: list[CodeInfo], limit: int = 30, recent: Sequence[str] = ()) -> list[CodeInfo]:
+    """The codes of :func:`score_codes`, best first."""
+    return [code for code, _ in score_codes(query, codes, limit, recent)]
 
 
 class CodePicker(ModalScreen[PickedCode | None]):
-    """Type to filter codes; Enter applies the highlighted one or creates an open code."""
+    """Type to filter codes; Enter applies the highlighted code.
+
+    An exact name or shortcut key is highlighted first, then the best match; a new open code is
+    made only deliberately: ctrl+n, or the "+ new open code" row, which is highlighted by itself
+    only when no existing code resembles what was typed. (Enter on a half-typed name used to
+    make a junk code beside the one the coder meant.)
+    """
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "cancel"),
@@ -57,18 +86,36 @@ class CodePicker(ModalScreen[PickedCode | None]):
     ]
 
     def __init__(self, codes: list[CodeInfo], *, title: str = "Code the selection", initial: str = "",
-                 kinds: tuple[str, ...] = ("code",), allow_new: bool = True) -> None:
+                 kinds: tuple[str, ...] = ("code",), allow_new: bool = True, context: str | None = None,
+                 recent: Sequence[str] = ()) -> None:
+        """
+        Args:
+            codes: the code tree.
+            title: what the choice is for.
+            initial: text already in the input.
+            kinds: which kinds of node may be chosen.
+            allow_new: whether a new open code may be made.
+            context: the words being coded, shown so the picker never hides what is coded.
+            recent: code names to list first while nothing is typed (the coder's latest).
+        """
         super().__init__()
         self.codes = [c for c in codes if c.kind in kinds]
         self.title_text = title
         self.initial = initial
         self.allow_new = allow_new
+        self.context = context
+        self.recent = tuple(recent)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label(self.title_text, id="picker-title")
+            if self.context:
+                words = " ".join(self.context.split())
+                shown = words if len(words) <= 240 else words[:120] + " … " + words[-110:]
+                yield Label(Text(f"«{shown}»", style="italic"), id="picker-context")
             yield Input(value=self.initial, placeholder="code name, shortcut key, or a new name", id="picker-input")
             yield OptionList(id="picker-options")
+            yield Label("", id="picker-hint")
 
     def on_mount(self) -> None:
         self._refresh_options(self.initial)
@@ -81,22 +128,38 @@ class CodePicker(ModalScreen[PickedCode | None]):
     def _refresh_options(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        ranked = rank_codes(query, self.codes)
+        scored = score_codes(query, self.codes, recent=self.recent)
         name = " ".join(query.split())
         exists = any(c.name.casefold() == name.casefold() for c in self.codes)
         items: list[Option] = []
-        for code in ranked:
+        recent = set(self.recent) if not name else set()
+        for code, _ in scored:
             key = f"  [{code.shortcut}]" if code.shortcut else ""
             # Text, not a markup string: "[g]" or a bracket in a code name must show as typed.
-            items.append(Option(Text(f"{code.name}{key}"), id=f"code:{code.name}"))
+            label = Text(f"{code.name}{key}")
+            if code.name in recent:
+                label.append("  recent", style="dim")
+            items.append(Option(label, id=f"code:{code.name}"))
         if name and not exists and self.allow_new:
-            new = Option(Text(f"+ new open code «{name}»"), id=f"{NEW_PREFIX}{name}")
-            # A name close to an existing code is probably that code; otherwise Enter creates.
-            close = ranked and fuzz.WRatio(name, ranked[0].name) >= 90
-            items = items + [new] if close else [new] + items
+            # Always last: choosing it takes the arrows (or ctrl+n), never a reflex Enter.
+            items.append(Option(Text(f"+ new open code «{name}»  (ctrl+n)"), id=f"{NEW_PREFIX}{name}"))
         options.add_options(items)
-        if items:
-            options.highlighted = 0
+        # Enter applies the top code only when it is probably the one meant; a weak match is
+        # listed but not highlighted, so a new name typed out is not filed under some other code.
+        plausible = bool(scored) and (not name or scored[0][1] >= PLAUSIBLE)
+        options.highlighted = 0 if plausible else None
+        self._show_hint(None if plausible or not name else name)
+
+    def _show_hint(self, unmatched: str | None) -> None:
+        hint = self.query_one("#picker-hint", Label)
+        if unmatched is None:
+            text = "enter apply the highlighted code · ↑↓ choose"
+            text += " · ctrl+n new open code as typed" if self.allow_new else ""
+            hint.update(Text(text + " · esc cancel"))
+        elif self.allow_new:
+            hint.update(Text(f"no code close to «{unmatched}»: ctrl+n makes it a new open code, ↓ picks a listed one"))
+        else:
+            hint.update(Text(f"no code close to «{unmatched}»: ↓ picks a listed one"))
 
     def action_create(self) -> None:
         name = " ".join(self.query_one(Input).value.split())
@@ -107,8 +170,10 @@ class CodePicker(ModalScreen[PickedCode | None]):
     def action_cursor(self, delta: int) -> None:
         options = self.query_one(OptionList)
         if options.option_count:
-            current = options.highlighted or 0
-            options.highlighted = max(0, min(options.option_count - 1, current + delta))
+            if options.highlighted is None:  # nothing chosen yet: the first arrow goes to the top
+                options.highlighted = 0
+                return
+            options.highlighted = max(0, min(options.option_count - 1, options.highlighted + delta))
 
     @on(Input.Submitted)
     def _submitted(self) -> None:
