@@ -26,6 +26,8 @@ class CodebenchApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", priority=True),
         Binding("f1", "help", "help"),
+        # Only while the key panel is open (check_action): Esc elsewhere keeps its screen's meaning.
+        Binding("escape", "close_help", "close help", show=False, priority=True),
     ]
 
     def __init__(self, project: services.Project, coder: str | None = None) -> None:
@@ -210,9 +212,25 @@ class CodebenchApp(App[None]):
         elif isinstance(screen, QuotesScreen):
             screen.load()
 
+    def _help_open(self) -> bool:
+        from textual.widgets import HelpPanel
+
+        return bool(self.screen.query(HelpPanel))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "close_help":
+            return self._help_open()
+        return True
+
     def action_help(self) -> None:
-        """The keys of the current screen, and the command palette."""
-        self.action_show_help_panel()
+        """Open or close the key panel of the current screen (F1 toggles, Esc closes)."""
+        if self._help_open():
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_close_help(self) -> None:
+        self.action_hide_help_panel()
 
 
 def run(project_dir: Path, coder: str | None = None) -> None:
