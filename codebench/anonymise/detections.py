@@ -28,6 +28,15 @@ DIRECT_KINDS = frozenset({PER, FNR, PHONE, EMAIL, ADDRESS})
 INDIRECT_KINDS = frozenset({ORG, LOC, NAV_OFFICE, URL, ORGNR, INDIRECT})
 KINDS = DIRECT_KINDS | INDIRECT_KINDS
 
+# The rest of the vocabulary the front ends name (kept here, in a module that imports nothing
+# heavy, so that the command line can build its options without loading the detectors).
+# Suggestions at or above this score are accepted by --auto; below it they wait for review.
+DEFAULT_THRESHOLD = 0.5
+# Kinds that are flagged for the researcher but never accepted automatically.
+REVIEW_ONLY = frozenset({INDIRECT})
+# Pseudonym styles: bracketed role labels or realistic names (see ``pseudonyms``).
+STYLES = ("labels", "names")
+
 
 class Detection(NamedTuple):
     """One suggested identifier.

@@ -9,18 +9,13 @@ from __future__ import annotations
 import re
 from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
-from codebench.anonymise.detections import INDIRECT, PER, Detection, line_pieces
+from codebench.anonymise.detections import DEFAULT_THRESHOLD, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
     find_lexicon_names, find_names, find_reported_speakers, looks_like_name, name_likelihood,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
 from codebench.domain.spans import OffsetMap, Span, apply_replacements
-
-# Suggestions at or above this score are accepted by --auto; below it they wait for review.
-DEFAULT_THRESHOLD = 0.5
-# Kinds that are flagged for the researcher but never accepted automatically.
-REVIEW_ONLY = frozenset({INDIRECT})
 
 Progress = Callable[[int, int], None]
 # A transcript line longer than this is not a transcript (a dump, a binary, one giant paragraph).

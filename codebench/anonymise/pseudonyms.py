@@ -12,7 +12,7 @@ import hashlib
 from typing import Iterable
 
 from codebench.anonymise.detections import (
-    ADDRESS, EMAIL, FNR, INDIRECT, LOC, NAV_OFFICE, ORG, ORGNR, PER, PHONE, URL,
+    ADDRESS, EMAIL, FNR, INDIRECT, LOC, NAV_OFFICE, ORG, ORGNR, PER, PHONE, STYLES, URL,
 )
 from codebench.anonymise.gazetteer import lexicon
 
@@ -23,7 +23,6 @@ KIND_LABELS = {
 }
 ROLE_LABELS = {"veileder": "Veileder", "IA-rådgiver": "IA-rådgiver", "mentor": "Mentor",
                "arbeidsgiver": "Arbeidsgiver"}
-STYLES = ("labels", "names")
 
 
 def label(kind: str, number: int, role: str | None = None) -> str:

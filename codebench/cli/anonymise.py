@@ -18,7 +18,6 @@ from codebench import services
 from codebench.cli.common import coder_or_default, db_option, fail, require_coder, use_project
 from codebench.services import anonymisation
 from codebench.services.anonymisation import DEFAULT_THRESHOLD, KINDS, PER, STYLES
-from codebench.services.file_anonymisation import anonymise_file as anonymise_one_file
 
 
 class _DefaultToDetect(click.Group):
@@ -277,6 +276,8 @@ def key_merge(project: str, source: str, coder: str | None, db: str | None) -> N
 def anonymise_file(source: str, output: str | None, style: str, threshold: float, names: tuple[str, ...],
                    no_model: bool) -> None:
     """Anonymise one transcript without a project (same pipeline and defaults as a project)."""
+    from codebench.services.file_anonymisation import anonymise_file as anonymise_one_file  # loads the detectors
+
     result = anonymise_one_file(source, style=style, threshold=threshold, use_model=not no_model, known_names=names)
     if output:
         Path(output).write_text(result, encoding="utf-8", newline="\n")

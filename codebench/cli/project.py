@@ -13,7 +13,6 @@ import click
 from codebench import services
 from codebench.cli.common import EXIT_USER_ERROR, db_option, fail, original_option, shown_as, use_project
 from codebench.cli.retrieval import stats
-from codebench.services import sample
 
 
 @click.command()
@@ -158,7 +157,7 @@ def open_(project: str, coder: str | None) -> None:
 @click.option("--coder", envvar="CODEBENCH_CODER", default="demo", show_default=True, help="Coder name in the workbench.")
 def demo(folder: str, stats_only: bool, coder: str) -> None:
     """Build the sample project in FOLDER (once) and open it in the workbench."""
-    sample.build_demo_project(Path(folder)).close()
+    services.sample.build_demo_project(Path(folder)).close()
     if stats_only or not sys.stdout.isatty():
         click.echo(f"sample project in {folder}/")
         click.get_current_context().invoke(stats, project=folder, db=None)

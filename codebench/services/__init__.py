@@ -17,6 +17,10 @@ that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 - ``anonymisation``  detection, review decisions, who sees originals, anonymised renditions
 - ``exports``        matrices, chapter quotes, codebook documents
 - ``interchange``    REFI-QDA (QDPX/QDC) import and export
+
+Each name is imported when it is first read (:mod:`codebench.services.lazy`): the command line
+names every use case while it builds its commands, and a command then loads only the modules of
+the use cases it runs (``codebench --help`` none, so neither SQLAlchemy nor Alembic).
 """
 
 from __future__ import annotations
@@ -52,8 +56,8 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     )
 
 _EXPORTS = {
-    "codebench.domain.records": ("DocumentInfo"),
-    "codebench.errors": ("ServiceError"),
+    "codebench.domain.records": ("DocumentInfo",),
+    "codebench.errors": ("ServiceError",),
     ".anonymisation": ("Rendition", "anonymise_free_text", "anonymise_quotes", "rendition"),
     ".codebook": ("CodebookReport", "code_tree", "create_code", "export_codebook", "load_codebook", "merge_codes",
         "move_code", "promote_code", "read_codebook_file", "update_code"),
@@ -85,4 +89,8 @@ __all__ = [
     "update_code",
 ]
 
-lazy_exports(__name__, _EXPORTS, submodules=("anonymisation",))
+#: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).
+_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "exports", "file_anonymisation", "history", "importing",
+               "interchange", "project", "retrieval", "sample", "team")
+
+lazy_exports(__name__, _EXPORTS, submodules=_SUBMODULES)

@@ -15,31 +15,52 @@ accepted or rejected later.  The key (original ↔ pseudonym) is a separate owne
 - ``state``       the one anonymisation state (not run / N open / reviewed) every output reports
 
 The detectors' vocabulary (kinds, styles, the auto-accept threshold) is re-exported here so
-that the front ends name it through the services.
+that the front ends name it through the services. Like :mod:`codebench.services`, the package
+imports each name on first use: the command line reads the vocabulary to build its options
+without loading the detectors or the database.
 """
 
 from __future__ import annotations
 
-from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER
-from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
-from codebench.anonymise.pseudonyms import STYLES
-from codebench.services.anonymisation.access import (
-    may_see_original, original_viewers, pseudonym_key, set_original_viewer, write_key,
-)
-from codebench.services.anonymisation.disclosure import Disclosure, disclosure, require_original_viewer
-from codebench.services.anonymisation.keys import KeyMerge, KeySummary, export_key, key_summary, merge_key
-from codebench.services.anonymisation.detection import DetectReport, Progress, detect, informant_roles
-from codebench.services.anonymisation.renditions import (
-    ACTIVE, Rendition, anonymise_free_text, anonymise_quotes, anonymised_names, anonymised_passages,
-    document_labels, export_text, rendition, renditions,
-)
-from codebench.services.anonymisation.state import (
-    NO_DOCUMENTS, NOT_RUN, OPEN, REVIEWED, AnonymisationState, anonymisation_state, require_exportable,
-)
-from codebench.services.anonymisation.review import (
-    DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
-    auto_accept, decide, document_status, entities, find_entity, rename_entity,
-)
+from typing import TYPE_CHECKING
+
+from codebench.services.lazy import lazy_exports
+
+if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time each is imported on first use
+    from codebench.anonymise.detections import DEFAULT_THRESHOLD, DIRECT_KINDS, KINDS, PER, REVIEW_ONLY, STYLES
+    from codebench.services.anonymisation.access import (
+        may_see_original, original_viewers, pseudonym_key, set_original_viewer, write_key,
+    )
+    from codebench.services.anonymisation.disclosure import Disclosure, disclosure, require_original_viewer
+    from codebench.services.anonymisation.keys import KeyMerge, KeySummary, export_key, key_summary, merge_key
+    from codebench.services.anonymisation.detection import DetectReport, Progress, detect, informant_roles
+    from codebench.services.anonymisation.renditions import (
+        ACTIVE, Rendition, anonymise_free_text, anonymise_quotes, anonymised_names, anonymised_passages,
+        document_labels, export_text, rendition, renditions,
+    )
+    from codebench.services.anonymisation.state import (
+        NO_DOCUMENTS, NOT_RUN, OPEN, REVIEWED, AnonymisationState, anonymisation_state, require_exportable,
+    )
+    from codebench.services.anonymisation.review import (
+        DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
+        auto_accept, decide, document_status, entities, find_entity, rename_entity,
+    )
+
+_EXPORTS = {
+    "codebench.anonymise.detections": ("DEFAULT_THRESHOLD", "DIRECT_KINDS", "KINDS", "PER", "REVIEW_ONLY",
+        "STYLES"),
+    ".access": ("may_see_original", "original_viewers", "pseudonym_key", "set_original_viewer", "write_key"),
+    ".disclosure": ("Disclosure", "disclosure", "require_original_viewer"),
+    ".keys": ("KeyMerge", "KeySummary", "export_key", "key_summary", "merge_key"),
+    ".detection": ("DetectReport", "Progress", "detect", "informant_roles"),
+    ".renditions": ("ACTIVE", "Rendition", "anonymise_free_text", "anonymise_quotes", "anonymised_names",
+        "anonymised_passages", "document_labels", "export_text", "rendition", "renditions"),
+    ".state": ("NO_DOCUMENTS", "NOT_RUN", "OPEN", "REVIEWED", "AnonymisationState", "anonymisation_state",
+        "require_exportable"),
+    ".review": ("DECISIONS", "STATUSES", "DocumentAnonymisation", "EntityView", "MentionView", "add_mention",
+        "add_name", "apply", "auto_accept", "decide", "document_status", "entities", "find_entity",
+        "rename_entity"),
+}
 
 __all__ = [
     "Disclosure", "disclosure", "require_original_viewer",
@@ -52,3 +73,5 @@ __all__ = [
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
     "rendition", "renditions", "set_original_viewer", "write_key",
 ]
+
+lazy_exports(__name__, _EXPORTS, submodules=("access", "detection", "keys", "review", "state"))

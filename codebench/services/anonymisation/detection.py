@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from codebench.anonymise.detections import DIRECT_KINDS, PER, Detection
+from codebench.anonymise.detections import DIRECT_KINDS, PER, STYLES, Detection
 from codebench.anonymise.gazetteer import looks_like_name
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pipeline import detect_texts
-from codebench.anonymise.pseudonyms import STYLES, new_pseudonym
+from codebench.anonymise.pseudonyms import new_pseudonym
 from codebench.domain.records import DocumentInfo, EntityRecord, NewEntity, NewMention, TurnInfo
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, write_key
