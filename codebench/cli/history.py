@@ -14,8 +14,9 @@ from codebench.cli.common import db_option, require_coder, use_project
 @db_option
 def undo(project: str, coder: str | None, db: str | None) -> None:
     """Undo your most recent coding, codebook or anonymisation operation."""
-    entry = services.undo(use_project(project, db), require_coder(coder))
-    click.echo(f"undid {services.describe_operation(entry)} from {entry.at:%Y-%m-%d %H:%M}" if entry
+    opened = use_project(project, db)
+    entry = services.undo(opened, require_coder(coder))
+    click.echo(f"undid {services.describe_operation(entry, opened)} from {entry.at:%Y-%m-%d %H:%M}" if entry
                else "nothing to undo")
 
 
@@ -25,8 +26,9 @@ def undo(project: str, coder: str | None, db: str | None) -> None:
 @db_option
 def redo(project: str, coder: str | None, db: str | None) -> None:
     """Redo your most recently undone operation."""
-    entry = services.redo(use_project(project, db), require_coder(coder))
-    click.echo(f"redid {services.describe_operation(entry)} from {entry.at:%Y-%m-%d %H:%M}" if entry
+    opened = use_project(project, db)
+    entry = services.redo(opened, require_coder(coder))
+    click.echo(f"redid {services.describe_operation(entry, opened)} from {entry.at:%Y-%m-%d %H:%M}" if entry
                else "nothing to redo")
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from codebench.domain.records import AuditEntry, CodeInfo
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import write_key
+from codebench.services.anonymisation.renditions import document_labels
 from codebench.services.anonymisation.review import switch_key_names
 from codebench.services.project import Project
 from codebench.storage.store import Store
@@ -65,6 +66,23 @@ def _restore_coding(store: Store, p: dict[str, Any]) -> None:
 
 def _delete_coding(store: Store, p: dict[str, Any]) -> None:
     store.codings.delete(p["uuid"])
+
+
+def _unapply(store: Store, p: dict[str, Any]) -> None:
+    """Take back a coding, and the open code it created when nothing else uses that code now."""
+    store.codings.delete(p["uuid"])
+    created = p.get("created_code")
+    if created:
+        node = store.codebook.by_uuid(created["uuid"])
+        if node is not None and not store.codebook.coding_count(node.id) and not store.codebook.child_count(node.id):
+            store.codebook.delete(node.id)
+
+
+def _apply_again(store: Store, p: dict[str, Any]) -> None:
+    created = p.get("created_code")
+    if created:
+        p = {**p, "code_id": _recreate_code(store, created).id}
+    _restore_coding(store, p)
 
 
 def _code(store: Store, uuid: str) -> CodeInfo:
@@ -216,7 +234,7 @@ def _now() -> datetime:
 
 _STEPS: dict[str, tuple[Step, Step]] = {
     # action: (undo it, do it again)
-    "apply": (_delete_coding, _restore_coding),
+    "apply": (_unapply, _apply_again),
     "remove": (_restore_coding, _delete_coding),
     "recode": (_set_coding("code_id", "from"), _set_coding("code_id", "to")),
     "coding_memo": (_set_coding("memo", "from"), _set_coding("memo", "to")),
@@ -252,14 +270,18 @@ def _count(count: int, singular: str, plural: str) -> str:
     return f"{count:,} {singular if count == 1 else plural}"
 
 
-def describe_operation(entry: AuditEntry) -> str:
+def describe_operation(entry: AuditEntry, project: Project | None = None) -> str:
     """What an undoable operation was, for the message after undo or redo.
 
     E.g. "accept of 12 mentions of [Veileder 2]", "auto-accept of 1,391 mentions of 150
-    entities", "rename of [Veileder 2] to [Kollega K]"; other operations by their action name.
-    From the log entry alone, which holds pseudonyms and counts, never an original name.
+    entities", "rename of [Veileder 2] to [Kollega K]". With the ``project``, coding and codebook
+    operations name their code, document and span: "coding «tidspress» in V01 veileder runde 1
+    [120–310]". Documents go by their anonymised label, so the message never carries an original
+    name (code names are the researchers' own words and show everywhere).
     """
     p = entry.payload
+    if project is not None and entry.action in _CODING_ACTIONS | _CODEBOOK_ACTIONS:
+        return _describe_in_project(entry, project)
     if entry.action in ("anonymise_accept", "anonymise_reject"):
         pseudonyms = p.get("pseudonyms") or []
         whose = pseudonyms[0] if len(pseudonyms) == 1 else _count(len(pseudonyms), "entity", "entities")
@@ -273,6 +295,53 @@ def describe_operation(entry: AuditEntry) -> str:
     if entry.action == "anonymise_add":
         return f"add of {_count(p.get('mentions', 0), 'mention', 'mentions')} of {p.get('pseudonym', 'an entity')}"
     return entry.action
+
+
+_CODING_ACTIONS = frozenset({"apply", "remove", "recode", "coding_memo"})
+_CODEBOOK_ACTIONS = frozenset({"code_create", "code_update", "code_move", "merge_codes"})
+_CHANGE_WORDS = {"name": "rename", "description": "definition", "inclusion": "definition", "exclusion": "definition",
+                 "examples": "examples", "memo": "memo", "colour": "colour", "core": "core category",
+                 "kind": "promotion", "shortcut": "shortcut key"}
+
+
+def _describe_in_project(entry: AuditEntry, project: Project) -> str:
+    p = entry.payload
+    with project.transaction(write=False) as store:
+        rows = store.codebook.rows()
+        coding = store.codings.get(p["uuid"]) if entry.action in ("recode", "coding_memo") else None
+    by_id = {r.id: r.name for r in rows}
+    by_uuid = {r.uuid: r.name for r in rows}
+
+    def code(ref: Any, snapshot: dict[str, Any] | None = None) -> str:
+        name = by_id.get(ref) if isinstance(ref, int) else by_uuid.get(ref)
+        return f"«{name or (snapshot or {}).get('name') or 'a deleted code'}»"
+
+    def where(document_id: int | None, start: int | None, end: int | None) -> str:
+        label = document_labels(project).get(document_id, "a deleted document") if document_id else "a document"
+        return f"{label} [{start}–{end}]" if start is not None else label
+
+    action = entry.action
+    if action in ("apply", "remove"):
+        created = " (a new code)" if p.get("created_code") else ""
+        verb = "coding" if action == "apply" else "removal of the coding"
+        return f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created} in {where(p.get('document_id'), p.get('start'), p.get('end'))}"
+    if action in ("recode", "coding_memo"):
+        place = where(coding.document_id, coding.start, coding.end) if coding else "a deleted coding"
+        if action == "recode":
+            return f"recode from {code(p.get('from'))} to {code(p.get('to'))} in {place}"
+        return f"memo on a coding in {place}"
+    if action == "code_create":
+        return f"new code {code(p.get('code'), p.get('snapshot'))}"
+    if action == "code_update":
+        changes = p.get("changes", {})
+        if "name" in changes:
+            return f"rename of «{p.get('before', {}).get('name')}» to «{changes['name']}»"
+        kinds = sorted({_CHANGE_WORDS.get(k, k) for k in changes})
+        return f"{', '.join(kinds) or 'change'} of {code(p.get('code'))}"
+    if action == "code_move":
+        parent = code(p.get("to")) if p.get("to") is not None else "the top level"
+        return f"move of {code(p.get('code'))} under {parent}"
+    return f"merge of {code(p.get('source', {}).get('uuid'), p.get('source'))} into {code(p.get('target'))}"
 
 
 def _step(project: Project, coder: str, direction: str) -> AuditEntry | None:

@@ -26,6 +26,9 @@ class CodebenchApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", priority=True),
         Binding("f1", "help", "help"),
+        # Screens with their own undo (transcript, codebook, review) handle these first.
+        Binding("ctrl+z", "undo", "undo", show=False, tooltip="Undo your last coding or codebook operation"),
+        Binding("ctrl+y", "redo", "redo", show=False, tooltip="Redo what you undid"),
         # Only while the key panel is open (check_action): Esc elsewhere keeps its screen's meaning.
         Binding("escape", "close_help", "close help", show=False, priority=True),
     ]
@@ -168,16 +171,30 @@ class CodebenchApp(App[None]):
 
         self.push_screen(CodePicker(services.code_tree(self.project), title=f"Recode «{current}» as"), recode)
 
+    def action_undo(self) -> None:
+        self.undo()
+
+    def action_redo(self) -> None:
+        self.redo()
+
     def undo(self) -> None:
         """Undo the coder's last operation from anywhere."""
-        entry = services.undo(self.project, self.coder)
-        self.notify(f"undid {services.describe_operation(entry)}" if entry else "nothing to undo")
+        try:
+            entry = services.undo(self.project, self.coder)
+        except services.ServiceError as exc:
+            self.notify(f"cannot undo: {exc}", severity="error")
+            return
+        self.notify(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
         self._refresh_screen()
 
     def redo(self) -> None:
         """Redo from anywhere."""
-        entry = services.redo(self.project, self.coder)
-        self.notify(f"redid {services.describe_operation(entry)}" if entry else "nothing to redo")
+        try:
+            entry = services.redo(self.project, self.coder)
+        except services.ServiceError as exc:
+            self.notify(f"cannot redo: {exc}", severity="error")
+            return
+        self.notify(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")
         self._refresh_screen()
 
     def merge_codes(self) -> None:

@@ -186,12 +186,12 @@ class CodebookScreen(WorkbenchScreen):
 
     def action_undo(self) -> None:
         entry = services.undo(self.project, self.coder)
-        self.notify(f"undid {entry.action}" if entry else "nothing to undo")
+        self.notify(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
         self.on_screen_resume()
 
     def action_redo(self) -> None:
         entry = services.redo(self.project, self.coder)
-        self.notify(f"redid {entry.action}" if entry else "nothing to redo")
+        self.notify(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")
         self.on_screen_resume()
 
     def on_screen_resume(self) -> None:

@@ -329,9 +329,9 @@ class DocumentScreen(WorkbenchScreen):
     def action_undo(self) -> None:
         entry = services.undo(self.project, self.coder)
         self.reload_marks()
-        self._status(f"undid {entry.action}" if entry else "nothing to undo")
+        self._status(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
 
     def action_redo(self) -> None:
         entry = services.redo(self.project, self.coder)
         self.reload_marks()
-        self._status(f"redid {entry.action}" if entry else "nothing to redo")
+        self._status(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")

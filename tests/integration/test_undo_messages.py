@@ -1,0 +1,57 @@
+"""Undo and redo say what they took back — code, document and span — and leave no empty open code."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from codebench import services
+from codebench.cli import main
+
+
+def test_undo_names_the_code_the_document_and_the_span(coded_project):
+    project = coded_project
+    label = services.anonymisation.document_labels(project)[1]
+    services.apply_code(project, "kari", 0, 5, "god mentor", "ingrid")
+    entry = services.undo(project, "ingrid")
+    assert services.describe_operation(entry, project) == f"coding «god mentor» in {label} [0–5]"
+    assert "kari" not in label  # the file's name may be the informant's: the label is the anonymised one
+
+    coding = services.apply_code(project, "kari", 6, 12, "god mentor", "ingrid")
+    services.recode(project, coding.uuid, "tid og ressurser", "ingrid")
+    assert services.describe_operation(services.undo(project, "ingrid"), project) == (
+        f"recode from «god mentor» to «tid og ressurser» in {label} [6–12]")
+    services.update_code(project, "god mentor", name="den gode mentoren", coder="ingrid")
+    assert services.describe_operation(services.undo(project, "ingrid"), project) == (
+        "rename of «god mentor» to «den gode mentoren»")
+    services.update_code(project, "god mentor", memo="viktig", coder="ingrid")
+    assert services.describe_operation(services.undo(project, "ingrid"), project) == "memo of «god mentor»"
+
+
+def test_undoing_the_only_coding_of_a_new_open_code_takes_the_code_back_too(coded_project):
+    project = coded_project
+    services.apply_code(project, "kari", 0, 5, "lederen spurte", "ingrid", create="open")
+    assert "lederen spurte" in {c.name for c in services.code_tree(project)}
+    entry = services.undo(project, "ingrid")
+    assert services.describe_operation(entry, project) == (
+        f"coding «lederen spurte» (a new code) in {services.anonymisation.document_labels(project)[1]} [0–5]")
+    assert "lederen spurte" not in {c.name for c in services.code_tree(project)}
+    services.redo(project, "ingrid")
+    codes = {c.name: c for c in services.code_tree(project)}
+    assert codes["lederen spurte"].origin == "open"
+    assert [(q.code, q.start, q.end) for q in services.quotes(project)] == [("lederen spurte", 0, 5)]
+
+
+def test_a_new_code_used_again_stays_when_its_first_coding_is_undone(coded_project):
+    project = coded_project
+    services.apply_code(project, "kari", 0, 5, "lederen spurte", "ingrid", create="open")
+    services.apply_code(project, "kari", 6, 12, "lederen spurte", "per")
+    services.undo(project, "ingrid")
+    assert [(q.code, q.coder) for q in services.quotes(project)] == [("lederen spurte", "per")]
+
+
+def test_the_command_line_says_what_it_undid(coded_project):
+    project = coded_project
+    services.apply_code(project, "kari", 0, 5, "god mentor", "ingrid")
+    label = services.anonymisation.document_labels(project)[1]
+    result = CliRunner().invoke(main, ["undo", str(project.root), "--coder", "ingrid"])
+    assert result.exit_code == 0 and f"undid coding «god mentor» in {label} [0–5]" in result.stdout

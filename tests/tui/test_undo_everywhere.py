@@ -1,0 +1,35 @@
+"""ctrl+z and ctrl+y work on every screen and say what they took back."""
+
+from __future__ import annotations
+
+from codebench import services
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.project import ProjectScreen
+from codebench.tui.screens.quotes import QuotesScreen
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_undo_from_the_project_and_quotes_screens(sample_copy):
+    project = sample_copy
+    doc = services.get_document(project, "Intervju Kristine Holm runde 1")
+    start = doc.text.index("travel uke")
+    services.apply_code(project, doc.info.id, start, start + 10, "vinn-vinn", "tester")
+    label = services.anonymisation.document_labels(project)[doc.info.id]
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ProjectScreen)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert messages(app)[-1] == f"undid coding «vinn-vinn» in {label} [{start}–{start + 10}]"
+        assert [q for q in services.quotes(project, coders=["tester"])] == []
+        app.open_quotes(next(c for c in services.code_tree(project) if c.name == "vinn-vinn"))
+        await pilot.pause()
+        assert isinstance(app.screen, QuotesScreen)
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert messages(app)[-1].startswith("redid coding «vinn-vinn»")
+        assert [q.code for q in services.quotes(project, coders=["tester"])] == ["vinn-vinn"]
