@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from codebench import services
 from codebench.cli.common import db_option, require_coder, use_project
+
+if TYPE_CHECKING:
+    from codebench.domain.records import AuditEntry
 
 
 @click.command()
@@ -38,5 +43,19 @@ def redo(project: str, coder: str | None, db: str | None) -> None:
 @db_option
 def log(project: str, limit: int, db: str | None) -> None:
     """Show the audit log of coding and codebook operations, newest first."""
-    for entry in services.audit_log(use_project(project, db), limit):
-        click.echo(f"{entry.id:>6}  {entry.at:%Y-%m-%d %H:%M:%S}  {entry.coder or '-':<12} {entry.action}")
+    opened = use_project(project, db)
+    for entry in services.audit_log(opened, limit):
+        click.echo(f"{entry.id:>6}  {entry.at:%Y-%m-%d %H:%M:%S}  {entry.coder or '-':<12} {_what(entry, opened)}")
+
+
+def _what(entry: AuditEntry, project: services.Project) -> str:
+    """The entry as a reader wants it: what was coded where, what was undone (never an original name)."""
+    from codebench.services.history import UNDOABLE  # loaded by the command that needs it, not at start-up
+
+    if entry.action in UNDOABLE:
+        return f"{entry.action:<13} {services.describe_operation(entry, project)}"
+    if entry.action in ("undo", "redo"):
+        return f"{entry.action:<13} of #{entry.payload.get('entry')} ({entry.payload.get('action')})"
+    if entry.action == "import":
+        return f"{entry.action:<13} {len(entry.payload.get('documents', []))} document(s)"
+    return entry.action

@@ -55,3 +55,13 @@ def test_the_command_line_says_what_it_undid(coded_project):
     label = services.anonymisation.document_labels(project)[1]
     result = CliRunner().invoke(main, ["undo", str(project.root), "--coder", "ingrid"])
     assert result.exit_code == 0 and f"undid coding «god mentor» in {label} [0–5]" in result.stdout
+
+
+def test_the_log_says_what_was_coded_where_and_what_was_undone(coded_project):
+    project = coded_project
+    services.apply_code(project, "kari", 0, 5, "god mentor", "ingrid")
+    entry = services.undo(project, "ingrid")
+    label = services.anonymisation.document_labels(project)[1]
+    lines = CliRunner().invoke(main, ["log", str(project.root), "--limit", "3"]).stdout.splitlines()
+    assert lines[0].endswith(f"undo          of #{entry.id} (apply)")
+    assert lines[1].endswith(f"apply         coding «god mentor» in {label} [0–5]")
