@@ -355,7 +355,8 @@ def write_pdf(path: Path, pages: Sequence[Sequence[str]], *, title: str | None =
     objects[catalog - 1] = b"<< /Type /Catalog /Pages %d 0 R >>" % pages_obj
     objects[pages_obj - 1] = (b"<< /Type /Pages /Count %d /Kids [" % len(kids)
                               + b" ".join(b"%d 0 R" % k for k in kids) + b"] >>")
-    info = add(b"<< /Title " + _pdf_string(title) + b" >>") if title else None
+    # The info dictionary holds a text string (PDFDocEncoding or UTF-16BE), not WinAnsi page text.
+    info = add(b"<< /Title <" + ("\ufeff" + title).encode("utf-16-be").hex().upper().encode() + b"> >>") if title else None
 
     data = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -370,16 +371,22 @@ def write_pdf(path: Path, pages: Sequence[Sequence[str]], *, title: str | None =
     path.write_bytes(bytes(data))
 
 
-def lay_out_pages(paragraphs: Sequence[str], *, lines_per_page: int = 48, width: int = 90) -> list[list[str]]:
+def lay_out_pages(paragraphs: Sequence[str], *, lines_per_page: int = 48, width: int = 90,
+                  keep_headings: bool = False) -> list[list[str]]:
     """Wrap paragraphs into page lines the way a word processor would, a blank line between them.
 
     Paragraphs run on over page breaks; a word longer than what is left on a line is split with a
     hyphen at the line end when the line is less than two-thirds full (so dehyphenation has work).
+    With ``keep_headings``, a heading (a short one-line paragraph without a full stop) that would
+    fall on a page's last two lines moves to the next page ("keep with next"), as in Word.
     """
     lines: list[str] = []
     for paragraph in paragraphs:
         if lines:
             lines.append("")
+        heading = len(paragraph) < width // 2 and not paragraph.rstrip().endswith((".", ":", "!", "?", "»", ")"))
+        if keep_headings and heading and len(lines) % lines_per_page >= lines_per_page - 2:
+            lines.extend([""] * (lines_per_page - len(lines) % lines_per_page))
         line = ""
         for word in paragraph.split():
             if not line:
