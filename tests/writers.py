@@ -229,8 +229,9 @@ def write_whisperx_json(path: Path, turns: Sequence[Turn], *, language: str = "n
         if label:
             segment["speaker"] = label
         segments.append(segment)
-    path.write_text(json.dumps({"segments": segments, "language": language}, ensure_ascii=False, indent=2) + "\n",
-                    encoding="utf-8")
+    # WhisperX dumps the whole result on one line; one segment a line keeps the file readable.
+    body = ",\n".join(json.dumps(segment, ensure_ascii=False) for segment in segments)
+    path.write_text(f'{{"segments": [\n{body}\n], "language": {json.dumps(language)}}}\n', encoding="utf-8")
 
 
 def _noscribe_head(audio: str) -> str:
