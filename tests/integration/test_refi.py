@@ -194,7 +194,7 @@ def test_round_trip_is_exact(demo, original_export, tmp_path):
     fresh = services.init_project(tmp_path / "fresh")
     report = services.import_qdpx(fresh, original_export)
     assert report.warnings == []
-    assert (len(report.documents_added), report.codes_added, report.codings_added, report.memos_added) == (51, 69, 288, 3)
+    assert (len(report.documents_added), report.codes_added, report.codings_added, report.memos_added) == (54, 69, 288, 3)
     assert sorted(report.coders_added) == ["ingrid", "per"]
     assert _documents(fresh) == _documents(demo)
     assert _tree(fresh) == _tree(demo)
@@ -204,7 +204,7 @@ def test_round_trip_is_exact(demo, original_export, tmp_path):
     assert people(fresh) == people(demo)
     again = services.import_qdpx(fresh, original_export)
     assert (len(again.documents_added), again.codes_added, again.codings_added, again.memos_added) == (0, 0, 0, 0)
-    assert (len(again.documents_existing), again.codes_matched, again.codings_present) == (51, 69, 288)
+    assert (len(again.documents_existing), again.codes_matched, again.codings_present) == (54, 69, 288)
     assert _codings(fresh) == _codings(demo)
     # and out again: the second export describes the same project
     second = tmp_path / "second.qdpx"
@@ -234,7 +234,7 @@ def test_cli_import_reports_what_it_did(original_export, tmp_path):
     services.init_project(tmp_path / "cli").close()
     result = CliRunner().invoke(main, ["import-refi", str(tmp_path / "cli"), str(original_export), "--coder-map", "per=Per"])
     assert result.exit_code == 0, result.output
-    assert "51 document(s) added" in result.stdout and "288 coding(s) added" in result.stdout
+    assert "54 document(s) added" in result.stdout and "288 coding(s) added" in result.stdout
     bad = CliRunner().invoke(main, ["import-refi", str(tmp_path / "cli"), str(original_export), "--coder-map", "per"])
     assert bad.exit_code == 1 and "write it as OLD=NEW" in bad.output
     other = CliRunner().invoke(main, ["import-refi", str(tmp_path / "cli"), str(tmp_path / "x.nvp")])
