@@ -37,12 +37,14 @@ def fail(message: str) -> NoReturn:
 def user_errors() -> Iterator[None]:
     """Turn the errors a user is meant to read into one line on stderr and exit code 1.
 
-    A broken codebook lists every problem on its own line; a reader that went away (``| head``)
+    A broken codebook lists every problem on its own line (one problem is the one line); a reader that went away (``| head``)
     ends the command quietly with exit code 0.
     """
     try:
         yield
     except CodebookError as exc:
+        if len(exc.problems) == 1:
+            fail(str(exc.problems[0]))
         click.echo(f"codebench: the codebook has {len(exc.problems)} problem(s):", err=True)
         for problem in exc.problems:
             click.echo(f"  {problem}", err=True)

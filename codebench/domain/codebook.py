@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from codebench.domain.yaml_source import yaml_position
+from codebench.domain.yaml_source import YamlShapeError, compose_guarded, yaml_position
 from codebench.errors import CodebookError
 
 SCHEMA_VERSION = 1
@@ -223,7 +223,13 @@ def parse_codebook(text: str, file: str = "<codebook>") -> Codebook:
     """
     reader = _Reader(file)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        # Within limits (nesting, no alias for a list or mapping): the tree is walked recursively.
+        root = compose_guarded(text, allow_collection_aliases=False)
+    except YamlShapeError as exc:
+        line, col = yaml_position(exc) or (1, 1)
+        raise CodebookError([CodebookProblem(file, line, col, str(exc.problem))]) from None
+    except RecursionError:
+        raise CodebookError([CodebookProblem(file, 1, 1, "the YAML is nested too deeply to read")]) from None
     except yaml.MarkedYAMLError as exc:
         line, col = yaml_position(exc) or (1, 1)
         context = exc.context
