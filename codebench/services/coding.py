@@ -9,13 +9,13 @@ from typing import Any, Sequence
 
 from codebench.domain import code_tree as rules
 from codebench.domain.code_tree import effective_colours
-from codebench.domain.codebook import in_vivo_name
+from codebench.domain.codebook import ORIGINS, in_vivo_name
 from codebench.domain.records import CodingInfo, DocumentInfo, code_snapshot
 from codebench.domain.spans import Span
 from codebench.errors import ServiceError
 from codebench.services.codebook import add_code
 from codebench.services.documents import find_document
-from codebench.domain.yaml_source import load_yaml
+from codebench.domain.yaml_source import line_of, load_yaml
 from codebench.services.project import Project, read_text_file
 from codebench.storage.store import Store
 
@@ -183,56 +183,163 @@ def import_codings(project: Project, path: str | Path) -> int:
     The file names a coder, optional ``codes_created`` (open or in-vivo codes with a category)
     and ``codings`` with document, start, end, code and the coded ``text``, which must equal the
     document's text at that span, so that a file made against another version of a transcript
-    is refused instead of coding the wrong words. All or nothing.
+    is refused instead of coding the wrong words. All or nothing: the whole file is checked
+    before anything is written, and a problem is one line naming the file, the coding (or the
+    created code) and its line, e.g. ``codings.yaml: coding 12 (line 40): no code called 'x'``.
 
     Returns:
         the number of codings added (codings already present are skipped).
+
+    Raises:
+        ServiceError: the file is unreadable, not of this shape, names no coder, holds no
+            codings, or one of its entries does not fit the project.
     """
     path = Path(path)
-    data = load_yaml(read_text_file(path), path, error=ServiceError)
-    if not isinstance(data, dict) or not isinstance(data.get("coder"), str) or not isinstance(data.get("codings"), list):
-        raise ServiceError(f"{path}: expected 'coder:' and a list of 'codings:'")
-    coder_name = data["coder"]
+    data = load_yaml(read_text_file(path), path, error=ServiceError, located=True)
+    coder_name, created, items = _codings_file(path, data)
     with project.transaction() as store:
-        for spec in data.get("codes_created") or []:
+        for n, (spec, where) in enumerate(created, 1):
             if store.codebook.by_name(spec["name"]) is None:
-                add_code(store, spec["name"], parent=spec.get("category"), kind="code", origin=spec.get("origin", "open"))
+                try:
+                    add_code(store, spec["name"], parent=spec["category"], kind="code", origin=spec["origin"])
+                except ServiceError as exc:
+                    raise ServiceError(f"{where}: {exc}") from None
         coder_id = store.codings.coder_id(coder_name)
         assert coder_id is not None
-        documents: dict[str, tuple[DocumentInfo, str]] = {}
+        documents: dict[str | int, tuple[DocumentInfo, str]] = {}
         present = store.codings.span_keys(coder_id=coder_id)
         rows = []
-        for n, item in enumerate(data["codings"], 1):
-            where = f"{path}: coding {n}"
-            try:
-                doc_ref, start, end, code_name = item["document"], int(item["start"]), int(item["end"]), item["code"]
-            except (KeyError, TypeError, ValueError):
-                raise ServiceError(f"{where}: needs document, start, end and code") from None
+        for item, where in items:
+            doc_ref = item["document"]
             if doc_ref not in documents:
                 found = store.documents.find(doc_ref)
                 if found is None:
                     raise ServiceError(f"{where}: no document {doc_ref!r} in the project")
                 documents[doc_ref] = (found, store.documents.text(found.id))
             doc, text = documents[doc_ref]
-            span = check_span(doc, start, end)
-            if "text" in item and text[span.start:span.end] != item["text"]:
-                raise ServiceError(f"{where}: the text at [{start}, {end}) of document {doc.id} is not the text in the file")
-            node = store.codebook.by_name(code_name)
-            if node is None or node.kind != "code":
-                raise ServiceError(f"{where}: no code called {code_name!r}")
+            try:
+                span = check_span(doc, item["start"], item["end"])
+            except ServiceError as exc:
+                raise ServiceError(f"{where}: {exc}") from None
+            if item["text"] is not None and text[span.start:span.end] != item["text"]:
+                raise ServiceError(f"{where}: the text at [{span.start}, {span.end}) of document {doc.id} "
+                                   "is not the text in the file")
+            node = store.codebook.by_name(item["code"])
+            if node is None:
+                raise ServiceError(f"{where}: no code called {item['code']!r}")
+            if node.kind != "code":
+                raise ServiceError(f"{where}: {node.name!r} is a category; codings go to codes")
             key = (doc.id, node.id, span.start, span.end)
             if key in present:
                 continue
             present.add(key)
             rows.append({"uuid": store.codings.new_id(), "document_id": doc.id, "code_id": node.id, "coder_id": coder_id,
                          "start": span.start, "end": span.end, "text_sha256": doc.sha256,
-                         "quote": text[span.start:span.end], "memo": item.get("memo")})
+                         "quote": text[span.start:span.end], "memo": item["memo"]})
         if rows:
             store.codings.add_many(rows)
             store.audit.log("import_codings", coder_name, {"file": path.name, "codings": [r["uuid"] for r in rows]})
         added = len(rows)
     project.checkpoint()
     return added
+
+
+_CODINGS_SHAPE = "expected 'coder:' and a list of 'codings:' (see corpora/sample/gold/codings/README.md)"
+
+
+def _codings_file(
+    path: Path, data: Any,
+) -> tuple[str, list[tuple[dict[str, Any], str]], list[tuple[dict[str, Any], str]]]:
+    """Check a codings file's shape before anything is written.
+
+    Returns:
+        ``(coder, codes to create, codings)``; each entry comes with where it is in the file
+        (``codings.yaml: coding 12 (line 40)``) for the messages of later checks.
+    """
+    if not isinstance(data, dict):
+        raise ServiceError(f"{_at(path, line_of(data))}: {_CODINGS_SHAPE}")
+    if "coder" not in data or data["coder"] is None:
+        raise ServiceError(f"{_at(path, line_of(data))}: no 'coder:' saying whose codings these are")
+    coder = data["coder"]
+    if not isinstance(coder, str):
+        raise ServiceError(f"{_at(path, line_of(data, 'coder'))}: 'coder' must be a name, not {_kind(coder)}")
+    if not coder.strip():
+        raise ServiceError(f"{_at(path, line_of(data, 'coder'))}: 'coder' is empty; say whose codings these are")
+    codings = data.get("codings")
+    if not isinstance(codings, list):
+        raise ServiceError(f"{_at(path, line_of(data, 'codings') or line_of(data))}: {_CODINGS_SHAPE}")
+    if not codings:
+        raise ServiceError(f"{_at(path, line_of(data, 'codings'))}: the file holds no codings; nothing to import")
+    created_specs = data.get("codes_created") or []
+    if not isinstance(created_specs, list):
+        raise ServiceError(f"{_at(path, line_of(data, 'codes_created'))}: 'codes_created' must be a list of "
+                           "{name: ..., category: ..., origin: open} entries")
+    created = []
+    for n, spec in enumerate(created_specs, 1):
+        where = f"{path}: codes_created item {n}{_line_note(line_of(created_specs, n - 1))}"
+        if not isinstance(spec, dict):
+            raise ServiceError(f"{where}: expected {{name: ..., category: ..., origin: open}}, not {_kind(spec)}")
+        name = _text_field(spec, "name", where, required=True)
+        category = _text_field(spec, "category", where)
+        origin = _text_field(spec, "origin", where) or "open"
+        if origin not in ORIGINS:
+            raise ServiceError(f"{where}: origin {origin!r} must be one of {', '.join(ORIGINS)}")
+        created.append(({"name": name, "category": category, "origin": origin}, where))
+    items = []
+    for n, item in enumerate(codings, 1):
+        where = f"{path}: coding {n}{_line_note(line_of(codings, n - 1))}"
+        if not isinstance(item, dict):
+            raise ServiceError(f"{where}: expected document, start, end and code, not {_kind(item)}")
+        missing = [k for k in ("document", "start", "end", "code") if item.get(k) is None]
+        if missing:
+            raise ServiceError(f"{where}: needs document, start, end and code ({', '.join(missing)} missing)")
+        document = item["document"]
+        if isinstance(document, bool) or not isinstance(document, (str, int)):
+            raise ServiceError(f"{where}: 'document' must be a document name or id, not {_kind(document)}")
+        positions = {}
+        for key in ("start", "end"):
+            value = item[key]
+            if isinstance(value, str) and value.strip().isdigit():
+                value = int(value)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ServiceError(f"{where}: '{key}' must be a whole number (a character position), not {value!r}")
+            positions[key] = value
+        items.append(({"document": document, **positions, "code": _text_field(item, "code", where, required=True),
+                       "text": _text_field(item, "text", where, strip=False),
+                       "memo": _text_field(item, "memo", where, strip=False)}, where))
+    return coder.strip(), created, items
+
+
+def _text_field(entry: dict[str, Any], key: str, where: str, *, required: bool = False, strip: bool = True) -> str | None:
+    value = entry.get(key)
+    if value is None:
+        if required:
+            raise ServiceError(f"{where}: needs a {key!r}")
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # a code called 2024 is written without quotes
+    if not isinstance(value, str):
+        raise ServiceError(f"{where}: {key!r} must be text, not {_kind(value)}")
+    if required and not value.strip():
+        raise ServiceError(f"{where}: {key!r} is empty")
+    return value.strip() if strip else value
+
+
+def _kind(value: Any) -> str:
+    """How a message names a wrongly typed YAML value."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _at(path: Path, line: int | None) -> str:
+    return f"{path}:{line}" if line is not None else str(path)
+
+
+def _line_note(line: int | None) -> str:
+    return f" (line {line})" if line is not None else ""
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,7 @@ def test_import_codings_checks_the_text_and_is_all_or_nothing(coded_project, tmp
     good = {"document": "kari", "start": start, "end": start + 15, "code": "tid og ressurser", "text": text[start:start + 15]}
     wrong = {**good, "start": 0, "end": 15}
     path = write(tmp_path, "c.yaml", yaml.safe_dump({"coder": "ingrid", "codings": [good, wrong]}, allow_unicode=True))
-    with pytest.raises(services.ServiceError, match=r"c.yaml: coding 2: the text at \[0, 15\)"):
+    with pytest.raises(services.ServiceError, match=r"c.yaml: coding 2 \(line 8\): the text at \[0, 15\)"):
         services.import_codings(coded_project, path)
     assert services.codings(coded_project) == []
     path.write_text(yaml.safe_dump({"coder": "ingrid", "codes_created": [{"name": "travelt", "origin": "open", "category": "mentor"}],
