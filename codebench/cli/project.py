@@ -50,6 +50,9 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
     opened = use_project(project, db)
     report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_),
                                    skip_bad=skip_bad, strict=strict)
+    if len(report.errors) == 1 and not skip_bad:
+        error = report.errors[0]  # one problem, one line
+        fail(error if error.endswith("nothing was imported") else f"{error}; nothing was imported")
     for error in report.errors:
         click.echo(f"codebench: {error}", err=True)
     if report.errors and not skip_bad:

@@ -12,7 +12,7 @@ from codebench.ingest import IngestError, import_file
 from codebench.ingest.base import ImportedDocument
 from codebench.storage.store import Store
 from codebench.errors import ServiceError
-from codebench.domain.yaml_source import load_yaml
+from codebench.domain.yaml_source import line_of, load_yaml
 from codebench.services.project import Project, read_text_file
 
 
@@ -42,18 +42,66 @@ class ImportReport:
 
 
 def _participants_yaml(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """``(participants by pid, documents by file name)`` from a participants.yaml in ``folder``."""
+    """``(participants by pid, documents by file name)`` from a participants.yaml in ``folder``.
+
+    Every entry is checked here, so that a wrong value is one line naming the file and its line
+    (``participants.yaml:7: round 'to' of document 'm1.txt' must be a whole number``).
+    """
     path = folder / "participants.yaml"
     if not path.is_file():
         return {}, {}
-    data = load_yaml(read_text_file(path), path, error=ServiceError) or {}
+    data = load_yaml(read_text_file(path), path, error=ServiceError, located=True) or {}
     if not isinstance(data, dict):
-        raise ServiceError(f"{path}: expected 'participants:' and 'documents:' sections")
-    participants = data.get("participants") or {}
-    documents = data.get("documents") or {}
-    if not isinstance(participants, dict) or not isinstance(documents, dict):
-        raise ServiceError(f"{path}: 'participants' and 'documents' must be mappings")
-    return {str(k): dict(v or {}) for k, v in participants.items()}, {str(k): dict(v or {}) for k, v in documents.items()}
+        raise ServiceError(f"{_at(path, line_of(data))}: expected 'participants:' and 'documents:' sections")
+    sections = []
+    for section in ("participants", "documents"):
+        value = data.get(section) or {}
+        if not isinstance(value, dict):
+            raise ServiceError(f"{_at(path, line_of(data, section))}: '{section}' must be a mapping "
+                               f"({'V01: {role: veileder}' if section == 'participants' else 'file.docx: {participant: V01}'})")
+        sections.append(value)
+    participants, documents = sections
+    return (
+        {str(k): _checked_entry(path, participants, k, f"participant {k}") for k in participants},
+        {str(k): _checked_entry(path, documents, k, f"document {str(k)!r}") for k in documents},
+    )
+
+
+def _checked_entry(path: Path, section: dict[Any, Any], key: Any, what: str) -> dict[str, Any]:
+    """One participant or document entry of participants.yaml with role, site, round and participant checked."""
+    entry = section[key]
+    if entry is None:
+        return {}
+    if not isinstance(entry, dict):
+        raise ServiceError(f"{_at(path, line_of(section, key))}: {what} must be a mapping (role: ..., site: ...), "
+                           f"not {entry!r}")
+    checked = dict(entry)
+    for field_name in ("role", "site", "participant"):
+        value = entry.get(field_name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            kind = "a mapping" if isinstance(value, dict) else "a list" if isinstance(value, list) else repr(value)
+            raise ServiceError(f"{_at(path, line_of(entry, field_name))}: {field_name} of {what} must be text, not {kind}")
+        checked[field_name] = str(value).strip()
+    if checked.get("role"):
+        try:
+            checked["role"] = normalise_role(checked["role"])
+        except ValueError as exc:
+            raise ServiceError(f"{_at(path, line_of(entry, 'role'))}: {what}: {exc}") from None
+    if entry.get("round") is not None:
+        value = entry["round"]
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ServiceError(f"{_at(path, line_of(entry, 'round'))}: round {value!r} of {what} must be a whole "
+                               "number (1, 2 …)")
+        checked["round"] = value
+    return checked
+
+
+def _at(path: Path, line: int | None) -> str:
+    return f"{path}:{line}" if line is not None else str(path)
 
 
 def _spec_for(path: Path, flags: ParticipantSpec, cache: dict[Path, Any]) -> ParticipantSpec:
