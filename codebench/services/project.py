@@ -139,6 +139,10 @@ def open_project(root: str | Path, *, db_url: str | None = None) -> Project:
     url = _resolve_url(root, db_url or config.get("database"))
     if url.startswith("sqlite") and not Path(url.split("///", 1)[1]).exists():
         raise ServiceError(f"{root}: the project database {url.split('///', 1)[1]} is missing")
+    if url.startswith("sqlite") and Path(url.split("///", 1)[1]).stat().st_size == 0:
+        # Caught before SQLite opens it: opening would quietly make it an empty database.
+        raise ServiceError(f"{url.split('///', 1)[1]} is not a codebench database (the file is empty); "
+                           "restore it from a backup or point 'database:' in codebench.yaml at the right file")
     # Before opening: SQLite makes the -wal and -shm files with the database's mode, and the
     # database is the one to fix.
     warnings = tuple(loose_permissions(root, url))
@@ -147,7 +151,7 @@ def open_project(root: str | Path, *, db_url: str | None = None) -> Project:
     except StorageError as exc:
         raise ServiceError(str(exc)) from None
     try:
-        backup = database.migrate()
+        backup = database.migrate(create=False)
         # A shared server gets the project on first use; an SQLite file must already hold it.
         project_id = database.project_id(name, create=not url.startswith("sqlite"))
         if project_id is None:

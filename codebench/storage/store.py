@@ -14,10 +14,11 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Iterator
 
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from codebench.errors import StorageError
-from codebench.storage.db import make_engine, migrate, session_factory, transaction
+from codebench.storage.db import current_revision, make_engine, migrate, session_factory, transaction
 from codebench.storage.orm import Project as ProjectRow
 from codebench.storage.base import ProjectRepository
 
@@ -121,19 +122,52 @@ class Database:
         """Where the data lives, without a password (for messages)."""
         return self.engine.url.render_as_string(hide_password=True)
 
-    def migrate(self) -> str | None:
-        """Bring the schema up to date; returns the path of the backup made of an old SQLite file."""
-        return migrate(self.engine)
+    def migrate(self, *, create: bool = True) -> str | None:
+        """Bring the schema up to date; returns the path of the backup made of an old SQLite file.
+
+        Args:
+            create: give a database without codebench's schema one. False refuses such an
+                SQLite file instead (an existing project's file that is empty or another
+                program's database must not be written into).
+
+        Raises:
+            StorageError: the file is not a database, is damaged, or (``create=False``) holds
+                no codebench schema; one line naming the file.
+        """
+        try:
+            if not create and self.dialect == "sqlite" and current_revision(self.engine) is None:
+                raise StorageError(f"{self._where()} is not a codebench database (it holds no codebench tables); "
+                                   "point 'database:' in codebench.yaml at the project's file or restore it from a backup")
+            return migrate(self.engine)
+        except (OperationalError, IntegrityError):  # locked, busy: the file may well be a database
+            raise
+        except DatabaseError as exc:
+            raise self._not_a_database(exc) from None
+
+    def _where(self) -> str:
+        if self.dialect == "sqlite" and self.engine.url.database:
+            return self.engine.url.database
+        return self.describe()
+
+    def _not_a_database(self, exc: DatabaseError) -> StorageError:
+        """The one line for a file SQLite cannot read as a database (random bytes, a renamed text file)."""
+        return StorageError(f"{self._where()} is not a codebench database ({exc.orig}); "
+                            "restore it from a backup or point 'database:' in codebench.yaml at the right file")
 
     def project_id(self, name: str, *, create: bool) -> int | None:
         """The id of the project called ``name``; created first when missing and ``create``."""
-        with transaction(self.sessions) as session:
-            row = session.scalar(select(ProjectRow).where(ProjectRow.name == name))
-            if row is None and create:
-                row = ProjectRow(name=name, settings={})
-                session.add(row)
-                session.flush()
-            return row.id if row is not None else None
+        try:
+            with transaction(self.sessions) as session:
+                row = session.scalar(select(ProjectRow).where(ProjectRow.name == name))
+                if row is None and create:
+                    row = ProjectRow(name=name, settings={})
+                    session.add(row)
+                    session.flush()
+                return row.id if row is not None else None
+        except (OperationalError, IntegrityError):
+            raise
+        except DatabaseError as exc:  # a schema table that is not ours, a damaged page
+            raise self._not_a_database(exc) from None
 
     def create_project(self, name: str) -> int:
         """Add a new project called ``name``; refuses a name the database already has."""
