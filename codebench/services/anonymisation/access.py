@@ -38,6 +38,24 @@ def pseudonym_key(project: Project) -> PseudonymKey:
         raise ServiceError(str(exc)) from None
 
 
+def check_key_file(project: Project) -> None:
+    """Refuse while the project's key file, once written, cannot be read safely (e.g. readable by others).
+
+    Nothing is created or written: a project without a key yet passes.
+
+    Raises:
+        ServiceError: the key file's one line (readable by others, unreadable, not a key).
+    """
+    with project.transaction(write=False) as store:
+        key_id = store.anonymisation.settings().get("key_id")
+    if not key_id:
+        return
+    try:
+        load_key(key_id)
+    except KeyFileError as exc:
+        raise ServiceError(str(exc)) from None
+
+
 def write_key(project: Project, known_names: list[dict[str, str]] | None = None) -> Path:
     """Rewrite the key from the stored decisions (original forms are read from the texts).
 

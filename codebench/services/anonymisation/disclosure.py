@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from codebench.errors import ServiceError
-from codebench.services.anonymisation.access import may_see_original
+from codebench.services.anonymisation.access import check_key_file, may_see_original
 from codebench.services.anonymisation.state import (
     NO_DOCUMENTS,
     NOT_RUN,
@@ -62,9 +62,14 @@ def disclosure(project: Project, coder: str | None, *, original: bool = False) -
 def require_original_viewer(project: Project, coder: str | None) -> None:
     """Refuse a view that shows original names by nature (the review list) to a coder not allowed it.
 
+    The list pairs every original name with its pseudonym, as the key does: while the key file
+    is readable by others (or otherwise unsafe) it is refused too, with the key's own message.
+
     Raises:
-        ServiceError: the project lists its original viewers and ``coder`` is not one of them.
+        ServiceError: the project lists its original viewers and ``coder`` is not one of them,
+            or the project's key file is not safe to read.
     """
     if not may_see_original(project, coder):
         who = f"coder {coder!r}" if coder else "a coder who does not say who they are (--coder)"
         raise ServiceError(f"{who} may not see original names in this project, so not the review list either")
+    check_key_file(project)
