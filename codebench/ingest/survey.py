@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,23 @@ from codebench.ingest.base import ImportedDocument, IngestError, TextBuilder, no
 from codebench.ingest.encoding import decode_bytes
 
 MAX_ROWS = 100_000
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as the same text a CSV export of it holds (``7``, not ``7.0``)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _respondent_key(respondent: str) -> str:
+    """What makes two respondent ids the same, in a CSV and a spreadsheet alike.
+
+    Composed Unicode (NFC) and single spaces: ``Ø 1`` typed on a Mac and on Windows is one id.
+    """
+    return unicodedata.normalize("NFC", " ".join(respondent.split()))
 
 
 def _read_rows(path: Path, notes: list[str]) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -32,7 +50,7 @@ def _read_rows(path: Path, notes: list[str]) -> tuple[list[str], list[tuple[int,
             raise IngestError(path, f"not a readable .xlsx file ({type(exc).__name__}: {exc})") from None
         sheet = book.worksheets[0]
         raw_rows = [
-            (n, ["" if v is None else str(v) for v in row])
+            (n, [_cell_text(v) for v in row])
             for n, row in enumerate(sheet.iter_rows(values_only=True), 1)
         ]
         book.close()
@@ -77,15 +95,16 @@ def import_survey(path: Path, text_columns: list[str], id_column: str | None = N
         raise IngestError(path, "name the free-text columns of the survey (--text-columns)")
     index = {name: i for i, name in enumerate(header)}
     documents: list[ImportedDocument] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for line, cells in rows:
         cells = cells + [""] * (len(header) - len(cells))
         respondent = cells[index[id_column]].strip() if id_column else f"{len(documents) + 1:04d}"
         if not respondent:
             raise IngestError(path, "a row without a respondent id", line)
-        if respondent in seen:
-            raise IngestError(path, f"respondent id {respondent!r} appears twice", line)
-        seen.add(respondent)
+        key = _respondent_key(respondent)
+        if key in seen:
+            raise IngestError(path, f"respondent id {respondent!r} appears twice (first on line {seen[key]})", line)
+        seen[key] = line
         builder = TextBuilder()
         for column in text_columns:
             answer = normalise_text(cells[index[column]], []).strip()
