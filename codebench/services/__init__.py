@@ -50,7 +50,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx
     from codebench.services.memos import add_memo, memos
     from codebench.services.project import CONFIG_NAME, DB_NAME, Project, init_project, open_project
-    from codebench.services.retrieval import ProjectStats, participants, quotes, stats
+    from codebench.services.retrieval import CodingCounts, ProjectStats, coding_counts, participants, quotes, stats
     from codebench.services.team import (
         AgreementResult, accept_agreed, agreement, disagreements, merge_projects, resolve_disagreement,
     )
@@ -71,13 +71,13 @@ _EXPORTS = {
         "import_qdpx"),
     ".memos": ("add_memo", "memos"),
     ".project": ("CONFIG_NAME", "DB_NAME", "Project", "init_project", "open_project"),
-    ".retrieval": ("ProjectStats", "participants", "quotes", "stats"),
+    ".retrieval": ("CodingCounts", "ProjectStats", "coding_counts", "participants", "quotes", "stats"),
     ".team": ("AgreementResult", "accept_agreed", "agreement", "disagreements", "merge_projects",
         "resolve_disagreement"),
 }
 
 __all__ = [
-    "AgreementResult", "CONFIG_NAME", "CodebookReport", "CodedSpanView", "DB_NAME", "DocumentInfo", "DocumentText", "ExportResult",
+    "AgreementResult", "CONFIG_NAME", "CodebookReport", "CodedSpanView", "CodingCounts", "coding_counts", "DB_NAME", "DocumentInfo", "DocumentText", "ExportResult",
     "ExportSummary", "ImportReport", "InterchangeReport", "ParticipantSpec", "Project", "ProjectStats", "Rendition",
     "ServiceError", "accept_agreed", "add_memo", "agreement", "anonymisation", "anonymise_free_text",
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",

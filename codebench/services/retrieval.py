@@ -73,14 +73,18 @@ class ProjectStats:
 
 
 def stats(project: Project) -> ProjectStats:
-    """Project statistics in a handful of aggregate queries."""
+    """Project statistics in a handful of aggregate queries, each an index-only scan."""
     with project.transaction(write=False) as store:
         documents, words, turns = store.documents.counts()
         by_role = store.documents.participants_by_role()
         docs_by_role = store.documents.documents_by_role()
         rows = store.codebook.rows()
-        per_code = store.codings.counts_by_code()
-        by_coder = store.codings.counts_by_coder()
+        per_coder_and_code = store.codings.counts_by_coder_and_code()
+    per_code: Counter[int] = Counter()
+    by_coder: Counter[str] = Counter()
+    for (coder, code_id), count in per_coder_and_code.items():
+        per_code[code_id] += count
+        by_coder[coder] += count
     context = main_categories(rows)
     by_category: Counter[str] = Counter()
     for code_id, count in per_code.items():
@@ -90,8 +94,30 @@ def stats(project: Project) -> ProjectStats:
         documents=documents, words=words, turns=turns, participants_by_role=by_role,
         documents_by_role=docs_by_role, codes=sum(1 for r in rows if r.kind == "code"),
         categories=sum(1 for r in rows if r.kind == "category"), codings=sum(per_code.values()),
-        codings_by_category=dict(by_category), codings_by_coder=by_coder, codes_by_origin=dict(origins),
+        codings_by_category=dict(by_category), codings_by_coder=dict(by_coder), codes_by_origin=dict(origins),
     )
+
+
+@dataclass(frozen=True)
+class CodingCounts:
+    """How many codings each document, code and coder has (absent: none), for the project view."""
+
+    by_document: dict[int, int]
+    by_code: dict[int, int]
+    by_coder: dict[str, int]
+
+
+def coding_counts(project: Project) -> CodingCounts:
+    """Codings per document, code and coder, counted in the database (two grouped index scans)."""
+    with project.transaction(write=False) as store:
+        by_document = store.codings.counts_by_document()
+        per_coder_and_code = store.codings.counts_by_coder_and_code()
+    by_code: Counter[int] = Counter()
+    by_coder: Counter[str] = Counter()
+    for (coder, code_id), count in per_coder_and_code.items():
+        by_code[code_id] += count
+        by_coder[coder] += count
+    return CodingCounts(by_document, dict(by_code), dict(by_coder))
 
 
 def participants(project: Project) -> list[ParticipantInfo]:

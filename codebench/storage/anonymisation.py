@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
@@ -145,6 +146,19 @@ class AnonymisationRepository(ProjectRepository):
             .group_by(AnonMention.status)
         )
         return {status: n for status, n in self.session.execute(query)}
+
+    def status_counts_by_document(self) -> dict[int, Counter[str]]:
+        """How many mentions of each status every document has (one grouped count, no rows)."""
+        query = (
+            select(AnonMention.document_id, AnonMention.status, func.count())
+            .join(AnonEntity, AnonMention.entity_id == AnonEntity.id)
+            .where(AnonEntity.project_id == self.project_id)
+            .group_by(AnonMention.document_id, AnonMention.status)
+        )
+        counts: dict[int, Counter[str]] = defaultdict(Counter)
+        for document_id, status, n in self.session.execute(query):
+            counts[document_id][status] = n
+        return counts
 
     def key_mentions(self) -> list[KeyMention]:
         """Every mention with its entity's uuid, pseudonym and kind (what the key file is written from)."""

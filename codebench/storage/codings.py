@@ -149,11 +149,37 @@ class CodingRepository(ProjectRepository):
             raise ValueError("give a code or a coder")
         return {tuple(row) for row in self.session.execute(query).all()}  # type: ignore[misc]
 
+    def counts_by_coder_and_code(self) -> dict[tuple[str, int], int]:
+        """Number of codings per ``(coder name, code id)``, in one pass over the coder index.
+
+        The coder index holds the table's key (code, document, start, uuid), so the count reads
+        neither the codings' quotes nor the documents: grouped in the index's order, it streams.
+        """
+        coders = self.coder_names()
+        if not coders:
+            return {}
+        rows = self.session.execute(
+            select(Coding.coder_id, Coding.code_id, func.count()).where(Coding.coder_id.in_(list(coders)))
+            .group_by(Coding.coder_id, Coding.code_id)
+        ).all()
+        return {(coders[coder_id], code_id): count for coder_id, code_id, count in rows}
+
     def counts_by_code(self) -> dict[int, int]:
         """Number of codings per code id."""
+        counts: dict[int, int] = {}
+        for (_coder, code_id), count in self.counts_by_coder_and_code().items():
+            counts[code_id] = counts.get(code_id, 0) + count
+        return counts
+
+    def counts_by_document(self) -> dict[int, int]:
+        """Number of codings per document id (documents without codings are left out).
+
+        An index-only count: the ``(document, start)`` index holds the table's key.
+        """
+        project_documents = select(Document.id).where(Document.project_id == self.project_id).scalar_subquery()
         return dict(self.session.execute(  # type: ignore[arg-type]
-            select(Coding.code_id, func.count()).join(Document, Document.id == Coding.document_id)
-            .where(Document.project_id == self.project_id).group_by(Coding.code_id)
+            select(Coding.document_id, func.count()).where(Coding.document_id.in_(project_documents))
+            .group_by(Coding.document_id)
         ).all())
 
     def recent_code_ids(self, coder: str, limit: int) -> list[int]:
@@ -166,11 +192,11 @@ class CodingRepository(ProjectRepository):
         return list(self.session.scalars(query))
 
     def counts_by_coder(self) -> dict[str, int]:
-        """Number of codings per coder name."""
-        return dict(self.session.execute(  # type: ignore[arg-type]
-            select(Coder.name, func.count()).join(Coding, Coding.coder_id == Coder.id)
-            .where(Coder.project_id == self.project_id).group_by(Coder.name)
-        ).all())
+        """Number of codings per coder name (coders without codings are left out)."""
+        counts: dict[str, int] = {}
+        for (coder, _code_id), count in self.counts_by_coder_and_code().items():
+            counts[coder] = counts.get(coder, 0) + count
+        return counts
 
     def spans(self, coders: Sequence[str]) -> list[tuple[str, int, int, str, int, int]]:
         """``(uuid, document id, code id, coder, start, end)`` of every coding by these coders."""

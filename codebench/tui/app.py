@@ -71,7 +71,7 @@ class CodebenchApp(App[None]):
 
     def known_coders(self) -> list[str]:
         """Coders with codings in the project, and the current one."""
-        names = {c.coder for c in services.codings(self.project)} | ({self.coder} if self.coder else set())
+        names = set(services.coding_counts(self.project).by_coder) | ({self.coder} if self.coder else set())
         return sorted(names)
 
     def visible_coders(self) -> list[str] | None:

@@ -17,7 +17,7 @@ from codebench.anonymise.gazetteer import find_names
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
 from codebench.anonymise.pseudonyms import next_label
-from codebench.domain.records import EntityRecord, MentionRecord, NewEntity
+from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, write_key
 from codebench.services.anonymisation.renditions import anonymised_names
@@ -404,14 +404,16 @@ def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, 
         return target.pseudonym, len(added)
 
 
-def document_status(project: Project) -> list[DocumentAnonymisation]:
-    """Review progress per document (for the project view and ``anonymise --status``)."""
-    infos = list_documents(project)
+def document_status(project: Project, documents: Sequence[DocumentInfo] | None = None) -> list[DocumentAnonymisation]:
+    """Review progress per document (for the project view and ``anonymise --status``).
+
+    Args:
+        project: the open project.
+        documents: the project's documents when the caller has just listed them (the project view).
+    """
+    infos = list(documents) if documents is not None else list_documents(project)
     with project.transaction(write=False) as store:
-        rows = store.anonymisation.mentions()
-    counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for r in rows:
-        counts[r.document_id][r.status] += 1
+        counts = store.anonymisation.status_counts_by_document()
     names = anonymised_names(infos)
     return [DocumentAnonymisation(i.id, i.name, names[i.id], counts[i.id]["suggested"], counts[i.id]["accepted"],
                                   counts[i.id]["rejected"], counts[i.id]["manual"]) for i in infos]

@@ -100,12 +100,12 @@ class AnonymisationState:
 def anonymisation_state(project: Project) -> AnonymisationState:
     """The project's anonymisation state (two small queries: no text or mention is read)."""
     with project.transaction(write=False) as store:
-        infos = store.documents.infos()
+        hashes = store.documents.hashes()
         searched = set(store.anonymisation.settings().get(SEARCHED) or ())
         counts = store.anonymisation.status_counts()
-    unsearched = frozenset(info.id for info in infos if info.sha256 not in searched)
+    unsearched = frozenset(doc_id for doc_id, sha256 in hashes.items() if sha256 not in searched)
     return AnonymisationState(
-        documents=len(infos), unsearched=len(unsearched),
+        documents=len(hashes), unsearched=len(unsearched),
         open=counts.get("suggested", 0), masked=counts.get("accepted", 0) + counts.get("manual", 0),
         unsearched_ids=unsearched,
     )
