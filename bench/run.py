@@ -339,8 +339,22 @@ def bench_pdf(args: argparse.Namespace, work: Path) -> None:
     project.close()
 
 
+def bench_startup(args: argparse.Namespace, work: Path) -> None:
+    """Start-up of short commands against a bare Python (bench/scaling.py)."""
+    from bench.scaling import bench_startup as run_startup
+
+    run_startup(args, work)
+
+
+def bench_scaling(args: argparse.Namespace, work: Path) -> None:
+    """stats and the project screen at 20k … 10 M words (bench/scaling.py)."""
+    from bench.scaling import bench_scaling as run_scaling
+
+    run_scaling(args, work)
+
+
 BENCHMARKS = {"import": bench_import, "pdf": bench_pdf, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
-              "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export}
+              "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export, "startup": bench_startup, "scaling": bench_scaling}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -351,6 +365,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--codings", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--pages", type=int, default=500, help="pages of the PDF report")
+    parser.add_argument("--before", metavar="DIR", help="startup: also time the codebench/ package of this checkout")
+    parser.add_argument("--before-label", help="startup: what --before is (a commit), for the JSON")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000, 2_000_000, 10_000_000],
+                        help="scaling: project sizes in words")
+    parser.add_argument("--keep", metavar="DIR", help="scaling: build projects here once and reuse them")
+    parser.add_argument("--output", help="scaling: result name (default scaling)")
     args = parser.parse_args(argv)
     for name in args.names or list(BENCHMARKS):
         with tempfile.TemporaryDirectory(prefix=f"codebench-bench-{name}-") as tmp:
