@@ -13,7 +13,7 @@ import yaml
 from codebench.domain.yaml_source import load_yaml
 from codebench.errors import ServiceError, StorageError
 from codebench.storage.db import sqlite_url
-from codebench.storage.store import Database, Store
+from codebench.storage.store import Database, Store, check_sqlite_project_file
 
 
 CONFIG_NAME = "codebench.yaml"
@@ -139,13 +139,20 @@ def open_project(root: str | Path, *, db_url: str | None = None) -> Project:
     url = _resolve_url(root, db_url or config.get("database"))
     if url.startswith("sqlite") and not Path(url.split("///", 1)[1]).exists():
         raise ServiceError(f"{root}: the project database {url.split('///', 1)[1]} is missing")
-    if url.startswith("sqlite") and Path(url.split("///", 1)[1]).stat().st_size == 0:
-        # Caught before SQLite opens it: opening would quietly make it an empty database.
-        raise ServiceError(f"{url.split('///', 1)[1]} is not a codebench database (the file is empty); "
-                           "restore it from a backup or point 'database:' in codebench.yaml at the right file")
     # Before opening: SQLite makes the -wal and -shm files with the database's mode, and the
     # database is the one to fix.
     warnings = tuple(loose_permissions(root, url))
+    if url.startswith("sqlite"):
+        # Checked before codebench opens it: opening would quietly make an empty file a database
+        # and switch another program's database to WAL mode.
+        database_file = Path(url.split("///", 1)[1])
+        if database_file.stat().st_size == 0:
+            raise ServiceError(f"{database_file} is not a codebench database (the file is empty); "
+                               "restore it from a backup or point 'database:' in codebench.yaml at the right file")
+        try:
+            check_sqlite_project_file(database_file)
+        except StorageError as exc:
+            raise ServiceError(str(exc)) from None
     try:
         database = Database(url)
     except StorageError as exc:
