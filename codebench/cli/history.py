@@ -10,7 +10,7 @@ from codebench import services
 from codebench.cli.common import db_option, require_coder, use_project
 
 if TYPE_CHECKING:
-    from codebench.domain.records import AuditEntry
+    from codebench.services.history import AuditEntry
 
 
 @click.command()

@@ -116,17 +116,25 @@ def add_coding(store: Store, doc: DocumentInfo, code_id: int, coder: str, span: 
     return _add(store, doc, code_id, coder_id, span)
 
 
-def _existing(store: Store, coding_uuid: str) -> CodingInfo:
+def _existing(store: Store, coding_uuid: str, coder: str | None = None) -> CodingInfo:
+    """The coding, when ``coder`` (if given) may change it: a coder changes their own codings only.
+
+    Agreement is computed on each coder's codings, so one coder recoding, removing or annotating
+    another's would silently change the other's data (the log would even name the wrong person).
+    """
     found = store.codings.get(coding_uuid)
     if found is None:
         raise ServiceError(f"no coding {coding_uuid!r}")
+    if coder is not None and found.coder != coder:
+        raise ServiceError(f"that coding is {found.coder}'s: a coder changes only their own codings "
+                           f"(code the span yourself, or settle differences in adjudication)")
     return found
 
 
 def remove_coding(project: Project, coding_uuid: str, coder: str | None = None) -> CodingInfo:
     """Delete a coding (its snapshot stays in the audit log, so undo can restore it)."""
     with project.transaction() as store:
-        info = _existing(store, coding_uuid)
+        info = _existing(store, coding_uuid, coder)
         store.audit.log("remove", coder, store.codings.snapshot(info.uuid) or {})
         store.codings.delete(info.uuid)
         return info
@@ -140,7 +148,7 @@ def recode(project: Project, coding_uuid: str, code: str, coder: str | None = No
         create: an origin ("open", "in-vivo") to create ``code`` when it does not exist yet.
     """
     with project.transaction() as store:
-        info = _existing(store, coding_uuid)
+        info = _existing(store, coding_uuid, coder)
         node = store.codebook.by_name(code)
         if node is None and create is not None:
             node = add_code(store, code, parent=None, kind="code", origin=create)
@@ -155,7 +163,7 @@ def recode(project: Project, coding_uuid: str, code: str, coder: str | None = No
 def set_coding_memo(project: Project, coding_uuid: str, memo: str | None, coder: str | None = None) -> CodingInfo:
     """Write (or clear, with None) the memo of a coding."""
     with project.transaction() as store:
-        info = _existing(store, coding_uuid)
+        info = _existing(store, coding_uuid, coder)
         store.audit.log("coding_memo", coder, {"uuid": info.uuid, "from": info.memo, "to": memo})
         updated = store.codings.update(info.uuid, memo=memo)
         assert updated is not None

@@ -65,3 +65,22 @@ def test_the_log_says_what_was_coded_where_and_what_was_undone(coded_project):
     lines = CliRunner().invoke(main, ["log", str(project.root), "--limit", "3"]).stdout.splitlines()
     assert lines[0].endswith(f"undo          of #{entry.id} (apply)")
     assert lines[1].endswith(f"apply         coding «god mentor» in {label} [0–5]")
+
+
+def test_a_coder_cannot_change_another_coders_coding(coded_project):
+    """Agreement is computed on each coder's codings: per's must stay per's."""
+    project = coded_project
+    coding = services.apply_code(project, "kari", 0, 5, "god mentor", "per")
+    for change in (lambda: services.recode(project, coding.uuid, "tid og ressurser", "ingrid"),
+                   lambda: services.remove_coding(project, coding.uuid, "ingrid"),
+                   lambda: services.set_coding_memo(project, coding.uuid, "min merknad", "ingrid")):
+        try:
+            change()
+        except services.ServiceError as exc:
+            assert "that coding is per's" in str(exc)
+        else:
+            raise AssertionError("another coder's coding was changed")
+    assert [(q.code, q.coder) for q in services.quotes(project)] == [("god mentor", "per")]
+    assert services.codings(project)[0].memo is None
+    services.recode(project, coding.uuid, "tid og ressurser", "per")  # per may
+    assert [(q.code, q.coder) for q in services.quotes(project)] == [("tid og ressurser", "per")]

@@ -33,3 +33,25 @@ async def test_undo_from_the_project_and_quotes_screens(sample_copy):
         await pilot.pause()
         assert messages(app)[-1].startswith("redid coding «vinn-vinn»")
         assert [q.code for q in services.quotes(project, coders=["tester"])] == ["vinn-vinn"]
+
+
+async def test_the_quotes_view_does_not_recode_another_coders_quote(sample_copy):
+    project = sample_copy
+    theirs = [q for q in services.quotes(project, code="god mentor") if q.coder != "tester"]
+    assert theirs, "the sample's coders have coded «god mentor»"
+    before = sorted((q.coding_uuid, q.code, q.coder) for q in services.quotes(project))
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_quotes(next(c for c in services.code_tree(project) if c.name == "god mentor"))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuotesScreen) and screen.quotes
+        assert screen.quotes[0].coder != "tester"
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, QuotesScreen)  # no picker
+        assert "a coder recodes only their own" in messages(app)[-1]
+    assert sorted((q.coding_uuid, q.code, q.coder) for q in services.quotes(project)) == before

@@ -104,7 +104,11 @@ class QuotesScreen(WorkbenchScreen):
         quote = self._current()
         if quote is None:
             return
-
+        if quote.coder != self.coder:
+            # Agreement is computed on each coder's codings: the picker would only be refused.
+            self.notify(f"That quote is {quote.coder}'s coding: a coder recodes only their own "
+                        "(code the passage yourself from the transcript, j)", severity="warning")
+            return
         self.workbench.pick_and_recode(quote.coding_uuid, quote.code, self.load)
 
     def on_screen_resume(self) -> None:
