@@ -137,7 +137,7 @@ def test_code_a_selection_in_a_real_terminal(sample_project_dir: Path, tmp_path:
     term.keys(CODE, literal=True)
     # Every letter typed refilters the list; a partial name also offers "+ new open code «…»".
     # Done when the name shows twice (typed, and the code in the list) and no new code is offered.
-    term.wait_for(CODE, "the code in the picker's list", times=2, absent="new open code")
+    term.wait_for(CODE, "the code in the picker's list", times=2, absent="+ new open code")
     term.keys("Enter")
     term.wait_for("coded", "the status line after coding")
     term.keys("C-q")

@@ -114,8 +114,9 @@ class CodePicker(ModalScreen[PickedCode | None]):
                 shown = words if len(words) <= 240 else words[:120] + " … " + words[-110:]
                 yield Label(Text(f"«{shown}»", style="italic"), id="picker-context")
             yield Input(value=self.initial, placeholder="code name, shortcut key, or a new name", id="picker-input")
-            yield OptionList(id="picker-options")
+            # The hint sits above the list: a long list is cut at the bottom of a small terminal.
             yield Label("", id="picker-hint")
+            yield OptionList(id="picker-options")
 
     def on_mount(self) -> None:
         self._refresh_options(self.initial)
