@@ -55,3 +55,33 @@ async def test_the_quotes_view_does_not_recode_another_coders_quote(sample_copy)
         assert isinstance(app.screen, QuotesScreen)  # no picker
         assert "a coder recodes only their own" in messages(app)[-1]
     assert sorted((q.coding_uuid, q.code, q.coder) for q in services.quotes(project)) == before
+
+
+async def test_a_role_filter_says_so_and_does_not_follow_into_the_next_code(sample_copy):
+    from textual.widgets import Label, Select
+
+    project = sample_copy
+    tree = {c.name: c for c in services.code_tree(project)}
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.open_quotes(tree["god mentor"])
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        everything = len(screen.quotes)
+        screen.query_one("#role-filter", Select).value = "mentor"
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.quotes) < everything and all(q.role == "mentor" for q in screen.quotes)
+        assert "filtered to role mentor" in str(screen.query_one("#quote-count", Label).render())
+        await pilot.press("q")
+        await pilot.pause()
+        app.open_quotes(tree["vinn-vinn"])
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen is app.screen
+        assert len(screen.quotes) == len(services.quotes(project, code="vinn-vinn"))
+        assert "filtered" not in str(screen.query_one("#quote-count", Label).render())

@@ -46,6 +46,9 @@ class QuotesScreen(WorkbenchScreen):
         """Show another code's quotes in this (already composed) screen; they load on resume."""
         self.node = node
         self.quotes = []
+        # A filter chosen for another code must not silently hide quotes of this one.
+        for select in self.query(Select):
+            select.clear()
         self.query_one("#quotes-title", Label).update(f"{node.kind}: {node.name}")
         self.query_one(QuoteList).show([])
 
@@ -67,12 +70,16 @@ class QuotesScreen(WorkbenchScreen):
         found = services.quotes(self.project, **{key: self.node.name}, roles=[role] if role else None,  # type: ignore[arg-type]
                                 anonymised=not self.workbench.original_allowed,
                                 rounds=[round_] if round_ else None)
-        self.app.call_from_thread(self._show, found)
+        filters = [f for f in (f"role {role}" if role else None, f"runde {round_}" if round_ else None) if f]
+        self.app.call_from_thread(self._show, found, filters)
 
-    def _show(self, found: list[Quote]) -> None:
+    def _show(self, found: list[Quote], filters: list[str] | None = None) -> None:
         self.quotes = found
         self.query_one(QuoteList).show(found)
-        self.query_one("#quote-count", Label).update(f"{len(found)} quote(s)")
+        count = f"{len(found)} quote(s)"
+        if filters:  # say so: a filtered list looks like the whole list otherwise
+            count += f" — filtered to {', '.join(filters)}; choose 'all' above to see every quote"
+        self.query_one("#quote-count", Label).update(count)
         self._show_full()
 
     @on(Select.Changed)
