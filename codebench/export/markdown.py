@@ -12,7 +12,10 @@ from typing import Sequence
 from codebench.domain.matrix import NO_CATEGORY, CooccurrenceTable, CountTable, QuoteMatrix
 from codebench.domain.report_models import Chapter, CodebookDocument, CodebookEntry
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_SPECIAL = re.compile(r"([\\`*_<>|#])")
+# A bracket pair is only markup when a link follows it: "[Person 5]" stays as written (pseudonyms
+# are bracketed), "[tekst](adresse)", "[a][b]" and "[a]: …" lose their link by escaping the "]".
+_LINK_BRACKET = re.compile(r"\](?=[(\[:{])")
 _LIST_START = re.compile(r"^(?:([-+])|(\d+)([.)]))(?=\s)")
 
 ORIGIN_LABELS = {"codebook": "kodeboka", "open": "åpen koding", "in-vivo": "in vivo-kode"}
@@ -21,7 +24,7 @@ ORIGIN_LABELS = {"codebook": "kodeboka", "open": "åpen koding", "in-vivo": "in 
 
 def inline(text: str | None) -> str:
     """``text`` as one line of Markdown, with every formatting character escaped."""
-    return _SPECIAL.sub(r"\\\1", " ".join((text or "").split()))
+    return _LINK_BRACKET.sub(r"\\]", _SPECIAL.sub(r"\\\1", " ".join((text or "").split())))
 
 
 def _escape_list_marker(match: re.Match[str]) -> str:
