@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from codebench import services
 
@@ -135,18 +135,9 @@ async def _project_screen(project: services.Project, repeat: int) -> dict[str, l
     return times
 
 
-def _timed(func: Callable[[], Any], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return times
-
-
 def bench_scaling(args: argparse.Namespace, work: Path) -> None:
     """``stats`` (in process and through the CLI) and the project screen at growing project sizes."""
-    from bench.run import _write
+    from bench.run import _timed, _write  # bench.run imports this module for its table
 
     keep = Path(args.keep) if args.keep else None
     rows = []

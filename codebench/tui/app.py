@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from textual.app import App
 from textual.binding import Binding
@@ -179,22 +179,19 @@ class CodebenchApp(App[None]):
 
     def undo(self) -> None:
         """Undo the coder's last operation from anywhere."""
-        try:
-            entry = services.undo(self.project, self.coder)
-        except services.ServiceError as exc:
-            self.notify(f"cannot undo: {exc}", severity="error")
-            return
-        self.notify(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
-        self._refresh_screen()
+        self._history_step(services.undo, "undo", "undid")
 
     def redo(self) -> None:
         """Redo from anywhere."""
+        self._history_step(services.redo, "redo", "redid")
+
+    def _history_step(self, step: Callable[[services.Project, str], Any], verb: str, done: str) -> None:
         try:
-            entry = services.redo(self.project, self.coder)
+            entry = step(self.project, self.coder)
         except services.ServiceError as exc:
-            self.notify(f"cannot redo: {exc}", severity="error")
+            self.notify(f"cannot {verb}: {exc}", severity="error")
             return
-        self.notify(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")
+        self.notify(f"{done} {services.describe_operation(entry, self.project)}" if entry else f"nothing to {verb}")
         self._refresh_screen()
 
     def merge_codes(self) -> None:

@@ -30,7 +30,9 @@ from tests.privacy_scan import (
 from tests.privacy_scan import gold as _gold
 
 REPO = Path(__file__).resolve().parents[2]
-needs_model = pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="NER model not installed")
+# The model ships in the package: on a workstation a missing one skips, under CI it must be there.
+needs_model = pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists() and os.environ.get("CI") != "true",
+                                 reason="NER model not installed")
 
 TRANSCRIPT = (
     "I: Hvem er mentoren din?\n\n"

@@ -5,6 +5,8 @@ across the line end."""
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,9 @@ TRANSCRIPT = (
     "R: Kari Nordmann\n"
     "I: Mentoren?\n"
 )
-needs_model = pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="NER model not installed")
+# The model ships in the package: on a workstation a missing one skips, under CI it must be there.
+needs_model = pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists() and os.environ.get("CI") != "true",
+                                 reason="NER model not installed")
 
 
 @pytest.fixture
