@@ -45,7 +45,9 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     )
     from codebench.services.documents import DocumentText, get_document, import_details, list_documents
     from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
-    from codebench.services.history import audit_log, describe_operation, redo, undo
+    from codebench.services.history import (
+        CoderHistory, HistoryItem, OperationPlace, audit_log, coder_history, describe_operation, history_item, redo, undo,
+    )
     from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
     from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx
     from codebench.services.memos import add_memo, memos
@@ -65,7 +67,8 @@ _EXPORTS = {
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
     ".documents": ("DocumentText", "get_document", "import_details", "list_documents"),
     ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix"),
-    ".history": ("audit_log", "describe_operation", "redo", "undo"),
+    ".history": ("CoderHistory", "HistoryItem", "OperationPlace", "audit_log", "coder_history", "describe_operation",
+                 "history_item", "redo", "undo"),
     ".importing": ("ImportReport", "ParticipantSpec", "import_files", "import_survey"),
     ".interchange": ("ExportSummary", "InterchangeReport", "export_qdc", "export_qdpx", "import_qdc",
         "import_qdpx"),
@@ -86,7 +89,7 @@ __all__ = [
     "import_details", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
-    "update_code",
+    "update_code", "CoderHistory", "HistoryItem", "OperationPlace", "coder_history", "history_item",
 ]
 
 #: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).

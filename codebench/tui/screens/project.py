@@ -3,20 +3,58 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Label
 
 from codebench import services
-from codebench.domain.records import ROLES
+from codebench.domain.records import ROLES, CodeInfo
+from codebench.tui.background import load_in_background
+from codebench.tui.fit import middle_ellipsis
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.codebook import CodebookScreen
 from codebench.tui.widgets.code_tree import CodeTree
+from codebench.tui.widgets.find import FIND_BINDING, TypeToFind
 from codebench.tui.widgets.stable_footer import StableFooter
+
+DOCUMENT_COLUMNS = ("role", "case", "r", "document", "coded", "anon", "words", "fmt")
+"""The document list's columns: the name fourth, so a narrow terminal still shows it (the
+columns after it are counts and states, which scroll into view with →)."""
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    """Everything the project view shows, fetched together off the UI thread."""
+
+    documents: list[services.DocumentInfo]
+    counts: services.CodingCounts
+    status: dict[int, services.anonymisation.DocumentAnonymisation]
+    state: services.anonymisation.AnonymisationState
+    labels: dict[int, str]
+    codes: list[CodeInfo]
+
+
+class DocumentTable(TypeToFind, DataTable[Text | str]):
+    """The documents, one per row; typing a name, case or role finds it."""
+
+    BINDINGS = [FIND_BINDING]
+
+    rows_text: list[str] = []
+    """What type-to-find reads for each row (label, case and role)."""
+
+    def find_rows(self) -> list[str]:
+        return self.rows_text
+
+    def find_current(self) -> int | None:
+        return self.cursor_row if self.row_count else None
+
+    def find_go(self, index: int) -> None:
+        self.move_cursor(row=index)
 
 
 def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None, *, searched: bool = True) -> Text:
@@ -58,7 +96,7 @@ class ProjectScreen(WorkbenchScreen):
         with Horizontal():
             with Vertical(id="documents-pane"):
                 yield Label("Documents", classes="pane-title")
-                yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+                yield DocumentTable(id="documents", cursor_type="row", zebra_stripes=True)
             with Vertical(id="codes-pane"):
                 yield Label("Codebook", classes="pane-title")
                 yield CodeTree("codes", id="codes")
@@ -67,44 +105,84 @@ class ProjectScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         self.title = f"codebench — {self.project.name}"
         self.sub_title = f"coder: {self.coder}"
+        self._overview: ProjectOverview | None = None
+        self._documents: dict[int, services.DocumentInfo] = {}
+        self._labels: dict[int, str] = {}
+        self._name_width = 0
         table = self.query_one("#documents", DataTable)
-        table.add_columns("role", "case", "r", "words", "coded", "anon", "fmt", "document")
+        table.add_columns(*DOCUMENT_COLUMNS)
         table.focus()  # the lists fill on screen resume, which also runs on first display
 
     def action_refresh(self) -> None:
-        """Reload documents and code counts (after coding in another screen or process)."""
+        """Reload documents and code counts (after coding in another screen or process), in a worker."""
         project: services.Project = self.project
-        docs = services.list_documents(project)
-        # Counted in the database: building every coding's record took seconds at 250,000 codings.
-        counts = services.coding_counts(project)
-        coded = counts.by_document
-        anonymised = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
-        state = services.anonymisation.anonymisation_state(project)
+        original = self.workbench.original_allowed
+
+        def fetch() -> ProjectOverview:
+            docs = services.list_documents(project)
+            # Counted in the database: building every coding's record took seconds at 250,000 codings.
+            counts = services.coding_counts(project)
+            status = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
+            state = services.anonymisation.anonymisation_state(project)
+            # A coder who may not see original names does not see them in file names either.
+            names = {} if original else {d.document_id: d.anonymised_name for d in status.values()}
+            return ProjectOverview(docs, counts, status, state, {d.id: names.get(d.id, d.name) for d in docs},
+                                   services.code_tree(project))
+
+        load_in_background(self, fetch, self._show, group="overview")
+
+    def _show(self, overview: ProjectOverview) -> None:
+        self._overview = overview
         # The one project-wide state, as the exports report it: never "anonymised" unless it is.
-        self.sub_title = f"coder: {self.coder} · {state.short()}"
-        # A coder who may not see original names does not see them in file names either.
-        names = ({} if self.workbench.original_allowed
-                 else {d.document_id: d.anonymised_name for d in anonymised.values()})
+        self.sub_title = f"coder: {self.coder} · {overview.state.short()}"
+        self._fill_documents()
+        self.query_one("#codes", CodeTree).show(overview.codes, Counter(overview.counts.by_code),
+                                                keep=self._kept_code())
+
+    def _kept_code(self) -> str | None:
+        code = self.query_one("#codes", CodeTree).selected_code
+        return code.name if code is not None else None
+
+    def _fill_documents(self) -> None:
+        """The document rows, with names shortened in the middle to what the pane has room for."""
+        overview = self._overview
+        if overview is None:
+            return
+        table = self.query_one("#documents", DocumentTable)
         order = {role: i for i, role in enumerate(ROLES)}
-        docs.sort(key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
-                                 d.source_format == "survey", d.round or 0, d.name))
-        table = self.query_one("#documents", DataTable)
+        docs = sorted(overview.documents, key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
+                                                         d.source_format == "survey", d.round or 0, d.name))
+        # Role, case and round take about 30 cells with the cell padding; the name gets the rest.
+        width = min(max(table.size.width - 30, 18), 60) if table.size.width else 60
+        self._name_width = width
+        current = self._selected_document()
         table.clear()
         self._documents = {doc.id: doc for doc in docs}
-        self._labels = {doc.id: names.get(doc.id, doc.name) for doc in docs}
+        self._labels = overview.labels
+        rows_text = []
         for doc in docs:
             case = doc.participant.pid if doc.participant else "—"
+            role = doc.participant.role if doc.participant else "—"
+            label = overview.labels[doc.id]
             table.add_row(
-                doc.participant.role if doc.participant else "—", case if len(case) <= 8 else "…" + case[-7:],
-                str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)),
-                anonymisation_cell(anonymised.get(doc.id), searched=doc.id not in state.unsearched_ids),
-                format_cell(doc), self._labels[doc.id][:60], key=str(doc.id),
+                role, case if len(case) <= 8 else "…" + case[-7:], str(doc.round or ""),
+                middle_ellipsis(label, width), str(overview.counts.by_document.get(doc.id, 0)),
+                anonymisation_cell(overview.status.get(doc.id), searched=doc.id not in overview.state.unsearched_ids),
+                str(doc.word_count), format_cell(doc), key=str(doc.id),
             )
-        self.query_one("#codes", CodeTree).show(services.code_tree(project), Counter(counts.by_code))
+            rows_text.append(f"{label} {case} {role}")
+        table.rows_text = rows_text
+        if current is not None and current in self._documents:
+            table.move_cursor(row=table.get_row_index(str(current)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        table = self.query_one("#documents", DataTable)
+        if self._overview is not None and table.size.width and min(max(table.size.width - 30, 18), 60) != self._name_width:
+            self.call_after_refresh(self._fill_documents)
 
     def _selected_document(self) -> int | None:
         table = self.query_one("#documents", DataTable)
-        if table.row_count == 0:
+        if table.row_count == 0 or not self._documents:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return int(key.value) if key.value is not None else None
