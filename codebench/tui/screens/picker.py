@@ -96,8 +96,8 @@ class CodePicker(ModalScreen[PickedCode | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "cancel"),
-        Binding("down", "cursor(1)", show=False),
-        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", "next code", show=False),
+        Binding("up", "cursor(-1)", "previous code", show=False),
         Binding("ctrl+n", "create", "create as new code", tooltip="Create an open code named as typed"),
     ]
 

@@ -21,7 +21,7 @@ from typing import Sequence
 
 from textual import events
 from textual.binding import Binding
-from textual.widgets import Label
+from textual.widgets import Label, OptionList
 
 FIND_BINDING = Binding("ctrl+f", "start_find", "find", show=False,
                        tooltip="Find a row by typing (letters that are not keys start it too); "
@@ -65,6 +65,13 @@ class TypeToFind:
     The widget says what each row reads (:meth:`find_rows`), which row is current
     (:meth:`find_current`) and how to go to one (:meth:`find_go`).
     """
+
+    HELP = """
+**Type to find.** Type a name: letters that are not this screen's keys start a find (ctrl+f
+starts one with any letter). The highlight jumps to the next row whose words start with what
+you type. ↓ ↑ next / previous match · Backspace takes back a letter · Esc closes the find ·
+Enter closes it and opens the row.
+"""
 
     find_query: str = ""
     """What is typed into the open find ('' when no find is open)."""
@@ -182,3 +189,24 @@ class TypeToFind:
             event.stop()
             event.prevent_default()
             self._open_find(event.character)
+
+
+class FindOptionList(TypeToFind, OptionList):
+    """An option list in which typing finds an option (headings, which are disabled, are skipped)."""
+
+    BINDINGS = [FIND_BINDING]
+
+    def find_rows(self) -> list[str]:
+        # A disabled option (a group heading) reads as nothing, so it never matches.
+        return ["" if option.disabled else _plain(option.prompt) for option in self.options]
+
+    def find_current(self) -> int | None:
+        return self.highlighted
+
+    def find_go(self, index: int) -> None:
+        self.highlighted = index
+
+
+def _plain(prompt: object) -> str:
+    plain = getattr(prompt, "plain", None)
+    return plain if isinstance(plain, str) else str(prompt)
