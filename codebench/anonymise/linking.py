@@ -45,7 +45,7 @@ NOT_IDENTIFYING = frozenset({
 
 # Which detector to believe when two overlap and are equally long: rules know numbers, the
 # researcher's names are certain, then the model, then the lexicon.
-PRIORITY = {"rules": 5, "known-name": 4, "manual": 6, "ner": 3, "linked": 2, "lexicon": 1}
+PRIORITY = {"rules": 5, "known-name": 4, "known-place": 4, "manual": 6, "ner": 3, "linked": 2, "lexicon": 1}
 NAME_KINDS = (ORG, LOC, NAV_OFFICE)
 
 # Titles the model includes in a person span; they stay visible in the rendition.
@@ -159,19 +159,26 @@ def link(
             speak of the same people, so a lone first name prefers a person of its series.
     """
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
-    resolved = {doc: resolve_overlaps(t for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
+    resolved = {doc: resolve_overlaps(_workplace_shape(t, caseless[doc]) for d in dets
+                                      for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
                 for doc, dets in detections.items()}
     # What the project calls each form, over all documents: one mistake of the model is
     # outvoted by the many times it got the same words right.
     votes = _kind_votes(resolved)
     resolved = {doc: [_as_voted(d, votes, caseless[doc]) for d in dets] for doc, dets in resolved.items()}
+    # Places the project names (its participants' sites) and words it calls a place far more
+    # often than a person stay places: "Holmvika" is not a person because the model said so
+    # in a few sentences, and "Holmvika Trelast" is a workplace.
+    places = _place_forms(resolved, votes)
+    resolved = {doc: [_as_place(d, places) for d in dets] for doc, dets in resolved.items()}
     # The model sometimes calls a first name a place or a workplace ("Tobias" as ORG); when the
     # same words are a person elsewhere, they are that person here too.
     # Unless the project calls these words a place or workplace again and again ("Jan Mayen"
     # starts with a given name but is an island every time it occurs).
     person_forms = _person_forms(resolved)
     resolved = {doc: [d._replace(kind=PER) if d.kind in (ORG, LOC) and _is_person_name(d.text, person_forms)
-                      and not _mostly_not_person(normalise(d.text), votes) else d
+                      and not _mostly_not_person(normalise(d.text), votes) and normalise(d.text) not in places
+                      and d.detector != "known-place" else d
                       for d in dets]
                 for doc, dets in resolved.items()}
     clusters: list[Cluster] = []
@@ -346,7 +353,42 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
         words.pop(0)
     while words and foreign(words[-1][2]):
         words.pop()
+    # An ordinary word opening a capitalised person span is the sentence's, not the name's:
+    # "Hei Marit", "Lille Emma", "Kjære Ola".
+    while det.kind == PER and not caseless and len(words) > 1 and _ordinary_not_name(words[0][2]):
+        words.pop(0)
     return _narrowed(det, words)
+
+
+def _ordinary_not_name(word: str) -> bool:
+    """An ordinary word that no name list knows as a name ("hei", "lille", "kjære", "mekaniske")."""
+    folded = word.casefold().rstrip(".,:;!?")
+    if not is_common_word(folded) or name_likelihood(folded) >= 0.3:
+        return False
+    names = lexicon()
+    return folded not in names.female and folded not in names.male and folded not in names.surnames
+
+
+# Words that open the name of a place, not of a person ("Nordre Lia", "Lille Eikås").
+PLACE_QUALIFIERS = frozenset(
+    "nordre søndre øvre nedre vestre østre indre ytre midtre store lille gamle nye".split())
+
+
+def _workplace_shape(det: Detection, caseless: bool) -> Detection:
+    """A capitalised "person" of several words that ends in an ordinary word ("Holmvika Trelast",
+    "Berg Mekaniske", "Sørvik Bil") or opens with a place qualifier ("Nordre Lia") is a workplace
+    or a place: a person's name ends in a name."""
+    if det.kind != PER or caseless or det.detector not in ("ner", "lexicon") or " " not in det.text.strip():
+        return det
+    words = det.text.split()
+    if words[0].casefold() in PLACE_QUALIFIERS:
+        return det._replace(kind=LOC)
+    names = lexicon()
+    first = words[0].casefold()
+    if words[-1][:1].isupper() and _ordinary_not_name(words[-1]) and first not in names.female \
+            and first not in names.male:
+        return det._replace(kind=ORG)
+    return det
 
 
 def _as_voted(det: Detection, votes: Mapping[str, Counter[str]], caseless: bool) -> Detection:
@@ -393,6 +435,38 @@ def _is_place_word(form: str, votes: Mapping[str, Counter[str]]) -> bool:
         return False
     names = lexicon()
     return form not in names.female and form not in names.male and name_likelihood(form) < 0.5
+
+
+def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mapping[str, Counter[str]]) -> set[str]:
+    """Single words the project calls places: participants' sites (detector "known-place"), and
+    words the model calls a place or workplace at least three times and more than twice as often
+    as a person, when the name lists do not know them as given names or names."""
+    forms = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
+    names = lexicon()
+    for form, vote in votes.items():
+        if " " in form or form in names.female or form in names.male or name_likelihood(form) >= 0.5:
+            continue
+        if vote[LOC] + vote[ORG] >= 3 and vote[LOC] + vote[ORG] > 2 * vote[PER]:
+            forms.add(form)
+    return forms
+
+
+def _as_place(det: Detection, places: set[str]) -> Detection:
+    """A person detection of a place's name made a place, or a workplace when the place opens a
+    longer name ("Sørvik Bil", "Holmvika Trelast")."""
+    if det.kind != PER or det.detector in ("manual", "known-name"):
+        return det
+    words = normalise(det.text).split()
+    if not words or words[0] not in places and words[-1] not in places:
+        return det
+    if len(words) == 1:
+        return det._replace(kind=LOC)
+    names = lexicon()
+    rest = words[1:] if words[0] in places else words[:-1]
+    # "Sørvik Hanne" in caseless text is a place and a person: leave that to the trimming.
+    if any(w in names.female or w in names.male for w in rest):
+        return det
+    return det._replace(kind=ORG)
 
 
 def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[Hashable, list[Detection]]:
