@@ -72,6 +72,9 @@ def _surrogates() -> tuple[list[str], list[str]]:
         for line in (DEFAULT_OUT / "swap_names.tsv").read_text(encoding="utf-8").splitlines():
             kind, _, word = line.partition("\t")
             (given if kind == "given" else surnames).append(word.casefold())
+        # Possessive forms ("aleksanders") are in the word list beside their names.
+        given = [w for w in given if not (w.endswith("s") and w[:-1] in set(given))]
+        surnames = [w for w in surnames if not (w.endswith("s") and w[:-1] in set(surnames))]
     return given, surnames
 
 

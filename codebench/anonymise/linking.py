@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
+    extend_into_unknown, is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -122,11 +122,38 @@ def _longest_first(detections: Iterable[Detection]) -> list[Detection]:
     taken: list[Detection] = []
     occupied: list[tuple[int, int]] = []
     for det in ranked:
-        if any(det.start < e and s < det.end for s, e in occupied):
+        clash = [(s, e) for s, e in occupied if det.start < e and s < det.end]
+        if clash and det.kind == PER:
+            # A name that runs past the one already taken keeps its words outside it: "anders
+            # amundsen" beside a longer "… hanekamhaug anders" still masks "amundsen".
+            det = _outside(det, clash)
+            clash = [] if det is not None else clash
+        if clash or det is None:
             continue
         taken.append(det)
         occupied.append((det.start, det.end))
     return taken
+
+
+def _outside(det: Detection, clash: Sequence[tuple[int, int]]) -> Detection | None:
+    """The words of ``det`` before or after every span of ``clash`` (the longer side), if any."""
+    words = [w for w in _words(det) if not any(det.start + w[0] < e and s < det.start + w[1] for s, e in clash)]
+    if not words:
+        return None
+    # Only one contiguous run: the words on one side of the clash.
+    run = [words[0]]
+    for w in words[1:]:
+        if any(s < det.start + w[0] and det.start + run[-1][1] <= s for s, _ in clash):
+            break
+        run.append(w)
+    return _narrowed(det, run)
+
+
+def _extended(det: Detection, text: str, caseless: bool) -> Detection:
+    """In caseless text a person's name runs on into the unknown words after it."""
+    if not caseless or det.kind != PER or det.detector.split(":")[0] not in ("ner", "lexicon", "known-name"):
+        return det
+    return extend_into_unknown(text, det)
 
 
 def _usable(det: Detection) -> bool:
@@ -159,8 +186,8 @@ def link(
             speak of the same people, so a lone first name prefers a person of its series.
     """
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
-    resolved = {doc: resolve_overlaps(_workplace_shape(t, caseless[doc]) for d in dets
-                                      for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
+    resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
+                                      for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
                 for doc, dets in detections.items()}
     # What the project calls each form, over all documents: one mistake of the model is
     # outvoted by the many times it got the same words right.
@@ -171,6 +198,14 @@ def link(
     # in a few sentences, and "Holmvika Trelast" is a workplace.
     places = _place_forms(resolved, votes)
     resolved = {doc: [_as_place(d, places) for d in dets] for doc, dets in resolved.items()}
+    # A place the project names that a longer person span had swallowed comes back once that
+    # span has let go of it ("sørvik hannes" → Sørvik and Hanne).
+    for doc, dets in detections.items():
+        kept = resolved.get(doc, [])
+        back = [d for d in dets if d.detector == "known-place"
+                and not any(d.start < k.end and k.start < d.end for k in kept)]
+        if back:
+            resolved[doc] = sorted(kept + back, key=lambda d: d.start)
     # The model sometimes calls a first name a place or a workplace ("Tobias" as ORG); when the
     # same words are a person elsewhere, they are that person here too.
     # Unless the project calls these words a place or workplace again and again ("Jan Mayen"
@@ -346,15 +381,32 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
         if word.lower().rstrip(".") in TITLES:
             return True
         if caseless:
-            return is_common_word(word) and name_likelihood(word) < 0.3
+            return (is_common_word(word) and name_likelihood(word) < 0.3 and not _given_before_name(word)
+                    and word.casefold() not in lexicon().surnames)
         return not word[:1].isupper()
+
+    def _given_before_name(word: str) -> bool:
+        # "hans olav syversen", "dag terje andersen": a given name that is also a word opens
+        # the name when a name word follows it.
+        names = lexicon()
+        folded = word.casefold()
+        if folded not in names.female and folded not in names.male:
+            return False
+        index = next((i for i, w in enumerate(words) if w[2] == word), -1)
+        following = words[index + 1][2].casefold() if 0 <= index < len(words) - 1 else ""
+        return bool(following) and (name_likelihood(following) >= 0.5 or following in names.surnames)
 
     while words and foreign(words[0][2]):
         words.pop(0)
     while words and foreign(words[-1][2]):
         words.pop()
-    # An ordinary word opening a capitalised person span is the sentence's, not the name's:
+    # A definite noun opening a capitalised "person" names a workplace ("Nærbutikken Eikås",
+    # "Bakeriet Holm"); any other ordinary word opening it is the sentence's, not the name's:
     # "Hei Marit", "Lille Emma", "Kjære Ola".
+    if det.kind == PER and not caseless and len(words) > 1 and words[0][2][:1].isupper() \
+            and _not_a_name_word(words[0][2]) and words[0][2].casefold().endswith(DEFINITE_ENDINGS) \
+            and len(words[0][2]) > 5 and det.detector in ("ner", "lexicon"):
+        return _narrowed(det, words)._replace(kind=ORG) if _narrowed(det, words) else None
     while det.kind == PER and not caseless and len(words) > 1 and _ordinary_not_name(words[0][2]):
         words.pop(0)
     return _narrowed(det, words)
@@ -367,6 +419,15 @@ def _ordinary_not_name(word: str) -> bool:
         return False
     names = lexicon()
     return folded not in names.female and folded not in names.male and folded not in names.surnames
+
+
+DEFINITE_ENDINGS = ("en", "et", "a", "ene", "ane")
+def _not_a_name_word(word: str) -> bool:
+    """An ordinary word, or an unknown word, that no name list knows."""
+    folded = word.casefold().rstrip(".,:;!?")
+    names = lexicon()
+    return (name_likelihood(folded) < 0.3 and folded not in names.female and folded not in names.male
+            and folded not in names.surnames)
 
 
 # Words that open the name of a place, not of a person ("Nordre Lia", "Lille Eikås").
@@ -463,9 +524,11 @@ def _as_place(det: Detection, places: set[str]) -> Detection:
         return det._replace(kind=LOC)
     names = lexicon()
     rest = words[1:] if words[0] in places else words[:-1]
-    # "Sørvik Hanne" in caseless text is a place and a person: leave that to the trimming.
     if any(w in names.female or w in names.male for w in rest):
-        return det
+        # "sørvik hannes" in caseless text is the place Sørvik and Hanne: the person keeps
+        # her words, the place is left to its own detection.
+        pieces = _words(det)
+        return _narrowed(det, pieces[1:] if words[0] in places else pieces[:-1]) or det
     return det._replace(kind=ORG)
 
 

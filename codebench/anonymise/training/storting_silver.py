@@ -58,7 +58,10 @@ TRIGGERS = frozenset({
 NOT_NAME_WORDS = frozenset({"H", "A", "FrP", "Frp", "KrF", "Sp", "SV", "V", "MDG", "R", "Ap", "Stortinget",
                             "Presidenten", "Representanten", "Statsråd", "Statsråden", "Regjeringen",
                             "Høyre", "Høyres", "Høgre", "Høgres", "Venstre", "Venstres", "Folkeparti",
-                            "Folkepartis", "Venstreparti", "Venstrepartis", "Kristelig", "Kristeleg"})
+                            "Folkepartis", "Venstreparti", "Venstrepartis", "Kristelig", "Kristeleg",
+                            # Where a line break was lost ("Are HelsethFor Buskerud fylke"), or a
+                            # sentence opens with a name, a function word is never part of it.
+                            "For", "Fra", "Frå", "Og", "Det", "Er", "Til", "I", "På", "Av", "Med", "Om", "Som"})
 # Parties, reforms and agencies: capitalised, never a person.
 NOT_NAME_ENDINGS = ("partiet", "partiets", "reformen", "reforma", "verket", "verkets", "direktoratet", "tilsynet",
                     "departementet", "departementets", "komiteen", "komiteens", "utvalget", "rådet")
