@@ -376,7 +376,7 @@ class Matcher:
     def __init__(self, query: ParsedQuery, options: MatchOptions = MatchOptions()) -> None:
         self.query = query
         self.options = options
-        words: list[str] = []
+        words: list[tuple[int, str]] = []
         regexes: list[re.Pattern[str]] = []
         for term in query.terms:
             if term.regex is not None:
@@ -385,10 +385,12 @@ class Matcher:
                 continue
             tokens = [t for w in term.words for t in _word_tokens(self._fold(w))]
             if tokens:
-                words.append(_WORD_BOUNDARY_BEFORE + _SEPARATOR.join(_token_regex(t) for t in tokens)
-                             + _WORD_BOUNDARY_AFTER)
-        # One alternation for all word terms: one pass over the text however many terms.
-        self._words = re.compile("|".join(f"(?:{w})" for w in words)) if words else None
+                words.append((len(tokens), _WORD_BOUNDARY_BEFORE + _SEPARATOR.join(_token_regex(t) for t in tokens)
+                              + _WORD_BOUNDARY_AFTER))
+        # One alternation for all word terms: one pass over the text however many terms. Longer
+        # phrases first: where two terms start at one word, the hit is the longer one.
+        words.sort(key=lambda w: -w[0])
+        self._words = re.compile("|".join(f"(?:{w})" for _, w in words)) if words else None
         self._regexes = regexes
 
     def _fold(self, text: str) -> str:
