@@ -163,9 +163,11 @@ class DocumentScreen(WorkbenchScreen):
     def _load_document(self) -> None:
         """Fetch the document, its rendition, codings and code tree in a worker."""
         project, document_id, coder = self.project, self.document_id, self.coder
-        anonymised, coders = self.workbench.show_anonymised, self.workbench.visible_coders()
+        # Which coders are shown is asked in the worker too: with some hidden it reads the database.
+        anonymised, visible_coders = self.workbench.show_anonymised, self.workbench.visible_coders
 
         def fetch() -> _Loaded:
+            coders = visible_coders()
             doc = services.get_document(project, document_id)
             rendition = anonymisation.rendition(project, document_id) if anonymised else None
             return _Loaded(doc, rendition,
@@ -211,9 +213,10 @@ class DocumentScreen(WorkbenchScreen):
         if self.doc is None:
             return
         project, document_id, coder, rendition = self.project, self.document_id, self.coder, self.rendition
-        coders = self.workbench.visible_coders()
+        visible_coders = self.workbench.visible_coders
 
         def fetch() -> _Marks:
+            coders = visible_coders()
             return _Marks(document_id, rendition,
                           services.document_codings(project, document_id, coders=coders, anonymised=rendition is not None),
                           services.code_tree(project), services.recent_codes(project, coder))
@@ -348,13 +351,22 @@ class DocumentScreen(WorkbenchScreen):
 
     def _show_here(self, position: int) -> None:
         # A Static, not a ListView: this runs on every caret move, and mounting list items is slow.
+        if not self.query_one("#side").display:
+            self._here = None  # hidden beside the stripes: drawn when the panel shows again
+            return
         marks = self.view.marks_at(position)
         key = tuple(mark.uuid for mark in marks)
         if key == self._here:
             return  # the same codings as before: nothing to redraw
         self._here = key
         lines = [Text.assemble(("▌ ", self._category_colour(mark)), f"{mark.code} ({mark.coder})") for mark in marks]
-        self.query_one("#here", Static).update(Text("\n").join(lines) if lines else Text("—", style="dim"))
+        # Its height is fixed in the stylesheet: no layout pass for the whole screen on a caret move.
+        self.query_one("#here", Static).update(Text("\n").join(lines) if lines else Text("—", style="dim"),
+                                               layout=False)
+
+    def on_resize(self) -> None:
+        # Crossing the breakpoint shows or hides the side panel: bring its "codes here" up to date.
+        self.call_after_refresh(lambda: self._show_here(self.view.cursor))
 
     def _category_colour(self, mark: SpanMark) -> Style:
         return self.view.category_style(mark.category_rank)

@@ -69,14 +69,13 @@ def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
 def stripe_margin(width: int) -> tuple[int, int]:
     """``(text width, stripe margin)`` for a view ``width`` cells wide with stripes on.
 
-    The text keeps a readable measure (about 60 % of the view, at most 96 cells) and the
-    stripes take the rest, at least 12 cells (room for a bar and an abbreviated name) and at
-    most 72 (beyond that the text gets the room).
+    In a narrow view the text keeps two thirds (a readable line at 80 columns); from 100 cells
+    the stripes get over two fifths, so two overlapping codings show their names whole, while
+    the text keeps a comfortable measure of 60–90 characters. The margin is 12–72 cells.
     """
     usable = width - STRIPE_GUTTER - 2  # a wrapped line keeps its trailing space, then one blank column
-    text = min(max(int(width * 0.62), 24), 96)
-    margin = max(usable - text, 12)
-    margin = min(margin, 72)
+    share = 0.34 if width < 100 else 0.43
+    margin = min(max(int(width * share), 12), 72)
     return max(usable - margin, 10), margin
 
 
@@ -104,11 +103,14 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--gutter",
         "transcript--stripe-more",
         "transcript--category-none",
+        "transcript--label-none",
         *(f"transcript--category-{n}" for n in range(CATEGORY_STYLES)),
+        *(f"transcript--label-{n}" for n in range(CATEGORY_STYLES)),
     }
 
-    # Stripe colours are the theme's text colours, made to be read on its background, so each
-    # main category keeps its colour in light and dark themes alike.
+    # Each main category has a theme colour: the stripe's bar is drawn in it and its label sits on
+    # a light wash of it, in the theme's own text colour, so labels read well in every theme
+    # (several themes' warning or accent colours are too pale for text on a light background).
     DEFAULT_CSS = """
     TranscriptView { background: $surface; }
     TranscriptView > .transcript--coded { background: $primary 25%; }
@@ -118,15 +120,24 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView > .transcript--speaker { color: $text-primary; text-style: bold; }
     TranscriptView > .transcript--gutter { color: $text-muted; }
     TranscriptView > .transcript--stripe-more { color: $text-muted; text-style: italic; }
-    TranscriptView > .transcript--category-none { color: $text-muted; }
-    TranscriptView > .transcript--category-0 { color: $text-primary; }
-    TranscriptView > .transcript--category-1 { color: $text-success; }
-    TranscriptView > .transcript--category-2 { color: $text-warning; }
-    TranscriptView > .transcript--category-3 { color: $text-accent; }
-    TranscriptView > .transcript--category-4 { color: $text-secondary; }
-    TranscriptView > .transcript--category-5 { color: $text-error; }
-    TranscriptView > .transcript--category-6 { color: $text-primary; text-style: italic; }
-    TranscriptView > .transcript--category-7 { color: $text-success; text-style: italic; }
+    TranscriptView > .transcript--category-none { color: $foreground 50%; }
+    TranscriptView > .transcript--label-none { color: $foreground; background: $foreground 8%; }
+    TranscriptView > .transcript--category-0 { color: $primary; }
+    TranscriptView > .transcript--label-0 { color: $foreground; background: $primary 22%; }
+    TranscriptView > .transcript--category-1 { color: $success; }
+    TranscriptView > .transcript--label-1 { color: $foreground; background: $success 22%; }
+    TranscriptView > .transcript--category-2 { color: $warning; }
+    TranscriptView > .transcript--label-2 { color: $foreground; background: $warning 22%; }
+    TranscriptView > .transcript--category-3 { color: $error; }
+    TranscriptView > .transcript--label-3 { color: $foreground; background: $error 22%; }
+    TranscriptView > .transcript--category-4 { color: $primary-lighten-3; }
+    TranscriptView > .transcript--label-4 { color: $foreground; background: $primary-lighten-3 22%; }
+    TranscriptView > .transcript--category-5 { color: $secondary; }
+    TranscriptView > .transcript--label-5 { color: $foreground; background: $secondary 22%; }
+    TranscriptView > .transcript--category-6 { color: $accent; }
+    TranscriptView > .transcript--label-6 { color: $foreground; background: $accent 22%; }
+    TranscriptView > .transcript--category-7 { color: $success-darken-3; }
+    TranscriptView > .transcript--label-7 { color: $foreground; background: $success-darken-3 22%; }
     """
 
     BINDINGS = [
@@ -186,7 +197,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._placements: list[Placement] = []
         self._stripes_for: tuple[int, int] = (-1, -1)
         self._style_cache: tuple[Style, ...] | None = None
-        self._category_cache: dict[int | None, Style] = {}
+        self._base: Style | None = None
+        self._category_cache: dict[tuple[int | None, bool], Style] = {}
         self._strips: dict[int, Strip] = {}
         """Rendered visual lines by index; dropped line by line when something on them changes."""
         self._drag_from: int | None = None
@@ -389,6 +401,12 @@ class TranscriptView(ScrollView, can_focus=True):
             return 0
         return max(0, bisect.bisect_right(self._line_starts, position) - 1)
 
+    def stripe_hidden(self, line: int) -> int:
+        """How many codings on a visual line have no room for a lane (shown as "+n")."""
+        self._ensure_wrapped()
+        row = self._stripe_lines.get(line) if self._stripes else None
+        return row.hidden if row is not None else 0
+
     def stripe_labels(self, line: int) -> list[tuple[int, str, str]]:
         """What the stripe margin shows on a visual line: ``(lane, code, label text)``."""
         self._ensure_wrapped()
@@ -401,19 +419,27 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         self._ensure_wrapped()
-        scroll_x, scroll_y = self.scroll_offset
-        index = y + scroll_y
-        width = self.scrollable_content_region.width
-        if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
+        index = y + self.scroll_offset.y
         strip = self._strips.get(index)
         if strip is None:
-            strip = self._strips[index] = self._render_visual_line(index)
-        return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
+            width = self.scrollable_content_region.width
+            if index >= len(self._lines):
+                return Strip.blank(width, self._base_style())
+            # Cached as drawn (cut and padded to the width): a scroll repaints every visible line,
+            # and a line that has not changed is then a dictionary look-up.
+            strip = self._render_visual_line(index).crop(0, width).extend_cell_length(width, self._base_style())
+            self._strips[index] = strip
+        return strip
+
+    def _base_style(self) -> Style:
+        """The view's own style (looked up once per theme: walking the DOM for it per line was slow)."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def _render_visual_line(self, index: int) -> Strip:
         start, end = self._lines[index]
-        base = self.rich_style
+        base = self._base_style()
         coded, overlap, selected, caret, speaker_style, gutter_style, _ = self._styles()
         marks = self._marks_between(start, max(end, start + 1))
         if self._stripes:
@@ -475,10 +501,12 @@ class TranscriptView(ScrollView, can_focus=True):
             left = lane * row.lane_width
             if left > column:
                 segments.append(Segment(" " * (left - column), base))
-            colour = self.category_style(self.marks[mark].category_rank)
-            cell = (BAR + label)[: row.lane_width - 1].ljust(row.lane_width - 1) + " "
-            segments.append(Segment(BAR, base + colour))
-            segments.append(Segment(cell[1:], base + colour))
+            rank = self.marks[mark].category_rank
+            text = label[: row.lane_width - 2]
+            segments.append(Segment(BAR, base + self.category_style(rank)))
+            if text:
+                segments.append(Segment(text, base + self.category_style(rank, label=True)))
+            segments.append(Segment(" " * (row.lane_width - 1 - len(text)), base))
             column = left + row.lane_width
         if row.hidden:
             left = (row.lanes_shown - 1) * row.lane_width
@@ -496,17 +524,22 @@ class TranscriptView(ScrollView, can_focus=True):
             )
         return self._style_cache
 
-    def category_style(self, rank: int | None) -> Style:
-        """The colour of a main category (by its rank in the code tree), from the theme."""
-        style = self._category_cache.get(rank)
+    def category_style(self, rank: int | None, *, label: bool = False) -> Style:
+        """The colour of a main category (by its rank in the code tree), from the theme.
+
+        The bar's style, or with ``label`` the style of the code name written beside it.
+        """
+        key = (rank, label)
+        style = self._category_cache.get(key)
         if style is None:
             name = "none" if rank is None else str(rank % CATEGORY_STYLES)
-            style = self._category_cache[rank] = self.get_component_rich_style(f"transcript--category-{name}",
-                                                                               partial=True)
+            style = self._category_cache[key] = self.get_component_rich_style(
+                f"transcript--{'label' if label else 'category'}-{name}", partial=True)
         return style
 
     def notify_style_update(self) -> None:
         self._style_cache = None
+        self._base = None
         self._category_cache = {}
         self._strips.clear()
         super().notify_style_update()
