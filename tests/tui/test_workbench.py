@@ -130,6 +130,7 @@ async def test_remove_and_recode_under_the_caret(sample_copy):
     project = sample_copy
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)  # the project view's lists fill from a worker
         await pilot.press("enter")
         await settle(pilot)
         view = app.screen.query_one(TranscriptView)
@@ -151,7 +152,10 @@ async def test_remove_and_recode_under_the_caret(sample_copy):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert [c.memo for c in services.codings(project) if c.coder == "tester"] == ["kanskje kapasitet likevel"]
-        await pilot.press("x")
+        await pilot.press("x")  # the coding carries a memo: asked first, then both go
+        await settle(pilot)
+        assert len(mine(project)) == 1
+        await pilot.press("y")
         await settle(pilot)
         assert mine(project) == []
         other = {q.coder for q in services.quotes(project)}
@@ -172,6 +176,7 @@ async def test_coder_is_asked_when_not_given(sample_copy):
 async def test_hiding_a_coder_hides_their_codings(sample_copy):
     app = CodebenchApp(sample_copy, "tester")
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)  # the project view's lists fill from a worker
         await pilot.press("enter")
         await settle(pilot)
         view = app.screen.query_one(TranscriptView)
@@ -200,6 +205,7 @@ async def test_selective_coding_on_the_codebook_screen(sample_copy):
     project = sample_copy
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)  # the project view's lists fill from a worker
         await pilot.press("k")
         await settle(pilot)
         assert isinstance(app.screen, CodebookScreen)

@@ -25,6 +25,7 @@ from codebench.domain.records import CodeInfo
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
 from codebench.tui.background import load_in_background
+from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode, PickerPlacement
 from codebench.tui.widgets.history import HistoryPanel
@@ -485,7 +486,19 @@ class DocumentScreen(WorkbenchScreen):
             self.reload_marks()
             self._status(f"removed {mark.code}")
 
-        self.workbench.writes.submit(self, lambda: services.remove_coding(project, mark.uuid, coder), removed)
+        def remove(with_memo: bool) -> None:
+            self.workbench.writes.submit(
+                self, lambda: services.remove_coding(project, mark.uuid, coder, with_memo=with_memo), removed)
+
+        if not (mark.memo and mark.memo.strip()):
+            remove(False)
+            return
+        # The memo goes with the coding: never without the coder saying so (undo brings both back).
+        memo = " ".join(mark.memo.split())
+        self.app.push_screen(ConfirmDialog(f"Remove «{mark.code}» and its memo?",
+                                           f"«{memo[:300]}»\n\nThe memo says why these words carry the code; "
+                                           "it goes with the coding (ctrl+z brings both back).", yes="Remove both"),
+                             lambda yes: remove(True) if yes else None)
 
     def action_recode(self) -> None:
         mark = self._my_mark_here()
