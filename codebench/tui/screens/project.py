@@ -152,8 +152,7 @@ class ProjectScreen(WorkbenchScreen):
         order = {role: i for i, role in enumerate(ROLES)}
         docs = sorted(overview.documents, key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
                                                          d.source_format == "survey", d.round or 0, d.name))
-        # Role, case and round take about 30 cells with the cell padding; the name gets the rest.
-        width = min(max(table.size.width - 30, 18), 60) if table.size.width else 60
+        width = self._name_room(docs)
         self._name_width = width
         current = self._selected_document()
         table.clear()
@@ -175,9 +174,20 @@ class ProjectScreen(WorkbenchScreen):
         if current is not None and current in self._documents:
             table.move_cursor(row=table.get_row_index(str(current)))
 
-    def on_resize(self, event: events.Resize) -> None:
+    def _name_room(self, docs: list[services.DocumentInfo]) -> int:
+        """Cells for the document name: what role, case and round leave of the list's width (12–60)."""
         table = self.query_one("#documents", DataTable)
-        if self._overview is not None and table.size.width and min(max(table.size.width - 30, 18), 60) != self._name_width:
+        if not table.size.width:
+            return 60
+        role = max([len("role")] + [len(d.participant.role) for d in docs if d.participant])
+        case = max([len("case")] + [min(len(d.participant.pid), 8) for d in docs if d.participant])
+        before = role + case + 1 + 3 * 2  # each column has a cell of padding either side
+        # The vertical scrollbar comes with the rows: leave its room from the start.
+        room = table.size.width - table.styles.scrollbar_size_vertical - before - 2
+        return min(max(room, 12), 60)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._overview is not None and self._name_room(self._overview.documents) != self._name_width:
             self.call_after_refresh(self._fill_documents)
 
     def _selected_document(self) -> int | None:
