@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
 from codebench import services
 from codebench.services import anonymisation
 from codebench.tui.app import CodebenchApp
@@ -94,17 +89,8 @@ async def test_finding_a_document_in_the_project_view_and_opening_it(sample_copy
         assert type(app.screen).__name__ == "HeatMapScreen"
 
 
-@pytest.fixture
-def detected(sample_project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    shutil.copytree(sample_project_dir, tmp_path / "sample")
-    project = services.open_project(tmp_path / "sample")
-    anonymisation.detect(project, use_model=False, coder="fixture")
-    yield project
-    project.close()
-
-
-async def test_finding_an_identifier_in_the_review_and_deciding_it(detected):
+async def test_finding_an_identifier_in_the_review_and_deciding_it(rule_detected):
+    detected = rule_detected
     target = next(e for e in anonymisation.entities(detected, with_mentions=True) if "Kristine Holm" in e.forms)
     app = CodebenchApp(detected, "tester")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -122,3 +122,31 @@ async def test_undo_in_the_codebook_highlights_the_code_it_changed(sample_copy):
         await settle(pilot)
         assert tree.selected_code.name == "god mentor"
         assert messages(app)[-1] == "undid rename of «god mentor» to «en god mentor»"
+
+
+async def test_an_undo_in_the_review_goes_back_to_its_identifier(rule_detected):
+    from codebench.tui.screens.anonymise import AnonymisationScreen
+
+    project = rule_detected
+    person = next(e for e in services.anonymisation.entities(project, with_mentions=True) if "Kristine Holm" in e.forms)
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AnonymisationScreen)
+        await pilot.press("ctrl+f", *"Kristine", "space", *"Holm", "escape")
+        await settle(pilot)
+        assert screen.current_entity().id == person.id
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("down", "down", "down")  # the coder reads on
+        await settle(pilot)
+        assert screen.current_entity().id != person.id
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert {m.status for m in next(e for e in services.anonymisation.entities(project, with_mentions=True)
+                                        if e.id == person.id).mentions} == {"suggested"}
+        assert screen.current_entity().id == person.id, "the review went back to the identifier it gave back"
+        assert messages(app)[-1] == f"undid accept of {len(person.mentions)} mentions of {person.pseudonym}"
