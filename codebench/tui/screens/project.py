@@ -78,6 +78,9 @@ def format_cell(doc: services.DocumentInfo) -> Text:
 class ProjectScreen(WorkbenchScreen):
     """Start here: pick a transcript to code, or a code to compare its quotes."""
 
+    # In a wide terminal the code tree keeps a fixed width and the documents get the rest.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+
     BINDINGS = [
         Binding("enter", "open_selected", "open", show=False),
         Binding("o", "open_document", "open transcript"),
@@ -175,16 +178,27 @@ class ProjectScreen(WorkbenchScreen):
             table.move_cursor(row=table.get_row_index(str(current)))
 
     def _name_room(self, docs: list[services.DocumentInfo]) -> int:
-        """Cells for the document name: what role, case and round leave of the list's width (12–60)."""
+        """Cells for the document name (12–60).
+
+        What role, case and round leave of the list's width, less the counts after the name when
+        that still leaves a readable name; in a narrow terminal the counts scroll off instead.
+        """
         table = self.query_one("#documents", DataTable)
-        if not table.size.width:
+        if not table.size.width or self._overview is None:
             return 60
+        overview = self._overview
         role = max([len("role")] + [len(d.participant.role) for d in docs if d.participant])
         case = max([len("case")] + [min(len(d.participant.pid), 8) for d in docs if d.participant])
         before = role + case + 1 + 3 * 2  # each column has a cell of padding either side
+        anon = max([len("anon")] + [len(anonymisation_cell(overview.status.get(d.id),
+                                                           searched=d.id not in overview.state.unsearched_ids))
+                                    for d in docs])
+        after = (max(len("coded"), len(str(max(overview.counts.by_document.values(), default=0)))) + anon
+                 + max(len("words"), len(str(max((d.word_count for d in docs), default=0))))
+                 + max([len("fmt")] + [len(format_cell(d)) for d in docs]) + 4 * 2)
         # The vertical scrollbar comes with the rows: leave its room from the start.
         room = table.size.width - table.styles.scrollbar_size_vertical - before - 2
-        return min(max(room, 12), 60)
+        return min(max(room - after if room - after >= 24 else room, 12), 60)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._overview is not None and self._name_room(self._overview.documents) != self._name_width:

@@ -160,9 +160,10 @@ Enter closes it and opens the row.
         return key in self.screen.active_bindings  # type: ignore[attr-defined]
 
     async def _on_key(self, event: events.Key) -> None:  # runs before the widget's and the screen's keys
+        # A key with a modifier (alt+g: also Esc then g typed fast) is never text for the find.
+        typed = event.is_printable and bool(event.character) and not event.key.startswith(("alt+", "ctrl+"))
         if self._find_open:
-            if event.key in ("escape", "backspace", "up", "down", "ctrl+f") or (
-                    event.is_printable and event.character):
+            if event.key in ("escape", "backspace", "up", "down", "ctrl+f") or typed:
                 event.stop()
                 event.prevent_default()
             if event.key == "escape":
@@ -177,15 +178,14 @@ Enter closes it and opens the row.
                 self._find_step(1)
             elif event.key == "up":
                 self._find_step(-1)
-            elif event.is_printable and event.character:
+            elif typed and event.character:
                 self.find_query += event.character
                 current = self.find_current()
                 self._find_search(current if current is not None else 0)
             else:
                 self.close_find()  # Enter, Tab, another key: the find is done, the key does its job
             return
-        if (event.is_printable and event.character and event.character.isalnum()
-                and not self._is_binding(event.key)):
+        if typed and event.character and event.character.isalnum() and not self._is_binding(event.key):
             event.stop()
             event.prevent_default()
             self._open_find(event.character)

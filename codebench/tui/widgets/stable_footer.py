@@ -43,6 +43,11 @@ class EssentialKeys(HorizontalGroup):
 class StableFooter(Footer):
     """:class:`textual.widgets.Footer` with fixed essential keys, skipping recomposes that would draw the same keys."""
 
+    # A group's label keeps a space after it in the compact footer ("one mention f2 rename").
+    DEFAULT_CSS = """
+    StableFooter.-compact FooterLabel { margin: 0 1 0 0; }
+    """
+
     _shown: tuple[Any, ...] | None = None
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
