@@ -23,3 +23,12 @@ async def type_text(pilot, text: str) -> None:
     """Type ``text`` key by key (a space is the space key)."""
     for ch in text:
         await pilot.press("space" if ch == " " else ch)
+
+
+async def wait_until(pilot, condition, what: str = "the condition") -> None:
+    """Let the app run until ``condition()`` holds (a layout that settles after a resize, say)."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"gave up waiting for {what}")

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -55,6 +55,12 @@ class DocumentTable(TypeToFind, DataTable[Text | str]):
 
     def find_go(self, index: int) -> None:
         self.move_cursor(row=index)
+
+    def on_resize(self) -> None:
+        # The names are cut to the list's width: a new width (the first layout too) refits them.
+        refit = getattr(self.screen, "refit_names", None)
+        if refit is not None:
+            self.call_after_refresh(refit)
 
 
 def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None, *, searched: bool = True) -> Text:
@@ -200,9 +206,10 @@ class ProjectScreen(WorkbenchScreen):
         room = table.size.width - table.styles.scrollbar_size_vertical - before - 2
         return min(max(room - after if room - after >= 24 else room, 12), 60)
 
-    def on_resize(self, event: events.Resize) -> None:
+    def refit_names(self) -> None:
+        """Cut the names again when the list's width has changed."""
         if self._overview is not None and self._name_room(self._overview.documents) != self._name_width:
-            self.call_after_refresh(self._fill_documents)
+            self._fill_documents()
 
     def _selected_document(self) -> int | None:
         table = self.query_one("#documents", DataTable)

@@ -275,7 +275,8 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def set_marks(self, marks: list[SpanMark]) -> None:
         """Replace the codings shown (sorted by start)."""
-        self.marks = sorted(marks, key=lambda m: (m.start, m.end))
+        # Coder and code break ties, so codings of one passage keep their lanes from run to run.
+        self.marks = sorted(marks, key=lambda m: (m.start, m.end, m.coder, m.code, m.uuid))
         self._mark_starts = [m.start for m in self.marks]
         self._max_len = max((m.end - m.start for m in self.marks), default=0)
         self._stripes_for = (-1, -1)
