@@ -181,5 +181,6 @@ def _anonymised(project: Project, entries: Sequence[MemoEntry]) -> list[MemoEntr
     out = []
     for i, entry in enumerate(entries):
         quote = next(passages) if entry.kind == "coding" and entry.document_id is not None else entry.quote
-        out.append(replace(entry, text=texts[i], title=texts[count + i] or None, quote=quote))
+        masked = texts[i] != entry.text or (texts[count + i] or None) != entry.title
+        out.append(replace(entry, text=texts[i], title=texts[count + i] or None, quote=quote, masked=masked))
     return out

@@ -68,7 +68,7 @@ class QuotesScreen(WorkbenchScreen):
     def _fetch(self, role: str | None, round_: int | None) -> None:
         key = "category" if self.node.kind == "category" else "code"
         found = services.quotes(self.project, **{key: self.node.name}, roles=[role] if role else None,  # type: ignore[arg-type]
-                                anonymised=not self.workbench.original_allowed,
+                                anonymised=self.workbench.anonymised_view,
                                 rounds=[round_] if round_ else None)
         filters = [f for f in (f"role {role}" if role else None, f"runde {round_}" if round_ else None) if f]
         self.app.call_from_thread(self._show, found, filters)
