@@ -13,6 +13,7 @@ that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 - ``history``        undo / redo and the audit log
 - ``memos``          memos on codes, documents and the project
 - ``retrieval``      quotes, statistics, participants
+- ``search``         text search across the project, coding the hits, saved searches
 - ``team``           merging coders' projects, agreement, disagreements, adjudication
 - ``anonymisation``  detection, review decisions, who sees originals, anonymised renditions
 - ``exports``        matrices, chapter quotes, codebook documents
@@ -54,6 +55,11 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.memos import add_memo, edit_memo, find_memo_document, memo_entries, memos
     from codebench.services.project import CONFIG_NAME, DB_NAME, Project, init_project, open_project
     from codebench.services.retrieval import CodingCounts, ProjectStats, coding_counts, participants, quotes, stats
+    from codebench.domain.search import WIDEN_UNITS, MatchOptions, QueryFilters, SearchHit
+    from codebench.services.search import (
+        CodedHits, SavedSearch, SearchResult, code_hits, forget_search, run_saved_search, save_search, saved_searches,
+        search,
+    )
     from codebench.services.team import (
         AgreementResult, accept_agreed, agreement, disagreements, merge_projects, resolve_disagreement,
     )
@@ -76,6 +82,11 @@ _EXPORTS = {
     ".memos": ("add_memo", "edit_memo", "find_memo_document", "memo_entries", "memos"),
     ".project": ("CONFIG_NAME", "DB_NAME", "Project", "init_project", "open_project"),
     ".retrieval": ("CodingCounts", "ProjectStats", "coding_counts", "participants", "quotes", "stats"),
+    # The query vocabulary comes from the domain: the command line builds its options from it
+    # without loading the database layer.
+    "codebench.domain.search": ("WIDEN_UNITS", "MatchOptions", "QueryFilters", "SearchHit"),
+    ".search": ("CodedHits", "SavedSearch", "SearchResult", "code_hits", "forget_search", "run_saved_search",
+        "save_search", "saved_searches", "search"),
     ".team": ("AgreementResult", "accept_agreed", "agreement", "disagreements", "merge_projects",
         "resolve_disagreement"),
 }
@@ -91,6 +102,9 @@ __all__ = [
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
     "update_code",
+    # search
+    "WIDEN_UNITS", "CodedHits", "MatchOptions", "QueryFilters", "SavedSearch", "SearchHit", "SearchResult", "code_hits",
+    "forget_search", "run_saved_search", "save_search", "saved_searches", "search",
 ]
 
 #: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).

@@ -85,6 +85,25 @@ def _apply_again(store: Store, p: dict[str, Any]) -> None:
     _restore_coding(store, p)
 
 
+def _uncode_hits(store: Store, p: dict[str, Any]) -> None:
+    """Take back the codings of a search's hits, and the open code made for them if nothing else uses it now."""
+    store.codings.delete_many([c["uuid"] for c in p["codings"]])
+    created = p.get("created_code")
+    if created:
+        node = store.codebook.by_uuid(created["uuid"])
+        if node is not None and not store.codebook.coding_count(node.id) and not store.codebook.child_count(node.id):
+            store.codebook.delete(node.id)
+
+
+def _code_hits_again(store: Store, p: dict[str, Any]) -> None:
+    code_id = _recreate_code(store, p["created_code"]).id if p.get("created_code") else p["code_id"]
+    present = set(store.documents.hashes())
+    codings = [c for c in p["codings"] if c["document_id"] in present]
+    texts = store.documents.texts({c["document_id"] for c in codings})
+    store.codings.add_many([{**c, "code_id": code_id, "coder_id": p["coder_id"], "memo": None,
+                             "quote": texts[c["document_id"]][c["start"]:c["end"]]} for c in codings])
+
+
 def _code(store: Store, uuid: str) -> CodeInfo:
     node = store.codebook.by_uuid(uuid)
     if node is None:
@@ -269,6 +288,7 @@ def _now() -> datetime:
 _STEPS: dict[str, tuple[Step, Step]] = {
     # action: (undo it, do it again)
     "apply": (_unapply, _apply_again),
+    "code_hits": (_uncode_hits, _code_hits_again),
     "remove": (_restore_coding, _delete_coding),
     "recode": (_set_coding("code_id", "from"), _set_coding("code_id", "to")),
     "coding_memo": (_set_coding("memo", "from"), _set_coding("memo", "to")),
@@ -286,7 +306,7 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_add": (_unadd, _add_again),
 }
 UNDOABLE = tuple(_STEPS)
-"""The actions that undo and redo can take back: coding (apply, remove, recode, memo),
+"""The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo),
 codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge),
 memos (write, edit, delete) and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
 
@@ -334,7 +354,7 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
     return entry.action
 
 
-_CODING_ACTIONS = frozenset({"apply", "remove", "recode", "coding_memo"})
+_CODING_ACTIONS = frozenset({"apply", "code_hits", "remove", "recode", "coding_memo"})
 _CODEBOOK_ACTIONS = frozenset({"code_create", "code_update", "code_move", "merge_codes"})
 _MEMO_ACTIONS = frozenset({"memo", "memo_edit", "memo_delete"})
 _MEMO_VERBS = {"memo": "memo", "memo_edit": "edit of the memo", "memo_delete": "deletion of the memo"}
@@ -372,6 +392,13 @@ def _describe_in_project(entry: AuditEntry, project: Project) -> str:
         memo = " and its memo" if action == "remove" and p.get("memo") else ""
         return (f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created}{memo} in "
                 f"{where(p.get('document_id'), p.get('start'), p.get('end'))}")
+    if action == "code_hits":
+        # Not the query: it may hold a name the reader of this message may not see.
+        created = " (a new code)" if p.get("created_code") else ""
+        documents = len({c["document_id"] for c in p.get("codings", [])})
+        return (f"coding of {_count(len(p.get('codings', [])), 'search hit', 'search hits')} in "
+                f"{_count(documents, 'document', 'documents')} as {code(p.get('code_id'), p.get('created_code'))}"
+                f"{created} (widened to {p.get('widen', 'hit')})")
     if action in ("recode", "coding_memo"):
         place = where(coding.document_id, coding.start, coding.end) if coding else "a deleted coding"
         if action == "recode":
