@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
+from codebench.domain.passages import passages
 from codebench.domain.records import Quote
 
 WORKPLACE_KEYS: tuple[str, ...] = ("bransje", "arbeidsplasstype", "arbeidsplass", "sektor", "sector", "workplace", "industry")
@@ -135,26 +136,10 @@ def distinct_passages(quotes: Sequence[Quote]) -> list[Quote]:
     """One quote per passage: of quotes of the same code in the same document whose spans
     overlap (two coders marking nearly the same words), only the longest is kept.
 
-    Overlap chains count as one passage. The kept quotes stay in their original order.
+    Overlap chains count as one passage (see :mod:`codebench.domain.passages`, where counts
+    use the same rule). The kept quotes come in document order.
     """
-    order = sorted(range(len(quotes)), key=lambda i: (quotes[i].code, quotes[i].document_id, quotes[i].start, quotes[i].end))
-    keep: set[int] = set()
-    best: int | None = None
-    reach = -1
-    for i in order:
-        quote = quotes[i]
-        if best is not None:
-            held = quotes[best]
-            if held.code == quote.code and held.document_id == quote.document_id and quote.start < reach:
-                reach = max(reach, quote.end)
-                if quote.end - quote.start > held.end - held.start:
-                    best = i
-                continue
-            keep.add(best)
-        best, reach = i, quote.end
-    if best is not None:
-        keep.add(best)
-    return [quotes[i] for i in sorted(keep)]
+    return passages(quotes)
 
 
 def short_examples(quotes: Sequence[Quote], count: int, *, ideal_words: int = 20, max_words: int = 40) -> list[Quote]:

@@ -71,7 +71,8 @@ def test_distinct_passages_keep_the_longest_of_overlapping_codings_of_one_code()
     d = quote("kapasitet", start=90, end=95, coder="ola")      # touches only: its own passage
     e = quote("jobbmatch", start=0, end=50)                    # other code
     f = quote("kapasitet", doc=2, start=0, end=50)              # other document
-    assert distinct_passages([a, b, c, d, e, f]) == [b, d, e, f]
+    # the passage's quote names everyone who coded it
+    assert distinct_passages([a, b, c, d, e, f]) == [b._replace(coder="ingrid, kari, per"), d, e, f]
 
 
 def test_short_examples_prefer_telling_length_and_different_people():
