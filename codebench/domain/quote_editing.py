@@ -25,13 +25,43 @@ OMISSION = "(…)"
 # Transcription marks that mean nothing to a report reader. Pauses are removed because "(…)"
 # in the finished quote must only ever mean that words were left out.
 _PAUSE = re.compile(r"\(\s*(?:\.{1,4}|…)\s*\)")
-_TIMESTAMP = re.compile(
-    r"\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]|#\d{1,2}:\d{2}:\d{2}(?:[-.,]\d+)?#|\{\d{1,2}:\d{2}:\d{2}\}"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+# Inline stamps typists and transcription tools leave: [00:12:31], {00:34:20}, #00:02:14-6#,
+# [00:05.240 --> 00:08.640]. A parenthesised time counts only at a line's start or end, where
+# it cannot be a time said in a sentence ("vi møttes (10:30) …" is rare; "klokka 10:30" stays).
+_INLINE_STAMP = re.compile(
+    rf"[ \t]*(?:\[{_CLOCK}(?:\s*-->\s*{_CLOCK})?\]|\{{{_CLOCK}\}}|#\d{{1,2}}:\d{{2}}:\d{{2}}(?:[-.,]\d+)?#)"
 )
+_EDGE_STAMP = re.compile(rf"^[ \t]*\({_CLOCK}\)[ \t]*|[ \t]*\({_CLOCK}\)[ \t]*$", re.M)
+# Whole lines that are only time: a Zoom header "[Kari Nordmann] 11:02:09" (in the rendition
+# "[[Person 1]] 11:02:09"), a subtitle cue's timing "00:05.240 --> 00:08.640", a bare "00:12:31".
+_TIME_LINE = re.compile(rf"^[ \t]*(?:\[(?:[^\[\]\n]|\[[^\[\]\n]*\]){{1,60}}\][ \t]+{_CLOCK}|{_CLOCK}(?:[ \t]*-->[ \t]*{_CLOCK})?)[ \t]*(?:\n|$)",
+                        re.M)
 _OVERLAP = re.compile(r"//")
 _LABEL = re.compile(r"^\s*([^:\n]{1,40}):\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def without_time_marks(text: str) -> str:
+    """A quote without the time marks of its transcript: inline timestamps (``[00:12:31]``,
+    ``{00:34:20}``, ``#00:02:14-6#``, a ``(00:03:12)`` at a line's edge) and lines that hold
+    only time (Zoom's ``[Name] 11:02:09`` headers, subtitle cue timings).
+
+    Typed transcripts lose these on import (:mod:`codebench.ingest.cleanup`); projects imported
+    before that, and ASR formats whose quotes span a cue header, still have them in the stored
+    text, which is never changed. So every place that shows a quote to a reader — the quotes
+    view, ``codebench quotes``, matrices, chapters, memo exports — shows it through here. Line
+    breaks stay; the spaces a stamp leaves behind do not.
+    """
+    if ":" not in text:  # every mark has a colon: most quotes are done here
+        return text
+    cleaned = _TIME_LINE.sub("", text)
+    cleaned = _INLINE_STAMP.sub("", cleaned)
+    cleaned = _EDGE_STAMP.sub("", cleaned)
+    if cleaned == text:
+        return text
+    return "\n".join(" ".join(line.split()) if line.strip() else "" for line in cleaned.split("\n")).strip("\n")
 
 
 def edit_quote(text: str, speaker: str | None = None) -> str:
@@ -42,7 +72,7 @@ def edit_quote(text: str, speaker: str | None = None) -> str:
     writer sees them and decides.
     """
     lines: list[str] = []
-    for line in text.split("\n"):
+    for line in without_time_marks(text).split("\n"):
         line = line.strip()
         if not line:
             continue
@@ -51,7 +81,6 @@ def edit_quote(text: str, speaker: str | None = None) -> str:
             line = line[label.end():]
         lines.append(line)
     edited = " ".join(lines)
-    edited = _TIMESTAMP.sub(" ", edited)
     edited = _PAUSE.sub(" ", edited)
     edited = _OVERLAP.sub("", edited)
     edited = " ".join(edited.split())
