@@ -189,3 +189,35 @@ async def test_anonymised_view_shows_labels_in_the_browser_and_the_palette(sampl
         app.show_anonymised = False
         opened = [name for name, _, _ in CodebenchCommands(app.screen)._commands() if name.startswith("Open ")]
         assert opened == [f"Open {names[i]}" for i in sorted(names)]
+
+
+async def test_a_memo_that_names_people_is_not_edited_where_names_are_hidden(reviewed_sample_dir, tmp_path):
+    import shutil
+
+    folder = tmp_path / "demo"
+    shutil.copytree(reviewed_sample_dir, folder)
+    project = services.open_project(folder)
+    try:
+        services.anonymisation.set_original_viewer(project, "ingrid", True)  # per is shown pseudonyms only
+        coding = next(c for c in services.codings(project) if c.coder == "per" and not c.memo)
+        services.set_coding_memo(project, coding.uuid, "Kristine Holm sier det rett ut.", "per")
+        app = CodebenchApp(project, "per")
+        async with app.run_test(size=(120, 30), notifications=True) as pilot:
+            screen = await open_memos(pilot)
+            mine = next(i for i, e in enumerate(screen.shown) if e.key == coding.uuid)
+            entry = screen.shown[mine]
+            assert entry.masked and "Kristine" not in entry.text  # shown with the pseudonym
+            screen.query_one("#memo-list").highlighted = mine
+            await pilot.press("f2")
+            await pilot.pause()
+            assert app.screen is screen and "names people" in [n.message for n in app._notifications][-1]
+            await pilot.press("enter")  # to the coding; m there refuses as well
+            await settle(pilot)
+            assert isinstance(app.screen, DocumentScreen)
+            await pilot.press("m")
+            await pilot.pause()
+            assert isinstance(app.screen, DocumentScreen)
+            assert "names people" in [n.message for n in app._notifications][-1]
+        assert next(c for c in services.codings(project) if c.uuid == coding.uuid).memo == "Kristine Holm sier det rett ut."
+    finally:
+        project.close()
