@@ -19,16 +19,15 @@ the stored original, where codings live and where the transcript view jumps to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from codebench.domain import code_tree as rules
 from codebench.domain.code_tree import subtree_ids
 from codebench.domain.records import normalise_role
 from codebench.domain.search import (
     WIDEN_UNITS, Matcher, MatchOptions, ParsedQuery, QueryFilters, SearchHit, SearchQueryError,
-    context, covered, index_plan, inside, keeps_pseudonyms_whole, parse_query, PseudonymFinder, pseudonym_cores, sides_need_questions, speaker_sides, widen,
+    covered, index_plan, inside, keeps_pseudonyms_whole, parse_query, PseudonymFinder, pseudonym_cores, sides_need_questions, speaker_sides, widen,
 )
-from codebench.domain.spans import Span
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import may_see_original
 from codebench.services.anonymisation.disclosure import disclosure
@@ -99,7 +98,6 @@ def search(
     filters: QueryFilters = QueryFilters(),
     coded_by: Sequence[str] | None = None,
     limit: int | None = None,
-    width: int = 60,
 ) -> SearchResult:
     """Find a query's hits across the project (or the documents its filters leave).
 
@@ -111,7 +109,6 @@ def search(
         filters: more filters (the command line's flags), added to the query's own.
         coded_by: whose codings count for ``is:uncoded`` and ``in:CODE`` (None: everyone's).
         limit: stop after this many hits (the first page); None finds them all.
-        width: characters of context either side of a hit.
 
     Raises:
         ServiceError: a query that cannot be read, a filter naming nothing, or the original
@@ -142,10 +139,12 @@ def search(
         coded_spans = store.search.coded_spans(in_documents, coders=coded_by) if wanted.uncoded else None
     renditions = PassageRenditions(project, in_documents) if anonymised and candidates else None
 
-    def keep(document_id: int, start: int, end: int) -> bool:
+    def keeping(document_id: int, start: int, end: int) -> bool:
         if inside_spans is not None and not inside(inside_spans.get(document_id, []), start, end):
             return False
         return coded_spans is None or not covered(coded_spans.get(document_id, []), start, end)
+
+    keep = keeping if inside_spans is not None or coded_spans is not None else None
 
     hits: list[SearchHit] = []
     position = 0
@@ -160,7 +159,7 @@ def search(
                 body = bodies.get(turn.id)
                 if body:
                     hits.extend(_turn_hits(turn, body, matcher, renditions, facts[turn.document_id],
-                                           labels.get(turn.document_id, "Dokument"), sides, keep, width))
+                                           labels.get(turn.document_id, "Dokument"), sides, keep))
     complete = position >= len(candidates) and (limit is None or len(hits) <= limit)
     if limit is not None:
         hits = hits[:limit]
@@ -170,32 +169,34 @@ def search(
 
 def _turn_hits(turn: CandidateTurn, body: str, matcher: Matcher, renditions: PassageRenditions | None,
                facts: DocumentFacts, label: str, sides: dict[int, dict[str | None, str]],
-               keep: Any, width: int) -> list[SearchHit]:
+               keep: Callable[[int, int, int], bool] | None) -> list[SearchHit]:
     """The hits in one turn: found in the text as shown, placed in the original."""
     shown, offsets = body, None
     speaker = turn.speaker
-    cores: list[tuple[int, int]] = []
     if renditions is not None:
         if renditions.has_names(turn.document_id):
             shown, offsets = renditions.render(turn.document_id, turn.body_start, body)
-            cores = pseudonym_cores(shown, ((offsets.to_target(span.start), offsets.to_target(span.start) + length)
-                                            for span, length in offsets.edits))
         speaker = renditions.label(speaker)
-    found = []
-    for start, end in matcher.find(shown):
-        if cores and not keeps_pseudonyms_whole(start, end, cores):
-            continue
-        source = offsets.span_to_source(Span(start, end)) if offsets is not None else Span(start, end)
-        absolute = (turn.body_start + source.start, turn.body_start + source.end)
-        if not keep(turn.document_id, *absolute):
-            continue
-        left, match, right = context(shown, start, end, width)
-        found.append(SearchHit(
-            turn.document_id, label, facts.participant, facts.role, facts.round, turn.seq + 1, speaker,
-            sides[turn.document_id].get(turn.speaker, "unknown"), absolute[0], absolute[1], turn.body_start, turn.end,
-            left, match, right, facts.sha256,
-        ))
-    return found
+    spans = matcher.find(shown)
+    if not spans:
+        return []
+    base = turn.body_start
+    if offsets is not None:
+        cores = pseudonym_cores(shown, ((offsets.to_target(span.start), offsets.to_target(span.start) + length)
+                                        for span, length in offsets.edits))
+        spans = [(s, e) for s, e in spans if keeps_pseudonyms_whole(s, e, cores)]
+        placed = [(s, e, offsets.to_source(s, side="start") + base, offsets.to_source(e, side="end") + base)
+                  for s, e in spans]
+    else:
+        placed = [(s, e, s + base, e + base) for s, e in spans]
+    document_id = turn.document_id
+    if keep is not None:
+        placed = [p for p in placed if keep(document_id, p[2], p[3])]
+    # A common word has thousands of hits: the tuple is made directly, with what is per turn once.
+    side = sides[document_id].get(turn.speaker, "unknown")
+    make = SearchHit._make
+    return [make((document_id, label, facts.participant, facts.role, facts.round, turn.seq + 1, speaker, side,
+                  start, end, base, turn.end, facts.sha256, shown, s, e)) for s, e, start, end in placed]
 
 
 def _nothing_found(project: Project, coder: str | None, anonymised: bool, wanted: QueryFilters) -> str:

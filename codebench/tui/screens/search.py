@@ -195,7 +195,8 @@ class SearchScreen(WorkbenchScreen):
             return
         where.update(" · ".join(str(x) for x in (hit.document, hit.role, f"{hit.speaker or '—'} ({hit.side})",
                                                     f"turn {hit.turn}", f"[{hit.start}–{hit.end}]") if x))
-        context.update(Text.assemble(hit.left, (hit.match, "bold reverse"), hit.right))
+        left, match, right = hit.context(160)
+        context.update(Text.assemble(left, (match, "bold reverse"), right))
 
     @on(HitList.Selected)
     def _selected(self) -> None:
@@ -259,7 +260,8 @@ class SearchScreen(WorkbenchScreen):
             return
         which = "marked hits" if hits_list.marked else "hits"
         title = f"Code {len(hits):,} {which} (each widened to its {self.widen_to}) as"
-        sample = f"{hits[0].left[-40:]}{hits[0].match}{hits[0].right[:40]}"
+        left, match, right = hits[0].context(40)
+        sample = f"{left}{match}{right}"
 
         def chosen(picked: PickedCode | None) -> None:
             if picked is not None:
