@@ -687,9 +687,18 @@ def _word_char(char: str) -> bool:
 
 
 def context(text: str, start: int, end: int, width: int) -> tuple[str, str, str]:
-    """Keyword in context: up to ``width`` characters either side of ``[start, end)``, one line each."""
-    left = " ".join(text[max(0, start - width):start].split())
-    right = " ".join(text[end:end + width].split())
+    """Keyword in context: up to ``width`` characters either side of ``[start, end)``, one line each.
+
+    Where the context is cut, it is cut at a space: no half word at either end.
+    """
+    before = text[max(0, start - width):start]
+    if start - width > 0 and " " in before:
+        before = before[before.index(" "):]
+    after = text[end:end + width]
+    if end + width < len(text) and " " in after:
+        after = after[:after.rindex(" ")]
+    left = " ".join(before.split())
+    right = " ".join(after.split())
     # Keep the spaces that touch the hit: "det er [tid] nok", not "det er[tid]nok".
     if start > 0 and text[start - 1].isspace() and left:
         left += " "

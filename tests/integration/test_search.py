@@ -225,6 +225,15 @@ def test_a_pseudonym_is_found_whole_in_the_anonymised_text(anonymised):
     assert services.search(anonymised, word.lower(), coder="per").hits == []  # not by a word of it alone
 
 
+def test_a_renamed_pseudonym_shows_in_the_next_search(anonymised):
+    before = services.search(anonymised, "tillit", coder="per").hits[0].left
+    pseudonym = before[before.index("["):before.index("]") + 1]
+    anonymisation.rename_entity(anonymised, pseudonym, "[Kollega K]", coder="ingrid")
+    after = services.search(anonymised, "tillit", coder="per").hits[0].left
+    assert "[Kollega K]" in after and pseudonym not in after
+    assert [h.match for h in services.search(anonymised, "[Kollega K]", coder="per").hits] == ["Kollega K"] * 2
+
+
 def test_an_allowed_coder_searches_the_original_only_when_asking(anonymised):
     assert services.search(anonymised, "Kari", coder="ingrid").hits == []
     assert [h.match for h in services.search(anonymised, "Kari", coder="ingrid", original=True).hits] == ["Kari", "Kari"]

@@ -104,8 +104,10 @@ class _Replacer:
 class PassageRenditions:
     """Anonymised renditions of passages (a search's turns) with offset maps, one load of the decisions for all."""
 
-    def __init__(self, project: Project, document_ids: Iterable[int]) -> None:
-        self._replacer = _Replacer(project, list(document_ids))
+    def __init__(self, project: Project, document_ids: Iterable[int] | None = None) -> None:
+        """Load the decisions for some documents (None: all of them)."""
+        self._replacer = _Replacer(project, list(document_ids) if document_ids is not None else None)
+        self._replacer.texts = {}  # read for the entities' forms; not needed again (and large)
         self._labels: dict[str | None, str | None] = {}
         self._memo: dict[tuple[str, str], str] = {}
 
