@@ -224,6 +224,16 @@ def anonymise_free_text(project: Project, text: str) -> str:
     return replace_forms(text, replacer.form_to_pseudonym)
 
 
+def anonymise_free_texts(project: Project, texts: Sequence[str]) -> list[str]:
+    """Many researcher-written texts (a project's memos) anonymised with one load of the decisions."""
+    if not any(texts):
+        return list(texts)
+    replacer = _Replacer(project)
+    for entry in pseudonym_key(project).known_names:
+        replacer.form_to_pseudonym.setdefault(normalise(entry["name"]), "[…]")
+    return [replace_forms(text, replacer.form_to_pseudonym) if text else text for text in texts]
+
+
 def export_text(project: Project, folder: Path, *, original: bool = False,
                 allow_unreviewed: bool = False) -> list[Path]:
     """Write each document's (anonymised) rendition as a UTF-8 .txt file.
