@@ -4,7 +4,8 @@ The index holds one row per turn: the turn's body (its text after the speaker la
 turn's id. SQLite keeps it in an FTS5 table (``search_turns``, tokeniser ``unicode61
 remove_diacritics 2``: letters and digits make words, case and accents folded); PostgreSQL in a
 table of the same name with a ``tsvector`` under a GIN index (``simple`` configuration over the
-text folded by ``codebench_fold``). Both are built by migration 0003.
+text folded by ``codebench_fold``). Both are built by migration 0003, which indexes what an old
+project already holds.
 
 **Keeping the index in step with the text.** Database triggers do it, whoever writes:
 
@@ -17,6 +18,17 @@ turns it moves, in one transaction and in either order, leaves the index right: 
 is to be called. A writer that inserts many turns at once (import, merge, REFI) wraps the
 insert in :func:`indexing_in_bulk`, which pauses the per-turn trigger (it would re-read the
 whole document text for every turn) and indexes the documents in one statement instead.
+
+**Compound words.** Norwegian writes compounds as one word ("mentortilskudd"), so "mentor" must
+find them when the user asks for a prefix (``mentor*``). Both backends answer prefix queries from
+the index's sorted word list natively (FTS5 ``"mentor"*``, PostgreSQL ``'mentor':*``); a wildcard
+elsewhere (``*tilskudd``, the head of the compound) is expanded against FTS5's word list
+(``search_turns_vocab``) or, on PostgreSQL, narrowed with LIKE over the folded text. A trigram
+index would find any substring without the ``*``, but it is about three times the size of the
+text, needs three letters, cannot fold accents in the SQLite shipped with Python 3.11 (3.40;
+trigram ``remove_diacritics`` came in 3.45), and on PostgreSQL needs the ``pg_trgm`` extension,
+which a team's managed server may not offer. Searches find whole words unless asked otherwise,
+which is what a reader expects of "tid" (not "tidligere").
 """
 
 from __future__ import annotations

@@ -72,3 +72,18 @@ def test_coding_hits_and_undo_on_postgres(server_study):
     services.undo(project, "ingrid")
     assert services.codings(project) == []
     assert words(services.search(project, "tillit* is:uncoded")) == ["tillit", "tillitsvalgte", "Tillit"]
+
+
+def test_an_old_server_project_gets_its_index_on_upgrade(server_study):
+    from alembic import command
+
+    from codebench.storage import db as storage_db
+
+    project = server_study
+    with project.engine.begin() as connection:
+        command.downgrade(storage_db._alembic_config(connection), "0002")
+        assert connection.exec_driver_sql("SELECT to_regclass('search_turns')").scalar() is None
+    assert storage_db.migrate(project.engine) is None  # no file to back up on a server
+    assert storage_db.current_revision(project.engine) == storage_db.SCHEMA_HEAD
+    assert words(services.search(project, "tillit*")) == ["tillit", "tillitsvalgte", "Tillit"]
+    assert words(services.search(project, "*tilskudd")) == ["Mentortilskudd", "lønnstilskudd"]

@@ -209,6 +209,9 @@ class SearchScreen(WorkbenchScreen):
     def action_jump(self) -> None:
         hit = self.query_one(HitList).current
         if hit is not None:
+            if self.result is not None and self.workbench.original_allowed:
+                # The transcript opens in the rendition the hit was read in (o there switches back).
+                self.workbench.show_anonymised = self.result.anonymised
             self.workbench.open_document(hit.document_id, position=hit.end, select_to=hit.start)
 
     def action_mark(self) -> None:
