@@ -339,6 +339,13 @@ def bench_pdf(args: argparse.Namespace, work: Path) -> None:
     project.close()
 
 
+def bench_search(args: argparse.Namespace, work: Path) -> None:
+    """Text search: first page, all hits of a common word, coding 1,000 hits (bench/search.py)."""
+    from bench.search import bench_search as run_search
+
+    run_search(args, work)
+
+
 def bench_startup(args: argparse.Namespace, work: Path) -> None:
     """Start-up of short commands against a bare Python (bench/scaling.py)."""
     from bench.scaling import bench_startup as run_startup
@@ -362,7 +369,7 @@ def bench_hardening(args: argparse.Namespace, work: Path) -> None:
 
 BENCHMARKS = {"import": bench_import, "pdf": bench_pdf, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
               "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export, "startup": bench_startup, "scaling": bench_scaling,
-              "hardening": bench_hardening}
+              "hardening": bench_hardening, "search": bench_search}
 
 
 def main(argv: list[str] | None = None) -> None:
