@@ -95,6 +95,23 @@ def is_common_word(word: str) -> bool:
     return word.casefold() in _common_words()
 
 
+@lru_cache(maxsize=65536)
+def is_compound_word(word: str) -> bool:
+    """An ordinary compound: two ordinary words, maybe joined by -s- or -e- or a hyphen
+    ("mentortilskuddet", "nav-språket", "arbeidsoppgåvene").  Farm names are compounds too
+    ("solbakken"), so this weakens the evidence of an unknown word rather than ending it."""
+    folded = word.casefold()
+    if "-" in folded:
+        head, _, tail = folded.rpartition("-")
+        return len(tail) >= 3 and is_common_word(tail) and bool(head)
+    common = _common_words()
+    for cut in range(3, len(folded) - 2):
+        head, tail = folded[:cut], folded[cut:]
+        if tail in common and len(tail) >= 3 and (head in common or head[-1:] in "se" and head[:-1] in common):
+            return True
+    return False
+
+
 def name_likelihood(word: str) -> float:
     """How often this word (any case) is a person name: 0 for unknown words."""
     return lexicon().name_ratio.get(word.casefold(), 0.0)

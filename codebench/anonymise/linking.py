@@ -24,6 +24,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
     extend_into_unknown, is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
@@ -34,14 +35,6 @@ from codebench.anonymise.gazetteer import (
 # only when both occur as full names with different surnames.
 FUZZY_THRESHOLD = 85.0
 SEED_THRESHOLD = 0.5
-
-# Names of things that identify nobody (the agency itself, the country, generic places).
-NOT_IDENTIFYING = frozenset({
-    "nav", "nav sin", "nav-kontoret", "norge", "noreg", "norden", "europa", "sverige", "danmark",
-    "ia", "ia-avtalen", "arbeidslivssenteret", "arbeidslivssenter", "supported employment",
-    "kommunen", "fylket", "staten", "stortinget", "regjeringen", "teams", "zoom", "facebook",
-    "google", "sikt", "nsd", "aap", "kvp", "tiltak",
-})
 
 # Which detector to believe when two overlap and are equally long: rules know numbers, the
 # researcher's names are certain, then the model, then the lexicon.
@@ -74,6 +67,11 @@ class Cluster:
     @property
     def full_forms(self) -> list[str]:
         return [f for f in self.forms if " " in f]
+
+    @property
+    def public(self) -> bool:
+        """A country, county, large city or national body: kept by default (see ``policy``)."""
+        return self.kind in (LOC, ORG) and bool(self.forms) and all(is_public(f) for f in self.forms)
 
 
 def normalise(surface: str) -> str:
@@ -503,6 +501,7 @@ def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mappin
     words the model calls a place or workplace at least three times and more than twice as often
     as a person, when the name lists do not know them as given names or names."""
     forms = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
+    forms |= {form for form in votes if " " not in form and is_public(form)}
     names = lexicon()
     for form, vote in votes.items():
         if " " in form or form in names.female or form in names.male or name_likelihood(form) >= 0.5:
