@@ -27,7 +27,8 @@ from rapidfuzz import fuzz
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    extend_into_unknown, is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
+    extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label, lexicon, name_likelihood,
+    name_pattern,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -147,11 +148,31 @@ def _outside(det: Detection, clash: Sequence[tuple[int, int]]) -> Detection | No
     return _narrowed(det, run)
 
 
+_CAPITALISED_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))([A-ZÆØÅ][^\W\d_]+(?:-[A-ZÆØÅ][^\W\d_]+)*)[ ]\Z", re.MULTILINE)
+
+
 def _extended(det: Detection, text: str, caseless: bool) -> Detection:
-    """In caseless text a person's name runs on into the unknown words after it."""
-    if not caseless or det.kind != PER or det.detector.split(":")[0] not in ("ner", "lexicon", "known-name"):
+    """A person's name with the words the detectors left off it.
+
+    In caseless text the name runs on into the unknown words after it.  In cased text a
+    capitalised word right before it that is no ordinary word is its given name: in a list
+    line ("- Jorodd Ullsfjord, Universitetet i Tromsø") the model often takes the surname only.
+    """
+    if det.kind != PER or det.detector.split(":")[0] not in ("ner", "lexicon", "known-name"):
         return det
-    return extend_into_unknown(text, det)
+    if caseless:
+        return extend_into_unknown(text, det)
+    before = _CAPITALISED_BEFORE.search(text, max(0, det.start - 40), det.start)
+    if before is None:
+        return det
+    word = before.group(1)
+    folded = word.casefold()
+    names = lexicon()
+    if folded in names.female or folded in names.male or (
+            not is_common_word(folded) and not is_compound_word(folded) and folded not in FUNCTION_WORDS
+            and folded not in NOT_IDENTIFYING and not is_public(folded)):
+        return det._replace(start=before.start(1), text=text[before.start(1):det.end])
+    return det
 
 
 def _usable(det: Detection) -> bool:
@@ -502,6 +523,12 @@ def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mappin
     as a person, when the name lists do not know them as given names or names."""
     forms = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
     forms |= {form for form in votes if " " not in form and is_public(form)}
+    # A firm named after its place ("Sørvik Bil", "Holmvika Trelast"): the first word is the
+    # place, unless the name lists know it as a person's name.
+    for form, vote in votes.items():
+        words = form.split()
+        if len(words) == 2 and vote[ORG] > vote[PER] and _not_a_name_word(words[0]) and is_common_word(words[1]):
+            forms.add(words[0])
     names = lexicon()
     for form, vote in votes.items():
         if " " in form or form in names.female or form in names.male or name_likelihood(form) >= 0.5:
@@ -711,6 +738,9 @@ def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: 
     if caseless:
         # Unknown words get the benefit of the doubt: a detector already called them a name.
         return 0.8 if likelihood == 0.0 or likelihood >= 0.5 else 0.35
-    # In a properly written text a lower-case name is a typo or an ordinary word ("bjørn", a
-    # bear): the researcher decides.
+    # In a properly written text a lower-case name is a typo ("hei kristine" in a quoted text
+    # message) or an ordinary word ("bjørn", a bear): a name that is no word is masked, a name
+    # that is also a word waits for the researcher.
+    if known_person and not is_common_word(form) and likelihood >= 0.95:
+        return 0.7
     return 0.45 if likelihood >= 0.5 else 0.25

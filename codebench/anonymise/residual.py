@@ -42,13 +42,19 @@ REASONS = {
     "capitalised": "capitalised inside a sentence",
     "opens-sentence": "opens a sentence, not an ordinary word",
     "next-to-name": "next to a masked name",
+    "name-context": "after a word that goes before names (han, hun, heter, sa …)",
     "surname-ending": "ends like a surname",
 }
 WEIGHTS = {
     "masked-elsewhere": 4.0, "name-list": 2.0, "unknown": 2.0, "capitalised": 2.0, "opens-sentence": 1.0,
-    "next-to-name": 1.5, "surname-ending": 1.0,
+    "next-to-name": 1.5, "surname-ending": 1.0, "name-context": 2.0,
 }
 NAME_KINDS = frozenset({PER, ORG, LOC, NAV_OFFICE})
+# Words that stand right before a name in speech: the pronoun before a name in many dialects
+# ("han Per", "ho Kari"), naming and saying verbs.
+NAME_CONTEXT = frozenset(
+    "han hun ho hu heter het heiter kalt kalla sa sier seier spurte ringte fru herr onkel tante".split())
+_PREVIOUS = re.compile(r"(?<![\w-])([^\W\d_]+)[ ,]{1,2}\Z")
 # Candidates scoring below this are ordinary enough not to be listed at all.
 MIN_SCORE = 2.0
 
@@ -176,6 +182,10 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
         elif not common and not is_compound_word(folded):
             reasons.append("opens-sentence")
             score += WEIGHTS["opens-sentence"]
+    previous = _PREVIOUS.search(text, max(0, start - 20), start)
+    if previous is not None and previous.group(1).casefold() in NAME_CONTEXT:
+        reasons.append("name-context")
+        score += WEIGHTS["name-context"]
     if _next_to(persons, text, start, end):
         reasons.append("next-to-name")
         score += WEIGHTS["next-to-name"]
