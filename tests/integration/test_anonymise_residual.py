@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -25,18 +26,33 @@ TRANSCRIPT = (
 )
 
 
+@pytest.fixture(scope="module")
+def planted_dir(sample_project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project with one more interview naming someone only the residual list finds,
+    detected (rules and names) and auto-accepted once per module: project in ``project/``, key
+    in ``keys/``."""
+    folder = tmp_path_factory.mktemp("planted")
+    shutil.copytree(sample_project_dir, folder / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CODEBENCH_KEY_DIR", str(folder / "keys"))
+        project = services.open_project(folder / "project")
+        path = folder / "M09 mentor runde 1.txt"
+        path.write_text(TRANSCRIPT, encoding="utf-8")
+        report = services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1, site="Sørvik"))
+        assert not report.errors
+        anonymisation.detect(project, use_model=False)
+        anonymisation.auto_accept(project)
+        project.close()
+    return folder
+
+
 @pytest.fixture
-def planted(sample_project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> services.Project:
-    """The sample project with one more interview that names someone only the residual list finds."""
+def planted(planted_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[services.Project]:
+    """A writable copy of the planted project and its key."""
+    shutil.copytree(planted_dir / "project", tmp_path / "sample")
+    shutil.copytree(planted_dir / "keys", tmp_path / "keys")
     monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    shutil.copytree(sample_project_dir, tmp_path / "sample")
     project = services.open_project(tmp_path / "sample")
-    path = tmp_path / "M09 mentor runde 1.txt"
-    path.write_text(TRANSCRIPT, encoding="utf-8")
-    report = services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1, site="Sørvik"))
-    assert not report.errors
-    anonymisation.detect(project, use_model=False)
-    anonymisation.auto_accept(project)
     yield project
     project.close()
 

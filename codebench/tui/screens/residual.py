@@ -29,6 +29,10 @@ from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.widgets.stable_footer import StableFooter
 
 
+# Entries listed at once: read from the top, a marked or kept word makes room for the next.
+SHOWN = 200
+
+
 def residual_prompt(view: ResidualView) -> Content:
     """Two lines: rank, word, how often and why; then the first occurrence in its context."""
     times = f"{view.count}× in {view.documents} document" + ("s" if view.documents != 1 else "")
@@ -99,7 +103,7 @@ class ResidualScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="residual-load")
     def _load(self, note: str | None = None) -> None:
-        views = anonymisation.residual(self.project, limit=500)
+        views = anonymisation.residual(self.project, limit=SHOWN)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(self, views, note))
 
