@@ -208,6 +208,7 @@ def link(
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
                                       for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
                 for doc, dets in detections.items()}
+    resolved = {doc: _bridged(dets, texts.get(doc, ""), caseless[doc]) for doc, dets in resolved.items()}
     # What the project calls each form, over all documents: one mistake of the model is
     # outvoted by the many times it got the same words right.
     votes = _kind_votes(resolved)
@@ -417,7 +418,7 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
 
     while words and foreign(words[0][2]):
         words.pop(0)
-    while words and foreign(words[-1][2]):
+    while words and foreign(words[-1][2]) and not _surname_after_given_names(words, caseless, det.detector):
         words.pop()
     # A definite noun opening a capitalised "person" names a workplace ("Nærbutikken Eikås",
     # "Bakeriet Holm"); any other ordinary word opening it is the sentence's, not the name's:
@@ -429,6 +430,45 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     while det.kind == PER and not caseless and len(words) > 1 and _ordinary_not_name(words[0][2]):
         words.pop(0)
     return _narrowed(det, words)
+
+
+def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector: str) -> bool:
+    """The model's last word after given names only is the surname, even if it is also a word:
+    "bjørn arild gram", "anne tingelstad veien" (a name needs its surname)."""
+    if not caseless or detector != "ner" or len(words) < 3:
+        return False
+    names = lexicon()
+    return all(w[2].casefold() in names.female or w[2].casefold() in names.male for w in words[:-1][:2])
+
+
+def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection]:
+    """In caseless text, a given name and a surname with one word between them are one name:
+    the word is a middle name the lists do not know as one ("helge andre njåstad")."""
+    if not caseless or len(dets) < 2:
+        return dets
+    names = lexicon()
+    out: list[Detection] = []
+    for det in sorted(dets, key=lambda d: d.start):
+        previous = out[-1] if out else None
+        if previous is not None and previous.kind == PER and det.kind == PER:
+            gap = text[previous.end:det.start]
+            middle = gap.strip()
+            last = previous.text.split()[-1].casefold() if previous.text.split() else ""
+            first = det.text.split()[0].casefold() if det.text.split() else ""
+            if (gap.count(" ") == 2 and middle.isalpha() and len(middle) <= 8 and "\n" not in gap
+                    and middle.casefold() not in FUNCTION_WORDS and middle.casefold() not in BRIDGE_STOP
+                    and (last in names.female or last in names.male)
+                    and first not in names.female and first not in names.male):
+                out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
+                                            score=max(previous.score, det.score))
+                continue
+        out.append(det)
+    return out
+
+
+# Words that end one name and begin no other (a middle name is none of these).
+BRIDGE_STOP = frozenset("sa sier seier og eller men fra frå til med hos ved var er har hadde kom ble vart skal vil "
+                        "kan må ringte spurte svarte mente meinte takk president".split())
 
 
 def _ordinary_not_name(word: str) -> bool:
