@@ -4,6 +4,10 @@ Alembic is imported only when a database really needs a migration: it costs a qu
 second (it loads every dialect's DDL module), and every command opens the database. An
 up-to-date database is recognised by reading ``alembic_version`` with one plain query and
 comparing it with :data:`SCHEMA_HEAD`.
+
+SQLAlchemy itself is imported inside the functions that need it: this module's constants
+(:data:`SCHEMA_HEAD`, :func:`sqlite_url`) are read by the plain-SQLite read path
+(:mod:`codebench.storage.reads`), which lets a query command start without SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -15,15 +19,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-
 from codebench.errors import StorageError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -55,6 +56,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     """Create an engine for an SQLite or PostgreSQL URL with codebench's settings."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -98,6 +103,8 @@ def current_revision(engine: Engine) -> str | None:
     Read with a plain query of Alembic's version table (one row for a linear history like ours);
     a table with several rows (branches) is handed to Alembic, which knows what they mean.
     """
+    from sqlalchemy import inspect
+
     with engine.connect() as connection:
         if not inspect(connection).has_table(VERSION_TABLE):
             return None
@@ -124,6 +131,8 @@ def migrate(engine: Engine) -> str | None:
     Returns:
         the path of the backup made, if any.
     """
+    from sqlalchemy.exc import OperationalError
+
     try:
         current = current_revision(engine)
     except OperationalError as exc:
@@ -152,6 +161,8 @@ def migrate(engine: Engine) -> str | None:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded attributes after commit (records are built after it)."""
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)
 
 
