@@ -130,10 +130,23 @@ class CodingReads(Reads):
             params += wanted
         with collector_paused():
             rows = self.sql.all(query, params)
-            rows.sort(key=_POSITION)
-            new, names = tuple.__new__, code_names.get
-            return [
-                new(Quote, (uuid, *names(code_id, _UNKNOWN_CODE), coder_names[coder_id], doc_id, *documents[doc_id],
-                            start, end, text, speaker))
-                for uuid, code_id, coder_id, doc_id, start, end, text, speaker in rows
-            ]
+            rows.sort(key=_POSITION)  # the table is in code order: the rows arrive as runs that timsort merges
+            return _quotes(rows, code_names, coder_names, documents)
+
+
+def _quotes(rows: list[Any], code_names: dict[int, tuple[str, str | None]], coder_names: dict[int, str],
+            documents: dict[int, tuple[Any, ...]]) -> list[Quote]:
+    """Quotes from ``(uuid, code, coder, document, start, end, text, speaker)`` rows, in their order.
+
+    Spelled out field by field and built with ``tuple.__new__``: a third faster than unpacking the
+    document's and the code's tuples into ``Quote(...)`` (tens of thousands per category).
+    """
+    new = tuple.__new__
+    found = []
+    append = found.append
+    for uuid, code_id, coder_id, doc_id, start, end, text, speaker in rows:
+        code = code_names.get(code_id, _UNKNOWN_CODE)
+        doc = documents[doc_id]
+        append(new(Quote, (uuid, code[0], code[1], coder_names[coder_id], doc_id, doc[0], doc[1], doc[2], doc[3],
+                           start, end, text, speaker)))
+    return found
