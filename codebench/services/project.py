@@ -11,7 +11,7 @@ import yaml
 
 from codebench.domain.yaml_source import load_yaml
 from codebench.errors import ServiceError, StorageError
-from codebench.storage.db import SCHEMA_HEAD, sqlite_url
+from codebench.storage.schema import SCHEMA_HEAD, sqlite_url
 from codebench.storage.reads import reading
 from codebench.storage.sqlite_file import inspect_project_file
 

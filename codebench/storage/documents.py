@@ -15,6 +15,7 @@ from codebench.errors import StorageError
 from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import Document, Participant, Turn
 from codebench.storage.reads.documents import DocumentReads
+from codebench.storage.search import indexing_in_bulk
 
 
 def participant_info(row: Participant) -> ParticipantInfo:
@@ -35,12 +36,13 @@ class DocumentRepository(ProjectRepository, DocumentReads):
         )
         self.session.add(row)
         self.session.flush()
-        self.session.add_all(
-            Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
-                 t_start=t.t_start, t_end=t.t_end)
-            for i, t in enumerate(turns)
-        )
-        self.session.flush()
+        with indexing_in_bulk(self.session, {row.id: text}):
+            self.session.add_all(
+                Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
+                     t_start=t.t_start, t_end=t.t_end)
+                for i, t in enumerate(turns)
+            )
+            self.session.flush()
         return row.id
 
     def _participant_row(self, pid: str) -> Participant | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from codebench.errors import StorageError
-from codebench.storage.db import VERSION_TABLE
+from codebench.storage.schema import VERSION_TABLE
 
 RESTORE = "restore it from a backup or point 'database:' in codebench.yaml at the right file"
 

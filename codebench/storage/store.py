@@ -3,7 +3,7 @@
 :class:`Database` owns the engine, sessions and migrations of an SQLite file or a PostgreSQL
 server. :meth:`Database.transaction` yields a :class:`Store`: one transaction over one project,
 whose repositories (``store.documents``, ``store.codebook``, ``store.codings``, ``store.audit``,
-``store.memos``, ``store.anonymisation``, ``store.merge``, ``store.interchange``) share its session, so a use case
+``store.memos``, ``store.anonymisation``, ``store.merge``, ``store.interchange``, ``store.search``) share its session, so a use case
 that touches several aggregates still commits or rolls back as one.
 """
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from codebench.storage.interchange import InterchangeRepository
     from codebench.storage.memos import MemoRepository
     from codebench.storage.merge import MergeRepository
+    from codebench.storage.search import SearchRepository
 
 
 class Store(ProjectRepository):
@@ -99,6 +100,13 @@ class Store(ProjectRepository):
         return MergeRepository(self.session, self.project_id)
 
     @cached_property
+    def search(self) -> SearchRepository:
+        """The full-text index of turns, and saved searches."""
+        from codebench.storage.search import SearchRepository
+
+        return SearchRepository(self.session, self.project_id)
+
+    @cached_property
     def interchange(self) -> InterchangeRepository:
         """Bulk reads and writes of REFI-QDA import and export."""
         from codebench.storage.interchange import InterchangeRepository
@@ -156,18 +164,25 @@ class Database:
 
     def project_id(self, name: str, *, create: bool) -> int | None:
         """The id of the project called ``name``; created first when missing and ``create``."""
-        try:
-            with transaction(self.sessions) as session:
-                row = session.scalar(select(ProjectRow).where(ProjectRow.name == name))
-                if row is None and create:
-                    row = ProjectRow(name=name, settings={})
-                    session.add(row)
-                    session.flush()
-                return row.id if row is not None else None
-        except (OperationalError, IntegrityError):
-            raise
-        except DatabaseError as exc:  # a schema table that is not ours, a damaged page
-            raise self._not_a_database(exc) from None
+        for attempt in (1, 2):
+            try:
+                with transaction(self.sessions, write=create) as session:
+                    row = session.scalar(select(ProjectRow).where(ProjectRow.name == name))
+                    if row is None and create:
+                        row = ProjectRow(name=name, settings={})
+                        session.add(row)
+                        session.flush()
+                    return row.id if row is not None else None
+            except IntegrityError:
+                # Another process created the same project between our look and our insert
+                # (PostgreSQL takes no lock for a project that does not exist yet): take theirs.
+                if attempt == 2:
+                    raise
+            except OperationalError:
+                raise
+            except DatabaseError as exc:  # a schema table that is not ours, a damaged page
+                raise self._not_a_database(exc) from None
+        raise AssertionError("unreachable")
 
     def create_project(self, name: str) -> int:
         """Add a new project called ``name``; refuses a name the database already has."""
@@ -182,7 +197,7 @@ class Database:
     @contextmanager
     def transaction(self, project_id: int, *, write: bool = True) -> Iterator[Store]:
         """One user action on one project: commit on success, roll back on any error."""
-        with transaction(self.sessions, write=write) as session:
+        with transaction(self.sessions, write=write, project_id=project_id) as session:
             yield Store(session, project_id)
 
     def checkpoint(self) -> None:
