@@ -109,6 +109,8 @@ class AnonymisationScreen(WorkbenchScreen):
         Binding("plus", "add_name", "add name", tooltip="Mark every occurrence of a name the detectors missed"),
         Binding("j", "jump", "go to text", tooltip="Open the transcript at the highlighted mention"),
         Binding("f", "toggle_open_only", "open only", tooltip="Show only entities with mentions still to review"),
+        Binding("u", "residual", "residual",
+                tooltip="Words left unmasked that may still be names, best first (the last percent)"),
         Binding("d", "detect(True)", "detect", tooltip="Run detection with the NER model (keeps earlier decisions)"),
         Binding("D", "detect(False)", "detect (no model)", tooltip="Rules, names and linking only: fast, lower recall",
                 show=False),
@@ -430,6 +432,12 @@ class AnonymisationScreen(WorkbenchScreen):
 
     def action_toggle_open_only(self) -> None:
         self.open_only = not self.open_only
+
+    def action_residual(self) -> None:
+        """Open the residual review list: words detection left in place that may be names."""
+        from codebench.tui.screens.residual import ResidualScreen
+
+        self.app.push_screen(ResidualScreen())
 
     def action_jump(self) -> None:
         """Open the transcript with the highlighted mention selected."""
