@@ -213,8 +213,13 @@ def anonymise_text(
     threshold: float = DEFAULT_THRESHOLD,
     use_model: bool = True,
     known_names: Iterable[str] = (),
+    mask_public: bool = False,
 ) -> str:
-    """Anonymise one text on its own with the project defaults (``codebench anonymise-file``)."""
+    """Anonymise one text on its own with the project defaults (``codebench anonymise-file``).
+
+    Public places and bodies (countries, counties, large cities, national institutions) are
+    kept unless ``mask_public``; see :mod:`codebench.anonymise.policy`.
+    """
     check_text(text)
     detections = {0: detect_text(text, known_names=known_names, use_model=use_model)}
     clusters = link({0: text}, detections)
@@ -223,6 +228,8 @@ def anonymise_text(
     forms: dict[str, set[str]] = {}
     for i, cluster in enumerate(clusters):
         forms[names[i]] = cluster.forms
+        if cluster.public and not mask_public:
+            continue
         for _, det in cluster.mentions:
             if det.score >= threshold and det.kind not in REVIEW_ONLY:
                 replacements.append(Replacement(det.start, det.end, names[i], det.text))

@@ -59,7 +59,7 @@ class _Replacer:
     """Accepted mentions of a project, loaded once per export."""
 
     def __init__(self, project: Project, document_ids: Iterable[int] | None = None) -> None:
-        with project.transaction(write=False) as store:
+        with project.reading() as store:
             rows = store.anonymisation.mentions(list(document_ids) if document_ids is not None else None, ACTIVE)
             # The forms of the entities on show (for possessives and name parts), wherever they occur.
             present = {r.entity_id for r in rows}
@@ -149,7 +149,7 @@ class PassageRenditions:
 
 
 def _texts(project: Project, document_ids: set[int]) -> dict[int, str]:
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         return store.documents.texts(document_ids)
 
 
