@@ -284,6 +284,10 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     before = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
     if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)):
         start = before.start(1)
+    elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
+            and not is_ordinary_compound(before.group(1)):
+        # A surname found, the given name before it unknown to the lists: "arnljot hansen".
+        start = before.start(1)
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
@@ -336,6 +340,27 @@ def find_surname_shapes(text: str) -> list[Detection]:
         folded = word.casefold()
         if folded.endswith(SURNAME_ENDINGS) and is_unknown_word(folded) and len(folded) > 5:
             found.append(Detection(match.start(), match.end(), PER, "lexicon:shape", 0.55, word))
+    return found
+
+
+_WORD_RUN = re.compile(r"(?<![\w-])[^\W\d_]{3,}(?:[ ][^\W\d_]{3,})+(?![\w-])")
+
+
+def find_unknown_pairs(text: str) -> list[Detection]:
+    """In caseless text, two or three unknown words in a row ("arnljot bekkelaget"): a full
+    name the lists do not know, most often; a misheard word rarely comes with a second one."""
+    found: list[Detection] = []
+    for match in _WORD_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", match.group()))
+        run: list[re.Match[str]] = []
+        for word in words + [None]:
+            if word is not None and is_unknown_word(word.group()) and not is_ordinary_compound(word.group()):
+                run.append(word)
+                continue
+            if 2 <= len(run) <= 3:
+                start, end = match.start() + run[0].start(), match.start() + run[-1].end()
+                found.append(Detection(start, end, PER, "lexicon:unknown", 0.55, text[start:end]))
+            run = []
     return found
 
 
