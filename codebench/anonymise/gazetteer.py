@@ -306,13 +306,19 @@ _ROLE_BEFORE = re.compile(
 
 
 def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
-    """In caseless text, an unknown word after a role, kin word or "heter": "kollegaen min
-    brekkan", "statsråd horne", "jeg heter tutta".  A modest score: linking spreads it."""
-    if not caseless:
-        return []
+    """An unknown word after a role, kin word or "heter": "kollegaen min brekkan", "statsråd
+    horne", "jeg heter tutta" (caseless), "statsråd Brekk" (cased: capitalised words only).
+    A modest score in caseless text: linking spreads it."""
     found: list[Detection] = []
     for match in _ROLE_BEFORE.finditer(text):
         word = match.group(1)
+        if not caseless:
+            # Cased text: a capitalised word after a title or role ("statsråd Brekk", "kollega
+            # Helland") that is no ordinary word; the title itself stays lower case.
+            if word[:1].isupper() and not word.isupper() and match.group(0)[:1].islower() \
+                    and not is_common_word(word) and not is_ordinary_compound(word):
+                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
+            continue
         if is_unknown_word(word) or (match.group(0).casefold().startswith(("heter", "het ", "heiter", "kalt", "kalla"))
                                      and name_likelihood(word) >= 0.3):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))

@@ -70,6 +70,8 @@ def detect_text(
     found += find_names(text, [n for n in known_names if n.strip()])
     found += find_names(text, [n for n in speaker_labels if looks_like_name(n)], capitalised=not caseless)
     found += find_lexicon_names(text, caseless=caseless)
+    if not caseless:
+        found += find_after_roles(text, caseless=False)
     if caseless:
         found += find_reported_speakers(text)
         found += find_after_roles(text, caseless=True)
