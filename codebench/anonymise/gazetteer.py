@@ -257,9 +257,10 @@ def is_unknown_word(word: str) -> bool:
 
 
 def _starts_a_name(word: str) -> bool:
+    """A given name, also in the possessive ("hannes")."""
     names = lexicon()
     folded = word.casefold()
-    return folded in names.female or folded in names.male
+    return any(f in names.female or f in names.male for f in (folded, folded[:-1] if folded.endswith("s") else folded))
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{2,})[ ]\Z")

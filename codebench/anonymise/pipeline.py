@@ -75,8 +75,10 @@ def detect_text(
     if caseless:
         found += find_reported_speakers(text)
         found += find_after_roles(text, caseless=True)
-        found += find_surname_shapes(text)
-        found += find_unknown_pairs(text)
+        # Unknown words the project names as places are not unknown: they are its places.
+        known_places = [d for d in found if d.detector == "known-place"]
+        found += [d for d in find_surname_shapes(text) + find_unknown_pairs(text)
+                  if not any(p.start < d.end and d.start < p.end for p in known_places)]
     if use_model:
         from codebench.anonymise.ner import detect_entities
 
