@@ -20,16 +20,10 @@ from codebench.anonymise.pseudonyms import new_pseudonym
 from codebench.domain.records import DocumentInfo, EntityRecord, NewEntity, NewMention, TurnInfo
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, write_key
+from codebench.services.anonymisation.state import SEARCHED
 from codebench.services.project import Project
 
 Progress = Callable[[int, int], None]
-
-SEARCHED = "searched"
-"""Anonymisation setting: the SHA-256 of every document text detection has searched.
-
-By text, not by document id, so that it survives a merge into a team project (documents are
-matched by hash there) and a corrected transcript counts as not searched until detection runs.
-"""
 
 
 @dataclass(frozen=True)

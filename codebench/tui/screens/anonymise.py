@@ -320,8 +320,8 @@ class AnonymisationScreen(WorkbenchScreen):
                                            everything=not open_ids)
             return Outcome(f"{entity.pseudonym}: {changed} mention(s) {verb}")
 
-        # With "open only" on, a decided entity leaves the list and the next one takes its row.
-        self._wanted = _Wanted(entity=entity.id if not self.open_only else None)
+        # On to the next entity with suggestions still open, as a reviewer works down the list.
+        self._wanted = self._next_open(entity) or _Wanted(entity=entity.id if not self.open_only else None)
         self._decide(call)
 
     def action_decide_mention(self, decision: str) -> None:
@@ -329,16 +329,32 @@ class AnonymisationScreen(WorkbenchScreen):
         entity, mention = self.current_entity(), self.current_mention()
         if entity is None or mention is None:
             return
-        index = entity.mentions.index(mention)
-        following = entity.mentions[index + 1] if index + 1 < len(entity.mentions) else mention
         verb = "accepted" if decision == "accept" else "rejected"
 
         def call() -> Outcome:
             anonymisation.decide(self.project, decision, mentions=[mention.id], coder=self.coder)
             return Outcome(f"«{mention.text}» in {mention.document}: {verb}")
 
-        self._wanted = _Wanted(entity=entity.id, mention=following.id)
+        # On to the next open mention of this entity (after this one, then before it), else to
+        # the next entity with open mentions; with nothing open anywhere, the next mention.
+        index = entity.mentions.index(mention)
+        later = [m for m in entity.mentions[index + 1:] + entity.mentions[:index] if m.status == "suggested"]
+        following = entity.mentions[index + 1] if index + 1 < len(entity.mentions) else mention
+        self._wanted = (_Wanted(entity=entity.id, mention=later[0].id) if later else self._next_open(entity)
+                        or _Wanted(entity=entity.id, mention=following.id))
         self._decide(call)
+
+    def _next_open(self, decided: EntityView) -> _Wanted | None:
+        """The entity after ``decided`` in list order (wrapping round) that still has open
+        suggestions, at its first open mention; None when no other entity has any."""
+        shown = self._visible()
+        ordered = [v for v in shown if v.direct] + [v for v in shown if not v.direct]
+        index = next((i for i, v in enumerate(ordered) if v.id == decided.id), -1)
+        for view in ordered[index + 1:] + ordered[:max(index, 0)]:
+            if view.id != decided.id and view.open:
+                first = next((m.id for m in view.mentions if m.status == "suggested"), None)
+                return _Wanted(entity=view.id, mention=first)
+        return None
 
     def action_rename(self) -> None:
         """Ask for another pseudonym for the highlighted entity."""
