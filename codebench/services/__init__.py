@@ -8,6 +8,7 @@ that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 - ``project``        creating and opening projects
 - ``importing``      transcripts and surveys in
 - ``documents``      listing and reading documents
+- ``editing``        correcting a transcript: edits of turns, codings that follow, the revision history
 - ``codebook``       the code tree: load, export, create, change, move, promote, merge
 - ``coding``         apply, remove, recode, coding memos, import codings, the transcript's codings
 - ``history``        undo / redo and the audit log
@@ -44,6 +45,9 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         set_coding_memo,
     )
     from codebench.services.documents import DocumentText, get_document, import_details, list_documents
+    from codebench.services.editing import (
+        CheckItem, EditReport, Unchanged, check_coding, document_revisions, edit_span, edit_turn, flagged_codings,
+    )
     from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
     from codebench.services.history import audit_log, describe_operation, redo, undo
     from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
@@ -64,6 +68,8 @@ _EXPORTS = {
     ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
     ".documents": ("DocumentText", "get_document", "import_details", "list_documents"),
+    ".editing": ("CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
+        "flagged_codings"),
     ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix"),
     ".history": ("audit_log", "describe_operation", "redo", "undo"),
     ".importing": ("ImportReport", "ParticipantSpec", "import_files", "import_survey"),
@@ -87,10 +93,12 @@ __all__ = [
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
     "update_code",
+    "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
+    "flagged_codings",
 ]
 
 #: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).
-_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "exports", "file_anonymisation", "history", "importing",
+_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "editing", "exports", "file_anonymisation", "history", "importing",
                "interchange", "project", "retrieval", "sample", "team")
 
 lazy_exports(__name__, _EXPORTS, submodules=_SUBMODULES)
