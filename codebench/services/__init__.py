@@ -9,6 +9,7 @@ that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 - ``importing``      transcripts and surveys in
 - ``documents``      listing and reading documents
 - ``editing``        correcting a transcript: edits of turns, codings that follow, the revision history
+- ``media``          a transcript's recording: linking it, and playing a turn through an external player
 - ``codebook``       the code tree: load, export, create, change, move, promote, merge
 - ``coding``         apply, remove, recode, coding memos, import codings, the transcript's codings
 - ``history``        undo / redo and the audit log
@@ -47,7 +48,9 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.documents import DocumentText, get_document, import_details, list_documents
     from codebench.services.editing import (
         CheckItem, EditReport, Unchanged, check_coding, document_revisions, edit_span, edit_turn, flagged_codings,
+        turn_text,
     )
+    from codebench.services.media import Linked, link_media, media_of
     from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
     from codebench.services.history import audit_log, describe_operation, redo, undo
     from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
@@ -69,7 +72,8 @@ _EXPORTS = {
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
     ".documents": ("DocumentText", "get_document", "import_details", "list_documents"),
     ".editing": ("CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
-        "flagged_codings"),
+        "flagged_codings", "turn_text"),
+    ".media": ("Linked", "link_media", "media_of"),
     ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix"),
     ".history": ("audit_log", "describe_operation", "redo", "undo"),
     ".importing": ("ImportReport", "ParticipantSpec", "import_files", "import_survey"),
@@ -94,11 +98,11 @@ __all__ = [
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
     "update_code",
     "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
-    "flagged_codings",
+    "flagged_codings", "turn_text", "Linked", "link_media", "media_of",
 ]
 
 #: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).
-_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "editing", "exports", "file_anonymisation", "history", "importing",
+_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "editing", "exports", "media", "file_anonymisation", "history", "importing",
                "interchange", "project", "retrieval", "sample", "team")
 
 lazy_exports(__name__, _EXPORTS, submodules=_SUBMODULES)

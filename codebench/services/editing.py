@@ -29,7 +29,8 @@ from codebench.services.project import Project
 from codebench.storage.store import Store
 
 __all__ = [
-    "CheckItem", "EditReport", "Unchanged", "check_coding", "edit_span", "edit_turn", "flagged_codings", "document_revisions",
+    "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn", "flagged_codings",
+    "turn_text",
 ]
 
 
@@ -49,6 +50,7 @@ class CheckItem:
     """A coding the coder should look at after its words changed."""
 
     uuid: str
+    document_id: int
     code: str
     coder: str
     start: int
@@ -174,7 +176,7 @@ def apply_change(
                 snapshot = store.codings.snapshot(uuid)
                 assert snapshot is not None
                 removed_codings.append({**snapshot, "flag": old_flag})
-                report.unplaced.append(CheckItem(uuid, names.get(info.code_id, "?"), info.coder, start, end, old_flag or ""))
+                report.unplaced.append(CheckItem(uuid, doc.id, names.get(info.code_id, "?"), info.coder, start, end, old_flag or ""))
                 continue
             s, e, new_flag = placed[0], placed[1], FLAG_DELETED
         else:
@@ -182,7 +184,7 @@ def apply_change(
             new_flag = flag
         adjusted.append([uuid, start, end, old_flag])
         moves.append((uuid, s, e, new_text[s:e], new_flag))
-        report.flagged.append(CheckItem(uuid, names.get(info.code_id, "?"), info.coder, s, e, new_flag))
+        report.flagged.append(CheckItem(uuid, doc.id, names.get(info.code_id, "?"), info.coder, s, e, new_flag))
 
     mention_moves: list[tuple[int, int, int, str]] = []
     mentions_before: list[list[Any]] = []
@@ -338,6 +340,7 @@ def edit_turn(
         speaker = " ".join(speaker.split()) or None
         if speaker and (":" in speaker or "\n" in speaker):
             raise ServiceError("a speaker label cannot hold a colon or a line break")
+    _require_original(project, coder)
     with project.transaction() as store:
         doc = find_document(store, document)
         turns = store.documents.turns(doc.id)
@@ -371,6 +374,24 @@ def edit_turn(
     if report.changed and detect:
         report.mentions_found = _detect_after(project, doc.id, doc.sha256, report, coder, use_model=use_model)
     return report
+
+
+def _require_original(project: Project, coder: str) -> None:
+    """Editing works on the original words: refuse a coder the project shows only the anonymised rendition."""
+    from codebench.services.anonymisation.access import may_see_original
+
+    if not may_see_original(project, coder):
+        raise ServiceError(f"coder {coder!r} may not see original names in this project, so cannot edit the "
+                           "original text either (the project's owner can allow it: codebench anonymise allow)")
+
+
+def turn_text(project: Project, document: str | int, turn: int, coder: str) -> str:
+    """The words of turn ``turn`` (1-based) as stored, for an editor; only for a coder who may see originals."""
+    _require_original(project, coder)
+    with project.transaction(write=False) as store:
+        doc = find_document(store, document)
+        current = _turn(store.documents.turns(doc.id), turn, doc)
+        return store.documents.text(doc.id)[current.body_start:current.end]
 
 
 def edit_span(project: Project, document: str | int, start: int, end: int, new_text: str, *, coder: str,
@@ -440,7 +461,7 @@ def flagged_codings(project: Project, document: str | int | None = None, coder: 
     with project.transaction(write=False) as store:
         doc_id = find_document(store, document).id if document is not None else None
         names = {c.id: c.name for c in store.codebook.rows()}
-        return [CheckItem(c.uuid, names.get(c.code_id, "?"), c.coder, c.start, c.end, c.flag or "")
+        return [CheckItem(c.uuid, c.document_id, names.get(c.code_id, "?"), c.coder, c.start, c.end, c.flag or "")
                 for c in store.codings.flagged(doc_id) if coder is None or c.coder == coder]
 
 
@@ -457,7 +478,8 @@ def check_coding(project: Project, coding_uuid: str, coder: str) -> CheckItem:
         store.audit.log("coding_checked", coder, {"uuid": found.uuid, "from": found.flag, "to": None})
         store.codings.update(found.uuid, flag=None)
         names = {c.id: c.name for c in store.codebook.rows()}
-        return CheckItem(found.uuid, names.get(found.code_id, "?"), found.coder, found.start, found.end, found.flag)
+        return CheckItem(found.uuid, found.document_id, names.get(found.code_id, "?"), found.coder, found.start, found.end,
+                         found.flag)
 
 
 def document_revisions(project: Project, document: str | int) -> list[RevisionInfo]:
