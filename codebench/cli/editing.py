@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from codebench import services
-from codebench.cli.common import db_option, fail, require_coder, use_project
+from codebench.cli.common import db_option, fail, original_option, require_coder, shown_as, use_project
 
 _EDIT_HINT = "# Edit the words of the turn below; lines starting with # are ignored. Save and quit to store it.\n"
 
@@ -140,8 +140,11 @@ def flagged(project: str, document: str | None, coder: str | None, check_id: str
 @click.argument("document")
 @click.argument("recording", required=False, type=click.Path(dir_okay=False))
 @click.option("--remove", is_flag=True, help="Forget the document's recording.")
+@click.option("--coder", help="Who asks (the path may name the informant: shown to coders who may see originals).")
+@original_option
 @db_option
-def media(project: str, document: str, recording: str | None, remove: bool, db: str | None) -> None:
+def media(project: str, document: str, recording: str | None, remove: bool, coder: str | None, original: bool,
+          db: str | None) -> None:
     """Link DOCUMENT to its RECORDING (audio or video file; the path is stored, not the file).
 
     Without RECORDING, says which recording the document is linked to.
@@ -153,8 +156,12 @@ def media(project: str, document: str, recording: str | None, remove: bool, db: 
         return
     if recording is None:
         linked = services.media_of(opened, document)
-        click.echo(f"document {document}: {linked.path if linked else 'no recording linked'}"
-                   + (" (missing)" if linked and not Path(linked.path).exists() else ""))
+        if linked is None:
+            click.echo(f"document {document}: no recording linked")
+            return
+        shown = shown_as(opened, coder, original)
+        where = linked.path if shown.original else f"a {Path(linked.path).suffix} file (its path is shown with --original)"
+        click.echo(f"document {document}: {where}" + ("" if linked.exists else " (missing: link it again)"))
         return
     linked = services.link_media(opened, document, Path(recording))
     click.echo(f"document {document}: linked to {linked.path}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 from codebench.domain.editing import (
-    FLAG_DELETED, FLAG_EDITED, FLAG_WORDS, Piece, RevisionInfo, SpanFollower, apply_pieces, diff_pieces, invert_pieces,
+    FLAG_DELETED, FLAG_EDITED, FLAG_REALIGNED, FLAG_WORDS, Piece, RevisionInfo, SpanFollower, apply_pieces, diff_pieces, invert_pieces,
     word_at,
 )
 from codebench.domain.records import DocumentInfo, TurnInfo, text_sha256
@@ -449,8 +449,9 @@ def redo_change(store: Store, payload: dict[str, Any], author: str | None) -> No
     if not pieces:
         store.documents.set_turns(doc.id, turns)
         return
+    reimport = payload.get("kind") == "reimport"
     apply_change(store, doc, pieces, turns, kind="redo", turn_seq=payload.get("turn"), author=author,
-                 flag=FLAG_EDITED, drop_lost=payload.get("kind") == "reimport")
+                 flag=FLAG_REALIGNED if reimport else FLAG_EDITED, drop_lost=reimport)
 
 
 # -- checking what changed -------------------------------------------------------------------------
