@@ -264,3 +264,32 @@ class RevisionInfo:
     turn_seq: int | None
     author: str | None
     at: datetime
+
+
+@dataclass
+class TextMap:
+    """How a coder's copy of a document lies on the team's text when the two differ by edits.
+
+    A merge reads the coder's codings and mentions through it: ``follower`` maps the coder's
+    positions onto ``text``, the team document's current text (hash ``sha256``).
+    """
+
+    team_document_id: int
+    follower: SpanFollower
+    text: str
+    sha256: str
+
+    def place(self, start: int, end: int) -> tuple[int, int, bool] | None:
+        """``(start, end, touched)`` on the team's text; None when the words are gone there."""
+        fate = self.follower.follow(start, end)
+        if fate.lost:
+            placed = word_at(self.text, fate.start)
+            return (placed[0], placed[1], True) if placed is not None else None
+        return fate.start, fate.end, fate.touched
+
+
+def history_hashes(current_sha256: str, revisions: Sequence[RevisionInfo]) -> list[str]:
+    """The text hashes a document has had, oldest first, ending with the current one."""
+    if not revisions:
+        return [current_sha256]
+    return [revisions[0].before_sha256, *(r.after_sha256 for r in revisions)]
