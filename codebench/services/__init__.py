@@ -102,7 +102,7 @@ __all__ = [
 ]
 
 #: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).
-_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "editing", "exports", "media", "file_anonymisation", "history", "importing",
+_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "editing", "exports", "media", "playback", "file_anonymisation", "history", "importing",
                "interchange", "project", "retrieval", "sample", "team")
 
 lazy_exports(__name__, _EXPORTS, submodules=_SUBMODULES)
