@@ -232,10 +232,13 @@ def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[in
     for start, end in spans:
         keep[start:end] = b"\x01" * (end - start)
     masked = "".join(ch if keep[i] else (ch if ch == "\n" else " ") for i, ch in enumerate(text))
-    labels = {document_id: [t.speaker for t in turns if t.speaker]}
-    found = detect_texts({document_id: masked}, known_names=key.added_names(), speaker_labels=labels,
-                         use_model=use_model)
-    detections: dict[int, list[Detection]] = {document_id: list(found.get(document_id, []))}
+    labels = {n: [t.speaker for t in turns if t.speaker] for n in range(len(spans))}
+    # The detectors read the chosen spans alone (a turn, not the whole transcript).
+    found = detect_texts({n: text[start:end] for n, (start, end) in enumerate(spans)},
+                         known_names=key.added_names(), speaker_labels=labels, use_model=use_model)
+    detections: dict[int, list[Detection]] = {document_id: [
+        det._replace(start=det.start + spans[n][0], end=det.end + spans[n][0])
+        for n, dets in found.items() for det in dets]}
     for row in existing:
         if row.status in ("manual", "accepted"):
             source = text if row.document_id == document_id else others.get(row.document_id, "")
