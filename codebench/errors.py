@@ -24,6 +24,10 @@ class StorageError(CodebenchError, RuntimeError):
     """The database could not be opened, upgraded or written; the message says why in one line."""
 
 
+class ProjectBusy(StorageError):
+    """Another codebench kept the project's write lock for longer than this one waits; nothing was changed."""
+
+
 class IngestError(CodebenchError, ValueError):
     """A file could not be imported. The message names the file and, where known, the line."""
 

@@ -9,18 +9,21 @@ comparing it with :data:`SCHEMA_HEAD`.
 from __future__ import annotations
 
 import os
+import random
 import shutil
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from codebench.errors import StorageError
+from codebench.errors import ProjectBusy, StorageError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -33,6 +36,50 @@ SCHEMA_HEAD = "0004"
 VERSION_TABLE = "alembic_version"
 
 
+#: Seconds a write waits, in all, for another codebench that is writing the same project.
+BUSY_VARIABLE = "CODEBENCH_BUSY_TIMEOUT"
+DEFAULT_BUSY_SECONDS = 30.0
+#: The wait is split into this many attempts with a random pause between them (see :func:`transaction`).
+BUSY_ATTEMPTS = 3
+BUSY_MESSAGE = (f"the project is busy: another codebench is writing; nothing was changed "
+                f"(try again, or wait longer with {BUSY_VARIABLE}=SECONDS)")
+#: First key of the PostgreSQL advisory lock a writer holds on its project (the second is the project id).
+_PG_LOCK_SPACE = 0x63626E63  # "cbnc"
+#: PostgreSQL states that mean "another transaction was in the way": serialisation failure,
+#: deadlock, lock wait timed out.
+_PG_CONTENTION = {"40001", "40P01", "55P03"}
+
+
+def busy_seconds() -> float:
+    """How long a write waits for another writer in all (``CODEBENCH_BUSY_TIMEOUT``, default 30 s)."""
+    raw = os.environ.get(BUSY_VARIABLE, "")
+    try:
+        value = float(raw) if raw.strip() else DEFAULT_BUSY_SECONDS
+    except ValueError:
+        raise StorageError(f"{BUSY_VARIABLE}={raw!r} is not a number of seconds") from None
+    return max(value, 0.001)
+
+
+def is_contention(exc: BaseException) -> bool:
+    """The error means another writer was in the way, not that something is wrong with the data.
+
+    SQLite: "database is locked" / "busy" after the busy timeout, or a read snapshot that a
+    writer moved on. PostgreSQL: a serialisation failure, a deadlock or a lock wait that timed
+    out. An ORM row that vanished or changed under an update (``StaleDataError``) counts too.
+    """
+    if isinstance(exc, StaleDataError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _PG_CONTENTION:
+        return True
+    message = str(orig).lower()
+    return isinstance(exc, OperationalError) and ("database is locked" in message or "database is busy" in message
+                                                   or "database table is locked" in message)
+
+
 def sqlite_url(path: Path) -> str:
     """SQLAlchemy URL of an SQLite file."""
     return f"sqlite+pysqlite:///{path}"
@@ -41,10 +88,11 @@ def sqlite_url(path: Path) -> str:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets a reader (the TUI) and a writer (a CLI import) work at once; foreign keys are
-    # off by default in SQLite; the busy timeout turns "database is locked" into a short wait.
+    # off by default in SQLite; the busy timeout turns "database is locked" into a wait (one
+    # attempt's share of the whole wait: transaction() tries again after a random pause).
+    cursor.execute(f"PRAGMA busy_timeout={_attempt_ms()}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Retrieval reads thousands of scattered coding rows; memory-mapped I/O and a 64 MB page
     # cache halve its time compared with SQLite's 2 MB default.
@@ -150,23 +198,67 @@ def migrate(engine: Engine) -> str | None:
     return backup
 
 
+def _attempt_ms() -> int:
+    return max(1, round(busy_seconds() * 1000 / BUSY_ATTEMPTS))
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded attributes after commit (records are built after it)."""
     return sessionmaker(engine, expire_on_commit=False)
 
 
 @contextmanager
-def transaction(factory: sessionmaker[Session], *, write: bool = True) -> Iterator[Session]:
+def transaction(factory: sessionmaker[Session], *, write: bool = True, project_id: int | None = None) -> Iterator[Session]:
     """One user action = one transaction: commit on success, roll back on any error.
+
+    A writer takes its project's write lock before it reads anything: ``BEGIN IMMEDIATE`` on
+    SQLite, an advisory lock per project on PostgreSQL. Writers of one project therefore run one
+    after the other and each sees what the one before committed, so two processes cannot both
+    create the same coder, nor rename a code that a merge is deleting. Waiting for the lock is
+    retried :data:`BUSY_ATTEMPTS` times with a random pause (two waiters do not wake in step);
+    when it is still held, or another writer gets in the way later (a serialisation failure, a
+    deadlock, a row changed under us), the transaction is rolled back and :class:`ProjectBusy`
+    says so in one line.
 
     Args:
         factory: the project's session factory.
-        write: the action writes; on SQLite it then takes the write lock at BEGIN.
+        write: the action writes; it then takes the project's write lock at BEGIN.
+        project_id: the project written (the PostgreSQL lock is per project; None locks none).
+
+    Raises:
+        ProjectBusy: another codebench kept the project for longer than :func:`busy_seconds`.
     """
-    session = factory()
+    session = _begun(factory, write, project_id)
     try:
-        with session.begin():
-            session.connection(execution_options={"codebench_write": write})
-            yield session
+        yield session
+        session.commit()
+    except BaseException as exc:
+        session.rollback()
+        if is_contention(exc):
+            raise ProjectBusy(BUSY_MESSAGE) from None
+        raise
     finally:
         session.close()
+
+
+def _begun(factory: sessionmaker[Session], write: bool, project_id: int | None) -> Session:
+    """A session whose transaction has begun and, for a writer, holds the project's write lock."""
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        session = factory()
+        try:
+            session.begin()
+            connection = session.connection(execution_options={"codebench_write": write})
+            if write and project_id is not None and connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = {_attempt_ms()}")
+                connection.execute(text("SELECT pg_advisory_xact_lock(:space, :project)"),
+                                   {"space": _PG_LOCK_SPACE, "project": project_id})
+            return session
+        except BaseException as exc:
+            session.close()
+            if not is_contention(exc):
+                raise
+            if attempt == BUSY_ATTEMPTS:
+                raise ProjectBusy(BUSY_MESSAGE) from None
+        # Jitter: waiters that timed out together must not all come back at the same moment.
+        time.sleep(random.uniform(0.02, 0.2) * attempt)
+    raise AssertionError("unreachable")

@@ -191,18 +191,25 @@ class Database:
 
     def project_id(self, name: str, *, create: bool) -> int | None:
         """The id of the project called ``name``; created first when missing and ``create``."""
-        try:
-            with transaction(self.sessions) as session:
-                row = session.scalar(select(ProjectRow).where(ProjectRow.name == name))
-                if row is None and create:
-                    row = ProjectRow(name=name, settings={})
-                    session.add(row)
-                    session.flush()
-                return row.id if row is not None else None
-        except (OperationalError, IntegrityError):
-            raise
-        except DatabaseError as exc:  # a schema table that is not ours, a damaged page
-            raise self._not_a_database(exc) from None
+        for attempt in (1, 2):
+            try:
+                with transaction(self.sessions, write=create) as session:
+                    row = session.scalar(select(ProjectRow).where(ProjectRow.name == name))
+                    if row is None and create:
+                        row = ProjectRow(name=name, settings={})
+                        session.add(row)
+                        session.flush()
+                    return row.id if row is not None else None
+            except IntegrityError:
+                # Another process created the same project between our look and our insert
+                # (PostgreSQL takes no lock for a project that does not exist yet): take theirs.
+                if attempt == 2:
+                    raise
+            except OperationalError:
+                raise
+            except DatabaseError as exc:  # a schema table that is not ours, a damaged page
+                raise self._not_a_database(exc) from None
+        raise AssertionError("unreachable")
 
     def create_project(self, name: str) -> int:
         """Add a new project called ``name``; refuses a name the database already has."""
@@ -217,7 +224,7 @@ class Database:
     @contextmanager
     def transaction(self, project_id: int, *, write: bool = True) -> Iterator[Store]:
         """One user action on one project: commit on success, roll back on any error."""
-        with transaction(self.sessions, write=write) as session:
+        with transaction(self.sessions, write=write, project_id=project_id) as session:
             yield Store(session, project_id)
 
     def checkpoint(self) -> None:

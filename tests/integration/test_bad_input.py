@@ -5,7 +5,8 @@ real project file and asserts what issue #19 asks of every refusal: the exit cod
 the output is exactly one line naming the file (and the line or item where there is one), no
 traceback, and every row of every table is as it was before. The loaders covered: codebooks
 (nesting, flow brackets, alias cycles), codings files, participants.yaml, survey files with a
-repeated respondent, and the project database itself; ``anonymise --list`` with an exposed key.
+repeated respondent, REFI-QDA archives and codebooks (zip bombs, XML entities, broken XML, path
+traversal, missing sources), and the project database itself; ``anonymise --list`` with an exposed key.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import stat
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from contextlib import closing
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -515,3 +517,117 @@ def test_anonymise_list_with_a_key_readable_by_others_exits_1(project: services.
     finally:
         key.chmod(stat.S_IRUSR | stat.S_IWUSR)
     assert "Kari Nordmann" in accepted(["anonymise", root, "--list"])
+
+
+# -- REFI-QDA archives (.qdpx) and codebooks (.qdc) ----------------------------------------------
+
+GUID = ["cccccccc-0000-4000-8000-%012d" % n for n in range(10)]
+QDE_NS = 'xmlns="urn:QDA-XML:project:1.0"'
+QDC_NS = 'xmlns="urn:QDA-XML:codebook:1.0"'
+
+
+def qde(source_path: str | None = None, end: int = 3) -> str:
+    """A small REFI project: one code, one text source with one coded selection."""
+    path = source_path or f"internal://{GUID[3]}.txt"
+    return (f'<?xml version="1.0" encoding="utf-8"?><Project {QDE_NS} name="fremmed">'
+            f'<CodeBook><Codes><Code guid="{GUID[2]}" name="importert kode" isCodable="true"/></Codes></CodeBook>'
+            f'<Sources><TextSource guid="{GUID[3]}" name="kilde" plainTextPath="{path}">'
+            f'<PlainTextSelection guid="{GUID[5]}" startPosition="0" endPosition="{end}"><Coding guid="{GUID[6]}">'
+            f'<CodeRef targetGUID="{GUID[2]}"/></Coding></PlainTextSelection></TextSource></Sources></Project>')
+
+
+SOURCE = {f"sources/{GUID[3]}.txt": "Tolv tegn her".encode("utf-8")}
+
+
+def qdpx(path: Path, project_xml: str | bytes | None, files: dict[str, bytes] | None = None,
+         compression: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        if project_xml is not None:
+            archive.writestr("project.qde", project_xml.encode("utf-8") if isinstance(project_xml, str) else project_xml)
+        for name, data in (files if files is not None else SOURCE).items():
+            archive.writestr(name, data)
+    return path
+
+
+LAUGHS = ('<!DOCTYPE {root} [<!ENTITY a "hahahahaha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+          '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>')
+EXTERNAL = '<!DOCTYPE {root} [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+
+
+def _written(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _many_members(folder: Path) -> Path:
+    path = folder / "mange.qdpx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("project.qde", qde())
+        for n in range(100_001):
+            archive.writestr(f"s/{n}", b"")
+    return path
+
+
+# (file name, how to build it in a folder, text the one line must hold)
+QDPX_CASES: dict[str, tuple[str, Any, str]] = {
+    "zip bomb, one member": ("bombe.qdpx", lambda f: qdpx(f / "bombe.qdpx", qde(), {
+        **SOURCE, f"sources/{GUID[4]}.txt": b"\0" * 30_000_000}), "zip bomb?"),
+    "zip bomb, the whole archive": ("stor.qdpx", lambda f: qdpx(f / "stor.qdpx", qde(), {
+        **SOURCE, **{f"sources/{n}.txt": b"ab" * 27_000_000 for n in range(10)}}, zipfile.ZIP_STORED), "zip bomb?"),
+    "a hundred thousand members": ("mange.qdpx", _many_members, "zip bomb?"),
+    "billion laughs": ("latter.qdpx", lambda f: qdpx(f / "latter.qdpx", qde().replace(
+        "?>", "?>" + LAUGHS.format(root="Project"), 1).replace('name="fremmed"', 'name="&d;"')), "DTD or entities"),
+    "external entity": ("ekstern.qdpx", lambda f: qdpx(f / "ekstern.qdpx", qde().replace(
+        "?>", "?>" + EXTERNAL.format(root="Project"), 1).replace('name="kilde"', 'name="&x;"')), "DTD or entities"),
+    "entities in UTF-16": ("utf16.qdpx", lambda f: qdpx(f / "utf16.qdpx", qde().replace("utf-8", "utf-16").replace(
+        "?>", "?>" + LAUGHS.format(root="Project"), 1).encode("utf-16")), "DTD or entities"),
+    "broken XML": ("brutt.qdpx", lambda f: qdpx(f / "brutt.qdpx", qde().replace("</Sources>", "")), "not well-formed XML"),
+    "not XML at all": ("binaer.qdpx", lambda f: qdpx(f / "binaer.qdpx", bytes(range(256)) * 4), "not well-formed XML"),
+    "a member outside the archive": ("sti.qdpx", lambda f: qdpx(f / "sti.qdpx", qde(), {
+        **SOURCE, "../../utenfor.txt": b"x"}), "points outside the archive"),
+    "an absolute member": ("absolutt.qdpx", lambda f: qdpx(f / "absolutt.qdpx", qde(), {
+        **SOURCE, "/etc/cron.d/x": b"x"}), "points outside the archive"),
+    "a source path outside the archive": ("kildesti.qdpx", lambda f: qdpx(f / "kildesti.qdpx", qde(
+        "internal://../../etc/passwd")), "points outside the archive"),
+    "a source on this machine": ("lokal.qdpx", lambda f: qdpx(f / "lokal.qdpx", qde("file:///etc/passwd")),
+                                 "outside the .qdpx"),
+    "a missing source": ("mangler.qdpx", lambda f: qdpx(f / "mangler.qdpx", qde(), {}), "is missing from the archive"),
+    "no project.qde": ("tom.qdpx", lambda f: qdpx(f / "tom.qdpx", None), "no project.qde"),
+    "not a zip": ("tekst.qdpx", lambda f: _written(f / "tekst.qdpx", b"<Project/>"), "not a valid .qdpx file"),
+    "a truncated zip": ("kuttet.qdpx", lambda f: _written(f / "kuttet.qdpx", qdpx(f / "hel.qdpx", qde()).read_bytes()[:300]),
+                        "not a valid .qdpx file"),
+}
+
+QDC_CASES: dict[str, tuple[str, str, str]] = {
+    "billion laughs": ("latter.qdc", f'<?xml version="1.0"?>{LAUGHS.format(root="CodeBook")}<CodeBook {QDC_NS}>'
+                       f'<Codes><Code guid="{GUID[1]}" name="&d;" isCodable="true"/></Codes></CodeBook>', "DTD or entities"),
+    "external entity": ("ekstern.qdc", f'<?xml version="1.0"?>{EXTERNAL.format(root="CodeBook")}<CodeBook {QDC_NS}>'
+                        f'<Codes><Code guid="{GUID[1]}" name="&x;" isCodable="true"/></Codes></CodeBook>', "DTD or entities"),
+    "broken XML": ("brutt.qdc", f'<CodeBook {QDC_NS}>\n<Codes>\n<Code guid="{GUID[1]}" name="a">\n</Codes></CodeBook>',
+                   "not well-formed XML"),
+    "another root": ("prosjekt.qdc", f'<Project {QDE_NS} name="x"/>', "not a REFI-QDA codebook"),
+}
+
+
+@pytest.mark.parametrize("case", list(QDPX_CASES))
+def test_a_bad_refi_project_is_one_line(study: Path, tmp_path: Path, case: str) -> None:
+    name, build, says = QDPX_CASES[case]
+    path = build(tmp_path)
+    message = refused(["import-refi", study, path], study, names=name)
+    assert says in message
+
+
+@pytest.mark.parametrize("case", list(QDC_CASES))
+def test_a_bad_refi_codebook_is_one_line(study: Path, tmp_path: Path, case: str) -> None:
+    name, xml, says = QDC_CASES[case]
+    path = tmp_path / name
+    path.write_text(xml, encoding="utf-8")
+    message = refused(["import-refi", study, path], study, names=name)
+    assert says in message
+
+
+def test_the_good_refi_project_behind_these_cases_imports(project: services.Project, tmp_path: Path) -> None:
+    """The refusals above differ from this archive in one respect each; this one must import."""
+    path = qdpx(tmp_path / "god.qdpx", qde())
+    accepted(["import-refi", project.root, path])
+    assert [q.text for q in services.quotes(project, code="importert kode")] == ["Tol"]
