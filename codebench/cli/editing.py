@@ -86,9 +86,9 @@ def _from_editor(project: services.Project, document: str, turn: int, coder: str
 
 
 def _print_report(report: services.EditReport, turn: int) -> None:
-    if not report.changed and not report.pieces:
-        click.echo(f"turn {turn} of document {report.document_id}: saved (speaker or times)"
-                   if report.before_sha256 == report.after_sha256 and report.turn is not None else "no change")
+    if not report.changed:
+        click.echo("no change" if report.turn is None else f"turn {turn} of document {report.document_id}: "
+                   "speaker and times saved")
         return
     click.echo(f"edited turn {turn} of document {report.document_id}: {report.pieces} change(s); "
                f"{report.shifted} coding(s) moved with their words")

@@ -69,6 +69,7 @@ class EditReport:
 
     document_id: int
     turn: int | None
+    """The turn changed (0-based), None for a change of the whole text or no change at all."""
     before_sha256: str
     after_sha256: str
     pieces: int = 0
@@ -359,7 +360,7 @@ def edit_turn(
         times_changed = times != (current.t_start, current.t_end)
         speaker_changed = new_speaker != current.speaker
         if not pieces and not times_changed and not speaker_changed:
-            return EditReport(doc.id, turn, doc.sha256, doc.sha256)
+            return EditReport(doc.id, None, doc.sha256, doc.sha256)  # nothing to store
         new_turns = shifted_turns(turns, pieces, len(old_text))
         new_turns[turn - 1] = replace(new_turns[turn - 1], speaker=new_speaker, t_start=times[0], t_end=times[1])
         if pieces:

@@ -207,7 +207,8 @@ def import_files(
     and anonymisation decisions are carried onto the new text by aligning the two texts word by
     word, codings whose words changed are flagged, and those whose words are gone are reported
     (undo brings them back). A file is taken as a correction when ``replaces`` names the
-    document, or when it has the same file name as a document and the texts are at least
+    document, or when it has the same file name as a document (or the same name with another
+    ending: noScribe's editor saves HTML beside the VTT) and the texts are at least
     :data:`REIMPORT_SIMILARITY` alike: a corrected file keeps its name, while two different
     interviews saved under one name (``intervju.txt`` in two folders) are far less alike.
 
@@ -332,6 +333,10 @@ def _corrected_document(store: Store, doc: ImportedDocument, replaces: str | int
             raise ServiceError(f"--replaces: no document {replaces!r} in this project (see `codebench documents`)")
         return found, "--replaces"
     same_name = [d for d in store.documents.infos() if d.source_name == doc.source_name]
+    if not same_name:
+        # noScribe's editor saves an HTML file beside the VTT it came from: the same name, another ending.
+        stem = Path(doc.source_name).stem
+        same_name = [d for d in store.documents.infos() if Path(d.source_name).stem == stem]
     if len(same_name) != 1:
         return None, ""
     old = store.documents.text(same_name[0].id).split()

@@ -241,8 +241,10 @@ class MpvPlayer:
         if self._process is None:
             return True
         paused = not bool(self._send(["get_property", "pause"]))
-        if not paused and self._stop_at is not None and (self._position or 0) >= self._stop_at:
-            self._stop_at = None  # resuming past the turn's end plays on
+        request = self.last_request
+        if not paused and request is not None and request.end is not None and self._stop_at is None:
+            # Resuming after the turn's end plays on into the next turns.
+            self.last_request = PlayRequest(request.path, request.start, None)
         self._send(["set_property", "pause", paused])
         self._paused = paused
         return paused
@@ -348,9 +350,9 @@ class FfplayPlayer:
             if self.last_request is not None and self._paused_at is None:
                 request = self.last_request
                 where = self.position() or request.start
-                if request.end is None or where < request.end:
-                    self.play(request.path, where, request.end)
-                    return False
+                # A stretch played to its end goes on into the next turns.
+                self.play(request.path, where, request.end if request.end is not None and where < request.end else None)
+                return False
             return True
         assert self._process is not None
         if self._paused_at is None:

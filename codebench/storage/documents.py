@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, func, select
 
 from codebench.domain.editing import Piece, RevisionInfo
 from codebench.domain.records import DocumentInfo, ParticipantInfo, TurnInfo
@@ -245,15 +245,36 @@ class DocumentRepository(ProjectRepository):
         self.session.flush()
 
     def set_turns(self, document_id: int, turns: Sequence[Any]) -> None:
-        """Replace a document's turns (speaker labels, offsets and times) with ``turns``, in order."""
-        self.session.execute(delete(Turn).where(Turn.document_id == document_id))
-        if turns:
-            self.session.execute(insert(Turn), [
+        """Give a document the turns ``turns`` (speaker labels, offsets and times), in order.
+
+        Rows are updated in place where a turn is still there (an edit moves offsets), so turn
+        ids stay the same; only a change of the turn count (a corrected file) adds or removes rows.
+        """
+        existing = self.session.execute(
+            select(Turn.id, Turn.speaker, Turn.start, Turn.end, Turn.body_start, Turn.t_start, Turn.t_end)
+            .where(Turn.document_id == document_id).order_by(Turn.seq)
+        ).all()
+        table = Turn.__table__
+        connection = self.session.connection()
+        changed = []
+        for row, t in zip(existing, turns):
+            wanted = (t.speaker, t.start, t.end, t.body_start, t.t_start, t.t_end)
+            if tuple(row[1:]) != wanted:
+                changed.append({"i": row[0], "sp": t.speaker, "s": t.start, "e": t.end, "b": t.body_start,
+                                "ts": t.t_start, "te": t.t_end})
+        if changed:
+            connection.execute(table.update().where(table.c.id == bindparam("i")).values(
+                speaker=bindparam("sp"), start=bindparam("s"), end=bindparam("e"), body_start=bindparam("b"),
+                t_start=bindparam("ts"), t_end=bindparam("te")), changed)
+        if len(existing) > len(turns):
+            connection.execute(table.delete().where(table.c.id.in_([row[0] for row in existing[len(turns):]])))
+        elif len(turns) > len(existing):
+            connection.execute(table.insert(), [
                 {"document_id": document_id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
                  "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end}
-                for i, t in enumerate(turns)
+                for i, t in enumerate(turns) if i >= len(existing)
             ])
-        self.session.flush()
+        self.session.expire_all()
 
     def set_meta(self, document_id: int, key: str, value: Any) -> None:
         """Set (or with None remove) one entry of a document's import metadata (e.g. its recording)."""

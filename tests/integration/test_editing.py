@@ -253,3 +253,33 @@ def test_a_recording_beside_a_timed_transcript_is_linked_and_media_links_another
     assert result.exit_code == 1 and "no such file" in result.output
     result = runner.invoke(main, ["media", str(project.root), "1", "--remove"])
     assert result.exit_code == 0 and services.media_of(project, 1) is None
+
+
+@pytest.mark.postgres
+def test_an_edit_and_its_undo_on_postgres(pg_project: services.Project, tmp_path: Path):
+    project = pg_project
+    path = tmp_path / "m01.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    services.import_files(project, [path])
+    services.anonymisation.detect(project, use_model=False)
+    text = services.get_document(project, 1).text
+    services.anonymisation.add_mention(project, 1, *_span(text, "Lishagen"), coder="ingrid")
+    services.apply_code(project, 1, *_span(text, "med Lishagen"), "navn", "ingrid")
+    services.apply_code(project, 1, *_span(text, "tidspress"), "tidspress", "ingrid")
+    services.edit_turn(project, 1, 2, coder="ingrid", text="Jeg snakket med Lieshagen om grensene.", use_model=False)
+    doc = services.get_document(project, 1)
+    assert {c.code: doc.text[c.start:c.end] for c in services.document_codings(project, 1)} == {
+        "navn": "med Lieshagen", "tidspress": "tidspress"}
+    services.undo(project, "ingrid")
+    assert services.get_document(project, 1).text == text
+    assert {c.code: text[c.start:c.end] for c in services.document_codings(project, 1)} == {
+        "navn": "med Lishagen", "tidspress": "tidspress"}
+
+
+def test_a_corrected_file_saved_with_another_ending_is_recognised(study, tmp_path):
+    """noScribe's editor saves HTML beside the VTT it was made from: the same name, another ending."""
+    corrected = tmp_path / "ut" / "m01.md"
+    corrected.parent.mkdir()
+    corrected.write_text(TEXT.replace("grønsene", "grensene"), encoding="utf-8")
+    report = services.import_files(study, [corrected], coder="ingrid")
+    assert [r.document.id for r in report.replaced] == [1] and not report.added

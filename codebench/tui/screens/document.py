@@ -9,6 +9,7 @@ codings are always stored against the original words.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 from rich.text import Text
 from textual import on, work
@@ -399,7 +400,8 @@ class DocumentScreen(WorkbenchScreen):
                 self.notify("Select words inside one turn to correct them (or put the caret in a turn and press e)",
                             severity="warning")
                 return
-            self.app.push_screen(TurnEditor("Correct the selected words", self.doc.text[start:end], whole_turn=False),
+            self.app.push_screen(TurnEditor("Correct the selected words", self.doc.text[start:end], whole_turn=False,
+                                            listen=self._listen(turn)),
                                  lambda edit: self._save_edit(edit, span=(start, end)))
             return
         turn = view.turn_index(view.cursor)
@@ -408,8 +410,23 @@ class DocumentScreen(WorkbenchScreen):
         info = self.doc.turns[turn]
         self.app.push_screen(
             TurnEditor(f"Correct turn {turn + 1}", self.doc.text[info.body_start:info.end], whole_turn=True,
-                       speaker=info.speaker, t_start=info.t_start, t_end=info.t_end),
+                       speaker=info.speaker, t_start=info.t_start, t_end=info.t_end, listen=self._listen(turn)),
             lambda edit: self._save_edit(edit, turn=turn))
+
+    def _listen(self, turn: int) -> Callable[[str], None] | None:
+        """What the editor's F5/F6/F7 do: play this turn, pause, go back (None without a recording)."""
+        if services.media_of(self.project, self.document_id) is None:
+            return None
+
+        def listen(what: str) -> None:
+            if what == "play":
+                self._play(turn)
+            elif what == "pause":
+                self.action_play_pause()
+            else:
+                self.action_replay()
+
+        return listen
 
     def _save_edit(self, edit: TurnEdit | None, *, turn: int | None = None, span: tuple[int, int] | None = None) -> None:
         if edit is None:
@@ -462,7 +479,7 @@ class DocumentScreen(WorkbenchScreen):
         """Show the corrected text, keep the caret where it was, and say what followed."""
         self._reload_text(caret)
         if not report.changed:
-            self._status(f"turn {(report.turn or 0) + 1}: speaker and times saved")
+            self._status("no change" if report.turn is None else f"turn {report.turn + 1}: speaker and times saved")
             return
         parts = [f"corrected turn {(report.turn or 0) + 1}"]
         if report.flagged:
@@ -581,6 +598,10 @@ class DocumentScreen(WorkbenchScreen):
             self._follow_timer.pause()
             return
         if position is not None:
+            request = player.last_request
+            if request.end is not None:
+                # Playback stops a moment after a turn's end: that moment still belongs to the turn.
+                position = min(position, request.end - 0.05)
             turn = services.media.turn_at_time(self.doc.turns, position)
             view = self.query_one(TranscriptView)
             if turn is not None and turn != view.turn_index(view.cursor) and self.rendition is None:

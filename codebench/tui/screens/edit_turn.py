@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -72,11 +73,20 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "save", priority=True),
         Binding("escape", "cancel", "cancel"),
+        # Listening while correcting: function keys, which the text area leaves alone.
+        Binding("f5", "listen('play')", "play turn", priority=True),
+        Binding("f6", "listen('pause')", "pause", priority=True),
+        Binding("f7", "listen('back')", "back 3 s", priority=True),
     ]
 
     def __init__(self, title: str, text: str, *, whole_turn: bool, speaker: str | None = None,
-                 t_start: float | None = None, t_end: float | None = None) -> None:
+                 t_start: float | None = None, t_end: float | None = None,
+                 listen: Callable[[str], None] | None = None) -> None:
+        """Args:
+            listen: plays the recording while the editor is open ("play" the turn, "pause", go "back").
+        """
         super().__init__()
+        self.listen = listen
         self.title_text = title
         self.text = text
         self.whole_turn = whole_turn
@@ -93,8 +103,8 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
                     yield Input(self.speaker or "", placeholder="speaker", id="turn-speaker")
                     yield Input(format_time(self.t_start), placeholder="start m:ss", id="turn-start")
                     yield Input(format_time(self.t_end), placeholder="end m:ss", id="turn-end")
-            yield Label("ctrl+s save · Esc cancel · codings on changed words get ⚑ to check",
-                        id="turn-editor-hint")
+            listening = " · F5 play · F6 pause · F7 back 3 s" if self.listen else ""
+            yield Label(f"ctrl+s save · Esc cancel{listening}", id="turn-editor-hint")
             with Horizontal(id="turn-editor-buttons"):
                 yield Button("Save", id="turn-save", variant="primary")
                 yield Button("Cancel", id="turn-cancel")
@@ -110,6 +120,11 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
             return
         self.dismiss(TurnEdit(text, self.query_one("#turn-speaker", Input).value,
                               self.query_one("#turn-start", Input).value, self.query_one("#turn-end", Input).value))
+
+    def action_listen(self, what: str) -> None:
+        """Play, pause or go back in the recording without leaving the editor."""
+        if self.listen is not None:
+            self.listen(what)
 
     def action_cancel(self) -> None:
         """Close without saving."""
