@@ -271,9 +271,10 @@ def shifted_turns(turns: Sequence[TurnInfo], pieces: Sequence[Piece], length: in
     follower = SpanFollower(length, pieces)
     moved = []
     for t in turns:
-        start = follower.map.to_target(t.start, side="start")
+        # "end" sides throughout: words inserted where a turn (or its words) begins belong to it.
+        start = follower.map.to_target(t.start, side="end")
         end = follower.map.to_target(t.end, side="end")
-        body = follower.map.to_target(t.body_start, side="start")
+        body = follower.map.to_target(t.body_start, side="end")
         moved.append(replace(t, start=start, end=max(end, body), body_start=min(max(body, start), end)))
     return moved
 
@@ -351,10 +352,12 @@ def edit_turn(
         pieces: list[Piece] = []
         label_now = old_text[current.start:current.body_start]
         new_speaker = current.speaker if speaker is Unchanged else speaker
+        label_after = label_now
         if speaker is not Unchanged and speaker != current.speaker:
             label = f"{speaker}: " if speaker else ""
             if label != label_now:
                 pieces.append(Piece(current.start, current.body_start, label_now, label))
+                label_after = label
         if text is not None:
             pieces += diff_pieces(old_text[current.body_start:current.end], text, base=current.body_start)
         times_changed = times != (current.t_start, current.t_end)
@@ -362,7 +365,9 @@ def edit_turn(
         if not pieces and not times_changed and not speaker_changed:
             return EditReport(doc.id, None, doc.sha256, doc.sha256)  # nothing to store
         new_turns = shifted_turns(turns, pieces, len(old_text))
-        new_turns[turn - 1] = replace(new_turns[turn - 1], speaker=new_speaker, t_start=times[0], t_end=times[1])
+        edited = new_turns[turn - 1]
+        new_turns[turn - 1] = replace(edited, speaker=new_speaker, t_start=times[0], t_end=times[1],
+                                      start=current.start, body_start=current.start + len(label_after))
         if pieces:
             report, payload = apply_change(store, doc, pieces, new_turns, kind="edit", turn_seq=turn - 1, author=coder)
         else:

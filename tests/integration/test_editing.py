@@ -283,3 +283,15 @@ def test_a_corrected_file_saved_with_another_ending_is_recognised(study, tmp_pat
     corrected.write_text(TEXT.replace("grønsene", "grensene"), encoding="utf-8")
     report = services.import_files(study, [corrected], coder="ingrid")
     assert [r.document.id for r in report.replaced] == [1] and not report.added
+
+
+def test_a_speaker_given_to_a_turn_without_one_becomes_its_label(project, tmp_path):
+    path = tmp_path / "notat.txt"
+    path.write_text("Første avsnitt uten navn.\n\nAndre avsnitt, også uten.\n", encoding="utf-8")
+    services.import_files(project, [path])
+    services.edit_turn(project, 1, 2, coder="ingrid", speaker="Kari", text="Nå med ord foran: andre avsnitt.")
+    doc = services.get_document(project, 1)
+    turn = doc.turns[1]
+    assert doc.text[turn.start:turn.body_start] == "Kari: "
+    assert doc.text[turn.body_start:turn.end] == "Nå med ord foran: andre avsnitt."
+    assert doc.text[doc.turns[0].start:doc.turns[0].end] == "Første avsnitt uten navn."
