@@ -360,9 +360,16 @@ def bench_scaling(args: argparse.Namespace, work: Path) -> None:
     run_scaling(args, work)
 
 
+def bench_hardening(args: argparse.Namespace, work: Path) -> None:
+    """Pathological inputs (huge codebooks, QDPX, transcripts, a .docx bomb): time and peak memory (bench/hardening.py)."""
+    from bench.hardening import bench_hardening as run_hardening
+
+    run_hardening(args, work)
+
+
 BENCHMARKS = {"import": bench_import, "pdf": bench_pdf, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
               "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export, "startup": bench_startup, "scaling": bench_scaling,
-              "edit": bench_edit}
+              "edit": bench_edit, "hardening": bench_hardening}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -378,7 +385,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000, 2_000_000, 10_000_000],
                         help="scaling: project sizes in words")
     parser.add_argument("--keep", metavar="DIR", help="scaling: build projects here once and reuse them")
-    parser.add_argument("--output", help="scaling: result name (default scaling)")
+    parser.add_argument("--output", help="scaling, hardening: result name (default: the benchmark's)")
+    parser.add_argument("--cases", nargs="+", help="hardening: which pathological cases (default: all)")
+    parser.add_argument("--scale", type=float, default=1.0, help="hardening: fraction of each case's full size")
     args = parser.parse_args(argv)
     for name in args.names or list(BENCHMARKS):
         with tempfile.TemporaryDirectory(prefix=f"codebench-bench-{name}-") as tmp:

@@ -60,11 +60,11 @@ def test_the_schema_head_constant_is_the_newest_migration():
 
 
 def test_a_project_one_migration_behind_is_still_upgraded(tmp_path: Path):
-    project = services.init_project(tmp_path / "study")
     from alembic import command
 
+    project = services.init_project(tmp_path / "study")
     with project.engine.begin() as connection:
-        command.downgrade(storage_db._alembic_config(connection), "-1")  # the newest migration taken back
+        command.downgrade(storage_db._alembic_config(connection), "-1")  # undo what the newest migration adds
     project.close()
     behind = storage_db.current_revision(storage_db.make_engine(project.url))
     assert behind is not None and behind != storage_db.SCHEMA_HEAD

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from codebench.domain.records import CodeInfo
 from codebench.errors import StorageError
 from codebench.storage.base import ProjectRepository
-from codebench.storage.orm import Code, Coding, Project as ProjectRow, new_uuid
+from codebench.storage.orm import Code, Coding, Project as ProjectRow, new_uuid, utcnow
 
 CODE_FIELDS = ("kind", "name", "parent_id", "position", "description", "inclusion", "exclusion", "examples", "colour",
                "shortcut", "origin", "core", "memo")
@@ -102,6 +102,33 @@ class CodebookRepository(ProjectRepository):
         self.session.add(row)
         self.session.flush()
         return code_info(row)
+
+    def add_many(self, nodes: list[dict[str, Any]]) -> list[int]:
+        """Add many nodes with one statement (a 50,000-code codebook loads in seconds, not minutes).
+
+        Args:
+            nodes: each with ``kind``, ``name``, ``parent_id``, ``position`` and any of
+                :data:`CODE_FIELDS` (and ``uuid``, made when missing). Parents must exist already.
+
+        Returns:
+            the new nodes' ids, in the order given.
+        """
+        if not nodes:
+            return []
+        now = utcnow()
+        rows = []
+        for node in nodes:
+            unknown = set(node) - set(CODE_FIELDS) - {"uuid"}
+            if unknown:
+                raise StorageError(f"unknown code fields: {', '.join(sorted(unknown))}")
+            row: dict[str, Any] = {f: None for f in ("description", "inclusion", "exclusion", "colour", "shortcut", "memo")}
+            row.update({"origin": "codebook", "core": False})
+            row.update({k: v for k, v in node.items() if v is not None or k not in ("origin", "core")})
+            row.update(project_id=self.project_id, uuid=node.get("uuid") or new_uuid(), name_key=node["name"].casefold(),
+                       examples=list(node.get("examples") or ()), created_at=now, updated_at=now, version=1)
+            rows.append(row)
+        statement = insert(Code).returning(Code.id, sort_by_parameter_order=True)
+        return list(self.session.scalars(statement, rows))
 
     def update(self, code_id: int, **changes: Any) -> CodeInfo:
         """Set fields of a node (the name key follows the name).

@@ -12,6 +12,7 @@ from codebench.domain.records import DocumentInfo, ParticipantInfo, TurnInfo
 from codebench.errors import StorageError
 from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import Document, DocumentRevision, Participant, Turn
+from codebench.storage.search import indexing_in_bulk
 
 
 def participant_info(row: Participant) -> ParticipantInfo:
@@ -146,12 +147,13 @@ class DocumentRepository(ProjectRepository):
         )
         self.session.add(row)
         self.session.flush()
-        self.session.add_all(
-            Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
-                 t_start=t.t_start, t_end=t.t_end)
-            for i, t in enumerate(turns)
-        )
-        self.session.flush()
+        with indexing_in_bulk(self.session, {row.id: text}):
+            self.session.add_all(
+                Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
+                     t_start=t.t_start, t_end=t.t_end)
+                for i, t in enumerate(turns)
+            )
+            self.session.flush()
         return row.id
 
     def turns(self, document_id: int) -> list[TurnInfo]:
@@ -241,8 +243,8 @@ class DocumentRepository(ProjectRepository):
         if row is None:
             raise StorageError(f"document {document_id} is not in this project")
         row.text, row.sha256, row.length, row.word_count = text, sha256, len(text), word_count
+        self.session.flush()  # the text first: the search index's triggers read it when turns move
         self.set_turns(document_id, turns)
-        self.session.flush()
 
     def set_turns(self, document_id: int, turns: Sequence[Any]) -> None:
         """Give a document the turns ``turns`` (speaker labels, offsets and times), in order.
@@ -269,11 +271,13 @@ class DocumentRepository(ProjectRepository):
         if len(existing) > len(turns):
             connection.execute(table.delete().where(table.c.id.in_([row[0] for row in existing[len(turns):]])))
         elif len(turns) > len(existing):
-            connection.execute(table.insert(), [
-                {"document_id": document_id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
-                 "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end}
-                for i, t in enumerate(turns) if i >= len(existing)
-            ])
+            # Many new turns (a corrected file): indexed for search in one go, not one trigger each.
+            with indexing_in_bulk(self.session, {document_id: self.text(document_id)}):
+                connection.execute(table.insert(), [
+                    {"document_id": document_id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
+                     "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end}
+                    for i, t in enumerate(turns) if i >= len(existing)
+                ])
         self.session.expire_all()
 
     def set_meta(self, document_id: int, key: str, value: Any) -> None:

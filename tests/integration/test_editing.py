@@ -295,3 +295,20 @@ def test_a_speaker_given_to_a_turn_without_one_becomes_its_label(project, tmp_pa
     assert doc.text[turn.start:turn.body_start] == "Kari: "
     assert doc.text[turn.body_start:turn.end] == "Nå med ord foran: andre avsnitt."
     assert doc.text[doc.turns[0].start:doc.turns[0].end] == "Første avsnitt uten navn."
+
+
+def test_the_search_index_follows_an_edit_its_undo_and_a_corrected_file(study, tmp_path):
+    def found(word: str) -> int:
+        return len(services.search(study, word, coder="ingrid", original=True).hits)
+
+    assert found("Lishagen") == 1 and found("Lieshagen") == 0
+    services.edit_turn(study, 1, 2, coder="ingrid", text="Jeg snakket med Lieshagen om grensene.", use_model=False)
+    assert found("Lishagen") == 0 and found("Lieshagen") == 1 and found("tidspress") == 1
+    services.undo(study, "ingrid")
+    assert found("Lishagen") == 1 and found("Lieshagen") == 0
+    corrected = tmp_path / "ny" / "m01.txt"
+    corrected.parent.mkdir()
+    corrected.write_text(TEXT.replace("Lishagen", "Lieshagen") + "\nI: Takk for praten.\n\nR: Bare hyggelig.\n",
+                         encoding="utf-8")
+    services.import_files(study, [corrected], coder="ingrid")
+    assert found("Lieshagen") == 1 and found("hyggelig") == 1 and found("Lishagen") == 0
