@@ -95,6 +95,37 @@ def is_common_word(word: str) -> bool:
     return word.casefold() in _common_words()
 
 
+# Last parts of farm names and so of many surnames: a compound ending in one may be a name.
+FARM_NAME_TAILS = frozenset(
+    "bakken bakke dal dalen vik vika haug haugen berg berget lund stad rud heim land nes li lia lie mo moen bø "
+    "strand holm holmen vold voll seth set sæter eng enga aas ås åsen myr myra by bye gard gård tun tveit".split())
+
+
+def is_ordinary_compound(word: str) -> bool:
+    """A compound of ordinary words that does not end like a farm name: "saksliste", not
+    "solbakken"."""
+    folded = word.casefold()
+    return is_compound_word(folded) and not any(
+        folded.endswith(tail) and len(folded) > len(tail) + 2 for tail in FARM_NAME_TAILS)
+
+
+@lru_cache(maxsize=65536)
+def is_compound_word(word: str) -> bool:
+    """An ordinary compound: two ordinary words, maybe joined by -s- or -e- or a hyphen
+    ("mentortilskuddet", "nav-språket", "arbeidsoppgåvene").  Farm names are compounds too
+    ("solbakken"), so this weakens the evidence of an unknown word rather than ending it."""
+    folded = word.casefold()
+    if "-" in folded:
+        head, _, tail = folded.rpartition("-")
+        return len(tail) >= 3 and is_common_word(tail) and bool(head)
+    common = _common_words()
+    for cut in range(3, len(folded) - 2):
+        head, tail = folded[:cut], folded[cut:]
+        if tail in common and len(tail) >= 3 and (head in common or head[-1:] in "se" and head[:-1] in common):
+            return True
+    return False
+
+
 def name_likelihood(word: str) -> float:
     """How often this word (any case) is a person name: 0 for unknown words."""
     return lexicon().name_ratio.get(word.casefold(), 0.0)
@@ -178,6 +209,10 @@ def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: fl
         word = match.group()
         base = word[:-1] if word.endswith("s") and word[:-1].casefold() in ratios else word
         ratio = ratios.get(base.casefold(), 0.0)
+        if not ratio and "-" in base and (caseless or all(p[:1].isupper() for p in base.split("-"))):
+            # A double given name or surname ("Svein-Tore", "Tybring-Gjedde") is as much a name
+            # as the weaker of its parts.
+            ratio = min(ratios.get(p.casefold(), 0.0) for p in base.split("-"))
         gap = text[previous_end:match.start()]
         trimmed = gap.rstrip(" ")
         sentence_start = previous_end == 0 or (trimmed[-1:] in (".", "!", "?", ":", "\n", "\t") if trimmed else False)
@@ -257,10 +292,11 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLE_BEFORE = re.compile(
     r"(?<!\w)(?:heter|het|heiter|kalt|kalla|representanten|representantane|statsråd|statsråden|statsminister|"
-    r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|kollegaen min|sjefen|sjefen min|lederen|leiaren|"
+    r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|sønnen|broren|bror|søster|søstera|søsteren|kompisen|venninna|venninnen|"
-    r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)[ ]+([^\W\d_]{3,})(?![\w-])",
+    r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|sin|hass))?"
+    r"[ ]+([^\W\d_]{3,})(?![\w-])",
     re.IGNORECASE,
 )
 

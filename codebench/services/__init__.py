@@ -34,6 +34,7 @@ from codebench.services.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time each is imported on first use
     from codebench.domain.memos import MemoFilter
+    from codebench.domain.quote_editing import without_time_marks
     from codebench.domain.records import DocumentInfo
     from codebench.errors import ServiceError
     from codebench.services import anonymisation
@@ -73,6 +74,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
 
 _EXPORTS = {
     "codebench.domain.memos": ("MemoFilter",),
+    "codebench.domain.quote_editing": ("without_time_marks",),
     "codebench.domain.records": ("DocumentInfo",),
     "codebench.errors": ("ServiceError",),
     ".anonymisation": ("Rendition", "anonymise_free_text", "anonymise_quotes", "rendition"),
@@ -111,7 +113,7 @@ __all__ = [
     "import_details", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
-    "update_code",
+    "update_code", "without_time_marks",
     "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
     "flagged_codings", "turn_text", "Linked", "link_media", "media_of",
     # search

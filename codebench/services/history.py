@@ -428,7 +428,9 @@ def _describe_in_project(entry: AuditEntry, project: Project) -> str:
     if action in ("apply", "remove"):
         created = " (a new code)" if p.get("created_code") else ""
         verb = "coding" if action == "apply" else "removal of the coding"
-        return f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created} in {where(p.get('document_id'), p.get('start'), p.get('end'))}"
+        memo = " and its memo" if action == "remove" and p.get("memo") else ""
+        return (f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created}{memo} in "
+                f"{where(p.get('document_id'), p.get('start'), p.get('end'))}")
     if action == "code_hits":
         # Not the query: it may hold a name the reader of this message may not see.
         created = " (a new code)" if p.get("created_code") else ""

@@ -47,6 +47,12 @@ class CodebenchApp(App[None]):
         if self.coder:
             self._apply_viewing_rights()
 
+    @property
+    def anonymised_view(self) -> bool:
+        """Names are hidden everywhere: the coder may not see originals, or chose the anonymised
+        rendition (``o`` in a transcript) — e.g. to show the screen to others."""
+        return self.show_anonymised or not self.original_allowed
+
     def _apply_viewing_rights(self) -> None:
         self.original_allowed = services.anonymisation.may_see_original(self.project, self.coder)
         if not self.original_allowed:
@@ -162,6 +168,12 @@ class CodebenchApp(App[None]):
         from codebench.tui.screens.heatmap import HeatMapScreen
 
         self.push_screen(HeatMapScreen())
+
+    def open_memos(self, query: str = "") -> None:
+        """Every memo of the project in one list (``query`` pre-fills the filter, e.g. ``code:tidspress``)."""
+        from codebench.tui.screens.memos import MemosScreen
+
+        self.push_screen(MemosScreen(query))
 
     def open_anonymisation(self) -> None:
         """Review detected names and identifiers.

@@ -189,6 +189,9 @@ async def test_p_plays_the_turn_space_resumes_and_the_caret_follows_b_goes_back(
         await pilot.press("space")
         assert await _until(pilot, player.is_paused)
 
+        view.move_to(turns[2].body_start)  # paused: the caret is the coder's to move
+        await pilot.pause()
+        assert view.turn_index(view.cursor) == 2
         await pilot.press("e")  # correcting while listening: F5 plays the turn being corrected
         await pilot.pause()
         assert isinstance(app.screen, TurnEditor)

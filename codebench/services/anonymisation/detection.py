@@ -20,16 +20,10 @@ from codebench.anonymise.pseudonyms import new_pseudonym
 from codebench.domain.records import DocumentInfo, EntityRecord, NewEntity, NewMention, TurnInfo
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, write_key
+from codebench.services.anonymisation.state import SEARCHED
 from codebench.services.project import Project
 
 Progress = Callable[[int, int], None]
-
-SEARCHED = "searched"
-"""Anonymisation setting: the SHA-256 of every document text detection has searched.
-
-By text, not by document id, so that it survives a merge into a team project (documents are
-matched by hash there) and a corrected transcript counts as not searched until detection runs.
-"""
 
 
 @dataclass(frozen=True)
@@ -86,6 +80,7 @@ def detect(
     coder: str | None = None,
     progress: Progress | None = None,
     style: str | None = None,
+    mask_public: bool = False,
 ) -> DetectReport:
     """Find identifiers in every document and store them as suggestions.
 
@@ -98,6 +93,9 @@ def detect(
         coder: who ran the detection (for the audit log).
         progress: called with (documents done, documents in all).
         style: pseudonym style of new entities (one of ``STYLES``); the project's last one when None.
+        mask_public: suggest public places and bodies (countries, counties, large cities,
+            national institutions) for masking like any place; by default they are stored as
+            kept (decided "reject" by the policy), listed in review, and masked only on request.
 
     Raises:
         ServiceError: an unknown style, or a key file that cannot be read.
@@ -128,13 +126,15 @@ def detect(
     clusters = link(texts, detections, groups=groups)
     roles = informant_roles(infos, turns, texts)
     total = sum(len(d) for d in detections.values())
-    new, kept = store_clusters(project, clusters, roles, style=style, coder=coder, searched=[i.sha256 for i in infos])
+    new, kept = store_clusters(project, clusters, roles, style=style, coder=coder, searched=[i.sha256 for i in infos],
+                               mask_public=mask_public)
     path = write_key(project)
     return DetectReport(len(texts), total, len(clusters), new, kept, time.perf_counter() - started, path)
 
 
 def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[str, tuple[int, str]], *,
-                   style: str | None, coder: str | None, searched: Sequence[str] = ()) -> tuple[int, int]:
+                   style: str | None, coder: str | None, searched: Sequence[str] = (),
+                   mask_public: bool = False) -> tuple[int, int]:
     """Store linked clusters as entities and suggested mentions, keeping what was decided before.
 
     A cluster joins the stored entity most of its known mentions belong to; otherwise it
@@ -171,7 +171,7 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
         fresh: list[NewEntity] = []
         # A pending mention names its entity by stored id, or by -(1 + index into fresh)
         # until the new entities have ids.
-        pending: list[tuple[int, int, Detection]] = []
+        pending: list[tuple[int, int, Detection, Cluster]] = []
         for cluster in ordered:
             votes = Counter(by_span[(d, m.start, m.end)].entity_id for d, m in cluster.mentions if (d, m.start, m.end) in by_span)
             entity = entities.get(votes.most_common(1)[0][0]) if votes else None
@@ -191,15 +191,19 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
                     continue
                 if any(s < det.end and det.start < e for s, e in occupied[doc]):
                     continue  # a decided mention already covers part of this text
-                pending.append((ref, doc, det))
+                pending.append((ref, doc, det, cluster))
                 occupied[doc].append((det.start, det.end))
                 new += 1
         # New entities get their ids at once, and the mentions go in as one bulk insert.
         fresh_ids = [e.id for e in repo.add_entities(fresh)] if fresh else []
+        # Public places and bodies are kept by the policy unless asked otherwise: stored as
+        # decided (rejected, detector "public"), so they show in review and never block it.
+        public = {id(c) for c in clusters if c.public and not mask_public}
         repo.add_mentions([
-            NewMention(doc, ref if ref >= 0 else fresh_ids[-ref - 1], det.start, det.end, "suggested",
-                       det.detector[:40], round(det.score, 3))
-            for ref, doc, det in pending
+            NewMention(doc, ref if ref >= 0 else fresh_ids[-ref - 1], det.start, det.end,
+                       "rejected" if kept_public else "suggested",
+                       "public" if kept_public else det.detector[:40], round(det.score, 3))
+            for ref, doc, det, kept_public in ((r, d, m, id(c) in public) for r, d, m, c in pending)
         ])
         store.audit.log("anonymise_detect", coder, {"entities": len(clusters), "new": new})
     return new, kept

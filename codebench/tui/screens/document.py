@@ -13,6 +13,7 @@ from typing import Callable
 
 from rich.text import Text
 from textual import on, work
+from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,10 +25,17 @@ from codebench.domain.editing import FLAG_WORDS
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
 from codebench.tui.screens.base import WorkbenchScreen
+from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.edit_turn import TurnEdit, TurnEditor, parse_time
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode
+from codebench.tui.widgets.reveal import reveal
 from codebench.tui.widgets.stable_footer import StableFooter
 from codebench.tui.widgets.transcript import SpanMark, TranscriptView
+
+
+_MASKED_MEMO = "This memo names people: switch to the original (o) to edit it, so that no name is overwritten"
+_MASKED_MEMO_NO_ORIGINALS = ("This memo names people you are not shown; a coder allowed to see names can edit it "
+                             "(writing here would put pseudonyms over the names)")
 
 
 class DocumentScreen(WorkbenchScreen):
@@ -39,7 +47,9 @@ class DocumentScreen(WorkbenchScreen):
         Binding("t", "code_turn", "code turn", tooltip="Code the whole speaker turn under the caret"),
         Binding("x", "remove_coding", "remove", tooltip="Remove the newest of your codings under the caret", show=False),
         Binding("r", "recode", "recode", tooltip="Give the coding under the caret another code", show=False),
-        Binding("m", "memo", "memo", tooltip="Write a memo on your coding under the caret", show=False),
+        Binding("m", "memo", "memo", tooltip="Write a memo on your coding under the caret (why these words carry this code)",
+                show=False),
+        Binding("M", "document_memo", "document memo", tooltip="Write a memo on this document", show=False),
         # One key, two bindings: the footer shows whichever rendition the key switches to.
         Binding("o", "rendition(True)", "anonymised", tooltip="Show the anonymised rendition", id="show-anonymised"),
         Binding("o", "rendition(False)", "original", tooltip="Show the original transcript", id="show-original"),
@@ -47,7 +57,7 @@ class DocumentScreen(WorkbenchScreen):
         Binding("e", "edit", "edit", tooltip="Correct the turn under the caret (or the selected words): words, speaker, times"),
         Binding("k", "check_coding", "checked", tooltip="Mark your flagged coding under the caret as checked", show=False),
         Binding("f", "next_flagged", "next to check", tooltip="Go to the next coding flagged for checking", show=False),
-        Binding("p", "play_turn", "play turn", tooltip="Play the turn under the caret from the recording"),
+        Binding("p", "play_turn", "play turn", tooltip="Play the turn under the caret from the recording", show=False),
         Binding("space", "play_pause", "play/pause", tooltip="Pause or resume the recording", show=False),
         Binding("b", "replay", "back 3 s", tooltip="Play the last three seconds again", show=False),
         Binding("P", "follow_caret", "play follows caret", tooltip="Play each turn the caret moves into (on/off)",
@@ -175,6 +185,7 @@ class DocumentScreen(WorkbenchScreen):
             return
         start, end = self.to_view(min(position, select_to), max(position, select_to))
         view.move_to(end if position >= select_to else start, select_to=start if position >= select_to else end)
+        reveal(view, start, end)  # the whole passage, not just the caret's line
 
     def _shown(self, span: tuple[int, int]) -> str:
         """The words of an original span as the coder sees them (pseudonyms, not names)."""
@@ -330,9 +341,39 @@ class DocumentScreen(WorkbenchScreen):
         if mark is None:
             self.notify("None of your codings is under the caret", severity="warning")
             return
-        services.remove_coding(self.project, mark.uuid, self.coder)
+        if mark.memo and mark.memo.strip():
+            # The memo goes with its coding: say so, showing it, before anything is lost.
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._remove(mark, with_memo=True)
+                else:
+                    self._status("kept the coding and its memo")
+
+            memo, _ = self._memo_as_shown(mark.memo)
+            self.app.push_screen(ConfirmDialog(
+                f"Remove the coding «{mark.code}» and its memo?",
+                Content.assemble(("Memo on this coding:", "bold"), "\n", memo.strip()[:600], "\n\n",
+                                 ("The memo goes with the coding (undo brings both back).", "$text-muted")),
+                yes="Remove both", no="Keep"), answered)
+            return
+        self._remove(mark, with_memo=False)
+
+    def _remove(self, mark: SpanMark, *, with_memo: bool) -> None:
+        try:
+            services.remove_coding(self.project, mark.uuid, self.coder, with_memo=with_memo)
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
         self.reload_marks()
-        self._status(f"removed {mark.code}")
+        self._status(f"removed {mark.code}" + (" and its memo" if with_memo else ""))
+
+    def _memo_as_shown(self, memo: str) -> tuple[str, bool]:
+        """A memo as this view may show it (names replaced in the anonymised rendition), and
+        whether anything was replaced — then saving an edit would write pseudonyms over names."""
+        if not self.workbench.anonymised_view:
+            return memo, False
+        shown = anonymisation.anonymise_free_text(self.project, memo)
+        return shown, shown != memo
 
     def action_recode(self) -> None:
         mark = self._my_mark_here()
@@ -343,18 +384,45 @@ class DocumentScreen(WorkbenchScreen):
         self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks)
 
     def action_memo(self) -> None:
+        """Write the memo of your coding under the caret: why these words carry this code."""
         mark = self._my_mark_here()
         if mark is None:
             self.notify("None of your codings is under the caret", severity="warning")
             return
-        current = next((s.memo for s in services.document_codings(self.project, self.document_id) if s.uuid == mark.uuid), None)
+        current, masked = self._memo_as_shown(mark.memo or "")
+        if masked:
+            self.notify(_MASKED_MEMO if self.workbench.original_allowed else _MASKED_MEMO_NO_ORIGINALS, severity="warning")
+            return
 
         def save(text: str | None) -> None:
-            if text is not None:
-                services.set_coding_memo(self.project, mark.uuid, text or None, self.coder)
-                self._status(f"memo saved on {mark.code}")
+            if text is None:
+                return
+            try:
+                services.set_coding_memo(self.project, mark.uuid, text if text.strip() else None, self.coder)
+            except services.ServiceError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.reload_marks()
+            self._status(f"memo saved on this coding of {mark.code}" if text.strip() else f"memo cleared on {mark.code}")
 
-        self.app.push_screen(MemoEditor(f"Memo on «{mark.code}»", current or ""), save)
+        words = self.query_one(TranscriptView).text[mark.start:mark.end]
+        self.app.push_screen(MemoEditor(f"Memo on this coding of «{mark.code}»", current, context=words), save)
+
+    def action_document_memo(self) -> None:
+        """Write a memo on this document (it joins the memo browser's document memos)."""
+        label = self.rendition.name if self.rendition is not None else self.doc.info.name
+
+        def save(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            try:
+                services.add_memo(self.project, text, document=self.document_id, author=self.coder)
+            except services.ServiceError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._status("memo saved on this document")
+
+        self.app.push_screen(MemoEditor(f"Memo on the document «{label}»"), save)
 
     def action_undo(self) -> None:
         try:
@@ -592,9 +660,13 @@ class DocumentScreen(WorkbenchScreen):
             self._follow_timer.pause()
             return
         try:
-            position = player.position()
             paused = player.is_paused()
+            position = None if paused else player.position()
         except services.ServiceError:
+            self._follow_timer.pause()
+            return
+        if paused:
+            # Stopped: the caret is the coder's again (a move made now is not taken back).
             self._follow_timer.pause()
             return
         if position is not None:
@@ -607,8 +679,6 @@ class DocumentScreen(WorkbenchScreen):
             if turn is not None and turn != view.turn_index(view.cursor) and self.rendition is None:
                 self._played_turn = turn
                 view.move_to(self.doc.turns[turn].body_start)
-        if paused:
-            self._follow_timer.pause()
 
     def _linked_path(self) -> str | None:
         linked = services.media_of(self.project, self.document_id)
