@@ -44,6 +44,7 @@ class CodebenchApp(App[None]):
         self.show_anonymised = False
         self.original_allowed = True
         """May this coder see original names? (See services.anonymisation.may_see_original.)"""
+        self._player: services.playback.Player | None = None
         if self.coder:
             self._apply_viewing_rights()
 
@@ -74,6 +75,24 @@ class CodebenchApp(App[None]):
                     self.screen.action_refresh()
 
             self.push_screen(CoderPrompt(self.known_coders()), chosen)
+
+    def audio_player(self, *, start: bool = True) -> services.playback.Player | None:
+        """The external player transcripts play their recordings through, found on first use.
+
+        Args:
+            start: find and start one when there is none yet (False: only the one already running).
+        """
+        if self._player is None and start:
+            try:
+                self._player = services.playback.find_player()
+            except services.ServiceError as exc:
+                self.notify(str(exc), title="No player", severity="warning", timeout=10)
+        return self._player
+
+    def on_unmount(self) -> None:
+        if self._player is not None:
+            self._player.close()
+            self._player = None
 
     # -- shared by screens and the command palette ---------------------------------------
 
