@@ -417,6 +417,13 @@ def bench_startup(args: argparse.Namespace, work: Path) -> None:
     run_startup(args, work)
 
 
+def bench_edit(args: argparse.Namespace, work: Path) -> None:
+    """Correcting a 20,000-word transcript with 1,000 codings (bench/edit.py)."""
+    from bench.edit import bench_edit as run_edit
+
+    run_edit(args, work)
+
+
 def bench_scaling(args: argparse.Namespace, work: Path) -> None:
     """stats and the project screen at 20k … 10 M words (bench/scaling.py)."""
     from bench.scaling import bench_scaling as run_scaling
@@ -433,7 +440,7 @@ def bench_hardening(args: argparse.Namespace, work: Path) -> None:
 
 BENCHMARKS = {"import": bench_import, "pdf": bench_pdf, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
               "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export, "startup": bench_startup, "scaling": bench_scaling,
-              "hardening": bench_hardening, "search": bench_search}
+              "edit": bench_edit, "hardening": bench_hardening, "search": bench_search}
 
 
 def main(argv: list[str] | None = None) -> None:

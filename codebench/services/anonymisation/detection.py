@@ -207,3 +207,62 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
         ])
         store.audit.log("anonymise_detect", coder, {"entities": len(clusters), "new": new})
     return new, kept
+
+
+def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[int, int]], *,
+                    previous_sha256: str, coder: str | None = None, use_model: bool = True) -> int:
+    """Find identifiers in some spans of one document only (the turns an edit changed).
+
+    Runs only when detection had searched the document's text before the edit
+    (``previous_sha256``): a document nobody searched stays "not searched" until a full run.
+    The document's earlier decisions and the project's accepted names are evidence, so a name
+    corrected into one already known joins that entity and its pseudonym.
+
+    Returns:
+        the number of new suggestions stored.
+    """
+    with project.transaction(write=False) as store:
+        settings = store.anonymisation.settings()
+        if previous_sha256 not in set(settings.get(SEARCHED, ())):
+            return 0
+        info = store.documents.infos([document_id])[0]
+        text = store.documents.text(document_id)
+        turns = store.documents.turns(document_id)
+        existing = store.anonymisation.mentions()
+        other_ids = {m.document_id for m in existing if m.document_id != document_id and m.status in ("manual", "accepted")}
+        others = store.documents.texts(other_ids) if other_ids else {}
+    key = pseudonym_key(project)
+    # Only the chosen spans are read: everything else is blanked to spaces of the same length,
+    # so offsets stay those of the document.
+    keep = bytearray(len(text))
+    for start, end in spans:
+        keep[start:end] = b"\x01" * (end - start)
+    masked = "".join(ch if keep[i] else (ch if ch == "\n" else " ") for i, ch in enumerate(text))
+    labels = {n: [t.speaker for t in turns if t.speaker] for n in range(len(spans))}
+    # The detectors read the chosen spans alone (a turn, not the whole transcript).
+    found = detect_texts({n: text[start:end] for n, (start, end) in enumerate(spans)},
+                         known_names=key.added_names(), speaker_labels=labels, use_model=use_model)
+    detections: dict[int, list[Detection]] = {document_id: [
+        det._replace(start=det.start + spans[n][0], end=det.end + spans[n][0])
+        for n, dets in found.items() for det in dets]}
+    for row in existing:
+        if row.status in ("manual", "accepted"):
+            source = text if row.document_id == document_id else others.get(row.document_id, "")
+            detections.setdefault(row.document_id, []).append(
+                Detection(row.start, row.end, row.kind, "manual" if row.status == "manual" else row.detector,
+                          1.0, source[row.start:row.end]))
+    # Other documents take part as evidence only: their texts are not searched again.
+    texts = {doc: (masked if doc == document_id else "") for doc in detections}
+    groups = {info.id: info.participant.pid} if info.participant is not None else {}
+    clusters = link(texts, detections, groups=groups)
+    stored = {(r.document_id, r.start, r.end) for r in existing}
+    for cluster in clusters:
+        cluster.mentions = [(d, m) for d, m in cluster.mentions
+                            if d != document_id or (d, m.start, m.end) in stored
+                            or any(s <= m.start and m.end <= e for s, e in spans)]
+    # The informant's role names a new person's pseudonym; this document says enough for that.
+    roles = informant_roles([info], {document_id: turns}, {document_id: text})
+    new, _kept = store_clusters(project, clusters, roles, style=None, coder=coder, searched=[info.sha256])
+    if new:
+        write_key(project)
+    return new
