@@ -276,12 +276,20 @@ def merge_codes(project: Project, source: str, target: str, coder: str | None = 
                 store.codings.update(coding["uuid"], code_id=dst.id)
                 present.add(key)
         carried = _carry_memos(store, dropped, dst.id)
+        # The merged code's memos stay with the idea: its memo rows move to the target, and its
+        # own memo joins the target's, marked with where it came from.
+        memo_rows = store.memos.retarget("code", src.id, dst.id)
+        target_memo = None
+        if src.memo and src.memo.strip():
+            joined = f"{dst.memo}\n\n«{src.name}»: {src.memo}" if dst.memo else f"«{src.name}»: {src.memo}"
+            target_memo = {"from": dst.memo, "to": joined}
+            store.codebook.update(dst.id, memo=joined)
         store.codebook.delete(src.id)
         dropped_ids = {d["uuid"] for d in dropped}
         store.audit.log("merge_codes", coder, {
             "source": code_snapshot(src), "target": dst.uuid,
             "moved": [c["uuid"] for c in moved if c["uuid"] not in dropped_ids],
-            "dropped": dropped, "memos_carried": carried,
+            "dropped": dropped, "memos_carried": carried, "memo_rows": memo_rows, "target_memo": target_memo,
         })
         return len(moved) - len(dropped)
 
