@@ -79,7 +79,9 @@ def bench_search(args: argparse.Namespace, work: Path) -> None:
     services.undo(project, "bench")
     undo_seconds = time.perf_counter() - start
 
-    # The anonymised search of a coder who may not see original names.
+    # The anonymised search of a coder who may not see original names. The names go into a
+    # throwaway pseudonym key, not the user's own key folder.
+    os.environ.setdefault("CODEBENCH_KEY_DIR", str(work / "keys"))
     mentions = add_anonymisation(project)
     services.anonymisation.set_original_viewer(project, "ingrid", True)
     anonymised_first, _ = timed("tillit", coder="per", limit=PAGE)
