@@ -202,7 +202,7 @@ def bench_scaling(args: argparse.Namespace, work: Path) -> None:
     keep = Path(args.keep) if args.keep else None
     rows = []
     load_before = os.getloadavg()[0]
-    for words in args.sizes:
+    for words in args.sizes or DEFAULT_SIZES:
         started = time.perf_counter()
         project = _project(work / str(words), words, keep)
         built = time.perf_counter() - started
