@@ -403,6 +403,13 @@ def bench_pdf(args: argparse.Namespace, work: Path) -> None:
     project.close()
 
 
+def bench_search(args: argparse.Namespace, work: Path) -> None:
+    """Text search: first page, all hits of a common word, coding 1,000 hits (bench/search.py)."""
+    from bench.search import bench_search as run_search
+
+    run_search(args, work)
+
+
 def bench_startup(args: argparse.Namespace, work: Path) -> None:
     """Start-up of short commands against a bare Python (bench/scaling.py)."""
     from bench.scaling import bench_startup as run_startup
@@ -415,6 +422,13 @@ def bench_peers(args: argparse.Namespace, work: Path) -> None:
     from bench.peers import bench_peers as run_peers
 
     run_peers(args, work)
+
+
+def bench_edit(args: argparse.Namespace, work: Path) -> None:
+    """Correcting a 20,000-word transcript with 1,000 codings (bench/edit.py)."""
+    from bench.edit import bench_edit as run_edit
+
+    run_edit(args, work)
 
 
 def bench_scaling(args: argparse.Namespace, work: Path) -> None:
@@ -433,7 +447,7 @@ def bench_hardening(args: argparse.Namespace, work: Path) -> None:
 
 BENCHMARKS = {"import": bench_import, "pdf": bench_pdf, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
               "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export, "startup": bench_startup, "scaling": bench_scaling,
-              "hardening": bench_hardening}
+              "edit": bench_edit, "hardening": bench_hardening, "search": bench_search}
 # Run only when named: it needs qc installed (python -m bench peers --install-qc, which uses the network).
 ON_REQUEST = {"peers": bench_peers}
 

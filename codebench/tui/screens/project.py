@@ -48,6 +48,7 @@ class ProjectScreen(WorkbenchScreen):
         Binding("k", "codebook", "codebook", tooltip="Reorganise the code tree: selective coding"),
         Binding("a", "anonymisation", "anonymise", tooltip="Anonymisation review: detected names and identifiers"),
         Binding("h", "heatmap", "heat map", tooltip="Codes × roles: how many quotes each perspective gives each code"),
+        Binding("m", "memos", "memos", tooltip="Every memo: on codes, codings, documents and the project"),
         Binding("i", "import_details", "import details", show=False,
                 tooltip="How the highlighted document was imported: format, clean-ups, warnings"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
@@ -83,8 +84,9 @@ class ProjectScreen(WorkbenchScreen):
         state = services.anonymisation.anonymisation_state(project)
         # The one project-wide state, as the exports report it: never "anonymised" unless it is.
         self.sub_title = f"coder: {self.coder} · {state.short()}"
-        # A coder who may not see original names does not see them in file names either.
-        names = ({} if self.workbench.original_allowed
+        # A coder who may not see original names does not see them in file names either, nor
+        # does anyone who switched the workbench to the anonymised rendition (o in a transcript).
+        names = ({} if not self.workbench.anonymised_view
                  else {d.document_id: d.anonymised_name for d in anonymised.values()})
         order = {role: i for i, role in enumerate(ROLES)}
         docs.sort(key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
@@ -141,7 +143,7 @@ class ProjectScreen(WorkbenchScreen):
         if document_id is None:
             return
         doc, label = self._documents[document_id], self._labels[document_id]
-        lines = services.import_details(doc, label, original=self.workbench.original_allowed)
+        lines = services.import_details(doc, label, original=not self.workbench.anonymised_view)
         self.app.push_screen(ImportDetailsDialog(f"document {doc.id}: {label}", lines))
 
     def action_anonymisation(self) -> None:
@@ -151,6 +153,9 @@ class ProjectScreen(WorkbenchScreen):
         from codebench.tui.screens.heatmap import HeatMapScreen
 
         self.app.push_screen(HeatMapScreen())
+
+    def action_memos(self) -> None:
+        self.workbench.open_memos()
 
     def action_codebook(self) -> None:
         self.app.push_screen(CodebookScreen())
