@@ -30,9 +30,9 @@ from codebench.ingest.speakers import segment_turns
 from codebench.services import anonymisation
 from codebench.errors import ServiceError
 from codebench.services.project import Project
-from codebench.storage.interchange import DocumentDraft, StoredText
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # an export reads through the read path, without SQLAlchemy; an import loads these
+    from codebench.storage.interchange import StoredText
     from codebench.storage.store import Store
 
 ORIGIN = f"codebench {__version__}"
@@ -188,7 +188,7 @@ def _cases(participants: list[ParticipantInfo], documents: list[DocumentInfo], r
 def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     """The whole project as REFI records (renditions read after the one read transaction)."""
     text = _Anonymiser(project, anonymised)
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         rows = store.codebook.rows()
         coder_names = store.codings.coder_names()
         all_codings = store.interchange.coding_spans()
@@ -562,6 +562,8 @@ def _documents(store: Store, data: refi.QdaProject, participants: dict[str, int]
         notes = [*source.changes, f"from {data.origin or 'a REFI-QDA project'}",
                  f"{labelled} labelled turn(s)" if labelled else "no speaker labels found: imported as paragraphs"]
         extras = {k: v for g, v in source.values.items() if (k := variables[g].name).casefold() not in _ROUND_NAMES}
+        from codebench.storage.interchange import DocumentDraft  # the import writes: SQLAlchemy is loaded
+
         draft = DocumentDraft(
             name=_free_document_name(_clean_name(source.name, 280) or "dokument", names),
             source_name=f"{file.name}: {source.name}"[:500], source_format="qdpx", text=source.text, sha256=digest,
