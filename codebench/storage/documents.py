@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from codebench.domain.records import DocumentInfo, ParticipantInfo, TurnInfo
 from codebench.errors import StorageError
@@ -144,12 +145,12 @@ class DocumentRepository(ProjectRepository):
         )
         self.session.add(row)
         self.session.flush()
-        self.session.add_all(
-            Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
-                 t_start=t.t_start, t_end=t.t_end)
-            for i, t in enumerate(turns)
-        )
-        self.session.flush()
+        # Core inserts in slices: an ORM object per turn took 1.3 GB and a minute for 400,000 turns.
+        values = ({"document_id": row.id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
+                   "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end} for i, t in enumerate(turns))
+        connection, statement = self.session.connection(), insert(Turn.__table__)  # Core: no ORM bookkeeping
+        while chunk := list(islice(values, 5_000)):
+            connection.execute(statement, chunk)
         return row.id
 
     def turns(self, document_id: int) -> list[TurnInfo]:
