@@ -300,7 +300,11 @@ class DocumentScreen(WorkbenchScreen):
         if mark is None:
             self.notify("None of your codings is under the caret", severity="warning")
             return
-        services.remove_coding(self.project, mark.uuid, self.coder)
+        try:
+            services.remove_coding(self.project, mark.uuid, self.coder)
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
         self.reload_marks()
         self._status(f"removed {mark.code}")
 
@@ -321,17 +325,29 @@ class DocumentScreen(WorkbenchScreen):
 
         def save(text: str | None) -> None:
             if text is not None:
-                services.set_coding_memo(self.project, mark.uuid, text or None, self.coder)
+                try:
+                    services.set_coding_memo(self.project, mark.uuid, text or None, self.coder)
+                except services.ServiceError as exc:
+                    self.notify(str(exc), severity="error")
+                    return
                 self._status(f"memo saved on {mark.code}")
 
         self.app.push_screen(MemoEditor(f"Memo on «{mark.code}»", current or ""), save)
 
     def action_undo(self) -> None:
-        entry = services.undo(self.project, self.coder)
+        try:
+            entry = services.undo(self.project, self.coder)
+        except services.ServiceError as exc:
+            self.notify(f"cannot undo: {exc}", severity="error")
+            return
         self.reload_marks()
         self._status(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
 
     def action_redo(self) -> None:
-        entry = services.redo(self.project, self.coder)
+        try:
+            entry = services.redo(self.project, self.coder)
+        except services.ServiceError as exc:
+            self.notify(f"cannot redo: {exc}", severity="error")
+            return
         self.reload_marks()
         self._status(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")
