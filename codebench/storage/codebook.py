@@ -83,12 +83,11 @@ class CodebookRepository(ProjectRepository):
 
     def next_position(self, parent_id: int | None) -> int:
         """Position after the last child of ``parent_id``."""
-        value = self.session.scalar(
-            select(func.max(Code.position)).where(
-                Code.project_id == self.project_id,
-                Code.parent_id.is_(None) if parent_id is None else Code.parent_id == parent_id,
-            )
-        )
+        # A parent belongs to one project: asking for the project too made SQLite walk the
+        # project's index (every code) instead of the parent's.
+        where = ([Code.project_id == self.project_id, Code.parent_id.is_(None)] if parent_id is None
+                 else [Code.parent_id == parent_id])
+        value = self.session.scalar(select(func.max(Code.position)).where(*where))
         return 0 if value is None else value + 1
 
     def add(self, *, kind: str, name: str, parent_id: int | None, position: int | None = None,
@@ -127,8 +126,10 @@ class CodebookRepository(ProjectRepository):
             # the transaction holds the project's write lock.
             before = connection.execute(select(func.max(Code.id))).scalar() or 0
             connection.execute(insert(Code.__table__), rows)
-            ids = dict(connection.execute(select(Code.uuid, Code.id).where(
-                Code.id > before, Code.project_id == self.project_id)).all())
+            # The id range alone: with project_id in the query SQLite walks that index instead,
+            # every row of the project for every slice.
+            ids = {uuid: code_id for uuid, code_id, project_id in connection.execute(
+                select(Code.uuid, Code.id, Code.project_id).where(Code.id > before)) if project_id == self.project_id}
             added.extend(CodeInfo(id=ids[row["uuid"]], **{f: row[f] for f in _INFO_FIELDS}, examples=tuple(row["examples"]))
                          for row in rows)
         return added
