@@ -90,6 +90,7 @@ def export_commands(root: str | Path, out: Path) -> list[list[str]]:
             commands.append(["export", "quotes", root, "--category", category, "-o", str(out / f"sitater-{category}.{fmt}")])
     for fmt in ("md", "docx"):
         commands.append(["export", "codebook", root, "-o", str(out / f"kodebok.{fmt}")])
+        commands.append(["export", "memos", root, "-o", str(out / f"memoer.{fmt}")])
     return commands
 
 

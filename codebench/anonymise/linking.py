@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
+    extend_into_unknown, is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -45,7 +45,7 @@ NOT_IDENTIFYING = frozenset({
 
 # Which detector to believe when two overlap and are equally long: rules know numbers, the
 # researcher's names are certain, then the model, then the lexicon.
-PRIORITY = {"rules": 5, "known-name": 4, "manual": 6, "ner": 3, "linked": 2, "lexicon": 1}
+PRIORITY = {"rules": 5, "known-name": 4, "known-place": 4, "manual": 6, "ner": 3, "linked": 2, "lexicon": 1}
 NAME_KINDS = (ORG, LOC, NAV_OFFICE)
 
 # Titles the model includes in a person span; they stay visible in the rendition.
@@ -122,11 +122,38 @@ def _longest_first(detections: Iterable[Detection]) -> list[Detection]:
     taken: list[Detection] = []
     occupied: list[tuple[int, int]] = []
     for det in ranked:
-        if any(det.start < e and s < det.end for s, e in occupied):
+        clash = [(s, e) for s, e in occupied if det.start < e and s < det.end]
+        if clash and det.kind == PER:
+            # A name that runs past the one already taken keeps its words outside it: "anders
+            # amundsen" beside a longer "… hanekamhaug anders" still masks "amundsen".
+            det = _outside(det, clash)
+            clash = [] if det is not None else clash
+        if clash or det is None:
             continue
         taken.append(det)
         occupied.append((det.start, det.end))
     return taken
+
+
+def _outside(det: Detection, clash: Sequence[tuple[int, int]]) -> Detection | None:
+    """The words of ``det`` before or after every span of ``clash`` (the longer side), if any."""
+    words = [w for w in _words(det) if not any(det.start + w[0] < e and s < det.start + w[1] for s, e in clash)]
+    if not words:
+        return None
+    # Only one contiguous run: the words on one side of the clash.
+    run = [words[0]]
+    for w in words[1:]:
+        if any(s < det.start + w[0] and det.start + run[-1][1] <= s for s, _ in clash):
+            break
+        run.append(w)
+    return _narrowed(det, run)
+
+
+def _extended(det: Detection, text: str, caseless: bool) -> Detection:
+    """In caseless text a person's name runs on into the unknown words after it."""
+    if not caseless or det.kind != PER or det.detector.split(":")[0] not in ("ner", "lexicon", "known-name"):
+        return det
+    return extend_into_unknown(text, det)
 
 
 def _usable(det: Detection) -> bool:
@@ -159,19 +186,34 @@ def link(
             speak of the same people, so a lone first name prefers a person of its series.
     """
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
-    resolved = {doc: resolve_overlaps(t for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
+    resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
+                                      for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
                 for doc, dets in detections.items()}
     # What the project calls each form, over all documents: one mistake of the model is
     # outvoted by the many times it got the same words right.
     votes = _kind_votes(resolved)
     resolved = {doc: [_as_voted(d, votes, caseless[doc]) for d in dets] for doc, dets in resolved.items()}
+    # Places the project names (its participants' sites) and words it calls a place far more
+    # often than a person stay places: "Holmvika" is not a person because the model said so
+    # in a few sentences, and "Holmvika Trelast" is a workplace.
+    places = _place_forms(resolved, votes)
+    resolved = {doc: [_as_place(d, places) for d in dets] for doc, dets in resolved.items()}
+    # A place the project names that a longer person span had swallowed comes back once that
+    # span has let go of it ("sørvik hannes" → Sørvik and Hanne).
+    for doc, dets in detections.items():
+        kept = resolved.get(doc, [])
+        back = [d for d in dets if d.detector == "known-place"
+                and not any(d.start < k.end and k.start < d.end for k in kept)]
+        if back:
+            resolved[doc] = sorted(kept + back, key=lambda d: d.start)
     # The model sometimes calls a first name a place or a workplace ("Tobias" as ORG); when the
     # same words are a person elsewhere, they are that person here too.
     # Unless the project calls these words a place or workplace again and again ("Jan Mayen"
     # starts with a given name but is an island every time it occurs).
     person_forms = _person_forms(resolved)
     resolved = {doc: [d._replace(kind=PER) if d.kind in (ORG, LOC) and _is_person_name(d.text, person_forms)
-                      and not _mostly_not_person(normalise(d.text), votes) else d
+                      and not _mostly_not_person(normalise(d.text), votes) and normalise(d.text) not in places
+                      and d.detector != "known-place" else d
                       for d in dets]
                 for doc, dets in resolved.items()}
     clusters: list[Cluster] = []
@@ -339,14 +381,75 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
         if word.lower().rstrip(".") in TITLES:
             return True
         if caseless:
-            return is_common_word(word) and name_likelihood(word) < 0.3
+            return (is_common_word(word) and name_likelihood(word) < 0.3 and not _given_before_name(word)
+                    and word.casefold() not in lexicon().surnames)
         return not word[:1].isupper()
+
+    def _given_before_name(word: str) -> bool:
+        # "hans olav syversen", "dag terje andersen": a given name that is also a word opens
+        # the name when a name word follows it.
+        names = lexicon()
+        folded = word.casefold()
+        if folded not in names.female and folded not in names.male:
+            return False
+        index = next((i for i, w in enumerate(words) if w[2] == word), -1)
+        following = words[index + 1][2].casefold() if 0 <= index < len(words) - 1 else ""
+        return bool(following) and (name_likelihood(following) >= 0.5 or following in names.surnames)
 
     while words and foreign(words[0][2]):
         words.pop(0)
     while words and foreign(words[-1][2]):
         words.pop()
+    # A definite noun opening a capitalised "person" names a workplace ("Nærbutikken Eikås",
+    # "Bakeriet Holm"); any other ordinary word opening it is the sentence's, not the name's:
+    # "Hei Marit", "Lille Emma", "Kjære Ola".
+    if det.kind == PER and not caseless and len(words) > 1 and words[0][2][:1].isupper() \
+            and _not_a_name_word(words[0][2]) and words[0][2].casefold().endswith(DEFINITE_ENDINGS) \
+            and len(words[0][2]) > 5 and det.detector in ("ner", "lexicon"):
+        return _narrowed(det, words)._replace(kind=ORG) if _narrowed(det, words) else None
+    while det.kind == PER and not caseless and len(words) > 1 and _ordinary_not_name(words[0][2]):
+        words.pop(0)
     return _narrowed(det, words)
+
+
+def _ordinary_not_name(word: str) -> bool:
+    """An ordinary word that no name list knows as a name ("hei", "lille", "kjære", "mekaniske")."""
+    folded = word.casefold().rstrip(".,:;!?")
+    if not is_common_word(folded) or name_likelihood(folded) >= 0.3:
+        return False
+    names = lexicon()
+    return folded not in names.female and folded not in names.male and folded not in names.surnames
+
+
+DEFINITE_ENDINGS = ("en", "et", "a", "ene", "ane")
+def _not_a_name_word(word: str) -> bool:
+    """An ordinary word, or an unknown word, that no name list knows."""
+    folded = word.casefold().rstrip(".,:;!?")
+    names = lexicon()
+    return (name_likelihood(folded) < 0.3 and folded not in names.female and folded not in names.male
+            and folded not in names.surnames)
+
+
+# Words that open the name of a place, not of a person ("Nordre Lia", "Lille Eikås").
+PLACE_QUALIFIERS = frozenset(
+    "nordre søndre øvre nedre vestre østre indre ytre midtre store lille gamle nye".split())
+
+
+def _workplace_shape(det: Detection, caseless: bool) -> Detection:
+    """A capitalised "person" of several words that ends in an ordinary word ("Holmvika Trelast",
+    "Berg Mekaniske", "Sørvik Bil") or opens with a place qualifier ("Nordre Lia") is a workplace
+    or a place: a person's name ends in a name."""
+    if det.kind != PER or caseless or det.detector not in ("ner", "lexicon") or " " not in det.text.strip():
+        return det
+    words = det.text.split()
+    if words[0].casefold() in PLACE_QUALIFIERS:
+        return det._replace(kind=LOC)
+    names = lexicon()
+    first = words[0].casefold()
+    if words[-1][:1].isupper() and _ordinary_not_name(words[-1]) and first not in names.female \
+            and first not in names.male:
+        return det._replace(kind=ORG)
+    return det
 
 
 def _as_voted(det: Detection, votes: Mapping[str, Counter[str]], caseless: bool) -> Detection:
@@ -393,6 +496,40 @@ def _is_place_word(form: str, votes: Mapping[str, Counter[str]]) -> bool:
         return False
     names = lexicon()
     return form not in names.female and form not in names.male and name_likelihood(form) < 0.5
+
+
+def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mapping[str, Counter[str]]) -> set[str]:
+    """Single words the project calls places: participants' sites (detector "known-place"), and
+    words the model calls a place or workplace at least three times and more than twice as often
+    as a person, when the name lists do not know them as given names or names."""
+    forms = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
+    names = lexicon()
+    for form, vote in votes.items():
+        if " " in form or form in names.female or form in names.male or name_likelihood(form) >= 0.5:
+            continue
+        if vote[LOC] + vote[ORG] >= 3 and vote[LOC] + vote[ORG] > 2 * vote[PER]:
+            forms.add(form)
+    return forms
+
+
+def _as_place(det: Detection, places: set[str]) -> Detection:
+    """A person detection of a place's name made a place, or a workplace when the place opens a
+    longer name ("Sørvik Bil", "Holmvika Trelast")."""
+    if det.kind != PER or det.detector in ("manual", "known-name"):
+        return det
+    words = normalise(det.text).split()
+    if not words or words[0] not in places and words[-1] not in places:
+        return det
+    if len(words) == 1:
+        return det._replace(kind=LOC)
+    names = lexicon()
+    rest = words[1:] if words[0] in places else words[:-1]
+    if any(w in names.female or w in names.male for w in rest):
+        # "sørvik hannes" in caseless text is the place Sørvik and Hanne: the person keeps
+        # her words, the place is left to its own detection.
+        pieces = _words(det)
+        return _narrowed(det, pieces[1:] if words[0] in places else pieces[:-1]) or det
+    return det._replace(kind=ORG)
 
 
 def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[Hashable, list[Detection]]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
-from codebench.anonymise.detections import DEFAULT_THRESHOLD, REVIEW_ONLY, PER, Detection, line_pieces
+from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
-    find_lexicon_names, find_names, find_reported_speakers, looks_like_name, name_likelihood,
+    find_after_roles, find_lexicon_names, find_names, find_surname_shapes, find_reported_speakers, looks_like_name, name_likelihood,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
@@ -59,8 +59,12 @@ def detect_text(
     caseless = is_caseless(text)
     from codebench.anonymise.indirect import find_indirect
 
-    found = list(rules.find_identifiers(text, places=list(places)))
+    places = [p for p in places if p and p.strip()]
+    found = list(rules.find_identifiers(text, places=places))
     found += find_indirect(text)
+    # Places the project names (participants' sites): a place wherever they occur, in any case
+    # in caseless text, so the model calling one a person is outvoted in linking.
+    found += find_names(text, places, kind=LOC, detector="known-place", score=0.85, capitalised=not caseless)
     # Names the researcher added are matched in any case; names only seen as speaker labels
     # must be capitalised where the text has capitals.
     found += find_names(text, [n for n in known_names if n.strip()])
@@ -68,6 +72,8 @@ def detect_text(
     found += find_lexicon_names(text, caseless=caseless)
     if caseless:
         found += find_reported_speakers(text)
+        found += find_after_roles(text, caseless=True)
+        found += find_surname_shapes(text)
     if use_model:
         from codebench.anonymise.ner import detect_entities
 
@@ -80,11 +86,17 @@ def detect_texts(
     *,
     known_names: Iterable[str] = (),
     speaker_labels: Mapping[Hashable, Iterable[str]] | None = None,
+    places: Iterable[str] = (),
     use_model: bool = True,
     model: str | None = None,
     progress: Progress | None = None,
 ) -> dict[Hashable, list[Detection]]:
-    """Run the detectors over many texts; names seen as speaker labels anywhere count everywhere."""
+    """Run the detectors over many texts; names seen as speaker labels anywhere count everywhere.
+
+    ``places`` are the places the project names (participants' sites): found as places in
+    every text, and never taken for persons.
+    """
+    places = sorted({" ".join(p.split()) for p in places if p and p.strip()})
     labels = sorted({l for ls in (speaker_labels or {}).values() for l in ls if looks_like_name(l)})
     names = list(known_names)
     result: dict[Hashable, list[Detection]] = {}
@@ -92,7 +104,8 @@ def detect_texts(
     # Progress counts documents: through the fast detectors when there is no model, otherwise
     # through the model, which takes nearly all of the time.
     for i, key in enumerate(keys):
-        result[key] = detect_text(texts[key], known_names=names, speaker_labels=labels, use_model=False)
+        result[key] = detect_text(texts[key], known_names=names, speaker_labels=labels, places=places,
+                                  use_model=False)
         if progress and not use_model:
             progress(i + 1, len(keys))
     if use_model:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from codebench.cli import anonymise, codebook, coding, export, history, interchange, project, retrieval, team
+from codebench.cli import anonymise, codebook, coding, export, history, interchange, memos, project, retrieval, search, team
 from codebench.cli.common import CodebenchGroup
 
 
@@ -34,9 +34,9 @@ def main() -> None:
 for _command in (
     project.init, project.import_, project.import_survey, project.documents, project.show, project.open_, project.demo,
     codebook.codebook, codebook.codes, codebook.merge_codes,
-    coding.code, coding.uncode, coding.recode, coding.memo, coding.import_codings,
+    coding.code, coding.uncode, coding.recode, coding.memo, memos.memos, coding.import_codings,
     history.undo, history.redo, history.log,
-    retrieval.quotes, retrieval.stats,
+    retrieval.quotes, retrieval.stats, search.search, search.searches,
     team.merge, team.agreement, team.disagreements, team.resolve,
     export.export, interchange.import_refi,
     anonymise.anonymise, anonymise.anonymise_file,

@@ -39,11 +39,15 @@ def code(project: str, document: str, start: int, end: int, code_name: str | Non
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("coding_id")
 @click.option("--coder", help="Who removes it (for the audit log).")
+@click.option("--with-memo", is_flag=True, help="Remove it although it carries a memo (the memo goes with it).")
 @db_option
-def uncode(project: str, coding_id: str, coder: str | None, db: str | None) -> None:
-    """Remove a coding (undo can bring it back)."""
-    removed = services.remove_coding(use_project(project, db), coding_id, coder_or_default(coder))
-    click.echo(f"removed coding {removed.uuid}")
+def uncode(project: str, coding_id: str, coder: str | None, with_memo: bool, db: str | None) -> None:
+    """Remove a coding (undo can bring it back, with its memo).
+
+    A coding that carries a memo is removed only with --with-memo: the memo goes with it.
+    """
+    removed = services.remove_coding(use_project(project, db), coding_id, coder_or_default(coder), with_memo=with_memo)
+    click.echo(f"removed coding {removed.uuid}" + (" and its memo" if removed.memo else ""))
 
 
 @click.command()

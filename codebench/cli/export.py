@@ -173,6 +173,37 @@ def codebook_document(project: str, fmt: str | None, output: str | None, categor
     _done(result, "example quote(s)", original)
 
 
+@export.command("memos")
+@click.argument("project", type=click.Path(file_okay=False))
+@_format_option
+@_output_option
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Only memos of this kind: project, document, code or coding (repeatable).")
+@click.option("--code", "code_name", help="Only memos on this code and on codings of it.")
+@click.option("--document", help="Only memos on this document and on codings in it.")
+@click.option("--coder", help="Only memos this coder wrote.")
+@_original_option
+@_unreviewed_option
+@db_option
+def memos(project: str, fmt: str | None, output: str | None, kinds: Sequence[str], code_name: str | None,
+          document: str | None, coder: str | None, original: bool, allow_unreviewed: bool, db: str | None) -> None:
+    """Memos on the project, documents, codes and codings: md or docx.
+
+    Kind by kind, each under a heading saying what it is about, with author and date; a
+    coding memo with the coded words. Anonymised unless --original is given.
+    """
+    path = _output(output, "memoer", fmt, "md")
+    result = services.export_memos(
+        _opened(project, db, original), path, fmt=fmt, kinds=kinds or None, code=code_name, document=document,
+        coder=coder, original=original, allow_unreviewed=allow_unreviewed,
+    )
+    click.echo(f"wrote {result.path} ({result.quotes} memo(s); {result.anonymisation})")
+    if original:
+        click.echo(f"codebench: warning: {result.path} contains the original text with names and other identifiers; "
+                   "keep it out of shared folders and e-mail", err=True)
+    _unreviewed(result.path, result.anonymisation, result.anonymised, original)
+
+
 @export.command("text")
 @click.argument("project", type=click.Path(file_okay=False))
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False), help="Folder to write to.")

@@ -85,3 +85,42 @@ class CodebookDocument:
     anonymised: bool = True
     warning: str | None = None
     """A line the reader must see before anything else (original text, anonymisation not finished)."""
+
+
+@dataclass(frozen=True)
+class MemoItem:
+    """One memo as an export prints it."""
+
+    heading: str
+    """What it is about: ``«tidspress» i V01 veileder runde 1 (tur 12)``, ``Prosjektet``."""
+    byline: str
+    """Who wrote it and when: ``ingrid, 2026-03-02``."""
+    text: str
+    title: str | None = None
+    quote: str | None = None
+    """The coded words of a coding memo."""
+
+
+@dataclass(frozen=True)
+class MemoSection:
+    """The memos of one kind (project, document, code or coding memos)."""
+
+    title: str
+    items: tuple[MemoItem, ...]
+
+
+@dataclass(frozen=True)
+class MemoDocument:
+    """Every memo of a project (or those a filter kept), kind by kind, for analysis and writing."""
+
+    title: str
+    about: tuple[tuple[str, str], ...]
+    sections: tuple[MemoSection, ...]
+    anonymised: bool = True
+    warning: str | None = None
+    """A line the reader must see before anything else (original text, anonymisation not finished)."""
+
+    @property
+    def memo_count(self) -> int:
+        """How many memos the document holds."""
+        return sum(len(section.items) for section in self.sections)

@@ -10,7 +10,7 @@ import re
 from typing import Sequence
 
 from codebench.domain.matrix import NO_CATEGORY, CooccurrenceTable, CountTable, QuoteMatrix
-from codebench.domain.report_models import Chapter, CodebookDocument, CodebookEntry
+from codebench.domain.report_models import Chapter, CodebookDocument, CodebookEntry, MemoDocument
 
 _SPECIAL = re.compile(r"([\\`*_<>|#])")
 # A bracket pair is only markup when a link follows it: "[Person 5]" stays as written (pseudonyms
@@ -165,4 +165,24 @@ def codebook_markdown(document: CodebookDocument) -> str:
     lines += _heading(1, document.title) + _paragraphs([document.description] if document.description else [])
     for entry in document.entries:
         lines += _entry_lines(entry)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def memos_markdown(document: MemoDocument) -> str:
+    """Memos kind by kind: each under a heading naming what it is about, with author and date,
+    a coding memo with the coded words as a block quote."""
+    lines: list[str] = []
+    lines += _warning(document.warning)
+    lines += _heading(1, document.title)
+    lines += [f"- {inline(key)}: {inline(value)}" for key, value in document.about] + ([""] if document.about else [])
+    for section in document.sections:
+        lines += _heading(2, section.title)
+        for item in section.items:
+            lines += _heading(3, item.heading)
+            lines += [f"*{inline(item.byline)}*", ""]
+            if item.title:
+                lines += [f"**{inline(item.title)}**", ""]
+            if item.quote:
+                lines += [f"> «{inline(item.quote)}»", ""]
+            lines += _paragraphs([item.text])
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -16,7 +16,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Cm, Pt, RGBColor
 
 from codebench.domain.matrix import NO_CATEGORY, CooccurrenceTable, CountTable, QuoteMatrix
-from codebench.domain.report_models import Chapter, CodebookDocument
+from codebench.domain.report_models import Chapter, CodebookDocument, MemoDocument
 
 QUOTE_STYLE = "Sitat"
 """Paragraph style of every block quote."""
@@ -129,6 +129,30 @@ def write_codebook_docx(path: str | Path, book: CodebookDocument) -> None:
             document.add_paragraph().add_run("Eksempler fra kodeboka:").bold = True
             for example in entry.codebook_examples:
                 document.add_paragraph(_x(f"«{' '.join(example.split())}»"), style=QUOTE_STYLE)
+    document.save(str(path))
+
+
+def write_memos_docx(path: str | Path, memos: MemoDocument) -> None:
+    """Memos kind by kind: a heading per memo naming what it is about, author and date in grey,
+    a coding memo's coded words as a block quote, then the memo's paragraphs."""
+    document = _new_document(memos.title)
+    _warning(document, memos.warning)
+    _heading(document, memos.title, 1)
+    for key, value in memos.about:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(_x(key) + ": ").bold = True
+        paragraph.add_run(_x(value))
+    for section in memos.sections:
+        _heading(document, section.title, 2)
+        for item in section.items:
+            _heading(document, item.heading, 3)
+            byline = document.add_paragraph().add_run(_x(item.byline))
+            byline.font.color.rgb = _GREY
+            if item.title:
+                document.add_paragraph().add_run(_x(item.title)).bold = True
+            if item.quote:
+                document.add_paragraph(_x(f"«{' '.join(item.quote.split())}»"), style=QUOTE_STYLE)
+            _paragraphs(document, [item.text])
     document.save(str(path))
 
 

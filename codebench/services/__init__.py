@@ -13,6 +13,7 @@ that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 - ``history``        undo / redo and the audit log
 - ``memos``          memos on codes, documents and the project
 - ``retrieval``      quotes, statistics, participants
+- ``search``         text search across the project, coding the hits, saved searches
 - ``team``           merging coders' projects, agreement, disagreements, adjudication
 - ``anonymisation``  detection, review decisions, who sees originals, anonymised renditions
 - ``exports``        matrices, chapter quotes, codebook documents
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING
 from codebench.services.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time each is imported on first use
+    from codebench.domain.memos import MemoFilter
     from codebench.domain.records import DocumentInfo
     from codebench.errors import ServiceError
     from codebench.services import anonymisation
@@ -44,18 +46,26 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         set_coding_memo,
     )
     from codebench.services.documents import DocumentText, get_document, import_details, list_documents
-    from codebench.services.exports import ExportResult, export_chapter_quotes, export_codebook_document, export_matrix
+    from codebench.services.exports import (
+        ExportResult, export_chapter_quotes, export_codebook_document, export_matrix, export_memos,
+    )
     from codebench.services.history import audit_log, describe_operation, redo, undo
     from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
     from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx
-    from codebench.services.memos import add_memo, memos
+    from codebench.services.memos import add_memo, edit_memo, find_memo_document, memo_entries, memos
     from codebench.services.project import CONFIG_NAME, DB_NAME, Project, init_project, open_project
     from codebench.services.retrieval import CodingCounts, ProjectStats, coding_counts, participants, quotes, stats
+    from codebench.domain.search import WIDEN_UNITS, MatchOptions, QueryFilters, SearchHit
+    from codebench.services.search import (
+        CodedHits, SavedSearch, SearchResult, code_hits, forget_search, run_saved_search, save_search, saved_searches,
+        search,
+    )
     from codebench.services.team import (
         AgreementResult, accept_agreed, agreement, disagreements, merge_projects, resolve_disagreement,
     )
 
 _EXPORTS = {
+    "codebench.domain.memos": ("MemoFilter",),
     "codebench.domain.records": ("DocumentInfo",),
     "codebench.errors": ("ServiceError",),
     ".anonymisation": ("Rendition", "anonymise_free_text", "anonymise_quotes", "rendition"),
@@ -64,29 +74,37 @@ _EXPORTS = {
     ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
     ".documents": ("DocumentText", "get_document", "import_details", "list_documents"),
-    ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix"),
+    ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix", "export_memos"),
     ".history": ("audit_log", "describe_operation", "redo", "undo"),
     ".importing": ("ImportReport", "ParticipantSpec", "import_files", "import_survey"),
     ".interchange": ("ExportSummary", "InterchangeReport", "export_qdc", "export_qdpx", "import_qdc",
         "import_qdpx"),
-    ".memos": ("add_memo", "memos"),
+    ".memos": ("add_memo", "edit_memo", "find_memo_document", "memo_entries", "memos"),
     ".project": ("CONFIG_NAME", "DB_NAME", "Project", "init_project", "open_project"),
     ".retrieval": ("CodingCounts", "ProjectStats", "coding_counts", "participants", "quotes", "stats"),
+    # The query vocabulary comes from the domain: the command line builds its options from it
+    # without loading the database layer.
+    "codebench.domain.search": ("WIDEN_UNITS", "MatchOptions", "QueryFilters", "SearchHit"),
+    ".search": ("CodedHits", "SavedSearch", "SearchResult", "code_hits", "forget_search", "run_saved_search",
+        "save_search", "saved_searches", "search"),
     ".team": ("AgreementResult", "accept_agreed", "agreement", "disagreements", "merge_projects",
         "resolve_disagreement"),
 }
 
 __all__ = [
     "AgreementResult", "CONFIG_NAME", "CodebookReport", "CodedSpanView", "CodingCounts", "coding_counts", "DB_NAME", "DocumentInfo", "DocumentText", "ExportResult",
-    "ExportSummary", "ImportReport", "InterchangeReport", "ParticipantSpec", "Project", "ProjectStats", "Rendition",
+    "ExportSummary", "ImportReport", "InterchangeReport", "MemoFilter", "ParticipantSpec", "Project", "ProjectStats", "Rendition",
     "ServiceError", "accept_agreed", "add_memo", "agreement", "anonymisation", "anonymise_free_text",
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",
-    "describe_operation", "document_codings", "effective_colours", "export_chapter_quotes", "export_codebook", "export_codebook_document",
-    "export_matrix", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
+    "describe_operation", "document_codings", "edit_memo", "effective_colours", "export_chapter_quotes", "export_codebook",
+    "export_codebook_document", "export_matrix", "export_memos", "find_memo_document", "memo_entries", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
     "import_details", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
     "update_code",
+    # search
+    "WIDEN_UNITS", "CodedHits", "MatchOptions", "QueryFilters", "SavedSearch", "SearchHit", "SearchResult", "code_hits",
+    "forget_search", "run_saved_search", "save_search", "saved_searches", "search",
 ]
 
 #: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).

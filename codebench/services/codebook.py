@@ -272,11 +272,30 @@ def merge_codes(project: Project, source: str, target: str, coder: str | None = 
             else:
                 store.codings.update(coding["uuid"], code_id=dst.id)
                 present.add(key)
+        carried = _carry_memos(store, dropped, dst.id)
         store.codebook.delete(src.id)
         dropped_ids = {d["uuid"] for d in dropped}
         store.audit.log("merge_codes", coder, {
             "source": code_snapshot(src), "target": dst.uuid,
             "moved": [c["uuid"] for c in moved if c["uuid"] not in dropped_ids],
-            "dropped": dropped,
+            "dropped": dropped, "memos_carried": carried,
         })
         return len(moved) - len(dropped)
+
+
+def _carry_memos(store: Store, dropped: list[dict[str, Any]], target_id: int) -> list[dict[str, Any]]:
+    """A dropped duplicate's memo joins the memo of the coding that stays (same coder, same span):
+    a merge must not lose what a coder wrote about a passage. Returns what undo needs."""
+    with_memo = [d for d in dropped if d.get("memo")]
+    if not with_memo:
+        return []
+    staying = {(c["document_id"], c["coder_id"], c["start"], c["end"]): c for c in store.codings.snapshots_of_code(target_id)}
+    carried = []
+    for coding in with_memo:
+        survivor = staying[(coding["document_id"], coding["coder_id"], coding["start"], coding["end"])]
+        before = survivor.get("memo")
+        after = f"{before}\n\n{coding['memo']}" if before else coding["memo"]
+        store.codings.update(survivor["uuid"], memo=after)
+        survivor["memo"] = after
+        carried.append({"uuid": survivor["uuid"], "from": before, "to": after})
+    return carried

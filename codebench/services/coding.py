@@ -131,10 +131,25 @@ def _existing(store: Store, coding_uuid: str, coder: str | None = None) -> Codin
     return found
 
 
-def remove_coding(project: Project, coding_uuid: str, coder: str | None = None) -> CodingInfo:
-    """Delete a coding (its snapshot stays in the audit log, so undo can restore it)."""
+def remove_coding(project: Project, coding_uuid: str, coder: str | None = None, *, with_memo: bool = False) -> CodingInfo:
+    """Delete a coding (its snapshot stays in the audit log, so undo can restore it).
+
+    A memo on a coding says why these words carry this code; it has no meaning without the
+    coding, so it goes with it — but never silently: a coding that carries a memo is removed
+    only with ``with_memo`` (the workbench asks first, showing the memo; the CLI wants
+    ``--with-memo``). Undo brings back the coding and its memo together.
+
+    Raises:
+        ServiceError: no such coding, another coder's coding, or a memo without ``with_memo``.
+    """
     with project.transaction() as store:
         info = _existing(store, coding_uuid, coder)
+        if info.memo and info.memo.strip() and not with_memo:
+            # The memo's words stay out of the message: a memo may name people (see `codebench memos`).
+            words = len(info.memo.split())
+            raise ServiceError(f"coding {info.uuid[:8]} carries a memo ({words} word{'s' if words != 1 else ''}) that "
+                               "would go with it; read it with `codebench memos`, then remove both with --with-memo "
+                               "(undo brings both back)")
         store.audit.log("remove", coder, store.codings.snapshot(info.uuid) or {})
         store.codings.delete(info.uuid)
         return info

@@ -28,8 +28,9 @@ from codebench.domain.matrix import (
 from codebench.domain.quote_editing import (
     attribution, distinct_passages, edit_quote, short_examples, trim_quote, workplace_of,
 )
+from codebench.domain.memos import KIND_TITLES_NB, MEMO_KINDS, MemoEntry, MemoFilter
 from codebench.domain.report_models import (
-    Chapter, ChapterQuote, ChapterSection, CodebookDocument, CodebookEntry,
+    Chapter, ChapterQuote, ChapterSection, CodebookDocument, CodebookEntry, MemoDocument, MemoItem, MemoSection,
 )
 from codebench.domain.records import CodeInfo, ParticipantInfo, Quote, normalise_role
 from codebench.export.atomic import write_atomically, write_text_atomically
@@ -37,13 +38,14 @@ from codebench.services import anonymisation
 from codebench.errors import ServiceError
 from codebench.services.codebook import code_tree
 from codebench.services.documents import list_documents
-from codebench.services.memos import memos
+from codebench.services.memos import find_memo_document, memo_entries, memos
 from codebench.services.project import Project
 from codebench.services.retrieval import participants, quotes, stats
 
 MATRIX_FORMATS: tuple[str, ...] = ("xlsx", "csv", "md", "html", "docx")
 CHAPTER_FORMATS: tuple[str, ...] = ("docx", "md")
 CODEBOOK_DOCUMENT_FORMATS: tuple[str, ...] = ("md", "docx")
+MEMO_FORMATS: tuple[str, ...] = ("md", "docx")
 EXAMPLE_MAX_WORDS = 40
 """Codebook examples longer than this are shortened with (…)."""
 
@@ -618,3 +620,124 @@ def export_codebook_document(
     code_count = sum(1 for e in entries if e.kind == "code")
     example_count = sum(len(e.examples) for e in entries)
     return ExportResult(target, fmt, example_count, code_count, render.anonymised, anonymisation=render.status)
+
+
+# ---------------------------------------------------------------------------------------------
+# Memos
+# ---------------------------------------------------------------------------------------------
+
+_SECTION_TITLES = {"project": "Prosjektmemoer", "document": "Dokumentmemoer", "code": "Kodememoer",
+                   "coding": "Kodingsmemoer"}
+
+
+def export_memos(
+    project: Project,
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    kinds: Sequence[str] | None = None,
+    code: str | None = None,
+    document: str | int | None = None,
+    coder: str | None = None,
+    original: bool = False,
+    allow_unreviewed: bool = False,
+) -> ExportResult:
+    """Write the project's memos — project, document, code and coding memos — for analysis and writing.
+
+    Kind by kind, each memo under a heading saying what it is about (a coding memo: the code,
+    the document and the turn, with the coded words as a block quote), with author and date.
+    Anonymised like every export: memo text through the free-text anonymiser, documents by their
+    anonymised label, coded words from the rendition, code names as in the other exports.
+
+    Args:
+        fmt: md or docx; default from the file suffix, else md.
+        kinds: only these kinds (project, document, code, coding).
+        code: only memos on this code and codings of it (a name or the start of one).
+        document: only memos on this document and codings in it (id, name or anonymised label).
+        coder: only memos this coder wrote (a coding memo is its coder's).
+        allow_unreviewed: write although the anonymisation is not finished (the file says so).
+
+    Raises:
+        ServiceError: unknown format, kind or document; no memos with these filters; unwritable
+            path; anonymisation not reviewed (without ``allow_unreviewed``).
+    """
+    target = _target(path)
+    fmt = _format(fmt, target, MEMO_FORMATS, "md", "memos")
+    unknown = [k for k in kinds or () if k not in MEMO_KINDS]
+    if unknown:
+        raise ServiceError(f"unknown memo kind {unknown[0]!r}; use one of: {', '.join(MEMO_KINDS)}")
+    state = _state(project, original, allow_unreviewed)
+    document_id = find_memo_document(project, document, original=original) if document is not None else None
+    wanted = MemoFilter(kinds=tuple(kinds or ()), code=code, document_id=document_id, coder=coder)
+    entries = memo_entries(project, original=original, wanted=wanted)
+    if not entries:
+        what = f" ({wanted.describe()})" if not wanted.empty else ""
+        raise ServiceError(f"no memos{what} in this project; nothing written")
+    render = _Renderer(project, original, (), [e.code for e in entries], state=state)
+    turns, pages = _positions(project)
+    sections = []
+    for kind in MEMO_KINDS:
+        items = tuple(_memo_item(e, render, turns, pages) for e in entries if e.kind == kind)
+        if items:
+            sections.append(MemoSection(_SECTION_TITLES[kind], items))
+    about = [("Prosjekt", render.text(project.name) or ""), ("Eksportert", date.today().isoformat()),
+             ("Anonymisert", render.status_nb)]
+    if not wanted.empty:
+        label = entries[0].document if document is not None else None
+        about.append(("Utvalg", _filter_nb(wanted, label, render)))
+    about.append(("Memoer", str(len(entries))))
+    book = MemoDocument(f"Memoer – {render.text(project.name)}", tuple(about), tuple(sections),
+                        anonymised=render.anonymised, warning=render.warning)
+    if fmt == "md":
+        from codebench.export.markdown import memos_markdown
+
+        write_text_atomically(target, memos_markdown(book), private=original)
+    else:
+        from codebench.export.word import write_memos_docx
+
+        write_atomically(target, lambda p: write_memos_docx(p, book), private=original)
+    codes = len({e.code_id for e in entries if e.code_id is not None})
+    return ExportResult(target, fmt, book.memo_count, codes, render.anonymised, anonymisation=render.status)
+
+
+def _memo_item(entry: MemoEntry, render: _Renderer, turns: dict[int, list[int]], pages: dict[int, list[int]]) -> MemoItem:
+    code = f"«{render.text(entry.code) or entry.code}»" if entry.code else ""
+    if entry.kind == "coding":
+        where = _position_nb(entry, turns, pages)
+        heading = f"{code} i {entry.document}" + (f" ({where})" if where else "")
+    elif entry.kind == "code":
+        heading = code
+    elif entry.kind == "document":
+        heading = entry.document or "Dokument"
+    else:
+        heading = "Prosjektet"
+    who = entry.author or ("kodens memo i kodeboka" if entry.field_memo else "ukjent forfatter")
+    when = (entry.updated_at or entry.created_at)
+    byline = f"{KIND_TITLES_NB[entry.kind]} · {who}" + (f", {when:%Y-%m-%d}" if when else "")
+    return MemoItem(heading, byline, entry.text, entry.title, entry.quote)
+
+
+def _position_nb(entry: MemoEntry, turns: dict[int, list[int]], pages: dict[int, list[int]]) -> str:
+    """Where a coding memo's words are, as a chapter cites a place: ``s. 12``, ``tur 12``."""
+    from bisect import bisect_right
+
+    if entry.document_id is None or entry.start is None:
+        return ""
+    page_list = pages.get(entry.document_id)
+    if page_list:
+        return f"s. {bisect_right(page_list, entry.start) or 1}"
+    turn_list = turns.get(entry.document_id)
+    if turn_list and bisect_right(turn_list, entry.start):
+        return f"tur {bisect_right(turn_list, entry.start)}"
+    return f"tegn {entry.start}–{entry.end}"
+
+
+def _filter_nb(wanted: MemoFilter, document: str | None, render: _Renderer) -> str:
+    parts = [", ".join(KIND_TITLES_NB[k].lower() + "er" for k in wanted.kinds)] if wanted.kinds else []
+    if wanted.code:
+        parts.append(f"kode «{render.text(wanted.code) or wanted.code}»")
+    if document:
+        parts.append(f"dokument «{document}»")
+    if wanted.coder:
+        parts.append(f"skrevet av {wanted.coder}")
+    return "; ".join(parts)

@@ -43,7 +43,7 @@ def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntr
 # What an entry's payload must hold to be taken back: anonymisation decisions logged before undo
 # existed recorded counts only, and stay out of the history rather than undo nothing.
 _NEEDS = {"anonymise_accept": "before", "anonymise_reject": "before", "anonymise_auto": "before",
-          "anonymise_add": "added"}
+          "anonymise_add": "added", "memo": "text"}
 
 
 def _undoable(entry: AuditEntry) -> bool:
@@ -85,6 +85,25 @@ def _apply_again(store: Store, p: dict[str, Any]) -> None:
     _restore_coding(store, p)
 
 
+def _uncode_hits(store: Store, p: dict[str, Any]) -> None:
+    """Take back the codings of a search's hits, and the open code made for them if nothing else uses it now."""
+    store.codings.delete_many([c["uuid"] for c in p["codings"]])
+    created = p.get("created_code")
+    if created:
+        node = store.codebook.by_uuid(created["uuid"])
+        if node is not None and not store.codebook.coding_count(node.id) and not store.codebook.child_count(node.id):
+            store.codebook.delete(node.id)
+
+
+def _code_hits_again(store: Store, p: dict[str, Any]) -> None:
+    code_id = _recreate_code(store, p["created_code"]).id if p.get("created_code") else p["code_id"]
+    present = set(store.documents.hashes())
+    codings = [c for c in p["codings"] if c["document_id"] in present]
+    texts = store.documents.texts({c["document_id"] for c in codings})
+    store.codings.add_many([{**c, "code_id": code_id, "coder_id": p["coder_id"], "memo": None,
+                             "quote": texts[c["document_id"]][c["start"]:c["end"]]} for c in codings])
+
+
 def _code(store: Store, uuid: str) -> CodeInfo:
     node = store.codebook.by_uuid(uuid)
     if node is None:
@@ -123,6 +142,8 @@ def _merge_again(store: Store, p: dict[str, Any]) -> None:
         store.codings.update(uuid, code_id=target.id)
     for snapshot in p["dropped"]:
         store.codings.delete(snapshot["uuid"])
+    for memo in p.get("memos_carried", []):
+        store.codings.update(memo["uuid"], memo=memo["to"])
     store.codebook.delete(source.id)
 
 
@@ -132,6 +153,8 @@ def _unmerge(store: Store, p: dict[str, Any]) -> None:
         store.codings.update(uuid, code_id=source.id)
     for snapshot in p["dropped"]:
         _restore_coding(store, {**snapshot, "code_id": source.id})
+    for memo in p.get("memos_carried", []):
+        store.codings.update(memo["uuid"], memo=memo["from"])
 
 
 def _update_code_back(store: Store, p: dict[str, Any]) -> None:
@@ -170,6 +193,36 @@ def _uncreate_code(store: Store, p: dict[str, Any]) -> None:
 
 def _create_code_again(store: Store, p: dict[str, Any]) -> None:
     _recreate_code(store, p["snapshot"])
+
+
+def _unwrite_memo(store: Store, p: dict[str, Any]) -> None:
+    store.memos.delete(p["memo"])
+
+
+def _write_memo_again(store: Store, p: dict[str, Any]) -> None:
+    if store.memos.get(p["memo"]) is None:
+        created = p.get("created_at")
+        store.memos.add(target_type=p["target_type"], target_id=p["target_id"], text=p["text"], title=p.get("title"),
+                        author=p.get("author"), uuid=p["memo"],
+                        created_at=datetime.fromisoformat(created) if created else None)
+
+
+def _memo_text(key: str) -> Step:
+    """A step that sets a memo's text and title to the payload's ``from`` or ``to``."""
+
+    def step(store: Store, p: dict[str, Any]) -> None:
+        if not store.memos.update(p["memo"], text=p[key]["text"], title=p[key].get("title")):
+            raise ServiceError("that memo is gone")
+
+    return step
+
+
+def _undelete_memo(store: Store, p: dict[str, Any]) -> None:
+    _write_memo_again(store, p["snapshot"])
+
+
+def _delete_memo_again(store: Store, p: dict[str, Any]) -> None:
+    store.memos.delete(p["memo"])
 
 
 # -- anonymisation decisions ---------------------------------------------------------------
@@ -235,6 +288,7 @@ def _now() -> datetime:
 _STEPS: dict[str, tuple[Step, Step]] = {
     # action: (undo it, do it again)
     "apply": (_unapply, _apply_again),
+    "code_hits": (_uncode_hits, _code_hits_again),
     "remove": (_restore_coding, _delete_coding),
     "recode": (_set_coding("code_id", "from"), _set_coding("code_id", "to")),
     "coding_memo": (_set_coding("memo", "from"), _set_coding("memo", "to")),
@@ -242,6 +296,9 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "code_update": (_update_code_back, _update_code_again),
     "code_move": (_move_code("from"), _move_code("to")),
     "merge_codes": (_unmerge, _merge_again),
+    "memo": (_unwrite_memo, _write_memo_again),
+    "memo_edit": (_memo_text("from"), _memo_text("to")),
+    "memo_delete": (_undelete_memo, _delete_memo_again),
     "anonymise_accept": (_decided_back, _decided_again),
     "anonymise_reject": (_decided_back, _decided_again),
     "anonymise_auto": (_decided_back, _decided_again),
@@ -249,9 +306,9 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_add": (_unadd, _add_again),
 }
 UNDOABLE = tuple(_STEPS)
-"""The actions that undo and redo can take back: coding (apply, remove, recode, memo),
-codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge) and
-anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
+"""The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo),
+codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge),
+memos (write, edit, delete) and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
 
 
 def _after(project: Project, entry: AuditEntry, direction: str) -> None:
@@ -280,7 +337,7 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
     name (code names are the researchers' own words and show everywhere).
     """
     p = entry.payload
-    if project is not None and entry.action in _CODING_ACTIONS | _CODEBOOK_ACTIONS:
+    if project is not None and entry.action in _CODING_ACTIONS | _CODEBOOK_ACTIONS | _MEMO_ACTIONS:
         return _describe_in_project(entry, project)
     if entry.action in ("anonymise_accept", "anonymise_reject"):
         pseudonyms = p.get("pseudonyms") or []
@@ -297,8 +354,10 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
     return entry.action
 
 
-_CODING_ACTIONS = frozenset({"apply", "remove", "recode", "coding_memo"})
+_CODING_ACTIONS = frozenset({"apply", "code_hits", "remove", "recode", "coding_memo"})
 _CODEBOOK_ACTIONS = frozenset({"code_create", "code_update", "code_move", "merge_codes"})
+_MEMO_ACTIONS = frozenset({"memo", "memo_edit", "memo_delete"})
+_MEMO_VERBS = {"memo": "memo", "memo_edit": "edit of the memo", "memo_delete": "deletion of the memo"}
 _CHANGE_WORDS = {"name": "rename", "description": "definition", "inclusion": "definition", "exclusion": "definition",
                  "examples": "examples", "memo": "memo", "colour": "colour", "core": "core category",
                  "kind": "promotion", "shortcut": "shortcut key"}
@@ -321,15 +380,28 @@ def _describe_in_project(entry: AuditEntry, project: Project) -> str:
         return f"{label} [{start}–{end}]" if start is not None else label
 
     action = entry.action
+    if action in _MEMO_ACTIONS:
+        target = p.get("snapshot", p)
+        kind, ref = target.get("target_type"), target.get("target_id")
+        about = (f"on the code {code(ref)}" if kind == "code" else f"on {where(ref, None, None)}" if kind == "document"
+                 else "on the project")
+        return f"{_MEMO_VERBS[action]} {about}"
     if action in ("apply", "remove"):
         created = " (a new code)" if p.get("created_code") else ""
         verb = "coding" if action == "apply" else "removal of the coding"
         return f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created} in {where(p.get('document_id'), p.get('start'), p.get('end'))}"
+    if action == "code_hits":
+        # Not the query: it may hold a name the reader of this message may not see.
+        created = " (a new code)" if p.get("created_code") else ""
+        documents = len({c["document_id"] for c in p.get("codings", [])})
+        return (f"coding of {_count(len(p.get('codings', [])), 'search hit', 'search hits')} in "
+                f"{_count(documents, 'document', 'documents')} as {code(p.get('code_id'), p.get('created_code'))}"
+                f"{created} (widened to {p.get('widen', 'hit')})")
     if action in ("recode", "coding_memo"):
         place = where(coding.document_id, coding.start, coding.end) if coding else "a deleted coding"
         if action == "recode":
             return f"recode from {code(p.get('from'))} to {code(p.get('to'))} in {place}"
-        return f"memo on a coding in {place}"
+        return f"memo on the coding {code(coding.code_id)} in {place}" if coding else "memo on a deleted coding"
     if action == "code_create":
         return f"new code {code(p.get('code'), p.get('snapshot'))}"
     if action == "code_update":

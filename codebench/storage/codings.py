@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from operator import itemgetter
 from typing import Any, Iterator, Sequence
 
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import delete, func, insert, literal, select
 
 from codebench.domain.records import CodingInfo, Quote
 from codebench.storage.base import ProjectRepository
@@ -134,6 +134,16 @@ class CodingRepository(ProjectRepository):
         if row is not None:
             self.session.delete(row)
             self.session.flush()
+
+    def delete_many(self, uuids: Sequence[str]) -> int:
+        """Remove many codings of this project by id in a few statements (undo of coding search hits); returns how many."""
+        removed = 0
+        project_documents = select(Document.id).where(Document.project_id == self.project_id).scalar_subquery()
+        for i in range(0, len(uuids), 500):
+            result = self.session.execute(delete(Coding).where(Coding.uuid.in_(list(uuids[i:i + 500])),
+                                                               Coding.document_id.in_(project_documents)))
+            removed += result.rowcount  # type: ignore[attr-defined]
+        return removed
 
     def snapshots_of_code(self, code_id: int) -> list[dict[str, Any]]:
         """Every coding with this code, as audit snapshots."""

@@ -11,6 +11,7 @@ from codebench.domain.records import DocumentInfo, ParticipantInfo, TurnInfo
 from codebench.errors import StorageError
 from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import Document, Participant, Turn
+from codebench.storage.search import indexing_in_bulk
 
 
 def participant_info(row: Participant) -> ParticipantInfo:
@@ -148,9 +149,10 @@ class DocumentRepository(ProjectRepository):
         # Core inserts in slices: an ORM object per turn took 1.3 GB and a minute for 400,000 turns.
         values = ({"document_id": row.id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
                    "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end} for i, t in enumerate(turns))
-        connection, statement = self.session.connection(), insert(Turn.__table__)  # Core: no ORM bookkeeping
-        while chunk := list(islice(values, 5_000)):
-            connection.execute(statement, chunk)
+        with indexing_in_bulk(self.session, {row.id: text}):
+            connection, statement = self.session.connection(), insert(Turn.__table__)  # Core: no ORM bookkeeping
+            while chunk := list(islice(values, 5_000)):
+                connection.execute(statement, chunk)
         return row.id
 
     def turns(self, document_id: int) -> list[TurnInfo]:

@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from codebench.domain.records import TurnInfo
 from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import Coding, Document, Memo, Project as ProjectRow, Turn, new_uuid, utcnow
+from codebench.storage.search import indexing_in_bulk
 
 _CHUNK = 500  # ids per IN list: well under SQLite's and PostgreSQL's parameter limits
 
@@ -167,7 +168,8 @@ class InterchangeRepository(ProjectRepository):
                   "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end}
                  for row, draft in zip(rows, drafts) for t in draft.turns]
         if turns:
-            self.session.execute(insert(Turn.__table__), turns)  # Core executemany: no ORM bookkeeping per row
+            with indexing_in_bulk(self.session, {row.id: row.text for row in rows}):
+                self.session.execute(insert(Turn.__table__), turns)  # Core executemany: no ORM bookkeeping per row
         return [StoredText(row.id, row.name, row.sha256, row.text) for row in rows]
 
     def coding_keys(self, document_ids: Iterable[int]) -> set[tuple[int, int, int, int, int]]:

@@ -43,6 +43,7 @@ from codebench.storage.orm import (
     AnonEntity, AnonMention, AuditLog, Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, Turn,
     new_uuid, utcnow,
 )
+from codebench.storage.search import indexing_in_bulk
 
 _CODE_FIELDS = ("description", "inclusion", "exclusion", "examples", "colour", "shortcut", "memo", "core")
 
@@ -493,10 +494,11 @@ class MergeRepository(ProjectRepository):
         self.session.add(row)
         self.session.flush()
         if turns:
-            self.session.execute(insert(Turn), [
-                {"document_id": row.id, "seq": t[0], "speaker": t[1], "start": t[2], "end": t[3], "body_start": t[4],
-                 "t_start": t[5], "t_end": t[6]} for t in turns
-            ])
+            with indexing_in_bulk(self.session, {row.id: text or ""}):
+                self.session.execute(insert(Turn), [
+                    {"document_id": row.id, "seq": t[0], "speaker": t[1], "start": t[2], "end": t[3], "body_start": t[4],
+                     "t_start": t[5], "t_end": t[6]} for t in turns
+                ])
         return row
 
     def _text_and_turns(self, document_id: int) -> tuple[str | None, list[Any]]:

@@ -254,3 +254,19 @@ class AnonMention(Base):
     score: Mapped[float] = mapped_column(Float, default=1.0)
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime | None] = mapped_column()
+
+
+class SavedSearch(Base):
+    """A text search kept with its query and options (re-run it; list them for the methods section)."""
+
+    __tablename__ = "saved_searches"
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    query: Mapped[str] = mapped_column(Text)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    coder: Mapped[str | None] = mapped_column(String(100))
+    hits: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

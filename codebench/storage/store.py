@@ -3,7 +3,7 @@
 :class:`Database` owns the engine, sessions and migrations of an SQLite file or a PostgreSQL
 server. :meth:`Database.transaction` yields a :class:`Store`: one transaction over one project,
 whose repositories (``store.documents``, ``store.codebook``, ``store.codings``, ``store.audit``,
-``store.memos``, ``store.anonymisation``, ``store.merge``, ``store.interchange``) share its session, so a use case
+``store.memos``, ``store.anonymisation``, ``store.merge``, ``store.interchange``, ``store.search``) share its session, so a use case
 that touches several aggregates still commits or rolls back as one.
 """
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from codebench.storage.interchange import InterchangeRepository
     from codebench.storage.memos import MemoRepository
     from codebench.storage.merge import MergeRepository
+    from codebench.storage.search import SearchRepository
 
 
 class Store(ProjectRepository):
@@ -98,6 +99,13 @@ class Store(ProjectRepository):
         from codebench.storage.merge import MergeRepository
 
         return MergeRepository(self.session, self.project_id)
+
+    @cached_property
+    def search(self) -> SearchRepository:
+        """The full-text index of turns, and saved searches."""
+        from codebench.storage.search import SearchRepository
+
+        return SearchRepository(self.session, self.project_id)
 
     @cached_property
     def interchange(self) -> InterchangeRepository:

@@ -26,6 +26,7 @@ class CodebenchApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", priority=True),
         Binding("f1", "help", "help"),
+        Binding("slash", "search", "search", tooltip="Search the words of every transcript"),
         # Screens with their own undo (transcript, codebook, review) handle these first.
         Binding("ctrl+z", "undo", "undo", show=False, tooltip="Undo your last coding or codebook operation"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="Redo what you undid"),
@@ -117,6 +118,25 @@ class CodebenchApp(App[None]):
         assert isinstance(screen, QuotesScreen)
         screen.show_node(node)
         self.push_screen("quotes")
+
+    def open_search(self) -> None:
+        """Search the corpus; the search screen is kept, so its hits are there when the coder comes back."""
+        from codebench.tui.screens.search import SearchScreen
+
+        if not self.is_screen_installed("search"):
+            self.install_screen(SearchScreen(), "search")
+        screen = self.get_screen("search")
+        assert isinstance(screen, SearchScreen)
+        if screen in self.screen_stack:
+            while self.screen is not screen:
+                self.pop_screen()
+        else:
+            self.push_screen("search")
+        if screen.is_mounted:  # a new screen puts the caret in its query as it mounts
+            screen.focus_query()
+
+    def action_search(self) -> None:
+        self.open_search()
 
     def open_heatmap(self) -> None:
         """Codes × roles, coloured by how many quotes each cell holds."""

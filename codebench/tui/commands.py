@@ -24,6 +24,8 @@ class CodebenchCommands(Provider):
             commands.append((f"Open {names[doc.id]}", partial(app.open_document, doc.id), "read and code this transcript"))
         for node in services.code_tree(project):
             commands.append((f"Quotes of {node.name}", partial(app.open_quotes, node), f"every quote of this {node.kind}"))
+        commands.append(("Search the transcripts", app.open_search,
+                         "words, phrases, wildcards, regular expressions; code the hits (/)"))
         commands.append(("Anonymisation review", app.open_anonymisation,
                          "detected names and identifiers: accept, reject, rename, add; run detection"))
         commands.append(("Heat map: codes × roles", app.open_heatmap, "how many quotes each perspective gives each code"))

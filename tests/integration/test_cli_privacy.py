@@ -70,7 +70,8 @@ def _outputs(project: Path, *extra: str, coder: str | None = None, ok: bool = Tr
     doc_ids = [str(i) for i in range(1, 15)]
     commands = [
         ("quotes", project), ("quotes", project, "--format", "csv"), ("quotes", project, "--format", "json"),
-        ("quotes", project, "--category", "mentor"), ("documents", project),
+        ("quotes", project, "--category", "mentor"), ("documents", project), ("memos", project),
+        ("memos", project, "--format", "json"),
         *[("show", project, doc) for doc in doc_ids],
     ]
     seen = {}

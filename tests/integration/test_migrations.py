@@ -11,13 +11,17 @@ from alembic.migration import MigrationContext
 from codebench.storage import db as storage_db
 from codebench.storage.db import current_revision, head_revision, make_engine, migrate, sqlite_url
 from codebench.storage.orm import Base
+from codebench.storage.search import include_name
 
 
 def test_migrations_match_the_orm(tmp_path: Path) -> None:
     engine = make_engine(sqlite_url(str(tmp_path / "p.sqlite")))
     migrate(engine)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        # The full-text index (an FTS5 virtual table and its shadow tables) is not the ORM's to
+        # describe; migration 0003 builds it, and the search tests check that it exists and works.
+        context = MigrationContext.configure(connection, opts={"include_name": include_name})
+        differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
 

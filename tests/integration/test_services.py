@@ -153,7 +153,7 @@ def test_coding_crud_and_audit(coded_project):
     services.recode(project, coding.uuid[:8], "sosial inkludering", "ingrid")
     assert services.quotes(project, code="tid og ressurser") == []
     assert [q.code for q in services.quotes(project, category="mentor")] == ["sosial inkludering"]
-    services.remove_coding(project, coding.uuid, "ingrid")
+    services.remove_coding(project, coding.uuid, "ingrid", with_memo=True)  # it carries a memo
     assert services.codings(project) == []
     actions = [e.action for e in services.audit_log(project)]
     assert actions[:3] == ["remove", "recode", "apply"]

@@ -111,7 +111,9 @@ def detect(
         texts = store.documents.texts([i.id for i in infos]) if infos else {}
         turns = {i.id: store.documents.turns(i.id) for i in infos}
     labels = {i: [t.speaker for t in turns[i] if t.speaker] for i in texts}
-    detections = detect_texts(texts, known_names=key.added_names(), speaker_labels=labels,
+    # The sites of the participants are places by the project's own word.
+    places = {i.participant.site for i in infos if i.participant is not None and i.participant.site}
+    detections = detect_texts(texts, known_names=key.added_names(), speaker_labels=labels, places=places,
                               use_model=use_model, progress=progress)
     with project.transaction(write=False) as store:
         existing = store.anonymisation.mentions()

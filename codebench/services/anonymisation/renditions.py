@@ -101,6 +101,49 @@ class _Replacer:
         return replace_forms(value, self.form_to_pseudonym) if value else value
 
 
+class PassageRenditions:
+    """Anonymised renditions of passages (a search's turns) with offset maps, one load of the decisions for all."""
+
+    def __init__(self, project: Project, document_ids: Iterable[int]) -> None:
+        self._replacer = _Replacer(project, list(document_ids))
+        self._labels: dict[str | None, str | None] = {}
+
+    def has_names(self, document_id: int) -> bool:
+        """Whether the document has any replaced mention at all (else its rendition is its text)."""
+        return bool(self._replacer.by_doc.get(document_id))
+
+    def mentions(self, document_id: int) -> list[MentionRecord]:
+        """The replaced mentions of a document, by start."""
+        return list(self._replacer.by_doc.get(document_id, ()))
+
+    def render(self, document_id: int, start: int, text: str) -> tuple[str, OffsetMap]:
+        """The passage ``text`` (the original from ``start``) as readers get it, with its map back to ``text``.
+
+        A mention reaching past either end of the passage is replaced in the part inside it.
+        """
+        replacer = self._replacer
+        rows = replacer.by_doc.get(document_id, ())
+        end = start + len(text)
+        reps = []
+        if rows:
+            i = bisect.bisect_left(replacer.starts[document_id], start - replacer.longest[document_id])
+            for r in rows[i:]:
+                if r.start >= end:
+                    break
+                if r.end > start:
+                    s, e = max(r.start, start) - start, min(r.end, end) - start
+                    reps.append(Replacement(s, e, r.pseudonym, text[s:e]))
+        if not reps:
+            return text, OffsetMap.identity(len(text))
+        return render(text, reps, replacer.forms, whole=replacer.whole)
+
+    def label(self, value: str | None) -> str | None:
+        """A speaker label (or other short text) with every known name form replaced."""
+        if value not in self._labels:  # a transcript has a handful of labels, each over many turns
+            self._labels[value] = self._replacer.string(value)
+        return self._labels[value]
+
+
 def _texts(project: Project, document_ids: set[int]) -> dict[int, str]:
     with project.transaction(write=False) as store:
         return store.documents.texts(document_ids)
@@ -175,6 +218,16 @@ def anonymise_free_text(project: Project, text: str) -> str:
     for entry in pseudonym_key(project).known_names:
         replacer.form_to_pseudonym.setdefault(normalise(entry["name"]), "[…]")
     return replace_forms(text, replacer.form_to_pseudonym)
+
+
+def anonymise_free_texts(project: Project, texts: Sequence[str]) -> list[str]:
+    """Many researcher-written texts (a project's memos) anonymised with one load of the decisions."""
+    if not any(texts):
+        return list(texts)
+    replacer = _Replacer(project)
+    for entry in pseudonym_key(project).known_names:
+        replacer.form_to_pseudonym.setdefault(normalise(entry["name"]), "[…]")
+    return [replace_forms(text, replacer.form_to_pseudonym) if text else text for text in texts]
 
 
 def export_text(project: Project, folder: Path, *, original: bool = False,

@@ -1,0 +1,204 @@
+"""The residual review list: words left unmasked that may still be names, ranked for reading.
+
+Detection cannot promise to find every name, least of all in lower-case ASR text.  What it is
+unsure of must reach the researcher, so this module ranks every word the anonymisation leaves
+in place by how much it looks like a name:
+
+- it is the same word as a masked name elsewhere ("sørvik" left once where "Sørvik" is masked);
+- it is a name in the name lists (a given name, a surname);
+- it is no ordinary Norwegian word and no filler (an unknown surname, a misheard name);
+- it is capitalised inside a sentence, or opens one without being an ordinary word;
+- it stands right next to a masked person (the rest of a name: "[Person 1] holmeset");
+- it ends like a Norwegian surname (-sen, -stad, -rud …).
+
+Entries are word forms, not occurrences: reading "holmeset (3×)" once settles every
+occurrence.  Pure Python over the texts and the masked spans; no storage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Hashable, Iterable, Mapping, NamedTuple, Sequence
+
+from codebench.anonymise.gazetteer import NOT_NAMES, is_common_word, lexicon, name_likelihood
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:\n\t«»\"]|[-–•*]\s)\s*$")
+# Endings of Norwegian surnames and farm names (a surname the lists lack still has one).
+SURNAME_ENDINGS = (
+    "sen", "ssen", "son", "stad", "rud", "heim", "land", "nes", "næs", "dal", "dahl", "berg", "vik", "haug",
+    "seth", "set", "sæter", "seter", "bø", "lie", "aas", "ås", "mo", "by", "gaard", "gård", "holm", "eng",
+    "li", "lund", "rød", "stø", "voll", "bakk", "bakken", "hagen", "strand", "myr", "myhr", "rem", "øy",
+)
+REASONS = {
+    "masked-elsewhere": "masked elsewhere",
+    "name-list": "in the name lists",
+    "unknown": "not an ordinary word",
+    "capitalised": "capitalised inside a sentence",
+    "opens-sentence": "opens a sentence, not an ordinary word",
+    "next-to-name": "next to a masked name",
+    "surname-ending": "ends like a surname",
+}
+WEIGHTS = {
+    "masked-elsewhere": 4.0, "name-list": 2.0, "unknown": 2.0, "capitalised": 2.0, "opens-sentence": 1.0,
+    "next-to-name": 1.5, "surname-ending": 1.0,
+}
+# Candidates scoring below this are ordinary enough not to be listed at all.
+MIN_SCORE = 2.0
+
+
+class Occurrence(NamedTuple):
+    """One unmasked word in one document."""
+
+    document: Hashable
+    start: int
+    end: int
+
+
+class Candidate(NamedTuple):
+    """One word form for the researcher to read, with where it occurs and why it is listed."""
+
+    form: str
+    score: float
+    reasons: tuple[str, ...]
+    occurrences: tuple[Occurrence, ...]
+
+    @property
+    def count(self) -> int:
+        """How often the form occurs unmasked."""
+        return len(self.occurrences)
+
+
+def _covered(spans: Sequence[tuple[int, int]], starts: Sequence[int], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps one of the sorted, mostly disjoint ``spans``."""
+    k = bisect.bisect_right(starts, start) - 1
+    return any(s < end and start < e for s, e in spans[max(0, k - 3):k + 2])
+
+
+def residual_candidates(
+    texts: Mapping[Hashable, str],
+    masked: Mapping[Hashable, Iterable[tuple[int, int, str]]],
+    *,
+    caseless: Mapping[Hashable, bool] | None = None,
+    ignore: Iterable[str] = (),
+    limit: int | None = None,
+) -> list[Candidate]:
+    """Unmasked words that may be names, best candidates first.
+
+    Args:
+        texts: document key -> its original text.
+        masked: document key -> (start, end, kind) of every span the rendition replaces or that
+            waits for review (an open suggestion is in the review list already).
+        caseless: document key -> whether it is caseless (ASR) text; computed when not given.
+        ignore: word forms the researcher has already read and kept (lower case).
+        limit: at most this many candidates.
+    """
+    from codebench.anonymise.gazetteer import is_caseless
+
+    names = lexicon()
+    ignored = {w.casefold() for w in ignore}
+    masked_forms: set[str] = set()
+    for key, spans in masked.items():
+        text = texts.get(key, "")
+        for start, end, _kind in spans:
+            for word in _WORD.findall(text[start:end]):
+                masked_forms.add(word.casefold())
+    found: dict[str, dict] = {}
+    for key, text in texts.items():
+        spans = sorted((s, e) for s, e, _ in masked.get(key, ()))
+        persons = sorted((s, e) for s, e, k in masked.get(key, ()) if k == "PER")
+        starts = [s for s, _ in spans]
+        no_case = caseless.get(key) if caseless is not None else None
+        if no_case is None:
+            no_case = is_caseless(text)
+        for match in _WORD.finditer(text):
+            start, end = match.span()
+            word = match.group()
+            folded = word.casefold()
+            if folded in ignored or folded in NOT_NAMES or len(folded) < 2 or (spans and _covered(spans, starts, start, end)):
+                continue
+            reasons = _reasons(text, start, end, word, folded, no_case, masked_forms, persons, names)
+            score = sum(WEIGHTS[r] for r in reasons)
+            if score < MIN_SCORE:
+                continue
+            entry = found.setdefault(folded, {"score": 0.0, "reasons": set(), "at": []})
+            entry["score"] = max(entry["score"], score)
+            entry["reasons"].update(reasons)
+            entry["at"].append(Occurrence(key, start, end))
+    ranked = [
+        Candidate(form, round(e["score"] + 0.25 * min(4, len(e["at"]) - 1), 2),
+                  tuple(r for r in REASONS if r in e["reasons"]), tuple(e["at"]))
+        for form, e in found.items()
+    ]
+    ranked.sort(key=lambda c: (-c.score, -c.count, c.form))
+    return ranked[:limit] if limit is not None else ranked
+
+
+def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: bool, masked_forms: set[str],
+             persons: Sequence[tuple[int, int]], names) -> list[str]:
+    reasons: list[str] = []
+    common = is_common_word(folded)
+    if folded in masked_forms:
+        reasons.append("masked-elsewhere")
+    listed = folded in names.female or folded in names.male or folded in names.surnames or name_likelihood(folded) >= 0.3
+    if listed:
+        reasons.append("name-list")
+    if not common:
+        reasons.append("unknown")
+        if folded.endswith(SURNAME_ENDINGS) and len(folded) > 4:
+            reasons.append("surname-ending")
+    if not caseless and word[:1].isupper() and not word.isupper():
+        opens = bool(_SENTENCE_END.search(text[max(0, start - 4):start]))
+        if not opens:
+            reasons.append("capitalised")
+        elif not common:
+            reasons.append("opens-sentence")
+    if _next_to(persons, text, start, end):
+        reasons.append("next-to-name")
+    if common and not listed and "masked-elsewhere" not in reasons:
+        # An ordinary word is listed only with strong evidence (it is next to a name and
+        # capitalised, say); on its own it is what every sentence is made of.
+        return [r for r in reasons if r in ("capitalised", "next-to-name")] if "capitalised" in reasons \
+            and "next-to-name" in reasons else []
+    return reasons
+
+
+def _next_to(persons: Sequence[tuple[int, int]], text: str, start: int, end: int) -> bool:
+    """Right before or right after a masked person, with only spaces or a hyphen between."""
+    if not persons:
+        return False
+    k = bisect.bisect_left(persons, (start, start))
+    for j in (k - 1, k):
+        if 0 <= j < len(persons):
+            s, e = persons[j]
+            if e <= start and text[e:start].strip(" -") == "" and start - e <= 2:
+                return True
+            if end <= s and text[end:s].strip(" -") == "" and s - end <= 2:
+                return True
+    return False
+
+
+def review_burden(candidates: Sequence[Candidate], leaked: Iterable[tuple[Hashable, int, int]]) -> dict:
+    """How far down the list a researcher reads before every leaked name word has been seen.
+
+    Args:
+        candidates: the ranked list.
+        leaked: (document, start, end) of the name words left unmasked.
+
+    Returns:
+        ``{"leaked_words": n, "listed": m, "entries_to_read": k, "candidates": len}``: the
+        entries to read to reach every listed leak (``k``), and how many leaks the list holds.
+    """
+    where: dict[tuple[Hashable, int], int] = {}
+    for rank, cand in enumerate(candidates, 1):
+        for occ in cand.occurrences:
+            where.setdefault((occ.document, occ.start), rank)
+    ranks = []
+    total = 0
+    for doc, start, _end in leaked:
+        total += 1
+        if (doc, start) in where:
+            ranks.append(where[(doc, start)])
+    return {"leaked_words": total, "listed": len(ranks), "entries_to_read": max(ranks) if ranks else 0,
+            "candidates": len(candidates)}

@@ -1,0 +1,199 @@
+"""Search hits as keyword-in-context lines: a virtual list, only the visible rows are formatted.
+
+Each row: a mark, the document, the informant's role (on wide screens), the speaker, the turn,
+then the words before the hit right-aligned against the hit and the words after it, so the
+hits of a concordance stand in one column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from codebench.domain.search import SearchHit
+
+HitKey = tuple[int, int, int]
+"""A hit's identity across reloads: document, start, end."""
+
+
+def hit_key(hit: SearchHit) -> HitKey:
+    """The key a mark is kept under (a reload of the same search keeps the marks)."""
+    return (hit.document_id, hit.start, hit.end)
+
+
+def _tail(text: str, width: int) -> str:
+    """The last ``width`` cells of ``text``, right-aligned."""
+    if width <= 0:
+        return ""
+    text = text[-width:]
+    while cell_len(text) > width:  # wide characters take two cells
+        text = text[1:]
+    return " " * (width - cell_len(text)) + text
+
+
+class HitList(ScrollView, can_focus=True):
+    """Search hits in rows; space marks a hit, Enter goes to it in the transcript."""
+
+    COMPONENT_CLASSES = {"hit-list--cursor", "hit-list--header", "hit-list--match", "hit-list--mark",
+                         "hit-list--meta"}
+    DEFAULT_CSS = """
+    HitList { background: $surface; }
+    HitList > .hit-list--cursor { background: $accent 50%; }
+    HitList > .hit-list--header { text-style: bold; color: $text-accent; }
+    HitList > .hit-list--match { text-style: bold; color: $text-warning; }
+    HitList > .hit-list--mark { color: $text-success; text-style: bold; }
+    HitList > .hit-list--meta { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("pageup", "move(-20)", show=False),
+        Binding("pagedown", "move(20)", show=False),
+        Binding("home", "move(-10000000)", show=False),
+        Binding("end", "move(10000000)", show=False),
+        Binding("enter", "select", "go to transcript", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0)
+    """Index of the highlighted hit."""
+
+    @dataclass
+    class Highlighted(Message):
+        """The highlighted hit changed."""
+
+        hit_list: HitList
+        index: int
+
+        @property
+        def control(self) -> HitList:
+            return self.hit_list
+
+    @dataclass
+    class Selected(Highlighted):
+        """Enter (or a double click) on a hit."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.hits: list[SearchHit] = []
+        self.marked: set[HitKey] = set()
+
+    def show(self, hits: list[SearchHit], *, keep_cursor: bool = False) -> None:
+        """Replace the rows (marks on hits still present are kept)."""
+        current = self.current
+        self.hits = hits
+        present = {hit_key(h) for h in hits}
+        self.marked &= present
+        row = 0
+        if keep_cursor and current is not None:
+            row = next((i for i, h in enumerate(hits) if hit_key(h) == hit_key(current)), min(self.cursor_row, len(hits) - 1))
+        self.cursor_row = max(row, 0)
+        self.virtual_size = Size(self.size.width, len(hits) + 1)
+        if not keep_cursor:
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.cursor_row))
+
+    @property
+    def current(self) -> SearchHit | None:
+        """The highlighted hit."""
+        return self.hits[self.cursor_row] if 0 <= self.cursor_row < len(self.hits) else None
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the highlighted hit, and move on (space, space, space marks a run)."""
+        hit = self.current
+        if hit is None:
+            return
+        self.marked ^= {hit_key(hit)}
+        self.action_move(1)
+        self.refresh()
+
+    def mark_all(self) -> None:
+        """Mark every hit, or none when all are marked."""
+        everything = {hit_key(h) for h in self.hits}
+        self.marked = set() if self.marked >= everything else everything
+        self.refresh()
+
+    def marked_hits(self) -> list[SearchHit]:
+        """The marked hits, in list order."""
+        return [h for h in self.hits if hit_key(h) in self.marked]
+
+    def _columns(self, width: int) -> tuple[int, int, int]:
+        """Widths of the document, role and speaker columns (no role column on a narrow screen)."""
+        if width >= 120:
+            return 22, 12, 10
+        if width >= 100:
+            return 18, 11, 8
+        return 14, 0, 7
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        meta_style = base + self.get_component_rich_style("hit-list--meta", partial=True)
+        doc_w, role_w, speaker_w = self._columns(width)
+        head = [("", 1), ("document", doc_w), ("role", role_w), ("speaker", speaker_w), ("turn", 5)]
+        if y == 0:  # a header that does not scroll
+            cells = " ".join(set_cell_size(name, size) for name, size in head if size)
+            style = base + self.get_component_rich_style("hit-list--header", partial=True)
+            return Strip([Segment(cells + " context", style)]).crop_extend(0, width, style)
+        index = y - 1 + self.scroll_offset.y
+        if index >= len(self.hits):
+            return Strip.blank(width, base)
+        hit = self.hits[index]
+        style = base + self.get_component_rich_style("hit-list--cursor", partial=True) if index == self.cursor_row else base
+        marked = hit_key(hit) in self.marked
+        mark_style = style + self.get_component_rich_style("hit-list--mark", partial=True)
+        values = [(hit.document, doc_w), (hit.role or "", role_w), (hit.speaker or "", speaker_w), (f"t{hit.turn}", 5)]
+        meta = " ".join(set_cell_size(value, size) for value, size in values if size) + " "
+        used = 2 + cell_len(meta)
+        room = max(width - used, 10)
+        # The hit starts a little left of the middle of the context column, so both sides show.
+        left_width = max(room * 2 // 5, 4)
+        match = hit.match if cell_len(hit.match) <= room - left_width else set_cell_size(hit.match, room - left_width)
+        right = set_cell_size(hit.right, max(room - left_width - cell_len(match), 0))
+        segments = [
+            Segment("●" if marked else " ", mark_style), Segment(" ", style),
+            Segment(meta, style if index == self.cursor_row else meta_style + Style(bgcolor=style.bgcolor)),
+            Segment(_tail(hit.left, left_width), style),
+            Segment(match, style + self.get_component_rich_style("hit-list--match", partial=True)),
+            Segment(right, style),
+        ]
+        return Strip(segments).crop_extend(0, width, style)
+
+    def action_move(self, delta: int) -> None:
+        if not self.hits:
+            return
+        self.cursor_row = max(0, min(len(self.hits) - 1, self.cursor_row + delta))
+        top = self.scroll_offset.y
+        visible = max(self.size.height - 1, 1)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.cursor_row))
+
+    def move_cursor(self, row: int) -> None:
+        """Highlight hit ``row``."""
+        self.action_move(row - self.cursor_row)
+
+    def action_select(self) -> None:
+        if self.hits:
+            self.post_message(self.Selected(self, self.cursor_row))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y >= 1:
+            index = event.y - 1 + self.scroll_offset.y
+            if index < len(self.hits):
+                self.move_cursor(index)
+                if event.chain >= 2:
+                    self.action_select()
