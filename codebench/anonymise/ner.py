@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from codebench.anonymise.detections import LOC, ORG, PER, Detection
-from codebench.anonymise.gazetteer import NOT_NAMES, NOUN_ENDINGS, is_caseless, is_common_word, lexicon, name_likelihood
+from codebench.anonymise.gazetteer import (
+    NOT_NAMES, NOUN_ENDINGS, is_caseless, is_common_word, is_ordinary_compound, lexicon, name_likelihood,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -42,9 +44,11 @@ def _score(text: str, start: int, surface: str, kind: str) -> float:
     if not surface[:1].isupper():
         return 0.7 if known or kind != PER else 0.55
     lowered = surface.casefold()
-    if kind == PER and not known and is_common_word(lowered) and lowered not in lexicon().surnames:
-        # An ordinary word the model calls a person ("Bil", "Golf", "Kontaktperson") waits for
-        # review; a name that is also a word is in the name lists.
+    if kind == PER and not known and lowered not in lexicon().surnames and (
+            is_common_word(lowered) or sentence_start and is_ordinary_compound(lowered)):
+        # An ordinary word the model calls a person ("Bil", "Golf", "Kontaktperson"), or a
+        # compound of them opening a line ("Saksliste"), waits for review; a name that is also
+        # a word is in the name lists.
         return 0.45
     if sentence_start and not known:
         # A sentence opener the model calls a name: ordinary words ("Kven") and words shaped

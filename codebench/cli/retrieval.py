@@ -38,6 +38,8 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
     shown = shown_as(opened, None, original)
     found = services.quotes(opened, category=category, code=code_name, roles=role or None, rounds=rounds or None,
                             documents=documents_ or None, coders=coders or None, anonymised=not shown.original)
+    # As every reader gets a quote: without the transcript's time marks (the span stays exact).
+    found = [q._replace(text=services.without_time_marks(q.text)) for q in found]
     if fmt == "json":
         click.echo(json.dumps([{k: getattr(q, k) for k in QUOTE_FIELDS} for q in found], ensure_ascii=False, indent=1))
     elif fmt == "csv":

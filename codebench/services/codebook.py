@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from codebench.domain import code_tree as rules
 from codebench.domain.codebook import Codebook, CodebookNode, dump_codebook, parse_codebook
 from codebench.domain.records import CodeInfo, code_snapshot
 from codebench.errors import ServiceError
 from codebench.services.project import Project
-from codebench.storage.codebook import EditConflict
-from codebench.storage.store import Store
+from codebench.storage.base import EditConflict
+
+if TYPE_CHECKING:  # the light read path imports these modules without SQLAlchemy
+    from codebench.storage.store import Store
 
 
 @dataclass
@@ -124,7 +126,7 @@ def _depth_first(nodes: list[CodebookNode]) -> Iterator[CodebookNode]:
 
 def code_tree(project: Project) -> list[CodeInfo]:
     """The whole code tree, parents before children, siblings in order."""
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         return rules.ordered(store.codebook.rows())
 
 

@@ -14,8 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from codebench.domain.records import CodeInfo
 from codebench.errors import StorageError
-from codebench.storage.base import ProjectRepository
+from codebench.storage.base import EditConflict, ProjectRepository
 from codebench.storage.orm import Code, Coding, Project as ProjectRow, new_uuid, utcnow
+from codebench.storage.reads.codebook import CodebookReads
 
 CODE_FIELDS = ("kind", "name", "parent_id", "position", "description", "inclusion", "exclusion", "examples", "colour",
                "shortcut", "origin", "core", "memo")
@@ -24,10 +25,6 @@ CODE_FIELDS = ("kind", "name", "parent_id", "position", "description", "inclusio
 
 _INFO_FIELDS = ("uuid", "kind", "name", "parent_id", "position", "description", "inclusion", "exclusion", "colour",
                 "shortcut", "origin", "core", "memo")
-
-
-class EditConflict(StorageError):
-    """Someone else changed the same row between our read and our write."""
 
 
 def code_info(row: Code) -> CodeInfo:
@@ -40,7 +37,7 @@ def code_info(row: Code) -> CodeInfo:
     )
 
 
-class CodebookRepository(ProjectRepository):
+class CodebookRepository(ProjectRepository, CodebookReads):
     """The code tree of one project, inside one transaction."""
 
     def _rows(self) -> list[Code]:
@@ -54,22 +51,8 @@ class CodebookRepository(ProjectRepository):
             raise StorageError(f"code {code_id} is not in this project")
         return row
 
-    def _row_by_name(self, name: str) -> Code | None:
-        return self.session.scalar(
-            select(Code).where(Code.project_id == self.project_id, Code.name_key == name.strip().casefold())
-        )
-
     def _row_by_uuid(self, uuid: str) -> Code | None:
         return self.session.scalar(select(Code).where(Code.project_id == self.project_id, Code.uuid == uuid))
-
-    def rows(self) -> list[CodeInfo]:
-        """All nodes of the code tree, ordered by parent then position."""
-        return [code_info(row) for row in self._rows()]
-
-    def by_name(self, name: str) -> CodeInfo | None:
-        """A category or code by name, ignoring case."""
-        row = self._row_by_name(name)
-        return code_info(row) if row is not None else None
 
     def by_uuid(self, uuid: str) -> CodeInfo | None:
         """A category or code by its stable id."""

@@ -155,6 +155,9 @@ async def test_remove_and_recode_under_the_caret(sample_copy):
         assert [c.memo for c in services.codings(project) if c.coder == "tester"] == ["kanskje kapasitet likevel"]
         await pilot.press("x")
         await pilot.pause()
+        assert [c for c, _, _ in mine(project)] == ["lederstøtte"]  # it carries a memo: asked first
+        await pilot.press("y")
+        await pilot.pause()
         assert mine(project) == []
         other = {q.coder for q in services.quotes(project)}
         assert other == {"ingrid", "per"}  # x never touches another coder's codings

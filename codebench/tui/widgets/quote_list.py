@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from codebench.domain.quote_editing import without_time_marks
 from codebench.domain.records import Quote
 
 COLUMNS = (("code", 16), ("role", 12), ("case", 6), ("r", 1), ("coder", 8), ("speaker", 8), ("document", 16))
@@ -88,7 +89,7 @@ class QuoteList(ScrollView, can_focus=True):
         if index >= len(self.quotes):
             return Strip.blank(width, base)
         q = self.quotes[index]
-        text = " ".join(q.text[:300].split())
+        text = " ".join(without_time_marks(q.text[:300]).split())
         line = self._cells([q.code, q.role or "", q.participant or "", str(q.round or ""), q.coder, q.speaker or "",
                             q.document, text], width)
         style = base + self.get_component_rich_style("quote-list--cursor", partial=True) if index == self.cursor_row else base
