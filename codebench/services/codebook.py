@@ -105,8 +105,7 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
                     by_uuid[row.uuid] = by_key[row.name.casefold()] = row
                 positions[parent_id] += 1
                 placed.append((node, row))
-            ids = iter(codebook.add_many([fields for _, fields in new]))
-            new_ids = {id(node): next(ids) for node, _ in new}
+            new_ids = {id(node): info.id for (node, _), info in zip(new, codebook.add_many([f for _, f in new]))}
             level = [(child, row.id if row is not None else new_ids[id(node)])
                      for node, row in placed for child in node.children]
         report.added = [name for _, name in sorted(added)]
