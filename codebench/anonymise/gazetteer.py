@@ -257,9 +257,10 @@ def is_unknown_word(word: str) -> bool:
 
 
 def _starts_a_name(word: str) -> bool:
+    """A given name, also in the possessive ("hannes")."""
     names = lexicon()
     folded = word.casefold()
-    return folded in names.female or folded in names.male
+    return any(f in names.female or f in names.male for f in (folded, folded[:-1] if folded.endswith("s") else folded))
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{2,})[ ]\Z")
@@ -284,6 +285,10 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     before = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
     if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)):
         start = before.start(1)
+    elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
+            and not is_ordinary_compound(before.group(1)):
+        # A surname found, the given name before it unknown to the lists: "arnljot hansen".
+        start = before.start(1)
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
@@ -302,13 +307,19 @@ _ROLE_BEFORE = re.compile(
 
 
 def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
-    """In caseless text, an unknown word after a role, kin word or "heter": "kollegaen min
-    brekkan", "statsråd horne", "jeg heter tutta".  A modest score: linking spreads it."""
-    if not caseless:
-        return []
+    """An unknown word after a role, kin word or "heter": "kollegaen min brekkan", "statsråd
+    horne", "jeg heter tutta" (caseless), "statsråd Brekk" (cased: capitalised words only).
+    A modest score in caseless text: linking spreads it."""
     found: list[Detection] = []
     for match in _ROLE_BEFORE.finditer(text):
         word = match.group(1)
+        if not caseless:
+            # Cased text: a capitalised word after a title or role ("statsråd Brekk", "kollega
+            # Helland") that is no ordinary word; the title itself stays lower case.
+            if word[:1].isupper() and not word.isupper() and match.group(0)[:1].islower() \
+                    and not is_common_word(word) and not is_ordinary_compound(word):
+                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
+            continue
         if is_unknown_word(word) or (match.group(0).casefold().startswith(("heter", "het ", "heiter", "kalt", "kalla"))
                                      and name_likelihood(word) >= 0.3):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
@@ -336,6 +347,27 @@ def find_surname_shapes(text: str) -> list[Detection]:
         folded = word.casefold()
         if folded.endswith(SURNAME_ENDINGS) and is_unknown_word(folded) and len(folded) > 5:
             found.append(Detection(match.start(), match.end(), PER, "lexicon:shape", 0.55, word))
+    return found
+
+
+_WORD_RUN = re.compile(r"(?<![\w-])[^\W\d_]{3,}(?:[ ][^\W\d_]{3,})+(?![\w-])")
+
+
+def find_unknown_pairs(text: str) -> list[Detection]:
+    """In caseless text, two or three unknown words in a row ("arnljot bekkelaget"): a full
+    name the lists do not know, most often; a misheard word rarely comes with a second one."""
+    found: list[Detection] = []
+    for match in _WORD_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", match.group()))
+        run: list[re.Match[str]] = []
+        for word in words + [None]:
+            if word is not None and is_unknown_word(word.group()) and not is_ordinary_compound(word.group()):
+                run.append(word)
+                continue
+            if 2 <= len(run) <= 3:
+                start, end = match.start() + run[0].start(), match.start() + run[-1].end()
+                found.append(Detection(start, end, PER, "lexicon:unknown", 0.55, text[start:end]))
+            run = []
     return found
 
 

@@ -590,7 +590,7 @@ def _as_place(det: Detection, places: set[str]) -> Detection:
         return det._replace(kind=LOC)
     names = lexicon()
     rest = words[1:] if words[0] in places else words[:-1]
-    if any(w in names.female or w in names.male for w in rest):
+    if any(g in names.female or g in names.male for w in rest for g in (w, w[:-1] if w.endswith("s") else w)):
         # "sørvik hannes" in caseless text is the place Sørvik and Hanne: the person keeps
         # her words, the place is left to its own detection.
         pieces = _words(det)

@@ -452,6 +452,8 @@ def _describe_in_project(entry: AuditEntry, project: Project) -> str:
         if "name" in changes:
             return f"rename of «{p.get('before', {}).get('name')}» to «{changes['name']}»"
         kinds = sorted({_CHANGE_WORDS.get(k, k) for k in changes})
+        if kinds == ["memo"]:  # named as the dialog names it: a code's memo, not a coding's
+            return f"memo on the code {code(p.get('code'))}"
         return f"{', '.join(kinds) or 'change'} of {code(p.get('code'))}"
     if action == "code_move":
         parent = code(p.get("to")) if p.get("to") is not None else "the top level"

@@ -26,7 +26,8 @@ class CodebenchApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", priority=True),
         Binding("f1", "help", "help"),
-        Binding("slash", "search", "search", tooltip="Search the words of every transcript"),
+        # Not in the footer (F1 and the palette list it): every screen's footer would grow by it.
+        Binding("slash", "search", "search", show=False, tooltip="Search the words of every transcript"),
         # Screens with their own undo (transcript, codebook, review) handle these first.
         Binding("ctrl+z", "undo", "undo", show=False, tooltip="Undo your last coding or codebook operation"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="Redo what you undid"),
