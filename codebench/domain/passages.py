@@ -23,20 +23,24 @@ from typing import Sequence
 from codebench.domain.records import Quote
 
 
+def _in_passage_order(quotes: Sequence[Quote]) -> list[int]:
+    """Indices of ``quotes`` sorted by code, document and span: a passage's quotes come together."""
+    keys = [(q.code, q.document_id, q.start, q.end) for q in quotes]
+    return sorted(range(len(quotes)), key=keys.__getitem__)
+
+
 def passage_groups(quotes: Sequence[Quote]) -> list[list[int]]:
     """Indices into ``quotes`` grouped by passage (same code, same document, overlapping spans).
 
     Groups come in the order of their first quote; indices in a group are in quote order.
     """
-    order = sorted(range(len(quotes)), key=lambda i: (quotes[i].code, quotes[i].document_id, quotes[i].start,
-                                                      quotes[i].end, i))
     groups: list[list[int]] = []
     current: list[int] = []
     key: tuple[str, int] | None = None
     reach = -1
-    for i in order:
+    for i in _in_passage_order(quotes):
         quote = quotes[i]
-        if current and key == (quote.code, quote.document_id) and quote.start < reach:
+        if current and quote.start < reach and key == (quote.code, quote.document_id):
             current.append(i)
             reach = max(reach, quote.end)
             continue
@@ -53,12 +57,33 @@ def passages(quotes: Sequence[Quote]) -> list[Quote]:
     """One quote per passage: the longest of its quotes (the first of equals), its ``coder``
     naming everyone who coded the passage ("ingrid, per"). The kept quotes stay in the order
     they had (retrieval order: document, then position)."""
+    # One pass in passage order (a 50,000-quote matrix goes through here): the passage's best
+    # quote and its coders are kept as it grows; most passages are a single quote.
     chosen: list[tuple[int, Quote]] = []
-    for group in passage_groups(quotes):
-        best = max(group, key=lambda i: (quotes[i].end - quotes[i].start, -i))
+    best = -1
+    coders: set[str] = set()
+    key: tuple[str, int] | None = None
+    reach = -1
+
+    def close() -> None:
         quote = quotes[best]
-        coders = sorted({quotes[i].coder for i in group})
-        chosen.append((best, quote if len(coders) == 1 else quote._replace(coder=", ".join(coders))))
+        chosen.append((best, quote if len(coders) == 1 else quote._replace(coder=", ".join(sorted(coders)))))
+
+    for i in _in_passage_order(quotes):
+        quote = quotes[i]
+        if best >= 0 and quote.start < reach and key == (quote.code, quote.document_id):
+            reach = max(reach, quote.end)
+            coders.add(quote.coder)
+            held = quotes[best]
+            length, held_length = quote.end - quote.start, held.end - held.start
+            if length > held_length or (length == held_length and i < best):
+                best = i
+            continue
+        if best >= 0:
+            close()
+        best, coders, key, reach = i, {quote.coder}, (quote.code, quote.document_id), quote.end
+    if best >= 0:
+        close()
     chosen.sort(key=lambda item: item[0])
     return [quote for _, quote in chosen]
 

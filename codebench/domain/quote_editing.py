@@ -26,6 +26,7 @@ OMISSION = "(…)"
 # in the finished quote must only ever mean that words were left out.
 _PAUSE = re.compile(r"\(\s*(?:\.{1,4}|…)\s*\)")
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_ANY_CLOCK = re.compile(r"\d:\d\d")
 # Inline stamps typists and transcription tools leave: [00:12:31], {00:34:20}, #00:02:14-6#,
 # [00:05.240 --> 00:08.640]. A parenthesised time counts only at a line's start or end, where
 # it cannot be a time said in a sentence ("vi møttes (10:30) …" is rare; "klokka 10:30" stays).
@@ -54,7 +55,7 @@ def without_time_marks(text: str) -> str:
     view, ``codebench quotes``, matrices, chapters, memo exports — shows it through here. Line
     breaks stay; the spaces a stamp leaves behind do not.
     """
-    if ":" not in text:  # every mark has a colon: most quotes are done here
+    if not _ANY_CLOCK.search(text):  # every mark has a clock in it: most quotes are done here
         return text
     cleaned = _TIME_LINE.sub("", text)
     cleaned = _INLINE_STAMP.sub("", cleaned)

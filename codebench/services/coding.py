@@ -376,6 +376,8 @@ class CodedSpanView:
     colour: str | None
     coder: str
     memo: str | None
+    flag: str | None = None
+    """Set when the words under the coding changed (an edit, a corrected file): the coder checks it."""
 
 
 def document_codings(project: Project, document: str | int, coders: Sequence[str] | None = None) -> list[CodedSpanView]:
@@ -386,6 +388,6 @@ def document_codings(project: Project, document: str | int, coders: Sequence[str
         names = {c.id: c.name for c in tree}
         colours = effective_colours(tree)
         return [
-            CodedSpanView(c.uuid, c.start, c.end, names[c.code_id], colours[c.code_id], c.coder, c.memo)
+            CodedSpanView(c.uuid, c.start, c.end, names[c.code_id], colours[c.code_id], c.coder, c.memo, c.flag)
             for c in store.codings.ordered(doc.id) if coders is None or c.coder in coders
         ]

@@ -14,8 +14,8 @@ if TYPE_CHECKING:  # the light read path imports these modules without SQLAlchem
     from codebench.storage.store import Store
 
 
-_FREE_TEXT_META = frozenset({"header", "title"})
-"""Import metadata written by people (a header block, a file's title): it may name the informant."""
+_FREE_TEXT_META = frozenset({"header", "title", "media"})
+"""Import metadata written by people (a header block, a file's title, the recording's path): it may name the informant."""
 
 
 def import_details(doc: DocumentInfo, label: str, *, original: bool) -> list[tuple[str, str]]:

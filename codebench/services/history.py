@@ -144,6 +144,10 @@ def _merge_again(store: Store, p: dict[str, Any]) -> None:
         store.codings.delete(snapshot["uuid"])
     for memo in p.get("memos_carried", []):
         store.codings.update(memo["uuid"], memo=memo["to"])
+    if p.get("memo_rows"):
+        store.memos.retarget("code", p["memo_rows"], target.id)
+    if p.get("target_memo"):
+        store.codebook.update(target.id, memo=p["target_memo"]["to"])
     store.codebook.delete(source.id)
 
 
@@ -155,6 +159,10 @@ def _unmerge(store: Store, p: dict[str, Any]) -> None:
         _restore_coding(store, {**snapshot, "code_id": source.id})
     for memo in p.get("memos_carried", []):
         store.codings.update(memo["uuid"], memo=memo["from"])
+    if p.get("memo_rows"):
+        store.memos.retarget("code", p["memo_rows"], source.id)
+    if p.get("target_memo"):
+        store.codebook.update(_code(store, p["target"]).id, memo=p["target_memo"]["from"])
 
 
 def _update_code_back(store: Store, p: dict[str, Any]) -> None:
@@ -285,6 +293,21 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# -- changes of a transcript's text (edits, corrected files) ------------------------------------
+
+
+def _unedit(store: Store, p: dict[str, Any]) -> None:
+    from codebench.services.editing import undo_change
+
+    undo_change(store, p, _decider(p))
+
+
+def _edit_again(store: Store, p: dict[str, Any]) -> None:
+    from codebench.services.editing import redo_change
+
+    redo_change(store, p, _decider(p))
+
+
 _STEPS: dict[str, tuple[Step, Step]] = {
     # action: (undo it, do it again)
     "apply": (_unapply, _apply_again),
@@ -292,6 +315,9 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "remove": (_restore_coding, _delete_coding),
     "recode": (_set_coding("code_id", "from"), _set_coding("code_id", "to")),
     "coding_memo": (_set_coding("memo", "from"), _set_coding("memo", "to")),
+    "coding_checked": (_set_coding("flag", "from"), _set_coding("flag", "to")),
+    "edit_text": (_unedit, _edit_again),
+    "reimport": (_unedit, _edit_again),
     "code_create": (_uncreate_code, _create_code_again),
     "code_update": (_update_code_back, _update_code_again),
     "code_move": (_move_code("from"), _move_code("to")),
@@ -306,13 +332,18 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_add": (_unadd, _add_again),
 }
 UNDOABLE = tuple(_STEPS)
-"""The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo),
+"""The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo,
+checked), transcript text (an edit of a turn, a corrected file imported over a document),
 codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge),
 memos (write, edit, delete) and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
 
 
 def _after(project: Project, entry: AuditEntry, direction: str) -> None:
     """What an anonymisation step does outside the database: the key file follows the decisions."""
+    if entry.action in ("edit_text", "reimport"):
+        if entry.payload.get("mentions") or entry.payload.get("mentions_removed"):
+            write_key(project)  # names under changed words: the key's original forms follow the text
+        return
     if not entry.action.startswith("anonymise_"):
         return
     names = entry.payload.get("key_names") or {}
@@ -339,6 +370,8 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
     p = entry.payload
     if project is not None and entry.action in _CODING_ACTIONS | _CODEBOOK_ACTIONS | _MEMO_ACTIONS:
         return _describe_in_project(entry, project)
+    if entry.action in ("edit_text", "reimport"):
+        return _describe_change(entry, project)
     if entry.action in ("anonymise_accept", "anonymise_reject"):
         pseudonyms = p.get("pseudonyms") or []
         whose = pseudonyms[0] if len(pseudonyms) == 1 else _count(len(pseudonyms), "entity", "entities")
@@ -354,7 +387,21 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
     return entry.action
 
 
-_CODING_ACTIONS = frozenset({"apply", "code_hits", "remove", "recode", "coding_memo"})
+def _describe_change(entry: AuditEntry, project: Project | None) -> str:
+    """An edit or a re-import without its words (they may hold names): where, and what it touched."""
+    p = entry.payload
+    where = (document_labels(project).get(p.get("document_id"), "a deleted document") if project is not None
+             else f"document {p.get('document_id')}")
+    flagged = p.get("flagged", 0)
+    check = f", {_count(flagged, 'coding', 'codings')} to check" if flagged else ""
+    if entry.action == "reimport":
+        return f"corrected file over {where}{check}"
+    turn = p.get("turn")
+    what = "edit" if p.get("pieces") else "speaker/time change"
+    return f"{what} of turn {turn + 1 if turn is not None else '?'} in {where}{check}"
+
+
+_CODING_ACTIONS = frozenset({"apply", "code_hits", "remove", "recode", "coding_memo", "coding_checked"})
 _CODEBOOK_ACTIONS = frozenset({"code_create", "code_update", "code_move", "merge_codes"})
 _MEMO_ACTIONS = frozenset({"memo", "memo_edit", "memo_delete"})
 _MEMO_VERBS = {"memo": "memo", "memo_edit": "edit of the memo", "memo_delete": "deletion of the memo"}
@@ -367,7 +414,7 @@ def _describe_in_project(entry: AuditEntry, project: Project) -> str:
     p = entry.payload
     with project.transaction(write=False) as store:
         rows = store.codebook.rows()
-        coding = store.codings.get(p["uuid"]) if entry.action in ("recode", "coding_memo") else None
+        coding = store.codings.get(p["uuid"]) if entry.action in ("recode", "coding_memo", "coding_checked") else None
     by_id = {r.id: r.name for r in rows}
     by_uuid = {r.uuid: r.name for r in rows}
 
@@ -399,8 +446,10 @@ def _describe_in_project(entry: AuditEntry, project: Project) -> str:
         return (f"coding of {_count(len(p.get('codings', [])), 'search hit', 'search hits')} in "
                 f"{_count(documents, 'document', 'documents')} as {code(p.get('code_id'), p.get('created_code'))}"
                 f"{created} (widened to {p.get('widen', 'hit')})")
-    if action in ("recode", "coding_memo"):
+    if action in ("recode", "coding_memo", "coding_checked"):
         place = where(coding.document_id, coding.start, coding.end) if coding else "a deleted coding"
+        if action == "coding_checked":
+            return f"check of a coding in {place}"
         if action == "recode":
             return f"recode from {code(p.get('from'))} to {code(p.get('to'))} in {place}"
         return f"memo on the coding {code(coding.code_id)} in {place}" if coding else "memo on a deleted coding"
@@ -411,6 +460,8 @@ def _describe_in_project(entry: AuditEntry, project: Project) -> str:
         if "name" in changes:
             return f"rename of «{p.get('before', {}).get('name')}» to «{changes['name']}»"
         kinds = sorted({_CHANGE_WORDS.get(k, k) for k in changes})
+        if kinds == ["memo"]:  # named as the dialog names it: a code's memo, not a coding's
+            return f"memo on the code {code(p.get('code'))}"
         return f"{', '.join(kinds) or 'change'} of {code(p.get('code'))}"
     if action == "code_move":
         parent = code(p.get("to")) if p.get("to") is not None else "the top level"

@@ -26,8 +26,9 @@ from codebench.domain import code_tree as rules
 from codebench.domain.code_tree import subtree_ids
 from codebench.domain.records import normalise_role
 from codebench.domain.search import (
-    WIDEN_UNITS, IndexPlan, Matcher, MatchOptions, ParsedQuery, QueryFilters, SearchHit, SearchQueryError,
-    covered, index_plan, inside, keeps_pseudonyms_whole, parse_query, PseudonymFinder, pseudonym_cores, sides_need_questions, speaker_sides, widen,
+    WIDEN_UNITS, IndexPlan, Matcher, MatchOptions, ParsedQuery, PseudonymFinder, QueryFilters, SearchHit,
+    SearchQueryError, covered, index_plan, inside, keeps_pseudonyms_whole, parse_query, pseudonym_cores,
+    sides_need_questions, speaker_sides, widen,
 )
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import may_see_original
@@ -140,6 +141,7 @@ def search(
     coded_spans: dict[int, list[tuple[int, int]]] = {}
     complete = True
     for turns in _candidate_pages(project, plan, document_ids, extra, limit):
+        turns = [t for t in turns if t.document_id in facts]  # not a document imported since the search began
         new_documents = sorted({t.document_id for t in turns} - sides.keys())
         with project.transaction(write=False) as store:
             sides.update(_sides(store, facts, new_documents))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from codebench.domain.records import EntityRecord, KeyMention, NewEntity, NewMention
 from codebench.storage.base import ProjectRepository
@@ -303,3 +303,22 @@ class AnonymisationRepository(ProjectRepository, AnonymisationReads):
         self.session.delete(row)
         self.session.flush()
         return True
+
+    def move_mentions(self, moves: Sequence[tuple[int, int, int, str]]) -> None:
+        """Put mentions on new spans (and statuses) after their document's text changed.
+
+        Args:
+            moves: ``(mention id, start, end, status)``; applied in two steps so that spans
+                swapping places never meet the (document, start, end) uniqueness half-way.
+        """
+        if not moves:
+            return
+        table = AnonMention.__table__
+        connection = self.session.connection()
+        # First out of the way (negative spans cannot clash with real ones), then into place.
+        connection.execute(table.update().where(table.c.id == bindparam("i")).values(
+            start=bindparam("s"), end=bindparam("e")), [{"i": i, "s": -1 - n, "e": -n} for n, (i, _s, _e, _st) in enumerate(moves)])
+        connection.execute(table.update().where(table.c.id == bindparam("i")).values(
+            start=bindparam("s"), end=bindparam("e"), status=bindparam("st")),
+            [{"i": i, "s": s, "e": e, "st": st} for i, s, e, st in moves])
+        self.session.expire_all()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from codebench.domain.records import CodingInfo
 from codebench.storage.base import ProjectRepository
@@ -21,7 +21,7 @@ def coding_info(row: Coding, coder: str) -> CodingInfo:
     return CodingInfo(
         uuid=row.uuid, document_id=row.document_id, code_id=row.code_id, coder=coder,
         start=row.start, end=row.end, text_sha256=row.text_sha256, created_at=row.created_at,
-        updated_at=row.updated_at, memo=row.memo,
+        updated_at=row.updated_at, memo=row.memo, flag=row.flag,
     )
 
 
@@ -99,7 +99,7 @@ class CodingRepository(ProjectRepository, CodingReads):
         if row is None:
             return None
         for key, value in values.items():
-            if key not in ("code_id", "memo"):
+            if key not in ("code_id", "memo", "flag"):
                 raise ValueError(f"a coding's {key} cannot be changed")
             setattr(row, key, value)
         row.updated_at = utcnow()
@@ -161,7 +161,7 @@ class CodingRepository(ProjectRepository, CodingReads):
         # Core tuples, not ORM objects: a transcript view asks for a thousand of these at a time.
         query = (
             select(Coding.uuid, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end,
-                   Coding.text_sha256, Coding.created_at, Coding.updated_at, Coding.memo)
+                   Coding.text_sha256, Coding.created_at, Coding.updated_at, Coding.memo, Coding.flag)
             .join(Document, Document.id == Coding.document_id).where(Document.project_id == self.project_id)
         )
         if document_id is not None:
@@ -170,6 +170,38 @@ class CodingRepository(ProjectRepository, CodingReads):
             query = query.where(Coding.code_id.in_(list(code_ids)))
         rows = self.session.connection().execute(query.order_by(Coding.document_id, Coding.start, Coding.end)).all()
         return [
-            CodingInfo(uuid, doc, code, coders[coder], start, end, sha, created, updated, memo)
-            for uuid, doc, code, coder, start, end, sha, created, updated, memo in rows
+            CodingInfo(uuid, doc, code, coders[coder], start, end, sha, created, updated, memo, flag)
+            for uuid, doc, code, coder, start, end, sha, created, updated, memo, flag in rows
         ]
+
+    # -- following a change of text --------------------------------------------------------------
+
+    def positions(self, document_id: int) -> list[tuple[str, int, int, str | None]]:
+        """``(uuid, start, end, flag)`` of every coding of one document, by position."""
+        return [tuple(row) for row in self.session.execute(  # type: ignore[misc]
+            select(Coding.uuid, Coding.start, Coding.end, Coding.flag)
+            .where(Coding.document_id == document_id).order_by(Coding.start, Coding.end, Coding.uuid)
+        ).all()]
+
+    def move_many(self, document_id: int, moves: Sequence[tuple[str, int, int, str, str | None]], sha256: str) -> None:
+        """Put codings of one document on new spans after its text changed.
+
+        Args:
+            moves: ``(uuid, start, end, quote, flag)`` of each coding that moved or changed.
+            sha256: the document's new text hash, which every coding of it now names.
+        """
+        # Core statements on the table (one executemany): a thousand codings move in one round trip.
+        table = Coding.__table__
+        connection = self.session.connection()
+        if moves:
+            connection.execute(
+                table.update().where(table.c.uuid == bindparam("u")).values(
+                    start=bindparam("s"), end=bindparam("e"), quote=bindparam("q"), flag=bindparam("f")),
+                [{"u": u, "s": s, "e": e, "q": q, "f": f} for u, s, e, q, f in moves],
+            )
+        connection.execute(table.update().where(table.c.document_id == document_id).values(text_sha256=sha256))
+        self.session.expire_all()
+
+    def flagged(self, document_id: int | None = None) -> list[CodingInfo]:
+        """Codings whose words changed under them and that no coder has checked yet, by position."""
+        return [c for c in self.ordered(document_id) if c.flag]

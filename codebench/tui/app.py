@@ -26,7 +26,8 @@ class CodebenchApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", priority=True),
         Binding("f1", "help", "help"),
-        Binding("slash", "search", "search", tooltip="Search the words of every transcript"),
+        # Not in the footer (F1 and the palette list it): every screen's footer would grow by it.
+        Binding("slash", "search", "search", show=False, tooltip="Search the words of every transcript"),
         # Screens with their own undo (transcript, codebook, review) handle these first.
         Binding("ctrl+z", "undo", "undo", show=False, tooltip="Undo your last coding or codebook operation"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="Redo what you undid"),
@@ -43,6 +44,7 @@ class CodebenchApp(App[None]):
         self.show_anonymised = False
         self.original_allowed = True
         """May this coder see original names? (See services.anonymisation.may_see_original.)"""
+        self._player: services.playback.Player | None = None
         if self.coder:
             self._apply_viewing_rights()
 
@@ -73,6 +75,24 @@ class CodebenchApp(App[None]):
                     self.screen.action_refresh()
 
             self.push_screen(CoderPrompt(self.known_coders()), chosen)
+
+    def audio_player(self, *, start: bool = True) -> services.playback.Player | None:
+        """The external player transcripts play their recordings through, found on first use.
+
+        Args:
+            start: find and start one when there is none yet (False: only the one already running).
+        """
+        if self._player is None and start:
+            try:
+                self._player = services.playback.find_player()
+            except services.ServiceError as exc:
+                self.notify(str(exc), title="No player", severity="warning", timeout=10)
+        return self._player
+
+    def on_unmount(self) -> None:
+        if self._player is not None:
+            self._player.close()
+            self._player = None
 
     # -- shared by screens and the command palette ---------------------------------------
 

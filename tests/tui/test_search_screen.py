@@ -115,3 +115,15 @@ async def test_a_coder_who_may_not_see_names_is_told_why_nothing_is_found(review
             assert hits.hits and all("Kristine" not in h.left + h.match + h.right for h in hits.hits)
     finally:
         project.close()
+
+
+def test_search_screen_snapshot(snap_compare, sample_copy):
+    """The hits of a prefix search at the smallest terminal the workbench supports."""
+
+    async def run_before(pilot) -> None:
+        await search_for(pilot.app, pilot, "tillit*")
+        await pilot.press("down", "space")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(CodebenchApp(sample_copy, "snapshot"), terminal_size=(80, 24), run_before=run_before)

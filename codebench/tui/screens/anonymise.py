@@ -269,7 +269,9 @@ class AnonymisationScreen(WorkbenchScreen):
         for m in entity.mentions:
             options += [Option(mention_prompt(m), id=f"mention:{m.id}"), None]  # None: a divider line
         mention_list.set_options(options[:-1])
-        index = next((i for i, m in enumerate(entity.mentions) if m.id == wanted), 0)
+        # The place asked for, else the first mention still open: that is where the work is.
+        index = next((i for i, m in enumerate(entity.mentions) if m.id == wanted),
+                     next((i for i, m in enumerate(entity.mentions) if m.status == "suggested"), 0))
         if entity.mentions:
             mention_list.highlighted = index
 

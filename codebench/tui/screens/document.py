@@ -9,9 +9,10 @@ codings are always stored against the original words.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,10 +21,12 @@ from textual.widgets import Header, Label, Static
 
 from codebench import services
 from codebench.domain.codebook import in_vivo_name
+from codebench.domain.editing import FLAG_WORDS
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.confirm import ConfirmDialog
+from codebench.tui.screens.edit_turn import TurnEdit, TurnEditor, parse_time
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode
 from codebench.tui.widgets.reveal import reveal
 from codebench.tui.widgets.stable_footer import StableFooter
@@ -51,6 +54,14 @@ class DocumentScreen(WorkbenchScreen):
         Binding("o", "rendition(True)", "anonymised", tooltip="Show the anonymised rendition", id="show-anonymised"),
         Binding("o", "rendition(False)", "original", tooltip="Show the original transcript", id="show-original"),
         Binding("a", "mark_name", "mark name", tooltip="Anonymise the selection (or the word under the caret) as a name"),
+        Binding("e", "edit", "edit", tooltip="Correct the turn under the caret (or the selected words): words, speaker, times"),
+        Binding("k", "check_coding", "checked", tooltip="Mark your flagged coding under the caret as checked", show=False),
+        Binding("f", "next_flagged", "next to check", tooltip="Go to the next coding flagged for checking", show=False),
+        Binding("p", "play_turn", "play turn", tooltip="Play the turn under the caret from the recording", show=False),
+        Binding("space", "play_pause", "play/pause", tooltip="Pause or resume the recording", show=False),
+        Binding("b", "replay", "back 3 s", tooltip="Play the last three seconds again", show=False),
+        Binding("P", "follow_caret", "play follows caret", tooltip="Play each turn the caret moves into (on/off)",
+                show=False),
         Binding("ctrl+z,u", "undo", "undo"),
         Binding("ctrl+y,U", "redo", "redo", show=False),
         Binding("q,escape", "app.pop_screen", "back"),
@@ -63,6 +74,9 @@ class DocumentScreen(WorkbenchScreen):
         self.start_select = select_to
         self.doc = services.get_document(self.project, document_id)
         self.rendition: services.Rendition | None = None  # None: the original is on screen
+        self.follow_caret = False
+        """Playback follows the caret: a turn the caret moves into is played."""
+        self._played_turn: int | None = None  # the turn playback is in (the caret follows it)
 
 
     @property
@@ -77,7 +91,13 @@ class DocumentScreen(WorkbenchScreen):
         info = self.doc.info
         who = f"{info.participant.pid} {info.participant.role}" if info.participant else "no participant"
         round_ = f" r{info.round}" if info.round else ""
-        return f"{info.name} · {who}{round_} · {info.word_count} ord"
+        return f"{info.name} · {who}{round_} · {info.word_count} ord{self._to_check()}"
+
+    def _to_check(self) -> str:
+        """The title's note of codings whose words changed and nobody checked yet."""
+        view = self.query(TranscriptView)
+        count = sum(1 for m in view.first().marks if m.flag) if view else 0
+        return f" · ⚑ {count} to check (f)" if count else ""
 
     def show_document(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
         """Show another transcript in this (already composed) screen.
@@ -108,6 +128,7 @@ class DocumentScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         self.title = "codebench"
+        self._follow_timer = self.set_interval(0.25, self._follow_playback, pause=True)
         self._load_rendition(self.workbench.show_anonymised)
         self.query_one(TranscriptView).focus()
         self._move_to_source(self.start_position, self.start_select)
@@ -121,6 +142,7 @@ class DocumentScreen(WorkbenchScreen):
                      for s in spans for shown in (to_view(Span(s.start, s.end)),)]
         self.query_one(TranscriptView).set_marks(spans)
         self._show_here(self.query_one(TranscriptView).cursor)
+        self.query_one("#doc-title", Label).update(self._title())
 
     # -- renditions ----------------------------------------------------------------------
 
@@ -224,11 +246,19 @@ class DocumentScreen(WorkbenchScreen):
     @on(TranscriptView.CursorMoved)
     def _moved(self, event: TranscriptView.CursorMoved) -> None:
         self._show_here(event.position)
+        if self.follow_caret:
+            view = self.query_one(TranscriptView)
+            turn = view.turn_index(event.position)
+            if turn is not None and turn != self._played_turn:
+                self._play(turn)
 
     def _show_here(self, position: int) -> None:
         # A Static, not a ListView: this runs on every caret move, and mounting list items is slow.
         marks = self.query_one(TranscriptView).marks_at(position)
-        lines = [Text.assemble(("▌ ", mark.colour or ""), f"{mark.code} ({mark.coder})") for mark in marks]
+        lines = [Text.assemble(("▌ ", mark.colour or ""), f"{mark.code} ({mark.coder})",
+                               (f"\n  ⚑ check: {FLAG_WORDS.get(mark.flag, mark.flag)}" if mark.flag else "",
+                                "bold"))
+                 for mark in marks]
         self.query_one("#here", Static).update(Text("\n").join(lines) if lines else Text("—", style="dim"))
 
     def _status(self, message: str) -> None:
@@ -395,11 +425,261 @@ class DocumentScreen(WorkbenchScreen):
         self.app.push_screen(MemoEditor(f"Memo on the document «{label}»"), save)
 
     def action_undo(self) -> None:
-        entry = services.undo(self.project, self.coder)
-        self.reload_marks()
+        try:
+            entry = services.undo(self.project, self.coder)
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._after_history_step(entry)
         self._status(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
 
     def action_redo(self) -> None:
-        entry = services.redo(self.project, self.coder)
-        self.reload_marks()
+        try:
+            entry = services.redo(self.project, self.coder)
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._after_history_step(entry)
         self._status(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")
+
+    def _after_history_step(self, entry: object) -> None:
+        """Redraw what an undo or redo changed: the text itself after an edit, else the codings."""
+        if getattr(entry, "action", None) in ("edit_text", "reimport"):
+            self._reload_text(self.query_one(TranscriptView).cursor)
+        else:
+            self.reload_marks()
+
+    # -- correcting the transcript ------------------------------------------------------
+
+    def action_edit(self) -> None:
+        """Open the editor over the turn under the caret, or over the selected words."""
+        if not self.workbench.original_allowed:
+            self.notify("You see the anonymised rendition only; correcting the words needs a coder allowed to "
+                        "see original names", severity="warning")
+            return
+        if self.rendition is not None:
+            self.notify("Switch to the original transcript (o) to correct its words", severity="warning")
+            return
+        view = self.query_one(TranscriptView)
+        if view.selection:
+            start, end = view.selection
+            turn = view.turn_index(start)
+            if turn is None or start < self.doc.turns[turn].body_start or end > self.doc.turns[turn].end:
+                self.notify("Select words inside one turn to correct them (or put the caret in a turn and press e)",
+                            severity="warning")
+                return
+            self.app.push_screen(TurnEditor("Correct the selected words", self.doc.text[start:end], whole_turn=False,
+                                            listen=self._listen(turn)),
+                                 lambda edit: self._save_edit(edit, span=(start, end)))
+            return
+        turn = view.turn_index(view.cursor)
+        if turn is None:
+            return
+        info = self.doc.turns[turn]
+        self.app.push_screen(
+            TurnEditor(f"Correct turn {turn + 1}", self.doc.text[info.body_start:info.end], whole_turn=True,
+                       speaker=info.speaker, t_start=info.t_start, t_end=info.t_end, listen=self._listen(turn)),
+            lambda edit: self._save_edit(edit, turn=turn))
+
+    def _listen(self, turn: int) -> Callable[[str], None] | None:
+        """What the editor's F5/F6/F7 do: play this turn, pause, go back (None without a recording)."""
+        if services.media_of(self.project, self.document_id) is None:
+            return None
+
+        def listen(what: str) -> None:
+            if what == "play":
+                self._play(turn)
+            elif what == "pause":
+                self.action_play_pause()
+            else:
+                self.action_replay()
+
+        return listen
+
+    def _save_edit(self, edit: TurnEdit | None, *, turn: int | None = None, span: tuple[int, int] | None = None) -> None:
+        if edit is None:
+            return
+        caret = self.query_one(TranscriptView).cursor
+        if span is not None:
+            self._store_edit(caret, span=span, text=edit.text)
+            return
+        assert turn is not None
+        info = self.doc.turns[turn]
+        try:
+            t_start = parse_time(edit.t_start or "")
+            t_end = parse_time(edit.t_end or "")
+        except ValueError:
+            self.notify("A time is seconds or m:ss (e.g. 1:05.5); nothing was saved", severity="error")
+            return
+        changes: dict[str, object] = {}
+        if edit.text != self.doc.text[info.body_start:info.end]:
+            changes["text"] = edit.text
+        speaker = (edit.speaker or "").strip() or None
+        if speaker != info.speaker:
+            changes["speaker"] = speaker
+        if t_start != info.t_start:
+            changes["t_start"] = t_start
+        if t_end != info.t_end:
+            changes["t_end"] = t_end
+        if not changes:
+            self._status("no change")
+            return
+        self._store_edit(caret, turn=turn, changes=changes)
+
+    @work(thread=True, exclusive=True, group="edit")
+    def _store_edit(self, caret: int, *, turn: int | None = None, span: tuple[int, int] | None = None,
+                    text: str | None = None, changes: dict[str, object] | None = None) -> None:
+        """Store the edit off the screen's thread (the edited turn is searched for names too)."""
+        try:
+            if span is not None:
+                report = services.edit_span(self.project, self.document_id, span[0], span[1], text or "",
+                                            coder=self.coder)
+            else:
+                assert turn is not None
+                report = services.edit_turn(self.project, self.document_id, turn + 1, coder=self.coder,
+                                            **(changes or {}))  # type: ignore[arg-type]
+        except services.ServiceError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._after_edit, report, caret)
+
+    def _after_edit(self, report: services.EditReport, caret: int) -> None:
+        """Show the corrected text, keep the caret where it was, and say what followed."""
+        self._reload_text(caret)
+        if not report.changed:
+            self._status("no change" if report.turn is None else f"turn {report.turn + 1}: speaker and times saved")
+            return
+        parts = [f"corrected turn {(report.turn or 0) + 1}"]
+        if report.flagged:
+            parts.append(f"⚑ {len(report.flagged)} coding(s) to check (f)")
+        if report.mentions_found:
+            parts.append(f"{report.mentions_found} new name suggestion(s) to review")
+        self._status(" · ".join(parts))
+
+    def _reload_text(self, caret: int) -> None:
+        view = self.query_one(TranscriptView)
+        scroll = view.scroll_offset.y
+        self.doc = services.get_document(self.project, self.document_id)
+        self._load_rendition(self.rendition is not None)
+        view.scroll_to(y=scroll, animate=False)
+        view.move_to(min(caret, len(view.text)))
+
+    def action_check_coding(self) -> None:
+        """Mark the coder's flagged coding under the caret as checked."""
+        view = self.query_one(TranscriptView)
+        mine = [m for m in view.marks_at(view.cursor) if m.coder == self.coder and m.flag]
+        if not mine:
+            self.notify("None of your codings under the caret is flagged for checking", severity="warning")
+            return
+        services.check_coding(self.project, mine[-1].uuid, self.coder)
+        self.reload_marks()
+        self._status(f"checked {mine[-1].code}")
+
+    def action_next_flagged(self) -> None:
+        """Go to the next coding flagged for checking (from the caret, wrapping round)."""
+        view = self.query_one(TranscriptView)
+        flagged = sorted(m.start for m in view.marks if m.flag)
+        if not flagged:
+            self._status("no coding to check in this transcript")
+            return
+        following = [s for s in flagged if s > view.cursor]
+        view.move_to(following[0] if following else flagged[0])
+
+    # -- listening ---------------------------------------------------------------------
+
+    def _recording(self) -> str | None:
+        linked = services.media_of(self.project, self.document_id)
+        if linked is None:
+            self.notify("No recording is linked to this transcript: codebench media PROJECT DOC FILE",
+                        severity="warning")
+            return None
+        if not linked.exists:
+            self.notify("The linked recording is not where it was; link it again (codebench media)",
+                        severity="warning")
+            return None
+        return linked.path
+
+    def action_play_turn(self) -> None:
+        """Play the turn under the caret, from its start to its end."""
+        turn = self.query_one(TranscriptView).turn_index(self.query_one(TranscriptView).cursor)
+        if turn is not None:
+            self._play(turn)
+
+    def _play(self, turn: int) -> None:
+        path = self._recording()
+        if path is None:
+            return
+        times = services.media.turn_times(self.doc.turns, turn)
+        if times is None:
+            self.notify("This turn has no time in the transcript, so it cannot be found in the recording",
+                        severity="warning")
+            return
+        player = self.workbench.audio_player()
+        if player is None:
+            return
+        try:
+            player.play(path, times[0], times[1])
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._played_turn = turn
+        end = f"{times[1]:.1f}" if times[1] is not None else "the end"
+        self._status(f"▶ turn {turn + 1}: {times[0]:.1f}–{end} s ({player.name})")
+        self._follow_timer.resume()
+
+    def action_play_pause(self) -> None:
+        """Pause or resume the recording."""
+        player = self.workbench.audio_player(start=False)
+        if player is None or player.last_request is None:
+            self.action_play_turn()
+            return
+        paused = player.toggle_pause()
+        self._status("⏸ paused" if paused else "▶ playing")
+        if not paused:
+            self._follow_timer.resume()
+
+    def action_replay(self) -> None:
+        """Play the last three seconds again."""
+        player = self.workbench.audio_player(start=False)
+        if player is None or player.last_request is None:
+            self.action_play_turn()
+            return
+        player.replay(3.0)
+        self._status("▶ again from 3 s back")
+        self._follow_timer.resume()
+
+    def action_follow_caret(self) -> None:
+        """Play each turn the caret moves into, or stop doing so."""
+        self.follow_caret = not self.follow_caret
+        self._status("playback follows the caret" if self.follow_caret else "playback no longer follows the caret")
+
+    def _follow_playback(self) -> None:
+        """The caret follows playback: it moves into the turn being played."""
+        player = self.workbench.audio_player(start=False)
+        if player is None or player.last_request is None or player.last_request.path != self._linked_path():
+            self._follow_timer.pause()
+            return
+        try:
+            paused = player.is_paused()
+            position = None if paused else player.position()
+        except services.ServiceError:
+            self._follow_timer.pause()
+            return
+        if paused:
+            # Stopped: the caret is the coder's again (a move made now is not taken back).
+            self._follow_timer.pause()
+            return
+        if position is not None:
+            request = player.last_request
+            if request.end is not None:
+                # Playback stops a moment after a turn's end: that moment still belongs to the turn.
+                position = min(position, request.end - 0.05)
+            turn = services.media.turn_at_time(self.doc.turns, position)
+            view = self.query_one(TranscriptView)
+            if turn is not None and turn != view.turn_index(view.cursor) and self.rendition is None:
+                self._played_turn = turn
+                view.move_to(self.doc.turns[turn].body_start)
+
+    def _linked_path(self) -> str | None:
+        linked = services.media_of(self.project, self.document_id)
+        return linked.path if linked is not None else None
