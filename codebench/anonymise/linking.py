@@ -208,7 +208,8 @@ def link(
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
                                       for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
                 for doc, dets in detections.items()}
-    resolved = {doc: _bridged(dets, texts.get(doc, ""), caseless[doc]) for doc, dets in resolved.items()}
+    resolved = {doc: _firm_names(_bridged(dets, texts.get(doc, ""), caseless[doc]), texts.get(doc, ""))
+                for doc, dets in resolved.items()}
     # What the project calls each form, over all documents: one mistake of the model is
     # outvoted by the many times it got the same words right.
     votes = _kind_votes(resolved)
@@ -462,6 +463,21 @@ def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection
                 out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
                                             score=max(previous.score, det.score))
                 continue
+        out.append(det)
+    return out
+
+
+def _firm_names(dets: list[Detection], text: str) -> list[Detection]:
+    """"Øya Sag og Høvleri", "Sørvik Bil og Dekk": a lone capitalised word after a workplace and
+    "og" that no name list knows continues the workplace's name; it is not a person."""
+    out: list[Detection] = []
+    for det in sorted(dets, key=lambda d: d.start):
+        previous = out[-1] if out else None
+        if (previous is not None and previous.kind == ORG and det.kind == PER and " " not in det.text
+                and text[previous.end:det.start] == " og " and det.text[:1].isupper()
+                and _not_a_name_word(det.text)):
+            out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end])
+            continue
         out.append(det)
     return out
 

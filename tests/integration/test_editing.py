@@ -312,3 +312,29 @@ def test_the_search_index_follows_an_edit_its_undo_and_a_corrected_file(study, t
                          encoding="utf-8")
     services.import_files(study, [corrected], coder="ingrid")
     assert found("Lieshagen") == 1 and found("hyggelig") == 1 and found("Lishagen") == 0
+
+
+def test_a_name_lengthened_by_an_edit_is_masked_whole(project, tmp_path):
+    """'Kari' corrected to 'Kari Hansen': the open suggestion gives way, an accepted one grows over the surname."""
+    path = tmp_path / "m.txt"
+    path.write_text("I: Hvem spurte deg?\n\nR: Det var Kari som spurte, og så sa jeg ja.\n\nI: Og så?\n\n"
+                    "R: Så sa Kari at det gikk fint.\n", encoding="utf-8")
+    services.import_files(project, [path])
+    services.anonymisation.detect(project, use_model=False)
+
+    def mentions() -> list[tuple[str, str]]:
+        text = services.get_document(project, 1).text
+        with project.transaction(write=False) as store:
+            return sorted((text[m.start:m.end], m.status) for m in store.anonymisation.mentions([1]))
+
+    assert mentions() == [("Kari", "suggested"), ("Kari", "suggested")]
+    services.edit_turn(project, 1, 2, coder="ingrid", use_model=False,
+                       text="Det var Kari Hansen som spurte, og så sa jeg ja.")
+    assert mentions() == [("Kari", "suggested"), ("Kari Hansen", "suggested")]
+    with project.transaction(write=False) as store:
+        ids = [m.id for m in store.anonymisation.mentions([1])]
+    services.anonymisation.decide(project, "accept", mentions=ids, coder="ingrid")
+    services.edit_turn(project, 1, 4, coder="ingrid", use_model=False, text="Så sa Kari Hansen at det gikk fint.")
+    assert mentions() == [("Kari Hansen", "accepted"), ("Kari Hansen", "accepted")]
+    rendition = services.anonymisation.rendition(project, 1)
+    assert "Hansen" not in rendition.text

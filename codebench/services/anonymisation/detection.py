@@ -17,7 +17,7 @@ from codebench.anonymise.gazetteer import looks_like_name
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pipeline import detect_texts
 from codebench.anonymise.pseudonyms import new_pseudonym
-from codebench.domain.records import DocumentInfo, EntityRecord, NewEntity, NewMention, TurnInfo
+from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity, NewMention, TurnInfo
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, write_key
 from codebench.services.anonymisation.state import SEARCHED
@@ -260,9 +260,43 @@ def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[in
         cluster.mentions = [(d, m) for d, m in cluster.mentions
                             if d != document_id or (d, m.start, m.end) in stored
                             or any(s <= m.start and m.end <= e for s, e in spans)]
+    _make_room(project, document_id, spans, clusters, existing)
     # The informant's role names a new person's pseudonym; this document says enough for that.
     roles = informant_roles([info], {document_id: turns}, {document_id: text})
     new, _kept = store_clusters(project, clusters, roles, style=None, coder=coder, searched=[info.sha256])
     if new:
         write_key(project)
     return new
+
+
+def _make_room(project: Project, document_id: int, spans: Sequence[tuple[int, int]], clusters: Sequence[Cluster],
+               existing: Sequence[MentionRecord]) -> None:
+    """Let what was found in edited words take the place of the mentions it grows out of.
+
+    A stored mention blocks any new one over its words, which is right for a re-run but not
+    after an edit that lengthened a name ("Terje" corrected to "Terje Mohn"): the surname would
+    stay unmasked. So inside the edited spans an open suggestion covered by a new finding gives
+    way to it, and an accepted (or hand-made) one the finding contains grows to cover the whole
+    name, keeping its decision: masking only widens.
+    """
+    here = [r for r in existing if r.document_id == document_id and any(s <= r.start and r.end <= e for s, e in spans)]
+    stored = {(r.start, r.end) for r in here}
+    gone: list[int] = []
+    grown: list[tuple[int, int, int, str]] = []
+    for cluster in clusters:
+        for doc, det in cluster.mentions:
+            if doc != document_id or (det.start, det.end) in stored:
+                continue
+            under = [r for r in here if r.start < det.end and det.start < r.end and r.id not in gone]
+            if not under:
+                continue
+            if all(r.status == "suggested" for r in under):
+                gone += [r.id for r in under]
+            elif (len(under) == 1 and under[0].status in ("accepted", "manual")
+                  and det.start <= under[0].start and under[0].end <= det.end):
+                grown.append((under[0].id, det.start, det.end, under[0].status))
+                stored.add((det.start, det.end))
+    if gone or grown:
+        with project.transaction() as store:
+            store.anonymisation.delete_mentions(gone)
+            store.anonymisation.move_mentions(grown)
