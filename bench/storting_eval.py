@@ -40,6 +40,10 @@ sys.path.insert(0, str(HERE.parent))
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, REVIEW_ONLY  # noqa: E402
 from codebench.anonymise.linking import link  # noqa: E402
 from codebench.anonymise.pipeline import detect_texts  # noqa: E402
+try:  # the residual list is new with #15; the bench also measures the code before it
+    from codebench.anonymise.residual import residual_candidates, review_burden  # noqa: E402
+except ImportError:  # pragma: no cover
+    residual_candidates = review_burden = None
 
 SEGMENTS_PER_LINE = 4
 # Swapped names come from the shipped lists ("lists") or from real names they lack ("unseen").
@@ -204,16 +208,20 @@ def swap_line(text: str, spans: list, pools: tuple[list[str], list[str]]) -> tup
     return "".join(pieces), out
 
 
-def masked_ranges(texts: dict[int, str], *, model: str | None, use_model: bool = True,
-                  threshold: float = DEFAULT_THRESHOLD) -> dict[int, list[tuple[int, int]]]:
-    """What --auto replaces in each text: the spans of linked mentions at or above the threshold."""
+def mentions(texts: dict[int, str], *, model: str | None, use_model: bool = True) -> dict[int, list[tuple]]:
+    """Every linked mention per text: (start, end, kind, score, public)."""
     clusters = link(texts, detect_texts(texts, use_model=use_model, model=model))
-    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    out: dict[int, list[tuple]] = defaultdict(list)
     for cluster in clusters:
         for doc, det in cluster.mentions:
-            if det.score >= threshold and det.kind not in REVIEW_ONLY:
-                out[doc].append((det.start, det.end))
+            out[doc].append((det.start, det.end, det.kind, det.score, getattr(cluster, "public", False)))
     return out
+
+
+def auto_masked(found: dict[int, list[tuple]], threshold: float = DEFAULT_THRESHOLD) -> dict[int, list[tuple[int, int]]]:
+    """What --auto replaces: mentions at or above the threshold, not review-only, not kept public places."""
+    return {doc: [(s, e) for s, e, kind, score, public in ms
+                  if score >= threshold and kind not in REVIEW_ONLY and not public] for doc, ms in found.items()}
 
 
 def score(docs: list[Doc], masked: dict[int, list[tuple[int, int]]], show: list | None = None) -> Counter:
@@ -247,6 +255,19 @@ def score(docs: list[Doc], masked: dict[int, list[tuple[int, int]]], show: list 
     return c
 
 
+def _left_words(docs: list[Doc], masked: dict[int, list[tuple[int, int]]]) -> list[tuple[int, int, int]]:
+    """(document, start, end) of every name word no mention covers."""
+    out = []
+    for i, doc in enumerate(docs):
+        spans = masked.get(i, [])
+        for run in doc.names:
+            for k in run:
+                s, e = doc.words[k]
+                if not any(a <= s and e <= b for a, b in spans):
+                    out.append((i, s, e))
+    return out
+
+
 def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_segments: int = 120,
              max_lines: int = 400, model: str | None = None, root: Path = DEFAULT_OUT,
              show: list | None = None) -> dict:
@@ -265,10 +286,24 @@ def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_se
             continue
         texts = {i: d.text for i, d in enumerate(docs)}
         started = time.perf_counter()
-        masked = masked_ranges(texts, model=model)
+        found = mentions(texts, model=model)
         seconds += time.perf_counter() - started
         words += sum(len(d.text.split()) for d in docs)
-        total += score(docs, masked, show)
+        total += score(docs, auto_masked(found), show)
+        # After review of every suggestion (accepting them all), what only the residual list can find.
+        anything = {doc: [(s, e) for s, e, *_ in ms] for doc, ms in found.items()}
+        reviewed = score(docs, anything)
+        total["left_after_suggestions"] += reviewed["left"]
+        if residual_candidates is None:
+            continue
+        left_words = _left_words(docs, anything)
+        candidates = residual_candidates(texts, {doc: [(s, e, k) for s, e, k, *_ in ms] for doc, ms in found.items()},
+                                         caseless={i: lang != "cased" for i in texts})
+        burden = review_burden(candidates, left_words)
+        total["residual_entries_to_read"] += burden["entries_to_read"]
+        total["residual_candidates"] += burden["candidates"]
+        total["left_words_after_suggestions"] += burden["leaked_words"]
+        total["left_words_listed"] += burden["listed"]
     left = total["left"] / max(1, total["name_occurrences"])
     over = total["ordinary_masked"] / max(1, total["words_O"])
     return {
@@ -278,6 +313,14 @@ def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_se
         "ordinary_words": total["words_O"], "ordinary_masked": total["ordinary_masked"],
         "over_redaction": round(over, 4),
         "words_per_second": round(words / seconds) if seconds else None,
+        "left_after_accepting_every_suggestion": total["left_after_suggestions"],
+        "residual_review": {
+            "candidates": total["residual_candidates"],
+            "entries_to_read_for_every_listed_leak": total["residual_entries_to_read"],
+            "left_name_words": total["left_words_after_suggestions"],
+            "left_name_words_listed": total["left_words_listed"],
+            "note": "summed over days (each day is one project); a residual entry is a word form",
+        },
     }
 
 

@@ -95,6 +95,37 @@ def is_common_word(word: str) -> bool:
     return word.casefold() in _common_words()
 
 
+# Last parts of farm names and so of many surnames: a compound ending in one may be a name.
+FARM_NAME_TAILS = frozenset(
+    "bakken bakke dal dalen vik vika haug haugen berg berget lund stad rud heim land nes li lia lie mo moen bø "
+    "strand holm holmen vold voll seth set sæter eng enga aas ås åsen myr myra by bye gard gård tun tveit".split())
+
+
+def is_ordinary_compound(word: str) -> bool:
+    """A compound of ordinary words that does not end like a farm name: "saksliste", not
+    "solbakken"."""
+    folded = word.casefold()
+    return is_compound_word(folded) and not any(
+        folded.endswith(tail) and len(folded) > len(tail) + 2 for tail in FARM_NAME_TAILS)
+
+
+@lru_cache(maxsize=65536)
+def is_compound_word(word: str) -> bool:
+    """An ordinary compound: two ordinary words, maybe joined by -s- or -e- or a hyphen
+    ("mentortilskuddet", "nav-språket", "arbeidsoppgåvene").  Farm names are compounds too
+    ("solbakken"), so this weakens the evidence of an unknown word rather than ending it."""
+    folded = word.casefold()
+    if "-" in folded:
+        head, _, tail = folded.rpartition("-")
+        return len(tail) >= 3 and is_common_word(tail) and bool(head)
+    common = _common_words()
+    for cut in range(3, len(folded) - 2):
+        head, tail = folded[:cut], folded[cut:]
+        if tail in common and len(tail) >= 3 and (head in common or head[-1:] in "se" and head[:-1] in common):
+            return True
+    return False
+
+
 def name_likelihood(word: str) -> float:
     """How often this word (any case) is a person name: 0 for unknown words."""
     return lexicon().name_ratio.get(word.casefold(), 0.0)
@@ -178,6 +209,10 @@ def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: fl
         word = match.group()
         base = word[:-1] if word.endswith("s") and word[:-1].casefold() in ratios else word
         ratio = ratios.get(base.casefold(), 0.0)
+        if not ratio and "-" in base and (caseless or all(p[:1].isupper() for p in base.split("-"))):
+            # A double given name or surname ("Svein-Tore", "Tybring-Gjedde") is as much a name
+            # as the weaker of its parts.
+            ratio = min(ratios.get(p.casefold(), 0.0) for p in base.split("-"))
         gap = text[previous_end:match.start()]
         trimmed = gap.rstrip(" ")
         sentence_start = previous_end == 0 or (trimmed[-1:] in (".", "!", "?", ":", "\n", "\t") if trimmed else False)
@@ -222,9 +257,10 @@ def is_unknown_word(word: str) -> bool:
 
 
 def _starts_a_name(word: str) -> bool:
+    """A given name, also in the possessive ("hannes")."""
     names = lexicon()
     folded = word.casefold()
-    return folded in names.female or folded in names.male
+    return any(f in names.female or f in names.male for f in (folded, folded[:-1] if folded.endswith("s") else folded))
 
 
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{2,})[ ]\Z")
@@ -249,6 +285,10 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     before = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
     if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)):
         start = before.start(1)
+    elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
+            and not is_ordinary_compound(before.group(1)):
+        # A surname found, the given name before it unknown to the lists: "arnljot hansen".
+        start = before.start(1)
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
@@ -257,22 +297,29 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLE_BEFORE = re.compile(
     r"(?<!\w)(?:heter|het|heiter|kalt|kalla|representanten|representantane|statsråd|statsråden|statsminister|"
-    r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|kollegaen min|sjefen|sjefen min|lederen|leiaren|"
+    r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|sønnen|broren|bror|søster|søstera|søsteren|kompisen|venninna|venninnen|"
-    r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)[ ]+([^\W\d_]{3,})(?![\w-])",
+    r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|sin|hass))?"
+    r"[ ]+([^\W\d_]{3,})(?![\w-])",
     re.IGNORECASE,
 )
 
 
 def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
-    """In caseless text, an unknown word after a role, kin word or "heter": "kollegaen min
-    brekkan", "statsråd horne", "jeg heter tutta".  A modest score: linking spreads it."""
-    if not caseless:
-        return []
+    """An unknown word after a role, kin word or "heter": "kollegaen min brekkan", "statsråd
+    horne", "jeg heter tutta" (caseless), "statsråd Brekk" (cased: capitalised words only).
+    A modest score in caseless text: linking spreads it."""
     found: list[Detection] = []
     for match in _ROLE_BEFORE.finditer(text):
         word = match.group(1)
+        if not caseless:
+            # Cased text: a capitalised word after a title or role ("statsråd Brekk", "kollega
+            # Helland") that is no ordinary word; the title itself stays lower case.
+            if word[:1].isupper() and not word.isupper() and match.group(0)[:1].islower() \
+                    and not is_common_word(word) and not is_ordinary_compound(word):
+                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
+            continue
         if is_unknown_word(word) or (match.group(0).casefold().startswith(("heter", "het ", "heiter", "kalt", "kalla"))
                                      and name_likelihood(word) >= 0.3):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
@@ -300,6 +347,27 @@ def find_surname_shapes(text: str) -> list[Detection]:
         folded = word.casefold()
         if folded.endswith(SURNAME_ENDINGS) and is_unknown_word(folded) and len(folded) > 5:
             found.append(Detection(match.start(), match.end(), PER, "lexicon:shape", 0.55, word))
+    return found
+
+
+_WORD_RUN = re.compile(r"(?<![\w-])[^\W\d_]{3,}(?:[ ][^\W\d_]{3,})+(?![\w-])")
+
+
+def find_unknown_pairs(text: str) -> list[Detection]:
+    """In caseless text, two or three unknown words in a row ("arnljot bekkelaget"): a full
+    name the lists do not know, most often; a misheard word rarely comes with a second one."""
+    found: list[Detection] = []
+    for match in _WORD_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", match.group()))
+        run: list[re.Match[str]] = []
+        for word in words + [None]:
+            if word is not None and is_unknown_word(word.group()) and not is_ordinary_compound(word.group()):
+                run.append(word)
+                continue
+            if 2 <= len(run) <= 3:
+                start, end = match.start() + run[0].start(), match.start() + run[-1].end()
+                found.append(Detection(start, end, PER, "lexicon:unknown", 0.55, text[start:end]))
+            run = []
     return found
 
 

@@ -24,9 +24,11 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    extend_into_unknown, is_caseless, is_common_word, is_generic_label, lexicon, name_likelihood, name_pattern,
+    extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label, lexicon, name_likelihood,
+    name_pattern,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -34,14 +36,6 @@ from codebench.anonymise.gazetteer import (
 # only when both occur as full names with different surnames.
 FUZZY_THRESHOLD = 85.0
 SEED_THRESHOLD = 0.5
-
-# Names of things that identify nobody (the agency itself, the country, generic places).
-NOT_IDENTIFYING = frozenset({
-    "nav", "nav sin", "nav-kontoret", "norge", "noreg", "norden", "europa", "sverige", "danmark",
-    "ia", "ia-avtalen", "arbeidslivssenteret", "arbeidslivssenter", "supported employment",
-    "kommunen", "fylket", "staten", "stortinget", "regjeringen", "teams", "zoom", "facebook",
-    "google", "sikt", "nsd", "aap", "kvp", "tiltak",
-})
 
 # Which detector to believe when two overlap and are equally long: rules know numbers, the
 # researcher's names are certain, then the model, then the lexicon.
@@ -74,6 +68,11 @@ class Cluster:
     @property
     def full_forms(self) -> list[str]:
         return [f for f in self.forms if " " in f]
+
+    @property
+    def public(self) -> bool:
+        """A country, county, large city or national body: kept by default (see ``policy``)."""
+        return self.kind in (LOC, ORG) and bool(self.forms) and all(is_public(f) for f in self.forms)
 
 
 def normalise(surface: str) -> str:
@@ -149,11 +148,31 @@ def _outside(det: Detection, clash: Sequence[tuple[int, int]]) -> Detection | No
     return _narrowed(det, run)
 
 
+_CAPITALISED_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))([A-ZÆØÅ][^\W\d_]+(?:-[A-ZÆØÅ][^\W\d_]+)*)[ ]\Z", re.MULTILINE)
+
+
 def _extended(det: Detection, text: str, caseless: bool) -> Detection:
-    """In caseless text a person's name runs on into the unknown words after it."""
-    if not caseless or det.kind != PER or det.detector.split(":")[0] not in ("ner", "lexicon", "known-name"):
+    """A person's name with the words the detectors left off it.
+
+    In caseless text the name runs on into the unknown words after it.  In cased text a
+    capitalised word right before it that is no ordinary word is its given name: in a list
+    line ("- Jorodd Ullsfjord, Universitetet i Tromsø") the model often takes the surname only.
+    """
+    if det.kind != PER or det.detector.split(":")[0] not in ("ner", "lexicon", "known-name"):
         return det
-    return extend_into_unknown(text, det)
+    if caseless:
+        return extend_into_unknown(text, det)
+    before = _CAPITALISED_BEFORE.search(text, max(0, det.start - 40), det.start)
+    if before is None:
+        return det
+    word = before.group(1)
+    folded = word.casefold()
+    names = lexicon()
+    if folded in names.female or folded in names.male or (
+            not is_common_word(folded) and not is_compound_word(folded) and folded not in FUNCTION_WORDS
+            and folded not in NOT_IDENTIFYING and not is_public(folded)):
+        return det._replace(start=before.start(1), text=text[before.start(1):det.end])
+    return det
 
 
 def _usable(det: Detection) -> bool:
@@ -189,6 +208,8 @@ def link(
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
                                       for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
                 for doc, dets in detections.items()}
+    resolved = {doc: _firm_names(_bridged(dets, texts.get(doc, ""), caseless[doc]), texts.get(doc, ""))
+                for doc, dets in resolved.items()}
     # What the project calls each form, over all documents: one mistake of the model is
     # outvoted by the many times it got the same words right.
     votes = _kind_votes(resolved)
@@ -197,7 +218,7 @@ def link(
     # often than a person stay places: "Holmvika" is not a person because the model said so
     # in a few sentences, and "Holmvika Trelast" is a workplace.
     places = _place_forms(resolved, votes)
-    resolved = {doc: [_as_place(d, places) for d in dets] for doc, dets in resolved.items()}
+    resolved = {doc: [_as_place(d, places, caseless[doc]) for d in dets] for doc, dets in resolved.items()}
     # A place the project names that a longer person span had swallowed comes back once that
     # span has let go of it ("sørvik hannes" → Sørvik and Hanne).
     for doc, dets in detections.items():
@@ -297,7 +318,8 @@ def link(
                 key = f"PER1:{form}"
                 if key not in by_key:
                     for other in [c for c in clusters if c.key.startswith("PER1:")]:
-                        if len(form) >= 4 and fuzz.ratio(form, other.key[5:]) >= fuzzy:
+                        if len(form) >= 4 and (fuzz.ratio(form, other.key[5:]) >= fuzzy
+                                               or _voicing_variant(form, other.key[5:])):
                             by_key[key] = other
                             break
                 cluster = by_key.get(key) or new_cluster(key, PER)
@@ -398,7 +420,7 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
 
     while words and foreign(words[0][2]):
         words.pop(0)
-    while words and foreign(words[-1][2]):
+    while words and foreign(words[-1][2]) and not _surname_after_given_names(words, caseless, det.detector):
         words.pop()
     # A definite noun opening a capitalised "person" names a workplace ("Nærbutikken Eikås",
     # "Bakeriet Holm"); any other ordinary word opening it is the sentence's, not the name's:
@@ -410,6 +432,60 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     while det.kind == PER and not caseless and len(words) > 1 and _ordinary_not_name(words[0][2]):
         words.pop(0)
     return _narrowed(det, words)
+
+
+def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector: str) -> bool:
+    """The model's last word after given names only is the surname, even if it is also a word:
+    "bjørn arild gram", "anne tingelstad veien" (a name needs its surname)."""
+    if not caseless or detector != "ner" or len(words) < 3:
+        return False
+    names = lexicon()
+    return all(w[2].casefold() in names.female or w[2].casefold() in names.male for w in words[:-1][:2])
+
+
+def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection]:
+    """In caseless text, a given name and a surname with one word between them are one name:
+    the word is a middle name the lists do not know as one ("helge andre njåstad")."""
+    if not caseless or len(dets) < 2:
+        return dets
+    names = lexicon()
+    out: list[Detection] = []
+    for det in sorted(dets, key=lambda d: d.start):
+        previous = out[-1] if out else None
+        if previous is not None and previous.kind == PER and det.kind == PER:
+            gap = text[previous.end:det.start]
+            middle = gap.strip()
+            last = previous.text.split()[-1].casefold() if previous.text.split() else ""
+            first = det.text.split()[0].casefold() if det.text.split() else ""
+            if (gap.count(" ") == 2 and middle.isalpha() and len(middle) <= 8 and "\n" not in gap
+                    and middle.casefold() not in FUNCTION_WORDS and middle.casefold() not in BRIDGE_STOP
+                    and (last in names.female or last in names.male)
+                    and first not in names.female and first not in names.male):
+                out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
+                                            score=max(previous.score, det.score))
+                continue
+        out.append(det)
+    return out
+
+
+def _firm_names(dets: list[Detection], text: str) -> list[Detection]:
+    """"Øya Sag og Høvleri", "Sørvik Bil og Dekk": a lone capitalised word after a workplace and
+    "og" that no name list knows continues the workplace's name; it is not a person."""
+    out: list[Detection] = []
+    for det in sorted(dets, key=lambda d: d.start):
+        previous = out[-1] if out else None
+        if (previous is not None and previous.kind == ORG and det.kind == PER and " " not in det.text
+                and text[previous.end:det.start] == " og " and det.text[:1].isupper()
+                and _not_a_name_word(det.text)):
+            out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end])
+            continue
+        out.append(det)
+    return out
+
+
+# Words that end one name and begin no other (a middle name is none of these).
+BRIDGE_STOP = frozenset("sa sier seier og eller men fra frå til med hos ved var er har hadde kom ble vart skal vil "
+                        "kan må ringte spurte svarte mente meinte takk president".split())
 
 
 def _ordinary_not_name(word: str) -> bool:
@@ -502,17 +578,28 @@ def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mappin
     """Single words the project calls places: participants' sites (detector "known-place"), and
     words the model calls a place or workplace at least three times and more than twice as often
     as a person, when the name lists do not know them as given names or names."""
-    forms = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
+    sites = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
+    forms = set(sites) | {form for form in votes if " " not in form and is_public(form)}
+    # The surname of someone the project names in full is that person's ("Ove Kjell Hole" and
+    # then "Hole sier …"), even where the model calls the same word a place elsewhere.
+    surnames = {form.split()[-1] for dets in resolved.values() for d in dets if d.kind == PER
+                for form in [normalise(d.text)] if " " in form}
+    # A firm named after its place ("Sørvik Bil", "Holmvika Trelast"): the first word is the
+    # place, unless the name lists know it as a person's name.
+    for form, vote in votes.items():
+        words = form.split()
+        if len(words) == 2 and vote[ORG] > vote[PER] and _not_a_name_word(words[0]) and is_common_word(words[1]):
+            forms.add(words[0])
     names = lexicon()
     for form, vote in votes.items():
         if " " in form or form in names.female or form in names.male or name_likelihood(form) >= 0.5:
             continue
-        if vote[LOC] + vote[ORG] >= 3 and vote[LOC] + vote[ORG] > 2 * vote[PER]:
+        if vote[LOC] + vote[ORG] >= 3 and vote[LOC] + vote[ORG] > 2 * vote[PER] and form not in surnames:
             forms.add(form)
     return forms
 
 
-def _as_place(det: Detection, places: set[str]) -> Detection:
+def _as_place(det: Detection, places: set[str], caseless: bool = False) -> Detection:
     """A person detection of a place's name made a place, or a workplace when the place opens a
     longer name ("Sørvik Bil", "Holmvika Trelast")."""
     if det.kind != PER or det.detector in ("manual", "known-name"):
@@ -524,7 +611,9 @@ def _as_place(det: Detection, places: set[str]) -> Detection:
         return det._replace(kind=LOC)
     names = lexicon()
     rest = words[1:] if words[0] in places else words[:-1]
-    if any(w in names.female or w in names.male for w in rest):
+    if any(g in names.female or g in names.male for w in rest for g in (w, w[:-1] if w.endswith("s") else w)):
+        if not caseless:
+            return det  # "Ove Kjell Hole": a surname that is also a place's name
         # "sørvik hannes" in caseless text is the place Sørvik and Hanne: the person keeps
         # her words, the place is left to its own detection.
         pieces = _words(det)
@@ -592,6 +681,16 @@ def _mostly_not_person(form: str, votes: Mapping[str, Counter[str]]) -> bool:
     vote = votes.get(form)
     return (vote is not None and " " in form and vote[ORG] + vote[LOC] >= 2
             and vote[ORG] + vote[LOC] > vote[PER])
+
+
+_VOICING = ({"d", "t"}, {"g", "k"}, {"b", "p"})
+
+
+def _voicing_variant(a: str, b: str) -> bool:
+    """Two spellings of one name that differ only in a voiced or voiceless last letter, as names
+    are heard and written ("Ahmed"/"Ahmet", "Sigrid"/"Sigrit")."""
+    return (len(a) == len(b) >= 4 and a[:-1] == b[:-1] and a[-1] != b[-1]
+            and any({a[-1], b[-1]} == pair for pair in _VOICING))
 
 
 def _same_full_name(a: str, b: str, fuzzy: float) -> bool:
@@ -712,6 +811,9 @@ def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: 
     if caseless:
         # Unknown words get the benefit of the doubt: a detector already called them a name.
         return 0.8 if likelihood == 0.0 or likelihood >= 0.5 else 0.35
-    # In a properly written text a lower-case name is a typo or an ordinary word ("bjørn", a
-    # bear): the researcher decides.
+    # In a properly written text a lower-case name is a typo ("hei kristine" in a quoted text
+    # message) or an ordinary word ("bjørn", a bear): a name that is no word is masked, a name
+    # that is also a word waits for the researcher.
+    if known_person and not is_common_word(form) and likelihood >= 0.95:
+        return 0.7
     return 0.45 if likelihood >= 0.5 else 0.25

@@ -11,7 +11,7 @@ from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple
 
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
-    find_after_roles, find_lexicon_names, find_names, find_surname_shapes, find_reported_speakers, looks_like_name, name_likelihood,
+    find_after_roles, find_lexicon_names, find_names, find_surname_shapes, find_unknown_pairs, find_reported_speakers, looks_like_name, name_likelihood,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
@@ -70,10 +70,15 @@ def detect_text(
     found += find_names(text, [n for n in known_names if n.strip()])
     found += find_names(text, [n for n in speaker_labels if looks_like_name(n)], capitalised=not caseless)
     found += find_lexicon_names(text, caseless=caseless)
+    if not caseless:
+        found += find_after_roles(text, caseless=False)
     if caseless:
         found += find_reported_speakers(text)
         found += find_after_roles(text, caseless=True)
-        found += find_surname_shapes(text)
+        # Unknown words the project names as places are not unknown: they are its places.
+        known_places = [d for d in found if d.detector == "known-place"]
+        found += [d for d in find_surname_shapes(text) + find_unknown_pairs(text)
+                  if not any(p.start < d.end and d.start < p.end for p in known_places)]
     if use_model:
         from codebench.anonymise.ner import detect_entities
 
@@ -154,7 +159,7 @@ def name_part(surface: str, forms: Iterable[str], kind: str) -> str:
 
 
 def render(text: str, replacements: Sequence[Replacement], forms: Mapping[str, Iterable[str]], *,
-           whole: Collection[str] = ()) -> tuple[str, OffsetMap]:
+           whole: Collection[str] = (), memo: dict[tuple[str, str], str] | None = None) -> tuple[str, OffsetMap]:
     """The anonymised text and its offset map.
 
     Args:
@@ -163,13 +168,20 @@ def render(text: str, replacements: Sequence[Replacement], forms: Mapping[str, I
         forms: pseudonym -> the entity's normalised forms (to read possessives and name parts).
         whole: pseudonyms the researcher chose; every mention shows them whole, even a given
             name alone (a replacement name of the names style is otherwise shortened to match).
+        memo: ``(pseudonym, surface) -> replacement`` kept between calls with the same ``forms``
+            and ``whole`` (a search renders thousands of passages naming the same few people).
     """
     edits: list[tuple[Span, str]] = []
     for rep in sorted(_within_lines(text, replacements), key=lambda r: r.start):
+        if memo is not None and (rep.pseudonym, rep.surface) in memo:
+            edits.append((Span(rep.start, rep.end), memo[(rep.pseudonym, rep.surface)]))
+            continue
         entity_forms = list(forms.get(rep.pseudonym, ()))
         part = "full" if rep.pseudonym in whole else name_part(
             rep.surface, entity_forms, PER if not rep.pseudonym[1:2].isdigit() else "")
         new = mention_text(rep.pseudonym, rep.surface, possessive=is_possessive(rep.surface, entity_forms), part=part)
+        if memo is not None:
+            memo[(rep.pseudonym, rep.surface)] = new
         edits.append((Span(rep.start, rep.end), new))
     return apply_replacements(text, edits)
 
@@ -206,8 +218,13 @@ def anonymise_text(
     threshold: float = DEFAULT_THRESHOLD,
     use_model: bool = True,
     known_names: Iterable[str] = (),
+    mask_public: bool = False,
 ) -> str:
-    """Anonymise one text on its own with the project defaults (``codebench anonymise-file``)."""
+    """Anonymise one text on its own with the project defaults (``codebench anonymise-file``).
+
+    Public places and bodies (countries, counties, large cities, national institutions) are
+    kept unless ``mask_public``; see :mod:`codebench.anonymise.policy`.
+    """
     check_text(text)
     detections = {0: detect_text(text, known_names=known_names, use_model=use_model)}
     clusters = link({0: text}, detections)
@@ -216,6 +233,8 @@ def anonymise_text(
     forms: dict[str, set[str]] = {}
     for i, cluster in enumerate(clusters):
         forms[names[i]] = cluster.forms
+        if cluster.public and not mask_public:
+            continue
         for _, det in cluster.mentions:
             if det.score >= threshold and det.kind not in REVIEW_ONLY:
                 replacements.append(Replacement(det.start, det.end, names[i], det.text))

@@ -21,7 +21,11 @@ import bisect
 import re
 from typing import Hashable, Iterable, Mapping, NamedTuple, Sequence
 
-from codebench.anonymise.gazetteer import NOT_NAMES, is_common_word, lexicon, name_likelihood
+from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
+from codebench.anonymise.gazetteer import (
+    NOT_NAMES, is_common_word, is_compound_word, is_generic_label, lexicon, name_likelihood,
+)
+from codebench.anonymise.policy import NOT_IDENTIFYING
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:\n\t«»\"]|[-–•*]\s)\s*$")
@@ -36,14 +40,21 @@ REASONS = {
     "name-list": "in the name lists",
     "unknown": "not an ordinary word",
     "capitalised": "capitalised inside a sentence",
-    "opens-sentence": "opens a sentence, not an ordinary word",
+    "opens-sentence": "opens a sentence",
     "next-to-name": "next to a masked name",
+    "name-context": "after a word that goes before names (han, hun, heter, sa …)",
     "surname-ending": "ends like a surname",
 }
 WEIGHTS = {
     "masked-elsewhere": 4.0, "name-list": 2.0, "unknown": 2.0, "capitalised": 2.0, "opens-sentence": 1.0,
-    "next-to-name": 1.5, "surname-ending": 1.0,
+    "next-to-name": 1.5, "surname-ending": 1.0, "name-context": 2.0,
 }
+NAME_KINDS = frozenset({PER, ORG, LOC, NAV_OFFICE})
+# Words that stand right before a name in speech: the pronoun before a name in many dialects
+# ("han Per", "ho Kari"), naming and saying verbs.
+NAME_CONTEXT = frozenset(
+    "han hun ho hu heter het heiter kalt kalla sa sier seier spurte ringte fru herr onkel tante".split())
+_PREVIOUS = re.compile(r"(?<![\w-])([^\W\d_]+)[ ,]{1,2}\Z")
 # Candidates scoring below this are ordinary enough not to be listed at all.
 MIN_SCORE = 2.0
 
@@ -101,9 +112,9 @@ def residual_candidates(
     masked_forms: set[str] = set()
     for key, spans in masked.items():
         text = texts.get(key, "")
-        for start, end, _kind in spans:
-            for word in _WORD.findall(text[start:end]):
-                masked_forms.add(word.casefold())
+        for start, end, kind in spans:
+            if kind in NAME_KINDS:
+                masked_forms.update(w.casefold() for w in _WORD.findall(text[start:end]))
     found: dict[str, dict] = {}
     for key, text in texts.items():
         spans = sorted((s, e) for s, e, _ in masked.get(key, ()))
@@ -116,10 +127,10 @@ def residual_candidates(
             start, end = match.span()
             word = match.group()
             folded = word.casefold()
-            if folded in ignored or folded in NOT_NAMES or len(folded) < 2 or (spans and _covered(spans, starts, start, end)):
+            if (folded in ignored or folded in NOT_NAMES or folded in NOT_IDENTIFYING or len(folded) < 2
+                    or is_generic_label(word) or (spans and _covered(spans, starts, start, end))):
                 continue
-            reasons = _reasons(text, start, end, word, folded, no_case, masked_forms, persons, names)
-            score = sum(WEIGHTS[r] for r in reasons)
+            reasons, score = _reasons(text, start, end, word, folded, no_case, masked_forms, persons, names)
             if score < MIN_SCORE:
                 continue
             entry = found.setdefault(folded, {"score": 0.0, "reasons": set(), "at": []})
@@ -136,32 +147,49 @@ def residual_candidates(
 
 
 def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: bool, masked_forms: set[str],
-             persons: Sequence[tuple[int, int]], names) -> list[str]:
+             persons: Sequence[tuple[int, int]], names) -> tuple[list[str], float]:
+    """Why a word may be a name, and how strongly (0 for an ordinary word)."""
     reasons: list[str] = []
+    score = 0.0
     common = is_common_word(folded)
+    capital = word[:1].isupper() and not word.isupper()
+    given = folded in names.female or folded in names.male
+    listed = given or folded in names.surnames or name_likelihood(folded) >= 0.3
+    if common and not listed:
+        # An ordinary word is what every sentence is made of: listed only when it was masked
+        # as a name elsewhere and is capitalised here (or the text has no capitals at all).
+        if folded in masked_forms and (capital or caseless):
+            return ["masked-elsewhere"], WEIGHTS["masked-elsewhere"] / 2
+        return [], 0.0
     if folded in masked_forms:
         reasons.append("masked-elsewhere")
-    listed = folded in names.female or folded in names.male or folded in names.surnames or name_likelihood(folded) >= 0.3
+        score += WEIGHTS["masked-elsewhere"] if not common or capital or caseless else 1.0
     if listed:
         reasons.append("name-list")
+        score += WEIGHTS["name-list"] if not common or capital else 1.0
     if not common:
         reasons.append("unknown")
+        # A compound of ordinary words ("mentortilskuddet") is most often just that.
+        score += WEIGHTS["unknown"] / 2 if is_compound_word(folded) else WEIGHTS["unknown"]
         if folded.endswith(SURNAME_ENDINGS) and len(folded) > 4:
             reasons.append("surname-ending")
-    if not caseless and word[:1].isupper() and not word.isupper():
+            score += WEIGHTS["surname-ending"]
+    if not caseless and capital:
         opens = bool(_SENTENCE_END.search(text[max(0, start - 4):start]))
         if not opens:
             reasons.append("capitalised")
-        elif not common:
+            score += WEIGHTS["capitalised"]
+        elif not common and not is_compound_word(folded):
             reasons.append("opens-sentence")
+            score += WEIGHTS["opens-sentence"]
+    previous = _PREVIOUS.search(text, max(0, start - 20), start)
+    if previous is not None and previous.group(1).casefold() in NAME_CONTEXT:
+        reasons.append("name-context")
+        score += WEIGHTS["name-context"]
     if _next_to(persons, text, start, end):
         reasons.append("next-to-name")
-    if common and not listed and "masked-elsewhere" not in reasons:
-        # An ordinary word is listed only with strong evidence (it is next to a name and
-        # capitalised, say); on its own it is what every sentence is made of.
-        return [r for r in reasons if r in ("capitalised", "next-to-name")] if "capitalised" in reasons \
-            and "next-to-name" in reasons else []
-    return reasons
+        score += WEIGHTS["next-to-name"]
+    return reasons, score
 
 
 def _next_to(persons: Sequence[tuple[int, int]], text: str, start: int, end: int) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import click
 
-from codebench.cli import anonymise, codebook, coding, export, history, interchange, memos, project, retrieval, search, team
+from codebench.cli import (
+    anonymise, codebook, coding, editing, export, history, interchange, memos, project, retrieval, search, team,
+)
 from codebench.cli.common import CodebenchGroup
 
 
@@ -40,6 +42,7 @@ for _command in (
     team.merge, team.agreement, team.disagreements, team.resolve,
     export.export, interchange.import_refi,
     anonymise.anonymise, anonymise.anonymise_file,
+    editing.edit, editing.flagged, editing.media,
 ):
     main.add_command(_command)
 

@@ -36,6 +36,7 @@ def anonymise() -> None:
     \b
       codebench anonymise PROJECT              detect (keeps earlier decisions)
       codebench anonymise PROJECT --list       entities with context, for review
+      codebench anonymise PROJECT --list --residual   words left unmasked that may be names
       codebench anonymise accept PROJECT '[Person 3]'
       codebench anonymise reject PROJECT '[Sted 2]' --mention 812
       codebench anonymise add PROJECT 'Kari Nordmann'
@@ -54,16 +55,21 @@ def anonymise() -> None:
 @click.option("--list", "show_list", is_flag=True, help="List entities with context instead of detecting.")
 @click.option("--status", "show_status", is_flag=True, help="Show review progress per document instead of detecting.")
 @click.option("--open-only", is_flag=True, help="With --list: only entities with open suggestions.")
+@click.option("--residual", is_flag=True,
+              help="With --list: words left unmasked that may still be names, best first (read from the top).")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="With --residual: entries shown.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(sorted(KINDS)), help="With --list: only these kinds.")
 @click.option("--auto", is_flag=True, help="Detect, then accept every suggestion scored at or above --threshold.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
 @click.option("--style", type=click.Choice(STYLES), default=None, help="Pseudonyms: bracketed role labels or realistic names.")
 @click.option("--no-model", is_flag=True, help="Rules, names and linking only (no NER model; faster, lower recall).")
+@click.option("--mask-public", is_flag=True,
+              help="Suggest countries, counties, large cities and national bodies for masking too (kept by default).")
 @click.option("--coder", help="Who reviews (default: $CODEBENCH_CODER).")
 @db_option
-def detect_command(project: str, show_list: bool, show_status: bool, open_only: bool, kinds: tuple[str, ...],
-                   auto: bool, threshold: float, style: str | None, no_model: bool, coder: str | None,
-                   db: str | None) -> None:
+def detect_command(project: str, show_list: bool, show_status: bool, open_only: bool, residual: bool, limit: int,
+                   kinds: tuple[str, ...], auto: bool, threshold: float, style: str | None, no_model: bool,
+                   mask_public: bool, coder: str | None, db: str | None) -> None:
     """Detect identifiers in every document (or list / show what was found)."""
     opened = use_project(project, db)
     coder = coder_or_default(coder)  # auto-accept is an undoable decision: it belongs to someone
@@ -75,7 +81,10 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
     if show_list:
         # The review list shows the original words by nature: only for those allowed to see them.
         anonymisation.require_original_viewer(opened, coder)
-        _print_entities(opened, kinds, open_only)
+        if residual:
+            _print_residual(opened, project, limit)
+        else:
+            _print_entities(opened, kinds, open_only)
         return
     bar_state: dict[str, Any] = {}
 
@@ -88,7 +97,8 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
         if bar is not None:
             bar.update(1)
 
-    report = anonymisation.detect(opened, use_model=not no_model, coder=coder, progress=progress, style=style)
+    report = anonymisation.detect(opened, use_model=not no_model, coder=coder, progress=progress, style=style,
+                                  mask_public=mask_public)
     if "bar" in bar_state:
         bar_state["bar"].__exit__(None, None, None)
     click.echo(f"{report.documents} documents: {report.entities} entities, {report.new_mentions} new suggestions "
@@ -121,6 +131,33 @@ def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only:
                        f"…{mention.before}[{mention.text}]{mention.after}…  ({mention.document})")
         if len(view.mentions) > 3:
             click.echo(f"      … {len(view.mentions) - 3} more")
+
+
+def _print_residual(opened: services.Project, project: str, limit: int) -> None:
+    views = anonymisation.residual(opened, limit=limit)
+    if not views:
+        click.echo("no residual candidates: every word left in place is an ordinary word "
+                   "(or detection has not run: codebench anonymise PROJECT)")
+        return
+    click.echo("Residual candidates: words left unmasked that may still be names, best first.\n"
+               f"A name: codebench anonymise add {project} WORD · not a name: codebench anonymise keep {project} WORD")
+    for view in views:
+        times = f"{view.count}×, {view.documents} doc"
+        click.echo(f"{view.rank:>4}  {view.form:<22} {times:<12} {view.score:4.1f}  {view.why}")
+        for ctx in view.contexts[:2]:
+            click.echo(f"        …{ctx.before}[{ctx.text}]{ctx.after}…  ({ctx.document})")
+
+
+@anonymise.command("keep")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("words", nargs=-1, required=True)
+@click.option("--coder", help="Who decides (default: $CODEBENCH_CODER).")
+@db_option
+def keep_command(project: str, words: tuple[str, ...], coder: str | None, db: str | None) -> None:
+    """Keep words of the residual list (not names): they are not listed again."""
+    opened = use_project(project, db)
+    kept = anonymisation.keep_residual(opened, words, coder=require_coder(coder))
+    click.echo(f"kept {kept} word(s); they leave the residual list")
 
 
 def _decision(decision: str) -> Callable[..., None]:
@@ -273,12 +310,14 @@ def key_merge(project: str, source: str, coder: str | None, db: str | None) -> N
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
 @click.option("--name", "names", multiple=True, help="A name to replace wherever it occurs (repeatable).")
 @click.option("--no-model", is_flag=True, help="Rules, names and linking only.")
+@click.option("--mask-public", is_flag=True, help="Mask countries, counties, large cities and national bodies too.")
 def anonymise_file(source: str, output: str | None, style: str, threshold: float, names: tuple[str, ...],
-                   no_model: bool) -> None:
+                   no_model: bool, mask_public: bool) -> None:
     """Anonymise one transcript without a project (same pipeline and defaults as a project)."""
     from codebench.services.file_anonymisation import anonymise_file as anonymise_one_file  # loads the detectors
 
-    result = anonymise_one_file(source, style=style, threshold=threshold, use_model=not no_model, known_names=names)
+    result = anonymise_one_file(source, style=style, threshold=threshold, use_model=not no_model, known_names=names,
+                                mask_public=mask_public)
     if output:
         Path(output).write_text(result, encoding="utf-8", newline="\n")
         click.echo(f"wrote {output}")

@@ -48,9 +48,7 @@ def codes(project: str, db: str | None) -> None:
     """Show the code tree with the number of codings of each code."""
     opened = use_project(project, db)
     tree = services.code_tree(opened)
-    counts: dict[int, int] = {}
-    for coding in services.codings(opened):
-        counts[coding.code_id] = counts.get(coding.code_id, 0) + 1
+    counts = services.coding_counts(opened).by_code  # counted in the database, not coding by coding
     depth: dict[int, int] = {}
     for node in tree:
         depth[node.id] = depth.get(node.parent_id, -1) + 1 if node.parent_id is not None else 0

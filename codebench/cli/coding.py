@@ -75,7 +75,9 @@ def memo(project: str, text: str, code_name: str | None, document: str | None, t
     """Write a memo on a code, a document or the project."""
     services.add_memo(use_project(project, db), text, code=code_name, document=document, title=title,
                       author=coder_or_default(author))
-    click.echo("memo saved")
+    # Say which memo it is (the document by what was typed: the user named it so).
+    about = f"the code {code_name!r}" if code_name else f"the document {document!r}" if document else "the project"
+    click.echo(f"memo saved on {about} (codebench memos lists it)")
 
 
 @click.command("import-codings")

@@ -66,6 +66,8 @@ def _done(result: services.ExportResult, what: str, original: bool) -> None:
     details = f"{result.quotes} {what}, {result.codes} code(s)"
     if result.sheets:
         details += f", sheets: {', '.join(result.sheets)}"
+    if result.counting:
+        details += f"; counted: {result.counting}"
     click.echo(f"wrote {result.path} ({details}; {result.anonymisation})")
     for note in result.notes:
         click.echo(f"  {note}")
@@ -84,7 +86,8 @@ _unreviewed_option = click.option(
     help="Export although anonymisation is not run or not finished; the file and the terminal say so.")
 _role_option = click.option("--role", "roles", multiple=True, help="Only informants with this role (repeatable).")
 _round_option = click.option("--round", "rounds", type=int, multiple=True, help="Only this interview round (repeatable).")
-_coder_option = click.option("--coder", "coders", multiple=True, help="Only this coder's codings (repeatable).")
+_coder_option = click.option("--coder", "coders", multiple=True,
+                             help="Only this coder's codings (repeatable); counts are then this coder's passages.")
 
 
 @export.command("matrix")
@@ -108,7 +111,11 @@ def matrix(project: str, fmt: str | None, output: str | None, columns: str, cate
 
     \b
     FORMAT is xlsx (one sheet per main category, an "Antall" sheet and a co-occurrence
-    sheet), csv (one row per quote), md, html (with a heat map) or docx.
+    sheet), csv (one row per passage), md, html (with a heat map) or docx.
+
+    Counts and cells hold distinct passages: overlapping codings of one code in one document
+    are one passage, whoever coded them (a cell shows it once, naming its coders). --coder
+    counts one coder's passages (repeatable); the file says which.
     """
     path = _output(output, "antall" if counts_only else "sitatmatrise", fmt, "xlsx")
     result = services.export_matrix(
@@ -116,7 +123,7 @@ def matrix(project: str, fmt: str | None, output: str | None, columns: str, cate
         roles=roles or None, rounds=rounds or None, coders=coders or None, original=original, counts_only=counts_only,
         allow_unreviewed=allow_unreviewed,
     )
-    _done(result, "quote(s) counted" if counts_only else "quote(s)", original)
+    _done(result, "passage(s) counted" if counts_only else "passage(s)", original)
 
 
 @export.command("quotes")

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from codebench import services
-from codebench.cli.common import EXIT_USER_ERROR, db_option, fail, original_option, shown_as, use_project
+from codebench.cli.common import EXIT_USER_ERROR, coder_or_default, db_option, fail, original_option, shown_as, use_project
 from codebench.cli.retrieval import stats
 
 
@@ -37,19 +37,28 @@ def init(project: str, db: str | None, name: str | None) -> None:
 @click.option("--site", help="Site or municipality of the informant.")
 @click.option("--skip-bad", is_flag=True, help="Import the good files even if some cannot be read.")
 @click.option("--strict", is_flag=True, help="Refuse a file with any warning (e.g. one cue with impossible times).")
+@click.option("--replaces", metavar="DOC", help="The file is a corrected version of DOC: its codings follow onto the new text.")
+@click.option("--coder", help="Who imports a corrected file (undo is theirs; default: $CODEBENCH_CODER).")
 @db_option
 def import_(project: str, files: Sequence[str], pid: str | None, role: str | None, round_: int | None,
-            site: str | None, skip_bad: bool, strict: bool, db: str | None) -> None:
+            site: str | None, skip_bad: bool, strict: bool, replaces: str | None, coder: str | None,
+            db: str | None) -> None:
     """Import transcripts (.txt .md .docx .odt .pdf .vtt .srt, WhisperX .json, noScribe .html).
 
     All files are read first; if any cannot be read nothing is imported (unless --skip-bad).
     A problem whose content is clear (one bad cue) is a warning, and the file is imported;
     --strict makes warnings errors. A participants.yaml beside the files gives each file's
     participant, role, site and round.
+
+    A corrected version of a document already imported (same file name and mostly the same
+    words, or named with --replaces) goes over that document: codings follow the words, those
+    whose words changed are flagged, and those whose words are gone are listed. A recording
+    beside a timed transcript (same name, .m4a .mp3 .wav …) is linked to it.
     """
     opened = use_project(project, db)
     report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_),
-                                   skip_bad=skip_bad, strict=strict)
+                                   skip_bad=skip_bad, strict=strict, replaces=replaces,
+                                   coder=coder_or_default(coder))
     if len(report.errors) == 1 and not skip_bad:
         error = report.errors[0]  # one problem, one line
         fail(error if error.endswith("nothing was imported") else f"{error}; nothing was imported")
@@ -66,7 +75,20 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
         click.echo(f"imported {doc.name}: {doc.word_count} words, {doc.turn_count} turns, {who}{warned}")
         for warning in doc.import_warnings:
             click.echo(f"  warning: {warning}", err=True)
-    click.echo(f"{len(report.added)} document(s) imported, {len(report.duplicates)} duplicate(s) skipped")
+    for document_id, recording in report.linked:
+        click.echo(f"  document {document_id}: recording {Path(recording).name} linked")
+    for replaced in report.replaced:
+        change = replaced.change
+        click.echo(f"re-imported {replaced.file} over document {replaced.document.id} ({replaced.reason}): "
+                   f"{change.pieces} change(s), {change.shifted} coding(s) moved with their words, "
+                   f"{len(change.flagged)} to check, {len(change.unplaced)} could not be placed")
+        for item in change.unplaced:
+            click.echo(f"  not placed: {item.uuid[:8]} [{item.start}, {item.end}) {item.code} ({item.coder}) — "
+                       "its words are not in the new text (undo brings it back)")
+        for item in change.flagged:
+            click.echo(f"  to check: {item.uuid[:8]} [{item.start}, {item.end}) {item.code} ({item.coder})")
+    replaced_note = f", {len(report.replaced)} corrected" if report.replaced else ""
+    click.echo(f"{len(report.added)} document(s) imported{replaced_note}, {len(report.duplicates)} duplicate(s) skipped")
     if report.errors:
         sys.exit(EXIT_USER_ERROR)
 
@@ -123,7 +145,7 @@ def _details(doc: services.DocumentInfo, labels: dict[int, str], original: bool)
 @click.command()
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("document")
-@click.option("--offsets", is_flag=True, help="Show each turn's [start, end) in code points of the original.")
+@click.option("--offsets", is_flag=True, help="Show each turn's number and [start, end) in code points of the original.")
 @_viewer_option
 @original_option
 @db_option
@@ -136,8 +158,8 @@ def show(project: str, document: str, offsets: bool, coder: str | None, original
     shown = shown_as(opened, coder, original)
     doc = services.get_document(opened, document)
     rendition = services.anonymisation.rendition(opened, doc.info.id, anonymised=not shown.original)
-    for turn in doc.turns:
-        prefix = f"[{turn.start}, {turn.end}) " if offsets else ""
+    for number, turn in enumerate(doc.turns, 1):
+        prefix = f"turn {number} [{turn.start}, {turn.end}) " if offsets else ""
         start, end = rendition.offsets.to_target(turn.start), rendition.offsets.to_target(turn.end, side="end")
         click.echo(prefix + rendition.text[start:end])
         click.echo()

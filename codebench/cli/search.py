@@ -67,7 +67,7 @@ def search(project: str, query: str | None, role: Sequence[str], rounds: Sequenc
     options = services.MatchOptions(case_sensitive=case_sensitive, accent_sensitive=accent_sensitive, nordic=nordic)
     filters = services.QueryFilters(roles=tuple(role), rounds=tuple(rounds), documents=tuple(documents_), speaker=speaker,
                                     in_codes=tuple(in_codes), uncoded=uncoded)
-    common = dict(coder=who, original=original, filters=filters, coded_by=coded_by or None, limit=limit, width=width)
+    common = dict(coder=who, original=original, filters=filters, coded_by=coded_by or None, limit=limit)
     if saved is not None:
         result = services.run_saved_search(opened, saved, **common)
     else:
@@ -93,24 +93,31 @@ def search(project: str, query: str | None, role: Sequence[str], rounds: Sequenc
 
 
 def _print(result: services.SearchResult, fmt: str, width: int) -> None:
-    if fmt == "json":
-        click.echo(json.dumps([{k: getattr(h, k) for k in HIT_FIELDS} for h in result.hits], ensure_ascii=False,
-                              indent=1))
-        return
-    if fmt == "csv":
+    if fmt in ("json", "csv"):
+        rows = [_fields(h, width) for h in result.hits]
+        if fmt == "json":
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
         writer = csv.writer(sys.stdout)
         writer.writerow(HIT_FIELDS)
-        for h in result.hits:
-            writer.writerow([getattr(h, k) for k in HIT_FIELDS])
+        for row in rows:
+            writer.writerow([row[k] for k in HIT_FIELDS])
         return
     for h in result.hits:
+        left, match, right = h.context(width)
         where = f"{_cut(h.document, 24):<24} {_cut(h.role or '', 12):<12} {_cut(h.speaker or '-', 10):<10} t{h.turn:<4}"
         # The context keeps the spaces around the hit: «…» sits on the words, as in a concordance.
-        click.echo(f"{where} {h.start:>7}  {_cut(h.left, width, left=True):>{width}}«{h.match}»{_cut(h.right, width)}")
+        click.echo(f"{where} {h.start:>7}  {_cut(left, width, left=True):>{width}}«{match}»{_cut(right, width)}")
     count = f"{len(result.hits)} hit(s) in {result.documents} document(s)"
     if not result.complete:
         count = f"the first {count}; there are more (raise --limit)"
     click.echo(count + (" · anonymised text" if result.anonymised else ""))
+
+
+def _fields(hit: services.SearchHit, width: int) -> dict[str, object]:
+    left, match, right = hit.context(width)
+    values = {"left": left, "match": match, "right": right}
+    return {k: values[k] if k in values else getattr(hit, k) for k in HIT_FIELDS}
 
 
 def _cut(text: str, width: int, *, left: bool = False) -> str:

@@ -80,8 +80,10 @@ def check_move(tree: Sequence[CodeInfo], node: CodeInfo, target: CodeInfo | None
 
 def check_promote(node: CodeInfo | None, name: str) -> CodeInfo:
     """Only a code becomes a category."""
-    if node is None or node.kind != "code":
+    if node is None:
         raise RuleViolation(f"no code called {name!r}")
+    if node.kind != "code":
+        raise RuleViolation(f"{node.name!r} is a category already")
     return node
 
 

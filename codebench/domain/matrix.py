@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, Union
 
+from codebench.domain.quote_editing import without_time_marks
 from codebench.domain.records import ROLES, CodeInfo, Quote
 
 COLUMN_KINDS: tuple[str, ...] = ("role", "document", "participant", "round")
@@ -292,12 +293,13 @@ def build_quote_matrix(
     # The hot loop of a 50,000-quote export: tuples are built directly (a NamedTuple's own
     # constructor is a Python call) and the turn is found inline.
     new = tuple.__new__
+    clean = without_time_marks  # readers get no transcript time marks (see quote_editing)
     for r, c, q in placed:
         turn_list = starts.get(q.document_id)
         turn = (bisect_right(turn_list, q.start) or None) if turn_list else None
         page_list = pages.get(q.document_id)
         page = (bisect_right(page_list, q.start) or None) if page_list else None
-        cells[r][c].append(new(MatrixQuote, (q.text, q.code, q.category, q.participant, q.role, q.document,
+        cells[r][c].append(new(MatrixQuote, (clean(q.text), q.code, q.category, q.participant, q.role, q.document,
                                              q.document_id, q.round, q.start, q.end, q.coder, turn, page)))
     return QuoteMatrix(column_kind, list(rows), columns, cells)
 

@@ -57,6 +57,9 @@ class MemoEntry:
     updated_at: datetime | None = None
     field_memo: bool = False
     """A code's own memo field (the codebook's ``memo:``) rather than a memo row."""
+    masked: bool = False
+    """The anonymisation replaced names in the text shown: saving an edit of it would write the
+    pseudonyms over the names, so front ends edit such a memo only where originals show."""
 
     @property
     def kind_title(self) -> str:

@@ -48,13 +48,20 @@ class MergeReport:
     pseudonyms_renumbered: list[str] = field(default_factory=list)
     viewers: list[str] = field(default_factory=list)  # the original-viewer list, when the merge changed it
     anonymisation_settings_changed: bool = False
+    texts_updated: list[str] = field(default_factory=list)
+    """Team documents that took in the coder's edits of their text (by id and participant, never file name)."""
+    codings_realigned: int = 0
+    """The coder's codings made on another version of a text, carried onto the team's version."""
+    codings_flagged: int = 0
+    """Codings (either side's) whose words an edit brought in by the merge changed: flagged to check."""
 
     @property
     def changed(self) -> bool:
         """True when the merge wrote anything."""
         return bool(self.documents_added or self.codes_added or self.codes_filled or self.codings_added
                     or self.codings_updated or self.codings_removed or self.memos_added or self.entities_added
-                    or self.mentions_added or self.mentions_updated or self.anonymisation_settings_changed)
+                    or self.mentions_added or self.mentions_updated or self.anonymisation_settings_changed
+                    or self.texts_updated)
 
     def lines(self) -> list[str]:
         """The report as readable lines."""
@@ -66,6 +73,11 @@ class MergeReport:
             f"{self.codings_unchanged} unchanged, {self.codings_duplicate} duplicates skipped"
         )
         out.append(f"  memos: {self.memos_added} added")
+        if self.texts_updated or self.codings_realigned or self.codings_flagged:
+            out.append(f"  edited texts: {len(self.texts_updated)} team document(s) took in the coder's edits; "
+                       f"{self.codings_realigned} coding(s) carried onto another version of their text, "
+                       f"{self.codings_flagged} flagged to check (codebench flagged)")
+            out.extend(f"  text updated: {t}" for t in self.texts_updated)
         if self.entities_added or self.entities_matched or self.mentions_added or self.mentions_updated:
             out.append(f"  anonymisation: {self.entities_added} entities added, {self.entities_matched} matched; "
                        f"{self.mentions_added} mentions added, {self.mentions_updated} decisions joined"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
+from codebench.domain.passages import passages
 from codebench.domain.records import Quote
 
 WORKPLACE_KEYS: tuple[str, ...] = ("bransje", "arbeidsplasstype", "arbeidsplass", "sektor", "sector", "workplace", "industry")
@@ -24,13 +25,44 @@ OMISSION = "(…)"
 # Transcription marks that mean nothing to a report reader. Pauses are removed because "(…)"
 # in the finished quote must only ever mean that words were left out.
 _PAUSE = re.compile(r"\(\s*(?:\.{1,4}|…)\s*\)")
-_TIMESTAMP = re.compile(
-    r"\[\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\]|#\d{1,2}:\d{2}:\d{2}(?:[-.,]\d+)?#|\{\d{1,2}:\d{2}:\d{2}\}"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
+_ANY_CLOCK = re.compile(r"\d:\d\d")
+# Inline stamps typists and transcription tools leave: [00:12:31], {00:34:20}, #00:02:14-6#,
+# [00:05.240 --> 00:08.640]. A parenthesised time counts only at a line's start or end, where
+# it cannot be a time said in a sentence ("vi møttes (10:30) …" is rare; "klokka 10:30" stays).
+_INLINE_STAMP = re.compile(
+    rf"[ \t]*(?:\[{_CLOCK}(?:\s*-->\s*{_CLOCK})?\]|\{{{_CLOCK}\}}|#\d{{1,2}}:\d{{2}}:\d{{2}}(?:[-.,]\d+)?#)"
 )
+_EDGE_STAMP = re.compile(rf"^[ \t]*\({_CLOCK}\)[ \t]*|[ \t]*\({_CLOCK}\)[ \t]*$", re.M)
+# Whole lines that are only time: a Zoom header "[Kari Nordmann] 11:02:09" (in the rendition
+# "[[Person 1]] 11:02:09"), a subtitle cue's timing "00:05.240 --> 00:08.640", a bare "00:12:31".
+_TIME_LINE = re.compile(rf"^[ \t]*(?:\[(?:[^\[\]\n]|\[[^\[\]\n]*\]){{1,60}}\][ \t]+{_CLOCK}|{_CLOCK}(?:[ \t]*-->[ \t]*{_CLOCK})?)[ \t]*(?:\n|$)",
+                        re.M)
 _OVERLAP = re.compile(r"//")
 _LABEL = re.compile(r"^\s*([^:\n]{1,40}):\s+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def without_time_marks(text: str) -> str:
+    """A quote without the time marks of its transcript: inline timestamps (``[00:12:31]``,
+    ``{00:34:20}``, ``#00:02:14-6#``, a ``(00:03:12)`` at a line's edge) and lines that hold
+    only time (Zoom's ``[Name] 11:02:09`` headers, subtitle cue timings).
+
+    Typed transcripts lose these on import (:mod:`codebench.ingest.cleanup`); projects imported
+    before that, and ASR formats whose quotes span a cue header, still have them in the stored
+    text, which is never changed. So every place that shows a quote to a reader — the quotes
+    view, ``codebench quotes``, matrices, chapters, memo exports — shows it through here. Line
+    breaks stay; the spaces a stamp leaves behind do not.
+    """
+    if not _ANY_CLOCK.search(text):  # every mark has a clock in it: most quotes are done here
+        return text
+    cleaned = _TIME_LINE.sub("", text)
+    cleaned = _INLINE_STAMP.sub("", cleaned)
+    cleaned = _EDGE_STAMP.sub("", cleaned)
+    if cleaned == text:
+        return text
+    return "\n".join(" ".join(line.split()) if line.strip() else "" for line in cleaned.split("\n")).strip("\n")
 
 
 def edit_quote(text: str, speaker: str | None = None) -> str:
@@ -41,7 +73,7 @@ def edit_quote(text: str, speaker: str | None = None) -> str:
     writer sees them and decides.
     """
     lines: list[str] = []
-    for line in text.split("\n"):
+    for line in without_time_marks(text).split("\n"):
         line = line.strip()
         if not line:
             continue
@@ -50,7 +82,6 @@ def edit_quote(text: str, speaker: str | None = None) -> str:
             line = line[label.end():]
         lines.append(line)
     edited = " ".join(lines)
-    edited = _TIMESTAMP.sub(" ", edited)
     edited = _PAUSE.sub(" ", edited)
     edited = _OVERLAP.sub("", edited)
     edited = " ".join(edited.split())
@@ -135,26 +166,10 @@ def distinct_passages(quotes: Sequence[Quote]) -> list[Quote]:
     """One quote per passage: of quotes of the same code in the same document whose spans
     overlap (two coders marking nearly the same words), only the longest is kept.
 
-    Overlap chains count as one passage. The kept quotes stay in their original order.
+    Overlap chains count as one passage (see :mod:`codebench.domain.passages`, where counts
+    use the same rule). The kept quotes come in document order.
     """
-    order = sorted(range(len(quotes)), key=lambda i: (quotes[i].code, quotes[i].document_id, quotes[i].start, quotes[i].end))
-    keep: set[int] = set()
-    best: int | None = None
-    reach = -1
-    for i in order:
-        quote = quotes[i]
-        if best is not None:
-            held = quotes[best]
-            if held.code == quote.code and held.document_id == quote.document_id and quote.start < reach:
-                reach = max(reach, quote.end)
-                if quote.end - quote.start > held.end - held.start:
-                    best = i
-                continue
-            keep.add(best)
-        best, reach = i, quote.end
-    if best is not None:
-        keep.add(best)
-    return [quotes[i] for i in sorted(keep)]
+    return passages(quotes)
 
 
 def short_examples(quotes: Sequence[Quote], count: int, *, ideal_words: int = 20, max_words: int = 40) -> list[Quote]:

@@ -119,6 +119,8 @@ class CodingInfo:
     created_at: datetime
     updated_at: datetime
     memo: str | None = None
+    flag: str | None = None
+    """Set when the text under the coding changed (see ``codebench.domain.editing.FLAGS``): the coder checks it."""
 
 
 class Quote(NamedTuple):

@@ -120,7 +120,7 @@ def matrix_html(
     if about:
         out.append('<dl class="about">' + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in about) + "</dl>")
     out.append('<section id="varmekart"><h2>Koder × roller</h2><div class="figure">')
-    out.append(heatmap_svg(heatmap, title="Antall sitater per kode og rolle"))
+    out.append(heatmap_svg(heatmap, title="Antall passasjer per kode og rolle"))
     out.append("</div></section>")
     mains = list(dict.fromkeys(row.main_category for row in counts.rows))
     for n, main in enumerate(mains, start=1):

@@ -8,6 +8,8 @@ that ``services.apply_code`` leads a reader (and an IDE) straight to its module:
 - ``project``        creating and opening projects
 - ``importing``      transcripts and surveys in
 - ``documents``      listing and reading documents
+- ``editing``        correcting a transcript: edits of turns, codings that follow, the revision history
+- ``media``          a transcript's recording: linking it, and playing a turn through an external player
 - ``codebook``       the code tree: load, export, create, change, move, promote, merge
 - ``coding``         apply, remove, recode, coding memos, import codings, the transcript's codings
 - ``history``        undo / redo and the audit log
@@ -32,6 +34,7 @@ from codebench.services.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time each is imported on first use
     from codebench.domain.memos import MemoFilter
+    from codebench.domain.quote_editing import without_time_marks
     from codebench.domain.records import DocumentInfo
     from codebench.errors import ServiceError
     from codebench.services import anonymisation
@@ -46,6 +49,11 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         set_coding_memo,
     )
     from codebench.services.documents import DocumentText, get_document, import_details, list_documents
+    from codebench.services.editing import (
+        CheckItem, EditReport, Unchanged, check_coding, document_revisions, edit_span, edit_turn, flagged_codings,
+        turn_text,
+    )
+    from codebench.services.media import Linked, link_media, media_of
     from codebench.services.exports import (
         ExportResult, export_chapter_quotes, export_codebook_document, export_matrix, export_memos,
     )
@@ -68,6 +76,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
 
 _EXPORTS = {
     "codebench.domain.memos": ("MemoFilter",),
+    "codebench.domain.quote_editing": ("without_time_marks",),
     "codebench.domain.records": ("DocumentInfo",),
     "codebench.errors": ("ServiceError",),
     ".anonymisation": ("Rendition", "anonymise_free_text", "anonymise_quotes", "rendition"),
@@ -76,6 +85,9 @@ _EXPORTS = {
     ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
     ".documents": ("DocumentText", "get_document", "import_details", "list_documents"),
+    ".editing": ("CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
+        "flagged_codings", "turn_text"),
+    ".media": ("Linked", "link_media", "media_of"),
     ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix", "export_memos"),
     ".history": ("CoderHistory", "HistoryItem", "OperationPlace", "audit_log", "coder_history", "describe_operation",
                  "history_item", "redo", "undo"),
@@ -104,7 +116,9 @@ __all__ = [
     "import_details", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
-    "update_code",
+    "update_code", "without_time_marks",
+    "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
+    "flagged_codings", "turn_text", "Linked", "link_media", "media_of",
     # search
     "WIDEN_UNITS", "CodedHits", "MatchOptions", "QueryFilters", "SavedSearch", "SearchHit", "SearchResult", "code_hits",
     "forget_search", "run_saved_search", "save_search", "saved_searches", "search",
@@ -113,7 +127,7 @@ __all__ = [
 ]
 
 #: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).
-_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "exports", "file_anonymisation", "history", "importing",
+_SUBMODULES = ("anonymisation", "codebook", "coding", "documents", "editing", "exports", "media", "playback", "file_anonymisation", "history", "importing",
                "interchange", "project", "retrieval", "sample", "team")
 
 lazy_exports(__name__, _EXPORTS, submodules=_SUBMODULES)

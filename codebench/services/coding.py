@@ -376,6 +376,8 @@ class CodedSpanView:
     colour: str | None
     coder: str
     memo: str | None
+    flag: str | None = None
+    """Set when the words under the coding changed (an edit, a corrected file): the coder checks it."""
     main_category: str | None = None
     """The top-level category the code sits under (None for a code outside every category)."""
     category_rank: int | None = None
@@ -409,5 +411,5 @@ def document_codings(project: Project, document: str | int, coders: Sequence[str
     for c in codings:
         main = mains[c.code_id][1]
         views.append(CodedSpanView(c.uuid, c.start, c.end, names[c.code_id], colours[c.code_id], c.coder, c.memo,
-                                   main, ranks.get(main) if main is not None else None))
+                                   c.flag, main, ranks.get(main) if main is not None else None))
     return views

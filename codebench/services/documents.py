@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from codebench.domain.records import DocumentInfo, TurnInfo
 from codebench.errors import ServiceError
 from codebench.services.project import Project
-from codebench.storage.store import Store
+
+if TYPE_CHECKING:  # the light read path imports these modules without SQLAlchemy
+    from codebench.storage.reads import ReadStore
+    from codebench.storage.store import Store
 
 
-_FREE_TEXT_META = frozenset({"header", "title"})
-"""Import metadata written by people (a header block, a file's title): it may name the informant."""
+_FREE_TEXT_META = frozenset({"header", "title", "media"})
+"""Import metadata written by people (a header block, a file's title, the recording's path): it may name the informant."""
 
 
 def import_details(doc: DocumentInfo, label: str, *, original: bool) -> list[tuple[str, str]]:
@@ -40,7 +44,7 @@ def import_details(doc: DocumentInfo, label: str, *, original: bool) -> list[tup
 
 def list_documents(project: Project) -> list[DocumentInfo]:
     """All documents, in import order."""
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         return store.documents.infos()
 
 
@@ -53,7 +57,7 @@ class DocumentText:
     turns: list[TurnInfo]
 
 
-def find_document(store: Store, ref: str | int) -> DocumentInfo:
+def find_document(store: Store | ReadStore, ref: str | int) -> DocumentInfo:
     """A document by id, name, file name or unique name prefix, inside an open transaction.
 
     Raises:
@@ -67,6 +71,6 @@ def find_document(store: Store, ref: str | int) -> DocumentInfo:
 
 def get_document(project: Project, ref: str | int) -> DocumentText:
     """A document by id or name, with its text and turns."""
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         info = find_document(store, ref)
         return DocumentText(info, store.documents.text(info.id), store.documents.turns(info.id))

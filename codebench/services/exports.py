@@ -29,6 +29,7 @@ from codebench.domain.quote_editing import (
     attribution, distinct_passages, edit_quote, short_examples, trim_quote, workplace_of,
 )
 from codebench.domain.memos import KIND_TITLES_NB, MEMO_KINDS, MemoEntry, MemoFilter
+from codebench.domain.passages import Counting, passages
 from codebench.domain.report_models import (
     Chapter, ChapterQuote, ChapterSection, CodebookDocument, CodebookEntry, MemoDocument, MemoItem, MemoSection,
 )
@@ -71,6 +72,8 @@ class ExportResult:
     """Things the user should know (codes left out, cells continued on extra rows, …)."""
     anonymisation: str = ""
     """The anonymisation state as one line (``anonymised (…)``, ``not anonymised: …``, ``original text``)."""
+    counting: str = ""
+    """What the counts count (``distinct passages, all coders``), for exports with counts."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,7 +240,8 @@ def _positions(project: Project) -> tuple[dict[int, list[int]], dict[int, list[i
 
 
 def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
-           rounds: Sequence[int] | None, coders: Sequence[str] | None, quote_count: int) -> list[tuple[str, str]]:
+           rounds: Sequence[int] | None, coders: Sequence[str] | None, quote_count: int,
+           counting: Counting | None = None) -> list[tuple[str, str]]:
     lines = [
         ("Prosjekt", render.text(project.name) or ""),
         ("Eksportert", date.today().isoformat()),
@@ -250,8 +254,15 @@ def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | N
         lines.append(("Runder", ", ".join(str(r) for r in rounds)))
     if coders:
         lines.append(("Kodere", ", ".join(coders)))
-    lines.append(("Sitater", str(quote_count)))
-    lines.append(("Samforekomst", "par av kodinger med ulike koder som overlapper i samme dokument"))
+    if counting is not None:
+        # Two coders' codings of one passage are one passage: the file says what it counts.
+        lines.append(("Telling", counting.describe_nb()))
+        lines.append(("Passasje", "kodinger med samme kode i samme dokument som overlapper, uansett koder"))
+        lines.append(("Passasjer", str(quote_count)))
+        lines.append(("Samforekomst", "par av passasjer med ulike koder som overlapper i samme dokument"))
+    else:
+        lines.append(("Sitater", str(quote_count)))
+        lines.append(("Samforekomst", "par av kodinger med ulike koder som overlapper i samme dokument"))
     return lines
 
 
@@ -357,6 +368,10 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
                   rounds: Sequence[int] | None, coders: Sequence[str] | None, original: bool,
                   counts_only: bool) -> ExportResult:
     role_keys = _roles(roles) if columns == "role" else None
+    # Counts, cells and co-occurrence are of distinct passages: the same words coded by two
+    # coders are one passage (see domain/passages.py); --coder narrows it to some coders.
+    counting = Counting(tuple(coders or ()))
+    found = passages(found)
     if counts_only:
         matrix = None
         counts = count_table(found, rows, columns, column_keys=role_keys)
@@ -366,9 +381,9 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
         counts = matrix.counts()
     pairs = cooccurrence(found, rows) if fmt != "csv" else None  # the long CSV has no place for it
     about = _about(project, render, categories=categories, roles=_roles(roles), rounds=rounds, coders=coders,
-                   quote_count=counts.total)
+                   quote_count=counts.total, counting=counting)
     about.insert(4, ("Kolonner", COLUMN_TITLES[columns]))
-    title = ("Antall sitater" if counts_only else "Sitatmatrise") + f" – {render.text(project.name)}"
+    title = ("Antall passasjer" if counts_only else "Sitatmatrise") + f" – {render.text(project.name)}"
     private = original
     sheets: tuple[str, ...] = ()
     if fmt == "xlsx":
@@ -401,7 +416,8 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
 
         write_atomically(target, lambda p: write_matrix_docx(
             p, title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about), private=private)
-    return ExportResult(target, fmt, counts.total, len(rows), render.anonymised, sheets, anonymisation=render.status)
+    return ExportResult(target, fmt, counts.total, len(rows), render.anonymised, sheets, anonymisation=render.status,
+                        counting=counting.describe())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ def anonymise_file(
     threshold: float = DEFAULT_THRESHOLD,
     use_model: bool = True,
     known_names: Iterable[str] = (),
+    mask_public: bool = False,
 ) -> str:
     """Read one transcript and return its anonymised text.
 
@@ -31,6 +32,7 @@ def anonymise_file(
         threshold: detections scored below this are left as they are.
         use_model: also run the NER model (otherwise rules, name lists and linking only).
         known_names: names to replace wherever they occur, found or not.
+        mask_public: also mask countries, counties, large cities and national bodies (kept by default).
 
     Returns:
         The anonymised text, LF line ends.
@@ -44,6 +46,6 @@ def anonymise_file(
         raise ServiceError(f"{source}: the file has no text to anonymise")
     try:
         return anonymise_text(document.text, style=style, threshold=threshold, use_model=use_model,
-                              known_names=known_names)
+                              known_names=known_names, mask_public=mask_public)
     except AnonymiseInputError as exc:
         raise ServiceError(f"{source}: {exc}") from exc

@@ -145,6 +145,10 @@ def _merge_again(store: Store, p: dict[str, Any]) -> None:
         store.codings.delete(snapshot["uuid"])
     for memo in p.get("memos_carried", []):
         store.codings.update(memo["uuid"], memo=memo["to"])
+    if p.get("memo_rows"):
+        store.memos.retarget("code", p["memo_rows"], target.id)
+    if p.get("target_memo"):
+        store.codebook.update(target.id, memo=p["target_memo"]["to"])
     store.codebook.delete(source.id)
 
 
@@ -156,6 +160,10 @@ def _unmerge(store: Store, p: dict[str, Any]) -> None:
         _restore_coding(store, {**snapshot, "code_id": source.id})
     for memo in p.get("memos_carried", []):
         store.codings.update(memo["uuid"], memo=memo["from"])
+    if p.get("memo_rows"):
+        store.memos.retarget("code", p["memo_rows"], source.id)
+    if p.get("target_memo"):
+        store.codebook.update(_code(store, p["target"]).id, memo=p["target_memo"]["from"])
 
 
 def _update_code_back(store: Store, p: dict[str, Any]) -> None:
@@ -286,6 +294,21 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+# -- changes of a transcript's text (edits, corrected files) ------------------------------------
+
+
+def _unedit(store: Store, p: dict[str, Any]) -> None:
+    from codebench.services.editing import undo_change
+
+    undo_change(store, p, _decider(p))
+
+
+def _edit_again(store: Store, p: dict[str, Any]) -> None:
+    from codebench.services.editing import redo_change
+
+    redo_change(store, p, _decider(p))
+
+
 _STEPS: dict[str, tuple[Step, Step]] = {
     # action: (undo it, do it again)
     "apply": (_unapply, _apply_again),
@@ -293,6 +316,9 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "remove": (_restore_coding, _delete_coding),
     "recode": (_set_coding("code_id", "from"), _set_coding("code_id", "to")),
     "coding_memo": (_set_coding("memo", "from"), _set_coding("memo", "to")),
+    "coding_checked": (_set_coding("flag", "from"), _set_coding("flag", "to")),
+    "edit_text": (_unedit, _edit_again),
+    "reimport": (_unedit, _edit_again),
     "code_create": (_uncreate_code, _create_code_again),
     "code_update": (_update_code_back, _update_code_again),
     "code_move": (_move_code("from"), _move_code("to")),
@@ -307,13 +333,18 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_add": (_unadd, _add_again),
 }
 UNDOABLE = tuple(_STEPS)
-"""The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo),
+"""The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo,
+checked), transcript text (an edit of a turn, a corrected file imported over a document),
 codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge),
 memos (write, edit, delete) and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
 
 
 def _after(project: Project, entry: AuditEntry, direction: str) -> None:
     """What an anonymisation step does outside the database: the key file follows the decisions."""
+    if entry.action in ("edit_text", "reimport"):
+        if entry.payload.get("mentions") or entry.payload.get("mentions_removed"):
+            write_key(project)  # names under changed words: the key's original forms follow the text
+        return
     if not entry.action.startswith("anonymise_"):
         return
     names = entry.payload.get("key_names") or {}
@@ -340,6 +371,8 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
     p = entry.payload
     if project is not None and entry.action in _CODING_ACTIONS | _CODEBOOK_ACTIONS | _MEMO_ACTIONS:
         return _describe_in_project(entry, project)
+    if entry.action in ("edit_text", "reimport"):
+        return _describe_change(entry, project)
     if entry.action in ("anonymise_accept", "anonymise_reject"):
         pseudonyms = p.get("pseudonyms") or []
         whose = pseudonyms[0] if len(pseudonyms) == 1 else _count(len(pseudonyms), "entity", "entities")
@@ -355,7 +388,21 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
     return entry.action
 
 
-_CODING_ACTIONS = frozenset({"apply", "code_hits", "remove", "recode", "coding_memo"})
+def _describe_change(entry: AuditEntry, project: Project | None) -> str:
+    """An edit or a re-import without its words (they may hold names): where, and what it touched."""
+    p = entry.payload
+    where = (document_labels(project).get(p.get("document_id"), "a deleted document") if project is not None
+             else f"document {p.get('document_id')}")
+    flagged = p.get("flagged", 0)
+    check = f", {_count(flagged, 'coding', 'codings')} to check" if flagged else ""
+    if entry.action == "reimport":
+        return f"corrected file over {where}{check}"
+    turn = p.get("turn")
+    what = "edit" if p.get("pieces") else "speaker/time change"
+    return f"{what} of turn {turn + 1 if turn is not None else '?'} in {where}{check}"
+
+
+_CODING_ACTIONS = frozenset({"apply", "code_hits", "remove", "recode", "coding_memo", "coding_checked"})
 _CODEBOOK_ACTIONS = frozenset({"code_create", "code_update", "code_move", "merge_codes"})
 _MEMO_ACTIONS = frozenset({"memo", "memo_edit", "memo_delete"})
 _MEMO_VERBS = {"memo": "memo", "memo_edit": "edit of the memo", "memo_delete": "deletion of the memo"}
@@ -368,7 +415,7 @@ class _Context:
     """What describing and placing operations reads: the code tree, document labels, codings."""
 
     def __init__(self, project: Project, entries: Sequence[AuditEntry]) -> None:
-        uuids = [e.payload.get("uuid") for e in entries if e.action in ("recode", "coding_memo")]
+        uuids = [e.payload.get("uuid") for e in entries if e.action in ("recode", "coding_memo", "coding_checked")]
         with project.transaction(write=False) as store:
             rows = store.codebook.rows()
             self.codings = {uuid: store.codings.get(uuid) for uuid in uuids if uuid}
@@ -390,7 +437,7 @@ class _Context:
 def _describe_in_project(entry: AuditEntry, project: Project, context: _Context | None = None) -> str:
     p = entry.payload
     context = context or _Context(project, [entry])
-    coding = context.codings.get(p.get("uuid")) if entry.action in ("recode", "coding_memo") else None
+    coding = context.codings.get(p.get("uuid")) if entry.action in ("recode", "coding_memo", "coding_checked") else None
 
     def code(ref: Any, snapshot: dict[str, Any] | None = None) -> str:
         return f"«{context.code_name(ref, snapshot) or 'a deleted code'}»"
@@ -409,7 +456,9 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
     if action in ("apply", "remove"):
         created = " (a new code)" if p.get("created_code") else ""
         verb = "coding" if action == "apply" else "removal of the coding"
-        return f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created} in {where(p.get('document_id'), p.get('start'), p.get('end'))}"
+        memo = " and its memo" if action == "remove" and p.get("memo") else ""
+        return (f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created}{memo} in "
+                f"{where(p.get('document_id'), p.get('start'), p.get('end'))}")
     if action == "code_hits":
         # Not the query: it may hold a name the reader of this message may not see.
         created = " (a new code)" if p.get("created_code") else ""
@@ -417,8 +466,10 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
         return (f"coding of {_count(len(p.get('codings', [])), 'search hit', 'search hits')} in "
                 f"{_count(documents, 'document', 'documents')} as {code(p.get('code_id'), p.get('created_code'))}"
                 f"{created} (widened to {p.get('widen', 'hit')})")
-    if action in ("recode", "coding_memo"):
+    if action in ("recode", "coding_memo", "coding_checked"):
         place = where(coding.document_id, coding.start, coding.end) if coding else "a deleted coding"
+        if action == "coding_checked":
+            return f"check of a coding in {place}"
         if action == "recode":
             return f"recode from {code(p.get('from'))} to {code(p.get('to'))} in {place}"
         return f"memo on the coding {code(coding.code_id)} in {place}" if coding else "memo on a deleted coding"
@@ -429,6 +480,8 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
         if "name" in changes:
             return f"rename of «{p.get('before', {}).get('name')}» to «{changes['name']}»"
         kinds = sorted({_CHANGE_WORDS.get(k, k) for k in changes})
+        if kinds == ["memo"]:  # named as the dialog names it: a code's memo, not a coding's
+            return f"memo on the code {code(p.get('code'))}"
         return f"{', '.join(kinds) or 'change'} of {code(p.get('code'))}"
     if action == "code_move":
         parent = code(p.get("to")) if p.get("to") is not None else "the top level"
@@ -480,17 +533,20 @@ def _place(entry: AuditEntry, context: _Context) -> OperationPlace:
         return OperationPlace(p.get("document_id"), p.get("start"), p.get("end"),
                               code=context.code_name(p.get("code_id"), p.get("created_code")))
     if action == "code_hits":
-        # Many hits: the view goes to the first of them.
-        first = (p.get("codings") or [{}])[0]
-        return OperationPlace(first.get("document_id"), first.get("start"), first.get("end"),
-                              code=context.code_name(p.get("code_id"), p.get("created_code")))
+        # Hits in many places: the place is the code (the search screen shows the hits themselves).
+        return OperationPlace(code=context.code_name(p.get("code_id"), p.get("created_code")))
     if action in _MEMO_ACTIONS:
         target = p.get("snapshot", p)
         kind, ref = target.get("target_type"), target.get("target_id")
         if kind == "document":
             return OperationPlace(document_id=ref)
         return OperationPlace(code=context.code_name(ref)) if kind == "code" else OperationPlace()
-    if action in ("recode", "coding_memo"):
+    if action in ("edit_text", "reimport"):
+        # The words changed: the view goes to the first change (a speaker or time change has none).
+        pieces = p.get("pieces") or []
+        first = pieces[0][0] if pieces else None
+        return OperationPlace(p.get("document_id"), first, first)
+    if action in ("recode", "coding_memo", "coding_checked"):
         coding = context.codings.get(p.get("uuid"))
         if coding is None:
             return OperationPlace()
@@ -515,7 +571,7 @@ def history_items(project: Project, entries: Sequence[AuditEntry]) -> list[Histo
     context = _Context(project, entries)
     in_project = _CODING_ACTIONS | _CODEBOOK_ACTIONS | _MEMO_ACTIONS
     return [HistoryItem(e, _describe_in_project(e, project, context) if e.action in in_project
-                        else describe_operation(e), _place(e, context)) for e in entries]
+                        else describe_operation(e, project), _place(e, context)) for e in entries]
 
 
 def history_item(project: Project, entry: AuditEntry) -> HistoryItem:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 
-from codebench.domain.records import DocumentInfo, ParticipantInfo, normalise_role, text_sha256
+from codebench.domain.records import DocumentInfo, ParticipantInfo, TurnInfo, normalise_role, text_sha256
 from codebench.ingest import IngestError, import_file
 from codebench.ingest.base import ImportedDocument
 from codebench.storage.store import Store
@@ -39,6 +39,21 @@ class ImportReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, existing document)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # tolerated problems, each naming file and line
+    replaced: list[Replacement] = field(default_factory=list)
+    """Corrected files imported over the documents they correct (codings realigned)."""
+    linked: list[tuple[int, str]] = field(default_factory=list)
+    """``(document id, recording path)`` of recordings found beside the transcripts."""
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A corrected transcript imported over its document: why it was recognised and what followed."""
+
+    file: str
+    document: DocumentInfo
+    reason: str
+    """``--replaces``, or the same file name with how alike the texts are."""
+    change: Any  # codebench.services.editing.EditReport
 
 
 def _participants_yaml(folder: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -182,8 +197,20 @@ def import_files(
     *,
     skip_bad: bool = False,
     strict: bool = False,
+    replaces: str | int | None = None,
+    coder: str | None = None,
 ) -> ImportReport:
     """Import transcripts; all or nothing unless ``skip_bad``.
+
+    A corrected version of a document already in the project (the same interview corrected in
+    noScribe's editor, say) is imported *over* that document instead of beside it: its codings
+    and anonymisation decisions are carried onto the new text by aligning the two texts word by
+    word, codings whose words changed are flagged, and those whose words are gone are reported
+    (undo brings them back). A file is taken as a correction when ``replaces`` names the
+    document, or when it has the same file name as a document (or the same name with another
+    ending: noScribe's editor saves HTML beside the VTT) and the texts are at least
+    :data:`REIMPORT_SIMILARITY` alike: a corrected file keeps its name, while two different
+    interviews saved under one name (``intervju.txt`` in two folders) are far less alike.
 
     A problem the importer can live with because the content is clear (one cue with impossible
     times in a long interview) is a warning in the report and on the document; ``strict``
@@ -210,7 +237,10 @@ def import_files(
     except ValueError as exc:
         report.errors.append(str(exc))
         return report
-    _store_all(project, [(p, d, s) for (p, d), s in zip(parsed, specs)], report)
+    if replaces is not None and len(parsed) != 1:
+        report.errors.append("--replaces takes exactly one file (the corrected version of that document)")
+        return report
+    _store_all(project, [(p, d, s) for (p, d), s in zip(parsed, specs)], report, replaces=replaces, coder=coder)
     project.checkpoint()
     return report
 
@@ -244,7 +274,14 @@ def import_survey(
     return report
 
 
-def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, ParticipantSpec]], report: ImportReport) -> None:
+REIMPORT_SIMILARITY = 0.6
+"""How alike (0–1, word by word) a file must be to the same-named document to be taken as its correction."""
+
+
+def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, ParticipantSpec]], report: ImportReport,
+               *, replaces: str | int | None = None, coder: str | None = None) -> None:
+    from codebench.services.media import MEDIA_KEY, find_beside
+
     try:
         with project.transaction() as store:
             seen: dict[str, str] = {}
@@ -256,13 +293,71 @@ def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, Parti
                 if existing is not None or digest in seen:
                     report.duplicates.append((str(path), existing if existing is not None else seen[digest]))
                     continue
+                target, reason = _corrected_document(store, doc, replaces)
+                if target is not None:
+                    report.replaced.append(_reimport(store, path, doc, target, reason, coder))
+                    seen[digest] = target.name
+                    continue
                 document_id, name = _store_document(store, doc, spec, taken)
                 report.warnings.extend(doc.warnings)
                 seen[digest] = name
                 added_ids.append(document_id)
+                if any(t.t_start is not None for t in doc.turns) and path.parent.is_dir():
+                    recording = find_beside(path)
+                    if recording is not None:
+                        store.documents.set_meta(document_id, MEDIA_KEY, str(recording))
+                        report.linked.append((document_id, str(recording)))
             if added_ids:
                 store.audit.log("import", None, {"documents": added_ids})
             report.added = store.documents.infos(added_ids) if added_ids else []
     except ValueError as exc:
         report.errors.append(str(exc))
         report.added = []
+        report.replaced = []
+        report.linked = []
+    except ServiceError as exc:
+        report.errors.append(str(exc))
+        report.added = []
+        report.replaced = []
+        report.linked = []
+
+
+def _corrected_document(store: Store, doc: ImportedDocument, replaces: str | int | None
+                        ) -> tuple[DocumentInfo | None, str]:
+    """The document ``doc`` is a corrected version of, and why; None when it is a new document."""
+    from rapidfuzz.distance import Levenshtein
+
+    if replaces is not None:
+        found = store.documents.find(replaces)
+        if found is None:
+            raise ServiceError(f"--replaces: no document {replaces!r} in this project (see `codebench documents`)")
+        return found, "--replaces"
+    same_name = [d for d in store.documents.infos() if d.source_name == doc.source_name]
+    if not same_name:
+        # noScribe's editor saves an HTML file beside the VTT it came from: the same name, another ending.
+        stem = Path(doc.source_name).stem
+        same_name = [d for d in store.documents.infos() if Path(d.source_name).stem == stem]
+    if len(same_name) != 1:
+        return None, ""
+    old = store.documents.text(same_name[0].id).split()
+    alike = Levenshtein.normalized_similarity(old, doc.text.split())
+    if alike < REIMPORT_SIMILARITY:
+        return None, ""
+    return same_name[0], f"same file name, {alike:.0%} alike"
+
+
+def _reimport(store: Store, path: Path, doc: ImportedDocument, target: DocumentInfo, reason: str,
+              coder: str | None) -> Replacement:
+    """Put a corrected file's text in place of ``target``'s; codings and mentions follow by alignment."""
+    from codebench.domain.editing import FLAG_REALIGNED, diff_pieces
+    from codebench.services.editing import apply_change
+
+    old_text = store.documents.text(target.id)
+    pieces = diff_pieces(old_text, doc.text)
+    turns = [TurnInfo(i, t.speaker, t.start, t.end, t.body_start, t.t_start, t.t_end) for i, t in enumerate(doc.turns)]
+    change, payload = apply_change(store, target, pieces, turns, kind="reimport", turn_seq=None, author=coder,
+                                   flag=FLAG_REALIGNED, drop_lost=True)
+    payload["file"] = path.name
+    store.audit.log("reimport", coder, payload)
+    updated = store.documents.infos([target.id])[0]
+    return Replacement(str(path), updated, reason, change)

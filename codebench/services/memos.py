@@ -11,17 +11,21 @@ coded words from the rendition) unless the caller asks for the original.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Sequence
 
 from codebench.domain.code_tree import ordered
 from codebench.domain.memos import MemoEntry, MemoFilter, memo_order, select_memos
+from codebench.domain.quote_editing import without_time_marks
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.renditions import (
     anonymise_free_texts, anonymised_names, anonymised_passages,
 )
 from codebench.services.documents import find_document
 from codebench.services.project import Project
-from codebench.storage.store import Store
+
+if TYPE_CHECKING:  # the read path imports this module (exports name it) without SQLAlchemy
+    from codebench.storage.store import Store
 
 __all__ = ["add_memo", "edit_memo", "find_memo_document", "memo_entries", "memos"]
 
@@ -132,6 +136,8 @@ def memo_entries(project: Project, *, original: bool = False, wanted: MemoFilter
         entries, code_order = _gather(store, original)
     if not original:
         entries = _anonymised(project, entries)
+    # Coded words as every quote reads: without the transcript's time marks.
+    entries = [replace(e, quote=without_time_marks(e.quote)) if e.quote else e for e in entries]
     entries = memo_order(entries, code_order)
     return select_memos(entries, wanted) if wanted is not None else entries
 
@@ -171,8 +177,6 @@ def _gather(store: Store, original: bool) -> tuple[list[MemoEntry], dict[int, in
 
 def _anonymised(project: Project, entries: Sequence[MemoEntry]) -> list[MemoEntry]:
     """Memo text and titles with known names replaced; coded words from the anonymised rendition."""
-    from dataclasses import replace
-
     texts = anonymise_free_texts(project, [e.text for e in entries] + [e.title or "" for e in entries])
     count = len(entries)
     spans = [(e.document_id, e.start, e.end) for e in entries
@@ -181,5 +185,6 @@ def _anonymised(project: Project, entries: Sequence[MemoEntry]) -> list[MemoEntr
     out = []
     for i, entry in enumerate(entries):
         quote = next(passages) if entry.kind == "coding" and entry.document_id is not None else entry.quote
-        out.append(replace(entry, text=texts[i], title=texts[count + i] or None, quote=quote))
+        masked = texts[i] != entry.text or (texts[count + i] or None) != entry.title
+        out.append(replace(entry, text=texts[i], title=texts[count + i] or None, quote=quote, masked=masked))
     return out

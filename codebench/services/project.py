@@ -3,34 +3,55 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
 from contextlib import AbstractContextManager
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from codebench.domain.yaml_source import load_yaml
 from codebench.errors import ServiceError, StorageError
-from codebench.storage.db import sqlite_url
-from codebench.storage.store import Database, Store, check_sqlite_project_file
+from codebench.storage.schema import SCHEMA_HEAD, sqlite_url
+from codebench.storage.reads import reading
+from codebench.storage.sqlite_file import inspect_project_file
+
+if TYPE_CHECKING:  # loaded when a use case first writes (or reads a server): see Project.reading
+    from codebench.storage.reads import ReadStore
+    from codebench.storage.store import Database, Store
 
 
 CONFIG_NAME = "codebench.yaml"
 DB_NAME = "codebench.sqlite"
 
 
-@dataclass
 class Project:
-    """An open project: where it lives and how to reach its database."""
+    """An open project: where it lives and how to reach its database.
 
-    root: Path
-    name: str
-    url: str
-    database: Database
-    project_id: int
-    backup: str | None = None  # set when opening upgraded an old SQLite file
-    permission_warnings: tuple[str, ...] = ()  # project files that others can read (see loose_permissions)
+    The SQLAlchemy engine is made on first use: a command that only reads an up-to-date SQLite
+    project never loads SQLAlchemy (see :meth:`reading`).
+    """
+
+    def __init__(self, root: Path, name: str, url: str, database: Database | None, project_id: int,
+                 backup: str | None = None, permission_warnings: tuple[str, ...] = ()) -> None:
+        self.root = root
+        self.name = name
+        self.url = url
+        self._database = database
+        self.project_id = project_id
+        self.backup = backup  # set when opening upgraded an old SQLite file
+        self.permission_warnings = permission_warnings  # project files that others can read (see loose_permissions)
+
+    def __repr__(self) -> str:
+        return f"Project(root={self.root!r}, name={self.name!r}, project_id={self.project_id})"
+
+    @property
+    def database(self) -> Database:
+        """The database (engine, sessions, migrations), connected on first use."""
+        if self._database is None:
+            from codebench.storage.store import Database
+
+            self._database = Database(self.url)
+        return self._database
 
     @property
     def engine(self) -> Any:
@@ -50,9 +71,21 @@ class Project:
         """
         return self.database.transaction(self.project_id, write=write)
 
+    def reading(self) -> AbstractContextManager[ReadStore | Store]:
+        """One action that only reads: its read queries in one read transaction.
+
+        An SQLite project is read with Python's ``sqlite3`` alone (no SQLAlchemy, no session); a
+        server's through a read-only :meth:`transaction`, whose repositories have the same read
+        queries. Use it where a use case only reads; anything that writes uses :meth:`transaction`.
+        """
+        if self.url.startswith("sqlite"):
+            return reading(Path(self.url.split("///", 1)[1]), self.project_id)
+        return self.transaction(write=False)
+
     def close(self) -> None:
         """Release the database connections."""
-        self.database.close()
+        if self._database is not None:
+            self._database.close()
 
     def checkpoint(self) -> None:
         """After a bulk write on SQLite, fold the write-ahead log back into the database file."""
@@ -115,6 +148,8 @@ def init_project(root: str | Path, *, db_url: str | None = None, name: str | Non
     os.chmod(root, OWNER_ONLY_FOLDER)
     if url.startswith("sqlite"):
         _create_private(Path(url.split("///", 1)[1]))
+    from codebench.storage.store import Database
+
     try:
         with Database(url) as database:
             database.migrate()
@@ -150,9 +185,14 @@ def open_project(root: str | Path, *, db_url: str | None = None) -> Project:
             raise ServiceError(f"{database_file} is not a codebench database (the file is empty); "
                                "restore it from a backup or point 'database:' in codebench.yaml at the right file")
         try:
-            check_sqlite_project_file(database_file)
+            stored = inspect_project_file(database_file, name, schema=SCHEMA_HEAD)
         except StorageError as exc:
             raise ServiceError(str(exc)) from None
+        if stored.revision == SCHEMA_HEAD and stored.project_id is not None:
+            # Up to date: nothing to migrate, so the engine waits until a use case needs it.
+            return Project(root, name, url, None, stored.project_id, None, warnings)
+    from codebench.storage.store import Database
+
     try:
         database = Database(url)
     except StorageError as exc:

@@ -30,7 +30,7 @@ def quotes(
     With ``anonymised`` the text, document name and speaker of each quote come from the
     anonymised rendition (accepted decisions only); exports ask for this by default.
     """
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         rows = store.codebook.rows()
         code_ids: list[int] | None = None
         for name, want in ((category, "category"), (code, None)):
@@ -74,7 +74,7 @@ class ProjectStats:
 
 def stats(project: Project) -> ProjectStats:
     """Project statistics in a handful of aggregate queries, each an index-only scan."""
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         documents, words, turns = store.documents.counts()
         by_role = store.documents.participants_by_role()
         docs_by_role = store.documents.documents_by_role()
@@ -109,7 +109,7 @@ class CodingCounts:
 
 def coding_counts(project: Project) -> CodingCounts:
     """Codings per document, code and coder, counted in the database (two grouped index scans)."""
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         by_document = store.codings.counts_by_document()
         per_coder_and_code = store.codings.counts_by_coder_and_code()
     by_code: Counter[int] = Counter()
@@ -122,5 +122,5 @@ def coding_counts(project: Project) -> CodingCounts:
 
 def participants(project: Project) -> list[ParticipantInfo]:
     """All participants (cases) of the project."""
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         return store.documents.participants()

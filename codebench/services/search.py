@@ -19,16 +19,17 @@ the stored original, where codings live and where the transcript view jumps to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from operator import itemgetter
+from typing import Any, Callable, Iterator, Sequence
 
 from codebench.domain import code_tree as rules
 from codebench.domain.code_tree import subtree_ids
 from codebench.domain.records import normalise_role
 from codebench.domain.search import (
-    WIDEN_UNITS, Matcher, MatchOptions, ParsedQuery, QueryFilters, SearchHit, SearchQueryError,
-    context, covered, index_plan, inside, keeps_pseudonyms_whole, parse_query, PseudonymFinder, pseudonym_cores, sides_need_questions, speaker_sides, widen,
+    WIDEN_UNITS, IndexPlan, Matcher, MatchOptions, ParsedQuery, PseudonymFinder, QueryFilters, SearchHit,
+    SearchQueryError, covered, index_plan, inside, keeps_pseudonyms_whole, parse_query, pseudonym_cores,
+    sides_need_questions, speaker_sides, widen,
 )
-from codebench.domain.spans import Span
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import may_see_original
 from codebench.services.anonymisation.disclosure import disclosure
@@ -99,7 +100,6 @@ def search(
     filters: QueryFilters = QueryFilters(),
     coded_by: Sequence[str] | None = None,
     limit: int | None = None,
-    width: int = 60,
 ) -> SearchResult:
     """Find a query's hits across the project (or the documents its filters leave).
 
@@ -111,7 +111,6 @@ def search(
         filters: more filters (the command line's flags), added to the query's own.
         coded_by: whose codings count for ``is:uncoded`` and ``in:CODE`` (None: everyone's).
         limit: stop after this many hits (the first page); None finds them all.
-        width: characters of context either side of a hit.
 
     Raises:
         ServiceError: a query that cannot be read, a filter naming nothing, or the original
@@ -122,80 +121,138 @@ def search(
     anonymised = not shown.original
     matcher = Matcher(parsed, options)
     plan = index_plan(parsed, options)
-    labels = document_labels(project, original=not anonymised)
+    # Anonymised names number documents across the project ("M01 mentor runde 1 (2)"): read them all.
+    pseudonymous = document_labels(project) if anonymised else None
     with project.transaction(write=False) as store:
         facts = store.search.document_facts()
+        labels = pseudonymous if pseudonymous is not None else {d: f.name for d, f in facts.items()}
         document_ids = _documents(store, facts, labels, wanted, anonymised=anonymised)
         inside_spans = None
         if wanted.in_codes:
             inside_spans = store.search.coded_spans(document_ids if document_ids is not None else list(facts),
                                                     code_ids=_codes(store, wanted.in_codes), coders=coded_by)
             document_ids = sorted(inside_spans)
-        candidates = store.search.candidates(plan, document_ids) if plan else store.search.all_turns(document_ids)
-        if anonymised:
-            candidates = _with_pseudonym_turns(store, candidates, parsed, options, document_ids)
-        in_documents = sorted({c.document_id for c in candidates})
-        sides = _sides(store, facts, in_documents)
-        if wanted.speaker:
-            candidates = [c for c in candidates if sides[c.document_id].get(c.speaker) == wanted.speaker]
-            in_documents = sorted({c.document_id for c in candidates})
-        coded_spans = store.search.coded_spans(in_documents, coders=coded_by) if wanted.uncoded else None
-    renditions = PassageRenditions(project, in_documents) if anonymised and candidates else None
-
-    def keep(document_id: int, start: int, end: int) -> bool:
-        if inside_spans is not None and not inside(inside_spans.get(document_id, []), start, end):
-            return False
-        return coded_spans is None or not covered(coded_spans.get(document_id, []), start, end)
+        extra = _pseudonym_turns(store, parsed, options, document_ids) if anonymised and plan is not None else []
+        signature = store.search.rendition_signature() if anonymised else None
+    renditions = _renditions(project, signature) if anonymised else None
 
     hits: list[SearchHit] = []
-    position = 0
-    batch = _FIRST_BATCH
-    with project.transaction(write=False) as store:
-        while position < len(candidates) and (limit is None or len(hits) < limit):
-            turns = candidates[position:position + batch]
-            position += len(turns)
-            batch = min(batch * 2, _LARGEST_BATCH)
-            bodies = store.search.bodies([t.id for t in turns])
-            for turn in turns:
-                body = bodies.get(turn.id)
-                if body:
-                    hits.extend(_turn_hits(turn, body, matcher, renditions, facts[turn.document_id],
-                                           labels.get(turn.document_id, "Dokument"), sides, keep, width))
-    complete = position >= len(candidates) and (limit is None or len(hits) <= limit)
+    sides: dict[int, dict[str | None, str]] = {}
+    coded_spans: dict[int, list[tuple[int, int]]] = {}
+    complete = True
+    for turns in _candidate_pages(project, plan, document_ids, extra, limit):
+        turns = [t for t in turns if t.document_id in facts]  # not a document imported since the search began
+        new_documents = sorted({t.document_id for t in turns} - sides.keys())
+        with project.transaction(write=False) as store:
+            sides.update(_sides(store, facts, new_documents))
+            if wanted.uncoded:
+                coded_spans.update(store.search.coded_spans(new_documents, coders=coded_by))
+        if wanted.speaker:
+            turns = [t for t in turns if sides[t.document_id].get(t.speaker) == wanted.speaker]
+
+        def keep(document_id: int, start: int, end: int) -> bool:
+            if inside_spans is not None and not inside(inside_spans.get(document_id, []), start, end):
+                return False
+            return not wanted.uncoded or not covered(coded_spans.get(document_id, []), start, end)
+
+        keeping = keep if inside_spans is not None or wanted.uncoded else None
+        for turn in turns:
+            hits.extend(_turn_hits(turn, matcher, renditions, facts[turn.document_id],
+                                   labels.get(turn.document_id, "Dokument"), sides, keeping))
+        if limit is not None and len(hits) >= limit:
+            complete = False  # stopped early: there may be more (the caller asks for all when it wants them)
+            break
     if limit is not None:
         hits = hits[:limit]
+    else:
+        # Turn ids follow the order turns were stored in; a turn added later (an edit that splits
+        # one) still goes to its place in its document.
+        hits.sort(key=lambda h: (h.document_id, h.start, h.end))
     note = None if hits else _nothing_found(project, coder, anonymised, wanted)
     return SearchResult(parsed, options, wanted, hits, complete, anonymised, note, shown.note)
 
 
-def _turn_hits(turn: CandidateTurn, body: str, matcher: Matcher, renditions: PassageRenditions | None,
+_LOADED: dict[tuple[str, int], tuple[Any, PassageRenditions]] = {}
+"""The anonymisation decisions last loaded per project, with the signature they were loaded at."""
+
+
+def _renditions(project: Project, signature: Any) -> PassageRenditions:
+    """The project's anonymisation decisions, loaded once and kept while they do not change.
+
+    A coder who may not see names searches the rendition; loading every mention and the forms of
+    every entity costs about a second at 15,000 mentions, and the workbench searches again and
+    again. The signature (mentions, statuses, pseudonyms, document texts) says when to reload.
+    """
+    key = (project.url, project.project_id)
+    kept = _LOADED.get(key)
+    if kept is not None and kept[0] == signature:
+        return kept[1]
+    loaded = PassageRenditions(project)
+    _LOADED[key] = (signature, loaded)
+    return loaded
+
+
+def _candidate_pages(project: Project, plan: IndexPlan | None, document_ids: Sequence[int] | None,
+                     extra: Sequence[int], limit: int | None) -> Iterator[list[CandidateTurn]]:
+    """Candidate turns in stored order, a page at a time: small pages while a first page of hits is
+    wanted (a common word is in most turns), all at once when every hit is."""
+    if limit is None:
+        with project.transaction(write=False) as store:
+            turns = store.search.candidates(plan, document_ids)
+            missing = sorted(set(extra) - {t.id for t in turns})
+            if missing:
+                turns = sorted(turns + store.search.candidates(None, document_ids, turn_ids=missing), key=itemgetter(0))
+        yield turns
+        return
+    after, size = 0, _FIRST_BATCH
+    pending = sorted(extra)
+    while True:
+        with project.transaction(write=False) as store:
+            turns = store.search.candidates(plan, document_ids, after=after, limit=size)
+            last = len(turns) < size
+            upto = None if last else turns[-1].id
+            wanted = [i for i in pending if upto is None or i <= upto]
+            pending = pending[len(wanted):]
+            missing = sorted(set(wanted) - {t.id for t in turns})
+            if missing:
+                turns = sorted(turns + store.search.candidates(None, document_ids, turn_ids=missing), key=itemgetter(0))
+        if turns:
+            yield turns
+        if last:
+            return
+        after, size = upto, min(size * 4, _LARGEST_BATCH)  # type: ignore[assignment]
+
+
+def _turn_hits(turn: CandidateTurn, matcher: Matcher, renditions: PassageRenditions | None,
                facts: DocumentFacts, label: str, sides: dict[int, dict[str | None, str]],
-               keep: Any, width: int) -> list[SearchHit]:
+               keep: Callable[[int, int, int], bool] | None) -> list[SearchHit]:
     """The hits in one turn: found in the text as shown, placed in the original."""
-    shown, offsets = body, None
+    shown, offsets = turn.body, None
     speaker = turn.speaker
-    cores: list[tuple[int, int]] = []
     if renditions is not None:
         if renditions.has_names(turn.document_id):
-            shown, offsets = renditions.render(turn.document_id, turn.body_start, body)
-            cores = pseudonym_cores(shown, ((offsets.to_target(span.start), offsets.to_target(span.start) + length)
-                                            for span, length in offsets.edits))
+            shown, offsets = renditions.render(turn.document_id, turn.body_start, turn.body)
         speaker = renditions.label(speaker)
-    found = []
-    for start, end in matcher.find(shown):
-        if cores and not keeps_pseudonyms_whole(start, end, cores):
-            continue
-        source = offsets.span_to_source(Span(start, end)) if offsets is not None else Span(start, end)
-        absolute = (turn.body_start + source.start, turn.body_start + source.end)
-        if not keep(turn.document_id, *absolute):
-            continue
-        left, match, right = context(shown, start, end, width)
-        found.append(SearchHit(
-            turn.document_id, label, facts.participant, facts.role, facts.round, turn.seq + 1, speaker,
-            sides[turn.document_id].get(turn.speaker, "unknown"), absolute[0], absolute[1], turn.body_start, turn.end,
-            left, match, right, facts.sha256,
-        ))
-    return found
+    spans = matcher.find(shown)
+    if not spans:
+        return []
+    base = turn.body_start
+    if offsets is not None:
+        cores = pseudonym_cores(shown, ((offsets.to_target(span.start), offsets.to_target(span.start) + length)
+                                        for span, length in offsets.edits))
+        spans = [(s, e) for s, e in spans if keeps_pseudonyms_whole(s, e, cores)]
+        placed = [(s, e, offsets.to_source(s, side="start") + base, offsets.to_source(e, side="end") + base)
+                  for s, e in spans]
+    else:
+        placed = [(s, e, s + base, e + base) for s, e in spans]
+    document_id = turn.document_id
+    if keep is not None:
+        placed = [p for p in placed if keep(document_id, p[2], p[3])]
+    # A common word has thousands of hits: the tuple is made directly, with what is per turn once.
+    side = sides[document_id].get(turn.speaker, "unknown")
+    make = SearchHit._make
+    return [make((document_id, label, facts.participant, facts.role, facts.round, turn.seq + 1, speaker, side,
+                  start, end, base, turn.end, facts.sha256, shown, s, e)) for s, e, start, end in placed]
 
 
 def _nothing_found(project: Project, coder: str | None, anonymised: bool, wanted: QueryFilters) -> str:
@@ -275,30 +332,16 @@ def _sides(store: Store, facts: dict[int, DocumentFacts], document_ids: Sequence
     return {d: speaker_sides(turns.get(d, {}), questions.get(d), survey=d in survey) for d in document_ids}
 
 
-def _with_pseudonym_turns(store: Store, candidates: list[CandidateTurn], parsed: ParsedQuery, options: MatchOptions,
-                          document_ids: Sequence[int] | None) -> list[CandidateTurn]:
-    """Add the turns where a pseudonym the query may match stands in the rendition.
+def _pseudonym_turns(store: Store, parsed: ParsedQuery, options: MatchOptions,
+                     document_ids: Sequence[int] | None) -> list[int]:
+    """The turns where a pseudonym the query may find stands in the rendition.
 
     The index holds the original words: "[Mentor 2]" is in no index row, yet a reader of the
     rendition sees (and searches) it.
     """
     finder = PseudonymFinder(parsed, options)
-    mentions = store.anonymisation.mentions(document_ids, ACTIVE)
-    relevant: dict[str, bool] = {}
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for m in mentions:
-        if m.pseudonym not in relevant:
-            relevant[m.pseudonym] = finder.finds(m.pseudonym)
-        if relevant[m.pseudonym]:
-            spans.setdefault(m.document_id, []).append((m.start, m.end))
-    if not spans:
-        return candidates
-    known = {c.id for c in candidates}
-    extra = [t for t in store.search.all_turns(sorted(spans)) if t.id not in known and
-             any(s < t.end and t.body_start < e for s, e in spans[t.document_id])]
-    if not extra:
-        return candidates
-    return sorted(candidates + extra, key=lambda c: (c.document_id, c.seq))
+    found = [p for p in store.search.pseudonyms(ACTIVE, document_ids) if finder.finds(p)]
+    return store.search.turns_naming(found, ACTIVE, document_ids) if found else []
 
 
 # -- coding the hits -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from codebench.errors import MergeRefused, ServiceError
 from codebench.services.coding import check_span
 from codebench.services.documents import find_document
 from codebench.services.project import Project, open_project
+from codebench.services.text_history import reconcile_texts
 from codebench.storage.store import Store
 
 __all__ = ["AgreementResult", "accept_agreed", "agreement", "disagreements", "merge_projects", "resolve_disagreement"]
@@ -30,6 +31,10 @@ def merge_projects(team: Project, sources: Sequence[str | Path]) -> list[MergeRe
 
     Returns:
         one :class:`codebench.domain.merge_report.MergeReport` per source, in order.
+
+    A document one side edited is matched through its revision history: the coder's codings
+    made before or after an edit land on the team's text, and two coders who edited the same
+    turn differently are refused (see :mod:`codebench.services.text_history`).
 
     Raises:
         ServiceError: a source cannot be opened, or a document's text differs (that source is
@@ -43,8 +48,11 @@ def merge_projects(team: Project, sources: Sequence[str | Path]) -> list[MergeRe
                 raise ServiceError(f"{root}: that is the team project itself")
             with source.transaction(write=False) as source_store, team.transaction() as team_store:
                 data = source_store.merge.read_source(str(root))
+                report = MergeReport(source=str(root))
                 try:
-                    reports.append(team_store.merge.merge_into(data, source_store.merge))
+                    # Texts edited on either side are brought together first (see text_history).
+                    text_maps = reconcile_texts(team_store, source_store, str(root), report)
+                    reports.append(team_store.merge.merge_into(data, source_store.merge, text_maps, report))
                 except MergeRefused as exc:
                     raise ServiceError(str(exc)) from None
         finally:

@@ -1,20 +1,22 @@
-"""Anonymisation entities, mentions and settings: queries that take and return ``codebench.domain`` records."""
+"""Anonymisation entities, mentions and settings: queries that take and return ``codebench.domain`` records.
+
+The read queries are :class:`~codebench.storage.reads.anonymisation.AnonymisationReads`, shared with
+the read-only path; this module adds what writes.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, insert, select
 
-from codebench.domain.records import EntityRecord, KeyMention, MentionRecord, NewEntity, NewMention
+from codebench.domain.records import EntityRecord, KeyMention, NewEntity, NewMention
 from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import AnonEntity, AnonMention, Project as ProjectRow
+from codebench.storage.reads.anonymisation import CHOSEN, AnonymisationReads
 
 
-# Settings key: uuids of the entities whose pseudonym a researcher chose.
-CHOSEN = "chosen_pseudonyms"
 _CHUNK = 500  # ids per IN list: well under SQLite's and PostgreSQL's parameter limits
 
 MentionSnapshot = dict[str, Any]
@@ -32,15 +34,10 @@ def entity_record(row: AnonEntity) -> EntityRecord:
     return EntityRecord(row.id, row.uuid, row.kind, row.pseudonym, row.direct)
 
 
-class AnonymisationRepository(ProjectRepository):
+class AnonymisationRepository(ProjectRepository, AnonymisationReads):
     """Anonymisation entities, mentions and settings of one project, inside one transaction."""
 
     # -- settings ------------------------------------------------------------------------------
-
-    def settings(self) -> dict[str, Any]:
-        """The project's anonymisation settings (viewers, key id, style …); a copy to change and save."""
-        row = self.session.get(ProjectRow, self.project_id)
-        return dict(row.settings.get("anonymisation") or {})
 
     def save_settings(self, values: dict[str, Any]) -> None:
         """Replace the project's anonymisation settings with ``values``."""
@@ -48,11 +45,6 @@ class AnonymisationRepository(ProjectRepository):
         row.settings = {**row.settings, "anonymisation": values}  # new dict: JSON change tracking
 
     # -- entities ------------------------------------------------------------------------------
-
-    def entities(self) -> list[EntityRecord]:
-        """Every entity of the project."""
-        rows = self.session.scalars(select(AnonEntity).where(AnonEntity.project_id == self.project_id))
-        return [entity_record(row) for row in rows]
 
     def entity_by_id(self, entity_id: int) -> EntityRecord | None:
         """The project's entity with this id, if any."""
@@ -89,11 +81,6 @@ class AnonymisationRepository(ProjectRepository):
         row = self.session.get(AnonEntity, entity_id)
         row.pseudonym = pseudonym
 
-    def chosen_pseudonyms(self) -> set[str]:
-        """The pseudonyms a researcher chose (by rename): shown whole in every mention."""
-        chosen = set(self.settings().get(CHOSEN, ()))
-        return {e.pseudonym for e in self.entities() if e.uuid in chosen}
-
     def set_chosen(self, entity_id: int, chosen: bool) -> bool:
         """Record whether an entity's pseudonym was chosen by a researcher; returns what it was.
 
@@ -115,50 +102,6 @@ class AnonymisationRepository(ProjectRepository):
         return before
 
     # -- mentions ------------------------------------------------------------------------------
-
-    def mentions(self, document_ids: Iterable[int] | None = None,
-                 statuses: Sequence[str] | None = None) -> list[MentionRecord]:
-        """Mentions with their entity's kind and pseudonym, ordered by document and start.
-
-        Args:
-            document_ids: only mentions in these documents (all when None).
-            statuses: only mentions with one of these statuses (all when None).
-        """
-        query = (
-            select(AnonMention.id, AnonMention.document_id, AnonMention.start, AnonMention.end, AnonMention.status,
-                   AnonMention.detector, AnonMention.score, AnonMention.entity_id, AnonEntity.kind,
-                   AnonEntity.pseudonym)
-            .join(AnonEntity, AnonMention.entity_id == AnonEntity.id)
-            .where(AnonEntity.project_id == self.project_id)
-        )
-        if document_ids is not None:
-            query = query.where(AnonMention.document_id.in_(list(document_ids)))
-        if statuses is not None:
-            query = query.where(AnonMention.status.in_(list(statuses)))
-        return [MentionRecord(*r) for r in self.session.execute(query.order_by(AnonMention.document_id, AnonMention.start))]
-
-    def status_counts(self) -> dict[str, int]:
-        """How many of the project's mentions have each status (one grouped count, no rows)."""
-        query = (
-            select(AnonMention.status, func.count())
-            .join(AnonEntity, AnonMention.entity_id == AnonEntity.id)
-            .where(AnonEntity.project_id == self.project_id)
-            .group_by(AnonMention.status)
-        )
-        return {status: n for status, n in self.session.execute(query)}
-
-    def status_counts_by_document(self) -> dict[int, Counter[str]]:
-        """How many mentions of each status every document has (one grouped count, no rows)."""
-        query = (
-            select(AnonMention.document_id, AnonMention.status, func.count())
-            .join(AnonEntity, AnonMention.entity_id == AnonEntity.id)
-            .where(AnonEntity.project_id == self.project_id)
-            .group_by(AnonMention.document_id, AnonMention.status)
-        )
-        counts: dict[int, Counter[str]] = defaultdict(Counter)
-        for document_id, status, n in self.session.execute(query):
-            counts[document_id][status] = n
-        return counts
 
     def key_mentions(self) -> list[KeyMention]:
         """Every mention with its entity's uuid, pseudonym and kind (what the key file is written from)."""
@@ -360,3 +303,22 @@ class AnonymisationRepository(ProjectRepository):
         self.session.delete(row)
         self.session.flush()
         return True
+
+    def move_mentions(self, moves: Sequence[tuple[int, int, int, str]]) -> None:
+        """Put mentions on new spans (and statuses) after their document's text changed.
+
+        Args:
+            moves: ``(mention id, start, end, status)``; applied in two steps so that spans
+                swapping places never meet the (document, start, end) uniqueness half-way.
+        """
+        if not moves:
+            return
+        table = AnonMention.__table__
+        connection = self.session.connection()
+        # First out of the way (negative spans cannot clash with real ones), then into place.
+        connection.execute(table.update().where(table.c.id == bindparam("i")).values(
+            start=bindparam("s"), end=bindparam("e")), [{"i": i, "s": -1 - n, "e": -n} for n, (i, _s, _e, _st) in enumerate(moves)])
+        connection.execute(table.update().where(table.c.id == bindparam("i")).values(
+            start=bindparam("s"), end=bindparam("e"), status=bindparam("st")),
+            [{"i": i, "s": s, "e": e, "st": st} for i, s, e, st in moves])
+        self.session.expire_all()

@@ -1,21 +1,19 @@
 """Codings, coders and quotes: queries that take and return ``codebench.domain`` records.
 
-Hot paths (quote retrieval, a transcript's codings) use Core selects that fetch tuples, not ORM
-objects.
+The read queries (counts, quotes) are :class:`~codebench.storage.reads.codings.CodingReads`, shared
+with the read-only path. A transcript's codings use a Core select that fetches tuples, not ORM objects.
 """
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-from operator import itemgetter
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
-from sqlalchemy import delete, func, insert, literal, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
-from codebench.domain.records import CodingInfo, Quote
+from codebench.domain.records import CodingInfo
 from codebench.storage.base import ProjectRepository
-from codebench.storage.orm import Coder, Coding, Document, Participant, Turn, new_uuid, utcnow
+from codebench.storage.orm import Coder, Coding, Document, new_uuid, utcnow
+from codebench.storage.reads.codings import CodingReads
 
 
 def coding_info(row: Coding, coder: str) -> CodingInfo:
@@ -23,7 +21,7 @@ def coding_info(row: Coding, coder: str) -> CodingInfo:
     return CodingInfo(
         uuid=row.uuid, document_id=row.document_id, code_id=row.code_id, coder=coder,
         start=row.start, end=row.end, text_sha256=row.text_sha256, created_at=row.created_at,
-        updated_at=row.updated_at, memo=row.memo,
+        updated_at=row.updated_at, memo=row.memo, flag=row.flag,
     )
 
 
@@ -36,23 +34,7 @@ def coding_snapshot(row: Coding) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building thousands of acyclic tuples.
-
-    Each allocation burst otherwise triggers full collections over everything the process
-    holds (a TUI with a corpus loaded), which doubled retrieval time in the benchmark.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-class CodingRepository(ProjectRepository):
+class CodingRepository(ProjectRepository, CodingReads):
     """Codings, coders and quotes of one project, inside one transaction."""
 
     @staticmethod
@@ -68,10 +50,6 @@ class CodingRepository(ProjectRepository):
             self.session.add(row)
             self.session.flush()
         return row.id if row is not None else None
-
-    def coder_names(self) -> dict[int, str]:
-        """Coder names by id."""
-        return dict(self.session.execute(select(Coder.id, Coder.name).where(Coder.project_id == self.project_id)).all())
 
     def _row(self, uuid: str) -> Coding | None:
         query = select(Coding).join(Document, Document.id == Coding.document_id).where(Document.project_id == self.project_id)
@@ -121,7 +99,7 @@ class CodingRepository(ProjectRepository):
         if row is None:
             return None
         for key, value in values.items():
-            if key not in ("code_id", "memo"):
+            if key not in ("code_id", "memo", "flag"):
                 raise ValueError(f"a coding's {key} cannot be changed")
             setattr(row, key, value)
         row.updated_at = utcnow()
@@ -159,39 +137,6 @@ class CodingRepository(ProjectRepository):
             raise ValueError("give a code or a coder")
         return {tuple(row) for row in self.session.execute(query).all()}  # type: ignore[misc]
 
-    def counts_by_coder_and_code(self) -> dict[tuple[str, int], int]:
-        """Number of codings per ``(coder name, code id)``, in one pass over the coder index.
-
-        The coder index holds the table's key (code, document, start, uuid), so the count reads
-        neither the codings' quotes nor the documents: grouped in the index's order, it streams.
-        """
-        coders = self.coder_names()
-        if not coders:
-            return {}
-        rows = self.session.execute(
-            select(Coding.coder_id, Coding.code_id, func.count()).where(Coding.coder_id.in_(list(coders)))
-            .group_by(Coding.coder_id, Coding.code_id)
-        ).all()
-        return {(coders[coder_id], code_id): count for coder_id, code_id, count in rows}
-
-    def counts_by_code(self) -> dict[int, int]:
-        """Number of codings per code id."""
-        counts: dict[int, int] = {}
-        for (_coder, code_id), count in self.counts_by_coder_and_code().items():
-            counts[code_id] = counts.get(code_id, 0) + count
-        return counts
-
-    def counts_by_document(self) -> dict[int, int]:
-        """Number of codings per document id (documents without codings are left out).
-
-        An index-only count: the ``(document, start)`` index holds the table's key.
-        """
-        project_documents = select(Document.id).where(Document.project_id == self.project_id).scalar_subquery()
-        return dict(self.session.execute(  # type: ignore[arg-type]
-            select(Coding.document_id, func.count()).where(Coding.document_id.in_(project_documents))
-            .group_by(Coding.document_id)
-        ).all())
-
     def recent_code_ids(self, coder: str, limit: int) -> list[int]:
         """The codes this coder applied most recently, newest first (each once)."""
         query = (
@@ -200,13 +145,6 @@ class CodingRepository(ProjectRepository):
             .group_by(Coding.code_id).order_by(func.max(Coding.created_at).desc(), Coding.code_id).limit(limit)
         )
         return list(self.session.scalars(query))
-
-    def counts_by_coder(self) -> dict[str, int]:
-        """Number of codings per coder name (coders without codings are left out)."""
-        counts: dict[str, int] = {}
-        for (coder, _code_id), count in self.counts_by_coder_and_code().items():
-            counts[coder] = counts.get(coder, 0) + count
-        return counts
 
     def spans(self, coders: Sequence[str]) -> list[tuple[str, int, int, str, int, int]]:
         """``(uuid, document id, code id, coder, start, end)`` of every coding by these coders."""
@@ -223,7 +161,7 @@ class CodingRepository(ProjectRepository):
         # Core tuples, not ORM objects: a transcript view asks for a thousand of these at a time.
         query = (
             select(Coding.uuid, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end,
-                   Coding.text_sha256, Coding.created_at, Coding.updated_at, Coding.memo)
+                   Coding.text_sha256, Coding.created_at, Coding.updated_at, Coding.memo, Coding.flag)
             .join(Document, Document.id == Coding.document_id).where(Document.project_id == self.project_id)
         )
         if document_id is not None:
@@ -232,81 +170,38 @@ class CodingRepository(ProjectRepository):
             query = query.where(Coding.code_id.in_(list(code_ids)))
         rows = self.session.connection().execute(query.order_by(Coding.document_id, Coding.start, Coding.end)).all()
         return [
-            CodingInfo(uuid, doc, code, coders[coder], start, end, sha, created, updated, memo)
-            for uuid, doc, code, coder, start, end, sha, created, updated, memo in rows
+            CodingInfo(uuid, doc, code, coders[coder], start, end, sha, created, updated, memo, flag)
+            for uuid, doc, code, coder, start, end, sha, created, updated, memo, flag in rows
         ]
 
-    def quotes(
-        self,
-        code_ids: Sequence[int] | None,
-        code_names: dict[int, tuple[str, str | None]],
-        *,
-        roles: Sequence[str] | None = None,
-        rounds: Sequence[int] | None = None,
-        document_ids: Sequence[int] | None = None,
-        coders: Sequence[str] | None = None,
-        with_speakers: bool = True,
-    ) -> list[Quote]:
-        """Coded segments with their context, ordered by document and position.
+    # -- following a change of text --------------------------------------------------------------
 
-        The codings are read alone, driven by the code index, and joined to the (few hundred)
-        documents and coders in Python: letting SQLite join documents first makes it walk
-        every coding of every document.
+    def positions(self, document_id: int) -> list[tuple[str, int, int, str | None]]:
+        """``(uuid, start, end, flag)`` of every coding of one document, by position."""
+        return [tuple(row) for row in self.session.execute(  # type: ignore[misc]
+            select(Coding.uuid, Coding.start, Coding.end, Coding.flag)
+            .where(Coding.document_id == document_id).order_by(Coding.start, Coding.end, Coding.uuid)
+        ).all()]
+
+    def move_many(self, document_id: int, moves: Sequence[tuple[str, int, int, str, str | None]], sha256: str) -> None:
+        """Put codings of one document on new spans after its text changed.
 
         Args:
-            code_ids: codes to include (None: all).
-            code_names: ``code id -> (code name, main category name)``.
+            moves: ``(uuid, start, end, quote, flag)`` of each coding that moved or changed.
+            sha256: the document's new text hash, which every coding of it now names.
         """
-        doc_query = (
-            select(Document.id, Document.name, Participant.pid, Participant.role, Document.round)
-            .outerjoin(Participant, Participant.id == Document.participant_id)
-            .where(Document.project_id == self.project_id)
-        )
-        if roles:
-            doc_query = doc_query.where(Participant.role.in_(list(roles)))
-        if rounds:
-            doc_query = doc_query.where(Document.round.in_(list(rounds)))
-        if document_ids:
-            doc_query = doc_query.where(Document.id.in_(list(document_ids)))
+        # Core statements on the table (one executemany): a thousand codings move in one round trip.
+        table = Coding.__table__
         connection = self.session.connection()
-        documents = {row[0]: row[1:] for row in connection.execute(doc_query)}
-        coder_names = self.coder_names()
-        speaker = (
-            select(Turn.speaker)
-            .where(Turn.document_id == Coding.document_id, Turn.start <= Coding.start)
-            .order_by(Turn.start.desc()).limit(1).correlate(Coding).scalar_subquery()
-        )
-        query = select(
-            Coding.uuid, Coding.code_id, Coding.coder_id, Coding.document_id, Coding.start, Coding.end,
-            Coding.quote, speaker if with_speakers else literal(None),
-        )
-        if code_ids is not None:
-            query = query.where(Coding.code_id.in_(list(code_ids)))
-        if code_ids is None or roles or rounds or document_ids:
-            query = query.where(Coding.document_id.in_(list(documents)))
-        if coders:
-            wanted = [i for i, name in coder_names.items() if name in set(coders)]
-            query = query.where(Coding.coder_id.in_(wanted))
-        # .all() fetches in one call; iterating a result fetches row by row at twice the cost.
-        with _collector_paused():
-            rows = connection.execute(query).all()
-            return self._quote_records(rows, code_ids is not None and not (roles or rounds or document_ids),
-                                       documents, code_names, coder_names)
+        if moves:
+            connection.execute(
+                table.update().where(table.c.uuid == bindparam("u")).values(
+                    start=bindparam("s"), end=bindparam("e"), quote=bindparam("q"), flag=bindparam("f")),
+                [{"u": u, "s": s, "e": e, "q": q, "f": f} for u, s, e, q, f in moves],
+            )
+        connection.execute(table.update().where(table.c.document_id == document_id).values(text_sha256=sha256))
+        self.session.expire_all()
 
-    @staticmethod
-    def _quote_records(rows: list[Any], all_in_documents: bool, documents: dict[int, Any],
-                       code_names: dict[int, tuple[str, str | None]], coder_names: dict[int, str]) -> list[Quote]:
-        """Quotes from raw coding rows, sorted by document and position."""
-        # Position first; coder, code and id break ties, so two coders' identical spans always
-        # come in the same order (a stable list for the reader and for snapshot tests).
-        position = itemgetter(3, 4, 5, 2, 1, 0)
-        if all_in_documents:
-            rows.sort(key=position)
-        else:
-            rows = sorted((row for row in rows if row[3] in documents), key=position)
-        make = Quote._make
-        return [
-            make((uuid, *code_names.get(code_id, ("?", None)), coder_names[coder_id], doc_id, *documents[doc_id],
-                  start, end, text, turn_speaker))
-            for uuid, code_id, coder_id, doc_id, start, end, text, turn_speaker in rows
-        ]
+    def flagged(self, document_id: int | None = None) -> list[CodingInfo]:
+        """Codings whose words changed under them and that no coder has checked yet, by position."""
+        return [c for c in self.ordered(document_id) if c.flag]

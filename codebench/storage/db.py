@@ -30,10 +30,9 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
-#: The newest migration in ``migrations/versions`` (its ``revision``). Kept in step with the
-#: migrations by a test, so that opening an up-to-date database needs no Alembic at all.
-SCHEMA_HEAD = "0003"
-VERSION_TABLE = "alembic_version"
+# SCHEMA_HEAD (the newest migration, kept in step with them by a test), VERSION_TABLE and
+# sqlite_url live in schema.py, which the read path imports without SQLAlchemy.
+from codebench.storage.schema import SCHEMA_HEAD, VERSION_TABLE, sqlite_url  # noqa: E402,F401 (re-exported)
 
 
 #: Seconds a write waits, in all, for another codebench that is writing the same project.
@@ -78,11 +77,6 @@ def is_contention(exc: BaseException) -> bool:
     message = str(orig).lower()
     return isinstance(exc, OperationalError) and ("database is locked" in message or "database is busy" in message
                                                    or "database table is locked" in message)
-
-
-def sqlite_url(path: Path) -> str:
-    """SQLAlchemy URL of an SQLite file."""
-    return f"sqlite+pysqlite:///{path}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

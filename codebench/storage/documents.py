@@ -1,15 +1,23 @@
-"""Documents, their turns and participants: queries that take and return ``codebench.domain`` records."""
+"""Documents, their turns and participants: queries that take and return ``codebench.domain`` records.
+
+The read queries are :class:`~codebench.storage.reads.documents.DocumentReads`, shared with the
+read-only path; this module adds what writes.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+from itertools import islice
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 
-from codebench.domain.records import DocumentInfo, ParticipantInfo, TurnInfo
+from codebench.domain.editing import Piece, RevisionInfo
+from codebench.domain.records import ParticipantInfo, TurnInfo
 from codebench.errors import StorageError
 from codebench.storage.base import ProjectRepository
-from codebench.storage.orm import Document, Participant, Turn
+from codebench.storage.orm import Document, DocumentRevision, Participant, Turn
+from codebench.storage.reads.documents import DocumentReads
 from codebench.storage.search import indexing_in_bulk
 
 
@@ -18,122 +26,8 @@ def participant_info(row: Participant) -> ParticipantInfo:
     return ParticipantInfo(row.id, row.pid, row.role, row.site, dict(row.attributes or {}))
 
 
-class DocumentRepository(ProjectRepository):
+class DocumentRepository(ProjectRepository, DocumentReads):
     """Documents, their turns and participants of one project, inside one transaction."""
-
-
-    def infos(self, ids: Iterable[int] | None = None) -> list[DocumentInfo]:
-        """Documents of the project (without text), in import order.
-
-        Core tuples, not ORM objects: the project view lists a thousand documents at 10 M words.
-        """
-        query = (
-            select(Document.id, Document.uuid, Document.name, Document.source_name, Document.source_format,
-                   Document.sha256, Document.imported_at, Document.length, Document.word_count, Document.round,
-                   Document.meta, Participant.id, Participant.pid, Participant.role, Participant.site,
-                   Participant.attributes)
-            .outerjoin(Participant, Participant.id == Document.participant_id)
-            .where(Document.project_id == self.project_id).order_by(Document.id)
-        )
-        if ids is not None:
-            ids = list(ids)
-            # Count only what was asked for: opening one document must not count 200 documents' turns.
-            counting = select(Turn.document_id, func.count()).where(Turn.document_id.in_(ids))
-            query = query.where(Document.id.in_(ids))
-        else:
-            counting = select(Turn.document_id, func.count()).where(Turn.document_id.in_(self._document_ids()))
-        # Grouped in the (document, start) index's order: the count streams, without a sort.
-        turn_counts = dict(self.session.execute(counting.group_by(Turn.document_id)).all())
-        participants: dict[int, ParticipantInfo] = {}
-        found = []
-        for (doc_id, uuid, name, source_name, source_format, sha256, imported_at, length, word_count, round_, meta,
-             participant_id, pid, role, site, attributes) in self.session.execute(query):
-            participant = None
-            if participant_id is not None:
-                participant = participants.get(participant_id)
-                if participant is None:
-                    participant = participants[participant_id] = ParticipantInfo(
-                        participant_id, pid, role, site, dict(attributes or {}))
-            meta = meta or {}
-            found.append(DocumentInfo(
-                id=doc_id, uuid=uuid, name=name, source_name=source_name, source_format=source_format, sha256=sha256,
-                imported_at=imported_at, length=length, word_count=word_count, turn_count=turn_counts.get(doc_id, 0),
-                round=round_, participant=participant,
-                import_notes=tuple(meta.get("notes", ())), import_warnings=tuple(meta.get("warnings", ())),
-                source_meta={k: v for k, v in meta.items() if k not in ("notes", "warnings")},
-            ))
-        return found
-
-    def hashes(self) -> dict[int, str]:
-        """The text hash of every document of the project, by id."""
-        return dict(self.session.execute(  # type: ignore[arg-type]
-            select(Document.id, Document.sha256).where(Document.project_id == self.project_id)
-        ).all())
-
-    def find(self, ref: str | int) -> DocumentInfo | None:
-        """A document by id, exact name, source file name, or unique name prefix."""
-        row = self._find_row(ref)
-        return self.infos([row.id])[0] if row is not None else None
-
-    def _find_row(self, ref: str | int) -> Document | None:
-        """A document by id, exact name, source file name, or unique name prefix."""
-        base = select(Document).where(Document.project_id == self.project_id)
-        text_ref = str(ref)
-        if text_ref.isdigit():
-            row = self.session.scalar(base.where(Document.id == int(text_ref)))
-            if row is not None:
-                return row
-        for column in (Document.name, Document.source_name):
-            rows = self.session.scalars(base.where(column == text_ref)).all()
-            if len(rows) == 1:
-                return rows[0]
-        rows = self.session.scalars(base.where(Document.name.startswith(text_ref, autoescape=True))).all()
-        return rows[0] if len(rows) == 1 else None
-
-    def name_by_hash(self, sha256: str) -> str | None:
-        """The name of the document with this text hash, if the project has it."""
-        return self.session.scalar(
-            select(Document.name).where(Document.project_id == self.project_id, Document.sha256 == sha256)
-        )
-
-    def names(self) -> set[str]:
-        """Every document name in the project."""
-        return set(self.session.scalars(select(Document.name).where(Document.project_id == self.project_id)))
-
-    def text(self, document_id: int) -> str:
-        """The stored (original) text of one document."""
-        text = self.session.scalar(
-            select(Document.text).where(Document.project_id == self.project_id, Document.id == document_id)
-        )
-        if text is None:
-            raise StorageError(f"document {document_id} is not in this project")
-        return text
-
-    def texts(self, document_ids: Iterable[int] | None = None) -> dict[int, str]:
-        """``{document id: stored text}`` of some documents (all when None)."""
-        query = select(Document.id, Document.text).where(Document.project_id == self.project_id)
-        if document_ids is not None:
-            query = query.where(Document.id.in_(list(document_ids)))
-        return dict(self.session.execute(query).all())  # type: ignore[arg-type]
-
-    def turn_starts(self) -> dict[int, list[int]]:
-        """``{document id: sorted turn starts}`` for every document of the project, in one query."""
-        starts: dict[int, list[int]] = {}
-        rows = self.session.execute(
-            select(Turn.document_id, Turn.start).join(Document, Document.id == Turn.document_id)
-            .where(Document.project_id == self.project_id).order_by(Turn.document_id, Turn.start)
-        ).all()
-        for document_id, start in rows:
-            starts.setdefault(document_id, []).append(start)
-        return starts
-
-    def page_starts(self) -> dict[int, list[int]]:
-        """``{document id: sorted page starts}`` of the project's paged documents (PDF reports)."""
-        rows = self.session.execute(
-            select(Document.id, Document.meta)
-            .where(Document.project_id == self.project_id, Document.source_format == "pdf")
-        ).all()
-        return {doc_id: list(meta["pages"]) for doc_id, meta in rows if isinstance((meta or {}).get("pages"), list)}
 
     def add(self, *, name: str, source_name: str, source_format: str, text: str, sha256: str, word_count: int,
             round: int | None, participant_id: int | None, meta: dict[str, Any], turns: Sequence[Any]) -> int:
@@ -145,22 +39,14 @@ class DocumentRepository(ProjectRepository):
         )
         self.session.add(row)
         self.session.flush()
+        # Core inserts in slices: an ORM object per turn took 1.3 GB and a minute for 400,000 turns.
+        values = ({"document_id": row.id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
+                   "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end} for i, t in enumerate(turns))
         with indexing_in_bulk(self.session, {row.id: text}):
-            self.session.add_all(
-                Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
-                     t_start=t.t_start, t_end=t.t_end)
-                for i, t in enumerate(turns)
-            )
-            self.session.flush()
+            connection, statement = self.session.connection(), insert(Turn.__table__)  # Core: no ORM bookkeeping
+            while chunk := list(islice(values, 5_000)):
+                connection.execute(statement, chunk)
         return row.id
-
-    def turns(self, document_id: int) -> list[TurnInfo]:
-        """Speaker turns of a document in order."""
-        rows = self.session.execute(
-            select(Turn.seq, Turn.speaker, Turn.start, Turn.end, Turn.body_start, Turn.t_start, Turn.t_end)
-            .where(Turn.document_id == document_id).order_by(Turn.seq)
-        ).all()
-        return [TurnInfo(*row) for row in rows]
 
     def _participant_row(self, pid: str) -> Participant | None:
         return self.session.scalar(
@@ -191,36 +77,106 @@ class DocumentRepository(ProjectRepository):
         self.session.flush()
         return participant_info(row)
 
-    def participants(self) -> list[ParticipantInfo]:
-        """All participants, ordered by id."""
-        rows = self.session.scalars(
-            select(Participant).where(Participant.project_id == self.project_id).order_by(Participant.pid)
+    # -- changing a text (edits, corrected files) ------------------------------------------------
+    # The search index (when there is one) is kept in step here: every change of a document's
+    # text goes through replace_text.
+
+    def replace_text(self, document_id: int, *, text: str, sha256: str, word_count: int,
+                     turns: Sequence[Any]) -> None:
+        """Give a document a new text and turn layout (the caller keeps the revision history).
+
+        Args:
+            turns: anything with speaker, start, end, body_start, t_start, t_end, in order.
+        """
+        row = self.session.scalar(select(Document).where(Document.project_id == self.project_id,
+                                                         Document.id == document_id))
+        if row is None:
+            raise StorageError(f"document {document_id} is not in this project")
+        row.text, row.sha256, row.length, row.word_count = text, sha256, len(text), word_count
+        self.session.flush()  # the text first: the search index's triggers read it when turns move
+        self.set_turns(document_id, turns)
+
+    def set_turns(self, document_id: int, turns: Sequence[Any]) -> None:
+        """Give a document the turns ``turns`` (speaker labels, offsets and times), in order.
+
+        Rows are updated in place where a turn is still there (an edit moves offsets), so turn
+        ids stay the same; only a change of the turn count (a corrected file) adds or removes rows.
+        """
+        existing = self.session.execute(
+            select(Turn.id, Turn.speaker, Turn.start, Turn.end, Turn.body_start, Turn.t_start, Turn.t_end)
+            .where(Turn.document_id == document_id).order_by(Turn.seq)
         ).all()
-        return [participant_info(r) for r in rows]
+        table = Turn.__table__
+        connection = self.session.connection()
+        changed = []
+        for row, t in zip(existing, turns):
+            wanted = (t.speaker, t.start, t.end, t.body_start, t.t_start, t.t_end)
+            if tuple(row[1:]) != wanted:
+                changed.append({"i": row[0], "sp": t.speaker, "s": t.start, "e": t.end, "b": t.body_start,
+                                "ts": t.t_start, "te": t.t_end})
+        if changed:
+            connection.execute(table.update().where(table.c.id == bindparam("i")).values(
+                speaker=bindparam("sp"), start=bindparam("s"), end=bindparam("e"), body_start=bindparam("b"),
+                t_start=bindparam("ts"), t_end=bindparam("te")), changed)
+        if len(existing) > len(turns):
+            connection.execute(table.delete().where(table.c.id.in_([row[0] for row in existing[len(turns):]])))
+        elif len(turns) > len(existing):
+            # Many new turns (a corrected file): indexed for search in one go, not one trigger each.
+            with indexing_in_bulk(self.session, {document_id: self.text(document_id)}):
+                connection.execute(table.insert(), [
+                    {"document_id": document_id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
+                     "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end}
+                    for i, t in enumerate(turns) if i >= len(existing)
+                ])
+        self.session.expire_all()
 
-    def counts(self) -> tuple[int, int, int]:
-        """``(documents, words, turns)`` of the project."""
-        docs, words = self.session.execute(
-            select(func.count(), func.coalesce(func.sum(Document.word_count), 0)).where(Document.project_id == self.project_id)
-        ).one()
-        turns = self.session.scalar(select(func.count()).where(Turn.document_id.in_(self._document_ids()))) or 0
-        return int(docs), int(words), int(turns)
+    def set_meta(self, document_id: int, key: str, value: Any) -> None:
+        """Set (or with None remove) one entry of a document's import metadata (e.g. its recording)."""
+        row = self.session.scalar(select(Document).where(Document.project_id == self.project_id,
+                                                         Document.id == document_id))
+        if row is None:
+            raise StorageError(f"document {document_id} is not in this project")
+        meta = dict(row.meta or {})
+        if value is None:
+            meta.pop(key, None)
+        else:
+            meta[key] = value
+        row.meta = meta  # a new dict: JSON change tracking
+        self.session.flush()
 
-    def _document_ids(self) -> Any:
-        """The project's document ids as a subquery (read from the project index, not the text-bearing rows)."""
-        return select(Document.id).where(Document.project_id == self.project_id).scalar_subquery()
+    def add_revision(self, document_id: int, *, kind: str, before_sha256: str, after_sha256: str,
+                     pieces: Sequence[Piece], turns_before: Sequence[TurnInfo], turn_seq: int | None,
+                     author: str | None, uuid: str | None = None, at: datetime | None = None) -> RevisionInfo:
+        """Append one change to a document's revision history."""
+        seq = (self.session.scalar(select(func.max(DocumentRevision.seq))
+                                   .where(DocumentRevision.document_id == document_id)) or 0) + 1
+        row = DocumentRevision(
+            document_id=document_id, seq=seq, kind=kind, before_sha256=before_sha256, after_sha256=after_sha256,
+            pieces=[p.to_json() for p in pieces],
+            turns_before=[[t.speaker, t.start, t.end, t.body_start, t.t_start, t.t_end] for t in turns_before],
+            turn_seq=turn_seq, author=author, **({"uuid": uuid} if uuid else {}), **({"at": at} if at else {}),
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _revision_info(row)
 
-    def participants_by_role(self) -> dict[str, int]:
-        """Number of participants per role."""
-        return dict(self.session.execute(  # type: ignore[arg-type]
-            select(Participant.role, func.count()).where(Participant.project_id == self.project_id)
-            .group_by(Participant.role)
-        ).all())
+    def revisions(self, document_ids: Iterable[int] | None = None) -> dict[int, list[RevisionInfo]]:
+        """``{document id: its changes, oldest first}`` (documents never changed are left out)."""
+        query = (select(DocumentRevision).join(Document, Document.id == DocumentRevision.document_id)
+                 .where(Document.project_id == self.project_id))
+        if document_ids is not None:
+            query = query.where(DocumentRevision.document_id.in_(list(document_ids)))
+        found: dict[int, list[RevisionInfo]] = {}
+        for row in self.session.scalars(query.order_by(DocumentRevision.document_id, DocumentRevision.seq)):
+            found.setdefault(row.document_id, []).append(_revision_info(row))
+        return found
 
-    def documents_by_role(self) -> dict[str, int]:
-        """Number of documents per participant role (``(none)`` for documents without a participant)."""
-        return dict(self.session.execute(  # type: ignore[arg-type]
-            select(func.coalesce(Participant.role, "(none)"), func.count()).select_from(Document)
-            .outerjoin(Participant, Participant.id == Document.participant_id)
-            .where(Document.project_id == self.project_id).group_by(Participant.role)
-        ).all())
+
+def _revision_info(row: DocumentRevision) -> RevisionInfo:
+    return RevisionInfo(
+        id=row.id, uuid=row.uuid, document_id=row.document_id, seq=row.seq, kind=row.kind,
+        before_sha256=row.before_sha256, after_sha256=row.after_sha256,
+        pieces=tuple(Piece.from_json(p) for p in row.pieces or ()),
+        turns_before=tuple(TurnInfo(i, *t) for i, t in enumerate(row.turns_before or ())),
+        turn_seq=row.turn_seq, author=row.author, at=row.at,
+    )

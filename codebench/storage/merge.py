@@ -31,6 +31,7 @@ from sqlalchemy.orm import defer
 
 from codebench.domain.adjudication import RegionCoding
 from codebench.domain.anonymisation_merge import MASKING, free_pseudonym, merged_status
+from codebench.domain.editing import FLAG_MERGED, TextMap
 from codebench.domain.merge_report import MergeReport, name_suggestions
 from codebench.domain.records import CodingInfo
 from codebench.errors import MergeRefused
@@ -40,7 +41,8 @@ from codebench.storage.base import ProjectRepository
 from codebench.storage.codebook import CodebookRepository
 from codebench.storage.codings import CodingRepository, coding_info, coding_snapshot
 from codebench.storage.orm import (
-    AnonEntity, AnonMention, AuditLog, Code, Coder, Coding, Document, Memo, Participant, Project as ProjectRow, Turn,
+    AnonEntity, AnonMention, AuditLog, Code, Coder, Coding, Document, DocumentRevision, Memo, Participant,
+    Project as ProjectRow, Turn,
     new_uuid, utcnow,
 )
 from codebench.storage.search import indexing_in_bulk
@@ -90,12 +92,12 @@ def _bulk_insert_codings(connection: Any, rows: list[tuple[Any, ...]]) -> None:
     """executemany straight to the driver: 100,000 codings in about a second."""
     dialect = connection.dialect.name
     columns = ("uuid", "document_id", "code_id", "coder_id", "start", "end", "text_sha256", "memo",
-               "created_at", "updated_at", "quote")
+               "created_at", "updated_at", "quote", "flag")
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     quoted = ", ".join(f'"{c}"' for c in columns)
     sql = f"INSERT INTO codings ({quoted}) VALUES ({', '.join([marker] * len(columns))})"
     connection.exec_driver_sql(sql, [
-        (*row[:8], _driver_time(row[8], dialect), _driver_time(row[9], dialect), row[10]) for row in rows
+        (*row[:8], _driver_time(row[8], dialect), _driver_time(row[9], dialect), row[10], row[11]) for row in rows
     ])
 
 
@@ -155,7 +157,7 @@ class MergeRepository(ProjectRepository):
         codings = s.connection().execute(
             select(Coding.uuid, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end,
                    Coding.text_sha256, Coding.memo, type_coerce(Coding.created_at, String),
-                   type_coerce(Coding.updated_at, String), Coding.quote)
+                   type_coerce(Coding.updated_at, String), Coding.quote, Coding.flag)
             .join(Document, Document.id == Coding.document_id).where(Document.project_id == pid)
         ).all()
         present = {row[0] for row in codings}
@@ -181,18 +183,25 @@ class MergeRepository(ProjectRepository):
                            {u for u in removed if u and u not in present},
                            [tuple(e) for e in entities], [tuple(m) for m in mentions], settings)
 
-    def merge_into(self, source: MergeSource, source_repo: MergeRepository) -> MergeReport:
+    def merge_into(self, source: MergeSource, source_repo: MergeRepository,
+                   text_maps: dict[int, TextMap] | None = None, report: MergeReport | None = None) -> MergeReport:
         """Merge ``source`` into this (the team) project inside the team's open transaction.
 
         Args:
             source: what :meth:`read_source` read from the coder project.
             source_repo: the coder project's repository, still open, for the texts and turns of
                 documents the team does not have yet.
+            text_maps: coder documents whose text is another version of a team document's
+                (edits on either side), with how their positions lie on the team's text.
+            report: the report to fill (one the caller began), else a new one.
 
         Raises:
             MergeRefused: when a document's text differs; nothing is written then.
         """
-        report = MergeReport(source=source.name)
+        report = report or MergeReport(source=source.name)
+        text_maps = text_maps or {}
+        if text_maps:
+            source.mentions = self._placed_mentions(source.mentions, text_maps)
         s = self.session
         team_docs = list(s.scalars(select(Document).where(Document.project_id == self.project_id)))
         by_hash = {d.sha256: d for d in team_docs}
@@ -202,7 +211,7 @@ class MergeRepository(ProjectRepository):
         # 1. documents ------------------------------------------------------------------------
         refused = []
         for doc in source.documents:
-            if doc.sha256 in by_hash:
+            if doc.sha256 in by_hash or doc.id in text_maps:
                 continue
             clash = by_uuid.get(doc.uuid) or by_name.get(doc.name)
             if clash is not None:
@@ -214,6 +223,10 @@ class MergeRepository(ProjectRepository):
             raise MergeRefused(f"{source.name}: refused, nothing merged: " + "; ".join(refused))
         doc_map: dict[int, int] = {}
         for doc in source.documents:
+            if doc.id in text_maps and doc.sha256 not in by_hash:
+                doc_map[doc.id] = text_maps[doc.id].team_document_id
+                report.documents_matched += 1
+                continue
             target = by_hash.get(doc.sha256)
             if target is None:
                 target = self._copy_document(source_repo, doc)
@@ -275,7 +288,20 @@ class MergeRepository(ProjectRepository):
         }
         keys = {(r[1], r[2], r[3], r[4], r[5]) for r in team_codings.values()}
         inserts: list[tuple[Any, ...]] = []
-        for uuid, doc_id, code_id, coder_id, start, end, sha, memo, created, updated, quote in source.codings:
+        for uuid, doc_id, code_id, coder_id, start, end, sha, memo, created, updated, quote, flag in source.codings:
+            text_map = text_maps.get(doc_id) if doc_id in text_maps and sha != text_maps[doc_id].sha256 else None
+            if text_map is not None:
+                placed = text_map.place(start, end)
+                if placed is None:
+                    report.coding_conflicts.append(f"coding {uuid[:8]} of {source.coders[coder_id]}: its words are not "
+                                                   "in the team's version of the text; not merged")
+                    continue
+                start, end, touched = placed
+                sha, quote = text_map.sha256, text_map.text[start:end]
+                report.codings_realigned += 1
+                if touched:
+                    flag = FLAG_MERGED
+                    report.codings_flagged += 1
             mapped = (doc_map[doc_id], code_map[code_id], coder_map[coder_id], start, end)
             existing = team_codings.get(uuid)
             if existing is not None:
@@ -294,7 +320,7 @@ class MergeRepository(ProjectRepository):
                 report.codings_duplicate += 1
                 continue
             keys.add(mapped)
-            inserts.append((uuid, mapped[0], mapped[1], mapped[2], start, end, sha, memo, created, updated, quote))
+            inserts.append((uuid, mapped[0], mapped[1], mapped[2], start, end, sha, memo, created, updated, quote, flag))
         if inserts:
             _bulk_insert_codings(s.connection(), inserts)
         report.codings_added = len(inserts)
@@ -331,6 +357,20 @@ class MergeRepository(ProjectRepository):
                 "mentions_updated": report.mentions_updated,
             })
         return report
+
+    @staticmethod
+    def _placed_mentions(mentions: list[tuple[Any, ...]], text_maps: dict[int, TextMap]) -> list[tuple[Any, ...]]:
+        """The coder's mentions on the team's version of edited texts (gone words: left out)."""
+        placed = []
+        for row in mentions:
+            text_map = text_maps.get(row[0])
+            if text_map is None:
+                placed.append(row)
+                continue
+            found = text_map.place(row[2], row[3])
+            if found is not None:
+                placed.append((row[0], row[1], found[0], found[1], *row[4:]))
+        return placed
 
     def _merge_anonymisation(self, source: MergeSource, doc_map: dict[int, int], hashes: dict[int, str],
                              report: MergeReport) -> None:
@@ -499,6 +539,15 @@ class MergeRepository(ProjectRepository):
                     {"document_id": row.id, "seq": t[0], "speaker": t[1], "start": t[2], "end": t[3], "body_start": t[4],
                      "t_start": t[5], "t_end": t[6]} for t in turns
                 ])
+        # The revision history comes along, so that later merges of copies made before an edit match.
+        history = source_repo.session.scalars(
+            select(DocumentRevision).where(DocumentRevision.document_id == doc.id).order_by(DocumentRevision.seq)).all()
+        if history:
+            self.session.execute(insert(DocumentRevision), [
+                {"uuid": new_uuid(), "document_id": row.id, "seq": r.seq, "kind": r.kind, "before_sha256": r.before_sha256,
+                 "after_sha256": r.after_sha256, "pieces": r.pieces, "turns_before": r.turns_before,
+                 "turn_seq": r.turn_seq, "author": r.author, "at": r.at} for r in history
+            ])
         return row
 
     def _text_and_turns(self, document_id: int) -> tuple[str | None, list[Any]]:

@@ -177,6 +177,8 @@ class Coding(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     quote: Mapped[str] = mapped_column(Text)  # copy of the coded words: retrieval needs no text slicing
+    # Set when the text under the coding changed (an edit, a corrected file): the coder checks it.
+    flag: Mapped[str | None] = mapped_column(String(20))
 
 
 class Memo(Base):
@@ -254,6 +256,32 @@ class AnonMention(Base):
     score: Mapped[float] = mapped_column(Float, default=1.0)
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime | None] = mapped_column()
+
+
+class DocumentRevision(Base):
+    """One change of a document's text (an edit of a turn, a corrected file imported over it).
+
+    The text before is kept as the pieces the change replaced (``[start, end, old, new]`` in the
+    text before), so every earlier version can be rebuilt from the current text and the change
+    can be taken back; the hashes before and after let a merge match a coder's copy made
+    against any version. ``turns_before`` keeps the turn layout the change replaced.
+    """
+
+    __tablename__ = "document_revisions"
+    __table_args__ = (UniqueConstraint("document_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), default=new_uuid, unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    before_sha256: Mapped[str] = mapped_column(String(64))
+    after_sha256: Mapped[str] = mapped_column(String(64))
+    pieces: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    turns_before: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    turn_seq: Mapped[int | None] = mapped_column(Integer)
+    author: Mapped[str | None] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SavedSearch(Base):

@@ -4,7 +4,8 @@ The index holds one row per turn: the turn's body (its text after the speaker la
 turn's id. SQLite keeps it in an FTS5 table (``search_turns``, tokeniser ``unicode61
 remove_diacritics 2``: letters and digits make words, case and accents folded); PostgreSQL in a
 table of the same name with a ``tsvector`` under a GIN index (``simple`` configuration over the
-text folded by ``codebench_fold``). Both are built by migration 0003.
+text folded by ``codebench_fold``). Both are built by migration 0003, which indexes what an old
+project already holds.
 
 **Keeping the index in step with the text.** Database triggers do it, whoever writes:
 
@@ -17,6 +18,17 @@ turns it moves, in one transaction and in either order, leaves the index right: 
 is to be called. A writer that inserts many turns at once (import, merge, REFI) wraps the
 insert in :func:`indexing_in_bulk`, which pauses the per-turn trigger (it would re-read the
 whole document text for every turn) and indexes the documents in one statement instead.
+
+**Compound words.** Norwegian writes compounds as one word ("mentortilskudd"), so "mentor" must
+find them when the user asks for a prefix (``mentor*``). Both backends answer prefix queries from
+the index's sorted word list natively (FTS5 ``"mentor"*``, PostgreSQL ``'mentor':*``); a wildcard
+elsewhere (``*tilskudd``, the head of the compound) is expanded against FTS5's word list
+(``search_turns_vocab``) or, on PostgreSQL, narrowed with LIKE over the folded text. A trigram
+index would find any substring without the ``*``, but it is about three times the size of the
+text, needs three letters, cannot fold accents in the SQLite shipped with Python 3.11 (3.40;
+trigram ``remove_diacritics`` came in 3.45), and on PostgreSQL needs the ``pg_trgm`` extension,
+which a team's managed server may not offer. Searches find whole words unless asked otherwise,
+which is what a reader expects of "tid" (not "tidligere").
 """
 
 from __future__ import annotations
@@ -30,7 +42,9 @@ from sqlalchemy.orm import Session
 
 from codebench.domain.search import IndexPlan, IndexToken
 from codebench.storage.base import ProjectRepository
-from codebench.storage.orm import Coder, Coding, Document, Participant, SavedSearch, Turn, utcnow
+from codebench.storage.orm import (
+    AnonEntity, AnonMention, Coder, Coding, Document, Participant, SavedSearch, Turn, utcnow,
+)
 
 INDEX_TABLE = "search_turns"
 """The index table; its helpers (FTS5 shadow tables, the vocabulary, the pause switch) share the prefix."""
@@ -87,28 +101,25 @@ def index_documents(session: Session, texts: Mapping[int, str]) -> int:
     if not texts:
         return 0
     ids = list(texts)
-    rows = []
+    spans: list[tuple[int, int, int, int]] = []
     for i in range(0, len(ids), _CHUNK):
-        for turn_id, document_id, body_start, end in session.execute(
+        spans.extend((row[0], row[1], row[2], row[3]) for row in session.execute(
             select(Turn.id, Turn.document_id, Turn.body_start, Turn.end).where(Turn.document_id.in_(ids[i:i + _CHUNK]))
-        ):
-            rows.append({"id": turn_id, "body": texts[document_id][body_start:end]})
-    if not rows:
-        return 0
+        ))
     sqlite = session.get_bind().dialect.name == "sqlite"
-    turn_ids = [r["id"] for r in rows]
-    for i in range(0, len(turn_ids), _CHUNK):
-        chunk = turn_ids[i:i + _CHUNK]
+    # The bodies are cut out a slice at a time: all of a 400,000-turn transcript's at once held 160 MB.
+    for i in range(0, len(spans), _CHUNK):
+        chunk = spans[i:i + _CHUNK]
+        rows = [{"id": turn_id, "body": texts[document_id][body_start:end]} for turn_id, document_id, body_start, end in chunk]
+        turn_ids = _ints([r["id"] for r in rows])
         if sqlite:
-            session.execute(text(f"DELETE FROM {INDEX_TABLE} WHERE rowid IN ({_ints(chunk)})"))
+            session.execute(text(f"DELETE FROM {INDEX_TABLE} WHERE rowid IN ({turn_ids})"))
+            session.execute(text(f"INSERT INTO {INDEX_TABLE} (rowid, body) VALUES (:id, :body)"), rows)
         else:
-            session.execute(text(f"DELETE FROM {INDEX_TABLE} WHERE turn_id IN ({_ints(chunk)})"))
-    if sqlite:
-        session.execute(text(f"INSERT INTO {INDEX_TABLE} (rowid, body) VALUES (:id, :body)"), rows)
-    else:
-        session.execute(text(f"INSERT INTO {INDEX_TABLE} (turn_id, body, tsv) "
-                             "VALUES (:id, :body, to_tsvector('simple', codebench_search_words(:body)))"), rows)
-    return len(rows)
+            session.execute(text(f"DELETE FROM {INDEX_TABLE} WHERE turn_id IN ({turn_ids})"))
+            session.execute(text(f"INSERT INTO {INDEX_TABLE} (turn_id, body, tsv) "
+                                 "VALUES (:id, :body, to_tsvector('simple', codebench_search_words(:body)))"), rows)
+    return len(spans)
 
 
 def _ints(values: Sequence[int]) -> str:
@@ -120,7 +131,7 @@ def _ints(values: Sequence[int]) -> str:
 
 
 class CandidateTurn(NamedTuple):
-    """A turn the index says may hold hits (its text is fetched apart, only when needed)."""
+    """A turn the index says may hold hits, with its words (the text after the speaker label)."""
 
     id: int
     document_id: int
@@ -128,6 +139,7 @@ class CandidateTurn(NamedTuple):
     speaker: str | None
     body_start: int
     end: int
+    body: str
 
 
 class DocumentFacts(NamedTuple):
@@ -159,58 +171,53 @@ class SearchRepository(ProjectRepository):
     def _sqlite(self) -> bool:
         return self.session.get_bind().dialect.name == "sqlite"
 
-    def candidates(self, plan: IndexPlan, document_ids: Sequence[int] | None) -> list[CandidateTurn]:
-        """Turns the index finds for ``plan``, in document and turn order.
+    def candidates(self, plan: IndexPlan | None, document_ids: Sequence[int] | None, *, after: int = 0,
+                   limit: int | None = None, turn_ids: Sequence[int] | None = None) -> list[CandidateTurn]:
+        """Turns that may hold hits, with their text, in turn-id order (the order they were stored in).
 
         Args:
-            plan: what the index must find (a superset of the hits).
+            plan: what the index must find (a superset of the hits); None: every turn (a regular
+                expression, or a wildcard the index cannot narrow).
             document_ids: only turns of these documents (None: the whole project).
+            after: only turns with a larger id (the next page of a long list).
+            limit: at most this many turns.
+            turn_ids: only these turns.
         """
-        if self._sqlite:
-            expression = self._fts5_query(plan)
-            if expression is _SCAN:
-                return self.all_turns(document_ids)
-            if expression is None:
-                return []
-            where = f"{INDEX_TABLE} MATCH :query"
-            join = f"JOIN {INDEX_TABLE} s ON s.rowid = t.id"
-            params: dict[str, Any] = {"query": expression}
-        else:
-            clause, params = self._pg_condition(plan)
-            if clause is None:
-                return []
-            where, join = clause, f"JOIN {INDEX_TABLE} s ON s.turn_id = t.id"
-        return self._turns(join, where, params, document_ids)
-
-    def all_turns(self, document_ids: Sequence[int] | None) -> list[CandidateTurn]:
-        """Every turn of the project (or of some documents), for searches the index cannot narrow."""
-        return self._turns("", "1 = 1", {}, document_ids)
-
-    def _turns(self, join: str, where: str, params: dict[str, Any], document_ids: Sequence[int] | None) -> list[CandidateTurn]:
-        documents = ""
+        sqlite = self._sqlite
+        key = "s.rowid" if sqlite else "s.turn_id"
+        conditions = ["d.project_id = :project", f"{key} > :after"]
+        params: dict[str, Any] = {"project": self.project_id, "after": after}
+        if plan is not None:
+            if sqlite:
+                expression = self._fts5_query(plan)
+                if expression is None:
+                    return []
+                if expression is not _SCAN:
+                    conditions.append(f"{INDEX_TABLE} MATCH :query")
+                    params["query"] = expression
+            else:
+                clause, found = self._pg_condition(plan)
+                if clause is None:
+                    return []
+                conditions.append(clause)
+                params.update(found)
         if document_ids is not None:
             if not document_ids:
                 return []
-            documents = f"AND d.id IN ({_ints(document_ids)})"
-        query = text(
-            f'SELECT t.id, t.document_id, t.seq, t.speaker, t.body_start, t."end" FROM turns t {join} '
-            f"JOIN documents d ON d.id = t.document_id "
-            f"WHERE {where} AND d.project_id = :project {documents}"
-        )
-        rows = self.session.execute(query, {**params, "project": self.project_id}).all()
-        found = [CandidateTurn(*row) for row in rows]
-        found.sort(key=lambda c: (c.document_id, c.seq))
-        return found
-
-    def bodies(self, turn_ids: Sequence[int]) -> dict[int, str]:
-        """The indexed text (the body) of some turns, by turn id."""
-        key = "rowid" if self._sqlite else "turn_id"
-        found: dict[int, str] = {}
-        ids = list(turn_ids)
-        for i in range(0, len(ids), _CHUNK):
-            found.update(self.session.execute(
-                text(f"SELECT {key}, body FROM {INDEX_TABLE} WHERE {key} IN ({_ints(ids[i:i + _CHUNK])})")).all())
-        return found
+            conditions.append(f"t.document_id IN ({_ints(document_ids)})")
+        if turn_ids is not None:
+            if not turn_ids:
+                return []
+            conditions.append(f"{key} IN ({_ints(turn_ids)})")
+        query = (f'SELECT t.id, t.document_id, t.seq, t.speaker, t.body_start, t."end", s.body FROM {INDEX_TABLE} s '
+                 f"JOIN turns t ON t.id = {key} JOIN documents d ON d.id = t.document_id "
+                 f"WHERE {' AND '.join(conditions)} ORDER BY {key}")
+        if limit is not None:
+            query += " LIMIT :limit"
+            params["limit"] = limit
+        make = CandidateTurn._make
+        # .all() fetches in one call; iterating the result fetches row by row at three times the cost.
+        return [make(row) for row in self.session.execute(text(query), params).all()]
 
     def speaker_turns(self, document_ids: Sequence[int]) -> dict[int, dict[str | None, int]]:
         """Per document, how many turns each speaker has (read from the turns index alone)."""
@@ -265,6 +272,45 @@ class SearchRepository(ProjectRepository):
         for spans in found.values():
             spans.sort()
         return found
+
+    def pseudonyms(self, statuses: Sequence[str], document_ids: Sequence[int] | None = None) -> list[str]:
+        """The pseudonyms that stand in the project's text (mentions with these statuses)."""
+        query = (select(AnonEntity.pseudonym).join(AnonMention, AnonMention.entity_id == AnonEntity.id)
+                 .where(AnonEntity.project_id == self.project_id, AnonMention.status.in_(list(statuses))))
+        if document_ids is not None:
+            query = query.where(AnonMention.document_id.in_(list(document_ids)))
+        return list(self.session.scalars(query.distinct()))
+
+    def turns_naming(self, pseudonyms: Sequence[str], statuses: Sequence[str],
+                     document_ids: Sequence[int] | None = None) -> list[int]:
+        """Ids of the turns holding a mention (with these statuses) of one of these pseudonyms."""
+        if not pseudonyms:
+            return []
+        query = (
+            select(Turn.id).distinct()
+            .join(AnonMention, AnonMention.document_id == Turn.document_id)
+            .join(AnonEntity, AnonEntity.id == AnonMention.entity_id)
+            .where(AnonEntity.project_id == self.project_id, AnonEntity.pseudonym.in_(list(pseudonyms)),
+                   AnonMention.status.in_(list(statuses)), AnonMention.start < Turn.end, AnonMention.end > Turn.body_start)
+        )
+        if document_ids is not None:
+            query = query.where(Turn.document_id.in_(list(document_ids)))
+        return sorted(self.session.scalars(query))
+
+    def rendition_signature(self) -> tuple[Any, ...]:
+        """Something that changes whenever the project's anonymised rendition may: its mentions and
+        their statuses, its pseudonyms, its documents' texts. A search keeps the loaded decisions
+        while this stays the same (loading them takes a second at 15,000 mentions)."""
+        weight = ("CASE m.status WHEN 'accepted' THEN 3 WHEN 'manual' THEN 5 WHEN 'rejected' THEN 7 ELSE 11 END")
+        mentions = self.session.execute(text(
+            f'SELECT count(*), coalesce(max(m.id), 0), coalesce(sum(m.id * {weight} + m.start * 13 + m."end" * 17 '
+            f"+ m.entity_id * 19), 0) FROM anon_mentions m JOIN anon_entities e ON e.id = m.entity_id "
+            f"WHERE e.project_id = :project"), {"project": self.project_id}).one()
+        entities = self.session.execute(select(AnonEntity.id, AnonEntity.pseudonym)
+                                        .where(AnonEntity.project_id == self.project_id).order_by(AnonEntity.id)).all()
+        documents = self.session.execute(select(Document.id, Document.sha256)
+                                         .where(Document.project_id == self.project_id).order_by(Document.id)).all()
+        return (tuple(mentions), hash(tuple(map(tuple, entities))), hash(tuple(map(tuple, documents))))
 
     # -- translating a plan for each backend ----------------------------------------------------
 

@@ -9,10 +9,8 @@ that touches several aggregates still commits or rolls back as one.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from sqlalchemy import select
@@ -20,9 +18,10 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from codebench.errors import StorageError
-from codebench.storage.db import VERSION_TABLE, current_revision, make_engine, migrate, session_factory, transaction
+from codebench.storage.db import current_revision, make_engine, migrate, session_factory, transaction
 from codebench.storage.orm import Project as ProjectRow
 from codebench.storage.base import ProjectRepository
+from codebench.storage.sqlite_file import RESTORE as _RESTORE, check_sqlite_project_file  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from codebench.storage.anonymisation import AnonymisationRepository
@@ -113,40 +112,6 @@ class Store(ProjectRepository):
         from codebench.storage.interchange import InterchangeRepository
 
         return InterchangeRepository(self.session, self.project_id)
-
-
-def check_sqlite_project_file(path: Path) -> None:
-    """Refuse an existing project's SQLite file that is not a codebench database, before anything writes to it.
-
-    Opened read-only with SQLite itself: codebench's own connections switch the file to WAL mode
-    as they open it, which already rewrites the header of another program's database.
-
-    Raises:
-        StorageError: the file is not an SQLite database (random bytes, a renamed text file, a
-            damaged header) or holds no codebench schema; one line naming the file.
-    """
-    # Reading a WAL-mode file makes its -wal and -shm files; a refused file must be left as it was.
-    companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
-    made = [c for c in companions if not c.exists()]
-    try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.OperationalError:
-        return  # locked or unreadable for now: opening it properly says what is wrong
-    except sqlite3.DatabaseError as exc:
-        _remove(made)
-        raise StorageError(f"{path} is not a codebench database ({exc}); {_RESTORE}") from None
-    if VERSION_TABLE not in tables:
-        _remove(made)
-        raise StorageError(f"{path} is not a codebench database (it holds no codebench tables); {_RESTORE}")
-
-
-def _remove(paths: list[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
-
-
-_RESTORE = "restore it from a backup or point 'database:' in codebench.yaml at the right file"
 
 
 class Database:

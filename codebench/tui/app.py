@@ -27,7 +27,8 @@ class CodebenchApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "quit", priority=True),
         Binding("f1", "help", "help"),
-        Binding("slash", "search", "search", tooltip="Search the words of every transcript"),
+        # Not in the footer (F1 and the palette list it): every screen's footer would grow by it.
+        Binding("slash", "search", "search", show=False, tooltip="Search the words of every transcript"),
         # Screens with their own undo (transcript, codebook, review) handle these first.
         Binding("ctrl+z", "undo", "undo", show=False, tooltip="Undo your last coding or codebook operation"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="Redo what you undid"),
@@ -45,11 +46,18 @@ class CodebenchApp(App[None]):
         self.original_allowed = True
         """May this coder see original names? (See services.anonymisation.may_see_original.)"""
         self.show_stripes = True
-        """Transcripts show coding stripes beside the text (b toggles; later transcripts follow)."""
+        """Transcripts show coding stripes beside the text (S toggles; later transcripts follow)."""
         self.writes = SerialWrites()
         """Every change to the project goes through this queue: off the UI thread, in order."""
+        self._player: services.playback.Player | None = None
         if self.coder:
             self._apply_viewing_rights()
+
+    @property
+    def anonymised_view(self) -> bool:
+        """Names are hidden everywhere: the coder may not see originals, or chose the anonymised
+        rendition (``o`` in a transcript) — e.g. to show the screen to others."""
+        return self.show_anonymised or not self.original_allowed
 
     def _apply_viewing_rights(self) -> None:
         self.original_allowed = services.anonymisation.may_see_original(self.project, self.coder)
@@ -72,6 +80,24 @@ class CodebenchApp(App[None]):
                     self.screen.action_refresh()
 
             self.push_screen(CoderPrompt(self.known_coders()), chosen)
+
+    def audio_player(self, *, start: bool = True) -> services.playback.Player | None:
+        """The external player transcripts play their recordings through, found on first use.
+
+        Args:
+            start: find and start one when there is none yet (False: only the one already running).
+        """
+        if self._player is None and start:
+            try:
+                self._player = services.playback.find_player()
+            except services.ServiceError as exc:
+                self.notify(str(exc), title="No player", severity="warning", timeout=10)
+        return self._player
+
+    def on_unmount(self) -> None:
+        if self._player is not None:
+            self._player.close()
+            self._player = None
 
     # -- shared by screens and the command palette ---------------------------------------
 
@@ -148,6 +174,12 @@ class CodebenchApp(App[None]):
         from codebench.tui.screens.heatmap import HeatMapScreen
 
         self.push_screen(HeatMapScreen())
+
+    def open_memos(self, query: str = "") -> None:
+        """Every memo of the project in one list (``query`` pre-fills the filter, e.g. ``code:tidspress``)."""
+        from codebench.tui.screens.memos import MemosScreen
+
+        self.push_screen(MemosScreen(query))
 
     def open_anonymisation(self) -> None:
         """Review detected names and identifiers.

@@ -19,8 +19,10 @@ class CodebenchCommands(Provider):
         project = app.project
         commands: list[tuple[str, Any, str]] = []
         docs = services.list_documents(project)
-        names = ({d.id: d.name for d in docs} if app.original_allowed
-                 else services.anonymisation.anonymised_names(docs))
+        # In the anonymised view (a coder not shown names, or one who chose it with o) the palette
+        # names documents as everything else on screen does: by role, case and round.
+        names = (services.anonymisation.anonymised_names(docs) if app.anonymised_view
+                 else {d.id: d.name for d in docs})
         for doc in docs:
             commands.append((f"Open {names[doc.id]}", partial(app.open_document, doc.id), "read and code this transcript"))
         for node in services.code_tree(project):
@@ -30,6 +32,7 @@ class CodebenchCommands(Provider):
         commands.append(("Anonymisation review", app.open_anonymisation,
                          "detected names and identifiers: accept, reject, rename, add; run detection"))
         commands.append(("Heat map: codes × roles", app.open_heatmap, "how many quotes each perspective gives each code"))
+        commands.append(("Memos", app.open_memos, "every code, coding, document and project memo; type to filter"))
         commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))
         commands.append(("Undo", app.undo, "undo your last coding operation"))
         commands.append(("Redo", app.redo, "redo what you undid"))

@@ -72,6 +72,8 @@ def _outputs(project: Path, *extra: str, coder: str | None = None, ok: bool = Tr
         ("quotes", project), ("quotes", project, "--format", "csv"), ("quotes", project, "--format", "json"),
         ("quotes", project, "--category", "mentor"), ("documents", project), ("memos", project),
         ("memos", project, "--format", "json"),
+        # a common word's hits carry context from nearly every turn of every transcript
+        ("search", project, "og", "--width", "80"), ("search", project, "mentor*", "--format", "json"),
         *[("show", project, doc) for doc in doc_ids],
     ]
     seen = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,15 +26,22 @@ def run(*args: object, ok: bool = True, env: dict[str, str] | None = None):
     return result
 
 
-@pytest.fixture
-def study(tmp_path: Path) -> Path:
-    folder = tmp_path / "study"
+@pytest.fixture(scope="module")
+def study_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two interviews imported and the codebook loaded through the command line, once."""
+    folder = tmp_path_factory.mktemp("cli-search") / "study"
     run("init", folder)
     for name, text, role in (("v01.txt", VEILEDER, "veileder"), ("m01.txt", MENTOR, "mentor")):
-        (tmp_path / name).write_text(text, encoding="utf-8")
-        run("import", folder, tmp_path / name, "--role", role, "--round", "1")
+        (folder.parent / name).write_text(text, encoding="utf-8")
+        run("import", folder, folder.parent / name, "--role", role, "--round", "1")
     run("codebook", "load", folder, HYBRID)
     return folder
+
+
+@pytest.fixture
+def study(study_template: Path, tmp_path: Path) -> Path:
+    shutil.copytree(study_template, tmp_path / "study")
+    return tmp_path / "study"
 
 
 def test_search_prints_keyword_in_context_lines(study):

@@ -159,7 +159,7 @@ def sheet_cells(sheet) -> dict[tuple[str, str], list[str]]:
 def test_xlsx_matrix_holds_every_quote_once_in_its_code_row_and_role_column(sample, tmp_path):
     path = tmp_path / "matrise.xlsx"
     result = services.export_matrix(sample, path)
-    quotes = services.quotes(sample, anonymised=True)
+    quotes = distinct_passages(services.quotes(sample, anonymised=True))
     assert result.quotes == len(quotes) and result.anonymised and result.format == "xlsx"
 
     book = openpyxl.load_workbook(path)
@@ -186,7 +186,7 @@ def test_xlsx_matrix_holds_every_quote_once_in_its_code_row_and_role_column(samp
 def test_xlsx_counts_and_cooccurrence_sheets_match_retrieval(sample, tmp_path):
     path = tmp_path / "matrise.xlsx"
     services.export_matrix(sample, path)
-    quotes = services.quotes(sample, anonymised=True)
+    quotes = distinct_passages(services.quotes(sample, anonymised=True))
     book = openpyxl.load_workbook(path)
 
     counts = book["Antall"]
@@ -222,7 +222,7 @@ def test_counts_only_workbook_has_no_quote_sheets(sample, tmp_path):
     assert book.sheetnames == ["Antall", "Samforekomst", "Om eksporten"]
     rows = list(book["Antall"].iter_rows(values_only=True))
     assert list(rows[0]) == ["Hovedkategori", "Kategori", "Kode", "mentor", "arbeidsgiver", "Totalt"]
-    expected = services.quotes(sample, category="mentor", roles=["mentor", "arbeidsgiver"])
+    expected = distinct_passages(services.quotes(sample, category="mentor", roles=["mentor", "arbeidsgiver"]))
     assert rows[-1][-1] == len(expected) == result.quotes
     assert {r[0] for r in rows[1:-1]} == {"mentor"}
 
@@ -230,7 +230,7 @@ def test_counts_only_workbook_has_no_quote_sheets(sample, tmp_path):
 def test_participant_columns_put_each_quote_under_its_case(sample, tmp_path):
     path = tmp_path / "deltakere.xlsx"
     services.export_matrix(sample, path, columns="participant", categories=["IA-rådgiver"], rounds=[1])
-    quotes = services.quotes(sample, category="IA-rådgiver", rounds=[1], anonymised=True)
+    quotes = distinct_passages(services.quotes(sample, category="IA-rådgiver", rounds=[1], anonymised=True))
     sheet = openpyxl.load_workbook(path)["IA-rådgiver"]
     headers = [c.value for c in sheet[1]][2:]
     assert set(headers) == {q.participant for q in quotes}
@@ -275,7 +275,7 @@ def test_tidy_csv_has_one_row_per_quote(sample, tmp_path):
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["code", "category", "subcategory", "role", "participant", "round", "document", "turn",
                              "page", "start", "end", "coder", "text"]
-    quotes = services.quotes(sample, anonymised=True)
+    quotes = distinct_passages(services.quotes(sample, anonymised=True))
     assert Counter((r["code"], r["category"], r["role"], r["participant"], r["round"], r["document"], r["start"],
                     r["end"], r["coder"], r["text"]) for r in rows) == Counter(
         (q.code, q.category, q.role, q.participant, str(q.round) if q.round is not None else "", q.document,
@@ -295,7 +295,7 @@ def test_tidy_counts_csv_sums_to_the_quotes(sample, tmp_path):
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["code", "category", "subcategory", "round", "count"]
-    quotes = services.quotes(sample)
+    quotes = distinct_passages(services.quotes(sample))
     per = Counter((q.code, f"runde {q.round}" if q.round is not None else "(uten runde)") for q in quotes)
     assert {(r["code"], r["round"]): int(r["count"]) for r in rows if int(r["count"])} == dict(per)
 
@@ -304,7 +304,7 @@ def test_markdown_matrix_lists_each_quote_under_its_code(sample, tmp_path):
     path = tmp_path / "matrise.md"
     services.export_matrix(sample, path, categories=["arbeidsgiver"])
     text = path.read_text(encoding="utf-8")
-    quotes = services.quotes(sample, category="arbeidsgiver", anonymised=True)
+    quotes = distinct_passages(services.quotes(sample, category="arbeidsgiver", anonymised=True))
     assert text.startswith("# Sitatmatrise")
     assert "## arbeidsgiver" in text and "## mentor" not in text
     assert "| Kode | veileder | IA-rådgiver | mentor | arbeidsgiver | Totalt |" in text
@@ -319,7 +319,7 @@ def test_html_report_is_self_contained_with_a_heat_map_of_counts(sample, tmp_pat
     path = tmp_path / "matrise.html"
     services.export_matrix(sample, path)
     page = read_html(path)
-    quotes = services.quotes(sample, anonymised=True)
+    quotes = distinct_passages(services.quotes(sample, anonymised=True))
     raw = path.read_text(encoding="utf-8")
     assert page.tags["svg"] == 1 and page.tags["script"] == 0 and page.tags["img"] == 0 and page.tags["link"] == 0
     assert "http://" not in raw.replace("http://www.w3.org/2000/svg", "")
@@ -359,7 +359,7 @@ def test_docx_matrix_has_counts_tables_and_quotes(sample, tmp_path):
     path = tmp_path / "matrise.docx"
     services.export_matrix(sample, path, categories=["veileder"], roles=["veileder", "IA-rådgiver"])
     document = docx.Document(str(path))
-    quotes = services.quotes(sample, category="veileder", roles=["veileder", "IA-rådgiver"], anonymised=True)
+    quotes = distinct_passages(services.quotes(sample, category="veileder", roles=["veileder", "IA-rådgiver"], anonymised=True))
     (table,) = document.tables
     header = [c.text for c in table.rows[0].cells]
     assert header == ["Kode", "veileder", "IA-rådgiver", "Totalt"]

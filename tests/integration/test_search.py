@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -24,18 +26,32 @@ MENTOR = (
 )
 
 
+@pytest.fixture(scope="module")
+def study_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two interviews: a caseworker (round 1) and a mentor (round 2), and the hybrid codebook (built once)."""
+    folder = tmp_path_factory.mktemp("search") / "study"
+    project = services.init_project(folder)
+    try:
+        for name, text, spec in (
+            ("v01.txt", VEILEDER, services.ParticipantSpec(pid="V01", role="veileder", round=1)),
+            ("m01.txt", MENTOR, services.ParticipantSpec(pid="M01", role="mentor", round=2)),
+        ):
+            path = folder.parent / name
+            path.write_text(text, encoding="utf-8")
+            assert not services.import_files(project, [path], spec).errors
+        services.load_codebook(project, HYBRID)
+    finally:
+        project.close()
+    return folder
+
+
 @pytest.fixture
-def study(project: services.Project, tmp_path: Path) -> services.Project:
-    """Two interviews: a caseworker (round 1) and a mentor (round 2), and the hybrid codebook."""
-    for name, text, spec in (
-        ("v01.txt", VEILEDER, services.ParticipantSpec(pid="V01", role="veileder", round=1)),
-        ("m01.txt", MENTOR, services.ParticipantSpec(pid="M01", role="mentor", round=2)),
-    ):
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        assert not services.import_files(project, [path], spec).errors
-    services.load_codebook(project, HYBRID)
-    return project
+def study(study_template: Path, tmp_path: Path) -> Iterator[services.Project]:
+    """A copy of the two-interview study this test may change."""
+    shutil.copytree(study_template, tmp_path / "study")
+    project = services.open_project(tmp_path / "study")
+    yield project
+    project.close()
 
 
 def words(result: services.SearchResult) -> list[str]:
@@ -111,8 +127,6 @@ def test_the_index_follows_every_change_of_the_text(study):
 
 
 def test_merging_a_coders_copy_indexes_the_documents_it_brings(study, tmp_path):
-    import shutil
-
     shutil.copytree(study.root, tmp_path / "ingrid")
     copy = services.open_project(tmp_path / "ingrid")
     extra = tmp_path / "a01.txt"
@@ -209,6 +223,15 @@ def test_a_pseudonym_is_found_whole_in_the_anonymised_text(anonymised):
     assert {text[h.start:h.end] for h in result.hits} == {"Kari Nordmann"}  # the place in the original
     word = pseudonym.strip("[]").split()[0]
     assert services.search(anonymised, word.lower(), coder="per").hits == []  # not by a word of it alone
+
+
+def test_a_renamed_pseudonym_shows_in_the_next_search(anonymised):
+    before = services.search(anonymised, "tillit", coder="per").hits[0].left
+    pseudonym = before[before.index("["):before.index("]") + 1]
+    anonymisation.rename_entity(anonymised, pseudonym, "[Kollega K]", coder="ingrid")
+    after = services.search(anonymised, "tillit", coder="per").hits[0].left
+    assert "[Kollega K]" in after and pseudonym not in after
+    assert [h.match for h in services.search(anonymised, "[Kollega K]", coder="per").hits] == ["Kollega K"] * 2
 
 
 def test_an_allowed_coder_searches_the_original_only_when_asking(anonymised):

@@ -24,7 +24,11 @@ def test_undo_names_the_code_the_document_and_the_span(coded_project):
     assert services.describe_operation(services.undo(project, "ingrid"), project) == (
         "rename of «god mentor» to «den gode mentoren»")
     services.update_code(project, "god mentor", memo="viktig", coder="ingrid")
-    assert services.describe_operation(services.undo(project, "ingrid"), project) == "memo of «god mentor»"
+    assert services.describe_operation(services.undo(project, "ingrid"), project) == "memo on the code «god mentor»"
+    coding = services.apply_code(project, "kari", 13, 20, "god mentor", "ingrid")
+    services.set_coding_memo(project, coding.uuid, "hvorfor", "ingrid")
+    assert services.describe_operation(services.undo(project, "ingrid"), project) == (
+        f"memo on the coding «god mentor» in {label} [13–20]")
 
 
 def test_undoing_the_only_coding_of_a_new_open_code_takes_the_code_back_too(coded_project):

@@ -115,6 +115,9 @@ async def test_accept_and_reject_undo_in_order(detected):
         await pilot.pause()
         await pilot.press("a")
         await settle(pilot)
+        # the review moved on to the next open entity: back to this one to reject a mention
+        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
+        await pilot.pause()
         await pilot.press("tab", "n")  # reject the first mention alone
         await settle(pilot)
         assert statuses(detected)[person.mentions[0].id] == "rejected"

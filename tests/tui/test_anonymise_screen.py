@@ -163,8 +163,12 @@ async def test_accept_an_entity_then_reject_one_mention(detected):
         await pilot.press("a")
         await settle(pilot)
         assert set(statuses(detected, person.id).values()) == {"accepted"}
-        assert screen.current_entity().statuses == {"accepted": len(person.mentions)}
+        # The review moved on to the next entity with open suggestions, at its first open mention.
+        moved = screen.current_entity()
+        assert moved.id != person.id and moved.open and screen.current_mention().status == "suggested"
 
+        await highlight(pilot, screen, person.id)  # back, to correct one mention
+        assert screen.current_entity().statuses == {"accepted": len(person.mentions)}
         await pilot.press("tab")  # to the mentions
         await pilot.press("down")
         await pilot.pause()
@@ -175,8 +179,8 @@ async def test_accept_an_entity_then_reject_one_mention(detected):
         stored = statuses(detected, person.id)
         assert stored[second.id] == "rejected"
         assert [s for i, s in stored.items() if i != second.id] == ["accepted"] * (len(stored) - 1)
-        # The highlight moved on, ready for the next decision.
-        assert screen.current_mention().id == person.mentions[2].id
+        # Nothing of this entity is open any more: the highlight is on the next open suggestion.
+        assert screen.current_entity().id == moved.id and screen.current_mention().status == "suggested"
         newest = [e for e in services.audit_log(detected) if e.action.startswith("anonymise_")][:2]
         assert [e.action for e in newest] == ["anonymise_reject", "anonymise_accept"]
         assert all(e.coder == CODER for e in newest)
@@ -192,12 +196,15 @@ async def test_deciding_an_entity_keeps_single_decisions_while_others_are_open(d
         await highlight(pilot, screen, person.id)
         await pilot.press("tab", "n")
         await settle(pilot)
+        # the entity still has open mentions: the highlight stays with it, on the next open one
+        assert screen.current_entity().id == person.id and screen.current_mention().id == person.mentions[1].id
         await pilot.press("a")
         await settle(pilot)
         stored = statuses(detected, person.id)
         assert stored[person.mentions[0].id] == "rejected"
         assert sorted(set(stored.values())) == ["accepted", "rejected"]
         # With nothing left open, the entity keys decide every mention again.
+        await highlight(pilot, screen, person.id)
         await pilot.press("r")
         await settle(pilot)
         assert set(statuses(detected, person.id).values()) == {"rejected"}

@@ -9,6 +9,7 @@ from textual.color import Color
 
 from codebench import services
 from codebench.domain.colours import contrast_ratio
+from codebench.domain.passages import passages
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.heatmap import HeatMapScreen
 from tests.tui.helpers import settle
@@ -25,17 +26,38 @@ async def _open(pilot) -> HeatMapScreen:
     return screen
 
 
-async def test_heat_map_counts_quotes_by_code_and_role(sample_copy):
-    expected = Counter((q.code, q.role) for q in services.quotes(sample_copy, with_speakers=False))
+def _expected(project, coders=None) -> Counter:
+    return Counter((q.code, q.role) for q in passages(services.quotes(project, coders=coders, with_speakers=False)))
+
+
+def _assert_counts(table, expected: Counter) -> None:
+    for row, values in zip(table.rows, table.values):
+        for column, value in zip(table.columns, values):
+            assert value == expected.get((row.code, column.key), 0), (row.code, column.key)
+    assert table.total == sum(expected.values())
+
+
+async def test_heat_map_counts_distinct_passages_by_code_and_role_and_per_coder(sample_copy):
+    everyone = _expected(sample_copy)
+    codings = len(services.quotes(sample_copy, with_speakers=False))
+    assert sum(everyone.values()) < codings, "the sample's two coders share passages: the count must not add them up"
     app = CodebenchApp(sample_copy, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _open(pilot)
         table = screen.table
         assert table is not None and [c.key for c in table.columns][:4] == ["veileder", "IA-rådgiver", "mentor", "arbeidsgiver"]
-        for row, values in zip(table.rows, table.values):
-            for column, value in zip(table.columns, values):
-                assert value == expected.get((row.code, column.key), 0), (row.code, column.key)
-        assert table.total == sum(expected.values())
+        _assert_counts(table, everyone)
+        assert "distinct passages, all coders" in str(screen.query_one("#heatmap-counting").render())
+        for coder in ("ingrid", "per"):  # c: one coder, then the next …
+            await pilot.press("c")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+            assert f"distinct passages, coder {coder}" in str(screen.query_one("#heatmap-counting").render())
+            _assert_counts(screen.table, _expected(sample_copy, [coder]))
+        await pilot.press("c")  # … then all coders again
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        _assert_counts(screen.table, everyone)
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, HeatMapScreen)

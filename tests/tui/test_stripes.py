@@ -160,13 +160,13 @@ async def test_stripe_colours_stay_readable_in_both_themes(sample_copy, theme):
         assert len(bars) == 6
 
 
-async def test_b_hides_and_shows_the_stripes_and_later_transcripts_follow(sample_copy):
+async def test_shift_s_hides_and_shows_the_stripes_and_later_transcripts_follow(sample_copy):
     document_id, start, _ = _code_the_question(sample_copy)
     other = services.get_document(sample_copy, "Intervju Kristine Holm runde 2").info.id
     app = CodebenchApp(sample_copy, "tester")
     async with app.run_test(size=(80, 24)) as pilot:
         screen, view = await _open(pilot, document_id)
-        await pilot.press("b")
+        await pilot.press("S")
         await settle(pilot)
         assert not view.stripes and not app.show_stripes and not screen.has_class("-stripes")
         assert view.stripe_labels(view.line_of(start)) == []
@@ -174,7 +174,7 @@ async def test_b_hides_and_shows_the_stripes_and_later_transcripts_follow(sample
         await pilot.press("q")
         screen, view = await _open(pilot, other)
         assert not view.stripes
-        await pilot.press("b")
+        await pilot.press("S")
         await settle(pilot)
         assert view.stripes and app.show_stripes
 

@@ -47,14 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         for word in sorted(as_name):
             fh.write(f"{word}\t{as_name[word]}\t{as_word.get(word, 0)}\n")
     print(f"wrote {len(as_name)} name words to {args.out}")
-    # Ordinary words (seen lower-case at least 3 times and hardly ever in a name): they tell a
-    # lone capitalised sentence-opener ("Mentoren") from a name the model saw first.
-    common = sorted(w for w, n in as_word.items() if n >= 3 and as_name.get(w, 0) * 3 < n and w.isalpha())
-    words_out = os.path.join(os.path.dirname(args.out), "common_words.txt")
-    with open(words_out, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write("# ordinary Norwegian words (NorNE training splits, lower-case, >= 3 times); build_gazetteer.py\n")
-        fh.write("\n".join(common) + "\n")
-    print(f"wrote {len(common)} ordinary words to {words_out}")
+    # The ordinary-word list (common_words.txt) is built by build_wordlist.py from NorNE and
+    # Stortinget's proceedings.
     return 0
 
 

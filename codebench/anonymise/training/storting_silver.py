@@ -349,9 +349,14 @@ def write_swap_pool(path: Path, given: frozenset[str]) -> None:
     known = {n.casefold() for kind in ("female", "male", "surnames") for n in shipped[kind]}
     words = [w for w in wordlist.read_text(encoding="latin-1").splitlines()
              if w[:1].isupper() and w[1:].islower() and w.isalpha() and len(w) > 2]
-    ap_given, ap_surnames, _ = apertium_names(words)
-    lines = [f"given\t{w}" for w in sorted(ap_given - known)]
-    lines += [f"surname\t{w}" for w in sorted(ap_surnames - known - ap_given)]
+    ap_given, ap_surnames, ap_places = apertium_names(words)
+    # Not places ("Troms", "Falun") and not ordinary words: names only.
+    from codebench.anonymise.gazetteer import is_common_word
+    from codebench.anonymise.policy import PUBLIC
+
+    not_names = ap_places | PUBLIC
+    lines = [f"given\t{w}" for w in sorted(ap_given - known - not_names) if not is_common_word(w)]
+    lines += [f"surname\t{w}" for w in sorted(ap_surnames - known - ap_given - not_names) if not is_common_word(w)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -13,6 +13,7 @@ accepted or rejected later.  The key (original ↔ pseudonym) is a separate owne
 - ``disclosure``  what a front end may show a coder: original or rendition, and what to say
 - ``keys``        moving and merging pseudonym keys, as the owner chooses
 - ``state``       the one anonymisation state (not run / N open / reviewed) every output reports
+- ``residual``    the words left unmasked that may still be names, ranked for the researcher
 
 The detectors' vocabulary (kinds, styles, the auto-accept threshold) is re-exported here so
 that the front ends name it through the services. Like :mod:`codebench.services`, the package
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.anonymisation.state import (
         NO_DOCUMENTS, NOT_RUN, OPEN, REVIEWED, AnonymisationState, anonymisation_state, require_exportable,
     )
+    from codebench.services.anonymisation.residual import ResidualContext, ResidualView, keep_residual, residual
     from codebench.services.anonymisation.review import (
         DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
         auto_accept, decide, document_status, entities, find_entity, rename_entity,
@@ -57,6 +59,7 @@ _EXPORTS = {
         "anonymised_passages", "document_labels", "export_text", "rendition", "renditions"),
     ".state": ("NO_DOCUMENTS", "NOT_RUN", "OPEN", "REVIEWED", "AnonymisationState", "anonymisation_state",
         "require_exportable"),
+    ".residual": ("ResidualContext", "ResidualView", "keep_residual", "residual"),
     ".review": ("DECISIONS", "STATUSES", "DocumentAnonymisation", "EntityView", "MentionView", "add_mention",
         "add_name", "apply", "auto_accept", "decide", "document_status", "entities", "find_entity",
         "rename_entity"),
@@ -72,6 +75,7 @@ __all__ = [
     "apply", "auto_accept", "decide", "detect", "document_labels", "document_status", "entities", "export_text",
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
     "rendition", "renditions", "set_original_viewer", "write_key",
+    "ResidualContext", "ResidualView", "keep_residual", "residual",
 ]
 
 lazy_exports(__name__, _EXPORTS, submodules=("access", "detection", "keys", "review", "state"))

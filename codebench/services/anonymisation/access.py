@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codebench.anonymise.key import PseudonymKey, load_key, save_key
 from codebench.errors import KeyFileError, ServiceError
 from codebench.services.project import Project
-from codebench.storage.store import Store
+
+if TYPE_CHECKING:  # the light read path imports these modules without SQLAlchemy
+    from codebench.storage.store import Store
 
 
 def _key_id(store: Store) -> str:
@@ -46,7 +48,7 @@ def check_key_file(project: Project) -> None:
     Raises:
         ServiceError: the key file's one line (readable by others, unreadable, not a key).
     """
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         key_id = store.anonymisation.settings().get("key_id")
     if not key_id:
         return
@@ -91,7 +93,7 @@ def original_viewers(project: Project) -> list[str] | None:
 
     An empty list means no one: denying the last viewer must not open the names to all.
     """
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         viewers = store.anonymisation.settings().get("original_viewers")
     return None if viewers is None else list(viewers)
 

@@ -17,19 +17,13 @@ from codebench.anonymise.gazetteer import looks_like_name
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pipeline import detect_texts
 from codebench.anonymise.pseudonyms import new_pseudonym
-from codebench.domain.records import DocumentInfo, EntityRecord, NewEntity, NewMention, TurnInfo
+from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity, NewMention, TurnInfo
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, write_key
+from codebench.services.anonymisation.state import SEARCHED
 from codebench.services.project import Project
 
 Progress = Callable[[int, int], None]
-
-SEARCHED = "searched"
-"""Anonymisation setting: the SHA-256 of every document text detection has searched.
-
-By text, not by document id, so that it survives a merge into a team project (documents are
-matched by hash there) and a corrected transcript counts as not searched until detection runs.
-"""
 
 
 @dataclass(frozen=True)
@@ -86,6 +80,7 @@ def detect(
     coder: str | None = None,
     progress: Progress | None = None,
     style: str | None = None,
+    mask_public: bool = False,
 ) -> DetectReport:
     """Find identifiers in every document and store them as suggestions.
 
@@ -98,6 +93,9 @@ def detect(
         coder: who ran the detection (for the audit log).
         progress: called with (documents done, documents in all).
         style: pseudonym style of new entities (one of ``STYLES``); the project's last one when None.
+        mask_public: suggest public places and bodies (countries, counties, large cities,
+            national institutions) for masking like any place; by default they are stored as
+            kept (decided "reject" by the policy), listed in review, and masked only on request.
 
     Raises:
         ServiceError: an unknown style, or a key file that cannot be read.
@@ -128,13 +126,15 @@ def detect(
     clusters = link(texts, detections, groups=groups)
     roles = informant_roles(infos, turns, texts)
     total = sum(len(d) for d in detections.values())
-    new, kept = store_clusters(project, clusters, roles, style=style, coder=coder, searched=[i.sha256 for i in infos])
+    new, kept = store_clusters(project, clusters, roles, style=style, coder=coder, searched=[i.sha256 for i in infos],
+                               mask_public=mask_public)
     path = write_key(project)
     return DetectReport(len(texts), total, len(clusters), new, kept, time.perf_counter() - started, path)
 
 
 def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[str, tuple[int, str]], *,
-                   style: str | None, coder: str | None, searched: Sequence[str] = ()) -> tuple[int, int]:
+                   style: str | None, coder: str | None, searched: Sequence[str] = (),
+                   mask_public: bool = False) -> tuple[int, int]:
     """Store linked clusters as entities and suggested mentions, keeping what was decided before.
 
     A cluster joins the stored entity most of its known mentions belong to; otherwise it
@@ -171,7 +171,7 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
         fresh: list[NewEntity] = []
         # A pending mention names its entity by stored id, or by -(1 + index into fresh)
         # until the new entities have ids.
-        pending: list[tuple[int, int, Detection]] = []
+        pending: list[tuple[int, int, Detection, Cluster]] = []
         for cluster in ordered:
             votes = Counter(by_span[(d, m.start, m.end)].entity_id for d, m in cluster.mentions if (d, m.start, m.end) in by_span)
             entity = entities.get(votes.most_common(1)[0][0]) if votes else None
@@ -191,15 +191,112 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
                     continue
                 if any(s < det.end and det.start < e for s, e in occupied[doc]):
                     continue  # a decided mention already covers part of this text
-                pending.append((ref, doc, det))
+                pending.append((ref, doc, det, cluster))
                 occupied[doc].append((det.start, det.end))
                 new += 1
         # New entities get their ids at once, and the mentions go in as one bulk insert.
         fresh_ids = [e.id for e in repo.add_entities(fresh)] if fresh else []
+        # Public places and bodies are kept by the policy unless asked otherwise: stored as
+        # decided (rejected, detector "public"), so they show in review and never block it.
+        public = {id(c) for c in clusters if c.public and not mask_public}
         repo.add_mentions([
-            NewMention(doc, ref if ref >= 0 else fresh_ids[-ref - 1], det.start, det.end, "suggested",
-                       det.detector[:40], round(det.score, 3))
-            for ref, doc, det in pending
+            NewMention(doc, ref if ref >= 0 else fresh_ids[-ref - 1], det.start, det.end,
+                       "rejected" if kept_public else "suggested",
+                       "public" if kept_public else det.detector[:40], round(det.score, 3))
+            for ref, doc, det, kept_public in ((r, d, m, id(c) in public) for r, d, m, c in pending)
         ])
         store.audit.log("anonymise_detect", coder, {"entities": len(clusters), "new": new})
     return new, kept
+
+
+def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[int, int]], *,
+                    previous_sha256: str, coder: str | None = None, use_model: bool = True) -> int:
+    """Find identifiers in some spans of one document only (the turns an edit changed).
+
+    Runs only when detection had searched the document's text before the edit
+    (``previous_sha256``): a document nobody searched stays "not searched" until a full run.
+    The document's earlier decisions and the project's accepted names are evidence, so a name
+    corrected into one already known joins that entity and its pseudonym.
+
+    Returns:
+        the number of new suggestions stored.
+    """
+    with project.transaction(write=False) as store:
+        settings = store.anonymisation.settings()
+        if previous_sha256 not in set(settings.get(SEARCHED, ())):
+            return 0
+        info = store.documents.infos([document_id])[0]
+        text = store.documents.text(document_id)
+        turns = store.documents.turns(document_id)
+        existing = store.anonymisation.mentions()
+        other_ids = {m.document_id for m in existing if m.document_id != document_id and m.status in ("manual", "accepted")}
+        others = store.documents.texts(other_ids) if other_ids else {}
+    key = pseudonym_key(project)
+    # Only the chosen spans are read: everything else is blanked to spaces of the same length,
+    # so offsets stay those of the document.
+    keep = bytearray(len(text))
+    for start, end in spans:
+        keep[start:end] = b"\x01" * (end - start)
+    masked = "".join(ch if keep[i] else (ch if ch == "\n" else " ") for i, ch in enumerate(text))
+    labels = {n: [t.speaker for t in turns if t.speaker] for n in range(len(spans))}
+    # The detectors read the chosen spans alone (a turn, not the whole transcript).
+    found = detect_texts({n: text[start:end] for n, (start, end) in enumerate(spans)},
+                         known_names=key.added_names(), speaker_labels=labels, use_model=use_model)
+    detections: dict[int, list[Detection]] = {document_id: [
+        det._replace(start=det.start + spans[n][0], end=det.end + spans[n][0])
+        for n, dets in found.items() for det in dets]}
+    for row in existing:
+        if row.status in ("manual", "accepted"):
+            source = text if row.document_id == document_id else others.get(row.document_id, "")
+            detections.setdefault(row.document_id, []).append(
+                Detection(row.start, row.end, row.kind, "manual" if row.status == "manual" else row.detector,
+                          1.0, source[row.start:row.end]))
+    # Other documents take part as evidence only: their texts are not searched again.
+    texts = {doc: (masked if doc == document_id else "") for doc in detections}
+    groups = {info.id: info.participant.pid} if info.participant is not None else {}
+    clusters = link(texts, detections, groups=groups)
+    stored = {(r.document_id, r.start, r.end) for r in existing}
+    for cluster in clusters:
+        cluster.mentions = [(d, m) for d, m in cluster.mentions
+                            if d != document_id or (d, m.start, m.end) in stored
+                            or any(s <= m.start and m.end <= e for s, e in spans)]
+    _make_room(project, document_id, spans, clusters, existing)
+    # The informant's role names a new person's pseudonym; this document says enough for that.
+    roles = informant_roles([info], {document_id: turns}, {document_id: text})
+    new, _kept = store_clusters(project, clusters, roles, style=None, coder=coder, searched=[info.sha256])
+    if new:
+        write_key(project)
+    return new
+
+
+def _make_room(project: Project, document_id: int, spans: Sequence[tuple[int, int]], clusters: Sequence[Cluster],
+               existing: Sequence[MentionRecord]) -> None:
+    """Let what was found in edited words take the place of the mentions it grows out of.
+
+    A stored mention blocks any new one over its words, which is right for a re-run but not
+    after an edit that lengthened a name ("Terje" corrected to "Terje Mohn"): the surname would
+    stay unmasked. So inside the edited spans an open suggestion covered by a new finding gives
+    way to it, and an accepted (or hand-made) one the finding contains grows to cover the whole
+    name, keeping its decision: masking only widens.
+    """
+    here = [r for r in existing if r.document_id == document_id and any(s <= r.start and r.end <= e for s, e in spans)]
+    stored = {(r.start, r.end) for r in here}
+    gone: list[int] = []
+    grown: list[tuple[int, int, int, str]] = []
+    for cluster in clusters:
+        for doc, det in cluster.mentions:
+            if doc != document_id or (det.start, det.end) in stored:
+                continue
+            under = [r for r in here if r.start < det.end and det.start < r.end and r.id not in gone]
+            if not under:
+                continue
+            if all(r.status == "suggested" for r in under):
+                gone += [r.id for r in under]
+            elif (len(under) == 1 and under[0].status in ("accepted", "manual")
+                  and det.start <= under[0].start and under[0].end <= det.end):
+                grown.append((under[0].id, det.start, det.end, under[0].status))
+                stored.add((det.start, det.end))
+    if gone or grown:
+        with project.transaction() as store:
+            store.anonymisation.delete_mentions(gone)
+            store.anonymisation.move_mentions(grown)

@@ -59,7 +59,7 @@ class _Replacer:
     """Accepted mentions of a project, loaded once per export."""
 
     def __init__(self, project: Project, document_ids: Iterable[int] | None = None) -> None:
-        with project.transaction(write=False) as store:
+        with project.reading() as store:
             rows = store.anonymisation.mentions(list(document_ids) if document_ids is not None else None, ACTIVE)
             # The forms of the entities on show (for possessives and name parts), wherever they occur.
             present = {r.entity_id for r in rows}
@@ -104,9 +104,12 @@ class _Replacer:
 class PassageRenditions:
     """Anonymised renditions of passages (a search's turns) with offset maps, one load of the decisions for all."""
 
-    def __init__(self, project: Project, document_ids: Iterable[int]) -> None:
-        self._replacer = _Replacer(project, list(document_ids))
+    def __init__(self, project: Project, document_ids: Iterable[int] | None = None) -> None:
+        """Load the decisions for some documents (None: all of them)."""
+        self._replacer = _Replacer(project, list(document_ids) if document_ids is not None else None)
+        self._replacer.texts = {}  # read for the entities' forms; not needed again (and large)
         self._labels: dict[str | None, str | None] = {}
+        self._memo: dict[tuple[str, str], str] = {}
 
     def has_names(self, document_id: int) -> bool:
         """Whether the document has any replaced mention at all (else its rendition is its text)."""
@@ -116,10 +119,11 @@ class PassageRenditions:
         """The replaced mentions of a document, by start."""
         return list(self._replacer.by_doc.get(document_id, ()))
 
-    def render(self, document_id: int, start: int, text: str) -> tuple[str, OffsetMap]:
+    def render(self, document_id: int, start: int, text: str) -> tuple[str, OffsetMap | None]:
         """The passage ``text`` (the original from ``start``) as readers get it, with its map back to ``text``.
 
-        A mention reaching past either end of the passage is replaced in the part inside it.
+        A mention reaching past either end of the passage is replaced in the part inside it. The
+        map is None when nothing in the passage is replaced (the passage is its own rendition).
         """
         replacer = self._replacer
         rows = replacer.by_doc.get(document_id, ())
@@ -134,8 +138,8 @@ class PassageRenditions:
                     s, e = max(r.start, start) - start, min(r.end, end) - start
                     reps.append(Replacement(s, e, r.pseudonym, text[s:e]))
         if not reps:
-            return text, OffsetMap.identity(len(text))
-        return render(text, reps, replacer.forms, whole=replacer.whole)
+            return text, None
+        return render(text, reps, replacer.forms, whole=replacer.whole, memo=self._memo)
 
     def label(self, value: str | None) -> str | None:
         """A speaker label (or other short text) with every known name form replaced."""
@@ -145,7 +149,7 @@ class PassageRenditions:
 
 
 def _texts(project: Project, document_ids: set[int]) -> dict[int, str]:
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         return store.documents.texts(document_ids)
 
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codebench.errors import ServiceError
-from codebench.services.anonymisation.detection import SEARCHED
 from codebench.services.project import Project
 
 NO_DOCUMENTS = "no documents"
 NOT_RUN = "not run"
 OPEN = "open"
 REVIEWED = "reviewed"
+
+SEARCHED = "searched"
+"""Anonymisation setting: the SHA-256 of every document text detection has searched.
+
+By text, not by document id, so that it survives a merge into a team project (documents are
+matched by hash there) and a corrected transcript counts as not searched until detection runs.
+"""
 
 
 @dataclass(frozen=True)
@@ -99,7 +105,7 @@ class AnonymisationState:
 
 def anonymisation_state(project: Project) -> AnonymisationState:
     """The project's anonymisation state (two small queries: no text or mention is read)."""
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         hashes = store.documents.hashes()
         searched = set(store.anonymisation.settings().get(SEARCHED) or ())
         counts = store.anonymisation.status_counts()

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from codebench import services
 from codebench.tui.background import load_in_background
 from codebench.tui.screens.base import WorkbenchScreen
+from codebench.tui.widgets.reveal import reveal
 from codebench.tui.widgets.stable_footer import StableFooter
 from codebench.tui.widgets.transcript import TranscriptView
 
@@ -107,6 +108,7 @@ class AdjudicationScreen(WorkbenchScreen):
         for view, coder in zip(views, (self.coder_a, self.coder_b)):
             view.set_marks([s for s in spans if s.coder == coder])
             view.move_to(region.end, select_to=region.start)
+            reveal(view, region.start, region.end)  # the disagreement from its first word, not its last line
 
     def _current_index(self) -> int | None:
         highlighted = self.query_one(OptionList).highlighted

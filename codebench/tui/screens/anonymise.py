@@ -115,6 +115,8 @@ class AnonymisationScreen(WorkbenchScreen):
                 show=False),
         Binding("A", "auto_accept", "auto-accept",
                 tooltip="Accept every open suggestion scored above the default threshold (asks first)"),
+        Binding("u", "residual", "residual",
+                tooltip="Words left unmasked that may still be names, best first (the last percent)"),
         Binding("ctrl+z", "undo", "undo", tooltip="Take back your last decision (accept, reject, rename, add, auto-accept)"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="Do again what you undid"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
@@ -268,7 +270,9 @@ class AnonymisationScreen(WorkbenchScreen):
         for m in entity.mentions:
             options += [Option(mention_prompt(m), id=f"mention:{m.id}"), None]  # None: a divider line
         mention_list.set_options(options[:-1])
-        index = next((i for i, m in enumerate(entity.mentions) if m.id == wanted), 0)
+        # The place asked for, else the first mention still open: that is where the work is.
+        index = next((i for i, m in enumerate(entity.mentions) if m.id == wanted),
+                     next((i for i, m in enumerate(entity.mentions) if m.status == "suggested"), 0))
         if entity.mentions:
             mention_list.highlighted = index
 
@@ -319,8 +323,8 @@ class AnonymisationScreen(WorkbenchScreen):
                                            everything=not open_ids)
             return Outcome(f"{entity.pseudonym}: {changed} mention(s) {verb}")
 
-        # With "open only" on, a decided entity leaves the list and the next one takes its row.
-        self._wanted = _Wanted(entity=entity.id if not self.open_only else None)
+        # On to the next entity with suggestions still open, as a reviewer works down the list.
+        self._wanted = self._next_open(entity) or _Wanted(entity=entity.id if not self.open_only else None)
         self._decide(call)
 
     def action_decide_mention(self, decision: str) -> None:
@@ -328,16 +332,32 @@ class AnonymisationScreen(WorkbenchScreen):
         entity, mention = self.current_entity(), self.current_mention()
         if entity is None or mention is None:
             return
-        index = entity.mentions.index(mention)
-        following = entity.mentions[index + 1] if index + 1 < len(entity.mentions) else mention
         verb = "accepted" if decision == "accept" else "rejected"
 
         def call() -> Outcome:
             anonymisation.decide(self.project, decision, mentions=[mention.id], coder=self.coder)
             return Outcome(f"«{mention.text}» in {mention.document}: {verb}")
 
-        self._wanted = _Wanted(entity=entity.id, mention=following.id)
+        # On to the next open mention of this entity (after this one, then before it), else to
+        # the next entity with open mentions; with nothing open anywhere, the next mention.
+        index = entity.mentions.index(mention)
+        later = [m for m in entity.mentions[index + 1:] + entity.mentions[:index] if m.status == "suggested"]
+        following = entity.mentions[index + 1] if index + 1 < len(entity.mentions) else mention
+        self._wanted = (_Wanted(entity=entity.id, mention=later[0].id) if later else self._next_open(entity)
+                        or _Wanted(entity=entity.id, mention=following.id))
         self._decide(call)
+
+    def _next_open(self, decided: EntityView) -> _Wanted | None:
+        """The entity after ``decided`` in list order (wrapping round) that still has open
+        suggestions, at its first open mention; None when no other entity has any."""
+        shown = self._visible()
+        ordered = [v for v in shown if v.direct] + [v for v in shown if not v.direct]
+        index = next((i for i, v in enumerate(ordered) if v.id == decided.id), -1)
+        for view in ordered[index + 1:] + ordered[:max(index, 0)]:
+            if view.id != decided.id and view.open:
+                first = next((m.id for m in view.mentions if m.status == "suggested"), None)
+                return _Wanted(entity=view.id, mention=first)
+        return None
 
     def action_rename(self) -> None:
         """Ask for another pseudonym for the highlighted entity."""
@@ -413,6 +433,12 @@ class AnonymisationScreen(WorkbenchScreen):
 
     def action_toggle_open_only(self) -> None:
         self.open_only = not self.open_only
+
+    def action_residual(self) -> None:
+        """Open the residual review list: words detection left in place that may be names."""
+        from codebench.tui.screens.residual import ResidualScreen
+
+        self.app.push_screen(ResidualScreen())
 
     def action_jump(self) -> None:
         """Open the transcript with the highlighted mention selected."""

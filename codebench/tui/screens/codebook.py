@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Callable
 
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label, Static
@@ -56,19 +57,32 @@ class CodebookScreen(WorkbenchScreen):
         self.sub_title = f"coder: {self.coder}"
         self.query_one(CodeTree).focus()  # the tree fills on screen resume, which also runs on first display
 
+    def __init__(self, focus_code: str | None = None) -> None:
+        super().__init__()
+        self.focus_code = focus_code
+        """A code to put the cursor on when the screen first shows (from the memo browser)."""
+
     def action_refresh(self, keep: str | None = None) -> None:
-        """Redraw the tree (cursor stays on ``keep`` when given), fetched in a worker."""
+        """Redraw the tree (cursor stays on ``keep`` when given) and the details of the code under it.
+
+        Fetched in a worker; counted in the database, not by building every coding's record.
+        """
         project = self.project
 
         def fetch() -> tuple[list[CodeInfo], Counter[int]]:
-            # Counted in the database, not by building every coding's record.
             return services.code_tree(project), Counter(services.coding_counts(project).by_code)
 
         def show(loaded: tuple[list[CodeInfo], Counter[int]]) -> None:
-            self.codes = loaded[0]
+            codes = self.codes = loaded[0]
             tree = self.query_one(CodeTree)
             current = tree.selected_code
-            tree.show(*loaded, keep=keep if keep is not None else (current.name if current else None))
+            kept = keep if keep is not None else (current.name if current else None)
+            tree.show(*loaded, keep=kept)
+            # The highlight may not move (a promotion changes the code under the cursor): the
+            # details must follow the change all the same.
+            changed = next((c for c in codes if c.name == kept), None) if kept else None
+            if changed is not None:
+                self._show_detail(changed)
 
         load_in_background(self, fetch, show, group="codebook")
 
@@ -76,14 +90,25 @@ class CodebookScreen(WorkbenchScreen):
         code = event.node.data
         if code is None:
             return
-        parts = [f"[b]{code.name}[/b]  ({code.kind}, {code.origin})"]
-        for label, value in (("Beskrivelse", code.description), ("Inklusjon", code.inclusion),
-                             ("Eksklusjon", code.exclusion), ("Memo", code.memo)):
+        self._show_detail(code)
+
+    def _show_detail(self, code: CodeInfo) -> None:
+        # A category's origin says nothing (codes emerge open or in vivo; categories are made).
+        kind = f"{code.kind}, {code.origin}" if code.kind == "code" else "category"
+        parts = [Content.from_markup("[b]$name[/b]  ($kind)", name=code.name, kind=kind)]
+        fields = [("Beskrivelse", code.description), ("Inklusjon", code.inclusion), ("Eksklusjon", code.exclusion),
+                  ("Memo", code.memo)]
+        examples = list(code.examples)
+        if self.workbench.anonymised_view:  # researchers' text may name people (examples are quotes)
+            shown = services.anonymisation.anonymise_free_texts(self.project, [v or "" for _, v in fields] + examples)
+            fields = [(label, shown[i] or None) for i, (label, _) in enumerate(fields)]
+            examples = shown[len(fields):]
+        for label, value in fields:
             if value:
-                parts.append(f"[b]{label}:[/b] {value}")
-        if code.examples:
-            parts.append("[b]Eksempel:[/b] «" + "» «".join(code.examples) + "»")
-        self.query_one("#code-detail", Static).update("\n\n".join(parts))
+                parts.append(Content.from_markup("[b]$label:[/b] $value", label=label, value=value))
+        if examples:
+            parts.append(Content.from_markup("[b]Eksempel:[/b] $value", value="«" + "» «".join(examples) + "»"))
+        self.query_one("#code-detail", Static).update(Content("\n\n").join(parts))
 
     def _selected(self) -> CodeInfo | None:
         code = self.query_one(CodeTree).selected_code
@@ -169,23 +194,33 @@ class CodebookScreen(WorkbenchScreen):
         if code is None:
             return
 
+        if code.memo and self.workbench.anonymised_view and (
+                services.anonymisation.anonymise_free_text(self.project, code.memo) != code.memo):
+            self.notify("This memo names people: edit it where original names show (o in a transcript switches), "
+                        "so that no name is overwritten", severity="warning")
+            return
+
         def save(text: str | None) -> None:
             if text is not None:
                 self._do(lambda: services.update_code(self.project, code.name, expected_version=code.version,
-                                                      memo=text or None, coder=self.coder), code.name)
+                                                      memo=text if text.strip() else None, coder=self.coder), code.name)
 
-        self.app.push_screen(MemoEditor(f"Memo on «{code.name}»", code.memo or ""), save)
+        self.app.push_screen(MemoEditor(f"Memo on the {'code' if code.kind == 'code' else 'category'} «{code.name}»",
+                                        code.memo or ""), save)
 
     def _add(self, kind: str) -> None:
         code = self.query_one(CodeTree).selected_code
         parent = code.name if code is not None and code.kind == "category" else None
 
         def add(name: str | None) -> None:
+            # A code made here is defined while reorganising the codebook (selective coding), not
+            # one that emerged from the words: it belongs to the codebook, not to open coding.
             if name:
-                self._do(lambda: services.create_code(self.project, name, parent=parent, kind=kind, coder=self.coder), name)
+                self._do(lambda: services.create_code(self.project, name, parent=parent, kind=kind, origin="codebook",
+                                                      coder=self.coder), name)
 
         where = f" under «{parent}»" if parent else " at the top"
-        self.app.push_screen(TextPrompt(f"New {'category' if kind == 'category' else 'open code'}{where}"), add)
+        self.app.push_screen(TextPrompt(f"New {'category' if kind == 'category' else 'code'}{where}"), add)
 
     def action_add(self) -> None:
         self._add("code")
@@ -211,4 +246,5 @@ class CodebookScreen(WorkbenchScreen):
 
     def on_screen_resume(self) -> None:
         current = self.query_one(CodeTree).selected_code
-        self.action_refresh(current.name if current else None)
+        keep, self.focus_code = self.focus_code or (current.name if current else None), None
+        self.action_refresh(keep)

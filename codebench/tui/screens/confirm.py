@@ -24,7 +24,7 @@ class ConfirmDialog(ModalScreen[bool]):
         width: 70%; max-width: 80; height: auto; background: $panel; border: thick $warning; padding: 1 2;
     }
     ConfirmDialog #confirm-title { text-style: bold; margin-bottom: 1; }
-    ConfirmDialog #confirm-body { margin-bottom: 1; }
+    ConfirmDialog #confirm-body { margin-bottom: 1; width: 100%; }
     ConfirmDialog #confirm-buttons { height: auto; align-horizontal: right; }
     ConfirmDialog Button { margin-left: 2; }
     """

@@ -13,7 +13,8 @@ from typing import Callable
 
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import on, work
+from textual.content import Content
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,14 +22,17 @@ from textual.widgets import Header, Label, Static
 
 from codebench import services
 from codebench.domain.codebook import in_vivo_name
+from codebench.domain.editing import FLAG_WORDS
 from codebench.domain.records import CodeInfo
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
 from codebench.tui.background import load_in_background
-from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.base import WorkbenchScreen
+from codebench.tui.screens.confirm import ConfirmDialog
+from codebench.tui.screens.edit_turn import TurnEdit, TurnEditor, parse_time
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode, PickerPlacement
 from codebench.tui.widgets.history import HistoryPanel
+from codebench.tui.widgets.reveal import reveal
 from codebench.tui.widgets.stable_footer import StableFooter
 from codebench.tui.widgets.transcript import SpanMark, TranscriptView
 
@@ -42,6 +46,8 @@ class _Loaded:
     spans: list[services.CodedSpanView]
     codes: list[CodeInfo]
     recent: list[str]
+    media: services.media.Linked | None
+    """The recording linked to the document (None: none)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,11 @@ class _Marks:
     spans: list[services.CodedSpanView]
     codes: list[CodeInfo]
     recent: list[str]
+
+
+_MASKED_MEMO = "This memo names people: switch to the original (o) to edit it, so that no name is overwritten"
+_MASKED_MEMO_NO_ORIGINALS = ("This memo names people you are not shown; a coder allowed to see names can edit it "
+                             "(writing here would put pseudonyms over the names)")
 
 
 class DocumentScreen(WorkbenchScreen):
@@ -72,13 +83,23 @@ class DocumentScreen(WorkbenchScreen):
         Binding("t", "code_turn", "code turn", tooltip="Code the whole speaker turn under the caret"),
         Binding("x", "remove_coding", "remove", tooltip="Remove the newest of your codings under the caret", show=False),
         Binding("r", "recode", "recode", tooltip="Give the coding under the caret another code", show=False),
-        Binding("m", "memo", "memo", tooltip="Write a memo on your coding under the caret", show=False),
-        Binding("b", "toggle_stripes", "stripes",
+        Binding("m", "memo", "memo", tooltip="Write a memo on your coding under the caret (why these words carry this code)",
+                show=False),
+        Binding("M", "document_memo", "document memo", tooltip="Write a memo on this document", show=False),
+        Binding("S", "toggle_stripes", "stripes",
                 tooltip="Show or hide the coding stripes: each coding's code beside the text, by main category"),
         # One key, two bindings: the footer shows whichever rendition the key switches to.
         Binding("o", "rendition(True)", "anonymised", tooltip="Show the anonymised rendition", id="show-anonymised"),
         Binding("o", "rendition(False)", "original", tooltip="Show the original transcript", id="show-original"),
         Binding("a", "mark_name", "mark name", tooltip="Anonymise the selection (or the word under the caret) as a name"),
+        Binding("e", "edit", "edit", tooltip="Correct the turn under the caret (or the selected words): words, speaker, times"),
+        Binding("k", "check_coding", "checked", tooltip="Mark your flagged coding under the caret as checked", show=False),
+        Binding("f", "next_flagged", "next to check", tooltip="Go to the next coding flagged for checking", show=False),
+        Binding("p", "play_turn", "play turn", tooltip="Play the turn under the caret from the recording", show=False),
+        Binding("space", "play_pause", "play/pause", tooltip="Pause or resume the recording", show=False),
+        Binding("b", "replay", "back 3 s", tooltip="Play the last three seconds again", show=False),
+        Binding("P", "follow_caret", "play follows caret", tooltip="Play each turn the caret moves into (on/off)",
+                show=False),
         Binding("ctrl+z,u", "undo", "undo", tooltip="Undo your last change; the view goes to where it acted"),
         Binding("ctrl+y,U", "redo", "redo", show=False, tooltip="Redo what you undid; the view goes to where it acted"),
         Binding("q,escape", "app.pop_screen", "back", tooltip="Back to the previous screen"),
@@ -89,6 +110,7 @@ class DocumentScreen(WorkbenchScreen):
         self.document_id = document_id
         self._wanted: tuple[int, int | None] = (position, select_to)
         """Where the caret goes (original offsets) once the document has arrived."""
+        self._keep_scroll: int | None = None  # after an edit: the view stays where it was
         self.doc: services.DocumentText | None = None
         """The document on screen; None while it is being fetched."""
         self.rendition: services.Rendition | None = None  # None: the original is on screen
@@ -96,7 +118,13 @@ class DocumentScreen(WorkbenchScreen):
         """The code tree, for the picker (fetched with the codings)."""
         self.recent: list[str] = []
         """The coder's recent codes, newest first (the picker's first rows)."""
+        self.media: services.media.Linked | None = None
+        """The recording linked to the document (fetched with it)."""
         self._here: tuple[str, ...] | None = None
+        self.follow_caret = False
+        """Playback follows the caret: a turn the caret moves into is played."""
+        self._played_turn: int | None = None  # the turn playback is in (the caret follows it)
+
 
     @property
     def anonymised(self) -> bool:
@@ -113,13 +141,19 @@ class DocumentScreen(WorkbenchScreen):
             return "loading…"
         if self.rendition is not None:
             # The original title names the informant; the anonymised one names role and round.
-            return f"{self.rendition.name} · anonymised · {self.doc.info.word_count} ord"
+            return f"{self.rendition.name} · anonymised · {self.doc.info.word_count} ord{self._to_check()}"
         info = self.doc.info
         # Case, role and round first: at 80 columns the end of the line is cut, and two rounds
         # of one informant differ only there.
         who = f"{info.participant.pid} {info.participant.role}" if info.participant else "no participant"
         round_ = f" r{info.round}" if info.round else ""
-        return f"{who}{round_} · {info.name} · {info.word_count} ord"
+        return f"{who}{round_} · {info.name} · {info.word_count} ord{self._to_check()}"
+
+    def _to_check(self) -> str:
+        """The title's note of codings whose words changed and nobody checked yet."""
+        view = self.query(TranscriptView)
+        count = sum(1 for m in view.first().marks if m.flag) if view else 0
+        return f" · ⚑ {count} to check (f)" if count else ""
 
     def show_document(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
         """Show another transcript in this (already composed) screen.
@@ -155,6 +189,7 @@ class DocumentScreen(WorkbenchScreen):
 
     def on_mount(self) -> None:
         self.title = "codebench"
+        self._follow_timer = self.set_interval(0.25, self._follow_playback, pause=True)
         self._show_stripes(self.workbench.show_stripes)
         self.view.focus()
         self._load_document()
@@ -162,7 +197,7 @@ class DocumentScreen(WorkbenchScreen):
     # -- loading -------------------------------------------------------------------------
 
     def _load_document(self) -> None:
-        """Fetch the document, its rendition, codings and code tree in a worker."""
+        """Fetch the document, its rendition, codings, code tree and recording in a worker."""
         project, document_id, coder = self.project, self.document_id, self.coder
         # Which coders are shown is asked in the worker too: with some hidden it reads the database.
         anonymised, visible_coders = self.workbench.show_anonymised, self.workbench.visible_coders
@@ -173,7 +208,8 @@ class DocumentScreen(WorkbenchScreen):
             rendition = anonymisation.rendition(project, document_id) if anonymised else None
             return _Loaded(doc, rendition,
                            services.document_codings(project, document_id, coders=coders, anonymised=anonymised),
-                           services.code_tree(project), services.recent_codes(project, coder))
+                           services.code_tree(project), services.recent_codes(project, coder),
+                           services.media_of(project, document_id))
 
         self.query_one("#doc-title", Label).update("loading…")
         load_in_background(self, fetch, self._document_loaded, group="document")
@@ -182,7 +218,7 @@ class DocumentScreen(WorkbenchScreen):
         if loaded.doc.info.id != self.document_id:
             return  # another document was asked for meanwhile
         self.doc, self.rendition = loaded.doc, loaded.rendition
-        self.codes, self.recent = loaded.codes, loaded.recent
+        self.codes, self.recent, self.media = loaded.codes, loaded.recent, loaded.media
         turns = [(t.start, t.end, t.body_start, t.speaker) for t in loaded.doc.turns]
         text = loaded.doc.text
         if loaded.rendition is not None:
@@ -193,12 +229,16 @@ class DocumentScreen(WorkbenchScreen):
         view = self.view
         view.set_text(text, turns)
         view.set_marks(self._mapped(loaded.spans))
-        view.scroll_to(y=0, animate=False)
+        view.scroll_to(y=self._keep_scroll or 0, animate=False)
         self.query_one("#doc-title", Label).update(self._title())
         self.sub_title = f"coder: {self.coder} · {'anonymised' if self.anonymised else 'original'}"
         self.refresh_bindings()
         self._here = None
-        self._move_to_source(*self._wanted)
+        if self._keep_scroll is not None:
+            self._keep_scroll = None
+            view.move_to(min(self._wanted[0], len(view.text)))  # an edit: the caret stays, in the new text
+        else:
+            self._move_to_source(*self._wanted)
         self._show_here(view.cursor)
         self.refresh_history()
 
@@ -229,6 +269,7 @@ class DocumentScreen(WorkbenchScreen):
             self.view.set_marks(self._mapped(marks.spans))
             self._here = None
             self._show_here(self.view.cursor)
+            self.query_one("#doc-title", Label).update(self._title())
             if then is not None:
                 then()
 
@@ -265,17 +306,18 @@ class DocumentScreen(WorkbenchScreen):
 
     def _move_to_source(self, position: int, select_to: int | None) -> None:
         """Put the caret at an original position (selecting from another), wherever it shows."""
-        view = self.view
+        view = self.query_one(TranscriptView)
         if select_to is None:
             view.move_to(self.to_view(position)[0])
             return
         start, end = self.to_view(min(position, select_to), max(position, select_to))
         view.move_to(end if position >= select_to else start, select_to=start if position >= select_to else end)
+        reveal(view, start, end)  # the whole passage, not just the caret's line
 
     def _shown(self, span: tuple[int, int]) -> str:
         """The words of an original span as the coder sees them (pseudonyms, not names)."""
         start, end = self.to_view(*span)
-        return self.view.text[start:end]
+        return self.query_one(TranscriptView).text[start:end]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the key for the rendition that is not on screen."""
@@ -302,7 +344,7 @@ class DocumentScreen(WorkbenchScreen):
         shown = not self.workbench.show_stripes
         self.workbench.show_stripes = shown
         self._show_stripes(shown)
-        self._status("coding stripes on: codes beside the text (b hides them)" if shown else "coding stripes off")
+        self._status("coding stripes on: codes beside the text (S hides them)" if shown else "coding stripes off")
 
     def _show_stripes(self, shown: bool) -> None:
         self.view.stripes = shown
@@ -349,6 +391,11 @@ class DocumentScreen(WorkbenchScreen):
     @on(TranscriptView.CursorMoved)
     def _moved(self, event: TranscriptView.CursorMoved) -> None:
         self._show_here(event.position)
+        if self.follow_caret:
+            view = self.query_one(TranscriptView)
+            turn = view.turn_index(event.position)
+            if turn is not None and turn != self._played_turn:
+                self._play(turn)
 
     def _show_here(self, position: int) -> None:
         # A Static, not a ListView: this runs on every caret move, and mounting list items is slow.
@@ -356,11 +403,14 @@ class DocumentScreen(WorkbenchScreen):
             self._here = None  # hidden beside the stripes: drawn when the panel shows again
             return
         marks = self.view.marks_at(position)
-        key = tuple(mark.uuid for mark in marks)
+        key = tuple(f"{mark.uuid}{mark.flag}" for mark in marks)
         if key == self._here:
             return  # the same codings as before: nothing to redraw
         self._here = key
-        lines = [Text.assemble(("▌ ", self._category_colour(mark)), f"{mark.code} ({mark.coder})") for mark in marks]
+        lines = [Text.assemble(("▌ ", self._category_colour(mark)), f"{mark.code} ({mark.coder})",
+                               (f"\n  ⚑ check: {FLAG_WORDS.get(mark.flag, mark.flag)}" if mark.flag else "",
+                                "bold"))
+                 for mark in marks]
         # Its height is fixed in the stylesheet: no layout pass for the whole screen on a caret move.
         self.query_one("#here", Static).update(Text("\n").join(lines) if lines else Text("—", style="dim"),
                                                layout=False)
@@ -439,9 +489,12 @@ class DocumentScreen(WorkbenchScreen):
         """
         project, document_id, coder = self.project, self.document_id, self.coder
         words = self._shown(span)
-        self.view.anchor = None
+        selected = self.view.selection
 
         def coded(_: object) -> None:
+            # The selection goes once it is coded (and kept when the write was refused, to try again).
+            if self.view.selection == selected:
+                self.view.anchor = None
             self.reload_marks()
             self._status(f"coded «{words[:40]}…» as {code}")
 
@@ -480,25 +533,40 @@ class DocumentScreen(WorkbenchScreen):
         if mark is None:
             self.notify("None of your codings is under the caret", severity="warning")
             return
+        if mark.memo and mark.memo.strip():
+            # The memo goes with its coding: say so, showing it, before anything is lost.
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._remove(mark, with_memo=True)
+                else:
+                    self._status("kept the coding and its memo")
+
+            memo, _ = self._memo_as_shown(mark.memo)
+            self.app.push_screen(ConfirmDialog(
+                f"Remove the coding «{mark.code}» and its memo?",
+                Content.assemble(("Memo on this coding:", "bold"), "\n", memo.strip()[:600], "\n\n",
+                                 ("The memo goes with the coding (undo brings both back).", "$text-muted")),
+                yes="Remove both", no="Keep"), answered)
+            return
+        self._remove(mark, with_memo=False)
+
+    def _remove(self, mark: SpanMark, *, with_memo: bool) -> None:
         project, coder = self.project, self.coder
 
         def removed(_: object) -> None:
             self.reload_marks()
-            self._status(f"removed {mark.code}")
+            self._status(f"removed {mark.code}" + (" and its memo" if with_memo else ""))
 
-        def remove(with_memo: bool) -> None:
-            self.workbench.writes.submit(
-                self, lambda: services.remove_coding(project, mark.uuid, coder, with_memo=with_memo), removed)
+        self.workbench.writes.submit(
+            self, lambda: services.remove_coding(project, mark.uuid, coder, with_memo=with_memo), removed)
 
-        if not (mark.memo and mark.memo.strip()):
-            remove(False)
-            return
-        # The memo goes with the coding: never without the coder saying so (undo brings both back).
-        memo = " ".join(mark.memo.split())
-        self.app.push_screen(ConfirmDialog(f"Remove «{mark.code}» and its memo?",
-                                           f"«{memo[:300]}»\n\nThe memo says why these words carry the code; "
-                                           "it goes with the coding (ctrl+z brings both back).", yes="Remove both"),
-                             lambda yes: remove(True) if yes else None)
+    def _memo_as_shown(self, memo: str) -> tuple[str, bool]:
+        """A memo as this view may show it (names replaced in the anonymised rendition), and
+        whether anything was replaced — then saving an edit would write pseudonyms over names."""
+        if not self.workbench.anonymised_view:
+            return memo, False
+        shown = anonymisation.anonymise_free_text(self.project, memo)
+        return shown, shown != memo
 
     def action_recode(self) -> None:
         mark = self._my_mark_here()
@@ -509,24 +577,50 @@ class DocumentScreen(WorkbenchScreen):
         self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks, codes=self.codes)
 
     def action_memo(self) -> None:
+        """Write the memo of your coding under the caret: why these words carry this code."""
         mark = self._my_mark_here()
         if mark is None:
             self.notify("None of your codings is under the caret", severity="warning")
             return
-        current = mark.memo  # fetched with the codings
+        current, masked = self._memo_as_shown(mark.memo or "")
+        if masked:
+            self.notify(_MASKED_MEMO if self.workbench.original_allowed else _MASKED_MEMO_NO_ORIGINALS, severity="warning")
+            return
 
         def save(text: str | None) -> None:
-            if text is not None:
-                project, coder = self.project, self.coder
+            if text is None:
+                return
+            project, coder = self.project, self.coder
 
-                def saved(_: object) -> None:
-                    self._status(f"memo saved on {mark.code}")
-                    self.reload_marks()
+            def saved(_: object) -> None:
+                self.reload_marks()
+                self._status(f"memo saved on this coding of {mark.code}" if text.strip() else f"memo cleared on {mark.code}")
 
-                self.workbench.writes.submit(
-                    self, lambda: services.set_coding_memo(project, mark.uuid, text or None, coder), saved)
+            self.workbench.writes.submit(
+                self, lambda: services.set_coding_memo(project, mark.uuid, text if text.strip() else None, coder), saved)
 
-        self.app.push_screen(MemoEditor(f"Memo on «{mark.code}»", current or ""), save)
+        words = self.query_one(TranscriptView).text[mark.start:mark.end]
+        self.app.push_screen(MemoEditor(f"Memo on this coding of «{mark.code}»", current, context=words), save)
+
+    def action_document_memo(self) -> None:
+        """Write a memo on this document (it joins the memo browser's document memos)."""
+        if self.doc is None:
+            return
+        label = self.rendition.name if self.rendition is not None else self.doc.info.name
+
+        def save(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            project, document_id, coder = self.project, self.document_id, self.coder
+
+            def saved(_: object) -> None:
+                self._status("memo saved on this document")
+                self.refresh_history()
+
+            self.workbench.writes.submit(
+                self, lambda: services.add_memo(project, text, document=document_id, author=coder), saved)
+
+        self.app.push_screen(MemoEditor(f"Memo on the document «{label}»"), save)
 
     def action_undo(self) -> None:
         self.workbench.history_step("undo")
@@ -535,9 +629,15 @@ class DocumentScreen(WorkbenchScreen):
         self.workbench.history_step("redo")
 
     def show_operation(self, item: services.HistoryItem, done: str) -> None:
-        """After an undo or redo: say what it did and show where (a span of this or another transcript)."""
+        """After an undo or redo: say what it did and show where (a span of this or another transcript).
+
+        An undone edit changed the text itself: the transcript is fetched again.
+        """
         self._status(f"{done} {item.description}")
         place = item.place
+        if item.entry.action in ("edit_text", "reimport") and place.document_id == self.document_id:
+            self._reload_text(place.start if place.start is not None else self.view.cursor)
+            return
         if place.document_id is None or place.start is None:
             self.reload_marks()
             return
@@ -547,3 +647,261 @@ class DocumentScreen(WorkbenchScreen):
             self._status(f"{done} {item.description}")
             return
         self.reload_marks(then=lambda: self._move_to_source(end, place.start))
+
+    # -- correcting the transcript ------------------------------------------------------
+
+    def action_edit(self) -> None:
+        """Open the editor over the turn under the caret, or over the selected words."""
+        if self.doc is None:
+            return
+        if not self.workbench.original_allowed:
+            self.notify("You see the anonymised rendition only; correcting the words needs a coder allowed to "
+                        "see original names", severity="warning")
+            return
+        if self.rendition is not None:
+            self.notify("Switch to the original transcript (o) to correct its words", severity="warning")
+            return
+        view = self.query_one(TranscriptView)
+        if view.selection:
+            start, end = view.selection
+            turn = view.turn_index(start)
+            if turn is None or start < self.doc.turns[turn].body_start or end > self.doc.turns[turn].end:
+                self.notify("Select words inside one turn to correct them (or put the caret in a turn and press e)",
+                            severity="warning")
+                return
+            self.app.push_screen(TurnEditor("Correct the selected words", self.doc.text[start:end], whole_turn=False,
+                                            listen=self._listen(turn)),
+                                 lambda edit: self._save_edit(edit, span=(start, end)))
+            return
+        turn = view.turn_index(view.cursor)
+        if turn is None:
+            return
+        info = self.doc.turns[turn]
+        self.app.push_screen(
+            TurnEditor(f"Correct turn {turn + 1}", self.doc.text[info.body_start:info.end], whole_turn=True,
+                       speaker=info.speaker, t_start=info.t_start, t_end=info.t_end, listen=self._listen(turn)),
+            lambda edit: self._save_edit(edit, turn=turn))
+
+    def _listen(self, turn: int) -> Callable[[str], None] | None:
+        """What the editor's F5/F6/F7 do: play this turn, pause, go back (None without a recording)."""
+        if self.media is None:
+            return None
+
+        def listen(what: str) -> None:
+            if what == "play":
+                self._play(turn)
+            elif what == "pause":
+                self.action_play_pause()
+            else:
+                self.action_replay()
+
+        return listen
+
+    def _save_edit(self, edit: TurnEdit | None, *, turn: int | None = None, span: tuple[int, int] | None = None) -> None:
+        if edit is None:
+            return
+        caret = self.query_one(TranscriptView).cursor
+        if span is not None:
+            self._store_edit(caret, span=span, text=edit.text)
+            return
+        assert turn is not None
+        info = self.doc.turns[turn]
+        try:
+            t_start = parse_time(edit.t_start or "")
+            t_end = parse_time(edit.t_end or "")
+        except ValueError:
+            self.notify("A time is seconds or m:ss (e.g. 1:05.5); nothing was saved", severity="error")
+            return
+        changes: dict[str, object] = {}
+        if edit.text != self.doc.text[info.body_start:info.end]:
+            changes["text"] = edit.text
+        speaker = (edit.speaker or "").strip() or None
+        if speaker != info.speaker:
+            changes["speaker"] = speaker
+        if t_start != info.t_start:
+            changes["t_start"] = t_start
+        if t_end != info.t_end:
+            changes["t_end"] = t_end
+        if not changes:
+            self._status("no change")
+            return
+        self._store_edit(caret, turn=turn, changes=changes)
+
+    @work(thread=True, exclusive=True, group="edit")
+    def _store_edit(self, caret: int, *, turn: int | None = None, span: tuple[int, int] | None = None,
+                    text: str | None = None, changes: dict[str, object] | None = None) -> None:
+        """Store the edit off the screen's thread (the edited turn is searched for names too)."""
+        try:
+            if span is not None:
+                report = services.edit_span(self.project, self.document_id, span[0], span[1], text or "",
+                                            coder=self.coder)
+            else:
+                assert turn is not None
+                report = services.edit_turn(self.project, self.document_id, turn + 1, coder=self.coder,
+                                            **(changes or {}))  # type: ignore[arg-type]
+        except services.ServiceError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._after_edit, report, caret)
+
+    def _after_edit(self, report: services.EditReport, caret: int) -> None:
+        """Show the corrected text, keep the caret where it was, and say what followed."""
+        self._reload_text(caret)
+        if not report.changed:
+            self._status("no change" if report.turn is None else f"turn {report.turn + 1}: speaker and times saved")
+            return
+        parts = [f"corrected turn {(report.turn or 0) + 1}"]
+        if report.flagged:
+            parts.append(f"⚑ {len(report.flagged)} coding(s) to check (f)")
+        if report.mentions_found:
+            parts.append(f"{report.mentions_found} new name suggestion(s) to review")
+        self._status(" · ".join(parts))
+
+    def _reload_text(self, caret: int) -> None:
+        """Fetch the (corrected) text again; the view keeps its scroll and the caret its place."""
+        self._keep_scroll = self.view.scroll_offset.y
+        self._wanted = (caret, None)
+        self._load_document()
+
+    def action_check_coding(self) -> None:
+        """Mark the coder's flagged coding under the caret as checked."""
+        view = self.query_one(TranscriptView)
+        mine = [m for m in view.marks_at(view.cursor) if m.coder == self.coder and m.flag]
+        if not mine:
+            self.notify("None of your codings under the caret is flagged for checking", severity="warning")
+            return
+        project, coder, checked = self.project, self.coder, mine[-1]
+
+        def done(_: object) -> None:
+            self.reload_marks()
+            self._status(f"checked {checked.code}")
+
+        self.workbench.writes.submit(self, lambda: services.check_coding(project, checked.uuid, coder), done)
+
+    def action_next_flagged(self) -> None:
+        """Go to the next coding flagged for checking (from the caret, wrapping round)."""
+        view = self.query_one(TranscriptView)
+        flagged = sorted(m.start for m in view.marks if m.flag)
+        if not flagged:
+            self._status("no coding to check in this transcript")
+            return
+        following = [s for s in flagged if s > view.cursor]
+        view.move_to(following[0] if following else flagged[0])
+        # Said on the status line too: beside the stripes (below 140 columns) the side panel is hidden.
+        here = next((m for m in view.marks_at(view.cursor) if m.flag), None)
+        if here is not None:
+            self._status(f"⚑ check «{here.code}» ({here.coder}): {FLAG_WORDS.get(here.flag, here.flag)} · k: checked")
+
+    # -- listening ---------------------------------------------------------------------
+
+    def _recording(self) -> str | None:
+        linked = self.media  # fetched with the document: the playback timer asks four times a second
+        if linked is None:
+            self.notify("No recording is linked to this transcript: codebench media PROJECT DOC FILE",
+                        severity="warning")
+            return None
+        if not linked.exists:
+            self.notify("The linked recording is not where it was; link it again (codebench media)",
+                        severity="warning")
+            return None
+        return linked.path
+
+    def action_play_turn(self) -> None:
+        """Play the turn under the caret, from its start to its end."""
+        if self.doc is None:
+            return
+        turn = self.query_one(TranscriptView).turn_index(self.query_one(TranscriptView).cursor)
+        if turn is not None:
+            self._play(turn)
+
+    def _play(self, turn: int) -> None:
+        """Play a turn: the linked recording is looked up again (in a worker) in case it was
+        linked or moved since the transcript opened."""
+        project, document_id = self.project, self.document_id
+
+        def found(media: services.media.Linked | None) -> None:
+            if document_id == self.document_id:
+                self.media = media
+                self._play_linked(turn)
+
+        load_in_background(self, lambda: services.media_of(project, document_id), found, group="media")
+
+    def _play_linked(self, turn: int) -> None:
+        if self.doc is None:
+            return
+        path = self._recording()
+        if path is None:
+            return
+        times = services.media.turn_times(self.doc.turns, turn)
+        if times is None:
+            self.notify("This turn has no time in the transcript, so it cannot be found in the recording",
+                        severity="warning")
+            return
+        player = self.workbench.audio_player()
+        if player is None:
+            return
+        try:
+            player.play(path, times[0], times[1])
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._played_turn = turn
+        end = f"{times[1]:.1f}" if times[1] is not None else "the end"
+        self._status(f"▶ turn {turn + 1}: {times[0]:.1f}–{end} s ({player.name})")
+        self._follow_timer.resume()
+
+    def action_play_pause(self) -> None:
+        """Pause or resume the recording."""
+        player = self.workbench.audio_player(start=False)
+        if player is None or player.last_request is None:
+            self.action_play_turn()
+            return
+        paused = player.toggle_pause()
+        self._status("⏸ paused" if paused else "▶ playing")
+        if not paused:
+            self._follow_timer.resume()
+
+    def action_replay(self) -> None:
+        """Play the last three seconds again."""
+        player = self.workbench.audio_player(start=False)
+        if player is None or player.last_request is None:
+            self.action_play_turn()
+            return
+        player.replay(3.0)
+        self._status("▶ again from 3 s back")
+        self._follow_timer.resume()
+
+    def action_follow_caret(self) -> None:
+        """Play each turn the caret moves into, or stop doing so."""
+        self.follow_caret = not self.follow_caret
+        self._status("playback follows the caret" if self.follow_caret else "playback no longer follows the caret")
+
+    def _follow_playback(self) -> None:
+        """The caret follows playback: it moves into the turn being played."""
+        player = self.workbench.audio_player(start=False)
+        if player is None or player.last_request is None or player.last_request.path != self._linked_path():
+            self._follow_timer.pause()
+            return
+        try:
+            paused = player.is_paused()
+            position = None if paused else player.position()
+        except services.ServiceError:
+            self._follow_timer.pause()
+            return
+        if paused:
+            # Stopped: the caret is the coder's again (a move made now is not taken back).
+            self._follow_timer.pause()
+            return
+        if position is not None:
+            request = player.last_request
+            if request.end is not None:
+                # Playback stops a moment after a turn's end: that moment still belongs to the turn.
+                position = min(position, request.end - 0.05)
+            turn = services.media.turn_at_time(self.doc.turns, position)
+            view = self.query_one(TranscriptView)
+            if turn is not None and turn != view.turn_index(view.cursor) and self.rendition is None:
+                self._played_turn = turn
+                view.move_to(self.doc.turns[turn].body_start)
+
+    def _linked_path(self) -> str | None:
+        return self.media.path if self.media is not None else None

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.color import Color
 from textual.containers import VerticalScroll
-from textual.widgets import Header, Static
+from textual.widgets import Header, Label, Static
 
 from codebench import services
 from codebench.domain.colours import contrast_ratio
 from codebench.domain.matrix import CountTable, count_table, matrix_rows
+from codebench.domain.passages import Counting, passages
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.widgets.stable_footer import StableFooter
 
@@ -29,6 +30,7 @@ class HeatMapScreen(WorkbenchScreen):
     """Codes (rows, under their main category) × informant roles (columns), coloured by count."""
 
     BINDINGS = [
+        Binding("c", "next_coder", "coder", tooltip="Count one coder's passages; again for the next coder, then all"),
         Binding("escape,q", "app.pop_screen", "back"),
         Binding("f5", "refresh", "refresh", show=False),
     ]
@@ -37,28 +39,44 @@ class HeatMapScreen(WorkbenchScreen):
         super().__init__()
         self.table: CountTable | None = None
         """The counts on screen (None until loaded)."""
+        self.counting = Counting()
+        """What the counts count: distinct passages of all coders, or of one (c switches)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Label("", id="heatmap-counting", classes="pane-title")
         with VerticalScroll(id="heatmap-scroll"):
             yield Static("counting…", id="heatmap")
         yield StableFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "codes × roles (quotes)"
+        self.sub_title = "codes × roles"
         self.action_refresh()
 
     def action_refresh(self) -> None:
-        self._load()
+        self.query_one("#heatmap-counting", Label).update(f"Codes × roles · {self.counting.describe()}  (c: per coder)")
+        self._load(self.counting)
+
+    def action_next_coder(self) -> None:
+        """All coders' distinct passages → the first coder's → the next … → all again."""
+        coders = sorted(services.coding_counts(self.project).by_coder)
+        order: list[tuple[str, ...]] = [(), *((name,) for name in coders)]
+        current = order.index(self.counting.coders) if self.counting.coders in order else 0
+        self.counting = Counting(order[(current + 1) % len(order)])
+        self.action_refresh()
 
     @work(thread=True, exclusive=True)
-    def _load(self) -> None:
+    def _load(self, counting: Counting) -> None:
         project: services.Project = self.project
         rows = matrix_rows(services.code_tree(project))
-        table = count_table(services.quotes(project, with_speakers=False), rows, "role")
-        self.app.call_from_thread(self._show, table)
+        found = services.quotes(project, coders=list(counting.coders) or None, with_speakers=False)
+        # The same words coded by two coders are one passage (domain/passages.py), as in the exports.
+        table = count_table(passages(found), rows, "role")
+        self.app.call_from_thread(self._show, table, counting)
 
-    def _show(self, table: CountTable) -> None:
+    def _show(self, table: CountTable, counting: Counting | None = None) -> None:
+        if counting is not None and counting != self.counting:
+            return  # the coder was switched again while this was counting
         self.table = table
         self.query_one("#heatmap", Static).update(self.render_table(table))
 

@@ -268,26 +268,33 @@ class TextPrompt(ModalScreen[str | None]):
 
 
 class MemoEditor(ModalScreen[str | None]):
-    """A code memo: definition, properties, relations. ctrl+s saves."""
+    """A memo: its title names what it is about ("Memo on this coding of «x»", "Memo on the code
+    «x»"), ``context`` shows the coded words. ctrl+s saves, Esc cancels; an empty memo clears it."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel"), Binding("ctrl+s", "save", "save")]
 
-    def __init__(self, title: str, text: str = "") -> None:
+    def __init__(self, title: str, text: str = "", *, context: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.text = text
+        self.context = context
 
     def compose(self) -> ComposeResult:
         from textual.widgets import TextArea
 
         with Vertical(id="picker"):
             yield Label(self.title_text + "   (ctrl+s saves, esc cancels)", id="picker-title")
+            if self.context:
+                words = " ".join(self.context.split())
+                yield Label(Text(f"«{words[:120]}{'…' if len(words) > 120 else ''}»", style="italic"), id="picker-context")
             yield TextArea(self.text, id="memo-text", soft_wrap=True)
 
     def on_mount(self) -> None:
         from textual.widgets import TextArea
 
-        self.query_one(TextArea).focus()
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)  # an existing memo is usually added to, at its end
 
     def action_save(self) -> None:
         from textual.widgets import TextArea

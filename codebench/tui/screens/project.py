@@ -20,6 +20,7 @@ from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.codebook import CodebookScreen
 from codebench.tui.widgets.code_tree import CodeTree
 from codebench.tui.widgets.find import FIND_BINDING, TypeToFind
+from codebench.tui.widgets.long_table import LongTable
 from codebench.tui.widgets.stable_footer import StableFooter
 
 DOCUMENT_COLUMNS = ("role", "case", "r", "document", "coded", "anon", "words", "fmt")
@@ -39,7 +40,7 @@ class ProjectOverview:
     codes: list[CodeInfo]
 
 
-class DocumentTable(TypeToFind, DataTable[Text | str]):
+class DocumentTable(TypeToFind, LongTable):
     """The documents, one per row; typing a name, case or role finds it."""
 
     BINDINGS = [FIND_BINDING]
@@ -94,6 +95,7 @@ class ProjectScreen(WorkbenchScreen):
         Binding("k", "codebook", "codebook", tooltip="Reorganise the code tree: selective coding"),
         Binding("a", "anonymisation", "anonymise", tooltip="Anonymisation review: detected names and identifiers"),
         Binding("h", "heatmap", "heat map", tooltip="Codes × roles: how many quotes each perspective gives each code"),
+        Binding("m", "memos", "memos", tooltip="Every memo: on codes, codings, documents and the project"),
         Binding("i", "import_details", "import details", show=False,
                 tooltip="How the highlighted document was imported: format, clean-ups, warnings"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
@@ -125,7 +127,9 @@ class ProjectScreen(WorkbenchScreen):
     def action_refresh(self) -> None:
         """Reload documents and code counts (after coding in another screen or process), in a worker."""
         project: services.Project = self.project
-        original = self.workbench.original_allowed
+        # A coder who may not see original names does not see them in file names either, nor
+        # does anyone who switched the workbench to the anonymised rendition (o in a transcript).
+        anonymised_view = self.workbench.anonymised_view
 
         def fetch() -> ProjectOverview:
             docs = services.list_documents(project)
@@ -133,8 +137,7 @@ class ProjectScreen(WorkbenchScreen):
             counts = services.coding_counts(project)
             status = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
             state = services.anonymisation.anonymisation_state(project)
-            # A coder who may not see original names does not see them in file names either.
-            names = {} if original else {d.document_id: d.anonymised_name for d in status.values()}
+            names = {d.document_id: d.anonymised_name for d in status.values()} if anonymised_view else {}
             return ProjectOverview(docs, counts, status, state, {d.id: names.get(d.id, d.name) for d in docs},
                                    services.code_tree(project))
 
@@ -164,21 +167,22 @@ class ProjectScreen(WorkbenchScreen):
         width = self._name_room(docs)
         self._name_width = width
         current = self._selected_document()
-        table.clear()
         self._documents = {doc.id: doc for doc in docs}
         self._labels = overview.labels
-        rows_text = []
+        rows, rows_text = [], []
         for doc in docs:
             case = doc.participant.pid if doc.participant else "—"
             role = doc.participant.role if doc.participant else "—"
             label = overview.labels[doc.id]
-            table.add_row(
+            rows.append((
                 role, case if len(case) <= 8 else "…" + case[-7:], str(doc.round or ""),
                 middle_ellipsis(label, width), str(overview.counts.by_document.get(doc.id, 0)),
                 anonymisation_cell(overview.status.get(doc.id), searched=doc.id not in overview.state.unsearched_ids),
-                str(doc.word_count), format_cell(doc), key=str(doc.id),
-            )
+                str(doc.word_count), format_cell(doc),
+            ))
             rows_text.append(f"{label} {case} {role}")
+        # All rows in one pass (a thousand documents at 10 M words): add_row sized every cell.
+        table.replace_rows(rows, [str(doc.id) for doc in docs])
         table.rows_text = rows_text
         if current is not None and current in self._documents:
             table.move_cursor(row=table.get_row_index(str(current)))
@@ -247,7 +251,7 @@ class ProjectScreen(WorkbenchScreen):
         if document_id is None:
             return
         doc, label = self._documents[document_id], self._labels[document_id]
-        lines = services.import_details(doc, label, original=self.workbench.original_allowed)
+        lines = services.import_details(doc, label, original=not self.workbench.anonymised_view)
         self.app.push_screen(ImportDetailsDialog(f"document {doc.id}: {label}", lines))
 
     def action_anonymisation(self) -> None:
@@ -257,6 +261,9 @@ class ProjectScreen(WorkbenchScreen):
         from codebench.tui.screens.heatmap import HeatMapScreen
 
         self.app.push_screen(HeatMapScreen())
+
+    def action_memos(self) -> None:
+        self.workbench.open_memos()
 
     def action_codebook(self) -> None:
         self.app.push_screen(CodebookScreen())

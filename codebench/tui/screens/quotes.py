@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Header, Label, Select, Static
 
 from codebench import services
+from codebench.domain.quote_editing import without_time_marks
 from codebench.domain.records import ROLES, CodeInfo, Quote
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.widgets.quote_list import QuoteList
@@ -68,7 +69,7 @@ class QuotesScreen(WorkbenchScreen):
     def _fetch(self, role: str | None, round_: int | None) -> None:
         key = "category" if self.node.kind == "category" else "code"
         found = services.quotes(self.project, **{key: self.node.name}, roles=[role] if role else None,  # type: ignore[arg-type]
-                                anonymised=not self.workbench.original_allowed,
+                                anonymised=self.workbench.anonymised_view,
                                 rounds=[round_] if round_ else None)
         filters = [f for f in (f"role {role}" if role else None, f"runde {round_}" if round_ else None) if f]
         self.app.call_from_thread(self._show, found, filters)
@@ -96,7 +97,7 @@ class QuotesScreen(WorkbenchScreen):
 
     def _show_full(self) -> None:
         quote = self._current()
-        self.query_one("#quote-text", Static).update(f"«{' '.join(quote.text.split())}»" if quote else "")
+        self.query_one("#quote-text", Static).update(f"«{' '.join(without_time_marks(quote.text).split())}»" if quote else "")
 
     @on(QuoteList.Selected)
     def _selected(self) -> None:

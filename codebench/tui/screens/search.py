@@ -144,7 +144,8 @@ class SearchScreen(WorkbenchScreen):
         hits.show(result.hits, keep_cursor=same)
         self._status()
         self._show_hint()
-        if result.note and not result.hits:
+        if result.note and not result.hits and result.anonymised:
+            # Why a name is not found must be read, not just glimpsed in the status line.
             self.notify(result.note, severity="warning", timeout=12)
 
     def _status(self, message: str | None = None) -> None:
@@ -159,7 +160,7 @@ class SearchScreen(WorkbenchScreen):
         if not result.hits and result.note:
             label.update(result.note)
             return
-        count = f"{len(result.hits):,} hits in {result.documents} documents"
+        count = f"{_count(len(result.hits), 'hit', 'hits')} in {_count(result.documents, 'document', 'documents')}"
         if self.loading_rest:
             count = f"first {count} · loading the rest…"
         parts = [count, "anonymised text" if result.anonymised else "original text", f"coding widens to {self.widen_to}"]
@@ -173,7 +174,8 @@ class SearchScreen(WorkbenchScreen):
         flags = [f"alt+c case:{'yes' if o.case_sensitive else 'no'}", f"alt+a accents:{'yes' if o.accent_sensitive else 'no'}",
                  f"alt+n å=aa:{'yes' if o.nordic else 'no'}"]
         hint = "enter search · " + " · ".join(flags)
-        if self.workbench.original_allowed and self.result is not None:
+        # o is offered where it changes something: the anonymised text is shown, or the coder chose the original.
+        if self.workbench.original_allowed and self.result is not None and (self.result.anonymised or self.original):
             hint += f" · o {'original' if self.result.anonymised else 'anonymised'} text"
         self.query_one("#search-hint", Label).update(hint)
 
@@ -195,7 +197,10 @@ class SearchScreen(WorkbenchScreen):
             return
         where.update(" · ".join(str(x) for x in (hit.document, hit.role, f"{hit.speaker or '—'} ({hit.side})",
                                                     f"turn {hit.turn}", f"[{hit.start}–{hit.end}]") if x))
-        context.update(Text.assemble(hit.left, (hit.match, "bold reverse"), hit.right))
+        # Two lines of the panel: the hit in the middle, as much of its sentence either side as fits.
+        room = max((context.size.width - 2) * 2 - len(hit.match) - 8, 20) // 2
+        left, match, right = hit.context(room)
+        context.update(Text.assemble(left, (match, "bold reverse"), right))
 
     @on(HitList.Selected)
     def _selected(self) -> None:
@@ -204,6 +209,9 @@ class SearchScreen(WorkbenchScreen):
     def action_jump(self) -> None:
         hit = self.query_one(HitList).current
         if hit is not None:
+            if self.result is not None and self.workbench.original_allowed:
+                # The transcript opens in the rendition the hit was read in (o there switches back).
+                self.workbench.show_anonymised = self.result.anonymised
             self.workbench.open_document(hit.document_id, position=hit.end, select_to=hit.start)
 
     def action_mark(self) -> None:
@@ -259,7 +267,8 @@ class SearchScreen(WorkbenchScreen):
             return
         which = "marked hits" if hits_list.marked else "hits"
         title = f"Code {len(hits):,} {which} (each widened to its {self.widen_to}) as"
-        sample = f"{hits[0].left[-40:]}{hits[0].match}{hits[0].right[:40]}"
+        left, match, right = hits[0].context(40)
+        sample = f"{left}{match}{right}"
 
         def chosen(picked: PickedCode | None) -> None:
             if picked is not None:
@@ -319,6 +328,10 @@ class SearchScreen(WorkbenchScreen):
                 self.run_search(chosen.query)
 
         self.app.push_screen(SavedSearchPicker(found), run)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 class SavedSearchPicker(ModalScreen["services.SavedSearch | None"]):

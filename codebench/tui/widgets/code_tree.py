@@ -20,12 +20,26 @@ class CodeTree(TypeToFind, Tree[CodeInfo]):
     BINDINGS = [FIND_BINDING]
 
     def show(self, codes: list[CodeInfo], counts: Counter[int], *, keep: str | None = None) -> None:
-        """Fill the tree; ``keep`` names a node to put the cursor back on."""
+        """Fill the tree; ``keep`` names a node to put the cursor back on.
+
+        Categories stay open or closed as the coder left them (a refill after every change must
+        not unfold the whole tree); the way to ``keep`` is opened.
+        """
+        expanded = {node.data.id for node in self._tree_nodes.values()
+                    if node.data is not None and node.is_expanded} if self.root.children else None
         self.clear()
         self.show_root = False
         children: dict[int | None, list[CodeInfo]] = {}
+        by_id = {code.id: code for code in codes}
         for code in codes:
             children.setdefault(code.parent_id, []).append(code)
+        if expanded is None:  # the first fill: the main categories open
+            expanded = {code.id for code in codes if code.parent_id is None}
+        kept = next((c for c in codes if c.name == keep), None) if keep is not None else None
+        while kept is not None and kept.parent_id is not None:
+            kept = by_id.get(kept.parent_id)
+            if kept is not None:
+                expanded.add(kept.id)
 
         def total(code: CodeInfo) -> int:
             return counts.get(code.id, 0) + sum(total(c) for c in children.get(code.id, []))
@@ -38,12 +52,14 @@ class CodeTree(TypeToFind, Tree[CodeInfo]):
                 label = f"{total(code):>3} {code.name}"  # count first: long names get cut, counts must not
                 if code.core:
                     label += "  ★"
-                if code.origin != "codebook":
+                if code.origin != "codebook" and code.kind == "code":
                     label += f"  ({code.origin})"
                 if code.memo:
                     label += "  ✎"
-                if children.get(code.id):
-                    child = node.add(label, data=code, expand=parent_id is None or keep is not None)
+                if code.kind == "category":
+                    # Every category shows its ▶, even an empty one: a code promoted a moment ago
+                    # must look like the category it now is.
+                    child = node.add(label, data=code, expand=code.id in expanded)
                     add(child, code.id)
                 else:
                     child = node.add_leaf(label, data=code)

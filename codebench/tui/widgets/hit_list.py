@@ -158,12 +158,13 @@ class HitList(ScrollView, can_focus=True):
         room = max(width - used, 10)
         # The hit starts a little left of the middle of the context column, so both sides show.
         left_width = max(room * 2 // 5, 4)
-        match = hit.match if cell_len(hit.match) <= room - left_width else set_cell_size(hit.match, room - left_width)
-        right = set_cell_size(hit.right, max(room - left_width - cell_len(match), 0))
+        left, match, right = hit.context(room)
+        match = match if cell_len(match) <= room - left_width else set_cell_size(match, room - left_width)
+        right = set_cell_size(right, max(room - left_width - cell_len(match), 0))
         segments = [
             Segment("●" if marked else " ", mark_style), Segment(" ", style),
             Segment(meta, style if index == self.cursor_row else meta_style + Style(bgcolor=style.bgcolor)),
-            Segment(_tail(hit.left, left_width), style),
+            Segment(_tail(left, left_width), style),
             Segment(match, style + self.get_component_rich_style("hit-list--match", partial=True)),
             Segment(right, style),
         ]

@@ -17,6 +17,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from codebench.domain.quote_editing import without_time_marks
 from codebench.domain.records import Quote
 from codebench.tui.fit import middle_ellipsis
 from codebench.tui.widgets.find import FIND_BINDING, TypeToFind
@@ -144,7 +145,7 @@ class QuoteList(TypeToFind, ScrollView, can_focus=True):
         if index >= len(self.quotes):
             return Strip.blank(width, base)
         q = self.quotes[index]
-        text = " ".join(q.text[:300].split())
+        text = " ".join(without_time_marks(q.text[:300]).split())
         line = self._line([self._value(q, name, size) for name, size in columns] + [text], columns, width)
         style = base + self.get_component_rich_style("quote-list--cursor", partial=True) if index == self.cursor_row else base
         return Strip([Segment(line, style)]).extend_cell_length(width, style)

@@ -296,6 +296,16 @@ class TranscriptView(ScrollView, can_focus=True):
             self.call_after_refresh(self._scroll_to_cursor)  # rewrapped: keep the caret in view
 
     @property
+    def allow_vertical_scroll(self) -> bool:
+        """The text scrolls whenever it is taller than the view.
+
+        Textual allows a scroll only once the scrollbar shows, which is after the next layout: a
+        jump made as soon as a transcript arrives (from a worker) was dropped and the view stayed
+        at the top.
+        """
+        return not self.disabled and self.virtual_size.height > self.size.height
+
+    @property
     def text_left(self) -> int:
         """Columns left of the text (the code marks' gutter, narrower with stripes)."""
         return STRIPE_GUTTER if self._stripes else GUTTER
@@ -327,7 +337,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def _ensure_wrapped(self) -> None:
         if not self.size.width:
             return  # not laid out yet: wrapping for a guessed width would be thrown away
-        width = self.scrollable_content_region.width
+        width = self._text_area_width()
         if (width, self._stripes) != self._wrapped_for:
             if self._stripes:
                 self._text_width, self._margin = stripe_margin(width)
@@ -342,6 +352,15 @@ class TranscriptView(ScrollView, can_focus=True):
         if self._stripes and self._stripes_for != (width, len(self.marks)):
             self._stripes_for = (width, len(self.marks))
             self._layout_stripes()
+
+    def _text_area_width(self) -> int:
+        """The width lines are wrapped for: the view less its vertical scrollbar, always.
+
+        The scrollbar appears once the text is taller than the view, after the first layout; had
+        the text been wrapped for the width without it, every line would move when it came (and
+        a jump made meanwhile would land lines away from its words).
+        """
+        return max(self.size.width - self.styles.scrollbar_size_vertical, 1)
 
     def _layout_stripes(self) -> None:
         """Give each coding a lane and write its label down the bar, line by line."""
@@ -381,7 +400,9 @@ class TranscriptView(ScrollView, can_focus=True):
     def _label(self, index: int, initials: dict[str, str]) -> str:
         mark = self.marks[index]
         prefix = initials.get(mark.coder)
-        return f"{prefix} {mark.code}" if prefix else mark.code
+        label = f"{prefix} {mark.code}" if prefix else mark.code
+        # A coding whose words changed (an edit) waits for its coder to check it.
+        return f"⚑{label}" if getattr(mark, "flag", None) else label
 
     def on_resize(self, event: events.Resize) -> None:
         self._ensure_wrapped()

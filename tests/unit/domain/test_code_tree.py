@@ -62,8 +62,10 @@ def test_a_category_cannot_move_inside_itself_or_its_descendants():
 
 def test_only_codes_are_promoted_merged_and_applied():
     assert rules.check_promote(SAFETY, "trygghet") is SAFETY
-    with pytest.raises(RuleViolation, match="no code called 'mentor'"):
+    with pytest.raises(RuleViolation, match="'mentor' is a category already"):
         rules.check_promote(MENTOR, "mentor")
+    with pytest.raises(RuleViolation, match="no code called 'borte'"):
+        rules.check_promote(None, "borte")
     rules.check_merge(LOOSE, SAFETY, "tilbakeslag", "trygghet")
     with pytest.raises(RuleViolation, match="only codes can be merged"):
         rules.check_merge(ROLE, SAFETY, "mentorrollen", "trygghet")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from codebench.domain.quote_editing import (
-    OMISSION, attribution, distinct_passages, edit_quote, short_examples, trim_quote, workplace_of,
+    OMISSION, attribution, distinct_passages, edit_quote, short_examples, trim_quote, without_time_marks, workplace_of,
 )
 from codebench.domain.records import Quote
 
@@ -71,7 +71,8 @@ def test_distinct_passages_keep_the_longest_of_overlapping_codings_of_one_code()
     d = quote("kapasitet", start=90, end=95, coder="ola")      # touches only: its own passage
     e = quote("jobbmatch", start=0, end=50)                    # other code
     f = quote("kapasitet", doc=2, start=0, end=50)              # other document
-    assert distinct_passages([a, b, c, d, e, f]) == [b, d, e, f]
+    # the passage's quote names everyone who coded it
+    assert distinct_passages([a, b, c, d, e, f]) == [b._replace(coder="ingrid, kari, per"), d, e, f]
 
 
 def test_short_examples_prefer_telling_length_and_different_people():
@@ -88,3 +89,16 @@ def test_short_examples_prefer_telling_length_and_different_people():
     assert short_examples(quotes, 2) == chosen
     assert short_examples(quotes, 0) == []
     assert len(short_examples(quotes, 9)) == 5
+
+
+def test_quotes_lose_the_time_marks_of_their_transcript():
+    assert without_time_marks("Det gikk fint {00:01:02} men så #00:02:14-6# ble det [00:12:31] vanskelig.") == (
+        "Det gikk fint men så ble det vanskelig.")
+    assert without_time_marks("Det var ille. (00:03:00)\n[Kari Holm] 11:02:09\nJa, det stemmer.") == (
+        "Det var ille.\nJa, det stemmer.")  # a Zoom header line goes whole; the line breaks stay
+    assert without_time_marks("Ja.\n[[Person 1]] 11:02:09\nNei.") == "Ja.\nNei."  # the header in the rendition
+    assert without_time_marks("tekst [00:05.240 --> 00:08.640] mer\n00:00:05.000 --> 00:00:08.000\nneste") == (
+        "tekst mer\nneste")
+    for kept in ("Vi møttes klokka 10:30 på kontoret.", "vi møttes (10:30) der", "R: et svar: uten tid",
+                 "[Person 5] sa det\n\nI: Mhm."):
+        assert without_time_marks(kept) == kept  # times said in a sentence, labels, pseudonyms, blank lines

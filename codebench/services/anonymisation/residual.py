@@ -1,0 +1,116 @@
+"""The residual review list: what detection left unmasked that may still be a name.
+
+Detection finds most names; the rest must reach the researcher.  This lists, best first, the
+word forms left in place that look like names (see :mod:`codebench.anonymise.residual`): the
+researcher reads from the top, marks a name (``anonymise add``) or keeps the word (``keep``),
+and a kept word is not listed again.  Kept words are stored as hashes, so the project file
+never holds the words themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from codebench.anonymise.residual import REASONS, residual_candidates
+from codebench.services.project import Project
+
+KEPT = "residual_kept"
+"""Anonymisation setting: hashes of the word forms the researcher read and kept."""
+
+
+@dataclass(frozen=True)
+class ResidualContext:
+    """One occurrence of a residual word with some original text around it."""
+
+    document_id: int
+    document: str
+    start: int
+    end: int
+    before: str
+    text: str
+    after: str
+
+
+@dataclass(frozen=True)
+class ResidualView:
+    """One word form for the researcher to read."""
+
+    rank: int
+    form: str
+    score: float
+    reasons: tuple[str, ...]
+    count: int
+    documents: int
+    contexts: tuple[ResidualContext, ...]
+
+    @property
+    def why(self) -> str:
+        """The reasons in words ("not an ordinary word, next to a masked name")."""
+        return ", ".join(REASONS[r] for r in self.reasons)
+
+
+def _digest(form: str) -> str:
+    return hashlib.sha256(form.casefold().encode("utf-8")).hexdigest()[:20]
+
+
+def residual(project: Project, *, limit: int | None = 200, context: int = 40, shown: int = 3) -> list[ResidualView]:
+    """The ranked residual list of the project (original words: for coders who may see them).
+
+    Every mention detection stored counts as read, whatever its status: open suggestions are in
+    the review list, and rejected ones were read already.
+
+    Args:
+        project: the project.
+        limit: at most this many entries (None: all).
+        context: characters of original text either side of an occurrence.
+        shown: occurrences with context per entry.
+    """
+    with project.transaction(write=False) as store:
+        infos = store.documents.infos()
+        texts = store.documents.texts([i.id for i in infos]) if infos else {}
+        rows = store.anonymisation.mentions()
+        entities = {e.id: e.kind for e in store.anonymisation.entities()}
+        kept = set(store.anonymisation.settings().get(KEPT, ()))
+    names = {i.id: i.name for i in infos}
+    masked: dict[int, list[tuple[int, int, str]]] = {}
+    for r in rows:
+        masked.setdefault(r.document_id, []).append((r.start, r.end, entities.get(r.entity_id, "")))
+    candidates = [c for c in residual_candidates(texts, masked) if _digest(c.form) not in kept]
+    if limit is not None:
+        candidates = candidates[:limit]
+    views = []
+    for rank, cand in enumerate(candidates, 1):
+        contexts = tuple(
+            ResidualContext(o.document, names.get(o.document, str(o.document)), o.start, o.end,
+                            texts[o.document][max(0, o.start - context):o.start].replace("\n", " "),
+                            texts[o.document][o.start:o.end],
+                            texts[o.document][o.end:o.end + context].replace("\n", " "))
+            for o in cand.occurrences[:shown])
+        views.append(ResidualView(rank, cand.form, cand.score, cand.reasons, cand.count,
+                                  len({o.document for o in cand.occurrences}), contexts))
+    return views
+
+
+def keep_residual(project: Project, forms: Iterable[str], *, coder: str | None = None) -> int:
+    """Mark word forms as read and kept (not names): they leave the residual list.
+
+    Returns:
+        how many forms were newly kept.
+    """
+    digests = [_digest(f) for f in forms if f.strip()]
+    with project.transaction(write=True) as store:
+        settings = store.anonymisation.settings()
+        before = set(settings.get(KEPT, ()))
+        settings[KEPT] = sorted(before | set(digests))
+        store.anonymisation.save_settings(settings)
+        added = len(set(settings[KEPT]) - before)
+        # The log holds a count, never the words.
+        store.audit.log("anonymise_residual_keep", coder, {"forms": added})
+    return added
+
+
+def residual_ranks(views: Sequence[ResidualView]) -> dict[str, int]:
+    """Form -> rank, for callers that look words up."""
+    return {v.form: v.rank for v in views}

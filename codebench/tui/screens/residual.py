@@ -1,0 +1,197 @@
+"""The residual review list: words left unmasked that may still be names, best first.
+
+Opened from the anonymisation review (``u``). The researcher reads from the top: ``+`` marks
+the word a name (every occurrence, like "add name"), ``k`` keeps it (no name; it leaves the
+list), ``j`` opens the transcript at the word. The list and its ranking come from
+``services.anonymisation.residual``, the same as ``codebench anonymise --list --residual``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Header, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from codebench import services
+from codebench.anonymise.key import KeyFileError
+from codebench.services import anonymisation
+from codebench.services.anonymisation import ResidualView
+from codebench.tui.screens.base import WorkbenchScreen
+from codebench.tui.widgets.stable_footer import StableFooter
+
+
+# Entries listed at once: read from the top, a marked or kept word makes room for the next.
+SHOWN = 200
+
+
+def residual_prompt(view: ResidualView) -> Content:
+    """Two lines: rank, word, how often and why; then the first occurrence in its context."""
+    times = f"{view.count}× in {view.documents} document" + ("s" if view.documents != 1 else "")
+    first = view.contexts[0] if view.contexts else None
+    context: Content | str = Content.assemble(
+        "  …", first.before, (first.text, "bold underline"), first.after, "…  ", (first.document, "$text-muted"),
+    ) if first else ""
+    return Content.assemble(
+        (f"{view.rank:>3} ", "$text-muted"), (view.form, "bold"), "  ", (times, "$text-muted"), "  ",
+        (view.why, "italic"), "\n", context,
+    )
+
+
+@dataclass(frozen=True)
+class _Done:
+    """What an action did, for the notification, and the row to show afterwards."""
+
+    note: str
+    rank: int
+
+
+class ResidualScreen(WorkbenchScreen):
+    """Read the residual candidates: mark names, keep ordinary words, jump to the text."""
+
+    BINDINGS = [
+        Binding("plus", "mark_name", "name", tooltip="Mark every occurrence of the word as a person's name"),
+        Binding("k", "keep", "keep", tooltip="Not a name: keep the word; it leaves the list"),
+        Binding("j", "jump", "go to text", tooltip="Open the transcript at the word"),
+        Binding("f5", "refresh", "refresh", show=False),
+        Binding("q,escape", "app.pop_screen", "back"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """Fresh candidates arrived from the loading worker."""
+
+        screen: ResidualScreen
+        views: list[ResidualView]
+        note: str | None
+
+        @property
+        def control(self) -> ResidualScreen:
+            return self.screen
+
+    busy: reactive[bool] = reactive(False)
+    """A decision is being stored and the list reloaded; the next one waits (it would act on a
+    row that is about to move)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: list[ResidualView] = []
+        self._wanted_rank = 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Decisions wait while the last one is stored (shown dimmed in the footer)."""
+        if self.busy and action in ("mark_name", "keep"):
+            return None
+        return True
+
+    def watch_busy(self) -> None:
+        self.refresh_bindings()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="residual-pane"):
+            yield Label("Residual candidates", id="residual-count", classes="pane-title")
+            yield OptionList(id="residual")
+        yield StableFooter()
+
+    def on_mount(self) -> None:
+        self.title = "codebench — residual review"
+        self.sub_title = "words left unmasked that may still be names"
+        self.query_one("#residual", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self, note: str | None = None) -> None:
+        """Rank the candidates again (in a worker: it reads every document)."""
+        self._load(note)
+
+    @work(thread=True, exclusive=True, group="residual-load")
+    def _load(self, note: str | None = None) -> None:
+        views = anonymisation.residual(self.project, limit=SHOWN)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(self, views, note))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        self.views = event.views
+        listing = self.query_one("#residual", OptionList)
+        listing.set_options([Option(residual_prompt(v), id=f"residual:{v.rank}") for v in self.views])
+        self.query_one("#residual-count", Label).update(
+            f"Residual candidates: {len(self.views)} · read from the top · + a name · k keep · j go to text"
+            if self.views else "No residual candidates: every word left in place is an ordinary word")
+        if self.views:
+            listing.highlighted = min(len(self.views), max(1, self._wanted_rank)) - 1
+        self.busy = False
+        if event.note:
+            self.notify(event.note)
+
+    def current(self) -> ResidualView | None:
+        """The highlighted candidate."""
+        index = self.query_one("#residual", OptionList).highlighted
+        return self.views[index] if index is not None and 0 <= index < len(self.views) else None
+
+    def _act(self, call: Callable[[], _Done]) -> None:
+        self.busy = True
+        self._store(call)
+
+    @work(thread=True, group="residual-decide")
+    def _store(self, call: Callable[[], _Done]) -> None:
+        try:
+            done = call()
+        except (services.ServiceError, KeyFileError, OSError) as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._acted, done)
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.notify(message, severity="error")
+
+    def _acted(self, done: _Done) -> None:
+        self._wanted_rank = done.rank
+        self.action_refresh(done.note)
+
+    def action_mark_name(self) -> None:
+        """Mark every occurrence of the highlighted word as a person's name."""
+        view = self.current()
+        if view is None:
+            return
+
+        def call() -> _Done:
+            pseudonym, count = anonymisation.add_name(self.project, view.form, coder=self.coder)
+            return _Done(f"«{view.form}» is {pseudonym}: {count} mention(s) marked", view.rank)
+
+        self._act(call)
+
+    def action_keep(self) -> None:
+        """Keep the highlighted word (not a name): it leaves the list."""
+        view = self.current()
+        if view is None:
+            return
+
+        def call() -> _Done:
+            anonymisation.keep_residual(self.project, [view.form], coder=self.coder)
+            return _Done(f"«{view.form}» kept: not a name", view.rank)
+
+        self._act(call)
+
+    def action_jump(self) -> None:
+        """Open the transcript with the highlighted word selected."""
+        view = self.current()
+        if view is not None and view.contexts:
+            at = view.contexts[0]
+            self.workbench.open_document(at.document_id, position=at.end, select_to=at.start)
+
+    @on(OptionList.OptionSelected, "#residual")
+    def _selected(self) -> None:
+        self.action_jump()

@@ -1,0 +1,111 @@
+"""The residual review in the workbench (#15): from the anonymisation review, ``u`` lists the words
+left unmasked that may still be names; ``+`` marks one a name, ``k`` keeps it, ``j`` opens it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from codebench import services
+from codebench.services import anonymisation
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.anonymise import AnonymisationScreen
+from codebench.tui.screens.document import DocumentScreen
+from codebench.tui.screens.residual import SHOWN, ResidualScreen
+
+PLANTED = "brødtrønn"
+
+
+@pytest.fixture(scope="module")
+def planted_dir(sample_project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project with one more interview naming someone only the residual list finds,
+    detected (rules and names) and auto-accepted once per module: project in ``project/``, key
+    in ``keys/``."""
+    folder = tmp_path_factory.mktemp("planted")
+    shutil.copytree(sample_project_dir, folder / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CODEBENCH_KEY_DIR", str(folder / "keys"))
+        project = services.open_project(folder / "project")
+        path = folder / "M09 mentor runde 1.txt"
+        path.write_text(f"I: Hvem jobbet du med?\n\nR: Mest med han {PLANTED}, han var der fra før.\n", encoding="utf-8")
+        report = services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1, site="Sørvik"))
+        assert not report.errors
+        anonymisation.detect(project, use_model=False)
+        anonymisation.auto_accept(project)
+        project.close()
+    return folder
+
+
+@pytest.fixture
+def planted(planted_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[services.Project]:
+    """A writable copy of the planted project and its key."""
+    shutil.copytree(planted_dir / "project", tmp_path / "sample")
+    shutil.copytree(planted_dir / "keys", tmp_path / "keys")
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.open_project(tmp_path / "sample")
+    yield project
+    project.close()
+
+
+async def settle(pilot) -> None:
+    for _ in range(100):
+        await pilot.pause()
+        pending = [w for w in pilot.app.workers if not w.is_finished]
+        if not pending:
+            break
+        await pilot.app.workers.wait_for_complete(pending)
+    await pilot.pause()
+
+
+async def open_residual(pilot) -> ResidualScreen:
+    await settle(pilot)
+    await pilot.press("a")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, AnonymisationScreen)
+    await pilot.press("u")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ResidualScreen)
+    return screen
+
+
+async def _highlight(pilot, screen: ResidualScreen, form: str) -> None:
+    listing = screen.query_one("#residual")
+    listing.highlighted = next(i for i, v in enumerate(screen.views) if v.form == form)
+    await pilot.pause()
+    assert screen.current().form == form
+
+
+@pytest.mark.slow
+async def test_residual_screen_marks_a_name_keeps_a_word_and_goes_to_the_text(planted: services.Project) -> None:
+    app = CodebenchApp(planted, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_residual(pilot)
+        assert PLANTED in [v.form for v in screen.views]
+        assert [v.form for v in screen.views] == [v.form for v in anonymisation.residual(planted, limit=SHOWN)]
+        # k: not a name; the word leaves the list here and in the CLI's.
+        kept = next(v.form for v in screen.views if v.form != PLANTED)
+        await _highlight(pilot, screen, kept)
+        await pilot.press("k")
+        await settle(pilot)
+        assert kept not in [v.form for v in screen.views]
+        assert kept not in [v.form for v in anonymisation.residual(planted, limit=None)]
+        # j: the transcript at the word.
+        await _highlight(pilot, screen, PLANTED)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        await pilot.press("q")
+        await settle(pilot)
+        # +: a name, masked everywhere, off the list.
+        screen = pilot.app.screen
+        assert isinstance(screen, ResidualScreen)
+        await _highlight(pilot, screen, PLANTED)
+        await pilot.press("plus")
+        await settle(pilot)
+        assert PLANTED not in [v.form for v in screen.views]
+        marked = [e for e in anonymisation.entities(planted) if PLANTED in (f.casefold() for f in e.forms)]
+        assert marked and marked[0].kind == "PER" and marked[0].statuses.get("manual")
