@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any, Callable
 
@@ -98,6 +99,9 @@ class CodebenchApp(App[None]):
         if self._player is not None:
             self._player.close()
             self._player = None
+        # Transcript screens freeze what is alive while one is read (see DocumentScreen): give it
+        # back to the collector when the workbench closes (tests run many apps in one process).
+        gc.unfreeze()
 
     # -- shared by screens and the command palette ---------------------------------------
 
