@@ -237,12 +237,17 @@ def bench_scaling(args: argparse.Namespace, work: Path) -> None:
         built = time.perf_counter() - started
         stats = services.stats(project)
         in_process = _timed(lambda: services.stats(project), args.repeat)
+        cpu_start = time.process_time()
+        for _ in range(args.repeat):
+            services.stats(project)
+        stats_cpu_ms = round((time.process_time() - cpu_start) / args.repeat * 1000, 1)
         retrieval = quote_floor(project, "mentor", args.repeat)
         cli = {name: _cli(project, arguments, max(3, args.repeat // 2)) for name, arguments in CLI_COMMANDS.items()}
         screen = asyncio.run(_project_screen(project, args.repeat))
         row = {
             "words": stats.words, "documents": stats.documents, "turns": stats.turns, "codings": stats.codings,
-            "stats_median_ms": _median_ms(in_process), "stats_cli_median_ms": cli["stats"]["wall_ms"],
+            "stats_median_ms": _median_ms(in_process), "stats_cpu_mean_ms": stats_cpu_ms,
+            "stats_cli_median_ms": cli["stats"]["wall_ms"],
             "quotes_mentor": retrieval, "cli": cli,
             "cli_peak_rss_mib": max(c["peak_rss_mib"] for c in cli.values()),
             **{f"project_screen_{name}_median_ms": _median_ms(t) for name, t in screen.items()},

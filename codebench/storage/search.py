@@ -103,9 +103,9 @@ def index_documents(session: Session, texts: Mapping[int, str]) -> int:
     ids = list(texts)
     spans: list[tuple[int, int, int, int]] = []
     for i in range(0, len(ids), _CHUNK):
-        spans.extend(session.execute(
+        spans.extend((row[0], row[1], row[2], row[3]) for row in session.execute(
             select(Turn.id, Turn.document_id, Turn.body_start, Turn.end).where(Turn.document_id.in_(ids[i:i + _CHUNK]))
-        ).tuples())
+        ))
     sqlite = session.get_bind().dialect.name == "sqlite"
     # The bodies are cut out a slice at a time: all of a 400,000-turn transcript's at once held 160 MB.
     for i in range(0, len(spans), _CHUNK):
