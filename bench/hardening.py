@@ -6,8 +6,9 @@
 
 Each case writes its file with a generator below (nothing big is kept in git), then runs the real
 command (``codebench codebook load``, ``import-refi``, ``import``) in a fresh process on a new
-project and records the wall time, the process's peak resident memory (``ru_maxrss``), the exit
-code and the first line it printed on stderr. The goal for each: linear time and at most 500 MB,
+project and records the wall time, the CPU time (steadier than wall time on a shared machine),
+the process's peak resident memory (``ru_maxrss``), the exit code and the first line it printed
+on stderr. The goal for each: linear time and at most 500 MB,
 or an early refusal in one line that says the limit and how to raise it.
 """
 
@@ -142,9 +143,10 @@ _MEASURED = (
     "start = time.perf_counter()\n"
     "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
     "elapsed = time.perf_counter() - start\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime\n"
     "first = (done.stderr.strip().splitlines() or [''])[0]\n"
-    "print(repr((elapsed, peak, done.returncode, first, done.stdout[-300:])))\n"
+    "print(repr((elapsed, cpu, peak, done.returncode, first, done.stdout[-300:])))\n"
 )
 
 
@@ -159,9 +161,9 @@ def run_case(name: str, folder: Path, scale: float = 1.0) -> dict[str, Any]:
     subprocess.run([sys.executable, "-m", "codebench", "init", str(project)], check=True, capture_output=True)
     argv = [sys.executable, "-m", "codebench", *command(project, path)]
     out = subprocess.run([sys.executable, "-c", _MEASURED, *argv], capture_output=True, text=True, check=True)
-    elapsed, peak, code, first, stdout = ast.literal_eval(out.stdout.strip())
+    elapsed, cpu, peak, code, first, stdout = ast.literal_eval(out.stdout.strip())
     return {"case": name, "what": what, "size": size, "file_mb": round(path.stat().st_size / 1e6, 2),
-            "seconds": round(elapsed, 2), "peak_mb": round(peak), "exit_code": code,
+            "seconds": round(elapsed, 2), "cpu_seconds": round(cpu, 2), "peak_mb": round(peak), "exit_code": code,
             "refused": code != 0, "message": first, "within_memory_goal": peak <= MEMORY_GOAL_MB}
 
 
@@ -176,7 +178,8 @@ def bench_hardening(args: argparse.Namespace, work: Path) -> None:
         folder.mkdir()
         figures = run_case(name, folder, args.scale)
         results.append(figures)
-        print(f"{name:15} {figures['size']:>9,.0f}  {figures['file_mb']:>7} MB  {figures['seconds']:>7} s  "
+        print(f"{name:15} {figures['size']:>9,.0f}  {figures['file_mb']:>7} MB  {figures['seconds']:>7} s "
+              f"({figures['cpu_seconds']} s CPU)  "
               f"{figures['peak_mb']:>5} MB peak  exit {figures['exit_code']}  {figures['message'][:90]}", flush=True)
         for leftover in folder.iterdir():  # the big files go before the next case is made
             if leftover.is_file():

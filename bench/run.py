@@ -268,17 +268,23 @@ def bench_merge(args: argparse.Namespace, work: Path) -> None:
         copy = services.open_project(work / coder)
         add_random_codings(copy, args.codings, (coder,), seed=seed)
         copy.close()
+    import os
+
     team = services.open_project(work / "team")
-    start = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    start, start_cpu = time.perf_counter(), time.process_time()
     reports = services.merge_projects(team, [work / "ingrid", work / "per"])
-    first = time.perf_counter() - start
-    start = time.perf_counter()
+    first, first_cpu = time.perf_counter() - start, time.process_time() - start_cpu
+    start, start_cpu = time.perf_counter(), time.process_time()
     services.merge_projects(team, [work / "ingrid", work / "per"])
-    again = time.perf_counter() - start
+    again, again_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     _write("merge", {
         "transcripts": args.transcripts, "codings_per_coder": args.codings,
         "codings_added": [r.codings_added for r in reports], "seconds": round(first, 3),
         "remerge_seconds": round(again, 3), "target_seconds": 5,
+        # CPU time of this process: on a shared machine the wall time is mostly waiting for a core and the disk.
+        "cpu_seconds": round(first_cpu, 3), "remerge_cpu_seconds": round(again_cpu, 3),
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     })
     team.close()
 
@@ -417,6 +423,13 @@ def bench_startup(args: argparse.Namespace, work: Path) -> None:
     run_startup(args, work)
 
 
+def bench_peers(args: argparse.Namespace, work: Path) -> None:
+    """codebench against qc on the same REFI-QDA project (bench/peers.py; qc must be installed)."""
+    from bench.peers import bench_peers as run_peers
+
+    run_peers(args, work)
+
+
 def bench_edit(args: argparse.Namespace, work: Path) -> None:
     """Correcting a 20,000-word transcript with 1,000 codings (bench/edit.py)."""
     from bench.edit import bench_edit as run_edit
@@ -441,11 +454,14 @@ def bench_hardening(args: argparse.Namespace, work: Path) -> None:
 BENCHMARKS = {"import": bench_import, "pdf": bench_pdf, "quotes": bench_quotes, "merge": bench_merge, "agreement": bench_agreement,
               "tui": bench_tui, "qdpx": bench_qdpx, "export": bench_export, "startup": bench_startup, "scaling": bench_scaling,
               "edit": bench_edit, "hardening": bench_hardening, "search": bench_search}
+# Run only when named: it needs qc installed (python -m bench peers --install-qc, which uses the network).
+ON_REQUEST = {"peers": bench_peers}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="codebench benchmarks (results in bench/results/*.json)")
-    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="which benchmarks (default: all)")
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, *ON_REQUEST, []],
+                        help="which benchmarks (default: all but peers)")
     parser.add_argument("--transcripts", type=int, default=200)
     parser.add_argument("--words", type=int, default=10_000, help="words per transcript")
     parser.add_argument("--codings", type=int, default=50_000)
@@ -453,16 +469,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", type=int, default=500, help="pages of the PDF report")
     parser.add_argument("--before", metavar="DIR", help="startup: also time the codebench/ package of this checkout")
     parser.add_argument("--before-label", help="startup: what --before is (a commit), for the JSON")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[20_000, 200_000, 2_000_000, 10_000_000],
-                        help="scaling: project sizes in words")
+    parser.add_argument("--sizes", type=int, nargs="+",
+                        help="scaling: project sizes in words (default 20k 200k 2M 10M); peers: default 500k 2.5M")
     parser.add_argument("--keep", metavar="DIR", help="scaling: build projects here once and reuse them")
     parser.add_argument("--output", help="scaling, hardening: result name (default: the benchmark's)")
     parser.add_argument("--cases", nargs="+", help="hardening: which pathological cases (default: all)")
     parser.add_argument("--scale", type=float, default=1.0, help="hardening: fraction of each case's full size")
+    parser.add_argument("--install-qc", action="store_true", help="peers: install qc into --qc-venv first (network)")
+    parser.add_argument("--qc-venv", metavar="DIR", help="peers: qc's virtual environment (default bench/.peers/qc-venv)")
     args = parser.parse_args(argv)
     for name in args.names or list(BENCHMARKS):
         with tempfile.TemporaryDirectory(prefix=f"codebench-bench-{name}-") as tmp:
-            BENCHMARKS[name](args, Path(tmp))
+            {**BENCHMARKS, **ON_REQUEST}[name](args, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -24,8 +24,12 @@ class StorageError(CodebenchError, RuntimeError):
     """The database could not be opened, upgraded or written; the message says why in one line."""
 
 
-class ProjectBusy(StorageError):
-    """Another codebench kept the project's write lock for longer than this one waits; nothing was changed."""
+class ProjectBusy(StorageError, ServiceError):
+    """Another codebench kept the project's write lock for longer than this one waits; nothing was changed.
+
+    Also a :class:`ServiceError`: the use case failed, and every front end that words a refused
+    action for the user (the workbench's notifications) words this one too.
+    """
 
 
 class IngestError(CodebenchError, ValueError):

@@ -208,7 +208,8 @@ def link(
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
                                       for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
                 for doc, dets in detections.items()}
-    resolved = {doc: _bridged(dets, texts.get(doc, ""), caseless[doc]) for doc, dets in resolved.items()}
+    resolved = {doc: _firm_names(_bridged(dets, texts.get(doc, ""), caseless[doc]), texts.get(doc, ""))
+                for doc, dets in resolved.items()}
     # What the project calls each form, over all documents: one mistake of the model is
     # outvoted by the many times it got the same words right.
     votes = _kind_votes(resolved)
@@ -217,7 +218,7 @@ def link(
     # often than a person stay places: "Holmvika" is not a person because the model said so
     # in a few sentences, and "Holmvika Trelast" is a workplace.
     places = _place_forms(resolved, votes)
-    resolved = {doc: [_as_place(d, places) for d in dets] for doc, dets in resolved.items()}
+    resolved = {doc: [_as_place(d, places, caseless[doc]) for d in dets] for doc, dets in resolved.items()}
     # A place the project names that a longer person span had swallowed comes back once that
     # span has let go of it ("sørvik hannes" → Sørvik and Hanne).
     for doc, dets in detections.items():
@@ -317,7 +318,8 @@ def link(
                 key = f"PER1:{form}"
                 if key not in by_key:
                     for other in [c for c in clusters if c.key.startswith("PER1:")]:
-                        if len(form) >= 4 and fuzz.ratio(form, other.key[5:]) >= fuzzy:
+                        if len(form) >= 4 and (fuzz.ratio(form, other.key[5:]) >= fuzzy
+                                               or _voicing_variant(form, other.key[5:])):
                             by_key[key] = other
                             break
                 cluster = by_key.get(key) or new_cluster(key, PER)
@@ -466,6 +468,21 @@ def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection
     return out
 
 
+def _firm_names(dets: list[Detection], text: str) -> list[Detection]:
+    """"Øya Sag og Høvleri", "Sørvik Bil og Dekk": a lone capitalised word after a workplace and
+    "og" that no name list knows continues the workplace's name; it is not a person."""
+    out: list[Detection] = []
+    for det in sorted(dets, key=lambda d: d.start):
+        previous = out[-1] if out else None
+        if (previous is not None and previous.kind == ORG and det.kind == PER and " " not in det.text
+                and text[previous.end:det.start] == " og " and det.text[:1].isupper()
+                and _not_a_name_word(det.text)):
+            out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end])
+            continue
+        out.append(det)
+    return out
+
+
 # Words that end one name and begin no other (a middle name is none of these).
 BRIDGE_STOP = frozenset("sa sier seier og eller men fra frå til med hos ved var er har hadde kom ble vart skal vil "
                         "kan må ringte spurte svarte mente meinte takk president".split())
@@ -561,8 +578,12 @@ def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mappin
     """Single words the project calls places: participants' sites (detector "known-place"), and
     words the model calls a place or workplace at least three times and more than twice as often
     as a person, when the name lists do not know them as given names or names."""
-    forms = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
-    forms |= {form for form in votes if " " not in form and is_public(form)}
+    sites = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
+    forms = set(sites) | {form for form in votes if " " not in form and is_public(form)}
+    # The surname of someone the project names in full is that person's ("Ove Kjell Hole" and
+    # then "Hole sier …"), even where the model calls the same word a place elsewhere.
+    surnames = {form.split()[-1] for dets in resolved.values() for d in dets if d.kind == PER
+                for form in [normalise(d.text)] if " " in form}
     # A firm named after its place ("Sørvik Bil", "Holmvika Trelast"): the first word is the
     # place, unless the name lists know it as a person's name.
     for form, vote in votes.items():
@@ -573,12 +594,12 @@ def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mappin
     for form, vote in votes.items():
         if " " in form or form in names.female or form in names.male or name_likelihood(form) >= 0.5:
             continue
-        if vote[LOC] + vote[ORG] >= 3 and vote[LOC] + vote[ORG] > 2 * vote[PER]:
+        if vote[LOC] + vote[ORG] >= 3 and vote[LOC] + vote[ORG] > 2 * vote[PER] and form not in surnames:
             forms.add(form)
     return forms
 
 
-def _as_place(det: Detection, places: set[str]) -> Detection:
+def _as_place(det: Detection, places: set[str], caseless: bool = False) -> Detection:
     """A person detection of a place's name made a place, or a workplace when the place opens a
     longer name ("Sørvik Bil", "Holmvika Trelast")."""
     if det.kind != PER or det.detector in ("manual", "known-name"):
@@ -591,6 +612,8 @@ def _as_place(det: Detection, places: set[str]) -> Detection:
     names = lexicon()
     rest = words[1:] if words[0] in places else words[:-1]
     if any(g in names.female or g in names.male for w in rest for g in (w, w[:-1] if w.endswith("s") else w)):
+        if not caseless:
+            return det  # "Ove Kjell Hole": a surname that is also a place's name
         # "sørvik hannes" in caseless text is the place Sørvik and Hanne: the person keeps
         # her words, the place is left to its own detection.
         pieces = _words(det)
@@ -658,6 +681,16 @@ def _mostly_not_person(form: str, votes: Mapping[str, Counter[str]]) -> bool:
     vote = votes.get(form)
     return (vote is not None and " " in form and vote[ORG] + vote[LOC] >= 2
             and vote[ORG] + vote[LOC] > vote[PER])
+
+
+_VOICING = ({"d", "t"}, {"g", "k"}, {"b", "p"})
+
+
+def _voicing_variant(a: str, b: str) -> bool:
+    """Two spellings of one name that differ only in a voiced or voiceless last letter, as names
+    are heard and written ("Ahmed"/"Ahmet", "Sigrid"/"Sigrit")."""
+    return (len(a) == len(b) >= 4 and a[:-1] == b[:-1] and a[-1] != b[-1]
+            and any({a[-1], b[-1]} == pair for pair in _VOICING))
 
 
 def _same_full_name(a: str, b: str, fuzzy: float) -> bool:

@@ -44,7 +44,7 @@ def _score(text: str, start: int, surface: str, kind: str) -> float:
     if not surface[:1].isupper():
         return 0.7 if known or kind != PER else 0.55
     lowered = surface.casefold()
-    if kind == PER and not known and lowered not in lexicon().surnames and (
+    if kind == PER and not known and lowered not in lexicon().surnames and not _after_saying(text, start) and (
             is_common_word(lowered) or sentence_start and is_ordinary_compound(lowered)):
         # An ordinary word the model calls a person ("Bil", "Golf", "Kontaktperson"), or a
         # compound of them opening a line ("Saksliste"), waits for review; a name that is also
@@ -59,6 +59,16 @@ def _score(text: str, start: int, surface: str, kind: str) -> float:
             return 0.45
         return 0.6
     return 0.85
+
+
+_SAYING_BEFORE = re.compile(
+    r"(?:sier|sa|seier|forteller|fortalte|forklarer|forklarte|mener|meiner|understreker|påpeker|hevder|"
+    r"opplyser|spør|spurte|svarer|svarte|skriver|skrev)[ ]+\Z", re.IGNORECASE)
+
+
+def _after_saying(text: str, start: int) -> bool:
+    """Right after a verb of saying ("sier Sommer"): the speaker's name, even if it is a word."""
+    return bool(_SAYING_BEFORE.search(text, max(0, start - 16), start))
 
 
 _NEXT = re.compile(r"\s+(\w+)")

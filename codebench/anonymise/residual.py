@@ -40,7 +40,7 @@ REASONS = {
     "name-list": "in the name lists",
     "unknown": "not an ordinary word",
     "capitalised": "capitalised inside a sentence",
-    "opens-sentence": "opens a sentence, not an ordinary word",
+    "opens-sentence": "opens a sentence",
     "next-to-name": "next to a masked name",
     "name-context": "after a word that goes before names (han, hun, heter, sa …)",
     "surname-ending": "ends like a surname",

@@ -36,8 +36,10 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
     """
     opened = use_project(project, db)
     shown = shown_as(opened, None, original)
+    # The text listing shows no speaker: it need not look up each quote's turn.
     found = services.quotes(opened, category=category, code=code_name, roles=role or None, rounds=rounds or None,
-                            documents=documents_ or None, coders=coders or None, anonymised=not shown.original)
+                            documents=documents_ or None, coders=coders or None, with_speakers=fmt != "text",
+                            anonymised=not shown.original)
     # As every reader gets a quote: without the transcript's time marks (the span stays exact).
     found = [q._replace(text=services.without_time_marks(q.text)) for q in found]
     if fmt == "json":
@@ -48,10 +50,15 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
         for q in found:
             writer.writerow([getattr(q, k) for k in QUOTE_FIELDS])
     else:
-        for q in found:
-            who = ", ".join(str(x) for x in (q.role, q.participant, f"runde {q.round}" if q.round else None) if x)
-            click.echo(f"— {q.code} · {q.document} [{q.start}–{q.end}] · {who} · {q.coder}")
-            click.echo("  «" + " ".join(q.text.split()) + "»")
+        # Written a few hundred quotes at a time: echoing 130,000 lines one by one took a second,
+        # and one string of them all doubled the command's memory.
+        for first in range(0, len(found), 500):
+            lines = []
+            for q in found[first:first + 500]:
+                who = ", ".join(str(x) for x in (q.role, q.participant, f"runde {q.round}" if q.round else None) if x)
+                lines.append(f"— {q.code} · {q.document} [{q.start}–{q.end}] · {who} · {q.coder}")
+                lines.append("  «" + " ".join(q.text.split()) + "»")
+            click.echo("\n".join(lines))
         click.echo(f"{len(found)} quote(s)")
 
 

@@ -24,6 +24,7 @@ and "Tromsoe" finds "Tromsø".
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
@@ -423,7 +424,7 @@ class Matcher:
             return f"{WORD_CHAR}*"
         if char == "?":
             return WORD_CHAR
-        if self.options.accent_sensitive or self.options.nordic or char not in _VARIANTS:
+        if self.options.accent_sensitive or char not in _VARIANTS:
             return re.escape(char)
         return "[" + _VARIANTS[char] + "]"
 
@@ -460,8 +461,12 @@ class Matcher:
         if self._words is not None:
             o = self.options
             if o.nordic:
-                folded, origin = fold_nordic(text, case_sensitive=o.case_sensitive, accent_sensitive=o.accent_sensitive)
-                spans += [(origin[m.start()], _origin_end(origin, m.end())) for m in self._words.finditer(folded)]
+                # å, ø, æ (and ä, ö) spelled out; where they stood, positions shift by one each.
+                where = [m.start() for m in _NORDIC_LETTERS.finditer(text)]
+                spelled = self._searchable(text.translate(_NORDIC_TABLE))
+                shifted = [p + k for k, p in enumerate(where)]
+                spans += [(_unspelled(m.start(), where, shifted, end=False), _unspelled(m.end(), where, shifted, end=True))
+                          for m in self._words.finditer(spelled)]
             else:
                 spans += [m.span() for m in self._words.finditer(self._searchable(text))]
         if self._regexes:
@@ -472,12 +477,21 @@ class Matcher:
         return spans
 
 
-def _origin_end(origin: list[int], end: int) -> int:
-    """The original end of a match ending at folded position ``end`` (after the whole letter it cuts)."""
-    if end >= len(origin) - 1:
-        return origin[-1]
-    # A match ending inside "aa" spelled for å covers all of å.
-    return origin[end] if origin[end] != origin[end - 1] else origin[end] + 1
+_NORDIC_LETTERS = re.compile("[" + "".join(NORDIC) + "]")
+_NORDIC_TABLE = str.maketrans(NORDIC)
+
+
+def _unspelled(position: int, where: list[int], shifted: list[int], *, end: bool) -> int:
+    """A position in the text with å, ø, æ spelled out, back in the text as written.
+
+    ``where`` are the positions of the spelled-out letters in the text, ``shifted`` theirs in the
+    spelled text. A position between the two letters of one spelling (the second a of "aa" for å)
+    is the letter's start, or its end for the end of a match.
+    """
+    k = bisect.bisect_left(shifted, position)  # spellings that start before the position
+    if k and position == shifted[k - 1] + 1:
+        return where[k - 1] + (1 if end else 0)
+    return position - k
 
 
 # -- what the index must find ----------------------------------------------------------------

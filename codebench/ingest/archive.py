@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from codebench.ingest.base import IngestError
+from codebench.ingest.base import MAX_XML_VARIABLE, IngestError, too_large
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 1000
@@ -32,13 +32,15 @@ def points_outside(name: str) -> bool:
     return unified.startswith("/") or ".." in parts or (bool(parts) and ":" in parts[0])
 
 
-def open_archive(path: Path, kind: str, required: tuple[str, ...]) -> zipfile.ZipFile:
+def open_archive(path: Path, kind: str, required: tuple[str, ...], *, text_limit: int | None = None) -> zipfile.ZipFile:
     """Open ``path`` as a zip archive after checking it is complete and not a bomb.
 
     Args:
         path: the file.
         kind: what the file should be (".docx"), for messages.
         required: member names that must exist.
+        text_limit: the most each required member and each XML member may unzip to (XML is
+            parsed whole, at many times its size); None for no limit beyond the bomb checks.
     """
     if not zipfile.is_zipfile(path):
         raise IngestError(path, f"not a valid {kind} file (damaged or truncated archive)")
@@ -59,10 +61,15 @@ def open_archive(path: Path, kind: str, required: tuple[str, ...]) -> zipfile.Zi
             raise IngestError(path, f"refused: member {name!r} expands {info.file_size // max(info.compress_size, 1)}× (zip bomb?)")
     if total > MAX_UNCOMPRESSED:
         raise IngestError(path, f"refused: the archive expands to {total / 1e6:.0f} MB (zip bomb?)")
-    names = {info.filename for info in infos}
+    sizes = {info.filename: info.file_size for info in infos}
     for member in required:
-        if member not in names:
+        if member not in sizes:
             raise IngestError(path, f"not a valid {kind} file: {member} is missing")
+    if text_limit is not None:
+        # Declared sizes bind: zipfile reads a member no further than its declared size.
+        for member, size in sizes.items():
+            if size > text_limit and (member in required or member.lower().endswith((".xml", ".rels"))):
+                raise IngestError(path, too_large(member, size, text_limit, MAX_XML_VARIABLE))
     try:
         bad = archive.testzip()
     except _READ_ERRORS as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +12,43 @@ from typing import Any
 from codebench.errors import IngestError
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Largest transcript file accepted (a 4-hour verbatim transcript is well under 2 MB)."""
+"""Largest transcript file accepted by default (a 4-hour verbatim transcript is well under 2 MB)."""
+MAX_FILE_VARIABLE = "CODEBENCH_MAX_FILE_MB"
+
+MAX_XML_BYTES = 20 * 1024 * 1024
+"""Largest document XML inside a .docx or .odt, unzipped, read by default. Its tree takes about
+twenty times its size in memory (40 MB took 830 MB), so this keeps an import under 500 MB; a
+4-hour transcript's document.xml is a few MB."""
+MAX_XML_VARIABLE = "CODEBENCH_MAX_XML_MB"
+
+
+def _limit(variable: str, default: int) -> int:
+    """A size limit in bytes: ``$variable`` (in MB) when set to a number, else ``default``."""
+    raw = os.environ.get(variable, "").strip()
+    try:
+        return int(float(raw) * 1024 * 1024) if raw else default
+    except ValueError:
+        raise IngestError(variable, f"{raw!r} is not a number of megabytes") from None
+
+
+def max_file_bytes() -> int:
+    """Largest transcript file to read (``CODEBENCH_MAX_FILE_MB``, default 64)."""
+    return _limit(MAX_FILE_VARIABLE, MAX_FILE_BYTES)
+
+
+def max_xml_bytes() -> int:
+    """Largest unzipped document XML of a .docx or .odt to read (``CODEBENCH_MAX_XML_MB``, default 20)."""
+    return _limit(MAX_XML_VARIABLE, MAX_XML_BYTES)
+
+
+def too_large(what: str, size: int, limit: int, variable: str) -> str:
+    """The one line for an input past a size limit: the sizes, and how to raise the limit."""
+    return f"{what} is {_mb(size)}; codebench reads at most {_mb(limit)} (set {variable}=MB to raise the limit)"
+
+
+def _mb(size: int) -> str:
+    value = size / 1048576
+    return f"{value:.1f} MB" if value < 10 and round(value, 1) != round(value) else f"{value:.0f} MB"
 
 
 
@@ -85,6 +123,11 @@ class TextBuilder:
         return "".join(self._parts)
 
 
+# Unicode's control characters (category Cc: U+0000–U+001F, U+007F–U+009F) but tab and newline;
+# one regular expression instead of a test per character (a 50 MB line took seconds).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def normalise_text(text: str, notes: list[str]) -> str:
     """LF line ends and NFC composition; records in ``notes`` what was changed."""
     if "\r" in text:
@@ -95,14 +138,19 @@ def normalise_text(text: str, notes: list[str]) -> str:
     if nfc != text:
         notes.append("Unicode composed to NFC")
     # Characters that would corrupt a terminal or an XML export; tabs and newlines stay.
-    cleaned = "".join(ch for ch in nfc if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    cleaned = _CONTROL.sub("", nfc)
     if cleaned != nfc:
         notes.append(f"removed {len(nfc) - len(cleaned)} control character(s)")
     return cleaned
 
 
-def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read a file, refusing empty and oversized ones with a clear message."""
+def read_limited(path: Path, limit: int | None = None) -> bytes:
+    """Read a file, refusing empty and oversized ones with a clear message.
+
+    Args:
+        limit: the most bytes to accept; default :func:`max_file_bytes`.
+    """
+    limit = max_file_bytes() if limit is None else limit
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -110,7 +158,7 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if size == 0:
         raise IngestError(path, "the file is empty")
     if size > limit:
-        raise IngestError(path, f"the file is {size / 1e6:.0f} MB; the limit is {limit / 1e6:.0f} MB")
+        raise IngestError(path, too_large("the file", size, limit, MAX_FILE_VARIABLE))
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codebench.ingest.archive import open_archive
-from codebench.ingest.base import ImportedDocument, IngestError, read_limited
+from codebench.ingest.base import ImportedDocument, IngestError, max_xml_bytes, read_limited
 from codebench.ingest.speakers import bold_label
 from codebench.ingest.text import document_from_lines
 
@@ -40,7 +40,7 @@ def _bold_label(paragraph) -> tuple[str, int] | None:  # type: ignore[no-untyped
 def import_docx(path: Path) -> ImportedDocument:
     """Import a .docx transcript."""
     read_limited(path)  # refuses empty and oversized files first
-    open_archive(path, ".docx", ("word/document.xml",)).close()
+    open_archive(path, ".docx", ("word/document.xml",), text_limit=max_xml_bytes()).close()
     try:
         import docx  # python-docx, imported late: only this format needs it
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from codebench.ingest.archive import open_archive, safe_xml
-from codebench.ingest.base import ImportedDocument, IngestError, read_limited
+from codebench.ingest.base import ImportedDocument, IngestError, max_xml_bytes, read_limited
 from codebench.ingest.speakers import bold_label
 from codebench.ingest.text import document_from_lines
 
@@ -75,7 +75,7 @@ def _inline_text(element: etree._Element, bold: set[str], lead: list[str] | None
 def import_odt(path: Path) -> ImportedDocument:
     """Import an .odt transcript."""
     read_limited(path)
-    with open_archive(path, ".odt", ("content.xml",)) as archive:
+    with open_archive(path, ".odt", ("content.xml",), text_limit=max_xml_bytes()) as archive:
         root = safe_xml(archive.read("content.xml"), path, "content.xml")
     body = root.find("office:body/office:text", _NS)
     if body is None:

@@ -105,8 +105,7 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
                     by_uuid[row.uuid] = by_key[row.name.casefold()] = row
                 positions[parent_id] += 1
                 placed.append((node, row))
-            ids = iter(codebook.add_many([fields for _, fields in new]))
-            new_ids = {id(node): next(ids) for node, _ in new}
+            new_ids = {id(node): info.id for (node, _), info in zip(new, codebook.add_many([f for _, f in new]))}
             level = [(child, row.id if row is not None else new_ids[id(node)])
                      for node, row in placed for child in node.children]
         report.added = [name for _, name in sorted(added)]
@@ -276,12 +275,20 @@ def merge_codes(project: Project, source: str, target: str, coder: str | None = 
                 store.codings.update(coding["uuid"], code_id=dst.id)
                 present.add(key)
         carried = _carry_memos(store, dropped, dst.id)
+        # The merged code's memos stay with the idea: its memo rows move to the target, and its
+        # own memo joins the target's, marked with where it came from.
+        memo_rows = store.memos.retarget("code", src.id, dst.id)
+        target_memo = None
+        if src.memo and src.memo.strip():
+            joined = f"{dst.memo}\n\n«{src.name}»: {src.memo}" if dst.memo else f"«{src.name}»: {src.memo}"
+            target_memo = {"from": dst.memo, "to": joined}
+            store.codebook.update(dst.id, memo=joined)
         store.codebook.delete(src.id)
         dropped_ids = {d["uuid"] for d in dropped}
         store.audit.log("merge_codes", coder, {
             "source": code_snapshot(src), "target": dst.uuid,
             "moved": [c["uuid"] for c in moved if c["uuid"] not in dropped_ids],
-            "dropped": dropped, "memos_carried": carried,
+            "dropped": dropped, "memos_carried": carried, "memo_rows": memo_rows, "target_memo": target_memo,
         })
         return len(moved) - len(dropped)
 

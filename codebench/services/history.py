@@ -144,6 +144,10 @@ def _merge_again(store: Store, p: dict[str, Any]) -> None:
         store.codings.delete(snapshot["uuid"])
     for memo in p.get("memos_carried", []):
         store.codings.update(memo["uuid"], memo=memo["to"])
+    if p.get("memo_rows"):
+        store.memos.retarget("code", p["memo_rows"], target.id)
+    if p.get("target_memo"):
+        store.codebook.update(target.id, memo=p["target_memo"]["to"])
     store.codebook.delete(source.id)
 
 
@@ -155,6 +159,10 @@ def _unmerge(store: Store, p: dict[str, Any]) -> None:
         _restore_coding(store, {**snapshot, "code_id": source.id})
     for memo in p.get("memos_carried", []):
         store.codings.update(memo["uuid"], memo=memo["from"])
+    if p.get("memo_rows"):
+        store.memos.retarget("code", p["memo_rows"], source.id)
+    if p.get("target_memo"):
+        store.codebook.update(_code(store, p["target"]).id, memo=p["target_memo"]["from"])
 
 
 def _update_code_back(store: Store, p: dict[str, Any]) -> None:

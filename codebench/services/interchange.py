@@ -30,9 +30,9 @@ from codebench.ingest.speakers import segment_turns
 from codebench.services import anonymisation
 from codebench.errors import ServiceError
 from codebench.services.project import Project
-from codebench.storage.interchange import DocumentDraft, StoredText
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # an export reads through the read path, without SQLAlchemy; an import loads these
+    from codebench.storage.interchange import StoredText
     from codebench.storage.store import Store
 
 ORIGIN = f"codebench {__version__}"
@@ -188,7 +188,7 @@ def _cases(participants: list[ParticipantInfo], documents: list[DocumentInfo], r
 def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     """The whole project as REFI records (renditions read after the one read transaction)."""
     text = _Anonymiser(project, anonymised)
-    with project.transaction(write=False) as store:
+    with project.reading() as store:
         rows = store.codebook.rows()
         coder_names = store.codings.coder_names()
         all_codings = store.interchange.coding_spans()
@@ -322,6 +322,9 @@ def _clean_name(name: str, limit: int) -> str:
     return " ".join(name.split())[:limit].strip()
 
 
+_PENDING: Any = object()  # in _CodeMerger.by_name: a name taken by a new leaf not yet inserted
+
+
 class _CodeMerger:
     """Brings a REFI codebook into the project's code tree."""
 
@@ -339,12 +342,26 @@ class _CodeMerger:
         self.positions: dict[int | None, int] = {}
         self.mapping: dict[str, CodeInfo] = {}
         self.claimed: set[int] = set()  # codes a node of this file already stands for
+        self.pending: list[tuple[str, dict[str, Any]]] = []  # new leaves (GUID, fields), added at the end
 
     def merge(self, roots: list[refi.QdaCode]) -> dict[str, CodeInfo]:
         """Match or add every node under ``roots``; returns the project's code for each node's GUID."""
         for root in roots:
             self._visit(root, None)
+        self._add_pending()
         return self.mapping
+
+    def _add_pending(self) -> None:
+        """Insert the new leaves waiting in :attr:`pending` with one statement.
+
+        A flush per code made 200,000 codes take minutes; waiting for all of them held a
+        gigabyte, so they go in slices as the walk goes on.
+        """
+        added = self.codebook.add_many([values for _, values in self.pending])
+        for (guid, _), row in zip(self.pending, added):
+            self._remember(row)
+            self.mapping[guid] = row
+        self.pending.clear()
 
     def _remember(self, row: CodeInfo) -> None:
         # Records are frozen: after a change, the maps must hold the new record.
@@ -385,7 +402,7 @@ class _CodeMerger:
         row = self.by_uuid.get(node.guid)
         if row is None:
             row = self.by_name.get(name.casefold() or "(unnamed code)")
-            if row is not None and row.id in self.claimed:
+            if row is not None and (row is _PENDING or row.id in self.claimed):
                 row = None  # two codes of the file share a name ("Other" in two groups): both are kept
         holds_codes = bool(node.children)
         if row is None:
@@ -394,17 +411,24 @@ class _CodeMerger:
             if colour and len(colour) == 4:  # #rgb: codebench keeps six digits
                 colour = "#" + "".join(ch * 2 for ch in colour[1:])
             name = self._free_name(name, parent)
-            row = self.codebook.add(
+            values = dict(
                 uuid=node.guid, parent_id=parent.id if parent else None,
                 kind="category" if holds_codes or not node.codable else "code", name=name,
                 position=self._position(parent.id if parent else None), colour=colour if colour and _SIX_DIGITS.match(colour) else None,
                 **{"examples": [], **fields},
             )
-            self._remember(row)
-            if row.shortcut:
-                self.shortcuts.add(row.shortcut)
-            self.has_core = self.has_core or row.core
+            if values.get("shortcut"):
+                self.shortcuts.add(values["shortcut"])
+            self.has_core = self.has_core or bool(values.get("core"))
             self.report.codes_added += 1
+            if not holds_codes:  # a leaf: nothing below needs its id now
+                self.pending.append((node.guid, values))
+                self.by_name[name.casefold()] = _PENDING
+                if len(self.pending) >= 2_000:
+                    self._add_pending()
+                return
+            row = self.codebook.add(**values)
+            self._remember(row)
         else:
             self.report.codes_matched += 1
             changes: dict[str, Any] = {}
@@ -562,6 +586,8 @@ def _documents(store: Store, data: refi.QdaProject, participants: dict[str, int]
         notes = [*source.changes, f"from {data.origin or 'a REFI-QDA project'}",
                  f"{labelled} labelled turn(s)" if labelled else "no speaker labels found: imported as paragraphs"]
         extras = {k: v for g, v in source.values.items() if (k := variables[g].name).casefold() not in _ROUND_NAMES}
+        from codebench.storage.interchange import DocumentDraft  # the import writes: SQLAlchemy is loaded
+
         draft = DocumentDraft(
             name=_free_document_name(_clean_name(source.name, 280) or "dokument", names),
             source_name=f"{file.name}: {source.name}"[:500], source_format="qdpx", text=source.text, sha256=digest,

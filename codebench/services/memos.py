@@ -12,7 +12,7 @@ coded words from the rendition) unless the caller asks for the original.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from codebench.domain.code_tree import ordered
 from codebench.domain.memos import MemoEntry, MemoFilter, memo_order, select_memos
@@ -23,7 +23,9 @@ from codebench.services.anonymisation.renditions import (
 )
 from codebench.services.documents import find_document
 from codebench.services.project import Project
-from codebench.storage.store import Store
+
+if TYPE_CHECKING:  # the read path imports this module (exports name it) without SQLAlchemy
+    from codebench.storage.store import Store
 
 __all__ = ["add_memo", "edit_memo", "find_memo_document", "memo_entries", "memos"]
 

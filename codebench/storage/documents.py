@@ -7,9 +7,10 @@ read-only path; this module adds what writes.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import islice
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 
 from codebench.domain.editing import Piece, RevisionInfo
 from codebench.domain.records import ParticipantInfo, TurnInfo
@@ -38,13 +39,13 @@ class DocumentRepository(ProjectRepository, DocumentReads):
         )
         self.session.add(row)
         self.session.flush()
+        # Core inserts in slices: an ORM object per turn took 1.3 GB and a minute for 400,000 turns.
+        values = ({"document_id": row.id, "seq": i, "speaker": t.speaker, "start": t.start, "end": t.end,
+                   "body_start": t.body_start, "t_start": t.t_start, "t_end": t.t_end} for i, t in enumerate(turns))
         with indexing_in_bulk(self.session, {row.id: text}):
-            self.session.add_all(
-                Turn(document_id=row.id, seq=i, speaker=t.speaker, start=t.start, end=t.end, body_start=t.body_start,
-                     t_start=t.t_start, t_end=t.t_end)
-                for i, t in enumerate(turns)
-            )
-            self.session.flush()
+            connection, statement = self.session.connection(), insert(Turn.__table__)  # Core: no ORM bookkeeping
+            while chunk := list(islice(values, 5_000)):
+                connection.execute(statement, chunk)
         return row.id
 
     def _participant_row(self, pid: str) -> Participant | None:

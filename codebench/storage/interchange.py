@@ -15,42 +15,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Iterable, Sequence
 
 from sqlalchemy import insert, select
 
 from codebench.domain.records import TurnInfo
 from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import Coding, Document, Memo, Project as ProjectRow, Turn, new_uuid, utcnow
+from codebench.storage.reads.interchange import CodingSpan, InterchangeReads, MemoRecord  # noqa: F401 (re-exported)
 from codebench.storage.search import indexing_in_bulk
 
 _CHUNK = 500  # ids per IN list: well under SQLite's and PostgreSQL's parameter limits
-
-
-class CodingSpan(NamedTuple):
-    """A coding as an export needs it (a tuple: an export reads every coding of the project)."""
-
-    uuid: str
-    document_id: int
-    code_id: int
-    coder_id: int
-    start: int
-    end: int
-    created_at: datetime
-    memo: str | None
-
-
-@dataclass(frozen=True)
-class MemoRecord:
-    """A memo on the project, a code or a document (``target_id`` None for the project)."""
-
-    uuid: str
-    target_type: str
-    target_id: int | None
-    title: str | None
-    text: str
-    author: str | None
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -80,43 +55,13 @@ class DocumentDraft:
     uuid: str | None = None
 
 
-class InterchangeRepository(ProjectRepository):
+class InterchangeRepository(ProjectRepository, InterchangeReads):
     """What REFI-QDA import and export read and write beyond the other repositories, in bulk."""
 
     @staticmethod
     def now() -> datetime:
         """The time stamp of a row written now, as the database stores times (UTC)."""
         return utcnow()
-
-    # -- export ----------------------------------------------------------------------------
-
-    def coding_spans(self) -> list[CodingSpan]:
-        """Every coding of the project, in no particular order."""
-        rows = self.session.connection().execute(
-            select(Coding.uuid, Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end,
-                   Coding.created_at, Coding.memo)
-            .join(Document, Document.id == Coding.document_id).where(Document.project_id == self.project_id)
-        ).all()
-        return [CodingSpan._make(row) for row in rows]
-
-    def memos(self) -> list[MemoRecord]:
-        """Every memo of the project, oldest first."""
-        rows = self.session.execute(
-            select(Memo.uuid, Memo.target_type, Memo.target_id, Memo.title, Memo.text, Memo.author, Memo.created_at)
-            .where(Memo.project_id == self.project_id).order_by(Memo.id)
-        ).all()
-        return [MemoRecord(*row) for row in rows]
-
-    def project_created(self) -> datetime | None:
-        """When the project was created."""
-        row = self.session.get(ProjectRow, self.project_id)
-        return row.created_at if row is not None else None
-
-    def recorded_guids(self) -> tuple[dict[str, str], dict[str, str]]:
-        """GUIDs recorded by earlier imports: ``(user GUID by coder name, case GUID by participant id)``."""
-        row = self.session.get(ProjectRow, self.project_id)
-        recorded = (row.settings or {}).get("refi", {}) if row is not None else {}
-        return dict(recorded.get("users", {})), dict(recorded.get("cases", {}))
 
     # -- import ----------------------------------------------------------------------------
 

@@ -69,6 +69,21 @@ class MemoRepository(ProjectRepository):
         self.session.flush()
         return True
 
+    def retarget(self, target_type: str, uuids_or_source: list[str] | int, target_id: int) -> list[str]:
+        """Point memos at another target: the memos on ``target_type`` ``source`` (an id), or the
+        memos with these ids; returns the ids of the memos moved (a merge moves a code's memos)."""
+        query = select(Memo).where(Memo.project_id == self.project_id, Memo.target_type == target_type)
+        if isinstance(uuids_or_source, int):
+            query = query.where(Memo.target_id == uuids_or_source)
+        else:
+            query = query.where(Memo.uuid.in_(list(uuids_or_source)))
+        moved = []
+        for row in self.session.scalars(query).all():
+            row.target_id = target_id
+            moved.append(row.uuid)
+        self.session.flush()
+        return moved
+
     def all(self) -> list[dict[str, Any]]:
         """Every memo as a dictionary (id, uuid, target, title, text, author, times), oldest first."""
         rows = self.session.scalars(select(Memo).where(Memo.project_id == self.project_id).order_by(Memo.id)).all()

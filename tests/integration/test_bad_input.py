@@ -572,8 +572,9 @@ def _many_members(folder: Path) -> Path:
 QDPX_CASES: dict[str, tuple[str, Any, str]] = {
     "zip bomb, one member": ("bombe.qdpx", lambda f: qdpx(f / "bombe.qdpx", qde(), {
         **SOURCE, f"sources/{GUID[4]}.txt": b"\0" * 30_000_000}), "zip bomb?"),
+    # 540 members of 1 MB each (too small for the ratio check of one member), 540 MB in all:
     "zip bomb, the whole archive": ("stor.qdpx", lambda f: qdpx(f / "stor.qdpx", qde(), {
-        **SOURCE, **{f"sources/{n}.txt": b"ab" * 27_000_000 for n in range(10)}}, zipfile.ZIP_STORED), "zip bomb?"),
+        **SOURCE, **{f"sources/{n}.txt": bytes(1_000_000) for n in range(540)}}), "expands to"),
     "a hundred thousand members": ("mange.qdpx", _many_members, "zip bomb?"),
     "billion laughs": ("latter.qdpx", lambda f: qdpx(f / "latter.qdpx", qde().replace(
         "?>", "?>" + LAUGHS.format(root="Project"), 1).replace('name="fremmed"', 'name="&d;"')), "DTD or entities"),
@@ -631,3 +632,28 @@ def test_the_good_refi_project_behind_these_cases_imports(project: services.Proj
     path = qdpx(tmp_path / "god.qdpx", qde())
     accepted(["import-refi", project.root, path])
     assert [q.text for q in services.quotes(project, code="importert kode")] == ["Tol"]
+
+
+# -- Size limits: refused before the file is read whole, with the limit and how to raise it ------
+
+
+def test_a_docx_whose_text_unzips_past_the_limit_is_one_line(study: Path, tmp_path: Path, project: services.Project,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.hardening import write_docx_expanding
+
+    path = write_docx_expanding(tmp_path / "svulmer.docx", 3)  # 3 MB of document.xml, 20 kB zipped
+    monkeypatch.setenv("CODEBENCH_MAX_XML_MB", "2")
+    message = refused(["import", study, path], study, names="svulmer.docx")
+    assert "word/document.xml is 2.9 MB; codebench reads at most 2 MB (set CODEBENCH_MAX_XML_MB=MB" in message
+    monkeypatch.setenv("CODEBENCH_MAX_XML_MB", "4")
+    assert "1 document(s) imported" in accepted(["import", project.root, path])
+
+
+def test_a_transcript_past_the_file_limit_is_one_line(study: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.hardening import write_one_line
+
+    path = write_one_line(tmp_path / "en_linje.txt", 1.5)
+    monkeypatch.setenv("CODEBENCH_MAX_FILE_MB", "1")
+    message = refused(["import", study, path], study, names="en_linje.txt")
+    assert "the file is 1.4 MB; codebench reads at most 1 MB (set CODEBENCH_MAX_FILE_MB=MB" in message

@@ -202,3 +202,20 @@ def test_exported_memos_carry_no_name_the_review_replaced(reviewed_sample_dir: P
     assert original.exit_code == 0 and "ORIGINAL" in original.stdout + original.stderr.upper()
     assert "Kristine Holm nevner" in (tmp_path / "o.md").read_text(encoding="utf-8")
     assert (tmp_path / "o.md").stat().st_mode & 0o077 == 0  # original text: readable by its owner only
+
+
+def test_merging_codes_keeps_the_merged_codes_memos_with_the_target(coded_project):
+    project = coded_project
+    services.add_memo(project, "Relasjon først", code="god mentor", author="ingrid")
+    services.update_code(project, "god mentor", memo="Ikke kontrollør.", coder="ingrid")
+    services.update_code(project, "tid og ressurser", memo="Timer.", coder="ingrid")
+    services.merge_codes(project, "god mentor", "tid og ressurser", "ingrid")
+    codes = [(e.kind, e.code, e.text) for e in services.memo_entries(project) if e.kind == "code"]
+    assert ("code", "tid og ressurser", "Relasjon først") in codes  # the memo row moved with the merge
+    assert ("code", "tid og ressurser", "Timer.\n\n«god mentor»: Ikke kontrollør.") in codes
+    services.undo(project, "ingrid")
+    after = {(e.code, e.text) for e in services.memo_entries(project) if e.kind == "code"}
+    assert {("god mentor", "Relasjon først"), ("god mentor", "Ikke kontrollør."), ("tid og ressurser", "Timer.")} <= after
+    services.redo(project, "ingrid")
+    again = {(e.code, e.text) for e in services.memo_entries(project) if e.kind == "code"}
+    assert ("tid og ressurser", "Relasjon først") in again and not {c for c, _ in again} & {"god mentor"}

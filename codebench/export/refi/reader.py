@@ -24,7 +24,7 @@ from codebench.export.refi.records import (
 )
 from codebench.export.refi.text import SourceText, counts_utf16_over_crlf, normalise_with_map
 from codebench.ingest.archive import open_archive, points_outside, read_member, safe_xml
-from codebench.ingest.base import MAX_FILE_BYTES, IngestError, read_limited
+from codebench.ingest.base import IngestError, max_file_bytes, read_limited
 from codebench.ingest.encoding import decode_bytes
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -238,7 +238,7 @@ class _ProjectReader(_Reader):
         member = self.members.find(target)
         if member is None:
             raise self.error(element, f"{what}: the file {location} is missing from the archive")
-        data = read_member(self.members.archive, member, self.path, MAX_FILE_BYTES)
+        data = read_member(self.members.archive, member, self.path, max_file_bytes())
         if not data:
             return "", changes
         return decode_bytes(data, f"{self.path}: {member}", changes), changes

@@ -9,12 +9,12 @@ once, as SQL text with ``?`` placeholders (one module per aggregate, like the re
   session's own connection (SQLite or PostgreSQL), so a use case that writes reads through the
   same code, inside its transaction;
 - :func:`reading` runs them on a plain ``sqlite3`` connection for a use case that only reads an
-  SQLite project, in one read transaction (a WAL snapshot) with no SQLAlchemy loaded at all.
+  SQLite project (a query command, an export), in one read transaction (a WAL snapshot) with no SQLAlchemy loaded at all.
 
 There is still one storage layer and one schema: the tables are defined by ``orm.py`` and its
 migrations, every write goes through the ORM or Core, and services reach either kind of store
 through the same repository names (``store.documents``, ``store.codebook``, ``store.codings``,
-``store.anonymisation``).
+``store.anonymisation``, ``store.interchange``).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from codebench.storage.reads.anonymisation import AnonymisationReads
 from codebench.storage.reads.codebook import CodebookReads
 from codebench.storage.reads.codings import CodingReads
 from codebench.storage.reads.documents import DocumentReads
+from codebench.storage.reads.interchange import InterchangeReads
 from codebench.storage.reads.sql import Sql
 
 # A reader never writes (query_only), waits for a checkpoint rather than failing (busy_timeout),
@@ -69,6 +70,11 @@ class ReadStore:
     def anonymisation(self) -> AnonymisationReads:
         """Anonymisation settings, entities and mentions."""
         return AnonymisationReads.over(self.sql, self.project_id)
+
+    @cached_property
+    def interchange(self) -> InterchangeReads:
+        """What a REFI-QDA export reads: every coding, memo and recorded GUID."""
+        return InterchangeReads.over(self.sql, self.project_id)
 
 
 @contextmanager

@@ -112,5 +112,9 @@ class AdjudicationScreen(WorkbenchScreen):
         self.reload(index)
 
     def action_agreed(self) -> None:
-        copied = services.accept_agreed(self.project, self.coder_a, self.coder_b, adjudicator=self.coder)
+        try:
+            copied = services.accept_agreed(self.project, self.coder_a, self.coder_b, adjudicator=self.coder)
+        except services.ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
         self.notify(f"{copied} agreed coding(s) copied to consensus")

@@ -218,12 +218,20 @@ class CodebookScreen(WorkbenchScreen):
             self.workbench.open_quotes(code)
 
     def action_undo(self) -> None:
-        entry = services.undo(self.project, self.coder)
+        try:
+            entry = services.undo(self.project, self.coder)
+        except services.ServiceError as exc:
+            self.notify(f"cannot undo: {exc}", severity="error")
+            return
         self.notify(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
         self.on_screen_resume()
 
     def action_redo(self) -> None:
-        entry = services.redo(self.project, self.coder)
+        try:
+            entry = services.redo(self.project, self.coder)
+        except services.ServiceError as exc:
+            self.notify(f"cannot redo: {exc}", severity="error")
+            return
         self.notify(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")
         self.on_screen_resume()
 

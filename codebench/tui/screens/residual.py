@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.reactive import reactive
 from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -77,10 +78,23 @@ class ResidualScreen(WorkbenchScreen):
         def control(self) -> ResidualScreen:
             return self.screen
 
+    busy: reactive[bool] = reactive(False)
+    """A decision is being stored and the list reloaded; the next one waits (it would act on a
+    row that is about to move)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.views: list[ResidualView] = []
         self._wanted_rank = 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Decisions wait while the last one is stored (shown dimmed in the footer)."""
+        if self.busy and action in ("mark_name", "keep"):
+            return None
+        return True
+
+    def watch_busy(self) -> None:
+        self.refresh_bindings()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,6 +131,7 @@ class ResidualScreen(WorkbenchScreen):
             if self.views else "No residual candidates: every word left in place is an ordinary word")
         if self.views:
             listing.highlighted = min(len(self.views), max(1, self._wanted_rank)) - 1
+        self.busy = False
         if event.note:
             self.notify(event.note)
 
@@ -125,14 +140,22 @@ class ResidualScreen(WorkbenchScreen):
         index = self.query_one("#residual", OptionList).highlighted
         return self.views[index] if index is not None and 0 <= index < len(self.views) else None
 
-    @work(thread=True, group="residual-decide")
     def _act(self, call: Callable[[], _Done]) -> None:
+        self.busy = True
+        self._store(call)
+
+    @work(thread=True, group="residual-decide")
+    def _store(self, call: Callable[[], _Done]) -> None:
         try:
             done = call()
         except (services.ServiceError, KeyFileError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self._failed, str(exc))
             return
         self.app.call_from_thread(self._acted, done)
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.notify(message, severity="error")
 
     def _acted(self, done: _Done) -> None:
         self._wanted_rank = done.rank

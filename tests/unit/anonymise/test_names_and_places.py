@@ -132,3 +132,10 @@ def test_public_places_are_told_apart_from_small_places_and_workplaces() -> None
     clusters = link({0: text}, {0: found})
     public = {det.text: c.public for c in clusters for _, det in c.mentions}
     assert public["Oslo"] and not public["Holmvika"] and not public["Holmvika Trelast"]
+
+
+def test_a_name_heard_with_a_voiceless_last_letter_is_the_same_person() -> None:
+    texts = {1: "Ahmed begynte i mars. Ahmed er flink.", 2: "Jeg sa det til Ahmet selv."}
+    found = {1: [_det(texts[1], "Ahmed", PER, score=0.85)], 2: [_det(texts[2], "Ahmet", PER, score=0.85)]}
+    owners = {det.text: id(c) for c in link(texts, found) for _, det in c.mentions}
+    assert owners["Ahmed"] == owners["Ahmet"]
