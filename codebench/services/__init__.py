@@ -57,7 +57,9 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.exports import (
         ExportResult, export_chapter_quotes, export_codebook_document, export_matrix, export_memos,
     )
-    from codebench.services.history import audit_log, describe_operation, redo, undo
+    from codebench.services.history import (
+        CoderHistory, HistoryItem, OperationPlace, audit_log, coder_history, describe_operation, history_item, redo, undo,
+    )
     from codebench.services.importing import ImportReport, ParticipantSpec, import_files, import_survey
     from codebench.services.interchange import ExportSummary, InterchangeReport, export_qdc, export_qdpx, import_qdc, import_qdpx
     from codebench.services.memos import add_memo, edit_memo, find_memo_document, memo_entries, memos
@@ -87,7 +89,8 @@ _EXPORTS = {
         "flagged_codings", "turn_text"),
     ".media": ("Linked", "link_media", "media_of"),
     ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix", "export_memos"),
-    ".history": ("audit_log", "describe_operation", "redo", "undo"),
+    ".history": ("CoderHistory", "HistoryItem", "OperationPlace", "audit_log", "coder_history", "describe_operation",
+                 "history_item", "redo", "undo"),
     ".importing": ("ImportReport", "ParticipantSpec", "import_files", "import_survey"),
     ".interchange": ("ExportSummary", "InterchangeReport", "export_qdc", "export_qdpx", "import_qdc",
         "import_qdpx"),
@@ -119,6 +122,8 @@ __all__ = [
     # search
     "WIDEN_UNITS", "CodedHits", "MatchOptions", "QueryFilters", "SavedSearch", "SearchHit", "SearchResult", "code_hits",
     "forget_search", "run_saved_search", "save_search", "saved_searches", "search",
+    # history as the workbench shows it
+    "CoderHistory", "HistoryItem", "OperationPlace", "coder_history", "history_item",
 ]
 
 #: Modules read as ``services.<module>`` (``memos`` is the function of that name, as ever).

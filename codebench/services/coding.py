@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 
 from codebench.domain import code_tree as rules
-from codebench.domain.code_tree import effective_colours
+from codebench.domain.code_tree import effective_colours, main_categories, ordered
 from codebench.domain.codebook import ORIGINS, in_vivo_name
 from codebench.domain.records import CodingInfo, DocumentInfo, code_snapshot
 from codebench.domain.spans import Span
@@ -367,7 +367,7 @@ def _line_note(line: int | None) -> str:
 
 @dataclass(frozen=True)
 class CodedSpanView:
-    """A coding as a reading view shows it: code name, effective colour, coder."""
+    """A coding as a reading view shows it: code name, effective colour, coder, main category."""
 
     uuid: str
     start: int
@@ -378,16 +378,38 @@ class CodedSpanView:
     memo: str | None
     flag: str | None = None
     """Set when the words under the coding changed (an edit, a corrected file): the coder checks it."""
+    main_category: str | None = None
+    """The top-level category the code sits under (None for a code outside every category)."""
+    category_rank: int | None = None
+    """The main category's place among the top-level categories (0 first), so a view can give
+    each main category its own colour, the same in every document."""
 
 
-def document_codings(project: Project, document: str | int, coders: Sequence[str] | None = None) -> list[CodedSpanView]:
-    """The codings of one document with names and colours, for the transcript view."""
+def document_codings(project: Project, document: str | int, coders: Sequence[str] | None = None, *,
+                     anonymised: bool = False) -> list[CodedSpanView]:
+    """The codings of one document with names, colours and main categories, for the transcript view.
+
+    With ``anonymised`` the code names go through the same replacement as researcher-written
+    text in exports: an in-vivo code made from the original words may hold a name.
+    """
     with project.transaction(write=False) as store:
         doc = find_document(store, document)
-        tree = store.codebook.rows()
-        names = {c.id: c.name for c in tree}
-        colours = effective_colours(tree)
-        return [
-            CodedSpanView(c.uuid, c.start, c.end, names[c.code_id], colours[c.code_id], c.coder, c.memo, c.flag)
-            for c in store.codings.ordered(doc.id) if coders is None or c.coder in coders
-        ]
+        tree = ordered(store.codebook.rows())
+        codings = [c for c in store.codings.ordered(doc.id) if coders is None or c.coder in coders]
+    names = {c.id: c.name for c in tree}
+    colours = effective_colours(tree)
+    mains = main_categories(tree)
+    ranks = {node.name: rank for rank, node in enumerate(n for n in tree if n.parent_id is None and n.kind == "category")}
+    if anonymised:
+        # Imported here: the anonymisation pipeline is not needed (nor loaded) to code originals.
+        from codebench.services.anonymisation.renditions import anonymise_free_texts
+
+        used = sorted({names[c.code_id] for c in codings})
+        names_shown = dict(zip(used, anonymise_free_texts(project, used)))
+        names = {key: names_shown.get(name, name) for key, name in names.items()}
+    views = []
+    for c in codings:
+        main = mains[c.code_id][1]
+        views.append(CodedSpanView(c.uuid, c.start, c.end, names[c.code_id], colours[c.code_id], c.coder, c.memo,
+                                   c.flag, main, ranks.get(main) if main is not None else None))
+    return views

@@ -8,8 +8,9 @@ it again, both from the payload the action logged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from codebench.domain.records import AuditEntry, CodeInfo
 from codebench.errors import ServiceError
@@ -410,20 +411,39 @@ _CHANGE_WORDS = {"name": "rename", "description": "definition", "inclusion": "de
                  "kind": "promotion", "shortcut": "shortcut key"}
 
 
-def _describe_in_project(entry: AuditEntry, project: Project) -> str:
+class _Context:
+    """What describing and placing operations reads: the code tree, document labels, codings."""
+
+    def __init__(self, project: Project, entries: Sequence[AuditEntry]) -> None:
+        uuids = [e.payload.get("uuid") for e in entries if e.action in ("recode", "coding_memo", "coding_checked")]
+        with project.transaction(write=False) as store:
+            rows = store.codebook.rows()
+            self.codings = {uuid: store.codings.get(uuid) for uuid in uuids if uuid}
+        self.by_id = {r.id: r.name for r in rows}
+        self.by_uuid = {r.uuid: r.name for r in rows}
+        self.project = project
+        self._labels: dict[int, str] | None = None
+
+    def label(self, document_id: int) -> str:
+        if self._labels is None:
+            self._labels = document_labels(self.project)
+        return self._labels.get(document_id, "a deleted document")
+
+    def code_name(self, ref: Any, snapshot: dict[str, Any] | None = None) -> str | None:
+        name = self.by_id.get(ref) if isinstance(ref, int) else self.by_uuid.get(ref)
+        return name or (snapshot or {}).get("name")
+
+
+def _describe_in_project(entry: AuditEntry, project: Project, context: _Context | None = None) -> str:
     p = entry.payload
-    with project.transaction(write=False) as store:
-        rows = store.codebook.rows()
-        coding = store.codings.get(p["uuid"]) if entry.action in ("recode", "coding_memo", "coding_checked") else None
-    by_id = {r.id: r.name for r in rows}
-    by_uuid = {r.uuid: r.name for r in rows}
+    context = context or _Context(project, [entry])
+    coding = context.codings.get(p.get("uuid")) if entry.action in ("recode", "coding_memo", "coding_checked") else None
 
     def code(ref: Any, snapshot: dict[str, Any] | None = None) -> str:
-        name = by_id.get(ref) if isinstance(ref, int) else by_uuid.get(ref)
-        return f"«{name or (snapshot or {}).get('name') or 'a deleted code'}»"
+        return f"«{context.code_name(ref, snapshot) or 'a deleted code'}»"
 
     def where(document_id: int | None, start: int | None, end: int | None) -> str:
-        label = document_labels(project).get(document_id, "a deleted document") if document_id else "a document"
+        label = context.label(document_id) if document_id else "a document"
         return f"{label} [{start}–{end}]" if start is not None else label
 
     action = entry.action
@@ -467,6 +487,109 @@ def _describe_in_project(entry: AuditEntry, project: Project) -> str:
         parent = code(p.get("to")) if p.get("to") is not None else "the top level"
         return f"move of {code(p.get('code'))} under {parent}"
     return f"merge of {code(p.get('source', {}).get('uuid'), p.get('source'))} into {code(p.get('target'))}"
+
+
+# -- where an operation acted, so a view can go there --------------------------------------------
+
+
+@dataclass(frozen=True)
+class OperationPlace:
+    """Where an undoable operation acted: a span of a document, a code, or an identifier.
+
+    A coding operation has a document and a span (in original offsets); a codebook operation
+    names the code it changed (as the code is called now); an anonymisation decision names the
+    pseudonym of the entity it decided. Fields that do not apply are None.
+    """
+
+    document_id: int | None = None
+    start: int | None = None
+    end: int | None = None
+    code: str | None = None
+    pseudonym: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One operation of a coder's history, as the workbench lists it."""
+
+    entry: AuditEntry
+    description: str
+    """What it was, e.g. "coding «tidspress» in V01 veileder runde 1 [120–310]"."""
+    place: OperationPlace
+
+
+@dataclass(frozen=True)
+class CoderHistory:
+    """A coder's undo and redo stacks, newest first: ``undo[0]`` is what ctrl+z takes back."""
+
+    undo: list[HistoryItem]
+    redo: list[HistoryItem]
+
+
+def _place(entry: AuditEntry, context: _Context) -> OperationPlace:
+    p = entry.payload
+    action = entry.action
+    if action in ("apply", "remove"):
+        return OperationPlace(p.get("document_id"), p.get("start"), p.get("end"),
+                              code=context.code_name(p.get("code_id"), p.get("created_code")))
+    if action == "code_hits":
+        # Hits in many places: the place is the code (the search screen shows the hits themselves).
+        return OperationPlace(code=context.code_name(p.get("code_id"), p.get("created_code")))
+    if action in _MEMO_ACTIONS:
+        target = p.get("snapshot", p)
+        kind, ref = target.get("target_type"), target.get("target_id")
+        if kind == "document":
+            return OperationPlace(document_id=ref)
+        return OperationPlace(code=context.code_name(ref)) if kind == "code" else OperationPlace()
+    if action in ("edit_text", "reimport"):
+        # The words changed: the view goes to the first change (a speaker or time change has none).
+        pieces = p.get("pieces") or []
+        first = pieces[0][0] if pieces else None
+        return OperationPlace(p.get("document_id"), first, first)
+    if action in ("recode", "coding_memo", "coding_checked"):
+        coding = context.codings.get(p.get("uuid"))
+        if coding is None:
+            return OperationPlace()
+        return OperationPlace(coding.document_id, coding.start, coding.end,
+                              code=context.code_name(coding.code_id))
+    if action in ("code_create", "code_update", "code_move"):
+        return OperationPlace(code=context.code_name(p.get("code"), p.get("snapshot")))
+    if action == "merge_codes":
+        return OperationPlace(code=context.code_name(p.get("target")))
+    pseudonyms = p.get("pseudonyms") or []
+    if action == "anonymise_rename":
+        return OperationPlace(pseudonym=p.get("after"))
+    if action == "anonymise_add":
+        return OperationPlace(pseudonym=p.get("pseudonym"))
+    return OperationPlace(pseudonym=pseudonyms[0] if len(pseudonyms) == 1 else None)
+
+
+def history_items(project: Project, entries: Sequence[AuditEntry]) -> list[HistoryItem]:
+    """Each operation with its description and place, reading the project once for all."""
+    if not entries:
+        return []
+    context = _Context(project, entries)
+    in_project = _CODING_ACTIONS | _CODEBOOK_ACTIONS | _MEMO_ACTIONS
+    return [HistoryItem(e, _describe_in_project(e, project, context) if e.action in in_project
+                        else describe_operation(e, project), _place(e, context)) for e in entries]
+
+
+def history_item(project: Project, entry: AuditEntry) -> HistoryItem:
+    """One operation with its description and place (after an undo: where the view should go)."""
+    return history_items(project, [entry])[0]
+
+
+def coder_history(project: Project, coder: str, limit: int = 10) -> CoderHistory:
+    """The coder's own recent operations: what the next undo and the next redo would act on.
+
+    Each coder has their own history (undo never takes back another coder's work).
+    """
+    with project.transaction(write=False) as store:
+        undo_stack, redo_stack = _history(store, coder)
+    undo_items = list(reversed(undo_stack))[:limit]
+    redo_items = list(reversed(redo_stack))[:limit]
+    items = history_items(project, undo_items + redo_items)
+    return CoderHistory(items[:len(undo_items)], items[len(undo_items):])
 
 
 def _step(project: Project, coder: str, direction: str) -> AuditEntry | None:

@@ -10,6 +10,7 @@ from textual.binding import Binding
 
 from codebench import services
 from codebench.domain.records import CodeInfo
+from codebench.tui.background import SerialWrites, load_in_background
 from codebench.tui.commands import CodebenchCommands
 from codebench.tui.screens.document import DocumentScreen
 from codebench.tui.screens.picker import CodePicker, CoderPrompt, PickedCode
@@ -44,6 +45,10 @@ class CodebenchApp(App[None]):
         self.show_anonymised = False
         self.original_allowed = True
         """May this coder see original names? (See services.anonymisation.may_see_original.)"""
+        self.show_stripes = True
+        """Transcripts show coding stripes beside the text (S toggles; later transcripts follow)."""
+        self.writes = SerialWrites()
+        """Every change to the project goes through this queue: off the UI thread, in order."""
         self._player: services.playback.Player | None = None
         if self.coder:
             self._apply_viewing_rights()
@@ -208,47 +213,79 @@ class CodebenchApp(App[None]):
             return
         self.push_screen(AdjudicationScreen(coder_a, coder_b))
 
-    def pick_and_recode(self, coding_uuid: str, current: str, after: Callable[[], None]) -> None:
+    def pick_and_recode(self, coding_uuid: str, current: str, after: Callable[[], None],
+                        codes: list[CodeInfo] | None = None) -> None:
         """Let the coder pick another code (or name a new one) for a coding, then call ``after``."""
+        if codes is None:
+            project = self.project
+            load_in_background(self.screen, lambda: services.code_tree(project),
+                               lambda tree: self.pick_and_recode(coding_uuid, current, after, tree), group="picker")
+            return
 
         def recode(picked: PickedCode | None) -> None:
             if picked is None:
                 return
-            try:
-                services.recode(self.project, coding_uuid, picked.name, self.coder, create="open" if picked.new else None)
-            except services.ServiceError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            after()
+            project, coder = self.project, self.coder
+            self.writes.submit(self.screen, lambda: services.recode(project, coding_uuid, picked.name, coder,
+                                                                    create="open" if picked.new else None),
+                               lambda _: after())
 
-        self.push_screen(CodePicker(services.code_tree(self.project), title=f"Recode «{current}» as"), recode)
+        self.push_screen(CodePicker(codes, title=f"Recode «{current}» as"), recode)
 
     def action_undo(self) -> None:
-        self.undo()
+        self.history_step("undo")
 
     def action_redo(self) -> None:
-        self.redo()
+        self.history_step("redo")
 
     def undo(self) -> None:
         """Undo the coder's last operation from anywhere."""
-        self._history_step(services.undo, "undo", "undid")
+        self.history_step("undo")
 
     def redo(self) -> None:
         """Redo from anywhere."""
-        self._history_step(services.redo, "redo", "redid")
+        self.history_step("redo")
 
-    def _history_step(self, step: Callable[[services.Project, str], Any], verb: str, done: str) -> None:
-        try:
-            entry = step(self.project, self.coder)
-        except services.ServiceError as exc:
-            self.notify(f"cannot {verb}: {exc}", severity="error")
-            return
-        self.notify(f"{done} {services.describe_operation(entry, self.project)}" if entry else f"nothing to {verb}")
-        self._refresh_screen()
+    def history_step(self, direction: str) -> None:
+        """Undo or redo (in the queue of writes), say what it did and show where it acted.
 
-    def merge_codes(self) -> None:
+        A screen that can show the place itself (a transcript, the codebook) is asked to;
+        elsewhere a coding's place opens in its transcript with the words selected.
+        """
+        project, coder = self.project, self.coder
+        step = services.undo if direction == "undo" else services.redo
+        done = "undid" if direction == "undo" else "redid"
+
+        def call() -> services.HistoryItem | None:
+            entry = step(project, coder)
+            return services.history_item(project, entry) if entry is not None else None
+
+        def finished(item: services.HistoryItem | None) -> None:
+            screen = self.screen
+            if item is None:
+                self.notify(f"nothing to {direction}")
+                return
+            show = getattr(screen, "show_operation", None)
+            if show is not None:
+                show(item, done)
+                return
+            self.notify(f"{done} {item.description}")
+            place = item.place
+            if place.document_id is not None and place.start is not None:
+                end = place.end if place.end is not None else place.start
+                self.open_document(place.document_id, position=end, select_to=place.start)
+            else:
+                self._refresh_screen()
+
+        self.writes.submit(self.screen, call, finished,
+                           failed=lambda exc: self.notify(f"cannot {direction}: {exc}", severity="error"))
+
+    def merge_codes(self, codes: list[CodeInfo] | None = None) -> None:
         """Pick a code, then the code to merge it into."""
-        codes = services.code_tree(self.project)
+        if codes is None:
+            project = self.project
+            load_in_background(self.screen, lambda: services.code_tree(project), self.merge_codes, group="picker")
+            return
 
         def second(source: PickedCode | None) -> None:
             if source is None or source.new:
@@ -257,13 +294,14 @@ class CodebenchApp(App[None]):
             def merge(target: PickedCode | None) -> None:
                 if target is None or target.new:
                     return
-                try:
-                    moved = services.merge_codes(self.project, source.name, target.name, self.coder)
-                except services.ServiceError as exc:
-                    self.notify(str(exc), severity="error")
-                    return
-                self.notify(f"merged {source.name} into {target.name}: {moved} coding(s) moved")
-                self._refresh_screen()
+                project, coder = self.project, self.coder
+
+                def merged(moved: int) -> None:
+                    self.notify(f"merged {source.name} into {target.name}: {moved} coding(s) moved")
+                    self._refresh_screen()
+
+                self.writes.submit(self.screen, lambda: services.merge_codes(project, source.name, target.name, coder),
+                                   merged)
 
             self.push_screen(CodePicker(codes, title=f"Merge «{source.name}» into"), merge)
 

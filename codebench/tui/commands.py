@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import Any
 
@@ -35,7 +36,8 @@ class CodebenchCommands(Provider):
         commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))
         commands.append(("Undo", app.undo, "undo your last coding operation"))
         commands.append(("Redo", app.redo, "redo what you undid"))
-        coders = sorted({c.coder for c in services.codings(project)} - {"consensus"})  # coders with codings
+        # Coders with codings, counted in the database (not one record per coding).
+        coders = sorted(set(services.coding_counts(project).by_coder) - {"consensus"})
         for i, a in enumerate(coders):
             for b in coders[i + 1:]:
                 commands.append((f"Adjudicate {a} and {b}", partial(app.adjudicate, a, b),
@@ -46,13 +48,19 @@ class CodebenchCommands(Provider):
             commands.append((f"{state} codings of {coder}", partial(app.toggle_coder, coder), "in the transcript view"))
         return commands
 
+    _listed: list[tuple[str, Any, str]] = []
+
+    async def startup(self) -> None:
+        """List the commands once per opening of the palette, reading the project off the UI thread."""
+        self._listed = await asyncio.to_thread(self._commands)
+
     async def discover(self) -> Hits:
-        for name, callback, help_text in self._commands()[:40]:
+        for name, callback, help_text in self._listed[:40]:
             yield Hit(1.0, name, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, callback, help_text in self._commands():
+        for name, callback, help_text in self._listed:
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -8,6 +8,7 @@ from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.document import DocumentScreen
 from codebench.tui.widgets.transcript import TranscriptView
+from tests.tui.helpers import settle
 
 FIRST_DOC = "Intervju Kristine Holm runde 1"
 BUSY = "the project is busy: another codebench is writing; nothing was changed"
@@ -25,8 +26,9 @@ async def test_coding_in_a_busy_project_says_so_and_works_once_it_is_free(sample
     app = CodebenchApp(project, "tester")
     try:
         async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)  # the project view's lists fill from a worker
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             view = app.screen.query_one(TranscriptView)
             start = services.get_document(project, FIRST_DOC).text.index("hundre og ti")
             view.move_to(start)
@@ -37,19 +39,19 @@ async def test_coding_in_a_busy_project_says_so_and_works_once_it_is_free(sample
                 for ch in "god mentor":
                     await pilot.press("space" if ch == " " else ch)
                 await pilot.press("enter")
-                await pilot.pause()
+                await settle(pilot)
                 assert any(BUSY in n.message for n in app._notifications)
                 assert isinstance(app.screen, DocumentScreen) and app.is_running
                 await pilot.press("x")  # removing (nothing of mine here yet) and undo say so too
                 await pilot.press("ctrl+z")
-                await pilot.pause()
+                await settle(pilot)
                 assert app.is_running
             assert mine(project) == []
             await pilot.press("c")
             for ch in "god mentor":
                 await pilot.press("space" if ch == " " else ch)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert mine(project) == ["god mentor"]
     finally:
         other.close()

@@ -16,10 +16,8 @@ async def type_text(pilot, text: str) -> None:
         await pilot.press("space" if ch == " " else ch)
 
 
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+# The screens fetch in chains of workers (disagreements, then the region's transcript): wait for all.
+from tests.tui.helpers import settle  # noqa: E402
 
 
 def node(project, name: str):

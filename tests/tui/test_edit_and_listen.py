@@ -14,6 +14,7 @@ from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.document import DocumentScreen
 from codebench.tui.screens.edit_turn import TurnEditor
 from codebench.tui.widgets.transcript import TranscriptView
+from tests.tui.helpers import settle
 from textual.widgets import Input, TextArea
 
 VTT = """WEBVTT
@@ -59,9 +60,9 @@ def messages(app: CodebenchApp) -> list[str]:
 
 
 async def _open(app: CodebenchApp, pilot, position: int) -> tuple[DocumentScreen, TranscriptView]:
-    await pilot.pause()
+    await settle(pilot)
     app.open_document(1, position=position)
-    await pilot.pause()
+    await settle(pilot)
     screen = app.screen
     assert isinstance(screen, DocumentScreen)
     return screen, screen.query_one(TranscriptView)
@@ -83,7 +84,7 @@ async def test_e_corrects_a_turn_codings_follow_one_is_flagged_then_checked_and_
     async with app.run_test(size=(100, 30)) as pilot:
         screen, view = await _open(app, pilot, turn.body_start + 2)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         editor = app.screen
         assert isinstance(editor, TurnEditor)
         area = editor.query_one(TextArea)
@@ -92,7 +93,7 @@ async def test_e_corrects_a_turn_codings_follow_one_is_flagged_then_checked_and_
         editor.query_one("#turn-start", Input).value = "0:01.2"
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
         doc = services.get_document(project, 1)
         assert "med Lieshagen om grensene" in doc.text and doc.turns[1].t_start == 1.2
@@ -105,17 +106,19 @@ async def test_e_corrects_a_turn_codings_follow_one_is_flagged_then_checked_and_
 
         view.move_to(0)
         await pilot.press("f")  # to the coding to check
-        await pilot.pause()
+        await settle(pilot)
         assert view.cursor == flagged[0].start
-        assert "check" in str(screen.query_one("#here").render())
+        # Beside the stripes (100 columns) the side panel is hidden: the status line and the stripe say it.
+        assert "check" in str(screen.query_one("#status").render())
+        assert any(label.startswith("⚑") for _, _, label in view.stripe_labels(view.line_of(view.cursor)))
         await pilot.press("k")
-        await pilot.pause()
+        await settle(pilot)
         assert services.flagged_codings(project) == []
 
         await pilot.press("ctrl+z")  # the check
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("ctrl+z")  # the edit
-        await pilot.pause()
+        await settle(pilot)
         assert services.get_document(project, 1).text == original
         assert services.get_document(project, 1).turns[1].t_start == 1.0
         assert "Lishagen" in view.text
@@ -130,14 +133,14 @@ async def test_e_over_selected_words_corrects_only_them(listening):
         screen, view = await _open(app, pilot, start)
         view.move_to(start + len("grønsene"), select_to=start)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         editor = app.screen
         assert isinstance(editor, TurnEditor) and not editor.query(Input)
         assert editor.query_one(TextArea).text == "grønsene"
         editor.query_one(TextArea).text = "grensene"
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         doc = services.get_document(project, 1)
         assert "om grensene og sa ja" in doc.text
         assert services.flagged_codings(project) == []  # no coding lay on that word
@@ -152,10 +155,10 @@ async def test_esc_leaves_the_turn_as_it_was(listening):
     async with app.run_test(size=(100, 30)) as pilot:
         screen, view = await _open(app, pilot, 40)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(pilot)
         app.screen.query_one(TextArea).text = "noe helt annet"
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen is screen
     assert services.get_document(project, 1).info.sha256 == before
 
@@ -172,7 +175,7 @@ async def test_p_plays_the_turn_space_resumes_and_the_caret_follows_b_goes_back(
     async with app.run_test(size=(100, 30)) as pilot:
         screen, view = await _open(app, pilot, turns[1].body_start)
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         player = app.audio_player(start=False)
         assert player is not None and player.name == "mpv"
         request = player.last_request
@@ -184,19 +187,19 @@ async def test_p_plays_the_turn_space_resumes_and_the_caret_follows_b_goes_back(
         await pilot.press("space")  # plays on into the next turn: the caret follows
         assert await _until(pilot, lambda: view.turn_index(view.cursor) == 2)
         await pilot.press("b")
-        await pilot.pause()
+        await settle(pilot)
         assert player.last_request.start < player.position() <= 4.0
         await pilot.press("space")
         assert await _until(pilot, player.is_paused)
 
         view.move_to(turns[2].body_start)  # paused: the caret is the coder's to move
-        await pilot.pause()
+        await settle(pilot)
         assert view.turn_index(view.cursor) == 2
         await pilot.press("e")  # correcting while listening: F5 plays the turn being corrected
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, TurnEditor)
         await pilot.press("f5")
-        await pilot.pause()
+        await settle(pilot)
         assert (player.last_request.start, player.last_request.end) == (2.0, 3.5)
         await pilot.press("escape")
 
@@ -208,9 +211,9 @@ async def test_playing_without_a_player_or_a_recording_says_what_to_do(listening
     async with app.run_test(size=(100, 30)) as pilot:
         screen, view = await _open(app, pilot, 40)
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         assert any("no audio player found: install mpv" in m for m in messages(app))
         services.link_media(project, 1, None)
         await pilot.press("p")
-        await pilot.pause()
+        await settle(pilot)
         assert "No recording is linked" in messages(app)[-1]

@@ -12,16 +12,17 @@ from codebench.domain.colours import contrast_ratio
 from codebench.domain.passages import passages
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.heatmap import HeatMapScreen
+from tests.tui.helpers import settle
 
 
 async def _open(pilot) -> HeatMapScreen:
-    await pilot.pause()
+    await settle(pilot)
     await pilot.press("h")
-    await pilot.pause()
+    await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, HeatMapScreen)
     await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     return screen
 
 
@@ -58,7 +59,7 @@ async def test_heat_map_counts_distinct_passages_by_code_and_role_and_per_coder(
         await pilot.pause()
         _assert_counts(screen.table, everyone)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert not isinstance(app.screen, HeatMapScreen)
 
 
@@ -82,28 +83,29 @@ async def test_mouse_drag_selects_words_and_codes_them(sample_copy):
     """Press on a word, drag to another, release: the words between are selected; c codes them."""
     from codebench.tui.screens.document import DocumentScreen
     from codebench.tui.screens.picker import CodePicker
-    from codebench.tui.widgets.transcript import GUTTER, TranscriptView
+    from codebench.tui.widgets.transcript import TranscriptView
 
     app = CodebenchApp(sample_copy, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DocumentScreen)
         view = app.screen.query_one(TranscriptView)
         row = next(i for i, (a, b) in enumerate(view._lines[:20]) if b - a > 20)
         line_start, _ = view._lines[row]
-        await pilot.mouse_down(view, offset=(GUTTER + 3, row))
-        await pilot.hover(view, offset=(GUTTER + 15, row))
-        await pilot.mouse_up(view, offset=(GUTTER + 15, row))
-        await pilot.pause()
+        left = view.text_left  # the text starts after the gutter
+        await pilot.mouse_down(view, offset=(left + 3, row))
+        await pilot.hover(view, offset=(left + 15, row))
+        await pilot.mouse_up(view, offset=(left + 15, row))
+        await settle(pilot)
         assert view.selection == (line_start + 3, line_start + 15)
         await pilot.press("c")
         assert isinstance(app.screen, CodePicker)
         for ch in "god mentor":
             await pilot.press(ch if ch != " " else "space")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         mine = [(c.start, c.end) for c in services.codings(sample_copy) if c.coder == "tester"]
         assert mine == [(line_start + 3, line_start + 15)]
 
@@ -116,9 +118,9 @@ async def test_transcript_marks_stay_readable_in_both_themes(sample_copy, theme)
     app = CodebenchApp(sample_copy, "tester")
     async with app.run_test(size=(100, 30)) as pilot:
         app.theme = theme
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(TranscriptView)
         base = view.rich_style
         for name in ("coded", "overlap", "selection", "speaker"):

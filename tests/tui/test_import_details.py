@@ -6,6 +6,7 @@ from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.details import ImportDetailsDialog
 from codebench.tui.screens.project import ProjectScreen
+from tests.tui.helpers import settle
 from textual.widgets import DataTable, Static
 
 # One cue's end time cannot be read: the cue is kept untimed and the import warns.
@@ -24,22 +25,23 @@ async def test_format_column_and_details_of_a_document_with_a_warning(sample_cop
     assert len(doc.import_warnings) == 1
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProjectScreen)
         table = screen.query_one("#documents", DataTable)
         row = table.get_row_index(str(doc.id))
-        assert str(table.get_cell_at((row, 6))) == "vtt !1"
+        column = [c.label.plain for c in table.columns.values()].index
+        assert str(table.get_cell_at((row, column("fmt")))) == "vtt !1"
         table.move_cursor(row=row)
         await pilot.press("i")
-        await pilot.pause()
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ImportDetailsDialog)
         body = str(dialog.query_one("#details-body", Static).render())
         assert "format      vtt" in body and "warning" in body and "kept without times" in body
         # The source file's name names the informant; it shows only where originals may.
         assert not app.original_allowed and "Trine" not in body
-        assert "Trine" not in str(table.get_cell_at((row, 7)))
+        assert "Trine" not in str(table.get_cell_at((row, column("document"))))
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ProjectScreen)

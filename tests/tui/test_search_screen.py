@@ -13,17 +13,18 @@ from codebench.tui.screens.picker import CodePicker
 from codebench.tui.screens.search import SearchScreen
 from codebench.tui.widgets.hit_list import HitList
 from codebench.tui.widgets.transcript import TranscriptView
+from tests.tui.helpers import settle
 
 
 async def search_for(app: CodebenchApp, pilot, query: str) -> HitList:
     await pilot.press("slash")
-    await pilot.pause()
+    await settle(pilot)
     assert isinstance(app.screen, SearchScreen)
     for ch in query:
         await pilot.press("space" if ch == " " else ch)
     await pilot.press("enter")
     await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     return app.screen.query_one(HitList)
 
 
@@ -45,19 +46,19 @@ async def test_code_the_marked_hits_then_undo(sample_copy):
         await pilot.press("w", "w", "w")  # sentence → turn → hit → word
         assert app.screen.widen_to == "word"
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CodePicker)
         for ch in "tillit i sok":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settle(pilot)
         first, second = expected.hits[:2]
         assert mine(project, "tillit i sok") == sorted(
             [(first.document_id, first.start, first.end), (second.document_id, second.start, second.end)])
         assert services.audit_log(project, 1)[0].action == "code_hits"
         assert isinstance(app.screen, SearchScreen) and not app.screen.query_one(HitList).marked
         await pilot.press("ctrl+z")
-        await pilot.pause()
+        await settle(pilot)
         assert [c for c in services.codings(project) if c.coder == "tester"] == []
         assert "tillit i sok" not in {c.name for c in services.code_tree(project)}
 
@@ -65,11 +66,11 @@ async def test_code_the_marked_hits_then_undo(sample_copy):
         await pilot.press("w")
         assert app.screen.widen_to == "sentence"
         await pilot.press("c")
-        await pilot.pause()
+        await settle(pilot)
         for ch in "god mentor":
             await pilot.press("space" if ch == " " else ch)
         await pilot.press("enter")  # the codebook's code of that name
-        await pilot.pause()
+        await settle(pilot)
         coded = mine(project, "god mentor")
         assert len(coded) == len({(h.document_id, h.start) for h in expected.hits})
         for hit in expected.hits:  # each coding holds its hit and ends where a sentence ends
@@ -87,11 +88,11 @@ async def test_enter_goes_to_the_hit_and_slash_comes_back(sample_copy):
         hit = hits.current
         assert hit is not None
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DocumentScreen) and app.screen.document_id == hit.document_id
         assert app.screen.query_one(TranscriptView).selection == app.screen.to_view(hit.start, hit.end)
         await pilot.press("slash")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
         assert app.screen.query_one(HitList).current == hit  # the hits and the place in them are kept
 
@@ -109,7 +110,7 @@ async def test_a_coder_who_may_not_see_names_is_told_why_nothing_is_found(review
             status = str(app.screen.query_one("#search-status").content)
             assert "no hits in the anonymised text" in status and "may not see original names" in status
             await pilot.press("o")  # no original for this coder
-            await pilot.pause()
+            await settle(pilot)
             assert app.screen.original is False
             hits = await search_for(app, pilot, "mentor")
             assert hits.hits and all("Kristine" not in h.left + h.match + h.right for h in hits.hits)
@@ -124,6 +125,6 @@ def test_search_screen_snapshot(snap_compare, sample_copy):
         await search_for(pilot.app, pilot, "tillit*")
         await pilot.press("down", "space")
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(CodebenchApp(sample_copy, "snapshot"), terminal_size=(80, 24), run_before=run_before)

@@ -150,9 +150,10 @@ def test_code_a_selection_in_a_real_terminal(sample_project_dir: Path, tmp_path:
     term = tmux_session
     term.start([sys.executable, "-m", "codebench", "open", str(copy), "--coder", "smoke"], 100, 30)
 
-    term.wait_for("Documents", "the project view")
+    # The list fills from a worker: Enter waits for the rows (names are cut in the middle to fit).
+    term.wait_for("runde 1", "the project view's document list")
     term.keys("Enter")
-    term.wait_for(FIRST_DOC, "the first transcript")
+    term.wait_for("V01 veileder r1 · " + FIRST_DOC, "the first transcript (its title)")
     for _ in range(12):
         term.keys("S-Right")
     term.keys("c")
@@ -174,3 +175,66 @@ def test_code_a_selection_in_a_real_terminal(sample_project_dir: Path, tmp_path:
         project.close()
     assert [q.code for q in mine] == [CODE]
     assert mine[0].text.strip()
+
+
+@pytest.mark.slow
+def test_a_review_decision_and_undos_that_name_their_place_at_80x24(
+        sample_project_dir: Path, tmp_path: Path, tmux_session: Tmux, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the smallest terminal: find an identifier by typing, accept it, undo the decision; code
+    words and undo the coding. Each undo says what it took back and where."""
+    copy = tmp_path / "project"
+    shutil.copytree(sample_project_dir, copy)
+    keys = tmp_path / "keys"
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(keys))  # the pseudonym key stays in the test's folder
+    project = services.open_project(copy)
+    try:
+        services.anonymisation.detect(project, use_model=False, coder="fixture")
+        person = next(e for e in services.anonymisation.entities(project, with_mentions=True) if "Kristine Holm" in e.forms)
+    finally:
+        project.close()
+    term = tmux_session
+    term.env["CODEBENCH_KEY_DIR"] = str(keys)
+    term.start([sys.executable, "-m", "codebench", "open", str(copy), "--coder", "smoke"], 80, 24)
+
+    term.wait_for("runde 1", "the project view's document list")
+    term.keys("a")
+    term.wait_for("Identifiers:", "the review screen")
+    term.keys("C-f")
+    term.keys("Kristine Holm", literal=True)
+    term.wait_for("find: Kristine Holm", "the find line under the identifiers")
+    term.keys("Escape")
+    term.wait_for("Identifiers:", "the find closed", absent="find: Kristine")
+    count = len(person.mentions)
+    term.keys("a")
+    term.wait_for(f"0 open {count}✓", "the entity's row after accepting it")
+    term.keys("C-z")
+    # The undo says what it gave back (a toast; it may wrap before the pseudonym), and the row is open again.
+    term.wait_for("undid accept of", "the note after the undo")
+    term.wait_for(f"{count} open 0✓", "the entity's row after the undo")
+    term.keys("q")
+    term.wait_for("runde 1", "the project view again", absent="Identifiers:")
+    term.keys("Enter")
+    term.wait_for("V01 veileder r1 · ", "the first transcript (its title)")
+    for _ in range(12):
+        term.keys("S-Right")
+    term.keys("c")
+    term.wait_for("Code the selection", "the code picker")
+    term.keys(CODE, literal=True)
+    term.wait_for(CODE, "the code in the picker's list", times=2, absent="+ new open code")
+    term.keys("Enter")
+    term.wait_for("coded", "the status line after coding")
+    term.keys("C-z")
+    term.wait_for(f"undid coding «{CODE}» in V01", "the status line naming the undone coding's place")
+    term.keys("C-q")
+    status = term.wait_for_exit()
+    assert status == "0", f"codebench exited with status {status}; last screen:\n{term.screen()}"
+
+    project = services.open_project(copy)
+    try:
+        assert services.quotes(project, coders=["smoke"]) == []
+        after = next(e for e in services.anonymisation.entities(project, with_mentions=True) if e.id == person.id)
+        assert {m.status for m in after.mentions} == {m.status for m in person.mentions} == {"suggested"}
+        log = [e.action for e in services.audit_log(project) if e.coder == "smoke"]
+        assert log[:4] == ["undo", "apply", "undo", "anonymise_accept"]
+    finally:
+        project.close()

@@ -6,6 +6,7 @@ from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.screens.quotes import QuotesScreen
+from tests.tui.helpers import settle
 
 
 def messages(app) -> list[str]:
@@ -20,17 +21,17 @@ async def test_undo_from_the_project_and_quotes_screens(sample_copy):
     label = services.anonymisation.document_labels(project)[doc.info.id]
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ProjectScreen)
         await pilot.press("ctrl+z")
-        await pilot.pause()
+        await settle(pilot)
         assert messages(app)[-1] == f"undid coding «vinn-vinn» in {label} [{start}–{start + 10}]"
         assert [q for q in services.quotes(project, coders=["tester"])] == []
         app.open_quotes(next(c for c in services.code_tree(project) if c.name == "vinn-vinn"))
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QuotesScreen)
         await pilot.press("ctrl+y")
-        await pilot.pause()
+        await settle(pilot)
         assert messages(app)[-1].startswith("redid coding «vinn-vinn»")
         assert [q.code for q in services.quotes(project, coders=["tester"])] == ["vinn-vinn"]
 
@@ -42,16 +43,16 @@ async def test_the_quotes_view_does_not_recode_another_coders_quote(sample_copy)
     before = sorted((q.coding_uuid, q.code, q.coder) for q in services.quotes(project))
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.open_quotes(next(c for c in services.code_tree(project) if c.name == "god mentor"))
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuotesScreen) and screen.quotes
         assert screen.quotes[0].coder != "tester"
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QuotesScreen)  # no picker
         assert "a coder recodes only their own" in messages(app)[-1]
     assert sorted((q.coding_uuid, q.code, q.coder) for q in services.quotes(project)) == before
@@ -64,24 +65,24 @@ async def test_a_role_filter_says_so_and_does_not_follow_into_the_next_code(samp
     tree = {c.name: c for c in services.code_tree(project)}
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app.open_quotes(tree["god mentor"])
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
         screen = app.screen
         everything = len(screen.quotes)
         screen.query_one("#role-filter", Select).value = "mentor"
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert len(screen.quotes) < everything and all(q.role == "mentor" for q in screen.quotes)
         assert "filtered to role mentor" in str(screen.query_one("#quote-count", Label).render())
         await pilot.press("q")
-        await pilot.pause()
+        await settle(pilot)
         app.open_quotes(tree["vinn-vinn"])
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert screen is app.screen
         assert len(screen.quotes) == len(services.quotes(project, code="vinn-vinn"))
         assert "filtered" not in str(screen.query_one("#quote-count", Label).render())

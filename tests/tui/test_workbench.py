@@ -11,6 +11,7 @@ from codebench.tui.screens.picker import CodePicker
 from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.screens.quotes import QuotesScreen
 from codebench.tui.widgets.transcript import TranscriptView
+from tests.tui.helpers import settle, type_text
 
 FIRST_DOC = "Intervju Kristine Holm runde 1"
 
@@ -23,12 +24,9 @@ async def select(pilot, view: TranscriptView, start: int, words: int) -> None:
     view.move_to(start)
     for _ in range(words):
         await pilot.press("ctrl+shift+right")
-    await pilot.pause()
+    await settle(pilot)
 
 
-async def type_text(pilot, text: str) -> None:
-    for ch in text:
-        await pilot.press("space" if ch == " " else ch)
 
 
 @pytest.mark.slow
@@ -36,10 +34,10 @@ async def test_the_coding_loop(sample_copy):
     project = sample_copy
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ProjectScreen)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DocumentScreen)
         doc = services.get_document(project, FIRST_DOC)
         assert app.screen.document_id == doc.info.id
@@ -53,7 +51,7 @@ async def test_the_coding_loop(sample_copy):
         assert isinstance(app.screen, CodePicker)
         await type_text(pilot, "god mentor")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         expected = [("god mentor", start, start + len("jobber med på"))]
         assert mine(project) == expected
 
@@ -64,10 +62,10 @@ async def test_the_coding_loop(sample_copy):
         await pilot.press("c")
         await type_text(pilot, "travle dager")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CodePicker) and mine(project) == expected
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settle(pilot)
         codes = {c.name: c for c in services.code_tree(project)}
         assert codes["travle dager"].origin == "open"
         assert ("travle dager", start2, start2 + len("travel uke.")) in mine(project)
@@ -76,7 +74,7 @@ async def test_the_coding_loop(sample_copy):
         start3 = doc.text.index("det jeg egentlig ble veileder for")
         await select(pilot, view, start3, 6)
         await pilot.press("v")
-        await pilot.pause()
+        await settle(pilot)
         assert services.code_tree(project)[-1].origin == "in-vivo"
         assert any(c.name == "det jeg egentlig ble veileder for" and c.origin == "in-vivo" for c in services.code_tree(project))
 
@@ -86,43 +84,43 @@ async def test_the_coding_loop(sample_copy):
         await pilot.press("t")
         await type_text(pilot, "kapasitet og portefølje")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert ("kapasitet og portefølje", turn.body_start, turn.end) in mine(project)
         assert len(mine(project)) == 4
 
         # 5. undo removes the turn coding; redo brings it back
         await pilot.press("ctrl+z")
-        await pilot.pause()
+        await settle(pilot)
         assert ("kapasitet og portefølje", turn.body_start, turn.end) not in mine(project)
         await pilot.press("ctrl+y")
-        await pilot.pause()
+        await settle(pilot)
         assert ("kapasitet og portefølje", turn.body_start, turn.end) in mine(project)
 
         # 6. merge two codes from the command palette: the codings follow
         app.merge_codes()
-        await pilot.pause()
+        await settle(pilot)
         await type_text(pilot, "travle dager")
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await settle(pilot)
         await type_text(pilot, "tid og ressurser")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "travle dager" not in {c.name for c in services.code_tree(project)}
         assert ("tid og ressurser", start2, start2 + len("travel uke.")) in mine(project)
 
         # 7. retrieve every quote of a code, then jump back to its place in the transcript
         node = next(c for c in services.code_tree(project) if c.name == "god mentor")
         app.open_quotes(node)
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuotesScreen)
         assert [q.coding_uuid for q in screen.quotes] == [q.coding_uuid for q in services.quotes(project, code="god mentor")]
         row = next(i for i, q in enumerate(screen.quotes) if q.coder == "tester")
         screen.query_one("#quotes").move_cursor(row)
         await pilot.press("j")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DocumentScreen)
         back = app.screen.query_one(TranscriptView)
         assert back.selection == (start, start + len("jobber med på"))
@@ -132,8 +130,9 @@ async def test_remove_and_recode_under_the_caret(sample_copy):
     project = sample_copy
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)  # the project view's lists fill from a worker
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(TranscriptView)
         doc = services.get_document(project, FIRST_DOC)
         start = doc.text.index("hundre og ti")
@@ -141,23 +140,23 @@ async def test_remove_and_recode_under_the_caret(sample_copy):
         await pilot.press("c")
         await type_text(pilot, "kapasitet og portefølje")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         view.move_to(start + 2)
         await pilot.press("r")
         await type_text(pilot, "lederstøtte")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert [c for c, _, _ in mine(project)] == ["lederstøtte"]
         await pilot.press("m")
         await type_text(pilot, "kanskje kapasitet likevel")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert [c.memo for c in services.codings(project) if c.coder == "tester"] == ["kanskje kapasitet likevel"]
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         assert [c for c, _, _ in mine(project)] == ["lederstøtte"]  # it carries a memo: asked first
         await pilot.press("y")
-        await pilot.pause()
+        await settle(pilot)
         assert mine(project) == []
         other = {q.coder for q in services.quotes(project)}
         assert other == {"ingrid", "per"}  # x never touches another coder's codings
@@ -166,10 +165,10 @@ async def test_remove_and_recode_under_the_caret(sample_copy):
 async def test_coder_is_asked_when_not_given(sample_copy):
     app = CodebenchApp(sample_copy, None)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await type_text(pilot, "kari")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.coder == "kari" and isinstance(app.screen, ProjectScreen)
         assert "coder: kari" in app.screen.sub_title
 
@@ -177,12 +176,13 @@ async def test_coder_is_asked_when_not_given(sample_copy):
 async def test_hiding_a_coder_hides_their_codings(sample_copy):
     app = CodebenchApp(sample_copy, "tester")
     async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)  # the project view's lists fill from a worker
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         view = app.screen.query_one(TranscriptView)
         assert {m.coder for m in view.marks} == {"ingrid", "per"}
         app.toggle_coder("per")
-        await pilot.pause()
+        await settle(pilot)
         assert {m.coder for m in view.marks} == {"ingrid"}
 
 
@@ -205,40 +205,41 @@ async def test_selective_coding_on_the_codebook_screen(sample_copy):
     project = sample_copy
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)  # the project view's lists fill from a worker
         await pilot.press("k")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CodebookScreen)
         tree = app.screen.query_one(CodeTree)
         before = len(services.quotes(project, code="tillitt over tid"))
 
         _cursor_to(tree, "tillitt over tid")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("M")                       # merge per's near-duplicate into ingrid's code
         await type_text(pilot, "tillit tar tid")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         names = {c.name for c in services.code_tree(project)}
         assert "tillitt over tid" not in names
         assert len(services.quotes(project, code="tillit tar tid")) == 3 + before
 
         _cursor_to(tree, "tillit tar tid")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("f2")
         for _ in range(len("tillit tar tid")):
             await pilot.press("backspace")
         await type_text(pilot, "tillit bygges over tid")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         _cursor_to(tree, "tillit bygges over tid")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("e")
         await type_text(pilot, "Tillit mellom NAV og arbeidsplass vokser gjennom gjentatte møter")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("p")                       # promote to a category
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("asterisk")                # and make it the core category
-        await pilot.pause()
+        await settle(pilot)
         code = next(c for c in services.code_tree(project) if c.name == "tillit bygges over tid")
         assert code.kind == "category" and code.core and code.memo.startswith("Tillit mellom NAV")
         assert not next(c for c in services.code_tree(project) if c.name == "samskaping").core
@@ -246,7 +247,7 @@ async def test_selective_coding_on_the_codebook_screen(sample_copy):
 
         for _ in range(4):                           # core, promote, memo, rename
             await pilot.press("ctrl+z")
-            await pilot.pause()
+            await settle(pilot)
         code = next(c for c in services.code_tree(project) if c.name == "tillit tar tid")
         assert code.kind == "code" and not code.core and not code.memo
         assert next(c for c in services.code_tree(project) if c.name == "samskaping").core
@@ -261,7 +262,7 @@ async def test_adjudication_side_by_side(sample_copy):
     app = CodebenchApp(project, "kari")
     async with app.run_test(size=(140, 40)) as pilot:
         app.adjudicate("ingrid", "per")
-        await pilot.pause()
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, AdjudicationScreen)
         assert [r.key for r in screen.regions] == [r.key for r in open_before]
@@ -270,12 +271,12 @@ async def test_adjudication_side_by_side(sample_copy):
         assert view_a.selection == view_b.selection == (first.start, first.end)
         assert {m.coder for m in view_a.marks} == {"ingrid"} and {m.coder for m in view_b.marks} == {"per"}
         await pilot.press("b")
-        await pilot.pause()
+        await settle(pilot)
         consensus = sorted((q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"]))
         assert consensus == sorted((c.code, c.start, c.end) for c in first.codings if c.coder == "per")
         assert [r.key for r in screen.regions] == [r.key for r in open_before[1:]]
         await pilot.press("0")
-        await pilot.pause()
+        await settle(pilot)
         assert len(services.disagreements(project, "ingrid", "per")) == len(open_before) - 2
         log = [e for e in services.audit_log(project) if e.action == "adjudicate"]
         assert [e.payload["decision"] for e in log] == ["neither", "keep-b"] and all(e.coder == "kari" for e in log)
@@ -286,22 +287,22 @@ async def test_command_palette_reaches_the_actions(sample_copy):
 
     app = CodebenchApp(sample_copy, "kari")
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         for query, screen_type in (("Adjudicate ingrid", AdjudicationScreen), ("Quotes of god mentor", QuotesScreen),
                                    ("Open Intervju Kristine Holm runde 2", DocumentScreen)):
             await pilot.press("ctrl+p")
-            await pilot.pause()
+            await settle(pilot)
             await type_text(pilot, query)
             await pilot.pause(0.3)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             await app.workers.wait_for_complete()
             assert isinstance(app.screen, screen_type), query
             app.pop_screen()
-            await pilot.pause()
+            await settle(pilot)
         await pilot.press("ctrl+p")
         await type_text(pilot, "Hide codings of per")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.visible_coders() is not None and "per" not in app.visible_coders()

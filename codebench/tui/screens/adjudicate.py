@@ -11,6 +11,7 @@ from textual.widgets import Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from codebench import services
+from codebench.tui.background import load_in_background
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.widgets.reveal import reveal
 from codebench.tui.widgets.stable_footer import StableFooter
@@ -56,12 +57,18 @@ class AdjudicationScreen(WorkbenchScreen):
         self.query_one(OptionList).focus()
 
     def reload(self, keep_index: int = 0) -> None:
-        """Fetch the open disagreements again."""
-        try:
-            self.regions = services.disagreements(self.project, self.coder_a, self.coder_b)
-        except services.ServiceError as exc:
-            self.regions = []
+        """Fetch the open disagreements again (in a worker)."""
+        project, a, b = self.project, self.coder_a, self.coder_b
+
+        def failed(exc: Exception) -> None:
             self.notify(str(exc), severity="error")
+            self._fill([], 0)
+
+        load_in_background(self, lambda: services.disagreements(project, a, b), lambda regions: self._fill(regions, keep_index),
+                           group="disagreements", failed=failed)
+
+    def _fill(self, regions: list, keep_index: int) -> None:  # type: ignore[type-arg]
+        self.regions = regions
         options = self.query_one(OptionList)
         options.clear_options()
         options.add_options([
@@ -80,14 +87,24 @@ class AdjudicationScreen(WorkbenchScreen):
             self._show(self.regions[event.option_index])
 
     def _show(self, region) -> None:  # type: ignore[no-untyped-def]
+        """Fetch the region's document (when it is another) and both coders' codings, then show them."""
+        project, a, b = self.project, self.coder_a, self.coder_b
+        same = region.document_id == self._document_id
+
+        def fetch() -> tuple[services.DocumentText | None, list[services.CodedSpanView]]:
+            doc = None if same else services.get_document(project, region.document_id)
+            return doc, services.document_codings(project, region.document_id, coders=[a, b])
+
+        load_in_background(self, fetch, lambda loaded: self._shown(region, *loaded), group="region")
+
+    def _shown(self, region, doc: services.DocumentText | None,  # type: ignore[no-untyped-def]
+               spans: list[services.CodedSpanView]) -> None:
         views = (self.query_one("#view-a", TranscriptView), self.query_one("#view-b", TranscriptView))
-        if region.document_id != self._document_id:
-            doc = services.get_document(self.project, region.document_id)
+        if doc is not None:
             turns = [(t.start, t.end, t.body_start, t.speaker) for t in doc.turns]
             for view in views:
                 view.set_text(doc.text, turns)
             self._document_id = region.document_id
-        spans = services.document_codings(self.project, region.document_id, coders=[self.coder_a, self.coder_b])
         for view, coder in zip(views, (self.coder_a, self.coder_b)):
             view.set_marks([s for s in spans if s.coder == coder])
             view.move_to(region.end, select_to=region.start)
@@ -102,19 +119,18 @@ class AdjudicationScreen(WorkbenchScreen):
         if index is None:
             return
         region = self.regions[index]
-        try:
-            created = services.resolve_disagreement(self.project, self.coder_a, self.coder_b, region.key, decision,
-                                                    adjudicator=self.coder)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(f"{decision}: {len(created)} consensus coding(s)")
-        self.reload(index)
+        project, a, b, adjudicator = self.project, self.coder_a, self.coder_b, self.coder
+
+        def resolved(created: list) -> None:  # type: ignore[type-arg]
+            self.notify(f"{decision}: {len(created)} consensus coding(s)")
+            self.reload(index)
+
+        self.workbench.writes.submit(
+            self, lambda: services.resolve_disagreement(project, a, b, region.key, decision, adjudicator=adjudicator),
+            resolved)
 
     def action_agreed(self) -> None:
-        try:
-            copied = services.accept_agreed(self.project, self.coder_a, self.coder_b, adjudicator=self.coder)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(f"{copied} agreed coding(s) copied to consensus")
+        project, a, b, adjudicator = self.project, self.coder_a, self.coder_b, self.coder
+        self.workbench.writes.submit(
+            self, lambda: services.accept_agreed(project, a, b, adjudicator=adjudicator),
+            lambda copied: self.notify(f"{copied} agreed coding(s) copied to consensus"))

@@ -33,6 +33,7 @@ from codebench.services.history import describe_operation
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.picker import TextPrompt
+from codebench.tui.widgets.find import FindOptionList
 from codebench.tui.widgets.stable_footer import StableFooter
 
 # Theme variables, so statuses read well in light and dark themes alike.
@@ -154,7 +155,7 @@ class AnonymisationScreen(WorkbenchScreen):
         with Horizontal():
             with Vertical(id="entities-pane"):
                 yield Label("Identifiers", id="entity-count", classes="pane-title")
-                yield OptionList(id="entities")
+                yield FindOptionList(id="entities")  # typing a pseudonym or a spelling finds it
             with Vertical(id="mentions-pane"):
                 yield Label("", id="mention-title", classes="pane-title")
                 yield OptionList(id="mentions")
@@ -490,7 +491,15 @@ class AnonymisationScreen(WorkbenchScreen):
 
 
 def _history_outcome(verb: str, entry: AuditEntry | None, nothing: str) -> Outcome:
-    return Outcome(f"{verb} {describe_operation(entry)}" if entry is not None else nothing)
+    if entry is None:
+        return Outcome(nothing)
+    # The view goes to the identifier the decision was about (when it was about one).
+    pseudonym = None
+    if entry.action.startswith("anonymise_"):
+        pseudonyms = entry.payload.get("pseudonyms") or []
+        pseudonym = entry.payload.get("after") or entry.payload.get("pseudonym") or (
+            pseudonyms[0] if len(pseudonyms) == 1 else None)
+    return Outcome(f"{verb} {describe_operation(entry)}", pseudonym=pseudonym)
 
 
 def auto_accept_question(preview: AutoAcceptPreview) -> Content:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual import events, on
 from textual.screen import Screen
 
 from codebench import services
@@ -29,3 +30,18 @@ class WorkbenchScreen(Screen[None]):
     def coder(self) -> str:
         """Who is coding: every change is stored under this name."""
         return self.workbench.coder
+
+    @on(events.ScreenResume)
+    def _apply_breakpoints(self) -> None:
+        """Set the width classes (``-narrow``, ``-wide``) for the terminal's width now.
+
+        Textual sets them on a Resize event, which a screen pushed after the app has started
+        does not always get: the project view then kept its narrow layout in a wide terminal.
+        """
+        breakpoints = (self.HORIZONTAL_BREAKPOINTS if self.HORIZONTAL_BREAKPOINTS is not None
+                       else self.app.HORIZONTAL_BREAKPOINTS) or []
+        if not breakpoints:
+            return
+        width = self.app.size.width
+        chosen = next((name for minimum, name in sorted(breakpoints, reverse=True) if width >= minimum), None)
+        self.update_classes({name: name == chosen for _, name in breakpoints}, animate=False)

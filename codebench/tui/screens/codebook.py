@@ -13,6 +13,7 @@ from textual.widgets import Header, Label, Static
 
 from codebench import services
 from codebench.domain.records import CodeInfo
+from codebench.tui.background import load_in_background
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode, TextPrompt
 from codebench.tui.widgets.code_tree import CodeTree
@@ -49,6 +50,9 @@ class CodebookScreen(WorkbenchScreen):
         yield StableFooter()
 
 
+    codes: list[CodeInfo] = []
+    """The code tree on screen (what the move and merge pickers offer)."""
+
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.coder}"
         self.query_one(CodeTree).focus()  # the tree fills on screen resume, which also runs on first display
@@ -59,15 +63,28 @@ class CodebookScreen(WorkbenchScreen):
         """A code to put the cursor on when the screen first shows (from the memo browser)."""
 
     def action_refresh(self, keep: str | None = None) -> None:
-        """Redraw the tree (cursor stays on ``keep`` when given) and the details of the code under it."""
-        counts = Counter(c.code_id for c in services.codings(self.project))
-        codes = services.code_tree(self.project)
-        self.query_one(CodeTree).show(codes, counts, keep=keep)
-        # The highlight may not move (a promotion changes the code under the cursor): the details
-        # must follow the change all the same.
-        current = next((c for c in codes if c.name == keep), None) if keep else None
-        if current is not None:
-            self._show_detail(current)
+        """Redraw the tree (cursor stays on ``keep`` when given) and the details of the code under it.
+
+        Fetched in a worker; counted in the database, not by building every coding's record.
+        """
+        project = self.project
+
+        def fetch() -> tuple[list[CodeInfo], Counter[int]]:
+            return services.code_tree(project), Counter(services.coding_counts(project).by_code)
+
+        def show(loaded: tuple[list[CodeInfo], Counter[int]]) -> None:
+            codes = self.codes = loaded[0]
+            tree = self.query_one(CodeTree)
+            current = tree.selected_code
+            kept = keep if keep is not None else (current.name if current else None)
+            tree.show(*loaded, keep=kept)
+            # The highlight may not move (a promotion changes the code under the cursor): the
+            # details must follow the change all the same.
+            changed = next((c for c in codes if c.name == kept), None) if kept else None
+            if changed is not None:
+                self._show_detail(changed)
+
+        load_in_background(self, fetch, show, group="codebook")
 
     def on_tree_node_highlighted(self, event: CodeTree.NodeHighlighted[CodeInfo]) -> None:
         code = event.node.data
@@ -100,12 +117,8 @@ class CodebookScreen(WorkbenchScreen):
         return code
 
     def _do(self, change: Callable[[], object], keep: str | None) -> None:
-        try:
-            change()
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.action_refresh(keep)
+        """Make a change through the app's queue of writes, then redraw with ``keep`` highlighted."""
+        self.workbench.writes.submit(self, change, lambda _: self.action_refresh(keep))
 
     def action_rename(self) -> None:
         code = self._selected()
@@ -128,7 +141,7 @@ class CodebookScreen(WorkbenchScreen):
             if picked is not None:
                 self._do(lambda: services.move_code(self.project, code.name, picked.name, self.coder), code.name)
 
-        self.app.push_screen(CodePicker(services.code_tree(self.project), title=f"Move «{code.name}» under",
+        self.app.push_screen(CodePicker(self.codes, title=f"Move «{code.name}» under",
                                         kinds=("category",), allow_new=False), move)
 
     def action_merge(self) -> None:
@@ -140,7 +153,7 @@ class CodebookScreen(WorkbenchScreen):
             if picked is not None:
                 self._do(lambda: services.merge_codes(self.project, code.name, picked.name, self.coder), picked.name)
 
-        self.app.push_screen(CodePicker(services.code_tree(self.project), title=f"Merge «{code.name}» into",
+        self.app.push_screen(CodePicker(self.codes, title=f"Merge «{code.name}» into",
                                         allow_new=False), merge)
 
     def action_split(self) -> None:
@@ -151,15 +164,18 @@ class CodebookScreen(WorkbenchScreen):
         def split(name: str | None) -> None:
             if not name:
                 return
-            parent = next((c.name for c in services.code_tree(self.project) if c.id == code.parent_id), None)
-            try:
-                services.create_code(self.project, name, parent=parent, origin=code.origin, coder=self.coder)
-            except services.ServiceError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.action_refresh(name)
-            self.notify(f"Recode the quotes that belong to «{name}» with r")
-            self.workbench.open_quotes(code)
+            project, coder = self.project, self.coder
+
+            def create() -> None:
+                parent = next((c.name for c in services.code_tree(project) if c.id == code.parent_id), None)
+                services.create_code(project, name, parent=parent, origin=code.origin, coder=coder)
+
+            def created(_: object) -> None:
+                self.action_refresh(name)
+                self.notify(f"Recode the quotes that belong to «{name}» with r")
+                self.workbench.open_quotes(code)
+
+            self.workbench.writes.submit(self, create, created)
 
         self.app.push_screen(TextPrompt(f"Split «{code.name}»: name of the new code"), split)
 
@@ -218,22 +234,15 @@ class CodebookScreen(WorkbenchScreen):
             self.workbench.open_quotes(code)
 
     def action_undo(self) -> None:
-        try:
-            entry = services.undo(self.project, self.coder)
-        except services.ServiceError as exc:
-            self.notify(f"cannot undo: {exc}", severity="error")
-            return
-        self.notify(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
-        self.on_screen_resume()
+        self.workbench.history_step("undo")
 
     def action_redo(self) -> None:
-        try:
-            entry = services.redo(self.project, self.coder)
-        except services.ServiceError as exc:
-            self.notify(f"cannot redo: {exc}", severity="error")
-            return
-        self.notify(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")
-        self.on_screen_resume()
+        self.workbench.history_step("redo")
+
+    def show_operation(self, item: services.HistoryItem, done: str) -> None:
+        """After an undo or redo: say what it did and highlight the code it changed."""
+        self.notify(f"{done} {item.description}")
+        self.action_refresh(item.place.code)
 
     def on_screen_resume(self) -> None:
         current = self.query_one(CodeTree).selected_code

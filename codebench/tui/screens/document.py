@@ -8,9 +8,10 @@ codings are always stored against the original words.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.content import Content
@@ -22,15 +23,42 @@ from textual.widgets import Header, Label, Static
 from codebench import services
 from codebench.domain.codebook import in_vivo_name
 from codebench.domain.editing import FLAG_WORDS
+from codebench.domain.records import CodeInfo
 from codebench.domain.spans import Span
 from codebench.services import anonymisation
+from codebench.tui.background import load_in_background
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.edit_turn import TurnEdit, TurnEditor, parse_time
-from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode
+from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode, PickerPlacement
+from codebench.tui.widgets.history import HistoryPanel
 from codebench.tui.widgets.reveal import reveal
 from codebench.tui.widgets.stable_footer import StableFooter
 from codebench.tui.widgets.transcript import SpanMark, TranscriptView
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What a transcript screen shows, fetched together off the UI thread."""
+
+    doc: services.DocumentText
+    rendition: services.Rendition | None
+    spans: list[services.CodedSpanView]
+    codes: list[CodeInfo]
+    recent: list[str]
+    media: services.media.Linked | None
+    """The recording linked to the document (None: none)."""
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """The codings (and the code tree the picker offers) after a change."""
+
+    document_id: int
+    rendition: services.Rendition | None
+    spans: list[services.CodedSpanView]
+    codes: list[CodeInfo]
+    recent: list[str]
 
 
 _MASKED_MEMO = "This memo names people: switch to the original (o) to edit it, so that no name is overwritten"
@@ -39,7 +67,15 @@ _MASKED_MEMO_NO_ORIGINALS = ("This memo names people you are not shown; a coder 
 
 
 class DocumentScreen(WorkbenchScreen):
-    """A transcript with its codings; select words and code them from the keyboard."""
+    """A transcript with its codings; select words and code them from the keyboard.
+
+    The document, its codings and the code tree are fetched in a worker and kept on the
+    screen, so keys (and the picker) never wait for the database; changes go through the
+    app's queue of writes, one after another, and the codings are fetched again after each.
+    """
+
+    # Below 140 columns the side panel gives way to the stripes, which show the codes already.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
 
     BINDINGS = [
         Binding("c", "code_selection", "code", tooltip="Apply a code to the selection (or the turn)"),
@@ -50,6 +86,8 @@ class DocumentScreen(WorkbenchScreen):
         Binding("m", "memo", "memo", tooltip="Write a memo on your coding under the caret (why these words carry this code)",
                 show=False),
         Binding("M", "document_memo", "document memo", tooltip="Write a memo on this document", show=False),
+        Binding("S", "toggle_stripes", "stripes",
+                tooltip="Show or hide the coding stripes: each coding's code beside the text, by main category"),
         # One key, two bindings: the footer shows whichever rendition the key switches to.
         Binding("o", "rendition(True)", "anonymised", tooltip="Show the anonymised rendition", id="show-anonymised"),
         Binding("o", "rendition(False)", "original", tooltip="Show the original transcript", id="show-original"),
@@ -62,18 +100,27 @@ class DocumentScreen(WorkbenchScreen):
         Binding("b", "replay", "back 3 s", tooltip="Play the last three seconds again", show=False),
         Binding("P", "follow_caret", "play follows caret", tooltip="Play each turn the caret moves into (on/off)",
                 show=False),
-        Binding("ctrl+z,u", "undo", "undo"),
-        Binding("ctrl+y,U", "redo", "redo", show=False),
-        Binding("q,escape", "app.pop_screen", "back"),
+        Binding("ctrl+z,u", "undo", "undo", tooltip="Undo your last change; the view goes to where it acted"),
+        Binding("ctrl+y,U", "redo", "redo", show=False, tooltip="Redo what you undid; the view goes to where it acted"),
+        Binding("q,escape", "app.pop_screen", "back", tooltip="Back to the previous screen"),
     ]
 
     def __init__(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
         super().__init__()
         self.document_id = document_id
-        self.start_position = position
-        self.start_select = select_to
-        self.doc = services.get_document(self.project, document_id)
+        self._wanted: tuple[int, int | None] = (position, select_to)
+        """Where the caret goes (original offsets) once the document has arrived."""
+        self._keep_scroll: int | None = None  # after an edit: the view stays where it was
+        self.doc: services.DocumentText | None = None
+        """The document on screen; None while it is being fetched."""
         self.rendition: services.Rendition | None = None  # None: the original is on screen
+        self.codes: list[CodeInfo] = []
+        """The code tree, for the picker (fetched with the codings)."""
+        self.recent: list[str] = []
+        """The coder's recent codes, newest first (the picker's first rows)."""
+        self.media: services.media.Linked | None = None
+        """The recording linked to the document (fetched with it)."""
+        self._here: tuple[str, ...] | None = None
         self.follow_caret = False
         """Playback follows the caret: a turn the caret moves into is played."""
         self._played_turn: int | None = None  # the turn playback is in (the caret follows it)
@@ -84,14 +131,23 @@ class DocumentScreen(WorkbenchScreen):
         """The anonymised rendition is on screen."""
         return self.rendition is not None
 
+    @property
+    def view(self) -> TranscriptView:
+        """The transcript widget."""
+        return self.query_one(TranscriptView)
+
     def _title(self) -> str:
+        if self.doc is None:
+            return "loading…"
         if self.rendition is not None:
             # The original title names the informant; the anonymised one names role and round.
-            return f"{self.rendition.name} · anonymised · {self.doc.info.word_count} ord"
+            return f"{self.rendition.name} · anonymised · {self.doc.info.word_count} ord{self._to_check()}"
         info = self.doc.info
+        # Case, role and round first: at 80 columns the end of the line is cut, and two rounds
+        # of one informant differ only there.
         who = f"{info.participant.pid} {info.participant.role}" if info.participant else "no participant"
         round_ = f" r{info.round}" if info.round else ""
-        return f"{info.name} · {who}{round_} · {info.word_count} ord{self._to_check()}"
+        return f"{who}{round_} · {info.name} · {info.word_count} ord{self._to_check()}"
 
     def _to_check(self) -> str:
         """The title's note of codings whose words changed and nobody checked yet."""
@@ -105,14 +161,15 @@ class DocumentScreen(WorkbenchScreen):
         The app keeps one transcript screen and reuses it: composing a screen costs more than
         loading a 20,000-word transcript into it.
         """
-        self.document_id = document_id
-        self.doc = services.get_document(self.project, document_id)
-        self._load_rendition(self.workbench.show_anonymised)
-        view = self.query_one(TranscriptView)
-        view.scroll_to(y=0, animate=False)
         self._status("")
-        view.focus()
-        self._move_to_source(position, select_to)
+        self.view.focus()
+        if document_id == self.document_id and self.doc is not None:
+            self._move_to_source(position, select_to)
+            return
+        self.document_id = document_id
+        self._wanted = (position, select_to)
+        self.doc = None
+        self._load_document()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,47 +177,117 @@ class DocumentScreen(WorkbenchScreen):
             with Vertical(id="reading"):
                 yield Label(self._title(), id="doc-title")
                 yield TranscriptView("", [], id="transcript")
+                with Horizontal(id="status-bar"):
+                    yield Label("", id="status")
+                    yield Label("", id="undo-hint")
             with Vertical(id="side"):
                 yield Label("Codes here", classes="side-title")
                 yield Static("", id="here")
-                yield Static("", id="status")
+                yield Label("Your changes", classes="side-title")
+                yield HistoryPanel(id="history")
         yield StableFooter()
 
     def on_mount(self) -> None:
         self.title = "codebench"
         self._follow_timer = self.set_interval(0.25, self._follow_playback, pause=True)
-        self._load_rendition(self.workbench.show_anonymised)
-        self.query_one(TranscriptView).focus()
-        self._move_to_source(self.start_position, self.start_select)
+        self._show_stripes(self.workbench.show_stripes)
+        self.view.focus()
+        self._load_document()
 
-    def reload_marks(self) -> None:
-        """Fetch this document's codings again and redraw (mapped onto the rendition on screen)."""
-        spans = services.document_codings(self.project, self.document_id, coders=self.workbench.visible_coders())
-        if self.rendition is not None:
-            to_view = self.rendition.offsets.span_to_target
-            spans = [replace(s, start=shown.start, end=shown.end)
-                     for s in spans for shown in (to_view(Span(s.start, s.end)),)]
-        self.query_one(TranscriptView).set_marks(spans)
-        self._show_here(self.query_one(TranscriptView).cursor)
-        self.query_one("#doc-title", Label).update(self._title())
+    # -- loading -------------------------------------------------------------------------
 
-    # -- renditions ----------------------------------------------------------------------
+    def _load_document(self) -> None:
+        """Fetch the document, its rendition, codings, code tree and recording in a worker."""
+        project, document_id, coder = self.project, self.document_id, self.coder
+        # Which coders are shown is asked in the worker too: with some hidden it reads the database.
+        anonymised, visible_coders = self.workbench.show_anonymised, self.workbench.visible_coders
 
-    def _load_rendition(self, anonymised: bool) -> None:
-        """Put the original or the anonymised text in the view, with turns and codings mapped."""
-        self.rendition = anonymisation.rendition(self.project, self.document_id) if anonymised else None
-        turns = [(t.start, t.end, t.body_start, t.speaker) for t in self.doc.turns]
-        text = self.doc.text
-        if self.rendition is not None:
-            offsets = self.rendition.offsets
-            text = self.rendition.text
+        def fetch() -> _Loaded:
+            coders = visible_coders()
+            doc = services.get_document(project, document_id)
+            rendition = anonymisation.rendition(project, document_id) if anonymised else None
+            return _Loaded(doc, rendition,
+                           services.document_codings(project, document_id, coders=coders, anonymised=anonymised),
+                           services.code_tree(project), services.recent_codes(project, coder),
+                           services.media_of(project, document_id))
+
+        self.query_one("#doc-title", Label).update("loading…")
+        load_in_background(self, fetch, self._document_loaded, group="document")
+
+    def _document_loaded(self, loaded: _Loaded) -> None:
+        if loaded.doc.info.id != self.document_id:
+            return  # another document was asked for meanwhile
+        self.doc, self.rendition = loaded.doc, loaded.rendition
+        self.codes, self.recent, self.media = loaded.codes, loaded.recent, loaded.media
+        turns = [(t.start, t.end, t.body_start, t.speaker) for t in loaded.doc.turns]
+        text = loaded.doc.text
+        if loaded.rendition is not None:
+            offsets = loaded.rendition.offsets
+            text = loaded.rendition.text
             turns = [(offsets.to_target(s), offsets.to_target(e, side="end"), offsets.to_target(b), speaker)
                      for s, e, b, speaker in turns]
-        self.query_one(TranscriptView).set_text(text, turns)
+        view = self.view
+        view.set_text(text, turns)
+        view.set_marks(self._mapped(loaded.spans))
+        view.scroll_to(y=self._keep_scroll or 0, animate=False)
         self.query_one("#doc-title", Label).update(self._title())
         self.sub_title = f"coder: {self.coder} · {'anonymised' if self.anonymised else 'original'}"
-        self.reload_marks()
         self.refresh_bindings()
+        self._here = None
+        if self._keep_scroll is not None:
+            self._keep_scroll = None
+            view.move_to(min(self._wanted[0], len(view.text)))  # an edit: the caret stays, in the new text
+        else:
+            self._move_to_source(*self._wanted)
+        self._show_here(view.cursor)
+        self.refresh_history()
+
+    def _mapped(self, spans: list[services.CodedSpanView]) -> list[SpanMark]:
+        """Codings as they lie in the rendition on screen."""
+        if self.rendition is None:
+            return spans
+        to_view = self.rendition.offsets.span_to_target
+        return [replace(s, start=shown.start, end=shown.end) for s in spans for shown in (to_view(Span(s.start, s.end)),)]
+
+    def reload_marks(self, then: Callable[[], None] | None = None) -> None:
+        """Fetch this document's codings again and redraw (mapped onto the rendition on screen)."""
+        if self.doc is None:
+            return
+        project, document_id, coder, rendition = self.project, self.document_id, self.coder, self.rendition
+        visible_coders = self.workbench.visible_coders
+
+        def fetch() -> _Marks:
+            coders = visible_coders()
+            return _Marks(document_id, rendition,
+                          services.document_codings(project, document_id, coders=coders, anonymised=rendition is not None),
+                          services.code_tree(project), services.recent_codes(project, coder))
+
+        def arrived(marks: _Marks) -> None:
+            if marks.document_id != self.document_id or marks.rendition is not self.rendition:
+                return  # the screen shows something else now; its own load brings its codings
+            self.codes, self.recent = marks.codes, marks.recent
+            self.view.set_marks(self._mapped(marks.spans))
+            self._here = None
+            self._show_here(self.view.cursor)
+            self.query_one("#doc-title", Label).update(self._title())
+            if then is not None:
+                then()
+
+        load_in_background(self, fetch, arrived, group="marks")
+        self.refresh_history()
+
+    def refresh_history(self) -> None:
+        """Fetch what the next undo would act on (the side panel and the status line say it)."""
+        project, coder = self.project, self.coder
+        load_in_background(self, lambda: services.coder_history(project, coder, limit=8), self._history_arrived,
+                           group="history")
+
+    def _history_arrived(self, history: services.CoderHistory) -> None:
+        self.query_one(HistoryPanel).show(history)
+        hint = self.query_one("#undo-hint", Label)
+        hint.update(f"ctrl+z: {history.undo[0].description}" if history.undo else "")
+
+    # -- renditions ----------------------------------------------------------------------
 
     def to_view(self, start: int, end: int | None = None) -> tuple[int, int]:
         """An original span (or position) as it lies in the rendition on screen."""
@@ -202,17 +329,32 @@ class DocumentScreen(WorkbenchScreen):
 
     def action_rendition(self, anonymised: bool) -> None:
         """Switch between the original and the anonymised rendition, keeping the caret's place."""
-        view = self.query_one(TranscriptView)
+        if self.doc is None:
+            return
+        view = self.view
         cursor = self.to_source(view.cursor, view.cursor)[0]
         anchor = self.to_source(view.anchor, view.anchor)[0] if view.anchor is not None else None
         self.workbench.show_anonymised = anonymised  # later transcripts follow
-        self._load_rendition(anonymised)
-        self._move_to_source(cursor, anchor)
+        self._wanted = (cursor, anchor)
+        self._load_document()
         self._status("anonymised rendition: pseudonyms for accepted names" if anonymised else "original transcript")
+
+    def action_toggle_stripes(self) -> None:
+        """Show or hide the coding stripes (later transcripts follow)."""
+        shown = not self.workbench.show_stripes
+        self.workbench.show_stripes = shown
+        self._show_stripes(shown)
+        self._status("coding stripes on: codes beside the text (S hides them)" if shown else "coding stripes off")
+
+    def _show_stripes(self, shown: bool) -> None:
+        self.view.stripes = shown
+        self.set_class(shown, "-stripes")
 
     def action_mark_name(self) -> None:
         """Mark the selection (or the word under the caret) as a name to anonymise."""
-        view = self.query_one(TranscriptView)
+        if self.doc is None:
+            return
+        view = self.view
         if view.selection:
             start, end = view.selection
         else:
@@ -231,17 +373,20 @@ class DocumentScreen(WorkbenchScreen):
         if end <= start:
             self.notify("Select the name first (shift+arrows), or put the caret on it", severity="warning")
             return
-        try:
-            pseudonym = anonymisation.add_mention(self.project, self.document_id, start, end, coder=self.coder)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
         shown = self._shown((start, end))
-        caret = start
-        if self.rendition is not None:
-            self._load_rendition(True)  # the rendition changed: a name became a pseudonym
-        self._move_to_source(caret, None)
-        self._status(f"marked «{shown}» as {pseudonym}")
+        project, document_id, coder = self.project, self.document_id, self.coder
+
+        def marked(pseudonym: str) -> None:
+            self._status(f"marked «{shown}» as {pseudonym}")
+            if self.rendition is not None:
+                self._wanted = (start, None)
+                self._load_document()  # the rendition changed: a name became a pseudonym
+            else:
+                self._move_to_source(start, None)
+            self.refresh_history()
+
+        self.workbench.writes.submit(
+            self, lambda: anonymisation.add_mention(project, document_id, start, end, coder=coder), marked)
 
     @on(TranscriptView.CursorMoved)
     def _moved(self, event: TranscriptView.CursorMoved) -> None:
@@ -254,21 +399,39 @@ class DocumentScreen(WorkbenchScreen):
 
     def _show_here(self, position: int) -> None:
         # A Static, not a ListView: this runs on every caret move, and mounting list items is slow.
-        marks = self.query_one(TranscriptView).marks_at(position)
-        lines = [Text.assemble(("▌ ", mark.colour or ""), f"{mark.code} ({mark.coder})",
+        if not self.query_one("#side").display:
+            self._here = None  # hidden beside the stripes: drawn when the panel shows again
+            return
+        marks = self.view.marks_at(position)
+        key = tuple(f"{mark.uuid}{mark.flag}" for mark in marks)
+        if key == self._here:
+            return  # the same codings as before: nothing to redraw
+        self._here = key
+        lines = [Text.assemble(("▌ ", self._category_colour(mark)), f"{mark.code} ({mark.coder})",
                                (f"\n  ⚑ check: {FLAG_WORDS.get(mark.flag, mark.flag)}" if mark.flag else "",
                                 "bold"))
                  for mark in marks]
-        self.query_one("#here", Static).update(Text("\n").join(lines) if lines else Text("—", style="dim"))
+        # Its height is fixed in the stylesheet: no layout pass for the whole screen on a caret move.
+        self.query_one("#here", Static).update(Text("\n").join(lines) if lines else Text("—", style="dim"),
+                                               layout=False)
+
+    def on_resize(self) -> None:
+        # Crossing the breakpoint shows or hides the side panel: bring its "codes here" up to date.
+        self.call_after_refresh(lambda: self._show_here(self.view.cursor))
+
+    def _category_colour(self, mark: SpanMark) -> Style:
+        return self.view.category_style(mark.category_rank)
 
     def _status(self, message: str) -> None:
-        self.query_one("#status", Static).update(message)
+        self.query_one("#status", Label).update(message)
 
     # -- coding actions ------------------------------------------------------------------
 
     def _target_span(self, whole_turn: bool = False) -> tuple[int, int] | None:
         """The span to code, in original offsets (whatever rendition is on screen)."""
-        view = self.query_one(TranscriptView)
+        if self.doc is None:
+            return None
+        view = self.view
         if not whole_turn and view.selection:
             start, end = view.selection
         else:
@@ -285,9 +448,29 @@ class DocumentScreen(WorkbenchScreen):
             end -= 1
         return (start, end) if end > start else None
 
-    def _pick_and_apply(self, span: tuple[int, int], title: str) -> None:
-        codes = services.code_tree(self.project)
+    def picker_placement(self, span: tuple[int, int]) -> PickerPlacement:
+        """Scroll the words being coded near an edge of the view and keep the picker off them.
 
+        The picker opens below the words when there is more room there, above them otherwise,
+        and never taller than that room: the coder sees what is being coded while choosing.
+        """
+        view = self.view
+        start, end = self.to_view(*span)
+        first, last = view.line_of(start), view.line_of(max(start, end - 1))
+        shown = min(last - first + 1, 3)  # of a long passage, its first lines are enough
+        top = view.scroll_offset.y
+        height = max(view.size.height, 1)
+        if first < top or first + shown > top + height // 2:
+            view.scroll_line_to(first, 1)  # the words near the top, the room below them
+        top = view.scroll_offset.y
+        row = view.region.y + (first - top)
+        below = self.size.height - 1 - (row + shown)  # the footer stays visible
+        above = row
+        if below >= above:
+            return PickerPlacement("bottom", max(below, 6))
+        return PickerPlacement("top", max(above - 1, 6))
+
+    def _pick_and_apply(self, span: tuple[int, int], title: str) -> None:
         def apply(picked: PickedCode | None) -> None:
             if picked is None:
                 return
@@ -295,25 +478,33 @@ class DocumentScreen(WorkbenchScreen):
 
         # The words as on screen (pseudonyms in the anonymised rendition): the picker must not
         # hide what is being coded, nor show a name the screen does not.
-        self.app.push_screen(CodePicker(codes, title=title, context=self._shown(span),
-                                        recent=services.recent_codes(self.project, self.coder)), apply)
+        self.app.push_screen(CodePicker(self.codes, title=title, context=self._shown(span), recent=self.recent,
+                                        placement=self.picker_placement(span)), apply)
 
     def apply(self, span: tuple[int, int], code: str, *, origin: str) -> None:
-        """Apply ``code`` to ``span`` for this coder and redraw (shared by keys and palette)."""
-        try:
-            services.apply_code(self.project, self.document_id, span[0], span[1], code, self.coder, create=origin)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        view = self.query_one(TranscriptView)
-        view.anchor = None
-        self.reload_marks()
-        self._status(f"coded «{self._shown(span)[:40]}…» as {code}")
+        """Apply ``code`` to ``span`` for this coder and redraw (shared by keys and palette).
+
+        The coding is written by the app's queue of writes; the codings are fetched again when
+        it is stored.
+        """
+        project, document_id, coder = self.project, self.document_id, self.coder
+        words = self._shown(span)
+        selected = self.view.selection
+
+        def coded(_: object) -> None:
+            # The selection goes once it is coded (and kept when the write was refused, to try again).
+            if self.view.selection == selected:
+                self.view.anchor = None
+            self.reload_marks()
+            self._status(f"coded «{words[:40]}…» as {code}")
+
+        self.workbench.writes.submit(
+            self, lambda: services.apply_code(project, document_id, span[0], span[1], code, coder, create=origin), coded)
 
     def action_code_selection(self) -> None:
         span = self._target_span()
         if span:
-            self._pick_and_apply(span, "Code the selection" if self.query_one(TranscriptView).selection else "Code the turn")
+            self._pick_and_apply(span, "Code the selection" if self.view.selection else "Code the turn")
 
     def action_code_turn(self) -> None:
         span = self._target_span(whole_turn=True)
@@ -321,18 +512,19 @@ class DocumentScreen(WorkbenchScreen):
             self._pick_and_apply(span, "Code the whole turn")
 
     def action_in_vivo(self) -> None:
-        view = self.query_one(TranscriptView)
+        view = self.view
         if not view.selection:
             self.notify("Select the informant's words first (shift+arrows)", severity="warning")
             return
         span = self._target_span()
-        assert span is not None
+        if span is None:
+            return
         # From the words on screen: an in-vivo code made in the anonymised view carries no name.
         name = in_vivo_name(self._shown(span))
         self.apply(span, name, origin="in-vivo")
 
     def _my_mark_here(self) -> SpanMark | None:
-        view = self.query_one(TranscriptView)
+        view = self.view
         mine = [m for m in view.marks_at(view.cursor) if m.coder == self.coder]
         return mine[-1] if mine else None
 
@@ -359,13 +551,14 @@ class DocumentScreen(WorkbenchScreen):
         self._remove(mark, with_memo=False)
 
     def _remove(self, mark: SpanMark, *, with_memo: bool) -> None:
-        try:
-            services.remove_coding(self.project, mark.uuid, self.coder, with_memo=with_memo)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.reload_marks()
-        self._status(f"removed {mark.code}" + (" and its memo" if with_memo else ""))
+        project, coder = self.project, self.coder
+
+        def removed(_: object) -> None:
+            self.reload_marks()
+            self._status(f"removed {mark.code}" + (" and its memo" if with_memo else ""))
+
+        self.workbench.writes.submit(
+            self, lambda: services.remove_coding(project, mark.uuid, coder, with_memo=with_memo), removed)
 
     def _memo_as_shown(self, memo: str) -> tuple[str, bool]:
         """A memo as this view may show it (names replaced in the anonymised rendition), and
@@ -381,7 +574,7 @@ class DocumentScreen(WorkbenchScreen):
             self.notify("None of your codings is under the caret", severity="warning")
             return
 
-        self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks)
+        self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks, codes=self.codes)
 
     def action_memo(self) -> None:
         """Write the memo of your coding under the caret: why these words carry this code."""
@@ -397,62 +590,70 @@ class DocumentScreen(WorkbenchScreen):
         def save(text: str | None) -> None:
             if text is None:
                 return
-            try:
-                services.set_coding_memo(self.project, mark.uuid, text if text.strip() else None, self.coder)
-            except services.ServiceError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.reload_marks()
-            self._status(f"memo saved on this coding of {mark.code}" if text.strip() else f"memo cleared on {mark.code}")
+            project, coder = self.project, self.coder
+
+            def saved(_: object) -> None:
+                self.reload_marks()
+                self._status(f"memo saved on this coding of {mark.code}" if text.strip() else f"memo cleared on {mark.code}")
+
+            self.workbench.writes.submit(
+                self, lambda: services.set_coding_memo(project, mark.uuid, text if text.strip() else None, coder), saved)
 
         words = self.query_one(TranscriptView).text[mark.start:mark.end]
         self.app.push_screen(MemoEditor(f"Memo on this coding of «{mark.code}»", current, context=words), save)
 
     def action_document_memo(self) -> None:
         """Write a memo on this document (it joins the memo browser's document memos)."""
+        if self.doc is None:
+            return
         label = self.rendition.name if self.rendition is not None else self.doc.info.name
 
         def save(text: str | None) -> None:
             if not text or not text.strip():
                 return
-            try:
-                services.add_memo(self.project, text, document=self.document_id, author=self.coder)
-            except services.ServiceError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self._status("memo saved on this document")
+            project, document_id, coder = self.project, self.document_id, self.coder
+
+            def saved(_: object) -> None:
+                self._status("memo saved on this document")
+                self.refresh_history()
+
+            self.workbench.writes.submit(
+                self, lambda: services.add_memo(project, text, document=document_id, author=coder), saved)
 
         self.app.push_screen(MemoEditor(f"Memo on the document «{label}»"), save)
 
     def action_undo(self) -> None:
-        try:
-            entry = services.undo(self.project, self.coder)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._after_history_step(entry)
-        self._status(f"undid {services.describe_operation(entry, self.project)}" if entry else "nothing to undo")
+        self.workbench.history_step("undo")
 
     def action_redo(self) -> None:
-        try:
-            entry = services.redo(self.project, self.coder)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self._after_history_step(entry)
-        self._status(f"redid {services.describe_operation(entry, self.project)}" if entry else "nothing to redo")
+        self.workbench.history_step("redo")
 
-    def _after_history_step(self, entry: object) -> None:
-        """Redraw what an undo or redo changed: the text itself after an edit, else the codings."""
-        if getattr(entry, "action", None) in ("edit_text", "reimport"):
-            self._reload_text(self.query_one(TranscriptView).cursor)
-        else:
+    def show_operation(self, item: services.HistoryItem, done: str) -> None:
+        """After an undo or redo: say what it did and show where (a span of this or another transcript).
+
+        An undone edit changed the text itself: the transcript is fetched again.
+        """
+        self._status(f"{done} {item.description}")
+        place = item.place
+        if item.entry.action in ("edit_text", "reimport") and place.document_id == self.document_id:
+            self._reload_text(place.start if place.start is not None else self.view.cursor)
+            return
+        if place.document_id is None or place.start is None:
             self.reload_marks()
+            return
+        end = place.end if place.end is not None else place.start
+        if place.document_id != self.document_id:
+            self.show_document(place.document_id, position=end, select_to=place.start)
+            self._status(f"{done} {item.description}")
+            return
+        self.reload_marks(then=lambda: self._move_to_source(end, place.start))
 
     # -- correcting the transcript ------------------------------------------------------
 
     def action_edit(self) -> None:
         """Open the editor over the turn under the caret, or over the selected words."""
+        if self.doc is None:
+            return
         if not self.workbench.original_allowed:
             self.notify("You see the anonymised rendition only; correcting the words needs a coder allowed to "
                         "see original names", severity="warning")
@@ -483,7 +684,7 @@ class DocumentScreen(WorkbenchScreen):
 
     def _listen(self, turn: int) -> Callable[[str], None] | None:
         """What the editor's F5/F6/F7 do: play this turn, pause, go back (None without a recording)."""
-        if services.media_of(self.project, self.document_id) is None:
+        if self.media is None:
             return None
 
         def listen(what: str) -> None:
@@ -557,12 +758,10 @@ class DocumentScreen(WorkbenchScreen):
         self._status(" · ".join(parts))
 
     def _reload_text(self, caret: int) -> None:
-        view = self.query_one(TranscriptView)
-        scroll = view.scroll_offset.y
-        self.doc = services.get_document(self.project, self.document_id)
-        self._load_rendition(self.rendition is not None)
-        view.scroll_to(y=scroll, animate=False)
-        view.move_to(min(caret, len(view.text)))
+        """Fetch the (corrected) text again; the view keeps its scroll and the caret its place."""
+        self._keep_scroll = self.view.scroll_offset.y
+        self._wanted = (caret, None)
+        self._load_document()
 
     def action_check_coding(self) -> None:
         """Mark the coder's flagged coding under the caret as checked."""
@@ -571,9 +770,13 @@ class DocumentScreen(WorkbenchScreen):
         if not mine:
             self.notify("None of your codings under the caret is flagged for checking", severity="warning")
             return
-        services.check_coding(self.project, mine[-1].uuid, self.coder)
-        self.reload_marks()
-        self._status(f"checked {mine[-1].code}")
+        project, coder, checked = self.project, self.coder, mine[-1]
+
+        def done(_: object) -> None:
+            self.reload_marks()
+            self._status(f"checked {checked.code}")
+
+        self.workbench.writes.submit(self, lambda: services.check_coding(project, checked.uuid, coder), done)
 
     def action_next_flagged(self) -> None:
         """Go to the next coding flagged for checking (from the caret, wrapping round)."""
@@ -584,11 +787,15 @@ class DocumentScreen(WorkbenchScreen):
             return
         following = [s for s in flagged if s > view.cursor]
         view.move_to(following[0] if following else flagged[0])
+        # Said on the status line too: beside the stripes (below 140 columns) the side panel is hidden.
+        here = next((m for m in view.marks_at(view.cursor) if m.flag), None)
+        if here is not None:
+            self._status(f"⚑ check «{here.code}» ({here.coder}): {FLAG_WORDS.get(here.flag, here.flag)} · k: checked")
 
     # -- listening ---------------------------------------------------------------------
 
     def _recording(self) -> str | None:
-        linked = services.media_of(self.project, self.document_id)
+        linked = self.media  # fetched with the document: the playback timer asks four times a second
         if linked is None:
             self.notify("No recording is linked to this transcript: codebench media PROJECT DOC FILE",
                         severity="warning")
@@ -601,11 +808,27 @@ class DocumentScreen(WorkbenchScreen):
 
     def action_play_turn(self) -> None:
         """Play the turn under the caret, from its start to its end."""
+        if self.doc is None:
+            return
         turn = self.query_one(TranscriptView).turn_index(self.query_one(TranscriptView).cursor)
         if turn is not None:
             self._play(turn)
 
     def _play(self, turn: int) -> None:
+        """Play a turn: the linked recording is looked up again (in a worker) in case it was
+        linked or moved since the transcript opened."""
+        project, document_id = self.project, self.document_id
+
+        def found(media: services.media.Linked | None) -> None:
+            if document_id == self.document_id:
+                self.media = media
+                self._play_linked(turn)
+
+        load_in_background(self, lambda: services.media_of(project, document_id), found, group="media")
+
+    def _play_linked(self, turn: int) -> None:
+        if self.doc is None:
+            return
         path = self._recording()
         if path is None:
             return
@@ -681,5 +904,4 @@ class DocumentScreen(WorkbenchScreen):
                 view.move_to(self.doc.turns[turn].body_start)
 
     def _linked_path(self) -> str | None:
-        linked = services.media_of(self.project, self.document_id)
-        return linked.path if linked is not None else None
+        return self.media.path if self.media is not None else None

@@ -28,6 +28,22 @@ class PickedCode:
     new: bool
 
 
+@dataclass(frozen=True)
+class PickerPlacement:
+    """Where the picker opens so that it leaves the words being coded in sight.
+
+    Attributes:
+        edge: ``"top"`` or ``"bottom"`` of the screen.
+        rows: the most rows it may take (the words being coded are beyond them).
+    """
+
+    edge: str
+    rows: int
+
+
+COMPACT_ROWS = 24
+"""A picker given fewer rows than this drops its padding and keeps its hints on one line."""
+
 PLAUSIBLE = 75
 """A match scoring this much (0–100) is probably the code meant: Enter may apply it."""
 
@@ -80,14 +96,14 @@ class CodePicker(ModalScreen[PickedCode | None]):
 
     BINDINGS = [
         Binding("escape", "dismiss(None)", "cancel"),
-        Binding("down", "cursor(1)", show=False),
-        Binding("up", "cursor(-1)", show=False),
+        Binding("down", "cursor(1)", "next code", show=False),
+        Binding("up", "cursor(-1)", "previous code", show=False),
         Binding("ctrl+n", "create", "create as new code", tooltip="Create an open code named as typed"),
     ]
 
     def __init__(self, codes: list[CodeInfo], *, title: str = "Code the selection", initial: str = "",
                  kinds: tuple[str, ...] = ("code",), allow_new: bool = True, context: str | None = None,
-                 recent: Sequence[str] = ()) -> None:
+                 recent: Sequence[str] = (), placement: PickerPlacement | None = None) -> None:
         """
         Args:
             codes: the code tree.
@@ -97,6 +113,7 @@ class CodePicker(ModalScreen[PickedCode | None]):
             allow_new: whether a new open code may be made.
             context: the words being coded, shown so the picker never hides what is coded.
             recent: code names to list first while nothing is typed (the coder's latest).
+            placement: the edge to open at and the rows it may take (default: centred).
         """
         super().__init__()
         self.codes = [c for c in codes if c.kind in kinds]
@@ -105,9 +122,11 @@ class CodePicker(ModalScreen[PickedCode | None]):
         self.allow_new = allow_new
         self.context = context
         self.recent = tuple(recent)
+        self.placement = placement
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
+        compact = self.placement is not None and self.placement.rows < COMPACT_ROWS
+        with Vertical(id="picker", classes="-compact" if compact else ""):
             yield Label(self.title_text, id="picker-title")
             if self.context:
                 words = " ".join(self.context.split())
@@ -119,6 +138,13 @@ class CodePicker(ModalScreen[PickedCode | None]):
             yield OptionList(id="picker-options")
 
     def on_mount(self) -> None:
+        if self.placement is not None:
+            self.styles.align_vertical = "top" if self.placement.edge == "top" else "bottom"
+            box = self.query_one("#picker")
+            box.styles.max_height = self.placement.rows
+            # Title, words, input, hint and frame take their rows; the list gets what is left.
+            fixed = (8 if box.has_class("-compact") else 14) - (0 if self.context else 1)
+            self.query_one(OptionList).styles.max_height = max(self.placement.rows - fixed, 3)
         self._refresh_options(self.initial)
         self.query_one(Input).focus()
 

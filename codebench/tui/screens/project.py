@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -12,12 +13,55 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Header, Label
 
 from codebench import services
-from codebench.domain.records import ROLES
+from codebench.domain.records import ROLES, CodeInfo
+from codebench.tui.background import load_in_background
+from codebench.tui.fit import middle_ellipsis
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.codebook import CodebookScreen
 from codebench.tui.widgets.code_tree import CodeTree
+from codebench.tui.widgets.find import FIND_BINDING, TypeToFind
 from codebench.tui.widgets.long_table import LongTable
 from codebench.tui.widgets.stable_footer import StableFooter
+
+DOCUMENT_COLUMNS = ("role", "case", "r", "document", "coded", "anon", "words", "fmt")
+"""The document list's columns: the name fourth, so a narrow terminal still shows it (the
+columns after it are counts and states, which scroll into view with →)."""
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    """Everything the project view shows, fetched together off the UI thread."""
+
+    documents: list[services.DocumentInfo]
+    counts: services.CodingCounts
+    status: dict[int, services.anonymisation.DocumentAnonymisation]
+    state: services.anonymisation.AnonymisationState
+    labels: dict[int, str]
+    codes: list[CodeInfo]
+
+
+class DocumentTable(TypeToFind, LongTable):
+    """The documents, one per row; typing a name, case or role finds it."""
+
+    BINDINGS = [FIND_BINDING]
+
+    rows_text: list[str] = []
+    """What type-to-find reads for each row (label, case and role)."""
+
+    def find_rows(self) -> list[str]:
+        return self.rows_text
+
+    def find_current(self) -> int | None:
+        return self.cursor_row if self.row_count else None
+
+    def find_go(self, index: int) -> None:
+        self.move_cursor(row=index)
+
+    def on_resize(self) -> None:
+        # The names are cut to the list's width: a new width (the first layout too) refits them.
+        refit = getattr(self.screen, "refit_names", None)
+        if refit is not None:
+            self.call_after_refresh(refit)
 
 
 def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None, *, searched: bool = True) -> Text:
@@ -41,6 +85,9 @@ def format_cell(doc: services.DocumentInfo) -> Text:
 class ProjectScreen(WorkbenchScreen):
     """Start here: pick a transcript to code, or a code to compare its quotes."""
 
+    # In a wide terminal the code tree keeps a fixed width and the documents get the rest.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+
     BINDINGS = [
         Binding("enter", "open_selected", "open", show=False),
         Binding("o", "open_document", "open transcript"),
@@ -60,7 +107,7 @@ class ProjectScreen(WorkbenchScreen):
         with Horizontal():
             with Vertical(id="documents-pane"):
                 yield Label("Documents", classes="pane-title")
-                yield LongTable(id="documents", cursor_type="row", zebra_stripes=True)
+                yield DocumentTable(id="documents", cursor_type="row", zebra_stripes=True)
             with Vertical(id="codes-pane"):
                 yield Label("Codebook", classes="pane-title")
                 yield CodeTree("codes", id="codes")
@@ -69,47 +116,108 @@ class ProjectScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         self.title = f"codebench — {self.project.name}"
         self.sub_title = f"coder: {self.coder}"
+        self._overview: ProjectOverview | None = None
+        self._documents: dict[int, services.DocumentInfo] = {}
+        self._labels: dict[int, str] = {}
+        self._name_width = 0
         table = self.query_one("#documents", DataTable)
-        table.add_columns("role", "case", "r", "words", "coded", "anon", "fmt", "document")
+        table.add_columns(*DOCUMENT_COLUMNS)
         table.focus()  # the lists fill on screen resume, which also runs on first display
 
     def action_refresh(self) -> None:
-        """Reload documents and code counts (after coding in another screen or process)."""
+        """Reload documents and code counts (after coding in another screen or process), in a worker."""
         project: services.Project = self.project
-        docs = services.list_documents(project)
-        # Counted in the database: building every coding's record took seconds at 250,000 codings.
-        counts = services.coding_counts(project)
-        coded = counts.by_document
-        anonymised = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
-        state = services.anonymisation.anonymisation_state(project)
-        # The one project-wide state, as the exports report it: never "anonymised" unless it is.
-        self.sub_title = f"coder: {self.coder} · {state.short()}"
         # A coder who may not see original names does not see them in file names either, nor
         # does anyone who switched the workbench to the anonymised rendition (o in a transcript).
-        names = ({} if not self.workbench.anonymised_view
-                 else {d.document_id: d.anonymised_name for d in anonymised.values()})
+        anonymised_view = self.workbench.anonymised_view
+
+        def fetch() -> ProjectOverview:
+            docs = services.list_documents(project)
+            # Counted in the database: building every coding's record took seconds at 250,000 codings.
+            counts = services.coding_counts(project)
+            status = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
+            state = services.anonymisation.anonymisation_state(project)
+            names = {d.document_id: d.anonymised_name for d in status.values()} if anonymised_view else {}
+            return ProjectOverview(docs, counts, status, state, {d.id: names.get(d.id, d.name) for d in docs},
+                                   services.code_tree(project))
+
+        load_in_background(self, fetch, self._show, group="overview")
+
+    def _show(self, overview: ProjectOverview) -> None:
+        self._overview = overview
+        # The one project-wide state, as the exports report it: never "anonymised" unless it is.
+        self.sub_title = f"coder: {self.coder} · {overview.state.short()}"
+        self._fill_documents()
+        self.query_one("#codes", CodeTree).show(overview.codes, Counter(overview.counts.by_code),
+                                                keep=self._kept_code())
+
+    def _kept_code(self) -> str | None:
+        code = self.query_one("#codes", CodeTree).selected_code
+        return code.name if code is not None else None
+
+    def _fill_documents(self) -> None:
+        """The document rows, with names shortened in the middle to what the pane has room for."""
+        overview = self._overview
+        if overview is None:
+            return
+        table = self.query_one("#documents", DocumentTable)
         order = {role: i for i, role in enumerate(ROLES)}
-        docs.sort(key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
-                                 d.source_format == "survey", d.round or 0, d.name))
-        table = self.query_one("#documents", LongTable)
+        docs = sorted(overview.documents, key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
+                                                         d.source_format == "survey", d.round or 0, d.name))
+        width = self._name_room(docs)
+        self._name_width = width
+        current = self._selected_document()
         self._documents = {doc.id: doc for doc in docs}
-        self._labels = {doc.id: names.get(doc.id, doc.name) for doc in docs}
-        rows = []
+        self._labels = overview.labels
+        rows, rows_text = [], []
         for doc in docs:
             case = doc.participant.pid if doc.participant else "—"
+            role = doc.participant.role if doc.participant else "—"
+            label = overview.labels[doc.id]
             rows.append((
-                doc.participant.role if doc.participant else "—", case if len(case) <= 8 else "…" + case[-7:],
-                str(doc.round or ""), str(doc.word_count), str(coded.get(doc.id, 0)),
-                anonymisation_cell(anonymised.get(doc.id), searched=doc.id not in state.unsearched_ids),
-                format_cell(doc), self._labels[doc.id][:60],
+                role, case if len(case) <= 8 else "…" + case[-7:], str(doc.round or ""),
+                middle_ellipsis(label, width), str(overview.counts.by_document.get(doc.id, 0)),
+                anonymisation_cell(overview.status.get(doc.id), searched=doc.id not in overview.state.unsearched_ids),
+                str(doc.word_count), format_cell(doc),
             ))
+            rows_text.append(f"{label} {case} {role}")
         # All rows in one pass (a thousand documents at 10 M words): add_row sized every cell.
         table.replace_rows(rows, [str(doc.id) for doc in docs])
-        self.query_one("#codes", CodeTree).show(services.code_tree(project), Counter(counts.by_code))
+        table.rows_text = rows_text
+        if current is not None and current in self._documents:
+            table.move_cursor(row=table.get_row_index(str(current)))
+
+    def _name_room(self, docs: list[services.DocumentInfo]) -> int:
+        """Cells for the document name (12–60).
+
+        What role, case and round leave of the list's width, less the counts after the name when
+        that still leaves a readable name; in a narrow terminal the counts scroll off instead.
+        """
+        table = self.query_one("#documents", DataTable)
+        if not table.size.width or self._overview is None:
+            return 60
+        overview = self._overview
+        role = max([len("role")] + [len(d.participant.role) for d in docs if d.participant])
+        case = max([len("case")] + [min(len(d.participant.pid), 8) for d in docs if d.participant])
+        before = role + case + 1 + 3 * 2  # each column has a cell of padding either side
+        anon = max([len("anon")] + [len(anonymisation_cell(overview.status.get(d.id),
+                                                           searched=d.id not in overview.state.unsearched_ids))
+                                    for d in docs])
+        after = (max(len("coded"), len(str(max(overview.counts.by_document.values(), default=0)))) + anon
+                 + max(len("words"), len(str(max((d.word_count for d in docs), default=0))))
+                 + max([len("fmt")] + [len(format_cell(d)) for d in docs]) + 4 * 2)
+        # The vertical scrollbar comes with the rows: leave its room from the start.
+        room = table.size.width - table.styles.scrollbar_size_vertical - before - 2
+        return min(max(room - after if room - after >= 24 else room, 12), 60)
+
+    def refit_names(self) -> None:
+        """Cut the names again when the list's width has changed."""
+        if self._overview is not None and self._name_room(self._overview.documents) != self._name_width:
+            self._fill_documents()
 
     def _selected_document(self) -> int | None:
         table = self.query_one("#documents", DataTable)
-        if table.row_count == 0:
+        if table.row_count == 0 or not self._documents:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return int(key.value) if key.value is not None else None

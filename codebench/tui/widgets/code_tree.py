@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections import Counter
 
 from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
 
 from codebench.domain.records import CodeInfo
+from codebench.tui.widgets.find import FIND_BINDING, TypeToFind
 
 
-class CodeTree(Tree[CodeInfo]):
-    """Categories and codes; each label shows the number of codings below it."""
+class CodeTree(TypeToFind, Tree[CodeInfo]):
+    """Categories and codes; each label shows the number of codings below it.
+
+    Typing a name finds it, also inside collapsed categories (see :mod:`codebench.tui.widgets.find`).
+    """
+
+    BINDINGS = [FIND_BINDING]
 
     def show(self, codes: list[CodeInfo], counts: Counter[int], *, keep: str | None = None) -> None:
         """Fill the tree; ``keep`` names a node to put the cursor back on.
@@ -85,3 +92,35 @@ class CodeTree(Tree[CodeInfo]):
         """The code or category under the cursor."""
         node = self.cursor_node
         return node.data if node is not None else None
+
+    # -- type-to-find --------------------------------------------------------------------
+
+    def _all_nodes(self) -> list[TreeNode[CodeInfo]]:
+        """Every node in reading order, collapsed branches included."""
+        nodes: list[TreeNode[CodeInfo]] = []
+
+        def walk(node: TreeNode[CodeInfo]) -> None:
+            for child in node.children:
+                nodes.append(child)
+                walk(child)
+
+        walk(self.root)
+        return nodes
+
+    def find_rows(self) -> list[str]:
+        return [node.data.name if node.data is not None else str(node.label) for node in self._all_nodes()]
+
+    def find_current(self) -> int | None:
+        current = self.cursor_node
+        return next((i for i, node in enumerate(self._all_nodes()) if node is current), None)
+
+    def find_go(self, index: int) -> None:
+        node = self._all_nodes()[index]
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            parent.expand()
+            parent = parent.parent
+        # Expanding rebuilds the tree's lines lazily: count the node's line instead of asking it.
+        line = self._visible_line(node)
+        self.cursor_line = line
+        self.scroll_to_line(line, animate=False)

@@ -55,12 +55,12 @@ class HitList(ScrollView, can_focus=True):
     HitList > .hit-list--meta { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("up", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
-        Binding("pageup", "move(-20)", show=False),
-        Binding("pagedown", "move(20)", show=False),
-        Binding("home", "move(-10000000)", show=False),
-        Binding("end", "move(10000000)", show=False),
+        Binding("up", "move(-1)", "previous hit", show=False),
+        Binding("down", "move(1)", "next hit", show=False),
+        Binding("pageup", "move(-20)", "page up", show=False),
+        Binding("pagedown", "move(20)", "page down", show=False),
+        Binding("home", "move(-10000000)", "first hit", show=False),
+        Binding("end", "move(10000000)", "last hit", show=False),
         Binding("enter", "select", "go to transcript", show=False),
     ]
 

@@ -19,12 +19,51 @@ from textual.strip import Strip
 
 from codebench.domain.quote_editing import without_time_marks
 from codebench.domain.records import Quote
+from codebench.tui.fit import middle_ellipsis
+from codebench.tui.widgets.find import FIND_BINDING, TypeToFind
 
-COLUMNS = (("code", 16), ("role", 12), ("case", 6), ("r", 1), ("coder", 8), ("speaker", 8), ("document", 16))
+QUOTE_MIN = 36
+"""The quote keeps at least this many cells: it is what the view is for."""
+
+# (column, width cap, the least room it is worth) — listed in the order they give way when the
+# view is narrow: speaker first, then document, role and coder; code, case and round stay.
+COLUMNS = (("code", 30, 12), ("role", 12, 12), ("case", 6, 4), ("r", 1, 1), ("coder", 8, 6), ("speaker", 10, 8),
+           ("document", 32, 16))
+GIVE_WAY = ("speaker", "document", "role", "coder")
 
 
-class QuoteList(ScrollView, can_focus=True):
-    """Quotes in rows: code, role, case, round, coder, speaker, document, then the words."""
+def quote_columns(width: int, longest_code: int) -> list[tuple[str, int]]:
+    """The columns that fit beside a quote at least :data:`QUOTE_MIN` cells wide, with widths.
+
+    The code column is as wide as the longest code (up to 30), so code names are not cut at
+    120 columns; columns give way in :data:`GIVE_WAY` order when the view is narrow.
+    """
+    widths = {name: cap for name, cap, _ in COLUMNS}
+    widths["code"] = max(min(longest_code, 30), 12)
+    shown = [name for name, _, _ in COLUMNS]
+
+    def used() -> int:
+        return sum(widths[name] + 1 for name in shown)
+
+    for name in GIVE_WAY:
+        if width - used() >= QUOTE_MIN:
+            break
+        # First narrow the column to the least room it is worth, then drop it.
+        least = next(minimum for column, _, minimum in COLUMNS if column == name)
+        widths[name] = least
+        if width - used() < QUOTE_MIN:
+            shown.remove(name)
+    while width - used() < QUOTE_MIN and widths["code"] > 12:
+        widths["code"] -= 1
+    return [(name, widths[name]) for name in shown]
+
+
+class QuoteList(TypeToFind, ScrollView, can_focus=True):
+    """Quotes in rows: code, role, case, round, coder, speaker, document, then the words.
+
+    Columns give way in a narrow terminal (the quote keeps its room); typing finds a quote by its
+    code, document or words.
+    """
 
     COMPONENT_CLASSES = {"quote-list--cursor", "quote-list--header", "quote-list--meta"}
     DEFAULT_CSS = """
@@ -34,13 +73,14 @@ class QuoteList(ScrollView, can_focus=True):
     QuoteList > .quote-list--meta { color: $text-muted; }
     """
     BINDINGS = [
-        Binding("up", "move(-1)", show=False),
-        Binding("down", "move(1)", show=False),
-        Binding("pageup", "move(-20)", show=False),
-        Binding("pagedown", "move(20)", show=False),
-        Binding("home", "move(-1000000)", show=False),
-        Binding("end", "move(1000000)", show=False),
+        Binding("up", "move(-1)", "previous quote", show=False),
+        Binding("down", "move(1)", "next quote", show=False),
+        Binding("pageup", "move(-20)", "page up", show=False),
+        Binding("pagedown", "move(20)", "page down", show=False),
+        Binding("home", "move(-1000000)", "first quote", show=False),
+        Binding("end", "move(1000000)", "last quote", show=False),
         Binding("enter", "select", "go to transcript", show=False),
+        FIND_BINDING,
     ]
 
     cursor_row: reactive[int] = reactive(0)
@@ -64,36 +104,62 @@ class QuoteList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.quotes: list[Quote] = []
+        self._longest_code = 12
 
     def show(self, quotes: list[Quote]) -> None:
         """Replace the rows."""
         self.quotes = quotes
+        self._longest_code = max((len(q.code) for q in quotes), default=12)
         self.cursor_row = 0
         self.virtual_size = Size(self.size.width, len(quotes) + 1)
         self.scroll_to(y=0, animate=False)
         self.refresh()
         self.post_message(self.Highlighted(self, 0))
 
-    def _cells(self, values: list[str], width: int) -> str:
-        parts = [set_cell_size(value, size) for value, (_, size) in zip(values, COLUMNS)]
-        line = " ".join(parts) + " " + values[-1]
+    def columns(self) -> list[tuple[str, int]]:
+        """The columns shown at the current width (the quote follows them)."""
+        return quote_columns(self.scrollable_content_region.width, self._longest_code)
+
+    @staticmethod
+    def _value(quote: Quote, column: str, width: int) -> str:
+        if column == "document":
+            # Names of one informant's rounds differ at the end: cut the middle, keep both ends.
+            return middle_ellipsis(quote.document, width)
+        values = {"code": quote.code, "role": quote.role or "", "case": quote.participant or "",
+                  "r": str(quote.round or ""), "coder": quote.coder, "speaker": quote.speaker or ""}
+        return values[column]
+
+    def _line(self, parts: list[str], columns: list[tuple[str, int]], width: int) -> str:
+        cells = [set_cell_size(value, size) for value, (_, size) in zip(parts, columns)]
+        line = " ".join(cells) + " " + parts[-1]
         return set_cell_size(line, width) if cell_len(line) > width else line
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
+        columns = self.columns()
         if y == 0:  # a header that does not scroll
-            header = self._cells([name for name, _ in COLUMNS] + ["quote"], width)
+            header = self._line([name for name, _ in columns] + ["quote"], columns, width)
             return Strip([Segment(header, base + self.get_component_rich_style("quote-list--header", partial=True))]).extend_cell_length(width, base)
         index = y - 1 + self.scroll_offset.y
         if index >= len(self.quotes):
             return Strip.blank(width, base)
         q = self.quotes[index]
         text = " ".join(without_time_marks(q.text[:300]).split())
-        line = self._cells([q.code, q.role or "", q.participant or "", str(q.round or ""), q.coder, q.speaker or "",
-                            q.document, text], width)
+        line = self._line([self._value(q, name, size) for name, size in columns] + [text], columns, width)
         style = base + self.get_component_rich_style("quote-list--cursor", partial=True) if index == self.cursor_row else base
         return Strip([Segment(line, style)]).extend_cell_length(width, style)
+
+    # -- type-to-find --------------------------------------------------------------------
+
+    def find_rows(self) -> list[str]:
+        return [f"{q.code} {q.participant or ''} {q.document} {' '.join(q.text[:300].split())}" for q in self.quotes]
+
+    def find_current(self) -> int | None:
+        return self.cursor_row if self.quotes else None
+
+    def find_go(self, index: int) -> None:
+        self.move_cursor(index)
 
     def action_move(self, delta: int) -> None:
         if not self.quotes:

@@ -1,20 +1,52 @@
-"""A footer that rebuilds its keys only when the keys it shows change.
+"""The workbench footer: the screen's keys, with back, quit and help always in sight.
 
-Textual's footer recomposes on every bindings update — every screen switch and focus change —
-and styling a dozen key widgets was a large share of reopening a transcript. The keys of a
-reused screen are the same each time, so the widgets can stay.
+Two changes to Textual's footer:
+
+- The keys to leave, quit and get help (q, ctrl+q, F1) and the command palette sit together at
+  the right edge and never scroll away: at 80 columns a screen's own keys run out of room, and
+  what gets cut must be one of those, never the way out.
+- It rebuilds its keys only when the keys it shows change. Textual's footer recomposes on every
+  bindings update — every screen switch and focus change — and styling a dozen key widgets was
+  a large share of reopening a transcript. The keys of a reused screen are the same each time.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
+
+ESSENTIAL_ACTIONS = ("app.pop_screen", "quit", "app.quit", "help", "app.help")
+"""Actions whose keys stay at the right edge of the footer, in this order."""
+
+
+class EssentialKeys(HorizontalGroup):
+    """The always-visible keys at the right of the footer."""
+
+    DEFAULT_CSS = """
+    EssentialKeys {
+        dock: right;
+        width: auto;
+        height: 1;
+        border-left: vkey $foreground 20%;
+        background: $footer-background;
+    }
+    """
 
 
 class StableFooter(Footer):
-    """:class:`textual.widgets.Footer`, skipping recomposes that would draw the same keys."""
+    """:class:`textual.widgets.Footer` with fixed essential keys, skipping recomposes that would draw the same keys."""
+
+    # A group's label keeps a space after it in the compact footer ("one mention f2 rename").
+    DEFAULT_CSS = """
+    StableFooter.-compact FooterLabel { margin: 0 1 0 0; }
+    """
 
     _shown: tuple[Any, ...] | None = None
 
@@ -31,3 +63,51 @@ class StableFooter(Footer):
                 return
             self._shown = shown
             self.call_after_refresh(self.recompose)
+
+    def _key(self, binding: Binding, enabled: bool, tooltip: str, *, description: str | None = None,
+             classes: str = "") -> FooterKey:
+        return FooterKey(binding.key, self.app.get_key_display(binding),
+                         binding.description if description is None else description, binding.action,
+                         disabled=not enabled, tooltip=tooltip or binding.tooltip or binding.description,
+                         classes=classes).data_bind(compact=Footer.compact)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        active = self.screen.active_bindings
+        # One key per action (the first bound), in the order the screen declares them.
+        by_action: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in active.values():
+            if binding.show and binding.action not in by_action:
+                by_action[binding.action] = (binding, enabled, tooltip)
+        essential = [by_action.pop(action) for action in ESSENTIAL_ACTIONS if action in by_action]
+        groups: defaultdict[Any, list[tuple[Binding, bool, str]]] = defaultdict(list)
+        order: list[Any] = []
+        for action, item in by_action.items():
+            group = item[0].group
+            key = group if group is not None else action
+            if key not in groups:
+                order.append(key)
+            groups[key].append(item)
+        for key in order:
+            items = groups[key]
+            group = items[0][0].group
+            if group is not None and len(items) > 1:
+                with KeyGroup(classes="-compact" if group.compact else ""):
+                    for binding, enabled, tooltip in items:
+                        yield self._key(binding, enabled, tooltip, description="", classes="-grouped")
+                yield FooterLabel(group.description)
+            else:
+                for binding, enabled, tooltip in items:
+                    yield self._key(binding, enabled, tooltip)
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING) if self.app.ENABLE_COMMAND_PALETTE else None
+        with EssentialKeys():
+            for binding, enabled, tooltip in essential:
+                yield self._key(binding, enabled, tooltip)
+            if palette is not None and self.show_command_palette:
+                _, binding, enabled, tooltip = palette
+                yield self._key(binding, enabled, tooltip)
+
+    def on_resize(self) -> None:
+        # Below 100 columns every cell counts: keys sit closer together.
+        self.compact = self.size.width < 100

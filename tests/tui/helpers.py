@@ -1,0 +1,34 @@
+"""Shared steps of the workbench tests: wait for workers, type text, select words."""
+
+from __future__ import annotations
+
+
+async def settle(pilot) -> None:
+    """Wait until no worker is left and the screen has caught up.
+
+    A write's worker starts the reload of the codings when it ends, and the app's queue of
+    writes starts the next write then: wait until nothing is running, however long the chain.
+    """
+    for _ in range(200):
+        await pilot.pause()
+        pending = [w for w in pilot.app.workers if not w.is_finished]
+        if not pending and not pilot.app.writes.busy:
+            break
+        if pending:
+            await pilot.app.workers.wait_for_complete(pending)
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` key by key (a space is the space key)."""
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+async def wait_until(pilot, condition, what: str = "the condition") -> None:
+    """Let the app run until ``condition()`` holds (a layout that settles after a resize, say)."""
+    for _ in range(500):
+        if condition():
+            return
+        await pilot.pause()
+    raise AssertionError(f"gave up waiting for {what}")

@@ -1,0 +1,113 @@
+"""Type-to-find in the workbench's lists and trees (#16 item 2): codebook, documents, review."""
+
+from __future__ import annotations
+
+from codebench import services
+from codebench.services import anonymisation
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.anonymise import AnonymisationScreen
+from codebench.tui.screens.codebook import CodebookScreen
+from codebench.tui.screens.document import DocumentScreen
+from codebench.tui.screens.project import ProjectScreen
+from codebench.tui.screens.quotes import QuotesScreen
+from codebench.tui.widgets.code_tree import CodeTree
+from codebench.tui.widgets.find import FindBar, find_match
+from tests.tui.helpers import settle, type_text
+
+
+def test_a_word_start_wins_over_a_match_inside_a_word():
+    rows = ["kommentar", "god mentor", "mentorrollen"]
+    assert find_match(rows, "men", 0) == 1
+    assert find_match(rows, "men", 2) == 2  # from the current row on
+    assert find_match(rows, "enta", 0) == 0  # inside a word, when no word starts with it
+    assert find_match(rows, "zz", 0) is None
+
+
+def _bar(screen) -> str:
+    bars = [bar for bar in screen.query(FindBar) if bar.has_class("-open")]
+    return str(bars[0].render()) if bars else ""
+
+
+async def test_finding_a_code_in_the_codebook_tree(sample_copy):
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen)
+        tree = screen.query_one(CodeTree)
+        # "l" is not a key of the codebook: typing starts the find and goes into a collapsed category.
+        await type_text(pilot, "lederst")
+        await settle(pilot)
+        assert tree.selected_code is not None and tree.selected_code.name == "lederstøtte"
+        assert "lederst" in _bar(screen)
+        # While the find is open, the codebook's letter keys wait: "m" is typed, not "move".
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace", "backspace", "backspace")
+        await settle(pilot)
+        assert not tree.finding and _bar(screen) == ""  # nothing left: the find closed
+        before = {c.name: c.parent_id for c in services.code_tree(sample_copy)}
+        await pilot.press("ctrl+f")
+        await type_text(pilot, "mentor")
+        await settle(pilot)
+        assert "mentor" in tree.selected_code.name.casefold()
+        assert {c.name: c.parent_id for c in services.code_tree(sample_copy)} == before, "no key ran"
+        # ↓ goes to the next match; Esc closes and keeps the row.
+        first = tree.selected_code.name
+        await pilot.press("down")
+        await settle(pilot)
+        assert tree.selected_code.name != first and "mentor" in tree.selected_code.name.casefold()
+        chosen = tree.selected_code.name
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CodebookScreen), "Esc closed the find, not the screen"
+        assert not tree.finding and tree.selected_code.name == chosen
+        # With the find closed, a key that belongs to the screen does its job again.
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, QuotesScreen) and app.screen.node.name == chosen
+
+
+async def test_finding_a_document_in_the_project_view_and_opening_it(sample_copy):
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProjectScreen)
+        await type_text(pilot, "nbwh")  # "n" is not a key of the project view
+        await settle(pilot)
+        document_id = screen._selected_document()
+        assert screen._labels[document_id].startswith("nbwhisper")
+        await pilot.press("enter")  # closes the find and opens the row
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentScreen) and app.screen.document_id == document_id
+        await pilot.press("q")
+        await settle(pilot)
+        # A key of the screen is a key, not a find: "h" opens the heat map.
+        await pilot.press("h")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HeatMapScreen"
+
+
+async def test_finding_an_identifier_in_the_review_and_deciding_it(rule_detected):
+    detected = rule_detected
+    target = next(e for e in anonymisation.entities(detected, with_mentions=True) if "Kristine Holm" in e.forms)
+    app = CodebenchApp(detected, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AnonymisationScreen)
+        # The review's keys are letters (a r y n j f d): ctrl+f starts the find; a spelling finds it.
+        await pilot.press("ctrl+f")
+        await type_text(pilot, "Kristine Holm")
+        await settle(pilot)
+        assert screen.current_entity() is not None and screen.current_entity().id == target.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, AnonymisationScreen)
+        await pilot.press("a")  # the find is closed: "a" accepts the entity found
+        await settle(pilot)
+        decided = next(e for e in anonymisation.entities(detected, with_mentions=True) if e.id == target.id)
+        assert {m.status for m in decided.mentions} == {"accepted"}

@@ -1,0 +1,183 @@
+"""Every screen at 80×24 keeps its way out and its main column; keys say what they do (#16 item 6).
+
+And the responsiveness the eight-hour day needs: a caret move repaints only the lines it
+touched, and no screen waits for the database on the UI thread.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import threading
+import traceback
+
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.widgets import DataTable
+from textual.widgets._footer import FooterKey
+
+import codebench.tui
+from codebench import services
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.quotes import QuotesScreen
+from codebench.tui.widgets.quote_list import QUOTE_MIN, QuoteList
+from codebench.tui.widgets.stable_footer import EssentialKeys
+from codebench.tui.widgets.transcript import TranscriptView
+from tests.tui.helpers import settle
+
+ROUND_1 = "Intervju Kristine Holm runde 1"
+ROUND_2 = "Intervju Kristine Holm runde 2"
+
+
+def test_every_key_of_the_workbench_says_what_it_does():
+    missing = []
+    for info in pkgutil.walk_packages(codebench.tui.__path__, "codebench.tui."):
+        module = importlib.import_module(info.name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ != info.name or not issubclass(cls, DOMNode):
+                continue
+            for binding in cls.__dict__.get("BINDINGS", []):
+                binding = binding if isinstance(binding, Binding) else Binding(*binding)
+                if not binding.description:
+                    missing.append(f"{cls.__name__}: {binding.key} → {binding.action}")
+    assert missing == []
+
+
+def _essential_keys(app) -> dict[str, FooterKey]:
+    footer_keys = app.screen.query_one(EssentialKeys).query(FooterKey)
+    return {key.action: key for key in footer_keys}
+
+
+def _assert_way_out_in_sight(app, *, back: bool = True) -> None:
+    keys = _essential_keys(app)
+    wanted = {"quit", "help"} | ({"app.pop_screen"} if back else set())
+    assert wanted <= set(keys), (type(app.screen).__name__, sorted(keys))
+    for action in wanted:
+        region = keys[action].region
+        assert region.width > 0 and region.right <= app.size.width, (type(app.screen).__name__, action, region)
+
+
+async def test_every_screen_keeps_q_ctrl_q_and_f1_at_80x24(sample_copy):
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        _assert_way_out_in_sight(app, back=False)
+        for key in ("enter", "k", "h"):  # transcript, codebook, heat map
+            await pilot.press(key)
+            await settle(pilot)
+            _assert_way_out_in_sight(app)
+            await pilot.press("q")
+            await settle(pilot)
+        app.open_quotes(next(c for c in services.code_tree(sample_copy) if c.name == "god mentor"))
+        await settle(pilot)
+        _assert_way_out_in_sight(app)
+
+
+async def test_the_project_view_shows_document_names_at_80_columns_and_rounds_stay_apart(sample_copy):
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#documents", DataTable)
+        columns = list(table.columns.values())
+        names = [c.label.plain for c in columns]
+        left = sum(c.get_render_width(table) for c in columns[:names.index("document")])
+        width = columns[names.index("document")].get_render_width(table)
+        assert left + width <= table.scrollable_content_region.width, "the name column is whole on screen"
+        document = names.index("document")
+        one, two = (services.get_document(sample_copy, name).info.id for name in (ROUND_1, ROUND_2))
+        first = str(table.get_row(str(one))[document])
+        second = str(table.get_row(str(two))[document])
+        assert first != second and first.endswith("runde 1") and second.endswith("runde 2")
+
+
+async def test_the_quote_column_keeps_its_room_and_code_names_are_whole_at_120(sample_copy):
+    two = services.get_document(sample_copy, ROUND_2)
+    services.apply_code(sample_copy, two.info.id, 10, 60, "kapasitet og portefølje", "tester")
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_quotes(next(c for c in services.code_tree(sample_copy) if c.name == "veileder"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuotesScreen)
+        quotes = screen.query_one(QuoteList)
+        used = sum(size + 1 for _, size in quotes.columns())
+        assert quotes.scrollable_content_region.width - used >= QUOTE_MIN
+
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        columns = dict(quotes.columns())
+        longest = max(len(q.code) for q in screen.quotes)
+        assert columns["code"] >= min(longest, 30) > 16
+        # The two rounds of one informant are told apart in the document column.
+        shown = {quotes._value(q, "document", columns["document"]) for q in screen.quotes if q.participant == "V01"}
+        assert any(s.endswith("runde 1") for s in shown) and any(s.endswith("runde 2") for s in shown), shown
+
+
+async def test_a_caret_move_repaints_only_the_lines_it_touched(sample_copy):
+    doc = services.get_document(sample_copy, ROUND_1)
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_document(doc.info.id)
+        await settle(pilot)
+        view = app.screen.query_one(TranscriptView)
+        view.move_to(doc.text.index("travel uke"))
+        await settle(pilot)
+        drawn: list[int] = []
+        render = view._render_visual_line
+
+        def counting(index: int):
+            drawn.append(index)
+            return render(index)
+
+        view._render_visual_line = counting
+        await pilot.press("right")
+        await settle(pilot)
+        assert set(drawn) == {view.line_of(view.cursor)}, "only the caret's line is drawn again"
+        drawn.clear()
+        await pilot.press("shift+down")
+        await settle(pilot)
+        line = view.line_of(view.cursor)
+        assert set(drawn) <= {line - 1, line}, drawn
+
+
+async def test_no_screen_reads_or_writes_the_project_on_the_ui_thread(sample_copy):
+    project = sample_copy
+    doc = services.get_document(project, ROUND_1)
+    on_ui_thread: list[str] = []
+    transaction = project.transaction
+
+    def watched(*args, **kwargs):
+        # The test itself reads on this thread too: only a call from the workbench's code counts.
+        if threading.current_thread() is threading.main_thread():
+            callers = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_stack()
+                       if "/codebench/tui/" in frame.filename]
+            if callers:
+                on_ui_thread.append(callers[-1])
+        return transaction(*args, **kwargs)
+
+    app = CodebenchApp(project, "tester")  # made before the app runs: it checks the coder's viewing rights once
+    project.transaction = watched  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen.query_one(TranscriptView)
+        view.move_to(doc.text.index("travel uke"))
+        for key in ("ctrl+shift+right", "ctrl+shift+right", "c"):
+            await pilot.press(key)
+        await settle(pilot)
+        for key in ("g", "o", "d", "enter"):  # god mentor
+            await pilot.press(key)
+        await settle(pilot)
+        assert [q.code for q in services.quotes(project, coders=["tester"])] == ["god mentor"]
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        await pilot.press("q", "k")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+    assert services.quotes(project, coders=["tester"]) == []  # coded, then undone
+    assert on_ui_thread == []
