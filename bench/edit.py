@@ -63,6 +63,8 @@ def bench_edit(args: Any, work: Path) -> None:
     """Build the transcript and time the edits."""
     from bench.run import _write, add_random_codings, build_project
 
+    # The pseudonym key of the throwaway project goes with it, not into the user's key folder.
+    os.environ.setdefault("CODEBENCH_KEY_DIR", str(work / "keys"))
     project = build_project(work, "single", 1, 20_000)
     add_random_codings(project, 1000, ("ingrid", "per"))
     (doc,) = services.list_documents(project)

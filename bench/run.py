@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import re
@@ -480,7 +481,18 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     for name in args.names or list(BENCHMARKS):
         with tempfile.TemporaryDirectory(prefix=f"codebench-bench-{name}-") as tmp:
-            {**BENCHMARKS, **ON_REQUEST}[name](args, Path(tmp))
+            # The synthetic projects' pseudonym keys are thrown away with them, never left among
+            # the user's real keys (~/.local/share/codebench/keys).
+            keys = Path(tmp) / "keys"
+            previous = os.environ.get("CODEBENCH_KEY_DIR")
+            os.environ["CODEBENCH_KEY_DIR"] = str(keys)
+            try:
+                {**BENCHMARKS, **ON_REQUEST}[name](args, Path(tmp))
+            finally:
+                if previous is None:
+                    os.environ.pop("CODEBENCH_KEY_DIR", None)
+                else:
+                    os.environ["CODEBENCH_KEY_DIR"] = previous
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from codebench.ingest.base import ImportedDocument, ImportedTurn, IngestError
+from codebench.ingest.base import ImportedDocument, ImportedTurn, IngestError, refuse_long_turns
 
 SUPPORTED = (".txt", ".md", ".docx", ".odt", ".vtt", ".srt", ".json", ".html", ".htm", ".pdf")
 SURVEY = (".csv", ".xlsx")
@@ -64,6 +64,7 @@ def import_file(path: str | Path, *, strict: bool = False) -> ImportedDocument:
     if not path.is_file():
         raise IngestError(path, "no such file")
     document = importer(path)
+    refuse_long_turns(document, path)
     if strict and document.warnings:
         more = f" (and {len(document.warnings) - 1} more warning(s))" if len(document.warnings) > 1 else ""
         raise IngestError(path, f"refused under --strict: {document.warnings[0]}{more}")

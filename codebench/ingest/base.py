@@ -21,6 +21,12 @@ twenty times its size in memory (40 MB took 830 MB), so this keeps an import und
 4-hour transcript's document.xml is a few MB."""
 MAX_XML_VARIABLE = "CODEBENCH_MAX_XML_MB"
 
+MAX_TURN_BYTES = 8 * 1024 * 1024
+"""Longest single turn (a paragraph, a cue, a speaker's run) accepted by default, in characters. A
+two-hour interview is about 0.1 MB in all; a text without line breaks makes one turn of the whole
+file, and indexing one turn of 50 MB for search took over 500 MB of memory."""
+MAX_TURN_VARIABLE = "CODEBENCH_MAX_TURN_MB"
+
 
 def _limit(variable: str, default: int) -> int:
     """A size limit in bytes: ``$variable`` (in MB) when set to a number, else ``default``."""
@@ -39,6 +45,21 @@ def max_file_bytes() -> int:
 def max_xml_bytes() -> int:
     """Largest unzipped document XML of a .docx or .odt to read (``CODEBENCH_MAX_XML_MB``, default 20)."""
     return _limit(MAX_XML_VARIABLE, MAX_XML_BYTES)
+
+
+def max_turn_chars() -> int:
+    """Longest single turn to take (``CODEBENCH_MAX_TURN_MB``, default 8, counted in characters)."""
+    return _limit(MAX_TURN_VARIABLE, MAX_TURN_BYTES)
+
+
+def refuse_long_turns(document: "ImportedDocument", path: Path) -> None:
+    """Refuse a document one of whose turns is longer than :func:`max_turn_chars` (one line, with the line)."""
+    limit = max_turn_chars()
+    for number, turn in enumerate(document.turns, 1):
+        if turn.end - turn.start > limit:
+            line = document.text.count("\n", 0, turn.start) + 1
+            raise IngestError(path, too_large(f"turn {number} (one paragraph without a line break)",
+                                              turn.end - turn.start, limit, MAX_TURN_VARIABLE), line=line)
 
 
 def too_large(what: str, size: int, limit: int, variable: str) -> str:

@@ -205,10 +205,13 @@ def test_anonymise_file_and_its_bad_inputs(tmp_path: Path) -> None:
     empty = tmp_path / "tom.txt"
     empty.write_text("  \n", encoding="utf-8")
     huge = tmp_path / "en-linje.txt"
-    huge.write_text("ord " * 2_600_000, encoding="utf-8")  # about 10 MB on one line
+    huge.write_text("ord " * 2_600_000, encoding="utf-8")  # about 10 MB on one line: past the import's turn limit
+    long_line = tmp_path / "lang-linje.txt"
+    long_line.write_text("ord " * 75_000, encoding="utf-8")  # 300,000 characters: past the anonymiser's line limit
     binary = tmp_path / "bilde.txt"
     binary.write_bytes(bytes(range(256)) * 64)
-    for path, expected in ((empty, "no text"), (huge, "line 1 is"), (binary, "bilde.txt")):
+    for path, expected in ((empty, "no text"), (huge, "en-linje.txt:1: turn 1"), (long_line, "line 1 is"),
+                           (binary, "bilde.txt")):
         result = runner.invoke(main, ["anonymise-file", str(path), "--no-model"])
         assert result.exit_code == 1, (path, result.output)
         assert expected in result.output and str(path.name) in result.output and "Traceback" not in result.output

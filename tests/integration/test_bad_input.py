@@ -657,3 +657,21 @@ def test_a_transcript_past_the_file_limit_is_one_line(study: Path, tmp_path: Pat
     monkeypatch.setenv("CODEBENCH_MAX_FILE_MB", "1")
     message = refused(["import", study, path], study, names="en_linje.txt")
     assert "the file is 1.4 MB; codebench reads at most 1 MB (set CODEBENCH_MAX_FILE_MB=MB" in message
+
+
+def test_a_turn_past_the_turn_limit_is_one_line_with_its_line(study: Path, tmp_path: Path, project: services.Project,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A text without line breaks is one turn of the whole file: past the turn limit it is refused
+    (its search index would take ten times its size in memory), saying which line and how to raise it."""
+    from bench.hardening import write_one_line
+
+    path = tmp_path / "uten_linjeskift.txt"
+    path.write_text("I: Hvordan startet det?\nR: Det var sånn.\n" + write_one_line(tmp_path / "lang.txt", 1.5).read_text(),
+                    encoding="utf-8")
+    monkeypatch.setenv("CODEBENCH_MAX_TURN_MB", "1")
+    message = refused(["import", study, path], study, names="uten_linjeskift.txt", line=2)
+    # The long line has no label of its own, so it carries on the informant's turn from line 2.
+    assert "turn 2 (one paragraph without a line break) is 1.4 MB; codebench reads at most 1 MB" in message
+    assert "CODEBENCH_MAX_TURN_MB=MB" in message
+    monkeypatch.setenv("CODEBENCH_MAX_TURN_MB", "2")
+    assert "1 document(s) imported" in accepted(["import", project.root, path])
