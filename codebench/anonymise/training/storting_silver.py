@@ -169,10 +169,15 @@ def label_proceedings(lines: list[str], given: frozenset[str], surnames: frozens
     return out
 
 
-def corpus_names(days: list[Path]) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def corpus_names(days: list[Path], *, use_apertium: bool = True, extra_given: Iterable[str] = ()
+                 ) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """Given names, surnames of full names and capitalised words mostly used as places, over all
-    proceedings (given names: the shipped lists and apertium's; places: after "i", "på" … or
-    apertium's places that are no one's surname here)."""
+    proceedings (given names: the shipped lists, ``extra_given`` and apertium's; places: after
+    "i", "på" … or apertium's places that are no one's surname here).
+
+    ``use_apertium=False`` leaves Debian's GPL lexicon out: the labels of *training* data (a
+    shipped model learns from them) rest only on the shipped lists, NorNE and the proceedings.
+    """
     lines = [line for path in days for line in path.read_text(encoding="utf-8").splitlines()]
     after_place_prep: Counter[str] = Counter()
     capitalised: Counter[str] = Counter()
@@ -184,11 +189,13 @@ def corpus_names(days: list[Path]) -> tuple[frozenset[str], frozenset[str], froz
                     capitalised[tok.text.casefold()] += 1
                     if toks[i - 1].text.casefold() in PLACE_PREPOSITIONS:
                         after_place_prep[tok.text.casefold()] += 1
-    ap_given, ap_surnames, ap_places = apertium_names(w[:1].upper() + w[1:] for w in capitalised)
+    ap_given, ap_surnames, ap_places = (apertium_names(w[:1].upper() + w[1:] for w in capitalised)
+                                         if use_apertium else (set(), set(), set()))
     ordinary = Counter(t.text for line in lines for t in tokens(line) if t.text.islower())
     # A given name that is mostly an ordinary word ("Er", "Bo", "Dag") opens a
     # full name only when the shipped lists know it.
-    given = given_name_pool(w for w in ap_given if ordinary[w] < 3 * (capitalised[w] + 1))
+    given = given_name_pool([w for w in ap_given if ordinary[w] < 3 * (capitalised[w] + 1)]
+                            + [w.casefold() for w in extra_given if ordinary[w.casefold()] < 3 * (capitalised[w.casefold()] + 1)])
     surname_counts: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for line in lines:
@@ -364,6 +371,20 @@ def split_days() -> dict[str, list[str]]:
     """Dev and test days: every third ASR day (by date) is test."""
     days = sorted(p.stem for p in (STORTING / "asr").glob("*.tsv"))
     return {"dev": [d for i, d in enumerate(days) if i % 3 != 2], "test": [d for i, d in enumerate(days) if i % 3 == 2]}
+
+
+# Every fourth dev day (by date) tunes the model (early stopping, choices); the rest trains it.
+TUNE_EVERY = 4
+
+
+def dev_parts(dev_days: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """The dev days split for training the NER model: ``train`` (33 days) and ``tune`` (11).
+
+    The test days are in neither: they are never trained or tuned on.
+    """
+    days = sorted(dev_days if dev_days is not None else split_days()["dev"])
+    return {"train": [d for i, d in enumerate(days) if i % TUNE_EVERY != TUNE_EVERY - 1],
+            "tune": [d for i, d in enumerate(days) if i % TUNE_EVERY == TUNE_EVERY - 1]}
 
 
 def main(argv: list[str] | None = None) -> int:

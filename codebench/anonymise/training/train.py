@@ -22,6 +22,7 @@ from codebench.anonymise.training.paths import DEFAULT_DATA, DEFAULT_OUTPUT
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CONFIG = os.path.join(HERE, "config.cfg")
+SHIPPED = os.path.join(os.path.dirname(HERE), "model", "nb_norne")
 META_NAME = "training_meta.json"
 
 
@@ -42,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-nno", action="store_true")
     ap.add_argument("--reconvert", action="store_true", help="convert even if DocBins exist")
     ap.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    ap.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                    help="any other config override (a JSON value), e.g. "
+                         "components.tok2vec.model.embed.rows=[20000,2500,5000,2500]; recorded in training_meta.json")
+    ap.add_argument("--base", default=SHIPPED,
+                    help="the pipeline a config with paths.base (finetune.cfg) resumes from (default: the shipped one)")
     ap.add_argument("--results", default=evaluate.DEFAULT_RESULTS)
     ap.add_argument("--no-eval", action="store_true")
     args = ap.parse_args(argv)
@@ -64,13 +70,24 @@ def main(argv: list[str] | None = None) -> int:
 
     overrides = {"paths.train": os.path.join(args.data, "train.spacy"),
                  "paths.dev": os.path.join(args.data, "dev.spacy")}
+    import spacy
+
+    if "base" in spacy.util.load_config(args.config, interpolate=False)["paths"]:
+        # finetune.cfg: the components start from this pipeline's weights.
+        overrides["paths.base"] = os.path.abspath(args.base)
     if args.max_steps is not None:
         overrides["training.max_steps"] = args.max_steps
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            ap.error(f"--set {item}: expected SECTION.KEY=VALUE")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
     t0 = time.time()
     spacy_train(args.config, args.output, use_gpu=-1, overrides=overrides)
     seconds = time.time() - t0
-
-    import spacy
 
     cfg = spacy.util.load_config(args.config, overrides=overrides)
     meta = {
