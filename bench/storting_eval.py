@@ -8,8 +8,9 @@ detection + linking + the ``--auto`` threshold over each day as one project.  Fi
   by a mention --auto would replace;
 - ``over_redaction``: of the words known to be ordinary (lower case in the proceedings), the
   share that a replaced mention covers;
-- ``review_burden``: how many entries of the residual review list (ranked) a researcher reads
-  before every left name has been seen;
+- ``review_burden``: how many entries of the residual review list (ranked, with the model's
+  person probabilities unless ``--no-model-ranking``) a researcher reads before every left
+  name has been seen;
 - with ``swap``: every name replaced by another Norwegian name (the same one for the same
   word throughout), so the figures do not rest on knowing these members of parliament.
 
@@ -270,9 +271,15 @@ def _left_words(docs: list[Doc], masked: dict[int, list[tuple[int, int]]]) -> li
 
 def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_segments: int = 120,
              max_lines: int = 400, model: str | None = None, root: Path = DEFAULT_OUT,
-             show: list | None = None) -> dict:
+             show: list | None = None, rank_with_model: bool = True) -> dict:
     """Figures for one split and language ("nob", "nno" or "cased") over every day of the split."""
-    paths = sorted((root / split).glob("*.json"))[:days or None]
+    paths = sorted((root / split).glob("*.json"))
+    if split == "tune":  # the 11 dev days the NER model is tuned on, never trained on
+        from codebench.anonymise.training.storting_silver import dev_parts
+
+        tune = set(dev_parts()["tune"])
+        paths = sorted(p for p in (root / "dev").glob("*.json") if p.stem in tune)
+    paths = paths[:days or None]
     if not paths:
         raise SystemExit(f"{root / split}: no silver data; run python -m codebench.anonymise.training.storting_silver")
     total: Counter = Counter()
@@ -297,13 +304,27 @@ def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_se
         if residual_candidates is None:
             continue
         left_words = _left_words(docs, anything)
+        scorer = None
+        if rank_with_model:
+            from codebench.anonymise.ner import person_probabilities
+
+            def scorer(texts_, spans_):
+                return person_probabilities(texts_, spans_, model=model)
         candidates = residual_candidates(texts, {doc: [(s, e, k) for s, e, k, *_ in ms] for doc, ms in found.items()},
-                                         caseless={i: lang != "cased" for i in texts})
+                                         caseless={i: lang != "cased" for i in texts}, person_scores=scorer)
         burden = review_burden(candidates, left_words)
         total["residual_entries_to_read"] += burden["entries_to_read"]
         total["residual_candidates"] += burden["candidates"]
         total["left_words_after_suggestions"] += burden["leaked_words"]
         total["left_words_listed"] += burden["listed"]
+        if scorer is not None:
+            # The same list ranked without the model, for comparison.
+            plain = review_burden(residual_candidates(
+                texts, {doc: [(s, e, k) for s, e, k, *_ in ms] for doc, ms in found.items()},
+                caseless={i: lang != "cased" for i in texts}), left_words)
+            total["plain_entries_to_read"] += plain["entries_to_read"]
+            total["plain_candidates"] += plain["candidates"]
+            total["plain_listed"] += plain["listed"]
     left = total["left"] / max(1, total["name_occurrences"])
     over = total["ordinary_masked"] / max(1, total["words_O"])
     return {
@@ -321,22 +342,29 @@ def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_se
             "left_name_words_listed": total["left_words_listed"],
             "note": "summed over days (each day is one project); a residual entry is a word form",
         },
-    }
+    } | ({"residual_review_without_model": {
+        "candidates": total["plain_candidates"],
+        "entries_to_read_for_every_listed_leak": total["plain_entries_to_read"],
+        "left_name_words_listed": total["plain_listed"],
+    }} if rank_with_model else {})
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--split", default="dev")
+    ap.add_argument("--split", default="dev", choices=("dev", "tune", "test"),
+                    help="tune: the 11 dev days the NER model was tuned on and not trained on")
     ap.add_argument("--lang", default="nob", choices=("nob", "nno", "cased"))
     ap.add_argument("--swap", action="store_true")
     ap.add_argument("--days", type=int, default=0)
     ap.add_argument("--segments", type=int, default=120)
     ap.add_argument("--show", type=int, default=0, help="print this many left names and over-redactions")
     ap.add_argument("--model")
+    ap.add_argument("--no-model-ranking", action="store_true",
+                    help="rank the residual list without the model's person probabilities")
     args = ap.parse_args(argv)
     shown: list | None = [] if args.show else None
     result = evaluate(args.split, args.lang, swap=args.swap, days=args.days, max_segments=args.segments,
-                      model=args.model, show=shown)
+                      model=args.model, show=shown, rank_with_model=not args.no_model_ranking)
     if shown:
         import random
 

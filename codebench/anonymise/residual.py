@@ -9,7 +9,11 @@ in place by how much it looks like a name:
 - it is no ordinary Norwegian word and no filler (an unknown surname, a misheard name);
 - it is capitalised inside a sentence, or opens one without being an ordinary word;
 - it stands right next to a masked person (the rest of a name: "[Person 1] holmeset");
-- it ends like a Norwegian surname (-sen, -stad, -rud …).
+- it ends like a Norwegian surname (-sen, -stad, -rud …);
+- the name model gave it a fair chance of being (part of) a person's name where it stands,
+  although it did not mark it (``person_scores``, :func:`codebench.anonymise.ner.person_probabilities`);
+  an ordinary word that is also a name ("per", "line", "andre") is listed only then, and only
+  with the occurrences the model doubts about.
 
 Entries are word forms, not occurrences: reading "holmeset (3×)" once settles every
 occurrence.  Pure Python over the texts and the masked spans; no storage.
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Hashable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
@@ -44,10 +48,12 @@ REASONS = {
     "next-to-name": "next to a masked name",
     "name-context": "after a word that goes before names (han, hun, heter, sa …)",
     "surname-ending": "ends like a surname",
+    "model": "the name model thinks it may be a name here",
 }
 WEIGHTS = {
     "masked-elsewhere": 4.0, "name-list": 2.0, "unknown": 2.0, "capitalised": 2.0, "opens-sentence": 1.0,
     "next-to-name": 1.5, "surname-ending": 1.0, "name-context": 2.0,
+    "model": 6.0,  # times the model's probability that the word is part of a person's name
 }
 NAME_KINDS = frozenset({PER, ORG, LOC, NAV_OFFICE})
 # Words that stand right before a name in speech: the pronoun before a name in many dialects
@@ -57,6 +63,14 @@ NAME_CONTEXT = frozenset(
 _PREVIOUS = re.compile(r"(?<![\w-])([^\W\d_]+)[ ,]{1,2}\Z")
 # Candidates scoring below this are ordinary enough not to be listed at all.
 MIN_SCORE = 2.0
+# A model probability below this says nothing (the model is sure it is no name).
+MODEL_MIN = 0.05
+# An ordinary word that is also a name is listed where the model gives it at least this.
+AMBIGUOUS_MIN = 0.1
+# Any other word the model read is listed where it gives it at least this.
+MODEL_ONLY_MIN = 0.34
+PersonScores = Callable[[Mapping[Hashable, str], Mapping[Hashable, list[tuple[int, int]]]],
+                        Mapping[tuple[Hashable, int], float]]
 
 
 class Occurrence(NamedTuple):
@@ -94,6 +108,7 @@ def residual_candidates(
     caseless: Mapping[Hashable, bool] | None = None,
     ignore: Iterable[str] = (),
     limit: int | None = None,
+    person_scores: PersonScores | None = None,
 ) -> list[Candidate]:
     """Unmasked words that may be names, best candidates first.
 
@@ -104,6 +119,8 @@ def residual_candidates(
         caseless: document key -> whether it is caseless (ASR) text; computed when not given.
         ignore: word forms the researcher has already read and kept (lower case).
         limit: at most this many candidates.
+        person_scores: (texts, key -> word spans) -> {(key, start): probability that the word
+            is part of a person's name}, from the name model; None ranks without it.
     """
     from codebench.anonymise.gazetteer import is_caseless
 
@@ -115,11 +132,14 @@ def residual_candidates(
         for start, end, kind in spans:
             if kind in NAME_KINDS:
                 masked_forms.update(w.casefold() for w in _WORD.findall(text[start:end]))
-    found: dict[str, dict] = {}
+    # Every unmasked word with some sign of a name: (key, start, end, form, reasons, score, ambiguous).
+    seen: list[tuple[Hashable, int, int, str, list[str], float, bool]] = []
+    covered: dict[Hashable, tuple[list[tuple[int, int]], list[int]]] = {}
     for key, text in texts.items():
         spans = sorted((s, e) for s, e, _ in masked.get(key, ()))
         persons = sorted((s, e) for s, e, k in masked.get(key, ()) if k == "PER")
         starts = [s for s, _ in spans]
+        covered[key] = (spans, starts)
         no_case = caseless.get(key) if caseless is not None else None
         if no_case is None:
             no_case = is_caseless(text)
@@ -131,19 +151,60 @@ def residual_candidates(
                     or is_generic_label(word) or (spans and _covered(spans, starts, start, end))):
                 continue
             reasons, score = _reasons(text, start, end, word, folded, no_case, masked_forms, persons, names)
-            if score < MIN_SCORE:
+            # An ordinary word that is also a name ("per", "line", "andre"): only the model can
+            # tell the name from the word, so it is asked about every such occurrence.
+            ambiguous = score < MIN_SCORE and person_scores is not None and _is_name_word(folded, names)
+            if score >= MIN_SCORE or ambiguous or (person_scores is not None and score > 0):
+                seen.append((key, start, end, folded, reasons, score, ambiguous))
+    probability: Mapping[tuple[Hashable, int], float] = {}
+    if person_scores is not None and seen:
+        asked: dict[Hashable, list[tuple[int, int]]] = {}
+        for key, start, end, *_ in seen:
+            asked.setdefault(key, []).append((start, end))
+        probability = person_scores(texts, asked)
+    if probability:
+        # Words the model read beside the asked ones and holds for likely names, though nothing
+        # else marks them ("runar" heard as "runder" before an unknown surname).
+        asked_at = {(key, start) for key, start, *_ in seen}
+        for (key, start), p in probability.items():
+            if p < MODEL_ONLY_MIN or (key, start) in asked_at:
                 continue
-            entry = found.setdefault(folded, {"score": 0.0, "reasons": set(), "at": []})
-            entry["score"] = max(entry["score"], score)
-            entry["reasons"].update(reasons)
-            entry["at"].append(Occurrence(key, start, end))
+            text = texts[key]
+            match = _WORD.match(text, start)
+            if match is None or (start and (text[start - 1].isalnum() or text[start - 1] in "-'’")):
+                continue
+            folded = match.group().casefold()
+            spans, starts = covered[key]
+            if (folded in ignored or folded in NOT_NAMES or folded in NOT_IDENTIFYING or len(folded) < 2
+                    or is_generic_label(match.group()) or (spans and _covered(spans, starts, start, match.end()))):
+                continue
+            seen.append((key, start, match.end(), folded, [], 0.0, False))
+    found: dict[str, dict] = {}
+    for key, start, end, folded, reasons, score, ambiguous in seen:
+        p = probability.get((key, start), 0.0)
+        if p >= MODEL_MIN:
+            reasons = reasons + ["model"]
+            score += WEIGHTS["model"] * p
+        if score < MIN_SCORE or (ambiguous and p < AMBIGUOUS_MIN):
+            continue
+        entry = found.setdefault(folded, {"score": 0.0, "reasons": set(), "at": []})
+        entry["score"] = max(entry["score"], score)
+        entry["reasons"].update(reasons)
+        entry["at"].append((p, Occurrence(key, start, end)))
     ranked = [
         Candidate(form, round(e["score"] + 0.25 * min(4, len(e["at"]) - 1), 2),
-                  tuple(r for r in REASONS if r in e["reasons"]), tuple(e["at"]))
+                  tuple(r for r in REASONS if r in e["reasons"]),
+                  # The occurrences the model doubts most about first: they are the ones shown.
+                  tuple(o for _, o in sorted(e["at"], key=lambda po: -po[0])))
         for form, e in found.items()
     ]
     ranked.sort(key=lambda c: (-c.score, -c.count, c.form))
     return ranked[:limit] if limit is not None else ranked
+
+
+def _is_name_word(folded: str, names) -> bool:
+    """A given name or surname of the lists, or a word NorNE has seen as a name."""
+    return folded in names.female or folded in names.male or folded in names.surnames or name_likelihood(folded) > 0
 
 
 def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: bool, masked_forms: set[str],
