@@ -42,3 +42,17 @@ def test_the_residual_list_asks_the_model_about_a_name_that_is_also_a_word() -> 
     # Only the occurrence where it is a name is listed, not the possessive ones.
     assert [o.start for o in hans.occurrences] == [text.index("hans andreas")]
     assert ranked[0].form in ("limi", "andreas")
+
+
+def test_the_workbench_remembers_the_model_scores_per_document_text() -> None:
+    from codebench.services.anonymisation.residual import _model_scores
+
+    texts = {1: SENTENCES["speaker"], 2: SENTENCES["possessive"]}
+    spans = {key: [m.span() for m in _WORD.finditer(text)] for key, text in texts.items()}
+    first = _model_scores(texts, spans)
+    assert first == {k: v for k, v in person_probabilities(texts, spans).items() if k[0] in texts}
+    # The same texts under other keys (documents renumbered), asked for fewer words: the same
+    # scores, each text's own.
+    again = _model_scores({7: texts[2], 8: texts[1]}, {7: spans[2][2:3], 8: spans[1][1:2]})
+    assert again[(8, spans[1][1][0])] == first[(1, spans[1][1][0])] > 0.5
+    assert again[(7, spans[2][2][0])] == first[(2, spans[2][2][0])] < 0.05
