@@ -317,6 +317,7 @@ def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_se
         total["residual_candidates"] += burden["candidates"]
         total["left_words_after_suggestions"] += burden["leaked_words"]
         total["left_words_listed"] += burden["listed"]
+        total["left_words_in_top"] += burden["in_top"]
         if scorer is not None:
             # The same list ranked without the model, for comparison.
             plain = review_burden(residual_candidates(
@@ -325,6 +326,7 @@ def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_se
             total["plain_entries_to_read"] += plain["entries_to_read"]
             total["plain_candidates"] += plain["candidates"]
             total["plain_listed"] += plain["listed"]
+            total["plain_in_top"] += plain["in_top"]
     left = total["left"] / max(1, total["name_occurrences"])
     over = total["ordinary_masked"] / max(1, total["words_O"])
     return {
@@ -340,12 +342,14 @@ def evaluate(split: str, lang: str, *, swap: bool = False, days: int = 0, max_se
             "entries_to_read_for_every_listed_leak": total["residual_entries_to_read"],
             "left_name_words": total["left_words_after_suggestions"],
             "left_name_words_listed": total["left_words_listed"],
+            "left_name_words_in_the_top_25_of_each_day": total["left_words_in_top"],
             "note": "summed over days (each day is one project); a residual entry is a word form",
         },
     } | ({"residual_review_without_model": {
         "candidates": total["plain_candidates"],
         "entries_to_read_for_every_listed_leak": total["plain_entries_to_read"],
         "left_name_words_listed": total["plain_listed"],
+        "left_name_words_in_the_top_25_of_each_day": total["plain_in_top"],
     }} if rank_with_model else {})
 
 

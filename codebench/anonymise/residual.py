@@ -268,16 +268,19 @@ def _next_to(persons: Sequence[tuple[int, int]], text: str, start: int, end: int
     return False
 
 
-def review_burden(candidates: Sequence[Candidate], leaked: Iterable[tuple[Hashable, int, int]]) -> dict:
+def review_burden(candidates: Sequence[Candidate], leaked: Iterable[tuple[Hashable, int, int]],
+                  top: int = 25) -> dict:
     """How far down the list a researcher reads before every leaked name word has been seen.
 
     Args:
         candidates: the ranked list.
         leaked: (document, start, end) of the name words left unmasked.
+        top: also count the leaks seen in this many entries from the top.
 
     Returns:
-        ``{"leaked_words": n, "listed": m, "entries_to_read": k, "candidates": len}``: the
-        entries to read to reach every listed leak (``k``), and how many leaks the list holds.
+        ``{"leaked_words": n, "listed": m, "entries_to_read": k, "candidates": len,
+        "in_top": t}``: the entries to read to reach every listed leak (``k``), how many leaks
+        the list holds, and how many of them the first ``top`` entries show.
     """
     where: dict[tuple[Hashable, int], int] = {}
     for rank, cand in enumerate(candidates, 1):
@@ -290,4 +293,4 @@ def review_burden(candidates: Sequence[Candidate], leaked: Iterable[tuple[Hashab
         if (doc, start) in where:
             ranks.append(where[(doc, start)])
     return {"leaked_words": total, "listed": len(ranks), "entries_to_read": max(ranks) if ranks else 0,
-            "candidates": len(candidates)}
+            "candidates": len(candidates), "in_top": sum(1 for r in ranks if r <= top)}
