@@ -64,3 +64,22 @@ def test_the_tune_days_are_a_quarter_of_the_dev_days_and_the_test_days_are_in_ne
     assert not set(parts["train"]) & set(parts["tune"])
     assert len(parts["tune"]) == len(days["dev"]) // 4
     assert not (set(parts["train"]) | set(parts["tune"])) & set(days["test"])
+
+
+def test_a_speaker_turn_has_a_name_or_a_role_before_a_colon_and_the_sentence_unchanged() -> None:
+    from codebench.anonymise.training.asr_training import ROLE_LABELS, speaker_turn
+
+    sentence = (["Sara", "har", "fått", "jobb", "."], [True, True, True, False, False], ["B-PER", "O", "O", "O", "O"])
+    kinds = set()
+    for seed in range(30):
+        words, spaces, tags = speaker_turn(sentence, _pools(), random.Random(seed))
+        colon = words.index(":")
+        assert words[colon + 1:] == sentence[0] and tags[colon + 1:] == sentence[2] and tags[colon] == "O"
+        assert len(words) == len(spaces) == len(tags) and spaces[colon - 1] is False
+        if words[0] in ROLE_LABELS:
+            kinds.add("role")
+            assert tags[:colon] == ["O"] * colon
+        else:
+            kinds.add("name")
+            assert tags[:colon] == ["B-PER"] + ["I-PER"] * (colon - 1)
+    assert kinds == {"role", "name"}

@@ -4,8 +4,10 @@ NorNE alone is edited news: the shipped model found names in lower-case text mos
 them.  This builds DocBins from three sources, each with the people in it swapped for others
 so that the model learns the *contexts* of names, not the names of a few members of parliament:
 
-1. NorNE bokmål + nynorsk train (cased), a lower-cased copy without punctuation of a share of it
-   and name-swapped copies of a share of the sentences naming people (as ``convert_norne``);
+1. NorNE bokmål + nynorsk train (cased), a lower-cased copy without punctuation of a share of it,
+   name-swapped copies of a share of the sentences naming people (as ``convert_norne``) and
+   copies of a fifth of them as transcript turns, with a speaker label before them ("Liv: …",
+   "Intervjuer: …": the name is a person, the role is not, and neither runs on past the colon);
 2. the real ASR segments (bokmål and nynorsk ASR) of the Stortinget *train* days (33 of the 44
    dev days, ``storting_silver.dev_parts``), person spans projected from the cased proceedings
    of the same day.  Words aligned to a lower-case word of the proceedings are ``O``; words
@@ -219,6 +221,27 @@ def asr_sentences(day: dict, lang: str, pools: Pools | None, rng: random.Random,
     return out
 
 
+# Speaker labels that are roles, not names (tagged O), as transcripts write them.
+ROLE_LABELS = ("Intervjuer", "Informant", "I", "R", "IV", "Int", "Forsker", "Deltaker", "Moderator", "Mentor",
+               "Veileder", "Kandidat", "Leder", "Spørsmål", "Svar")
+
+
+def speaker_turn(sent: Sentence, pools: Pools, rng: random.Random) -> Sentence:
+    """The sentence as a transcript turn: a speaker label and a colon before it ("Liv: Og jeg …",
+    "Intervjuer: …").  A given name (sometimes with a surname) is a person; a role is not; the
+    colon always ends the label, so the model learns that a name opening the turn is its own.
+    """
+    words, spaces, tags = sent
+    if rng.random() < 0.7:
+        label = [rng.choice(pools.given)] + ([rng.choice(pools.surnames)] if rng.random() < 0.2 else [])
+        label_tags = ["B-PER"] + ["I-PER"] * (len(label) - 1)
+    else:
+        label = [rng.choice(ROLE_LABELS)] + ([str(rng.randint(1, 4))] if rng.random() < 0.2 else [])
+        label_tags = ["O"] * len(label)
+    return (label + [":"] + list(words), [True] * (len(label) - 1) + [False, True] + list(spaces),
+            label_tags + ["O"] + list(tags))
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ«\"])")
 
 
@@ -252,7 +275,7 @@ def proceedings_sentences(lines: list[str], labels: list[list[str | None]], pool
 def build(out_dir: str = DEFAULT_OUT, *, silver: Path = storting_silver.DEFAULT_OUT, seed: int = 0,
           asr_fraction: float = 0.5, norne_swap: float = 0.25, plain_share: float = 0.25,
           proceedings_sentences_max: int = 40000, proceedings_plain: float = 0.25,
-          use_proceedings: bool = True) -> dict:
+          use_proceedings: bool = True, speaker_share: float = 0.2) -> dict:
     """Write the DocBins and return their counts."""
     rng = random.Random(seed)
     os.makedirs(out_dir, exist_ok=True)
@@ -287,7 +310,10 @@ def build(out_dir: str = DEFAULT_OUT, *, silver: Path = storting_silver.DEFAULT_
     train += swaps
     lower = [c for s in train if rng.random() < asr_fraction for c in [asr_copy(s)] if c]
     counts["norne_lower"] = len(lower)
-    train += lower
+    # Cased transcripts open every turn with a speaker label ("Liv: …", "Intervjuer: …").
+    turns = [speaker_turn(s, pools, rng) for s in train if rng.random() < speaker_share]
+    counts["norne_speaker_turns"] = len(turns)
+    train += lower + turns
 
     # 2. Real ASR of the train days, every person under another name.
     for date in parts["train"]:
