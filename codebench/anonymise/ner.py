@@ -29,7 +29,15 @@ CHUNK = 1500  # characters; a few sentences, so the model sees context
 _BREAK = re.compile(r"\n|(?<=[.!?])\s+")
 
 
-_PIECES = re.compile(r"[^\t\n]*[^\t\n\s]")
+# The parts of an entity span that may each be a name: a tab, a line end or a colon before a
+# space ends one ("Intervjuer\tHvordan", "Tone: Sara har …": a speaker label and the first word
+# of the turn); a colon inside a word ("10:30") does not.
+_PIECES = re.compile(r"[^\s:](?:[^\t\n:]|:(?=\S))*")
+
+
+def name_pieces(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(start, surface) of each part of ``text[start:end]`` that may be a name on its own."""
+    return [(m.start(), m.group().rstrip()) for m in _PIECES.finditer(text, start, end)]
 
 
 
@@ -254,15 +262,14 @@ def detect_entities(texts: Iterable[str], *, model: str | None = None, batch_siz
             start = offset + ent.start_char
             # A speaker label and the first word of its turn ("Intervjuer\tHvordan") are
             # two things; keep the pieces apart and let each stand on its own.
-            pieces_of = list(_PIECES.finditer(text, start, offset + ent.end_char))
-            for piece in pieces_of:
-                surface = piece.group().strip()
-                if surface.casefold() in NOT_NAMES or not surface or jo_before_comparative(text, piece.start(), surface):
+            pieces_of = name_pieces(text, start, offset + ent.end_char)
+            for at, surface in pieces_of:
+                if surface.casefold() in NOT_NAMES or not surface or jo_before_comparative(text, at, surface):
                     continue
-                score = _score(text, piece.start(), surface, kind)
+                score = _score(text, at, surface, kind)
                 if len(pieces_of) > 1 and score < 0.5:
                     continue  # a fragment of a mis-joined span, not a name on its own
-                found[index].append(Detection(piece.start(), piece.start() + len(surface), kind, "ner", score, surface))
+                found[index].append(Detection(at, at + len(surface), kind, "ner", score, surface))
     yield from found
 
 

@@ -59,3 +59,16 @@ def test_jo_before_a_comparative_is_the_conjunction_not_the_name() -> None:
     for sentence in ("Jo kom hjem i går.", "Jo Nesbø skriver bøker.", "Jo sa at hun ville."):
         assert not jo_before_comparative(sentence, 0, "Jo"), sentence
     assert not jo_before_comparative("Per mer enn før", 0, "Per")
+
+
+def test_a_speaker_label_and_the_first_word_of_its_turn_are_never_one_name() -> None:
+    from codebench.anonymise.ner import name_pieces
+
+    text = "Hva tror du?\nTone: Sara har fått fast stilling.\nIntervjuer\tHvordan gikk det kl. 10:30?"
+    start = text.index("Tone")
+    assert name_pieces(text, start, start + len("Tone: Sara")) == [(start, "Tone"), (start + 6, "Sara")]
+    tab = text.index("Intervjuer")
+    assert [s for _, s in name_pieces(text, tab, tab + len("Intervjuer\tHvordan"))] == ["Intervjuer", "Hvordan"]
+    clock = text.index("10:30")
+    assert name_pieces(text, clock, clock + 5) == [(clock, "10:30")]
+    assert name_pieces(text, 0, len("Hva tror")) == [(0, "Hva tror")]
