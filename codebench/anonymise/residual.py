@@ -135,6 +135,7 @@ def residual_candidates(
     # Every unmasked word with some sign of a name: (key, start, end, form, reasons, score, ambiguous).
     seen: list[tuple[Hashable, int, int, str, list[str], float, bool]] = []
     covered: dict[Hashable, tuple[list[tuple[int, int]], list[int]]] = {}
+    cased: set[Hashable] = set()
     for key, text in texts.items():
         spans = sorted((s, e) for s, e, _ in masked.get(key, ()))
         persons = sorted((s, e) for s, e, k in masked.get(key, ()) if k == "PER")
@@ -143,6 +144,8 @@ def residual_candidates(
         no_case = caseless.get(key) if caseless is not None else None
         if no_case is None:
             no_case = is_caseless(text)
+        if not no_case:
+            cased.add(key)
         for match in _WORD.finditer(text):
             start, end = match.span()
             word = match.group()
@@ -178,10 +181,16 @@ def residual_candidates(
             if (folded in ignored or folded in NOT_NAMES or folded in NOT_IDENTIFYING or len(folded) < 2
                     or is_generic_label(match.group()) or (spans and _covered(spans, starts, start, match.end()))):
                 continue
+            if key in cased and _ordinary_opener(text, start, match.group(), folded):
+                continue
             seen.append((key, start, match.end(), folded, [], 0.0, False))
     found: dict[str, dict] = {}
     for key, start, end, folded, reasons, score, ambiguous in seen:
         p = probability.get((key, start), 0.0)
+        if key in cased and _ordinary_opener(texts[key], start, texts[key][start:end], folded):
+            # The model half takes any capitalised sentence opener for a name ("Hun", "Der",
+            # "Bestillinger"); for an ordinary word there the capital, not a name, explains it.
+            p = 0.0
         if p >= MODEL_MIN:
             reasons = reasons + ["model"]
             score += WEIGHTS["model"] * p
@@ -200,6 +209,17 @@ def residual_candidates(
     ]
     ranked.sort(key=lambda c: (-c.score, -c.count, c.form))
     return ranked[:limit] if limit is not None else ranked
+
+
+def _ordinary_opener(text: str, start: int, word: str, folded: str) -> bool:
+    """A capitalised ordinary word opening a sentence (or a turn) in cased text."""
+    return (word[:1].isupper() and is_common_word(folded) and not _is_given_name(folded)
+            and bool(_SENTENCE_END.search(text[max(0, start - 4):start])))
+
+
+def _is_given_name(folded: str) -> bool:
+    names = lexicon()
+    return folded in names.female or folded in names.male
 
 
 def _is_name_word(folded: str, names) -> bool:

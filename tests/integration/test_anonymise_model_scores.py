@@ -56,3 +56,11 @@ def test_the_workbench_remembers_the_model_scores_per_document_text() -> None:
     again = _model_scores({7: texts[2], 8: texts[1]}, {7: spans[2][2:3], 8: spans[1][1:2]})
     assert again[(8, spans[1][1][0])] == first[(1, spans[1][1][0])] > 0.5
     assert again[(7, spans[2][2][0])] == first[(2, spans[2][2][0])] < 0.05
+
+
+def test_in_cased_text_an_ordinary_word_opening_a_sentence_is_not_listed_on_the_models_doubt() -> None:
+    text = ("Jeg lar henne prøve selv. Bestillinger, datovarer, frukt og grønt. "
+            "Hun bruker jo tid på dette. Da kom Brødtrønn innom.")
+    ranked = {c.form: c for c in residual_candidates({1: text}, {}, person_scores=person_probabilities)}
+    assert "bestillinger" not in ranked
+    assert "brødtrønn" in ranked, "an unknown capitalised word inside a sentence is still listed"
