@@ -499,7 +499,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+",
                         help="scaling: project sizes in words (default 20k 200k 2M 10M); peers: default 500k 2.5M")
     parser.add_argument("--keep", metavar="DIR", help="scaling: build projects here once and reuse them")
-    parser.add_argument("--output", help="scaling, hardening: result name (default: the benchmark's)")
+    parser.add_argument("--output", help="scaling, hardening, peers: result name (default: the benchmark's)")
     parser.add_argument("--cases", nargs="+", help="hardening: which pathological cases (default: all)")
     parser.add_argument("--scale", type=float, default=1.0, help="hardening: fraction of each case's full size")
     parser.add_argument("--install-qc", action="store_true", help="peers: install qc into --qc-venv first (network)")
