@@ -44,7 +44,7 @@ def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntr
 # What an entry's payload must hold to be taken back: anonymisation decisions logged before undo
 # existed recorded counts only, and stay out of the history rather than undo nothing.
 _NEEDS = {"anonymise_accept": "before", "anonymise_reject": "before", "anonymise_auto": "before",
-          "anonymise_add": "added", "memo": "text"}
+          "anonymise_add": "added", "memo": "text", "adjudicate": "created"}
 
 
 def _undoable(entry: AuditEntry) -> bool:
@@ -234,6 +234,16 @@ def _delete_memo_again(store: Store, p: dict[str, Any]) -> None:
     store.memos.delete(p["memo"])
 
 
+def _unadjudicate(store: Store, p: dict[str, Any]) -> None:
+    """Take back an adjudication's consensus codings; the region is open again (see services.team)."""
+    store.codings.delete_many([c["uuid"] for c in p["created"]])
+
+
+def _adjudicate_again(store: Store, p: dict[str, Any]) -> None:
+    for snapshot in p["created"]:
+        _restore_coding(store, snapshot)
+
+
 # -- anonymisation decisions ---------------------------------------------------------------
 # Their log entries hold ids, statuses, spans and pseudonyms, never original text; the key file
 # is rewritten after each step (see _after), as after the decision itself.
@@ -331,12 +341,13 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_auto": (_decided_back, _decided_again),
     "anonymise_rename": (_renamed_back, _renamed_again),
     "anonymise_add": (_unadd, _add_again),
+    "adjudicate": (_unadjudicate, _adjudicate_again),
 }
 UNDOABLE = tuple(_STEPS)
 """The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo,
 checked), transcript text (an edit of a turn, a corrected file imported over a document),
 codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge),
-memos (write, edit, delete) and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
+memos (write, edit, delete), adjudication decisions and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
 
 
 def _after(project: Project, entry: AuditEntry, direction: str) -> None:
@@ -385,7 +396,28 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
         return f"rename of {p.get('before')} to {p.get('after')}"
     if entry.action == "anonymise_add":
         return f"add of {_count(p.get('mentions', 0), 'mention', 'mentions')} of {p.get('pseudonym', 'an entity')}"
+    if entry.action == "adjudicate":
+        return _describe_decision(entry, project)
     return entry.action
+
+
+_DECISION_WORDS = {"keep-a": "keep A", "keep-b": "keep B", "both": "keep both", "neither": "neither", "edit": "edit"}
+
+
+def _describe_decision(entry: AuditEntry, project: Project | None) -> str:
+    """An adjudication: "keep A (ingrid) of ingrid/per in V01 veileder runde 1 [120–310], 1 consensus coding"."""
+    p = entry.payload
+    coders = p.get("coders") or ["?", "?"]
+    decision = p.get("decision", "")
+    words = _DECISION_WORDS.get(decision, decision)
+    if decision in ("keep-a", "keep-b"):
+        words += f" ({coders[0 if decision == 'keep-a' else 1]})"
+    document_id = p.get("document_id")
+    where = (document_labels(project).get(document_id, "a deleted document") if project is not None and document_id
+             else f"region {p.get('region')}")
+    span = f" [{p['start']}–{p['end']}]" if p.get("start") is not None else ""
+    made = _count(len(p.get("codings", [])), "consensus coding", "consensus codings")
+    return f"{words} of {'/'.join(coders)} in {where}{span}, {made}"
 
 
 def _describe_change(entry: AuditEntry, project: Project | None) -> str:
@@ -556,6 +588,8 @@ def _place(entry: AuditEntry, context: _Context) -> OperationPlace:
         return OperationPlace(code=context.code_name(p.get("code"), p.get("snapshot")))
     if action == "merge_codes":
         return OperationPlace(code=context.code_name(p.get("target")))
+    if action == "adjudicate":
+        return OperationPlace(p.get("document_id"), p.get("start"), p.get("end"))
     pseudonyms = p.get("pseudonyms") or []
     if action == "anonymise_rename":
         return OperationPlace(pseudonym=p.get("after"))
