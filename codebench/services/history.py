@@ -655,6 +655,22 @@ def redo(project: Project, coder: str) -> AuditEntry | None:
     return _step(project, coder, "redo")
 
 
+def undone_operations(project: Project, entries: Sequence[AuditEntry]) -> dict[int, str]:
+    """What each undo or redo among ``entries`` took back or did again, by the undo's id.
+
+    E.g. {12: "coding «tidspress» in V01 veileder runde 1 [120–310]"}, so a log line says what
+    it acted on, not only the number of the entry it refers to.
+    """
+    steps = {e.id: e.payload.get("entry") for e in entries if e.action in ("undo", "redo") and e.payload.get("entry")}
+    if not steps:
+        return {}
+    with project.transaction(write=False) as store:
+        targets = store.audit.by_ids(list(steps.values()))
+    items = {item.entry.id: item.description
+             for item in history_items(project, [t for t in targets.values() if t.action in _STEPS])}
+    return {step: items[target] for step, target in steps.items() if target in items}
+
+
 def audit_log(project: Project, limit: int | None = None) -> list[AuditEntry]:
     """The audit log, newest first."""
     with project.transaction(write=False) as store:

@@ -66,9 +66,13 @@ def test_the_log_says_what_was_coded_where_and_what_was_undone(coded_project):
     services.apply_code(project, "kari", 0, 5, "god mentor", "ingrid")
     entry = services.undo(project, "ingrid")
     label = services.anonymisation.document_labels(project)[1]
+    services.redo(project, "ingrid")
     lines = CliRunner().invoke(main, ["log", str(project.root), "--limit", "3"]).stdout.splitlines()
-    assert lines[0].endswith(f"undo          of #{entry.id} (apply)")
-    assert lines[1].endswith(f"apply         coding «god mentor» in {label} [0–5]")
+    # An undo or redo names what it took back, not only the number of its entry (tried as a user:
+    # "undo of #9 (apply)" sent the reader looking for #9).
+    assert lines[0].endswith(f"redo          of #{entry.id}: coding «god mentor» in {label} [0–5]")
+    assert lines[1].endswith(f"undo          of #{entry.id}: coding «god mentor» in {label} [0–5]")
+    assert lines[2].endswith(f"apply         coding «god mentor» in {label} [0–5]")
 
 
 def test_a_coder_cannot_change_another_coders_coding(coded_project):
