@@ -306,3 +306,31 @@ async def test_command_palette_reaches_the_actions(sample_copy):
         await pilot.press("enter")
         await settle(pilot)
         assert app.visible_coders() is not None and "per" not in app.visible_coders()
+
+
+async def test_a_selection_from_the_start_of_a_line_codes_the_words_not_the_speakers_name(sample_copy):
+    # Tried in tmux: Home, shift+ctrl+right twice on "Ole Bjørnstad: Ja. …", then v made an
+    # in-vivo code «Ole Bjørnstad» whose quote was the speaker's name and nothing else.
+    project = sample_copy
+    doc = services.get_document(project, FIRST_DOC)
+    turn = next(t for t in doc.turns if t.body_start > t.start and doc.text[t.body_start:].startswith("Nei, altså"))
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_document(doc.info.id)
+        await settle(pilot)
+        view = app.screen.query_one(TranscriptView)
+
+        await select(pilot, view, turn.start, 1)  # the label "R:" alone
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, CodePicker), "a speaker's label is not coded"
+        assert mine(project) == []
+        assert any("speaker" in n.message for n in app._notifications)
+
+        await select(pilot, view, turn.start, 3)  # "R: Nei, altså"
+        await pilot.press("v")
+        await settle(pilot)
+        (code, start, end), = mine(project)
+        assert (start, doc.text[start:end]) == (turn.body_start, "Nei, altså")
+        assert code.startswith("Nei")

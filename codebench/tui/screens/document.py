@@ -438,7 +438,10 @@ class DocumentScreen(WorkbenchScreen):
             return None
         view = self.view
         if not whole_turn and view.selection:
-            start, end = view.selection
+            start, end = self._without_labels(*view.selection)
+            if end <= start:
+                self.notify("That is the speaker's label: select the words of the turn", severity="warning")
+                return None
         else:
             turn = view.turn_index(view.cursor)
             if turn is None:
@@ -452,6 +455,26 @@ class DocumentScreen(WorkbenchScreen):
         while end > start and text[end - 1].isspace():
             end -= 1
         return (start, end) if end > start else None
+
+    def _without_labels(self, start: int, end: int) -> tuple[int, int]:
+        """A selection less the speaker labels at its edges (positions on screen).
+
+        Selecting from the start of a line takes the label ("Ole Bjørnstad: Ja …") with the
+        words; a coding is of what was said, and a label may be a name that would then be
+        quoted (and become an in-vivo code's name).
+        """
+        view = self.view
+        first = view.turn_index(start)
+        if first is not None:
+            turn_start, _, body_start, _ = view.turns[first]
+            if turn_start <= start < body_start:
+                start = body_start
+        last = view.turn_index(max(end - 1, start))
+        if last is not None and last > 0:
+            turn_start, _, body_start, _ = view.turns[last]
+            if turn_start < end <= body_start and start < turn_start:
+                end = turn_start  # it ends in the next turn's label: the words stop before it
+        return start, end
 
     def picker_placement(self, span: tuple[int, int]) -> PickerPlacement:
         """Scroll the words being coded near an edge of the view and keep the picker off them.
