@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -28,6 +28,8 @@ from codebench.errors import ProjectBusy, StorageError
 if TYPE_CHECKING:
     from alembic.config import Config
 
+T = TypeVar("T")
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # SCHEMA_HEAD (the newest migration, kept in step with them by a test), VERSION_TABLE and
@@ -35,28 +37,16 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 from codebench.storage.schema import SCHEMA_HEAD, VERSION_TABLE, sqlite_url  # noqa: E402,F401 (re-exported)
 
 
-#: Seconds a write waits, in all, for another codebench that is writing the same project.
-BUSY_VARIABLE = "CODEBENCH_BUSY_TIMEOUT"
-DEFAULT_BUSY_SECONDS = 30.0
-#: The wait is split into this many attempts with a random pause between them (see :func:`transaction`).
-BUSY_ATTEMPTS = 3
-BUSY_MESSAGE = (f"the project is busy: another codebench is writing; nothing was changed "
-                f"(try again, or wait longer with {BUSY_VARIABLE}=SECONDS)")
+from codebench.storage.busy import (  # noqa: E402 (re-exported: the tests and services use them)
+    BUSY_ATTEMPTS, BUSY_MESSAGE, BUSY_VARIABLE, DEFAULT_BUSY_SECONDS, attempt_ms as _attempt_ms, busy_seconds,
+    is_locked_message,
+)
+
 #: First key of the PostgreSQL advisory lock a writer holds on its project (the second is the project id).
 _PG_LOCK_SPACE = 0x63626E63  # "cbnc"
 #: PostgreSQL states that mean "another transaction was in the way": serialisation failure,
 #: deadlock, lock wait timed out.
 _PG_CONTENTION = {"40001", "40P01", "55P03"}
-
-
-def busy_seconds() -> float:
-    """How long a write waits for another writer in all (``CODEBENCH_BUSY_TIMEOUT``, default 30 s)."""
-    raw = os.environ.get(BUSY_VARIABLE, "")
-    try:
-        value = float(raw) if raw.strip() else DEFAULT_BUSY_SECONDS
-    except ValueError:
-        raise StorageError(f"{BUSY_VARIABLE}={raw!r} is not a number of seconds") from None
-    return max(value, 0.001)
 
 
 def is_contention(exc: BaseException) -> bool:
@@ -74,9 +64,7 @@ def is_contention(exc: BaseException) -> bool:
     state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if state in _PG_CONTENTION:
         return True
-    message = str(orig).lower()
-    return isinstance(exc, OperationalError) and ("database is locked" in message or "database is busy" in message
-                                                   or "database table is locked" in message)
+    return isinstance(exc, OperationalError) and is_locked_message(str(orig))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -169,6 +157,8 @@ def migrate(engine: Engine) -> str | None:
     try:
         current = current_revision(engine)
     except OperationalError as exc:
+        if is_contention(exc):
+            raise  # another codebench holds it: the caller waits (when_free), it is no defect
         raise StorageError(f"cannot open the database: {exc.orig}") from None
     if current == SCHEMA_HEAD:
         return None  # the common case, decided without importing Alembic
@@ -190,10 +180,6 @@ def migrate(engine: Engine) -> str | None:
     with engine.begin() as connection:
         command.upgrade(_alembic_config(connection), "head")
     return backup
-
-
-def _attempt_ms() -> int:
-    return max(1, round(busy_seconds() * 1000 / BUSY_ATTEMPTS))
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -233,6 +219,27 @@ def transaction(factory: sessionmaker[Session], *, write: bool = True, project_i
         raise
     finally:
         session.close()
+
+
+def when_free(action: Callable[[], T]) -> T:
+    """Run ``action`` (opening or migrating the database), waiting for another codebench that holds it.
+
+    Retried like :func:`transaction`'s BEGIN: :data:`BUSY_ATTEMPTS` waits of SQLite's busy
+    timeout with a random pause between them.
+
+    Raises:
+        ProjectBusy: the database stayed locked for :func:`busy_seconds`.
+    """
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            return action()
+        except BaseException as exc:
+            if not is_contention(exc):
+                raise
+            if attempt == BUSY_ATTEMPTS:
+                raise ProjectBusy(BUSY_MESSAGE) from None
+        time.sleep(random.uniform(0.02, 0.2) * attempt)
+    raise AssertionError("unreachable")
 
 
 def _begun(factory: sessionmaker[Session], write: bool, project_id: int | None) -> Session:

@@ -47,7 +47,8 @@ def inspect_project_file(path: Path, name: str | None = None, *, schema: str | N
     companions = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
     made = [c for c in companions if not c.exists()]
     try:
-        with closing(sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)) as connection:
+        # No wait here: a file another program holds is waited for, once, by the proper open.
+        with closing(sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True, timeout=0.05)) as connection:
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if VERSION_TABLE not in tables:
                 revision = None

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from codebench.errors import StorageError
-from codebench.storage.db import current_revision, make_engine, migrate, session_factory, transaction
+from codebench.storage.db import current_revision, make_engine, migrate, session_factory, transaction, when_free
 from codebench.storage.orm import Project as ProjectRow
 from codebench.storage.base import ProjectRepository
 from codebench.storage.sqlite_file import RESTORE as _RESTORE, check_sqlite_project_file  # noqa: F401 (re-exported)
@@ -143,15 +143,20 @@ class Database:
             StorageError: the file is not a database, is damaged, or (``create=False``) holds
                 no codebench schema; one line naming the file.
         """
-        try:
-            if not create and self.dialect == "sqlite" and current_revision(self.engine) is None:
-                raise StorageError(f"{self._where()} is not a codebench database (it holds no codebench tables); "
-                                   f"{_RESTORE}")
-            return migrate(self.engine)
-        except (OperationalError, IntegrityError):  # locked, busy: the file may well be a database
-            raise
-        except DatabaseError as exc:
-            raise self._not_a_database(exc) from None
+        def attempt() -> str | None:
+            try:
+                if not create and self.dialect == "sqlite" and current_revision(self.engine) is None:
+                    raise StorageError(f"{self._where()} is not a codebench database (it holds no codebench tables); "
+                                       f"{_RESTORE}")
+                return migrate(self.engine)
+            except (OperationalError, IntegrityError):  # locked, busy: the file may well be a database
+                raise
+            except DatabaseError as exc:
+                raise self._not_a_database(exc) from None
+
+        # Another codebench may hold the file (a long import, a program with an exclusive lock):
+        # wait for it as a write does, then say so in one line.
+        return when_free(attempt)
 
     def _where(self) -> str:
         if self.dialect == "sqlite" and self.engine.url.database:

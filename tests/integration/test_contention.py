@@ -168,3 +168,48 @@ def test_a_project_kept_busy_is_one_line_and_nothing_changes(backend: str, reque
         # Only the holder's own write landed (its coder row, committed when it let go).
         assert [row[2] for row in after.pop("coders")] == [row[2] for row in before.pop("coders")] + ["holder"]
         assert after == before
+
+
+def _locked_exclusively(path: Path):
+    """Another program keeps the SQLite file itself locked (exclusive locking mode): even readers wait."""
+    import sqlite3
+
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        connection = sqlite3.connect(path, isolation_level=None)
+        try:
+            connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+            connection.execute("BEGIN EXCLUSIVE")
+            held.set()
+            release.wait()
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert held.wait(30)
+    return release, thread
+
+
+def test_commands_that_only_read_wait_for_a_locked_file_then_say_so_in_one_line(project: services.Project,
+                                                                                tmp_path: Path):
+    _setup(project, tmp_path, pairs=1)
+    project.close()  # this process lets go of the file, as a finished command does
+    release, thread = _locked_exclusively(project.root / "codebench.sqlite")
+    try:
+        results = [_cli(project.root, "stats", wait=0.6), _cli(project.root, "quotes", "--code", "x0", wait=0.6),
+                   _cli(project.root, "documents", wait=0.6), _cli(project.root, *CODE_ARGS, wait=0.6)]
+    finally:
+        release.set()
+        thread.join()
+    for result in results:
+        assert result.returncode == 1, result.stderr
+        assert result.stdout == ""
+        assert result.stderr.splitlines() == [
+            "codebench: the project is busy: another codebench is writing; nothing was changed "
+            "(try again, or wait longer with CODEBENCH_BUSY_TIMEOUT=SECONDS)"]
+    # Let go, the same read answers.
+    after = _cli(project.root, "quotes", "--code", "x0", wait=0.6)
+    assert after.returncode == 0 and "1 quote(s)" in after.stdout

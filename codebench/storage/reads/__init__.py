@@ -25,6 +25,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
+from codebench.errors import ProjectBusy
+from codebench.storage.busy import BUSY_MESSAGE, busy_seconds, is_locked_message
 from codebench.storage.reads.anonymisation import AnonymisationReads
 from codebench.storage.reads.codebook import CodebookReads
 from codebench.storage.reads.codings import CodingReads
@@ -36,7 +38,7 @@ from codebench.storage.reads.sql import Sql
 # and keeps a 16 MB page cache. No memory-mapped I/O: the kernel maps 64 kB around every page
 # touched, so counting codings at 10 M words mapped 200 MB of neighbouring text and index pages
 # into the process (its peak RSS) for no gain in time.
-READ_PRAGMAS = ("PRAGMA query_only = ON", "PRAGMA busy_timeout = 10000", "PRAGMA cache_size = -16384")
+READ_PRAGMAS = ("PRAGMA query_only = ON", "PRAGMA cache_size = -16384")
 
 
 class ReadStore:
@@ -84,11 +86,19 @@ def reading(path: Path, project_id: int) -> Iterator[ReadStore]:
     A connection per transaction: the workbench reads from worker threads, and opening one
     costs a fraction of a millisecond next to any query worth a transaction.
     """
-    with closing(sqlite3.connect(path, isolation_level=None)) as connection:
-        for pragma in READ_PRAGMAS:
-            connection.execute(pragma)
-        connection.execute("BEGIN")
-        try:
-            yield ReadStore(Sql(connection, "sqlite"), project_id)
-        finally:
-            connection.execute("ROLLBACK")  # nothing was written; this ends the snapshot
+    try:
+        with closing(sqlite3.connect(path, isolation_level=None)) as connection:
+            # A reader waits as long as a writer would (CODEBENCH_BUSY_TIMEOUT) for another
+            # program that holds the file exclusively; in WAL mode that is rare and short.
+            connection.execute(f"PRAGMA busy_timeout = {round(busy_seconds() * 1000)}")
+            for pragma in READ_PRAGMAS:
+                connection.execute(pragma)
+            connection.execute("BEGIN")
+            try:
+                yield ReadStore(Sql(connection, "sqlite"), project_id)
+            finally:
+                connection.execute("ROLLBACK")  # nothing was written; this ends the snapshot
+    except sqlite3.OperationalError as exc:
+        if is_locked_message(str(exc)):
+            raise ProjectBusy(BUSY_MESSAGE) from None
+        raise
