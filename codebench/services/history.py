@@ -330,6 +330,7 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "edit_text": (_unedit, _edit_again),
     "reimport": (_unedit, _edit_again),
     "code_create": (_uncreate_code, _create_code_again),
+    "code_delete": (_create_code_again, _uncreate_code),
     "code_update": (_update_code_back, _update_code_again),
     "code_move": (_move_code("from"), _move_code("to")),
     "merge_codes": (_unmerge, _merge_again),
@@ -346,7 +347,8 @@ _STEPS: dict[str, tuple[Step, Step]] = {
 UNDOABLE = tuple(_STEPS)
 """The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo,
 checked), transcript text (an edit of a turn, a corrected file imported over a document),
-codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge),
+codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge, an unused
+open code removed),
 memos (write, edit, delete), adjudication decisions and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
 
 
@@ -435,7 +437,7 @@ def _describe_change(entry: AuditEntry, project: Project | None) -> str:
 
 
 _CODING_ACTIONS = frozenset({"apply", "code_hits", "remove", "recode", "coding_memo", "coding_checked"})
-_CODEBOOK_ACTIONS = frozenset({"code_create", "code_update", "code_move", "merge_codes"})
+_CODEBOOK_ACTIONS = frozenset({"code_create", "code_delete", "code_update", "code_move", "merge_codes"})
 _MEMO_ACTIONS = frozenset({"memo", "memo_edit", "memo_delete"})
 _MEMO_VERBS = {"memo": "memo", "memo_edit": "edit of the memo", "memo_delete": "deletion of the memo"}
 _CHANGE_WORDS = {"name": "rename", "description": "definition", "inclusion": "definition", "exclusion": "definition",
@@ -507,6 +509,8 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
         return f"memo on the coding {code(coding.code_id)} in {place}" if coding else "memo on a deleted coding"
     if action == "code_create":
         return f"new code {code(p.get('code'), p.get('snapshot'))}"
+    if action == "code_delete":
+        return f"removal of the unused code {code(p.get('code'), p.get('snapshot'))}"
     if action == "code_update":
         changes = p.get("changes", {})
         if "name" in changes:
@@ -584,7 +588,7 @@ def _place(entry: AuditEntry, context: _Context) -> OperationPlace:
             return OperationPlace()
         return OperationPlace(coding.document_id, coding.start, coding.end,
                               code=context.code_name(coding.code_id))
-    if action in ("code_create", "code_update", "code_move"):
+    if action in ("code_create", "code_delete", "code_update", "code_move"):
         return OperationPlace(code=context.code_name(p.get("code"), p.get("snapshot")))
     if action == "merge_codes":
         return OperationPlace(code=context.code_name(p.get("target")))

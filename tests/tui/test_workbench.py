@@ -334,3 +334,48 @@ async def test_a_selection_from_the_start_of_a_line_codes_the_words_not_the_spea
         (code, start, end), = mine(project)
         assert (start, doc.text[start:end]) == (turn.body_start, "Nei, altså")
         assert code.startswith("Nei")
+
+
+async def test_removing_the_only_coding_of_a_new_open_code_offers_to_remove_the_code(sample_copy):
+    # Tried in tmux: ctrl+n made «tilbakes» by mistake, x removed its coding, and the empty open
+    # code stayed in the codebook and the picker (only undo took it back).
+    from codebench.tui.screens.confirm import ConfirmDialog
+
+    project = sample_copy
+    doc = services.get_document(project, FIRST_DOC)
+    start = doc.text.index("travel uke")
+    services.apply_code(project, doc.info.id, start, start + 10, "tilbakes", "tester", create="open")
+    other = doc.text.index("NAV Sørvik")
+    services.apply_code(project, doc.info.id, other, other + 10, "god mentor", "tester")
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_document(doc.info.id)
+        await settle(pilot)
+        screen = app.screen
+        view = screen.query_one(TranscriptView)
+
+        view.move_to(start + 8)
+        await pilot.press("x")
+        await settle(pilot)
+        assert mine(project) == [("god mentor", other, other + 10)]
+        assert isinstance(app.screen, ConfirmDialog), "the empty open code is offered for removal"
+        await pilot.press("y")
+        await settle(pilot)
+        assert "tilbakes" not in {c.name for c in services.code_tree(project)}
+        assert app.screen is screen
+
+        # Undo brings the code back, and then its coding.
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "tilbakes" in {c.name for c in services.code_tree(project)}
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert ("tilbakes", start, start + 10) in mine(project)
+
+        # A codebook code is never offered: it belongs to the codebook whether used or not.
+        view.move_to(other + 1)
+        await pilot.press("x")
+        await settle(pilot)
+        assert ("god mentor", other, other + 10) not in mine(project)
+        assert not isinstance(app.screen, ConfirmDialog)

@@ -581,12 +581,36 @@ class DocumentScreen(WorkbenchScreen):
     def _remove(self, mark: SpanMark, *, with_memo: bool) -> None:
         project, coder = self.project, self.coder
 
-        def removed(_: object) -> None:
+        def remove() -> bool:
+            services.remove_coding(project, mark.uuid, coder, with_memo=with_memo)
+            return services.unused_open_code(project, mark.code)
+
+        def removed(unused: bool) -> None:
             self.reload_marks()
             self._status(f"removed {mark.code}" + (" and its memo" if with_memo else ""))
+            if unused:
+                self._offer_code_removal(mark.code)
 
-        self.workbench.writes.submit(
-            self, lambda: services.remove_coding(project, mark.uuid, coder, with_memo=with_memo), removed)
+        self.workbench.writes.submit(self, remove, removed)
+
+    def _offer_code_removal(self, code: str) -> None:
+        """The last coding of an open code is gone: offer the code too (one made by mistake, say),
+        rather than leave an empty code in the codebook and the picker."""
+        project, coder = self.project, self.coder
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self._status(f"kept the open code «{code}» (no codings now)")
+                return
+            self.workbench.writes.submit(
+                self, lambda: services.remove_unused_code(project, code, coder),
+                lambda _: (self.reload_marks(), self._status(f"removed the open code «{code}» (ctrl+z brings it back)")))
+
+        self.app.push_screen(ConfirmDialog(
+            f"Remove the open code «{code}» too?",
+            Content.assemble(f"«{code}» has no codings now.", "\n\n",
+                             ("Undo brings it back.", "$text-muted")),
+            yes="Remove the code", no="Keep it"), answered)
 
     def _memo_as_shown(self, memo: str) -> tuple[str, bool]:
         """A memo as this view may show it (names replaced in the anonymised rendition), and
