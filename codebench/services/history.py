@@ -187,6 +187,19 @@ def _set_coding(field: str, key: str) -> Step:
     return step
 
 
+def _recode_step(key: str) -> Step:
+    """A step that gives a coding its ``from`` or ``to`` code, and its coder back or again when
+    the recode took another coder's coding over."""
+
+    def step(store: Store, p: dict[str, Any]) -> None:
+        values = {"code_id": p[key]}
+        if p.get(f"coder_{key}") is not None:
+            values["coder_id"] = p[f"coder_{key}"]
+        store.codings.update(p["uuid"], **values)
+
+    return step
+
+
 def _move_code(key: str) -> Step:
     """A step that puts a code back under the payload's ``from`` or ``to`` parent."""
 
@@ -324,7 +337,7 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "apply": (_unapply, _apply_again),
     "code_hits": (_uncode_hits, _code_hits_again),
     "remove": (_restore_coding, _delete_coding),
-    "recode": (_set_coding("code_id", "from"), _set_coding("code_id", "to")),
+    "recode": (_recode_step("from"), _recode_step("to")),
     "coding_memo": (_set_coding("memo", "from"), _set_coding("memo", "to")),
     "coding_checked": (_set_coding("flag", "from"), _set_coding("flag", "to")),
     "edit_text": (_unedit, _edit_again),
@@ -489,7 +502,8 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
         return f"{_MEMO_VERBS[action]} {about}"
     if action in ("apply", "remove"):
         created = " (a new code)" if p.get("created_code") else ""
-        verb = "coding" if action == "apply" else "removal of the coding"
+        whose = f"{p['taken_from']}'s coding" if p.get("taken_from") else "the coding"
+        verb = "coding" if action == "apply" else f"removal of {whose}"
         memo = " and its memo" if action == "remove" and p.get("memo") else ""
         return (f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created}{memo} in "
                 f"{where(p.get('document_id'), p.get('start'), p.get('end'))}")
@@ -505,7 +519,8 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
         if action == "coding_checked":
             return f"check of a coding in {place}"
         if action == "recode":
-            return f"recode from {code(p.get('from'))} to {code(p.get('to'))} in {place}"
+            whose = f" of {p['taken_from']}'s coding" if p.get("taken_from") else ""
+            return f"recode{whose} from {code(p.get('from'))} to {code(p.get('to'))} in {place}"
         return f"memo on the coding {code(coding.code_id)} in {place}" if coding else "memo on a deleted coding"
     if action == "code_create":
         return f"new code {code(p.get('code'), p.get('snapshot'))}"

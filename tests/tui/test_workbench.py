@@ -379,3 +379,33 @@ async def test_removing_the_only_coding_of_a_new_open_code_offers_to_remove_the_
         await settle(pilot)
         assert ("god mentor", other, other + 10) not in mine(project)
         assert not isinstance(app.screen, ConfirmDialog)
+
+
+async def test_x_on_another_coders_coding_asks_and_the_log_names_both(sample_copy):
+    from codebench.tui.screens.confirm import ConfirmDialog
+
+    project = sample_copy
+    doc = services.get_document(project, FIRST_DOC)
+    start = doc.text.index("travel uke")
+    coding = services.apply_code(project, doc.info.id, start, start + 10, "god mentor", "kari")
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_document(doc.info.id)
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one(TranscriptView).move_to(start + 2)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert any(q.coding_uuid == coding.uuid for q in services.quotes(project, coders=["kari"]))
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not any(q.coding_uuid == coding.uuid for q in services.quotes(project))
+        entry = services.audit_log(project, 1)[0]
+        assert (entry.action, entry.coder, entry.payload["taken_from"]) == ("remove", "tester", "kari")
+        assert app.screen is screen

@@ -556,10 +556,20 @@ class DocumentScreen(WorkbenchScreen):
         mine = [m for m in view.marks_at(view.cursor) if m.coder == self.coder]
         return mine[-1] if mine else None
 
+    def _others_mark_here(self) -> SpanMark | None:
+        """Another coder's coding under the caret (when none of this coder's is)."""
+        theirs = [m for m in self.view.marks_at(self.view.cursor) if m.coder != self.coder]
+        return theirs[-1] if theirs else None
+
     def action_remove_coding(self) -> None:
         mark = self._my_mark_here()
         if mark is None:
-            self.notify("None of your codings is under the caret", severity="warning")
+            theirs = self._others_mark_here()
+            if theirs is None:
+                self.notify("None of your codings is under the caret", severity="warning")
+                return
+            self.workbench.confirm_take_over(theirs.coder, "remove", theirs.code,
+                                             lambda: self._remove(theirs, with_memo=False, take_over=True))
             return
         if mark.memo and mark.memo.strip():
             # The memo goes with its coding: say so, showing it, before anything is lost.
@@ -578,12 +588,12 @@ class DocumentScreen(WorkbenchScreen):
             return
         self._remove(mark, with_memo=False)
 
-    def _remove(self, mark: SpanMark, *, with_memo: bool) -> None:
+    def _remove(self, mark: SpanMark, *, with_memo: bool, take_over: bool = False) -> None:
         project, coder = self.project, self.coder
 
         def remove() -> bool:
-            services.remove_coding(project, mark.uuid, coder, with_memo=with_memo)
-            return services.unused_open_code(project, mark.code)
+            services.remove_coding(project, mark.uuid, coder, with_memo=with_memo, take_over=take_over)
+            return not take_over and services.unused_open_code(project, mark.code)
 
         def removed(unused: bool) -> None:
             self.reload_marks()
@@ -623,7 +633,14 @@ class DocumentScreen(WorkbenchScreen):
     def action_recode(self) -> None:
         mark = self._my_mark_here()
         if mark is None:
-            self.notify("None of your codings is under the caret", severity="warning")
+            theirs = self._others_mark_here()
+            if theirs is None:
+                self.notify("None of your codings is under the caret", severity="warning")
+                return
+            self.workbench.confirm_take_over(
+                theirs.coder, "recode", theirs.code,
+                lambda: self.workbench.pick_and_recode(theirs.uuid, theirs.code, self.reload_marks, codes=self.codes,
+                                                       take_over=True))
             return
 
         self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks, codes=self.codes)
