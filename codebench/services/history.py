@@ -44,7 +44,8 @@ def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntr
 # What an entry's payload must hold to be taken back: anonymisation decisions logged before undo
 # existed recorded counts only, and stay out of the history rather than undo nothing.
 _NEEDS = {"anonymise_accept": "before", "anonymise_reject": "before", "anonymise_auto": "before",
-          "anonymise_add": "added", "memo": "text", "adjudicate": "created"}
+          "anonymise_add": "added", "memo": "text", "adjudicate": "created",
+          "accept_agreed": "created"}
 
 
 def _undoable(entry: AuditEntry) -> bool:
@@ -356,6 +357,7 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_rename": (_renamed_back, _renamed_again),
     "anonymise_add": (_unadd, _add_again),
     "adjudicate": (_unadjudicate, _adjudicate_again),
+    "accept_agreed": (_unadjudicate, _adjudicate_again),
 }
 UNDOABLE = tuple(_STEPS)
 """The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo,
@@ -413,6 +415,9 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
         return f"add of {_count(p.get('mentions', 0), 'mention', 'mentions')} of {p.get('pseudonym', 'an entity')}"
     if entry.action == "adjudicate":
         return _describe_decision(entry, project)
+    if entry.action == "accept_agreed":
+        coders = "/".join(p.get("coders") or [])
+        return f"copy of {_count(p.get('codings', 0), 'agreed coding', 'agreed codings')} of {coders} to consensus"
     return entry.action
 
 

@@ -218,7 +218,8 @@ def accept_agreed(project: Project, coder_a: str, coder_b: str, *, threshold: fl
         code_ids = {node.name: node.id for node in store.codebook.rows()}
         spans = [(region.document_id, code_ids[c.code], c.start, c.end)
                  for region in agreed for c in region.codings if c.coder == coder_a]
-        copied = len(store.merge.add_consensus_codings(CONSENSUS, spans))
-        store.audit.log("accept_agreed", adjudicator, {"coders": [coder_a, coder_b], "codings": copied,
-                                                       "threshold": threshold})
-    return copied
+        created = [snapshot for _, snapshot in store.merge.add_consensus_codings(CONSENSUS, spans)]
+        # The snapshots let the adjudicator undo the copy (g pressed by mistake copies everything).
+        store.audit.log("accept_agreed", adjudicator, {"coders": [coder_a, coder_b], "codings": len(created),
+                                                       "threshold": threshold, "created": created})
+    return len(created)

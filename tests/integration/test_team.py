@@ -208,6 +208,17 @@ def test_an_adjudicators_decision_is_undone_by_codebench_undo_and_the_region_reo
         ("tid og ressurser", 110, 170)]
     assert services.disagreements(project, "ingrid", "per") == []
 
+    # Copying the agreed codings (g in the workbench) is undone the same way.
+    services.apply_code(project, "doc", 3, 50, "god mentor", "ingrid")
+    services.apply_code(project, "doc", 3, 50, "god mentor", "per")
+    assert runner.invoke(main, ["resolve", root, "--agreed", "--coders", "ingrid,per",
+                                "--adjudicator", "kari"]).exit_code == 0
+    assert ("god mentor", 3, 50) in [(q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"])]
+    undone = runner.invoke(main, ["undo", root, "--coder", "kari"])
+    assert undone.output.startswith("undid copy of 1 agreed coding of ingrid/per to consensus"), undone.output
+    assert [(q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"])] == [
+        ("tid og ressurser", 110, 170)]
+
 
 def _doc_id(project) -> int:
     return services.get_document(project, "doc").info.id
