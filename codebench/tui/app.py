@@ -116,6 +116,11 @@ class CodebenchApp(App[None]):
             return None
         return [c for c in self.known_coders() if c not in self._hidden_coders]
 
+    @property
+    def hidden_coders(self) -> list[str]:
+        """Coders whose codings the transcript hides (a filter the screen shows)."""
+        return sorted(self._hidden_coders)
+
     def toggle_coder(self, coder: str) -> None:
         """Show or hide one coder's codings in the transcript view."""
         self._hidden_coders ^= {coder}

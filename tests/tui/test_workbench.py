@@ -184,6 +184,13 @@ async def test_hiding_a_coder_hides_their_codings(sample_copy):
         app.toggle_coder("per")
         await settle(pilot)
         assert {m.coder for m in view.marks} == {"ingrid"}
+        # A hidden coder is a filter: the screen says so (tried in tmux: nothing did, and the
+        # remaining stripes lost their initials, as if one coder had coded this transcript).
+        title = str(app.screen.query_one("#doc-title").render())
+        assert "per hidden" in title and title.index("per hidden") < 40, title
+        app.toggle_coder("per")
+        await settle(pilot)
+        assert "hidden" not in str(app.screen.query_one("#doc-title").render())
 
 
 def _cursor_to(tree, name: str) -> None:

@@ -140,15 +140,18 @@ class DocumentScreen(WorkbenchScreen):
     def _title(self) -> str:
         if self.doc is None:
             return "loading…"
+        # Hidden coders are a filter: said early in the line, which is cut at 80 columns.
+        hidden = self.workbench.hidden_coders
+        filtered = f" · {', '.join(hidden)} hidden" if hidden else ""
         if self.rendition is not None:
             # The original title names the informant; the anonymised one names role and round.
-            return f"{self.rendition.name} · anonymised · {self.doc.info.word_count} ord{self._to_check()}"
+            return f"{self.rendition.name}{filtered} · anonymised · {self.doc.info.word_count} ord{self._to_check()}"
         info = self.doc.info
         # Case, role and round first: at 80 columns the end of the line is cut, and two rounds
         # of one informant differ only there.
         who = f"{info.participant.pid} {info.participant.role}" if info.participant else "no participant"
         round_ = f" r{info.round}" if info.round else ""
-        return f"{who}{round_} · {info.name} · {info.word_count} ord{self._to_check()}"
+        return f"{who}{round_}{filtered} · {info.name} · {info.word_count} ord{self._to_check()}"
 
     def _to_check(self) -> str:
         """The title's note of codings whose words changed and nobody checked yet."""
