@@ -223,7 +223,7 @@ def bench_peers(args: argparse.Namespace, work: Path) -> None:
         row = {**held, **landed, "operations": figures}
         print(json.dumps(row, indent=1, ensure_ascii=False), flush=True)
         results.append(row)
-    _write("peers", {
+    _write(args.output or "peers", {
         "qc": version, "runs": args.repeat, "sizes": results,
         "commands": {name: {"codebench": " ".join(cb[3:]).replace(str(work), "…"), "qc": "qc " + " ".join(q)}
                      for name, (cb, q) in _operations(Path("PROJECT"), Path("QC"), Path("OUT")).items()},

@@ -184,6 +184,10 @@ def quote_floor(project: services.Project, category: str, repeat: int) -> dict[s
       warm sqlite3 connection: the least any retrieval must do;
     - ``with_speakers``: the same with each coding's speaker (one index seek per coding, the
       cheapest way found), in its own read transaction on a fresh connection, as a command has it;
+    - ``user_rows``: the floor the target is set against: one SELECT giving the rows a reader sees,
+      as the service gives them: each coding with its code's and main category's names, the coder's
+      name, the document's name, case, role and round, the speaker, in reading order (document,
+      position), fetched as tuples in a read transaction on a fresh connection, as a command has it;
     - ``service``: ``services.quotes(category=...)``: the quotes a reader gets, sorted.
     """
     import sqlite3
@@ -201,6 +205,17 @@ def quote_floor(project: services.Project, category: str, repeat: int) -> dict[s
     speaker_sql = (f'SELECT c.uuid, c.code_id, c.coder_id, c.document_id, c.start, c."end", c.quote, '
                    f'(SELECT t.speaker FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start '
                    f'ORDER BY t.start DESC LIMIT 1) FROM codings c WHERE c.code_id IN ({marks})')
+    # The main category of each code is its top ancestor when that is a category (domain.code_tree.main_categories).
+    user_sql = (f'WITH RECURSIVE tops(id, top) AS (SELECT id, id FROM codes WHERE parent_id IS NULL AND project_id = ? '
+                f'UNION ALL SELECT k.id, t.top FROM codes k JOIN tops t ON k.parent_id = t.id) '
+                f'SELECT c.uuid, k.name, CASE WHEN top.kind = \'category\' THEN top.name END, r.name, c.document_id, '
+                f'd.name, p.pid, p.role, d.round, c.start, c."end", c.quote, '
+                f'(SELECT t.speaker FROM turns t WHERE t.document_id = c.document_id AND t.start <= c.start '
+                f'ORDER BY t.start DESC LIMIT 1) '
+                f'FROM codings c JOIN codes k ON k.id = c.code_id JOIN tops ON tops.id = c.code_id '
+                f'JOIN codes top ON top.id = tops.top JOIN coders r ON r.id = c.coder_id '
+                f'JOIN documents d ON d.id = c.document_id LEFT JOIN participants p ON p.id = d.participant_id '
+                f'WHERE c.code_id IN ({marks}) ORDER BY c.document_id, c.start, c."end", c.coder_id, c.code_id, c.uuid')
     warm = sqlite3.connect(path)
 
     def bare() -> Any:
@@ -213,11 +228,20 @@ def quote_floor(project: services.Project, category: str, repeat: int) -> dict[s
             connection.execute("ROLLBACK")
         return found
 
+    def user_rows() -> Any:
+        with sqlite3.connect(path, isolation_level=None) as connection:
+            connection.execute("BEGIN")
+            found = connection.execute(user_sql, [project.project_id, *ids]).fetchall()
+            connection.execute("ROLLBACK")
+        return found
+
     def service() -> Any:
         return services.quotes(project, category=category)
 
+    # The floor gives what the service gives, field for field and in the same order.
+    assert [tuple(q) for q in service()] == user_rows(), "the user_rows floor is not the service's rows"
     figures: dict[str, Any] = {"quotes": len(service())}
-    for name, func in (("bare", bare), ("with_speakers", with_speakers), ("service", service)):
+    for name, func in (("bare", bare), ("with_speakers", with_speakers), ("user_rows", user_rows), ("service", service)):
         func()  # warm the file cache
         cpu, wall = [], []
         for _ in range(repeat):
@@ -230,6 +254,8 @@ def quote_floor(project: services.Project, category: str, repeat: int) -> dict[s
     warm.close()
     figures["service_to_bare"] = round(figures["service_cpu_ms"] / figures["bare_cpu_ms"], 2)
     figures["service_to_bare_with_speakers"] = round(figures["service_cpu_ms"] / figures["with_speakers_cpu_ms"], 2)
+    figures["service_to_user_rows"] = round(figures["service_cpu_ms"] / figures["user_rows_cpu_ms"], 2)
+    figures["service_to_user_rows_wall"] = round(figures["service_wall_ms"] / figures["user_rows_wall_ms"], 2)
     return figures
 
 
@@ -473,7 +499,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", type=int, nargs="+",
                         help="scaling: project sizes in words (default 20k 200k 2M 10M); peers: default 500k 2.5M")
     parser.add_argument("--keep", metavar="DIR", help="scaling: build projects here once and reuse them")
-    parser.add_argument("--output", help="scaling, hardening: result name (default: the benchmark's)")
+    parser.add_argument("--output", help="scaling, hardening, peers: result name (default: the benchmark's)")
     parser.add_argument("--cases", nargs="+", help="hardening: which pathological cases (default: all)")
     parser.add_argument("--scale", type=float, default=1.0, help="hardening: fraction of each case's full size")
     parser.add_argument("--install-qc", action="store_true", help="peers: install qc into --qc-venv first (network)")

@@ -202,6 +202,10 @@ async def _project_screen(project: services.Project, repeat: int) -> dict[str, l
                 await _listed(pilot, app)
                 record("screen_first_frame", start, start_cpu)
                 app.pop_screen()
+                # The screen below reloads on resume: let that finish, or its worker's CPU and its
+                # garbage land in the next figure.
+                await pilot.pause()
+                await app.workers.wait_for_complete()
                 await pilot.pause()
                 start, start_cpu = time.perf_counter(), time.process_time()
                 await pilot.press("f5")

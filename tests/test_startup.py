@@ -67,6 +67,21 @@ def test_query_commands_read_an_sqlite_project_without_sqlalchemy(coded_project:
     assert _loaded(arguments, watched) == []
 
 
+OTHER_COMMANDS = ("codebench.cli.search", "codebench.cli.anonymise", "codebench.cli.team", "codebench.cli.project")
+
+
+@pytest.mark.parametrize("command", [["quotes", "--category", "mentor"],
+                                     ["export", "qdpx", "--original", "-o", "{tmp}/p.qdpx"]],
+                         ids=lambda c: c[0])
+def test_a_command_loads_its_own_module_only(coded_project: services.Project, command, tmp_path):
+    # Each command's module is imported when it runs; an export reads no file and anonymises nothing
+    # with --original, so the REFI reader, the importers and the anonymiser's name matching stay out.
+    where = 2 if command[0] == "export" else 1
+    arguments = [*command[:where], str(coded_project.root), *(a.format(tmp=tmp_path) for a in command[where:])]
+    watched = (*OTHER_COMMANDS, "codebench.export.refi.reader", "codebench.ingest", "codebench.anonymise.linking")
+    assert _loaded(arguments, watched) == []
+
+
 def test_the_schema_head_constant_is_the_newest_migration():
     # Opening a project compares the stored revision with SCHEMA_HEAD and imports Alembic only
     # when they differ: a new migration must move the constant, or projects would not upgrade.

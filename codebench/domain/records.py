@@ -73,7 +73,8 @@ class DocumentInfo:
     imported_at: datetime
     length: int
     word_count: int
-    turn_count: int
+    turn_count: int | None
+    """None where the listing did not count them (the project view does not show them)."""
     round: int | None
     participant: ParticipantInfo | None
     import_notes: tuple[str, ...] = ()

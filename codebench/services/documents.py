@@ -30,7 +30,8 @@ def import_details(doc: DocumentInfo, label: str, *, original: bool) -> list[tup
     lines = [("format", doc.source_format)]
     if original:
         lines.append(("file", doc.source_name))
-    lines += [("imported", f"{doc.imported_at:%Y-%m-%d %H:%M}"), ("size", f"{doc.word_count} words, {doc.turn_count} turns")]
+    size = f"{doc.word_count} words" + (f", {doc.turn_count} turns" if doc.turn_count is not None else "")
+    lines += [("imported", f"{doc.imported_at:%Y-%m-%d %H:%M}"), ("size", size)]
     for key, value in sorted(doc.source_meta.items()):
         if isinstance(value, (str, int, float)) and (original or key not in _FREE_TEXT_META):
             lines.append((key, str(value)))
@@ -42,10 +43,25 @@ def import_details(doc: DocumentInfo, label: str, *, original: bool) -> list[tup
     return lines
 
 
-def list_documents(project: Project) -> list[DocumentInfo]:
-    """All documents, in import order."""
+def list_documents(project: Project, *, turn_counts: bool = True) -> list[DocumentInfo]:
+    """All documents, in import order.
+
+    Args:
+        turn_counts: count each document's turns (False: ``turn_count`` is None, one pass over
+            every turn less, for a listing that does not show them).
+    """
     with project.reading() as store:
-        return store.documents.infos()
+        return store.documents.infos(turn_counts=turn_counts)
+
+
+def document_info(project: Project, document_id: int) -> DocumentInfo:
+    """One document without its text, its turns counted.
+
+    Raises:
+        ServiceError: no such document.
+    """
+    with project.reading() as store:
+        return find_document(store, document_id)
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from codebench import __version__
 from codebench.domain.records import CodeInfo, DocumentInfo, ParticipantInfo, TurnInfo, normalise_role, text_sha256
-from codebench.domain.spans import OffsetMap, Span
+from codebench.domain.spans import Span
 from codebench.export import refi
 from codebench.export.atomic import FileWriteError
-from codebench.ingest.base import IngestError
-from codebench.ingest.speakers import segment_turns
+# The importers (codebench.ingest, with their patterns) load when a file is read: an export needs none.
 from codebench.services import anonymisation
 from codebench.errors import ServiceError
 from codebench.services.project import Project
@@ -235,19 +234,19 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
     # for 200 transcripts with 16,000 accepted mentions).
     shown_all = (iter(anonymisation.renditions(project, documents, texts)) if anonymised else None)
     for doc in documents:
+        # The stored text as it is (one query for all documents instead of one each), or its rendition.
+        name, shown_text, offsets = doc.name, texts[doc.id], None
         if shown_all is not None:
             shown = next(shown_all)
-        else:  # the stored text as it is; one query for all documents instead of one each
-            shown = anonymisation.Rendition(doc.id, doc.name, texts[doc.id], OffsetMap.identity(len(texts[doc.id])))
+            name, shown_text, offsets = shown.name, shown.text, (shown.offsets if shown.offsets.edits else None)
         qda_codings = []
-        identity = not shown.offsets.edits
         for uuid, _, code_id, coder_id, start, end, created, memo in by_document.get(doc.id, []):
-            if not identity:
-                span = shown.offsets.span_to_target(Span(start, end))
+            if offsets is not None:
+                span = offsets.span_to_target(Span(start, end))
                 start, end = span.start, span.end
             qda_codings.append(refi.QdaCoding(uuid, code_guid[code_id], start, end, coder_guid[coder_id], created, text(memo)))
         sources.append(refi.QdaSource(
-            doc.uuid, shown.name, shown.text, qda_codings, document_notes.get(doc.id, []),
+            doc.uuid, name, shown_text, qda_codings, document_notes.get(doc.id, []),
             {round_variable.guid: doc.round} if doc.round is not None else {}, created=doc.imported_at,
         ))
     if any(doc.round is not None for doc in documents):
@@ -581,6 +580,8 @@ def _documents(store: Store, data: refi.QdaProject, participants: dict[str, int]
             by_guid[source.guid] = by_hash[digest]
             report.documents_existing.append(by_hash[digest].name)
             continue
+        from codebench.ingest.speakers import segment_turns
+
         found = segment_turns(source.text)
         labelled = sum(1 for t in found if t.speaker)
         notes = [*source.changes, f"from {data.origin or 'a REFI-QDA project'}",
@@ -680,6 +681,8 @@ def _memos(store: Store, data: refi.QdaProject, codes: dict[str, CodeInfo], docu
 
 
 def _read(reader: Any, path: Path) -> Any:
+    from codebench.ingest.base import IngestError
+
     try:
         return reader(path)
     except IngestError as exc:

@@ -18,7 +18,11 @@ def _walk(command: click.Command, path: tuple[str, ...] = ()) -> list[tuple[tupl
     """Every command and group below ``command`` (itself included), with its path of names."""
     found = [(path, command)]
     if isinstance(command, click.Group):
-        for name, sub in sorted(command.commands.items()):
+        context = click.Context(command)
+        # Listed and loaded as the command line does (the root group imports a command's module on use).
+        for name in command.list_commands(context):
+            sub = command.get_command(context, name)
+            assert sub is not None and sub.name == name, f"codebench {' '.join((*path, name))} does not load"
             found += _walk(sub, (*path, name))
     return found
 

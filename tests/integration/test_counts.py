@@ -5,6 +5,7 @@ and leave other projects in the same database out."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from codebench import services
@@ -70,6 +71,11 @@ def test_the_document_listing_keeps_participants_and_import_details(coded_projec
     assert [d.round for d in docs] == [1, 2]
     assert all(d.turn_count == len(services.get_document(coded_project, d.id).turns) for d in docs)
     assert services.list_documents(coded_project)[1] == services.get_document(coded_project, docs[1].id).info
+    # The project view lists without turn counts: the same documents, the count left out, not zero.
+    uncounted = services.list_documents(coded_project, turn_counts=False)
+    assert [d.turn_count for d in uncounted] == [None, None]
+    assert [replace(d, turn_count=c.turn_count) for d, c in zip(uncounted, docs)] == docs
+    assert services.document_info(coded_project, docs[1].id) == docs[1]
 
 
 def test_document_status_from_a_listing_equals_its_own(coded_project, tmp_path):

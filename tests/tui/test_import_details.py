@@ -39,6 +39,8 @@ async def test_format_column_and_details_of_a_document_with_a_warning(sample_cop
         assert isinstance(dialog, ImportDetailsDialog)
         body = str(dialog.query_one("#details-body", Static).render())
         assert "format      vtt" in body and "warning" in body and "kept without times" in body
+        # The list does not count turns; the details read the document and do.
+        assert f"{doc.word_count} words, {doc.turn_count} turns" in body and doc.turn_count
         # The source file's name names the informant; it shows only where originals may.
         assert not app.original_allowed and "Trine" not in body
         assert "Trine" not in str(table.get_cell_at((row, column("document"))))

@@ -168,7 +168,13 @@ _SPLICE = "selections:"
 _SPLICE_MARK = re.compile(rb"<!--selections:(\d+)-->")
 
 
+# What an attribute value cannot hold as it is: GUIDs (four per coding) almost never do.
+_NOT_PLAIN_ATTR = re.compile('[&<"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
 def _attr(value: str) -> str:
+    if not _NOT_PLAIN_ATTR.search(value):
+        return value
     return _clean(value).replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
 
 
@@ -184,15 +190,23 @@ def _selections(codings: Sequence[QdaCoding]) -> bytes:
     """
     indent = "\n      "
     parts = []
+    # A handful of coders and a few hundred codes: each one's attribute is written once.
+    users: dict[str, str] = {}
+    code_refs: dict[str, str] = {}
     for coding in sorted(codings, key=lambda c: (c.start, c.end, c.guid)):
-        user = f' creatingUser="{_attr(coding.user_guid)}"' if coding.user_guid else ""
+        user = ""
+        if coding.user_guid:
+            user = users.get(coding.user_guid) or users.setdefault(
+                coding.user_guid, f' creatingUser="{_attr(coding.user_guid)}"')
         when = f' creationDateTime="{_dt(coding.created)}"' if coding.created else ""
         memo = f"{indent}  <Description>{_text(coding.memo)}</Description>" if coding.memo else ""
         selection = coding.selection_guid or derived_guid("selection", coding.guid)
+        code_ref = code_refs.get(coding.code_guid) or code_refs.setdefault(
+            coding.code_guid, f'{indent}    <CodeRef targetGUID="{_attr(coding.code_guid)}"/>{indent}  </Coding>')
         parts.append(
             f'<PlainTextSelection guid="{_attr(selection)}" startPosition="{coding.start}" endPosition="{coding.end}"{user}{when}>'
             f'{memo}{indent}  <Coding guid="{_attr(coding.guid)}"{user}{when}>'
-            f'{indent}    <CodeRef targetGUID="{_attr(coding.code_guid)}"/>{indent}  </Coding>{indent}</PlainTextSelection>'
+            f'{code_ref}{indent}</PlainTextSelection>'
         )
     return indent.join(parts).encode("utf-8")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -132,14 +133,19 @@ class ProjectScreen(WorkbenchScreen):
         anonymised_view = self.workbench.anonymised_view
 
         def fetch() -> ProjectOverview:
-            docs = services.list_documents(project)
-            # Counted in the database: building every coding's record took seconds at 250,000 codings.
-            counts = services.coding_counts(project)
-            status = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
-            state = services.anonymisation.anonymisation_state(project)
+            # Counted in the database (building every coding's record took seconds at 250,000
+            # codings), on a connection of its own meanwhile: SQLite counts without the GIL, so
+            # the two index scans (60 ms at 10 M words) overlap the listing below.
+            with ThreadPoolExecutor(1, thread_name_prefix="coding-counts") as pool:
+                counting = pool.submit(services.coding_counts, project)
+                # The list shows no turn counts: not counting them spares a pass over every turn.
+                docs = services.list_documents(project, turn_counts=False)
+                status = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
+                state = services.anonymisation.anonymisation_state(project)
+                codes = services.code_tree(project)
+                counts = counting.result()
             names = {d.document_id: d.anonymised_name for d in status.values()} if anonymised_view else {}
-            return ProjectOverview(docs, counts, status, state, {d.id: names.get(d.id, d.name) for d in docs},
-                                   services.code_tree(project))
+            return ProjectOverview(docs, counts, status, state, {d.id: names.get(d.id, d.name) for d in docs}, codes)
 
         load_in_background(self, fetch, self._show, group="overview")
 
@@ -170,15 +176,25 @@ class ProjectScreen(WorkbenchScreen):
         self._documents = {doc.id: doc for doc in docs}
         self._labels = overview.labels
         rows, rows_text = [], []
+        # The state and format cells repeat ("none found", "vtt"): one Text each, shared by the rows
+        # that show it (the table only draws them).
+        states: dict[tuple[str | None, int, bool], Text] = {}
+        formats: dict[tuple[str, int], Text] = {}
+        unsearched = overview.state.unsearched_ids
         for doc in docs:
             case = doc.participant.pid if doc.participant else "—"
             role = doc.participant.role if doc.participant else "—"
             label = overview.labels[doc.id]
+            status = overview.status.get(doc.id)
+            searched = doc.id not in unsearched
+            state_key = (status.status if status else None, status.suggested if status else 0, searched)
+            state = states.get(state_key) or states.setdefault(state_key, anonymisation_cell(status, searched=searched))
+            format_key = (doc.source_format, len(doc.import_warnings))
+            shown_format = formats.get(format_key) or formats.setdefault(format_key, format_cell(doc))
             rows.append((
                 role, case if len(case) <= 8 else "…" + case[-7:], str(doc.round or ""),
                 middle_ellipsis(label, width), str(overview.counts.by_document.get(doc.id, 0)),
-                anonymisation_cell(overview.status.get(doc.id), searched=doc.id not in overview.state.unsearched_ids),
-                str(doc.word_count), format_cell(doc),
+                state, str(doc.word_count), shown_format,
             ))
             rows_text.append(f"{label} {case} {role}")
         # All rows in one pass (a thousand documents at 10 M words): add_row sized every cell.
@@ -200,12 +216,15 @@ class ProjectScreen(WorkbenchScreen):
         role = max([len("role")] + [len(d.participant.role) for d in docs if d.participant])
         case = max([len("case")] + [min(len(d.participant.pid), 8) for d in docs if d.participant])
         before = role + case + 1 + 3 * 2  # each column has a cell of padding either side
-        anon = max([len("anon")] + [len(anonymisation_cell(overview.status.get(d.id),
-                                                           searched=d.id not in overview.state.unsearched_ids))
-                                    for d in docs])
+        # Each distinct cell measured once (a thousand documents show a handful of states and formats).
+        unsearched = overview.state.unsearched_ids
+        states = {((s.status, s.suggested) if (s := overview.status.get(d.id)) else None, d.id not in unsearched):
+                  (s, d.id not in unsearched) for d in docs}
+        anon = max([len("anon")] + [len(anonymisation_cell(s, searched=searched)) for s, searched in states.values()])
+        formats = {(d.source_format, len(d.import_warnings)): d for d in docs}
         after = (max(len("coded"), len(str(max(overview.counts.by_document.values(), default=0)))) + anon
                  + max(len("words"), len(str(max((d.word_count for d in docs), default=0))))
-                 + max([len("fmt")] + [len(format_cell(d)) for d in docs]) + 4 * 2)
+                 + max([len("fmt")] + [len(format_cell(d)) for d in formats.values()]) + 4 * 2)
         # The vertical scrollbar comes with the rows: leave its room from the start.
         room = table.size.width - table.styles.scrollbar_size_vertical - before - 2
         return min(max(room - after if room - after >= 24 else room, 12), 60)
@@ -250,9 +269,15 @@ class ProjectScreen(WorkbenchScreen):
         document_id = self._selected_document()
         if document_id is None:
             return
-        doc, label = self._documents[document_id], self._labels[document_id]
-        lines = services.import_details(doc, label, original=not self.workbench.anonymised_view)
-        self.app.push_screen(ImportDetailsDialog(f"document {doc.id}: {label}", lines))
+        project: services.Project = self.project
+        label, original = self._labels[document_id], not self.workbench.anonymised_view
+
+        def show(doc: services.DocumentInfo) -> None:
+            lines = services.import_details(doc, label, original=original)
+            self.app.push_screen(ImportDetailsDialog(f"document {doc.id}: {label}", lines))
+
+        # The list holds the documents without their turn counts: the details read the one document.
+        load_in_background(self, lambda: services.document_info(project, document_id), show, group="details")
 
     def action_anonymisation(self) -> None:
         self.workbench.open_anonymisation()

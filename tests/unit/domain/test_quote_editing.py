@@ -102,3 +102,6 @@ def test_quotes_lose_the_time_marks_of_their_transcript():
     for kept in ("Vi møttes klokka 10:30 på kontoret.", "vi møttes (10:30) der", "R: et svar: uten tid",
                  "[Person 5] sa det\n\nI: Mhm."):
         assert without_time_marks(kept) == kept  # times said in a sentence, labels, pseudonyms, blank lines
+    # A mark at the very start, a one-digit hour; a colon and digits without an hour are no time.
+    assert without_time_marks("{00:01:02} Ja.") == "Ja." and without_time_marks("9:05\nJa.") == "Ja."
+    assert without_time_marks(":05 ja") == ":05 ja"
