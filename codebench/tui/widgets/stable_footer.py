@@ -67,10 +67,15 @@ class StableFooter(Footer):
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str, *, description: str | None = None,
              classes: str = "") -> FooterKey:
-        return FooterKey(binding.key, self.app.get_key_display(binding),
-                         binding.description if description is None else description, binding.action,
-                         disabled=not enabled, tooltip=tooltip or binding.tooltip or binding.description,
-                         classes=classes).data_bind(compact=Footer.compact)
+        key = FooterKey(binding.key, self.app.get_key_display(binding),
+                        binding.description if description is None else description, binding.action,
+                        disabled=not enabled, tooltip=tooltip or binding.tooltip or binding.description,
+                        classes=classes)
+        # A key is born compact (Textual's default) and the binding below then makes it wide:
+        # two restyles of every key of a fresh footer, a quarter of a screen's first frame.
+        # Born as the footer is, its binding changes nothing.
+        key.set_reactive(FooterKey.compact, self.compact)
+        return key.data_bind(compact=Footer.compact)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
