@@ -40,13 +40,16 @@ def code(project: str, document: str, start: int, end: int, code_name: str | Non
 @click.argument("coding_id")
 @click.option("--coder", help="Who removes it (for the audit log).")
 @click.option("--with-memo", is_flag=True, help="Remove it although it carries a memo (the memo goes with it).")
+@click.option("--take-over", is_flag=True, help="Remove another coder's coding (the log names you both).")
 @db_option
-def uncode(project: str, coding_id: str, coder: str | None, with_memo: bool, db: str | None) -> None:
+def uncode(project: str, coding_id: str, coder: str | None, with_memo: bool, take_over: bool, db: str | None) -> None:
     """Remove a coding (undo can bring it back, with its memo).
 
     A coding that carries a memo is removed only with --with-memo: the memo goes with it.
+    Another coder's coding only with --take-over.
     """
-    removed = services.remove_coding(use_project(project, db), coding_id, coder_or_default(coder), with_memo=with_memo)
+    removed = services.remove_coding(use_project(project, db), coding_id, coder_or_default(coder), with_memo=with_memo,
+                                     take_over=take_over)
     click.echo(f"removed coding {removed.uuid}" + (" and its memo" if removed.memo else ""))
 
 
@@ -55,10 +58,13 @@ def uncode(project: str, coding_id: str, coder: str | None, with_memo: bool, db:
 @click.argument("coding_id")
 @click.option("--code", "code_name", required=True)
 @click.option("--coder")
+@click.option("--take-over", is_flag=True,
+              help="Recode another coder's coding: it becomes yours (agreement counts it as yours; the log names both).")
 @db_option
-def recode(project: str, coding_id: str, code_name: str, coder: str | None, db: str | None) -> None:
+def recode(project: str, coding_id: str, code_name: str, coder: str | None, take_over: bool, db: str | None) -> None:
     """Give a coding another code."""
-    changed = services.recode(use_project(project, db), coding_id, code_name, coder_or_default(coder))
+    changed = services.recode(use_project(project, db), coding_id, code_name, coder_or_default(coder),
+                              take_over=take_over)
     click.echo(f"coding {changed.uuid} is now {code_name!r}")
 
 

@@ -43,19 +43,27 @@ def redo(project: str, coder: str | None, db: str | None) -> None:
 @db_option
 def log(project: str, limit: int, db: str | None) -> None:
     """Show the audit log of coding and codebook operations, newest first."""
+    from codebench.services.history import undone_operations  # loaded by the command that needs it
+
     opened = use_project(project, db)
-    for entry in services.audit_log(opened, limit):
-        click.echo(f"{entry.id:>6}  {entry.at:%Y-%m-%d %H:%M:%S}  {entry.coder or '-':<12} {_what(entry, opened)}")
+    entries = services.audit_log(opened, limit)
+    undone = undone_operations(opened, entries)
+    for entry in entries:
+        click.echo(f"{entry.id:>6}  {entry.at:%Y-%m-%d %H:%M:%S}  {entry.coder or '-':<12} "
+                   f"{_what(entry, opened, undone)}")
 
 
-def _what(entry: AuditEntry, project: services.Project) -> str:
+def _what(entry: AuditEntry, project: services.Project, undone: dict[int, str]) -> str:
     """The entry as a reader wants it: what was coded where, what was undone (never an original name)."""
     from codebench.services.history import UNDOABLE  # loaded by the command that needs it, not at start-up
 
     if entry.action in UNDOABLE:
         return f"{entry.action:<13} {services.describe_operation(entry, project)}"
     if entry.action in ("undo", "redo"):
-        return f"{entry.action:<13} of #{entry.payload.get('entry')} ({entry.payload.get('action')})"
+        what = undone.get(entry.id)
+        target = entry.payload.get("entry")
+        return (f"{entry.action:<13} of #{target}: {what}" if what
+                else f"{entry.action:<13} of #{target} ({entry.payload.get('action')})")
     if entry.action == "import":
         return f"{entry.action:<13} {len(entry.payload.get('documents', []))} document(s)"
     return entry.action

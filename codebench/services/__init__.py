@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition
     from codebench.services.codebook import (
         CodebookReport, code_tree, create_code, export_codebook, load_codebook, merge_codes, move_code, promote_code,
-        read_codebook_file, update_code,
+        read_codebook_file, remove_unused_code, unused_open_code, update_code,
     )
     from codebench.services.coding import (
         CodedSpanView, apply_code, codings, document_codings, effective_colours, import_codings, in_vivo_code_name, recent_codes, recode,
@@ -81,7 +81,7 @@ _EXPORTS = {
     "codebench.errors": ("ServiceError",),
     ".anonymisation": ("Rendition", "anonymise_free_text", "anonymise_quotes", "rendition"),
     ".codebook": ("CodebookReport", "code_tree", "create_code", "export_codebook", "load_codebook", "merge_codes",
-        "move_code", "promote_code", "read_codebook_file", "update_code"),
+        "move_code", "promote_code", "read_codebook_file", "remove_unused_code", "unused_open_code", "update_code"),
     ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
     ".documents": ("DocumentText", "document_info", "get_document", "import_details", "list_documents"),
@@ -116,7 +116,7 @@ __all__ = [
     "import_details", "document_info", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
-    "update_code", "without_time_marks",
+    "update_code", "without_time_marks", "remove_unused_code", "unused_open_code",
     "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
     "flagged_codings", "turn_text", "Linked", "link_media", "media_of",
     # search

@@ -160,6 +160,36 @@ def create_code(
         return info
 
 
+def unused_open_code(project: Project, name: str) -> bool:
+    """Whether ``name`` is an open or in-vivo code nothing uses any more: no codings, no codes
+    under it, no memo. Such a code (often one made by mistake) may go with its last coding."""
+    with project.transaction(write=False) as store:
+        return _unused_open(store, store.codebook.by_name(name))
+
+
+def remove_unused_code(project: Project, name: str, coder: str | None = None) -> CodeInfo:
+    """Remove an open or in-vivo code nothing uses (see :func:`unused_open_code`); undo brings it back.
+
+    A codebook code is never removed this way: it belongs to the codebook whether used or not.
+    """
+    with project.transaction() as store:
+        node = store.codebook.by_name(name)
+        if node is None or not _unused_open(store, node):
+            raise ServiceError(f"{name!r} is not an unused open code; only an open or in-vivo code without codings, "
+                               "codes under it or memos is removed this way")
+        store.audit.log("code_delete", coder, {"code": node.uuid, "snapshot": code_snapshot(node)})
+        store.codebook.delete(node.id)
+        return node
+
+
+def _unused_open(store: Store, node: CodeInfo | None) -> bool:
+    if node is None or node.kind != "code" or node.origin not in ("open", "in-vivo") or (node.memo or "").strip():
+        return False
+    if store.codebook.coding_count(node.id) or store.codebook.child_count(node.id):
+        return False
+    return not any(m["target_type"] == "code" and m["target_id"] == node.id for m in store.memos.all())
+
+
 def add_code(store: Store, name: str, *, parent: str | None, kind: str, origin: str,
              description: str | None = None) -> CodeInfo:
     """Add a node inside an open transaction (shared by coding, import and creation); checks the rules."""

@@ -116,8 +116,9 @@ def add_coding(store: Store, doc: DocumentInfo, code_id: int, coder: str, span: 
     return _add(store, doc, code_id, coder_id, span)
 
 
-def _existing(store: Store, coding_uuid: str, coder: str | None = None) -> CodingInfo:
-    """The coding, when ``coder`` (if given) may change it: a coder changes their own codings only.
+def _existing(store: Store, coding_uuid: str, coder: str | None = None, *, take_over: bool | None = None) -> CodingInfo:
+    """The coding, when ``coder`` (if given) may change it: a coder changes their own codings only,
+    unless ``take_over`` says the coder has confirmed changing another's (None: not offered).
 
     Agreement is computed on each coder's codings, so one coder recoding, removing or annotating
     another's would silently change the other's data (the log would even name the wrong person).
@@ -125,13 +126,15 @@ def _existing(store: Store, coding_uuid: str, coder: str | None = None) -> Codin
     found = store.codings.get(coding_uuid)
     if found is None:
         raise ServiceError(f"no coding {coding_uuid!r}")
-    if coder is not None and found.coder != coder:
+    if coder is not None and found.coder != coder and not take_over:
+        how = ", or take it over with --take-over (it becomes yours)" if take_over is not None else ""
         raise ServiceError(f"that coding is {found.coder}'s: a coder changes only their own codings "
-                           f"(code the span yourself, or settle differences in adjudication)")
+                           f"(code the span yourself, settle differences in adjudication{how})")
     return found
 
 
-def remove_coding(project: Project, coding_uuid: str, coder: str | None = None, *, with_memo: bool = False) -> CodingInfo:
+def remove_coding(project: Project, coding_uuid: str, coder: str | None = None, *, with_memo: bool = False,
+                  take_over: bool = False) -> CodingInfo:
     """Delete a coding (its snapshot stays in the audit log, so undo can restore it).
 
     A memo on a coding says why these words carry this code; it has no meaning without the
@@ -139,38 +142,52 @@ def remove_coding(project: Project, coding_uuid: str, coder: str | None = None, 
     only with ``with_memo`` (the workbench asks first, showing the memo; the CLI wants
     ``--with-memo``). Undo brings back the coding and its memo together.
 
+    Another coder's coding is removed only with ``take_over`` (the user confirmed it); the log
+    then names both: who removed it and whose it was.
+
     Raises:
         ServiceError: no such coding, another coder's coding, or a memo without ``with_memo``.
     """
     with project.transaction() as store:
-        info = _existing(store, coding_uuid, coder)
+        info = _existing(store, coding_uuid, coder, take_over=take_over)
         if info.memo and info.memo.strip() and not with_memo:
             # The memo's words stay out of the message: a memo may name people (see `codebench memos`).
             words = len(info.memo.split())
             raise ServiceError(f"coding {info.uuid[:8]} carries a memo ({words} word{'s' if words != 1 else ''}) that "
                                "would go with it; read it with `codebench memos`, then remove both with --with-memo "
                                "(undo brings both back)")
-        store.audit.log("remove", coder, store.codings.snapshot(info.uuid) or {})
+        snapshot = store.codings.snapshot(info.uuid) or {}
+        if coder is not None and info.coder != coder:
+            snapshot["taken_from"] = info.coder
+        store.audit.log("remove", coder, snapshot)
         store.codings.delete(info.uuid)
         return info
 
 
 def recode(project: Project, coding_uuid: str, code: str, coder: str | None = None, *,
-           create: str | None = None) -> CodingInfo:
+           create: str | None = None, take_over: bool = False) -> CodingInfo:
     """Give an existing coding another code (same span, same coder).
 
     Args:
         create: an origin ("open", "in-vivo") to create ``code`` when it does not exist yet.
+        take_over: the coder confirmed recoding another coder's coding: it becomes the coder's
+            own (agreement then counts it as theirs), and the log names whose it was.
     """
     with project.transaction() as store:
-        info = _existing(store, coding_uuid, coder)
+        info = _existing(store, coding_uuid, coder, take_over=take_over)
         node = store.codebook.by_name(code)
         if node is None and create is not None:
             node = add_code(store, code, parent=None, kind="code", origin=create)
         if node is None or node.kind != "code":
             raise ServiceError(f"no code called {code!r}")
-        store.audit.log("recode", coder, {"uuid": info.uuid, "from": info.code_id, "to": node.id})
-        updated = store.codings.update(info.uuid, code_id=node.id)
+        payload: dict[str, Any] = {"uuid": info.uuid, "from": info.code_id, "to": node.id}
+        changes: dict[str, Any] = {"code_id": node.id}
+        if coder is not None and info.coder != coder:
+            payload.update(taken_from=info.coder, coder_from=store.codings.coder_id(info.coder),
+                           coder_to=store.codings.coder_id(coder))
+            changes["coder_id"] = payload["coder_to"]
+        store.audit.log("recode", coder, payload)
+        updated = store.codings.update(info.uuid, **changes)
         assert updated is not None
         return updated
 

@@ -44,7 +44,8 @@ def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntr
 # What an entry's payload must hold to be taken back: anonymisation decisions logged before undo
 # existed recorded counts only, and stay out of the history rather than undo nothing.
 _NEEDS = {"anonymise_accept": "before", "anonymise_reject": "before", "anonymise_auto": "before",
-          "anonymise_add": "added", "memo": "text"}
+          "anonymise_add": "added", "memo": "text", "adjudicate": "created",
+          "accept_agreed": "created"}
 
 
 def _undoable(entry: AuditEntry) -> bool:
@@ -187,6 +188,19 @@ def _set_coding(field: str, key: str) -> Step:
     return step
 
 
+def _recode_step(key: str) -> Step:
+    """A step that gives a coding its ``from`` or ``to`` code, and its coder back or again when
+    the recode took another coder's coding over."""
+
+    def step(store: Store, p: dict[str, Any]) -> None:
+        values = {"code_id": p[key]}
+        if p.get(f"coder_{key}") is not None:
+            values["coder_id"] = p[f"coder_{key}"]
+        store.codings.update(p["uuid"], **values)
+
+    return step
+
+
 def _move_code(key: str) -> Step:
     """A step that puts a code back under the payload's ``from`` or ``to`` parent."""
 
@@ -232,6 +246,16 @@ def _undelete_memo(store: Store, p: dict[str, Any]) -> None:
 
 def _delete_memo_again(store: Store, p: dict[str, Any]) -> None:
     store.memos.delete(p["memo"])
+
+
+def _unadjudicate(store: Store, p: dict[str, Any]) -> None:
+    """Take back an adjudication's consensus codings; the region is open again (see services.team)."""
+    store.codings.delete_many([c["uuid"] for c in p["created"]])
+
+
+def _adjudicate_again(store: Store, p: dict[str, Any]) -> None:
+    for snapshot in p["created"]:
+        _restore_coding(store, snapshot)
 
 
 # -- anonymisation decisions ---------------------------------------------------------------
@@ -314,12 +338,13 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "apply": (_unapply, _apply_again),
     "code_hits": (_uncode_hits, _code_hits_again),
     "remove": (_restore_coding, _delete_coding),
-    "recode": (_set_coding("code_id", "from"), _set_coding("code_id", "to")),
+    "recode": (_recode_step("from"), _recode_step("to")),
     "coding_memo": (_set_coding("memo", "from"), _set_coding("memo", "to")),
     "coding_checked": (_set_coding("flag", "from"), _set_coding("flag", "to")),
     "edit_text": (_unedit, _edit_again),
     "reimport": (_unedit, _edit_again),
     "code_create": (_uncreate_code, _create_code_again),
+    "code_delete": (_create_code_again, _uncreate_code),
     "code_update": (_update_code_back, _update_code_again),
     "code_move": (_move_code("from"), _move_code("to")),
     "merge_codes": (_unmerge, _merge_again),
@@ -331,12 +356,15 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_auto": (_decided_back, _decided_again),
     "anonymise_rename": (_renamed_back, _renamed_again),
     "anonymise_add": (_unadd, _add_again),
+    "adjudicate": (_unadjudicate, _adjudicate_again),
+    "accept_agreed": (_unadjudicate, _adjudicate_again),
 }
 UNDOABLE = tuple(_STEPS)
 """The actions that undo and redo can take back: coding (apply, search hits, remove, recode, memo,
 checked), transcript text (an edit of a turn, a corrected file imported over a document),
-codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge),
-memos (write, edit, delete) and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
+codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge, an unused
+open code removed),
+memos (write, edit, delete), adjudication decisions and anonymisation decisions (accept, reject, auto-accept, rename, names and spans added by hand)."""
 
 
 def _after(project: Project, entry: AuditEntry, direction: str) -> None:
@@ -385,7 +413,31 @@ def describe_operation(entry: AuditEntry, project: Project | None = None) -> str
         return f"rename of {p.get('before')} to {p.get('after')}"
     if entry.action == "anonymise_add":
         return f"add of {_count(p.get('mentions', 0), 'mention', 'mentions')} of {p.get('pseudonym', 'an entity')}"
+    if entry.action == "adjudicate":
+        return _describe_decision(entry, project)
+    if entry.action == "accept_agreed":
+        coders = "/".join(p.get("coders") or [])
+        return f"copy of {_count(p.get('codings', 0), 'agreed coding', 'agreed codings')} of {coders} to consensus"
     return entry.action
+
+
+_DECISION_WORDS = {"keep-a": "keep A", "keep-b": "keep B", "both": "keep both", "neither": "neither", "edit": "edit"}
+
+
+def _describe_decision(entry: AuditEntry, project: Project | None) -> str:
+    """An adjudication: "keep A (ingrid) of ingrid/per in V01 veileder runde 1 [120–310], 1 consensus coding"."""
+    p = entry.payload
+    coders = p.get("coders") or ["?", "?"]
+    decision = p.get("decision", "")
+    words = _DECISION_WORDS.get(decision, decision)
+    if decision in ("keep-a", "keep-b"):
+        words += f" ({coders[0 if decision == 'keep-a' else 1]})"
+    document_id = p.get("document_id")
+    where = (document_labels(project).get(document_id, "a deleted document") if project is not None and document_id
+             else f"region {p.get('region')}")
+    span = f" [{p['start']}–{p['end']}]" if p.get("start") is not None else ""
+    made = _count(len(p.get("codings", [])), "consensus coding", "consensus codings")
+    return f"{words} of {'/'.join(coders)} in {where}{span}, {made}"
 
 
 def _describe_change(entry: AuditEntry, project: Project | None) -> str:
@@ -403,7 +455,7 @@ def _describe_change(entry: AuditEntry, project: Project | None) -> str:
 
 
 _CODING_ACTIONS = frozenset({"apply", "code_hits", "remove", "recode", "coding_memo", "coding_checked"})
-_CODEBOOK_ACTIONS = frozenset({"code_create", "code_update", "code_move", "merge_codes"})
+_CODEBOOK_ACTIONS = frozenset({"code_create", "code_delete", "code_update", "code_move", "merge_codes"})
 _MEMO_ACTIONS = frozenset({"memo", "memo_edit", "memo_delete"})
 _MEMO_VERBS = {"memo": "memo", "memo_edit": "edit of the memo", "memo_delete": "deletion of the memo"}
 _CHANGE_WORDS = {"name": "rename", "description": "definition", "inclusion": "definition", "exclusion": "definition",
@@ -455,7 +507,8 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
         return f"{_MEMO_VERBS[action]} {about}"
     if action in ("apply", "remove"):
         created = " (a new code)" if p.get("created_code") else ""
-        verb = "coding" if action == "apply" else "removal of the coding"
+        whose = f"{p['taken_from']}'s coding" if p.get("taken_from") else "the coding"
+        verb = "coding" if action == "apply" else f"removal of {whose}"
         memo = " and its memo" if action == "remove" and p.get("memo") else ""
         return (f"{verb} {code(p.get('code_id'), p.get('created_code'))}{created}{memo} in "
                 f"{where(p.get('document_id'), p.get('start'), p.get('end'))}")
@@ -471,10 +524,13 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
         if action == "coding_checked":
             return f"check of a coding in {place}"
         if action == "recode":
-            return f"recode from {code(p.get('from'))} to {code(p.get('to'))} in {place}"
+            whose = f" of {p['taken_from']}'s coding" if p.get("taken_from") else ""
+            return f"recode{whose} from {code(p.get('from'))} to {code(p.get('to'))} in {place}"
         return f"memo on the coding {code(coding.code_id)} in {place}" if coding else "memo on a deleted coding"
     if action == "code_create":
         return f"new code {code(p.get('code'), p.get('snapshot'))}"
+    if action == "code_delete":
+        return f"removal of the unused code {code(p.get('code'), p.get('snapshot'))}"
     if action == "code_update":
         changes = p.get("changes", {})
         if "name" in changes:
@@ -552,10 +608,12 @@ def _place(entry: AuditEntry, context: _Context) -> OperationPlace:
             return OperationPlace()
         return OperationPlace(coding.document_id, coding.start, coding.end,
                               code=context.code_name(coding.code_id))
-    if action in ("code_create", "code_update", "code_move"):
+    if action in ("code_create", "code_delete", "code_update", "code_move"):
         return OperationPlace(code=context.code_name(p.get("code"), p.get("snapshot")))
     if action == "merge_codes":
         return OperationPlace(code=context.code_name(p.get("target")))
+    if action == "adjudicate":
+        return OperationPlace(p.get("document_id"), p.get("start"), p.get("end"))
     pseudonyms = p.get("pseudonyms") or []
     if action == "anonymise_rename":
         return OperationPlace(pseudonym=p.get("after"))
@@ -619,6 +677,22 @@ def undo(project: Project, coder: str) -> AuditEntry | None:
 def redo(project: Project, coder: str) -> AuditEntry | None:
     """Redo the coder's most recently undone operation; None when there is nothing to redo."""
     return _step(project, coder, "redo")
+
+
+def undone_operations(project: Project, entries: Sequence[AuditEntry]) -> dict[int, str]:
+    """What each undo or redo among ``entries`` took back or did again, by the undo's id.
+
+    E.g. {12: "coding «tidspress» in V01 veileder runde 1 [120–310]"}, so a log line says what
+    it acted on, not only the number of the entry it refers to.
+    """
+    steps = {e.id: e.payload.get("entry") for e in entries if e.action in ("undo", "redo") and e.payload.get("entry")}
+    if not steps:
+        return {}
+    with project.transaction(write=False) as store:
+        targets = store.audit.by_ids(list(steps.values()))
+    items = {item.entry.id: item.description
+             for item in history_items(project, [t for t in targets.values() if t.action in _STEPS])}
+    return {step: items[target] for step, target in steps.items() if target in items}
 
 
 def audit_log(project: Project, limit: int | None = None) -> list[AuditEntry]:

@@ -15,7 +15,7 @@ from codebench.domain.adjudication import CONSENSUS, DECISIONS, Region, RegionCo
 from codebench.domain.adjudication import open_disagreements, regions
 from codebench.domain.code_tree import subtree_ids
 from codebench.domain.merge_report import MergeReport
-from codebench.domain.records import CodingInfo
+from codebench.domain.records import AuditEntry, CodingInfo
 from codebench.errors import MergeRefused, ServiceError
 from codebench.services.coding import check_span
 from codebench.services.documents import find_document
@@ -151,11 +151,18 @@ def disagreements(
     """Regions where two coders disagree, in document order, without those already decided."""
     with project.transaction(write=False) as store:
         found, docs = _coder_spans(store, [coder_a, coder_b], codes, documents)
-        decided = set() if include_decided else {
-            e.payload.get("region") for e in store.audit.entries() if e.action == "adjudicate"
-            and e.payload.get("coders") == [coder_a, coder_b]
-        }
+        decided = set() if include_decided else _decided_regions(store.audit.entries(), coder_a, coder_b)
     return open_disagreements(_regions(found, docs), coder_a, coder_b, threshold, decided)
+
+
+def _decided_regions(entries: Sequence[AuditEntry], coder_a: str, coder_b: str) -> set[str]:
+    """The regions the two coders' adjudication decided, less the decisions undone since."""
+    undone: set[int] = set()
+    for entry in sorted(entries, key=lambda e: e.id):
+        if entry.action in ("undo", "redo") and entry.payload.get("action") == "adjudicate":
+            (undone.add if entry.action == "undo" else undone.discard)(entry.payload.get("entry"))
+    return {e.payload.get("region") for e in entries if e.action == "adjudicate" and e.id not in undone
+            and e.payload.get("coders") == [coder_a, coder_b]}
 
 
 def resolve_disagreement(
@@ -188,12 +195,16 @@ def resolve_disagreement(
                 raise ServiceError(f"no code called {code_name!r}")
             span = check_span(doc, start, end)
             spans.append((doc.id, node.id, span.start, span.end))
-        created = []
+        created, snapshots = [], []
         for info, snapshot in store.merge.add_consensus_codings(CONSENSUS, spans):
             store.audit.log("apply", CONSENSUS, snapshot)
             created.append(info)
+            snapshots.append(snapshot)
+        # The snapshots let the adjudicator undo the decision (its codings go, the region reopens).
         store.audit.log("adjudicate", adjudicator, {"region": region.key, "coders": [coder_a, coder_b],
-                                                    "decision": decision, "codings": [c.uuid for c in created]})
+                                                    "decision": decision, "codings": [c.uuid for c in created],
+                                                    "created": snapshots, "document_id": region.document_id,
+                                                    "start": region.start, "end": region.end})
     return created
 
 
@@ -207,7 +218,8 @@ def accept_agreed(project: Project, coder_a: str, coder_b: str, *, threshold: fl
         code_ids = {node.name: node.id for node in store.codebook.rows()}
         spans = [(region.document_id, code_ids[c.code], c.start, c.end)
                  for region in agreed for c in region.codings if c.coder == coder_a]
-        copied = len(store.merge.add_consensus_codings(CONSENSUS, spans))
-        store.audit.log("accept_agreed", adjudicator, {"coders": [coder_a, coder_b], "codings": copied,
-                                                       "threshold": threshold})
-    return copied
+        created = [snapshot for _, snapshot in store.merge.add_consensus_codings(CONSENSUS, spans)]
+        # The snapshots let the adjudicator undo the copy (g pressed by mistake copies everything).
+        store.audit.log("accept_agreed", adjudicator, {"coders": [coder_a, coder_b], "codings": len(created),
+                                                       "threshold": threshold, "created": created})
+    return len(created)

@@ -32,3 +32,10 @@ class AuditRepository(ProjectRepository):
         if limit:
             query = query.limit(limit)
         return [AuditEntry(r.id, r.at, r.coder, r.action, dict(r.payload)) for r in self.session.scalars(query)]
+
+    def by_ids(self, ids: list[int]) -> dict[int, AuditEntry]:
+        """The entries with these ids (what undo and redo entries refer to)."""
+        if not ids:
+            return {}
+        query = select(AuditLog).where(AuditLog.project_id == self.project_id, AuditLog.id.in_(sorted(set(ids))))
+        return {r.id: AuditEntry(r.id, r.at, r.coder, r.action, dict(r.payload)) for r in self.session.scalars(query)}

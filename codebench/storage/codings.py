@@ -94,12 +94,13 @@ class CodingRepository(ProjectRepository, CodingReads):
         self.session.execute(insert(Coding), [{"memo": None, "created_at": now, "updated_at": now, **row} for row in rows])
 
     def update(self, uuid: str, **values: Any) -> CodingInfo | None:
-        """Change a coding's code (``code_id``) or ``memo``; None when the coding is gone."""
+        """Change a coding's code (``code_id``), ``memo``, ``flag`` or coder (``coder_id``, when a
+        coder takes another's coding over); None when the coding is gone."""
         row = self._row(uuid)
         if row is None:
             return None
         for key, value in values.items():
-            if key not in ("code_id", "memo", "flag"):
+            if key not in ("code_id", "memo", "flag", "coder_id"):
                 raise ValueError(f"a coding's {key} cannot be changed")
             setattr(row, key, value)
         row.updated_at = utcnow()

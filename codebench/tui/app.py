@@ -120,6 +120,11 @@ class CodebenchApp(App[None]):
             return None
         return [c for c in self.known_coders() if c not in self._hidden_coders]
 
+    @property
+    def hidden_coders(self) -> list[str]:
+        """Coders whose codings the transcript hides (a filter the screen shows)."""
+        return sorted(self._hidden_coders)
+
     def toggle_coder(self, coder: str) -> None:
         """Show or hide one coder's codings in the transcript view."""
         self._hidden_coders ^= {coder}
@@ -222,12 +227,16 @@ class CodebenchApp(App[None]):
         self.push_screen(AdjudicationScreen(coder_a, coder_b))
 
     def pick_and_recode(self, coding_uuid: str, current: str, after: Callable[[], None],
-                        codes: list[CodeInfo] | None = None) -> None:
-        """Let the coder pick another code (or name a new one) for a coding, then call ``after``."""
+                        codes: list[CodeInfo] | None = None, *, take_over: bool = False) -> None:
+        """Let the coder pick another code (or name a new one) for a coding, then call ``after``.
+
+        ``take_over``: the coder confirmed recoding another coder's coding (it becomes theirs).
+        """
         if codes is None:
             project = self.project
             load_in_background(self.screen, lambda: services.code_tree(project),
-                               lambda tree: self.pick_and_recode(coding_uuid, current, after, tree), group="picker")
+                               lambda tree: self.pick_and_recode(coding_uuid, current, after, tree,
+                                                                 take_over=take_over), group="picker")
             return
 
         def recode(picked: PickedCode | None) -> None:
@@ -235,10 +244,31 @@ class CodebenchApp(App[None]):
                 return
             project, coder = self.project, self.coder
             self.writes.submit(self.screen, lambda: services.recode(project, coding_uuid, picked.name, coder,
-                                                                    create="open" if picked.new else None),
+                                                                    create="open" if picked.new else None,
+                                                                    take_over=take_over),
                                lambda _: after())
 
         self.push_screen(CodePicker(codes, title=f"Recode «{current}» as"), recode)
+
+    def confirm_take_over(self, owner: str, verb: str, code: str, then: Callable[[], None]) -> None:
+        """Ask before this coder changes ``owner``'s coding; ``then`` runs only on yes.
+
+        Agreement is computed on each coder's codings: the changed coding becomes this coder's,
+        so the other coder's version is gone from their data (the log keeps both names).
+        """
+        from codebench.tui.screens.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        consequence = (f"Recoded, it becomes yours and leaves {owner}'s codings" if verb == "recode"
+                       else f"Removed, it is gone from {owner}'s codings")
+        self.push_screen(ConfirmDialog(
+            f"{verb.capitalize()} {owner}'s coding «{code}»?",
+            f"It is {owner}'s coding, and agreement is computed on each coder's codings. {consequence}; "
+            "the log names you both, and your undo brings it back.",
+            yes=f"{verb.capitalize()} it", no="Leave it"), answered)
 
     def action_undo(self) -> None:
         self.history_step("undo")

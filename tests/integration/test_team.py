@@ -180,6 +180,50 @@ def test_adjudication_keeps_originals_and_records_consensus(project, tmp_path):
         services.resolve_disagreement(project, "ingrid", "per", open_[0].key, "keep-a")
 
 
+def test_an_adjudicators_decision_is_undone_by_codebench_undo_and_the_region_reopens(project, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text("R: " + " ".join(f"ord{i}" for i in range(80)), encoding="utf-8")
+    services.import_files(project, [path])
+    services.load_codebook(project, HYBRID)
+    services.apply_code(project, "doc", 100, 160, "tidspress", "ingrid")
+    services.apply_code(project, "doc", 110, 170, "tid og ressurser", "per")
+    root, runner = str(project.root), CliRunner()
+    key = f"{_doc_id(project)}:100-170"
+    resolved = runner.invoke(main, ["resolve", root, key, "keep-b", "--coders", "ingrid,per",
+                                    "--adjudicator", "kari"])
+    assert resolved.exit_code == 0, resolved.output
+    assert services.disagreements(project, "ingrid", "per") == []
+    label = services.anonymisation.document_labels(project)[_doc_id(project)]
+    logged = runner.invoke(main, ["log", root, "--limit", "1"]).output
+    assert "adjudicate" in logged and f"keep B (per) of ingrid/per in {label} [100–170], 1 consensus coding" in logged
+
+    undone = runner.invoke(main, ["undo", root, "--coder", "kari"])
+    assert undone.exit_code == 0 and undone.output.startswith(f"undid keep B (per) of ingrid/per in {label} [100–170]")
+    assert services.quotes(project, coders=["consensus"]) == []
+    assert [r.key for r in services.disagreements(project, "ingrid", "per")] == [key]
+    assert len(services.quotes(project, coders=["ingrid", "per"])) == 2  # the coders' own codings untouched
+
+    assert runner.invoke(main, ["redo", root, "--coder", "kari"]).exit_code == 0
+    assert [(q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"])] == [
+        ("tid og ressurser", 110, 170)]
+    assert services.disagreements(project, "ingrid", "per") == []
+
+    # Copying the agreed codings (g in the workbench) is undone the same way.
+    services.apply_code(project, "doc", 3, 50, "god mentor", "ingrid")
+    services.apply_code(project, "doc", 3, 50, "god mentor", "per")
+    assert runner.invoke(main, ["resolve", root, "--agreed", "--coders", "ingrid,per",
+                                "--adjudicator", "kari"]).exit_code == 0
+    assert ("god mentor", 3, 50) in [(q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"])]
+    undone = runner.invoke(main, ["undo", root, "--coder", "kari"])
+    assert undone.output.startswith("undid copy of 1 agreed coding of ingrid/per to consensus"), undone.output
+    assert [(q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"])] == [
+        ("tid og ressurser", 110, 170)]
+
+
+def _doc_id(project) -> int:
+    return services.get_document(project, "doc").info.id
+
+
 @pytest.fixture(scope="module")
 def gold_team(tmp_path_factory):
     """The sample project split as a team would: a team copy and one copy per gold coder."""

@@ -66,9 +66,13 @@ def test_the_log_says_what_was_coded_where_and_what_was_undone(coded_project):
     services.apply_code(project, "kari", 0, 5, "god mentor", "ingrid")
     entry = services.undo(project, "ingrid")
     label = services.anonymisation.document_labels(project)[1]
+    services.redo(project, "ingrid")
     lines = CliRunner().invoke(main, ["log", str(project.root), "--limit", "3"]).stdout.splitlines()
-    assert lines[0].endswith(f"undo          of #{entry.id} (apply)")
-    assert lines[1].endswith(f"apply         coding «god mentor» in {label} [0–5]")
+    # An undo or redo names what it took back, not only the number of its entry (tried as a user:
+    # "undo of #9 (apply)" sent the reader looking for #9).
+    assert lines[0].endswith(f"redo          of #{entry.id}: coding «god mentor» in {label} [0–5]")
+    assert lines[1].endswith(f"undo          of #{entry.id}: coding «god mentor» in {label} [0–5]")
+    assert lines[2].endswith(f"apply         coding «god mentor» in {label} [0–5]")
 
 
 def test_a_coder_cannot_change_another_coders_coding(coded_project):
@@ -88,3 +92,36 @@ def test_a_coder_cannot_change_another_coders_coding(coded_project):
     assert services.codings(project)[0].memo is None
     services.recode(project, coding.uuid, "tid og ressurser", "per")  # per may
     assert [(q.code, q.coder) for q in services.quotes(project)] == [("tid og ressurser", "per")]
+
+
+def test_another_coders_coding_is_changed_only_when_taken_over_and_the_log_names_both(coded_project):
+    """#16 item 4: refused unless the user confirms; the result is the changer's; the log names both."""
+    project = coded_project
+    root, runner = str(project.root), CliRunner()
+    label = services.anonymisation.document_labels(project)[1]
+    coding = services.apply_code(project, "kari", 0, 5, "god mentor", "per")
+    refused = runner.invoke(main, ["recode", root, coding.uuid, "--code", "tid og ressurser", "--coder", "ingrid"])
+    assert refused.exit_code == 1 and "--take-over" in refused.output
+
+    taken = runner.invoke(main, ["recode", root, coding.uuid, "--code", "tid og ressurser", "--coder", "ingrid",
+                                 "--take-over"])
+    assert taken.exit_code == 0, taken.output
+    assert [(q.code, q.coder, q.start, q.end) for q in services.quotes(project)] == [("tid og ressurser", "ingrid", 0, 5)]
+    line = runner.invoke(main, ["log", root, "--limit", "1"]).stdout
+    assert "ingrid" in line and (f"recode of per's coding from «god mentor» to «tid og ressurser» in {label} [0–5]"
+                                 in line)
+
+    # Undo (the changer's) gives per's coding back as it was.
+    services.undo(project, "ingrid")
+    assert [(q.code, q.coder) for q in services.quotes(project)] == [("god mentor", "per")]
+    services.redo(project, "ingrid")
+    assert [(q.code, q.coder) for q in services.quotes(project)] == [("tid og ressurser", "ingrid")]
+    services.undo(project, "ingrid")
+
+    removed = runner.invoke(main, ["uncode", root, coding.uuid, "--coder", "ingrid", "--take-over"])
+    assert removed.exit_code == 0, removed.output
+    assert services.quotes(project) == []
+    line = runner.invoke(main, ["log", root, "--limit", "1"]).stdout
+    assert "ingrid" in line and f"removal of per's coding «god mentor» in {label} [0–5]" in line
+    services.undo(project, "ingrid")
+    assert [(q.code, q.coder) for q in services.quotes(project)] == [("god mentor", "per")]

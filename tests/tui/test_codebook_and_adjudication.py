@@ -72,3 +72,40 @@ async def test_adjudication_opens_with_the_first_disagreement_in_view(sample_cop
             # the disagreement from its first line (with a line or two before it), not just its last
             assert top <= start_line < top + height, (top, start_line, height)
             assert start_line - top <= 2 or end_line - start_line >= height - 2
+
+
+def _consensus(project) -> list[tuple[int, str, int, int]]:
+    return sorted((q.document_id, q.code, q.start, q.end) for q in services.quotes(project, coders=["consensus"]))
+
+
+async def test_an_adjudication_decision_is_undone_and_redone_where_it_was_made(sample_copy):
+    # Tried as a user: 'a' (keep A) by mistake, then ctrl+z said "nothing to undo" — the
+    # decision and its consensus codings could only be taken back as the coder "consensus".
+    project = sample_copy
+    first = services.disagreements(project, "ingrid", "per")[0]
+    kept = sorted((first.document_id, c.code, c.start, c.end) for c in first.codings if c.coder == "ingrid")
+    label = services.anonymisation.document_labels(project)[first.document_id]
+    app = CodebenchApp(project, "kari")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.adjudicate("ingrid", "per")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("a")
+        await settle(pilot)
+        assert _consensus(project) == kept
+        assert first.key not in {r.key for r in screen.regions}
+
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert _consensus(project) == []
+        assert app.screen is screen, "the view stays on the adjudication"
+        assert screen.regions[0].key == first.key, "the disagreement is open again"
+        said = [n.message for n in app._notifications][-1]
+        assert said.startswith(f"undid keep A (ingrid) of ingrid/per in {label} [{first.start}–{first.end}]"), said
+
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert _consensus(project) == kept
+        assert first.key not in {r.key for r in screen.regions}
+    assert services.disagreements(project, "ingrid", "per")[0].key != first.key

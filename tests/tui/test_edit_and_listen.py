@@ -12,7 +12,7 @@ import pytest
 from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.document import DocumentScreen
-from codebench.tui.screens.edit_turn import TurnEditor
+from codebench.tui.screens.edit_turn import TurnEdit, TurnEditor
 from codebench.tui.widgets.transcript import TranscriptView
 from tests.tui.helpers import settle
 from textual.widgets import Input, TextArea
@@ -217,3 +217,26 @@ async def test_playing_without_a_player_or_a_recording_says_what_to_do(listening
         await pilot.press("p")
         await settle(pilot)
         assert "No recording is linked" in messages(app)[-1]
+
+
+async def test_the_turn_editor_goes_to_the_start_and_end_of_the_words():
+    # Tried in tmux: ctrl+end to add words at the end of a turn did nothing, and the words typed
+    # went in before the first word ("Nå går det fint.Ja, det var …").
+    from textual.app import App
+
+    results: list[TurnEdit | None] = []
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(TurnEditor("Correct turn 2", "Ja, det var sjefen.\nVi hadde fått en ny kollega.",
+                                        whole_turn=False), results.append)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+end")
+        await pilot.press("space", "N", "å", ".")
+        await pilot.press("ctrl+home")
+        await pilot.press("O", "g", "space")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert results == [TurnEdit("Og Ja, det var sjefen.\nVi hadde fått en ny kollega. Nå.")]

@@ -181,3 +181,21 @@ async def test_no_screen_reads_or_writes_the_project_on_the_ui_thread(sample_cop
         await settle(pilot)
     assert services.quotes(project, coders=["tester"]) == []  # coded, then undone
     assert on_ui_thread == []
+
+
+async def test_search_and_memos_keep_their_way_back_at_80x24(sample_copy):
+    # Tried in tmux: the search screen's footer ended "… / query q bac▏^q quit f1 help": its
+    # back key (its own action, not the app's pop_screen) was not kept in sight.
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key, name in (("slash", "SearchScreen"), ("m", "MemosScreen")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == name
+            keys = _essential_keys(app)
+            assert "back" in keys, (name, sorted(keys))
+            region = keys["back"].region
+            assert region.width > 0 and region.right <= app.size.width, (name, region)
+            await pilot.press("escape")
+            await settle(pilot)

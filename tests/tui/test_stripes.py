@@ -116,6 +116,29 @@ async def test_stripes_name_the_codes_abbreviated_at_80_columns_and_whole_at_160
         assert screen.query_one("#side").display  # room for the side panel again
 
 
+async def test_an_abbreviated_label_keeps_its_coders_initials(sample_copy):
+    # Tried at 80x24 with coders ingrid and per: ingrid's "I" was taken for the small word "i"
+    # and dropped when the name was abbreviated, so her stripe named no coder at all.
+    doc = services.get_document(sample_copy, FIRST_DOC)
+    start = doc.text.index(QUESTION)
+    services.apply_code(sample_copy, doc.info.id, start, start + len(QUESTION), "kapasitet og portefølje", "ingrid")
+    services.apply_code(sample_copy, doc.info.id, start, start + len(QUESTION), "rollefordeling", "per")
+    app = CodebenchApp(sample_copy, "ingrid")
+    async with app.run_test(size=(80, 24)) as pilot:
+        _, view = await _open(pilot, doc.info.id)
+        labels = _labels(view, view.line_of(start))
+        ingrid_label = labels["kapasitet og portefølje"][1]
+        assert ingrid_label != "I kapasitet og portefølje", "abbreviated at 80 columns"
+        assert ingrid_label.startswith("I kap"), ingrid_label
+        assert labels["rollefordeling"][1].startswith("P ")
+
+
+def test_a_label_abbreviated_keeps_its_head_whole():
+    assert fit_label("kapasitet og portefølje", 14, 1, head="I") == ["I kapa. port."]
+    assert fit_label("lederstøtte", 20, 1, head="IN") == ["IN lederstøtte"]
+    assert fit_label("kapasitet og portefølje", 12, 3, head="A") == ["A kapasitet", "og", "portefølje"]
+
+
 async def test_every_coding_has_a_stripe_coloured_by_its_main_category(sample_copy):
     document_id, start, _ = _code_the_question(sample_copy)
     spans = services.document_codings(sample_copy, document_id)

@@ -36,7 +36,12 @@ async def test_undo_from_the_project_and_quotes_screens(sample_copy):
         assert [q.code for q in services.quotes(project, coders=["tester"])] == ["vinn-vinn"]
 
 
-async def test_the_quotes_view_does_not_recode_another_coders_quote(sample_copy):
+async def test_the_quotes_view_recodes_another_coders_quote_only_when_confirmed(sample_copy):
+    """#16 item 4: refused unless the user confirms; the result is the changer's; the log names both."""
+    from codebench.tui.screens.confirm import ConfirmDialog
+    from codebench.tui.screens.picker import CodePicker
+    from tests.tui.helpers import type_text
+
     project = sample_copy
     theirs = [q for q in services.quotes(project, code="god mentor") if q.coder != "tester"]
     assert theirs, "the sample's coders have coded «god mentor»"
@@ -50,11 +55,31 @@ async def test_the_quotes_view_does_not_recode_another_coders_quote(sample_copy)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QuotesScreen) and screen.quotes
-        assert screen.quotes[0].coder != "tester"
+        quote = screen.quotes[0]
+        assert quote.coder != "tester"
         await pilot.press("r")
         await settle(pilot)
-        assert isinstance(app.screen, QuotesScreen)  # no picker
-        assert "a coder recodes only their own" in messages(app)[-1]
+        assert isinstance(app.screen, ConfirmDialog), "asked before touching another coder's coding"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is screen
+        assert sorted((q.coding_uuid, q.code, q.coder) for q in services.quotes(project)) == before
+
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CodePicker)
+        await type_text(pilot, "tid og ressurser")
+        await pilot.press("enter")
+        await settle(pilot)
+        changed = {q.coding_uuid: (q.code, q.coder) for q in services.quotes(project)}
+        assert changed[quote.coding_uuid] == ("tid og ressurser", "tester"), "the result is the changer's"
+        entry = services.audit_log(project, 1)[0]
+        assert entry.coder == "tester" and entry.payload["taken_from"] == quote.coder
+
+        await pilot.press("ctrl+z")
+        await settle(pilot)
     assert sorted((q.coding_uuid, q.code, q.coder) for q in services.quotes(project)) == before
 
 

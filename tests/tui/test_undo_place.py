@@ -150,3 +150,31 @@ async def test_an_undo_in_the_review_goes_back_to_its_identifier(rule_detected):
                                         if e.id == person.id).mentions} == {"suggested"}
         assert screen.current_entity().id == person.id, "the review went back to the identifier it gave back"
         assert messages(app)[-1] == f"undid accept of {len(person.mentions)} mentions of {person.pseudonym}"
+
+
+async def test_at_80_columns_the_undo_message_and_the_next_undo_are_read_whole(sample_copy):
+    # Tried in tmux at 80x24: the status line and the 'ctrl+z: …' hint shared one row, so
+    # "undid coding «tid og ressurser» in V01 ve…" lost the document and the span (and "coded …
+    # as kap…" the code).
+    project = sample_copy
+    one = services.get_document(project, ROUND_1)
+    start = one.text.index("travel uke")
+    services.apply_code(project, one.info.id, start, start + 10, "kapasitet og portefølje", "tester")
+    services.apply_code(project, one.info.id, start, start + 10, "tidsperspektiv mentortilskudd", "tester")
+    label = services.anonymisation.document_labels(project)[one.info.id]
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_document(one.info.id)
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        status, hint = screen.query_one("#status", Label), screen.query_one("#undo-hint", Label)
+        said = f"undid coding «tidsperspektiv mentortilskudd» in {label} [{start}–{start + 10}]"
+        assert str(status.render()) == said
+        next_undo = f"ctrl+z: coding «kapasitet og portefølje» in {label} [{start}–{start + 10}]"
+        assert str(hint.render()) == next_undo
+        for widget, text in ((status, said), (hint, next_undo)):
+            assert widget.region.width - 2 >= len(text) and widget.region.right <= 80, (text, widget.region)
+        assert status.region.y != hint.region.y

@@ -184,6 +184,13 @@ async def test_hiding_a_coder_hides_their_codings(sample_copy):
         app.toggle_coder("per")
         await settle(pilot)
         assert {m.coder for m in view.marks} == {"ingrid"}
+        # A hidden coder is a filter: the screen says so (tried in tmux: nothing did, and the
+        # remaining stripes lost their initials, as if one coder had coded this transcript).
+        title = str(app.screen.query_one("#doc-title").render())
+        assert "per hidden" in title and title.index("per hidden") < 40, title
+        app.toggle_coder("per")
+        await settle(pilot)
+        assert "hidden" not in str(app.screen.query_one("#doc-title").render())
 
 
 def _cursor_to(tree, name: str) -> None:
@@ -306,3 +313,106 @@ async def test_command_palette_reaches_the_actions(sample_copy):
         await pilot.press("enter")
         await settle(pilot)
         assert app.visible_coders() is not None and "per" not in app.visible_coders()
+
+
+async def test_a_selection_from_the_start_of_a_line_codes_the_words_not_the_speakers_name(sample_copy):
+    # Tried in tmux: Home, shift+ctrl+right twice on "Ole Bjørnstad: Ja. …", then v made an
+    # in-vivo code «Ole Bjørnstad» whose quote was the speaker's name and nothing else.
+    project = sample_copy
+    doc = services.get_document(project, FIRST_DOC)
+    turn = next(t for t in doc.turns if t.body_start > t.start and doc.text[t.body_start:].startswith("Nei, altså"))
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_document(doc.info.id)
+        await settle(pilot)
+        view = app.screen.query_one(TranscriptView)
+
+        await select(pilot, view, turn.start, 1)  # the label "R:" alone
+        await pilot.press("c")
+        await settle(pilot)
+        assert not isinstance(app.screen, CodePicker), "a speaker's label is not coded"
+        assert mine(project) == []
+        assert any("speaker" in n.message for n in app._notifications)
+
+        await select(pilot, view, turn.start, 3)  # "R: Nei, altså"
+        await pilot.press("v")
+        await settle(pilot)
+        (code, start, end), = mine(project)
+        assert (start, doc.text[start:end]) == (turn.body_start, "Nei, altså")
+        assert code.startswith("Nei")
+
+
+async def test_removing_the_only_coding_of_a_new_open_code_offers_to_remove_the_code(sample_copy):
+    # Tried in tmux: ctrl+n made «tilbakes» by mistake, x removed its coding, and the empty open
+    # code stayed in the codebook and the picker (only undo took it back).
+    from codebench.tui.screens.confirm import ConfirmDialog
+
+    project = sample_copy
+    doc = services.get_document(project, FIRST_DOC)
+    start = doc.text.index("travel uke")
+    services.apply_code(project, doc.info.id, start, start + 10, "tilbakes", "tester", create="open")
+    other = doc.text.index("NAV Sørvik")
+    services.apply_code(project, doc.info.id, other, other + 10, "god mentor", "tester")
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_document(doc.info.id)
+        await settle(pilot)
+        screen = app.screen
+        view = screen.query_one(TranscriptView)
+
+        view.move_to(start + 8)
+        await pilot.press("x")
+        await settle(pilot)
+        assert mine(project) == [("god mentor", other, other + 10)]
+        assert isinstance(app.screen, ConfirmDialog), "the empty open code is offered for removal"
+        await pilot.press("y")
+        await settle(pilot)
+        assert "tilbakes" not in {c.name for c in services.code_tree(project)}
+        assert app.screen is screen
+
+        # Undo brings the code back, and then its coding.
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "tilbakes" in {c.name for c in services.code_tree(project)}
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert ("tilbakes", start, start + 10) in mine(project)
+
+        # A codebook code is never offered: it belongs to the codebook whether used or not.
+        view.move_to(other + 1)
+        await pilot.press("x")
+        await settle(pilot)
+        assert ("god mentor", other, other + 10) not in mine(project)
+        assert not isinstance(app.screen, ConfirmDialog)
+
+
+async def test_x_on_another_coders_coding_asks_and_the_log_names_both(sample_copy):
+    from codebench.tui.screens.confirm import ConfirmDialog
+
+    project = sample_copy
+    doc = services.get_document(project, FIRST_DOC)
+    start = doc.text.index("travel uke")
+    coding = services.apply_code(project, doc.info.id, start, start + 10, "god mentor", "kari")
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_document(doc.info.id)
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one(TranscriptView).move_to(start + 2)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert any(q.coding_uuid == coding.uuid for q in services.quotes(project, coders=["kari"]))
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not any(q.coding_uuid == coding.uuid for q in services.quotes(project))
+        entry = services.audit_log(project, 1)[0]
+        assert (entry.action, entry.coder, entry.payload["taken_from"]) == ("remove", "tester", "kari")
+        assert app.screen is screen

@@ -28,6 +28,9 @@ class AdjudicationScreen(WorkbenchScreen):
         Binding("0", "resolve('neither')", "neither"),
         Binding("g", "agreed", "copy agreed", tooltip="Copy every agreed coding to the consensus coder"),
         Binding("q,escape", "app.pop_screen", "back"),
+        Binding("ctrl+z", "app.undo", "undo", tooltip="Take back your last decision: its consensus codings go, "
+                "the disagreement is open again"),
+        Binding("ctrl+y", "app.redo", "redo", tooltip="Make the decision you undid again"),
     ]
 
     def __init__(self, coder_a: str, coder_b: str) -> None:
@@ -66,6 +69,21 @@ class AdjudicationScreen(WorkbenchScreen):
 
         load_in_background(self, lambda: services.disagreements(project, a, b), lambda regions: self._fill(regions, keep_index),
                            group="disagreements", failed=failed)
+
+    def show_operation(self, item: services.HistoryItem, done: str) -> None:
+        """After an undo or redo: say what it was and list the disagreements again, the undone one
+        highlighted (a decision undone is open again, one redone leaves the list)."""
+        self.notify(f"{done} {item.description}")
+        place = item.place
+        key = f"{place.document_id}:{place.start}-{place.end}"
+        current = self._current_index()
+        project, a, b = self.project, self.coder_a, self.coder_b
+
+        def fill(regions: list) -> None:  # type: ignore[type-arg]
+            keys = [r.key for r in regions]
+            self._fill(regions, keys.index(key) if key in keys else current or 0)
+
+        load_in_background(self, lambda: services.disagreements(project, a, b), fill, group="disagreements")
 
     def _fill(self, regions: list, keep_index: int) -> None:  # type: ignore[type-arg]
         self.regions = regions

@@ -140,15 +140,18 @@ class DocumentScreen(WorkbenchScreen):
     def _title(self) -> str:
         if self.doc is None:
             return "loading…"
+        # Hidden coders are a filter: said early in the line, which is cut at 80 columns.
+        hidden = self.workbench.hidden_coders
+        filtered = f" · {', '.join(hidden)} hidden" if hidden else ""
         if self.rendition is not None:
             # The original title names the informant; the anonymised one names role and round.
-            return f"{self.rendition.name} · anonymised · {self.doc.info.word_count} ord{self._to_check()}"
+            return f"{self.rendition.name}{filtered} · anonymised · {self.doc.info.word_count} ord{self._to_check()}"
         info = self.doc.info
         # Case, role and round first: at 80 columns the end of the line is cut, and two rounds
         # of one informant differ only there.
         who = f"{info.participant.pid} {info.participant.role}" if info.participant else "no participant"
         round_ = f" r{info.round}" if info.round else ""
-        return f"{who}{round_} · {info.name} · {info.word_count} ord{self._to_check()}"
+        return f"{who}{round_}{filtered} · {info.name} · {info.word_count} ord{self._to_check()}"
 
     def _to_check(self) -> str:
         """The title's note of codings whose words changed and nobody checked yet."""
@@ -438,7 +441,10 @@ class DocumentScreen(WorkbenchScreen):
             return None
         view = self.view
         if not whole_turn and view.selection:
-            start, end = view.selection
+            start, end = self._without_labels(*view.selection)
+            if end <= start:
+                self.notify("That is the speaker's label: select the words of the turn", severity="warning")
+                return None
         else:
             turn = view.turn_index(view.cursor)
             if turn is None:
@@ -452,6 +458,26 @@ class DocumentScreen(WorkbenchScreen):
         while end > start and text[end - 1].isspace():
             end -= 1
         return (start, end) if end > start else None
+
+    def _without_labels(self, start: int, end: int) -> tuple[int, int]:
+        """A selection less the speaker labels at its edges (positions on screen).
+
+        Selecting from the start of a line takes the label ("Ole Bjørnstad: Ja …") with the
+        words; a coding is of what was said, and a label may be a name that would then be
+        quoted (and become an in-vivo code's name).
+        """
+        view = self.view
+        first = view.turn_index(start)
+        if first is not None:
+            turn_start, _, body_start, _ = view.turns[first]
+            if turn_start <= start < body_start:
+                start = body_start
+        last = view.turn_index(max(end - 1, start))
+        if last is not None and last > 0:
+            turn_start, _, body_start, _ = view.turns[last]
+            if turn_start < end <= body_start and start < turn_start:
+                end = turn_start  # it ends in the next turn's label: the words stop before it
+        return start, end
 
     def picker_placement(self, span: tuple[int, int]) -> PickerPlacement:
         """Scroll the words being coded near an edge of the view and keep the picker off them.
@@ -533,10 +559,20 @@ class DocumentScreen(WorkbenchScreen):
         mine = [m for m in view.marks_at(view.cursor) if m.coder == self.coder]
         return mine[-1] if mine else None
 
+    def _others_mark_here(self) -> SpanMark | None:
+        """Another coder's coding under the caret (when none of this coder's is)."""
+        theirs = [m for m in self.view.marks_at(self.view.cursor) if m.coder != self.coder]
+        return theirs[-1] if theirs else None
+
     def action_remove_coding(self) -> None:
         mark = self._my_mark_here()
         if mark is None:
-            self.notify("None of your codings is under the caret", severity="warning")
+            theirs = self._others_mark_here()
+            if theirs is None:
+                self.notify("None of your codings is under the caret", severity="warning")
+                return
+            self.workbench.confirm_take_over(theirs.coder, "remove", theirs.code,
+                                             lambda: self._remove(theirs, with_memo=False, take_over=True))
             return
         if mark.memo and mark.memo.strip():
             # The memo goes with its coding: say so, showing it, before anything is lost.
@@ -555,15 +591,39 @@ class DocumentScreen(WorkbenchScreen):
             return
         self._remove(mark, with_memo=False)
 
-    def _remove(self, mark: SpanMark, *, with_memo: bool) -> None:
+    def _remove(self, mark: SpanMark, *, with_memo: bool, take_over: bool = False) -> None:
         project, coder = self.project, self.coder
 
-        def removed(_: object) -> None:
+        def remove() -> bool:
+            services.remove_coding(project, mark.uuid, coder, with_memo=with_memo, take_over=take_over)
+            return not take_over and services.unused_open_code(project, mark.code)
+
+        def removed(unused: bool) -> None:
             self.reload_marks()
             self._status(f"removed {mark.code}" + (" and its memo" if with_memo else ""))
+            if unused:
+                self._offer_code_removal(mark.code)
 
-        self.workbench.writes.submit(
-            self, lambda: services.remove_coding(project, mark.uuid, coder, with_memo=with_memo), removed)
+        self.workbench.writes.submit(self, remove, removed)
+
+    def _offer_code_removal(self, code: str) -> None:
+        """The last coding of an open code is gone: offer the code too (one made by mistake, say),
+        rather than leave an empty code in the codebook and the picker."""
+        project, coder = self.project, self.coder
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self._status(f"kept the open code «{code}» (no codings now)")
+                return
+            self.workbench.writes.submit(
+                self, lambda: services.remove_unused_code(project, code, coder),
+                lambda _: (self.reload_marks(), self._status(f"removed the open code «{code}» (ctrl+z brings it back)")))
+
+        self.app.push_screen(ConfirmDialog(
+            f"Remove the open code «{code}» too?",
+            Content.assemble(f"«{code}» has no codings now.", "\n\n",
+                             ("Undo brings it back.", "$text-muted")),
+            yes="Remove the code", no="Keep it"), answered)
 
     def _memo_as_shown(self, memo: str) -> tuple[str, bool]:
         """A memo as this view may show it (names replaced in the anonymised rendition), and
@@ -576,7 +636,14 @@ class DocumentScreen(WorkbenchScreen):
     def action_recode(self) -> None:
         mark = self._my_mark_here()
         if mark is None:
-            self.notify("None of your codings is under the caret", severity="warning")
+            theirs = self._others_mark_here()
+            if theirs is None:
+                self.notify("None of your codings is under the caret", severity="warning")
+                return
+            self.workbench.confirm_take_over(
+                theirs.coder, "recode", theirs.code,
+                lambda: self.workbench.pick_and_recode(theirs.uuid, theirs.code, self.reload_marks, codes=self.codes,
+                                                       take_over=True))
             return
 
         self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks, codes=self.codes)

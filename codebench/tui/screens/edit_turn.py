@@ -73,6 +73,10 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "save", priority=True),
         Binding("escape", "cancel", "cancel"),
+        # Textual's text area has no keys for its first and last word; a correction often adds
+        # words at the end of a turn.
+        Binding("ctrl+home", "text_edge('start')", "start of the words"),
+        Binding("ctrl+end", "text_edge('end')", "end of the words"),
         # Listening while correcting: function keys, which the text area leaves alone.
         Binding("f5", "listen('play')", "play turn", priority=True),
         Binding("f6", "listen('pause')", "pause", priority=True),
@@ -104,7 +108,8 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
                     yield Input(format_time(self.t_start), placeholder="start m:ss", id="turn-start")
                     yield Input(format_time(self.t_end), placeholder="end m:ss", id="turn-end")
             listening = " · F5 play · F6 pause · F7 back 3 s" if self.listen else ""
-            yield Label(f"ctrl+s save · Esc cancel{listening}", id="turn-editor-hint")
+            yield Label(f"ctrl+s save · Esc cancel · ctrl+home/ctrl+end first/last word{listening}",
+                        id="turn-editor-hint")
             with Horizontal(id="turn-editor-buttons"):
                 yield Button("Save", id="turn-save", variant="primary")
                 yield Button("Cancel", id="turn-cancel")
@@ -120,6 +125,12 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
             return
         self.dismiss(TurnEdit(text, self.query_one("#turn-speaker", Input).value,
                               self.query_one("#turn-start", Input).value, self.query_one("#turn-end", Input).value))
+
+    def action_text_edge(self, edge: str) -> None:
+        """Put the caret before the first word or after the last one."""
+        area = self.query_one("#turn-text", TextArea)
+        area.focus()
+        area.move_cursor((0, 0) if edge == "start" else area.document.end)
 
     def action_listen(self, what: str) -> None:
         """Play, pause or go back in the recording without leaving the editor."""

@@ -113,9 +113,10 @@ class QuotesScreen(WorkbenchScreen):
         if quote is None:
             return
         if quote.coder != self.coder:
-            # Agreement is computed on each coder's codings: the picker would only be refused.
-            self.notify(f"That quote is {quote.coder}'s coding: a coder recodes only their own "
-                        "(code the passage yourself from the transcript, j)", severity="warning")
+            # Agreement is computed on each coder's codings: never changed without asking.
+            self.workbench.confirm_take_over(
+                quote.coder, "recode", quote.code,
+                lambda: self.workbench.pick_and_recode(quote.coding_uuid, quote.code, self.load, take_over=True))
             return
         self.workbench.pick_and_recode(quote.coding_uuid, quote.code, self.load)
 

@@ -22,8 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
-ESSENTIAL_ACTIONS = ("app.pop_screen", "quit", "app.quit", "help", "app.help")
-"""Actions whose keys stay at the right edge of the footer, in this order."""
+ESSENTIAL_ACTIONS = ("app.pop_screen", "back", "quit", "app.quit", "help", "app.help")
+"""Actions whose keys stay at the right edge of the footer, in this order ("back": screens such
+as search and memos that do something of their own on the way out)."""
 
 
 class EssentialKeys(HorizontalGroup):
@@ -66,10 +67,15 @@ class StableFooter(Footer):
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str, *, description: str | None = None,
              classes: str = "") -> FooterKey:
-        return FooterKey(binding.key, self.app.get_key_display(binding),
-                         binding.description if description is None else description, binding.action,
-                         disabled=not enabled, tooltip=tooltip or binding.tooltip or binding.description,
-                         classes=classes).data_bind(compact=Footer.compact)
+        key = FooterKey(binding.key, self.app.get_key_display(binding),
+                        binding.description if description is None else description, binding.action,
+                        disabled=not enabled, tooltip=tooltip or binding.tooltip or binding.description,
+                        classes=classes)
+        # A key is born compact (Textual's default) and the binding below then makes it wide:
+        # two restyles of every key of a fresh footer, a quarter of a screen's first frame.
+        # Born as the footer is, its binding changes nothing.
+        key.set_reactive(FooterKey.compact, self.compact)
+        return key.data_bind(compact=Footer.compact)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
@@ -77,10 +83,16 @@ class StableFooter(Footer):
         active = self.screen.active_bindings
         # One key per action (the first bound), in the order the screen declares them.
         by_action: dict[str, tuple[Binding, bool, str]] = {}
+        hidden: dict[str, tuple[Binding, bool, str]] = {}
         for _, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in by_action:
                 by_action[binding.action] = (binding, enabled, tooltip)
-        essential = [by_action.pop(action) for action in ESSENTIAL_ACTIONS if action in by_action]
+            elif not binding.show and binding.action in ESSENTIAL_ACTIONS:
+                hidden.setdefault(binding.action, (binding, enabled, tooltip))
+        # The way out stays in sight even while a text field hides the screen's letter keys
+        # (the search screen's query: then Esc is the way back).
+        essential = [by_action.pop(action) if action in by_action else hidden[action]
+                     for action in ESSENTIAL_ACTIONS if action in by_action or action in hidden]
         groups: defaultdict[Any, list[tuple[Binding, bool, str]]] = defaultdict(list)
         order: list[Any] = []
         for action, item in by_action.items():

@@ -103,14 +103,22 @@ def abbreviate(name: str, width: int) -> str:
     return name[: width - 1] + "…" if width > 1 else name[:1]
 
 
-def fit_label(name: str, width: int, lines: int) -> list[str]:
+def fit_label(name: str, width: int, lines: int, head: str = "") -> list[str]:
     """The label of a stripe as lines of at most ``width`` cells, using up to ``lines`` lines.
 
     A name that fits is written whole; one that does not is wrapped at spaces down the stripe
-    when the coding is long enough to hold it, and abbreviated on one line otherwise.
+    when the coding is long enough to hold it, and abbreviated on one line otherwise. ``head``
+    (the coder's initials, a flag) goes before the name and is never abbreviated: initials such
+    as "I" or "A" would otherwise be dropped as the small words "i" and "a".
     """
     if width <= 0 or lines <= 0:
         return []
+    if head:
+        whole = fit_label(f"{head} {name}", width, lines)
+        if len(whole) > 1 or whole == [" ".join(f"{head} {name}".split())]:
+            return whole
+        rest = width - len(head) - 1
+        return [f"{head} {abbreviate(name, rest)}" if rest > 0 else abbreviate(head, width)]
     name = " ".join(name.split())
     if len(name) <= width:
         return [name]

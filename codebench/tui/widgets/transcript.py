@@ -376,11 +376,12 @@ class TranscriptView(ScrollView, can_focus=True):
             lanes = members[0].lanes
             shown = min(lanes, max(self._margin // MIN_LANE, 1))
             labels = {p.mark: self._label(p.mark, initials) for p in members}
-            longest = max(len(label) for label in labels.values()) + 2
+            longest = max(len(" ".join(part for part in label if part)) for label in labels.values()) + 2
             lane_width = max(min(self._margin // shown, longest), min(MIN_LANE, self._margin))
             for p in members:
                 overflow = shown < lanes and p.lane >= shown - 1
-                label = [] if overflow else fit_label(labels[p.mark], lane_width - 2, p.last - p.first + 1)
+                head, code = labels[p.mark]
+                label = [] if overflow else fit_label(code, lane_width - 2, p.last - p.first + 1, head=head)
                 for line in range(p.first, p.last + 1):
                     row = lines.get(line)
                     if row is None:
@@ -397,12 +398,16 @@ class TranscriptView(ScrollView, can_focus=True):
         """The column the stripe margin starts at: after the text, its trailing space and a blank."""
         return STRIPE_GUTTER + self._text_width + 2
 
-    def _label(self, index: int, initials: dict[str, str]) -> str:
+    def _label(self, index: int, initials: dict[str, str]) -> tuple[str, str]:
+        """The stripe's head (flag and coder's initials, kept whole) and the code's name."""
         mark = self.marks[index]
-        prefix = initials.get(mark.coder)
-        label = f"{prefix} {mark.code}" if prefix else mark.code
+        head = initials.get(mark.coder, "")
         # A coding whose words changed (an edit) waits for its coder to check it.
-        return f"⚑{label}" if getattr(mark, "flag", None) else label
+        if getattr(mark, "flag", None):
+            if head:
+                return f"⚑{head}", mark.code
+            return "", f"⚑{mark.code}"
+        return head, mark.code
 
     def on_resize(self, event: events.Resize) -> None:
         self._ensure_wrapped()
