@@ -12,15 +12,13 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from codebench.domain.search import SearchHit
+from codebench.tui.widgets.row_list import RowList
 
 HitKey = tuple[int, int, int]
 """A hit's identity across reloads: document, start, end."""
@@ -41,7 +39,7 @@ def _tail(text: str, width: int) -> str:
     return " " * (width - cell_len(text)) + text
 
 
-class HitList(ScrollView, can_focus=True):
+class HitList(RowList, can_focus=True):
     """Search hits in rows; space marks a hit, Enter goes to it in the transcript."""
 
     COMPONENT_CLASSES = {"hit-list--cursor", "hit-list--header", "hit-list--match", "hit-list--mark",
@@ -63,9 +61,6 @@ class HitList(ScrollView, can_focus=True):
         Binding("end", "move(10000000)", "last hit", show=False),
         Binding("enter", "select", "go to transcript", show=False),
     ]
-
-    cursor_row: reactive[int] = reactive(0)
-    """Index of the highlighted hit."""
 
     @dataclass
     class Highlighted(Message):
@@ -170,31 +165,6 @@ class HitList(ScrollView, can_focus=True):
         ]
         return Strip(segments).crop_extend(0, width, style)
 
-    def action_move(self, delta: int) -> None:
-        if not self.hits:
-            return
-        self.cursor_row = max(0, min(len(self.hits) - 1, self.cursor_row + delta))
-        top = self.scroll_offset.y
-        visible = max(self.size.height - 1, 1)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
-        self.refresh()
-        self.post_message(self.Highlighted(self, self.cursor_row))
-
-    def move_cursor(self, row: int) -> None:
-        """Highlight hit ``row``."""
-        self.action_move(row - self.cursor_row)
-
-    def action_select(self) -> None:
-        if self.hits:
-            self.post_message(self.Selected(self, self.cursor_row))
-
-    def on_click(self, event: events.Click) -> None:
-        if event.y >= 1:
-            index = event.y - 1 + self.scroll_offset.y
-            if index < len(self.hits):
-                self.move_cursor(index)
-                if event.chain >= 2:
-                    self.action_select()
+    @property
+    def row_count(self) -> int:
+        return len(self.hits)

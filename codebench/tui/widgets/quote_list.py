@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from codebench.domain.quote_editing import without_time_marks
 from codebench.domain.records import Quote
 from codebench.tui.fit import middle_ellipsis
 from codebench.tui.widgets.find import FIND_BINDING, TypeToFind
+from codebench.tui.widgets.row_list import RowList
 
 QUOTE_MIN = 36
 """The quote keeps at least this many cells: it is what the view is for."""
@@ -58,7 +56,7 @@ def quote_columns(width: int, longest_code: int) -> list[tuple[str, int]]:
     return [(name, widths[name]) for name in shown]
 
 
-class QuoteList(TypeToFind, ScrollView, can_focus=True):
+class QuoteList(TypeToFind, RowList, can_focus=True):
     """Quotes in rows: code, role, case, round, coder, speaker, document, then the words.
 
     Columns give way in a narrow terminal (the quote keeps its room); typing finds a quote by its
@@ -82,9 +80,6 @@ class QuoteList(TypeToFind, ScrollView, can_focus=True):
         Binding("enter", "select", "go to transcript", show=False),
         FIND_BINDING,
     ]
-
-    cursor_row: reactive[int] = reactive(0)
-    """Index of the highlighted quote."""
 
     class Highlighted(Message):
         """The highlighted quote changed."""
@@ -161,31 +156,6 @@ class QuoteList(TypeToFind, ScrollView, can_focus=True):
     def find_go(self, index: int) -> None:
         self.move_cursor(index)
 
-    def action_move(self, delta: int) -> None:
-        if not self.quotes:
-            return
-        self.cursor_row = max(0, min(len(self.quotes) - 1, self.cursor_row + delta))
-        top = self.scroll_offset.y
-        visible = max(self.size.height - 1, 1)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
-        self.refresh()
-        self.post_message(self.Highlighted(self, self.cursor_row))
-
-    def move_cursor(self, row: int) -> None:
-        """Highlight quote ``row``."""
-        self.action_move(row - self.cursor_row)
-
-    def action_select(self) -> None:
-        if self.quotes:
-            self.post_message(self.Selected(self, self.cursor_row))
-
-    def on_click(self, event: events.Click) -> None:
-        if event.y >= 1:
-            index = event.y - 1 + self.scroll_offset.y
-            if index < len(self.quotes):
-                self.move_cursor(index)
-                if event.chain >= 2:
-                    self.action_select()
+    @property
+    def row_count(self) -> int:
+        return len(self.quotes)
