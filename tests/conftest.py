@@ -46,7 +46,13 @@ def shared_dir(*parts: str) -> Path:
 
 # Pseudonym keys go to a throwaway folder, never to the user's ~/.local/share: set before any
 # test (and any session fixture) runs.
-os.environ["CODEBENCH_KEY_DIR"] = tempfile.mkdtemp(prefix="codebench-keys-")
+KEY_DIR = tempfile.mkdtemp(prefix="codebench-keys-")
+os.environ["CODEBENCH_KEY_DIR"] = KEY_DIR
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The throwaway key folder goes with the run: keys are never left behind in /tmp."""
+    shutil.rmtree(KEY_DIR, ignore_errors=True)
 
 
 @pytest.fixture
