@@ -32,3 +32,12 @@ async def wait_until(pilot, condition, what: str = "the condition") -> None:
             return
         await pilot.pause()
     raise AssertionError(f"gave up waiting for {what}")
+
+
+async def press_to(pilot, key: str, screen_type: type):
+    """Press ``key`` and return the screen it opens, which must be a ``screen_type``."""
+    await pilot.press(key)
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, screen_type), f"{key!r} opened {type(screen).__name__}, not {screen_type.__name__}"
+    return screen

@@ -12,7 +12,7 @@ from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.screens.quotes import QuotesScreen
 from codebench.tui.widgets.code_tree import CodeTree
 from codebench.tui.widgets.find import FindBar, find_match
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import press_to, settle, type_text
 
 
 def test_a_word_start_wins_over_a_match_inside_a_word():
@@ -32,10 +32,7 @@ async def test_finding_a_code_in_the_codebook_tree(sample_copy):
     app = CodebenchApp(sample_copy, "tester")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("k")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CodebookScreen)
+        screen = await press_to(pilot, "k", CodebookScreen)
         tree = screen.query_one(CodeTree)
         # "l" is not a key of the codebook: typing starts the find and goes into a collapsed category.
         await type_text(pilot, "lederst")
@@ -95,10 +92,7 @@ async def test_finding_an_identifier_in_the_review_and_deciding_it(rule_detected
     app = CodebenchApp(detected, "tester")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AnonymisationScreen)
+        screen = await press_to(pilot, "a", AnonymisationScreen)
         # The review's keys are letters (a r y n j f d): ctrl+f starts the find; a spelling finds it.
         await pilot.press("ctrl+f")
         await type_text(pilot, "Kristine Holm")

@@ -12,7 +12,7 @@ from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.widgets.code_tree import CodeTree
 from codebench.tui.widgets.history import HistoryPanel
 from codebench.tui.widgets.transcript import TranscriptView
-from tests.tui.helpers import settle
+from tests.tui.helpers import press_to, settle
 
 ROUND_1 = "Intervju Kristine Holm runde 1"
 ROUND_2 = "Intervju Kristine Holm runde 2"
@@ -109,10 +109,7 @@ async def test_undo_in_the_codebook_highlights_the_code_it_changed(sample_copy):
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("k")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CodebookScreen)
+        screen = await press_to(pilot, "k", CodebookScreen)
         tree = screen.query_one(CodeTree)
         await pilot.press("ctrl+z")  # takes back the core mark of jobbmatch
         await settle(pilot)
@@ -132,10 +129,7 @@ async def test_an_undo_in_the_review_goes_back_to_its_identifier(rule_detected):
     app = CodebenchApp(project, "tester")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("a")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AnonymisationScreen)
+        screen = await press_to(pilot, "a", AnonymisationScreen)
         await pilot.press("ctrl+f", *"Kristine", "space", *"Holm", "escape")
         await settle(pilot)
         assert screen.current_entity().id == person.id
