@@ -14,7 +14,7 @@ detection + linking + the ``--auto`` threshold over each day as one project.  Fi
 - with ``swap``: every name replaced by another Norwegian name (the same one for the same
   word throughout), so the figures do not rest on knowing these members of parliament.
 
-    python -m bench.storting_eval [--split dev] [--lang nob] [--swap] [--days N] [--show 40]
+    python -m bench.storting_eval [--split dev] [--lang nob] [--swap] [--days N] [--show 40] [--root DIR]
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ SEGMENTS_PER_LINE = 4
 # Swapped names come from the shipped lists ("lists") or from real names they lack ("unseen").
 SWAP_POOL = "unseen"
 # Where codebench.anonymise.training.storting_silver writes the silver set.
-DEFAULT_OUT = Path(tempfile.gettempdir()) / "storting-silver"
+DEFAULT_OUT = Path(tempfile.gettempdir()) / "storting-silver-2"  # the silver set, second alignment rule
 
 
 class Doc(NamedTuple):
@@ -360,7 +360,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lang", default="nob", choices=("nob", "nno", "cased"))
     ap.add_argument("--swap", action="store_true")
     ap.add_argument("--days", type=int, default=0)
-    ap.add_argument("--segments", type=int, default=120)
+    ap.add_argument("--segments", type=int, default=240, help="ASR segments per day (bench/anonymise.py reads 240)")
+    ap.add_argument("--root", default=str(DEFAULT_OUT),
+                    help="the silver set (e.g. /tmp/storting-silver, built with the first alignment rule)")
     ap.add_argument("--show", type=int, default=0, help="print this many left names and over-redactions")
     ap.add_argument("--model")
     ap.add_argument("--no-model-ranking", action="store_true",
@@ -368,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     shown: list | None = [] if args.show else None
     result = evaluate(args.split, args.lang, swap=args.swap, days=args.days, max_segments=args.segments,
-                      model=args.model, show=shown, rank_with_model=not args.no_model_ranking)
+                      model=args.model, show=shown, rank_with_model=not args.no_model_ranking,
+                      root=Path(args.root))
     if shown:
         import random
 

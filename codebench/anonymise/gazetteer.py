@@ -109,6 +109,10 @@ def is_ordinary_compound(word: str) -> bool:
         folded.endswith(tail) and len(folded) > len(tail) + 2 for tail in FARM_NAME_TAILS)
 
 
+# Endings that make a surname of a given name ("Hansen", "Olsson"), never an ordinary compound.
+PATRONYMIC_TAILS = frozenset({"sen", "son", "ssen", "sson", "sdatter", "sdotter"})
+
+
 @lru_cache(maxsize=65536)
 def is_compound_word(word: str) -> bool:
     """An ordinary compound: two ordinary words, maybe joined by -s- or -e- or a hyphen
@@ -121,6 +125,8 @@ def is_compound_word(word: str) -> bool:
     common = _common_words()
     for cut in range(3, len(folded) - 2):
         head, tail = folded[:cut], folded[cut:]
+        if tail in PATRONYMIC_TAILS:
+            continue  # "hansen" is Hans's son, not "han" + "sen"; "larsen", "jensen" likewise
         if tail in common and len(tail) >= 3 and (head in common or head[-1:] in "se" and head[:-1] in common):
             return True
     return False

@@ -24,6 +24,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
+from codebench.anonymise.completion import complete_names
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
@@ -248,6 +249,8 @@ def link(
         return cluster
 
     resolved = _split_name_pairs(resolved)
+    # In ASR text a name the project knows is heard differently elsewhere: complete it there.
+    resolved = complete_names(resolved, texts, caseless)
 
     # 1. Full person names, most frequent spelling first so variants join the common one.
     counts: dict[str, int] = defaultdict(int)

@@ -1,0 +1,253 @@
+"""Completing names in caseless (ASR) text from the names the project already knows.
+
+Speech recognition hears a name differently each time it is said: "kjersti toppe" in one
+sentence is "kjersti toppar" in the next, "trine skei grande" becomes "trine seig rande", and a
+surname alone comes out as "grandan".  The detectors find the given name and stop at the word
+they do not recognise as a name, because it is an ordinary word or no word at all.  What the
+project has found elsewhere tells the rest:
+
+- a person mention runs on over the next one or two words, or back over the one or two before
+  it, when together they sound like a full name the project knows ("kjersti toppar" ~
+  "kjersti toppe", "torget knag fylkesnes" ~ "torgeir knag fylkesnes");
+- an unknown word (no ordinary word) that sounds like a word of a known person's name is a
+  mention of that name ("grandan" ~ "grande", "putings" ~ "putin").
+
+Only caseless text is completed: in cased text a capital already tells where a name goes on.
+Pure Python and rapidfuzz; used by :func:`codebench.anonymise.linking.link`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Hashable, Mapping, Sequence
+
+from rapidfuzz import fuzz, process
+
+from codebench.anonymise.detections import PER, Detection
+from codebench.anonymise.gazetteer import NOT_NAMES, is_common_word, is_ordinary_compound, is_unknown_word, lexicon
+
+# A mention's own words must match the known name's words this closely (spelling variants).
+WORD_MATCH = 85.0
+# An added word must sound like the known name's word it stands for ("toppar"/"toppe" 73,
+# "mor"/"moe" 67), and the whole run like the whole name.
+ADDED_WORD = 60.0
+WHOLE_NAME = 82.0
+# An unknown word and a known name word (five letters or more) at least this close are one name.
+LONE_WORD = 80.0
+SEED = 0.5
+# A word before a surname this close to a given name is that given name, heard differently.
+GIVEN_MATCH = 72.0
+GIVEN_MATCH_WORD = 73.0
+SCORE = 0.6
+
+_NEXT = re.compile(r"[ ]([^\W\d_]+)")
+_BEFORE = re.compile(r"([^\W\d_]+)[ ]\Z")
+_UNKNOWN_CANDIDATE = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
+
+
+# Titles and roles before a name are no part of it ("utenriksminister brende").
+ROLE_ENDINGS = ("minister", "ministeren", "statsråd", "statsråden", "representanten", "presidenten",
+                "sekretær", "sekretæren", "ordfører", "ordføreren", "leder", "lederen", "leiar", "leiaren")
+
+
+def _stop_words() -> frozenset[str]:
+    from codebench.anonymise.linking import BRIDGE_STOP, FUNCTION_WORDS
+
+    return FUNCTION_WORDS | BRIDGE_STOP | NOT_NAMES
+
+
+def _stops(word: str, stop: frozenset[str]) -> bool:
+    """A word no name runs on over: a function word, a filler, a title, a single letter."""
+    return len(word) < 2 or word in stop or word.endswith(ROLE_ENDINGS)
+
+
+def complete_names(
+    resolved: Mapping[Hashable, Sequence[Detection]],
+    texts: Mapping[Hashable, str],
+    caseless: Mapping[Hashable, bool],
+) -> dict[Hashable, list[Detection]]:
+    """The detections of every document, person mentions in caseless text completed (see the
+    module docstring); cased documents are returned as they are."""
+    # Only names that look like full names (a known given name first) teach anything: a
+    # detection of "espeland fangeleir" or "statsråd lysbakken" as a person must not spread.
+    names = lexicon()
+    given = names.female | names.male
+    full: set[tuple[str, ...]] = set()
+    for dets in resolved.values():
+        for det in dets:
+            if det.kind == PER and det.score >= SEED:
+                words = tuple(det.text.casefold().split())
+                if len(words) >= 2 and words[0] in given:
+                    full.add(words)
+    person_words = {w for f in full for w in f[1:] if len(w) >= 5 and not is_common_word(w)}
+    vocabulary = sorted({w for f in full for w in f})
+    where: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+    for name in full:
+        for at, word in enumerate(name):
+            where.setdefault(word, []).append((name, at))
+    out: dict[Hashable, list[Detection]] = {}
+    stop = _stop_words()
+    for doc, dets in resolved.items():
+        text = texts.get(doc, "")
+        if not caseless.get(doc):
+            out[doc] = list(dets)
+            continue
+        dets = sorted(dets, key=lambda d: d.start)
+        taken = [(d.start, d.end) for d in dets]
+        completed = []
+        for det in dets:
+            if det.kind == PER and det.score >= SEED:
+                if full:
+                    det = _run_on(det, text, where, vocabulary, taken, stop)
+                det = _name_slots(det, text, taken, stop, given)
+            completed.append(det)
+        completed += _lone_words(text, completed, sorted(person_words), stop)
+        out[doc] = sorted(completed, key=lambda d: d.start)
+    return out
+
+
+def _free(start: int, end: int, taken: Sequence[tuple[int, int]]) -> bool:
+    return not any(s < end and start < e for s, e in taken)
+
+
+def _words_after(text: str, end: int, taken, stop: frozenset[str], n: int = 2) -> list[re.Match[str]]:
+    out = []
+    while len(out) < n:
+        match = _NEXT.match(text, end)
+        if match is None or _stops(match.group(1).casefold(), stop) or not _free(match.start(1), match.end(1), taken):
+            break
+        out.append(match)
+        end = match.end(1)
+    return out
+
+
+def _words_before(text: str, start: int, taken, stop: frozenset[str], n: int = 2) -> list[re.Match[str]]:
+    out = []
+    while len(out) < n:
+        match = _BEFORE.search(text, max(0, start - 40), start)
+        if match is None or _stops(match.group(1).casefold(), stop) or not _free(match.start(1), match.end(1), taken):
+            break
+        out.insert(0, match)
+        start = match.start(1)
+    return out
+
+
+def _canonical(word: str, vocabulary: Sequence[str]) -> str | None:
+    """The known name word this mention word is (itself, or a close spelling), if any."""
+    if word in vocabulary:
+        return word
+    if len(word) < 4:
+        return None
+    found = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_MATCH)
+    return found[0] if found else None
+
+
+def _sounds_like(run: Sequence[str], name: Sequence[str], added: Sequence[int]) -> bool:
+    return (all(fuzz.ratio(run[k], name[k]) >= ADDED_WORD and run[k] != name[k] or run[k] == name[k] for k in added)
+            and fuzz.ratio(" ".join(run), " ".join(name)) >= WHOLE_NAME)
+
+
+def _run_on(det: Detection, text: str, where: Mapping[str, list[tuple[tuple[str, ...], int]]], vocabulary: Sequence[str],
+            taken: Sequence[tuple[int, int]], stop: frozenset[str]) -> Detection:
+    """``det`` taken on over the words after and before it that complete a known full name."""
+    own = det.text.casefold().split()
+    canon = [_canonical(w, vocabulary) for w in own]
+    if not own or any(c is None for c in canon):
+        return det
+    others = [t for t in taken if t != (det.start, det.end)]
+    after = _words_after(text, det.end, others, stop)
+    before = _words_before(text, det.start, others, stop)
+    best: tuple[int, int] | None = None
+    if not after and not before:
+        return det
+    for name, at in where.get(canon[0], ()):
+        if list(name[at:at + len(canon)]) != canon:
+            continue
+        for n_after in range(min(len(after), len(name) - at - len(canon)), -1, -1):
+            for n_before in range(min(len(before), at), -1, -1):
+                if n_after == n_before == 0:
+                    continue
+                run = ([m.group(1).casefold() for m in before[len(before) - n_before:]] + own
+                       + [m.group(1).casefold() for m in after[:n_after]])
+                target = name[at - n_before:at + len(canon) + n_after]
+                added = list(range(n_before)) + list(range(n_before + len(own), len(run)))
+                if _sounds_like(run, target, added) and (best is None or n_after + n_before > sum(best)):
+                    best = (n_before, n_after)
+    if best is None:
+        return det
+    start = before[len(before) - best[0]].start(1) if best[0] else det.start
+    end = after[best[1] - 1].end(1) if best[1] else det.end
+    return det._replace(start=start, end=end, text=text[start:end])
+
+
+def _name_slots(det: Detection, text: str, taken: Sequence[tuple[int, int]], stop: frozenset[str],
+                given: frozenset[str]) -> Detection:
+    """A name's missing given name or surname by the shape of the name.
+
+    - Two or more given names and nothing after them: the next word is the surname, whatever
+      it sounds like ("bjørn arild gram", "hanne dyveke støtter").
+    - A name that opens with a surname: the word before it is its given name when it sounds
+      like a given name ("vidare ulriksen" ~ Vidar, "snøre serigstad valen" ~ Snorre), and a
+      given name before that is the first of two ("liv single navarsete").
+    """
+    own = det.text.casefold().split()
+    if not own:
+        return det
+    others = [t for t in taken if t != (det.start, det.end)]
+    start, end = det.start, det.end
+    if len(own) >= 2 and all(w in given for w in own):
+        after = _words_after(text, det.end, others, stop, n=1)
+        if after and after[0].group(1).casefold() not in given:
+            end = after[0].end(1)
+    # Only a name that is surely one: several words, or a word that is no ordinary word.
+    # Only a name that is surely one, and surely lacks its given name: several words that are
+    # no ordinary words, found by the model or a name list, the first no given name; or one
+    # unknown word with a patronymic ending ("ulriksen").
+    surely = (len(own) >= 2 and not is_common_word(own[-1])
+              and (det.score >= 0.7 or det.detector == "lexicon:shape")) or (
+        len(own[0]) >= 7 and own[0].endswith(("sen", "son")) and not own[0].endswith("tusen")
+        and is_unknown_word(own[0]) and not is_ordinary_compound(own[0]))
+    if own[0] not in given and surely:
+        before = _words_before(text, det.start, others, stop, n=2)
+        word = before[-1].group(1).casefold() if before else ""
+        # A name opening with something like a given name takes only a given name before it
+        # (a double given name: "tale benedikta jordbakke").
+        if word and (word in given if _sounds_given(own[0], given, GIVEN_MATCH_WORD) else _sounds_given(word, given)):
+            start = before[-1].start(1)
+            if len(before) == 2 and before[0].group(1).casefold() in given:
+                start = before[0].start(1)
+    if (start, end) == (det.start, det.end):
+        return det
+    return det._replace(start=start, end=end, text=text[start:end])
+
+
+def _sounds_given(word: str, given: frozenset[str], cutoff: float | None = None) -> bool:
+    """A given name, or a word heard in place of one ("vidare" for Vidar, "torget" for Torgeir)."""
+    if word in given:
+        return True
+    if len(word) < 5:
+        return False  # short words are too near too many names ("hvor"/Tor)
+    # An ordinary word must come closer ("torget"/Torgeir 77, "snøre"/Snorre 73).
+    cutoff = cutoff or (GIVEN_MATCH_WORD if is_common_word(word) else GIVEN_MATCH)
+    return process.extractOne(word, given, scorer=fuzz.ratio, score_cutoff=cutoff) is not None
+
+
+def _lone_words(text: str, dets: Sequence[Detection], person_words: Sequence[str],
+                stop: frozenset[str]) -> list[Detection]:
+    """Unknown words that sound like a word of a person's name the project found."""
+    if not person_words:
+        return []
+    taken = [(d.start, d.end) for d in dets]
+    found: list[Detection] = []
+    cache: dict[str, bool] = {}
+    for match in _UNKNOWN_CANDIDATE.finditer(text):
+        word = match.group().casefold()
+        if word in stop or not _free(match.start(), match.end(), taken):
+            continue
+        if word not in cache:
+            cache[word] = (is_unknown_word(word) and not is_ordinary_compound(word)
+                           and process.extractOne(word, person_words, scorer=fuzz.ratio, score_cutoff=LONE_WORD)
+                           is not None)
+        if cache[word]:
+            found.append(Detection(match.start(), match.end(), PER, "linked:sounds", SCORE, match.group()))
+    return found
