@@ -24,6 +24,7 @@ from typing import Hashable, Mapping, Sequence
 from rapidfuzz import fuzz, process
 
 from codebench.anonymise.detections import PER, Detection
+from codebench.anonymise.policy import is_public
 from codebench.anonymise.gazetteer import NOT_NAMES, is_common_word, is_ordinary_compound, is_unknown_word, lexicon
 
 # A mention's own words must match the known name's words this closely (spelling variants).
@@ -90,7 +91,7 @@ def complete_names(
     for doc, dets in resolved.items():
         text = texts.get(doc, "")
         if not caseless.get(doc):
-            out[doc] = list(dets)
+            out[doc] = sorted(list(dets) + _coordinated(text, dets, False), key=lambda d: d.start)
             continue
         dets = sorted(dets, key=lambda d: d.start)
         taken = [(d.start, d.end) for d in dets]
@@ -102,6 +103,7 @@ def complete_names(
                 det = _name_slots(det, text, taken, stop, given)
             completed.append(det)
         completed += _lone_words(text, completed, sorted(person_words), stop)
+        completed += _coordinated(text, completed, True)
         out[doc] = sorted(completed, key=lambda d: d.start)
     return out
 
@@ -230,6 +232,63 @@ def _sounds_given(word: str, given: frozenset[str], cutoff: float | None = None)
     # An ordinary word must come closer ("torget"/Torgeir 77, "snøre"/Snorre 73).
     cutoff = cutoff or (GIVEN_MATCH_WORD if is_common_word(word) else GIVEN_MATCH)
     return process.extractOne(word, given, scorer=fuzz.ratio, score_cutoff=cutoff) is not None
+
+
+_AND_AFTER = re.compile(r"(?:[ ]og|[ ]eller|,)[ ]([^\W\d_]{4,})(?![\w-])")
+_AND_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{4,})(?:[ ]og|[ ]eller|,)[ ]\Z")
+# Definite and plural endings of nouns: "mentoren" is an ordinary word when "mentor" is one.
+INFLECTIONS = ("en", "et", "a", "ene", "ane", "er", "ar", "ne", "ens", "ets", "s")
+
+
+# Endings of plurals, participles and abstract nouns ("partiklane", "assorterte", "hvitvasking").
+WORD_ENDINGS = ("ene", "ane", "ar", "er", "ing", "te", "de", "het", "else", "skap", "sjon")
+
+
+def is_inflected_word(word: str) -> bool:
+    """An ordinary word in an inflected form the word list lacks ("mentoren", "veilederne"),
+    never a patronymic surname ("hansen" is no form of "hans")."""
+    folded = word.casefold()
+    if folded.endswith(("sen", "son")):
+        return False
+    return any(folded.endswith(e) and len(folded) - len(e) >= 3 and is_common_word(folded[:-len(e)])
+               for e in INFLECTIONS)
+
+
+def _coordinated(text: str, dets: Sequence[Detection], caseless: bool) -> list[Detection]:
+    """A lone name word joined to a person by "og", "eller" or a comma is a person too:
+    "skei grande og tenden", "Skei Grande og Tenden", "tetzschner og skei grande".
+
+    The word must be no ordinary word (in any form) and, in cased text, capitalised.
+    """
+    persons = [d for d in dets if d.kind == PER and d.score >= SEED]
+    if not persons:
+        return []
+    taken = [(d.start, d.end) for d in dets]
+    found: list[Detection] = []
+    for person in persons:
+        candidates = [m for m in [_AND_AFTER.match(text, person.end)] if m]
+        before = _AND_BEFORE.search(text, max(0, person.start - 40), person.start)
+        if before:
+            candidates.append(before)
+        for match in candidates:
+            word = match.group(1)
+            start, end = match.start(1), match.end(1)
+            if not _free(start, end, taken) or any(f.start == start for f in found):
+                continue
+            if not _name_like(word, caseless):
+                continue
+            found.append(Detection(start, end, PER, "linked:and", SCORE, word))
+    return found
+
+
+def _name_like(word: str, caseless: bool) -> bool:
+    folded = word.casefold()
+    if caseless != word.islower() or (not caseless and not word[:1].isupper()) or word.isupper():
+        return False
+    if caseless and folded.endswith(WORD_ENDINGS):
+        return False  # without capitals, a word shaped like a plural or a participle is one
+    return (is_unknown_word(folded) and not is_ordinary_compound(folded) and not is_inflected_word(folded)
+            and not is_public(folded))
 
 
 def _lone_words(text: str, dets: Sequence[Detection], person_words: Sequence[str],

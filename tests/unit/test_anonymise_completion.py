@@ -75,3 +75,23 @@ def test_a_patronymic_surname_is_no_ordinary_compound() -> None:
     # "hansen" is not "han" + "sen" (late); a real compound still is one
     assert not is_compound_word("hansen") and not is_compound_word("larsen")
     assert is_compound_word("mentortilskuddet")
+
+
+def test_an_unknown_name_joined_to_a_person_by_og_is_a_person_in_cased_and_caseless_text() -> None:
+    texts = {1: "Takk til representantene Skei Grande og Tveitnes for et godt forslag.",
+             2: "takk til representantene skei grande og tveitnes for et godt forslag",
+             3: "Takk til representantene Skei Grande og Fylkesmannen for et godt forslag."}
+    dets = {doc: [_det(texts[doc], "skei grande" if doc == 2 else "Skei Grande")] for doc in texts}
+    masked = _masked(texts, dets)
+    assert (1, "Tveitnes") in masked and (2, "tveitnes") in masked
+    assert not any(doc == 3 and s == "Fylkesmannen" for doc, s in masked)
+
+
+def test_an_inflected_ordinary_word_next_to_a_name_stays() -> None:
+    # "mentoren" is not in the word list, "mentor" is; "hansen" is no form of "hans"
+    from codebench.anonymise.completion import is_inflected_word
+
+    texts = {1: "det var bare kari nordbø og mentoren der"}
+    dets = {1: [_det(texts[1], "kari nordbø")]}
+    assert (1, "mentoren") not in _masked(texts, dets)
+    assert is_inflected_word("mentoren") and not is_inflected_word("hansen")
