@@ -10,6 +10,9 @@ in place by how much it looks like a name:
 - it is capitalised inside a sentence, or opens one without being an ordinary word;
 - it stands right next to a masked person (the rest of a name: "[Person 1] holmeset");
 - it ends like a Norwegian surname (-sen, -stad, -rud …);
+- in ASR text, it sounds like a masked person's name word ("putings" beside a masked "putin"),
+  or, an ordinary word right beside a masked person, like any name ("[Person 1] mor" for Moe);
+  or it is a given name run together with a surname ("annebrekke");
 - the name model gave it a fair chance of being (part of) a person's name where it stands,
   although it did not mark it (``person_scores``, :func:`codebench.anonymise.ner.person_probabilities`);
   an ordinary word that is also a name ("per", "line", "andre") is listed only then, and only
@@ -49,17 +52,30 @@ REASONS = {
     "name-context": "after a word that goes before names (han, hun, heter, sa …)",
     "surname-ending": "ends like a surname",
     "model": "the name model thinks it may be a name here",
+    "sounds-like-name": "sounds like a name (a masked one, or one in the name lists)",
+    "fused-name": "a given name run together with a surname ('heidinordby')",
 }
 WEIGHTS = {
     "masked-elsewhere": 4.0, "name-list": 2.0, "unknown": 2.0, "capitalised": 2.0, "opens-sentence": 1.0,
     "next-to-name": 1.5, "surname-ending": 1.0, "name-context": 2.0,
     "model": 6.0,  # times the model's probability that the word is part of a person's name
+    "sounds-like-name": 1.5,
+    "fused-name": 1.5,
 }
+# How close (rapidfuzz ratio) a word must be to a name to sound like it ("toppar"/"toppe" 73).
+SOUNDS_LIKE = 72.0
+# ... and a word with nothing else for it, to a masked name of the project ("putings"/"putin").
+SOUNDS_LIKE_ALONE = 80.0
 NAME_KINDS = frozenset({PER, ORG, LOC, NAV_OFFICE})
 # Words that stand right before a name in speech: the pronoun before a name in many dialects
 # ("han Per", "ho Kari"), naming and saying verbs.
 NAME_CONTEXT = frozenset(
     "han hun ho hu heter het heiter kalt kalla sa sier seier spurte ringte fru herr onkel tante".split())
+# Words beside a name that are never part of it (function words, saying verbs, titles).
+_NEVER_BESIDE = frozenset(
+    "og eller men som at i på til fra frå for med om av er var har hadde sa sier seier skal vil kan må "
+    "det den de dei han hun ho seg så da då når der her også bare berre ikke ikkje jo nå no "
+    "representanten statsråd statsråden president presidenten takk".split())
 _PREVIOUS = re.compile(r"(?<![\w-])([^\W\d_]+)[ ,]{1,2}\Z")
 # Candidates scoring below this are ordinary enough not to be listed at all.
 MIN_SCORE = 2.0
@@ -127,11 +143,15 @@ def residual_candidates(
     names = lexicon()
     ignored = {w.casefold() for w in ignore}
     masked_forms: set[str] = set()
+    person_words: set[str] = set()
     for key, spans in masked.items():
         text = texts.get(key, "")
         for start, end, kind in spans:
             if kind in NAME_KINDS:
                 masked_forms.update(w.casefold() for w in _WORD.findall(text[start:end]))
+            if kind == PER:
+                person_words.update(w.casefold() for w in _WORD.findall(text[start:end]) if len(w) >= 3)
+    sounds = _SoundsLike(person_words, names)
     # Every unmasked word with some sign of a name: (key, start, end, form, reasons, score, ambiguous).
     seen: list[tuple[Hashable, int, int, str, list[str], float, bool]] = []
     covered: dict[Hashable, tuple[list[tuple[int, int]], list[int]]] = {}
@@ -153,7 +173,7 @@ def residual_candidates(
             if (folded in ignored or folded in NOT_NAMES or folded in NOT_IDENTIFYING or len(folded) < 2
                     or is_generic_label(word) or (spans and _covered(spans, starts, start, end))):
                 continue
-            reasons, score = _reasons(text, start, end, word, folded, no_case, masked_forms, persons, names)
+            reasons, score = _reasons(text, start, end, word, folded, no_case, masked_forms, persons, names, sounds)
             # An ordinary word that is also a name ("per", "line", "andre"): only the model can
             # tell the name from the word, so it is asked about every such occurrence.
             ambiguous = score < MIN_SCORE and person_scores is not None and _is_name_word(folded, names)
@@ -227,8 +247,32 @@ def _is_name_word(folded: str, names) -> bool:
     return folded in names.female or folded in names.male or folded in names.surnames or name_likelihood(folded) > 0
 
 
+class _SoundsLike:
+    """How a word sounds like a name (memoised): 2 like a word of a masked person's name in the
+    project, 1 like a name of the lists only, 0 like neither."""
+
+    def __init__(self, person_words: set[str], names) -> None:
+        self.project = sorted(w for w in person_words if len(w) >= 3)
+        self.lists = sorted(w for w in names.female | names.male | names.surnames if " " not in w and len(w) >= 3)
+        self.memo: dict[tuple[str, float], int] = {}
+
+    def __call__(self, folded: str, cutoff: float = SOUNDS_LIKE) -> int:
+        if (folded, cutoff) not in self.memo:
+            from rapidfuzz import fuzz, process
+
+            level = 0
+            if len(folded) >= 3:
+                if self.project and process.extractOne(folded, self.project, scorer=fuzz.ratio,
+                                                       score_cutoff=cutoff) is not None:
+                    level = 2
+                elif process.extractOne(folded, self.lists, scorer=fuzz.ratio, score_cutoff=cutoff) is not None:
+                    level = 1
+            self.memo[(folded, cutoff)] = level
+        return self.memo[(folded, cutoff)]
+
+
 def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: bool, masked_forms: set[str],
-             persons: Sequence[tuple[int, int]], names) -> tuple[list[str], float]:
+             persons: Sequence[tuple[int, int]], names, sounds: _SoundsLike | None = None) -> tuple[list[str], float]:
     """Why a word may be a name, and how strongly (0 for an ordinary word)."""
     reasons: list[str] = []
     score = 0.0
@@ -238,9 +282,14 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
     listed = given or folded in names.surnames or name_likelihood(folded) >= 0.3
     if common and not listed:
         # An ordinary word is what every sentence is made of: listed only when it was masked
-        # as a name elsewhere and is capitalised here (or the text has no capitals at all).
+        # as a name elsewhere and is capitalised here (or the text has no capitals at all) ...
         if folded in masked_forms and (capital or caseless):
             return ["masked-elsewhere"], WEIGHTS["masked-elsewhere"] / 2
+        # ... or, in ASR text, when it stands beside a masked person and sounds like a name:
+        # the rest of a name heard as a word ("[Person 1] mor" for Moe, "vidare [Person 2]").
+        if (caseless and sounds is not None and folded not in _NEVER_BESIDE and len(folded) >= 3
+                and _next_to(persons, text, start, end) and sounds(folded)):
+            return ["next-to-name", "sounds-like-name"], WEIGHTS["next-to-name"] + WEIGHTS["sounds-like-name"] * sounds(folded) / 2
         return [], 0.0
     if folded in masked_forms:
         reasons.append("masked-elsewhere")
@@ -255,6 +304,9 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
         if folded.endswith(SURNAME_ENDINGS) and len(folded) > 4:
             reasons.append("surname-ending")
             score += WEIGHTS["surname-ending"]
+        if caseless and _fused_name(folded, names, masked_forms):
+            reasons.append("fused-name")
+            score += WEIGHTS["fused-name"]
     if not caseless and capital:
         opens = bool(_SENTENCE_END.search(text[max(0, start - 4):start]))
         if not opens:
@@ -270,7 +322,27 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
     if _next_to(persons, text, start, end):
         reasons.append("next-to-name")
         score += WEIGHTS["next-to-name"]
+    if caseless and sounds is not None and not given and folded not in masked_forms and sounds(folded, SOUNDS_LIKE_ALONE) == 2:
+        # Only a masked name of the project: an unknown word in ASR text sounds like one of the
+        # thousands of listed names far too often to tell anything.
+        reasons.append("sounds-like-name")
+        score += WEIGHTS["sounds-like-name"]
     return reasons, score
+
+
+def _fused_name(folded: str, names, masked_forms: set[str]) -> bool:
+    """ASR runs a name together ("annebrekke", "heidinordby"): a given name of the lists
+    (no ordinary word), then a masked name word or a surname of the lists."""
+    for cut in range(3, len(folded) - 3):
+        head, rest = folded[:cut], folded[cut:]
+        # A given name that is also a word ("over", "per", "dag") opens too many words.
+        if head not in names.female and head not in names.male or is_common_word(head) or name_likelihood(head) < 0.5:
+            continue
+        # The rest must be a name too: any unknown rest would take in every word that happens
+        # to open with the letters of a name ("ove" + "rføringsmekanismen").
+        if len(rest) >= 4 and (rest in masked_forms or rest in names.surnames):
+            return True
+    return False
 
 
 def _next_to(persons: Sequence[tuple[int, int]], text: str, start: int, end: int) -> bool:

@@ -12,3 +12,25 @@ def test_the_burden_counts_entries_to_the_last_listed_leak_and_the_leaks_near_th
     leaked = [(1, 10, 13), (1, 40, 43), (1, 290, 293), (1, 999, 1003)]
     burden = review_burden(ranked, leaked, top=25)
     assert burden == {"leaked_words": 4, "listed": 3, "entries_to_read": 30, "candidates": 40, "in_top": 2}
+
+
+def test_an_ordinary_word_beside_a_masked_name_is_listed_when_it_sounds_like_a_name() -> None:
+    # "[borten] mor" (Moe heard as "mor"); "[borten] sier" is just the verb
+    from codebench.anonymise.residual import residual_candidates
+
+    text = "spørsmål til representanten borten mor som var inne på dette\nog borten sier at det er feil"
+    persons = [(text.index("borten"), text.index("borten") + 6),
+               (text.index("borten", 40), text.index("borten", 40) + 6)]
+    listed = {c.form: c for c in residual_candidates({1: text}, {1: [(s, e, "PER") for s, e in persons]},
+                                                      caseless={1: True})}
+    assert "mor" in listed and "sounds-like-name" in listed["mor"].reasons
+    assert "sier" not in listed
+
+
+def test_a_given_name_run_together_with_a_surname_is_listed_above_other_unknown_words() -> None:
+    from codebench.anonymise.residual import residual_candidates
+
+    text = "det var annebrekke i går og akkamulig er nå på plass"
+    ranked = [c.form for c in residual_candidates({1: text}, {1: []}, caseless={1: True})]
+    assert "annebrekke" in ranked and "akkamulig" in ranked
+    assert ranked.index("annebrekke") < ranked.index("akkamulig")
