@@ -162,7 +162,7 @@ def _extended(det: Detection, text: str, caseless: bool) -> Detection:
     if det.kind != PER or det.detector.split(":")[0] not in ("ner", "lexicon", "known-name"):
         return det
     if caseless:
-        return extend_into_unknown(text, det)
+        return extend_into_unknown(text, det, limit=3)
     before = _CAPITALISED_BEFORE.search(text, max(0, det.start - 40), det.start)
     if before is None:
         return det

@@ -95,3 +95,10 @@ def test_an_inflected_ordinary_word_next_to_a_name_stays() -> None:
     dets = {1: [_det(texts[1], "kari nordbø")]}
     assert (1, "mentoren") not in _masked(texts, dets)
     assert is_inflected_word("mentoren") and not is_inflected_word("hansen")
+
+
+def test_a_given_name_runs_on_over_three_unknown_words() -> None:
+    # "sandra konstanse nigar borch": a double given name and a surname the lists lack
+    texts = {1: "statsråd for landbruk sandra kostanse nygar borck overtar styret"}
+    dets = {1: [_det(texts[1], "sandra", detector="lexicon", score=0.7)]}
+    assert (1, "sandra kostanse nygar borck") in _masked(texts, dets)
