@@ -236,6 +236,7 @@ def _sounds_given(word: str, given: frozenset[str], cutoff: float | None = None)
 
 _AND_AFTER = re.compile(r"(?:[ ]og|[ ]eller|,)[ ]([^\W\d_]{4,})(?![\w-])")
 _AND_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{4,})(?:[ ]og|[ ]eller|,)[ ]\Z")
+_CAPITAL_BEFORE = re.compile(r"(?:^|(?<=[ ]))([A-ZÆØÅ][^\W\d_]+)[ ]\Z", re.MULTILINE)
 # Definite and plural endings of nouns: "mentoren" is an ordinary word when "mentor" is one.
 INFLECTIONS = ("en", "et", "a", "ene", "ane", "er", "ar", "ne", "ens", "ets", "s")
 
@@ -277,7 +278,12 @@ def _coordinated(text: str, dets: Sequence[Detection], caseless: bool) -> list[D
                 continue
             if not _name_like(word, caseless):
                 continue
-            found.append(Detection(start, end, PER, "linked:and", SCORE, word))
+            if not caseless:
+                # Its given name before it, capitalised and no ordinary word ("Olov Grøtting,").
+                given = _CAPITAL_BEFORE.search(text, max(0, start - 30), start)
+                if given and _free(given.start(1), given.end(1), taken) and _name_like(given.group(1), False):
+                    start = given.start(1)
+            found.append(Detection(start, end, PER, "linked:and", SCORE, text[start:end]))
     return found
 
 
@@ -287,8 +293,10 @@ def _name_like(word: str, caseless: bool) -> bool:
         return False
     if caseless and folded.endswith(WORD_ENDINGS):
         return False  # without capitals, a word shaped like a plural or a participle is one
-    return (is_unknown_word(folded) and not is_ordinary_compound(folded) and not is_inflected_word(folded)
-            and not is_public(folded))
+    # Farm names are compounds of words ("Grøtting", "Solbakken"): in cased text the capital
+    # and the person beside it say enough; without capitals a compound is most often a word.
+    return (is_unknown_word(folded) and not (caseless and is_ordinary_compound(folded))
+            and not is_inflected_word(folded) and not is_public(folded))
 
 
 def _lone_words(text: str, dets: Sequence[Detection], person_words: Sequence[str],

@@ -152,13 +152,19 @@ def looks_like_name(label: str) -> bool:
     )
 
 
+_JOINT = r"(?-i:(?<=[a-zæøå])(?=[A-ZÆØÅ][a-zæøå]))"
+
+
 def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """One case-insensitive regex for all names, longest first, whole words, possessives allowed."""
     parts = sorted({" ".join(n.split()) for n in names if n.strip()}, key=len, reverse=True)
     if not parts:
         return None
     alternatives = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
-    return re.compile(rf"(?<!{_WORD_CHARS})(?:{alternatives}){POSSESSIVE}(?!{_WORD_CHARS})", re.IGNORECASE)
+    # A name ends where a word ends, or where a lost line break joined the next word to it
+    # ("Olov GrøttingFor Hordaland fylke", as PDF text often comes).
+    return re.compile(rf"(?<!{_WORD_CHARS})(?:{alternatives}){POSSESSIVE}(?:(?!{_WORD_CHARS})|{_JOINT})",
+                      re.IGNORECASE)
 
 
 def find_names(text: str, names: Iterable[str], *, kind: str = PER, detector: str = "known-name",

@@ -102,3 +102,18 @@ def test_a_given_name_runs_on_over_three_unknown_words() -> None:
     texts = {1: "statsråd for landbruk sandra kostanse nygar borck overtar styret"}
     dets = {1: [_det(texts[1], "sandra", detector="lexicon", score=0.7)]}
     assert (1, "sandra kostanse nygar borck") in _masked(texts, dets)
+
+
+def test_a_name_in_a_list_line_before_a_person_is_masked_with_its_given_name() -> None:
+    # "Olov Grøtting, Torkil Åmland, …": no list knows Olov, and Grøtting is grøt + ting
+    texts = {1: "Kari Nordmann\nOlov Grøtting, Torkil Åmland og Eivind Berg"}
+    dets = {1: [_det(texts[1], "Kari Nordmann"), _det(texts[1], "Torkil Åmland"), _det(texts[1], "Eivind Berg")]}
+    assert (1, "Olov Grøtting") in _masked(texts, dets)
+
+
+def test_a_known_name_is_found_where_a_lost_line_break_joined_it_to_the_next_word() -> None:
+    # PDF text: "Olov GrøttingFor Hordaland fylke:"
+    from codebench.anonymise.gazetteer import name_pattern
+
+    pattern = name_pattern(["olov grøtting"])
+    assert [m.group() for m in pattern.finditer("Olov GrøttingFor Hordaland fylke; Olov Grøttingen")] == ["Olov Grøtting"]
