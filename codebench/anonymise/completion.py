@@ -19,7 +19,7 @@ Pure Python and rapidfuzz; used by :func:`codebench.anonymise.linking.link`.
 from __future__ import annotations
 
 import re
-from typing import Hashable, Mapping, Sequence
+from typing import Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -88,13 +88,15 @@ def complete_names(
             where.setdefault(word, []).append((name, at))
     out: dict[Hashable, list[Detection]] = {}
     stop = _stop_words()
+    person_list = sorted(person_words)
+    sounds_cache: dict[str, bool] = {}
     for doc, dets in resolved.items():
         text = texts.get(doc, "")
         if not caseless.get(doc):
             out[doc] = sorted(list(dets) + _coordinated(text, dets, False), key=lambda d: d.start)
             continue
         dets = sorted(dets, key=lambda d: d.start)
-        taken = [(d.start, d.end) for d in dets]
+        taken = Taken(text, dets)
         completed = []
         for det in dets:
             if det.kind == PER and det.score >= SEED:
@@ -102,14 +104,30 @@ def complete_names(
                     det = _run_on(det, text, where, vocabulary, taken, stop)
                 det = _name_slots(det, text, taken, stop, given)
             completed.append(det)
-        completed += _lone_words(text, completed, sorted(person_words), stop)
+        completed += _lone_words(text, completed, person_list, stop, sounds_cache)
         completed += _coordinated(text, completed, True)
         out[doc] = sorted(completed, key=lambda d: d.start)
     return out
 
 
-def _free(start: int, end: int, taken: Sequence[tuple[int, int]]) -> bool:
-    return not any(s < end and start < e for s, e in taken)
+class Taken:
+    """Which characters of a text some detection covers (a byte per character: a look-up is a
+    search in a few bytes, however many detections a long transcript has)."""
+
+    def __init__(self, text: str, dets: Iterable[Detection]) -> None:
+        self.mask = bytearray(len(text) + 1)
+        for det in dets:
+            self.add(det.start, det.end)
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+    def free(self, start: int, end: int) -> bool:
+        return self.mask.find(1, start, end) == -1
+
+
+def _free(start: int, end: int, taken: Taken) -> bool:
+    return taken.free(start, end)
 
 
 def _words_after(text: str, end: int, taken, stop: frozenset[str], n: int = 2) -> list[re.Match[str]]:
@@ -150,15 +168,14 @@ def _sounds_like(run: Sequence[str], name: Sequence[str], added: Sequence[int]) 
 
 
 def _run_on(det: Detection, text: str, where: Mapping[str, list[tuple[tuple[str, ...], int]]], vocabulary: Sequence[str],
-            taken: Sequence[tuple[int, int]], stop: frozenset[str]) -> Detection:
+            taken: Taken, stop: frozenset[str]) -> Detection:
     """``det`` taken on over the words after and before it that complete a known full name."""
     own = det.text.casefold().split()
     canon = [_canonical(w, vocabulary) for w in own]
     if not own or any(c is None for c in canon):
         return det
-    others = [t for t in taken if t != (det.start, det.end)]
-    after = _words_after(text, det.end, others, stop)
-    before = _words_before(text, det.start, others, stop)
+    after = _words_after(text, det.end, taken, stop)
+    before = _words_before(text, det.start, taken, stop)
     best: tuple[int, int] | None = None
     if not after and not before:
         return det
@@ -182,7 +199,7 @@ def _run_on(det: Detection, text: str, where: Mapping[str, list[tuple[tuple[str,
     return det._replace(start=start, end=end, text=text[start:end])
 
 
-def _name_slots(det: Detection, text: str, taken: Sequence[tuple[int, int]], stop: frozenset[str],
+def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
                 given: frozenset[str]) -> Detection:
     """A name's missing given name or surname by the shape of the name.
 
@@ -195,7 +212,7 @@ def _name_slots(det: Detection, text: str, taken: Sequence[tuple[int, int]], sto
     own = det.text.casefold().split()
     if not own:
         return det
-    others = [t for t in taken if t != (det.start, det.end)]
+    others = taken
     start, end = det.start, det.end
     if len(own) >= 2 and all(w in given for w in own):
         after = _words_after(text, det.end, others, stop, n=1)
@@ -264,7 +281,7 @@ def _coordinated(text: str, dets: Sequence[Detection], caseless: bool) -> list[D
     persons = [d for d in dets if d.kind == PER and d.score >= SEED]
     if not persons:
         return []
-    taken = [(d.start, d.end) for d in dets]
+    taken = Taken(text, dets)
     found: list[Detection] = []
     for person in persons:
         candidates = [m for m in [_AND_AFTER.match(text, person.end)] if m]
@@ -274,7 +291,7 @@ def _coordinated(text: str, dets: Sequence[Detection], caseless: bool) -> list[D
         for match in candidates:
             word = match.group(1)
             start, end = match.start(1), match.end(1)
-            if not _free(start, end, taken) or any(f.start == start for f in found):
+            if not _free(start, end, taken):
                 continue
             if not _name_like(word, caseless):
                 continue
@@ -284,6 +301,7 @@ def _coordinated(text: str, dets: Sequence[Detection], caseless: bool) -> list[D
                 if given and _free(given.start(1), given.end(1), taken) and _name_like(given.group(1), False):
                     start = given.start(1)
             found.append(Detection(start, end, PER, "linked:and", SCORE, text[start:end]))
+            taken.add(start, end)
     return found
 
 
@@ -300,13 +318,12 @@ def _name_like(word: str, caseless: bool) -> bool:
 
 
 def _lone_words(text: str, dets: Sequence[Detection], person_words: Sequence[str],
-                stop: frozenset[str]) -> list[Detection]:
+                stop: frozenset[str], cache: dict[str, bool]) -> list[Detection]:
     """Unknown words that sound like a word of a person's name the project found."""
     if not person_words:
         return []
-    taken = [(d.start, d.end) for d in dets]
+    taken = Taken(text, dets)
     found: list[Detection] = []
-    cache: dict[str, bool] = {}
     for match in _UNKNOWN_CANDIDATE.finditer(text):
         word = match.group().casefold()
         if word in stop or not _free(match.start(), match.end(), taken):
