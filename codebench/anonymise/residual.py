@@ -12,7 +12,8 @@ in place by how much it looks like a name:
 - it ends like a Norwegian surname (-sen, -stad, -rud …);
 - in ASR text, it sounds like a masked person's name word ("putings" beside a masked "putin"),
   or, an ordinary word right beside a masked person, like any name ("[Person 1] mor" for Moe);
-  or it is a given name run together with a surname ("annebrekke");
+  or it is a given name run together with a surname ("annebrekke"); and an unknown word ranks
+  higher the less it resembles any ordinary word (ASR is full of misheard ones: "hepatitte");
 - the name model gave it a fair chance of being (part of) a person's name where it stands,
   although it did not mark it (``person_scores``, :func:`codebench.anonymise.ner.person_probabilities`);
   an ordinary word that is also a name ("per", "line", "andre") is listed only then, and only
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
@@ -54,6 +56,7 @@ REASONS = {
     "model": "the name model thinks it may be a name here",
     "sounds-like-name": "sounds like a name (a masked one, or one in the name lists)",
     "fused-name": "a given name run together with a surname ('heidinordby')",
+    "unlike-words": "unlike any ordinary word (not a misheard one)",
 }
 WEIGHTS = {
     "masked-elsewhere": 4.0, "name-list": 2.0, "unknown": 2.0, "capitalised": 2.0, "opens-sentence": 1.0,
@@ -61,6 +64,7 @@ WEIGHTS = {
     "model": 6.0,  # times the model's probability that the word is part of a person's name
     "sounds-like-name": 1.5,
     "fused-name": 1.5,
+    "unlike-words": 0.6,  # times how unlike the nearest ordinary word it is
 }
 # How close (rapidfuzz ratio) a word must be to a name to sound like it ("toppar"/"toppe" 73).
 SOUNDS_LIKE = 72.0
@@ -301,6 +305,13 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
         reasons.append("unknown")
         # A compound of ordinary words ("mentortilskuddet") is most often just that.
         score += WEIGHTS["unknown"] / 2 if is_compound_word(folded) else WEIGHTS["unknown"]
+        if caseless:
+            # ASR text is full of misheard ordinary words ("statsminsten", "hepatitte"): the
+            # further an unknown word is from every ordinary word, the likelier a name.
+            unlike = _unlike_words(folded)
+            if unlike >= 0.5:
+                reasons.append("unlike-words")
+            score += WEIGHTS["unlike-words"] * unlike
         if folded.endswith(SURNAME_ENDINGS) and len(folded) > 4:
             reasons.append("surname-ending")
             score += WEIGHTS["surname-ending"]
@@ -328,6 +339,30 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
         reasons.append("sounds-like-name")
         score += WEIGHTS["sounds-like-name"]
     return reasons, score
+
+
+@lru_cache(maxsize=1)
+def _words_by_shape() -> dict[tuple[str, int], list[str]]:
+    """The ordinary words by first letter and length (a near word is looked for among few)."""
+    from codebench.anonymise.gazetteer import _common_words
+
+    out: dict[tuple[str, int], list[str]] = {}
+    for word in _common_words():
+        out.setdefault((word[:1], len(word)), []).append(word)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _unlike_words(folded: str) -> float:
+    """0 for a word within one or two letters of an ordinary word, up to 1 for a word unlike
+    any (rapidfuzz ratio to the nearest ordinary word of the same first letter and about the
+    same length: 90 or more gives 0, 70 or less gives 1)."""
+    from rapidfuzz import fuzz, process
+
+    shapes = _words_by_shape()
+    near = [w for n in range(max(1, len(folded) - 2), len(folded) + 3) for w in shapes.get((folded[:1], n), ())]
+    found = process.extractOne(folded, near, scorer=fuzz.ratio, score_cutoff=70) if near else None
+    return 1.0 if found is None else max(0.0, min(1.0, (90 - found[1]) / 20))
 
 
 def _fused_name(folded: str, names, masked_forms: set[str]) -> bool:

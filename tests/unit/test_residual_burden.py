@@ -34,3 +34,12 @@ def test_a_given_name_run_together_with_a_surname_is_listed_above_other_unknown_
     ranked = [c.form for c in residual_candidates({1: text}, {1: []}, caseless={1: True})]
     assert "annebrekke" in ranked and "akkamulig" in ranked
     assert ranked.index("annebrekke") < ranked.index("akkamulig")
+
+
+def test_an_unknown_word_unlike_any_ordinary_word_ranks_above_a_misheard_ordinary_word() -> None:
+    # "hepatitte" is "hepatitt" misheard; "tadic" is like no Norwegian word
+    from codebench.anonymise.residual import residual_candidates
+
+    text = "arbeidet mot hepatitte fortsetter og tadic overtar styret"
+    ranked = [c.form for c in residual_candidates({1: text}, {1: []}, caseless={1: True})]
+    assert ranked.index("tadic") < ranked.index("hepatitte")
