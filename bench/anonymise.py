@@ -270,7 +270,8 @@ def evaluate_storting(model: str | None, *, quick: bool = False) -> dict:
         return {"note": "silver set missing: python -m codebench.anonymise.training.storting_silver"}
     out: dict = {"how": f"python -m bench.storting_eval (one day = one project; {SEGMENTS} ASR segments or 400 proceedings "
                         "lines per day); tune = the 11 of the 44 dev days the NER model was tuned on (it was "
-                        "trained on the other 33); the 22 test days were never trained or tuned on"}
+                        "trained on the other 33); the 22 test days were never trained or tuned on; silver set "
+                        f"{storting_eval.DEFAULT_OUT.name} (alignment rule in codebench/anonymise/training/README.md)"}
     for split in ("tune", "test"):
         for lang in ("nob", "nno", "cased"):
             for swap in (False, True):
@@ -288,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="first 300 test sentences only")
     ap.add_argument("--out", default=str(HERE / "results" / "anonymise.json"))
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per set; the fastest counts")
+    ap.add_argument("--note", help="a note kept in the results (e.g. the machine's load)")
     args = ap.parse_args(argv)
     test = load_splits(lang="nob")["test"]
     if args.quick:
@@ -309,7 +311,19 @@ def main(argv: list[str] | None = None) -> int:
         "sample_corpus": evaluate_sample(args.model, repeat=args.repeat),
         "storting_silver": evaluate_storting(args.model, quick=args.quick),
     }
-    Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if args.note:
+        result["note"] = args.note
+    out = Path(args.out)
+    if out.exists():
+        # The run before this one stays beside it, so a change's effect is visible in one file.
+        try:
+            previous = json.loads(out.read_text(encoding="utf-8"))
+        except ValueError:
+            previous = None
+        if isinstance(previous, dict):
+            previous.pop("previous", None)
+            result["previous"] = previous
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 
