@@ -293,7 +293,7 @@ def _coordinated(text: str, dets: Sequence[Detection], caseless: bool) -> list[D
             start, end = match.start(1), match.end(1)
             if not _free(start, end, taken):
                 continue
-            if not _name_like(word, caseless):
+            if not _name_like(word, caseless) or _after_place_word(text, start):
                 continue
             if not caseless:
                 # Its given name before it, capitalised and no ordinary word ("Olov Grøtting,").
@@ -303,6 +303,17 @@ def _coordinated(text: str, dets: Sequence[Detection], caseless: bool) -> list[D
             found.append(Detection(start, end, PER, "linked:and", SCORE, text[start:end]))
             taken.add(start, end)
     return found
+
+
+# Words before a place's name: "frå Nedre Eikås, Torbjørn" names a place, then a person.
+_PLACE_BEFORE = re.compile(
+    r"(?:^|(?<=[\s(]))(?:i|på|fra|frå|til|ved|mot|over|gjennom|nordre|søndre|øvre|nedre|vestre|østre|indre|ytre|"
+    r"midtre|store|lille|gamle|nye)[ ]\Z", re.IGNORECASE)
+
+
+def _after_place_word(text: str, start: int) -> bool:
+    """The word at ``start`` follows a place preposition or qualifier ("i", "frå", "Nedre")."""
+    return _PLACE_BEFORE.search(text, max(0, start - 12), start) is not None
 
 
 def _name_like(word: str, caseless: bool) -> bool:

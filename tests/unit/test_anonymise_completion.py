@@ -117,3 +117,10 @@ def test_a_known_name_is_found_where_a_lost_line_break_joined_it_to_the_next_wor
 
     pattern = name_pattern(["olov grøtting"])
     assert [m.group() for m in pattern.finditer("Olov GrøttingFor Hordaland fylke; Olov Grøttingen")] == ["Olov Grøtting"]
+
+
+def test_a_place_before_a_person_stays_a_place() -> None:
+    # the sample: "ein ung mann frå Nedre Eikås, Torbjørn, som ..."
+    texts = {1: "Det var ein ung mann frå Nedre Eikås, Torbjørn, som hadde prøvd fleire tiltak."}
+    dets = {1: [_det(texts[1], "Torbjørn")]}
+    assert not any(s in ("Eikås", "Nedre Eikås") for _, s in _masked(texts, dets))
