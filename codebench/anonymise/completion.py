@@ -25,7 +25,9 @@ from rapidfuzz import fuzz, process
 
 from codebench.anonymise.detections import PER, Detection
 from codebench.anonymise.policy import is_public
-from codebench.anonymise.gazetteer import NOT_NAMES, is_common_word, is_ordinary_compound, is_unknown_word, lexicon
+from codebench.anonymise.gazetteer import (
+    NOT_NAMES, is_common_word, is_inflected_word, is_ordinary_compound, is_unknown_word, lexicon,
+)
 
 # A mention's own words must match the known name's words this closely (spelling variants).
 WORD_MATCH = 85.0
@@ -230,8 +232,10 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
         before = _words_before(text, det.start, others, stop, n=2)
         word = before[-1].group(1).casefold() if before else ""
         # A name opening with something like a given name takes only a given name before it
-        # (a double given name: "tale benedikta jordbakke").
-        if word and (word in given if _sounds_given(own[0], given, GIVEN_MATCH_WORD) else _sounds_given(word, given)):
+        # (a double given name: "tale benedikta jordbakke"); a patronymic is like its given
+        # name by nature ("ulriksen", Ulrik) and takes any word heard for one ("vidare").
+        given_like = len(own) >= 2 and _sounds_given(own[0], given, GIVEN_MATCH_WORD)
+        if word and (word in given if given_like else _sounds_given(word, given)):
             start = before[-1].start(1)
             if len(before) == 2 and before[0].group(1).casefold() in given:
                 start = before[0].start(1)
@@ -254,22 +258,9 @@ def _sounds_given(word: str, given: frozenset[str], cutoff: float | None = None)
 _AND_AFTER = re.compile(r"(?:[ ]og|[ ]eller|,)[ ]([^\W\d_]{4,})(?![\w-])")
 _AND_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{4,})(?:[ ]og|[ ]eller|,)[ ]\Z")
 _CAPITAL_BEFORE = re.compile(r"(?:^|(?<=[ ]))([A-ZÆØÅ][^\W\d_]+)[ ]\Z", re.MULTILINE)
-# Definite and plural endings of nouns: "mentoren" is an ordinary word when "mentor" is one.
-INFLECTIONS = ("en", "et", "a", "ene", "ane", "er", "ar", "ne", "ens", "ets", "s")
-
 
 # Endings of plurals, participles and abstract nouns ("partiklane", "assorterte", "hvitvasking").
 WORD_ENDINGS = ("ene", "ane", "ar", "er", "ing", "te", "de", "het", "else", "skap", "sjon")
-
-
-def is_inflected_word(word: str) -> bool:
-    """An ordinary word in an inflected form the word list lacks ("mentoren", "veilederne"),
-    never a patronymic surname ("hansen" is no form of "hans")."""
-    folded = word.casefold()
-    if folded.endswith(("sen", "son")):
-        return False
-    return any(folded.endswith(e) and len(folded) - len(e) >= 3 and is_common_word(folded[:-len(e)])
-               for e in INFLECTIONS)
 
 
 def _coordinated(text: str, dets: Sequence[Detection], caseless: bool) -> list[Detection]:

@@ -132,6 +132,20 @@ def is_compound_word(word: str) -> bool:
     return False
 
 
+# Definite and plural endings of nouns: "mentoren" is an ordinary word when "mentor" is one.
+INFLECTIONS = ("en", "et", "a", "ene", "ane", "er", "ar", "ne", "ens", "ets", "s")
+
+
+def is_inflected_word(word: str) -> bool:
+    """An ordinary word in an inflected form the word list lacks ("mentoren", "veilederne"),
+    never a patronymic surname ("hansen" is no form of "hans")."""
+    folded = word.casefold()
+    if folded.endswith(("sen", "son")):
+        return False
+    return any(folded.endswith(e) and len(folded) - len(e) >= 3 and is_common_word(folded[:-len(e)])
+               for e in INFLECTIONS)
+
+
 def name_likelihood(word: str) -> float:
     """How often this word (any case) is a person name: 0 for unknown words."""
     return lexicon().name_ratio.get(word.casefold(), 0.0)
@@ -185,10 +199,18 @@ _LETTER = re.compile(r"[^\W\d_]")
 _CAPITAL = re.compile(r"[A-ZÆØÅÄÖÜÉÈ]")
 
 
+# A speaker label (and a time stamp) opening a line: "Informant:", "[00:01:02] SPEAKER_01:".
+_LINE_LABEL = re.compile(r"^[ \t]*(?:[\[(][\d:.,\s-]+[\])][ \t]*)?(?:[^\W\d_][^\n:]{0,38})?:[ \t]", re.MULTILINE)
+
+
 @lru_cache(maxsize=512)
 def is_caseless(text: str, sample: int = 20000) -> bool:
-    """True for text without capital letters worth trusting (lower-case ASR output)."""
-    head = text[:sample]
+    """True for text without capital letters worth trusting (lower-case ASR output).
+
+    Speaker labels are the transcriber's, not the recogniser's: "Informant: det var kjersti"
+    is lower-case ASR text with a capitalised label on every line.
+    """
+    head = _LINE_LABEL.sub("", text[:sample])
     letters = len(_LETTER.findall(head))
     return letters > 0 and len(_CAPITAL.findall(head)) / letters < 0.003
 

@@ -32,7 +32,7 @@ from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, is_common_word, is_compound_word, is_generic_label, lexicon, name_likelihood,
+    NOT_NAMES, is_common_word, is_compound_word, is_generic_label, is_inflected_word, lexicon, name_likelihood,
 )
 from codebench.anonymise.policy import NOT_IDENTIFYING
 
@@ -80,7 +80,8 @@ NAME_CONTEXT = frozenset(
 _NEVER_BESIDE = frozenset(
     "og eller men som at i på til fra frå for med om av er var har hadde sa sier seier skal vil kan må "
     "det den de dei han hun ho seg så da då når der her også bare berre ikke ikkje jo nå no "
-    "representanten statsråd statsråden president presidenten takk".split())
+    "representanten statsråd statsråden president presidenten takk igjen altså liksom veldig ganske litt "
+    "mye også bare heller kanskje aldri alltid".split())
 _PREVIOUS = re.compile(r"(?<![\w-])([^\W\d_]+)[ ,]{1,2}\Z")
 # Candidates scoring below this are ordinary enough not to be listed at all.
 MIN_SCORE = 2.0
@@ -281,7 +282,8 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
     """Why a word may be a name, and how strongly (0 for an ordinary word)."""
     reasons: list[str] = []
     score = 0.0
-    common = is_common_word(folded)
+    # An inflected form of an ordinary word ("mentoren") is as ordinary as the word.
+    common = is_common_word(folded) or is_inflected_word(folded)
     capital = word[:1].isupper() and not word.isupper()
     given = folded in names.female or folded in names.male
     listed = given or folded in names.surnames or name_likelihood(folded) >= 0.3

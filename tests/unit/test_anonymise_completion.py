@@ -124,3 +124,20 @@ def test_a_place_before_a_person_stays_a_place() -> None:
     texts = {1: "Det var ein ung mann frå Nedre Eikås, Torbjørn, som hadde prøvd fleire tiltak."}
     dets = {1: [_det(texts[1], "Torbjørn")]}
     assert not any(s in ("Eikås", "Nedre Eikås") for _, s in _masked(texts, dets))
+
+
+def test_a_word_heard_for_a_given_name_before_a_patronymic_is_masked_with_it() -> None:
+    # "henriksen" sounds like Henrik by nature; "vidare" before it is Vidar
+    texts = {1: "og hun snakket med vidare henriksen om saken"}
+    dets = {1: [_det(texts[1], "henriksen", detector="lexicon", score=0.63)]}
+    assert (1, "vidare henriksen") in _masked(texts, dets)
+
+
+def test_asr_text_with_capitalised_speaker_labels_is_caseless() -> None:
+    from codebench.anonymise.gazetteer import is_caseless
+
+    asr = ("Intervjuer: hvem var det du jobbet med den gangen\n"
+           "Informant: det var kjersti toppe som var leder\n"
+           "[00:01:09] SPEAKER_02: ja og så var det marit helene støtter fra nav\n")
+    assert is_caseless(asr)
+    assert not is_caseless("Intervjuer: Hvem var det?\nInformant: Det var Kari Nordmann. Hun jobbet i Oslo.")
