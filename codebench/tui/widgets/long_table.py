@@ -100,7 +100,7 @@ class LongTable(DataTable[Cell]):
         cell = self._data[row_key].get(column_key)
         if isinstance(cell, str) and "[" not in cell:
             words, style = cell, None
-        elif type(cell) is Text and not cell.spans and cell.end == "" and not cell.justify and not cell.overflow:
+        elif type(cell) is Text and not cell.spans and cell.end in ("", "\n") and not cell.justify and not cell.overflow:
             words, style = cell.plain, (self.app.console.get_style(cell.style) if cell.style else None)
         else:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)

@@ -56,14 +56,16 @@ class StableFooter(Footer):
         if not screen.app.app_focus:
             return
         if self.is_attached and screen is self.screen:
-            shown = tuple(
-                (binding.key, binding.description, enabled, tooltip)
-                for (_, binding, enabled, tooltip) in screen.active_bindings.values() if binding.show
-            )
+            shown = self._shown_keys(screen)
             if shown == self._shown and self.children:
                 return
             self._shown = shown
             self.call_after_refresh(self.recompose)
+
+    @staticmethod
+    def _shown_keys(screen: Screen[Any]) -> tuple[Any, ...]:
+        return tuple((binding.key, binding.description, enabled, tooltip)
+                     for (_, binding, enabled, tooltip) in screen.active_bindings.values() if binding.show)
 
     def _key(self, binding: Binding, enabled: bool, tooltip: str, *, description: str | None = None,
              classes: str = "") -> FooterKey:
@@ -79,7 +81,17 @@ class StableFooter(Footer):
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
-            return
+            if not self.is_attached:
+                return
+            # Composed with its screen: the screen's keys are known now. Textual's footer waits
+            # for the first bindings update and then mounts its keys after a refresh: a second
+            # layout and styling pass in every new screen's first frame. The update (the screen
+            # focusing its first widget) then finds the same keys and changes nothing.
+            self.set_reactive(Footer._bindings_ready, True)
+            self._shown = self._shown_keys(self.screen)
+            compact = self.app.size.width < 100  # as on_resize will find it: keys are born as they stay
+            self.set_reactive(Footer.compact, compact)
+            self.set_class(compact, "-compact", update=False)
         active = self.screen.active_bindings
         # One key per action (the first bound), in the order the screen declares them.
         by_action: dict[str, tuple[Binding, bool, str]] = {}
