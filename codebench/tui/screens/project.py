@@ -110,7 +110,9 @@ class ProjectScreen(WorkbenchScreen):
                 yield DocumentTable(id="documents", cursor_type="row", zebra_stripes=True)
             with Vertical(id="codes-pane"):
                 yield Label("Codebook", classes="pane-title")
-                yield CodeTree("codes", id="codes")
+                # Shown with its first codes: an empty tree is a full pane of blank lines to draw
+                # while the project is read.
+                yield CodeTree("codes", id="codes", classes="-loading")
         yield StableFooter()
 
     def on_mount(self) -> None:
@@ -150,8 +152,9 @@ class ProjectScreen(WorkbenchScreen):
         # The one project-wide state, as the exports report it: never "anonymised" unless it is.
         self.sub_title = f"coder: {self.coder} · {overview.state.short()}"
         self._fill_documents()
-        self.query_one("#codes", CodeTree).show(overview.codes, Counter(overview.counts.by_code),
-                                                keep=self._kept_code())
+        tree = self.query_one("#codes", CodeTree)
+        tree.remove_class("-loading")
+        tree.show(overview.codes, Counter(overview.counts.by_code), keep=self._kept_code())
 
     def _kept_code(self) -> str | None:
         code = self.query_one("#codes", CodeTree).selected_code
