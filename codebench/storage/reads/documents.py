@@ -51,6 +51,7 @@ class DocumentReads(Reads):
         # The importers write a few shapes of meta over and over ("{}", the same notes): each
         # distinct text is decoded once (a thousand json.loads were half of the listing).
         decoded: dict[Any, tuple[tuple[str, ...], tuple[str, ...], dict[str, Any]]] = {}
+        kinds: dict[Any, dict[str, Any]] = {}
         time = self.sql.time
         found = []
         append = found.append
@@ -60,14 +61,21 @@ class DocumentReads(Reads):
             if participant_id is not None:
                 participant = participants.get(participant_id)
                 if participant is None:
+                    if isinstance(attributes, (str, bytes)):  # SQLite's text, mostly "{}": decoded once
+                        value = kinds.get(attributes)
+                        if value is None:
+                            value = kinds[attributes] = self.sql.json(attributes) or {}
+                    else:  # psycopg decoded it
+                        value = attributes or {}
+                    # Each participant its own dict: a caller may change one without touching another's.
                     participant = participants[participant_id] = ParticipantInfo(
-                        participant_id, pid, role, site, dict(self.sql.json(attributes) or {}))
+                        participant_id, pid, role, site, dict(value))
             key = meta if isinstance(meta, (str, bytes)) else None
             parts = decoded.get(key) if key is not None else None
             if parts is None:
-                value = self.sql.json(meta) or {}
-                parts = (tuple(value.get("notes", ())), tuple(value.get("warnings", ())),
-                         {k: v for k, v in value.items() if k not in ("notes", "warnings")})
+                read = self.sql.json(meta) or {}
+                parts = (tuple(read.get("notes", ())), tuple(read.get("warnings", ())),
+                         {k: v for k, v in read.items() if k not in ("notes", "warnings")})
                 if key is not None:
                     decoded[key] = parts
             notes, warnings, source_meta = parts
