@@ -157,6 +157,14 @@ def _drive(project: services.Project, tmp_path: Path, seed: int, steps: int) -> 
             done["refused"] += 1
         assert_counted(project)
     assert_services_count(project)
+    # The same codings read back from a REFI-QDA export into an empty project (a bulk insert of its own).
+    exported = tmp_path / "prosjekt.qdpx"
+    services.export_qdpx(project, exported, original=True, allow_unreviewed=True)
+    copy = services.init_project(tmp_path / "kopi")
+    services.import_qdpx(copy, exported)
+    assert services.stats(copy).codings == services.stats(project).codings
+    assert_counted(copy)
+    copy.close()
     # No use case deletes a document; the database does, for a whole document, through its codings' cascade.
     doc = services.list_documents(project)[0]
     with project.engine.begin() as connection:
