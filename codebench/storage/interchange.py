@@ -139,7 +139,7 @@ class InterchangeRepository(ProjectRepository, InterchangeReads):
         bookkeeping took longer (3.8 s) than the database did (1.4 s).
         """
         if rows:
-            self.session.flush()  # rows added one by one before are counted by the trigger, not paused
+            self.session.flush()  # rows added one by one before are counted by the trigger, not skipped
             with counted_in_bulk(self.session.connection(),
                                  [(row["document_id"], row["code_id"], row["coder_id"]) for row in rows]):
                 self.session.execute(insert(Coding.__table__), rows)

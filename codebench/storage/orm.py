@@ -204,18 +204,6 @@ class CodingCountByCode(Base):
     codings: Mapped[int] = mapped_column(Integer)
 
 
-class CodingCountControl(Base):
-    """One row: whether SQLite's per-row count trigger is paused (a bulk insert of codings in this
-    transaction adds its counts in one go, see :func:`codebench.storage.codings.counted_in_bulk`).
-    PostgreSQL counts once per statement and never pauses."""
-
-    __tablename__ = "coding_counts_control"
-    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    paused: Mapped[bool] = mapped_column(Boolean)
-
-
 class Memo(Base):
     """A memo on the project, a code or a document."""
 

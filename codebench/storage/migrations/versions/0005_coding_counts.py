@@ -16,9 +16,9 @@ coding), and reading it costs about as much as the index scans it replaces. Noth
 that grain: the view counts per document and per code, stats per coder and code. These tables hold
 4,000 and 252 rows there.
 
-On SQLite the triggers run per row; a bulk insert (a merge, an import of codings) pauses the
-insert trigger for its transaction (``coding_counts_control``) and adds its counts in one go,
-which halves what the trigger costs a merge of 100,000 codings. On PostgreSQL inserts and deletes are counted once per
+On SQLite the triggers run per row; a bulk insert (a merge, an import of codings) runs without
+the insert trigger inside its transaction and adds its counts in one go
+(``codebench.storage.codings.counted_in_bulk``). On PostgreSQL inserts and deletes are counted once per
 statement from its transition table (a merge inserts thousands of codings in one statement),
 and a change of document, code or coder per row, only when one of them really changes (a
 memo, a flag or a moved span fires nothing).
@@ -50,14 +50,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(key, 'coder_id', name=op.f(f'pk_{table}')),
         sqlite_with_rowid=False,
         )
-    op.create_table('coding_counts_control',
-    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('paused', sa.Boolean(), nullable=False),
-    sa.CheckConstraint('id = 1', name=op.f('ck_coding_counts_control_one_row')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_coding_counts_control')),
-    )
     connection = op.get_bind()
-    connection.exec_driver_sql("INSERT INTO coding_counts_control (id, paused) VALUES (1, false)")
     statements = _sqlite_triggers() if connection.dialect.name == "sqlite" else _postgres_triggers()
     for statement in statements:
         connection.exec_driver_sql(statement)
@@ -80,8 +73,7 @@ def _sqlite_triggers() -> list[str]:
 
     moved = " OR ".join(f"old.{c} IS NOT new.{c}" for c in ("document_id", "code_id", "coder_id"))
     return [
-        "CREATE TRIGGER coding_counted AFTER INSERT ON codings\n"
-        f"WHEN (SELECT paused FROM coding_counts_control WHERE id = 1) = 0\nBEGIN\n{add('new')}END",
+        f"CREATE TRIGGER coding_counted AFTER INSERT ON codings BEGIN\n{add('new')}END",
         f"CREATE TRIGGER coding_uncounted AFTER DELETE ON codings BEGIN\n{remove('old')}END",
         f"CREATE TRIGGER coding_recounted AFTER UPDATE OF document_id, code_id, coder_id ON codings WHEN {moved}\n"
         f"BEGIN\n{remove('old')}{add('new')}END",
@@ -130,5 +122,5 @@ def downgrade() -> None:
     if not sqlite:
         for function in ("codebench_count_inserted()", "codebench_count_deleted()", "codebench_count_moved()"):
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}")
-    for table in (*TABLES, "coding_counts_control"):
+    for table in TABLES:
         op.drop_table(table)
