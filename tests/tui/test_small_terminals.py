@@ -22,9 +22,10 @@ from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.quotes import QuotesScreen
 from codebench.tui.widgets.quote_list import QUOTE_MIN, QuoteList
-from codebench.tui.widgets.stable_footer import EssentialKeys
+from codebench.tui.screens.project import DOCUMENT_COLUMNS
+from codebench.tui.widgets.stable_footer import EssentialKeys, StableFooter
 from codebench.tui.widgets.transcript import TranscriptView
-from tests.tui.helpers import settle
+from tests.tui.helpers import settle, wait_until
 
 ROUND_1 = "Intervju Kristine Holm runde 1"
 ROUND_2 = "Intervju Kristine Holm runde 2"
@@ -89,6 +90,51 @@ async def test_the_project_view_shows_document_names_at_80_columns_and_rounds_st
         first = str(table.get_row(str(one))[document])
         second = str(table.get_row(str(two))[document])
         assert first != second and first.endswith("runde 1") and second.endswith("runde 2")
+
+
+async def test_the_project_view_at_80x24_shows_each_documents_codings_count_and_its_whole_footer(sample_copy):
+    # Tried in tmux at 80x24: the counts had scrolled off to the right of the names, and the
+    # footer ended "k codebook a anon▏": a key cut in half, and h and m not there at all.
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#documents", DataTable)
+        columns = list(table.columns.values())
+        names = [c.label.plain for c in columns]
+        assert {"document", "coded"} <= set(names), names
+        assert sum(c.get_render_width(table) for c in columns) <= table.scrollable_content_region.width, \
+            "every column shown is whole, without scrolling"
+        one = services.get_document(sample_copy, ROUND_1).info.id
+        counts = services.coding_counts(sample_copy).by_document
+        assert str(table.get_row(str(one))[names.index("coded")]) == str(counts[one]) != "0"
+        assert columns[names.index("document")].get_render_width(table) - 2 >= 20
+
+        footer = app.screen.query_one(StableFooter)
+        essentials = footer.query_one(EssentialKeys).region
+        shown = {key.action: key for key in footer.query(FooterKey)
+                 if key.display and key.parent is not None and key.parent.display and key.region.width}
+        for action in ("open_document", "quotes", "codebook", "anonymisation", "heatmap", "memos"):
+            assert action in shown, (action, sorted(shown))
+            assert shown[action].region.right <= essentials.x, (action, shown[action].region, essentials)
+
+        await pilot.resize_terminal(160, 40)
+        await wait_until(pilot, lambda: "fmt" in [c.label.plain for c in table.columns.values()], "the wide layout")
+        await settle(pilot)
+        assert [c.label.plain for c in table.columns.values()] == list(DOCUMENT_COLUMNS)
+        descriptions = {key.action: key.description for key in footer.query(FooterKey)}
+        assert descriptions["open_document"] == "open transcript", "whole descriptions when wide"
+
+
+async def test_a_footer_key_that_does_not_fit_is_left_out_whole(sample_copy):
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(StableFooter)
+        essentials = footer.query_one(EssentialKeys).region
+        keys = [key for key in footer.children if not isinstance(key, EssentialKeys)]
+        shown = [key for key in keys if key.display]
+        assert shown and len(shown) < len(keys), "some keys left out at 60 columns"
+        assert all(key.region.right <= essentials.x for key in shown)
 
 
 async def test_the_quote_column_keeps_its_room_and_code_names_are_whole_at_120(sample_copy):

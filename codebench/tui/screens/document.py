@@ -117,6 +117,9 @@ class DocumentScreen(WorkbenchScreen):
         Binding("q,escape", "app.pop_screen", "back", tooltip="Back to the previous screen"),
     ]
 
+    FOOTER_SHORT = {"rendition(True)": "anon", "rendition(False)": "orig"}
+    """Descriptions below 100 columns (stable_footer.py): the rendition key then fits at 80."""
+
     def __init__(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
         super().__init__()
         self.document_id = document_id

@@ -57,6 +57,9 @@ class SearchScreen(WorkbenchScreen):
         Binding("q", "back", "back"),
     ]
 
+    FOOTER_SHORT = {"code_hits": "code"}
+    """Descriptions below 100 columns (stable_footer.py): "/ query" then fits at 80."""
+
     widen_to: reactive[str] = reactive("sentence")
     """What coding a hit codes (one of services.WIDEN_UNITS)."""
 
