@@ -14,7 +14,7 @@ import traceback
 
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Label
 from textual.widgets._footer import FooterKey
 
 import codebench.tui
@@ -22,10 +22,11 @@ from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.quotes import QuotesScreen
 from codebench.tui.widgets.quote_list import QUOTE_MIN, QuoteList
+from codebench.tui.screens.picker import CoderPrompt
 from codebench.tui.screens.project import DOCUMENT_COLUMNS
 from codebench.tui.widgets.stable_footer import EssentialKeys, StableFooter
 from codebench.tui.widgets.transcript import TranscriptView
-from tests.tui.helpers import settle, wait_until
+from tests.tui.helpers import settle, type_text, wait_until
 
 ROUND_1 = "Intervju Kristine Holm runde 1"
 ROUND_2 = "Intervju Kristine Holm runde 2"
@@ -189,23 +190,32 @@ async def test_a_caret_move_repaints_only_the_lines_it_touched(sample_copy):
         assert set(drawn) <= {line - 1, line}, drawn
 
 
+def _watch_the_ui_thread(project) -> list[str]:
+    """Where the workbench's code opens a transaction or a read on the UI thread (filled as it runs)."""
+    on_ui_thread: list[str] = []
+
+    def watching(method):
+        def watched(*args, **kwargs):
+            # The test itself reads on this thread too: only a call from the workbench's code counts.
+            if threading.current_thread() is threading.main_thread():
+                callers = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_stack()
+                           if "/codebench/tui/" in frame.filename]
+                if callers:
+                    on_ui_thread.append(callers[-1])
+            return method(*args, **kwargs)
+        return watched
+
+    # A read-only action on SQLite goes through reading() (plain sqlite3), a write through transaction().
+    project.transaction = watching(project.transaction)
+    project.reading = watching(project.reading)
+    return on_ui_thread
+
+
 async def test_no_screen_reads_or_writes_the_project_on_the_ui_thread(sample_copy):
     project = sample_copy
     doc = services.get_document(project, ROUND_1)
-    on_ui_thread: list[str] = []
-    transaction = project.transaction
-
-    def watched(*args, **kwargs):
-        # The test itself reads on this thread too: only a call from the workbench's code counts.
-        if threading.current_thread() is threading.main_thread():
-            callers = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_stack()
-                       if "/codebench/tui/" in frame.filename]
-            if callers:
-                on_ui_thread.append(callers[-1])
-        return transaction(*args, **kwargs)
-
     app = CodebenchApp(project, "tester")  # made before the app runs: it checks the coder's viewing rights once
-    project.transaction = watched  # type: ignore[method-assign]
+    on_ui_thread = _watch_the_ui_thread(project)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -226,6 +236,29 @@ async def test_no_screen_reads_or_writes_the_project_on_the_ui_thread(sample_cop
         await pilot.press("q")
         await settle(pilot)
     assert services.quotes(project, coders=["tester"]) == []  # coded, then undone
+    assert on_ui_thread == []
+
+
+async def test_the_coder_prompt_counts_the_known_coders_off_the_ui_thread(sample_copy):
+    # The prompt listed the coders by counting every coding on the UI thread as it opened
+    # (250,000 codings on a big project): the prompt stalled before it could take a key.
+    project = sample_copy
+    services.anonymisation.set_original_viewer(project, "ingrid", True)
+    app = CodebenchApp(project)
+    on_ui_thread = _watch_the_ui_thread(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, CoderPrompt)
+        await wait_until(pilot, lambda: "ingrid, per" in str(prompt.query_one("#picker-hint", Label).render()),
+                         "the known coders")
+        # Behind the prompt no original name shows while it is not known who is looking.
+        assert app.anonymised_view
+        await type_text(pilot, "per")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.coder == "per" and not app.original_allowed and app.anonymised_view
+        assert "coder: per" in app.screen.sub_title
     assert on_ui_thread == []
 
 
