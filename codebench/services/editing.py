@@ -56,6 +56,8 @@ class CheckItem:
     start: int
     end: int
     flag: str
+    memo: bool = False
+    """The coding carries a memo (a re-import that removes it removes the memo too)."""
 
     @property
     def reason(self) -> str:
@@ -182,7 +184,8 @@ def apply_change(
                 snapshot = store.codings.snapshot(uuid)
                 assert snapshot is not None
                 removed_codings.append({**snapshot, "flag": old_flag})
-                report.unplaced.append(CheckItem(uuid, doc.id, names.get(info.code_id, "?"), info.coder, start, end, old_flag or ""))
+                report.unplaced.append(CheckItem(uuid, doc.id, names.get(info.code_id, "?"), info.coder, start, end,
+                                                 old_flag or "", memo=bool(snapshot.get("memo"))))
                 continue
             s, e, new_flag = placed[0], placed[1], FLAG_DELETED
         else:

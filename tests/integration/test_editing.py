@@ -438,3 +438,29 @@ def test_a_speaker_rename_and_a_change_of_times_on_postgres(pg_project: services
     services.undo(project, "ingrid")
     doc = services.get_document(project, 1)
     assert doc.text == text and doc.turns[3].t_start is None
+
+
+def test_a_corrected_file_does_not_drop_a_coding_with_a_memo_unless_told(study, tmp_path):
+    text = services.get_document(study, 1).text
+    gone = services.apply_code(study, 1, *_span(text, "med en gang"), "fort", "per")
+    services.set_coding_memo(study, gone.uuid, "Svarer fort: ingen tvil", "per")
+    corrected = tmp_path / "rettet" / "m01.txt"
+    corrected.parent.mkdir()
+    corrected.write_text(TEXT.replace(" med en gang", ""), encoding="utf-8")
+    runner = CliRunner()
+
+    result = runner.invoke(main, ["import", str(study.root), str(corrected), "--coder", "ingrid"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [f"codebench: m01.txt: the corrected text no longer has the words of 1 coding(s) that carry a memo: "
+                     f"{gone.uuid[:8]} «fort» (per); --drop-memos removes them with their memos (undo brings them back); "
+                     "nothing was imported"], lines
+    assert services.get_document(study, 1).text == text and services.document_revisions(study, 1) == []
+    assert [c.memo for c in services.codings(study, 1)] == ["Svarer fort: ingen tvil"]
+
+    result = runner.invoke(main, ["import", str(study.root), str(corrected), "--coder", "ingrid", "--drop-memos"])
+    assert result.exit_code == 0, result.output
+    assert f"not placed: {gone.uuid[:8]}" in result.output and "removed with its memo" in result.output
+    assert services.codings(study, 1) == []
+    services.undo(study, "ingrid")
+    assert [c.memo for c in services.codings(study, 1)] == ["Svarer fort: ingen tvil"]
