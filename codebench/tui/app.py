@@ -380,7 +380,9 @@ class CodebenchApp(App[None]):
         if self._help_open():
             self.action_hide_help_panel()
         else:
-            self.action_show_help_panel()
+            from codebench.tui.widgets.key_help import WorkbenchHelp
+
+            self.screen.mount(WorkbenchHelp())  # the screen's own keys first
 
     def action_close_help(self) -> None:
         self.action_hide_help_panel()
