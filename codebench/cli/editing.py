@@ -1,4 +1,4 @@
-"""Correcting transcripts and linking recordings: ``edit``, ``flagged``, ``media``."""
+"""Correcting transcripts and linking recordings: ``edit``, ``rename-speaker``, ``flagged``, ``media``."""
 
 from __future__ import annotations
 
@@ -71,6 +71,39 @@ def edit(project: str, document: str, turn: int, text: str | None, speaker: str 
         kwargs["t_end"] = _seconds(end_time, "--end-time")
     report = services.edit_turn(opened, document, turn, coder=who, text=new_text, detect=not no_detect, **kwargs)
     _print_report(report, turn)
+
+
+@click.command("rename-speaker")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("document")
+@click.argument("old")
+@click.argument("new")
+@click.option("--no-detect", is_flag=True, help="Do not look for names in the renamed labels.")
+@click.option("--coder", help="Who renames (default: $CODEBENCH_CODER).")
+@db_option
+def rename_speaker(project: str, document: str, old: str, new: str, no_detect: bool, coder: str | None,
+                   db: str | None) -> None:
+    """Rename speaker OLD to NEW in every turn of DOCUMENT (e.g. I → Intervjuer, SPEAKER_01 → a name).
+
+    Only the labels change: codings keep their words and flags, memos stay with them. One
+    operation: `codebench undo` takes it back. A person's name given to a speaker is searched for
+    like any name in the text (when detection has run): review it before exporting.
+    """
+    who = require_coder(coder)
+    opened = use_project(project, db)
+    report = services.rename_speaker(opened, document, old, new, coder=who, detect=not no_detect)
+    if not report.changed:
+        click.echo("no change")
+        return
+    # The names themselves are not echoed: a speaker label may be a person's name.
+    click.echo(f"document {report.document_id}: speaker renamed in {report.renamed} turn(s); "
+               f"{report.shifted} coding(s) moved with their words")
+    _print_checks(report.flagged, "to check")
+    if report.mentions_removed:
+        click.echo(f"anonymisation: {report.mentions_removed} mention(s) in the old labels removed with them")
+    if report.mentions_found:
+        click.echo(f"anonymisation: {report.mentions_found} new suggestion(s) in the renamed labels; review them "
+                   "(codebench anonymise --list --open-only)")
 
 
 def _from_editor(project: services.Project, document: str, turn: int, coder: str) -> str | None:

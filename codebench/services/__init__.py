@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.documents import DocumentText, document_info, get_document, import_details, list_documents
     from codebench.services.editing import (
         CheckItem, EditReport, Unchanged, check_coding, document_revisions, edit_span, edit_turn, flagged_codings,
-        turn_text,
+        rename_speaker, turn_text,
     )
     from codebench.services.media import Linked, link_media, media_of
     from codebench.services.exports import (
@@ -86,7 +86,7 @@ _EXPORTS = {
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
     ".documents": ("DocumentText", "document_info", "get_document", "import_details", "list_documents"),
     ".editing": ("CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
-        "flagged_codings", "turn_text"),
+        "flagged_codings", "rename_speaker", "turn_text"),
     ".media": ("Linked", "link_media", "media_of"),
     ".exports": ("ExportResult", "export_chapter_quotes", "export_codebook_document", "export_matrix", "export_memos"),
     ".history": ("CoderHistory", "HistoryItem", "OperationPlace", "audit_log", "coder_history", "describe_operation",
@@ -118,7 +118,7 @@ __all__ = [
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "stats", "undo",
     "update_code", "without_time_marks", "remove_unused_code", "unused_open_code",
     "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
-    "flagged_codings", "turn_text", "Linked", "link_media", "media_of",
+    "flagged_codings", "rename_speaker", "turn_text", "Linked", "link_media", "media_of",
     # search
     "WIDEN_UNITS", "CodedHits", "MatchOptions", "QueryFilters", "SavedSearch", "SearchHit", "SearchResult", "code_hits",
     "forget_search", "run_saved_search", "save_search", "saved_searches", "search",

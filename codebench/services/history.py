@@ -449,6 +449,8 @@ def _describe_change(entry: AuditEntry, project: Project | None) -> str:
     check = f", {_count(flagged, 'coding', 'codings')} to check" if flagged else ""
     if entry.action == "reimport":
         return f"corrected file over {where}{check}"
+    if p.get("kind") == "speaker":  # the names stay out: a speaker label may be a person's name
+        return f"speaker renamed in {_count(p.get('renamed', 0), 'turn', 'turns')} of {where}{check}"
     turn = p.get("turn")
     what = "edit" if p.get("pieces") else "speaker/time change"
     return f"{what} of turn {turn + 1 if turn is not None else '?'} in {where}{check}"

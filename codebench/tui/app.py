@@ -44,7 +44,8 @@ class CodebenchApp(App[None]):
         self._hidden_coders: set[str] = set()
         # Transcripts open in the rendition last chosen on a transcript screen (o toggles).
         self.show_anonymised = False
-        self.original_allowed = True
+        # Until the coder is known (the prompt at start), no original name is shown.
+        self.original_allowed = bool(self.coder)
         """May this coder see original names? (See services.anonymisation.may_see_original.)"""
         self.show_stripes = True
         """Transcripts show coding stripes beside the text (S toggles; later transcripts follow)."""
@@ -79,12 +80,21 @@ class CodebenchApp(App[None]):
                     self.exit()
                     return
                 self.coder = name
-                self._apply_viewing_rights()
                 self.screen.sub_title = f"coder: {name}"
-                if isinstance(self.screen, ProjectScreen):
-                    self.screen.action_refresh()
 
-            self.push_screen(CoderPrompt(self.known_coders()), chosen)
+                def allowed(may: bool) -> None:
+                    self.original_allowed = may
+                    self.show_anonymised = self.show_anonymised or not may
+                    if isinstance(self.screen, ProjectScreen):
+                        self.screen.action_refresh()
+
+                project = self.project
+                load_in_background(self, lambda: services.anonymisation.may_see_original(project, name), allowed,
+                                   group="coder")
+
+            # The prompt reads the known coders itself, in a worker: counting them on a big project
+            # must not hold up the first key.
+            self.push_screen(CoderPrompt(self.known_coders), chosen)
 
     def audio_player(self, *, start: bool = True) -> services.playback.Player | None:
         """The external player transcripts play their recordings through, found on first use.
@@ -110,12 +120,13 @@ class CodebenchApp(App[None]):
     # -- shared by screens and the command palette ---------------------------------------
 
     def known_coders(self) -> list[str]:
-        """Coders with codings in the project, and the current one."""
+        """Coders with codings in the project, and the current one (reads the project: call it in a worker)."""
         names = set(services.coding_counts(self.project).by_coder) | ({self.coder} if self.coder else set())
         return sorted(names)
 
     def visible_coders(self) -> list[str] | None:
-        """Coders whose codings the transcript shows (None: everyone)."""
+        """Coders whose codings the transcript shows (None: everyone); with some hidden it reads the
+        project: call it in a worker."""
         if not self._hidden_coders:
             return None
         return [c for c in self.known_coders() if c not in self._hidden_coders]
@@ -369,7 +380,9 @@ class CodebenchApp(App[None]):
         if self._help_open():
             self.action_hide_help_panel()
         else:
-            self.action_show_help_panel()
+            from codebench.tui.widgets.key_help import WorkbenchHelp
+
+            self.screen.mount(WorkbenchHelp())  # the screen's own keys first
 
     def action_close_help(self) -> None:
         self.action_hide_help_panel()

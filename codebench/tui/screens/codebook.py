@@ -39,6 +39,9 @@ class CodebookScreen(WorkbenchScreen):
         Binding("q,escape", "app.pop_screen", "back"),
     ]
 
+    FOOTER_SHORT = {"merge": "merge"}
+    """Descriptions below 100 columns (stable_footer.py): "p promote" then fits at 80."""
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():

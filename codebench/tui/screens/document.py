@@ -117,6 +117,9 @@ class DocumentScreen(WorkbenchScreen):
         Binding("q,escape", "app.pop_screen", "back", tooltip="Back to the previous screen"),
     ]
 
+    FOOTER_SHORT = {"rendition(True)": "anon", "rendition(False)": "orig"}
+    """Descriptions below 100 columns (stable_footer.py): the rendition key then fits at 80."""
+
     def __init__(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
         super().__init__()
         self.document_id = document_id
@@ -764,9 +767,11 @@ class DocumentScreen(WorkbenchScreen):
         if turn is None:
             return
         info = self.doc.turns[turn]
+        same = sum(1 for t in self.doc.turns if t.speaker == info.speaker) if info.speaker else 0
         self.app.push_screen(
             TurnEditor(f"Correct turn {turn + 1}", self.doc.text[info.body_start:info.end], whole_turn=True,
-                       speaker=info.speaker, t_start=info.t_start, t_end=info.t_end, listen=self._listen(turn)),
+                       speaker=info.speaker, t_start=info.t_start, t_end=info.t_end, listen=self._listen(turn),
+                       speaker_turns=same),
             lambda edit: self._save_edit(edit, turn=turn))
 
     def _listen(self, turn: int) -> Callable[[str], None] | None:
@@ -803,29 +808,53 @@ class DocumentScreen(WorkbenchScreen):
         if edit.text != self.doc.text[info.body_start:info.end]:
             changes["text"] = edit.text
         speaker = (edit.speaker or "").strip() or None
-        if speaker != info.speaker:
+        rename: tuple[str, str] | None = None
+        if speaker != info.speaker and edit.all_turns and info.speaker:
+            if speaker is None:
+                self.notify("To rename the speaker in all their turns, give the new name; nothing was saved",
+                            severity="error")
+                return
+            rename = (info.speaker, speaker)
+            # Every label of theirs before the caret changes length: the caret stays on its words.
+            before = sum(1 for t in self.doc.turns if t.speaker == info.speaker and t.start <= caret)
+            caret += before * (len(speaker) - len(info.speaker))
+        elif speaker != info.speaker:
             changes["speaker"] = speaker
         if t_start != info.t_start:
             changes["t_start"] = t_start
         if t_end != info.t_end:
             changes["t_end"] = t_end
-        if not changes:
+        if not changes and rename is None:
             self._status("no change")
             return
-        self._store_edit(caret, turn=turn, changes=changes)
+        self._store_edit(caret, turn=turn, changes=changes, rename=rename)
 
     @work(thread=True, exclusive=True, group="edit")
     def _store_edit(self, caret: int, *, turn: int | None = None, span: tuple[int, int] | None = None,
-                    text: str | None = None, changes: dict[str, object] | None = None) -> None:
-        """Store the edit off the screen's thread (the edited turn is searched for names too)."""
+                    text: str | None = None, changes: dict[str, object] | None = None,
+                    rename: tuple[str, str] | None = None) -> None:
+        """Store the edit off the screen's thread (the edited turn is searched for names too).
+
+        A speaker renamed in all their turns is one operation of its own; words or times changed
+        in the same save are a second one, an edit of the turn.
+        """
         try:
             if span is not None:
                 report = services.edit_span(self.project, self.document_id, span[0], span[1], text or "",
                                             coder=self.coder)
             else:
                 assert turn is not None
-                report = services.edit_turn(self.project, self.document_id, turn + 1, coder=self.coder,
-                                            **(changes or {}))  # type: ignore[arg-type]
+                report = None
+                if rename is not None:
+                    report = services.rename_speaker(self.project, self.document_id, *rename, coder=self.coder)
+                if changes or report is None:
+                    edited = services.edit_turn(self.project, self.document_id, turn + 1, coder=self.coder,
+                                                **(changes or {}))  # type: ignore[arg-type]
+                    if report is not None:
+                        report.flagged += edited.flagged
+                        report.mentions_found += edited.mentions_found
+                    else:
+                        report = edited
         except services.ServiceError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -834,10 +863,13 @@ class DocumentScreen(WorkbenchScreen):
     def _after_edit(self, report: services.EditReport, caret: int) -> None:
         """Show the corrected text, keep the caret where it was, and say what followed."""
         self._reload_text(caret)
-        if not report.changed:
+        if report.renamed:
+            parts = [f"speaker renamed in {report.renamed} turns"]
+        elif not report.changed:
             self._status("no change" if report.turn is None else f"turn {report.turn + 1}: speaker and times saved")
             return
-        parts = [f"corrected turn {(report.turn or 0) + 1}"]
+        else:
+            parts = [f"corrected turn {(report.turn or 0) + 1}"]
         if report.flagged:
             parts.append(f"⚑ {len(report.flagged)} coding(s) to check (f)")
         if report.mentions_found:

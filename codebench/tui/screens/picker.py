@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -16,6 +17,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from codebench.domain.records import CodeInfo
+from codebench.tui.background import load_in_background
 
 NEW_PREFIX = "new:"
 
@@ -224,19 +226,31 @@ class CoderPrompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
 
-    def __init__(self, known: list[str]) -> None:
+    def __init__(self, known: Callable[[], list[str]]) -> None:
+        """``known`` reads the coders the project knows; it runs in a worker once the prompt shows."""
         super().__init__()
-        self.known = known
+        self._read_known = known
+        self.known: list[str] = []
+        """The known coders, once read."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label("Who is coding? (your codings are kept apart from the others')", id="picker-title")
             yield Input(placeholder="your name or initials", id="coder-input")
-            if self.known:
-                yield Label("Known coders: " + ", ".join(self.known), id="picker-hint")
+            hint = Label("", id="picker-hint")
+            hint.display = False
+            yield hint
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        load_in_background(self, self._read_known, self._show_known, group="known-coders")
+
+    def _show_known(self, known: list[str]) -> None:
+        self.known = known
+        if known:
+            hint = self.query_one("#picker-hint", Label)
+            hint.update("Known coders: " + ", ".join(known))
+            hint.display = True
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
