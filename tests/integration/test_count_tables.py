@@ -128,7 +128,7 @@ def _step(rng: random.Random, project: services.Project, source: services.Projec
         (tmp_path / f"rettet{n}").mkdir()
         corrected = _transcript(tmp_path / f"rettet{n}", files[which].stem, turns)
         doc = next(d for d in services.list_documents(project) if d.name == files[which].stem)
-        report = services.import_files(project, [corrected], replaces=doc.id, coder=coder)
+        report = services.import_files(project, [corrected], replaces=doc.id, coder=coder, drop_memos=True)
         if report.errors:
             raise ServiceError(report.errors[0])
     elif kind == "adjudicate":
