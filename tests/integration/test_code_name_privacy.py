@@ -33,6 +33,8 @@ def project_dir(reviewed_sample_dir, tmp_path_factory):
         assert NAME in name
         services.apply_code(project, doc.id, start, end, name, "ingrid", create="in-vivo")
         services.update_code(project, name, memo=f"{NAME} sa dette tidlig", coder="ingrid")
+        other = next(c.name for c in services.code_tree(project) if c.kind == "code" and c.origin == "codebook")
+        services.apply_code(project, doc.id, start, end, other, "per")  # a disagreement on those words
         anonymisation.set_original_viewer(project, "ingrid", True)
     finally:
         project.close()
@@ -83,8 +85,35 @@ def test_codebook_export_refuses_an_unreviewed_project_unless_allowed(coded_proj
     assert yaml.safe_load(allowed.stdout)["anonymisation"] == "not anonymised: detection has not been run"
 
 
-def test_log_and_undo_name_the_in_vivo_code_anonymised(project_dir):
+def test_log_and_memos_name_the_in_vivo_code_anonymised(project_dir):
     log = run("log", project_dir, "--limit", "5")
     assert log.exit_code == 0 and "memo on the code «" in log.stdout
     assert "Kristine" not in log.output
     assert NAME in run("log", project_dir, "--limit", "5", "--original", coder="ingrid").stdout
+    memos = run("memos", project_dir, "--kind", "code")
+    assert memos.exit_code == 0 and "sa dette tidlig" in memos.stdout
+    assert "Kristine" not in memos.output and "Holm" not in memos.output
+
+
+def test_agreement_and_disagreements_name_the_in_vivo_code_anonymised(project_dir):
+    agreement = run("agreement", project_dir, "--coders", "ingrid,per")
+    assert agreement.exit_code == 0 and "[Veileder" in agreement.stdout
+    assert "Kristine" not in agreement.output
+    listed = run("disagreements", project_dir, "--coders", "ingrid,per")
+    assert listed.exit_code == 0 and "ingrid: Og hun sa at [Veileder" in listed.stdout
+    assert "Kristine" not in listed.output
+    assert run("disagreements", project_dir, "--coders", "ingrid,per", "--original").exit_code != 0
+
+
+def test_coding_in_vivo_says_the_name_as_the_coder_is_shown_it(project_dir):
+    project = services.open_project(project_dir)
+    try:
+        code = next(c for c in services.code_tree(project) if c.memo == f"{NAME} sa dette tidlig")
+        coding = next(c for c in services.codings(project) if c.code_id == code.id)
+    finally:
+        project.close()
+    args = ("code", project_dir, coding.document_id, "--start", coding.start, "--end", coding.end, "--in-vivo")
+    again = run(*args, coder="ingrid")  # the same words coded again: refused, without the words
+    assert again.exit_code != 0 and "already coded this span" in again.output and "Kristine" not in again.output
+    coded = run(*args)
+    assert coded.exit_code == 0 and "[Veileder" in coded.stdout and "Kristine" not in coded.output

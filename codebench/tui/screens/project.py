@@ -198,8 +198,16 @@ class ProjectScreen(WorkbenchScreen):
         # The one project-wide state, as the exports report it: never "anonymised" unless it is.
         self.sub_title = f"coder: {self.coder} · {overview.state.short()}"
         self._fill_documents()
-        self.query_one("#codes", CodeTree).show(overview.codes, Counter(overview.counts.by_code),
-                                                keep=self._kept_code())
+        tree = self.query_one("#codes", CodeTree)
+        if not self.workbench.anonymised_view:
+            tree.show(overview.codes, Counter(overview.counts.by_code), keep=self._kept_code())
+            return
+        # The anonymised view shows an in-vivo code's rendition: the tree fills when it is known
+        # (its own worker: the documents are not kept waiting for it).
+        names, app = [c.name for c in overview.codes], self.workbench
+        load_in_background(self, lambda: app.code_labels(names),
+                           lambda labels: tree.show(overview.codes, Counter(overview.counts.by_code),
+                                                    keep=self._kept_code(), labels=labels), group="code-labels")
 
     def _kept_code(self) -> str | None:
         code = self.query_one("#codes", CodeTree).selected_code
