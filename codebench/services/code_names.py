@@ -35,10 +35,30 @@ def anonymised_code_names(project: Project, names: Sequence[str] | None = None) 
     replaced = counts.get("accepted", 0) + counts.get("manual", 0)
     if not wanted or not (replaced or in_vivo.intersection(wanted)):
         return {}
-    # Imported here: the anonymisation pipeline is not needed (nor loaded) when nothing can change.
-    from codebench.services.anonymisation.renditions import anonymise_free_texts
+    return {name: shown for name, shown in zip(wanted, _anonymise(project, wanted)) if shown != name}
 
-    return {name: shown for name, shown in zip(wanted, anonymise_free_texts(project, wanted)) if shown != name}
+
+def _anonymise(project: Project, names: list[str]) -> list[str]:
+    """``names`` as :func:`~codebench.services.anonymisation.renditions.anonymise_free_texts` renders
+    researchers' text, on the read path: the key's id is read, not made (that took a writing
+    transaction, and with it the whole database layer, into ``codebench codes``)."""
+    # Imported here: the anonymisation pipeline is not needed (nor loaded) when nothing can change.
+    from codebench.anonymise.key import load_key
+    from codebench.anonymise.linking import normalise
+    from codebench.anonymise.pipeline import replace_forms
+    from codebench.errors import KeyFileError, ServiceError
+    from codebench.services.anonymisation.renditions import _Replacer
+
+    replacer = _Replacer(project)
+    with project.reading() as store:
+        key_id = store.anonymisation.settings().get("key_id")
+    try:
+        known = load_key(key_id).known_names if key_id else []  # no key yet: no names added by hand
+    except KeyFileError as exc:
+        raise ServiceError(str(exc)) from None
+    for entry in known:
+        replacer.form_to_pseudonym.setdefault(normalise(entry["name"]), "[…]")
+    return [replace_forms(name, replacer.form_to_pseudonym) for name in names]
 
 
 def shown_code_names(project: Project, names: Sequence[str] | None = None, *, anonymised: bool) -> dict[str, str]:
