@@ -46,7 +46,7 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
     found = [q if (text := clean(q.text)) is q.text else q._replace(text=text) for q in found]
     if not shown.original and shown.state.status != "not run":
         # An in-vivo code's name is the informant's words: it may hold a name too.
-        from codebench.services.coding import anonymised_code_names
+        from codebench.services.code_names import anonymised_code_names
 
         renamed = anonymised_code_names(opened, sorted({q.code for q in found} | {q.category for q in found if q.category}))
         if renamed:

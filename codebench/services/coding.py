@@ -52,23 +52,6 @@ def in_vivo_code_name(project: Project, document: str | int, start: int, end: in
     return name
 
 
-def anonymised_code_names(project: Project, names: Sequence[str]) -> dict[str, str]:
-    """``names`` as an anonymised view shows them: the in-vivo codes' names with known names replaced.
-
-    An in-vivo code is named with the informant's own words ("jeg heter Kristine Holm"); other
-    codes are named by the researchers and shown as written. Only when some of ``names`` are
-    in-vivo codes is the project's anonymisation read (one load of its decisions).
-    """
-    with project.reading() as store:
-        in_vivo = sorted({row.name for row in store.codebook.rows() if row.origin == "in-vivo"} & set(names))
-    if not in_vivo:
-        return {}
-    # Imported here: the anonymisation pipeline is not needed (nor loaded) for other codes.
-    from codebench.services.anonymisation.renditions import anonymise_free_texts
-
-    return dict(zip(in_vivo, anonymise_free_texts(project, in_vivo)))
-
-
 def apply_code(
     project: Project,
     document: str | int,
@@ -108,7 +91,9 @@ def apply_code(
         coder_id = store.codings.coder_id(coder)
         assert coder_id is not None
         if store.codings.exists(doc.id, node.id, coder_id, span.start, span.end):
-            raise ServiceError(f"{coder} has already coded this span with {node.name!r}")
+            # An in-vivo code's name is the informant's words: an error message does not repeat it.
+            which = "this in-vivo code" if node.origin == "in-vivo" else repr(node.name)
+            raise ServiceError(f"{coder} has already coded this span with {which}")
         payload = _add(store, doc, node.id, coder_id, span, memo=memo)
         if created is not None:
             payload["created_code"] = code_snapshot(created)

@@ -197,8 +197,20 @@ class ProjectScreen(WorkbenchScreen):
         self.sub_title = f"coder: {self.coder} · {overview.state.short()}"
         self._fill_documents()
         tree = self.query_one("#codes", CodeTree)
-        tree.remove_class("-loading")
-        tree.show(overview.codes, Counter(overview.counts.by_code), keep=self._kept_code())
+        counts = Counter(overview.counts.by_code)
+        if not self.workbench.anonymised_view:
+            tree.remove_class("-loading")
+            tree.show(overview.codes, counts, keep=self._kept_code())
+            return
+        # The anonymised view shows an in-vivo code's rendition: the tree fills (and shows) when
+        # it is known (its own worker: the documents are not kept waiting for it).
+        names, app = [c.name for c in overview.codes], self.workbench
+
+        def show(labels: dict[str, str]) -> None:
+            tree.remove_class("-loading")
+            tree.show(overview.codes, counts, keep=self._kept_code(), labels=labels)
+
+        load_in_background(self, lambda: app.code_labels(names), show, group="code-labels")
 
     def _kept_code(self) -> str | None:
         code = self.query_one("#codes", CodeTree).selected_code
