@@ -128,3 +128,9 @@ def test_a_function_named_like_its_module_stays_the_function():
 
     assert callable(services.anonymisation.disclosure) and callable(services.anonymisation.renditions)
     assert callable(services.memos)
+
+
+def test_codes_anonymising_in_vivo_names_reads_without_sqlalchemy(reviewed_sample_dir: Path):
+    # The sample has in-vivo codes and replaced names: their renditions are read on the light path
+    # too (the pseudonym key's id is read, not made in a writing transaction).
+    assert _loaded(["codes", str(reviewed_sample_dir)], ("sqlalchemy", "spacy", "textual")) == []

@@ -27,7 +27,8 @@ class _Root(CodebenchGroup):
         "resolve": "team:resolve",
         "export": "export:export", "import-refi": "interchange:import_refi",
         "anonymise": "anonymise:anonymise", "anonymise-file": "anonymise:anonymise_file",
-        "edit": "editing:edit", "flagged": "editing:flagged", "media": "editing:media",
+        "edit": "editing:edit", "rename-speaker": "editing:rename_speaker", "flagged": "editing:flagged",
+        "media": "editing:media",
     }
 
 

@@ -30,8 +30,12 @@ def code(project: str, document: str, start: int, end: int, code_name: str | Non
             code_name = services.in_vivo_code_name(opened, document, start, end)
     if not code_name:
         fail("give --code NAME or --in-vivo")
-    coding = services.apply_code(opened, document, start, end, code_name, require_coder(coder), memo=memo,
+    coder = require_coder(coder)
+    coding = services.apply_code(opened, document, start, end, code_name, coder, memo=memo,
                                  create=origin, category=category)
+    if in_vivo:  # named with the informant's words: said as this coder's view shows them
+        shown = services.anonymisation.disclosure(opened, coder)
+        code_name = services.shown_code_names(opened, [code_name], anonymised=not shown.original).get(code_name, code_name)
     click.echo(f"coded [{coding.start}, {coding.end}) as {code_name!r}: {coding.uuid}")
 
 

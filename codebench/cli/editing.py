@@ -1,4 +1,4 @@
-"""Correcting transcripts and linking recordings: ``edit``, ``flagged``, ``media``."""
+"""Correcting transcripts and linking recordings: ``edit``, ``rename-speaker``, ``flagged``, ``media``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from codebench import services
-from codebench.cli.common import db_option, fail, original_option, require_coder, shown_as, use_project
+from codebench.cli.common import coder_or_default, db_option, fail, original_option, require_coder, shown_as, use_project
 
 _EDIT_HINT = "# Edit the words of the turn below; lines starting with # are ignored. Save and quit to store it.\n"
 
@@ -70,7 +70,40 @@ def edit(project: str, document: str, turn: int, text: str | None, speaker: str 
     if end_time is not None:
         kwargs["t_end"] = _seconds(end_time, "--end-time")
     report = services.edit_turn(opened, document, turn, coder=who, text=new_text, detect=not no_detect, **kwargs)
-    _print_report(report, turn)
+    _print_report(report, turn, opened)
+
+
+@click.command("rename-speaker")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("document")
+@click.argument("old")
+@click.argument("new")
+@click.option("--no-detect", is_flag=True, help="Do not look for names in the renamed labels.")
+@click.option("--coder", help="Who renames (default: $CODEBENCH_CODER).")
+@db_option
+def rename_speaker(project: str, document: str, old: str, new: str, no_detect: bool, coder: str | None,
+                   db: str | None) -> None:
+    """Rename speaker OLD to NEW in every turn of DOCUMENT (e.g. I → Intervjuer, SPEAKER_01 → a name).
+
+    Only the labels change: codings keep their words and flags, memos stay with them. One
+    operation: `codebench undo` takes it back. A person's name given to a speaker is searched for
+    like any name in the text (when detection has run): review it before exporting.
+    """
+    who = require_coder(coder)
+    opened = use_project(project, db)
+    report = services.rename_speaker(opened, document, old, new, coder=who, detect=not no_detect)
+    if not report.changed:
+        click.echo("no change")
+        return
+    # The names themselves are not echoed: a speaker label may be a person's name.
+    click.echo(f"document {report.document_id}: speaker renamed in {report.renamed} turn(s); "
+               f"{report.shifted} coding(s) moved with their words")
+    _print_checks(report.flagged, "to check", opened)
+    if report.mentions_removed:
+        click.echo(f"anonymisation: {report.mentions_removed} mention(s) in the old labels removed with them")
+    if report.mentions_found:
+        click.echo(f"anonymisation: {report.mentions_found} new suggestion(s) in the renamed labels; review them "
+                   "(codebench anonymise --list --open-only)")
 
 
 def _from_editor(project: services.Project, document: str, turn: int, coder: str) -> str | None:
@@ -85,14 +118,14 @@ def _from_editor(project: services.Project, document: str, turn: int, coder: str
     return words
 
 
-def _print_report(report: services.EditReport, turn: int) -> None:
+def _print_report(report: services.EditReport, turn: int, opened: services.Project) -> None:
     if not report.changed:
         click.echo("no change" if report.turn is None else f"turn {turn} of document {report.document_id}: "
                    "speaker and times saved")
         return
     click.echo(f"edited turn {turn} of document {report.document_id}: {report.pieces} change(s); "
                f"{report.shifted} coding(s) moved with their words")
-    _print_checks(report.flagged, "to check")
+    _print_checks(report.flagged, "to check", opened)
     if report.mentions_adjusted or report.mentions_removed:
         click.echo(f"anonymisation: {report.mentions_adjusted} mention(s) adjusted to the new words, "
                    f"{report.mentions_removed} removed with their words")
@@ -101,12 +134,23 @@ def _print_report(report: services.EditReport, turn: int) -> None:
                    "(codebench anonymise --list --open-only)")
 
 
-def _print_checks(items: list[services.CheckItem], what: str) -> None:
+def _shown_names(project: services.Project, items: list[services.CheckItem]) -> dict[str, str]:
+    """The codes' names as the anonymised view shows them (an in-vivo code is the informant's words),
+    unless this coder sees originals (see services.anonymisation.disclosure)."""
+    if not items:
+        return {}
+    original = services.anonymisation.disclosure(project, coder_or_default(None)).original
+    return services.shown_code_names(project, sorted({i.code for i in items}), anonymised=not original)
+
+
+def _print_checks(items: list[services.CheckItem], what: str, project: services.Project) -> None:
     if not items:
         return
+    shown = _shown_names(project, items)
     click.echo(f"{len(items)} coding(s) {what}:")
     for item in items:
-        click.echo(f"  {item.uuid[:8]}  [{item.start}, {item.end})  {item.code} ({item.coder}): {item.reason}")
+        click.echo(f"  {item.uuid[:8]}  [{item.start}, {item.end})  {shown.get(item.code, item.code)} ({item.coder}): "
+                   f"{item.reason}")
 
 
 @click.command()
@@ -120,7 +164,8 @@ def flagged(project: str, document: str | None, coder: str | None, check_id: str
     opened = use_project(project, db)
     if check_id:
         item = services.check_coding(opened, check_id, require_coder(coder))
-        click.echo(f"checked {item.uuid[:8]} {item.code} [{item.start}, {item.end})")
+        code = _shown_names(opened, [item]).get(item.code, item.code)
+        click.echo(f"checked {item.uuid[:8]} {code} [{item.start}, {item.end})")
         return
     items = services.flagged_codings(opened, document, coder)
     if not items:
@@ -129,10 +174,12 @@ def flagged(project: str, document: str | None, coder: str | None, check_id: str
     by_doc: dict[int, list[services.CheckItem]] = {}
     for item in items:
         by_doc.setdefault(item.document_id, []).append(item)
+    shown = _shown_names(opened, items)
     for doc_id, found in by_doc.items():
         click.echo(f"document {doc_id}:")
         for item in found:
-            click.echo(f"  {item.uuid[:8]}  [{item.start}, {item.end})  {item.code} ({item.coder}): {item.reason}")
+            click.echo(f"  {item.uuid[:8]}  [{item.start}, {item.end})  {shown.get(item.code, item.code)} ({item.coder}): "
+                       f"{item.reason}")
 
 
 @click.command()

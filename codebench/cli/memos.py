@@ -47,7 +47,7 @@ def memos(project: str, kinds: Sequence[str], code_name: str | None, document: s
     found = services.memo_entries(opened, original=shown.original, wanted=wanted)
     if fmt == "json":
         click.echo(json.dumps([
-            {"kind": e.kind, "code": e.code, "document": e.document, "start": e.start, "end": e.end,
+            {"kind": e.kind, "code": e.code_shown, "document": e.document, "start": e.start, "end": e.end,
              "author": e.author, "title": e.title, "text": e.text, "quote": e.quote,
              "updated": (e.updated_at or e.created_at).isoformat() if (e.updated_at or e.created_at) else None}
             for e in found

@@ -39,10 +39,12 @@ def init(project: str, db: str | None, name: str | None) -> None:
 @click.option("--strict", is_flag=True, help="Refuse a file with any warning (e.g. one cue with impossible times).")
 @click.option("--replaces", metavar="DOC", help="The file is a corrected version of DOC: its codings follow onto the new text.")
 @click.option("--coder", help="Who imports a corrected file (undo is theirs; default: $CODEBENCH_CODER).")
+@click.option("--drop-memos", is_flag=True,
+              help="Let a corrected file remove codings that carry memos when their words are gone (else refused).")
 @db_option
 def import_(project: str, files: Sequence[str], pid: str | None, role: str | None, round_: int | None,
             site: str | None, skip_bad: bool, strict: bool, replaces: str | None, coder: str | None,
-            db: str | None) -> None:
+            drop_memos: bool, db: str | None) -> None:
     """Import transcripts (.txt .md .docx .odt .pdf .vtt .srt, WhisperX .json, noScribe .html).
 
     All files are read first; if any cannot be read nothing is imported (unless --skip-bad).
@@ -52,13 +54,14 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
 
     A corrected version of a document already imported (same file name and mostly the same
     words, or named with --replaces) goes over that document: codings follow the words, those
-    whose words changed are flagged, and those whose words are gone are listed. A recording
-    beside a timed transcript (same name, .m4a .mp3 .wav …) is linked to it.
+    whose words changed are flagged, and those whose words are gone are removed and listed; a
+    coding that carries a memo is removed only with --drop-memos (else nothing is imported). A
+    recording beside a timed transcript (same name, .m4a .mp3 .wav …) is linked to it.
     """
     opened = use_project(project, db)
     report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_),
                                    skip_bad=skip_bad, strict=strict, replaces=replaces,
-                                   coder=coder_or_default(coder))
+                                   coder=coder_or_default(coder), drop_memos=drop_memos)
     if len(report.errors) == 1 and not skip_bad:
         error = report.errors[0]  # one problem, one line
         fail(error if error.endswith("nothing was imported") else f"{error}; nothing was imported")
@@ -83,8 +86,9 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
                    f"{change.pieces} change(s), {change.shifted} coding(s) moved with their words, "
                    f"{len(change.flagged)} to check, {len(change.unplaced)} could not be placed")
         for item in change.unplaced:
+            memo = " with its memo" if item.memo else ""
             click.echo(f"  not placed: {item.uuid[:8]} [{item.start}, {item.end}) {item.code} ({item.coder}) — "
-                       "its words are not in the new text (undo brings it back)")
+                       f"its words are not in the new text; removed{memo} (undo brings it back)")
         for item in change.flagged:
             click.echo(f"  to check: {item.uuid[:8]} [{item.start}, {item.end}) {item.code} ({item.coder})")
     replaced_note = f", {len(report.replaced)} corrected" if report.replaced else ""

@@ -44,6 +44,14 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
     # Most quotes have none and come back as they are (a new tuple each cost a tenth of the command).
     clean = services.without_time_marks
     found = [q if (text := clean(q.text)) is q.text else q._replace(text=text) for q in found]
+    if not shown.original and shown.state.status != "not run":
+        # An in-vivo code's name is the informant's words: it may hold a name too.
+        from codebench.services.code_names import anonymised_code_names
+
+        renamed = anonymised_code_names(opened, sorted({q.code for q in found} | {q.category for q in found if q.category}))
+        if renamed:
+            found = [q._replace(code=renamed.get(q.code, q.code), category=renamed.get(q.category, q.category)
+                                if q.category else None) for q in found]
     if fmt == "json":
         click.echo(json.dumps([{k: getattr(q, k) for k in QUOTE_FIELDS} for q in found], ensure_ascii=False, indent=1))
     elif fmt == "csv":

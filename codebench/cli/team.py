@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from codebench import services
-from codebench.cli.common import db_option, emit, fail, use_project
+from codebench.cli.common import coder_or_default, db_option, emit, fail, original_option, use_project
 
 DECISIONS = ["keep-a", "keep-b", "both", "neither", "edit"]
 
@@ -27,6 +27,21 @@ def _two(coders: str) -> tuple[str, str]:
     if len(names) != 2 or names[0] == names[1]:
         fail("--coders takes exactly two different coders, e.g. ingrid,per")
     return names[0], names[1]
+
+
+def _code_names_shown(project: services.Project, original: bool) -> dict[str, str]:
+    """Code name -> as this command shows it: the anonymised view's rendition unless the coder may
+    see originals and asked (or detection has not run). Refuses --original to a coder not allowed it."""
+    shown = services.anonymisation.disclosure(project, coder_or_default(None), original=original)
+    return services.shown_code_names(project, anonymised=not shown.original)
+
+
+def _with_code_names(line: str, shown: dict[str, str]) -> str:
+    """``line`` with every code name that is shown otherwise replaced (longest first)."""
+    for name in sorted(shown, key=len, reverse=True):
+        if name in line:
+            line = line.replace(name, shown[name])
+    return line
 
 
 def _fmt(value: float | None, percent: bool = False) -> str:
@@ -48,9 +63,11 @@ def merge(team: str, coder_projects: Sequence[str], report: str | None, db: str 
     """
     opened = use_project(team, db)
     reports = services.merge_projects(opened, list(coder_projects))
+    # Code names as the team's anonymised view shows them (an in-vivo code is the informant's words).
+    shown = _code_names_shown(opened, False)
     for r in reports:
         for line in r.lines():
-            click.echo(line)
+            click.echo(_with_code_names(line, shown))
     if any(r.entities_added or r.entities_matched for r in reports):
         # Merges never read a key: the names a coder added by hand reach the team's key only this way.
         click.echo(f"pseudonym keys stay with each coder; to take their added names: "
@@ -62,6 +79,9 @@ def merge(team: str, coder_projects: Sequence[str], report: str | None, db: str 
         rows = [asdict(r) for r in reports]
         for row in rows:
             row["documents_added"] = [by_name.get(name, "Dokument") for name in row["documents_added"]]
+            for key in ("codes_added", "codes_filled", "code_conflicts", "coding_conflicts"):
+                row[key] = [_with_code_names(value, shown) for value in row[key]]
+            row["suggestions"] = [[shown.get(a, a), shown.get(b, b), score] for a, b, score in row["suggestions"]]
         Path(report).write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
@@ -73,9 +93,10 @@ def merge(team: str, coder_projects: Sequence[str], report: str | None, db: str 
 @click.option("--threshold", type=float, default=0.9, show_default=True, help="Minimum overlap for segment agreement.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "md"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to a file instead of the terminal.")
+@original_option
 @db_option
 def agreement(project: str, coders: str, codes: str | None, documents_: str | None, threshold: float, fmt: str,
-              output: str | None, db: str | None) -> None:
+              output: str | None, original: bool, db: str | None) -> None:
     """Inter-coder agreement per code and overall.
 
     \b
@@ -86,10 +107,12 @@ def agreement(project: str, coders: str, codes: str | None, documents_: str | No
     seg%   segment-level agreement (overlap ≥ threshold), as MAXQDA reports it
     segκ   Brennan–Prediger kappa of the segment agreement (chance 1/number of codes)
     """
-    result = services.agreement(use_project(project, db), _names(coders) or [], codes=_names(codes),
+    opened = use_project(project, db)
+    result = services.agreement(opened, _names(coders) or [], codes=_names(codes),
                                 documents=_names(documents_), threshold=threshold)
+    shown = _code_names_shown(opened, original)
     header = ["code", *[f"n {c}" for c in result.coders], "%", "κ", "α", "|uα", "seg%", "segκ"]
-    body = [[row.code, *[str(row.segments[c]) for c in result.coders], _fmt(row.percent_agreement, True),
+    body = [[shown.get(row.code, row.code), *[str(row.segments[c]) for c in result.coders], _fmt(row.percent_agreement, True),
              _fmt(row.cohen_kappa), _fmt(row.krippendorff_alpha), _fmt(row.u_alpha_binary),
              _fmt(row.segment_percent, True), _fmt(row.segment_kappa)] for row in result.rows]
     if fmt == "csv":
@@ -135,6 +158,7 @@ def disagreements(project: str, coders: str, documents_: Sequence[str], codes: S
     """
     a, b = _two(coders)
     opened = use_project(project, db)
+    shown = _code_names_shown(opened, original)  # refuses --original to a coder not allowed names
     found = services.disagreements(opened, a, b, codes=codes or None, documents=documents_ or None, threshold=threshold)
     labels = services.anonymisation.document_labels(opened, original=original)
     spans = [(r.document_id, r.start, r.end) for r in found]
@@ -143,8 +167,8 @@ def disagreements(project: str, coders: str, documents_: Sequence[str], codes: S
     for region, text in zip(found, passages):
         context = " ".join(text.split())
         click.echo(f"{region.key}  {labels.get(region.document_id, region.document)}")
-        click.echo(f"  {a}: {', '.join(region.codes_of(a)) or '—'}")
-        click.echo(f"  {b}: {', '.join(region.codes_of(b)) or '—'}")
+        click.echo(f"  {a}: {', '.join(shown.get(c, c) for c in region.codes_of(a)) or '—'}")
+        click.echo(f"  {b}: {', '.join(shown.get(c, c) for c in region.codes_of(b)) or '—'}")
         click.echo(f"  «{context[:200]}{'…' if len(context) > 200 else ''}»")
     click.echo(f"{len(found)} open disagreement(s)")
 

@@ -29,7 +29,7 @@ _CODE_KEYS = {
     "name", "id", "description", "inclusion", "exclusion", "example", "examples", "colour",
     "shortcut", "origin", "memo",
 }
-_TOP_KEYS = {"name", "version", "description", "categories", "codes"}
+_TOP_KEYS = {"name", "version", "description", "anonymisation", "categories", "codes"}
 
 
 @dataclass
@@ -67,6 +67,9 @@ class Codebook:
     name: str
     description: str | None = None
     roots: list[CodebookNode] = field(default_factory=list)
+    anonymisation: str | None = None
+    """Set in a file written as the anonymised rendition: the project's anonymisation state then
+    (names and texts in it may be pseudonyms, not the project's own words); None in an original."""
 
     def walk(self) -> Iterator[tuple[CodebookNode, CodebookNode | None]]:
         """Yield ``(node, parent)`` for every node of the tree, depth first, in file order."""
@@ -256,7 +259,8 @@ def parse_codebook(text: str, file: str = "<codebook>") -> Codebook:
         if not (isinstance(version_node, yaml.ScalarNode) and version_node.value == str(SCHEMA_VERSION)):
             reader.problem(version_node, f"unsupported schema version {getattr(version_node, 'value', '?')!r}; this codebench reads version {SCHEMA_VERSION}")
     description = reader.text(fields["description"][1], "'description'") if "description" in fields else None
-    book = Codebook(name=name or "", description=description)
+    anonymisation = reader.text(fields["anonymisation"][1], "'anonymisation'") if "anonymisation" in fields else None
+    book = Codebook(name=name or "", description=description, anonymisation=anonymisation)
     if "categories" not in fields and "codes" not in fields:
         reader.problem(root, "the codebook has no 'categories'")
     for key, kind in (("categories", "category"), ("codes", "code")):
@@ -348,6 +352,8 @@ def dump_codebook(book: Codebook) -> str:
     data: dict[str, Any] = {"name": book.name, "version": SCHEMA_VERSION}
     if book.description:
         data["description"] = book.description
+    if book.anonymisation:
+        data["anonymisation"] = book.anonymisation
     cats = [_node_to_dict(n) for n in book.roots if n.kind == "category"]
     codes = [_node_to_dict(n) for n in book.roots if n.kind == "code"]
     if cats:

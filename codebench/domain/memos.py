@@ -44,8 +44,10 @@ class MemoEntry:
     """Who wrote it: the memo's author, the coder of a coding memo; None for a code's own memo field."""
     title: str | None = None
     code: str | None = None
-    """The code of a code or coding memo."""
+    """The code of a code or coding memo (its name: the key to edit or find it by)."""
     code_id: int | None = None
+    code_label: str | None = None
+    """The code's name as shown when that differs (an in-vivo code's rendition in an anonymised list)."""
     document_id: int | None = None
     document: str | None = None
     """The document's name as shown (anonymised label unless originals are shown)."""
@@ -67,12 +69,17 @@ class MemoEntry:
         return KIND_TITLES[self.kind]
 
     @property
+    def code_shown(self) -> str | None:
+        """The code's name as a reader is shown it."""
+        return self.code_label or self.code
+
+    @property
     def place(self) -> str:
         """What the memo is about, in a few words: ``«tidspress» in V01 veileder runde 1 [120–310]``."""
         if self.kind == "coding":
-            return f"«{self.code}» in {self.document} [{self.start}–{self.end}]"
+            return f"«{self.code_shown}» in {self.document} [{self.start}–{self.end}]"
         if self.kind == "code":
-            return f"«{self.code}»"
+            return f"«{self.code_shown}»"
         if self.kind == "document":
             return self.document or "a document"
         return "the project"
@@ -147,7 +154,7 @@ def parse_memo_query(query: str) -> MemoFilter:
 
 
 def _haystack(entry: MemoEntry) -> str:
-    return " ".join(part for part in (entry.kind_title, entry.code, entry.document, entry.author, entry.title,
+    return " ".join(part for part in (entry.kind_title, entry.code_shown, entry.document, entry.author, entry.title,
                                       entry.text, entry.quote) if part).casefold()
 
 
@@ -163,7 +170,8 @@ def select_memos(entries: Iterable[MemoEntry], wanted: MemoFilter) -> list[MemoE
     for entry in entries:
         if wanted.kinds and entry.kind not in wanted.kinds:
             continue
-        if code is not None and not (entry.code or "").casefold().startswith(code):
+        # Matched on the name shown: a hidden name is not found by guessing it.
+        if code is not None and not (entry.code_shown or "").casefold().startswith(code):
             continue
         if wanted.document_id is not None and entry.document_id != wanted.document_id:
             continue

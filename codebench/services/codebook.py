@@ -30,6 +30,8 @@ class CodebookReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: int = 0
+    kept: int = 0
+    """Names and texts of an anonymised file left as the project has them (the file held their rendition)."""
 
 
 def read_codebook_file(path: str | Path) -> Codebook:
@@ -52,9 +54,16 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
 
     Nodes match by id, then by name (ignoring case). Matching nodes take the file's fields and
     place; new nodes are added. Nothing is deleted: codes made while coding stay.
+
+    A file written as the anonymised rendition (``codebook export`` without ``--original``) holds
+    pseudonyms where the project has names: a name or text in it that is just the rendition of
+    the matching node's own is not taken (loading it back must not rename an in-vivo code to
+    its pseudonym); a node is also found by its anonymised name. Other changes are taken.
     """
     book = read_codebook_file(path)
     report = CodebookReport()
+    # Original value -> its rendition, for the project's names and texts (only for such a file).
+    rendered = _project_renditions(project) if book.anonymisation else {}
     with project.transaction() as store:
         codebook = store.codebook
         # The whole tree is read once and looked up in memory: a query per node made a 50,000-code
@@ -62,6 +71,7 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
         rows = codebook.rows()
         by_uuid = {r.uuid: r for r in rows}
         by_key = {r.name.casefold(): r for r in rows}
+        by_rendition = {rendered[r.name].casefold(): r for r in rows if r.name in rendered}
         existing_shortcuts = {r.shortcut: r.name.casefold() for r in rows if r.shortcut}
         positions: Counter[int | None] = Counter()
         # Reported in the file's order (depth first), though stored level by level.
@@ -73,9 +83,12 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
             new: list[tuple[CodebookNode, dict[str, Any]]] = []
             placed: list[tuple[CodebookNode, CodeInfo | None]] = []
             for node, parent_id in level:
-                row = (by_uuid.get(node.id) if node.id else None) or by_key.get(node.name.casefold())
+                row = ((by_uuid.get(node.id) if node.id else None) or by_key.get(node.name.casefold())
+                       or by_rendition.get(node.name.casefold()))
                 values: dict[str, Any] = {f: getattr(node, f) for f in _NODE_FIELDS}
                 values["examples"] = tuple(node.examples)
+                if rendered and row is not None:
+                    report.kept += _keep_originals(node, row, values, rendered)
                 if node.shortcut and existing_shortcuts.get(node.shortcut) not in (None, node.name.casefold()):
                     # The file wins: the old holder of the key loses it.
                     holder = by_key.get(existing_shortcuts[node.shortcut])
@@ -110,10 +123,52 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
                      for node, row in placed for child in node.children]
         report.added = [name for _, name in sorted(added)]
         report.updated = [name for _, name in sorted(updated)]
-        codebook.set_meta({"name": book.name, "description": book.description})
+        meta = codebook.meta()
+        codebook.set_meta({key: meta.get(key) if rendered and value != meta.get(key) and rendered.get(meta.get(key)) == value
+                           else value for key, value in (("name", book.name), ("description", book.description))})
         if report.added or report.updated:
             store.audit.log("codebook_load", coder, {"file": Path(path).name, "added": report.added, "updated": report.updated})
     return report
+
+
+def _project_renditions(project: Project) -> dict[str, str]:
+    """The project's code names and texts that the anonymised view shows otherwise: ``{original: rendition}``."""
+    # Imported here: only an anonymised file needs the anonymiser.
+    from codebench.services.anonymisation.renditions import anonymise_free_texts
+
+    with project.transaction(write=False) as store:
+        rows = store.codebook.rows()
+        meta = store.codebook.meta()
+    values = list(dict.fromkeys(v for r in rows for v in (r.name, *(getattr(r, f) for f in _TEXT_FIELDS), *r.examples)
+                                if isinstance(v, str) and v))
+    values += [v for v in (meta.get("name"), meta.get("description")) if v and v not in values]
+    return {v: shown for v, shown in zip(values, anonymise_free_texts(project, values)) if shown != v}
+
+
+_TEXT_FIELDS = ("description", "inclusion", "exclusion", "memo")
+
+
+def _keep_originals(node: CodebookNode, row: CodeInfo, values: dict[str, Any], rendered: dict[str, str]) -> int:
+    """Where the file holds the rendition of ``row``'s own name or text, keep ``row``'s; how many were kept."""
+    def rendition_of(mine: str | None, theirs: str | None) -> bool:
+        return mine is not None and theirs != mine and rendered.get(mine) == theirs
+
+    kept = 0
+    if rendition_of(row.name, node.name):
+        node.name = row.name
+        kept += 1
+    for name in _TEXT_FIELDS:
+        if rendition_of(getattr(row, name), values[name]):
+            values[name] = getattr(row, name)
+            kept += 1
+    examples = list(values["examples"])
+    for i, example in enumerate(examples):
+        mine = next((e for e in row.examples if rendition_of(e, example)), None)
+        if mine is not None:
+            examples[i] = mine
+            kept += 1
+    values["examples"] = tuple(examples)
+    return kept
 
 
 def _depth_first(nodes: list[CodebookNode]) -> Iterator[CodebookNode]:
@@ -130,23 +185,58 @@ def code_tree(project: Project) -> list[CodeInfo]:
         return rules.ordered(store.codebook.rows())
 
 
-def export_codebook(project: Project) -> str:
-    """The project's code tree as codebook YAML (open and in-vivo codes included)."""
+def export_codebook(project: Project, *, original: bool = False, allow_unreviewed: bool = False,
+                    path: str | Path | None = None) -> str:
+    """The project's code tree as codebook YAML (open and in-vivo codes included).
+
+    Anonymised by default: names, definitions, memos and examples go through the anonymiser (an
+    in-vivo code is the informant's own words), and the file carries the project's anonymisation
+    state in its ``anonymisation`` key (it says "anonymised" only when the review is finished).
+    Loading such a file back keeps the project's own names (see :func:`load_codebook`).
+
+    Args:
+        original: the project's own names and texts: the file that loads back exactly.
+        allow_unreviewed: write the rendition although the anonymisation is not finished.
+        path: also write the YAML to this file (atomically; owner-only when ``original``).
+
+    Raises:
+        ServiceError: anonymisation not reviewed (without ``original`` or ``allow_unreviewed``).
+    """
+    state = None
+    if not original:
+        from codebench.services.anonymisation.state import require_exportable
+
+        state = require_exportable(project, allow_unreviewed=allow_unreviewed)
     with project.transaction(write=False) as store:
         tree = rules.ordered(store.codebook.rows())
         meta = store.codebook.meta()
+    shown = _project_renditions(project) if state is not None else {}
+
+    def text(value: str | None) -> str | None:
+        return shown.get(value, value) if value else value
+
     nodes: dict[int, CodebookNode] = {}
     roots: list[CodebookNode] = []
     for info in tree:
         node = CodebookNode(
-            kind=info.kind, name=info.name, id=info.uuid, description=info.description, inclusion=info.inclusion,
-            exclusion=info.exclusion, examples=list(info.examples), colour=info.colour, shortcut=info.shortcut,
-            origin=info.origin, core=info.core, memo=info.memo,
+            kind=info.kind, name=text(info.name) or info.name, id=info.uuid, description=text(info.description),
+            inclusion=text(info.inclusion), exclusion=text(info.exclusion),
+            examples=[text(e) or e for e in info.examples], colour=info.colour, shortcut=info.shortcut,
+            origin=info.origin, core=info.core, memo=text(info.memo),
         )
         nodes[info.id] = node
         (nodes[info.parent_id].children if info.parent_id is not None else roots).append(node)
-    book = Codebook(name=meta.get("name") or project.name, description=meta.get("description"), roots=roots)
-    return dump_codebook(book)
+    book = Codebook(name=text(meta.get("name") or project.name) or project.name, description=text(meta.get("description")),
+                    roots=roots, anonymisation=state.describe() if state is not None else None)
+    text = dump_codebook(book)
+    if path is not None:
+        from codebench.export.atomic import write_text_atomically
+
+        try:
+            write_text_atomically(Path(path), text, private=original)
+        except OSError as exc:
+            raise ServiceError(f"{path}: cannot write the codebook ({exc.strerror or exc})") from None
+    return text
 
 
 def create_code(

@@ -91,7 +91,9 @@ def apply_code(
         coder_id = store.codings.coder_id(coder)
         assert coder_id is not None
         if store.codings.exists(doc.id, node.id, coder_id, span.start, span.end):
-            raise ServiceError(f"{coder} has already coded this span with {node.name!r}")
+            # An in-vivo code's name is the informant's words: an error message does not repeat it.
+            which = "this in-vivo code" if node.origin == "in-vivo" else repr(node.name)
+            raise ServiceError(f"{coder} has already coded this span with {which}")
         payload = _add(store, doc, node.id, coder_id, span, memo=memo)
         if created is not None:
             payload["created_code"] = code_snapshot(created)

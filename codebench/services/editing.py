@@ -30,7 +30,7 @@ from codebench.storage.store import Store
 
 __all__ = [
     "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn", "flagged_codings",
-    "turn_text",
+    "rename_speaker", "turn_text",
 ]
 
 
@@ -56,6 +56,8 @@ class CheckItem:
     start: int
     end: int
     flag: str
+    memo: bool = False
+    """The coding carries a memo (a re-import that removes it removes the memo too)."""
 
     @property
     def reason(self) -> str:
@@ -84,6 +86,10 @@ class EditReport:
     mentions_removed: int = 0
     mentions_found: int = 0
     """New anonymisation suggestions in the edited turns (detection re-run on them only)."""
+    renamed: int = 0
+    """Turns whose speaker was renamed (:func:`rename_speaker`)."""
+    revision: str | None = None
+    """The uuid of the revision the change made in the document's history (None: no change)."""
 
     @property
     def changed(self) -> bool:
@@ -113,7 +119,7 @@ def apply_change(
     kind: str,
     turn_seq: int | None,
     author: str | None,
-    flag: str = FLAG_EDITED,
+    flag: str | None = FLAG_EDITED,
     drop_lost: bool = False,
     restore: dict[str, Any] | None = None,
 ) -> tuple[EditReport, dict[str, Any]]:
@@ -125,7 +131,8 @@ def apply_change(
         new_turns: the turn layout of the new text.
         kind: what the revision history calls the change (edit, reimport, undo, redo, merge).
         turn_seq: the turn changed, or None for a change of the whole text.
-        flag: what a coding the change overlaps is flagged with.
+        flag: what a coding the change overlaps is flagged with (None: it keeps its flag —
+            a speaker's labels renamed, the words coded are the same).
         drop_lost: remove codings whose words are all gone (a re-import reports them) instead
             of keeping them on the word beside them.
         restore: an undo's payload of the change taken back: the codings and mentions it
@@ -177,11 +184,19 @@ def apply_change(
                 snapshot = store.codings.snapshot(uuid)
                 assert snapshot is not None
                 removed_codings.append({**snapshot, "flag": old_flag})
-                report.unplaced.append(CheckItem(uuid, doc.id, names.get(info.code_id, "?"), info.coder, start, end, old_flag or ""))
+                report.unplaced.append(CheckItem(uuid, doc.id, names.get(info.code_id, "?"), info.coder, start, end,
+                                                 old_flag or "", memo=bool(snapshot.get("memo"))))
                 continue
             s, e, new_flag = placed[0], placed[1], FLAG_DELETED
         else:
             s, e = _trimmed(new_text, fate.start, fate.end)
+            if flag is None:
+                # A speaker renamed: a label inside the coded passage changed, not the words
+                # anyone said; the coding keeps its flag (undo still puts it back exactly).
+                adjusted.append([uuid, start, end, old_flag])
+                moves.append((uuid, s, e, new_text[s:e], old_flag))
+                report.shifted += 1
+                continue
             new_flag = flag
         adjusted.append([uuid, start, end, old_flag])
         moves.append((uuid, s, e, new_text[s:e], new_flag))
@@ -234,6 +249,7 @@ def apply_change(
     revision = store.documents.add_revision(
         doc.id, kind=kind, before_sha256=doc.sha256, after_sha256=new_sha, pieces=pieces,
         turns_before=turns_before, turn_seq=turn_seq, author=author)
+    report.revision = revision.uuid
     payload = {
         "document_id": doc.id, "revision": revision.uuid, "kind": kind, "turn": turn_seq,
         "before_sha256": doc.sha256, "after_sha256": new_sha, "pieces": [p.to_json() for p in pieces],
@@ -243,6 +259,22 @@ def apply_change(
         "flagged": len(report.flagged), "shifted": report.shifted,
     }
     return report, payload
+
+
+def change_turns_only(store: Store, doc: DocumentInfo, turns_before: Sequence[TurnInfo], new_turns: Sequence[TurnInfo],
+                      *, kind: str, turn_seq: int | None, author: str | None) -> str:
+    """Give a document new turn times or speakers over the same text, as one revision of its history.
+
+    The text and its hash stay; the revision (``before_sha256 == after_sha256``, no pieces) keeps
+    the turns as they were, so the history says who changed a turn's times and when, like any
+    other correction, and what they were before.
+
+    Returns:
+        the revision's uuid.
+    """
+    store.documents.set_turns(doc.id, new_turns)
+    return store.documents.add_revision(doc.id, kind=kind, before_sha256=doc.sha256, after_sha256=doc.sha256,
+                                        pieces=[], turns_before=turns_before, turn_seq=turn_seq, author=author).uuid
 
 
 def _bring_back_coding(store: Store, snapshot: dict[str, Any], text: str, sha256: str) -> None:
@@ -371,14 +403,94 @@ def edit_turn(
         if pieces:
             report, payload = apply_change(store, doc, pieces, new_turns, kind="edit", turn_seq=turn - 1, author=coder)
         else:
-            store.documents.set_turns(doc.id, new_turns)
-            report = EditReport(doc.id, turn - 1, doc.sha256, doc.sha256)
+            # Times (or a speaker whose label is already right) only: the text stays, the history
+            # still records the change.
+            revision = change_turns_only(store, doc, turns, new_turns, kind="edit", turn_seq=turn - 1, author=coder)
+            report = EditReport(doc.id, turn - 1, doc.sha256, doc.sha256, revision=revision)
             payload = {"document_id": doc.id, "kind": "turn", "turn": turn - 1, "before_sha256": doc.sha256,
-                       "after_sha256": doc.sha256, "pieces": [],
+                       "after_sha256": doc.sha256, "pieces": [], "revision": revision,
                        "turns_before": [_turn_json(t) for t in turns], "turns_after": [_turn_json(t) for t in new_turns]}
         store.audit.log("edit_text", coder, payload)
     if report.changed and detect:
         report.mentions_found = _detect_after(project, doc.id, doc.sha256, report, coder, use_model=use_model)
+    return report
+
+
+SPEAKER_RENAMED = "speaker"
+"""The revision kind (and audit payload kind) of a speaker renamed in every turn of a document."""
+
+
+def _speaker_name(value: str, what: str) -> str:
+    name = " ".join(value.split())
+    if not name:
+        raise ServiceError(f"the {what} speaker needs a name")
+    if ":" in name:
+        raise ServiceError("a speaker label cannot hold a colon")
+    return name
+
+
+def rename_speaker(project: Project, document: str | int, old: str, new: str, *, coder: str, detect: bool = True,
+                   use_model: bool = True) -> EditReport:
+    """Rename a speaker in every turn of a document at once ("I" → "Intervjuer", "SPEAKER_01" → a name).
+
+    Each label in the text changes (the rest of the label, such as brackets, stays as it is); the
+    words said do not, so codings keep their words and flags and memos stay with them. One
+    transaction, one revision of the document's history, one undoable audit entry.
+
+    The new name is text like any other original: when detection has searched the document, the
+    renamed labels are searched for names again, so a person's name given to a speaker becomes a
+    suggestion to review and stays out of anonymised output once accepted (as any detected name).
+
+    Args:
+        document: document id or name.
+        old: the speaker as the turns name it now.
+        new: the new name.
+        coder: who renames (the audit log and the revision history name them).
+        detect: look for names in the renamed labels (only when the document was searched before).
+
+    Raises:
+        ServiceError: no such document, no turn of that speaker, an empty name or one with a colon,
+            or a coder who may not see the original text.
+    """
+    coder = coder.strip()
+    if not coder:
+        raise ServiceError("renaming a speaker needs a coder name")
+    old, new = _speaker_name(old, "old"), _speaker_name(new, "new")
+    _require_original(project, coder)
+    with project.transaction() as store:
+        doc = find_document(store, document)
+        turns = store.documents.turns(doc.id)
+        theirs = [t for t in turns if t.speaker == old]
+        if not theirs:
+            raise ServiceError(f"document {doc.id} has no turn whose speaker is {old!r} "
+                               f"(`codebench show {doc.id} --offsets` shows the labels)")
+        if new == old:
+            return EditReport(doc.id, None, doc.sha256, doc.sha256)
+        text = store.documents.text(doc.id)
+        pieces: dict[int, Piece] = {}
+        for t in theirs:
+            label = text[t.start:t.body_start]
+            renamed = label.replace(old, new, 1) if old in label else f"{new}: "
+            pieces[t.seq] = Piece(t.start, t.body_start, label, renamed)
+        # Each piece is exactly a turn's label: every offset after it moves by its change of length.
+        new_turns, delta = [], 0
+        for t in turns:
+            start = t.start + delta
+            piece = pieces.get(t.seq)
+            if piece is not None:
+                delta += len(piece.new) - len(piece.old)
+            new_turns.append(replace(t, speaker=new if piece is not None else t.speaker, start=start,
+                                     body_start=t.body_start + delta, end=t.end + delta))
+        report, payload = apply_change(store, doc, list(pieces.values()), new_turns, kind=SPEAKER_RENAMED,
+                                       turn_seq=None, author=coder, flag=None)
+        report.renamed = payload["renamed"] = len(theirs)
+        store.audit.log("edit_text", coder, payload)
+    if detect and report.changed:
+        from codebench.services.anonymisation.detection import detect_in_spans
+
+        labels = [(t.start, t.body_start) for t in new_turns if t.seq in pieces]
+        report.mentions_found = detect_in_spans(project, doc.id, labels, previous_sha256=doc.sha256, coder=coder,
+                                                use_model=use_model)
     return report
 
 
@@ -439,7 +551,8 @@ def undo_change(store: Store, payload: dict[str, Any], author: str | None) -> No
         raise ServiceError(f"document {doc.id} was changed again since; undo that change first")
     pieces = [Piece.from_json(p) for p in payload["pieces"]]
     if not pieces:
-        store.documents.set_turns(doc.id, turns_from_json(payload["turns_before"]))
+        change_turns_only(store, doc, store.documents.turns(doc.id), turns_from_json(payload["turns_before"]),
+                          kind="undo", turn_seq=payload.get("turn"), author=author)
         return
     apply_change(store, doc, invert_pieces(pieces), turns_from_json(payload["turns_before"]), kind="undo",
                  turn_seq=payload.get("turn"), author=author, restore=payload)
@@ -453,11 +566,13 @@ def redo_change(store: Store, payload: dict[str, Any], author: str | None) -> No
     pieces = [Piece.from_json(p) for p in payload["pieces"]]
     turns = turns_from_json(payload["turns_after"])
     if not pieces:
-        store.documents.set_turns(doc.id, turns)
+        change_turns_only(store, doc, store.documents.turns(doc.id), turns, kind="redo", turn_seq=payload.get("turn"),
+                          author=author)
         return
-    reimport = payload.get("kind") == "reimport"
+    kind = payload.get("kind")
+    flag = {"reimport": FLAG_REALIGNED, SPEAKER_RENAMED: None}.get(kind, FLAG_EDITED)
     apply_change(store, doc, pieces, turns, kind="redo", turn_seq=payload.get("turn"), author=author,
-                 flag=FLAG_REALIGNED if reimport else FLAG_EDITED, drop_lost=reimport)
+                 flag=flag, drop_lost=kind == "reimport")
 
 
 # -- checking what changed -------------------------------------------------------------------------

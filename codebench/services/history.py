@@ -17,6 +17,7 @@ from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import write_key
 from codebench.services.anonymisation.renditions import document_labels
 from codebench.services.anonymisation.review import switch_key_names
+from codebench.services.code_names import shown_code_names
 from codebench.services.project import Project
 from codebench.storage.store import Store
 
@@ -387,18 +388,19 @@ def _count(count: int, singular: str, plural: str) -> str:
     return f"{count:,} {singular if count == 1 else plural}"
 
 
-def describe_operation(entry: AuditEntry, project: Project | None = None) -> str:
+def describe_operation(entry: AuditEntry, project: Project | None = None, *, anonymised: bool = True) -> str:
     """What an undoable operation was, for the message after undo or redo.
 
     E.g. "accept of 12 mentions of [Veileder 2]", "auto-accept of 1,391 mentions of 150
     entities", "rename of [Veileder 2] to [Kollega K]". With the ``project``, coding and codebook
     operations name their code, document and span: "coding «tidspress» in V01 veileder runde 1
     [120–310]". Documents go by their anonymised label, so the message never carries an original
-    name (code names are the researchers' own words and show everywhere).
+    name; code names are shown as the anonymised view shows them (an in-vivo code is the
+    informant's words) unless ``anonymised`` is False (a coder allowed originals who chose them).
     """
     p = entry.payload
     if project is not None and entry.action in _CODING_ACTIONS | _CODEBOOK_ACTIONS | _MEMO_ACTIONS:
-        return _describe_in_project(entry, project)
+        return _describe_in_project(entry, project, anonymised=anonymised)
     if entry.action in ("edit_text", "reimport"):
         return _describe_change(entry, project)
     if entry.action in ("anonymise_accept", "anonymise_reject"):
@@ -449,6 +451,8 @@ def _describe_change(entry: AuditEntry, project: Project | None) -> str:
     check = f", {_count(flagged, 'coding', 'codings')} to check" if flagged else ""
     if entry.action == "reimport":
         return f"corrected file over {where}{check}"
+    if p.get("kind") == "speaker":  # the names stay out: a speaker label may be a person's name
+        return f"speaker renamed in {_count(p.get('renamed', 0), 'turn', 'turns')} of {where}{check}"
     turn = p.get("turn")
     what = "edit" if p.get("pieces") else "speaker/time change"
     return f"{what} of turn {turn + 1 if turn is not None else '?'} in {where}{check}"
@@ -466,7 +470,7 @@ _CHANGE_WORDS = {"name": "rename", "description": "definition", "inclusion": "de
 class _Context:
     """What describing and placing operations reads: the code tree, document labels, codings."""
 
-    def __init__(self, project: Project, entries: Sequence[AuditEntry]) -> None:
+    def __init__(self, project: Project, entries: Sequence[AuditEntry], *, anonymised: bool = True) -> None:
         uuids = [e.payload.get("uuid") for e in entries if e.action in ("recode", "coding_memo", "coding_checked")]
         with project.transaction(write=False) as store:
             rows = store.codebook.rows()
@@ -475,6 +479,16 @@ class _Context:
         self.by_uuid = {r.uuid: r.name for r in rows}
         self.project = project
         self._labels: dict[int, str] | None = None
+        self.shown: dict[str, str] = {}
+        """Code name -> as the message shows it (an in-vivo code's name is the informant's words)."""
+        if anonymised and any(e.action in _CODING_ACTIONS | _CODEBOOK_ACTIONS | _MEMO_ACTIONS for e in entries):
+            # Names of deleted or renamed codes live only in the entries: anonymised with the rest.
+            names = {r.name for r in rows} | {name for e in entries for name in _payload_names(e.payload)}
+            self.shown = shown_code_names(project, sorted(names), anonymised=True)
+
+    def show(self, name: str | None) -> str | None:
+        """A code name as this message may show it."""
+        return self.shown.get(name, name) if name else name
 
     def label(self, document_id: int) -> str:
         if self._labels is None:
@@ -486,13 +500,23 @@ class _Context:
         return name or (snapshot or {}).get("name")
 
 
-def _describe_in_project(entry: AuditEntry, project: Project, context: _Context | None = None) -> str:
+def _payload_names(payload: dict[str, Any]) -> list[str]:
+    """Code names an entry carries itself (snapshots, renames), wherever they sit in it."""
+    names = []
+    for value in payload.values():
+        if isinstance(value, dict):
+            names.extend(v for k, v in value.items() if k == "name" and isinstance(v, str))
+    return names
+
+
+def _describe_in_project(entry: AuditEntry, project: Project, context: _Context | None = None, *,
+                         anonymised: bool = True) -> str:
     p = entry.payload
-    context = context or _Context(project, [entry])
+    context = context or _Context(project, [entry], anonymised=anonymised)
     coding = context.codings.get(p.get("uuid")) if entry.action in ("recode", "coding_memo", "coding_checked") else None
 
     def code(ref: Any, snapshot: dict[str, Any] | None = None) -> str:
-        return f"«{context.code_name(ref, snapshot) or 'a deleted code'}»"
+        return f"«{context.show(context.code_name(ref, snapshot)) or 'a deleted code'}»"
 
     def where(document_id: int | None, start: int | None, end: int | None) -> str:
         label = context.label(document_id) if document_id else "a document"
@@ -534,7 +558,7 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
     if action == "code_update":
         changes = p.get("changes", {})
         if "name" in changes:
-            return f"rename of «{p.get('before', {}).get('name')}» to «{changes['name']}»"
+            return f"rename of «{context.show(p.get('before', {}).get('name'))}» to «{context.show(changes['name'])}»"
         kinds = sorted({_CHANGE_WORDS.get(k, k) for k in changes})
         if kinds == ["memo"]:  # named as the dialog names it: a code's memo, not a coding's
             return f"memo on the code {code(p.get('code'))}"
@@ -622,22 +646,26 @@ def _place(entry: AuditEntry, context: _Context) -> OperationPlace:
     return OperationPlace(pseudonym=pseudonyms[0] if len(pseudonyms) == 1 else None)
 
 
-def history_items(project: Project, entries: Sequence[AuditEntry]) -> list[HistoryItem]:
-    """Each operation with its description and place, reading the project once for all."""
+def history_items(project: Project, entries: Sequence[AuditEntry], *, anonymised: bool = True) -> list[HistoryItem]:
+    """Each operation with its description and place, reading the project once for all.
+
+    Descriptions show code names as :func:`describe_operation` does; places keep the real name
+    (the view goes to the code by it).
+    """
     if not entries:
         return []
-    context = _Context(project, entries)
+    context = _Context(project, entries, anonymised=anonymised)
     in_project = _CODING_ACTIONS | _CODEBOOK_ACTIONS | _MEMO_ACTIONS
     return [HistoryItem(e, _describe_in_project(e, project, context) if e.action in in_project
-                        else describe_operation(e, project), _place(e, context)) for e in entries]
+                        else describe_operation(e, project, anonymised=anonymised), _place(e, context)) for e in entries]
 
 
-def history_item(project: Project, entry: AuditEntry) -> HistoryItem:
+def history_item(project: Project, entry: AuditEntry, *, anonymised: bool = True) -> HistoryItem:
     """One operation with its description and place (after an undo: where the view should go)."""
-    return history_items(project, [entry])[0]
+    return history_items(project, [entry], anonymised=anonymised)[0]
 
 
-def coder_history(project: Project, coder: str, limit: int = 10) -> CoderHistory:
+def coder_history(project: Project, coder: str, limit: int = 10, *, anonymised: bool = True) -> CoderHistory:
     """The coder's own recent operations: what the next undo and the next redo would act on.
 
     Each coder has their own history (undo never takes back another coder's work).
@@ -646,7 +674,7 @@ def coder_history(project: Project, coder: str, limit: int = 10) -> CoderHistory
         undo_stack, redo_stack = _history(store, coder)
     undo_items = list(reversed(undo_stack))[:limit]
     redo_items = list(reversed(redo_stack))[:limit]
-    items = history_items(project, undo_items + redo_items)
+    items = history_items(project, undo_items + redo_items, anonymised=anonymised)
     return CoderHistory(items[:len(undo_items)], items[len(undo_items):])
 
 
@@ -679,7 +707,7 @@ def redo(project: Project, coder: str) -> AuditEntry | None:
     return _step(project, coder, "redo")
 
 
-def undone_operations(project: Project, entries: Sequence[AuditEntry]) -> dict[int, str]:
+def undone_operations(project: Project, entries: Sequence[AuditEntry], *, anonymised: bool = True) -> dict[int, str]:
     """What each undo or redo among ``entries`` took back or did again, by the undo's id.
 
     E.g. {12: "coding «tidspress» in V01 veileder runde 1 [120–310]"}, so a log line says what
@@ -691,7 +719,7 @@ def undone_operations(project: Project, entries: Sequence[AuditEntry]) -> dict[i
     with project.transaction(write=False) as store:
         targets = store.audit.by_ids(list(steps.values()))
     items = {item.entry.id: item.description
-             for item in history_items(project, [t for t in targets.values() if t.action in _STEPS])}
+             for item in history_items(project, [t for t in targets.values() if t.action in _STEPS], anonymised=anonymised)}
     return {step: items[target] for step, target in steps.items() if target in items}
 
 

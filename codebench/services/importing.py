@@ -199,6 +199,7 @@ def import_files(
     strict: bool = False,
     replaces: str | int | None = None,
     coder: str | None = None,
+    drop_memos: bool = False,
 ) -> ImportReport:
     """Import transcripts; all or nothing unless ``skip_bad``.
 
@@ -206,7 +207,10 @@ def import_files(
     noScribe's editor, say) is imported *over* that document instead of beside it: its codings
     and anonymisation decisions are carried onto the new text by aligning the two texts word by
     word, codings whose words changed are flagged, and those whose words are gone are reported
-    (undo brings them back). A file is taken as a correction when ``replaces`` names the
+    (undo brings them back) — but a coding that carries a memo is not removed unless
+    ``drop_memos``: without it the import is refused, naming those codings, and nothing changes
+    (a memo is the researcher's own writing, not something to lose in a list of what moved).
+    A file is taken as a correction when ``replaces`` names the
     document, or when it has the same file name as a document (or the same name with another
     ending: noScribe's editor saves HTML beside the VTT) and the texts are at least
     :data:`REIMPORT_SIMILARITY` alike: a corrected file keeps its name, while two different
@@ -240,7 +244,8 @@ def import_files(
     if replaces is not None and len(parsed) != 1:
         report.errors.append("--replaces takes exactly one file (the corrected version of that document)")
         return report
-    _store_all(project, [(p, d, s) for (p, d), s in zip(parsed, specs)], report, replaces=replaces, coder=coder)
+    _store_all(project, [(p, d, s) for (p, d), s in zip(parsed, specs)], report, replaces=replaces, coder=coder,
+               drop_memos=drop_memos)
     project.checkpoint()
     return report
 
@@ -279,7 +284,7 @@ REIMPORT_SIMILARITY = 0.6
 
 
 def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, ParticipantSpec]], report: ImportReport,
-               *, replaces: str | int | None = None, coder: str | None = None) -> None:
+               *, replaces: str | int | None = None, coder: str | None = None, drop_memos: bool = False) -> None:
     from codebench.services.media import MEDIA_KEY, find_beside
 
     try:
@@ -295,7 +300,7 @@ def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, Parti
                     continue
                 target, reason = _corrected_document(store, doc, replaces)
                 if target is not None:
-                    report.replaced.append(_reimport(store, path, doc, target, reason, coder))
+                    report.replaced.append(_reimport(store, path, doc, target, reason, coder, drop_memos=drop_memos))
                     seen[digest] = target.name
                     continue
                 document_id, name = _store_document(store, doc, spec, taken)
@@ -347,8 +352,13 @@ def _corrected_document(store: Store, doc: ImportedDocument, replaces: str | int
 
 
 def _reimport(store: Store, path: Path, doc: ImportedDocument, target: DocumentInfo, reason: str,
-              coder: str | None) -> Replacement:
-    """Put a corrected file's text in place of ``target``'s; codings and mentions follow by alignment."""
+              coder: str | None, *, drop_memos: bool = False) -> Replacement:
+    """Put a corrected file's text in place of ``target``'s; codings and mentions follow by alignment.
+
+    Raises:
+        ServiceError: codings with memos would be removed and ``drop_memos`` is false (the
+            caller's transaction then rolls back: nothing is changed).
+    """
     from codebench.domain.editing import FLAG_REALIGNED, diff_pieces
     from codebench.services.editing import apply_change
 
@@ -357,6 +367,12 @@ def _reimport(store: Store, path: Path, doc: ImportedDocument, target: DocumentI
     turns = [TurnInfo(i, t.speaker, t.start, t.end, t.body_start, t.t_start, t.t_end) for i, t in enumerate(doc.turns)]
     change, payload = apply_change(store, target, pieces, turns, kind="reimport", turn_seq=None, author=coder,
                                    flag=FLAG_REALIGNED, drop_lost=True)
+    with_memos = [item for item in change.unplaced if item.memo]
+    if with_memos and not drop_memos:
+        listed = ", ".join(f"{item.uuid[:8]} «{item.code}» ({item.coder})" for item in with_memos)
+        raise ServiceError(f"{path.name}: the corrected text no longer has the words of {len(with_memos)} coding(s) "
+                           f"that carry a memo: {listed}; --drop-memos removes them with their memos "
+                           "(undo brings them back)")
     payload["file"] = path.name
     store.audit.log("reimport", coder, payload)
     updated = store.documents.infos([target.id])[0]

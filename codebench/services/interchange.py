@@ -133,7 +133,8 @@ def _qda_codes(rows: list[CodeInfo], coded: set[int], notes: dict[int, list[str]
             core=row.core, shortcut=row.shortcut,
         )
         return refi.QdaCode(
-            guid=row.uuid, name=row.name, codable=row.kind == "code" or row.id in coded, colour=row.colour,
+            # An in-vivo code is named with the informant's words, which may hold a name.
+            guid=row.uuid, name=text(row.name) or row.name, codable=row.kind == "code" or row.id in coded, colour=row.colour,
             description=description, note_guids=notes.get(row.id, []), children=[build(c) for c in children.get(row.id, [])],
         )
 
@@ -197,8 +198,8 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
         memo_rows = store.interchange.memos()
         recorded_users, recorded_cases = store.interchange.recorded_guids()
         created = store.interchange.project_created()
-    text.prepare([*(value for row in rows for value in (row.description, row.inclusion, row.exclusion, row.memo,
-                                                      *(row.examples or ()))),
+    text.prepare([*(value for row in rows for value in (row.name, row.description, row.inclusion, row.exclusion,
+                                                      row.memo, *(row.examples or ()))),
                   *(value for memo in memo_rows for value in (memo.text, memo.title)),
                   *(coding.memo for coding in all_codings if coding.memo), project.name,
                   *(value for person in participants for value in (person.site, *person.attributes.values())
@@ -303,7 +304,8 @@ def export_qdc(project: Project, path: str | Path, *, allow_unreviewed: bool = F
         raise ServiceError("the project has no codes to export; load a codebook first")
     state = anonymisation.require_exportable(project, allow_unreviewed=allow_unreviewed)
     text = _Anonymiser(project, True)
-    text.prepare(value for row in rows for value in (row.description, row.inclusion, row.exclusion, row.memo, *(row.examples or ())))
+    text.prepare(value for row in rows
+                 for value in (row.name, row.description, row.inclusion, row.exclusion, row.memo, *(row.examples or ())))
     codes = _qda_codes(rows, set(), {}, text)
     try:
         refi.write_qdc(codes, path, ORIGIN)

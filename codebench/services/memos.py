@@ -177,8 +177,11 @@ def _gather(store: Store, original: bool) -> tuple[list[MemoEntry], dict[int, in
 
 def _anonymised(project: Project, entries: Sequence[MemoEntry]) -> list[MemoEntry]:
     """Memo text and titles with known names replaced; coded words from the anonymised rendition."""
-    texts = anonymise_free_texts(project, [e.text for e in entries] + [e.title or "" for e in entries])
+    # Code names too: an in-vivo code is the informant's own words.
+    names = sorted({e.code for e in entries if e.code})
+    texts = anonymise_free_texts(project, [e.text for e in entries] + [e.title or "" for e in entries] + names)
     count = len(entries)
+    labels = {name: shown for name, shown in zip(names, texts[2 * count:]) if shown != name}
     spans = [(e.document_id, e.start, e.end) for e in entries
              if e.kind == "coding" and e.document_id is not None and e.start is not None and e.end is not None]
     passages = iter(anonymised_passages(project, spans))  # type: ignore[arg-type]
@@ -186,5 +189,6 @@ def _anonymised(project: Project, entries: Sequence[MemoEntry]) -> list[MemoEntr
     for i, entry in enumerate(entries):
         quote = next(passages) if entry.kind == "coding" and entry.document_id is not None else entry.quote
         masked = texts[i] != entry.text or (texts[count + i] or None) != entry.title
-        out.append(replace(entry, text=texts[i], title=texts[count + i] or None, quote=quote, masked=masked))
+        out.append(replace(entry, text=texts[i], title=texts[count + i] or None, quote=quote, masked=masked,
+                           code_label=labels.get(entry.code) if entry.code else None))
     return out

@@ -108,7 +108,7 @@ class CodingCounts:
 
 
 def coding_counts(project: Project) -> CodingCounts:
-    """Codings per document, code and coder, counted in the database (two grouped index scans)."""
+    """Codings per document, code and coder, from the count tables the database keeps (a few thousand rows)."""
     with project.reading() as store:
         by_document = store.codings.counts_by_document()
         per_coder_and_code = store.codings.counts_by_coder_and_code()

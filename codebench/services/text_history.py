@@ -97,6 +97,10 @@ def _reconcile_one(team: Store, source: Store, doc: DocumentInfo, target: Docume
         theirs = source_revisions[_last_index(own, common):]
         ours = team_revisions[_last_index(team_chain, common):]
         if any(r.turn_seq is None for r in [*theirs, *ours]):
+            whole = next(r for r in [*theirs, *ours] if r.turn_seq is None)
+            if whole.kind == "speaker":
+                raise MergeRefused(f"{_who(target)} had a speaker renamed in every turn on one side and was edited on "
+                                   "the other since; undo the rename, merge, then rename the speaker in the merged project")
             raise MergeRefused(f"{_who(target)} was replaced by a corrected file on one side and edited on the other "
                                "since; bring one project up to date (re-import the file there) and merge again")
         team_text = team.documents.text(target.id)

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select
 
 from codebench.domain.records import TurnInfo
 from codebench.storage.base import ProjectRepository
+from codebench.storage.codings import counted_in_bulk
 from codebench.storage.orm import Coding, Document, Memo, Project as ProjectRow, Turn, new_uuid, utcnow
 from codebench.storage.reads.interchange import CodingSpan, InterchangeReads, MemoRecord  # noqa: F401 (re-exported)
 from codebench.storage.search import indexing_in_bulk
@@ -138,7 +139,10 @@ class InterchangeRepository(ProjectRepository, InterchangeReads):
         bookkeeping took longer (3.8 s) than the database did (1.4 s).
         """
         if rows:
-            self.session.execute(insert(Coding.__table__), rows)
+            self.session.flush()  # rows added one by one before are counted by the trigger, not skipped
+            with counted_in_bulk(self.session.connection(),
+                                 [(row["document_id"], row["code_id"], row["coder_id"]) for row in rows]):
+                self.session.execute(insert(Coding.__table__), rows)
 
     def memo_uuid_owners(self, uuids: Sequence[str]) -> dict[str, int]:
         """Which of ``uuids`` are memo ids already, with the project each belongs to."""

@@ -39,7 +39,7 @@ from codebench.storage.anonymisation import CHOSEN
 from codebench.storage.audit import AuditRepository
 from codebench.storage.base import ProjectRepository
 from codebench.storage.codebook import CodebookRepository
-from codebench.storage.codings import CodingRepository, coding_info, coding_snapshot
+from codebench.storage.codings import CodingRepository, coding_info, coding_snapshot, counted_in_bulk
 from codebench.storage.orm import (
     AnonEntity, AnonMention, AuditLog, Code, Coder, Coding, Document, DocumentRevision, Memo, Participant,
     Project as ProjectRow, Turn,
@@ -96,9 +96,10 @@ def _bulk_insert_codings(connection: Any, rows: list[tuple[Any, ...]]) -> None:
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     quoted = ", ".join(f'"{c}"' for c in columns)
     sql = f"INSERT INTO codings ({quoted}) VALUES ({', '.join([marker] * len(columns))})"
-    connection.exec_driver_sql(sql, [
-        (*row[:8], _driver_time(row[8], dialect), _driver_time(row[9], dialect), row[10], row[11]) for row in rows
-    ])
+    with counted_in_bulk(connection, [(row[1], row[2], row[3]) for row in rows]):
+        connection.exec_driver_sql(sql, [
+            (*row[:8], _driver_time(row[8], dialect), _driver_time(row[9], dialect), row[10], row[11]) for row in rows
+        ])
 
 
 def _reconcile_code(target: Code, code: Code, parent_id: int | None, report: MergeReport) -> None:

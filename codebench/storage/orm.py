@@ -181,6 +181,29 @@ class Coding(Base):
     flag: Mapped[str | None] = mapped_column(String(20))
 
 
+class CodingCountByDocument(Base):
+    """How many codings one coder has in one document: kept by triggers (migration 0005), read by
+    the project view and stats instead of counting the codings table."""
+
+    __tablename__ = "coding_counts_by_document"
+    __table_args__ = (PrimaryKeyConstraint("document_id", "coder_id"), {"sqlite_with_rowid": False})
+
+    document_id: Mapped[int] = mapped_column(Integer)
+    coder_id: Mapped[int] = mapped_column(Integer)
+    codings: Mapped[int] = mapped_column(Integer)
+
+
+class CodingCountByCode(Base):
+    """How many codings one coder has with one code: kept by triggers (migration 0005)."""
+
+    __tablename__ = "coding_counts_by_code"
+    __table_args__ = (PrimaryKeyConstraint("code_id", "coder_id"), {"sqlite_with_rowid": False})
+
+    code_id: Mapped[int] = mapped_column(Integer)
+    coder_id: Mapped[int] = mapped_column(Integer)
+    codings: Mapped[int] = mapped_column(Integer)
+
+
 class Memo(Base):
     """A memo on the project, a code or a document."""
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
+import threading
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from textual.app import App
 from textual.binding import Binding
@@ -44,13 +45,16 @@ class CodebenchApp(App[None]):
         self._hidden_coders: set[str] = set()
         # Transcripts open in the rendition last chosen on a transcript screen (o toggles).
         self.show_anonymised = False
-        self.original_allowed = True
+        # Until the coder is known (the prompt at start), no original name is shown.
+        self.original_allowed = bool(self.coder)
         """May this coder see original names? (See services.anonymisation.may_see_original.)"""
         self.show_stripes = True
         """Transcripts show coding stripes beside the text (S toggles; later transcripts follow)."""
         self.writes = SerialWrites()
         """Every change to the project goes through this queue: off the UI thread, in order."""
         self._player: services.playback.Player | None = None
+        self._code_labels_lock = threading.Lock()
+        self._code_labels_cache: tuple[Any, frozenset[str], dict[str, str]] | None = None
         if self.coder:
             self._apply_viewing_rights()
 
@@ -59,6 +63,29 @@ class CodebenchApp(App[None]):
         """Names are hidden everywhere: the coder may not see originals, or chose the anonymised
         rendition (``o`` in a transcript) — e.g. to show the screen to others."""
         return self.show_anonymised or not self.original_allowed
+
+    def code_labels(self, names: Iterable[str]) -> dict[str, str]:
+        """Code name -> what this coder is shown now, for the names shown otherwise (reads the
+        project: call it in a worker). Look names up with ``labels.get(name, name)``.
+
+        The name stays the key everywhere; only what is drawn goes through
+        :func:`services.shown_code_names`: in the anonymised view an in-vivo code (the informant's
+        own words) shows its rendition. Kept until the names asked for or the anonymisation change,
+        so screens and pickers opened one after another read the anonymisation once.
+        """
+        if not self.anonymised_view:
+            return {}
+        wanted = frozenset(names)
+        state = services.anonymisation.anonymisation_state(self.project)  # two small counts
+        with self._code_labels_lock:
+            cached = self._code_labels_cache
+        if cached is not None and cached[0] == state and wanted <= cached[1]:
+            return cached[2]
+        covered = wanted | (cached[1] if cached is not None and cached[0] == state else frozenset())
+        labels = services.shown_code_names(self.project, sorted(covered), anonymised=True)
+        with self._code_labels_lock:
+            self._code_labels_cache = (state, covered, labels)
+        return labels
 
     def _apply_viewing_rights(self) -> None:
         self.original_allowed = services.anonymisation.may_see_original(self.project, self.coder)
@@ -79,12 +106,21 @@ class CodebenchApp(App[None]):
                     self.exit()
                     return
                 self.coder = name
-                self._apply_viewing_rights()
                 self.screen.sub_title = f"coder: {name}"
-                if isinstance(self.screen, ProjectScreen):
-                    self.screen.action_refresh()
 
-            self.push_screen(CoderPrompt(self.known_coders()), chosen)
+                def allowed(may: bool) -> None:
+                    self.original_allowed = may
+                    self.show_anonymised = self.show_anonymised or not may
+                    if isinstance(self.screen, ProjectScreen):
+                        self.screen.action_refresh()
+
+                project = self.project
+                load_in_background(self, lambda: services.anonymisation.may_see_original(project, name), allowed,
+                                   group="coder")
+
+            # The prompt reads the known coders itself, in a worker: counting them on a big project
+            # must not hold up the first key.
+            self.push_screen(CoderPrompt(self.known_coders), chosen)
 
     def audio_player(self, *, start: bool = True) -> services.playback.Player | None:
         """The external player transcripts play their recordings through, found on first use.
@@ -110,12 +146,13 @@ class CodebenchApp(App[None]):
     # -- shared by screens and the command palette ---------------------------------------
 
     def known_coders(self) -> list[str]:
-        """Coders with codings in the project, and the current one."""
+        """Coders with codings in the project, and the current one (reads the project: call it in a worker)."""
         names = set(services.coding_counts(self.project).by_coder) | ({self.coder} if self.coder else set())
         return sorted(names)
 
     def visible_coders(self) -> list[str] | None:
-        """Coders whose codings the transcript shows (None: everyone)."""
+        """Coders whose codings the transcript shows (None: everyone); with some hidden it reads the
+        project: call it in a worker."""
         if not self._hidden_coders:
             return None
         return [c for c in self.known_coders() if c not in self._hidden_coders]
@@ -226,17 +263,27 @@ class CodebenchApp(App[None]):
             return
         self.push_screen(AdjudicationScreen(coder_a, coder_b))
 
+    def _with_labels(self, codes: list[CodeInfo] | None,
+                     then: Callable[[tuple[list[CodeInfo], dict[str, str]]], None]) -> None:
+        """The code tree (unless given) and what this coder is shown for each name, read in a worker."""
+        project = self.project
+
+        def load() -> tuple[list[CodeInfo], dict[str, str]]:
+            tree = codes if codes is not None else services.code_tree(project)
+            return tree, self.code_labels(c.name for c in tree)
+
+        load_in_background(self.screen, load, then, group="picker")
+
     def pick_and_recode(self, coding_uuid: str, current: str, after: Callable[[], None],
-                        codes: list[CodeInfo] | None = None, *, take_over: bool = False) -> None:
+                        codes: list[CodeInfo] | None = None, *, take_over: bool = False,
+                        labels: dict[str, str] | None = None) -> None:
         """Let the coder pick another code (or name a new one) for a coding, then call ``after``.
 
         ``take_over``: the coder confirmed recoding another coder's coding (it becomes theirs).
         """
-        if codes is None:
-            project = self.project
-            load_in_background(self.screen, lambda: services.code_tree(project),
-                               lambda tree: self.pick_and_recode(coding_uuid, current, after, tree,
-                                                                 take_over=take_over), group="picker")
+        if codes is None or labels is None:
+            self._with_labels(codes, lambda loaded: self.pick_and_recode(coding_uuid, current, after, loaded[0],
+                                                                         take_over=take_over, labels=loaded[1]))
             return
 
         def recode(picked: PickedCode | None) -> None:
@@ -248,7 +295,7 @@ class CodebenchApp(App[None]):
                                                                     take_over=take_over),
                                lambda _: after())
 
-        self.push_screen(CodePicker(codes, title=f"Recode «{current}» as"), recode)
+        self.push_screen(CodePicker(codes, title=f"Recode «{labels.get(current, current)}» as", labels=labels), recode)
 
     def confirm_take_over(self, owner: str, verb: str, code: str, then: Callable[[], None]) -> None:
         """Ask before this coder changes ``owner``'s coding; ``then`` runs only on yes.
@@ -296,7 +343,8 @@ class CodebenchApp(App[None]):
 
         def call() -> services.HistoryItem | None:
             entry = step(project, coder)
-            return services.history_item(project, entry) if entry is not None else None
+            return (services.history_item(project, entry, anonymised=self.anonymised_view)
+                    if entry is not None else None)
 
         def finished(item: services.HistoryItem | None) -> None:
             screen = self.screen
@@ -318,12 +366,16 @@ class CodebenchApp(App[None]):
         self.writes.submit(self.screen, call, finished,
                            failed=lambda exc: self.notify(f"cannot {direction}: {exc}", severity="error"))
 
-    def merge_codes(self, codes: list[CodeInfo] | None = None) -> None:
+    def merge_codes(self, codes: list[CodeInfo] | None = None, labels: dict[str, str] | None = None) -> None:
         """Pick a code, then the code to merge it into."""
-        if codes is None:
-            project = self.project
-            load_in_background(self.screen, lambda: services.code_tree(project), self.merge_codes, group="picker")
+        if codes is None or labels is None:
+            self._with_labels(codes, lambda loaded: self.merge_codes(*loaded))
             return
+        names = labels
+
+        def shown(name: str) -> str:
+            """What the coder is shown for a code name (an in-vivo code's rendition when anonymised)."""
+            return names.get(name, name)
 
         def second(source: PickedCode | None) -> None:
             if source is None or source.new:
@@ -335,15 +387,15 @@ class CodebenchApp(App[None]):
                 project, coder = self.project, self.coder
 
                 def merged(moved: int) -> None:
-                    self.notify(f"merged {source.name} into {target.name}: {moved} coding(s) moved")
+                    self.notify(f"merged {shown(source.name)} into {shown(target.name)}: {moved} coding(s) moved")
                     self._refresh_screen()
 
                 self.writes.submit(self.screen, lambda: services.merge_codes(project, source.name, target.name, coder),
                                    merged)
 
-            self.push_screen(CodePicker(codes, title=f"Merge «{source.name}» into"), merge)
+            self.push_screen(CodePicker(codes, title=f"Merge «{shown(source.name)}» into", labels=labels), merge)
 
-        self.push_screen(CodePicker(codes, title="Merge which code?"), second)
+        self.push_screen(CodePicker(codes, title="Merge which code?", labels=labels), second)
 
     def _refresh_screen(self) -> None:
         screen = self.screen
@@ -369,7 +421,9 @@ class CodebenchApp(App[None]):
         if self._help_open():
             self.action_hide_help_panel()
         else:
-            self.action_show_help_panel()
+            from codebench.tui.widgets.key_help import WorkbenchHelp
+
+            self.screen.mount(WorkbenchHelp())  # the screen's own keys first
 
     def action_close_help(self) -> None:
         self.action_hide_help_panel()

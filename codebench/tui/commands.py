@@ -25,8 +25,11 @@ class CodebenchCommands(Provider):
                  else {d.id: d.name for d in docs})
         for doc in docs:
             commands.append((f"Open {names[doc.id]}", partial(app.open_document, doc.id), "read and code this transcript"))
-        for node in services.code_tree(project):
-            commands.append((f"Quotes of {node.name}", partial(app.open_quotes, node), f"every quote of this {node.kind}"))
+        tree = services.code_tree(project)
+        labels = app.code_labels(node.name for node in tree)  # an in-vivo code is the informant's words
+        for node in tree:
+            commands.append((f"Quotes of {labels.get(node.name, node.name)}", partial(app.open_quotes, node),
+                             f"every quote of this {node.kind}"))
         commands.append(("Search the transcripts", app.open_search,
                          "words, phrases, wildcards, regular expressions; code the hits (/)"))
         commands.append(("Anonymisation review", app.open_anonymisation,

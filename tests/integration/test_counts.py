@@ -1,4 +1,4 @@
-"""The counts the project view and ``stats`` show come from grouped queries; they must equal
+"""The counts the project view and ``stats`` show come from count tables; they must equal
 counting the codings one by one (the slow way they replaced), across documents, codes and coders,
 and leave other projects in the same database out."""
 

@@ -338,3 +338,129 @@ def test_a_name_lengthened_by_an_edit_is_masked_whole(project, tmp_path):
     assert mentions() == [("Kari Hansen", "accepted"), ("Kari Hansen", "accepted")]
     rendition = services.anonymisation.rendition(project, 1)
     assert "Hansen" not in rendition.text
+
+
+def test_a_speaker_is_renamed_in_every_turn_at_once_as_one_undoable_revision(study):
+    text = services.get_document(study, 1).text
+    said = services.apply_code(study, 1, *_span(text, "tidspress hele veien"), "tidspress", "ingrid")
+    services.set_coding_memo(study, said.uuid, "Tid går igjen hos alle", "ingrid")
+    # A passage over two turns holds a label: the label changes, the words said do not.
+    across = services.apply_code(study, 1, *_span(text, "Hvor mye tid har du?\n\nR: Altfor lite tid"), "tid", "per")
+    revisions = len(services.document_revisions(study, 1))
+
+    report = services.rename_speaker(study, 1, "R", "Informant", coder="ingrid", use_model=False)
+
+    doc = services.get_document(study, 1)
+    assert report.renamed == 2 and not report.flagged
+    assert [t.speaker for t in doc.turns] == ["I", "Informant", "I", "Informant"]
+    assert all(doc.text[t.start:t.body_start] == f"{t.speaker}: " for t in doc.turns)
+    found = {c.uuid: c for c in services.codings(study, 1)}
+    assert doc.text[found[said.uuid].start:found[said.uuid].end] == "tidspress hele veien"
+    assert doc.text[found[across.uuid].start:found[across.uuid].end] == "Hvor mye tid har du?\n\nInformant: Altfor lite tid"
+    assert found[said.uuid].memo == "Tid går igjen hos alle" and {c.flag for c in found.values()} == {None}
+    history = services.document_revisions(study, 1)
+    assert len(history) == revisions + 1 and history[-1].kind == "speaker" and history[-1].author == "ingrid"
+    entry = services.audit_log(study, limit=1)[0]
+    assert entry.action == "edit_text" and services.describe_operation(entry, study) == \
+        "speaker renamed in 2 turns of M01 mentor runde 1"
+
+    services.undo(study, "ingrid")
+    assert services.get_document(study, 1).text == text
+    assert {c.uuid: (c.start, c.end, c.flag) for c in services.codings(study, 1)} == {
+        said.uuid: (*_span(text, "tidspress hele veien"), None),
+        across.uuid: (*_span(text, "Hvor mye tid har du?\n\nR: Altfor lite tid"), None)}
+    services.redo(study, "ingrid")
+    assert services.get_document(study, 1).text == doc.text
+    assert {c.flag for c in services.codings(study, 1)} == {None}
+    with pytest.raises(ServiceError, match="no turn whose speaker is 'R'"):
+        services.rename_speaker(study, 1, "R", "X", coder="ingrid")
+    with pytest.raises(ServiceError, match="colon"):
+        services.rename_speaker(study, 1, "I", "Intervjuer: Kari", coder="ingrid")
+
+
+def test_a_persons_name_given_to_a_speaker_stays_out_of_anonymised_output(study):
+    from tests.conftest import review_everything
+
+    review_everything(study)
+    report = services.rename_speaker(study, 1, "R", "Kari Nordmann", coder="ingrid", use_model=False)
+    # Like a name typed into the text: a suggestion to review, and anonymised exports wait for it.
+    assert report.mentions_found >= 1
+    assert not services.anonymisation.anonymisation_state(study).anonymised
+    with pytest.raises(ServiceError):
+        services.anonymisation.require_exportable(study)
+    review_everything(study)
+    shown = services.anonymisation.rendition(study, 1).text
+    assert "Kari" not in shown and "Nordmann" not in shown and shown.count("[Mentor 1]: ") == 2  # the informant
+    text = services.get_document(study, 1).text
+    services.apply_code(study, 1, *_span(text, "tidspress hele veien"), "tidspress", "ingrid")
+    [quote] = services.anonymisation.anonymise_quotes(study, services.quotes(study))
+    assert "Kari" not in (quote.speaker or "") and "Nordmann" not in (quote.speaker or "")
+
+
+def test_a_change_of_turn_times_alone_is_a_revision_too(study):
+    before = services.get_document(study, 1)
+    report = services.edit_turn(study, 1, 2, coder="ingrid", t_start=12.5, t_end=20.0)
+    assert not report.changed and report.revision is not None
+    [revision] = services.document_revisions(study, 1)
+    assert (revision.kind, revision.turn_seq, revision.author, revision.pieces) == ("edit", 1, "ingrid", ())
+    assert revision.before_sha256 == revision.after_sha256 == before.info.sha256
+    assert (revision.turns_before[1].t_start, revision.turns_before[1].t_end) == (None, None)
+    services.undo(study, "ingrid")
+    assert services.get_document(study, 1).turns[1].t_start is None
+    assert [r.kind for r in services.document_revisions(study, 1)] == ["edit", "undo"]
+
+
+def test_cli_rename_speaker_names_no_name(study):
+    result = CliRunner().invoke(main, ["rename-speaker", str(study.root), "1", "R", "Kari Nordmann", "--coder", "ingrid"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("document 1: speaker renamed in 2 turn(s)") and "Kari" not in result.output
+    assert [t.speaker for t in services.get_document(study, 1).turns] == ["I", "Kari Nordmann", "I", "Kari Nordmann"]
+    result = CliRunner().invoke(main, ["rename-speaker", str(study.root), "1", "R", "X", "--coder", "ingrid"])
+    assert result.exit_code == 1 and "no turn whose speaker is 'R'" in result.output
+
+
+@pytest.mark.postgres
+def test_a_speaker_rename_and_a_change_of_times_on_postgres(pg_project: services.Project, tmp_path: Path):
+    project = pg_project
+    path = tmp_path / "m01.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    services.import_files(project, [path])
+    text = services.get_document(project, 1).text
+    coded = services.apply_code(project, 1, *_span(text, "tidspress"), "tidspress", "ingrid")
+    services.edit_turn(project, 1, 4, coder="ingrid", t_start=30.0)
+    services.rename_speaker(project, 1, "R", "Informant", coder="ingrid", use_model=False)
+    doc = services.get_document(project, 1)
+    assert [r.kind for r in services.document_revisions(project, 1)] == ["edit", "speaker"]
+    assert [t.speaker for t in doc.turns] == ["I", "Informant", "I", "Informant"] and doc.turns[3].t_start == 30.0
+    [found] = services.codings(project, 1)
+    assert doc.text[found.start:found.end] == "tidspress" and found.uuid == coded.uuid and found.flag is None
+    services.undo(project, "ingrid")
+    services.undo(project, "ingrid")
+    doc = services.get_document(project, 1)
+    assert doc.text == text and doc.turns[3].t_start is None
+
+
+def test_a_corrected_file_does_not_drop_a_coding_with_a_memo_unless_told(study, tmp_path):
+    text = services.get_document(study, 1).text
+    gone = services.apply_code(study, 1, *_span(text, "med en gang"), "fort", "per")
+    services.set_coding_memo(study, gone.uuid, "Svarer fort: ingen tvil", "per")
+    corrected = tmp_path / "rettet" / "m01.txt"
+    corrected.parent.mkdir()
+    corrected.write_text(TEXT.replace(" med en gang", ""), encoding="utf-8")
+    runner = CliRunner()
+
+    result = runner.invoke(main, ["import", str(study.root), str(corrected), "--coder", "ingrid"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [f"codebench: m01.txt: the corrected text no longer has the words of 1 coding(s) that carry a memo: "
+                     f"{gone.uuid[:8]} «fort» (per); --drop-memos removes them with their memos (undo brings them back); "
+                     "nothing was imported"], lines
+    assert services.get_document(study, 1).text == text and services.document_revisions(study, 1) == []
+    assert [c.memo for c in services.codings(study, 1)] == ["Svarer fort: ingen tvil"]
+
+    result = runner.invoke(main, ["import", str(study.root), str(corrected), "--coder", "ingrid", "--drop-memos"])
+    assert result.exit_code == 0, result.output
+    assert f"not placed: {gone.uuid[:8]}" in result.output and "removed with its memo" in result.output
+    assert services.codings(study, 1) == []
+    services.undo(study, "ingrid")
+    assert [c.memo for c in services.codings(study, 1)] == ["Svarer fort: ingen tvil"]

@@ -34,7 +34,7 @@ def test_full_loop_on_postgres(pg_project: services.Project, tmp_path: Path):
     services.remove_coding(project, coding.uuid, "ingrid")
     services.undo(project, "ingrid")
     assert len(services.codings(project)) == 2
-    assert "origin: in-vivo" in services.export_codebook(project)
+    assert "origin: in-vivo" in services.export_codebook(project, original=True)
 
 
 def test_project_setting_points_commands_at_the_server(pg_url: str, tmp_path: Path):

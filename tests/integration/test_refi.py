@@ -483,6 +483,11 @@ def test_real_anonymisation_reaches_text_spans_names_and_memos(project, tmp_path
         start = INTERVIEW.index(phrase)
         services.apply_code(project, doc.id, start, start + len(phrase), code, "ingrid", memo=f"Om {phrase[:16]}")
     services.add_memo(project, "Ragnhild Solberg er en typisk mentor.", document=doc.id, author="ingrid")
+    # An in-vivo code is named with the informant's words: here a name.
+    start = INTERVIEW.index("Ragnhilds kontor")
+    end = start + len("Ragnhilds kontor er ved lageret")
+    services.apply_code(project, doc.id, start, end, services.in_vivo_code_name(project, doc.id, start, end), "ingrid",
+                        create="in-vivo")
     anonymisation.detect(project, use_model=False)
     anonymisation.auto_accept(project, threshold=0.0)
 
@@ -490,6 +495,11 @@ def test_real_anonymisation_reaches_text_spans_names_and_memos(project, tmp_path
     services.export_qdpx(project, target)
     with zipfile.ZipFile(target) as archive:
         written = "\n".join(archive.read(n).decode("utf-8") for n in archive.namelist())
+    services.export_qdc(project, tmp_path / "kodebok.qdc")
+    written += (tmp_path / "kodebok.qdc").read_text(encoding="utf-8")
+    printed = CliRunner().invoke(main, ["quotes", str(project.root), "--format", "csv"])
+    assert printed.exit_code == 0 and "kontor er ved lageret" in printed.output
+    written += printed.output
     for secret in ("Ragnhild", "Solberg", "Øyvind Lunde", "915 55 123"):
         assert secret not in written, secret
     data = interchange.refi.read_qdpx(target)

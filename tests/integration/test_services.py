@@ -125,12 +125,12 @@ def test_codebook_round_trip_through_a_project(coded_project, tmp_path):
     project = coded_project
     services.apply_code(project, "kari", 39, 56, "lederen spurte meg", "ingrid", create="in-vivo", category="mentor")
     services.create_code(project, "travle dager", origin="open")
-    exported = services.export_codebook(project)
+    exported = services.export_codebook(project, original=True)
     assert "origin: in-vivo" in exported and "travle dager" in exported
     path = write(tmp_path, "eksport.yaml", exported)
     other = services.init_project(tmp_path / "other")
     services.load_codebook(other, path)
-    assert services.export_codebook(other) == exported
+    assert services.export_codebook(other, original=True) == exported
     # and the original codebook's content survives the trip
     from codebench.domain.codebook import parse_codebook
     original = parse_codebook(HYBRID.read_text(encoding="utf-8"))
@@ -179,7 +179,7 @@ def test_unknown_code_creates_an_open_code_that_exports(coded_project):
     services.apply_code(coded_project, "kari", 0, 5, "tidspress", "ingrid")
     (node,) = [c for c in services.code_tree(coded_project) if c.name == "tidspress"]
     assert node.origin == "open" and node.kind == "code"
-    assert "- name: tidspress" in services.export_codebook(coded_project)
+    assert "- name: tidspress" in services.export_codebook(coded_project, original=True)
 
 
 def test_undo_restores_each_kind_of_change(coded_project):
@@ -305,7 +305,7 @@ def test_update_code_renames_and_guards(coded_project):
         services.update_code(project, "den gode mentoren", shortcut=taken.shortcut)
     with pytest.raises(services.ServiceError, match="changed by someone else"):
         services.update_code(project, "den gode mentoren", expected_version=info.version - 1, memo="x")
-    assert "name: den gode mentoren" in services.export_codebook(project)
+    assert "name: den gode mentoren" in services.export_codebook(project, original=True)
 
 
 def test_import_codings_checks_the_text_and_is_all_or_nothing(coded_project, tmp_path):

@@ -15,7 +15,7 @@ from codebench.tui.screens.document import DocumentScreen
 from codebench.tui.screens.edit_turn import TurnEdit, TurnEditor
 from codebench.tui.widgets.transcript import TranscriptView
 from tests.tui.helpers import settle
-from textual.widgets import Input, TextArea
+from textual.widgets import Checkbox, Input, TextArea
 
 VTT = """WEBVTT
 
@@ -240,3 +240,36 @@ async def test_the_turn_editor_goes_to_the_start_and_end_of_the_words():
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert results == [TurnEdit("Og Ja, det var sjefen.\nVi hadde fått en ny kollega. Nå.")]
+
+
+async def test_the_turn_editor_renames_a_speaker_in_all_their_turns_as_one_undo(project, tmp_path):
+    path = tmp_path / "samtale.txt"
+    path.write_text("I: Hvordan ble du mentor?\n\nR: Jeg sa ja.\n\nI: Hvor mye tid har du?\n\nR: Altfor lite.\n",
+                    encoding="utf-8")
+    services.import_files(project, [path])
+    original = services.get_document(project, 1)
+    last = original.turns[3]
+    app = CodebenchApp(project, "ingrid")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen, view = await _open(app, pilot, last.body_start + 3)
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert isinstance(editor, TurnEditor)
+        every = editor.query_one("#turn-all", Checkbox)
+        assert "all 2 of their turns" in str(every.label)
+        editor.query_one("#turn-speaker", Input).value = "Informant"
+        every.value = True
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.screen is screen
+        doc = services.get_document(project, 1)
+        assert [t.speaker for t in doc.turns] == ["I", "Informant", "I", "Informant"]
+        assert "speaker renamed in 2 turns" in str(screen.query_one("#status").render())
+        # The caret stays on its words though the labels before it grew.
+        await _until(pilot, lambda: view.text == doc.text)
+        assert view.cursor == doc.turns[3].body_start + 3
+        await pilot.press("ctrl+z")  # one undo takes the whole rename back
+        await settle(pilot)
+        assert services.get_document(project, 1).text == original.text

@@ -6,7 +6,7 @@ from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.details import ImportDetailsDialog
 from codebench.tui.screens.project import ProjectScreen
-from tests.tui.helpers import settle
+from tests.tui.helpers import settle, wait_until
 from textual.widgets import DataTable, Static
 
 # One cue's end time cannot be read: the cue is kept untimed and the import warns.
@@ -24,7 +24,7 @@ async def test_format_column_and_details_of_a_document_with_a_warning(sample_cop
     services.anonymisation.set_original_viewer(project, "prosjektleder", True)
     assert len(doc.import_warnings) == 1
     app = CodebenchApp(project, "tester")
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ProjectScreen)
@@ -32,6 +32,13 @@ async def test_format_column_and_details_of_a_document_with_a_warning(sample_cop
         row = table.get_row_index(str(doc.id))
         column = [c.label.plain for c in table.columns.values()].index
         assert str(table.get_cell_at((row, column("fmt")))) == "vtt !1"
+        # Too narrow for the format column: the warning count follows the name.
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: "fmt" not in [c.label.plain for c in table.columns.values()], "the narrow list")
+        await settle(pilot)
+        column = [c.label.plain for c in table.columns.values()].index
+        row = table.get_row_index(str(doc.id))
+        assert str(table.get_cell_at((row, column("document")))).endswith(" !1")
         table.move_cursor(row=row)
         await pilot.press("i")
         await settle(pilot)

@@ -14,7 +14,7 @@ import traceback
 
 from textual.binding import Binding
 from textual.dom import DOMNode
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Label
 from textual.widgets._footer import FooterKey
 
 import codebench.tui
@@ -22,9 +22,11 @@ from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.quotes import QuotesScreen
 from codebench.tui.widgets.quote_list import QUOTE_MIN, QuoteList
-from codebench.tui.widgets.stable_footer import EssentialKeys
+from codebench.tui.screens.picker import CoderPrompt
+from codebench.tui.screens.project import DOCUMENT_COLUMNS
+from codebench.tui.widgets.stable_footer import EssentialKeys, StableFooter
 from codebench.tui.widgets.transcript import TranscriptView
-from tests.tui.helpers import settle
+from tests.tui.helpers import settle, type_text, wait_until
 
 ROUND_1 = "Intervju Kristine Holm runde 1"
 ROUND_2 = "Intervju Kristine Holm runde 2"
@@ -91,6 +93,51 @@ async def test_the_project_view_shows_document_names_at_80_columns_and_rounds_st
         assert first != second and first.endswith("runde 1") and second.endswith("runde 2")
 
 
+async def test_the_project_view_at_80x24_shows_each_documents_codings_count_and_its_whole_footer(sample_copy):
+    # Tried in tmux at 80x24: the counts had scrolled off to the right of the names, and the
+    # footer ended "k codebook a anon▏": a key cut in half, and h and m not there at all.
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#documents", DataTable)
+        columns = list(table.columns.values())
+        names = [c.label.plain for c in columns]
+        assert {"document", "coded"} <= set(names), names
+        assert sum(c.get_render_width(table) for c in columns) <= table.scrollable_content_region.width, \
+            "every column shown is whole, without scrolling"
+        one = services.get_document(sample_copy, ROUND_1).info.id
+        counts = services.coding_counts(sample_copy).by_document
+        assert str(table.get_row(str(one))[names.index("coded")]) == str(counts[one]) != "0"
+        assert columns[names.index("document")].get_render_width(table) - 2 >= 20
+
+        footer = app.screen.query_one(StableFooter)
+        essentials = footer.query_one(EssentialKeys).region
+        shown = {key.action: key for key in footer.query(FooterKey)
+                 if key.display and key.parent is not None and key.parent.display and key.region.width}
+        for action in ("open_document", "quotes", "codebook", "anonymisation", "heatmap", "memos"):
+            assert action in shown, (action, sorted(shown))
+            assert shown[action].region.right <= essentials.x, (action, shown[action].region, essentials)
+
+        await pilot.resize_terminal(160, 40)
+        await wait_until(pilot, lambda: "fmt" in [c.label.plain for c in table.columns.values()], "the wide layout")
+        await settle(pilot)
+        assert [c.label.plain for c in table.columns.values()] == list(DOCUMENT_COLUMNS)
+        descriptions = {key.action: key.description for key in footer.query(FooterKey)}
+        assert descriptions["open_document"] == "open transcript", "whole descriptions when wide"
+
+
+async def test_a_footer_key_that_does_not_fit_is_left_out_whole(sample_copy):
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(60, 24)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(StableFooter)
+        essentials = footer.query_one(EssentialKeys).region
+        keys = [key for key in footer.children if not isinstance(key, EssentialKeys)]
+        shown = [key for key in keys if key.display]
+        assert shown and len(shown) < len(keys), "some keys left out at 60 columns"
+        assert all(key.region.right <= essentials.x for key in shown)
+
+
 async def test_the_quote_column_keeps_its_room_and_code_names_are_whole_at_120(sample_copy):
     two = services.get_document(sample_copy, ROUND_2)
     services.apply_code(sample_copy, two.info.id, 10, 60, "kapasitet og portefølje", "tester")
@@ -143,23 +190,32 @@ async def test_a_caret_move_repaints_only_the_lines_it_touched(sample_copy):
         assert set(drawn) <= {line - 1, line}, drawn
 
 
+def _watch_the_ui_thread(project) -> list[str]:
+    """Where the workbench's code opens a transaction or a read on the UI thread (filled as it runs)."""
+    on_ui_thread: list[str] = []
+
+    def watching(method):
+        def watched(*args, **kwargs):
+            # The test itself reads on this thread too: only a call from the workbench's code counts.
+            if threading.current_thread() is threading.main_thread():
+                callers = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_stack()
+                           if "/codebench/tui/" in frame.filename]
+                if callers:
+                    on_ui_thread.append(callers[-1])
+            return method(*args, **kwargs)
+        return watched
+
+    # A read-only action on SQLite goes through reading() (plain sqlite3), a write through transaction().
+    project.transaction = watching(project.transaction)
+    project.reading = watching(project.reading)
+    return on_ui_thread
+
+
 async def test_no_screen_reads_or_writes_the_project_on_the_ui_thread(sample_copy):
     project = sample_copy
     doc = services.get_document(project, ROUND_1)
-    on_ui_thread: list[str] = []
-    transaction = project.transaction
-
-    def watched(*args, **kwargs):
-        # The test itself reads on this thread too: only a call from the workbench's code counts.
-        if threading.current_thread() is threading.main_thread():
-            callers = [f"{frame.filename}:{frame.lineno} {frame.name}" for frame in traceback.extract_stack()
-                       if "/codebench/tui/" in frame.filename]
-            if callers:
-                on_ui_thread.append(callers[-1])
-        return transaction(*args, **kwargs)
-
     app = CodebenchApp(project, "tester")  # made before the app runs: it checks the coder's viewing rights once
-    project.transaction = watched  # type: ignore[method-assign]
+    on_ui_thread = _watch_the_ui_thread(project)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -180,6 +236,29 @@ async def test_no_screen_reads_or_writes_the_project_on_the_ui_thread(sample_cop
         await pilot.press("q")
         await settle(pilot)
     assert services.quotes(project, coders=["tester"]) == []  # coded, then undone
+    assert on_ui_thread == []
+
+
+async def test_the_coder_prompt_counts_the_known_coders_off_the_ui_thread(sample_copy):
+    # The prompt listed the coders by counting every coding on the UI thread as it opened
+    # (250,000 codings on a big project): the prompt stalled before it could take a key.
+    project = sample_copy
+    services.anonymisation.set_original_viewer(project, "ingrid", True)
+    app = CodebenchApp(project)
+    on_ui_thread = _watch_the_ui_thread(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, CoderPrompt)
+        await wait_until(pilot, lambda: "ingrid, per" in str(prompt.query_one("#picker-hint", Label).render()),
+                         "the known coders")
+        # Behind the prompt no original name shows while it is not known who is looking.
+        assert app.anonymised_view
+        await type_text(pilot, "per")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.coder == "per" and not app.original_allowed and app.anonymised_view
+        assert "coder: per" in app.screen.sub_title
     assert on_ui_thread == []
 
 

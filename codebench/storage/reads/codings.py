@@ -47,17 +47,17 @@ class CodingReads(Reads):
         return dict(self.sql.all("SELECT id, name FROM coders WHERE project_id = ?", [self.project_id]))
 
     def counts_by_coder_and_code(self) -> dict[tuple[str, int], int]:
-        """Number of codings per ``(coder name, code id)``, in one pass over the coder index.
+        """Number of codings per ``(coder name, code id)``.
 
-        The coder index holds the table's key (code, document, start, uuid), so the count reads
-        neither the codings' quotes nor the documents: grouped in the index's order, it streams.
+        Read from the count table that triggers keep (migration 0005): a few hundred rows, where
+        counting the codings read every coding's index entry.
         """
         coders = self.coder_names()
         if not coders:
             return {}
         ids = list(coders)
-        rows = self.sql.all(f"SELECT coder_id, code_id, count(*) FROM codings WHERE coder_id IN ({self.sql.marks(ids)})"
-                            " GROUP BY coder_id, code_id", ids)
+        rows = self.sql.all(f"SELECT coder_id, code_id, codings FROM coding_counts_by_code"
+                            f" WHERE coder_id IN ({self.sql.marks(ids)})", ids)
         return {(coders[coder_id], code_id): count for coder_id, code_id, count in rows}
 
     def counts_by_code(self) -> dict[int, int]:
@@ -77,10 +77,10 @@ class CodingReads(Reads):
     def counts_by_document(self) -> dict[int, int]:
         """Number of codings per document id (documents without codings are left out).
 
-        An index-only count: the ``(document, start)`` index holds the table's key.
+        Summed over coders from the count table that triggers keep (migration 0005).
         """
-        return dict(self.sql.all(f"SELECT document_id, count(*) FROM codings WHERE document_id IN ({_PROJECT_DOCUMENTS})"
-                                 " GROUP BY document_id", [self.project_id]))
+        return dict(self.sql.all(f"SELECT document_id, sum(codings) FROM coding_counts_by_document"
+                                 f" WHERE document_id IN ({_PROJECT_DOCUMENTS}) GROUP BY document_id", [self.project_id]))
 
     def quotes(
         self,

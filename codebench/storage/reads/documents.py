@@ -48,22 +48,42 @@ class DocumentReads(Reads):
             " FROM documents d LEFT OUTER JOIN participants p ON p.id = d.participant_id"
             " WHERE d.project_id = ?" + where + " ORDER BY d.id", params)
         participants: dict[int, ParticipantInfo] = {}
+        # The importers write a few shapes of meta over and over ("{}", the same notes): each
+        # distinct text is decoded once (a thousand json.loads were half of the listing).
+        decoded: dict[Any, tuple[tuple[str, ...], tuple[str, ...], dict[str, Any]]] = {}
+        kinds: dict[Any, dict[str, Any]] = {}
+        time = self.sql.time
         found = []
+        append = found.append
         for (doc_id, uuid, name, source_name, source_format, sha256, imported_at, length, word_count, round_, meta,
              participant_id, pid, role, site, attributes) in rows:
             participant = None
             if participant_id is not None:
                 participant = participants.get(participant_id)
                 if participant is None:
+                    if isinstance(attributes, (str, bytes)):  # SQLite's text, mostly "{}": decoded once
+                        value = kinds.get(attributes)
+                        if value is None:
+                            value = kinds[attributes] = self.sql.json(attributes) or {}
+                    else:  # psycopg decoded it
+                        value = attributes or {}
+                    # Each participant its own dict: a caller may change one without touching another's.
                     participant = participants[participant_id] = ParticipantInfo(
-                        participant_id, pid, role, site, dict(self.sql.json(attributes) or {}))
-            meta = self.sql.json(meta) or {}
-            found.append(DocumentInfo(
-                id=doc_id, uuid=uuid, name=name, source_name=source_name, source_format=source_format, sha256=sha256,
-                imported_at=self.sql.time(imported_at), length=length, word_count=word_count,
-                turn_count=counted.get(doc_id, 0) if counted is not None else None, round=round_, participant=participant,
-                import_notes=tuple(meta.get("notes", ())), import_warnings=tuple(meta.get("warnings", ())),
-                source_meta={k: v for k, v in meta.items() if k not in ("notes", "warnings")},
+                        participant_id, pid, role, site, dict(value))
+            key = meta if isinstance(meta, (str, bytes)) else None
+            parts = decoded.get(key) if key is not None else None
+            if parts is None:
+                read = self.sql.json(meta) or {}
+                parts = (tuple(read.get("notes", ())), tuple(read.get("warnings", ())),
+                         {k: v for k, v in read.items() if k not in ("notes", "warnings")})
+                if key is not None:
+                    decoded[key] = parts
+            notes, warnings, source_meta = parts
+            append(DocumentInfo(
+                doc_id, uuid, name, source_name, source_format, sha256, time(imported_at), length, word_count,
+                counted.get(doc_id, 0) if counted is not None else None, round_, participant, notes, warnings,
+                # Each document its own dict: a caller may keep and change one without touching another's.
+                dict(source_meta) if source_meta else {},
             ))
         return found
 

@@ -39,6 +39,9 @@ class CodebookScreen(WorkbenchScreen):
         Binding("q,escape", "app.pop_screen", "back"),
     ]
 
+    FOOTER_SHORT = {"merge": "merge"}
+    """Descriptions below 100 columns (stable_footer.py): "p promote" then fits at 80."""
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
@@ -69,15 +72,18 @@ class CodebookScreen(WorkbenchScreen):
         """
         project = self.project
 
-        def fetch() -> tuple[list[CodeInfo], Counter[int]]:
-            return services.code_tree(project), Counter(services.coding_counts(project).by_code)
+        app = self.workbench
 
-        def show(loaded: tuple[list[CodeInfo], Counter[int]]) -> None:
+        def fetch() -> tuple[list[CodeInfo], Counter[int], dict[str, str]]:
+            codes = services.code_tree(project)
+            return codes, Counter(services.coding_counts(project).by_code), app.code_labels(c.name for c in codes)
+
+        def show(loaded: tuple[list[CodeInfo], Counter[int], dict[str, str]]) -> None:
             codes = self.codes = loaded[0]
             tree = self.query_one(CodeTree)
             current = tree.selected_code
             kept = keep if keep is not None else (current.name if current else None)
-            tree.show(*loaded, keep=kept)
+            tree.show(loaded[0], loaded[1], keep=kept, labels=loaded[2])
             # The highlight may not move (a promotion changes the code under the cursor): the
             # details must follow the change all the same.
             changed = next((c for c in codes if c.name == kept), None) if kept else None
@@ -92,17 +98,33 @@ class CodebookScreen(WorkbenchScreen):
             return
         self._show_detail(code)
 
+    def _label(self, code: CodeInfo) -> str:
+        """The code's name as this view shows it (an in-vivo code's rendition in the anonymised view)."""
+        return self.query_one(CodeTree).labels.get(code.name, code.name)
+
     def _show_detail(self, code: CodeInfo) -> None:
-        # A category's origin says nothing (codes emerge open or in vivo; categories are made).
-        kind = f"{code.kind}, {code.origin}" if code.kind == "code" else "category"
-        parts = [Content.from_markup("[b]$name[/b]  ($kind)", name=code.name, kind=kind)]
         fields = [("Beskrivelse", code.description), ("Inklusjon", code.inclusion), ("Eksklusjon", code.exclusion),
                   ("Memo", code.memo)]
         examples = list(code.examples)
-        if self.workbench.anonymised_view:  # researchers' text may name people (examples are quotes)
-            shown = services.anonymisation.anonymise_free_texts(self.project, [v or "" for _, v in fields] + examples)
-            fields = [(label, shown[i] or None) for i, (label, _) in enumerate(fields)]
-            examples = shown[len(fields):]
+        if not self.workbench.anonymised_view or not any(v for _, v in fields) and not examples:
+            self._draw_detail(code, fields, examples)
+            return
+        # Researchers' text may name people (examples are quotes): anonymised in a worker, as a
+        # highlight moves faster than the anonymiser reads its decisions.
+        project, texts = self.project, [v or "" for _, v in fields] + examples
+
+        def drawn(shown: list[str]) -> None:
+            self._draw_detail(code, [(label, shown[i] or None) for i, (label, _) in enumerate(fields)],
+                              shown[len(fields):])
+
+        self.query_one("#code-detail", Static).update("")
+        load_in_background(self, lambda: services.anonymisation.anonymise_free_texts(project, texts), drawn,
+                           group="code-detail")
+
+    def _draw_detail(self, code: CodeInfo, fields: list[tuple[str, str | None]], examples: list[str]) -> None:
+        # A category's origin says nothing (codes emerge open or in vivo; categories are made).
+        kind = f"{code.kind}, {code.origin}" if code.kind == "code" else "category"
+        parts = [Content.from_markup("[b]$name[/b]  ($kind)", name=self._label(code), kind=kind)]
         for label, value in fields:
             if value:
                 parts.append(Content.from_markup("[b]$label:[/b] $value", label=label, value=value))
@@ -125,12 +147,15 @@ class CodebookScreen(WorkbenchScreen):
         if code is None:
             return
 
+        shown = self._label(code)
+
         def rename(name: str | None) -> None:
-            if name and name != code.name:
+            # Left as shown (an in-vivo code's rendition), the name stays as it is.
+            if name and name not in (code.name, shown):
                 self._do(lambda: services.update_code(self.project, code.name, expected_version=code.version,
                                                       name=name, coder=self.coder), name)
 
-        self.app.push_screen(TextPrompt(f"Rename «{code.name}»", code.name), rename)
+        self.app.push_screen(TextPrompt(f"Rename «{shown}»", shown), rename)
 
     def action_move(self) -> None:
         code = self._selected()
@@ -141,7 +166,7 @@ class CodebookScreen(WorkbenchScreen):
             if picked is not None:
                 self._do(lambda: services.move_code(self.project, code.name, picked.name, self.coder), code.name)
 
-        self.app.push_screen(CodePicker(self.codes, title=f"Move «{code.name}» under",
+        self.app.push_screen(CodePicker(self.codes, title=f"Move «{self._label(code)}» under",
                                         kinds=("category",), allow_new=False), move)
 
     def action_merge(self) -> None:
@@ -153,7 +178,7 @@ class CodebookScreen(WorkbenchScreen):
             if picked is not None:
                 self._do(lambda: services.merge_codes(self.project, code.name, picked.name, self.coder), picked.name)
 
-        self.app.push_screen(CodePicker(self.codes, title=f"Merge «{code.name}» into",
+        self.app.push_screen(CodePicker(self.codes, title=f"Merge «{self._label(code)}» into",
                                         allow_new=False), merge)
 
     def action_split(self) -> None:
@@ -177,7 +202,7 @@ class CodebookScreen(WorkbenchScreen):
 
             self.workbench.writes.submit(self, create, created)
 
-        self.app.push_screen(TextPrompt(f"Split «{code.name}»: name of the new code"), split)
+        self.app.push_screen(TextPrompt(f"Split «{self._label(code)}»: name of the new code"), split)
 
     def action_promote(self) -> None:
         code = self._selected()
@@ -205,7 +230,7 @@ class CodebookScreen(WorkbenchScreen):
                 self._do(lambda: services.update_code(self.project, code.name, expected_version=code.version,
                                                       memo=text if text.strip() else None, coder=self.coder), code.name)
 
-        self.app.push_screen(MemoEditor(f"Memo on the {'code' if code.kind == 'code' else 'category'} «{code.name}»",
+        self.app.push_screen(MemoEditor(f"Memo on the {'code' if code.kind == 'code' else 'category'} «{self._label(code)}»",
                                         code.memo or ""), save)
 
     def _add(self, kind: str) -> None:
@@ -219,7 +244,7 @@ class CodebookScreen(WorkbenchScreen):
                 self._do(lambda: services.create_code(self.project, name, parent=parent, kind=kind, origin="codebook",
                                                       coder=self.coder), name)
 
-        where = f" under «{parent}»" if parent else " at the top"
+        where = f" under «{self._label(code)}»" if parent and code is not None else " at the top"
         self.app.push_screen(TextPrompt(f"New {'category' if kind == 'category' else 'code'}{where}"), add)
 
     def action_add(self) -> None:

@@ -60,6 +60,8 @@ class _Loaded:
     recent: list[str]
     media: services.media.Linked | None
     """The recording linked to the document (None: none)."""
+    labels: dict[str, str]
+    """Code name -> what this coder is shown (the app's ``code_labels``)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class _Marks:
     spans: list[services.CodedSpanView]
     codes: list[CodeInfo]
     recent: list[str]
+    labels: dict[str, str]
+    """Code name -> what this coder is shown (the app's ``code_labels``)."""
 
 
 _MASKED_MEMO = "This memo names people: switch to the original (o) to edit it, so that no name is overwritten"
@@ -117,6 +121,9 @@ class DocumentScreen(WorkbenchScreen):
         Binding("q,escape", "app.pop_screen", "back", tooltip="Back to the previous screen"),
     ]
 
+    FOOTER_SHORT = {"rendition(True)": "anon", "rendition(False)": "orig"}
+    """Descriptions below 100 columns (stable_footer.py): the rendition key then fits at 80."""
+
     def __init__(self, document_id: int, *, position: int = 0, select_to: int | None = None) -> None:
         super().__init__()
         self.document_id = document_id
@@ -130,6 +137,8 @@ class DocumentScreen(WorkbenchScreen):
         """The code tree, for the picker (fetched with the codings)."""
         self.recent: list[str] = []
         """The coder's recent codes, newest first (the picker's first rows)."""
+        self.code_labels: dict[str, str] = {}
+        """Code name -> what this coder is shown (an in-vivo code's rendition in the anonymised view)."""
         self.media: services.media.Linked | None = None
         """The recording linked to the document (fetched with it)."""
         self._here: tuple[str, ...] | None = None
@@ -216,15 +225,17 @@ class DocumentScreen(WorkbenchScreen):
         project, document_id, coder = self.project, self.document_id, self.coder
         # Which coders are shown is asked in the worker too: with some hidden it reads the database.
         anonymised, visible_coders = self.workbench.show_anonymised, self.workbench.visible_coders
+        app = self.workbench
 
         def fetch() -> _Loaded:
             coders = visible_coders()
             doc = services.get_document(project, document_id)
             rendition = anonymisation.rendition(project, document_id) if anonymised else None
+            codes = services.code_tree(project)
             return _Loaded(doc, rendition,
                            services.document_codings(project, document_id, coders=coders, anonymised=anonymised),
-                           services.code_tree(project), services.recent_codes(project, coder),
-                           services.media_of(project, document_id))
+                           codes, services.recent_codes(project, coder),
+                           services.media_of(project, document_id), app.code_labels(c.name for c in codes))
 
         self.query_one("#doc-title", Label).update("loading…")
         load_in_background(self, fetch, self._document_loaded, group="document")
@@ -234,6 +245,7 @@ class DocumentScreen(WorkbenchScreen):
             return  # another document was asked for meanwhile
         self.doc, self.rendition = loaded.doc, loaded.rendition
         self.codes, self.recent, self.media = loaded.codes, loaded.recent, loaded.media
+        self.code_labels = loaded.labels
         turns = [(t.start, t.end, t.body_start, t.speaker) for t in loaded.doc.turns]
         text = loaded.doc.text
         if loaded.rendition is not None:
@@ -243,7 +255,7 @@ class DocumentScreen(WorkbenchScreen):
                      for s, e, b, speaker in turns]
         view = self.view
         view.set_text(text, turns)
-        view.set_marks(self._mapped(loaded.spans))
+        view.set_marks(self._mapped(loaded.spans), self.code_labels)
         view.scroll_to(y=self._keep_scroll or 0, animate=False)
         self.query_one("#doc-title", Label).update(self._title())
         self.sub_title = f"coder: {self.coder} · {'anonymised' if self.anonymised else 'original'}"
@@ -277,19 +289,20 @@ class DocumentScreen(WorkbenchScreen):
         if self.doc is None:
             return
         project, document_id, coder, rendition = self.project, self.document_id, self.coder, self.rendition
-        visible_coders = self.workbench.visible_coders
+        visible_coders, app = self.workbench.visible_coders, self.workbench
 
         def fetch() -> _Marks:
             coders = visible_coders()
+            codes = services.code_tree(project)
             return _Marks(document_id, rendition,
                           services.document_codings(project, document_id, coders=coders, anonymised=rendition is not None),
-                          services.code_tree(project), services.recent_codes(project, coder))
+                          codes, services.recent_codes(project, coder), app.code_labels(c.name for c in codes))
 
         def arrived(marks: _Marks) -> None:
             if marks.document_id != self.document_id or marks.rendition is not self.rendition:
                 return  # the screen shows something else now; its own load brings its codings
-            self.codes, self.recent = marks.codes, marks.recent
-            self.view.set_marks(self._mapped(marks.spans))
+            self.codes, self.recent, self.code_labels = marks.codes, marks.recent, marks.labels
+            self.view.set_marks(self._mapped(marks.spans), self.code_labels)
             self._here = None
             self._show_here(self.view.cursor)
             self.query_one("#doc-title", Label).update(self._title())
@@ -302,7 +315,9 @@ class DocumentScreen(WorkbenchScreen):
     def refresh_history(self) -> None:
         """Fetch what the next undo would act on (the side panel and the status line say it)."""
         project, coder = self.project, self.coder
-        load_in_background(self, lambda: services.coder_history(project, coder, limit=8), self._history_arrived,
+        anonymised = self.workbench.anonymised_view
+        load_in_background(self, lambda: services.coder_history(project, coder, limit=8, anonymised=anonymised),
+                           self._history_arrived,
                            group="history")
 
     def _history_arrived(self, history: services.CoderHistory) -> None:
@@ -420,6 +435,10 @@ class DocumentScreen(WorkbenchScreen):
             if turn is not None and turn != self._played_turn:
                 self._play(turn)
 
+    def _code_label(self, name: str) -> str:
+        """A code's name as this coder is shown it (the name stays the key of every change)."""
+        return self.code_labels.get(name, name)
+
     def _show_here(self, position: int) -> None:
         # A Static, not a ListView: this runs on every caret move, and mounting list items is slow.
         if not self.query_one("#side").display:
@@ -430,7 +449,7 @@ class DocumentScreen(WorkbenchScreen):
         if key == self._here:
             return  # the same codings as before: nothing to redraw
         self._here = key
-        lines = [Text.assemble(("▌ ", self._category_colour(mark)), f"{mark.code} ({mark.coder})",
+        lines = [Text.assemble(("▌ ", self._category_colour(mark)), f"{self._code_label(mark.code)} ({mark.coder})",
                                (f"\n  ⚑ check: {FLAG_WORDS.get(mark.flag, mark.flag)}" if mark.flag else "",
                                 "bold"))
                  for mark in marks]
@@ -525,6 +544,7 @@ class DocumentScreen(WorkbenchScreen):
         # The words as on screen (pseudonyms in the anonymised rendition): the picker must not
         # hide what is being coded, nor show a name the screen does not.
         self.app.push_screen(CodePicker(self.codes, title=title, context=self._shown(span), recent=self.recent,
+                                        labels=self.code_labels,
                                         placement=self.picker_placement(span)), apply)
 
     def apply(self, span: tuple[int, int], code: str, *, origin: str) -> None:
@@ -542,7 +562,7 @@ class DocumentScreen(WorkbenchScreen):
             if self.view.selection == selected:
                 self.view.anchor = None
             self.reload_marks()
-            self._status(f"coded «{words[:40]}…» as {code}")
+            self._status(f"coded «{words[:40]}…» as {self._code_label(code)}")
 
         self.workbench.writes.submit(
             self, lambda: services.apply_code(project, document_id, span[0], span[1], code, coder, create=origin), coded)
@@ -586,7 +606,7 @@ class DocumentScreen(WorkbenchScreen):
             if theirs is None:
                 self.notify("None of your codings is under the caret", severity="warning")
                 return
-            self.workbench.confirm_take_over(theirs.coder, "remove", theirs.code,
+            self.workbench.confirm_take_over(theirs.coder, "remove", self._code_label(theirs.code),
                                              lambda: self._remove(theirs, with_memo=False, take_over=True))
             return
         if mark.memo and mark.memo.strip():
@@ -599,7 +619,7 @@ class DocumentScreen(WorkbenchScreen):
 
             memo, _ = self._memo_as_shown(mark.memo)
             self.app.push_screen(ConfirmDialog(
-                f"Remove the coding «{mark.code}» and its memo?",
+                f"Remove the coding «{self._code_label(mark.code)}» and its memo?",
                 Content.assemble(("Memo on this coding:", "bold"), "\n", memo.strip()[:600], "\n\n",
                                  ("The memo goes with the coding (undo brings both back).", "$text-muted")),
                 yes="Remove both", no="Keep"), answered)
@@ -615,7 +635,7 @@ class DocumentScreen(WorkbenchScreen):
 
         def removed(unused: bool) -> None:
             self.reload_marks()
-            self._status(f"removed {mark.code}" + (" and its memo" if with_memo else ""))
+            self._status(f"removed {self._code_label(mark.code)}" + (" and its memo" if with_memo else ""))
             if unused:
                 self._offer_code_removal(mark.code)
 
@@ -628,15 +648,15 @@ class DocumentScreen(WorkbenchScreen):
 
         def answered(yes: bool | None) -> None:
             if not yes:
-                self._status(f"kept the open code «{code}» (no codings now)")
+                self._status(f"kept the open code «{self._code_label(code)}» (no codings now)")
                 return
             self.workbench.writes.submit(
                 self, lambda: services.remove_unused_code(project, code, coder),
-                lambda _: (self.reload_marks(), self._status(f"removed the open code «{code}» (ctrl+z brings it back)")))
+                lambda _: (self.reload_marks(), self._status(f"removed the open code «{self._code_label(code)}» (ctrl+z brings it back)")))
 
         self.app.push_screen(ConfirmDialog(
-            f"Remove the open code «{code}» too?",
-            Content.assemble(f"«{code}» has no codings now.", "\n\n",
+            f"Remove the open code «{self._code_label(code)}» too?",
+            Content.assemble(f"«{self._code_label(code)}» has no codings now.", "\n\n",
                              ("Undo brings it back.", "$text-muted")),
             yes="Remove the code", no="Keep it"), answered)
 
@@ -656,7 +676,7 @@ class DocumentScreen(WorkbenchScreen):
                 self.notify("None of your codings is under the caret", severity="warning")
                 return
             self.workbench.confirm_take_over(
-                theirs.coder, "recode", theirs.code,
+                theirs.coder, "recode", self._code_label(theirs.code),
                 lambda: self.workbench.pick_and_recode(theirs.uuid, theirs.code, self.reload_marks, codes=self.codes,
                                                        take_over=True))
             return
@@ -681,13 +701,14 @@ class DocumentScreen(WorkbenchScreen):
 
             def saved(_: object) -> None:
                 self.reload_marks()
-                self._status(f"memo saved on this coding of {mark.code}" if text.strip() else f"memo cleared on {mark.code}")
+                self._status(f"memo saved on this coding of {self._code_label(mark.code)}" if text.strip()
+                             else f"memo cleared on {self._code_label(mark.code)}")
 
             self.workbench.writes.submit(
                 self, lambda: services.set_coding_memo(project, mark.uuid, text if text.strip() else None, coder), saved)
 
         words = self.query_one(TranscriptView).text[mark.start:mark.end]
-        self.app.push_screen(MemoEditor(f"Memo on this coding of «{mark.code}»", current, context=words), save)
+        self.app.push_screen(MemoEditor(f"Memo on this coding of «{self._code_label(mark.code)}»", current, context=words), save)
 
     def action_document_memo(self) -> None:
         """Write a memo on this document (it joins the memo browser's document memos)."""
@@ -764,9 +785,11 @@ class DocumentScreen(WorkbenchScreen):
         if turn is None:
             return
         info = self.doc.turns[turn]
+        same = sum(1 for t in self.doc.turns if t.speaker == info.speaker) if info.speaker else 0
         self.app.push_screen(
             TurnEditor(f"Correct turn {turn + 1}", self.doc.text[info.body_start:info.end], whole_turn=True,
-                       speaker=info.speaker, t_start=info.t_start, t_end=info.t_end, listen=self._listen(turn)),
+                       speaker=info.speaker, t_start=info.t_start, t_end=info.t_end, listen=self._listen(turn),
+                       speaker_turns=same),
             lambda edit: self._save_edit(edit, turn=turn))
 
     def _listen(self, turn: int) -> Callable[[str], None] | None:
@@ -803,29 +826,53 @@ class DocumentScreen(WorkbenchScreen):
         if edit.text != self.doc.text[info.body_start:info.end]:
             changes["text"] = edit.text
         speaker = (edit.speaker or "").strip() or None
-        if speaker != info.speaker:
+        rename: tuple[str, str] | None = None
+        if speaker != info.speaker and edit.all_turns and info.speaker:
+            if speaker is None:
+                self.notify("To rename the speaker in all their turns, give the new name; nothing was saved",
+                            severity="error")
+                return
+            rename = (info.speaker, speaker)
+            # Every label of theirs before the caret changes length: the caret stays on its words.
+            before = sum(1 for t in self.doc.turns if t.speaker == info.speaker and t.start <= caret)
+            caret += before * (len(speaker) - len(info.speaker))
+        elif speaker != info.speaker:
             changes["speaker"] = speaker
         if t_start != info.t_start:
             changes["t_start"] = t_start
         if t_end != info.t_end:
             changes["t_end"] = t_end
-        if not changes:
+        if not changes and rename is None:
             self._status("no change")
             return
-        self._store_edit(caret, turn=turn, changes=changes)
+        self._store_edit(caret, turn=turn, changes=changes, rename=rename)
 
     @work(thread=True, exclusive=True, group="edit")
     def _store_edit(self, caret: int, *, turn: int | None = None, span: tuple[int, int] | None = None,
-                    text: str | None = None, changes: dict[str, object] | None = None) -> None:
-        """Store the edit off the screen's thread (the edited turn is searched for names too)."""
+                    text: str | None = None, changes: dict[str, object] | None = None,
+                    rename: tuple[str, str] | None = None) -> None:
+        """Store the edit off the screen's thread (the edited turn is searched for names too).
+
+        A speaker renamed in all their turns is one operation of its own; words or times changed
+        in the same save are a second one, an edit of the turn.
+        """
         try:
             if span is not None:
                 report = services.edit_span(self.project, self.document_id, span[0], span[1], text or "",
                                             coder=self.coder)
             else:
                 assert turn is not None
-                report = services.edit_turn(self.project, self.document_id, turn + 1, coder=self.coder,
-                                            **(changes or {}))  # type: ignore[arg-type]
+                report = None
+                if rename is not None:
+                    report = services.rename_speaker(self.project, self.document_id, *rename, coder=self.coder)
+                if changes or report is None:
+                    edited = services.edit_turn(self.project, self.document_id, turn + 1, coder=self.coder,
+                                                **(changes or {}))  # type: ignore[arg-type]
+                    if report is not None:
+                        report.flagged += edited.flagged
+                        report.mentions_found += edited.mentions_found
+                    else:
+                        report = edited
         except services.ServiceError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -834,10 +881,13 @@ class DocumentScreen(WorkbenchScreen):
     def _after_edit(self, report: services.EditReport, caret: int) -> None:
         """Show the corrected text, keep the caret where it was, and say what followed."""
         self._reload_text(caret)
-        if not report.changed:
+        if report.renamed:
+            parts = [f"speaker renamed in {report.renamed} turns"]
+        elif not report.changed:
             self._status("no change" if report.turn is None else f"turn {report.turn + 1}: speaker and times saved")
             return
-        parts = [f"corrected turn {(report.turn or 0) + 1}"]
+        else:
+            parts = [f"corrected turn {(report.turn or 0) + 1}"]
         if report.flagged:
             parts.append(f"⚑ {len(report.flagged)} coding(s) to check (f)")
         if report.mentions_found:
@@ -861,7 +911,7 @@ class DocumentScreen(WorkbenchScreen):
 
         def done(_: object) -> None:
             self.reload_marks()
-            self._status(f"checked {checked.code}")
+            self._status(f"checked {self._code_label(checked.code)}")
 
         self.workbench.writes.submit(self, lambda: services.check_coding(project, checked.uuid, coder), done)
 
@@ -877,7 +927,7 @@ class DocumentScreen(WorkbenchScreen):
         # Said on the status line too: beside the stripes (below 140 columns) the side panel is hidden.
         here = next((m for m in view.marks_at(view.cursor) if m.flag), None)
         if here is not None:
-            self._status(f"⚑ check «{here.code}» ({here.coder}): {FLAG_WORDS.get(here.flag, here.flag)} · k: checked")
+            self._status(f"⚑ check «{self._code_label(here.code)}» ({here.coder}): {FLAG_WORDS.get(here.flag, here.flag)} · k: checked")
 
     # -- listening ---------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, TextArea
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class TurnEdit:
     speaker: str | None = None
     t_start: str | None = None
     t_end: str | None = None
+    all_turns: bool = False
+    """The new speaker is for every turn of the old one (one rename), not this turn alone."""
 
 
 def format_time(seconds: float | None) -> str:
@@ -66,6 +68,7 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
     TurnEditor TextArea { height: 10; min-height: 3; }
     TurnEditor #turn-fields { height: auto; }
     TurnEditor #turn-fields Input { width: 1fr; }
+    TurnEditor #turn-all { border: none; padding: 0; }
     TurnEditor #turn-editor-hint { color: $text-muted; }
     TurnEditor #turn-editor-buttons { height: auto; align-horizontal: right; }
     TurnEditor Button { margin-left: 2; min-width: 10; }
@@ -85,11 +88,14 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
 
     def __init__(self, title: str, text: str, *, whole_turn: bool, speaker: str | None = None,
                  t_start: float | None = None, t_end: float | None = None,
-                 listen: Callable[[str], None] | None = None) -> None:
+                 listen: Callable[[str], None] | None = None, speaker_turns: int = 0) -> None:
         """Args:
             listen: plays the recording while the editor is open ("play" the turn, "pause", go "back").
+            speaker_turns: how many turns of the document the speaker has; with more than one, a
+                checkbox renames the speaker in all of them.
         """
         super().__init__()
+        self.speaker_turns = speaker_turns
         self.listen = listen
         self.title_text = title
         self.text = text
@@ -107,6 +113,8 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
                     yield Input(self.speaker or "", placeholder="speaker", id="turn-speaker")
                     yield Input(format_time(self.t_start), placeholder="start m:ss", id="turn-start")
                     yield Input(format_time(self.t_end), placeholder="end m:ss", id="turn-end")
+                if self.speaker and self.speaker_turns > 1:
+                    yield Checkbox(f"rename the speaker in all {self.speaker_turns} of their turns", id="turn-all")
             listening = " · F5 play · F6 pause · F7 back 3 s" if self.listen else ""
             yield Label(f"ctrl+s save · Esc cancel · ctrl+home/ctrl+end first/last word{listening}",
                         id="turn-editor-hint")
@@ -123,8 +131,10 @@ class TurnEditor(ModalScreen[TurnEdit | None]):
         if not self.whole_turn:
             self.dismiss(TurnEdit(text))
             return
+        every = self.query("#turn-all")
         self.dismiss(TurnEdit(text, self.query_one("#turn-speaker", Input).value,
-                              self.query_one("#turn-start", Input).value, self.query_one("#turn-end", Input).value))
+                              self.query_one("#turn-start", Input).value, self.query_one("#turn-end", Input).value,
+                              all_turns=bool(every) and every.first(Checkbox).value))
 
     def action_text_edge(self, edge: str) -> None:
         """Put the caret before the first word or after the last one."""

@@ -39,6 +39,8 @@ class HeatMapScreen(WorkbenchScreen):
         super().__init__()
         self.table: CountTable | None = None
         """The counts on screen (None until loaded)."""
+        self.code_labels: dict[str, str] = {}
+        """Code name -> what the map shows for it (see the app's code_labels)."""
         self.counting = Counting()
         """What the counts count: distinct passages of all coders, or of one (c switches)."""
 
@@ -72,11 +74,14 @@ class HeatMapScreen(WorkbenchScreen):
         found = services.quotes(project, coders=list(counting.coders) or None, with_speakers=False)
         # The same words coded by two coders are one passage (domain/passages.py), as in the exports.
         table = count_table(passages(found), rows, "role")
-        self.app.call_from_thread(self._show, table, counting)
+        # Drawn as this coder's view shows code names (an in-vivo code is the informant's words).
+        labels = self.workbench.code_labels({n for row in rows for n in (row.code, row.main_category) if n})
+        self.app.call_from_thread(self._show, table, counting, labels)
 
-    def _show(self, table: CountTable, counting: Counting | None = None) -> None:
+    def _show(self, table: CountTable, counting: Counting | None = None, labels: dict[str, str] | None = None) -> None:
         if counting is not None and counting != self.counting:
             return  # the coder was switched again while this was counting
+        self.code_labels = labels or {}
         self.table = table
         self.query_one("#heatmap", Static).update(self.render_table(table))
 
@@ -96,7 +101,8 @@ class HeatMapScreen(WorkbenchScreen):
         for row, values in zip(table.rows, table.values):
             if row.main_category != section:
                 section = row.main_category
-                grid.add_row(Text(row.main_category or "(uten kategori)", style="bold"), *[""] * (len(table.columns) + 1))
+                main = self.code_labels.get(row.main_category, row.main_category) if row.main_category else None
+                grid.add_row(Text(main or "(uten kategori)", style="bold"), *[""] * (len(table.columns) + 1))
             cells = []
             for value in values:
                 fraction = value / top
@@ -104,5 +110,5 @@ class HeatMapScreen(WorkbenchScreen):
                 ink = max((foreground, background, Color(0, 0, 0), Color(255, 255, 255)),
                           key=lambda c: contrast_ratio(c.rgb, cell_bg.rgb))
                 cells.append(Text(f" {value} " if value else " · ", style=f"{ink.hex} on {cell_bg.hex}"))
-            grid.add_row(f"  {row.code}", *cells, str(sum(values)))
+            grid.add_row(f"  {self.code_labels.get(row.code, row.code)}", *cells, str(sum(values)))
         return grid

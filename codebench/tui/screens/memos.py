@@ -222,9 +222,9 @@ class MemosScreen(WorkbenchScreen):
 
 def _editor_title(entry: MemoEntry) -> str:
     if entry.kind == "coding":
-        return f"Memo on this coding of «{entry.code}»"
+        return f"Memo on this coding of «{entry.code_shown}»"
     if entry.kind == "code":
-        return f"Memo on the code «{entry.code}»"
+        return f"Memo on the code «{entry.code_shown}»"
     if entry.kind == "document":
         return f"Memo on the document «{entry.document}»"
     return "Memo on the project"

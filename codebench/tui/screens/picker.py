@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from rapidfuzz import fuzz, process
@@ -16,6 +17,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from codebench.domain.records import CodeInfo
+from codebench.tui.background import load_in_background
 
 NEW_PREFIX = "new:"
 
@@ -103,7 +105,8 @@ class CodePicker(ModalScreen[PickedCode | None]):
 
     def __init__(self, codes: list[CodeInfo], *, title: str = "Code the selection", initial: str = "",
                  kinds: tuple[str, ...] = ("code",), allow_new: bool = True, context: str | None = None,
-                 recent: Sequence[str] = (), placement: PickerPlacement | None = None) -> None:
+                 recent: Sequence[str] = (), placement: PickerPlacement | None = None,
+                 labels: Mapping[str, str] | None = None) -> None:
         """
         Args:
             codes: the code tree.
@@ -114,9 +117,15 @@ class CodePicker(ModalScreen[PickedCode | None]):
             context: the words being coded, shown so the picker never hides what is coded.
             recent: code names to list first while nothing is typed (the coder's latest).
             placement: the edge to open at and the rows it may take (default: centred).
+            labels: code name -> what to show (the app's ``code_labels``); None: the picker asks
+                the app in a worker when its view is anonymised, and lists nothing until then.
         """
         super().__init__()
-        self.codes = [c for c in codes if c.kind in kinds]
+        self._given = [c for c in codes if c.kind in kinds]
+        self._real = {c.id: c.name for c in self._given}
+        """Code id -> its name, the key the picker returns (``codes`` hold the names as shown)."""
+        self.labels = labels
+        self.codes = self._given
         self.title_text = title
         self.initial = initial
         self.allow_new = allow_new
@@ -145,14 +154,29 @@ class CodePicker(ModalScreen[PickedCode | None]):
             # Title, words, input, hint and frame take their rows; the list gets what is left.
             fixed = (8 if box.has_class("-compact") else 14) - (0 if self.context else 1)
             self.query_one(OptionList).styles.max_height = max(self.placement.rows - fixed, 3)
-        self._refresh_options(self.initial)
+        app = self.app
+        if self.labels is None and getattr(app, "anonymised_view", False):
+            # An in-vivo code is the informant's words: listed as the anonymised view shows it.
+            names = [c.name for c in self._given]
+            load_in_background(self, lambda: app.code_labels(names), self._labelled, group="code-labels")
+        else:
+            self._labelled(self.labels or {})
         self.query_one(Input).focus()
+
+    def _labelled(self, labels: Mapping[str, str]) -> None:
+        """List the codes under the names this view shows; typing matches those, never a hidden name."""
+        self.labels = labels
+        self.codes = [replace(c, name=labels[c.name]) if c.name in labels else c for c in self._given]
+        self.recent = tuple(labels.get(name, name) for name in self.recent)
+        self._refresh_options(self.query_one(Input).value)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         self._refresh_options(event.value)
 
     def _refresh_options(self, query: str) -> None:
+        if self.labels is None:  # the names as shown are not known yet
+            return
         options = self.query_one(OptionList)
         options.clear_options()
         scored = score_codes(query, self.codes, recent=self.recent)
@@ -166,7 +190,7 @@ class CodePicker(ModalScreen[PickedCode | None]):
             label = Text(f"{code.name}{key}")
             if code.name in recent:
                 label.append("  recent", style="dim")
-            items.append(Option(label, id=f"code:{code.name}"))
+            items.append(Option(label, id=f"code:{self._real.get(code.id, code.name)}"))
         if name and not exists and self.allow_new:
             # Always last: choosing it takes the arrows (or ctrl+n), never a reflex Enter.
             items.append(Option(Text(f"+ new open code «{name}»  (ctrl+n)"), id=f"{NEW_PREFIX}{name}"))
@@ -192,7 +216,8 @@ class CodePicker(ModalScreen[PickedCode | None]):
         name = " ".join(self.query_one(Input).value.split())
         if name and self.allow_new:
             existing = next((c for c in self.codes if c.name.casefold() == name.casefold()), None)
-            self.dismiss(PickedCode(existing.name, False) if existing else PickedCode(name, True))
+            self.dismiss(PickedCode(self._real.get(existing.id, existing.name), False) if existing
+                         else PickedCode(name, True))
 
     def action_cursor(self, delta: int) -> None:
         options = self.query_one(OptionList)
@@ -224,19 +249,31 @@ class CoderPrompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
 
-    def __init__(self, known: list[str]) -> None:
+    def __init__(self, known: Callable[[], list[str]]) -> None:
+        """``known`` reads the coders the project knows; it runs in a worker once the prompt shows."""
         super().__init__()
-        self.known = known
+        self._read_known = known
+        self.known: list[str] = []
+        """The known coders, once read."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label("Who is coding? (your codings are kept apart from the others')", id="picker-title")
             yield Input(placeholder="your name or initials", id="coder-input")
-            if self.known:
-                yield Label("Known coders: " + ", ".join(self.known), id="picker-hint")
+            hint = Label("", id="picker-hint")
+            hint.display = False
+            yield hint
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        load_in_background(self, self._read_known, self._show_known, group="known-coders")
+
+    def _show_known(self, known: list[str]) -> None:
+        self.known = known
+        if known:
+            hint = self.query_one("#picker-hint", Label)
+            hint.update("Known coders: " + ", ".join(known))
+            hint.display = True
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

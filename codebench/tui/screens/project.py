@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -25,8 +24,40 @@ from codebench.tui.widgets.long_table import LongTable
 from codebench.tui.widgets.stable_footer import StableFooter
 
 DOCUMENT_COLUMNS = ("role", "case", "r", "document", "coded", "anon", "words", "fmt")
-"""The document list's columns: the name fourth, so a narrow terminal still shows it (the
-columns after it are counts and states, which scroll into view with →)."""
+"""The document list's columns in a wide terminal: the name fourth, then counts and states."""
+
+NARROWER_LAYOUTS: tuple[tuple[frozenset[str], bool], ...] = (
+    (frozenset(), False),
+    (frozenset({"fmt"}), False),
+    (frozenset({"fmt"}), True),
+    (frozenset({"fmt", "anon"}), True),
+    (frozenset({"fmt", "anon", "words"}), True),
+)
+"""The columns left out, and whether role and case are shortened, tried in this order until the
+name has NAME_MIN cells. At 80 columns a user saw names but not one count: the counts had
+scrolled off to the right. The format (also under `i`) goes first, then the roles and cases
+are shortened (the rows are sorted by role, so "veil" reads as well as "veileder"), then the
+anonymisation state (the title bar has the project's), then the word count; the codings count
+stays."""
+
+NAME_MIN = 20
+"""Cells a document name needs to stay recognisable ("Intervju Kr…e Holm runde 1")."""
+
+ROLE_SHORT = {"veileder": "veil", "IA-rådgiver": "IA", "mentor": "ment", "arbeidsgiver": "arbg", "other": "othr"}
+"""Four-letter roles for a narrow list (any other role is cut to four letters)."""
+
+CASE_SHORT = 6
+"""A case id's cells in a narrow list (the end is kept: "…-R001")."""
+
+
+def short_role(role: str) -> str:
+    """A role in at most four letters."""
+    return ROLE_SHORT.get(role, role[:4])
+
+
+def fit_case(case: str, width: int) -> str:
+    """A case id in ``width`` cells, keeping its end (survey respondents differ there)."""
+    return case if len(case) <= width else "…" + case[-(width - 1):]
 
 
 @dataclass(frozen=True)
@@ -83,6 +114,14 @@ def format_cell(doc: services.DocumentInfo) -> Text:
     return Text.assemble((doc.source_format, "dim"), " ", (f"!{len(doc.import_warnings)}", "bold yellow"))
 
 
+def name_cell(label: str, width: int, doc: services.DocumentInfo, *, flag_warnings: bool) -> str | Text:
+    """The name in ``width`` cells; with ``flag_warnings`` (no format column) an import warning count after it."""
+    if not flag_warnings or not doc.import_warnings:
+        return middle_ellipsis(label, width)
+    mark = f"!{len(doc.import_warnings)}"
+    return Text.assemble(middle_ellipsis(label, max(width - len(mark) - 1, 1)), " ", (mark, "bold yellow"))
+
+
 class ProjectScreen(WorkbenchScreen):
     """Start here: pick a transcript to code, or a code to compare its quotes."""
 
@@ -103,6 +142,9 @@ class ProjectScreen(WorkbenchScreen):
         Binding("f5", "refresh", "refresh", show=False),
     ]
 
+    FOOTER_SHORT = {"open_document": "open", "quotes": "quotes", "anonymisation": "anon", "heatmap": "heat"}
+    """Descriptions below 100 columns, so that every key above fits beside q, ^q, F1 and ^p at 80."""
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal():
@@ -111,7 +153,9 @@ class ProjectScreen(WorkbenchScreen):
                 yield DocumentTable(id="documents", cursor_type="row", zebra_stripes=True)
             with Vertical(id="codes-pane"):
                 yield Label("Codebook", classes="pane-title")
-                yield CodeTree("codes", id="codes")
+                # Shown with its first codes: an empty tree is a full pane of blank lines to draw
+                # while the project is read.
+                yield CodeTree("codes", id="codes", classes="-loading")
         yield StableFooter()
 
     def on_mount(self) -> None:
@@ -121,6 +165,7 @@ class ProjectScreen(WorkbenchScreen):
         self._documents: dict[int, services.DocumentInfo] = {}
         self._labels: dict[int, str] = {}
         self._name_width = 0
+        self._columns = DOCUMENT_COLUMNS
         table = self.query_one("#documents", DataTable)
         table.add_columns(*DOCUMENT_COLUMNS)
         table.focus()  # the lists fill on screen resume, which also runs on first display
@@ -133,17 +178,14 @@ class ProjectScreen(WorkbenchScreen):
         anonymised_view = self.workbench.anonymised_view
 
         def fetch() -> ProjectOverview:
-            # Counted in the database (building every coding's record took seconds at 250,000
-            # codings), on a connection of its own meanwhile: SQLite counts without the GIL, so
-            # the two index scans (60 ms at 10 M words) overlap the listing below.
-            with ThreadPoolExecutor(1, thread_name_prefix="coding-counts") as pool:
-                counting = pool.submit(services.coding_counts, project)
-                # The list shows no turn counts: not counting them spares a pass over every turn.
-                docs = services.list_documents(project, turn_counts=False)
-                status = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
-                state = services.anonymisation.anonymisation_state(project)
-                codes = services.code_tree(project)
-                counts = counting.result()
+            # The list shows no turn counts: not counting them spares a pass over every turn. The
+            # coding counts come from the tables the database keeps (a few milliseconds at 250,000
+            # codings), so they are read in line, not beside the listing.
+            docs = services.list_documents(project, turn_counts=False)
+            status = {d.document_id: d for d in services.anonymisation.document_status(project, docs)}
+            state = services.anonymisation.anonymisation_state(project)
+            codes = services.code_tree(project)
+            counts = services.coding_counts(project)
             names = {d.document_id: d.anonymised_name for d in status.values()} if anonymised_view else {}
             return ProjectOverview(docs, counts, status, state, {d.id: names.get(d.id, d.name) for d in docs}, codes)
 
@@ -154,15 +196,28 @@ class ProjectScreen(WorkbenchScreen):
         # The one project-wide state, as the exports report it: never "anonymised" unless it is.
         self.sub_title = f"coder: {self.coder} · {overview.state.short()}"
         self._fill_documents()
-        self.query_one("#codes", CodeTree).show(overview.codes, Counter(overview.counts.by_code),
-                                                keep=self._kept_code())
+        tree = self.query_one("#codes", CodeTree)
+        counts = Counter(overview.counts.by_code)
+        if not self.workbench.anonymised_view:
+            tree.remove_class("-loading")
+            tree.show(overview.codes, counts, keep=self._kept_code())
+            return
+        # The anonymised view shows an in-vivo code's rendition: the tree fills (and shows) when
+        # it is known (its own worker: the documents are not kept waiting for it).
+        names, app = [c.name for c in overview.codes], self.workbench
+
+        def show(labels: dict[str, str]) -> None:
+            tree.remove_class("-loading")
+            tree.show(overview.codes, counts, keep=self._kept_code(), labels=labels)
+
+        load_in_background(self, lambda: app.code_labels(names), show, group="code-labels")
 
     def _kept_code(self) -> str | None:
         code = self.query_one("#codes", CodeTree).selected_code
         return code.name if code is not None else None
 
     def _fill_documents(self) -> None:
-        """The document rows, with names shortened in the middle to what the pane has room for."""
+        """The document rows, in the columns the list has room for, names shortened in the middle."""
         overview = self._overview
         if overview is None:
             return
@@ -170,9 +225,13 @@ class ProjectScreen(WorkbenchScreen):
         order = {role: i for i, role in enumerate(ROLES)}
         docs = sorted(overview.documents, key=lambda d: (order.get(d.participant.role if d.participant else "other", 9),
                                                          d.source_format == "survey", d.round or 0, d.name))
-        width = self._name_room(docs)
+        columns, short, width = self._layout(docs)
         self._name_width = width
         current = self._selected_document()
+        if columns != self._columns:
+            table.clear(columns=True)
+            table.add_columns(*columns)
+            self._columns = columns
         self._documents = {doc.id: doc for doc in docs}
         self._labels = overview.labels
         rows, rows_text = [], []
@@ -181,6 +240,8 @@ class ProjectScreen(WorkbenchScreen):
         states: dict[tuple[str | None, int, bool], Text] = {}
         formats: dict[tuple[str, int], Text] = {}
         unsearched = overview.state.unsearched_ids
+        case_width = CASE_SHORT if short else 8
+        flag_warnings = "fmt" not in columns
         for doc in docs:
             case = doc.participant.pid if doc.participant else "—"
             role = doc.participant.role if doc.participant else "—"
@@ -191,11 +252,13 @@ class ProjectScreen(WorkbenchScreen):
             state = states.get(state_key) or states.setdefault(state_key, anonymisation_cell(status, searched=searched))
             format_key = (doc.source_format, len(doc.import_warnings))
             shown_format = formats.get(format_key) or formats.setdefault(format_key, format_cell(doc))
-            rows.append((
-                role, case if len(case) <= 8 else "…" + case[-7:], str(doc.round or ""),
-                middle_ellipsis(label, width), str(overview.counts.by_document.get(doc.id, 0)),
-                state, str(doc.word_count), shown_format,
-            ))
+            cells = {
+                "role": short_role(role) if short else role, "case": fit_case(case, case_width),
+                "r": str(doc.round or ""), "document": name_cell(label, width, doc, flag_warnings=flag_warnings),
+                "coded": str(overview.counts.by_document.get(doc.id, 0)), "anon": state,
+                "words": str(doc.word_count), "fmt": shown_format,
+            }
+            rows.append(tuple(cells[column] for column in columns))
             rows_text.append(f"{label} {case} {role}")
         # All rows in one pass (a thousand documents at 10 M words): add_row sized every cell.
         table.replace_rows(rows, [str(doc.id) for doc in docs])
@@ -203,35 +266,50 @@ class ProjectScreen(WorkbenchScreen):
         if current is not None and current in self._documents:
             table.move_cursor(row=table.get_row_index(str(current)))
 
-    def _name_room(self, docs: list[services.DocumentInfo]) -> int:
-        """Cells for the document name (12–60).
+    def _layout(self, docs: list[services.DocumentInfo]) -> tuple[tuple[str, ...], bool, int]:
+        """The columns shown, whether role and case are shortened, and the name's cells (12–60).
 
-        What role, case and round leave of the list's width, less the counts after the name when
-        that still leaves a readable name; in a narrow terminal the counts scroll off instead.
+        The first of NARROWER_LAYOUTS that leaves the name NAME_MIN cells, else the narrowest:
+        every column shown is whole on screen, so the counts never scroll out of sight.
         """
         table = self.query_one("#documents", DataTable)
         if not table.size.width or self._overview is None:
-            return 60
+            return DOCUMENT_COLUMNS, False, 60
         overview = self._overview
-        role = max([len("role")] + [len(d.participant.role) for d in docs if d.participant])
-        case = max([len("case")] + [min(len(d.participant.pid), 8) for d in docs if d.participant])
-        before = role + case + 1 + 3 * 2  # each column has a cell of padding either side
         # Each distinct cell measured once (a thousand documents show a handful of states and formats).
         unsearched = overview.state.unsearched_ids
         states = {((s.status, s.suggested) if (s := overview.status.get(d.id)) else None, d.id not in unsearched):
                   (s, d.id not in unsearched) for d in docs}
-        anon = max([len("anon")] + [len(anonymisation_cell(s, searched=searched)) for s, searched in states.values()])
         formats = {(d.source_format, len(d.import_warnings)): d for d in docs}
-        after = (max(len("coded"), len(str(max(overview.counts.by_document.values(), default=0)))) + anon
-                 + max(len("words"), len(str(max((d.word_count for d in docs), default=0))))
-                 + max([len("fmt")] + [len(format_cell(d)) for d in formats.values()]) + 4 * 2)
-        # The vertical scrollbar comes with the rows: leave its room from the start.
-        room = table.size.width - table.styles.scrollbar_size_vertical - before - 2
-        return min(max(room - after if room - after >= 24 else room, 12), 60)
+        roles = {d.participant.role for d in docs if d.participant}
+        cases = [len(d.participant.pid) for d in docs if d.participant]
+        widths = {
+            "r": 1,
+            "coded": max(len("coded"), len(str(max(overview.counts.by_document.values(), default=0)))),
+            "anon": max([len("anon")] + [len(anonymisation_cell(s, searched=searched)) for s, searched in states.values()]),
+            "words": max(len("words"), len(str(max((d.word_count for d in docs), default=0)))),
+            "fmt": max([len("fmt")] + [len(format_cell(d)) for d in formats.values()]),
+        }
+        # The vertical scrollbar comes with the rows: leave its room from the start; each column
+        # has a cell of padding either side.
+        room = table.size.width - table.styles.scrollbar_size_vertical - 2
+        columns: tuple[str, ...] = DOCUMENT_COLUMNS
+        short, name = False, 12
+        for dropped, short in NARROWER_LAYOUTS:
+            widths["role"] = max([len("role")] + [len(short_role(r) if short else r) for r in roles])
+            widths["case"] = max([len("case")] + [min(n, CASE_SHORT if short else 8) for n in cases])
+            columns = tuple(c for c in DOCUMENT_COLUMNS if c not in dropped)
+            name = room - sum(widths[c] + 2 for c in columns if c != "document")
+            if name >= NAME_MIN:
+                break
+        return columns, short, min(max(name, 12), 60)
 
     def refit_names(self) -> None:
-        """Cut the names again when the list's width has changed."""
-        if self._overview is not None and self._name_room(self._overview.documents) != self._name_width:
+        """Lay the list out again when its width has changed."""
+        if self._overview is None:
+            return
+        columns, _, width = self._layout(self._overview.documents)
+        if columns != self._columns or width != self._name_width:
             self._fill_documents()
 
     def _selected_document(self) -> int | None:

@@ -35,7 +35,7 @@ class QuotesScreen(WorkbenchScreen):
         yield Header()
         with Vertical():
             with Horizontal(id="quote-filters"):
-                yield Label(f"{self.node.kind}: {self.node.name}", id="quotes-title")
+                yield Label(self._title(self.node), id="quotes-title")
                 yield Select([(r, r) for r in ROLES], prompt="all roles", id="role-filter")
                 yield Select([(f"runde {n}", n) for n in (1, 2, 3)], prompt="all rounds", id="round-filter")
             yield QuoteList(id="quotes")
@@ -50,8 +50,14 @@ class QuotesScreen(WorkbenchScreen):
         # A filter chosen for another code must not silently hide quotes of this one.
         for select in self.query(Select):
             select.clear()
-        self.query_one("#quotes-title", Label).update(f"{node.kind}: {node.name}")
+        self.query_one("#quotes-title", Label).update(self._title(node))
         self.query_one(QuoteList).show([])
+
+    def _title(self, node: CodeInfo, labels: dict[str, str] | None = None) -> str:
+        # In the anonymised view the name waits for its rendition (an in-vivo code is the informant's words).
+        if labels is None and self.workbench.anonymised_view:
+            return f"{node.kind}: …"
+        return f"{node.kind}: {(labels or {}).get(node.name, node.name)}"
 
     def on_mount(self) -> None:
         self.sub_title = f"coder: {self.coder}"
@@ -72,9 +78,15 @@ class QuotesScreen(WorkbenchScreen):
                                 anonymised=self.workbench.anonymised_view,
                                 rounds=[round_] if round_ else None)
         filters = [f for f in (f"role {role}" if role else None, f"runde {round_}" if round_ else None) if f]
-        self.app.call_from_thread(self._show, found, filters)
+        # Shown as this coder's view shows code names; each quote's coding (its id) is what r recodes.
+        labels = self.workbench.code_labels({self.node.name} | {q.code for q in found} | {q.category for q in found if q.category})
+        if labels:
+            found = [q._replace(code=labels.get(q.code, q.code), category=labels.get(q.category, q.category)
+                                if q.category else None) for q in found]
+        self.app.call_from_thread(self._show, found, filters, labels)
 
-    def _show(self, found: list[Quote], filters: list[str] | None = None) -> None:
+    def _show(self, found: list[Quote], filters: list[str] | None = None, labels: dict[str, str] | None = None) -> None:
+        self.query_one("#quotes-title", Label).update(self._title(self.node, labels or {}))
         self.quotes = found
         self.query_one(QuoteList).show(found)
         count = f"{len(found)} quote(s)"

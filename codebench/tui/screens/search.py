@@ -8,6 +8,7 @@ coming back with ``/`` from a transcript shows the same hits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from rich.text import Text
@@ -56,6 +57,9 @@ class SearchScreen(WorkbenchScreen):
         Binding("escape", "back", "back", show=False),
         Binding("q", "back", "back"),
     ]
+
+    FOOTER_SHORT = {"code_hits": "code"}
+    """Descriptions below 100 columns (stable_footer.py): "/ query" then fits at 80."""
 
     widen_to: reactive[str] = reactive("sentence")
     """What coding a hit codes (one of services.WIDEN_UNITS)."""
@@ -112,13 +116,15 @@ class SearchScreen(WorkbenchScreen):
         self.loading_rest = True
         self._status("searching…")
         self.query_one(HitList).focus()
-        self._search(query, self.options, self.original, self.workbench.visible_coders())
+        # Which coders are shown is asked in the worker: with some hidden it reads the project.
+        self._search(query, self.options, self.original, self.workbench.visible_coders)
 
     @work(thread=True, exclusive=True)
-    def _search(self, query: str, options: services.MatchOptions, original: bool, coders: list[str] | None) -> None:
+    def _search(self, query: str, options: services.MatchOptions, original: bool,
+                visible_coders: Callable[[], list[str] | None]) -> None:
         worker = get_current_worker()
-        kwargs = dict(coder=self.coder or None, original=original, options=options, coded_by=coders)
         try:
+            kwargs = dict(coder=self.coder or None, original=original, options=options, coded_by=visible_coders())
             first = services.search(self.project, query, limit=FIRST_PAGE, **kwargs)  # type: ignore[arg-type]
             if worker.is_cancelled:
                 return

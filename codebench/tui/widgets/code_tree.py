@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Mapping
 
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -19,14 +20,22 @@ class CodeTree(TypeToFind, Tree[CodeInfo]):
 
     BINDINGS = [FIND_BINDING]
 
-    def show(self, codes: list[CodeInfo], counts: Counter[int], *, keep: str | None = None) -> None:
+    labels: Mapping[str, str] = {}
+    """Code name -> what is shown for it (an in-vivo code's rendition in the anonymised view)."""
+
+    def show(self, codes: list[CodeInfo], counts: Counter[int], *, keep: str | None = None,
+             labels: Mapping[str, str] | None = None) -> None:
         """Fill the tree; ``keep`` names a node to put the cursor back on.
+
+        ``labels`` (from the app's ``code_labels``) says what to show for a name; the node's data
+        keeps the code itself. Typing to find matches what is shown, never a hidden name.
 
         Categories stay open or closed as the coder left them (a refill after every change must
         not unfold the whole tree); the way to ``keep`` is opened.
         """
         expanded = {node.data.id for node in self._tree_nodes.values()
                     if node.data is not None and node.is_expanded} if self.root.children else None
+        self.labels = labels or {}
         self.clear()
         self.show_root = False
         children: dict[int | None, list[CodeInfo]] = {}
@@ -49,7 +58,7 @@ class CodeTree(TypeToFind, Tree[CodeInfo]):
         def add(node, parent_id: int | None) -> None:  # type: ignore[no-untyped-def]
             nonlocal found
             for code in children.get(parent_id, []):
-                label = f"{total(code):>3} {code.name}"  # count first: long names get cut, counts must not
+                label = f"{total(code):>3} {self.labels.get(code.name, code.name)}"  # count first: long names get cut, counts must not
                 if code.core:
                     label += "  ★"
                 if code.origin != "codebook" and code.kind == "code":
@@ -108,7 +117,8 @@ class CodeTree(TypeToFind, Tree[CodeInfo]):
         return nodes
 
     def find_rows(self) -> list[str]:
-        return [node.data.name if node.data is not None else str(node.label) for node in self._all_nodes()]
+        return [self.labels.get(node.data.name, node.data.name) if node.data is not None else str(node.label)
+                for node in self._all_nodes()]
 
     def find_current(self) -> int | None:
         current = self.cursor_node

@@ -42,6 +42,7 @@ class LongTable(DataTable[Cell]):
         self.clear()
         columns = self.ordered_columns
         widths = [cell_len(column.label.plain) for column in columns]
+        column_keys = [column.key for column in columns]
         locations: dict[RowKey, int] = {}
         data = self._data
         row_meta = self.rows
@@ -58,6 +59,8 @@ class LongTable(DataTable[Cell]):
                     if "[" in cell:
                         cell = Text(cell, end="")
                         width = cell.cell_len
+                    elif cell.isascii() and cell.isprintable():  # one cell per character
+                        width = len(cell)
                     else:
                         width = cell_len(cell)
                 else:
@@ -65,7 +68,7 @@ class LongTable(DataTable[Cell]):
                 if width > widths[column_index]:
                     widths[column_index] = width
                 shown.append(cell)
-            data[row_key] = {column.key: cell for column, cell in zip(columns, shown)}
+            data[row_key] = dict(zip(column_keys, shown))
             row_meta[row_key] = Row(row_key, 1)
         self._row_locations = TwoWayDict(locations)
         for column, width in zip(columns, widths):
@@ -100,7 +103,7 @@ class LongTable(DataTable[Cell]):
         cell = self._data[row_key].get(column_key)
         if isinstance(cell, str) and "[" not in cell:
             words, style = cell, None
-        elif type(cell) is Text and not cell.spans and cell.end == "" and not cell.justify and not cell.overflow:
+        elif type(cell) is Text and not cell.spans and cell.end in ("", "\n") and not cell.justify and not cell.overflow:
             words, style = cell.plain, (self.app.console.get_style(cell.style) if cell.style else None)
         else:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)

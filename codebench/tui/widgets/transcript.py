@@ -17,7 +17,7 @@ Wrapping is computed once per width.
 from __future__ import annotations
 
 import bisect
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from rich.segment import Segment
 from rich.style import Style
@@ -183,6 +183,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.turns = turns  # (start, end, body_start, speaker)
         self._turn_starts = [t[0] for t in turns]
         self.marks: list[SpanMark] = []
+        self.code_labels: Mapping[str, str] = {}
+        """Code name -> what the stripes show for it (see :meth:`set_marks`)."""
         self._mark_starts: list[int] = []
         self._max_len = 0
         self._cursor = 0
@@ -273,8 +275,13 @@ class TranscriptView(ScrollView, can_focus=True):
         self._cursor, self._anchor = 0, None
         self._forget_lines()
 
-    def set_marks(self, marks: list[SpanMark]) -> None:
-        """Replace the codings shown (sorted by start)."""
+    def set_marks(self, marks: list[SpanMark], labels: Mapping[str, str] | None = None) -> None:
+        """Replace the codings shown (sorted by start).
+
+        ``labels``: code name -> what the stripes show for it (an in-vivo code's rendition in the
+        anonymised view; the app's ``code_labels``); names not in it show as they are.
+        """
+        self.code_labels: Mapping[str, str] = labels or {}
         # Coder and code break ties, so codings of one passage keep their lanes from run to run.
         self.marks = sorted(marks, key=lambda m: (m.start, m.end, m.coder, m.code, m.uuid))
         self._mark_starts = [m.start for m in self.marks]
@@ -402,12 +409,13 @@ class TranscriptView(ScrollView, can_focus=True):
         """The stripe's head (flag and coder's initials, kept whole) and the code's name."""
         mark = self.marks[index]
         head = initials.get(mark.coder, "")
+        name = self.code_labels.get(mark.code, mark.code)
         # A coding whose words changed (an edit) waits for its coder to check it.
         if getattr(mark, "flag", None):
             if head:
-                return f"⚑{head}", mark.code
-            return "", f"⚑{mark.code}"
-        return head, mark.code
+                return f"⚑{head}", name
+            return "", f"⚑{name}"
+        return head, name
 
     def on_resize(self, event: events.Resize) -> None:
         self._ensure_wrapped()

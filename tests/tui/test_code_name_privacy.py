@@ -1,0 +1,94 @@
+"""In the workbench a coder not allowed to see original names never sees an in-vivo code's name
+as written: the code tree, the codebook, the quotes list, the picker and the stripes show its
+anonymised rendition, while the code itself (its name is the key) is unchanged."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from codebench import services
+from codebench.tui.app import CodebenchApp
+from codebench.tui.screens.codebook import CodebookScreen
+from codebench.tui.screens.document import DocumentScreen
+from codebench.tui.screens.picker import CodePicker
+from codebench.tui.screens.quotes import QuotesScreen
+from codebench.tui.widgets.code_tree import CodeTree
+from codebench.tui.widgets.quote_list import QuoteList
+
+from tests.tui.helpers import settle, wait_until
+
+NAME = "Kristine Holm"
+
+
+@pytest.fixture
+def in_vivo(reviewed_sample_dir, tmp_path):
+    """The reviewed sample with an in-vivo code holding a name; only 'ingrid' may see originals."""
+    shutil.copytree(reviewed_sample_dir, tmp_path / "demo")
+    project = services.open_project(tmp_path / "demo")
+    doc = next(d for d in services.list_documents(project) if NAME in services.get_document(project, d.id).text)
+    text = services.get_document(project, doc.id).text
+    end = text.index(NAME) + len(NAME)
+    start = text.rindex(" ", 0, end - len(NAME) - 12) + 1
+    name = services.in_vivo_code_name(project, doc.id, start, end)
+    services.apply_code(project, doc.id, start, end, name, "ingrid", create="in-vivo")
+    services.anonymisation.set_original_viewer(project, "ingrid", True)
+    yield project, doc.id, start, name
+    project.close()
+
+
+def tree_labels(screen) -> list[str]:
+    return [str(node.label) for node in screen.query_one(CodeTree)._all_nodes()]
+
+
+async def test_a_coder_without_original_rights_sees_in_vivo_names_anonymised(in_vivo):
+    project, doc_id, start, name = in_vivo
+    app = CodebenchApp(project, "ola")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = next(label for label in tree_labels(app.screen) if "(in-vivo)" in label and "Og hun" in label)
+        assert "[Veileder" in shown and "Kristine" not in " ".join(tree_labels(app.screen))
+
+        app.push_screen(CodebookScreen(focus_code=name))
+        await settle(pilot)
+        assert "Kristine" not in " ".join(tree_labels(app.screen))
+        assert app.screen.query_one(CodeTree).selected_code.name == name  # the code itself is unchanged
+        detail = str(app.screen.query_one("#code-detail", Static).render())
+        assert "[Veileder" in detail and "Kristine" not in detail
+        # Typing the hidden name does not find it (no way to test a guess).
+        assert not any("Kristine" in row for row in app.screen.query_one(CodeTree).find_rows())
+        app.pop_screen()
+
+        app.open_quotes(next(c for c in services.code_tree(project) if c.name == name))
+        await settle(pilot)
+        assert isinstance(app.screen, QuotesScreen)
+        quotes = app.screen.query_one(QuoteList).quotes
+        assert quotes and all("Kristine" not in q.code for q in quotes)
+        assert "Kristine" not in str(app.screen.query_one("#quotes-title").render())
+        app.pop_screen()
+
+        app.open_document(doc_id, position=start + 2)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DocumentScreen)
+        view = screen.view
+        await wait_until(pilot, lambda: view.marks, "the codings")
+        stripes = [label for line in range(len(view.line_texts())) for _, _, label in view.stripe_labels(line)]
+        assert stripes and not any("Kristine" in label or "Holm" in label for label in stripes)
+        assert "Kristine" not in str(screen.query_one("#here", Static).render())
+
+        app.push_screen(CodePicker(services.code_tree(project)))
+        await settle(pilot)
+        options = app.screen.query_one(OptionList)
+        listed = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert listed and not any("Kristine" in row for row in listed)
+
+
+async def test_a_coder_allowed_originals_sees_the_name_as_written(in_vivo):
+    project, _, _, name = in_vivo
+    app = CodebenchApp(project, "ingrid")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any(name in label for label in tree_labels(app.screen))
