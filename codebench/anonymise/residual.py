@@ -53,10 +53,10 @@ REASONS = {
     "next-to-name": "next to a masked name",
     "name-context": "after a word that goes before names (han, hun, heter, sa …)",
     "surname-ending": "ends like a surname",
+    "sounds-like-name": "sounds like a name",
+    "fused-name": "a given name run together with a surname",
+    "unlike-words": "unlike any ordinary word",
     "model": "the name model thinks it may be a name here",
-    "sounds-like-name": "sounds like a name (a masked one, or one in the name lists)",
-    "fused-name": "a given name run together with a surname ('heidinordby')",
-    "unlike-words": "unlike any ordinary word (not a misheard one)",
 }
 WEIGHTS = {
     "masked-elsewhere": 4.0, "name-list": 2.0, "unknown": 2.0, "capitalised": 2.0, "opens-sentence": 1.0,
