@@ -92,3 +92,45 @@ async def test_a_coder_allowed_originals_sees_the_name_as_written(in_vivo):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert any(name in label for label in tree_labels(app.screen))
+
+
+def _rename_prompt(app):
+    from codebench.tui.screens.picker import TextPrompt
+    return app.screen if isinstance(app.screen, TextPrompt) else None
+
+
+async def test_renaming_a_code_whose_name_shows_anonymised_is_refused_not_built_from_pseudonyms(in_vivo):
+    # The rename prompt was filled with the rendition ("Og hun sa at [Veileder 2]"): any edit then
+    # replaced the informant's words with pseudonyms, and the original name was lost for good.
+    project, _, _, name = in_vivo
+    app = CodebenchApp(project, "ola")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.push_screen(CodebookScreen(focus_code=name))
+        await settle(pilot)
+        assert app.screen.query_one(CodeTree).selected_code.name == name
+        await pilot.press("f2")
+        await settle(pilot)
+        assert _rename_prompt(app) is None
+        said = [n.message for n in app._notifications][-1]
+        assert "a coder allowed to see names can rename it" in said and "Kristine" not in said
+    assert any(c.name == name for c in services.code_tree(project))
+
+    # A coder allowed to see names renames against the name as written, in the original view only.
+    app = CodebenchApp(project, "ingrid")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.push_screen(CodebookScreen(focus_code=name))
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        prompt = _rename_prompt(app)
+        assert prompt is not None and prompt.value == name
+        await pilot.press("escape")
+        app.show_anonymised = True  # as o in a transcript chooses
+        app.screen.action_refresh()
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert _rename_prompt(app) is None
+        assert "where original names show" in [n.message for n in app._notifications][-1]
