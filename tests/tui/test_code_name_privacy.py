@@ -134,3 +134,27 @@ async def test_renaming_a_code_whose_name_shows_anonymised_is_refused_not_built_
         await settle(pilot)
         assert _rename_prompt(app) is None
         assert "where original names show" in [n.message for n in app._notifications][-1]
+
+
+async def test_the_picker_does_not_find_a_code_by_a_hidden_name_in_its_description(in_vivo):
+    # Type-to-find searched the descriptions as written: typing a name the coder is not shown
+    # found the code whose description held it, answering "who is this about?".
+    project, _, _, name = in_vivo
+    code = next(c for c in services.code_tree(project) if c.name == "tillit mellom partene")
+    services.update_code(project, code.name, description="Slik Kristine Holm beskrev samarbeidet", coder="ingrid")
+    app = CodebenchApp(project, "ola")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(CodePicker(services.code_tree(project)))
+        await settle(pilot)
+        picker = app.screen
+
+        def listed(query: str) -> list[str]:
+            picker.query_one("#picker-input").value = query
+            picker._refresh_options(query)
+            options = picker.query_one(OptionList)
+            return [str(options.get_option_at_index(i).id) for i in range(options.option_count)]
+
+        assert "code:tillit mellom partene" not in listed("Kristine Holm")
+        # What the description shows still finds it.
+        assert "code:tillit mellom partene" in listed("beskrev samarbeidet")
