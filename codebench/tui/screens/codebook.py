@@ -230,8 +230,18 @@ class CodebookScreen(WorkbenchScreen):
         if code is None:
             return
 
-        if code.memo and self.workbench.anonymised_view and (
-                services.anonymisation.anonymise_free_text(self.project, code.memo) != code.memo):
+        memo = code.memo
+        if not memo or not self.workbench.anonymised_view:
+            self._edit_memo(code, masked=False)
+            return
+        # Whether the memo names people is the anonymiser's answer, which reads its decisions: in a worker.
+        project = self.project
+        load_in_background(self, lambda: services.anonymisation.anonymise_free_text(project, memo),
+                           lambda shown: self._edit_memo(code, masked=shown != memo), group="code-memo")
+
+    def _edit_memo(self, code: CodeInfo, *, masked: bool) -> None:
+        """The memo editor on ``code``'s memo, unless the memo shows names replaced (``masked``)."""
+        if masked:
             self.notify("This memo names people: edit it where original names show (o in a transcript switches), "
                         "so that no name is overwritten", severity="warning")
             return
