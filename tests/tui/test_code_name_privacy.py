@@ -158,3 +158,25 @@ async def test_the_picker_does_not_find_a_code_by_a_hidden_name_in_its_descripti
         assert "code:tillit mellom partene" not in listed("Kristine Holm")
         # What the description shows still finds it.
         assert "code:tillit mellom partene" in listed("beskrev samarbeidet")
+
+
+async def test_coding_search_hits_with_an_in_vivo_code_says_its_name_as_shown(in_vivo):
+    # The search screen's "coded n passage(s) as «…»" named the code as written.
+    project, _, _, name = in_vivo
+    app = CodebenchApp(project, "ola")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        for key in ("t", "r", "a", "v", "e", "l", "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CodePicker)
+        for key in ("O", "g", "space", "h", "u", "n", "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        said = [n.message for n in app._notifications][-1]
+        assert said.startswith("coded ") and "[Veileder" in said and "Kristine" not in said
+    assert any(q.code == name for q in services.quotes(project, coders=["ola"]))
