@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -134,7 +135,7 @@ def _print_report(report: services.EditReport, turn: int, opened: services.Proje
                    "(codebench anonymise --list --open-only)")
 
 
-def _shown_names(project: services.Project, items: list[services.CheckItem]) -> dict[str, str]:
+def shown_names(project: services.Project, items: Sequence[services.CheckItem]) -> dict[str, str]:
     """The codes' names as the anonymised view shows them (an in-vivo code is the informant's words),
     unless this coder sees originals (see services.anonymisation.disclosure)."""
     if not items:
@@ -146,7 +147,7 @@ def _shown_names(project: services.Project, items: list[services.CheckItem]) -> 
 def _print_checks(items: list[services.CheckItem], what: str, project: services.Project) -> None:
     if not items:
         return
-    shown = _shown_names(project, items)
+    shown = shown_names(project, items)
     click.echo(f"{len(items)} coding(s) {what}:")
     for item in items:
         click.echo(f"  {item.uuid[:8]}  [{item.start}, {item.end})  {shown.get(item.code, item.code)} ({item.coder}): "
@@ -164,7 +165,7 @@ def flagged(project: str, document: str | None, coder: str | None, check_id: str
     opened = use_project(project, db)
     if check_id:
         item = services.check_coding(opened, check_id, require_coder(coder))
-        code = _shown_names(opened, [item]).get(item.code, item.code)
+        code = shown_names(opened, [item]).get(item.code, item.code)
         click.echo(f"checked {item.uuid[:8]} {code} [{item.start}, {item.end})")
         return
     items = services.flagged_codings(opened, document, coder)
@@ -174,7 +175,7 @@ def flagged(project: str, document: str | None, coder: str | None, check_id: str
     by_doc: dict[int, list[services.CheckItem]] = {}
     for item in items:
         by_doc.setdefault(item.document_id, []).append(item)
-    shown = _shown_names(opened, items)
+    shown = shown_names(opened, items)
     for doc_id, found in by_doc.items():
         click.echo(f"document {doc_id}:")
         for item in found:

@@ -12,6 +12,7 @@ import click
 
 from codebench import services
 from codebench.cli.common import EXIT_USER_ERROR, coder_or_default, db_option, fail, original_option, shown_as, use_project
+from codebench.cli.editing import shown_names
 from codebench.cli.retrieval import stats
 
 
@@ -82,15 +83,17 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
         click.echo(f"  document {document_id}: recording {Path(recording).name} linked")
     for replaced in report.replaced:
         change = replaced.change
+        # An in-vivo code's name is an informant's words: shown as this coder may see it.
+        shown = shown_names(opened, [*change.unplaced, *change.flagged])
         click.echo(f"re-imported {replaced.file} over document {replaced.document.id} ({replaced.reason}): "
                    f"{change.pieces} change(s), {change.shifted} coding(s) moved with their words, "
                    f"{len(change.flagged)} to check, {len(change.unplaced)} could not be placed")
         for item in change.unplaced:
             memo = " with its memo" if item.memo else ""
-            click.echo(f"  not placed: {item.uuid[:8]} [{item.start}, {item.end}) {item.code} ({item.coder}) — "
+            click.echo(f"  not placed: {item.uuid[:8]} [{item.start}, {item.end}) {shown.get(item.code, item.code)} ({item.coder}) — "
                        f"its words are not in the new text; removed{memo} (undo brings it back)")
         for item in change.flagged:
-            click.echo(f"  to check: {item.uuid[:8]} [{item.start}, {item.end}) {item.code} ({item.coder})")
+            click.echo(f"  to check: {item.uuid[:8]} [{item.start}, {item.end}) {shown.get(item.code, item.code)} ({item.coder})")
     replaced_note = f", {len(report.replaced)} corrected" if report.replaced else ""
     click.echo(f"{len(report.added)} document(s) imported{replaced_note}, {len(report.duplicates)} duplicate(s) skipped")
     if report.errors:

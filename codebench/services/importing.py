@@ -279,6 +279,38 @@ def import_survey(
     return report
 
 
+class MemosWouldBeLost(ServiceError):
+    """A corrected file would remove codings that carry memos (refused unless ``drop_memos``).
+
+    ``str()`` names the codings without their codes' names; :meth:`describe` adds the names as
+    the coder is shown them.
+    """
+
+    def __init__(self, file: str, items: Sequence[Any]) -> None:
+        self.file = file
+        self.items = list(items)
+        super().__init__(self.describe(None))
+
+    def describe(self, shown: dict[str, str] | None) -> str:
+        """The one-line refusal; ``shown`` maps code names to what this coder sees (None: no names)."""
+        def one(item: Any) -> str:
+            code = "" if shown is None else f" «{shown.get(item.code, item.code)}»"
+            return f"{item.uuid[:8]}{code} ({item.coder})"
+
+        listed = ", ".join(one(item) for item in self.items)
+        return (f"{self.file}: the corrected text no longer has the words of {len(self.items)} coding(s) "
+                f"that carry a memo: {listed}; --drop-memos removes them with their memos (undo brings them back)")
+
+
+def _shown_names(project: Project, coder: str | None, codes: Sequence[str]) -> dict[str, str]:
+    """Code names as ``coder`` is shown them (see services.code_names.shown_code_names)."""
+    from codebench.services.anonymisation import disclosure
+    from codebench.services.code_names import shown_code_names
+
+    original = disclosure(project, coder).original
+    return shown_code_names(project, sorted(set(codes)), anonymised=not original)
+
+
 REIMPORT_SIMILARITY = 0.6
 """How alike (0–1, word by word) a file must be to the same-named document to be taken as its correction."""
 
@@ -315,6 +347,13 @@ def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, Parti
             if added_ids:
                 store.audit.log("import", None, {"documents": added_ids})
             report.added = store.documents.infos(added_ids) if added_ids else []
+    except MemosWouldBeLost as exc:
+        # Named after the transaction is gone: the codes' names as this coder is shown them (an
+        # in-vivo code is an informant's words and may hold a name).
+        report.errors.append(exc.describe(_shown_names(project, coder, [item.code for item in exc.items])))
+        report.added = []
+        report.replaced = []
+        report.linked = []
     except ValueError as exc:
         report.errors.append(str(exc))
         report.added = []
@@ -369,10 +408,7 @@ def _reimport(store: Store, path: Path, doc: ImportedDocument, target: DocumentI
                                    flag=FLAG_REALIGNED, drop_lost=True)
     with_memos = [item for item in change.unplaced if item.memo]
     if with_memos and not drop_memos:
-        listed = ", ".join(f"{item.uuid[:8]} «{item.code}» ({item.coder})" for item in with_memos)
-        raise ServiceError(f"{path.name}: the corrected text no longer has the words of {len(with_memos)} coding(s) "
-                           f"that carry a memo: {listed}; --drop-memos removes them with their memos "
-                           "(undo brings them back)")
+        raise MemosWouldBeLost(path.name, with_memos)
     payload["file"] = path.name
     store.audit.log("reimport", coder, payload)
     updated = store.documents.infos([target.id])[0]

@@ -117,3 +117,29 @@ def test_coding_in_vivo_says_the_name_as_the_coder_is_shown_it(project_dir):
     assert again.exit_code != 0 and "already coded this span" in again.output and "Kristine" not in again.output
     coded = run(*args)
     assert coded.exit_code == 0 and "[Veileder" in coded.stdout and "Kristine" not in coded.output
+
+
+def test_a_refused_corrected_file_names_the_in_vivo_code_as_shown(project_dir, tmp_path):
+    """A corrected file that would drop the in-vivo coding (it carries a memo) is refused in one
+    line naming that coding: its code's name as the coder is shown it, never the informant's name."""
+    folder = tmp_path / "demo"
+    shutil.copytree(project_dir, folder)
+    project = services.open_project(folder)
+    try:
+        code = next(c for c in services.code_tree(project) if c.memo == f"{NAME} sa dette tidlig")
+        coding = next(c for c in services.codings(project) if c.code_id == code.id and c.coder == "ingrid")
+        services.set_coding_memo(project, coding.uuid, "Sterkt sitat", "ingrid")
+        text = services.get_document(project, coding.document_id).text
+    finally:
+        project.close()
+    corrected = tmp_path / "rettet.txt"
+    corrected.write_text(text[:coding.start] + text[coding.end:], encoding="utf-8")
+
+    refused = run("import", folder, corrected, "--replaces", coding.document_id)
+    assert refused.exit_code == 1
+    assert "carry a memo" in refused.output and f"{coding.uuid[:8]} «Og hun sa at [Veileder" in refused.output
+    assert "Kristine" not in refused.output
+
+    dropped = run("import", folder, corrected, "--replaces", coding.document_id, "--drop-memos")
+    assert dropped.exit_code == 0, dropped.output
+    assert f"not placed: {coding.uuid[:8]}" in dropped.output and "Kristine" not in dropped.output
