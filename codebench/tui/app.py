@@ -66,7 +66,8 @@ class CodebenchApp(App[None]):
 
     def code_labels(self, names: Iterable[str]) -> dict[str, str]:
         """Code name -> what this coder is shown now, for the names shown otherwise (reads the
-        project: call it in a worker). Look names up with ``labels.get(name, name)``.
+        project: call it in a worker). Look names up with ``labels.get(name, name)``. Code
+        descriptions go through it too: the picker searches them as shown.
 
         The name stays the key everywhere; only what is drawn goes through
         :func:`services.shown_code_names`: in the anonymised view an in-vivo code (the informant's

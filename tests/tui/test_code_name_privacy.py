@@ -92,3 +92,91 @@ async def test_a_coder_allowed_originals_sees_the_name_as_written(in_vivo):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert any(name in label for label in tree_labels(app.screen))
+
+
+def _rename_prompt(app):
+    from codebench.tui.screens.picker import TextPrompt
+    return app.screen if isinstance(app.screen, TextPrompt) else None
+
+
+async def test_renaming_a_code_whose_name_shows_anonymised_is_refused_not_built_from_pseudonyms(in_vivo):
+    # The rename prompt was filled with the rendition ("Og hun sa at [Veileder 2]"): any edit then
+    # replaced the informant's words with pseudonyms, and the original name was lost for good.
+    project, _, _, name = in_vivo
+    app = CodebenchApp(project, "ola")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.push_screen(CodebookScreen(focus_code=name))
+        await settle(pilot)
+        assert app.screen.query_one(CodeTree).selected_code.name == name
+        await pilot.press("f2")
+        await settle(pilot)
+        assert _rename_prompt(app) is None
+        said = [n.message for n in app._notifications][-1]
+        assert "a coder allowed to see names can rename it" in said and "Kristine" not in said
+    assert any(c.name == name for c in services.code_tree(project))
+
+    # A coder allowed to see names renames against the name as written, in the original view only.
+    app = CodebenchApp(project, "ingrid")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.push_screen(CodebookScreen(focus_code=name))
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        prompt = _rename_prompt(app)
+        assert prompt is not None and prompt.value == name
+        await pilot.press("escape")
+        app.show_anonymised = True  # as o in a transcript chooses
+        app.screen.action_refresh()
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert _rename_prompt(app) is None
+        assert "where original names show" in [n.message for n in app._notifications][-1]
+
+
+async def test_the_picker_does_not_find_a_code_by_a_hidden_name_in_its_description(in_vivo):
+    # Type-to-find searched the descriptions as written: typing a name the coder is not shown
+    # found the code whose description held it, answering "who is this about?".
+    project, _, _, name = in_vivo
+    code = next(c for c in services.code_tree(project) if c.name == "tillit mellom partene")
+    services.update_code(project, code.name, description="Slik Kristine Holm beskrev samarbeidet", coder="ingrid")
+    app = CodebenchApp(project, "ola")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(CodePicker(services.code_tree(project)))
+        await settle(pilot)
+        picker = app.screen
+
+        def listed(query: str) -> list[str]:
+            picker.query_one("#picker-input").value = query
+            picker._refresh_options(query)
+            options = picker.query_one(OptionList)
+            return [str(options.get_option_at_index(i).id) for i in range(options.option_count)]
+
+        assert "code:tillit mellom partene" not in listed("Kristine Holm")
+        # What the description shows still finds it.
+        assert "code:tillit mellom partene" in listed("beskrev samarbeidet")
+
+
+async def test_coding_search_hits_with_an_in_vivo_code_says_its_name_as_shown(in_vivo):
+    # The search screen's "coded n passage(s) as «…»" named the code as written.
+    project, _, _, name = in_vivo
+    app = CodebenchApp(project, "ola")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        for key in ("t", "r", "a", "v", "e", "l", "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CodePicker)
+        for key in ("O", "g", "space", "h", "u", "n", "enter"):
+            await pilot.press(key)
+        await settle(pilot)
+        said = [n.message for n in app._notifications][-1]
+        assert said.startswith("coded ") and "[Veileder" in said and "Kristine" not in said
+    assert any(q.code == name for q in services.quotes(project, coders=["ola"]))

@@ -22,7 +22,8 @@ from codebench import services
 from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.quotes import QuotesScreen
 from codebench.tui.widgets.quote_list import QUOTE_MIN, QuoteList
-from codebench.tui.screens.picker import CoderPrompt
+from codebench.tui.screens.picker import CodePicker, CoderPrompt, MemoEditor
+from codebench.tui.widgets.code_tree import CodeTree
 from codebench.tui.screens.project import DOCUMENT_COLUMNS
 from codebench.tui.widgets.stable_footer import EssentialKeys, StableFooter
 from codebench.tui.widgets.transcript import TranscriptView
@@ -229,14 +230,52 @@ async def test_no_screen_reads_or_writes_the_project_on_the_ui_thread(sample_cop
             await pilot.press(key)
         await settle(pilot)
         assert [q.code for q in services.quotes(project, coders=["tester"])] == ["god mentor"]
-        await pilot.press("ctrl+z")
+        # A memo on it, then opened again in the anonymised view: whether the memo names someone
+        # is asked of the anonymisation (it read the decisions on this thread).
+        view.move_to(doc.text.index("travel uke") + 2)
+        await pilot.press("m")
+        await settle(pilot)
+        await type_text(pilot, "travelt")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        app.show_anonymised = True  # as o chooses
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+z", "ctrl+z")  # the memo, then the coding
         await settle(pilot)
         await pilot.press("q", "k")
         await settle(pilot)
+        tree = app.screen.query_one(CodeTree)
+        with_memo = next(node for node in tree._all_nodes() if node.data is not None and node.data.memo)
+        tree.move_cursor(with_memo)
+        await settle(pilot)
+        await pilot.press("e")  # the code's memo: the same question
+        await settle(pilot)
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("q")
         await settle(pilot)
+        # Search, then code the hits: the picker's code tree and the coding itself.
+        await pilot.press("slash")
+        await settle(pilot)
+        await type_text(pilot, "travel")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CodePicker)
+        await type_text(pilot, "god mentor")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "god mentor" in {q.code for q in services.quotes(project, coders=["tester"])}
+        await pilot.press("ctrl+z")
+        await settle(pilot)
     assert services.quotes(project, coders=["tester"]) == []  # coded, then undone
-    assert on_ui_thread == []
+    assert on_ui_thread == [], "\n".join(on_ui_thread)
 
 
 async def test_the_coder_prompt_counts_the_known_coders_off_the_ui_thread(sample_copy):

@@ -20,6 +20,12 @@ from codebench.tui.widgets.code_tree import CodeTree
 from codebench.tui.widgets.stable_footer import StableFooter
 
 
+_MASKED_NAME = ("«{shown}» names people: rename it where original names show (o in a transcript switches), "
+                "so that no name is overwritten")
+_MASKED_NAME_NO_ORIGINALS = ("«{shown}» names people you are not shown; a coder allowed to see names can rename it "
+                             "(a name typed here would put pseudonyms over the names)")
+
+
 class CodebookScreen(WorkbenchScreen):
     """Move, merge, split, rename and promote codes; mark the core category; write code memos."""
 
@@ -148,10 +154,15 @@ class CodebookScreen(WorkbenchScreen):
             return
 
         shown = self._label(code)
+        if shown != code.name:
+            # The name shows anonymised: a new name typed over it would be built from the pseudonyms
+            # and replace the names they stand for, losing the original for good.
+            self.notify(_MASKED_NAME.format(shown=shown) if self.workbench.original_allowed
+                        else _MASKED_NAME_NO_ORIGINALS.format(shown=shown), severity="warning")
+            return
 
         def rename(name: str | None) -> None:
-            # Left as shown (an in-vivo code's rendition), the name stays as it is.
-            if name and name not in (code.name, shown):
+            if name and name != code.name:
                 self._do(lambda: services.update_code(self.project, code.name, expected_version=code.version,
                                                       name=name, coder=self.coder), name)
 
@@ -219,8 +230,18 @@ class CodebookScreen(WorkbenchScreen):
         if code is None:
             return
 
-        if code.memo and self.workbench.anonymised_view and (
-                services.anonymisation.anonymise_free_text(self.project, code.memo) != code.memo):
+        memo = code.memo
+        if not memo or not self.workbench.anonymised_view:
+            self._edit_memo(code, masked=False)
+            return
+        # Whether the memo names people is the anonymiser's answer, which reads its decisions: in a worker.
+        project = self.project
+        load_in_background(self, lambda: services.anonymisation.anonymise_free_text(project, memo),
+                           lambda shown: self._edit_memo(code, masked=shown != memo), group="code-memo")
+
+    def _edit_memo(self, code: CodeInfo, *, masked: bool) -> None:
+        """The memo editor on ``code``'s memo, unless the memo shows names replaced (``masked``)."""
+        if masked:
             self.notify("This memo names people: edit it where original names show (o in a transcript switches), "
                         "so that no name is overwritten", severity="warning")
             return

@@ -617,12 +617,14 @@ class DocumentScreen(WorkbenchScreen):
                 else:
                     self._status("kept the coding and its memo")
 
-            memo, _ = self._memo_as_shown(mark.memo)
-            self.app.push_screen(ConfirmDialog(
-                f"Remove the coding «{self._code_label(mark.code)}» and its memo?",
-                Content.assemble(("Memo on this coding:", "bold"), "\n", memo.strip()[:600], "\n\n",
-                                 ("The memo goes with the coding (undo brings both back).", "$text-muted")),
-                yes="Remove both", no="Keep"), answered)
+            def ask(memo: str, _: bool) -> None:
+                self.app.push_screen(ConfirmDialog(
+                    f"Remove the coding «{self._code_label(mark.code)}» and its memo?",
+                    Content.assemble(("Memo on this coding:", "bold"), "\n", memo.strip()[:600], "\n\n",
+                                     ("The memo goes with the coding (undo brings both back).", "$text-muted")),
+                    yes="Remove both", no="Keep"), answered)
+
+            self._memo_as_shown(mark.memo, ask)
             return
         self._remove(mark, with_memo=False)
 
@@ -660,13 +662,16 @@ class DocumentScreen(WorkbenchScreen):
                              ("Undo brings it back.", "$text-muted")),
             yes="Remove the code", no="Keep it"), answered)
 
-    def _memo_as_shown(self, memo: str) -> tuple[str, bool]:
-        """A memo as this view may show it (names replaced in the anonymised rendition), and
-        whether anything was replaced — then saving an edit would write pseudonyms over names."""
-        if not self.workbench.anonymised_view:
-            return memo, False
-        shown = anonymisation.anonymise_free_text(self.project, memo)
-        return shown, shown != memo
+    def _memo_as_shown(self, memo: str, then: Callable[[str, bool], None]) -> None:
+        """``then(shown, masked)``: the memo as this view may show it (names replaced in the
+        anonymised rendition), and whether anything was replaced — then saving an edit would write
+        pseudonyms over names. The anonymiser reads its decisions, so that runs in a worker."""
+        if not self.workbench.anonymised_view or not memo:
+            then(memo, False)
+            return
+        project = self.project
+        load_in_background(self, lambda: anonymisation.anonymise_free_text(project, memo),
+                           lambda shown: then(shown, shown != memo), group="memo-as-shown")
 
     def action_recode(self) -> None:
         mark = self._my_mark_here()
@@ -689,7 +694,10 @@ class DocumentScreen(WorkbenchScreen):
         if mark is None:
             self.notify("None of your codings is under the caret", severity="warning")
             return
-        current, masked = self._memo_as_shown(mark.memo or "")
+        self._memo_as_shown(mark.memo or "", lambda current, masked: self._edit_memo(mark, current, masked))
+
+    def _edit_memo(self, mark: SpanMark, current: str, masked: bool) -> None:
+        """The memo editor on ``mark``'s memo, unless the memo shows names replaced (``masked``)."""
         if masked:
             self.notify(_MASKED_MEMO if self.workbench.original_allowed else _MASKED_MEMO_NO_ORIGINALS, severity="warning")
             return

@@ -125,6 +125,10 @@ class CodePicker(ModalScreen[PickedCode | None]):
         self._real = {c.id: c.name for c in self._given}
         """Code id -> its name, the key the picker returns (``codes`` hold the names as shown)."""
         self.labels = labels
+        self._anonymised = False
+        """The view is anonymised (known once mounted)."""
+        self.descriptions: Mapping[str, str] | None = None
+        """In the anonymised view: description -> as shown (None until read; meanwhile not searched)."""
         self.codes = self._given
         self.title_text = title
         self.initial = initial
@@ -155,7 +159,13 @@ class CodePicker(ModalScreen[PickedCode | None]):
             fixed = (8 if box.has_class("-compact") else 14) - (0 if self.context else 1)
             self.query_one(OptionList).styles.max_height = max(self.placement.rows - fixed, 3)
         app = self.app
-        if self.labels is None and getattr(app, "anonymised_view", False):
+        self._anonymised = bool(getattr(app, "anonymised_view", False))
+        if self._anonymised:
+            # Descriptions are researchers' text and may name people: typing a hidden name must not
+            # find the code whose description holds it, so they are searched as this view shows them.
+            texts = sorted({c.description for c in self._given if c.description})
+            load_in_background(self, lambda: app.code_labels(texts), self._described, group="code-descriptions")
+        if self.labels is None and self._anonymised:
             # An in-vivo code is the informant's words: listed as the anonymised view shows it.
             names = [c.name for c in self._given]
             load_in_background(self, lambda: app.code_labels(names), self._labelled, group="code-labels")
@@ -166,9 +176,27 @@ class CodePicker(ModalScreen[PickedCode | None]):
     def _labelled(self, labels: Mapping[str, str]) -> None:
         """List the codes under the names this view shows; typing matches those, never a hidden name."""
         self.labels = labels
-        self.codes = [replace(c, name=labels[c.name]) if c.name in labels else c for c in self._given]
         self.recent = tuple(labels.get(name, name) for name in self.recent)
+        self._shown_codes()
+
+    def _described(self, descriptions: Mapping[str, str]) -> None:
+        """The descriptions as this view shows them are known: typing may find them now."""
+        self.descriptions = descriptions
+        if self.labels is not None:
+            self._shown_codes()
+
+    def _shown_codes(self) -> None:
+        labels = self.labels or {}
+        self.codes = [replace(c, name=labels.get(c.name, c.name), description=self._description(c)) for c in self._given]
         self._refresh_options(self.query_one(Input).value)
+
+    def _description(self, code: CodeInfo) -> str | None:
+        """What typing may match of ``code``'s description: as shown, or nothing while that is unknown."""
+        if not self._anonymised or not code.description:
+            return code.description
+        if self.descriptions is None:
+            return None
+        return self.descriptions.get(code.description, code.description)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:

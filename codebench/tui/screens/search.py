@@ -8,7 +8,7 @@ coming back with ``/`` from a transcript shows the same hits.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from rich.text import Text
@@ -23,6 +23,8 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from codebench import services
+from codebench.domain.records import CodeInfo
+from codebench.tui.background import load_in_background
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.picker import CodePicker, PickedCode, TextPrompt
 from codebench.tui.widgets.hit_list import HitList
@@ -276,24 +278,38 @@ class SearchScreen(WorkbenchScreen):
         left, match, right = hits[0].context(40)
         sample = f"{left}{match}{right}"
 
-        def chosen(picked: PickedCode | None) -> None:
-            if picked is not None:
-                self._code(hits, picked)
+        project, coder, app = self.project, self.coder, self.workbench
 
-        self.app.push_screen(CodePicker(services.code_tree(self.project), title=title, context=sample,
-                                        recent=services.recent_codes(self.project, self.coder)), chosen)
+        def fetch() -> tuple[list[CodeInfo], list[str], dict[str, str]]:
+            codes = services.code_tree(project)
+            return codes, services.recent_codes(project, coder), app.code_labels(c.name for c in codes)
 
-    def _code(self, hits: list[services.SearchHit], picked: PickedCode) -> None:
-        try:
-            coded = services.code_hits(self.project, hits, picked.name, self.coder, widen_to=self.widen_to,
-                                       query=self.query_text, create="open" if picked.new else None)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        already = f" ({coded.already} were coded so already)" if coded.already else ""
-        self.notify(f"coded {coded.added} passage(s) as «{coded.code}»{already} — ctrl+z undoes it")
-        self.query_one(HitList).marked.clear()
-        self.action_refresh()
+        def pick(loaded: tuple[list[CodeInfo], list[str], dict[str, str]]) -> None:
+            codes, recent, labels = loaded
+
+            def chosen(picked: PickedCode | None) -> None:
+                if picked is not None:
+                    self._code(hits, picked, labels)
+
+            self.app.push_screen(CodePicker(codes, title=title, context=sample, recent=recent, labels=labels), chosen)
+
+        load_in_background(self, fetch, pick, group="code-hits")
+
+    def _code(self, hits: list[services.SearchHit], picked: PickedCode, labels: Mapping[str, str]) -> None:
+        project, coder, widen_to, query = self.project, self.coder, self.widen_to, self.query_text
+
+        def code() -> services.CodedHits:
+            return services.code_hits(project, hits, picked.name, coder, widen_to=widen_to, query=query,
+                                      create="open" if picked.new else None)
+
+        def coded(done: services.CodedHits) -> None:
+            already = f" ({done.already} were coded so already)" if done.already else ""
+            shown = labels.get(done.code, done.code)
+            self.notify(f"coded {done.added} passage(s) as «{shown}»{already} — ctrl+z undoes it")
+            self.query_one(HitList).marked.clear()
+            self.action_refresh()
+
+        self.workbench.writes.submit(self, code, coded)
 
     # -- saved searches ------------------------------------------------------------------------------
 
@@ -306,23 +322,20 @@ class SearchScreen(WorkbenchScreen):
             if not name:
                 return
             result = self.result
-            try:
-                kept = services.save_search(self.project, name, self.query_text, options=self.options, coder=self.coder,
-                                            hits=len(result.hits) if result is not None and result.complete else None)
-            except services.ServiceError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(f"saved as «{kept.name}» (codebench searches lists them)")
+            project, query, options, coder = self.project, self.query_text, self.options, self.coder
+            hits = len(result.hits) if result is not None and result.complete else None
+            self.workbench.writes.submit(
+                self, lambda: services.save_search(project, name, query, options=options, coder=coder, hits=hits),
+                lambda kept: self.notify(f"saved as «{kept.name}» (codebench searches lists them)"))
 
         self.app.push_screen(TextPrompt("Save this search as"), save)
 
     def action_saved(self) -> None:
-        try:
-            found = services.saved_searches(self.project, coder=self.coder or None,
-                                            original=self.workbench.original_allowed)
-        except services.ServiceError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        project, coder, original = self.project, self.coder or None, self.workbench.original_allowed
+        load_in_background(self, lambda: services.saved_searches(project, coder=coder, original=original),
+                           self._pick_saved, group="saved-searches")
+
+    def _pick_saved(self, found: list[services.SavedSearch]) -> None:
         if not found:
             self.notify("No saved searches yet: s saves the one on screen", severity="warning")
             return
