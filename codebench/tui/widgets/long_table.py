@@ -74,10 +74,15 @@ class LongTable(DataTable[Cell]):
         for column, width in zip(columns, widths):
             if column.auto_width:
                 column.content_width = width
-        # No row is "new": the widths are known, so the idle pass only sizes the scroll area.
+        # No row is "new": the widths are known.
         self._new_rows.clear()
-        self._require_update_dimensions = True
         self._update_count += 1
+        # The scroll area is sized now, not in DataTable's idle pass: that pass came after the
+        # rows' first frame, so the rows were laid out and drawn twice (without and then with
+        # the scrollbar). The count goes up first: clear() cached the empty table's row offsets
+        # under the old count.
+        self._require_update_dimensions = False
+        self._update_dimensions(())
         self.cursor_coordinate = Coordinate(0, 0)
         if locations and self.show_cursor and self.cursor_type != "none" and self.columns:
             self._highlight_cursor()

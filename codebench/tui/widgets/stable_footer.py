@@ -160,7 +160,9 @@ class StableFooter(Footer):
             self._shown = None
             self.call_after_refresh(self.recompose)
         for child in self.children:
-            if not isinstance(child, EssentialKeys):
+            # Only a hidden key is shown again: setting display on a shown key the first time
+            # still counts as a change (an inline style) and lays the screen out once more.
+            if not isinstance(child, EssentialKeys) and not child.display:
                 child.display = True
         self.call_after_refresh(self._leave_out_what_does_not_fit)
 
