@@ -98,18 +98,29 @@ def swap_word(word: str, entity: str, position: int, pools: tuple[list[str], lis
     return _pick(surnames, source)
 
 
-def asr_docs(day: dict, lang: str, *, swap: bool, max_segments: int) -> list[Doc]:
-    """The day's ASR segments in ``lang`` as documents, one per recording."""
-    pools = _surrogates() if swap else None
+def recording_segments(day: dict, lang: str, max_segments: int) -> list[tuple[str, list[dict]]]:
+    """The day's ASR segments in ``lang`` per recording, in recording order, at most
+    ``max_segments`` in all (the same cut for the evaluation and the leak listing)."""
     by_recording: dict[str, list[dict]] = defaultdict(list)
     for seg in day["segments"]:
         if lang in seg:
             by_recording[seg["recording"]].append(seg[lang])
-    docs = []
+    out = []
     budget = max_segments
     for recording in sorted(by_recording):
         segs = by_recording[recording][:budget]
         budget -= len(segs)
+        out.append((recording, segs))
+        if budget <= 0:
+            break
+    return out
+
+
+def asr_docs(day: dict, lang: str, *, swap: bool, max_segments: int) -> list[Doc]:
+    """The day's ASR segments in ``lang`` as documents, one per recording."""
+    pools = _surrogates() if swap else None
+    docs = []
+    for recording, segs in recording_segments(day, lang, max_segments):
         parts: list[str] = []
         words: list[tuple[int, int]] = []
         tags: list[str] = []
@@ -141,8 +152,6 @@ def asr_docs(day: dict, lang: str, *, swap: bool, max_segments: int) -> list[Doc
                 tags.append(t)
         if words:
             docs.append(Doc("".join(parts), words, "".join(tags), names))
-        if budget <= 0:
-            break
     return docs
 
 

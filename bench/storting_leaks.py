@@ -119,22 +119,11 @@ def leaks(split: str, lang: str, *, segments: int = 240, model: str | None = Non
 
 def _entities(day: dict, lang: str, segments: int) -> list[list[str | None]]:
     """The gold entity of every ASR word per document, in asr_docs's order."""
-    from collections import defaultdict
-
-    by_recording: dict[str, list[dict]] = defaultdict(list)
-    for seg in day["segments"]:
-        if lang in seg:
-            by_recording[seg["recording"]].append(seg[lang])
     out = []
-    budget = segments
-    for recording in sorted(by_recording):
-        segs = by_recording[recording][:budget]
-        budget -= len(segs)
+    for _, segs in se.recording_segments(day, lang, segments):
         ents = [e for seg in segs for e in seg["entities"]]
         if ents:
             out.append(ents)
-        if budget <= 0:
-            break
     return out
 
 

@@ -136,12 +136,8 @@ def _print_report(report: services.EditReport, turn: int, opened: services.Proje
 
 
 def shown_names(project: services.Project, items: Sequence[services.CheckItem]) -> dict[str, str]:
-    """The codes' names as the anonymised view shows them (an in-vivo code is the informant's words),
-    unless this coder sees originals (see services.anonymisation.disclosure)."""
-    if not items:
-        return {}
-    original = services.anonymisation.disclosure(project, coder_or_default(None)).original
-    return services.shown_code_names(project, sorted({i.code for i in items}), anonymised=not original)
+    """The codes' names as this coder is shown them (an in-vivo code is the informant's words)."""
+    return services.code_names_shown_to(project, coder_or_default(None), [i.code for i in items])
 
 
 def _print_checks(items: list[services.CheckItem], what: str, project: services.Project) -> None:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         remove_coding,
         set_coding_memo,
     )
-    from codebench.services.code_names import shown_code_names
+    from codebench.services.code_names import code_names_shown_to, shown_code_names
     from codebench.services.documents import DocumentText, document_info, get_document, import_details, list_documents
     from codebench.services.editing import (
         CheckItem, EditReport, Unchanged, check_coding, document_revisions, edit_span, edit_turn, flagged_codings,
@@ -84,7 +84,7 @@ _EXPORTS = {
     ".anonymisation": ("Rendition", "anonymise_free_text", "anonymise_quotes", "rendition"),
     ".codebook": ("CodebookReport", "code_tree", "create_code", "export_codebook", "load_codebook", "merge_codes",
         "move_code", "promote_code", "read_codebook_file", "remove_unused_code", "unused_open_code", "update_code"),
-    ".code_names": ("shown_code_names",),
+    ".code_names": ("code_names_shown_to", "shown_code_names"),
     ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
     ".documents": ("DocumentText", "document_info", "get_document", "import_details", "list_documents"),
@@ -118,7 +118,7 @@ __all__ = [
     "export_codebook_document", "export_matrix", "export_memos", "find_memo_document", "memo_entries", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
     "import_details", "document_info", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
-    "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "shown_code_names", "stats", "undo",
+    "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "code_names_shown_to", "shown_code_names", "stats", "undo",
     "update_code", "without_time_marks", "remove_unused_code", "unused_open_code",
     "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
     "flagged_codings", "rename_speaker", "turn_text", "Linked", "link_media", "media_of",

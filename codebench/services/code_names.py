@@ -70,3 +70,14 @@ def shown_code_names(project: Project, names: Sequence[str] | None = None, *, an
     ``shown.get(name, name)``.
     """
     return anonymised_code_names(project, names) if anonymised else {}
+
+
+def code_names_shown_to(project: Project, coder: str | None, names: Sequence[str]) -> dict[str, str]:
+    """:func:`shown_code_names` for what ``coder`` sees without asking for originals: names as
+    written only for a coder the project lets see originals (see services.anonymisation.disclosure)."""
+    if not names:
+        return {}
+    from codebench.services.anonymisation import disclosure
+
+    original = disclosure(project, coder).original
+    return shown_code_names(project, sorted(set(names)), anonymised=not original)

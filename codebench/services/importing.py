@@ -13,6 +13,7 @@ from codebench.ingest.base import ImportedDocument
 from codebench.storage.store import Store
 from codebench.errors import ServiceError
 from codebench.domain.yaml_source import line_of, load_yaml
+from codebench.services.code_names import code_names_shown_to
 from codebench.services.project import Project, read_text_file
 
 
@@ -302,15 +303,6 @@ class MemosWouldBeLost(ServiceError):
                 f"that carry a memo: {listed}; --drop-memos removes them with their memos (undo brings them back)")
 
 
-def _shown_names(project: Project, coder: str | None, codes: Sequence[str]) -> dict[str, str]:
-    """Code names as ``coder`` is shown them (see services.code_names.shown_code_names)."""
-    from codebench.services.anonymisation import disclosure
-    from codebench.services.code_names import shown_code_names
-
-    original = disclosure(project, coder).original
-    return shown_code_names(project, sorted(set(codes)), anonymised=not original)
-
-
 REIMPORT_SIMILARITY = 0.6
 """How alike (0–1, word by word) a file must be to the same-named document to be taken as its correction."""
 
@@ -350,7 +342,7 @@ def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, Parti
     except MemosWouldBeLost as exc:
         # Named after the transaction is gone: the codes' names as this coder is shown them (an
         # in-vivo code is an informant's words and may hold a name).
-        report.errors.append(exc.describe(_shown_names(project, coder, [item.code for item in exc.items])))
+        report.errors.append(exc.describe(code_names_shown_to(project, coder, [item.code for item in exc.items])))
         report.added = []
         report.replaced = []
         report.linked = []
