@@ -101,6 +101,13 @@ FARM_NAME_TAILS = frozenset(
     "strand holm holmen vold voll seth set sæter eng enga aas ås åsen myr myra by bye gard gård tun tveit".split())
 
 
+# Those of them that are nouns of the landscape ("berg" rock, "bakke" slope, "li" hillside):
+# an ordinary word, whatever the proceedings wrote more often.
+LANDSCAPE_NOUNS = frozenset(
+    "bakken bakke dal dalen vik vika haug haugen berg berget lund heim land nes li lia lie mo strand holm "
+    "holmen voll eng enga ås åsen myr myra by gard gård tun".split())
+
+
 def is_ordinary_compound(word: str) -> bool:
     """A compound of ordinary words that does not end like a farm name: "saksliste", not
     "solbakken"."""

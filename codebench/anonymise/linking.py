@@ -28,7 +28,7 @@ from codebench.anonymise.completion import complete_names
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label, lexicon, name_likelihood,
+    LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label, lexicon, name_likelihood,
     name_pattern,
 )
 
@@ -176,6 +176,21 @@ def _extended(det: Detection, text: str, caseless: bool) -> Detection:
     return det
 
 
+def _as_typed(det: Detection, caseless: bool) -> Detection:
+    """A lower-case "person" in properly written text that is one ordinary word ("sprengte vi ut
+    berg") is the word, not the name: only a suggestion for review, scored as a propagated
+    mention of such a word is.  A lower-case word that is no ordinary word ("hei kristine" in a
+    quoted message) keeps the model's score: typed transcripts do hold a few of those.  A noun of
+    the landscape ("berg", "bakke") counts as an ordinary word here, though the word list leaves it
+    out because the proceedings wrote it more often as a surname."""
+    if caseless or det.kind != PER or " " in det.text.strip() or not det.text.islower():
+        return det
+    form = normalise(det.text)
+    if not is_common_word(form) and form not in LANDSCAPE_NOUNS:
+        return det
+    return det._replace(score=min(det.score, 0.45 if name_likelihood(form) >= 0.5 else 0.25))
+
+
 def _usable(det: Detection) -> bool:
     form = normalise(det.text)
     if len(form) < 2 or form in NOT_IDENTIFYING or not any(c.isalpha() for c in form) and det.kind in (PER, *NAME_KINDS):
@@ -207,7 +222,8 @@ def link(
     """
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
-                                      for d in dets for t in [_trim_span(d, caseless[doc])] if t and _usable(t))
+                                      for d in dets for t in [_trim_span(_as_typed(d, caseless[doc]), caseless[doc])]
+                                      if t and _usable(t))
                 for doc, dets in detections.items()}
     resolved = {doc: _firm_names(_bridged(dets, texts.get(doc, ""), caseless[doc]), texts.get(doc, ""))
                 for doc, dets in resolved.items()}
@@ -473,17 +489,40 @@ def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection
 
 def _firm_names(dets: list[Detection], text: str) -> list[Detection]:
     """"Øya Sag og Høvleri", "Sørvik Bil og Dekk": a lone capitalised word after a workplace and
-    "og" that no name list knows continues the workplace's name; it is not a person."""
+    "og" that no name list knows continues the workplace's name; it is not a person.
+
+    The workplace need not have been found: capitalised words before the "og", no person's, the
+    last of them no name a list knows ("Øya Sag", "Sørvik Bil") are a firm's name."""
     out: list[Detection] = []
     for det in sorted(dets, key=lambda d: d.start):
         previous = out[-1] if out else None
-        if (previous is not None and previous.kind == ORG and det.kind == PER and " " not in det.text
-                and text[previous.end:det.start] == " og " and det.text[:1].isupper()
-                and _not_a_name_word(det.text)):
+        lone = det.kind == PER and " " not in det.text and det.text[:1].isupper() and _not_a_name_word(det.text)
+        if (lone and previous is not None and previous.kind == ORG
+                and text[previous.end:det.start] == " og "):
             out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end])
+            continue
+        firm = _FIRM_BEFORE_AND.search(text, max(0, det.start - 60), det.start) if lone else None
+        if (firm is not None and _firm_words(firm.group(1).split())
+                and not any(d.kind == PER and d.start < firm.end(1) and firm.start(1) < d.end for d in dets)):
+            start = firm.start(1)
+            out.append(det._replace(kind=ORG, start=start, text=text[start:det.end]))
             continue
         out.append(det)
     return out
+
+
+def _firm_words(words: Sequence[str]) -> bool:
+    """Capitalised words before "og" that read as a firm's name: no given name first (that is a
+    person: "Kari Grøtting og Åmland"), the last word no name any list knows."""
+    names = lexicon()
+    first = words[0].casefold()
+    return (first not in names.female and first not in names.male and _not_a_name_word(words[-1])
+            and words[-1].casefold() not in FUNCTION_WORDS)
+
+
+# Capitalised words, the last one not the first of its sentence, then " og " ("Øya Sag og ").
+_FIRM_BEFORE_AND = re.compile(
+    r"(?:^|(?<=[\s(«\"]))((?:[A-ZÆØÅ][^\W\d_]+[ ])+?([A-ZÆØÅ][^\W\d_]+))[ ]og[ ]\Z")
 
 
 # Words that end one name and begin no other (a middle name is none of these).

@@ -65,6 +65,30 @@ def test_a_firm_named_after_its_place_is_a_workplace_and_never_takes_in_the_noun
     assert not any(kind == PER for _, kind in masked[2] + masked[4]), masked
 
 
+def test_a_firm_named_sag_og_hovleri_is_one_workplace_not_a_person() -> None:
+    # The model finds nothing in "Øya Sag" and calls "Høvleri" (a planing mill) a person.
+    texts = {1: "Tor: Sindre fikk plass på et lite sagbruk på Storøya,\nTor: Øya Sag og Høvleri, og der er det fem.",
+             2: "Jeg har snakket med Kari Grøtting og Åmland i dag."}
+    found = {1: [_det(texts[1], "Sindre", PER), _det(texts[1], "Storøya", LOC), _det(texts[1], "Høvleri", PER)],
+             2: [_det(texts[2], "Kari Grøtting", PER), _det(texts[2], "Åmland", PER)]}
+    masked = _masked(texts, found)
+    assert ("Øya Sag og Høvleri", ORG) in masked[1], masked
+    assert not any(words == "Høvleri" for words, _ in masked[1])
+    # A person before "og" is no firm: the name after it stays a person.
+    assert ("Åmland", PER) in masked[2] and ("Kari Grøtting", PER) in masked[2], masked
+
+
+def test_a_lower_case_ordinary_word_in_typed_text_is_never_linked_to_a_person() -> None:
+    # "berg" (rock) scored 0.70 as a person by the model was masked as Håkon Berg.
+    text = "Håkon Berg er daglig leder. I fjor høst sprengte vi ut berg bak lageret. Hei kristine, sa han."
+    found = [_det(text, "Håkon Berg", PER), _det(text, "berg", PER, score=0.7), _det(text, "kristine", PER, score=0.7)]
+    masked = [words for words, _ in _masked({0: text}, {0: found})[0]]
+    assert "berg" not in masked, masked
+    assert "Håkon Berg" in masked
+    # A lower-case name that is no ordinary word is still masked.
+    assert "kristine" in masked
+
+
 def test_ordinary_words_opening_a_name_are_left_out() -> None:
     text = "Det var lille Emma sin første dag. Lille Emma var nervøs. Hei Marit, takk for sist."
     found = [_det(text, "lille Emma", PER), _det(text, "Lille Emma", PER), _det(text, "Hei Marit", PER)]
