@@ -336,15 +336,21 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
 
 
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
-_ROLE_BEFORE = re.compile(
-    r"(?<!\w)(?:heter|het|heiter|kalt|kalla|representanten|representantane|statsråd|statsråden|statsminister|"
+_ROLES = (
+    r"(?:heter|het|heiter|kalt|kalla|representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|sønnen|broren|bror|søster|søstera|søsteren|kompisen|venninna|venninnen|"
     r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|sin|hass))?"
-    r"[ ]+([^\W\d_]{3,})(?![\w-])",
-    re.IGNORECASE,
 )
+_ROLE_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
+_ROLE_RIGHT_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+\Z", re.IGNORECASE)
+
+
+def after_role(text: str, start: int) -> bool:
+    """The word at ``start`` follows a role, kin word or "heter" ("representanten andre",
+    "kollegaen min lie"): the place of a name."""
+    return _ROLE_RIGHT_BEFORE.search(text, max(0, start - 40), start) is not None
 
 
 def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
