@@ -430,19 +430,33 @@ _SUBJECT = re.compile(
 )
 
 
+# "det var pelle som ringte": the cleft puts a person (or a thing) between "det var" and "som".
+_CLEFT = re.compile(r"(?<![\w-])det[ ]+var[ ]+([^\W\d_]{3,})[ ]+som(?![\w-])", re.IGNORECASE)
+
+
 def find_subject_names(text: str) -> list[Detection]:
-    """In caseless text, a given name that is also an ordinary word, as the subject of a clause
-    ("men hans kom", "nei per var ikke der"); the name lists alone give it too low a score."""
+    """In caseless text, a name the lists cannot be sure of where a clause puts a person:
+
+    - a given name that is also an ordinary word, as the subject of a clause ("men hans kom",
+      "nei per var ikke der"): the name lists alone give it too low a score;
+    - the same, or an unknown word (a nickname: "pelle", "tutta"), in a cleft: "det var pelle
+      som ringte".
+    """
     names = lexicon()
     found: list[Detection] = []
-    for match in _SUBJECT.finditer(text):
-        word = match.group(1)
-        folded = word.casefold()
-        if folded not in names.female and folded not in names.male:
-            continue
-        if folded in NOT_NAMES or name_likelihood(folded) >= 0.6 or len(folded) < 3:
-            continue  # a plain name is found by the lists already
-        found.append(Detection(match.start(1), match.end(1), PER, "lexicon:subject", 0.6, word))
+    for pattern in (_SUBJECT, _CLEFT):
+        for match in pattern.finditer(text):
+            word = match.group(1)
+            folded = word.casefold()
+            given = folded in names.female or folded in names.male
+            if folded in NOT_NAMES or len(folded) < 3:
+                continue
+            if given and name_likelihood(folded) >= 0.6:
+                continue  # a plain name is found by the lists already
+            unknown = (pattern is _CLEFT and is_unknown_word(folded) and not is_ordinary_compound(folded)
+                       and not is_inflected_word(folded) and not folded.endswith(NOUN_ENDINGS))
+            if given or unknown:
+                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:subject", 0.6, word))
     return found
 
 
