@@ -248,7 +248,10 @@ def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: fl
     previous_end = 0
     for match in _TOKEN.finditer(text):
         word = match.group()
-        base = word[:-1] if word.endswith("s") and word[:-1].casefold() in ratios else word
+        # A possessive ("karis") is its name, unless the whole word is an ordinary word ("felles"
+        # is no possessive of the rare name Felle).
+        base = (word[:-1] if word.endswith("s") and word[:-1].casefold() in ratios and not is_common_word(word)
+                else word)
         ratio = ratios.get(base.casefold(), 0.0)
         if not ratio and "-" in base and (caseless or all(p[:1].isupper() for p in base.split("-"))):
             # A double given name or surname ("Svein-Tore", "Tybring-Gjedde") is as much a name
