@@ -18,6 +18,7 @@ from typing import Iterable, NamedTuple
 import yaml
 
 from codebench.anonymise.detections import PER, Detection
+from codebench.anonymise.policy import is_public
 
 # A name followed by a possessive: "Eriks", "Eriks'", "Anne's", "Lars'".
 POSSESSIVE = r"(?:['’]s|['’]|s)?"
@@ -435,6 +436,12 @@ _SUBJECT = re.compile(
 
 # "det var pelle som ringte": the cleft puts a person (or a thing) between "det var" and "som".
 _CLEFT = re.compile(r"(?<![\w-])det[ ]+var[ ]+([^\W\d_]{3,})[ ]+som(?![\w-])", re.IGNORECASE)
+# "per og jeg", "meg og line": a word joined to the speaker by "og" is a person.
+_WITH_ME = re.compile(
+    r"(?<![\w-])(?:(?:jeg|meg|eg|vi)[ ]+og[ ]+([^\W\d_]{3,})(?![\w-])"
+    r"|([^\W\d_]{3,})[ ]+og[ ]+(?:jeg|meg|eg)(?![\w-]))",
+    re.IGNORECASE,
+)
 
 
 def find_subject_names(text: str) -> list[Detection]:
@@ -442,24 +449,28 @@ def find_subject_names(text: str) -> list[Detection]:
 
     - a given name that is also an ordinary word, as the subject of a clause ("men hans kom",
       "nei per var ikke der"): the name lists alone give it too low a score;
-    - the same, or an unknown word (a nickname: "pelle", "tutta"), in a cleft: "det var pelle
-      som ringte".
+    - the same, or an unknown word (a nickname: "pelle", "tutta"), in a cleft ("det var pelle
+      som ringte") or joined to the speaker ("tutta og jeg", "meg og line").
     """
     names = lexicon()
     found: list[Detection] = []
-    for pattern in (_SUBJECT, _CLEFT):
+    for pattern in (_SUBJECT, _CLEFT, _WITH_ME):
         for match in pattern.finditer(text):
-            word = match.group(1)
+            group = 1 if match.group(1) is not None else 2
+            word = match.group(group)
             folded = word.casefold()
             given = folded in names.female or folded in names.male
             if folded in NOT_NAMES or len(folded) < 3:
                 continue
             if given and name_likelihood(folded) >= 0.6:
                 continue  # a plain name is found by the lists already
-            unknown = (pattern is _CLEFT and is_unknown_word(folded) and not is_ordinary_compound(folded)
+            # "... kostnadsnøkla og eg meiner": "og jeg" opens many a clause, so before it only a
+            # given name counts; after "jeg og" an unknown word does too.
+            unknown = ((pattern is _CLEFT or (pattern is _WITH_ME and group == 1)) and is_unknown_word(folded)
+                       and not is_public(folded) and not is_ordinary_compound(folded)
                        and not is_inflected_word(folded) and not folded.endswith(NOUN_ENDINGS))
             if given or unknown:
-                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:subject", 0.6, word))
+                found.append(Detection(match.start(group), match.end(group), PER, "lexicon:subject", 0.6, word))
     return found
 
 

@@ -166,6 +166,14 @@ def test_asr_nickname_in_a_cleft_is_a_name() -> None:
     assert "pelle" in words and not words & {"lærlingen", "kommunen"}, words
 
 
+def test_asr_name_joined_to_the_speaker_is_a_name() -> None:
+    # "meg og line", "vi og tutta"; before "og jeg" only a given name counts, since "og jeg"
+    # opens many a clause ("... kostnadsnøkla og eg meiner")
+    text = "etterpå snakket meg og line om det\nså dro vi og tutta dit\nhan tok kostnadsnøkla og eg meiner det"
+    words = {d.text for d in detect_text(text, use_model=False) if d.kind == PER}
+    assert {"line", "tutta"} <= words and "kostnadsnøkla" not in words, words
+
+
 def test_an_ordinary_word_ending_in_s_is_no_possessive_of_a_name() -> None:
     # "felles" (joint) was read as the possessive of the rare name Felle: 33 masks on five
     # nynorsk tune days; "karis" is still Kari's
