@@ -351,9 +351,16 @@ _ROLE_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+([^\W\d_]{3,})(?![\w-])", 
 _ROLE_RIGHT_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+\Z", re.IGNORECASE)
 
 
+POSSESSIVES = frozenset("min mi mitt mine din di ditt dine hans hennes hass sin si sitt sine vår vårt våre deres".split())
+
+
 def after_role(text: str, start: int) -> bool:
     """The word at ``start`` follows a role, kin word or "heter" ("representanten andre",
-    "kollegaen min lie"): the place of a name."""
+    "kollegaen min lie"): the place of a name.  A possessive there is the role's ("mentoren
+    hans var"), not a name."""
+    word = re.match(r"[^\W\d_]+", text[start:start + 20])
+    if word is not None and word.group().casefold() in POSSESSIVES:
+        return False
     return _ROLE_RIGHT_BEFORE.search(text, max(0, start - 40), start) is not None
 
 

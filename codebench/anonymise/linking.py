@@ -28,7 +28,8 @@ from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label, lexicon, name_likelihood,
+    LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
+    is_inflected_word, lexicon, name_likelihood,
     name_pattern,
 )
 
@@ -195,9 +196,33 @@ def _usable(det: Detection) -> bool:
     form = normalise(det.text)
     if len(form) < 2 or form in NOT_IDENTIFYING or not any(c.isalpha() for c in form) and det.kind in (PER, *NAME_KINDS):
         return False
-    if det.kind == PER and is_generic_label(det.text):
-        return False
+    if det.kind in (PER, *NAME_KINDS):
+        # A speaker label ("SPEAKER_01") names no one and no place, whatever the model says;
+        # nor does a function word in transcription marks ("//Han sa at//").
+        letters = "".join(c for c in form if c.isalpha() or c == " ")
+        if is_generic_label(det.text) or letters in FUNCTION_WORDS:
+            return False
     return True
+
+
+# What goes before the first word of a sentence, a turn or a list item ("f) ", "- ").
+_OPENS_BEFORE = re.compile(r"(?:^|[.!?:\n\t«»\"(]|[-–•*][ ]|(?<![\w])[a-zA-Z0-9]\))[ ]*\Z")
+
+
+def _capital_of_the_sentence(det: Detection, text: str, caseless: bool) -> bool:
+    """One capitalised ordinary word (or an inflection of one) opening a sentence, a turn or a
+    list item, that the model took for a name ("f) Kandidatenes egne erfaringer"): the capital is
+    the sentence's.  Words the name lists know stay ("Per", "Liv", "Strand")."""
+    if caseless or det.detector != "ner" or " " in det.text.strip():
+        return False
+    word = det.text.strip()
+    folded = normalise(word)
+    if not word[:1].isupper() or word.isupper() or not (is_common_word(folded) or is_inflected_word(folded)):
+        return False
+    names = lexicon()
+    if folded in names.female or folded in names.male or folded in names.surnames or name_likelihood(folded) >= 0.3:
+        return False
+    return _OPENS_BEFORE.search(text, max(0, det.start - 6), det.start) is not None
 
 
 def link(
@@ -223,7 +248,7 @@ def link(
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
                                       for d in dets for t in [_trim_span(_as_typed(d, caseless[doc]), caseless[doc])]
-                                      if t and _usable(t))
+                                      if t and _usable(t) and not _capital_of_the_sentence(t, texts.get(doc, ""), caseless[doc]))
                 for doc, dets in detections.items()}
     resolved = {doc: _firm_names(_bridged(dets, texts.get(doc, ""), caseless[doc]), texts.get(doc, ""))
                 for doc, dets in resolved.items()}
@@ -359,11 +384,34 @@ def link(
     if propagate:
         _propagate(texts, resolved, clusters)
     for cluster in clusters:
+        if cluster.kind == PER:
+            cluster.mentions = [(doc, det) for doc, det in cluster.mentions
+                                if not _a_word_here(det, texts.get(doc, ""))]
         # Linking reads a name across a line end as one name (its form joins the entity), but a
         # mention never crosses a line or turn boundary: each line gets its own, same entity.
         cluster.mentions = [(doc, part) for doc, det in cluster.mentions for part in split_at_line_breaks(det)]
         cluster.mentions.sort(key=lambda m: (str(m[0]), m[1].start))
     return [c for c in clusters if c.mentions]
+
+
+# Words that never stand right before a person's name: articles, neuter and quantifying words
+# ("et helt nytt liv", "en line", "mye berg").  Not "lille", "gamle", "stakkars": they do.
+NEVER_BEFORE_A_NAME = frozenset(
+    "en ei et ett eit nytt nye eget eige sitt mitt ditt vårt hele heile helt heilt mye mykje litt noe noko "
+    "mange godt stort fint".split())
+_WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)[ ]+\Z")
+
+
+def _a_word_here(det: Detection, text: str) -> bool:
+    """A one-word person mention that is an ordinary word, right after a word no name follows
+    ("et helt nytt liv" where Liv Berg is a participant): the word, not the name."""
+    if " " in det.text.strip():
+        return False
+    form = normalise(det.text)
+    if not (is_common_word(form) or form in LANDSCAPE_NOUNS):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, det.start - 20), det.start)
+    return before is not None and before.group(1).casefold() in NEVER_BEFORE_A_NAME
 
 
 _Word = tuple[int, int, str]  # start and end within the detection's text, the word

@@ -182,6 +182,33 @@ def test_an_ordinary_word_ending_in_s_is_no_possessive_of_a_name() -> None:
     assert "felles" not in words and "karis" in words, words
 
 
+def test_a_speaker_label_or_a_transcription_mark_is_never_a_place_or_workplace() -> None:
+    # The model called "SPEAKER_01" a place at a turn start: every turn read "[Sted 6]: ..."
+    text = "SPEAKER_00: Hvordan gikk det?\n\nSPEAKER_01: Det gikk bra.\nMette: Han er morsom. //Han sa at//"
+    found = [_det(text, "SPEAKER_01", LOC, score=0.6), _det(text, "at//", ORG, score=0.7)]
+    assert _masked({0: text}, {0: found})[0] == []
+
+
+def test_an_ordinary_word_opening_a_list_item_is_not_a_name() -> None:
+    text = "e) Veilederen følger opp.\nf) Kandidatenes egne erfaringer hentes inn. Per Olsen sa ja."
+    found = [_det(text, "Kandidatenes", PER, score=0.85), _det(text, "Per Olsen", PER)]
+    masked = [words for words, _ in _masked({0: text}, {0: found})[0]]
+    assert masked == ["Per Olsen"], masked
+
+
+def test_a_participants_given_name_that_is_a_word_after_an_article_is_the_word() -> None:
+    # "Liv Berg" is a participant; "et helt nytt liv" is a new life
+    texts = {0: "liv berg jobber på bakeriet og liv sa at det var et helt nytt liv for henne"}
+    found = {0: [_det(texts[0], "liv berg", PER, detector="known-name", score=0.95)]
+             + [Detection(m, m + 3, PER, "known-name", 0.95, "liv") for m in (31, 62)]}
+    masked = {det_start for det_start in _masked_starts(texts, found)}
+    assert 31 in masked and 62 not in masked, masked
+
+
+def _masked_starts(texts: dict[int, str], found: dict[int, list[Detection]]) -> list[int]:
+    return [det.start for cluster in link(texts, found) for _, det in cluster.mentions if det.score >= DEFAULT_THRESHOLD]
+
+
 def test_public_places_are_told_apart_from_small_places_and_workplaces() -> None:
     text = "Han flyttet fra Oslo til Holmvika for å jobbe på Holmvika Trelast."
     found = [_det(text, "Oslo", LOC), _det(text, "Holmvika", LOC), _det(text, "Holmvika Trelast", ORG)]
