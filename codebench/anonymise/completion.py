@@ -216,7 +216,9 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
         return det
     others = taken
     start, end = det.start, det.end
-    if len(own) >= 2 and all(w in given for w in own):
+    # The last two words decide: the model may have taken a misheard word before them in too
+    # ("bjør al bjørn arild").
+    if len(own) >= 2 and all(w in given for w in own[-2:]):
         after = _words_after(text, det.end, others, stop, n=1)
         if after and after[0].group(1).casefold() not in given:
             end = after[0].end(1)
@@ -234,7 +236,9 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
         # A name opening with something like a given name takes only a given name before it
         # (a double given name: "tale benedikta jordbakke"); a patronymic is like its given
         # name by nature ("ulriksen", Ulrik) and takes any word heard for one ("vidare").
-        given_like = len(own) >= 2 and _sounds_given(own[0], given, GIVEN_MATCH_WORD)
+        # A patronymic sounds like its given name by nature ("ulriksen", Ulrik): not given-like.
+        given_like = (len(own) >= 2 and not own[0].endswith(("sen", "son"))
+                      and _sounds_given(own[0], given, GIVEN_MATCH_WORD))
         if word and (word in given if given_like else _sounds_given(word, given)):
             start = before[-1].start(1)
             if len(before) == 2 and before[0].group(1).casefold() in given:
@@ -242,6 +246,14 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
+
+
+def sounds_given(word: str, given: frozenset[str] | None = None, cutoff: float | None = None) -> bool:
+    """A given name, or a word heard in place of one ("vidare" for Vidar, "snøre" for Snorre)."""
+    if given is None:
+        names = lexicon()
+        given = names.female | names.male
+    return _sounds_given(word, given, cutoff)
 
 
 def _sounds_given(word: str, given: frozenset[str], cutoff: float | None = None) -> bool:

@@ -18,6 +18,7 @@ from typing import Iterable, NamedTuple
 import yaml
 
 from codebench.anonymise.detections import PER, Detection
+from codebench.anonymise.policy import is_public
 
 # A name followed by a possessive: "Eriks", "Eriks'", "Anne's", "Lars'".
 POSSESSIVE = r"(?:['’]s|['’]|s)?"
@@ -248,7 +249,10 @@ def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: fl
     previous_end = 0
     for match in _TOKEN.finditer(text):
         word = match.group()
-        base = word[:-1] if word.endswith("s") and word[:-1].casefold() in ratios else word
+        # A possessive ("karis") is its name, unless the whole word is an ordinary word ("felles"
+        # is no possessive of the rare name Felle).
+        base = (word[:-1] if word.endswith("s") and word[:-1].casefold() in ratios and not is_common_word(word)
+                else word)
         ratio = ratios.get(base.casefold(), 0.0)
         if not ratio and "-" in base and (caseless or all(p[:1].isupper() for p in base.split("-"))):
             # A double given name or surname ("Svein-Tore", "Tybring-Gjedde") is as much a name
@@ -336,15 +340,21 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
 
 
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
-_ROLE_BEFORE = re.compile(
-    r"(?<!\w)(?:heter|het|heiter|kalt|kalla|representanten|representantane|statsråd|statsråden|statsminister|"
+_ROLES = (
+    r"(?:heter|het|heiter|kalt|kalla|representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|sønnen|broren|bror|søster|søstera|søsteren|kompisen|venninna|venninnen|"
     r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|sin|hass))?"
-    r"[ ]+([^\W\d_]{3,})(?![\w-])",
-    re.IGNORECASE,
 )
+_ROLE_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
+_ROLE_RIGHT_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+\Z", re.IGNORECASE)
+
+
+def after_role(text: str, start: int) -> bool:
+    """The word at ``start`` follows a role, kin word or "heter" ("representanten andre",
+    "kollegaen min lie"): the place of a name."""
+    return _ROLE_RIGHT_BEFORE.search(text, max(0, start - 40), start) is not None
 
 
 def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
@@ -409,6 +419,58 @@ def find_unknown_pairs(text: str) -> list[Detection]:
                 start, end = match.start() + run[0].start(), match.start() + run[-1].end()
                 found.append(Detection(start, end, PER, "lexicon:unknown", 0.55, text[start:end]))
             run = []
+    return found
+
+
+# A given name that is also a word ("hans" his, "per" per, "line", "dag") is the subject of a
+# clause when a clause opens before it and a finite verb follows: "men hans kom", "nei per var
+# ikke der".  The possessive and the preposition are never followed by a verb.
+_SUBJECT = re.compile(
+    r"(?:^|(?<=[\n:.!?])[ ]*|(?<![\w-])(?:og|men|nei|ja|at|så|da|då|når|fordi|om|mens|eller|enn)[ ]+)"
+    r"([^\W\d_]{2,})[ ]+(?:var|er|kom|kommer|sa|sier|seier|har|hadde|ringte|ringer|spurte|spør|fikk|får|ble|blei|"
+    r"vart|gikk|går|tok|tar|jobber|jobbet|jobba|skulle|skal|ville|vil|kunne|kan|måtte|må|syntes|synes|tenkte|"
+    r"tror|trur|mente|meinte|fortalte|begynte|slutta|sluttet|flytta|flyttet)(?![\w-])",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+# "det var pelle som ringte": the cleft puts a person (or a thing) between "det var" and "som".
+_CLEFT = re.compile(r"(?<![\w-])det[ ]+var[ ]+([^\W\d_]{3,})[ ]+som(?![\w-])", re.IGNORECASE)
+# "per og jeg", "meg og line": a word joined to the speaker by "og" is a person.
+_WITH_ME = re.compile(
+    r"(?<![\w-])(?:(?:jeg|meg|eg|vi)[ ]+og[ ]+([^\W\d_]{3,})(?![\w-])"
+    r"|([^\W\d_]{3,})[ ]+og[ ]+(?:jeg|meg|eg)(?![\w-]))",
+    re.IGNORECASE,
+)
+
+
+def find_subject_names(text: str) -> list[Detection]:
+    """In caseless text, a name the lists cannot be sure of where a clause puts a person:
+
+    - a given name that is also an ordinary word, as the subject of a clause ("men hans kom",
+      "nei per var ikke der"): the name lists alone give it too low a score;
+    - the same, or an unknown word (a nickname: "pelle", "tutta"), in a cleft ("det var pelle
+      som ringte") or joined to the speaker ("tutta og jeg", "meg og line").
+    """
+    names = lexicon()
+    found: list[Detection] = []
+    for pattern in (_SUBJECT, _CLEFT, _WITH_ME):
+        for match in pattern.finditer(text):
+            group = 1 if match.group(1) is not None else 2
+            word = match.group(group)
+            folded = word.casefold()
+            given = folded in names.female or folded in names.male
+            if folded in NOT_NAMES or len(folded) < 3:
+                continue
+            if given and name_likelihood(folded) >= 0.6:
+                continue  # a plain name is found by the lists already
+            # "... kostnadsnøkla og eg meiner": "og jeg" opens many a clause, so before it only a
+            # given name counts; after "jeg og" an unknown word does too.
+            unknown = ((pattern is _CLEFT or (pattern is _WITH_ME and group == 1)) and is_unknown_word(folded)
+                       and not is_public(folded) and not is_ordinary_compound(folded)
+                       and not is_inflected_word(folded) and not folded.endswith(NOUN_ENDINGS))
+            if given or unknown:
+                found.append(Detection(match.start(group), match.end(group), PER, "lexicon:subject", 0.6, word))
     return found
 
 

@@ -24,7 +24,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from codebench.anonymise.completion import complete_names
+from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
@@ -397,6 +397,10 @@ def _ends_sentence(word: str, following: str) -> bool:
     return not (len(stem) == 1 or stem.isupper())
 
 
+# How close a word the model put first in a name must sound to a given name ("snøre"/Snorre 72.7).
+GIVEN_HEARD = 72.0
+
+
 def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     """Cut words off a detected name that are not part of it.
 
@@ -423,7 +427,7 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
             return True
         if caseless:
             return (is_common_word(word) and name_likelihood(word) < 0.3 and not _given_before_name(word)
-                    and word.casefold() not in lexicon().surnames)
+                    and word.casefold() not in lexicon().surnames and not _heard_given_name(word))
         return not word[:1].isupper()
 
     def _given_before_name(word: str) -> bool:
@@ -436,6 +440,12 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
         index = next((i for i, w in enumerate(words) if w[2] == word), -1)
         following = words[index + 1][2].casefold() if 0 <= index < len(words) - 1 else ""
         return bool(following) and (name_likelihood(following) >= 0.5 or following in names.surnames)
+
+    def _heard_given_name(word: str) -> bool:
+        # The model's own three-word name opening with a word heard in place of a given name
+        # ("snøre serigstad valen", Snorre): the word is the given name, not the sentence's.
+        return (det.detector == "ner" and len(words) >= 3 and word == words[0][2]
+                and sounds_given(word.casefold(), cutoff=GIVEN_HEARD))
 
     while words and foreign(words[0][2]):
         words.pop(0)

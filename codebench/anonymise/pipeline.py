@@ -11,7 +11,7 @@ from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple
 
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
-    find_after_roles, find_lexicon_names, find_names, find_surname_shapes, find_unknown_pairs, find_reported_speakers, looks_like_name, name_likelihood,
+    find_after_roles, find_lexicon_names, find_subject_names, find_names, find_surname_shapes, find_unknown_pairs, find_reported_speakers, looks_like_name, name_likelihood,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
@@ -75,6 +75,7 @@ def detect_text(
     if caseless:
         found += find_reported_speakers(text)
         found += find_after_roles(text, caseless=True)
+        found += find_subject_names(text)
         # Unknown words the project names as places are not unknown: they are its places.
         known_places = [d for d in found if d.detector == "known-place"]
         found += [d for d in find_surname_shapes(text) + find_unknown_pairs(text)

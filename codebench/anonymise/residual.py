@@ -32,7 +32,7 @@ from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, is_common_word, is_compound_word, is_generic_label, is_inflected_word, lexicon, name_likelihood,
+    NOT_NAMES, after_role, is_common_word, is_compound_word, is_generic_label, is_inflected_word, lexicon, name_likelihood,
 )
 from codebench.anonymise.policy import NOT_IDENTIFYING
 
@@ -51,7 +51,7 @@ REASONS = {
     "capitalised": "capitalised inside a sentence",
     "opens-sentence": "opens a sentence",
     "next-to-name": "next to a masked name",
-    "name-context": "after a word that goes before names (han, hun, heter, sa …)",
+    "name-context": "after a word that goes before names (han, heter, a role …)",
     "surname-ending": "ends like a surname",
     "sounds-like-name": "sounds like a name",
     "fused-name": "a given name run together with a surname",
@@ -297,6 +297,10 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
         if (caseless and sounds is not None and folded not in _NEVER_BESIDE and len(folded) >= 3
                 and _next_to(persons, text, start, end) and sounds(folded)):
             return ["next-to-name", "sounds-like-name"], WEIGHTS["next-to-name"] + WEIGHTS["sounds-like-name"] * sounds(folded) / 2
+        # ... or, in ASR text, where a name goes: right after a role or "heter" ("representanten
+        # hell" for Helleland). In cased text a name there would have its capital.
+        if caseless and folded not in _NEVER_BESIDE and len(folded) >= 3 and after_role(text, start):
+            return ["name-context"], WEIGHTS["name-context"]
         return [], 0.0
     if folded in masked_forms:
         reasons.append("masked-elsewhere")
@@ -330,7 +334,7 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
             reasons.append("opens-sentence")
             score += WEIGHTS["opens-sentence"]
     previous = _PREVIOUS.search(text, max(0, start - 20), start)
-    if previous is not None and previous.group(1).casefold() in NAME_CONTEXT:
+    if (previous is not None and previous.group(1).casefold() in NAME_CONTEXT) or (caseless and after_role(text, start)):
         reasons.append("name-context")
         score += WEIGHTS["name-context"]
     if _next_to(persons, text, start, end):

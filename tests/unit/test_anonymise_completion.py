@@ -141,3 +141,26 @@ def test_asr_text_with_capitalised_speaker_labels_is_caseless() -> None:
            "[00:01:09] SPEAKER_02: ja og så var det marit helene støtter fra nav\n")
     assert is_caseless(asr)
     assert not is_caseless("Intervjuer: Hvem var det?\nInformant: Det var Kari Nordmann. Hun jobbet i Oslo.")
+
+
+def test_a_word_heard_for_a_given_name_before_a_patronymic_with_a_word_run_on_is_masked_with_it() -> None:
+    # "vidare ulriksen statsekretær": the misspelt title ran on into the mention, so the
+    # patronymic opened a two-word name and was taken for a given name itself
+    texts = {1: "og da kom vidare henriksen statsekretær på besøk"}
+    dets = {1: [_det(texts[1], "henriksen", detector="lexicon", score=0.63)]}
+    assert any(s.startswith("vidare henriksen") for _, s in _masked(texts, dets))
+
+
+def test_a_misheard_given_name_the_model_put_first_in_a_name_stays_in_it() -> None:
+    # "snøre serigstad valen" is Snorre Serigstad Valen; "snøre" is also a word
+    texts = {1: "første spørsmål til snøre brattvåg kvalen deretter kom neste"}
+    dets = {1: [_det(texts[1], "snøre brattvåg kvalen")]}
+    assert (1, "snøre brattvåg kvalen") in _masked(texts, dets)
+
+
+def test_a_surname_after_two_given_names_follows_even_a_misheard_word_before_them() -> None:
+    # "bjør al bjørn arild gram": the model's span opens with noise, the last two words are
+    # given names, the word after them is the surname
+    texts = {1: "distriktsminister bjør al marit helene støtter og mette gundersen"}
+    dets = {1: [_det(texts[1], "bjør al marit helene"), _det(texts[1], "mette gundersen")]}
+    assert any(s.endswith("marit helene støtter") for _, s in _masked(texts, dets))

@@ -52,3 +52,17 @@ def test_an_inflected_ordinary_word_is_not_listed() -> None:
     text = "og mentoren min sa ingenting om det til tveitnes"
     listed = [c.form for c in residual_candidates({1: text}, {1: []}, caseless={1: True})]
     assert "mentoren" not in listed and "tveitnes" in listed
+
+
+def test_an_ordinary_word_where_a_role_puts_a_name_is_listed_in_asr_text() -> None:
+    # "representanten andre" (André), "kollegaen min hell" (Helleland heard as a word); the
+    # verb after a role is not listed, nor anything in cased text, where a name has its capital
+    from codebench.anonymise.residual import residual_candidates
+
+    asr = "det var kollegaen min hell som ringte og representanten andre sa det\nmentoren hans var borte"
+    listed = {c.form for c in residual_candidates({1: asr}, {1: []}, caseless={1: True})}
+    assert {"hell", "andre"} <= listed, listed
+    assert "var" not in listed and "som" not in listed
+    cased = "Det var kollegaen min hell som ringte, og representanten andre sa det."
+    listed = {c.form for c in residual_candidates({1: cased}, {1: []}, caseless={1: False})}
+    assert not listed & {"hell", "andre"}, listed
