@@ -311,6 +311,21 @@ def _starts_a_name(word: str) -> bool:
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{2,})[ ]\Z")
 
 
+def _same_gender(first: str, second: str) -> bool:
+    """Two given names that can be one person's double name: not a man's name that is only a
+    man's before a woman's that is only a woman's, or the other way round ("kollegaen hans
+    ingrid moe" is his colleague Ingrid Moe; "hans andreas limi" is one man)."""
+    names = lexicon()
+
+    def genders(word: str) -> set[str]:
+        folded = word.casefold()
+        forms = (folded, folded[:-1]) if folded.endswith("s") else (folded,)
+        return ({"f" for f in forms if f in names.female} | {"m" for f in forms if f in names.male})
+
+    a, b = genders(first), genders(second)
+    return not (a and b and not a & b)
+
+
 def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detection:
     """A person found in caseless text, taking in up to ``limit`` following unknown words.
 
@@ -328,7 +343,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     # right before another given name: "hans andreas limi", "line henriette hjemdal".
     first = text[det.start:det.end].split()[0] if text[det.start:det.end].split() else ""
     before = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
-    if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)):
+    if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)) \
+            and _same_gender(before.group(1), first):
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
             and not is_ordinary_compound(before.group(1)):
@@ -341,7 +357,7 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
 
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLES = (
-    r"(?:heter|het|heiter|kalt|kalla|representanten|representantane|statsråd|statsråden|statsminister|"
+    r"(?:heter|het|heiter|kalt|kalla|(?:kaller|kalte|kallar)[ ]+(?:meg|deg|han|ham|henne|ho|hun)|representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|sønnen|broren|bror|søster|søstera|søsteren|kompisen|venninna|venninnen|"
@@ -349,6 +365,24 @@ _ROLES = (
 )
 _ROLE_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
 _ROLE_RIGHT_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+\Z", re.IGNORECASE)
+
+
+_ROLE_WORD = re.compile(_ROLES + r"\Z", re.IGNORECASE)
+
+
+def is_role_word(word: str) -> bool:
+    """A role, kin word or naming verb ("mentoren", "kollegaen", "heter"): beside a name, never
+    part of it."""
+    return _ROLE_WORD.match(word) is not None
+
+
+def in_subject_position(text: str, start: int, end: int) -> bool:
+    """The word at [start, end) is the subject of a clause: a clause opens before it and a
+    finite verb follows ("men hans kom", "ja bakke ringer")."""
+    for match in _SUBJECT.finditer(text, max(0, start - 12), min(len(text), end + 14)):
+        if match.start(1) == start:
+            return True
+    return False
 
 
 POSSESSIVES = frozenset("min mi mitt mine din di ditt dine hans hennes hass sin si sitt sine vår vårt våre deres".split())
@@ -378,7 +412,7 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                     and not is_common_word(word) and not is_ordinary_compound(word):
                 found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
             continue
-        if is_unknown_word(word) or (match.group(0).casefold().startswith(("heter", "het ", "heiter", "kalt", "kalla"))
+        if is_unknown_word(word) or (match.group(0).casefold().startswith(("heter", "het ", "heiter", "kal"))
                                      and name_likelihood(word) >= 0.3):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
     return found
@@ -432,11 +466,13 @@ def find_unknown_pairs(text: str) -> list[Detection]:
 # A given name that is also a word ("hans" his, "per" per, "line", "dag") is the subject of a
 # clause when a clause opens before it and a finite verb follows: "men hans kom", "nei per var
 # ikke der".  The possessive and the preposition are never followed by a verb.
+FINITE_VERBS = frozenset(
+    "var er kom kommer sa sier seier har hadde ringte ringer spurte spør fikk får ble blei vart gikk går tok tar "
+    "jobber jobbet jobba skulle skal ville vil kunne kan måtte må syntes synes tenkte tror trur mente meinte "
+    "fortalte begynte slutta sluttet flytta flyttet".split())
 _SUBJECT = re.compile(
     r"(?:^|(?<=[\n:.!?])[ ]*|(?<![\w-])(?:og|men|nei|ja|at|så|da|då|når|fordi|om|mens|eller|enn)[ ]+)"
-    r"([^\W\d_]{2,})[ ]+(?:var|er|kom|kommer|sa|sier|seier|har|hadde|ringte|ringer|spurte|spør|fikk|får|ble|blei|"
-    r"vart|gikk|går|tok|tar|jobber|jobbet|jobba|skulle|skal|ville|vil|kunne|kan|måtte|må|syntes|synes|tenkte|"
-    r"tror|trur|mente|meinte|fortalte|begynte|slutta|sluttet|flytta|flyttet)(?![\w-])",
+    r"([^\W\d_]{2,})[ ]+(?:" + "|".join(sorted(FINITE_VERBS, key=len, reverse=True)) + r")(?![\w-])",
     re.IGNORECASE | re.MULTILINE,
 )
 

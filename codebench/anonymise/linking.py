@@ -29,7 +29,7 @@ from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
     LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
-    is_inflected_word, lexicon, name_likelihood,
+    POSSESSIVES, in_subject_position, is_inflected_word, lexicon, name_likelihood,
     name_pattern,
 )
 
@@ -842,6 +842,19 @@ def _propagate(
             if cluster.kind != PER and " " not in form and is_common_word(form):
                 continue  # a place or workplace called "Det" by mistake must not spread
             owners[form].append(cluster)
+    # A full name's surname that is also a word ("bakke", "berg") is searched for too, but taken
+    # only where a clause makes it the subject ("ja bakke ringer"): a bare noun is seldom one.
+    subject_only: set[str] = set()
+    names = lexicon()
+    for cluster in sources:
+        if cluster.kind != PER:
+            continue
+        for full in cluster.full_forms:
+            surname = full.split()[-1]
+            if (len(surname) >= 3 and surname not in cluster.forms and surname not in owners
+                    and surname not in names.female and surname not in names.male and surname not in NOT_IDENTIFYING):
+                owners[surname].append(cluster)
+                subject_only.add(surname)
     # One pattern for the whole project; who a shared form belongs to is decided per document.
     pattern = name_pattern(owners)
     if pattern is None:
@@ -877,6 +890,10 @@ def _propagate(
             cluster = owner(form, doc) or owner(" ".join(surface.casefold().split()), doc)
             if cluster is None:
                 continue
+            if caseless and form in POSSESSIVES and not in_subject_position(text, start, end):
+                continue  # "mora hans", "kollegaen hans": the possessive, not Hans
+            if form in subject_only and (not caseless or not in_subject_position(text, start, end)):
+                continue
             for item in hit:
                 placed.remove(item)
                 item[2].mentions = [m for m in item[2].mentions if not (m[0] == doc and m[1] is item[3])]
@@ -909,8 +926,12 @@ def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: 
         sentence_start = start == 0 or bool(re.search(r"[.!?:\n]\s*$", text[max(0, start - 3):start]))
         return 0.9 if not sentence_start or likelihood >= 0.5 else 0.6
     if caseless:
-        # Unknown words get the benefit of the doubt: a detector already called them a name.
-        return 0.8 if likelihood == 0.0 or likelihood >= 0.5 else 0.35
+        # Unknown words get the benefit of the doubt: a detector already called them a name;
+        # so does a name that is also a word where a clause makes it the subject ("ja bakke
+        # ringer" after Per Olav Bakke).
+        if likelihood == 0.0 or likelihood >= 0.5 or in_subject_position(text, start, start + len(surface)):
+            return 0.8
+        return 0.35
     # In a properly written text a lower-case name is a typo ("hei kristine" in a quoted text
     # message) or an ordinary word ("bjørn", a bear): a name that is no word is masked, a name
     # that is also a word waits for the researcher.

@@ -32,7 +32,7 @@ from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, after_role, is_common_word, is_compound_word, is_generic_label, is_inflected_word, lexicon, name_likelihood,
+    FINITE_VERBS, NOT_NAMES, after_role, is_common_word, is_role_word, is_compound_word, is_generic_label, is_inflected_word, lexicon, name_likelihood,
 )
 from codebench.anonymise.policy import NOT_IDENTIFYING
 
@@ -80,6 +80,7 @@ NAME_CONTEXT = frozenset(
 _NEVER_BESIDE = frozenset(
     "og eller men som at i på til fra frå for med om av er var har hadde sa sier seier skal vil kan må "
     "det den de dei han hun ho seg så da då når der her også bare berre ikke ikkje jo nå no "
+    "jeg eg meg deg du vi me oss dere dykk dem ham henne hennar "
     "representanten statsråd statsråden president presidenten takk igjen altså liksom veldig ganske litt "
     "mye også bare heller kanskje aldri alltid".split())
 _PREVIOUS = re.compile(r"(?<![\w-])([^\W\d_]+)[ ,]{1,2}\Z")
@@ -294,9 +295,14 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
             return ["masked-elsewhere"], WEIGHTS["masked-elsewhere"] / 2
         # ... or, in ASR text, when it stands beside a masked person and sounds like a name:
         # the rest of a name heard as a word ("[Person 1] mor" for Moe, "vidare [Person 2]").
-        if (caseless and sounds is not None and folded not in _NEVER_BESIDE and len(folded) >= 3
-                and _next_to(persons, text, start, end) and sounds(folded)):
-            return ["next-to-name", "sounds-like-name"], WEIGHTS["next-to-name"] + WEIGHTS["sounds-like-name"] * sounds(folded) / 2
+        # A short word sounds like some listed name far too easily ("kom"/Tom, "heter"/Peter):
+        # a verb, a pronoun or a role never counts, and a short word only right after a name (the
+        # surname's place: "tyna bru") or sounding like a masked name of the project ("mor"/Moe).
+        heard = sounds(folded) if sounds is not None else 0
+        if (caseless and heard and folded not in _NEVER_BESIDE and folded not in FINITE_VERBS
+                and len(folded) >= 3 and not is_role_word(folded) and _next_to(persons, text, start, end)
+                and (heard == 2 or len(folded) >= 5 or _right_after(persons, text, start))):
+            return ["next-to-name", "sounds-like-name"], WEIGHTS["next-to-name"] + WEIGHTS["sounds-like-name"] * heard / 2
         # ... or, in ASR text, where a name goes: right after a role or "heter" ("representanten
         # hell" for Helleland). In cased text a name there would have its capital.
         if caseless and folded not in _NEVER_BESIDE and len(folded) >= 3 and after_role(text, start):
@@ -385,6 +391,12 @@ def _fused_name(folded: str, names, masked_forms: set[str]) -> bool:
         if len(rest) >= 4 and (rest in masked_forms or rest in names.surnames):
             return True
     return False
+
+
+def _right_after(persons: Sequence[tuple[int, int]], text: str, start: int) -> bool:
+    """The word at ``start`` follows a masked person directly (one space)."""
+    k = bisect.bisect_right([s for s, _ in persons], start) - 1
+    return k >= 0 and persons[k][1] == start - 1 and text[start - 1] == " "
 
 
 def _next_to(persons: Sequence[tuple[int, int]], text: str, start: int, end: int) -> bool:
