@@ -29,7 +29,7 @@ from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
     LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
-    POSSESSIVES, in_subject_position, is_inflected_word, lexicon, name_likelihood,
+    POSSESSIVES, after_role, in_subject_position, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     name_pattern,
 )
 
@@ -177,6 +177,22 @@ def _extended(det: Detection, text: str, caseless: bool) -> Detection:
     return det
 
 
+def _as_heard(det: Detection, caseless: bool, text: str) -> Detection:
+    """In ASR text, one word the model calls a person that is a compound of ordinary words or an
+    inflected ordinary word ("usikkerhetsanalysen", "radiologer") is only a suggestion: without
+    capitals the model takes rare long words for surnames.  Not after a role or "heter", where
+    a name goes ("representanten hageseter"), and not a word the name lists know."""
+    if not caseless or det.kind != PER or det.detector != "ner" or " " in det.text.strip():
+        return det
+    form = normalise(det.text)
+    if not (is_ordinary_compound(form) or is_inflected_word(form)) or after_role(text, det.start):
+        return det
+    names = lexicon()
+    if form in names.female or form in names.male or form in names.surnames or name_likelihood(form) >= 0.3:
+        return det
+    return det._replace(score=min(det.score, 0.45))
+
+
 def _as_typed(det: Detection, caseless: bool) -> Detection:
     """A lower-case "person" in properly written text that is one ordinary word ("sprengte vi ut
     berg") is the word, not the name: only a suggestion for review, scored as a propagated
@@ -247,7 +263,8 @@ def link(
     """
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
-                                      for d in dets for t in [_trim_span(_as_typed(d, caseless[doc]), caseless[doc])]
+                                      for d in dets
+                                      for t in [_trim_span(_as_heard(_as_typed(d, caseless[doc]), caseless[doc], texts.get(doc, "")), caseless[doc])]
                                       if t and _usable(t) and not _capital_of_the_sentence(t, texts.get(doc, ""), caseless[doc]))
                 for doc, dets in detections.items()}
     resolved = {doc: _firm_names(_bridged(dets, texts.get(doc, ""), caseless[doc]), texts.get(doc, ""))
