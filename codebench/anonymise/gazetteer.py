@@ -412,10 +412,39 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                     and not is_common_word(word) and not is_ordinary_compound(word):
                 found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
             continue
-        if is_unknown_word(word) or (match.group(0).casefold().startswith(("heter", "het ", "heiter", "kal"))
+        opener = match.group(0).casefold()
+        if is_unknown_word(word) or (opener.startswith(("heter", "het ", "heiter", "kal"))
                                      and name_likelihood(word) >= 0.3):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
+        elif (opener.split()[0] in TITLES_BEFORE_NAMES and len(opener.split()) == 2
+              and _could_be_a_name(word.casefold())):
+            # A title with no possessive is followed by a name, whatever it sounds like
+            # ("representanten andre" for André, "fru bakke").
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:title", 0.6, word))
     return found
+
+
+# Titles that stand right before a name and nowhere else (no "mentoren min", "kollegaen hans").
+TITLES_BEFORE_NAMES = frozenset("representanten statsråd fru herr".split())
+
+
+# Words a title is followed by when a clause turns round ("har statsråd tatt", "som
+# representanten nemlig sa"): pronouns and sentence adverbs.
+_AFTER_TITLE_NOT_NAMES = frozenset(
+    "frå fra jeg eg man du vi me de dei dem seg nemlig gjerne hvis viss neste også ogso òg selv sjøl sjølv bare berre "
+    "heller likevel kanskje nok vel jo altså".split())
+# Endings of verb forms (past participles and tenses, present tense): no name ends so.
+_VERB_ENDINGS = ("tt", "et", "te", "de", "er", "ar", "ast", "est")
+
+
+def _could_be_a_name(folded: str) -> bool:
+    """Not a function word, a filler, a pronoun, a possessive, a title or a verb form."""
+    from codebench.anonymise.linking import FUNCTION_WORDS
+
+    return (len(folded) >= 3 and folded not in FUNCTION_WORDS and folded not in NOT_NAMES
+            and folded not in POSSESSIVES and folded not in FINITE_VERBS and folded not in _AFTER_TITLE_NOT_NAMES
+            and not is_role_word(folded) and not folded.startswith(("statsråd", "president", "representant"))
+            and not folded.endswith(_VERB_ENDINGS))
 
 
 # Endings of Norwegian surnames and farm names: a surname no list holds still has one.

@@ -238,6 +238,16 @@ def test_asr_lone_surname_that_is_a_word_is_masked_as_the_subject_of_a_clause() 
     assert scores.get(text.rindex("bakke"), 0) < DEFAULT_THRESHOLD, scores
 
 
+def test_asr_word_after_a_title_is_a_name_whatever_it_sounds_like() -> None:
+    # "representanten andre" (André), "fru bakke"; a verb, a pronoun or an adverb after a title
+    # is the clause turning round ("har statsråd tatt", "som representanten nemlig sa")
+    text = ("takk til representanten andre for spørsmålet\nfru bakke kom også\n"
+            "det har statsråd tatt opp\nsom representanten nemlig sa\nmentoren min hjalp meg")
+    words = {d.text for d in detect_text(text, use_model=False) if d.kind == PER}
+    assert {"andre", "bakke"} <= words, words
+    assert not words & {"tatt", "nemlig", "hjalp"}, words
+
+
 def test_public_places_are_told_apart_from_small_places_and_workplaces() -> None:
     text = "Han flyttet fra Oslo til Holmvika for å jobbe på Holmvika Trelast."
     found = [_det(text, "Oslo", LOC), _det(text, "Holmvika", LOC), _det(text, "Holmvika Trelast", ORG)]
