@@ -868,7 +868,9 @@ def _propagate(
             continue
         for full in cluster.full_forms:
             surname = full.split()[-1]
-            if (len(surname) >= 3 and surname not in cluster.forms and surname not in owners
+            # Only a surname that is also a word: one that is no word is found by the detectors.
+            if ((is_common_word(surname) or surname in LANDSCAPE_NOUNS)
+                    and len(surname) >= 3 and surname not in cluster.forms and surname not in owners
                     and surname not in names.female and surname not in names.male and surname not in NOT_IDENTIFYING):
                 owners[surname].append(cluster)
                 subject_only.add(surname)
