@@ -189,13 +189,27 @@ anonymise.command("reject")(_decision("reject"))
 
 @anonymise.command("add")
 @click.argument("project", type=click.Path(file_okay=False))
-@click.argument("name")
+@click.argument("name", required=False)
 @click.option("--kind", type=click.Choice(sorted(KINDS)), default=PER, show_default=True)
+@click.option("--file", "names_file", type=click.Path(dir_okay=False),
+              help="A list of the people (and places, workplaces) the transcripts may name: one a line, "
+                   "'ORG: name' or 'LOC: name' for other kinds, # for comments.")
 @click.option("--coder", help="Who adds it (default: $CODEBENCH_CODER).")
 @db_option
-def add_command(project: str, name: str, kind: str, coder: str | None, db: str | None) -> None:
-    """Add a name the detectors missed; every occurrence in the project is marked."""
+def add_command(project: str, name: str | None, kind: str, names_file: str | None, coder: str | None,
+                db: str | None) -> None:
+    """Add a name the detectors missed (or a file of names); every occurrence in the project is marked."""
+    if (name is None) == (names_file is None):
+        raise click.UsageError("give a NAME or --file with a list of names, not both")
     opened = use_project(project, db)
+    if names_file is not None:
+        # Lines and pseudonyms only: the names themselves never go to the screen.
+        added = anonymisation.add_names(opened, names_file, coder=require_coder(coder))
+        for entry in added:
+            click.echo(f"line {entry.line}: marked {entry.occurrences} occurrence(s) as {entry.pseudonym}")
+        click.echo(f"{len(added)} name(s) added, {sum(e.occurrences for e in added)} occurrence(s) marked; "
+                   "the names are kept in the pseudonym key and searched for in documents imported later")
+        return
     pseudonym, count = anonymisation.add_name(opened, name, kind=kind, coder=require_coder(coder))
     click.echo(f"marked {count} occurrence(s) as {pseudonym}; the name is kept in the pseudonym key")
 

@@ -6,6 +6,7 @@ where they were and only adds what is new.
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -124,6 +125,7 @@ def detect(
                           1.0, text[row.start:row.end]))
     groups = {i.id: i.participant.pid for i in infos if i.participant is not None}
     clusters = link(texts, detections, groups=groups)
+    _grow_decided(project, clusters, existing)
     roles = informant_roles(infos, turns, texts)
     total = sum(len(d) for d in detections.values())
     new, kept = store_clusters(project, clusters, roles, style=style, coder=coder, searched=[i.sha256 for i in infos],
@@ -267,6 +269,37 @@ def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[in
     if new:
         write_key(project)
     return new
+
+
+def _grow_decided(project: Project, clusters: Sequence[Cluster], existing: Sequence[MentionRecord]) -> None:
+    """A decided mention (accepted, or added by hand) that a new finding of the same kind
+    contains grows to the whole finding, keeping its decision: a surname added by hand before
+    detection ran ("bakke") must not leave the given names of "per olav bakke" unmasked because
+    a stored mention blocks any new one over its words.  Masking only widens."""
+    by_doc: dict[int, list[MentionRecord]] = defaultdict(list)
+    for row in existing:
+        by_doc[row.document_id].append(row)
+    for rows in by_doc.values():
+        rows.sort(key=lambda r: r.start)
+    starts = {doc: [r.start for r in rows] for doc, rows in by_doc.items()}
+    grown: list[tuple[int, int, int, str]] = []
+    taken: set[int] = set()
+    for cluster in clusters:
+        for doc, det in cluster.mentions:
+            rows = by_doc.get(doc)
+            if not rows:
+                continue
+            # Stored mentions starting before the finding ends, and ending after it starts.
+            k = bisect.bisect_left(starts[doc], det.end)
+            under = [r for r in rows[max(0, k - 32):k] if r.end > det.start]
+            if (len(under) == 1 and under[0].id not in taken and under[0].status in ("accepted", "manual")
+                    and under[0].kind == det.kind and det.start <= under[0].start and under[0].end <= det.end
+                    and (det.start, det.end) != (under[0].start, under[0].end)):
+                grown.append((under[0].id, det.start, det.end, under[0].status))
+                taken.add(under[0].id)
+    if grown:
+        with project.transaction() as store:
+            store.anonymisation.move_mentions(grown)
 
 
 def _make_room(project: Project, document_id: int, spans: Sequence[tuple[int, int]], clusters: Sequence[Cluster],

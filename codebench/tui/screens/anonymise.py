@@ -23,11 +23,10 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from codebench import services
-from codebench.anonymise.detections import KINDS, PER
 from codebench.anonymise.key import KeyFileError
 from codebench.domain.records import AuditEntry
 from codebench.services import anonymisation
-from codebench.services.anonymisation import DetectReport, EntityView, MentionView
+from codebench.services.anonymisation import DetectReport, EntityView, MentionView, parse_kind
 from codebench.services.anonymisation.review import AutoAcceptPreview, auto_accept_preview
 from codebench.services.history import describe_operation
 from codebench.tui.screens.base import WorkbenchScreen
@@ -517,9 +516,3 @@ def auto_accept_question(preview: AutoAcceptPreview) -> Content:
     return Content("\n").join(Content(line) if isinstance(line, str) else line for line in lines)
 
 
-def parse_kind(value: str) -> tuple[str, str]:
-    """``"ORG: Holmvika Trelast"`` → ``("ORG", "Holmvika Trelast")``; a plain name is a person."""
-    head, colon, rest = value.partition(":")
-    if colon and head.strip().upper() in KINDS and rest.strip():
-        return head.strip().upper(), rest.strip()
-    return PER, value.strip()

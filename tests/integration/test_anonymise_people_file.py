@@ -1,0 +1,96 @@
+"""A list of the people a researcher expects (#15): `codebench anonymise add --file` on a real
+SQLite project and a lower-case ASR transcript; what the list adds, what a bad list says, and
+that a surname added before detection does not leave the given names of the full name open."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from codebench import services
+from codebench.cli import main
+from codebench.services import anonymisation
+
+TRANSCRIPT = (
+    "SPEAKER_00: kan du fortelle litt om jobben\n"
+    "SPEAKER_01: ja alle kaller meg tutta her på lageret til sørvik bil\n"
+    "SPEAKER_01: og veilederen fra nav han heter per olav bakke og han var grei\n"
+    "SPEAKER_01: ja bakke ringer kanskje en gang i måneden\n"
+)
+
+
+@pytest.fixture
+def asr_project(project: services.Project, tmp_path: Path) -> services.Project:
+    path = tmp_path / "M05 mentor nbwhisper.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    report = services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1))
+    assert not report.errors
+    return project
+
+
+def _add(project: services.Project, *args: str) -> object:
+    return CliRunner().invoke(main, ["anonymise", "add", str(project.root), *args],
+                              env={**os.environ, "CODEBENCH_CODER": "ingrid"})
+
+
+def _masked(project: services.Project) -> dict[str, str]:
+    """Masked words of the transcript (manual or accepted) -> kind."""
+    with project.transaction(write=False) as store:
+        text = store.documents.text(1)
+    return {text[m.start:m.end]: e.kind for e in anonymisation.entities(project, with_mentions=True)
+            for m in e.mentions if m.status in ("manual", "accepted")}
+
+
+def test_a_people_file_marks_every_name_and_keeps_them_in_the_key(asr_project, tmp_path: Path) -> None:
+    people = tmp_path / "folk.txt"
+    people.write_text("# informanter og kolleger\ntutta\n\nORG: Sørvik Bil\nper olav bakke\n", encoding="utf-8")
+    result = _add(asr_project, "--file", str(people))
+    assert result.exit_code == 0, result.output
+    masked = _masked(asr_project)
+    assert masked == {"tutta": "PER", "sørvik bil": "ORG", "per olav bakke": "PER"}, masked
+    # Lines and pseudonyms on the screen, never the names.
+    assert "line 2:" in result.output and "line 4:" in result.output and "3 name(s) added" in result.output
+    assert not any(name in result.output.casefold() for name in ("tutta", "sørvik", "bakke"))
+    # The key keeps them, so later documents are searched too.
+    added = {n.casefold() for n in anonymisation.pseudonym_key(asr_project).added_names()}
+    assert {"tutta", "per olav bakke"} <= added
+
+
+@pytest.mark.parametrize("content, says", [
+    (b"tutta\nx\nper olav bakke\n", "line 2: a name needs at least two characters"),
+    (b"tutta\nk\xe5re\n", "line 2: not UTF-8 text"),
+    (b"# nothing but a comment\n\n", "no names in it"),
+])
+def test_a_bad_people_file_names_the_file_and_line_and_adds_nothing(asr_project, tmp_path: Path,
+                                                                     content: bytes, says: str) -> None:
+    people = tmp_path / "folk.txt"
+    people.write_bytes(content)
+    result = _add(asr_project, "--file", str(people))
+    assert result.exit_code != 0
+    assert str(people) in result.output and says in result.output, result.output
+    assert "Traceback" not in result.output and "tutta" not in result.output
+    assert _masked(asr_project) == {}
+
+
+def test_a_name_and_a_file_at_once_is_refused(asr_project, tmp_path: Path) -> None:
+    people = tmp_path / "folk.txt"
+    people.write_text("tutta\n", encoding="utf-8")
+    result = _add(asr_project, "tutta", "--file", str(people))
+    assert result.exit_code == 2 and "not both" in result.output
+    assert _add(asr_project).exit_code == 2
+
+
+def test_a_surname_added_before_detection_grows_into_the_full_name(asr_project) -> None:
+    # "bakke" added by hand, then detection finds "per olav bakke": the hand-made mention grows
+    # to the whole name (it used to block it, leaving "per olav" unmasked)
+    anonymisation.add_name(asr_project, "bakke", coder="ingrid")
+    anonymisation.detect(asr_project, use_model=False, coder="ingrid")
+    anonymisation.auto_accept(asr_project, coder="ingrid")
+    masked = _masked(asr_project)
+    assert "per olav bakke" in masked, masked
+    statuses = {m.status for e in anonymisation.entities(asr_project, with_mentions=True)
+                for m in e.mentions if "bakke" in e.forms}
+    assert "manual" in statuses
