@@ -498,7 +498,9 @@ def find_unknown_pairs(text: str) -> list[Detection]:
 FINITE_VERBS = frozenset(
     "var er kom kommer sa sier seier har hadde ringte ringer spurte spør fikk får ble blei vart gikk går tok tar "
     "jobber jobbet jobba skulle skal ville vil kunne kan måtte må syntes synes tenkte tror trur mente meinte "
-    "fortalte begynte slutta sluttet flytta flyttet".split())
+    "fortalte begynte slutta sluttet flytta flyttet "
+    # nynorsk and dialect forms
+    "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende".split())
 _SUBJECT = re.compile(
     r"(?:^|(?<=[\n:.!?])[ ]*|(?<![\w-])(?:og|men|nei|ja|at|så|da|då|når|fordi|om|mens|eller|enn)[ ]+)"
     r"([^\W\d_]{2,})[ ]+(?:" + "|".join(sorted(FINITE_VERBS, key=len, reverse=True)) + r")(?![\w-])",

@@ -155,6 +155,9 @@ def test_asr_given_name_that_is_also_a_word_is_a_name_as_the_subject_of_a_clause
     text = "nei per var ikke der men hans kom etter hvert\nbilen hans var ny og per år kom det mye"
     found = [(d.start, d.text) for d in detect_text(text, use_model=False) if d.kind == PER]
     assert (text.index("per"), "per") in found and (text.index("hans"), "hans") in found, found
+    # nynorsk: "men dag fekk jobb der"
+    nynorsk = "eg veit ikkje men dag fekk jobb der"
+    assert "dag" in {d.text for d in detect_text(nynorsk, use_model=False) if d.kind == PER}
     # the possessive after a noun and the preposition before a noun stay words
     assert not any(start > text.index("\n") for start, _ in found), found
 
