@@ -208,6 +208,15 @@ def _as_typed(det: Detection, caseless: bool) -> Detection:
     return det._replace(score=min(det.score, 0.45 if name_likelihood(form) >= 0.5 else 0.25))
 
 
+def _prepared(det: Detection, text: str, caseless: bool) -> Detection | None:
+    """A detection as linking takes it: scored by the evidence of its own words, trimmed to the
+    name, or None when it names nothing."""
+    trimmed = _trim_span(_as_heard(_as_typed(det, caseless), caseless, text), caseless)
+    if trimmed is None or not _usable(trimmed) or _capital_of_the_sentence(trimmed, text, caseless):
+        return None
+    return trimmed
+
+
 def _usable(det: Detection) -> bool:
     form = normalise(det.text)
     if len(form) < 2 or form in NOT_IDENTIFYING or not any(c.isalpha() for c in form) and det.kind in (PER, *NAME_KINDS):
@@ -263,9 +272,7 @@ def link(
     """
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
-                                      for d in dets
-                                      for t in [_trim_span(_as_heard(_as_typed(d, caseless[doc]), caseless[doc], texts.get(doc, "")), caseless[doc])]
-                                      if t and _usable(t) and not _capital_of_the_sentence(t, texts.get(doc, ""), caseless[doc]))
+                                      for d in dets for t in [_prepared(d, texts.get(doc, ""), caseless[doc])] if t)
                 for doc, dets in detections.items()}
     resolved = {doc: _firm_names(_bridged(dets, texts.get(doc, ""), caseless[doc]), texts.get(doc, ""))
                 for doc, dets in resolved.items()}
