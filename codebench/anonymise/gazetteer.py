@@ -357,7 +357,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
 
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLES = (
-    r"(?:heter|het|heiter|kalt|kalla|(?:kaller|kalte|kallar)[ ]+(?:meg|deg|han|ham|henne|ho|hun)|representanten|representantane|statsråd|statsråden|statsminister|"
+    r"(?:heter|het|heiter|kalt|kalla|(?:kaller|kalte|kallar)[ ]+(?:meg|deg|han|ham|henne|ho|hun)|"
+    r"representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|sønnen|broren|bror|søster|søstera|søsteren|kompisen|venninna|venninnen|"

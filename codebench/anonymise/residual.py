@@ -32,7 +32,8 @@ from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
-    FINITE_VERBS, NOT_NAMES, after_role, is_common_word, is_role_word, is_compound_word, is_generic_label, is_inflected_word, lexicon, name_likelihood,
+    FINITE_VERBS, NOT_NAMES, after_role, is_common_word, is_compound_word, is_generic_label, is_inflected_word,
+    is_role_word, lexicon, name_likelihood,
 )
 from codebench.anonymise.policy import NOT_IDENTIFYING
 
