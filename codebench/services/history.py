@@ -300,9 +300,24 @@ def _rename(store: Store, entity_id: int, current: str, wanted: str, *, chosen: 
     store.anonymisation.set_chosen(entity_id, chosen)
 
 
+def _grown(store: Store, added: list[dict[str, Any]]) -> list[tuple[int, int, int]]:
+    """Hand-made mentions that detection has since grown into a longer name ("bakke" into
+    "per olav bakke"): (id, start, end) as they stand now."""
+    recorded = {m["id"]: (m["start"], m["end"]) for m in added}
+    return [(s["id"], s["start"], s["end"]) for s in store.anonymisation.mention_snapshots(list(recorded))
+            if (s["start"], s["end"]) != recorded[s["id"]]]
+
+
 def _unadd(store: Store, p: dict[str, Any]) -> None:
-    """Remove the hand-made mentions, bring back what they absorbed, and the entity if it was new."""
-    store.anonymisation.delete_mentions([m["id"] for m in p.get("added", [])])
+    """Remove the hand-made mentions, bring back what they absorbed, and the entity if it was new.
+
+    A mention detection has grown since stays, as a suggestion: the name it grew into was found
+    by detection, not added by hand, and must not go unmasked because the hand-made part went."""
+    added = p.get("added", [])
+    grown = _grown(store, added)
+    kept = {i for i, _, _ in grown}
+    store.anonymisation.move_mentions([(i, start, end, "suggested") for i, start, end in grown])
+    store.anonymisation.delete_mentions([m["id"] for m in added if m["id"] not in kept])
     store.anonymisation.restore_mentions(p.get("absorbed", []))
     if p.get("created"):
         store.anonymisation.delete_entity_if_unused(p["created"]["id"])
@@ -312,6 +327,9 @@ def _add_again(store: Store, p: dict[str, Any]) -> None:
     if p.get("created"):
         store.anonymisation.restore_entity(p["created"])
     store.anonymisation.delete_mentions([m["id"] for m in p.get("absorbed", [])])
+    # A grown mention the undo left as a suggestion is hand-made again, over the whole name.
+    store.anonymisation.move_mentions([(i, start, end, "manual")
+                                       for i, start, end in _grown(store, p.get("added", []))])
     store.anonymisation.restore_mentions(p.get("added", []))
 
 

@@ -94,3 +94,21 @@ def test_a_surname_added_before_detection_grows_into_the_full_name(asr_project) 
     statuses = {m.status for e in anonymisation.entities(asr_project, with_mentions=True)
                 for m in e.mentions if "bakke" in e.forms}
     assert "manual" in statuses
+
+
+def test_undoing_the_add_leaves_the_grown_name_as_a_suggestion_and_redo_makes_it_hand_made(asr_project) -> None:
+    anonymisation.add_name(asr_project, "bakke", coder="ingrid")
+    anonymisation.detect(asr_project, use_model=False, coder="ingrid")
+
+    def spans() -> dict[str, str]:
+        with asr_project.transaction(write=False) as store:
+            text = store.documents.text(1)
+        return {text[m.start:m.end]: m.status for e in anonymisation.entities(asr_project, with_mentions=True)
+                for m in e.mentions if "bakke" in text[m.start:m.end]}
+
+    assert spans() == {"per olav bakke": "manual", "bakke": "manual"}
+    services.undo(asr_project, coder="ingrid")
+    # the hand-made "bakke" goes; the full name detection found stays to be reviewed
+    assert spans() == {"per olav bakke": "suggested"}
+    services.redo(asr_project, coder="ingrid")
+    assert spans() == {"per olav bakke": "manual", "bakke": "manual"}
