@@ -386,6 +386,8 @@ def in_subject_position(text: str, start: int, end: int) -> bool:
     return False
 
 
+# Personal pronouns (bokmål and nynorsk): beside a name, never part of it.
+PRONOUNS = frozenset("jeg eg meg deg du vi me oss dere dykk dem ham henne hennar".split())
 POSSESSIVES = frozenset("min mi mitt mine din di ditt dine hans hennes hass sin si sitt sine vår vårt våre deres".split())
 
 
@@ -431,8 +433,8 @@ TITLES_BEFORE_NAMES = frozenset("representanten statsråd fru herr".split())
 
 # Words a title is followed by when a clause turns round ("har statsråd tatt", "som
 # representanten nemlig sa"): pronouns and sentence adverbs.
-_AFTER_TITLE_NOT_NAMES = frozenset(
-    "frå fra jeg eg man du vi me de dei dem seg nemlig gjerne hvis viss neste også ogso òg selv sjøl sjølv bare berre "
+_AFTER_TITLE_NOT_NAMES = PRONOUNS | frozenset(
+    "frå fra man de dei seg nemlig gjerne hvis viss neste også ogso òg selv sjøl sjølv bare berre "
     "heller likevel kanskje nok vel jo altså".split())
 # Endings of verb forms (past participles and tenses, present tense): no name ends so.
 _VERB_ENDINGS = ("tt", "et", "te", "de", "er", "ar", "ast", "est")

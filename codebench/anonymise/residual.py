@@ -32,7 +32,7 @@ from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
-    FINITE_VERBS, NOT_NAMES, after_role, is_common_word, is_compound_word, is_generic_label, is_inflected_word,
+    FINITE_VERBS, NOT_NAMES, PRONOUNS, after_role, is_common_word, is_compound_word, is_generic_label, is_inflected_word,
     is_role_word, lexicon, name_likelihood,
 )
 from codebench.anonymise.policy import NOT_IDENTIFYING
@@ -81,9 +81,8 @@ NAME_CONTEXT = frozenset(
 _NEVER_BESIDE = frozenset(
     "og eller men som at i på til fra frå for med om av er var har hadde sa sier seier skal vil kan må "
     "det den de dei han hun ho seg så da då når der her også bare berre ikke ikkje jo nå no "
-    "jeg eg meg deg du vi me oss dere dykk dem ham henne hennar "
     "representanten statsråd statsråden president presidenten takk igjen altså liksom veldig ganske litt "
-    "mye også bare heller kanskje aldri alltid".split())
+    "mye også bare heller kanskje aldri alltid".split()) | PRONOUNS
 _PREVIOUS = re.compile(r"(?<![\w-])([^\W\d_]+)[ ,]{1,2}\Z")
 # Candidates scoring below this are ordinary enough not to be listed at all.
 MIN_SCORE = 2.0
