@@ -140,6 +140,15 @@ def is_compound_word(word: str) -> bool:
     return False
 
 
+def ends_in_given_name(word: str) -> bool:
+    """A word that splits into a head and a given name ("frede" + "rikke"): when it is a compound
+    by the word list as well, it is more likely a given name the lists lack ("Frederikke") than a
+    compound of ordinary words."""
+    folded = word.casefold()
+    names = lexicon()
+    return any(folded[cut:] in names.female or folded[cut:] in names.male for cut in range(3, len(folded) - 2))
+
+
 # Definite and plural endings of nouns: "mentoren" is an ordinary word when "mentor" is one.
 INFLECTIONS = ("en", "et", "a", "ene", "ane", "er", "ar", "ne", "ens", "ets", "s")
 

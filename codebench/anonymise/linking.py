@@ -30,7 +30,7 @@ from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, 
 from codebench.anonymise.gazetteer import (
     LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
-    name_pattern,
+    name_pattern, ends_in_given_name,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -171,7 +171,8 @@ def _extended(det: Detection, text: str, caseless: bool) -> Detection:
     folded = word.casefold()
     names = lexicon()
     if folded in names.female or folded in names.male or (
-            not is_common_word(folded) and not is_compound_word(folded) and folded not in FUNCTION_WORDS
+            not is_common_word(folded) and not (is_compound_word(folded) and not ends_in_given_name(folded))
+            and folded not in FUNCTION_WORDS
             and folded not in NOT_IDENTIFYING and not is_public(folded)):
         return det._replace(start=before.start(1), text=text[before.start(1):det.end])
     return det
@@ -546,9 +547,13 @@ def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector:
 
 def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection]:
     """In caseless text, a given name and a surname with one word between them are one name:
-    the word is a middle name the lists do not know as one ("helge andre njåstad")."""
-    if not caseless or len(dets) < 2:
+    the word is a middle name the lists do not know as one ("helge andre njåstad").  In cased
+    text, two capitalised person spans one space apart are one name the model cut in two
+    ("Anders B." and "Molander")."""
+    if len(dets) < 2:
         return dets
+    if not caseless:
+        return _joined(dets, text)
     names = lexicon()
     out: list[Detection] = []
     for det in sorted(dets, key=lambda d: d.start):
@@ -565,6 +570,19 @@ def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection
                 out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
                                             score=max(previous.score, det.score))
                 continue
+        out.append(det)
+    return out
+
+
+def _joined(dets: list[Detection], text: str) -> list[Detection]:
+    out: list[Detection] = []
+    for det in sorted(dets, key=lambda d: d.start):
+        previous = out[-1] if out else None
+        if (previous is not None and previous.kind == PER and det.kind == PER and text[previous.end:det.start] == " "
+                and previous.text[:1].isupper() and det.text[:1].isupper()):
+            out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
+                                        score=max(previous.score, det.score))
+            continue
         out.append(det)
     return out
 

@@ -71,7 +71,10 @@ def detect_text(
     found += find_names(text, [n for n in speaker_labels if looks_like_name(n)], capitalised=not caseless)
     found += find_lexicon_names(text, caseless=caseless)
     if not caseless:
+        from codebench.anonymise.line_names import find_line_names
+
         found += find_after_roles(text, caseless=False)
+        found += find_line_names(text)
     if caseless:
         found += find_reported_speakers(text)
         found += find_after_roles(text, caseless=True)

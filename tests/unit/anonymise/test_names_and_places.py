@@ -118,6 +118,37 @@ def test_list_lines_keep_the_given_name_with_the_surname() -> None:
     assert "Jorodd Ullsfjord" in masked and "Hilde Rognmo" in masked, masked
 
 
+def test_a_full_name_opening_a_line_before_a_dash_is_masked_whole_without_the_model() -> None:
+    # Names no list holds, where the model (with no sentence to read) found nothing.
+    text = ("Vi må se på dette fra flere kanter.\nEilert Asbjørnson Saint – til oppfølgingsspørsmål.\n"
+            "- Jorodd Ullsfjord, Universitetet i Tromsø\nRolv Tjelmeland: Det stemmer.\n")
+    masked = [words for words, kind in _masked({0: text}, {0: detect_text(text, use_model=False)})[0]
+              if kind == PER]
+    assert "Eilert Asbjørnson Saint" in masked and "Jorodd Ullsfjord" in masked and "Rolv Tjelmeland" in masked
+
+
+def test_a_line_opening_with_ordinary_words_roles_or_acronyms_is_no_name() -> None:
+    text = ("Norsk Hydro – for mange år siden.\nStatsråd Hansen, værsågod.\nNAV Sørvik: åpent i dag.\n"
+            "Vedtak Saksliste – sak 4.\nDen Norske Kirke, Oslo\n")
+    assert [d.text for d in detect_text(text, use_model=False) if d.detector == "lexicon:line"] == []
+
+
+def test_a_given_name_that_splits_into_two_words_still_opens_the_name() -> None:
+    # "Frederikke" is "frede" + "rikke" by the word list: a compound, so it was left off the name.
+    text = "Det er jeg imot.\nFrederikke Ingvaldson Hegstad vil stille et spørsmål.\n"
+    found = [_det(text, "Ingvaldson Hegstad", PER)]
+    masked = [words for words, kind in _masked({0: text}, {0: found})[0] if kind == PER]
+    assert masked == ["Frederikke Ingvaldson Hegstad"]
+
+
+def test_a_name_the_model_cut_in_two_after_an_initial_is_one_person() -> None:
+    text = "Anders B. Molander stiller spørsmål om saken. Molander mener noe annet."
+    found = [_det(text, "Anders B.", PER, score=0.9), _det(text, "Molander", PER, score=0.45)]
+    clusters = [c for c in link({0: text}, {0: found}) if c.kind == PER]
+    spans = sorted(det.text for c in clusters for _, det in c.mentions if det.score >= DEFAULT_THRESHOLD)
+    assert "Anders B. Molander" in spans and len(clusters) == 1, [(c.key, c.mentions) for c in clusters]
+
+
 # -- lower-case ASR text -------------------------------------------------------------------
 
 
