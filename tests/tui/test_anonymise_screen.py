@@ -518,6 +518,43 @@ async def test_mark_a_name_in_the_transcript(detected):
         assert view.text[slice(*now)] == added.pseudonym
 
 
+async def test_add_several_names_or_a_people_file_from_the_screen(detected, tmp_path):
+    """"+" takes names separated by semicolons, or the path of a people file; a bad list adds
+    nothing and its message names the line, never the name."""
+    bad = tmp_path / "folk.txt"
+    bad.write_text("ORG: Eikås barnehage\nØ\n", encoding="utf-8")
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        before = len(anonymisation.entities(detected))
+
+        async def add(value: str) -> None:
+            await pilot.press("plus")
+            await pilot.pause()
+            assert isinstance(app.screen, TextPrompt)
+            await type_text(pilot, value)
+            await pilot.press("enter")
+            await settle(pilot)
+
+        await add(str(bad))
+        assert len(anonymisation.entities(detected)) == before, "a list with a bad line adds nothing"
+        assert any(f"{bad}, line 2" in str(n.message) for n in app._notifications)
+        assert not any("Eikås" in str(n.message) for n in app._notifications)
+
+        await add("ORG: Eikås barnehage; ORG: Øya Sag")
+        for form in ("Eikås barnehage", "Øya Sag"):
+            added = entity_with(detected, form)
+            assert added.kind == "ORG" and added.statuses.get("manual", 0) >= 1
+        assert screen.current_entity().id == entity_with(detected, "Eikås barnehage").id
+
+        good = tmp_path / "arbeidsplasser.txt"
+        good.write_text("# arbeidsplasser fra rekrutteringsarket\nORG: Sørvik Bil\n", encoding="utf-8")
+        await add(str(good))
+        assert entity_with(detected, "Sørvik Bil").statuses.get("manual", 0) >= 1
+        assert set(anonymisation.pseudonym_key(detected).added_names("ORG")) >= {"Eikås barnehage", "Øya Sag", "Sørvik Bil"}
+        assert not any("Sørvik" in str(n.message) for n in app._notifications), "the note counts, it names no one"
+
+
 def test_kind_prefix_for_added_names():
     assert parse_kind("ORG: Holmvika Trelast") == ("ORG", "Holmvika Trelast")
     assert parse_kind("loc:Fjellby") == ("LOC", "Fjellby")

@@ -50,6 +50,37 @@ def parse_kind(value: str) -> tuple[str, str]:
     return PER, value.strip()
 
 
+def names_file_named(value: str) -> Path | None:
+    """The people file a typed entry names, or None when the entry is names: a path to an
+    existing file with a slash or a ``.txt`` ending ("~/prosjekt/folk.txt")."""
+    value = value.strip()
+    if not value or not ("/" in value or value.casefold().endswith(".txt")):
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_file() else None
+
+
+def parse_typed_names(value: str) -> list[NameLine]:
+    """Names typed on one line, separated by semicolons ("Kari Holm; Per Olsen; ORG: Holmvika
+    Trelast"), each with an optional kind; checked as a people file's lines are.
+
+    Raises:
+        ServiceError: an entry shorter than two characters, or none at all (by its place, never
+            its text).
+    """
+    names: list[NameLine] = []
+    for number, part in enumerate(value.split(";"), 1):
+        if not part.strip():
+            continue
+        kind, name = parse_kind(part)
+        if len(" ".join(name.split())) < 2:
+            raise ServiceError(f"name {number}: a name needs at least two characters")
+        names.append(NameLine(number, kind, name))
+    if not names:
+        raise ServiceError("no name given")
+    return names
+
+
 def read_names_file(path: str | Path) -> list[NameLine]:
     """The names of a people file (see the module docstring), checked before anything is added.
 

@@ -377,21 +377,42 @@ class AnonymisationScreen(WorkbenchScreen):
                                         entity.pseudonym.strip("[]")), rename)
 
     def action_add_name(self) -> None:
-        """Ask for a name the detectors missed; every occurrence in every document is marked."""
+        """Ask for names the detectors missed; every occurrence in every document is marked.
+
+        One name, several separated by semicolons, or the path of a people file (one name a
+        line, as ``anonymise add --file`` reads it).
+        """
 
         def add(value: str | None) -> None:
-            if not value:
+            if not value or not value.strip():
                 return
-            kind, name = parse_kind(value)
+            path = anonymisation.names_file_named(value)
+            if path is None and ";" not in value:
+                kind, name = parse_kind(value)
 
-            def call() -> Outcome:
-                pseudonym, count = anonymisation.add_name(self.project, name, kind=kind, coder=self.coder)
-                return Outcome(f"«{name}» is {pseudonym}: {count} mention(s) marked", pseudonym=pseudonym)
+                def call() -> Outcome:
+                    pseudonym, count = anonymisation.add_name(self.project, name, kind=kind, coder=self.coder)
+                    return Outcome(f"«{name}» is {pseudonym}: {count} mention(s) marked", pseudonym=pseudonym)
+            else:
+                def call() -> Outcome:
+                    # Every name is checked before any is added; the note counts, it names no one.
+                    if path is not None:
+                        added = anonymisation.add_names(self.project, path, coder=self.coder)
+                        source = path.name
+                    else:
+                        entries = anonymisation.parse_typed_names(value)
+                        added = [anonymisation.AddedName(e.line, *anonymisation.add_name(
+                            self.project, e.name, kind=e.kind, coder=self.coder)) for e in entries]
+                        source = "the line"
+                    count = sum(a.occurrences for a in added)
+                    return Outcome(f"{len(added)} name(s) from {source} added: {count} mention(s) marked",
+                                   pseudonym=added[0].pseudonym)
 
             self._decide(call)
 
-        self.app.push_screen(TextPrompt("Add a name the detectors missed: every occurrence is marked "
-                                        "(a kind first for other identifiers, e.g. ORG: Holmvika Trelast)"), add)
+        self.app.push_screen(TextPrompt("Add names the detectors missed: every occurrence is marked. Several: "
+                                        "separate with ';'. A list of people: its file's path. A kind first "
+                                        "for other identifiers, e.g. ORG: Holmvika Trelast"), add)
 
     def action_auto_accept(self) -> None:
         """Ask, showing what it would take, then accept every open suggestion at or above the
