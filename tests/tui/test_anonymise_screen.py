@@ -210,6 +210,26 @@ async def test_deciding_an_entity_keeps_single_decisions_while_others_are_open(d
         assert set(statuses(detected, person.id).values()) == {"rejected"}
 
 
+async def test_typing_a_name_in_the_mention_list_finds_an_entity(detected):
+    """After Tab (or Enter) into an entity's mentions, typing a name finds it in the entity
+    list; it used to go nowhere, and the next letter that is a key (r) rejected the entity."""
+    target = entity_with(detected, "Holmvika")
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        first = screen.current_entity()
+        assert first.id != target.id
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#mentions")
+        await type_text(pilot, "holmvik")
+        await settle(pilot)
+        entities = screen.query_one("#entities")
+        assert app.focused is entities and entities.finding and entities.find_query == "holmvik"
+        assert "holmvik" in " ".join(screen.current_entity().forms).casefold()
+        assert set(statuses(detected, first.id).values()) == {"suggested"}, "no letter decided anything"
+
+
 async def test_rename_and_add_a_name(detected):
     person = entity_with(detected, KRISTINE)
     app = CodebenchApp(detected, CODER)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -92,6 +92,21 @@ class Outcome:
     pseudonym: str | None = None
 
 
+class MentionList(OptionList):
+    """The highlighted entity's mentions.  A typed letter that is no key of the screen finds an
+    entity: focus goes back to the entity list with the find open, so "sør" typed after looking
+    at one entity's mentions finds Sørvik instead of going nowhere."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        typed = event.is_printable and bool(event.character) and not event.key.startswith(("alt+", "ctrl+"))
+        if typed and event.character and event.character.isalnum() and event.key not in self.screen.active_bindings:
+            event.stop()
+            event.prevent_default()
+            entities = self.screen.query_one("#entities", FindOptionList)
+            entities.focus()
+            entities.open_find(event.character)
+
+
 class AnonymisationScreen(WorkbenchScreen):
     """Review detected identifiers: accept, reject, rename, add; run detection; jump to the text."""
 
@@ -157,7 +172,7 @@ class AnonymisationScreen(WorkbenchScreen):
                 yield FindOptionList(id="entities")  # typing a pseudonym or a spelling finds it
             with Vertical(id="mentions-pane"):
                 yield Label("", id="mention-title", classes="pane-title")
-                yield OptionList(id="mentions")
+                yield MentionList(id="mentions")
         with Horizontal(id="detect-bar"):
             yield Label("", id="detect-label")
             yield ProgressBar(id="detect-progress", show_eta=False)

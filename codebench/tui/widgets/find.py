@@ -113,9 +113,10 @@ Enter closes it and opens the row.
         if self._find_open:
             self._find_step(1)
             return
-        self._open_find("")
+        self.open_find("")
 
-    def _open_find(self, query: str) -> None:
+    def open_find(self, query: str) -> None:
+        """Open a find with ``query`` typed (another widget hands a typed letter on)."""
         self._find_open = True
         self.find_query = query
         self._find_origin = self.find_current() or 0
@@ -188,7 +189,7 @@ Enter closes it and opens the row.
         if typed and event.character and event.character.isalnum() and not self._is_binding(event.key):
             event.stop()
             event.prevent_default()
-            self._open_find(event.character)
+            self.open_find(event.character)
 
 
 class FindOptionList(TypeToFind, OptionList):
