@@ -35,6 +35,7 @@ from codebench.anonymise.gazetteer import (
     FINITE_VERBS, NOT_NAMES, PRONOUNS, after_role, is_common_word, is_compound_word, is_generic_label, is_inflected_word,
     is_role_word, lexicon, name_likelihood,
 )
+from codebench.anonymise.linking import FUNCTION_WORDS
 from codebench.anonymise.policy import NOT_IDENTIFYING
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -155,7 +156,11 @@ def residual_candidates(
         text = texts.get(key, "")
         for start, end, kind in spans:
             if kind in NAME_KINDS:
-                masked_forms.update(w.casefold() for w in _WORD.findall(text[start:end]))
+                words = [w.casefold() for w in _WORD.findall(text[start:end])]
+                # "og" of "Sørvik Bil og Dekk" is masked with the workplace, not as a name; so
+                # are the workplace's ordinary words ("bil").  A person's are names ("bakke").
+                masked_forms.update(w for w in words if w not in FUNCTION_WORDS and (
+                    kind == PER or len(words) == 1 or not is_common_word(w)))
             if kind == PER:
                 person_words.update(w.casefold() for w in _WORD.findall(text[start:end]) if len(w) >= 3)
     sounds = _SoundsLike(person_words, names)

@@ -83,3 +83,14 @@ def test_short_words_and_pronouns_beside_a_masked_name_are_not_listed_on_sound_a
         (len(text) + 1, len(text) + 9, "PER")]}, caseless={1: True})}
     assert "mor" in listed, listed
     assert not listed & {"jeg", "kom", "heter"}, listed
+
+
+def test_the_ordinary_words_of_a_masked_workplace_are_not_names_masked_elsewhere() -> None:
+    # Found by using it: "og" of "Sørvik Bil og Dekk" topped the list as "masked elsewhere".
+    from codebench.anonymise.residual import residual_candidates
+
+    text = "Han jobbet på Sørvik Bil og Dekk. Jeg og Eilif tok bil dit. Og Brattli kom."
+    spans = [(text.index("Sørvik"), text.index("Dekk") + 4, "ORG"), (text.index("Eilif"), text.index("Eilif") + 5, "PER")]
+    listed = {c.form: c for c in residual_candidates({1: text}, {1: spans}, caseless={1: False})}
+    assert "og" not in listed and "bil" not in listed
+    assert "brattli" in listed, "a capitalised unknown word is still listed"
