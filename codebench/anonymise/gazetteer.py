@@ -212,6 +212,31 @@ def find_names(text: str, names: Iterable[str], *, kind: str = PER, detector: st
             if not capitalised or m.group()[:1].isupper()]
 
 
+def own_name_parts(name: str) -> list[str]:
+    """The words of a person's full name that name that person alone: no ordinary word, no
+    landscape noun, no function word, none the name lists see in lower case as often as not
+    ("Gunnvor Eidsnes Brattli" → all three; "Per Bakke" → none: "per" and "bakke" are words)."""
+    from codebench.anonymise.linking import FUNCTION_WORDS
+    from codebench.anonymise.policy import NOT_IDENTIFYING
+
+    words = name.split()
+    if len(words) < 2:
+        return []
+    # A word written in lower case often enough to be a word too ("per": 0.36) is not the person's alone.
+    return [w for w in words if len(w) >= 3 and w.replace("-", "").isalpha() and not is_common_word(w.casefold())
+            and not 0.0 < name_likelihood(w.casefold()) < 0.5
+            and w.casefold() not in LANDSCAPE_NOUNS and w.casefold() not in FUNCTION_WORDS
+            and w.casefold() not in NOT_IDENTIFYING and w.casefold() not in NOT_NAMES and not is_public(w.casefold())]
+
+
+def find_name_parts(text: str, name: str, *, caseless: bool) -> list[Detection]:
+    """Where the words of a full name that are the person's own (:func:`own_name_parts`) stand
+    alone: "Gunnvor" and "Brattli-kontoret" after "Gunnvor Brattli" was added.  Capitalised only
+    in typed text."""
+    parts = own_name_parts(name)
+    return find_names(text, parts, detector="manual", score=1.0, capitalised=not caseless) if parts else []
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 _CAPITAL = re.compile(r"[A-ZÆØÅÄÖÜÉÈ]")
 

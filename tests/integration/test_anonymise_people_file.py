@@ -112,3 +112,33 @@ def test_undoing_the_add_leaves_the_grown_name_as_a_suggestion_and_redo_makes_it
     assert spans() == {"per olav bakke": "suggested"}
     services.redo(asr_project, coder="ingrid")
     assert spans() == {"per olav bakke": "manual", "bakke": "manual"}
+
+
+def test_a_full_name_added_marks_its_own_words_alone_as_the_same_person(project, tmp_path: Path) -> None:
+    """ASR says a given name alone far more often than a full name: "Gunnvor Brattli" added also
+    marks "gunnvor" and "brattli" standing alone; "Per Bakke" does not mark "per" and "bakke",
+    which are words.  A full name the project knows longer joins that person."""
+    typed = tmp_path / "M06 mentor.txt"
+    typed.write_text("Intervjuer: Hvem var med?\nInformant: Gunnvor Eidsnes Brattli og Per Bakke. "
+                     "Det var Brattli-kontoret.\n", encoding="utf-8")
+    asr = tmp_path / "M07 mentor nbwhisper.txt"
+    asr.write_text("SPEAKER_01: det var gunnvor som ringte og brattli sa ja\n"
+                   "SPEAKER_01: så var det bakke på lageret og per uke kom han\n", encoding="utf-8")
+    report = services.import_files(project, [typed, asr], services.ParticipantSpec(role="mentor", round=1))
+    assert not report.errors
+    with project.transaction(write=False) as store:
+        texts = store.documents.texts()
+    full = "Gunnvor Eidsnes Brattli"
+    doc = next(d for d, t in texts.items() if full in t)
+    start = texts[doc].index(full)
+    anonymisation.add_mention(project, doc, start, start + len(full), kind="PER", coder="ingrid")
+    for name in ("Gunnvor Brattli", "Per Bakke"):
+        anonymisation.add_name(project, name, coder="ingrid")
+    persons = {}
+    for e in anonymisation.entities(project, with_mentions=True):
+        for m in e.mentions:
+            if m.status == "manual":
+                persons.setdefault(e.pseudonym, set()).add(texts[m.document_id][m.start:m.end])
+    gunnvor = next(p for p, forms in persons.items() if full in forms)
+    assert persons[gunnvor] == {full, "Brattli", "gunnvor", "brattli"}, persons
+    assert {f for forms in persons.values() for f in forms} == {full, "Brattli", "gunnvor", "brattli", "Per Bakke"}

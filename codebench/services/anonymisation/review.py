@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection, split_at_line_breaks
-from codebench.anonymise.gazetteer import find_names
+from codebench.anonymise.gazetteer import find_name_parts, find_names, is_caseless
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
 from codebench.anonymise.pseudonyms import next_label
@@ -302,6 +302,8 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
     with project.transaction(write=False) as store:
         texts = store.documents.texts()
     hits = {doc: find_names(text, [name], kind=kind, detector="manual", score=1.0) for doc, text in texts.items()}
+    if kind == PER:
+        hits = _with_own_parts(project, texts, hits, name)
     pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder,
                                     key_names={"added": added, "withdrawn": withdrawn})
     write_key(project, known_names=known)
@@ -363,6 +365,26 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     return pseudonym
 
 
+def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, list[Detection]],
+                    name: str) -> dict[int, list[Detection]]:
+    """The full name's hits and, where nothing is marked yet, the words of the name that are the
+    person's alone ("Gunnvor", "Brattli" of Gunnvor Brattli): ASR says a given name alone far more
+    often than a full name.  A word some mention already covers (masked, suggested or rejected)
+    is left as the researcher or the detectors have it."""
+    with project.transaction(write=False) as store:
+        taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for row in store.anonymisation.mentions():
+            taken[row.document_id].append((row.start, row.end))
+    out = {doc: list(dets) for doc, dets in hits.items()}
+    for doc, text in texts.items():
+        spans = taken[doc] + [(d.start, d.end) for d in out.get(doc, [])]
+        parts = [d for d in find_name_parts(text, name, caseless=is_caseless(text))
+                 if not any(s < d.end and d.start < e for s, e in spans)]
+        if parts:
+            out.setdefault(doc, []).extend(parts)
+    return out
+
+
 def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, form: str, coder: str | None,
                  entity: str | int | None = None, key_names: dict[str, list[str]] | None = None) -> tuple[str, int]:
     """Store hand-made mentions of one entity: the one named, else the one with this form, else a new one.
@@ -383,6 +405,15 @@ def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, 
                 if r.status != "rejected" and normalise(texts[r.document_id][r.start:r.end]) == form:
                     target = repo.entity_by_id(r.entity_id)
                     break
+        if target is None and kind == PER and " " in form:
+            # "Gunnvor Brattli" added where "Gunnvor Eidsnes Brattli" is known: the same person,
+            # when exactly one person's mentions hold every word of it.
+            words = set(form.split())
+            holders = {r.entity_id for r in rows if r.status != "rejected"
+                       and words <= set(normalise(texts[r.document_id][r.start:r.end]).split())}
+            persons = [e for e in (repo.entity_by_id(i) for i in holders) if e is not None and e.kind == PER]
+            if len(persons) == 1:
+                target = persons[0]
         created = None
         if target is None:
             (target,) = repo.add_entities([NewEntity(kind, next_label(kind, repo.pseudonyms()), kind in DIRECT_KINDS)])

@@ -98,11 +98,15 @@ class MentionList(OptionList):
     at one entity's mentions finds Sørvik instead of going nowhere."""
 
     async def _on_key(self, event: events.Key) -> None:
+        entities = self.screen.query_one("#entities", FindOptionList)
+        if entities.finding:
+            # Keys typed fast after the first letter arrive here before the focus has moved.
+            entities.find_key(event)
+            return
         typed = event.is_printable and bool(event.character) and not event.key.startswith(("alt+", "ctrl+"))
         if typed and event.character and event.character.isalnum() and event.key not in self.screen.active_bindings:
             event.stop()
             event.prevent_default()
-            entities = self.screen.query_one("#entities", FindOptionList)
             entities.focus()
             entities.open_find(event.character)
 

@@ -161,6 +161,11 @@ Enter closes it and opens the row.
         return key in self.screen.active_bindings  # type: ignore[attr-defined]
 
     async def _on_key(self, event: events.Key) -> None:  # runs before the widget's and the screen's keys
+        self.find_key(event)
+
+    def find_key(self, event: events.Key) -> None:
+        """Handle a key as this list's find does (another widget forwards keys typed while its
+        focus is on the way here)."""
         # A key with a modifier (alt+g: also Esc then g typed fast) is never text for the find.
         typed = event.is_printable and bool(event.character) and not event.key.startswith(("alt+", "ctrl+"))
         if self._find_open:
