@@ -210,6 +210,8 @@ def add_command(project: str, name: str | None, kind: str, names_file: str | Non
         click.echo(f"{len(added)} name(s) added, {sum(e.occurrences for e in added)} occurrence(s) marked; "
                    "the names are kept in the pseudonym key and searched for in documents imported later")
         return
+    if kind == PER:
+        kind, name = anonymisation.parse_kind(name)  # "ORG: Holmvika Trelast", as in a people file
     pseudonym, count = anonymisation.add_name(opened, name, kind=kind, coder=require_coder(coder))
     click.echo(f"marked {count} occurrence(s) as {pseudonym}; the name is kept in the pseudonym key")
 

@@ -142,3 +142,29 @@ def test_a_full_name_added_marks_its_own_words_alone_as_the_same_person(project,
     gunnvor = next(p for p, forms in persons.items() if full in forms)
     assert persons[gunnvor] == {full, "Brattli", "gunnvor", "brattli"}, persons
     assert {f for forms in persons.values() for f in forms} == {full, "Brattli", "gunnvor", "brattli", "Per Bakke"}
+
+
+def test_the_list_settles_suggestions_and_kinds(project, tmp_path: Path) -> None:
+    """A listed person's given name the model suggested is marked as that person; a name given
+    as a workplace is a workplace though the model called it a place; the CLI reads the kind
+    prefix as a people file does."""
+    path = tmp_path / "M08 mentor.txt"
+    path.write_text("Intervjuer: Hvor jobber du?\nInformant: Jeg jobber på Holmvika Trelast, og Kari er sjefen.\n",
+                    encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    with project.transaction(write=False) as store:
+        (doc,) = store.documents.texts()
+        text = store.documents.text(doc)
+    anonymisation.detect(project, use_model=False)  # the name lists suggest "Kari"
+    kari = next(e for e in anonymisation.entities(project, with_mentions=True) if "Kari" in e.forms)
+    assert [m.status for m in kari.mentions] == ["suggested"]
+    # The model called the sawmill a place (written out here: no model in this test).
+    start = text.index("Holmvika Trelast")
+    anonymisation.add_mention(project, doc, start, start + len("Holmvika Trelast"), kind="LOC", coder="model")
+    result = _add(project, "ORG: Holmvika Trelast")
+    assert result.exit_code == 0 and "[Arbeidsplass" in result.output, result.output
+    assert _add(project, "Kari Brattli").exit_code == 0
+    kinds = {text[m.start:m.end]: (e.kind, e.pseudonym, m.status)
+             for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions}
+    assert kinds["Holmvika Trelast"][0] == "ORG"
+    assert kinds["Kari"] == ("PER", kari.pseudonym, "manual"), "the listed name settles the person's suggestion"

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection, split_at_line_breaks
-from codebench.anonymise.gazetteer import find_name_parts, find_names, is_caseless
+from codebench.anonymise.gazetteer import find_name_parts, find_names, is_caseless, own_name_parts
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
 from codebench.anonymise.pseudonyms import next_label
@@ -302,9 +302,10 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
     with project.transaction(write=False) as store:
         texts = store.documents.texts()
     hits = {doc: find_names(text, [name], kind=kind, detector="manual", score=1.0) for doc, text in texts.items()}
+    target = None
     if kind == PER:
-        hits = _with_own_parts(project, texts, hits, name)
-    pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder,
+        hits, target = _with_own_parts(project, texts, hits, name)
+    pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder, entity=target,
                                     key_names={"added": added, "withdrawn": withdrawn})
     write_key(project, known_names=known)
     return pseudonym, count
@@ -366,23 +367,41 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
 
 
 def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, list[Detection]],
-                    name: str) -> dict[int, list[Detection]]:
-    """The full name's hits and, where nothing is marked yet, the words of the name that are the
-    person's alone ("Gunnvor", "Brattli" of Gunnvor Brattli): ASR says a given name alone far more
-    often than a full name.  A word some mention already covers (masked, suggested or rejected)
-    is left as the researcher or the detectors have it."""
+                    name: str) -> tuple[dict[int, list[Detection]], int | None]:
+    """A person's full name as added, with the words of it that are the person's alone where they
+    stand by themselves ("Gunnvor", "Brattli" of Gunnvor Brattli): ASR says a given name alone far
+    more often than a full name.  Also which entity the name joins when none has it whole.
+
+    The person is the one entity whose mentions hold the whole name, every word of it ("Gunnvor
+    Eidsnes Brattli") or one of its own words ("Gunnvor"); with none or several, a new one.  A
+    word of the name is marked where no mention is, or where that person's suggestion is (the
+    list settles it); a mention of someone else, or a rejection, stays as it is.
+    """
+    full = normalise(name)
+    words = set(full.split())
+    own = {normalise(p) for p in own_name_parts(name)}
     with project.transaction(write=False) as store:
-        taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for row in store.anonymisation.mentions():
-            taken[row.document_id].append((row.start, row.end))
+        rows = [r for r in store.anonymisation.mentions() if r.document_id in texts]
+    forms = {r.id: normalise(texts[r.document_id][r.start:r.end]) for r in rows}
+    target: int | None = None
+    if not any(r.status != "rejected" and forms[r.id] == full for r in rows):
+        holders = {r.entity_id for r in rows if r.status != "rejected" and r.kind == PER
+                   and (words <= set(forms[r.id].split()) or forms[r.id] in own)}
+        target = holders.pop() if len(holders) == 1 else None
+    taken: dict[int, list] = defaultdict(list)
+    for r in rows:
+        taken[r.document_id].append(r)
     out = {doc: list(dets) for doc, dets in hits.items()}
     for doc, text in texts.items():
-        spans = taken[doc] + [(d.start, d.end) for d in out.get(doc, [])]
-        parts = [d for d in find_name_parts(text, name, caseless=is_caseless(text))
-                 if not any(s < d.end and d.start < e for s, e in spans)]
-        if parts:
-            out.setdefault(doc, []).extend(parts)
-    return out
+        whole = [(d.start, d.end) for d in out.get(doc, [])]
+        for part in find_name_parts(text, name, caseless=is_caseless(text)):
+            if any(s < part.end and part.start < e for s, e in whole):
+                continue
+            over = [r for r in taken[doc] if r.start < part.end and part.start < r.end]
+            if not over or (target is not None and len(over) == 1 and over[0].status == "suggested"
+                            and over[0].entity_id == target and (over[0].start, over[0].end) == (part.start, part.end)):
+                out.setdefault(doc, []).append(part)
+    return out, target
 
 
 def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, form: str, coder: str | None,
@@ -400,20 +419,12 @@ def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, 
         texts = store.documents.texts(wanted) if wanted else {}
         target = find_entity(store, entity) if entity is not None else None
         if target is None:
-            # Join the entity that already has this form, if any.
+            # Join the entity of this kind that already has this form, if any: a name added as a
+            # workplace makes a new workplace of what the model called a place.
             for r in rows:
-                if r.status != "rejected" and normalise(texts[r.document_id][r.start:r.end]) == form:
+                if r.status != "rejected" and r.kind == kind and normalise(texts[r.document_id][r.start:r.end]) == form:
                     target = repo.entity_by_id(r.entity_id)
                     break
-        if target is None and kind == PER and " " in form:
-            # "Gunnvor Brattli" added where "Gunnvor Eidsnes Brattli" is known: the same person,
-            # when exactly one person's mentions hold every word of it.
-            words = set(form.split())
-            holders = {r.entity_id for r in rows if r.status != "rejected"
-                       and words <= set(normalise(texts[r.document_id][r.start:r.end]).split())}
-            persons = [e for e in (repo.entity_by_id(i) for i in holders) if e is not None and e.kind == PER]
-            if len(persons) == 1:
-                target = persons[0]
         created = None
         if target is None:
             (target,) = repo.add_entities([NewEntity(kind, next_label(kind, repo.pseudonyms()), kind in DIRECT_KINDS)])
