@@ -55,6 +55,10 @@ class PseudonymKey:
         return [n["name"] for n in self.known_names
                 if not n.get("withdrawn") and (kind is None or n.get("kind") == kind)]
 
+    def added_entries(self) -> list[tuple[str, str]]:
+        """(name, kind) of every name the researcher added and did not take back."""
+        return [(n["name"], str(n.get("kind") or "PER")) for n in self.known_names if not n.get("withdrawn")]
+
 
 def load_key(key_id: str) -> PseudonymKey:
     """Read the key (an empty key when none was written yet); loosened permissions are refused."""

@@ -11,7 +11,8 @@ from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple
 
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
-    find_after_roles, find_lexicon_names, find_subject_names, find_names, find_surname_shapes, find_unknown_pairs, find_reported_speakers, looks_like_name, name_likelihood,
+    find_after_roles, find_lexicon_names, find_names, find_reported_speakers, find_subject_names,
+    find_surname_shapes, find_unknown_pairs, looks_like_name, name_likelihood, own_name_parts,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
@@ -45,7 +46,7 @@ def check_text(text: str) -> None:
 def detect_text(
     text: str,
     *,
-    known_names: Iterable[str] = (),
+    known_names: Iterable[str | tuple[str, str]] = (),
     speaker_labels: Iterable[str] = (),
     places: Iterable[str] = (),
     use_model: bool = True,
@@ -65,9 +66,10 @@ def detect_text(
     # Places the project names (participants' sites): a place wherever they occur, in any case
     # in caseless text, so the model calling one a person is outvoted in linking.
     found += find_names(text, places, kind=LOC, detector="known-place", score=0.85, capitalised=not caseless)
-    # Names the researcher added are matched in any case; names only seen as speaker labels
-    # must be capitalised where the text has capitals.
-    found += find_names(text, [n for n in known_names if n.strip()])
+    # Names the researcher added are matched in any case, each as the kind it was added as, a
+    # person's own words alone too ("gunnvor" of Gunnvor Brattli, as adding it marked them);
+    # names only seen as speaker labels must be capitalised where the text has capitals.
+    found += _known(text, known_names, caseless)
     found += find_names(text, [n for n in speaker_labels if looks_like_name(n)], capitalised=not caseless)
     found += find_lexicon_names(text, caseless=caseless)
     if not caseless:
@@ -90,10 +92,23 @@ def detect_text(
     return found
 
 
+def _known(text: str, known_names: Iterable[str | tuple[str, str]], caseless: bool) -> list[Detection]:
+    by_kind: dict[str, list[str]] = {}
+    for entry in known_names:
+        name, kind = (entry, PER) if isinstance(entry, str) else entry
+        if name.strip():
+            by_kind.setdefault(kind, []).append(name)
+    found = [d for kind, names in by_kind.items() for d in find_names(text, names, kind=kind)]
+    parts = sorted({p for name in by_kind.get(PER, ()) for p in own_name_parts(name)})
+    if parts:
+        found += find_names(text, parts, score=0.9, capitalised=not caseless)
+    return found
+
+
 def detect_texts(
     texts: Mapping[Hashable, str],
     *,
-    known_names: Iterable[str] = (),
+    known_names: Iterable[str | tuple[str, str]] = (),
     speaker_labels: Mapping[Hashable, Iterable[str]] | None = None,
     places: Iterable[str] = (),
     use_model: bool = True,
@@ -221,7 +236,7 @@ def anonymise_text(
     style: str = "labels",
     threshold: float = DEFAULT_THRESHOLD,
     use_model: bool = True,
-    known_names: Iterable[str] = (),
+    known_names: Iterable[str | tuple[str, str]] = (),
     mask_public: bool = False,
 ) -> str:
     """Anonymise one text on its own with the project defaults (``codebench anonymise-file``).

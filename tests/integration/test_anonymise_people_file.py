@@ -168,3 +168,19 @@ def test_the_list_settles_suggestions_and_kinds(project, tmp_path: Path) -> None
              for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions}
     assert kinds["Holmvika Trelast"][0] == "ORG"
     assert kinds["Kari"] == ("PER", kari.pseudonym, "manual"), "the listed name settles the person's suggestion"
+
+
+def test_documents_imported_later_are_searched_for_the_list_as_its_kinds(project, tmp_path: Path) -> None:
+    people = tmp_path / "folk.txt"
+    people.write_text("ORG: Holmvika Trelast\nGunnvor Brattli\n", encoding="utf-8")
+    assert _add(project, "--file", str(people)).exit_code == 0  # no document yet: nothing marked
+    later = tmp_path / "M09 mentor nbwhisper.txt"
+    later.write_text("SPEAKER_01: jeg jobba på holmvika trelast og gunnvor var sjefen min\n", encoding="utf-8")
+    assert not services.import_files(project, [later], services.ParticipantSpec(role="mentor", round=1)).errors
+    anonymisation.detect(project, use_model=False)
+    with project.transaction(write=False) as store:
+        (text,) = store.documents.texts().values()
+    found = {text[m.start:m.end]: (e.kind, m.score) for e in anonymisation.entities(project, with_mentions=True)
+             for m in e.mentions}
+    assert found["holmvika trelast"][0] == "ORG", found
+    assert found["gunnvor"][0] == "PER" and found["gunnvor"][1] >= 0.5, found

@@ -112,7 +112,7 @@ def detect(
     labels = {i: [t.speaker for t in turns[i] if t.speaker] for i in texts}
     # The sites of the participants are places by the project's own word.
     places = {i.participant.site for i in infos if i.participant is not None and i.participant.site}
-    detections = detect_texts(texts, known_names=key.added_names(), speaker_labels=labels, places=places,
+    detections = detect_texts(texts, known_names=key.added_entries(), speaker_labels=labels, places=places,
                               use_model=use_model, progress=progress)
     with project.transaction(write=False) as store:
         existing = store.anonymisation.mentions()
@@ -243,7 +243,7 @@ def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[in
     labels = {n: [t.speaker for t in turns if t.speaker] for n in range(len(spans))}
     # The detectors read the chosen spans alone (a turn, not the whole transcript).
     found = detect_texts({n: text[start:end] for n, (start, end) in enumerate(spans)},
-                         known_names=key.added_names(), speaker_labels=labels, use_model=use_model)
+                         known_names=key.added_entries(), speaker_labels=labels, use_model=use_model)
     detections: dict[int, list[Detection]] = {document_id: [
         det._replace(start=det.start + spans[n][0], end=det.end + spans[n][0])
         for n, dets in found.items() for det in dets]}
