@@ -68,17 +68,19 @@ def parse_typed_names(value: str) -> list[NameLine]:
         ServiceError: an entry shorter than two characters, or none at all (by its place, never
             its text).
     """
-    names: list[NameLine] = []
-    for number, part in enumerate(value.split(";"), 1):
-        if not part.strip():
-            continue
-        kind, name = parse_kind(part)
-        if len(" ".join(name.split())) < 2:
-            raise ServiceError(f"name {number}: a name needs at least two characters")
-        names.append(NameLine(number, kind, name))
+    names = [_entry(number, part, f"name {number}") for number, part in enumerate(value.split(";"), 1)
+             if part.strip()]
     if not names:
         raise ServiceError("no name given")
     return names
+
+
+def _entry(number: int, text: str, where: str) -> NameLine:
+    """One entry of a list: its kind and name, checked; errors say where, never the name."""
+    kind, name = parse_kind(text)
+    if len(" ".join(name.split())) < 2:
+        raise ServiceError(f"{where}: a name needs at least two characters")
+    return NameLine(number, kind, name)
 
 
 def read_names_file(path: str | Path) -> list[NameLine]:
@@ -103,12 +105,8 @@ def read_names_file(path: str | Path) -> list[NameLine]:
         except UnicodeDecodeError:
             raise ServiceError(f"{path}, line {number}: not UTF-8 text; save the list as UTF-8") from None
         text = text.strip()
-        if not text or text.startswith("#"):
-            continue
-        kind, name = parse_kind(text)
-        if len(" ".join(name.split())) < 2:
-            raise ServiceError(f"{path}, line {number}: a name needs at least two characters")
-        names.append(NameLine(number, kind, name))
+        if text and not text.startswith("#"):
+            names.append(_entry(number, text, f"{path}, line {number}"))
     if not names:
         raise ServiceError(f"{path}: no names in it (one name a line; # starts a comment)")
     return names
