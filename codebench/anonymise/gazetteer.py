@@ -585,6 +585,28 @@ def find_subject_names(text: str) -> list[Detection]:
     return found
 
 
+# "ho line ringte", "han per sa": many dialects put a pronoun before a person's given name.
+# What follows it must go on the clause ("fikk han per måned" is the preposition).
+_AFTER_PRONOUN_NAME = FINITE_VERBS | frozenset(
+    "og som til med på i hadde ikke ikkje også òg heller da då så sjøl selv".split())
+_PRONOUN_NAME = re.compile(r"(?<![\w-])(han|ho|hu|hun)[ ]+([^\W\d_]{2,})[ ]+([^\W\d_]+)(?![\w-])", re.IGNORECASE)
+
+
+def find_pronoun_names(text: str) -> list[Detection]:
+    """In caseless text, a given name after the pronoun many dialects put before names, when
+    the pronoun agrees with it ("han per sa", "ho line ringte til meg", "ho liv var ikkje
+    enig"): the name lists alone leave such names, which are also words, unmasked."""
+    names = lexicon()
+    found: list[Detection] = []
+    for match in _PRONOUN_NAME.finditer(text):
+        pronoun, word, following = (g.casefold() for g in match.groups())
+        if following not in _AFTER_PRONOUN_NAME or word in NOT_NAMES or word in POSSESSIVES:
+            continue
+        if word in (names.male if pronoun == "han" else names.female):
+            found.append(Detection(match.start(2), match.end(2), PER, "lexicon:pronoun", 0.6, match.group(2)))
+    return found
+
+
 def find_reported_speakers(text: str) -> list[Detection]:
     """In caseless text, the unknown word right after a verb of saying: "sier kvande".
 

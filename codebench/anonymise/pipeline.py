@@ -11,7 +11,7 @@ from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple
 
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
-    find_after_roles, find_lexicon_names, find_names, find_reported_speakers, find_subject_names,
+    find_after_roles, find_lexicon_names, find_names, find_pronoun_names, find_reported_speakers, find_subject_names,
     find_surname_shapes, find_unknown_pairs, looks_like_name, name_likelihood, own_name_parts,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
@@ -81,6 +81,7 @@ def detect_text(
         found += find_reported_speakers(text)
         found += find_after_roles(text, caseless=True)
         found += find_subject_names(text)
+        found += find_pronoun_names(text)
         # Unknown words the project names as places are not unknown: they are its places.
         known_places = [d for d in found if d.detector == "known-place"]
         found += [d for d in find_surname_shapes(text) + find_unknown_pairs(text)

@@ -207,6 +207,17 @@ def test_asr_given_name_that_is_also_a_word_is_a_name_as_the_subject_of_a_clause
     assert not any(start > text.index("\n") for start, _ in found), found
 
 
+def test_asr_given_name_after_the_dialect_pronoun_that_agrees_with_it_is_a_name() -> None:
+    # "ho line", "han per": the pronoun before a name; "fikk han per måned" is the preposition,
+    # and "ho per" or "han line" do not agree
+    text = ("ja så ringte ho line til meg og han per sa at det var greit\nmen ho liv var ikkje enig\n"
+            "og fikk han per måned\nså ringte ho per etter\nog han line var der")
+    masked = _masked({0: text}, {0: detect_text(text, use_model=False)})[0]
+    assert ("line", PER) in masked and ("liv", PER) in masked, masked
+    found = [d.start for d in detect_text(text, use_model=False) if d.kind == PER and d.detector == "lexicon:pronoun"]
+    assert found == [text.index("line"), text.index("per"), text.index("liv")], found
+
+
 def test_asr_nickname_in_a_cleft_is_a_name() -> None:
     # "det var pelle som ringte": a nickname no list knows; a noun there stays a word
     text = "det var pelle som ringte meg\nog det var lærlingen som kom og det var kommunen som betalte"
