@@ -519,7 +519,8 @@ def find_unknown_pairs(text: str) -> list[Detection]:
         words = list(re.finditer(r"\S+", match.group()))
         run: list[re.Match[str]] = []
         for word in words + [None]:
-            if word is not None and is_unknown_word(word.group()) and not is_ordinary_compound(word.group()):
+            if (word is not None and is_unknown_word(word.group()) and not is_ordinary_compound(word.group())
+                    and not is_public(word.group().casefold())):
                 run.append(word)
                 continue
             if 2 <= len(run) <= 3:

@@ -721,6 +721,12 @@ def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mappin
     words the model calls a place or workplace at least three times and more than twice as often
     as a person, when the name lists do not know them as given names or names."""
     sites = {normalise(d.text) for dets in resolved.values() for d in dets if d.detector == "known-place"}
+    # The place of a NAV office ("nav sørvik" → "sørvik"), unless the name lists know it as a name.
+    names = lexicon()
+    sites |= {form for dets in resolved.values() for d in dets if d.kind == NAV_OFFICE
+              for form in [" ".join(normalise(d.text).split()[1:])]
+              if form and " " not in form and form not in names.female and form not in names.male
+              and name_likelihood(form) < 0.5}
     forms = set(sites) | {form for form in votes if " " not in form and is_public(form)}
     # The surname of someone the project names in full is that person's ("Ove Kjell Hole" and
     # then "Hole sier …"), even where the model calls the same word a place elsewhere.
@@ -732,7 +738,6 @@ def _place_forms(resolved: Mapping[Hashable, Sequence[Detection]], votes: Mappin
         words = form.split()
         if len(words) == 2 and vote[ORG] > vote[PER] and _not_a_name_word(words[0]) and is_common_word(words[1]):
             forms.add(words[0])
-    names = lexicon()
     for form, vote in votes.items():
         if " " in form or form in names.female or form in names.male or name_likelihood(form) >= 0.5:
             continue
@@ -754,8 +759,10 @@ def _as_place(det: Detection, places: set[str], caseless: bool = False) -> Detec
     names = lexicon()
     rest = words[1:] if words[0] in places else words[:-1]
     if any(g in names.female or g in names.male for w in rest for g in (w, w[:-1] if w.endswith("s") else w)):
-        if not caseless:
-            return det  # "Ove Kjell Hole": a surname that is also a place's name
+        if not caseless or words[0] not in places:
+            # "Ove Kjell Hole", "kari sørvik": a given name and then a place's name is a person
+            # whose surname is the place's (a common thing in Norway).
+            return det
         # "sørvik hannes" in caseless text is the place Sørvik and Hanne: the person keeps
         # her words, the place is left to its own detection.
         pieces = _words(det)

@@ -533,6 +533,14 @@ def _address(text: str) -> Iterator[Detection]:
             yield Detection(m.start("line"), m.end("line"), ADDRESS, "rules:address", 0.6, m.group("line"))
 
 
+def _unknown_place_word(word: str) -> bool:
+    from codebench.anonymise.gazetteer import is_common_word, is_inflected_word
+
+    folded = word.casefold()
+    return (word.islower() and len(folded) >= 3 and folded not in _CLAUSE_WORDS and not is_common_word(folded)
+            and not is_inflected_word(folded))
+
+
 def _nav_office(text: str, places: frozenset[str]) -> Iterator[Detection]:
     for m in _NAV.finditer(text):
         start, pos = m.start(), m.end()
@@ -554,6 +562,10 @@ def _nav_office(text: str, places: frozenset[str]) -> Iterator[Detection]:
             if " ".join(text[words[0][0]:words[n - 1][1]].split()).casefold() in places:
                 end, score = words[n - 1][1], 0.9
                 break
+        if end is None and text[start] == "n" and words and _unknown_place_word(words[0][2]):
+            # Lower-case ASR: "nav sørvik" is an office when the word after "nav" is no ordinary
+            # word (a place the lists do not know); the model would make a person of it.
+            end, score = words[0][1], 0.7
         if end is None and text[start] == "N":
             # A capitalised office name, ending at a word that starts a new clause.
             taken = 0

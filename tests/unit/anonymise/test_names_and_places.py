@@ -320,3 +320,14 @@ def test_a_name_heard_with_a_voiceless_last_letter_is_the_same_person() -> None:
     found = {1: [_det(texts[1], "Ahmed", PER, score=0.85)], 2: [_det(texts[2], "Ahmet", PER, score=0.85)]}
     owners = {det.text: id(c) for c in link(texts, found) for _, det in c.mentions}
     assert owners["Ahmed"] == owners["Ahmet"]
+
+
+def test_asr_nav_office_and_its_place_are_no_person() -> None:
+    # Found by using it: the model called "nav sørvik" and "sørvik" persons in an ASR transcript.
+    text = "og så ringte nav sørvik meg og dei på sørvik var greie\nog kari sørvik var der"
+    found = detect_text(text, use_model=False) + [
+        _det(text, "nav sørvik", PER, score=0.9), _det(text, "på sørvik", PER, score=0.55)._replace(
+            start=text.index("på sørvik") + 3, text="sørvik"), _det(text, "kari sørvik", PER, score=0.9)]
+    masked = _masked({0: text}, {0: found})[0]
+    assert ("nav sørvik", "NAV_OFFICE") in masked and ("sørvik", LOC) in masked, masked
+    assert ("kari sørvik", PER) in masked, "a person with the place's name stays a person"
