@@ -38,7 +38,8 @@ GENERIC_LABELS = re.compile(
 # Spoken-language fillers and question words that detectors sometimes take for names.
 NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja", "jaha", "nei", "ok", "okei",
                        "eee", "ee", "eeh", "ehh", "æ", "øhm", "hæ", "aha", "åja", "joa", "nja", "mmm",
-                       "greit", "kven", "kva", "kvifor", "korleis", "hvem", "hva", "hvorfor", "hvordan"})
+                       "greit", "kven", "kva", "kvifor", "korleis", "hvem", "hva", "hvorfor", "hvordan",
+                       "haha", "hahaha", "hehe", "hihi", "hæhæ"})
 
 
 class NameLexicon(NamedTuple):

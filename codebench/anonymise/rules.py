@@ -534,14 +534,18 @@ def _address(text: str) -> Iterator[Detection]:
 
 
 def _unknown_place_word(word: str) -> bool:
-    from codebench.anonymise.gazetteer import is_common_word, is_inflected_word
+    from codebench.anonymise.gazetteer import NOT_NAMES, is_common_word, is_inflected_word
 
     folded = word.casefold()
-    return (word.islower() and len(folded) >= 3 and folded not in _CLAUSE_WORDS and not is_common_word(folded)
+    return (word.islower() and len(folded) >= 3 and folded not in _CLAUSE_WORDS and folded not in NOT_NAMES
+            and not is_common_word(folded)
             and not is_inflected_word(folded))
 
 
 def _nav_office(text: str, places: frozenset[str]) -> Iterator[Detection]:
+    from codebench.anonymise.gazetteer import is_caseless
+
+    caseless = is_caseless(text)
     for m in _NAV.finditer(text):
         start, pos = m.start(), m.end()
         words: list[tuple[int, int, str]] = []
@@ -562,7 +566,7 @@ def _nav_office(text: str, places: frozenset[str]) -> Iterator[Detection]:
             if " ".join(text[words[0][0]:words[n - 1][1]].split()).casefold() in places:
                 end, score = words[n - 1][1], 0.9
                 break
-        if end is None and text[start] == "n" and words and _unknown_place_word(words[0][2]):
+        if end is None and caseless and text[start] == "n" and words and _unknown_place_word(words[0][2]):
             # Lower-case ASR: "nav sørvik" is an office when the word after "nav" is no ordinary
             # word (a place the lists do not know); the model would make a person of it.
             end, score = words[0][1], 0.7

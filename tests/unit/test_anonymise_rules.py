@@ -340,6 +340,7 @@ def test_nav_offices(text: str, expected: str):
     "Navnet hans var Per.",
     "nav har ikke svart og nav sa nei",  # lower case: a verb after "nav"
     "nav systemet er tungt og nav kontoret stengte",  # lower case: ordinary words
+    "Ble spurt av en kunde som jobber i nav haha. Tenkte hvorfor ikke.",  # typed: "nav" + laughter
 ])
 def test_nav_look_alikes_are_ignored(text: str):
     assert found(text, NAV_OFFICE) == []
