@@ -30,7 +30,7 @@ from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, 
 from codebench.anonymise.gazetteer import (
     LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
-    name_pattern, ends_in_given_name,
+    name_pattern, ends_in_given_name, FINITE_VERBS,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -427,16 +427,36 @@ NEVER_BEFORE_A_NAME = frozenset(
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)[ ]+\Z")
 
 
+# Given names that are also prepositions: before a noun they are the preposition ("per uke").
+PREPOSITION_NAMES = frozenset({"per"})
+_WORD_AFTER = re.compile(r"[ ]+([^\W\d_]+)")
+
+
 def _a_word_here(det: Detection, text: str) -> bool:
-    """A one-word person mention that is an ordinary word, right after a word no name follows
-    ("et helt nytt liv" where Liv Berg is a participant): the word, not the name."""
-    if " " in det.text.strip():
+    """A one-word person mention that is an ordinary word where it stands: right after a word no
+    name follows ("et helt nytt liv" where Liv Berg is a participant); in lower case, the first
+    part of a compound ("strand-promenaden"), or "per" or a possessive before a noun ("to timer
+    per uke", "hans kone"), not before a verb ("per sa", "hans kom")."""
+    if " " in det.text.strip() or det.detector == "manual":
         return False
     form = normalise(det.text)
+    if det.text.islower():
+        if text[det.end:det.end + 1] == "-" and text[det.end + 1:det.end + 2].islower():
+            return True
+        after = _WORD_AFTER.match(text, det.end)
+        if (after is not None and (form in PREPOSITION_NAMES or form in POSSESSIVES)
+                and _noun_like(after.group(1).casefold())):
+            return True
     if not (is_common_word(form) or form in LANDSCAPE_NOUNS):
         return False
     before = _WORD_BEFORE.search(text, max(0, det.start - 20), det.start)
     return before is not None and before.group(1).casefold() in NEVER_BEFORE_A_NAME
+
+
+def _noun_like(word: str) -> bool:
+    """An ordinary word that is no verb form and no function word: what a preposition or a
+    possessive goes before."""
+    return (is_common_word(word) or is_inflected_word(word)) and word not in FINITE_VERBS and word not in FUNCTION_WORDS
 
 
 _Word = tuple[int, int, str]  # start and end within the detection's text, the word
