@@ -556,6 +556,10 @@ async def test_add_several_names_or_a_people_file_from_the_screen(detected, tmp_
             await pilot.press("enter")
             await settle(pilot)
 
+        missing = tmp_path / "nope.txt"
+        await add(str(missing))
+        assert len(anonymisation.entities(detected)) == before, "a path to no file is no name"
+        assert any(f"no such file: {missing}" in str(n.message) for n in app._notifications)
         await add(str(bad))
         assert len(anonymisation.entities(detected)) == before, "a list with a bad line adds nothing"
         assert any(f"{bad}, line 2" in str(n.message) for n in app._notifications)

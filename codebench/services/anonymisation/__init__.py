@@ -43,7 +43,8 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         NO_DOCUMENTS, NOT_RUN, OPEN, REVIEWED, AnonymisationState, anonymisation_state, require_exportable,
     )
     from codebench.services.anonymisation.people import (
-        AddedName, NameLine, add_names, names_file_named, parse_kind, parse_typed_names, read_names_file,
+        AddedName, NameLine, add_names, looks_like_path, names_file_named, parse_kind, parse_typed_names,
+        read_names_file,
     )
     from codebench.services.anonymisation.residual import ResidualContext, ResidualView, keep_residual, residual
     from codebench.services.anonymisation.review import (
@@ -62,8 +63,8 @@ _EXPORTS = {
         "anonymised_passages", "document_labels", "export_text", "rendition", "renditions"),
     ".state": ("NO_DOCUMENTS", "NOT_RUN", "OPEN", "REVIEWED", "AnonymisationState", "anonymisation_state",
         "require_exportable"),
-    ".people": ("AddedName", "NameLine", "add_names", "names_file_named", "parse_kind", "parse_typed_names",
-                "read_names_file"),
+    ".people": ("AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind",
+                "parse_typed_names", "read_names_file"),
     ".residual": ("ResidualContext", "ResidualView", "keep_residual", "residual"),
     ".review": ("DECISIONS", "STATUSES", "DocumentAnonymisation", "EntityView", "MentionView", "add_mention",
         "add_name", "apply", "auto_accept", "decide", "document_status", "entities", "find_entity",
@@ -81,7 +82,8 @@ __all__ = [
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
     "rendition", "renditions", "set_original_viewer", "write_key",
     "ResidualContext", "ResidualView", "keep_residual", "residual",
-    "AddedName", "NameLine", "add_names", "names_file_named", "parse_kind", "parse_typed_names", "read_names_file",
+    "AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind", "parse_typed_names",
+    "read_names_file",
 ]
 
 lazy_exports(__name__, _EXPORTS, submodules=("access", "detection", "keys", "review", "state"))

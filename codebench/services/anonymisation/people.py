@@ -50,13 +50,18 @@ def parse_kind(value: str) -> tuple[str, str]:
     return PER, value.strip()
 
 
-def names_file_named(value: str) -> Path | None:
-    """The people file a typed entry names, or None when the entry is names: a path to an
-    existing file with a slash or a ``.txt`` ending ("~/prosjekt/folk.txt")."""
+def looks_like_path(value: str) -> bool:
+    """A typed entry that is a file's path, not names: it has a slash or a ``.txt`` ending."""
     value = value.strip()
-    if not value or not ("/" in value or value.casefold().endswith(".txt")):
+    return bool(value) and ("/" in value or value.casefold().endswith(".txt"))
+
+
+def names_file_named(value: str) -> Path | None:
+    """The people file a typed entry names ("~/prosjekt/folk.txt"), or None when the entry is
+    names or names no existing file (:func:`looks_like_path` tells those apart)."""
+    if not looks_like_path(value):
         return None
-    path = Path(value).expanduser()
+    path = Path(value.strip()).expanduser()
     return path if path.is_file() else None
 
 

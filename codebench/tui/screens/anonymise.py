@@ -406,6 +406,9 @@ class AnonymisationScreen(WorkbenchScreen):
             if not value or not value.strip():
                 return
             path = anonymisation.names_file_named(value)
+            if path is None and anonymisation.looks_like_path(value):
+                self.notify(f"no such file: {value.strip()}", severity="error")
+                return
             if path is None and ";" not in value:
                 kind, name = parse_kind(value)
 
@@ -429,9 +432,9 @@ class AnonymisationScreen(WorkbenchScreen):
 
             self._decide(call)
 
-        self.app.push_screen(TextPrompt("Add names the detectors missed: every occurrence is marked. Several: "
-                                        "separate with ';'. A list of people: its file's path. A kind first "
-                                        "for other identifiers, e.g. ORG: Holmvika Trelast"), add)
+        self.app.push_screen(TextPrompt("Add names the detectors missed", hint=(
+            "Every occurrence is marked. Several: separate with ';'. A list of people: its file's path. "
+            "Another kind first: ORG: Holmvika Trelast")), add)
 
     def action_auto_accept(self) -> None:
         """Ask, showing what it would take, then accept every open suggestion at or above the

@@ -314,14 +314,17 @@ class TextPrompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
 
-    def __init__(self, title: str, value: str = "") -> None:
+    def __init__(self, title: str, value: str = "", *, hint: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Label(self.title_text, id="picker-title")
+            if self.hint:
+                yield Label(self.hint, id="picker-hint")
             yield Input(value=self.value, id="prompt-input")
 
     def on_mount(self) -> None:
