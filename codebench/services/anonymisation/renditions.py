@@ -16,9 +16,10 @@ from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import Replacement, render, replace_forms
 from codebench.domain.records import DocumentInfo, MentionRecord, Quote
 from codebench.domain.spans import OffsetMap
+from codebench.errors import ServiceError
 from codebench.export.atomic import write_text_atomically
-from codebench.services.anonymisation.access import pseudonym_key
-from codebench.services.anonymisation.state import require_exportable
+from codebench.services.anonymisation.access import original_viewers, pseudonym_key
+from codebench.services.anonymisation.state import anonymisation_state, require_exportable
 from codebench.services.documents import get_document, list_documents
 from codebench.services.project import Project
 
@@ -56,11 +57,16 @@ def anonymised_names(infos: Sequence[DocumentInfo]) -> dict[int, str]:
 
 
 class _Replacer:
-    """Accepted mentions of a project, loaded once per export."""
+    """Accepted mentions of a project, loaded once per export.
+
+    In a project that lists who may see original names, open suggestions are replaced too: a
+    coder who may not see names must not read one because nobody has decided on it yet.
+    """
 
     def __init__(self, project: Project, document_ids: Iterable[int] | None = None) -> None:
+        statuses = ACTIVE + ("suggested",) if original_viewers(project) is not None else ACTIVE
         with project.reading() as store:
-            rows = store.anonymisation.mentions(list(document_ids) if document_ids is not None else None, ACTIVE)
+            rows = store.anonymisation.mentions(list(document_ids) if document_ids is not None else None, statuses)
             # The forms of the entities on show (for possessives and name parts), wherever they occur.
             present = {r.entity_id for r in rows}
             all_rows = ([r for r in store.anonymisation.mentions(None, ACTIVE + ("suggested",)) if r.entity_id in present]
@@ -157,11 +163,17 @@ def rendition(project: Project, document: str | int, *, anonymised: bool = True)
     """The original or anonymised rendition of one document, with its offset map.
 
     Raises:
-        ServiceError: no such document.
+        ServiceError: no such document; or, in a project that keeps original names from some
+            coders, an anonymised rendition of a document detection has not searched.
     """
     doc = get_document(project, document)
     if not anonymised:
         return Rendition(doc.info.id, doc.info.name, doc.text, OffsetMap.identity(len(doc.text)))
+    if original_viewers(project) is not None and doc.info.id in anonymisation_state(project).unsearched_ids:
+        # Nothing in it is masked yet, not even the names the project knows: in a project that
+        # keeps names from some coders, no rendition of it exists until detection has run.
+        raise ServiceError(f"{anonymised_names([doc.info])[doc.info.id]} has not been searched for names yet; "
+                           "run detection first (codebench anonymise PROJECT, or d in the review)")
     replacer = _Replacer(project, [doc.info.id])
     text, offsets = replacer.render(doc.info.id, doc.text)
     return Rendition(doc.info.id, anonymised_names([doc.info])[doc.info.id], text, offsets)

@@ -1,0 +1,50 @@
+"""What a coder who may not see original names reads while the review is under way (#15).
+
+Found by using it: in a project that lists its original viewers, `show` printed a newly
+imported document, never searched, with the names the project had already accepted elsewhere
+in clear, and a document's open suggestions in clear too.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from codebench import services
+from codebench.cli import main
+from codebench.services import anonymisation
+
+
+def _cli(*args: object) -> object:
+    return CliRunner().invoke(main, [str(a) for a in args], env={**os.environ, "CODEBENCH_CODER": "ingrid"})
+
+
+def test_a_coder_kept_from_names_never_reads_an_open_suggestion_or_an_unsearched_document(
+        project: services.Project, tmp_path: Path) -> None:
+    first = tmp_path / "M01 mentor.txt"
+    first.write_text("Intervjuer: Hvem hjalp deg?\nInformant: Kari Holmeset og Ragnvald Tveit hjalp meg.\n",
+                     encoding="utf-8")
+    assert not services.import_files(project, [first], services.ParticipantSpec(role="mentor", round=1)).errors
+    anonymisation.detect(project, use_model=False, coder="ingrid")
+    kari = next(e for e in anonymisation.entities(project) if "Kari Holmeset" in e.forms)
+    anonymisation.decide(project, "accept", entity=kari.id, coder="ingrid")
+    open_ = [e for e in anonymisation.entities(project, status="suggested")]
+    assert open_, "something must still wait for review"
+    assert _cli("anonymise", "allow", project.root, "ingrid").exit_code == 0
+
+    shown = _cli("show", project.root, "1", "--coder", "per")
+    assert shown.exit_code == 0, shown.output
+    assert "Kari" not in shown.stdout and kari.pseudonym in shown.stdout
+    for entity in open_:
+        assert not any(form in shown.stdout for form in entity.forms), (entity.forms, shown.stdout)
+
+    later = tmp_path / "M02 mentor.txt"
+    later.write_text("Intervjuer: Og så?\nInformant: Kari Holmeset ringte meg igjen.\n", encoding="utf-8")
+    assert not services.import_files(project, [later], services.ParticipantSpec(role="mentor", round=1)).errors
+    refused = _cli("show", project.root, "2", "--coder", "per")
+    assert refused.exit_code != 0 and "Kari" not in refused.output
+    assert "not been searched for names yet" in refused.output
+    # The owner may still read the original, when asking for it.
+    assert "Kari Holmeset" in _cli("show", project.root, "2", "--coder", "ingrid", "--original").stdout
