@@ -414,10 +414,12 @@ def is_role_word(word: str) -> bool:
 
 def in_subject_position(text: str, start: int, end: int) -> bool:
     """The word at [start, end) is the subject of a clause: a clause opens before it and a
-    finite verb follows ("men hans kom", "ja bakke ringer")."""
-    for match in _SUBJECT.finditer(text, max(0, start - 12), min(len(text), end + 14)):
-        if match.start(1) == start:
-            return True
+    finite verb follows ("men hans kom", "ja bakke ringer"), or a cleft puts it there ("det er
+    strand som bestemmer")."""
+    for pattern in (_SUBJECT, _CLEFT):
+        for match in pattern.finditer(text, max(0, start - 12), min(len(text), end + 14)):
+            if match.start(1) == start:
+                return True
     return False
 
 
@@ -547,8 +549,9 @@ _SUBJECT = re.compile(
 )
 
 
-# "det var pelle som ringte": the cleft puts a person (or a thing) between "det var" and "som".
-_CLEFT = re.compile(r"(?<![\w-])det[ ]+var[ ]+([^\W\d_]{3,})[ ]+som(?![\w-])", re.IGNORECASE)
+# "det var pelle som ringte", "det er kari som bestemmer": the cleft puts a person (or a thing)
+# between "det var" / "det er" and "som".
+_CLEFT = re.compile(r"(?<![\w-])det[ ]+(?:var|er|va|e)[ ]+([^\W\d_]{3,})[ ]+som(?![\w-])", re.IGNORECASE)
 # "per og jeg", "meg og line": a word joined to the speaker by "og" is a person.
 _WITH_ME = re.compile(
     r"(?<![\w-])(?:(?:jeg|meg|eg|vi)[ ]+og[ ]+([^\W\d_]{3,})(?![\w-])"

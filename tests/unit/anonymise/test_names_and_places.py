@@ -345,3 +345,13 @@ def test_asr_preposition_possessive_and_compound_of_a_known_name_stay_words() ->
     assert (text.index("per uke"), "per") not in spans and (text.index("hans kone"), "hans") not in spans, spans
     assert (text.index("strand-"), "strand") not in spans, spans
     assert (text.index("per sa"), "per") in spans and (text.index("hans kom"), "hans") in spans, spans
+
+
+def test_asr_cleft_in_the_present_tense_puts_a_person_there_too() -> None:
+    # Found by using it: "det er strand som bestemmer" (Sigrun Strand) was left; a noun there stays.
+    text = "sigrun strand er sjefen her\nog det er strand som bestemmer altså\nog det er tid som mangler"
+    found = detect_text(text, use_model=False) + [_det(text, "sigrun strand", PER, score=0.9)]
+    masked = _masked({0: text}, {0: found})[0]
+    assert ("strand", PER) in masked and ("tid", PER) not in masked, masked
+    words = {d.text for d in detect_text("det er tutta som vet det", use_model=False) if d.kind == PER}
+    assert words == {"tutta"}, words
