@@ -80,9 +80,27 @@ def find_document(store: Store | ReadStore, ref: str | int) -> DocumentInfo:
         ServiceError: no such document.
     """
     info = store.documents.find(ref)
+    if info is None and isinstance(ref, str):
+        info = _by_anonymised_name(store, ref)
     if info is None:
         raise ServiceError(f"no document {ref!r} in this project (see `codebench documents`)")
     return info
+
+
+def _by_anonymised_name(store: Store | ReadStore, ref: str) -> DocumentInfo | None:
+    """The document `documents` lists under this name to a coder who may not see file names
+    ("M01 mentor runde 1"), or under its participant's id alone when only one document has it."""
+    from codebench.services.anonymisation.renditions import anonymised_names
+
+    infos = store.documents.infos()
+    names = anonymised_names(infos)
+    wanted = " ".join(ref.split()).casefold()
+    hits = ([i for i in infos if names[i.id].casefold() == wanted]
+            or [i for i in infos if i.participant is not None and i.participant.pid.casefold() == wanted])
+    if len(hits) > 1:
+        raise ServiceError(f"{ref!r} is {len(hits)} documents: "
+                           f"{', '.join(sorted(names[i.id] for i in hits))}; give one of these or its number")
+    return hits[0] if hits else None
 
 
 def get_document(project: Project, ref: str | int) -> DocumentText:

@@ -48,3 +48,26 @@ def test_a_coder_kept_from_names_never_reads_an_open_suggestion_or_an_unsearched
     assert "not been searched for names yet" in refused.output
     # The owner may still read the original, when asking for it.
     assert "Kari Holmeset" in _cli("show", project.root, "2", "--coder", "ingrid", "--original").stdout
+
+
+def test_a_document_is_found_by_the_name_documents_lists_to_such_a_coder(project: services.Project,
+                                                                          tmp_path: Path) -> None:
+    paths = []
+    for name, round_ in (("Intervju Kari Holmeset runde 1.txt", 1), ("Intervju Kari Holmeset runde 2.txt", 2)):
+        path = tmp_path / name
+        said = "Det gikk tregt i starten." if round_ == 1 else "Nå har hun fast jobb på lageret og trives godt."
+        path.write_text(f"Intervjuer: Hvordan går det?\nInformant: {said}\n", encoding="utf-8")
+        paths.append((path, round_))
+    for path, round_ in paths:
+        spec = services.ParticipantSpec(role="mentor", round=round_, pid="M07")
+        report = services.import_files(project, [path], spec)
+        assert not report.errors and report.added, (report.errors, report.duplicates, report.replaced)
+    anonymisation.detect(project, use_model=False, coder="ingrid")
+    assert _cli("anonymise", "allow", project.root, "ingrid").exit_code == 0
+    listed = _cli("documents", project.root, "--coder", "per")
+    assert "M07 mentor runde 2" in listed.stdout and "Holmeset" not in listed.stdout
+    shown = _cli("show", project.root, "M07 mentor runde 2", "--coder", "per")
+    assert shown.exit_code == 0 and "fast jobb" in shown.stdout, shown.output
+    both = _cli("show", project.root, "m07", "--coder", "per")
+    assert both.exit_code != 0 and "M07 mentor runde 1, M07 mentor runde 2" in both.output
+    assert "Holmeset" not in both.output
