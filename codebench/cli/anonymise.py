@@ -59,6 +59,8 @@ def anonymise() -> None:
               help="With --list: words left unmasked that may still be names, best first (read from the top).")
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="With --residual: entries shown.")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(sorted(KINDS)), help="With --list: only these kinds.")
+@click.option("--mentions", "per_entity", type=click.IntRange(0), default=3, show_default=True,
+              help="With --list: mentions shown per entity (0: all).")
 @click.option("--auto", is_flag=True, help="Detect, then accept every suggestion scored at or above --threshold.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
 @click.option("--style", type=click.Choice(STYLES), default=None, help="Pseudonyms: bracketed role labels or realistic names.")
@@ -68,7 +70,7 @@ def anonymise() -> None:
 @click.option("--coder", help="Who reviews (default: $CODEBENCH_CODER).")
 @db_option
 def detect_command(project: str, show_list: bool, show_status: bool, open_only: bool, residual: bool, limit: int,
-                   kinds: tuple[str, ...], auto: bool, threshold: float, style: str | None, no_model: bool,
+                   kinds: tuple[str, ...], per_entity: int, auto: bool, threshold: float, style: str | None, no_model: bool,
                    mask_public: bool, coder: str | None, db: str | None) -> None:
     """Detect identifiers in every document (or list / show what was found)."""
     opened = use_project(project, db)
@@ -84,7 +86,7 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
         if residual:
             _print_residual(opened, project, limit)
         else:
-            _print_entities(opened, kinds, open_only)
+            _print_entities(opened, kinds, open_only, per_entity)
         return
     bar_state: dict[str, Any] = {}
 
@@ -111,7 +113,7 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
     click.echo(f"pseudonym key: {report.key_path} (owner-only)")
 
 
-def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only: bool) -> None:
+def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only: bool, per_entity: int = 3) -> None:
     views = anonymisation.entities(opened, kinds=list(kinds) or None, status="suggested" if open_only else None,
                                    with_mentions=True, context=30)
     if not views:
@@ -126,11 +128,12 @@ def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only:
         counts = ", ".join(f"{n} {s}" for s, n in sorted(view.statuses.items()))
         click.echo(f"  {view.pseudonym:<18} {view.kind:<10} {' | '.join(view.forms[:6])}  ({counts}; "
                    f"{view.documents} doc)")
-        for mention in view.mentions[:3]:
+        shown = view.mentions if per_entity == 0 else view.mentions[:per_entity]
+        for mention in shown:
             click.echo(f"      #{mention.id:<6} {mention.status:<9} {mention.score:.2f} {mention.detector:<10} "
                        f"…{mention.before}[{mention.text}]{mention.after}…  ({mention.document})")
-        if len(view.mentions) > 3:
-            click.echo(f"      … {len(view.mentions) - 3} more")
+        if len(view.mentions) > len(shown):
+            click.echo(f"      … {len(view.mentions) - len(shown)} more (--mentions 0 shows all)")
 
 
 def _print_residual(opened: services.Project, project: str, limit: int) -> None:
