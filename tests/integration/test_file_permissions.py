@@ -136,3 +136,26 @@ def test_every_original_output_and_the_key_are_owner_only(tmp_path, umask_022):
     assert {p.name: mode(p) for p in written} == {p.name: 0o600 for p in written}
     assert not list(out.rglob("*.part"))
     assert mode(key) == 0o600 and mode(key.parent) == 0o700
+
+
+def test_a_text_export_before_the_review_is_finished_is_owner_only(tmp_path, umask_022):
+    """--allow-unreviewed text may still hold names and a .txt has no place to say so: the file
+    is 0600 like an original; once the review is finished the export is readable as usual."""
+    from click.testing import CliRunner
+
+    from codebench.cli import main
+    from codebench.services import anonymisation
+
+    project = services.init_project(tmp_path / "p")
+    transcript = tmp_path / "kari.txt"
+    transcript.write_text("I: Hvem hjalp deg?\n\nR: Kari Nordmann hjalp meg hver dag.\n", encoding="utf-8")
+    services.import_files(project, [transcript], services.ParticipantSpec(role="mentor", round=1))
+    anonymisation.detect(project, use_model=False)
+    root = str(project.root)
+    early = CliRunner().invoke(main, ["export", "text", root, "-o", str(tmp_path / "tidlig"), "--allow-unreviewed"])
+    assert early.exit_code == 0, early.output
+    assert [mode(p) for p in (tmp_path / "tidlig").iterdir()] == [0o600]
+    anonymisation.auto_accept(project, threshold=0.0, coder="ingrid")
+    done = CliRunner().invoke(main, ["export", "text", root, "-o", str(tmp_path / "ferdig")])
+    assert done.exit_code == 0, done.output
+    assert [mode(p) for p in (tmp_path / "ferdig").iterdir()] == [0o644]

@@ -250,7 +250,8 @@ def export_text(project: Project, folder: Path, *, original: bool = False,
                 allow_unreviewed: bool = False) -> list[Path]:
     """Write each document's (anonymised) rendition as a UTF-8 .txt file.
 
-    Each file is written atomically; one with original text is readable by its owner only.
+    Each file is written atomically; one with original text, or written before the review is
+    finished (it may hold names), is readable by its owner only.
 
     Args:
         allow_unreviewed: write renditions although the anonymisation is not finished (the
@@ -269,13 +270,14 @@ def export_text(project: Project, folder: Path, *, original: bool = False,
     infos = list_documents(project)
     names = anonymised_names(infos)
     replacer = _Replacer(project)
+    private = original or not anonymisation_state(project).anonymised
     written = []
     for info in infos:
         text = get_document(project, info.id).text
         body = text if original else replacer.render(info.id, text)[0]
         stem = info.name if original else names[info.id]
         path = folder / f"{_safe_file_name(stem)}.txt"
-        write_text_atomically(path, body if body.endswith("\n") else body + "\n", private=original)
+        write_text_atomically(path, body if body.endswith("\n") else body + "\n", private=private)
         written.append(path)
     return written
 
