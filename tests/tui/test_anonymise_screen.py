@@ -644,3 +644,22 @@ async def test_a_coder_not_allowed_the_original_sees_only_the_anonymised_text(de
         assert {q.document for q in shown} <= {q.document for q in quotes}
     # The allowed coder still sees the original.
     assert anonymisation.may_see_original(detected, "ingrid") and not anonymisation.may_see_original(detected, "student")
+
+
+async def test_deciding_mentions_one_by_one_keeps_the_next_one_in_view(detected):
+    """At 80×24 only a few mentions fit: after each y the next open one must stay on screen
+    (refilling the list had scrolled it back to the top)."""
+    person = max(anonymisation.entities(detected), key=lambda e: e.statuses.get("suggested", 0))
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+        await pilot.press("tab")
+        for _ in range(6):
+            await pilot.press("y")
+            await settle(pilot)
+        mentions = screen.query_one("#mentions")
+        assert screen.current_mention().status == "suggested"
+        top, height = mentions.scroll_offset.y, mentions.scrollable_content_region.height
+        line = mentions._index_to_line[mentions.highlighted]
+        assert top <= line < top + height, (top, line, height)

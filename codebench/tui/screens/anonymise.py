@@ -293,6 +293,9 @@ class AnonymisationScreen(WorkbenchScreen):
                      next((i for i, m in enumerate(entity.mentions) if m.status == "suggested"), 0))
         if entity.mentions:
             mention_list.highlighted = index
+            # Refilling the list scrolled it to the top; an unchanged index does not scroll back
+            # by itself, so the reviewer would lose the place after each y / n.
+            mention_list.call_after_refresh(mention_list.scroll_to_highlight)
 
     # -- decisions -----------------------------------------------------------------------
 
