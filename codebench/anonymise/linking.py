@@ -800,6 +800,8 @@ def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[
     for dets in resolved.values():
         counts.update(normalise(d.text) for d in dets if d.kind == PER)
     firsts = Counter(f.split()[0] for f in counts if " " in f)
+    # "Per Olav" where "Per Olav Bakke" is known: the start of one person's name, not two people.
+    starts = {" ".join(f.split()[:2]) for f in counts if len(f.split()) >= 3}
     out: dict[Hashable, list[Detection]] = {}
     for doc, dets in resolved.items():
         kept: list[Detection] = []
@@ -807,7 +809,8 @@ def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[
             words = normalise(det.text).split()
             pieces = list(re.finditer(r"\S+", det.text))
             if (det.kind == PER and len(words) == 2 and len(pieces) == 2 and counts[" ".join(words)] == 1
-                    and all(w in given for w in words) and (firsts[words[0]] > 1 or firsts[words[1]] > 0)):
+                    and all(w in given for w in words) and (firsts[words[0]] > 1 or firsts[words[1]] > 0)
+                    and " ".join(words) not in starts):
                 for piece in pieces:
                     kept.append(det._replace(start=det.start + piece.start(), end=det.start + piece.end(),
                                              text=piece.group()))
@@ -864,10 +867,11 @@ def _voicing_variant(a: str, b: str) -> bool:
 
 def _same_full_name(a: str, b: str, fuzzy: float) -> bool:
     """Two full-name spellings of one person: close spelling with the same initial, or one is
-    contained in the other word for word ("per fredrik" in "per fredrik nilsen")."""
+    contained in the other word for word ("per fredrik" in "per fredrik nilsen"; "tor arne" as
+    ASR hears "Tor-Arne Bakke")."""
     if fuzz.ratio(a, b) >= fuzzy and a.split()[0][:1] == b.split()[0][:1]:
         return True
-    short, long = sorted((a.split(), b.split()), key=len)
+    short, long = sorted((re.split(r"[ -]", a), re.split(r"[ -]", b)), key=len)
     return len(short) >= 2 and any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 

@@ -355,3 +355,16 @@ def test_asr_cleft_in_the_present_tense_puts_a_person_there_too() -> None:
     assert ("strand", PER) in masked and ("tid", PER) not in masked, masked
     words = {d.text for d in detect_text("det er tutta som vet det", use_model=False) if d.kind == PER}
     assert words == {"tutta"}, words
+
+
+def test_the_start_of_a_known_full_name_and_a_heard_double_given_name_are_that_person() -> None:
+    # Found by using it: "Per Olav sluttet" was split into two people (two given names seen once),
+    # and "jeg heter tor arne" in ASR was a person apart from Tor-Arne Bakke.
+    texts = {0: "Tor-Arne Bakke er mentor. Per Olav Bakke jobber på lageret. "
+                "Det var etter at Per Olav sluttet at vi fikk ny sjef.",
+             1: "ja jeg heter tor arne men alle kaller meg toffen"}
+    found = {0: [_det(texts[0], "Tor-Arne Bakke", PER), _det(texts[0], "Per Olav Bakke", PER),
+                 _det(texts[0], "Per Olav sluttet", PER)._replace(end=texts[0].index(" sluttet"), text="Per Olav")],
+             1: [_det(texts[1], "tor arne", PER, score=0.9)]}
+    persons = {c.key: sorted(m.text for _, m in c.mentions) for c in link(texts, found) if c.kind == PER}
+    assert sorted(persons.values()) == [["Per Olav", "Per Olav Bakke"], ["Tor-Arne Bakke", "tor arne"]], persons
