@@ -163,8 +163,10 @@ def is_possessive(surface: str, forms: Iterable[str]) -> bool:
     if not lowered.endswith("s"):
         return False
     known = set(forms)
+    # Both spellings among the entity's forms ("Toffen", "Toffens"): the -s form is the
+    # possessive unless the lists know it as the likelier name ("Hans" beside "Han").
     return lowered not in known and lowered[:-1] in known or (
-        lowered[:-1] in known and name_likelihood(lowered.split()[-1]) < name_likelihood(lowered[:-1].split()[-1]))
+        lowered[:-1] in known and name_likelihood(lowered.split()[-1]) <= name_likelihood(lowered[:-1].split()[-1]))
 
 
 def name_part(surface: str, forms: Iterable[str], kind: str) -> str:

@@ -51,3 +51,13 @@ def test_only_a_given_name_and_a_surname_make_a_replacement_name() -> None:
         assert not is_replacement_name(pseudonym), pseudonym
         assert mention_text(pseudonym, "Kari", possessive=False, part="first") == pseudonym
         assert mention_text(pseudonym, "Karis", possessive=True, part="first") == pseudonym + "s"
+
+
+def test_the_possessive_keeps_its_s_when_both_spellings_are_forms_of_the_entity() -> None:
+    # Found by using it: "Det var Toffens idé" became "Det var [Person 5] idé" because the model
+    # had also found "Toffens" as a mention of its own, so "toffens" was one of the forms.
+    text = "Vi kaller ham Toffen. Det var Toffens idé."
+    spans = [(text.index("Toffen."), text.index("Toffen.") + 6), (text.index("Toffens"), text.index("Toffens") + 7)]
+    out, _ = render(text, [Replacement(s, e, "[Person 5]", text[s:e]) for s, e in spans],
+                    {"[Person 5]": {"toffen", "toffens"}})
+    assert out == "Vi kaller ham [Person 5]. Det var [Person 5]s idé."
