@@ -871,7 +871,9 @@ def _same_full_name(a: str, b: str, fuzzy: float) -> bool:
     ASR hears "Tor-Arne Bakke")."""
     if fuzz.ratio(a, b) >= fuzzy and a.split()[0][:1] == b.split()[0][:1]:
         return True
-    short, long = sorted((re.split(r"[ -]", a), re.split(r"[ -]", b)), key=len)
+    if "-" in a or "-" in b:
+        a, b = a.replace("-", " "), b.replace("-", " ")
+    short, long = sorted((a.split(), b.split()), key=len)
     return len(short) >= 2 and any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
 
 
@@ -933,7 +935,7 @@ def _propagate(
                 subject_only.add(surname)
             elif (len(surname) >= 3 and not is_common_word(surname) and surname not in LANDSCAPE_NOUNS
                   and surname not in names.female and surname not in names.male and surname not in NOT_IDENTIFYING
-                  and not is_public(surname) and cluster not in owners.get(surname, ())):
+                  and not is_public(surname) and (surname not in owners or surname in capitalised_only)):
                 # A surname that is no word is the person's alone; in typed text the detectors do
                 # not always find it alone ("Brattli-kontoret": the model reads one word), so it
                 # spreads there, capitalised.  Not in ASR text: there a "full name" the detectors
@@ -941,8 +943,10 @@ def _propagate(
                 owners[surname].append(cluster)
                 capitalised_only.add(surname)
     # One pattern for the whole project; who a shared form belongs to is decided per document.
-    pattern = name_pattern(owners)
-    if pattern is None:
+    # The surnames found only capitalised are looked up word by word instead: a long
+    # alternation of them made the pattern slower on every text.
+    pattern = name_pattern(form for form in owners if form not in capitalised_only)
+    if pattern is None and not capitalised_only:
         return
     mentions_by_doc: dict[Hashable, list[tuple[Cluster, Detection]]] = defaultdict(list)
     for cluster in clusters:
@@ -963,7 +967,10 @@ def _propagate(
     for doc, text in texts.items():
         caseless = is_caseless(text)
         placed = [(det.start, det.end, cluster, det) for cluster, det in mentions_by_doc.get(doc, ())]
-        for match in pattern.finditer(text):
+        found = list(pattern.finditer(text)) if pattern is not None else []
+        if capitalised_only and not caseless:
+            found = sorted(found + _capitalised_forms(text, capitalised_only), key=lambda m: m.start())
+        for match in found:
             start, end = match.start(), match.end()
             hit = [p for p in placed if p[0] < end and start < p[1]]
             if hit:
@@ -990,6 +997,20 @@ def _propagate(
             det = Detection(start, end, cluster.kind, "linked", score, surface)
             cluster.mentions.append((doc, det))
             placed.append((start, end, cluster, det))
+
+
+_CAPITALISED_WORD = re.compile(r"(?<![\w-])[A-ZÆØÅ][^\W\d_]+(?:['’]s?)?(?![\w])")
+
+
+def _capitalised_forms(text: str, forms: set[str]) -> list[re.Match[str]]:
+    """Capitalised words of ``text`` that are one of ``forms``, possessive or not ("Brattlis",
+    "Brattli-kontoret")."""
+    out = []
+    for match in _CAPITALISED_WORD.finditer(text):
+        folded = match.group().casefold().rstrip("'’")
+        if folded in forms or folded.endswith("s") and folded[:-1] in forms:
+            out.append(match)
+    return out
 
 
 def _corroborated(cluster: Cluster) -> bool:
