@@ -213,6 +213,15 @@ def find_names(text: str, names: Iterable[str], *, kind: str = PER, detector: st
             if not capitalised or m.group()[:1].isupper()]
 
 
+def is_also_a_word(form: str) -> bool:
+    """A word form that is an ordinary word as well as (maybe) a name: in the word list, a
+    landscape noun, a pronoun, a possessive, or a name the lists see in lower case as often as
+    not ("hans", "bakke", "per")."""
+    folded = form.casefold()
+    return (is_common_word(folded) or folded in LANDSCAPE_NOUNS or folded in PRONOUNS or folded in POSSESSIVES
+            or 0.0 < name_likelihood(folded) < 0.5)
+
+
 def own_name_parts(name: str) -> list[str]:
     """The words of a person's full name that name that person alone: no ordinary word, no
     landscape noun, no function word, none the name lists see in lower case as often as not

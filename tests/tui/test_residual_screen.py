@@ -109,3 +109,35 @@ async def test_residual_screen_marks_a_name_keeps_a_word_and_goes_to_the_text(pl
         assert PLANTED not in [v.form for v in screen.views]
         marked = [e for e in anonymisation.entities(planted) if PLANTED in (f.casefold() for f in e.forms)]
         assert marked and marked[0].kind == "PER" and marked[0].statuses.get("manual")
+
+
+async def test_marking_a_word_that_is_an_ordinary_word_too_asks_first(planted: services.Project) -> None:
+    """+ on "hans" (his) would mark every "hans" in the project: the screen asks, and Cancel
+    leaves everything as it was."""
+    from codebench.tui.screens.confirm import ConfirmDialog
+
+    app = CodebenchApp(planted, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_residual(pilot)
+        word = next(v for v in screen.views if v.also_a_word)
+        plain = next(v for v in screen.views if not v.also_a_word)
+        assert plain.form == PLANTED or not plain.also_a_word
+        before = len(anonymisation.entities(planted))
+        await _highlight(pilot, screen, word.form)
+        await pilot.press("plus")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(anonymisation.entities(planted)) == before and word.form in [v.form for v in screen.views]
+        assert screen.current().form == word.form, "cancel keeps the place in the list"
+        await pilot.press("plus")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        marked = [e.forms for e in anonymisation.entities(planted) if word.form in (f.casefold() for f in e.forms)]
+        assert marked, (word.form, app.screen, [str(n.message) for n in app._notifications])
+        assert word.form not in [v.form for v in screen.views]
+        assert any(word.form in (f.casefold() for f in e.forms) for e in anonymisation.entities(planted))

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Hashable, Iterable, Mapping, Sequence
 
+from codebench.anonymise.gazetteer import is_also_a_word
 from codebench.anonymise.residual import REASONS, residual_candidates
 from codebench.services.project import Project
 
@@ -46,6 +47,9 @@ class ResidualView:
     count: int
     documents: int
     contexts: tuple[ResidualContext, ...]
+    also_a_word: bool = False
+    """The form is an ordinary word too ("hans", "per", "bakke"): marking it everywhere also
+    marks it where it is the word."""
 
     @property
     def why(self) -> str:
@@ -128,7 +132,8 @@ def residual(project: Project, *, limit: int | None = 200, context: int = 40, sh
                             texts[o.document][o.end:o.end + context].replace("\n", " "))
             for o in cand.occurrences[:shown])
         views.append(ResidualView(rank, cand.form, cand.score, cand.reasons, cand.count,
-                                  len({o.document for o in cand.occurrences}), contexts))
+                                  len({o.document for o in cand.occurrences}), contexts,
+                                  is_also_a_word(cand.form)))
     return views
 
 

@@ -27,6 +27,7 @@ from codebench.anonymise.key import KeyFileError
 from codebench.services import anonymisation
 from codebench.services.anonymisation import ResidualView
 from codebench.tui.screens.base import WorkbenchScreen
+from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.widgets.stable_footer import StableFooter
 
 
@@ -162,7 +163,8 @@ class ResidualScreen(WorkbenchScreen):
         self.action_refresh(done.note)
 
     def action_mark_name(self) -> None:
-        """Mark every occurrence of the highlighted word as a person's name."""
+        """Mark every occurrence of the highlighted word as a person's name; a word that is an
+        ordinary word too ("hans") asks first, since it is marked where it is the word as well."""
         view = self.current()
         if view is None:
             return
@@ -171,7 +173,20 @@ class ResidualScreen(WorkbenchScreen):
             pseudonym, count = anonymisation.add_name(self.project, view.form, coder=self.coder)
             return _Done(f"«{view.form}» is {pseudonym}: {count} mention(s) marked", view.rank)
 
-        self._act(call)
+        if not view.also_a_word:
+            self._act(call)
+            return
+        self._wanted_rank = view.rank  # the list reloads when the question closes: keep the place
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._act(call)
+
+        self.app.push_screen(ConfirmDialog(
+            f"«{view.form}» is an ordinary word too",
+            f"+ marks every «{view.form}» in the project as a name, also where it is the word. To mark "
+            "only where it names someone, open it (Enter) and mark it in the transcript (a).",
+            yes="Mark everywhere", no="Cancel"), answered)
 
     def action_keep(self) -> None:
         """Keep the highlighted word (not a name): it leaves the list."""
@@ -189,6 +204,7 @@ class ResidualScreen(WorkbenchScreen):
         """Open the transcript with the highlighted word selected."""
         view = self.current()
         if view is not None and view.contexts:
+            self._wanted_rank = view.rank  # back from the transcript, on the same word
             at = view.contexts[0]
             self.workbench.open_document(at.document_id, position=at.end, select_to=at.start)
 
