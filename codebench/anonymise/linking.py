@@ -380,6 +380,11 @@ def link(
                 if cluster is not None:
                     return cluster
             else:
+                # A nickname of a person named in full, or its possessive ("Toffens idé").
+                cluster = by_key.get(f"PER1:{form}") or (by_key.get(f"PER1:{form[:-1]}") if form.endswith("s") else None)
+                if cluster is not None and not cluster.key.startswith("PER1:"):
+                    cluster.forms.add(form)
+                    return cluster
                 cluster = person_for(form, doc)
                 if cluster is not None:
                     cluster.forms.add(form)
@@ -400,6 +405,16 @@ def link(
         cluster.forms.add(form)
         return cluster
 
+    # A nickname the text gives a named person ("jeg heter tor arne men alle kaller meg toffen")
+    # is that person: one pseudonym, wherever the nickname occurs.
+    for nick, (target, doc) in _nicknames(resolved, texts).items():
+        if f"PER1:{nick}" in by_key:
+            continue
+        owner = by_key.get(f"PER:{target}") if " " in target else (
+            person_for(target, doc) or by_key.get(f"PER1:{target}") or new_cluster(f"PER1:{target}", PER))
+        if owner is not None:
+            by_key[f"PER1:{nick}"] = owner
+
     # 2. Every detection joins a cluster; weak ones only join existing persons.
     for doc, dets in resolved.items():
         for det in dets:
@@ -417,6 +432,31 @@ def link(
         cluster.mentions = [(doc, part) for doc, det in cluster.mentions for part in split_at_line_breaks(det)]
         cluster.mentions.sort(key=lambda m: (str(m[0]), m[1].start))
     return [c for c in clusters if c.mentions]
+
+
+_NAMED_AS = re.compile(r"(?<![\w-])(?:heter|het|heiter)[ ]+\Z", re.IGNORECASE)
+_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla)[ ]+(?:meg|ham|han|henne|ho|hun)[ ]+\Z", re.IGNORECASE)
+
+
+def _nicknames(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[Hashable, str]
+               ) -> dict[str, tuple[str, Hashable]]:
+    """Nickname form -> (the name form it stands for, the document saying so): a person after
+    "heter" and then, on the same line and within a few words, one after "kaller meg" ("jeg
+    heter Tor-Arne, men alle her kaller meg Toffen")."""
+    out: dict[str, tuple[str, Hashable]] = {}
+    for doc, dets in resolved.items():
+        text = texts.get(doc, "")
+        persons = sorted((d for d in dets if d.kind == PER), key=lambda d: d.start)
+        for name, nick in zip(persons, persons[1:]):
+            between = text[name.end:nick.start]
+            if ("\n" in between or len(between) > 40
+                    or not _NAMED_AS.search(text, max(0, name.start - 10), name.start)
+                    or not _CALLED_AS.search(text, max(0, nick.start - 20), nick.start)):
+                continue
+            nick_form, name_form = normalise(nick.text), normalise(name.text)
+            if " " not in nick_form and nick_form != name_form:
+                out.setdefault(nick_form, (name_form, doc))
+    return out
 
 
 # Words that never stand right before a person's name: articles, neuter and quantifying words

@@ -368,3 +368,21 @@ def test_the_start_of_a_known_full_name_and_a_heard_double_given_name_are_that_p
              1: [_det(texts[1], "tor arne", PER, score=0.9)]}
     persons = {c.key: sorted(m.text for _, m in c.mentions) for c in link(texts, found) if c.kind == PER}
     assert sorted(persons.values()) == [["Per Olav", "Per Olav Bakke"], ["Tor-Arne Bakke", "tor arne"]], persons
+
+
+def test_a_nickname_the_text_gives_a_named_person_is_that_person() -> None:
+    # Found by using it: "jeg heter Tor-Arne, men alle her kaller meg Toffen" gave Toffen a
+    # pseudonym of his own, in every interview.
+    texts = {0: "Tor-Arne Bakke er mentor.\nInformant: Ja, jeg heter Tor-Arne, men alle her kaller meg Toffen. "
+                "Det var Toffens idé.",
+             1: "ja jeg heter tor arne men alle kaller meg toffen",
+             2: "Toffen kom også.\nVi kaller henne Kaja."}
+    found = {0: [_det(texts[0], "Tor-Arne Bakke", PER), _det(texts[0], "Tor-Arne,", PER)._replace(
+                 end=texts[0].index(","), text="Tor-Arne"), _det(texts[0], "Toffen.", PER)._replace(
+                 end=texts[0].index("Toffen.") + 6, text="Toffen"), _det(texts[0], "Toffens", PER)],
+             1: [_det(texts[1], "tor arne", PER, score=0.9), _det(texts[1], "toffen", PER, score=0.9)],
+             2: [_det(texts[2], "Toffen", PER), _det(texts[2], "Kaja", PER)]}
+    persons = [{m.text for _, m in c.mentions} for c in link(texts, found) if c.kind == PER]
+    assert len(persons) == 2 and {"Kaja"} in persons, persons
+    him = next(p for p in persons if "Kaja" not in p)
+    assert him == {"Tor-Arne Bakke", "Tor-Arne", "Toffen", "Toffens", "tor arne", "toffen"}, persons
