@@ -189,9 +189,14 @@ _JOINT = r"(?-i:(?<=[a-zæøå])(?=[A-ZÆØÅ][a-zæøå]))"
 
 def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """One case-insensitive regex for all names, longest first, whole words, possessives allowed."""
-    parts = sorted({" ".join(n.split()) for n in names if n.strip()}, key=len, reverse=True)
-    if not parts:
-        return None
+    parts = tuple(sorted({" ".join(n.split()) for n in names if n.strip()}, key=lambda p: (-len(p), p)))
+    return _pattern_for(parts) if parts else None
+
+
+@lru_cache(maxsize=256)
+def _pattern_for(parts: tuple[str, ...]) -> re.Pattern[str]:
+    # Detection searches every document for the same lists (known names, speaker labels,
+    # places): the pattern is built once per list, not once per document.
     alternatives = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
     # A name ends where a word ends, or where a lost line break joined the next word to it
     # ("Olov GrøttingFor Hordaland fylke", as PDF text often comes).
@@ -222,7 +227,8 @@ def is_also_a_word(form: str) -> bool:
             or 0.0 < name_likelihood(folded) < 0.5)
 
 
-def own_name_parts(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def own_name_parts(name: str) -> tuple[str, ...]:
     """The words of a person's full name that name that person alone: no ordinary word, no
     landscape noun, no function word, none the name lists see in lower case as often as not
     ("Gunnvor Eidsnes Brattli" → all three; "Per Bakke" → none: "per" and "bakke" are words)."""
@@ -231,12 +237,13 @@ def own_name_parts(name: str) -> list[str]:
 
     words = name.split()
     if len(words) < 2:
-        return []
+        return ()
     # A word written in lower case often enough to be a word too ("per": 0.36) is not the person's alone.
-    return [w for w in words if len(w) >= 3 and w.replace("-", "").isalpha() and not is_common_word(w.casefold())
-            and not 0.0 < name_likelihood(w.casefold()) < 0.5
-            and w.casefold() not in LANDSCAPE_NOUNS and w.casefold() not in FUNCTION_WORDS
-            and w.casefold() not in NOT_IDENTIFYING and w.casefold() not in NOT_NAMES and not is_public(w.casefold())]
+    return tuple(w for w in words if len(w) >= 3 and w.replace("-", "").isalpha() and not is_common_word(w.casefold())
+                 and not 0.0 < name_likelihood(w.casefold()) < 0.5
+                 and w.casefold() not in LANDSCAPE_NOUNS and w.casefold() not in FUNCTION_WORDS
+                 and w.casefold() not in NOT_IDENTIFYING and w.casefold() not in NOT_NAMES
+                 and not is_public(w.casefold()))
 
 
 def find_name_parts(text: str, name: str, *, caseless: bool) -> list[Detection]:
