@@ -26,7 +26,8 @@ from rapidfuzz import fuzz, process
 from codebench.anonymise.detections import PER, Detection
 from codebench.anonymise.policy import is_public
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, is_common_word, is_inflected_word, is_ordinary_compound, is_unknown_word, lexicon,
+    NOT_NAMES, goes_on_after_a_name, is_common_word, is_finite_verb, is_inflected_word, is_ordinary_compound,
+    is_unknown_word, lexicon,
 )
 
 # A mention's own words must match the known name's words this closely (spelling variants).
@@ -222,6 +223,8 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
         after = _words_after(text, det.end, others, stop, n=1)
         if after and after[0].group(1).casefold() not in given:
             end = after[0].end(1)
+    if end == det.end and all(w in given for w in own):
+        end = _surname_heard_as_word(det, text, others, stop, given)
     # Only a name that is surely one: several words, or a word that is no ordinary word.
     # Only a name that is surely one, and surely lacks its given name: several words that are
     # no ordinary words, found by the model or a name list, the first no given name; or one
@@ -246,6 +249,27 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
+
+
+def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozenset[str],
+                           given: frozenset[str]) -> int:
+    """Where a mention of given names only ends, taken on over a surname heard as an ordinary word.
+
+    Speech recognition writes a surname it does not know as the nearest word ("sverre mulig" for
+    Sverre Myrli, "ida sunn" for Ida Sundet).  After a given name, a noun or an adjective is
+    seldom the rest of the sentence, while a verb, pronoun or preposition is ("kari sa", "ida
+    og"): the noun or adjective is taken as the surname.  Not after a finite verb ("da var kari
+    syk"): there the name is the subject after its verb and the word is the rest of the clause.
+    """
+    after = _words_after(text, det.end, taken, stop, n=1)
+    if not after:
+        return det.end
+    word = after[0].group(1).casefold()
+    before = _BEFORE.search(text, max(0, det.start - 40), det.start)
+    if (len(word) < 3 or word in given or goes_on_after_a_name(word) or not is_common_word(word)
+            or is_public(word) or (before is not None and is_finite_verb(before.group(1)))):
+        return det.end
+    return after[0].end(1)
 
 
 def sounds_given(word: str, given: frozenset[str] | None = None, cutoff: float | None = None) -> bool:

@@ -97,6 +97,28 @@ def is_common_word(word: str) -> bool:
     return word.casefold() in _common_words()
 
 
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, str]:
+    data = resources.files("codebench.anonymise") / "data" / "word_classes.tsv"
+    out: dict[str, str] = {}
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, cls = line.split("\t")
+            out[word] = cls
+    return out
+
+
+def goes_on_after_a_name(word: str) -> bool:
+    """A word form that is mostly no noun and no adjective (a verb, pronoun, preposition …): after
+    a given name it carries on the sentence ("kari sa", "ida og") and is never a surname."""
+    return word.casefold() in _word_classes()
+
+
+def is_finite_verb(word: str) -> bool:
+    """A word form that is mostly a finite verb ("var", "fikk", "sa"; NorNE's treebank)."""
+    return _word_classes().get(word.casefold()) == "V"
+
+
 # Last parts of farm names and so of many surnames: a compound ending in one may be a name.
 FARM_NAME_TAILS = frozenset(
     "bakken bakke dal dalen vik vika haug haugen berg berget lund stad rud heim land nes li lia lie mo moen bø "

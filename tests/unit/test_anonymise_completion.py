@@ -55,6 +55,23 @@ def test_two_given_names_are_followed_by_their_surname_even_if_it_is_also_a_word
     assert (1, "marit helene støtter") in _masked(texts, dets)
 
 
+def test_a_noun_or_adjective_after_a_lone_given_name_is_its_surname_heard_as_a_word() -> None:
+    # Sverre Myrli heard as "sverre mulig", Ida Sundet as "ida sunn": after a given name an
+    # adjective or noun does not go on with the sentence, a verb or pronoun does
+    texts = {1: "den gode redegjørelse som sverre mulig hadde om nato og jeg og ida sunn det andre"}
+    dets = {1: [_det(texts[1], "sverre"), _det(texts[1], "ida")]}
+    masked = _masked(texts, dets)
+    assert {(1, "sverre mulig"), (1, "ida sunn")} <= masked
+
+
+def test_a_given_name_after_its_verb_keeps_the_rest_of_the_clause() -> None:
+    # "da var kari syk": the name is the subject after the verb; "syk" says how she was
+    texts = {1: "da var kari syk i tre uker og kari sa at hun ikke orket mer"}
+    dets = {1: [_det(texts[1], "kari"), _det(texts[1], "kari", nth=1)]}
+    masked = _masked(texts, dets)
+    assert {(1, "kari")} == {m for m in masked}
+
+
 def test_a_word_heard_for_a_given_name_before_a_surname_is_masked_with_it() -> None:
     # "vidare ulriksen" is Vidar Ulriksen; "til" before a surname is never a given name
     texts = {1: "statssekretær hos ministeren vidare ødegårdsen deretter kom hun til holmeide rasmussen"}
