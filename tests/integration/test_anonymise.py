@@ -380,3 +380,31 @@ def test_original_viewers_are_set_from_the_cli(small_project: services.Project) 
     runner.invoke(main, ["anonymise", "deny", root, "ingrid", "--coder", "ingrid"])
     assert anonymisation.original_viewers(small_project) == []  # a list with no one on it
     assert not anonymisation.may_see_original(small_project, "ingrid") and not anonymisation.may_see_original(small_project, "anyone")
+
+
+HEADED = (
+    "Intervju, mentorprosjektet\n"
+    "Dato: 12.03.2025\n"
+    "Informant: Solveig Brattbakk\n"
+    "Intervjuer: Hans Ivar Dahle\n\n"
+    "I: Hvor lenge har du vært mentor?\n\n"
+    "R: I fire år. Jeg heter Solveig, men på lageret sier alle bare Brattbakk.\n\n"
+    "I: Og NAV?\n\n"
+    "R: Jeg snakket med Dahle om det i fjor, da han var her.\n"
+)
+
+
+def test_a_header_naming_the_informant_makes_one_person_with_the_role_label(project: services.Project,
+                                                                            tmp_path: Path) -> None:
+    # The full name is only in the header (moved out of the text at import); the interview says
+    # the given name and the surname apart. Both are the informant, the mentor: one pseudonym.
+    path = tmp_path / "M03 runde 1.txt"
+    path.write_text(HEADED, encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    anonymisation.detect(project, use_model=False)
+    anonymisation.auto_accept(project)
+    text = anonymisation.rendition(project, _doc(project)).text
+    assert "Jeg heter [Mentor 1], men på lageret sier alle bare [Mentor 1]." in text
+    # The interviewer the header names is a person too, wherever the interview names him.
+    assert "Dahle" not in text and "Brattbakk" not in text and "Solveig" not in text
+    assert len([v for v in anonymisation.entities(project) if v.kind == "PER"]) == 2

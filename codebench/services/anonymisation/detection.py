@@ -21,6 +21,7 @@ from codebench.anonymise.pseudonyms import new_pseudonym
 from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity, NewMention, TurnInfo
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, write_key
+from codebench.services.anonymisation.header_names import header_people, header_texts, is_header_key
 from codebench.services.anonymisation.state import SEARCHED
 from codebench.services.project import Project
 
@@ -45,7 +46,8 @@ def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInf
     """Speaker names that belong to the informant of a document -> (evidence, informant's role).
 
     In an individual interview the informant is the named speaker who talks most; in a group
-    interview every named speaker except the one asking most questions (the moderator).
+    interview every named speaker except the one asking most questions (the moderator).  A
+    header line naming the informant ("Informant: Solveig Brattbakk") outweighs both.
     """
     roles: dict[str, tuple[int, str]] = {}
     # Individual interviews say best who someone is; group interviews only fill the gaps.
@@ -71,6 +73,12 @@ def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInf
             # An individual interview is better evidence of someone's role than a group one.
             evidence = (1 if group else 2, info.participant.role)
             roles[normalise(speaker)] = max(roles.get(normalise(speaker), (0, "")), evidence)
+    # A header that names the informant says it best of all.
+    for info in infos:
+        if info.participant is not None:
+            for name, informant in header_people(info):
+                if informant:
+                    roles[normalise(name)] = max(roles.get(normalise(name), (0, "")), (3, info.participant.role))
     return roles
 
 
@@ -112,8 +120,12 @@ def detect(
     labels = {i: [t.speaker for t in turns[i] if t.speaker] for i in texts}
     # The sites of the participants are places by the project's own word.
     places = {i.participant.site for i in infos if i.participant is not None and i.participant.site}
-    detections = detect_texts(texts, known_names=key.added_entries(), speaker_labels=labels, places=places,
-                              use_model=use_model, progress=progress)
+    # The people a header names are known names everywhere, and their full names take part in
+    # linking (see header_names).
+    header_text, header_dets = header_texts(infos)
+    named = [(d.text, PER) for dets in header_dets.values() for d in dets]
+    detections = detect_texts(texts, known_names=[*key.added_entries(), *named], speaker_labels=labels,
+                              places=places, use_model=use_model, progress=progress)
     with project.transaction(write=False) as store:
         existing = store.anonymisation.mentions()
     # Decisions already taken join linking as evidence, so clusters stay where they were.
@@ -124,7 +136,10 @@ def detect(
                 Detection(row.start, row.end, row.kind, "manual" if row.status == "manual" else row.detector,
                           1.0, text[row.start:row.end]))
     groups = {i.id: i.participant.pid for i in infos if i.participant is not None}
-    clusters = link(texts, detections, groups=groups)
+    clusters = link({**texts, **header_text}, {**detections, **header_dets}, groups=groups)
+    for cluster in clusters:
+        cluster.mentions = [(d, m) for d, m in cluster.mentions if not is_header_key(d)]
+    clusters = [c for c in clusters if c.mentions]
     _grow_decided(project, clusters, existing)
     roles = informant_roles(infos, turns, texts)
     total = sum(len(d) for d in detections.values())
