@@ -435,28 +435,44 @@ def link(
 
 
 _NAMED_AS = re.compile(r"(?<![\w-])(?:heter|het|heiter)[ ]+\Z", re.IGNORECASE)
-_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla)[ ]+(?:meg|ham|han|henne|ho|hun)[ ]+\Z", re.IGNORECASE)
+_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla)[ ]+(?P<who>meg|ham|han|henne|ho|hun)[ ]+"
+                        r"(?:(?:bare|berre|for|alltid|gjerne|heller|ofte|helst|mest)[ ]+)?\Z", re.IGNORECASE)
+_HER = frozenset({"henne", "ho", "hun"})
 
 
 def _nicknames(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[Hashable, str]
                ) -> dict[str, tuple[str, Hashable]]:
     """Nickname form -> (the name form it stands for, the document saying so): a person after
     "heter" and then, on the same line and within a few words, one after "kaller meg" ("jeg
-    heter Tor-Arne, men alle her kaller meg Toffen")."""
+    heter Tor-Arne, men alle her kaller meg Toffen"), or a person and right after, on the same
+    line, one after "kaller henne/ham" ("Kari Håland. Vi kaller henne bare Kaja")."""
     out: dict[str, tuple[str, Hashable]] = {}
     for doc, dets in resolved.items():
         text = texts.get(doc, "")
         persons = sorted((d for d in dets if d.kind == PER), key=lambda d: d.start)
         for name, nick in zip(persons, persons[1:]):
             between = text[name.end:nick.start]
-            if ("\n" in between or len(between) > 40
-                    or not _NAMED_AS.search(text, max(0, name.start - 10), name.start)
-                    or not _CALLED_AS.search(text, max(0, nick.start - 20), nick.start)):
+            called = _CALLED_AS.search(text, max(0, nick.start - 30), nick.start)
+            if "\n" in between or called is None:
+                continue
+            if called.group("who").casefold() == "meg":
+                # "jeg heter Tor-Arne, men alle her kaller meg Toffen"
+                if len(between) > 40 or not _NAMED_AS.search(text, max(0, name.start - 10), name.start):
+                    continue
+            elif len(between) > 60 or not _agrees(name.text, called.group("who").casefold()):
+                # "Det er Kari Håland. Vi kaller henne Kaja.": the person just named, of the
+                # pronoun's gender where the given name tells it
                 continue
             nick_form, name_form = normalise(nick.text), normalise(name.text)
             if " " not in nick_form and nick_form != name_form:
                 out.setdefault(nick_form, (name_form, doc))
     return out
+
+
+def _agrees(name: str, pronoun: str) -> bool:
+    """Whether a third-person pronoun may stand for the person named (by the given name's gender)."""
+    gender = lexicon().gender(name.split()[0].casefold()) if name.split() else None
+    return gender is None or (gender == "f") == (pronoun in _HER)
 
 
 # Words that never stand right before a person's name: articles, neuter and quantifying words

@@ -386,3 +386,16 @@ def test_a_nickname_the_text_gives_a_named_person_is_that_person() -> None:
     assert len(persons) == 2 and {"Kaja"} in persons, persons
     him = next(p for p in persons if "Kaja" not in p)
     assert him == {"Tor-Arne Bakke", "Tor-Arne", "Toffen", "Toffens", "tor arne", "toffen"}, persons
+
+
+def test_a_nickname_given_to_the_person_just_named_is_that_person() -> None:
+    # "Kari Håland. Vi kaller henne bare Kaja" had given Kaja a pseudonym of her own; "henne"
+    # does not stand for a man ("Ole Dal. Vi kaller henne Tulla" is someone else).
+    texts = {0: "Mentoren er Kari Håland. Vi kaller henne bare Kaja, og Kaja er flink.\n"
+                "Sjefen er Ole Dal. Vi kaller henne Tulla."}
+    found = {0: [_det(texts[0], "Kari Håland", PER), _det(texts[0], "Kaja,", PER)._replace(
+                 end=texts[0].index("Kaja,") + 4, text="Kaja"), _det(texts[0], "Kaja er", PER)._replace(
+                 end=texts[0].index("Kaja er") + 4, text="Kaja"),
+                 _det(texts[0], "Ole Dal", PER), _det(texts[0], "Tulla", PER)]}
+    persons = sorted(sorted(m.text for _, m in c.mentions) for c in link(texts, found) if c.kind == PER)
+    assert persons == [["Kaja", "Kaja", "Kari Håland"], ["Ole Dal"], ["Tulla"]], persons
