@@ -26,8 +26,8 @@ from rapidfuzz import fuzz, process
 from codebench.anonymise.detections import PER, Detection
 from codebench.anonymise.policy import is_public
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, goes_on_after_a_name, is_common_word, is_finite_verb, is_inflected_word, is_ordinary_compound,
-    is_unknown_word, lexicon,
+    NOT_NAMES, is_common_word, is_finite_verb, is_inflected_word, is_noun_or_adjective,
+    is_ordinary_compound, is_unknown_word, lexicon,
 )
 
 # A mention's own words must match the known name's words this closely (spelling variants).
@@ -251,6 +251,12 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
     return det._replace(start=start, end=end, text=text[start:end])
 
 
+# Adjectives that point into the noun after them ("amina hele tida", "per neste uke").
+_NOT_SURNAMES = frozenset(
+    "hele heile halve selve samme same eneste einaste neste førre forrige første fyrste siste andre "
+    "egen eigen eget eige egne eigne".split())
+
+
 def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozenset[str],
                            given: frozenset[str]) -> int:
     """Where a mention of given names only ends, taken on over a surname heard as an ordinary word.
@@ -258,7 +264,8 @@ def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozen
     Speech recognition writes a surname it does not know as the nearest word ("sverre mulig" for
     Sverre Myrli, "ida sunn" for Ida Sundet).  After a given name, a noun or an adjective is
     seldom the rest of the sentence, while a verb, pronoun or preposition is ("kari sa", "ida
-    og"): the noun or adjective is taken as the surname.  Not after a finite verb ("da var kari
+    og"): the noun or adjective is taken as the surname, when the treebank's sentences showed it
+    as one (a verb form they never showed, "samtykker", is no evidence).  Not after a finite verb ("da var kari
     syk"): there the name is the subject after its verb and the word is the rest of the clause.
     """
     after = _words_after(text, det.end, taken, stop, n=1)
@@ -266,7 +273,7 @@ def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozen
         return det.end
     word = after[0].group(1).casefold()
     before = _BEFORE.search(text, max(0, det.start - 40), det.start)
-    if (len(word) < 3 or word in given or goes_on_after_a_name(word) or not is_common_word(word)
+    if (len(word) < 3 or word in given or not is_noun_or_adjective(word) or word in _NOT_SURNAMES
             or is_public(word) or (before is not None and is_finite_verb(before.group(1)))):
         return det.end
     return after[0].end(1)

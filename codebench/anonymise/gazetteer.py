@@ -108,10 +108,10 @@ def _word_classes() -> dict[str, str]:
     return out
 
 
-def goes_on_after_a_name(word: str) -> bool:
-    """A word form that is mostly no noun and no adjective (a verb, pronoun, preposition …): after
-    a given name it carries on the sentence ("kari sa", "ida og") and is never a surname."""
-    return word.casefold() in _word_classes()
+def is_noun_or_adjective(word: str) -> bool:
+    """A word form that is mostly a noun or an adjective ("mulig", "bru"; NorNE's treebank): after
+    a given name it seldom goes on with the sentence, unlike a verb, pronoun or preposition."""
+    return _word_classes().get(word.casefold()) == "C"
 
 
 def is_finite_verb(word: str) -> bool:

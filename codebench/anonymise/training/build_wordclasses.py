@@ -7,6 +7,9 @@ words, both decided by what a word form mostly is in those sentences:
 - ``F`` — a form that is mostly no noun and no adjective (a verb, pronoun, preposition,
   conjunction, adverb, determiner …): after a person's given name it goes on with the sentence
   ("kari sa", "ida og", "per har"), so it is never taken for a surname heard as a word;
+- ``C`` — a form that is mostly a noun or an adjective, seen at least twice ("mulig", "bru"):
+  only such a word, known to be one, is taken for a surname heard as a word; a verb form the
+  sentences never showed ("samtykker") is not;
 - ``V`` — a form that is mostly a finite verb ("var", "fikk", "sa"): before a given name it
   marks the subject after the verb ("da var kari syk"), where a noun or adjective after the name
   is the rest of the clause, not a surname.
@@ -32,7 +35,7 @@ from codebench.anonymise.training.convert_norne import DEFAULT_NORNE, load_split
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_OUT = os.path.join(os.path.dirname(HERE), "data", "word_classes.tsv")
 CONTENT = ("subst", "adj")
-HEADER = ("# word\tclass  (F: mostly no noun or adjective; V: mostly a finite verb) — NorNE/NDT training "
+HEADER = ("# word\tclass  (C: mostly a noun or adjective; F: mostly neither; V: mostly a finite verb) — NorNE/NDT training "
           "sentences; build_wordclasses.py\n")
 
 
@@ -74,7 +77,8 @@ def _sentences(path: str):
 
 
 def classes(pos: dict[str, Counter[str]], finite: Counter[str]) -> dict[str, str]:
-    """``V`` for forms mostly finite verbs, ``F`` for the other forms mostly no noun or adjective."""
+    """``V`` for forms mostly finite verbs, ``F`` for the other forms mostly no noun or adjective,
+    ``C`` for nouns and adjectives seen twice or more."""
     out: dict[str, str] = {}
     for word, counts in pos.items():
         total = sum(counts.values())
@@ -82,6 +86,8 @@ def classes(pos: dict[str, Counter[str]], finite: Counter[str]) -> dict[str, str
             out[word] = "V"
         elif sum(counts[c] for c in CONTENT) * 2 < total:
             out[word] = "F"
+        elif total >= 2:
+            out[word] = "C"
     return out
 
 
