@@ -88,6 +88,8 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
         else:
             _print_entities(opened, kinds, open_only, per_entity)
         return
+    if auto:
+        anonymisation.require_reviewer(opened, coder)  # before minutes of detection, not after
     bar_state: dict[str, Any] = {}
 
     def progress(done: int, total: int) -> None:

@@ -47,6 +47,8 @@ class MergeReport:
     anonymisation_conflicts: list[str] = field(default_factory=list)  # masked here, rejected there: masked
     pseudonyms_renumbered: list[str] = field(default_factory=list)
     viewers: list[str] = field(default_factory=list)  # the original-viewer list, when the merge changed it
+    viewers_not_taken: list[str] = field(default_factory=list)
+    """Coders the coder's copy lets see original names and the team's list does not: not let in."""
     anonymisation_settings_changed: bool = False
     texts_updated: list[str] = field(default_factory=list)
     """Team documents that took in the coder's edits of their text (by id and participant, never file name)."""
@@ -86,6 +88,9 @@ class MergeReport:
         out.extend(f"  pseudonym renumbered: {p}" for p in self.pseudonyms_renumbered)
         if self.viewers:
             out.append(f"  may see original names: {', '.join(self.viewers)}")
+        if self.viewers_not_taken:
+            out.append(f"  not let see original names (the team's list stands; codebench anonymise allow): "
+                       f"{', '.join(self.viewers_not_taken)}")
         out.extend(f"  code conflict: {c}" for c in self.code_conflicts)
         out.extend(f"  coding conflict: {c}" for c in self.coding_conflicts)
         out.extend(f"  suggestion: merge {a!r} and {b!r}? (similarity {s:.0f})" for a, b, s in self.suggestions)

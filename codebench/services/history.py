@@ -704,6 +704,13 @@ def _step(project: Project, coder: str, direction: str) -> AuditEntry | None:
         if not stack:
             return None
         target = stack[-1]
+        if target.action.startswith("anonymise_"):
+            # Undoing a decision is a decision: only for a coder who may review (a coder taken
+            # off the list must not take back an accept and so unmask the names).
+            viewers = store.anonymisation.settings().get("original_viewers")
+            if viewers is not None and coder not in viewers:
+                raise ServiceError(f"coder {coder!r} may not see original names in this project, so may not "
+                                   f"undo or redo an anonymisation decision either")
         back, again = _STEPS[target.action]
         (back if direction == "undo" else again)(store, {**target.payload, "_by": target.coder})
         store.audit.log(direction, coder, {"entry": target.id, "action": target.action})

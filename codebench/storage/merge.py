@@ -498,12 +498,13 @@ class MergeRepository(ProjectRepository):
         searched = sorted(set(ours.get("searched") or ()) | (set(theirs.get("searched") or ()) & team_hashes))
         if searched != sorted(ours.get("searched") or ()):
             changed["searched"] = searched
-        # A list on either side restricts the team (None = no list, [] = no one may see originals).
-        if ours.get("original_viewers") is not None or theirs.get("original_viewers") is not None:
-            viewers = sorted(set(ours.get("original_viewers") or ()) | set(theirs.get("original_viewers") or ()))
-            if ours.get("original_viewers") is None or viewers != sorted(ours["original_viewers"]):
-                changed["original_viewers"] = viewers
-                report.viewers = viewers
+        # A list on either side restricts the team (None = no list, [] = no one may see originals),
+        # but a merge never lets anyone in: the team's own list stands, and a coder's copy can
+        # only bring one to a team that had none (who their copy lets in is reported).
+        if ours.get("original_viewers") is None and theirs.get("original_viewers") is not None:
+            changed["original_viewers"] = report.viewers = sorted(theirs["original_viewers"])
+        elif ours.get("original_viewers") is not None and theirs.get("original_viewers") is not None:
+            report.viewers_not_taken = sorted(set(theirs["original_viewers"]) - set(ours["original_viewers"]))
         if not chosen <= set(ours.get(CHOSEN) or ()):
             changed[CHOSEN] = sorted(set(ours.get(CHOSEN) or ()) | chosen)
         if "style" not in changed and theirs.get("style"):

@@ -382,6 +382,40 @@ def test_original_viewers_are_set_from_the_cli(small_project: services.Project) 
     assert not anonymisation.may_see_original(small_project, "ingrid") and not anonymisation.may_see_original(small_project, "anyone")
 
 
+def test_a_coder_not_allowed_original_names_cannot_change_the_anonymisation(small_project: services.Project) -> None:
+    # Found by using it: with ingrid alone on the list, per rejected a pseudonym's mentions (the
+    # names came back in every rendition, and the export still said "anonymised"), learned which
+    # name a pseudonym stands for by adding it, and put himself on the list.
+    anonymisation.detect(small_project, use_model=False)
+    anonymisation.auto_accept(small_project, coder="ingrid")
+    anonymisation.set_original_viewer(small_project, "ingrid", True, by="ingrid")
+    kari = next(v for v in anonymisation.entities(small_project) if "Kari Nordmann" in v.forms)
+    attempts = [
+        lambda: anonymisation.decide(small_project, "reject", entity=kari.id, coder="per"),
+        lambda: anonymisation.add_name(small_project, "Kari", coder="per"),
+        lambda: anonymisation.rename_entity(small_project, kari.id, "Kollega K", coder="per"),
+        lambda: anonymisation.add_mention(small_project, _doc(small_project), 0, 2, coder="per"),
+        lambda: anonymisation.keep_residual(small_project, ["lageret"], coder="per"),
+        lambda: anonymisation.auto_accept(small_project, coder=None),
+        lambda: anonymisation.set_original_viewer(small_project, "per", True, by="per"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(services.ServiceError, match="may not see original names"):
+            attempt()
+    assert anonymisation.original_viewers(small_project) == ["ingrid"]
+    assert "Kari" not in anonymisation.rendition(small_project, _doc(small_project)).text
+    # The CLI says so in one line, and a coder taken off the list cannot undo an accept either.
+    runner = CliRunner()
+    result = runner.invoke(main, ["anonymise", "reject", str(small_project.root), kari.pseudonym, "--coder", "per"])
+    assert result.exit_code != 0 and "may not see original names" in result.output and "Traceback" not in result.output
+    anonymisation.decide(small_project, "accept", entity=kari.id, coder="ingrid")
+    anonymisation.set_original_viewer(small_project, "ola", True, by="ingrid")
+    anonymisation.set_original_viewer(small_project, "ingrid", False, by="ola")
+    with pytest.raises(services.ServiceError, match="may not see original names"):
+        services.undo(small_project, "ingrid")
+    assert "Kari" not in anonymisation.rendition(small_project, _doc(small_project)).text
+
+
 HEADED = (
     "Intervju, mentorprosjektet\n"
     "Dato: 12.03.2025\n"

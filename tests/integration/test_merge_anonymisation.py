@@ -41,10 +41,10 @@ def files(tmp_path: Path) -> Path:
     return folder
 
 
-def _accept_all(project: services.Project) -> None:
-    anonymisation.auto_accept(project, threshold=0.0, coder="test")
+def _accept_all(project: services.Project, coder: str = "test") -> None:
+    anonymisation.auto_accept(project, threshold=0.0, coder=coder)
     for entity in anonymisation.entities(project, status="suggested"):
-        anonymisation.decide(project, "accept", entity=entity.id, coder="test")
+        anonymisation.decide(project, "accept", entity=entity.id, coder=coder)
 
 
 def _mentions(project: services.Project) -> dict[tuple[str, int, int], tuple[str, str]]:
@@ -168,7 +168,7 @@ def test_a_chosen_pseudonym_stays_whole_in_the_team(tmp_path):
     services.import_files(ingrid, [folder / "k.txt"])
     # Names style: there a replacement name is shortened for a given name alone, a chosen one never.
     anonymisation.detect(ingrid, use_model=False, style="names")
-    _accept_all(ingrid)
+    _accept_all(ingrid, "ingrid")  # the project lists who may review now
     person = next(e for e in anonymisation.entities(ingrid) if e.kind == "PER")
     # A realistic name the researcher chose: as a replacement it would be cut to "[Hilde]" alone.
     anonymisation.rename_entity(ingrid, person.id, "Hilde Lunde", coder="ingrid")
@@ -189,6 +189,18 @@ def test_denying_everyone_in_one_copy_restricts_the_team(files, tmp_path):
     services.merge_projects(team, [ingrid.root, per.root])
     assert anonymisation.original_viewers(team) == []
     assert not anonymisation.may_see_original(team, "ingrid")
+
+
+def test_a_merge_never_lets_a_coder_see_original_names_the_team_does_not(files, tmp_path):
+    # Found by using it: the team allowed only ingrid; per's copy listed per, and the merge
+    # printed "may see original names: ingrid, per".
+    per = _coder_project(tmp_path / "per", files, "per")
+    anonymisation.set_original_viewer(per, "per", True, by="per")
+    team = services.init_project(tmp_path / "team")
+    anonymisation.set_original_viewer(team, "ingrid", True, by="ingrid")
+    (report,) = services.merge_projects(team, [per.root])
+    assert anonymisation.original_viewers(team) == ["ingrid"] and not anonymisation.may_see_original(team, "per")
+    assert any("not let see original names" in line and "per" in line for line in report.lines())
 
 
 def test_a_name_one_coder_masked_over_other_words_stays_masked(files, tmp_path):

@@ -30,7 +30,7 @@ from codebench.services.lazy import lazy_exports
 if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time each is imported on first use
     from codebench.anonymise.detections import DEFAULT_THRESHOLD, DIRECT_KINDS, KINDS, PER, REVIEW_ONLY, STYLES
     from codebench.services.anonymisation.access import (
-        may_see_original, original_viewers, pseudonym_key, set_original_viewer, write_key,
+        may_see_original, original_viewers, pseudonym_key, require_reviewer, set_original_viewer, write_key,
     )
     from codebench.services.anonymisation.disclosure import Disclosure, disclosure, require_original_viewer
     from codebench.services.anonymisation.keys import KeyMerge, KeySummary, export_key, key_summary, merge_key
@@ -55,7 +55,8 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
 _EXPORTS = {
     "codebench.anonymise.detections": ("DEFAULT_THRESHOLD", "DIRECT_KINDS", "KINDS", "PER", "REVIEW_ONLY",
         "STYLES"),
-    ".access": ("may_see_original", "original_viewers", "pseudonym_key", "set_original_viewer", "write_key"),
+    ".access": ("may_see_original", "original_viewers", "pseudonym_key", "require_reviewer", "set_original_viewer",
+                "write_key"),
     ".disclosure": ("Disclosure", "disclosure", "require_original_viewer"),
     ".keys": ("KeyMerge", "KeySummary", "export_key", "key_summary", "merge_key"),
     ".detection": ("DetectReport", "Progress", "detect", "informant_roles"),
@@ -80,6 +81,7 @@ __all__ = [
     "add_mention", "add_name", "anonymise_free_text", "anonymise_free_texts", "anonymise_quotes", "anonymised_names", "anonymised_passages",
     "apply", "auto_accept", "decide", "detect", "document_labels", "document_status", "entities", "export_text",
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
+    "require_reviewer",
     "rendition", "renditions", "set_original_viewer", "write_key",
     "ResidualContext", "ResidualView", "keep_residual", "residual",
     "AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind", "parse_typed_names",

@@ -102,7 +102,8 @@ def set_original_viewer(project: Project, coder: str, allowed: bool, *, by: str 
     """Allow or stop one coder seeing original names (workbench, CLI, ``--original`` exports).
 
     The first call sets up the list: from then on only the coders on it may see originals, and
-    denying the last one leaves no one who may.
+    denying the last one leaves no one who may.  Once there is a list, only a coder on it may
+    change it.
 
     Args:
         project: the project.
@@ -114,11 +115,13 @@ def set_original_viewer(project: Project, coder: str, allowed: bool, *, by: str 
         the new list of original viewers.
 
     Raises:
-        ServiceError: no coder named.
+        ServiceError: no coder named, or ``by`` is not on the project's list.
     """
     coder = coder.strip()
     if not coder:
         raise ServiceError("name the coder")
+    # Once there is a list, only a coder on it may change it (or anyone could let themselves in).
+    require_reviewer(project, by)
     with project.transaction(write=True) as store:
         settings = store.anonymisation.settings()
         viewers = [v for v in settings.get("original_viewers") or [] if v != coder]
@@ -140,3 +143,20 @@ def may_see_original(project: Project, coder: str | None) -> bool:
     """
     viewers = original_viewers(project)
     return viewers is None or (coder is not None and coder in viewers)
+
+
+def require_reviewer(project: Project, coder: str | None) -> None:
+    """Refuse an anonymisation decision (accept, reject, rename, add, keep) to a coder who may not
+    see original names.
+
+    A decision shows what it decides on: rejecting a pseudonym's mentions puts the names back in
+    every rendition, and marking a name answers with the pseudonym it belongs to.  So in a project
+    that lists its original viewers, only they may review.
+
+    Raises:
+        ServiceError: the project lists its original viewers and ``coder`` is not one of them.
+    """
+    if not may_see_original(project, coder):
+        who = f"coder {coder!r}" if coder else "a coder who does not say who they are (--coder)"
+        raise ServiceError(f"{who} may not see original names in this project, so may not review or change "
+                           "its anonymisation either (a coder on its list can: codebench anonymise allow)")

@@ -17,6 +17,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from codebench.anonymise.gazetteer import is_also_a_word
 from codebench.anonymise.residual import REASONS, residual_candidates
+from codebench.services.anonymisation.access import require_reviewer
 from codebench.services.project import Project
 
 KEPT = "residual_kept"
@@ -143,6 +144,7 @@ def keep_residual(project: Project, forms: Iterable[str], *, coder: str | None =
     Returns:
         how many forms were newly kept.
     """
+    require_reviewer(project, coder)
     digests = [_digest(f) for f in forms if f.strip()]
     with project.transaction(write=True) as store:
         settings = store.anonymisation.settings()

@@ -19,7 +19,7 @@ from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
 from codebench.anonymise.pseudonyms import next_label
 from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity
 from codebench.errors import ServiceError
-from codebench.services.anonymisation.access import pseudonym_key, write_key
+from codebench.services.anonymisation.access import pseudonym_key, require_reviewer, write_key
 from codebench.services.anonymisation.renditions import anonymised_names
 from codebench.services.documents import find_document, list_documents
 from codebench.services.project import Project
@@ -190,6 +190,7 @@ def decide(
         raise ServiceError(f"unknown decision {decision!r}; use accept or reject")
     if entity is None and not mentions:
         raise ServiceError("say which entity or mentions to decide on")
+    require_reviewer(project, coder)
     now = datetime.now(timezone.utc)
     with project.transaction(write=True) as store:
         entity_id = find_entity(store, entity).id if entity is not None else None
@@ -244,6 +245,7 @@ def auto_accept(project: Project, *, threshold: float = DEFAULT_THRESHOLD, coder
     Returns:
         how many suggestions were accepted.
     """
+    require_reviewer(project, coder)
     now = datetime.now(timezone.utc)
     with project.transaction(write=True) as store:
         rows = store.anonymisation.open_scored(threshold, except_kinds=REVIEW_ONLY)
@@ -269,6 +271,7 @@ def rename_entity(project: Project, entity: str | int, pseudonym: str, *, coder:
     pseudonym = " ".join(pseudonym.split()).strip("[]")
     if not pseudonym:
         raise ServiceError("a pseudonym cannot be empty")
+    require_reviewer(project, coder)
     marked = f"[{pseudonym}]"
     with project.transaction(write=True) as store:
         found = find_entity(store, entity)
@@ -298,6 +301,7 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
         raise ServiceError("a name needs at least two characters")
     if kind not in KINDS:
         raise ServiceError(f"unknown kind {kind!r}; choose from {', '.join(sorted(KINDS))}")
+    require_reviewer(project, coder)
     known, added, withdrawn = _known_with(pseudonym_key(project).known_names, name, kind)
     with project.transaction(write=False) as store:
         texts = store.documents.texts()
@@ -353,6 +357,7 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     Raises:
         ServiceError: no such document or entity, or a span outside the document.
     """
+    require_reviewer(project, coder)
     with project.transaction(write=False) as store:
         doc_id = find_document(store, document).id
         text = store.documents.text(doc_id)
@@ -470,6 +475,7 @@ def apply(project: Project, *, force: bool = False, coder: str | None = None) ->
     Raises:
         ServiceError: suggestions are still open and ``force`` is not set.
     """
+    require_reviewer(project, coder)
     open_count = sum(d.suggested for d in document_status(project))
     if open_count and not force:
         raise ServiceError(f"{open_count} suggestion(s) are not reviewed yet; accept or reject them "
