@@ -230,6 +230,10 @@ def import_files(
     parsed: list[tuple[Path, ImportedDocument]] = []
     for raw in paths:
         path = Path(raw)
+        if path.name == "participants.yaml":
+            # `import p folder/*` names the participants file too: it is read for the files beside
+            # it, not imported (refusing the whole import over it helps no one).
+            continue
         try:
             parsed.append((path, import_file(path, strict=strict)))
         except IngestError as exc:

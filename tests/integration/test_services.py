@@ -83,7 +83,9 @@ def test_participants_yaml_beside_the_files(project, tmp_path):
         "documents": {"v7.txt": {"participant": "V07", "round": 1}, "v7b.txt": {"participant": "V07", "round": 2}},
     }, allow_unicode=True))
     files = [write(tmp_path, "v7.txt", "I: a\nR: b\n"), write(tmp_path, "v7b.txt", "I: c\nR: d\n")]
-    report = services.import_files(project, files)
+    # `codebench import p folder/*` names the participants file too: it is read, not refused.
+    report = services.import_files(project, [tmp_path / "participants.yaml", *files])
+    assert not report.errors
     assert [(d.participant.pid, d.participant.role, d.round) for d in report.added] == [("V07", "veileder", 1), ("V07", "veileder", 2)]
     (person,) = services.participants(project)
     assert person.site == "Fjellby" and person.attributes == {"kjønn": "k"}
