@@ -419,12 +419,12 @@ def test_a_coder_not_allowed_original_names_cannot_change_the_anonymisation(smal
 HEADED = (
     "Intervju, mentorprosjektet\n"
     "Dato: 12.03.2025\n"
-    "Informant: Solveig Brattbakk\n"
+    "Informant: Solveig Brattbakk, NAV Lier\n"
     "Intervjuer: Hans Ivar Dahle\n\n"
     "I: Hvor lenge har du vært mentor?\n\n"
     "R: I fire år. Jeg heter Solveig, men på lageret sier alle bare Brattbakk.\n\n"
     "I: Og NAV?\n\n"
-    "R: Jeg snakket med Dahle om det i fjor, da han var her.\n"
+    "R: Jeg snakket med Dahle om det i fjor, da han var her i Lier.\n"
 )
 
 
@@ -434,11 +434,15 @@ def test_a_header_naming_the_informant_makes_one_person_with_the_role_label(proj
     # the given name and the surname apart. Both are the informant, the mentor: one pseudonym.
     path = tmp_path / "M03 runde 1.txt"
     path.write_text(HEADED, encoding="utf-8")
-    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1,
+                                                                              site="Lier")).errors
     anonymisation.detect(project, use_model=False)
     anonymisation.auto_accept(project)
     text = anonymisation.rendition(project, _doc(project)).text
     assert "Jeg heter [Mentor 1], men på lageret sier alle bare [Mentor 1]." in text
     # The interviewer the header names is a person too, wherever the interview names him.
     assert "Dahle" not in text and "Brattbakk" not in text and "Solveig" not in text
-    assert len([v for v in anonymisation.entities(project) if v.kind == "PER"]) == 2
+    persons = [v for v in anonymisation.entities(project) if v.kind == "PER"]
+    assert len(persons) == 2, persons
+    # What the header line goes on with ("NAV Lier") names no one: Lier stays a place.
+    assert not any("Lier" in v.forms for v in persons) and "i [Sted 1]." in text

@@ -14,7 +14,7 @@ import re
 from typing import Sequence
 
 from codebench.anonymise.detections import PER, Detection
-from codebench.anonymise.gazetteer import looks_like_name
+from codebench.anonymise.gazetteer import is_common_word, lexicon, looks_like_name
 from codebench.domain.records import DocumentInfo
 
 INFORMANT_KEYS = frozenset({"informant", "respondent", "deltaker", "deltakar", "deltakere", "deltakarar",
@@ -30,15 +30,28 @@ def header_people(info: DocumentInfo) -> list[tuple[str, bool]]:
     if not isinstance(header, dict):
         return []
     found: list[tuple[str, bool]] = []
+    given = lexicon().female | lexicon().male
     for key, value in header.items():
         if key not in INFORMANT_KEYS and key not in OTHER_KEYS or not isinstance(value, str):
             continue
-        for part in _SPLIT.split(_BRACKETS.sub("", value)):
+        for n, part in enumerate(_SPLIT.split(_BRACKETS.sub("", value))):
             name = " ".join(part.split())
-            # Codes ("IA02") and single letters name nobody.
-            if name and looks_like_name(name) and not any(ch.isdigit() for ch in name):
+            # The value goes on with who the person is: "Solveig Dal, NAV Lier", "Per Hansen,
+            # mentor". A part after the first is a name only when it opens with a given name.
+            if _is_person(name) and (n == 0 or name.split()[0].casefold() in given):
                 found.append((name, key in INFORMANT_KEYS))
     return found
+
+
+def _is_person(name: str) -> bool:
+    """A person's name: capitalised words, no code ("IA02"), no acronym ("NAV Lier", "Bakke AS"),
+    and unless it opens with a given name ("Ola Nordmann"), no ordinary word ("Daglig leder")."""
+    words = name.split()
+    if not (1 <= len(words) <= 5 and looks_like_name(name) and not any(ch.isdigit() for ch in name)
+            and not any(w.isupper() and len(w) > 1 for w in words)):
+        return False
+    given = lexicon().female | lexicon().male
+    return words[0].casefold() in given or not any(is_common_word(w) and w.casefold() not in given for w in words)
 
 
 def header_texts(infos: Sequence[DocumentInfo]) -> tuple[dict[str, str], dict[str, list[Detection]]]:
