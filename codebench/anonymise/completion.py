@@ -251,6 +251,9 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
     return det._replace(start=start, end=end, text=text[start:end])
 
 
+_TWO_BEFORE = re.compile(r"(?:([^\W\d_]+)[ ])?([^\W\d_]+)[ ]\Z")
+
+
 # Adjectives that point into the noun after them ("amina hele tida", "per neste uke").
 _NOT_SURNAMES = frozenset(
     "hele heile halve selve samme same eneste einaste neste førre forrige første fyrste siste andre "
@@ -265,16 +268,19 @@ def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozen
     Sverre Myrli, "ida sunn" for Ida Sundet).  After a given name, a noun or an adjective is
     seldom the rest of the sentence, while a verb, pronoun or preposition is ("kari sa", "ida
     og"): the noun or adjective is taken as the surname, when the treebank's sentences showed it
-    as one (a verb form they never showed, "samtykker", is no evidence).  Not after a finite verb ("da var kari
+    as one (a verb form they never showed, "samtykker", is no evidence).  Not within two words
+    after a finite verb ("da var kari syk", "der var butikksjefen hanne positiv").  Not after a finite verb ("da var kari
     syk"): there the name is the subject after its verb and the word is the rest of the clause.
     """
     after = _words_after(text, det.end, taken, stop, n=1)
     if not after:
         return det.end
     word = after[0].group(1).casefold()
-    before = _BEFORE.search(text, max(0, det.start - 40), det.start)
+    # The verb may stand a word further back, before a title: "der var butikksjefen hanne positiv".
+    before = _TWO_BEFORE.search(text, max(0, det.start - 60), det.start)
+    verb_before = before is not None and any(is_finite_verb(w) for w in before.groups() if w)
     if (len(word) < 3 or word in given or not is_noun_or_adjective(word) or word in _NOT_SURNAMES
-            or is_public(word) or (before is not None and is_finite_verb(before.group(1)))):
+            or is_public(word) or verb_before):
         return det.end
     return after[0].end(1)
 

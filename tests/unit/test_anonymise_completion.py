@@ -66,10 +66,12 @@ def test_a_noun_or_adjective_after_a_lone_given_name_is_its_surname_heard_as_a_w
 
 def test_a_given_name_after_its_verb_keeps_the_rest_of_the_clause() -> None:
     # "da var kari syk": the name is the subject after the verb; "syk" says how she was
-    texts = {1: "da var kari syk i tre uker og kari sa at hun ikke orket mer"}
-    dets = {1: [_det(texts[1], "kari"), _det(texts[1], "kari", nth=1)]}
+    # (found by using it: "der var butikksjefen hanne positiv" made "hanne positiv" a person)
+    texts = {1: "da var kari syk i tre uker og kari sa at hun ikke orket mer",
+             2: "og der var butikksjefen hanne positiv men regionsjefen var ikke med"}
+    dets = {1: [_det(texts[1], "kari"), _det(texts[1], "kari", nth=1)], 2: [_det(texts[2], "hanne")]}
     masked = _masked(texts, dets)
-    assert {(1, "kari")} == {m for m in masked}
+    assert {(1, "kari"), (2, "hanne")} == {m for m in masked}
 
 
 def test_a_word_heard_for_a_given_name_before_a_surname_is_masked_with_it() -> None:
