@@ -633,17 +633,22 @@ def find_subject_names(text: str) -> list[Detection]:
 _AFTER_PRONOUN_NAME = FINITE_VERBS | frozenset(
     "og som til med på i hadde ikke ikkje også òg heller da då så sjøl selv".split())
 _PRONOUN_NAME = re.compile(r"(?<![\w-])(han|ho|hu|hun)[ ]+([^\W\d_]{2,})[ ]+([^\W\d_]+)(?![\w-])", re.IGNORECASE)
+_PRONOUN_CAPITAL = re.compile(r"(?<![\w-])(han|ho|hu|hun)[ ]+([A-ZÆØÅ][^\W\d_]+)(?![\w-])")
 
 
-def find_pronoun_names(text: str) -> list[Detection]:
-    """In caseless text, a given name after the pronoun many dialects put before names, when
-    the pronoun agrees with it ("han per sa", "ho line ringte til meg", "ho liv var ikkje
-    enig"): the name lists alone leave such names, which are also words, unmasked."""
+def find_pronoun_names(text: str, *, caseless: bool = True) -> list[Detection]:
+    """A given name after the pronoun many dialects put before names, when the pronoun agrees
+    with it ("han per sa", "ho line ringte til meg", "ho liv var ikkje enig"): the name lists
+    alone leave such names, which are also words, unmasked.  In caseless text the word after
+    the name must go on with the sentence; in cased text the name's capital says enough ("Men
+    han Hans, som er formann"), after a pronoun in lower case."""
     names = lexicon()
     found: list[Detection] = []
-    for match in _PRONOUN_NAME.finditer(text):
-        pronoun, word, following = (g.casefold() for g in match.groups())
-        if following not in _AFTER_PRONOUN_NAME or word in NOT_NAMES or word in POSSESSIVES:
+    for match in (_PRONOUN_NAME if caseless else _PRONOUN_CAPITAL).finditer(text):
+        pronoun, word = match.group(1).casefold(), match.group(2).casefold()
+        if caseless and match.group(3).casefold() not in _AFTER_PRONOUN_NAME:
+            continue
+        if word in NOT_NAMES or (caseless and word in POSSESSIVES):
             continue
         if word in (names.male if pronoun == "han" else names.female):
             found.append(Detection(match.start(2), match.end(2), PER, "lexicon:pronoun", 0.6, match.group(2)))

@@ -427,6 +427,7 @@ def link(
         if cluster.kind == PER:
             cluster.mentions = [(doc, det) for doc, det in cluster.mentions
                                 if not _a_word_here(det, texts.get(doc, ""))]
+            cluster.mentions = _known_forms_trusted(cluster.mentions, caseless)
         # Linking reads a name across a line end as one name (its form joins the entity), but a
         # mention never crosses a line or turn boundary: each line gets its own, same entity.
         cluster.mentions = [(doc, part) for doc, det in cluster.mentions for part in split_at_line_breaks(det)]
@@ -438,6 +439,36 @@ _NAMED_AS = re.compile(r"(?<![\w-])(?:heter|het|heiter)[ ]+\Z", re.IGNORECASE)
 _CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla)[ ]+(?P<who>meg|ham|han|henne|ho|hun)[ ]+"
                         r"(?:(?:bare|berre|for|alltid|gjerne|heller|ofte|helst|mest)[ ]+)?\Z", re.IGNORECASE)
 _HER = frozenset({"henne", "ho", "hun"})
+
+
+# A mention this sure (above --auto's DEFAULT_THRESHOLD) vouches for the same form of its person
+# elsewhere, which is then trusted at this score.
+_SURE = 0.6
+
+
+def _known_forms_trusted(mentions: list[tuple[Hashable, Detection]], caseless: Mapping[Hashable, bool]
+                         ) -> list[tuple[Hashable, Detection]]:
+    """A capitalised mention in typed text of a form the same person has at a sure score
+    elsewhere is as sure: "Toffen kjenner nesten alle" opening a sentence (a noun's ending,
+    so a mere suggestion) after "Alle kaller ham Toffen", or "Semhar hadde ingen" after "Semhar
+    Tekle".  Never an ordinary word ("Liv er viktig" beside Liv Hansen)."""
+    sure: set[str] = set()
+    for doc, det in mentions:
+        if det.score >= _SURE and not caseless.get(doc):
+            form = normalise(det.text)
+            sure.add(form)
+            if " " in form:
+                sure.add(form.split()[0])
+    if not sure:
+        return mentions
+    out = []
+    for doc, det in mentions:
+        form = normalise(det.text)
+        if (det.score < _SURE and not caseless.get(doc) and det.text[:1].isupper() and form in sure
+                and not is_common_word(form) and form not in LANDSCAPE_NOUNS):
+            det = det._replace(score=_SURE)
+        out.append((doc, det))
+    return out
 
 
 def _nicknames(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[Hashable, str]

@@ -54,7 +54,11 @@ def _score(text: str, start: int, surface: str, kind: str) -> float:
     if not surface[:1].isupper():
         return 0.7 if known or kind != PER else 0.55
     lowered = surface.casefold()
-    if kind == PER and not known and lowered not in lexicon().surnames and not _after_saying(text, start) and (
+    names = lexicon()
+    # A given name that is also a word, capitalised inside a sentence, is the name ("Og Hans
+    # seier", "han Per"): the pronoun and the preposition are written in lower case there.
+    given_inside = not sentence_start and (lowered in names.female or lowered in names.male)
+    if kind == PER and not known and not given_inside and lowered not in names.surnames and not _after_saying(text, start) and (
             is_common_word(lowered) or sentence_start and is_ordinary_compound(lowered)):
         # An ordinary word the model calls a person ("Bil", "Golf", "Kontaktperson"), or a
         # compound of them opening a line ("Saksliste"), waits for review; a name that is also

@@ -77,6 +77,7 @@ def detect_text(
 
         found += find_after_roles(text, caseless=False)
         found += find_line_names(text)
+        found += find_pronoun_names(text, caseless=False)
     if caseless:
         found += find_reported_speakers(text)
         found += find_after_roles(text, caseless=True)

@@ -446,3 +446,26 @@ def test_a_header_naming_the_informant_makes_one_person_with_the_role_label(proj
     assert len(persons) == 2, persons
     # What the header line goes on with ("NAV Lier") names no one: Lier stays a place.
     assert not any("Lier" in v.forms for v in persons) and "i [Sted 1]." in text
+
+
+@needs_model
+def test_auto_masks_a_known_name_opening_a_sentence_and_a_given_name_that_is_also_a_word(project: services.Project,
+                                                                                          tmp_path: Path) -> None:
+    # Found by an independent tester: after "Alle kaller ham Toffen" and "Semhar Tekle" were
+    # masked, "Toffen kjenner …" and "Semhar hadde …" opening a sentence stayed open suggestions
+    # (scored as a noun opening a sentence), and so did "Og Hans seier" and "han Hans, som".
+    path = tmp_path / "V01 runde 1.txt"
+    path.write_text(
+        "I: Hvem var IA-rådgiveren?\n\n"
+        "R: Det var Tor-Arne Lie. Alle kaller ham Toffen. Toffen kjenner nesten alle bedriftene her. "
+        "Vi fikk også hjelp av Semhar Tekle. Semhar hadde ingen erfaring, men lærte fort.\n\n"
+        "I: Og mentoren?\n\n"
+        "R: Det er formannen. Og Hans seier at han skal lære henne å fiske. Men han Hans, som er formann, "
+        "har mye å gjøre.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="veileder", round=1)).errors
+    anonymisation.detect(project)
+    anonymisation.auto_accept(project)
+    text = anonymisation.rendition(project, _doc(project)).text
+    for name in ("Toffen", "Semhar", "Hans", "Tor-Arne", "Lie"):
+        assert name not in text, (name, text)
+    assert "lære henne å fiske" in text
