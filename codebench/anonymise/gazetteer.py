@@ -39,7 +39,10 @@ GENERIC_LABELS = re.compile(
 NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja", "jaha", "nei", "ok", "okei",
                        "eee", "ee", "eeh", "ehh", "æ", "øhm", "hæ", "aha", "åja", "joa", "nja", "mmm",
                        "greit", "kven", "kva", "kvifor", "korleis", "hvem", "hva", "hvorfor", "hvordan",
-                       "haha", "hahaha", "hehe", "hihi", "hæhæ"})
+                       "haha", "hahaha", "hehe", "hihi", "hæhæ"}) | frozenset(
+    # Languages the informants and their candidates speak ("han snakker på somali").
+    "somali tigrinja tigrinya amharisk amharic oromo urdu farsi persisk dari pashto punjabi swahili "
+    "arabisk kurdisk sorani kurmanji tyrkisk polsk litauisk russisk ukrainsk tamil".split())
 
 
 class NameLexicon(NamedTuple):

@@ -29,9 +29,12 @@ norge noreg sverige danmark finland island tyskland frankrike england storbritan
 nederland belgia spania portugal italia hellas polen litauen latvia estland russland ukraina
 hviterussland tsjekkia slovakia ungarn romania bulgaria serbia kroatia bosnia østerrike sveits
 tyrkia syria irak iran afghanistan pakistan india kina japan thailand vietnam filippinene
-somalia eritrea etiopia sudan kongo nigeria ghana kenya marokko egypt usa amerika canada
-mexico brasil argentina chile australia europa afrika asia
-""".split())
+somalia eritrea etiopia sudan sør-sudan kongo nigeria ghana kenya uganda tanzania marokko algerie tunisia
+libya egypt saudi-arabia jemen libanon jordan israel palestina kuwait qatar usa amerika canada
+mexico brasil argentina colombia chile peru cuba australia europa afrika asia
+bangladesh nepal myanmar burma indonesia malaysia korea sør-korea nord-korea georgia armenia
+aserbajdsjan kasakhstan usbekistan tsjetsjenia kosovo albania makedonia nord-makedonia montenegro slovenia moldova
+""".split()) | {"sri lanka", "new zealand"}
 
 COUNTIES = frozenset({
     "østfold", "akershus", "hedmark", "oppland", "buskerud", "vestfold", "telemark", "aust-agder", "vest-agder",

@@ -129,3 +129,19 @@ def test_sites_are_places_and_public_places_are_kept_unless_asked(project: servi
     strict = {f: v for v in anonymisation.entities(other) for f in v.forms}
     assert strict["Oslo"].open
     other.close()
+
+
+def test_a_word_rejected_as_no_name_is_not_listed_as_masked_elsewhere(project: services.Project, tmp_path: Path) -> None:
+    # Found by using it: "Stortinget", kept by the policy (a rejected mention), topped a project's
+    # list as "masked elsewhere". A rejected mention was read, but nothing there is masked.
+    path = tmp_path / "M01 runde 1.txt"
+    path.write_text("I: Hvor bodde dere?\n\nR: Vi bodde i Holmvika. Holmvika er fint om sommeren.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    doc = services.list_documents(project)[0].id
+    text = anonymisation.rendition(project, doc).text
+    start = text.index("Holmvika")
+    anonymisation.add_mention(project, doc, start, start + len("Holmvika"), kind="LOC", coder="ingrid")
+    (view,) = [v for v in anonymisation.entities(project) if "Holmvika" in v.forms]
+    anonymisation.decide(project, "reject", entity=view.id, coder="ingrid", everything=True)
+    entries = {v.form: v for v in anonymisation.residual(project, use_model=False)}
+    assert "holmvika" in entries and "masked-elsewhere" not in entries["holmvika"].reasons, entries.get("holmvika")

@@ -119,7 +119,10 @@ def residual(project: Project, *, limit: int | None = 200, context: int = 40, sh
     names = {i.id: i.name for i in infos}
     masked: dict[int, list[tuple[int, int, str]]] = {}
     for r in rows:
-        masked.setdefault(r.document_id, []).append((r.start, r.end, entities.get(r.entity_id, "")))
+        # A rejected mention was read, but it is no masked name: "Stortinget", kept by the policy,
+        # must not make the word "masked elsewhere".
+        kind = "" if r.status == "rejected" else entities.get(r.entity_id, "")
+        masked.setdefault(r.document_id, []).append((r.start, r.end, kind))
     candidates = [c for c in residual_candidates(texts, masked, person_scores=_model_scores if use_model else None)
                   if _digest(c.form) not in kept]
     if limit is not None:
