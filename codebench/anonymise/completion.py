@@ -148,7 +148,9 @@ def _words_before(text: str, start: int, taken, stop: frozenset[str], n: int = 2
     out = []
     while len(out) < n:
         match = _BEFORE.search(text, max(0, start - 40), start)
-        if match is None or _stops(match.group(1).casefold(), stop) or not _free(match.start(1), match.end(1), taken):
+        # A finite verb before a name is no given name heard differently ("heter" ~ Peter).
+        if (match is None or _stops(match.group(1).casefold(), stop) or is_finite_verb(match.group(1))
+                or not _free(match.start(1), match.end(1), taken)):
             break
         out.insert(0, match)
         start = match.start(1)

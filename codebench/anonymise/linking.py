@@ -301,7 +301,7 @@ def link(
     person_forms = _person_forms(resolved)
     resolved = {doc: [d._replace(kind=PER) if d.kind in (ORG, LOC) and _is_person_name(d.text, person_forms)
                       and not _mostly_not_person(normalise(d.text), votes) and normalise(d.text) not in places
-                      and d.detector != "known-place" else d
+                      and d.detector != "known-place" else _possessive_person(d, person_forms)
                       for d in dets]
                 for doc, dets in resolved.items()}
     clusters: list[Cluster] = []
@@ -423,11 +423,21 @@ def link(
 
     if propagate:
         _propagate(texts, resolved, clusters)
-    for cluster in clusters:
+    for cluster in list(clusters):
         if cluster.kind == PER:
             cluster.mentions = [(doc, det) for doc, det in cluster.mentions
                                 if not _a_word_here(det, texts.get(doc, ""))]
             cluster.mentions = _known_forms_trusted(cluster.mentions, caseless)
+            # "ute på moen", "på Haugen": a surname that names a place where a place goes is the
+            # place (or the workplace named after it), not the person (Kari Moen).
+            here = [(doc, det) for doc, det in cluster.mentions if _place_here(det, texts.get(doc, ""))]
+            if here and len(here) < len(cluster.mentions):
+                cluster.mentions = [m for m in cluster.mentions if m not in here]
+                for doc, det in here:
+                    key = f"LOC:{normalise(det.text)}"
+                    place = by_key.get(key) or new_cluster(key, LOC)
+                    place.forms.add(normalise(det.text))
+                    place.mentions.append((doc, det._replace(kind=LOC)))
         # Linking reads a name across a line end as one name (its form joins the entity), but a
         # mention never crosses a line or turn boundary: each line gets its own, same entity.
         cluster.mentions = [(doc, part) for doc, det in cluster.mentions for part in split_at_line_breaks(det)]
@@ -480,7 +490,10 @@ def _nicknames(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[
     out: dict[str, tuple[str, Hashable]] = {}
     for doc, dets in resolved.items():
         text = texts.get(doc, "")
-        persons = sorted((d for d in dets if d.kind == PER), key=lambda d: d.start)
+        # A "person" after "fra" or "i" is most often a place the model misread ("fra Gdańsk"):
+        # it does not stand between a name and the nickname given to it.
+        persons = sorted((d for d in dets if d.kind == PER
+                          and not _FROM_PLACE.search(text, max(0, d.start - 10), d.start)), key=lambda d: d.start)
         for name, nick in zip(persons, persons[1:]):
             between = text[name.end:nick.start]
             called = _CALLED_AS.search(text, max(0, nick.start - 30), nick.start)
@@ -490,14 +503,27 @@ def _nicknames(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[
                 # "jeg heter Tor-Arne, men alle her kaller meg Toffen"
                 if len(between) > 40 or not _NAMED_AS.search(text, max(0, name.start - 10), name.start):
                     continue
-            elif len(between) > 60 or not _agrees(name.text, called.group("who").casefold()):
-                # "Det er Kari Håland. Vi kaller henne Kaja.": the person just named, of the
-                # pronoun's gender where the given name tells it
+            elif len(between) > 200 or not _agrees(name.text, called.group("who").casefold()):
+                # "Det er Kari Håland. Vi kaller henne Kaja.": the person named last (no other
+                # person between, a sentence or two before), of the pronoun's gender where the
+                # given name tells it
                 continue
             nick_form, name_form = normalise(nick.text), normalise(name.text)
             if " " not in nick_form and nick_form != name_form:
                 out.setdefault(nick_form, (name_form, doc))
     return out
+
+
+_FROM_PLACE = re.compile(r"(?<![\w-])(?:fra|frå|på|i|ved)[ ]+\Z", re.IGNORECASE)
+_PLACE_PREPOSITION = re.compile(r"(?<![\w-])(?:på|i|ved|utenfor|utanfor)[ ]+\Z", re.IGNORECASE)
+
+
+def _place_here(det: Detection, text: str) -> bool:
+    """A one-word mention that is no given name, right after "på", "i" or "ved" ("på moen")."""
+    form = normalise(det.text)
+    names = lexicon()
+    return (" " not in form and form not in names.female and form not in names.male
+            and _PLACE_PREPOSITION.search(text, max(0, det.start - 10), det.start) is not None)
 
 
 def _agrees(name: str, pronoun: str) -> bool:
@@ -523,12 +549,16 @@ def _a_word_here(det: Detection, text: str) -> bool:
     """A one-word person mention that is an ordinary word where it stands: right after a word no
     name follows ("et helt nytt liv" where Liv Berg is a participant); in lower case, the first
     part of a compound ("strand-promenaden"), or "per" or a possessive before a noun ("to timer
-    per uke", "hans kone"), not before a verb ("per sa", "hans kom")."""
+    per uke", "hans kone"), not before a verb ("per sa", "hans kom"); in typed text a possessive
+    in lower case anywhere ("kona hans")."""
     if " " in det.text.strip() or det.detector == "manual":
         return False
     form = normalise(det.text)
     if det.text.islower():
         if text[det.end:det.end + 1] == "-" and text[det.end + 1:det.end + 2].islower():
+            return True
+        if form in POSSESSIVES and det.text.strip() == form and not is_caseless(text):
+            # In typed text the name is written with a capital: "kona hans" is his wife.
             return True
         after = _WORD_AFTER.match(text, det.end)
         if (after is not None and (form in PREPOSITION_NAMES or form in POSSESSIVES)
@@ -905,6 +935,22 @@ def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[
                 kept.append(det)
         out[doc] = kept
     return out
+
+
+_POSSESSIVE_START = re.compile(r"([^\W\d_]{3,})s(?=[ ][a-zæøå]|$)")
+
+
+def _possessive_person(det: Detection, person_forms: set[str]) -> Detection:
+    """A place or workplace the model read into a known person's possessive is that person:
+    "Gregs" alone, or "Kjetils poeng" (the person and a noun), where Greg and Kjetil are persons
+    elsewhere.  The person keeps the -s, as every possessive mention does."""
+    if det.kind not in (ORG, LOC) or det.detector != "ner" or not det.text[:1].isupper():
+        return det
+    match = _POSSESSIVE_START.match(det.text)
+    if match is None or match.group(1).casefold() not in person_forms:
+        return det
+    end = det.start + match.end()
+    return det._replace(kind=PER, end=end, text=det.text[:match.end()])
 
 
 def _is_person_name(surface: str, person_forms: set[str]) -> bool:

@@ -399,3 +399,29 @@ def test_a_nickname_given_to_the_person_just_named_is_that_person() -> None:
                  _det(texts[0], "Ole Dal", PER), _det(texts[0], "Tulla", PER)]}
     persons = sorted(sorted(m.text for _, m in c.mentions) for c in link(texts, found) if c.kind == PER)
     assert persons == [["Kaja", "Kaja", "Kari Håland"], ["Ole Dal"], ["Tulla"]], persons
+
+
+def test_what_an_independent_tester_found_linked_wrongly() -> None:
+    # "ute på moen" was Kari Moen, "Gregs kone" a place, "Kjetils poeng" a workplace, "kona
+    # hans" a suggestion for Hans, "Greg" (given after "fra Gdańsk", which the model called a
+    # person) a person apart from Grzegorz Nowak, and "heter" taken into "gregosj novak greg".
+    texts = {0: "Mentoren er Grzegorz Nowak. Han kom fra Gdańsk for lenge siden. Alle kaller ham Greg. "
+                "Gregs kone er snill. Kjetil Berg er leder, og Kjetils poeng er enkelt. Hans kom også, og kona hans.",
+             1: "jeg snakket med kari moen om det og bedriften ligger ute på moen ved siden av\n"
+                "en polsk kar som heter gregosj novak greg kaller de ham"}
+    found = {0: [_det(texts[0], "Grzegorz Nowak", PER), _det(texts[0], "Gdańsk", PER), _det(texts[0], "Greg.", PER)._replace(
+                 end=texts[0].index("Greg.") + 4, text="Greg"), _det(texts[0], "Gregs", LOC),
+                 _det(texts[0], "Kjetil Berg", PER), _det(texts[0], "Kjetils poeng", ORG), _det(texts[0], "Hans kom", PER)._replace(
+                 end=texts[0].index("Hans kom") + 4, text="Hans")],
+             1: [_det(texts[1], "kari moen", PER, score=0.9), _det(texts[1], "gregosj novak greg", PER, score=0.9),
+                 _det(texts[1], "moen ved", PER, detector="lexicon", score=0.7)._replace(
+                     end=texts[1].index("moen ved") + 4, text="moen")]}
+    clusters = link(texts, found)
+    persons = {c.key: {m.text for _, m in c.mentions} for c in clusters if c.kind == PER}
+    greg = next(forms for forms in persons.values() if "Grzegorz Nowak" in forms)
+    assert {"Greg", "Gregs"} <= greg, persons
+    assert any(forms >= {"Kjetil Berg", "Kjetils"} for forms in persons.values()), persons
+    assert not any("hans" in forms or "moen" in forms for forms in persons.values()), persons
+    assert {"gregosj novak greg"} in persons.values(), persons
+    places = {m.text for c in clusters if c.kind == LOC for _, m in c.mentions}
+    assert "moen" in places and "Gregs" not in places
