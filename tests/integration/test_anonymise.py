@@ -469,3 +469,22 @@ def test_auto_masks_a_known_name_opening_a_sentence_and_a_given_name_that_is_als
     for name in ("Toffen", "Semhar", "Hans", "Tor-Arne", "Lie"):
         assert name not in text, (name, text)
     assert "lære henne å fiske" in text
+
+
+def test_the_informant_introducing_themselves_gets_the_role_label(project: services.Project, tmp_path: Path) -> None:
+    # Found by an independent tester: "jeg heter kari moen" said by the informant (the speaker
+    # who talks most) got [Person 17], not the role label the README promises.
+    path = tmp_path / "IA01 runde 1.txt"
+    path.write_text(
+        "I: Kan du presentere deg?\n\n"
+        "R: Ja, jeg heter Kari Moen og jobber som IA-rådgiver på arbeidslivssenteret. Jeg har vært her i "
+        "seks år, og før det var jeg i NAV. Jeg samarbeider mye med Trond Vestli, som er veileder.\n\n"
+        "I: Og hvordan går det?\n\n"
+        "R: Det går fint. Kari er et vanlig navn, så folk blander meg av og til med andre.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="IA-rådgiver", round=1)).errors
+    anonymisation.detect(project, use_model=False)
+    anonymisation.auto_accept(project)
+    text = anonymisation.rendition(project, _doc(project)).text
+    assert "jeg heter [IA-rådgiver 1] og jobber" in text, text
+    # The colleague she names is someone else.
+    assert "Trond" not in text and "[IA-rådgiver 1], som er veileder" not in text

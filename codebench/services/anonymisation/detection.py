@@ -7,6 +7,7 @@ where they were and only adds what is new.
 from __future__ import annotations
 
 import bisect
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -41,13 +42,18 @@ class DetectReport:
     key_path: Path
 
 
+_SAYS_OWN_NAME = re.compile(r"(?<!\w)(?:jeg|eg|æ|e|i)[ ]+(?:heter|heiter|het)[ ]+\Z", re.IGNORECASE)
+
+
 def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInfo]],
-                    texts: dict[int, str]) -> dict[str, tuple[int, str]]:
+                    texts: dict[int, str], clusters: Sequence[Cluster] | None = None) -> dict[str, tuple[int, str]]:
     """Speaker names that belong to the informant of a document -> (evidence, informant's role).
 
     In an individual interview the informant is the named speaker who talks most; in a group
     interview every named speaker except the one asking most questions (the moderator).  A
-    header line naming the informant ("Informant: Solveig Brattbakk") outweighs both.
+    header line naming the informant ("Informant: Solveig Brattbakk") outweighs both.  With the
+    linked ``clusters``, a person the informant introduces as themselves ("jeg heter kari moen",
+    in the turns of the speaker who talks most) is the informant too.
     """
     roles: dict[str, tuple[int, str]] = {}
     # Individual interviews say best who someone is; group interviews only fill the gaps.
@@ -73,7 +79,27 @@ def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInf
             # An individual interview is better evidence of someone's role than a group one.
             evidence = (1 if group else 2, info.participant.role)
             roles[normalise(speaker)] = max(roles.get(normalise(speaker), (0, "")), evidence)
-    # A header that names the informant says it best of all.
+    # The informant saying their own name: "jeg heter kari moen" in the turns of the speaker who
+    # talks most (labelled SPEAKER_01 in ASR, or named), in an individual interview.
+    for info in infos:
+        if info.participant is None or (info.participant.attributes or {}).get("group") or clusters is None:
+            continue
+        spoken: Counter[str] = Counter()
+        for turn in turns[info.id]:
+            if turn.speaker:
+                spoken[turn.speaker] += len(texts[info.id][turn.body_start:turn.end].split())
+        if len(spoken) < 2:
+            continue
+        informant = spoken.most_common(1)[0][0]
+        theirs = [(t.body_start, t.end) for t in turns[info.id] if t.speaker == informant]
+        for cluster in clusters:
+            if cluster.kind != PER:
+                continue
+            for doc, det in cluster.mentions:
+                if (doc == info.id and _SAYS_OWN_NAME.search(texts[info.id], max(0, det.start - 12), det.start)
+                        and any(s <= det.start < e for s, e in theirs)):
+                    for form in cluster.forms:
+                        roles[form] = max(roles.get(form, (0, "")), (2, info.participant.role))
     for info in infos:
         if info.participant is not None:
             for name, informant in header_people(info):
@@ -141,7 +167,7 @@ def detect(
         cluster.mentions = [(d, m) for d, m in cluster.mentions if not is_header_key(d)]
     clusters = [c for c in clusters if c.mentions]
     _grow_decided(project, clusters, existing)
-    roles = informant_roles(infos, turns, texts)
+    roles = informant_roles(infos, turns, texts, clusters)
     total = sum(len(d) for d in detections.values())
     new, kept = store_clusters(project, clusters, roles, style=style, coder=coder, searched=[i.sha256 for i in infos],
                                mask_public=mask_public)
