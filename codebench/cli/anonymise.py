@@ -233,6 +233,23 @@ def rename_command(project: str, entity: str, pseudonym: str, coder: str | None,
     click.echo(f"now {anonymisation.rename_entity(opened, entity, pseudonym, coder=require_coder(coder))}")
 
 
+@anonymise.command("join")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("keep")
+@click.argument("other")
+@click.option("--coder", help="Who joins them (default: $CODEBENCH_CODER).")
+@db_option
+def join_command(project: str, keep: str, other: str, coder: str | None, db: str | None) -> None:
+    """Make two entities one person (or place): OTHER's mentions take KEEP's pseudonym.
+
+    For what linking kept apart: a nickname, a misspelt name, a name the model took for a place
+    ("[Sted 29]" that is "[Veileder 1]"). Undo takes it back.
+    """
+    opened = use_project(project, db)
+    pseudonym, moved = anonymisation.join_entities(opened, keep, other, coder=require_coder(coder))
+    click.echo(f"joined: {moved} mention(s) are now {pseudonym}")
+
+
 @anonymise.command("apply")
 @click.argument("project", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Apply although suggestions are open (they stay unreplaced).")

@@ -304,6 +304,20 @@ class AnonymisationRepository(ProjectRepository, AnonymisationReads):
         self.session.flush()
         return True
 
+    def mention_ids_of(self, entity_id: int) -> list[int]:
+        """The ids of every mention of one entity of this project."""
+        return list(self.session.scalars(select(AnonMention.id).join(AnonEntity).where(
+            AnonEntity.project_id == self.project_id, AnonMention.entity_id == entity_id).order_by(AnonMention.id)))
+
+    def reassign(self, mention_ids: Sequence[int], entity_id: int) -> None:
+        """Give these mentions of this project to another entity of it (joining two entities)."""
+        wanted = sorted(set(mention_ids))
+        for i in range(0, len(wanted), _CHUNK):
+            for row in self.session.scalars(select(AnonMention).join(AnonEntity).where(
+                    AnonEntity.project_id == self.project_id, AnonMention.id.in_(wanted[i:i + _CHUNK]))):
+                row.entity_id = entity_id
+        self.session.flush()
+
     def move_mentions(self, moves: Sequence[tuple[int, int, int, str]]) -> None:
         """Put mentions on new spans (and statuses) after their document's text changed.
 

@@ -60,3 +60,33 @@ def test_cli_rename_then_export_has_one_pseudonym(kari_project: services.Project
     body = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
     assert "Kari" not in body
     assert "[Kollega]" not in body and body.count("[Kollega K]") == 5 and "[Kollega K]s kontor" in body
+
+
+def test_two_entities_linking_kept_apart_are_joined_and_undo_takes_it_back(tmp_path: Path, monkeypatch) -> None:
+    # Found by an independent tester: "Solvei Dal" found as a place and Solveig's pseudonym could
+    # not be made one; rename to the other's pseudonym was refused, and add made a third entity.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / "V01 runde 1.txt"
+    path.write_text("I: Hvem er veilederen?\n\nR: Det er Solveig Dal. Solveig ringer hver uke.\n\n"
+                    "I: Og på NAV?\n\nR: Der snakket jeg med Greg om Solveig.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    anonymisation.add_name(project, "Solveig Dal", coder="ingrid")
+    anonymisation.add_name(project, "Greg", coder="ingrid")
+    views = {v.forms[0]: v for v in anonymisation.entities(project)}
+    solveig, greg = views["Solveig Dal"] if "Solveig Dal" in views else views["Solveig"], views["Greg"]
+    refused = CliRunner().invoke(main, ["anonymise", "rename", str(project.root), greg.pseudonym,
+                                        solveig.pseudonym.strip("[]"), "--coder", "ingrid"])
+    assert refused.exit_code != 0 and "codebench anonymise join" in refused.output
+    result = CliRunner().invoke(main, ["anonymise", "join", str(project.root), solveig.pseudonym, greg.pseudonym,
+                                       "--coder", "ingrid"])
+    assert result.exit_code == 0 and f"are now {solveig.pseudonym}" in result.output, result.output
+    doc = services.list_documents(project)[0].id
+    text = anonymisation.rendition(project, doc).text
+    assert f"med {solveig.pseudonym} om {solveig.pseudonym}" in text and greg.pseudonym not in text
+    assert [v.pseudonym for v in anonymisation.entities(project)] == [solveig.pseudonym]
+    undone = services.undo(project, "ingrid")
+    assert undone is not None and "join" in services.describe_operation(undone)
+    assert f"med {greg.pseudonym} om {solveig.pseudonym}" in anonymisation.rendition(project, doc).text
+    services.redo(project, "ingrid")
+    assert f"med {solveig.pseudonym} om" in anonymisation.rendition(project, doc).text

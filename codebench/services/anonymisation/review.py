@@ -276,7 +276,8 @@ def rename_entity(project: Project, entity: str | int, pseudonym: str, *, coder:
     with project.transaction(write=True) as store:
         found = find_entity(store, entity)
         if store.anonymisation.pseudonym_taken(marked, other_than=found.id):
-            raise ServiceError(f"{marked} is already the pseudonym of another entity")
+            raise ServiceError(f"{marked} is already the pseudonym of another entity; if they are one, "
+                               f"join them: codebench anonymise join PROJECT '{marked}' '{found.pseudonym}'")
         store.anonymisation.rename(found.id, marked)
         # A chosen pseudonym is one unit: a mention of the given name alone shows it whole too.
         was_chosen = store.anonymisation.set_chosen(found.id, True)
@@ -284,6 +285,34 @@ def rename_entity(project: Project, entity: str | int, pseudonym: str, *, coder:
                                                     "was_chosen": was_chosen})
     write_key(project)
     return marked
+
+
+def join_entities(project: Project, keep: str | int, other: str | int, *, coder: str | None = None) -> tuple[str, int]:
+    """Make two entities one: every mention of ``other`` becomes a mention of ``keep``, under its
+    pseudonym and kind, and ``other`` goes ("Solvei Dal" found as a place, "Greg" apart from
+    Grzegorz Nowak).  Statuses stay as they were; undo takes the join back.
+
+    Returns:
+        the kept pseudonym and the number of mentions it took over.
+
+    Raises:
+        ServiceError: no such entity, or the same entity twice.
+    """
+    require_reviewer(project, coder)
+    with project.transaction(write=True) as store:
+        kept, gone = find_entity(store, keep), find_entity(store, other)
+        if kept.id == gone.id:
+            raise ServiceError(f"{kept.pseudonym} is already one entity")
+        repo = store.anonymisation
+        ids = repo.mention_ids_of(gone.id)
+        snapshot = repo.entity_snapshot(gone.id)
+        repo.reassign(ids, kept.id)
+        repo.delete_entity_if_unused(gone.id)
+        # Ids only, as every anonymisation entry: nothing of the original text.
+        store.audit.log("anonymise_join", coder, {"entity": kept.id, "other": snapshot, "mentions": ids,
+                                                  "pseudonyms": [kept.pseudonym, gone.pseudonym]})
+    write_key(project)
+    return kept.pseudonym, len(ids)
 
 
 def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None = None) -> tuple[str, int]:
