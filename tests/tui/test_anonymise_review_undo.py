@@ -163,3 +163,29 @@ async def test_f2_rename_shows_the_whole_pseudonym_in_every_mention(detected):
         await settle(pilot)
         assert messages(app)[-1] == f"undid rename of {person.pseudonym} to [Kollega K]"
         assert screen.current_entity().pseudonym == person.pseudonym
+
+
+async def test_m_joins_the_highlighted_entity_into_another_and_ctrl_z_takes_it_back(detected):
+    # Found by an independent tester: linking kept a person apart twice and the workbench had no
+    # way to make them one.
+    views = [e for e in anonymisation.entities(detected) if e.kind == "PER"]
+    kept, other = views[0], views[1]
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        entities = screen.query_one("#entities")
+        entities.focus()
+        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{other.id}")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*kept.pseudonym.strip("[]"), "enter")
+        await settle(pilot)
+        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}")
+        after = {e.pseudonym: e for e in anonymisation.entities(detected)}
+        assert other.pseudonym not in after
+        assert sum(after[kept.pseudonym].statuses.values()) == sum(kept.statuses.values()) + sum(other.statuses.values())
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert other.pseudonym in {e.pseudonym for e in anonymisation.entities(detected)}

@@ -125,6 +125,7 @@ class AnonymisationScreen(WorkbenchScreen):
         Binding("n", "decide_mention('reject')", "reject mention", group=MENTION_KEYS,
                 tooltip="Reject the highlighted mention only"),
         Binding("f2", "rename", "rename", tooltip="Give the entity another pseudonym"),
+        Binding("m", "join", "join", tooltip="Make the entity one with another (it takes that one's pseudonym)"),
         Binding("plus", "add_name", "add name", tooltip="Mark every occurrence of a name the detectors missed"),
         Binding("j", "jump", "go to text", tooltip="Open the transcript at the highlighted mention"),
         Binding("f", "toggle_open_only", "open only", tooltip="Show only entities with mentions still to review"),
@@ -397,6 +398,27 @@ class AnonymisationScreen(WorkbenchScreen):
 
         self.app.push_screen(TextPrompt(f"New pseudonym for {entity.pseudonym} (brackets are added)",
                                         entity.pseudonym.strip("[]")), rename)
+
+    def action_join(self) -> None:
+        """Join the highlighted entity into another: it takes that entity's pseudonym (undoable)."""
+        entity = self.current_entity()
+        if entity is None:
+            return
+
+        def join(target: str | None) -> None:
+            if not target or not target.strip():
+                return
+            wanted = target.strip()
+            wanted = wanted if wanted.startswith("[") else f"[{wanted}]"
+
+            def call() -> Outcome:
+                kept, moved = anonymisation.join_entities(self.project, wanted, entity.id, coder=self.coder)
+                return Outcome(f"joined {entity.pseudonym} into {kept} ({moved} mention(s))", pseudonym=kept)
+
+            self._decide(call)
+
+        self.app.push_screen(TextPrompt(f"Join {entity.pseudonym} into which entity? Its pseudonym, e.g. Person 4",
+                                        ""), join)
 
     def action_add_name(self) -> None:
         """Ask for names the detectors missed; every occurrence in every document is marked.
