@@ -54,7 +54,7 @@ def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
             if end_of_line - start <= width:
                 lines.append((start, end_of_line))
                 break
-            cut = text.rfind(" ", start, start + width + 1)
+            cut = _keep_brackets(text, start, text.rfind(" ", start, start + width + 1))
             if cut <= start:
                 cut = start + width
                 lines.append((start, cut))
@@ -64,6 +64,21 @@ def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
                 start = cut + 1
         position = end_of_line + 1
     return lines
+
+
+def _keep_brackets(text: str, start: int, cut: int) -> int:
+    """A line break not inside a short bracketed unit: a pseudonym "[Person 22]" (or "[unv. 3 s]")
+    moves whole to the next line rather than reading "[Person" and "22]"."""
+    if cut <= start:
+        return cut
+    opened, closed = text.rfind("[", start, cut), text.rfind("]", start, cut)
+    if opened <= closed or text.find("]", cut, cut + _BRACKET_MAX) == -1:
+        return cut
+    before = text.rfind(" ", start, opened)
+    return before if before > start else cut
+
+
+_BRACKET_MAX = 40
 
 
 def stripe_margin(width: int) -> tuple[int, int]:
