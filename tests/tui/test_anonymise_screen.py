@@ -27,6 +27,7 @@ from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.anonymise import AnonymisationScreen, parse_kind
 from codebench.tui.screens.document import DocumentScreen
 from codebench.tui.screens.picker import CodePicker, TextPrompt
+from codebench.tui.screens.kind_picker import KindPicker
 from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.widgets.transcript import TranscriptView
 
@@ -536,6 +537,36 @@ async def test_mark_a_name_in_the_transcript(detected):
         assert screen.anonymised, "marking keeps the anonymised view, redrawn with the new pseudonym"
         now = screen.to_view(other_start, other_start + len(other))
         assert view.text[slice(*now)] == added.pseudonym
+
+
+async def test_shift_a_marks_a_selection_as_a_workplace(detected):
+    # Found by an independent tester: "a" on "strand bakeri" made a person; there was no way to
+    # mark a workplace or a place from the transcript.
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, view = await open_first_transcript(pilot)
+        doc = services.get_document(detected, FIRST_DOC)
+        word = "publikumsmottaket"
+        start = doc.text.index(word)
+        view.move_to(start + len(word), select_to=start)
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, KindPicker)
+        await pilot.press("w")
+        await settle(pilot)
+        marked = entity_with(detected, word)
+        assert marked.kind == "ORG" and marked.pseudonym.startswith("[Arbeidsplass ")
+        assert [(m.start, m.end, m.status) for m in marked.mentions] == [(start, start + len(word), "manual")]
+        # Esc asks nothing and marks nothing.
+        other = "oppfølging"
+        other_start = doc.text.index(other)
+        view.move_to(other_start + 2)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentScreen)
+        assert not any(other in e.forms for e in anonymisation.entities(detected))
 
 
 async def test_add_several_names_or_a_people_file_from_the_screen(detected, tmp_path):

@@ -31,6 +31,7 @@ from codebench.tui.background import load_in_background
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.edit_turn import TurnEdit, TurnEditor, parse_time
+from codebench.tui.screens.kind_picker import KindPicker
 from codebench.tui.screens.picker import CodePicker, MemoEditor, PickedCode, PickerPlacement
 from codebench.tui.widgets.history import HistoryPanel
 from codebench.tui.widgets.reveal import reveal
@@ -108,6 +109,8 @@ class DocumentScreen(WorkbenchScreen):
         Binding("o", "rendition(True)", "anonymised", tooltip="Show the anonymised rendition", id="show-anonymised"),
         Binding("o", "rendition(False)", "original", tooltip="Show the original transcript", id="show-original"),
         Binding("a", "mark_name", "mark name", tooltip="Anonymise the selection (or the word under the caret) as a name"),
+        Binding("A", "mark_as", "mark as…", show=False,
+                tooltip="Anonymise the selection as a workplace, place, NAV office or other detail (asks which)"),
         Binding("e", "edit", "edit", tooltip="Correct the turn under the caret (or the selected words): words, speaker, times"),
         Binding("k", "check_coding", "checked", tooltip="Mark your flagged coding under the caret as checked", show=False),
         Binding("f", "next_flagged", "next to check", tooltip="Go to the next coding flagged for checking", show=False),
@@ -388,10 +391,29 @@ class DocumentScreen(WorkbenchScreen):
         self.view.stripes = shown
         self.set_class(shown, "-stripes")
 
+    def action_mark_as(self) -> None:
+        """Mark the selection (or the word under the caret) as a workplace, place, NAV office …:
+        the kind is asked first."""
+        found = self._marked_span()
+        if found is None:
+            return
+
+        def picked(kind: str | None) -> None:
+            if kind:
+                self._mark(*found, kind=kind)
+
+        self.app.push_screen(KindPicker(self._shown(found)), picked)
+
     def action_mark_name(self) -> None:
         """Mark the selection (or the word under the caret) as a name to anonymise."""
+        found = self._marked_span()
+        if found is not None:
+            self._mark(*found, kind="PER")
+
+    def _marked_span(self) -> tuple[int, int] | None:
+        """The selection, or the word under the caret, as a span of the original text."""
         if self.doc is None:
-            return
+            return None
         view = self.view
         if view.selection:
             start, end = view.selection
@@ -410,7 +432,10 @@ class DocumentScreen(WorkbenchScreen):
             end -= 1
         if end <= start:
             self.notify("Select the name first (shift+arrows), or put the caret on it", severity="warning")
-            return
+            return None
+        return start, end
+
+    def _mark(self, start: int, end: int, *, kind: str) -> None:
         shown = self._shown((start, end))
         project, document_id, coder = self.project, self.document_id, self.coder
 
@@ -424,7 +449,7 @@ class DocumentScreen(WorkbenchScreen):
             self.refresh_history()
 
         self.workbench.writes.submit(
-            self, lambda: anonymisation.add_mention(project, document_id, start, end, coder=coder), marked)
+            self, lambda: anonymisation.add_mention(project, document_id, start, end, kind=kind, coder=coder), marked)
 
     @on(TranscriptView.CursorMoved)
     def _moved(self, event: TranscriptView.CursorMoved) -> None:

@@ -1,0 +1,44 @@
+"""Which kind of identifier a hand-marked span is: a person, a workplace, a place, a NAV office."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+# (kind, what the researcher reads, its key): the kinds a span marked by hand can be.
+KINDS = (("PER", "Person  [Person 3]", "p"), ("ORG", "Workplace  [Arbeidsplass 2]", "w"),
+         ("LOC", "Place  [Sted 4]", "l"), ("NAV_OFFICE", "NAV office  [NAV-kontor 1]", "n"),
+         ("INDIRECT", "Other identifying detail  [Opplysning 1]", "o"))
+
+
+class KindPicker(ModalScreen[str | None]):
+    """Pick the kind of what is marked; the result is the kind (``"ORG"`` …), None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")] + [
+        Binding(key, f"pick('{kind}')", label.split("  ")[0].lower(), show=False) for kind, label, key in KINDS]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="kind-picker"):
+            yield Label(f"Anonymise «{self.what}» as", id="kind-title")
+            yield OptionList(*(Option(f"{key}  {label}", id=kind) for kind, label, key in KINDS), id="kinds")
+
+    def action_pick(self, kind: str) -> None:
+        """Close with this kind."""
+        self.dismiss(kind)
+
+    def action_cancel(self) -> None:
+        """Close without marking anything."""
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected, "#kinds")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
