@@ -400,7 +400,9 @@ def link(
                 cluster.forms.add(form)
                 return cluster
         group = "NUM" if det.kind not in (PER, *NAME_KINDS) else det.kind
-        key = f"{group}:{det.kind}:{_number_key(form) if group == 'NUM' else form}"
+        # "Moen Rør AS" and "Moen Rør" are one workplace: the company form is no part of its name.
+        named = _COMPANY_FORM.sub("", form) if det.kind == ORG else form
+        key = f"{group}:{det.kind}:{_number_key(form) if group == 'NUM' else named or form}"
         cluster = by_key.get(key) or new_cluster(key, det.kind)
         cluster.forms.add(form)
         return cluster
@@ -514,6 +516,7 @@ def _nicknames(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[
     return out
 
 
+_COMPANY_FORM = re.compile(r"[ ]+(?:as|asa|ans|da|sa|ba|ks|enk|nuf)\Z")
 _FROM_PLACE = re.compile(r"(?<![\w-])(?:fra|frå|på|i|ved)[ ]+\Z", re.IGNORECASE)
 _PLACE_PREPOSITION = re.compile(r"(?<![\w-])(?:på|i|ved|utenfor|utanfor)[ ]+\Z", re.IGNORECASE)
 

@@ -425,3 +425,11 @@ def test_what_an_independent_tester_found_linked_wrongly() -> None:
     assert {"gregosj novak greg"} in persons.values(), persons
     places = {m.text for c in clusters if c.kind == LOC for _, m in c.mentions}
     assert "moen" in places and "Gregs" not in places
+
+
+def test_a_workplace_with_and_without_its_company_form_is_one_workplace() -> None:
+    # Found by an independent tester: "Moen Rør AS" was [Arbeidsplass 7], "Moen Rør" [Arbeidsplass 8].
+    texts = {0: "Han fikk jobb hos Moen Rør AS i fjor.", 1: "Mentoren på Moen Rør er flink."}
+    found = {0: [_det(texts[0], "Moen Rør AS", ORG)], 1: [_det(texts[1], "Moen Rør", ORG)]}
+    workplaces = [c for c in link(texts, found) if c.kind == ORG]
+    assert len(workplaces) == 1 and {m.text for _, m in workplaces[0].mentions} == {"Moen Rør AS", "Moen Rør"}
