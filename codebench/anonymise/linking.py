@@ -965,7 +965,11 @@ def _is_person_name(surface: str, person_forms: set[str]) -> bool:
         return True
     if len(words) >= 2 and words[0] in person_forms and surface.split()[-1][:1].isupper():
         names = lexicon()
-        return words[0] in names.female or words[0] in names.male
+        # A given name the lists know, or one the project found as a person on its own, before
+        # a surname that is no ordinary word ("Mulugeta Haile"; not "Haugen Mekaniske").
+        return (words[0] in names.female or words[0] in names.male
+                or (words[0] not in names.surnames and not is_common_word(words[0])
+                    and not any(is_common_word(w) or w in LANDSCAPE_NOUNS for w in words[1:])))
     if len(words) == 1:
         names = lexicon()
         return (form in names.female or form in names.male) and not is_common_word(form)

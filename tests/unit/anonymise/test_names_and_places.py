@@ -433,3 +433,16 @@ def test_a_workplace_with_and_without_its_company_form_is_one_workplace() -> Non
     found = {0: [_det(texts[0], "Moen Rør AS", ORG)], 1: [_det(texts[1], "Moen Rør", ORG)]}
     workplaces = [c for c in link(texts, found) if c.kind == ORG]
     assert len(workplaces) == 1 and {m.text for _, m in workplaces[0].mentions} == {"Moen Rør AS", "Moen Rør"}
+
+
+def test_a_workplace_the_model_made_of_a_known_person_s_full_name_is_that_person() -> None:
+    # Found by an independent tester: "Mulugeta Haile" was [Arbeidsplass 5] while "Mulugeta" was a
+    # person; a workplace named after a person stays a workplace.
+    texts = {0: "Kandidaten heter Mulugeta Haile. Mulugeta kom i mai. Han jobber på Haugen Mekaniske, "
+                "og Haugen er sjefen."}
+    found = {0: [_det(texts[0], "Mulugeta Haile", ORG), _det(texts[0], "Mulugeta kom", PER)._replace(
+                 end=texts[0].index("Mulugeta kom") + 8, text="Mulugeta"),
+                 _det(texts[0], "Haugen Mekaniske", ORG), _det(texts[0], "Haugen er", PER)._replace(
+                 end=texts[0].index("Haugen er") + 6, text="Haugen")]}
+    kinds = {m.text: c.kind for c in link(texts, found) for _, m in c.mentions}
+    assert kinds["Mulugeta Haile"] == PER and kinds["Haugen Mekaniske"] == ORG, kinds
