@@ -24,10 +24,11 @@ def code(project: str, document: str, start: int, end: int, code_name: str | Non
     """Code the span [START, END) of DOCUMENT (id or name)."""
     opened = use_project(project, db)
     origin = "open"
+    coder = require_coder(coder) if in_vivo or code_name else coder
     if in_vivo:
         origin = "in-vivo"
         if not code_name:
-            code_name = services.in_vivo_code_name(opened, document, start, end)
+            code_name = services.in_vivo_code_name(opened, document, start, end, coder=coder)
     if not code_name:
         fail("give --code NAME or --in-vivo")
     coder = require_coder(coder)

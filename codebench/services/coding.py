@@ -35,18 +35,40 @@ def check_span(document: DocumentInfo, start: int, end: int) -> Span:
     return Span(start, end)
 
 
-def in_vivo_code_name(project: Project, document: str | int, start: int, end: int) -> str:
+def in_vivo_code_name(project: Project, document: str | int, start: int, end: int, *,
+                      coder: str | None = None) -> str:
     """The name an in-vivo code made from ``[start, end)`` of a document gets (the workbench's rule).
+
+    The words are taken whole, and so is every identifier the span touches: a span starting
+    inside a name ("umo Hassan" of Fadumo Hassan) would otherwise name the code with a piece of
+    it that no anonymisation recognises.  A coder the project does not let see original names
+    gets the name from the anonymised rendition, as the workbench's anonymised view gives it.
 
     Raises:
         ServiceError: no such document, or the span is outside it or holds no words.
     """
+    from codebench.services.anonymisation.access import may_see_original
+
     with project.transaction(write=False) as store:
         doc = find_document(store, document)
         text = store.documents.text(doc.id)
+        touched = [(m.start, m.end) for m in store.anonymisation.mentions()
+                   if m.document_id == doc.id and m.status != "rejected" and m.start < end and start < m.end]
     if not 0 <= start < end <= len(text):
         raise ServiceError(f"[{start}, {end}) is not inside document {doc.id} ({len(text)} characters)")
-    name = in_vivo_name(text[start:end])
+    start, end = min([start, *(s for s, _ in touched)]), max([end, *(e for _, e in touched)])
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    words = text[start:end]
+    if not may_see_original(project, coder):
+        from codebench.services.anonymisation.renditions import rendition
+
+        shown = rendition(project, doc.id)
+        target = shown.offsets.span_to_target(Span(start, end))
+        words = shown.text[target.start:target.end]
+    name = in_vivo_name(words)
     if not name:
         raise ServiceError(f"[{start}, {end}) holds no words to name an in-vivo code after")
     return name

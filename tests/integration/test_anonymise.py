@@ -488,3 +488,30 @@ def test_the_informant_introducing_themselves_gets_the_role_label(project: servi
     assert "jeg heter [IA-rådgiver 1] og jobber" in text, text
     # The colleague she names is someone else.
     assert "Trond" not in text and "[IA-rådgiver 1], som er veileder" not in text
+
+
+def test_an_in_vivo_code_from_a_span_starting_inside_a_name_never_shows_a_piece_of_it(
+        small_project: services.Project) -> None:
+    # Found by an independent tester: `code P V02 --start 59 --end 90 --in-vivo`, run by a coder
+    # not allowed original names, printed 'umo Hassan, og jeg jobber som v'; moving the start one
+    # character at a time spelt out any name, in `codes`, quotes headings and exports too.
+    anonymisation.detect(small_project, use_model=False)
+    anonymisation.auto_accept(small_project, coder="ingrid")
+    anonymisation.set_original_viewer(small_project, "ingrid", True, by="ingrid")
+    text = services.get_document(small_project, _doc(small_project)).text
+    inside = text.index("Kari Nordmann") + 3  # "i Nordmann. Kari har …"
+    runner = CliRunner()
+    root = str(small_project.root)
+    made = runner.invoke(main, ["code", root, str(_doc(small_project)), "--start", str(inside),
+                                "--end", str(inside + 25), "--in-vivo", "--coder", "per"])
+    assert made.exit_code == 0, made.output
+    # An allowed coder's in-vivo code from the same kind of span is named with whole words.
+    theirs = runner.invoke(main, ["code", root, str(_doc(small_project)), "--start", str(inside + 1),
+                                  "--end", str(inside + 30), "--in-vivo", "--coder", "ingrid"])
+    assert theirs.exit_code == 0, theirs.output
+    listed = runner.invoke(main, ["codes", root], env={"CODEBENCH_CODER": "per"})
+    for output in (made.output, listed.output):
+        assert "Nordmann" not in output and "ordmann" not in output and "i Nordm" not in output, output
+    names = [c.name for c in services.code_tree(small_project) if c.origin == "in-vivo"]
+    # The restricted coder's code is named from the rendition, the allowed coder's with the whole name.
+    assert sorted(n.split(".")[0] for n in names) == ["Kari Nordmann", "[Person 1]"], names

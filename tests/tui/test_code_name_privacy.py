@@ -180,3 +180,23 @@ async def test_coding_search_hits_with_an_in_vivo_code_says_its_name_as_shown(in
         said = [n.message for n in app._notifications][-1]
         assert said.startswith("coded ") and "[Veileder" in said and "Kristine" not in said
     assert any(q.code == name for q in services.quotes(project, coders=["ola"]))
+
+
+async def test_an_in_vivo_code_from_a_selection_inside_a_name_is_named_with_whole_words(in_vivo):
+    # Found by an independent tester: a selection starting inside a name ("stine Holm …") named
+    # the code with a piece of the name, which no anonymisation recognises for other coders.
+    project, doc_id, _, _ = in_vivo
+    text = services.get_document(project, doc_id).text
+    inside = text.index(NAME) + 3
+    app = CodebenchApp(project, "ingrid")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_document(doc_id, position=inside + 20, select_to=inside)
+        await wait_until(pilot, lambda: isinstance(app.screen, DocumentScreen) and app.screen.doc is not None)
+        await settle(pilot)
+        await pilot.press("v")
+        await wait_until(pilot, lambda: any(c.origin == "in-vivo" and c.name.startswith(NAME)
+                                            for c in services.code_tree(project)))
+    shown = services.shown_code_names(project, anonymised=True)
+    made = next(c.name for c in services.code_tree(project) if c.origin == "in-vivo" and c.name.startswith(NAME))
+    assert "Holm" not in shown[made] and "stine" not in shown[made], shown[made]

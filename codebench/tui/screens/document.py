@@ -611,7 +611,14 @@ class DocumentScreen(WorkbenchScreen):
         if span is None:
             return
         # From the words on screen: an in-vivo code made in the anonymised view carries no name.
-        name = in_vivo_name(self._shown(span))
+        # Whole words: a selection starting inside a name ("umo Hassan") would name the code with
+        # a piece of it that no anonymisation recognises later.
+        text, start, end = self.doc.text, span[0], span[1]
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        while end < len(text) and text[end].isalnum():
+            end += 1
+        name = in_vivo_name(self._shown((start, end)))
         self.apply(span, name, origin="in-vivo")
 
     def _my_mark_here(self) -> SpanMark | None:
