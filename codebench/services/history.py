@@ -341,7 +341,6 @@ def _unjoin(store: Store, p: dict[str, Any]) -> None:
 
 def _join_again(store: Store, p: dict[str, Any]) -> None:
     store.anonymisation.reassign(p["mentions"], p["entity"])
-    store.anonymisation.delete_entity_if_unused(p["other"]["id"])
 
 
 def _now() -> datetime:

@@ -34,6 +34,10 @@ def entity_record(row: AnonEntity) -> EntityRecord:
     return EntityRecord(row.id, row.uuid, row.kind, row.pseudonym, row.direct)
 
 
+RETIRED = "retired_pseudonyms"
+"""Settings key: pseudonyms renamed away, never given again."""
+
+
 class AnonymisationRepository(ProjectRepository, AnonymisationReads):
     """Anonymisation entities, mentions and settings of one project, inside one transaction."""
 
@@ -59,8 +63,16 @@ class AnonymisationRepository(ProjectRepository, AnonymisationReads):
         return entity_record(row) if row is not None else None
 
     def pseudonyms(self) -> set[str]:
-        """The pseudonyms already given in this project."""
-        return set(self.session.scalars(select(AnonEntity.pseudonym).where(AnonEntity.project_id == self.project_id)))
+        """The pseudonyms given in this project, those a rename gave up included: a number is
+        never given to someone else (an export made earlier keeps meaning what it said)."""
+        given = set(self.session.scalars(select(AnonEntity.pseudonym).where(AnonEntity.project_id == self.project_id)))
+        return given | set(self.settings().get(RETIRED, ()))
+
+    def retire_pseudonym(self, pseudonym: str) -> None:
+        """Keep a pseudonym an entity gave up (by a rename) from being given to another one."""
+        settings = self.settings()
+        settings[RETIRED] = sorted({*settings.get(RETIRED, ()), pseudonym})
+        self.save_settings(settings)
 
     def pseudonym_taken(self, pseudonym: str, *, other_than: int) -> bool:
         """Whether an entity other than ``other_than`` already has ``pseudonym``."""

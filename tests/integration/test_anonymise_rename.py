@@ -90,3 +90,26 @@ def test_two_entities_linking_kept_apart_are_joined_and_undo_takes_it_back(tmp_p
     assert f"med {greg.pseudonym} om {solveig.pseudonym}" in anonymisation.rendition(project, doc).text
     services.redo(project, "ingrid")
     assert f"med {solveig.pseudonym} om" in anonymisation.rendition(project, doc).text
+
+
+def test_a_pseudonym_given_up_is_never_given_again_and_a_join_stays_undoable(tmp_path: Path, monkeypatch) -> None:
+    # Found by an independent tester: after a join the freed [Person 2] went to the next name
+    # added, earlier exports no longer matched, and undoing the join then crashed on the unique
+    # pseudonym. A rename's old pseudonym came back the same way.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / "V01 runde 1.txt"
+    path.write_text("I: Hvem?\n\nR: Eirik Dal og Eiken, og så Sivert Hole og Trine Lund.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    first, _ = anonymisation.add_name(project, "Eirik Dal", coder="ingrid")
+    second, _ = anonymisation.add_name(project, "Eiken", coder="ingrid")  # his nickname
+    assert first != second
+    anonymisation.join_entities(project, first, second, coder="ingrid")
+    third, _ = anonymisation.add_name(project, "Sivert Hole", coder="kari")
+    assert third not in (first, second)
+    anonymisation.rename_entity(project, third, "Kollega K", coder="kari")
+    fourth, _ = anonymisation.add_name(project, "Trine Lund", coder="kari")
+    assert fourth not in (first, second, third, "[Kollega K]")
+    assert services.undo(project, "ingrid") is not None  # the join: no crash
+    doc = services.list_documents(project)[0].id
+    assert f"{first} og {second}" in anonymisation.rendition(project, doc).text

@@ -207,7 +207,7 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
         for r in rows:
             occupied[r.document_id].append((r.start, r.end))
         entities: dict[int, EntityRecord] = {e.id: e for e in repo.entities()}
-        taken = {e.pseudonym for e in entities.values()}
+        taken = repo.pseudonyms()  # a pseudonym renamed away is not given again
         all_forms = {f for c in clusters for f in c.forms}
         # First mention order makes numbering follow reading order across the project.
         ordered = sorted(clusters, key=lambda c: min((d, m.start) for d, m in c.mentions))

@@ -279,6 +279,8 @@ def rename_entity(project: Project, entity: str | int, pseudonym: str, *, coder:
             raise ServiceError(f"{marked} is already the pseudonym of another entity; if they are one, "
                                f"join them: codebench anonymise join PROJECT '{marked}' '{found.pseudonym}'")
         store.anonymisation.rename(found.id, marked)
+        if found.pseudonym != marked:
+            store.anonymisation.retire_pseudonym(found.pseudonym)
         # A chosen pseudonym is one unit: a mention of the given name alone shows it whole too.
         was_chosen = store.anonymisation.set_chosen(found.id, True)
         store.audit.log("anonymise_rename", coder, {"entity": found.id, "before": found.pseudonym, "after": marked,
@@ -306,8 +308,9 @@ def join_entities(project: Project, keep: str | int, other: str | int, *, coder:
         repo = store.anonymisation
         ids = repo.mention_ids_of(gone.id)
         snapshot = repo.entity_snapshot(gone.id)
+        # The joined entity stays, without mentions: its pseudonym is never given to anyone else,
+        # and undo gives the mentions back to it.
         repo.reassign(ids, kept.id)
-        repo.delete_entity_if_unused(gone.id)
         # Ids only, as every anonymisation entry: nothing of the original text.
         store.audit.log("anonymise_join", coder, {"entity": kept.id, "other": snapshot, "mentions": ids,
                                                   "pseudonyms": [kept.pseudonym, gone.pseudonym]})
