@@ -184,3 +184,20 @@ def test_documents_imported_later_are_searched_for_the_list_as_its_kinds(project
              for m in e.mentions}
     assert found["holmvika trelast"][0] == "ORG", found
     assert found["gunnvor"][0] == "PER" and found["gunnvor"][1] >= 0.5, found
+
+
+def test_a_name_added_everywhere_does_not_take_over_the_office_it_is_part_of(project: services.Project,
+                                                                             tmp_path: Path) -> None:
+    # Found by an independent tester: `anonymise add per 'Hallingdal'` turned the accepted
+    # [NAV-kontor 1] "NAV Hallingdal" into a hand-added person.
+    path = tmp_path / "V01 runde 1.txt"
+    path.write_text("I: Hvordan kom du hit?\n\nR: Jeg kom hit gjennom NAV Hallingdal. Hallingdal er fint om vinteren.\n",
+                    encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    anonymisation.detect(project, use_model=False)
+    anonymisation.auto_accept(project, coder="ingrid")
+    doc = services.list_documents(project)[0].id
+    assert "gjennom [NAV-kontor 1]." in anonymisation.rendition(project, doc).text
+    pseudonym, count = anonymisation.add_name(project, "Hallingdal", kind="LOC", coder="ingrid")
+    text = anonymisation.rendition(project, doc).text
+    assert "gjennom [NAV-kontor 1]." in text and f"{pseudonym} er fint" in text and count == 1, text

@@ -341,7 +341,7 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
     target = None
     if kind == PER:
         hits, target = _with_own_parts(project, texts, hits, name)
-    pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder, entity=target,
+    pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder, entity=target, inside_masked=False,
                                     key_names={"added": added, "withdrawn": withdrawn})
     write_key(project, known_names=known)
     return pseudonym, count
@@ -442,8 +442,13 @@ def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, lis
 
 
 def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, form: str, coder: str | None,
-                 entity: str | int | None = None, key_names: dict[str, list[str]] | None = None) -> tuple[str, int]:
+                 entity: str | int | None = None, key_names: dict[str, list[str]] | None = None,
+                 inside_masked: bool = True) -> tuple[str, int]:
     """Store hand-made mentions of one entity: the one named, else the one with this form, else a new one.
+
+    ``inside_masked`` False leaves out a hit that lies inside a mention already masked (accepted
+    or hand-made) of another entity: a name added everywhere ("Hallingdal") must not take over
+    the office it is part of ("NAV Hallingdal").  A selection marked by hand is taken as it is.
 
     The audit entry keeps what undo needs: the new entity, the new mentions and those they
     absorbed (ids, spans, statuses), and the key's name entries by id (``key_names``).
@@ -468,6 +473,14 @@ def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, 
             created = repo.entity_snapshot(target.id)
         added: list[dict[str, Any]] = []
         absorbed: list[dict[str, Any]] = []
+        if not inside_masked:
+            masked = defaultdict(list)
+            for r in rows:
+                if r.status in ("accepted", "manual") and r.entity_id != target.id:
+                    masked[r.document_id].append((r.start, r.end))
+            hits = {doc: [d for d in dets if not any(s <= d.start and d.end <= e and (s, e) != (d.start, d.end)
+                                                     for s, e in masked.get(doc, ()))]
+                    for doc, dets in hits.items()}
         for doc, dets in hits.items():
             # A name or a selection across a line end is one mention per line: a replacement
             # never takes a line break (in a transcript, a turn boundary) with it.
