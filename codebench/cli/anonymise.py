@@ -119,7 +119,10 @@ def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only:
     views = anonymisation.entities(opened, kinds=list(kinds) or None, status="suggested" if open_only else None,
                                    with_mentions=True, context=30)
     if not views:
-        click.echo("nothing detected yet: run codebench anonymise PROJECT")
+        if open_only and anonymisation.entities(opened):
+            click.echo("no open suggestions: every one detected is decided")
+        else:
+            click.echo("nothing detected yet: run codebench anonymise PROJECT")
         return
     section = None
     for view in views:
@@ -258,7 +261,7 @@ def join_command(project: str, keep: str, other: str, coder: str | None, db: str
 def apply_command(project: str, force: bool, coder: str | None, db: str | None) -> None:
     """Close the review: refuses while suggestions are open; refreshes the key."""
     opened = use_project(project, db)
-    path = anonymisation.apply(opened, force=force, coder=coder)
+    path = anonymisation.apply(opened, force=force, coder=coder_or_default(coder))
     click.echo(f"anonymisation applied; exports use it from now on. Key: {path}")
 
 

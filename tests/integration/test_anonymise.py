@@ -515,3 +515,21 @@ def test_an_in_vivo_code_from_a_span_starting_inside_a_name_never_shows_a_piece_
     names = [c.name for c in services.code_tree(small_project) if c.origin == "in-vivo"]
     # The restricted coder's code is named from the rendition, the allowed coder's with the whole name.
     assert sorted(n.split(".")[0] for n in names) == ["Kari Nordmann", "[Person 1]"], names
+
+
+def test_apply_reads_the_coder_from_the_environment_and_open_only_says_none_are_open(
+        small_project: services.Project) -> None:
+    # Found by an independent tester: `CODEBENCH_CODER=ingrid codebench anonymise apply team` was
+    # refused as "a coder who does not say who they are", and `--list --open-only` with nothing
+    # open said "nothing detected yet".
+    anonymisation.detect(small_project, use_model=False)
+    anonymisation.auto_accept(small_project, threshold=0.0, coder="ingrid")
+    for entity in anonymisation.entities(small_project, status="suggested"):
+        anonymisation.decide(small_project, "accept", entity=entity.id, coder="ingrid")
+    anonymisation.set_original_viewer(small_project, "ingrid", True, by="ingrid")
+    runner = CliRunner()
+    root = str(small_project.root)
+    listed = runner.invoke(main, ["anonymise", root, "--list", "--open-only"], env={"CODEBENCH_CODER": "ingrid"})
+    assert listed.exit_code == 0 and "no open suggestions" in listed.output, listed.output
+    applied = runner.invoke(main, ["anonymise", "apply", root], env={"CODEBENCH_CODER": "ingrid"})
+    assert applied.exit_code == 0 and "anonymisation applied" in applied.output, applied.output
