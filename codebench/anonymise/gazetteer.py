@@ -243,6 +243,26 @@ def find_names(text: str, names: Iterable[str], *, kind: str = PER, detector: st
             if not capitalised or m.group()[:1].isupper()]
 
 
+def with_definite_forms(name: str) -> list[str]:
+    """A workplace's or place's name with its last word in the definite forms a speaker gives it
+    ("Fjordkjøkken" -> "Fjordkjøkkenet", "Kantine" -> "Kantina"), those that are no ordinary word."""
+    words = name.split()
+    last = words[-1] if words else ""
+    if len(last) < 4 or not last.isalpha():
+        return [name]
+    endings = ("n", "t", "a") if last.endswith("e") else ("et", "en", "a")
+    forms = [name]
+    for ending in endings:
+        if ending == "a" and last[-1].casefold() in "aiouyæøå":
+            continue
+        word = (last[:-1] + "a") if ending == "a" and last.endswith("e") else last + ending
+        # One word alone must not become an ordinary word ("Kantine" -> "kantina"); the last word
+        # of a longer name may ("Strand Bakeriet").
+        if len(words) > 1 or not is_common_word(word.casefold()):
+            forms.append(" ".join([*words[:-1], word]))
+    return forms
+
+
 def is_also_a_word(form: str) -> bool:
     """A word form that is an ordinary word as well as (maybe) a name: in the word list, a
     landscape noun, a pronoun, a possessive, or a name the lists see in lower case as often as

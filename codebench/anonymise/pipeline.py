@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
-from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, REVIEW_ONLY, PER, Detection, line_pieces
+from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, ORG, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
     find_after_roles, find_lexicon_names, find_names, find_pronoun_names, find_reported_speakers, find_subject_names,
-    find_surname_shapes, find_unknown_pairs, looks_like_name, name_likelihood, own_name_parts,
+    find_surname_shapes, find_unknown_pairs, looks_like_name, name_likelihood, own_name_parts, with_definite_forms,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
@@ -100,7 +100,10 @@ def _known(text: str, known_names: Iterable[str | tuple[str, str]], caseless: bo
         name, kind = (entry, PER) if isinstance(entry, str) else entry
         if name.strip():
             by_kind.setdefault(kind, []).append(name)
-    found = [d for kind, names in by_kind.items() for d in find_names(text, names, kind=kind)]
+    # A workplace or place added by hand is also said in its definite form ("Fjordkjøkkenet").
+    found = [d for kind, names in by_kind.items()
+             for d in find_names(text, [f for n in names for f in (with_definite_forms(n) if kind in (ORG, LOC) else [n])],
+                                 kind=kind)]
     parts = sorted({p for name in by_kind.get(PER, ()) for p in own_name_parts(name)})
     if parts:
         found += find_names(text, parts, score=0.9, capitalised=not caseless)

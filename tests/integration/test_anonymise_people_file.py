@@ -201,3 +201,15 @@ def test_a_name_added_everywhere_does_not_take_over_the_office_it_is_part_of(pro
     pseudonym, count = anonymisation.add_name(project, "Hallingdal", kind="LOC", coder="ingrid")
     text = anonymisation.rendition(project, doc).text
     assert "gjennom [NAV-kontor 1]." in text and f"{pseudonym} er fint" in text and count == 1, text
+
+
+def test_a_workplace_added_by_hand_is_masked_in_its_definite_form_too(project: services.Project,
+                                                                       tmp_path: Path) -> None:
+    # Found by an independent tester: after adding "fjordkjøkken", "Fjordkjøkkenet" stayed.
+    path = tmp_path / "M01 runde 1.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:04,000\nEg jobbar på Fjordkjøkken, ja.\n\n"
+                    "2\n00:00:05,000 --> 00:00:09,000\nPå Fjordkjøkkenet er me atten stykk.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    pseudonym, count = anonymisation.add_name(project, "Fjordkjøkken", kind="ORG", coder="ingrid")
+    text = anonymisation.rendition(project, services.list_documents(project)[0].id).text
+    assert count == 2 and "Fjordkjøkken" not in text and f"På {pseudonym} er" in text, text

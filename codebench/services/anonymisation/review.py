@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Sequence
 
-from codebench.anonymise.detections import DIRECT_KINDS, KINDS, PER, Detection, split_at_line_breaks
-from codebench.anonymise.gazetteer import find_name_parts, find_names, is_caseless, own_name_parts
+from codebench.anonymise.detections import DIRECT_KINDS, KINDS, LOC, ORG, PER, Detection, split_at_line_breaks
+from codebench.anonymise.gazetteer import find_name_parts, find_names, is_caseless, own_name_parts, with_definite_forms
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
 from codebench.anonymise.pseudonyms import next_label
@@ -337,7 +337,9 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
     known, added, withdrawn = _known_with(pseudonym_key(project).known_names, name, kind)
     with project.transaction(write=False) as store:
         texts = store.documents.texts()
-    hits = {doc: find_names(text, [name], kind=kind, detector="manual", score=1.0) for doc, text in texts.items()}
+    # A workplace or place is also said in its definite form ("Fjordkjøkkenet").
+    forms = with_definite_forms(name) if kind in (ORG, LOC) else [name]
+    hits = {doc: find_names(text, forms, kind=kind, detector="manual", score=1.0) for doc, text in texts.items()}
     target = None
     if kind == PER:
         hits, target = _with_own_parts(project, texts, hits, name)
