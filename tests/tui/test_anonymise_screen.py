@@ -660,6 +660,9 @@ async def test_a_coder_not_allowed_the_original_sees_only_the_anonymised_text(de
         await pilot.press("o")  # switching to the original is not offered
         await settle(pilot)
         assert app.screen.anonymised
+        # Nor are the keys they would only be refused: marking a name, correcting the words.
+        for action in ("mark_name", "mark_as", "edit"):
+            assert app.screen.check_action(action, ()) is False, action
         view = app.screen.query_one(TranscriptView)
         assert not any(re.search(rf"\b{re.escape(f)}\b", view.text) for f in forms)
         assert kristine.pseudonym in view.text

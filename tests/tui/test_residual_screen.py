@@ -141,3 +141,21 @@ async def test_marking_a_word_that_is_an_ordinary_word_too_asks_first(planted: s
         assert marked, (word.form, app.screen, [str(n.message) for n in app._notifications])
         assert word.form not in [v.form for v in screen.views]
         assert any(word.form in (f.casefold() for f in e.forms) for e in anonymisation.entities(planted))
+
+
+async def test_shift_a_marks_a_residual_word_as_a_place(planted: services.Project) -> None:
+    # Found by an independent tester: + made "Amla" a person; the kind could not be chosen here.
+    from codebench.tui.screens.kind_picker import KindPicker
+
+    app = CodebenchApp(planted, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_residual(pilot)
+        await _highlight(pilot, screen, PLANTED)
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, KindPicker)
+        await pilot.press("l")
+        await settle(pilot)
+        assert PLANTED not in [v.form for v in screen.views]
+        marked = [e for e in anonymisation.entities(planted) if PLANTED in (f.casefold() for f in e.forms)]
+        assert marked and marked[0].kind == "LOC" and marked[0].pseudonym.startswith("[Sted ")

@@ -361,7 +361,10 @@ class DocumentScreen(WorkbenchScreen):
         return self.query_one(TranscriptView).text[start:end]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the key for the rendition that is not on screen."""
+        """Offer the key for the rendition that is not on screen; not the keys a coder who may not
+        see original names would only be refused (marking a name, correcting the words)."""
+        if action in ("mark_name", "mark_as", "edit") and not self.workbench.original_allowed:
+            return False
         if action == "rendition":
             if not self.workbench.original_allowed:
                 return False  # this coder codes the anonymised rendition only

@@ -26,6 +26,7 @@ from codebench import services
 from codebench.anonymise.key import KeyFileError
 from codebench.services import anonymisation
 from codebench.services.anonymisation import ResidualView
+from codebench.tui.screens.kind_picker import KindPicker
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.widgets.stable_footer import StableFooter
@@ -61,6 +62,7 @@ class ResidualScreen(WorkbenchScreen):
 
     BINDINGS = [
         Binding("plus", "mark_name", "name", tooltip="Mark every occurrence of the word as a person's name"),
+        Binding("A", "mark_as", "mark as…", tooltip="Mark every occurrence as a workplace, place, NAV office … (asks which)"),
         Binding("k", "keep", "keep", tooltip="Not a name: keep the word; it leaves the list"),
         Binding("j", "jump", "go to text", tooltip="Open the transcript at the word"),
         Binding("f5", "refresh", "refresh", show=False),
@@ -90,7 +92,7 @@ class ResidualScreen(WorkbenchScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Decisions wait while the last one is stored (shown dimmed in the footer)."""
-        if self.busy and action in ("mark_name", "keep"):
+        if self.busy and action in ("mark_name", "mark_as", "keep"):
             return None
         return True
 
@@ -187,6 +189,26 @@ class ResidualScreen(WorkbenchScreen):
             f"+ marks every «{view.form}» in the project as a name, also where it is the word. To mark "
             "only where it names someone, open it (Enter) and mark it in the transcript (a).",
             yes="Mark everywhere", no="Cancel"), answered)
+
+    def action_mark_as(self) -> None:
+        """Mark every occurrence of the highlighted word as a workplace, place, NAV office or other
+        detail: the kind is asked first ("amla" is a place, "fjordkjøkken" a workplace)."""
+        view = self.current()
+        if view is None:
+            return
+        self._wanted_rank = view.rank  # the list reloads when the question closes: keep the place
+
+        def picked(kind: str | None) -> None:
+            if not kind:
+                return
+
+            def call() -> _Done:
+                pseudonym, count = anonymisation.add_name(self.project, view.form, kind=kind, coder=self.coder)
+                return _Done(f"«{view.form}» is {pseudonym}: {count} mention(s) marked", view.rank)
+
+            self._act(call)
+
+        self.app.push_screen(KindPicker(view.form), picked)
 
     def action_keep(self) -> None:
         """Keep the highlighted word (not a name): it leaves the list."""
