@@ -253,6 +253,20 @@ def join_command(project: str, keep: str, other: str, coder: str | None, db: str
     click.echo(f"joined: {moved} mention(s) are now {pseudonym}")
 
 
+@anonymise.command("split")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--mention", "mentions", type=int, multiple=True, required=True,
+              help="A mention to split off (its id, as --list shows it); repeatable.")
+@click.option("--coder", help="Who splits them (default: $CODEBENCH_CODER).")
+@db_option
+def split_command(project: str, mentions: tuple[int, ...], coder: str | None, db: str | None) -> None:
+    """Give mentions linking put in the wrong entity one of their own (a husband "Abdi" who is
+    not Abdirahman): they get the next free pseudonym. Undo takes it back."""
+    opened = use_project(project, db)
+    pseudonym = anonymisation.split_mentions(opened, list(mentions), coder=require_coder(coder))
+    click.echo(f"split off: {len(set(mentions))} mention(s) are now {pseudonym}")
+
+
 @anonymise.command("apply")
 @click.argument("project", type=click.Path(file_okay=False))
 @click.option("--force", is_flag=True, help="Apply although suggestions are open (they stay unreplaced).")

@@ -45,7 +45,7 @@ def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntr
 # What an entry's payload must hold to be taken back: anonymisation decisions logged before undo
 # existed recorded counts only, and stay out of the history rather than undo nothing.
 _NEEDS = {"anonymise_accept": "before", "anonymise_reject": "before", "anonymise_auto": "before",
-          "anonymise_add": "added", "anonymise_join": "mentions", "memo": "text", "adjudicate": "created",
+          "anonymise_add": "added", "anonymise_join": "mentions", "anonymise_split": "mentions", "memo": "text", "adjudicate": "created",
           "accept_agreed": "created"}
 
 
@@ -343,6 +343,17 @@ def _join_again(store: Store, p: dict[str, Any]) -> None:
     store.anonymisation.reassign(p["mentions"], p["entity"])
 
 
+def _unsplit(store: Store, p: dict[str, Any]) -> None:
+    """The mentions back with the entity they were split from; the new entity stays, empty, so
+    its pseudonym is never given to anyone else."""
+    store.anonymisation.reassign(p["mentions"], p["entity"])
+
+
+def _split_again(store: Store, p: dict[str, Any]) -> None:
+    store.anonymisation.restore_entity(p["created"])
+    store.anonymisation.reassign(p["mentions"], p["created"]["id"])
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -386,6 +397,7 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_rename": (_renamed_back, _renamed_again),
     "anonymise_add": (_unadd, _add_again),
     "anonymise_join": (_unjoin, _join_again),
+    "anonymise_split": (_unsplit, _split_again),
     "adjudicate": (_unadjudicate, _adjudicate_again),
     "accept_agreed": (_unadjudicate, _adjudicate_again),
 }
@@ -394,7 +406,7 @@ UNDOABLE = tuple(_STEPS)
 checked), transcript text (an edit of a turn, a corrected file imported over a document),
 codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge, an unused
 open code removed),
-memos (write, edit, delete), adjudication decisions and anonymisation decisions (accept, reject, auto-accept, rename, join, names and spans added by hand)."""
+memos (write, edit, delete), adjudication decisions and anonymisation decisions (accept, reject, auto-accept, rename, join, split, names and spans added by hand)."""
 
 
 def _after(project: Project, entry: AuditEntry, direction: str) -> None:
@@ -442,6 +454,9 @@ def describe_operation(entry: AuditEntry, project: Project | None = None, *, ano
                 f"{_count(p.get('entities', 0), 'entity', 'entities')}")
     if entry.action == "anonymise_rename":
         return f"rename of {p.get('before')} to {p.get('after')}"
+    if entry.action == "anonymise_split":
+        was, now = (p.get("pseudonyms") or ["an entity", "another"])[:2]
+        return f"split of {_count(len(p.get('mentions', [])), 'mention', 'mentions')} from {was} into {now}"
     if entry.action == "anonymise_join":
         kept, gone = (p.get("pseudonyms") or ["an entity", "another"])[:2]
         return f"join of {gone} into {kept} ({_count(len(p.get('mentions', [])), 'mention', 'mentions')})"

@@ -113,3 +113,29 @@ def test_a_pseudonym_given_up_is_never_given_again_and_a_join_stays_undoable(tmp
     assert services.undo(project, "ingrid") is not None  # the join: no crash
     doc = services.list_documents(project)[0].id
     assert f"{first} og {second}" in anonymisation.rendition(project, doc).text
+
+
+def test_a_mention_linked_to_the_wrong_person_is_split_off_and_undo_takes_it_back(tmp_path: Path, monkeypatch) -> None:
+    # Found by an independent tester: "Min mann, Abdi" (her husband) was linked into Abdirahman
+    # Warsame, and neither reject-then-add nor anything else could give him his own pseudonym.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / "V02 runde 1.txt"
+    path.write_text("I: Og IA-rådgiveren?\n\nR: Det er Abdirahman Warsame. Abdirahman er flink. "
+                    "Min mann, Abdi, sier at jeg må lære meg å le.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="veileder", round=1)).errors
+    pseudonym, _ = anonymisation.add_name(project, "Abdirahman Warsame", coder="ingrid")
+    anonymisation.add_name(project, "Abdi", coder="ingrid")
+    anonymisation.join_entities(project, pseudonym, "[Person 2]", coder="ingrid")
+    doc = services.list_documents(project)[0].id
+    (abdi,) = [m for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions if m.text == "Abdi"]
+    result = CliRunner().invoke(main, ["anonymise", "split", str(project.root), "--mention", str(abdi.id),
+                                       "--coder", "ingrid"])
+    assert result.exit_code == 0, result.output
+    own = result.output.strip().split(" are now ")[-1]
+    assert own not in (pseudonym, "[Person 2]")  # a number given once is not given again
+    text = anonymisation.rendition(project, doc).text
+    assert f"Min mann, {own}, sier" in text and f"{pseudonym} er flink" in text
+    undone = services.undo(project, "ingrid")
+    assert undone is not None and "split" in services.describe_operation(undone)
+    assert f"Min mann, {pseudonym}, sier" in anonymisation.rendition(project, doc).text

@@ -189,3 +189,30 @@ async def test_m_joins_the_highlighted_entity_into_another_and_ctrl_z_takes_it_b
         await pilot.press("ctrl+z")
         await settle(pilot)
         assert other.pseudonym in {e.pseudonym for e in anonymisation.entities(detected)}
+
+
+async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_back(detected):
+    # Found by an independent tester: a mention linked into the wrong person could not be given
+    # its own pseudonym.
+    person = next(e for e in anonymisation.entities(detected, with_mentions=True) if KRISTINE in e.forms)
+    mention = person.mentions[0]
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        entities = screen.query_one("#entities")
+        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
+        await settle(pilot)
+        screen.query_one("#mentions").focus()
+        await pilot.pause()
+        assert screen.current_mention().id == mention.id
+        await pilot.press("S")
+        await settle(pilot)
+        assert "split off from" in messages(app)[-1]
+        owner = next(e for e in anonymisation.entities(detected, with_mentions=True)
+                     if any(m.id == mention.id for m in e.mentions))
+        assert owner.id != person.id and len(owner.mentions) == 1
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        owner = next(e for e in anonymisation.entities(detected, with_mentions=True)
+                     if any(m.id == mention.id for m in e.mentions))
+        assert owner.id == person.id

@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.anonymisation.residual import ResidualContext, ResidualView, keep_residual, residual
     from codebench.services.anonymisation.review import (
         DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
-        auto_accept, decide, document_status, entities, find_entity, join_entities, rename_entity,
+        auto_accept, decide, document_status, entities, find_entity, join_entities, rename_entity, split_mentions,
     )
 
 _EXPORTS = {
@@ -69,7 +69,7 @@ _EXPORTS = {
     ".residual": ("ResidualContext", "ResidualView", "keep_residual", "residual"),
     ".review": ("DECISIONS", "STATUSES", "DocumentAnonymisation", "EntityView", "MentionView", "add_mention",
         "add_name", "apply", "auto_accept", "decide", "document_status", "entities", "find_entity",
-        "join_entities", "rename_entity"),
+        "join_entities", "rename_entity", "split_mentions"),
 }
 
 __all__ = [
@@ -81,7 +81,7 @@ __all__ = [
     "add_mention", "add_name", "anonymise_free_text", "anonymise_free_texts", "anonymise_quotes", "anonymised_names", "anonymised_passages",
     "apply", "auto_accept", "decide", "detect", "document_labels", "document_status", "entities", "export_text",
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
-    "require_reviewer", "join_entities",
+    "require_reviewer", "join_entities", "split_mentions",
     "rendition", "renditions", "set_original_viewer", "write_key",
     "ResidualContext", "ResidualView", "keep_residual", "residual",
     "AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind", "parse_typed_names",

@@ -318,6 +318,38 @@ def join_entities(project: Project, keep: str | int, other: str | int, *, coder:
     return kept.pseudonym, len(ids)
 
 
+def split_mentions(project: Project, mentions: Sequence[int], *, coder: str | None = None) -> str:
+    """Give mentions linking put in the wrong entity an entity of their own: "Min mann, Abdi"
+    (her husband) out of Abdirahman Warsame.  Same kind, the next free pseudonym; statuses stay;
+    undo takes the split back.
+
+    Returns:
+        the new entity's pseudonym.
+
+    Raises:
+        ServiceError: no mentions named, a mention not in this project, or mentions of two entities.
+    """
+    require_reviewer(project, coder)
+    if not mentions:
+        raise ServiceError("name the mentions to split off (--mention ID, as --list shows them)")
+    with project.transaction(write=True) as store:
+        repo = store.anonymisation
+        snaps = repo.mention_snapshots(mentions)
+        if len(snaps) != len(set(mentions)):
+            raise ServiceError("no such mention in this project; list them with --list --mentions 0")
+        owners = {s["entity_id"] for s in snaps}
+        if len(owners) != 1:
+            raise ServiceError("the mentions belong to different entities: split them off one entity at a time")
+        old = repo.entity_by_id(owners.pop())
+        (new,) = repo.add_entities([NewEntity(old.kind, next_label(old.kind, repo.pseudonyms()), old.direct)])
+        ids = sorted(set(mentions))
+        repo.reassign(ids, new.id)
+        store.audit.log("anonymise_split", coder, {"entity": old.id, "created": repo.entity_snapshot(new.id),
+                                                   "mentions": ids, "pseudonyms": [old.pseudonym, new.pseudonym]})
+    write_key(project)
+    return new.pseudonym
+
+
 def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None = None) -> tuple[str, int]:
     """Add a name the detectors missed: every occurrence in every document becomes a manual
     mention, and the name is kept in the key so documents imported later are searched too.

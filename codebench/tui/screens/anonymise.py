@@ -124,6 +124,8 @@ class AnonymisationScreen(WorkbenchScreen):
                 tooltip="Accept the highlighted mention only"),
         Binding("n", "decide_mention('reject')", "reject mention", group=MENTION_KEYS,
                 tooltip="Reject the highlighted mention only"),
+        Binding("S", "split_mention", "split off", show=False,
+                tooltip="Give the highlighted mention an entity of its own (linking put it with the wrong person)"),
         Binding("f2", "rename", "rename", tooltip="Give the entity another pseudonym"),
         Binding("plus", "add_name", "add name", tooltip="Mark every occurrence of a name the detectors missed"),
         Binding("m", "join", "join", tooltip="Make the entity one with another (it takes that one's pseudonym)"),
@@ -367,6 +369,19 @@ class AnonymisationScreen(WorkbenchScreen):
         following = entity.mentions[index + 1] if index + 1 < len(entity.mentions) else mention
         self._wanted = (_Wanted(entity=entity.id, mention=later[0].id) if later else self._next_open(entity)
                         or _Wanted(entity=entity.id, mention=following.id))
+        self._decide(call)
+
+    def action_split_mention(self) -> None:
+        """Give the highlighted mention an entity of its own (the next free pseudonym); undoable."""
+        entity, mention = self.current_entity(), self.current_mention()
+        if entity is None or mention is None:
+            return
+
+        def call() -> Outcome:
+            pseudonym = anonymisation.split_mentions(self.project, [mention.id], coder=self.coder)
+            return Outcome(f"«{mention.text}» in {mention.document} split off from {entity.pseudonym}: now {pseudonym}",
+                           pseudonym=pseudonym)
+
         self._decide(call)
 
     def _next_open(self, decided: EntityView) -> _Wanted | None:
