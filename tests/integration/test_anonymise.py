@@ -398,6 +398,8 @@ def test_a_coder_not_allowed_original_names_cannot_change_the_anonymisation(smal
         lambda: anonymisation.keep_residual(small_project, ["lageret"], coder="per"),
         lambda: anonymisation.auto_accept(small_project, coder=None),
         lambda: anonymisation.set_original_viewer(small_project, "per", True, by="per"),
+        lambda: anonymisation.join_entities(small_project, kari.id, kari.id, coder="per"),
+        lambda: anonymisation.split_mentions(small_project, [1], coder="per"),
     ]
     for attempt in attempts:
         with pytest.raises(services.ServiceError, match="may not see original names"):
