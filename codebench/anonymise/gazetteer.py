@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 import yaml
 
-from codebench.anonymise.detections import PER, Detection
+from codebench.anonymise.detections import ORG, PER, Detection
 from codebench.anonymise.policy import is_public
 
 # A name followed by a possessive: "Eriks", "Eriks'", "Anne's", "Lars'".
@@ -657,6 +657,26 @@ _AFTER_PRONOUN_NAME = FINITE_VERBS | frozenset(
     "og som til med på i hadde ikke ikkje også òg heller da då så sjøl selv".split())
 _PRONOUN_NAME = re.compile(r"(?<![\w-])(han|ho|hu|hun)[ ]+([^\W\d_]{2,})[ ]+([^\W\d_]+)(?![\w-])", re.IGNORECASE)
 _PRONOUN_CAPITAL = re.compile(r"(?<![\w-])(han|ho|hu|hun)[ ]+([A-ZÆØÅ][^\W\d_]+)(?![\w-])")
+
+
+_FIRM = re.compile(r"(?<![\w-])([A-ZÆØÅ][^\W\d_]{2,})[ ]([A-ZÆØÅ][a-zæøå]{2,})(?![\w-])")
+
+
+def find_firm_names(text: str) -> list[Detection]:
+    """In cased text, a capitalised name followed by a capitalised ordinary noun: a firm ("Nesodden
+    Trelast", "Moen Rør", "Storøya Fisk").  A noun written with a capital inside a sentence is part
+    of a name, and a person's name does not end in a noun; not a given name first ("Kari Bakke"),
+    not a surname the lists know second ("Berg", "Strand")."""
+    names = lexicon()
+    given = names.female | names.male
+    found: list[Detection] = []
+    for match in _FIRM.finditer(text):
+        first, noun = match.group(1).casefold(), match.group(2).casefold()
+        if (first in given or is_common_word(first) or is_public(first) or noun in names.surnames
+                or not is_common_word(noun) or _word_classes().get(noun) in ("F", "V") or name_likelihood(noun) >= 0.3):
+            continue
+        found.append(Detection(match.start(), match.end(), ORG, "lexicon:firm", 0.6, match.group()))
+    return found
 
 
 def find_pronoun_names(text: str, *, caseless: bool = True) -> list[Detection]:

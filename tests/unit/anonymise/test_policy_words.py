@@ -21,3 +21,15 @@ def test_a_language_is_nobody_s_name() -> None:
     found = detect_text(text)  # the model took "somali" for a name in lower-case speech
     persons = [d for c in link({0: text}, {0: found}) if c.kind == "PER" for _, d in c.mentions]
     assert {d.text for d in persons} == {"ahmed"}, persons
+
+
+def test_a_name_and_a_capitalised_noun_is_a_firm_the_model_need_not_know() -> None:
+    # Found by an independent tester: "Nesodden Trelast" stayed in a reviewed project while
+    # "NAV Nesodden" was masked.
+    from codebench.anonymise.gazetteer import find_firm_names
+
+    text = "Jeg fikk jobb på Nesodden Trelast i fjor, og senere hos Moen Rør. Kari Bakke kom. Det var Oslo Kommune."
+    assert [d.text for d in find_firm_names(text)] == ["Nesodden Trelast", "Moen Rør"]
+    found = detect_text(text, use_model=False)
+    workplaces = {m.text for c in link({0: text}, {0: found}) if c.kind == "ORG" for _, m in c.mentions}
+    assert {"Nesodden Trelast", "Moen Rør"} <= workplaces
