@@ -46,6 +46,8 @@ class MergeReport:
     mentions_overlapping: int = 0  # spans that overlap a different team span: the team's decision stands
     anonymisation_conflicts: list[str] = field(default_factory=list)  # masked here, rejected there: masked
     pseudonyms_renumbered: list[str] = field(default_factory=list)
+    linked_differently: list[str] = field(default_factory=list)
+    """Words the team and the coder put with different entities (a join or split in one copy)."""
     viewers: list[str] = field(default_factory=list)  # the original-viewer list, when the merge changed it
     viewers_not_taken: list[str] = field(default_factory=list)
     """Coders the coder's copy lets see original names and the team's list does not: not let in."""
@@ -86,6 +88,7 @@ class MergeReport:
                        + (f", {self.mentions_overlapping} overlapping the team's left to the team" if self.mentions_overlapping else ""))
         out.extend(f"  anonymisation conflict: {c}" for c in self.anonymisation_conflicts)
         out.extend(f"  pseudonym renumbered: {p}" for p in self.pseudonyms_renumbered)
+        out.extend(f"  linked differently: {line}" for line in self.linked_differently)
         if self.viewers:
             out.append(f"  may see original names: {', '.join(self.viewers)}")
         if self.viewers_not_taken:

@@ -460,6 +460,7 @@ class MergeRepository(ProjectRepository):
                     m.status, m.decided_by, m.decided_at = "accepted", decided_by, decided_at
                     report.mentions_updated += 1
 
+        relinked: dict[tuple[int, int], int] = {}
         for doc_id, entity_id, start, end, status, detector, score, decided_by, decided_at in source.mentions:
             if entity_id in skipped and doc_id in doc_map:
                 overlapped(doc_map[doc_id], start, end, status, decided_by, decided_at)
@@ -467,6 +468,11 @@ class MergeRepository(ProjectRepository):
                 continue
             team_doc = doc_map[doc_id]
             existing = team_mentions.get((team_doc, start, end))
+            if existing is not None and existing.entity_id != entity_map[entity_id]:
+                # The coder put these words with another entity (a join or split in their copy):
+                # the team's linking stands, and the lead is told how to follow the coder.
+                pair = (existing.entity_id, entity_map[entity_id])
+                relinked[pair] = relinked.get(pair, 0) + 1
             if existing is not None:
                 merged, conflict = merged_status(existing.status, status)
                 if conflict:
@@ -484,6 +490,11 @@ class MergeRepository(ProjectRepository):
             inserts.append({"document_id": team_doc, "entity_id": entity_map[entity_id], "start": start, "end": end,
                             "status": status, "detector": detector, "score": score, "decided_by": decided_by,
                             "decided_at": decided_at})
+        for (team_entity, theirs), count in sorted(relinked.items()):
+            here, there = team_entities[team_entity].pseudonym, team_entities[theirs].pseudonym
+            report.linked_differently.append(
+                f"{count} mention(s) of {here} are {there} in {source.name}'s copy; if they are one: "
+                f"codebench anonymise join PROJECT '{there}' '{here}'")
         if inserts:
             s.execute(insert(AnonMention), inserts)  # Core executemany: one statement for thousands
         report.mentions_added = len(inserts)

@@ -222,3 +222,22 @@ def test_a_name_one_coder_masked_over_other_words_stays_masked(files, tmp_path):
     assert "Kristine" not in second.anonymisation_conflicts[0]
     text = anonymisation.rendition(team, services.get_document(team, "holm").info.id).text
     assert "Kristine" not in text.split("\n\nI: Og lederen?")[0], text
+
+
+def test_a_join_in_one_coder_s_copy_is_reported_at_merge_with_how_to_follow_it(files, tmp_path):
+    # Found by an independent tester: ingrid's joins vanished when per's copy was merged first,
+    # and the report said "0 decisions joined" and nothing else.
+    ingrid = _coder_project(tmp_path / "ingrid", files, "ingrid")
+    per = _coder_project(tmp_path / "per", files, "per")
+    for project in (ingrid, per):
+        anonymisation.detect(project, use_model=False)
+        _accept_all(project)
+    kristine = next(e for e in anonymisation.entities(ingrid) if "Kristine Holm" in e.forms)
+    aksel = next(e for e in anonymisation.entities(ingrid) if any("Aksel" in f for f in e.forms))
+    anonymisation.join_entities(ingrid, kristine.id, aksel.id, coder="ingrid")
+    team = services.init_project(tmp_path / "team")
+    services.merge_projects(team, [per.root])
+    (report,) = services.merge_projects(team, [ingrid.root])
+    lines = [line for line in report.lines() if "linked differently" in line]
+    assert lines and "codebench anonymise join" in lines[0], report.lines()
+    assert not any(name in line for line in report.lines() for name in NAMES)
