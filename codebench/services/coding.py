@@ -52,8 +52,8 @@ def in_vivo_code_name(project: Project, document: str | int, start: int, end: in
     with project.transaction(write=False) as store:
         doc = find_document(store, document)
         text = store.documents.text(doc.id)
-        touched = [(m.start, m.end) for m in store.anonymisation.mentions()
-                   if m.document_id == doc.id and m.status != "rejected" and m.start < end and start < m.end]
+        touched = [(m.start, m.end) for m in store.anonymisation.mentions([doc.id])
+                   if m.status != "rejected" and m.start < end and start < m.end]
     if not 0 <= start < end <= len(text):
         raise ServiceError(f"[{start}, {end}) is not inside document {doc.id} ({len(text)} characters)")
     start, end = min([start, *(s for s, _ in touched)]), max([end, *(e for _, e in touched)])

@@ -80,9 +80,15 @@ def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInf
             evidence = (1 if group else 2, info.participant.role)
             roles[normalise(speaker)] = max(roles.get(normalise(speaker), (0, "")), evidence)
     # The informant saying their own name: "jeg heter kari moen" in the turns of the speaker who
-    # talks most (labelled SPEAKER_01 in ASR, or named), in an individual interview.
+    # talks most (labelled SPEAKER_01 in ASR, or named), in an individual interview.  The person
+    # mentions are grouped by document once: a project has many documents and many mentions.
+    persons: dict[int, list[tuple[Detection, Cluster]]] = defaultdict(list)
+    for cluster in clusters or ():
+        if cluster.kind == PER:
+            for doc, det in cluster.mentions:
+                persons[doc].append((det, cluster))
     for info in infos:
-        if info.participant is None or (info.participant.attributes or {}).get("group") or clusters is None:
+        if info.participant is None or (info.participant.attributes or {}).get("group") or not persons.get(info.id):
             continue
         spoken: Counter[str] = Counter()
         for turn in turns[info.id]:
@@ -92,14 +98,11 @@ def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInf
             continue
         informant = spoken.most_common(1)[0][0]
         theirs = [(t.body_start, t.end) for t in turns[info.id] if t.speaker == informant]
-        for cluster in clusters:
-            if cluster.kind != PER:
-                continue
-            for doc, det in cluster.mentions:
-                if (doc == info.id and _SAYS_OWN_NAME.search(texts[info.id], max(0, det.start - 12), det.start)
-                        and any(s <= det.start < e for s, e in theirs)):
-                    for form in cluster.forms:
-                        roles[form] = max(roles.get(form, (0, "")), (2, info.participant.role))
+        for det, cluster in persons[info.id]:
+            if (_SAYS_OWN_NAME.search(texts[info.id], max(0, det.start - 12), det.start)
+                    and any(s <= det.start < e for s, e in theirs)):
+                for form in cluster.forms:
+                    roles[form] = max(roles.get(form, (0, "")), (2, info.participant.role))
     for info in infos:
         if info.participant is not None:
             for name, informant in header_people(info):
