@@ -305,7 +305,7 @@ class AnonymisationScreen(WorkbenchScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Decisions wait while detection is storing its results (shown dimmed in the footer)."""
         if self.detecting and action in {"decide_entity", "decide_mention", "rename", "add_name", "auto_accept", "detect",
-                                         "undo", "redo"}:
+                                         "undo", "redo", "join", "split_mention"}:
             return None
         return True
 
