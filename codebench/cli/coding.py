@@ -11,7 +11,7 @@ from codebench.cli.common import coder_or_default, db_option, fail, require_code
 @click.command()
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("document")
-@click.option("--start", type=int, required=True, help="First code point of the span (0-based).")
+@click.option("--start", type=int, required=True, help="First code point of the span (0-based; as `show --offsets` gives).")
 @click.option("--end", type=int, required=True, help="Code point after the span (half-open).")
 @click.option("--code", "code_name", help="Code name; a new name creates an open code.")
 @click.option("--in-vivo", is_flag=True, help="Name a new in-vivo code after the coded words.")
@@ -21,10 +21,17 @@ from codebench.cli.common import coder_or_default, db_option, fail, require_code
 @db_option
 def code(project: str, document: str, start: int, end: int, code_name: str | None, in_vivo: bool,
          category: str | None, coder: str | None, memo: str | None, db: str | None) -> None:
-    """Code the span [START, END) of DOCUMENT (id or name)."""
+    """Code the span [START, END) of DOCUMENT (id or name).
+
+    Positions are code points of the stored original; for a coder who may not see original
+    names, of the anonymised text `show --offsets` gives them (a span that cuts a pseudonym
+    takes the whole name).
+    """
     opened = use_project(project, db)
     origin = "open"
     coder = require_coder(coder) if in_vivo or code_name else coder
+    positions = services.anonymisation.positions_for(opened, coder_or_default(coder))
+    start, end = positions.stored(document, start, end)
     if in_vivo:
         origin = "in-vivo"
         if not code_name:
@@ -37,7 +44,8 @@ def code(project: str, document: str, start: int, end: int, code_name: str | Non
     if in_vivo:  # named with the informant's words: said as this coder's view shows them
         shown = services.anonymisation.disclosure(opened, coder)
         code_name = services.shown_code_names(opened, [code_name], anonymised=not shown.original).get(code_name, code_name)
-    click.echo(f"coded [{coding.start}, {coding.end}) as {code_name!r}: {coding.uuid}")
+    shown_start, shown_end = positions.shown(document, coding.start, coding.end)
+    click.echo(f"coded [{shown_start}, {shown_end}) as {code_name!r}: {coding.uuid}")
 
 
 @click.command()

@@ -162,7 +162,8 @@ def flagged(project: str, document: str | None, coder: str | None, check_id: str
     if check_id:
         item = services.check_coding(opened, check_id, require_coder(coder))
         code = shown_names(opened, [item]).get(item.code, item.code)
-        click.echo(f"checked {item.uuid[:8]} {code} [{item.start}, {item.end})")
+        start, end = _positions(opened).shown(item.document_id, item.start, item.end)
+        click.echo(f"checked {item.uuid[:8]} {code} [{start}, {end})")
         return
     items = services.flagged_codings(opened, document, coder)
     if not items:
@@ -172,11 +173,18 @@ def flagged(project: str, document: str | None, coder: str | None, check_id: str
     for item in items:
         by_doc.setdefault(item.document_id, []).append(item)
     shown = shown_names(opened, items)
+    positions = _positions(opened)
     for doc_id, found in by_doc.items():
         click.echo(f"document {doc_id}:")
         for item in found:
-            click.echo(f"  {item.uuid[:8]}  [{item.start}, {item.end})  {shown.get(item.code, item.code)} ({item.coder}): "
+            start, end = positions.shown(doc_id, item.start, item.end)
+            click.echo(f"  {item.uuid[:8]}  [{start}, {end})  {shown.get(item.code, item.code)} ({item.coder}): "
                        f"{item.reason}")
+
+
+def _positions(project: services.Project) -> services.anonymisation.Positions:
+    """Positions as the coder running the command reads them (the anonymised text's, when names are kept from them)."""
+    return services.anonymisation.positions_for(project, coder_or_default(None))
 
 
 @click.command()

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import click
 
 from codebench import services
-from codebench.cli.common import db_option, original_option, shown_as, use_project
+from codebench.cli.common import coder_or_default, db_option, original_option, shown_as, use_project
 
 KINDS = ("project", "document", "code", "coding")
 
@@ -45,6 +45,7 @@ def memos(project: str, kinds: Sequence[str], code_name: str | None, document: s
     wanted = services.MemoFilter(kinds=tuple(dict.fromkeys(kinds)), code=code_name, document_id=document_id, coder=coder,
                         words=tuple(words.split()) if words else ())
     found = services.memo_entries(opened, original=shown.original, wanted=wanted)
+    found = services.anonymisation.positions_for(opened, coder_or_default(None)).moved(found)
     if fmt == "json":
         click.echo(json.dumps([
             {"kind": e.kind, "code": e.code_shown, "document": e.document, "start": e.start, "end": e.end,

@@ -152,22 +152,25 @@ def _details(doc: services.DocumentInfo, labels: dict[int, str], original: bool)
 @click.command()
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("document")
-@click.option("--offsets", is_flag=True, help="Show each turn's number and [start, end) in code points of the original.")
+@click.option("--offsets", is_flag=True, help="Show each turn's number and [start, end) in code points (see below).")
 @_viewer_option
 @original_option
 @db_option
 def show(project: str, document: str, offsets: bool, coder: str | None, original: bool, db: str | None) -> None:
     """Print a document's text turn by turn (anonymised once detection has run).
 
-    Offsets are always those of the stored original, which `code --start/--end` takes.
+    Offsets are those `code --start/--end` takes: of the stored original, or of the anonymised
+    text for a coder who may not see original names (a name's length is not given away).
     """
     opened = use_project(project, db)
     shown = shown_as(opened, coder, original)
     doc = services.get_document(opened, document)
     rendition = services.anonymisation.rendition(opened, doc.info.id, anonymised=not shown.original)
+    in_rendition = not services.anonymisation.may_see_original(opened, coder_or_default(coder))
     for number, turn in enumerate(doc.turns, 1):
-        prefix = f"turn {number} [{turn.start}, {turn.end}) " if offsets else ""
         start, end = rendition.offsets.to_target(turn.start), rendition.offsets.to_target(turn.end, side="end")
+        where = (start, end) if in_rendition else (turn.start, turn.end)
+        prefix = f"turn {number} [{where[0]}, {where[1]}) " if offsets else ""
         click.echo(prefix + rendition.text[start:end])
         click.echo()
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import click
 
 from codebench import services
-from codebench.cli.common import db_option, original_option, shown_as, use_project
+from codebench.cli.common import coder_or_default, db_option, original_option, shown_as, use_project
 
 QUOTE_FIELDS = ["code", "category", "coder", "document", "participant", "role", "round", "speaker", "start", "end",
                 "text"]
@@ -52,6 +52,8 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
         if renamed:
             found = [q._replace(code=renamed.get(q.code, q.code), category=renamed.get(q.category, q.category)
                                 if q.category else None) for q in found]
+    # For a coder who may not see names, places are in the text they read (not the name's length).
+    found = services.anonymisation.positions_for(opened, coder_or_default(None)).moved(found)
     if fmt == "json":
         click.echo(json.dumps([{k: getattr(q, k) for k in QUOTE_FIELDS} for q in found], ensure_ascii=False, indent=1))
     elif fmt == "csv":

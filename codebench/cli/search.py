@@ -6,6 +6,7 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 import click
 
@@ -76,7 +77,8 @@ def search(project: str, query: str | None, role: Sequence[str], rounds: Sequenc
     for note in (result.state_note, result.note):
         if note:
             click.echo(f"codebench: {note}", err=True)
-    _print(result, fmt, width)
+    # Printed where the reader finds them: for a coder who may not see names, in the text they read.
+    _print(replace(result, hits=services.anonymisation.positions_for(opened, who).moved(result.hits)), fmt, width)
     if code_name:
         coded = services.code_hits(opened, result.hits, code_name, require_coder(coder), widen_to=widen,
                                    query=query if query is not None else f"saved search {saved}")

@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 from codebench.domain.records import AuditEntry, CodeInfo
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import write_key
+from codebench.services.anonymisation.positions import positions_in_view
 from codebench.services.anonymisation.renditions import document_labels
 from codebench.services.anonymisation.review import switch_key_names
 from codebench.services.code_names import shown_code_names
@@ -525,6 +526,7 @@ class _Context:
         self.by_id = {r.id: r.name for r in rows}
         self.by_uuid = {r.uuid: r.name for r in rows}
         self.project = project
+        self._positions = positions_in_view(project, anonymised)
         self._labels: dict[int, str] | None = None
         self.shown: dict[str, str] = {}
         """Code name -> as the message shows it (an in-vivo code's name is the informant's words)."""
@@ -536,6 +538,15 @@ class _Context:
     def show(self, name: str | None) -> str | None:
         """A code name as this message may show it."""
         return self.shown.get(name, name) if name else name
+
+    def place(self, document_id: int, start: int, end: int) -> tuple[int, int] | None:
+        """``[start, end)`` as this message may show it: in a project that keeps names from some
+        coders, an anonymised message gives positions in the anonymised text (the original's would
+        tell a name's length); None when the document no longer holds them."""
+        try:
+            return self._positions.shown(document_id, start, end)
+        except (ServiceError, ValueError):
+            return None
 
     def label(self, document_id: int) -> str:
         if self._labels is None:
@@ -567,7 +578,8 @@ def _describe_in_project(entry: AuditEntry, project: Project, context: _Context 
 
     def where(document_id: int | None, start: int | None, end: int | None) -> str:
         label = context.label(document_id) if document_id else "a document"
-        return f"{label} [{start}–{end}]" if start is not None else label
+        place = context.place(document_id, start, end) if document_id and start is not None and end is not None else None
+        return f"{label} [{place[0]}–{place[1]}]" if place else label
 
     action = entry.action
     if action in _MEMO_ACTIONS:

@@ -14,6 +14,7 @@ accepted or rejected later.  The key (original ↔ pseudonym) is a separate owne
 - ``keys``        moving and merging pseudonym keys, as the owner chooses
 - ``state``       the one anonymisation state (not run / N open / reviewed) every output reports
 - ``residual``    the words left unmasked that may still be names, ranked for the researcher
+- ``positions``   character positions as a coder who may not see names reads and gives them
 
 The detectors' vocabulary (kinds, styles, the auto-accept threshold) is re-exported here so
 that the front ends name it through the services. Like :mod:`codebench.services`, the package
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         AddedName, NameLine, add_names, looks_like_path, names_file_named, parse_kind, parse_typed_names,
         read_names_file,
     )
+    from codebench.services.anonymisation.positions import Positions, positions_for, positions_in_view
     from codebench.services.anonymisation.residual import ResidualContext, ResidualView, keep_residual, residual
     from codebench.services.anonymisation.review import (
         DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
@@ -66,6 +68,7 @@ _EXPORTS = {
         "require_exportable"),
     ".people": ("AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind",
                 "parse_typed_names", "read_names_file"),
+    ".positions": ("Positions", "positions_for", "positions_in_view"),
     ".residual": ("ResidualContext", "ResidualView", "keep_residual", "residual"),
     ".review": ("DECISIONS", "STATUSES", "DocumentAnonymisation", "EntityView", "MentionView", "add_mention",
         "add_name", "apply", "auto_accept", "decide", "document_status", "entities", "find_entity",
@@ -84,6 +87,7 @@ __all__ = [
     "require_reviewer", "join_entities", "split_mentions",
     "rendition", "renditions", "set_original_viewer", "write_key",
     "ResidualContext", "ResidualView", "keep_residual", "residual",
+    "Positions", "positions_for", "positions_in_view",
     "AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind", "parse_typed_names",
     "read_names_file",
 ]

@@ -89,8 +89,10 @@ class AdjudicationScreen(WorkbenchScreen):
         self.regions = regions
         options = self.query_one(OptionList)
         options.clear_options()
+        # The original's positions only for a coder who may see names (else they tell a name's length).
+        positions = self.workbench.original_allowed
         options.add_options([
-            Option(Text(f"{r.document[:22]} [{r.start}–{r.end}]\n  A: {', '.join(r.codes_of(self.coder_a)) or '—'}\n"
+            Option(Text(f"{r.document[:22]}{f' [{r.start}–{r.end}]' if positions else ''}\n  A: {', '.join(r.codes_of(self.coder_a)) or '—'}\n"
                         f"  B: {', '.join(r.codes_of(self.coder_b)) or '—'}"), id=r.key)
             for r in self.regions
         ])

@@ -203,8 +203,11 @@ class SearchScreen(WorkbenchScreen):
             where.update("")
             context.update("")
             return
+        # Character positions are the original's: with the anonymised rendition, a coder who may not
+        # see names would read each name's length off them, so they get the turn only.
+        place = f"[{hit.start}–{hit.end}]" if self.workbench.original_allowed else None
         where.update(" · ".join(str(x) for x in (hit.document, hit.role, f"{hit.speaker or '—'} ({hit.side})",
-                                                    f"turn {hit.turn}", f"[{hit.start}–{hit.end}]") if x))
+                                                    f"turn {hit.turn}", place) if x))
         # Two lines of the panel: the hit in the middle, as much of its sentence either side as fits.
         room = max((context.size.width - 2) * 2 - len(hit.match) - 8, 20) // 2
         left, match, right = hit.context(room)
