@@ -154,7 +154,8 @@ def disagreements(project: str, coders: str, documents_: Sequence[str], codes: S
                   original: bool, db: str | None) -> None:
     """List the places where two coders disagree (resolve them with `codebench resolve`).
 
-    Document names and passages are anonymised (accepted decisions) unless --original.
+    As `agreement` does, only documents both coders have coded are compared, unless named with
+    --document (the other coder may not have reached a document yet). Document names and passages are anonymised (accepted decisions) unless --original.
     """
     a, b = _two(coders)
     opened = use_project(project, db)

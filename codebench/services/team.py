@@ -126,18 +126,24 @@ def agreement(
         raise ServiceError("the overlap threshold must be between 0 and 1 (e.g. 0.9)")
     with project.transaction(write=False) as store:
         found, docs = _coder_spans(store, coders, codes, documents)
-        if documents:
-            chosen = {find_document(store, d).id for d in documents}
-        else:
-            coded_by: dict[int, set[str]] = defaultdict(set)
-            for doc, coding in found:
-                coded_by[doc].add(coding.coder)
-            chosen = {doc for doc, who in coded_by.items() if who >= set(coders)}
+        chosen = _compared(store, found, coders, documents)
     spans = [CodedSpan(doc, c.code, c.coder, c.start, c.end) for doc, c in found]
     lengths = {d: docs[d][1] for d in chosen}
     result = reliability(spans, lengths, list(coders), threshold=threshold)
     return AgreementResult(result, tuple(coders), sorted(docs[d][0] for d in chosen), threshold,
                            unitized_summary(spans, lengths, list(coders)))
+
+
+def _compared(store: Store, found: list[tuple[int, RegionCoding]], coders: Sequence[str],
+              documents: Sequence[str | int] | None) -> set[int]:
+    """The documents two or more coders are compared on: those named, else those every one of
+    them has coded (a document one coder has not reached yet is no disagreement yet)."""
+    if documents:
+        return {find_document(store, d).id for d in documents}
+    coded_by: dict[int, set[str]] = defaultdict(set)
+    for doc, coding in found:
+        coded_by[doc].add(coding.coder)
+    return {doc for doc, who in coded_by.items() if who >= set(coders)}
 
 
 def _regions(found: list[tuple[int, RegionCoding]], docs: dict[int, tuple[str, int]]) -> list[Region]:
@@ -148,9 +154,15 @@ def disagreements(
     project: Project, coder_a: str, coder_b: str, *, codes: Sequence[str] | None = None,
     documents: Sequence[str | int] | None = None, threshold: float = 0.9, include_decided: bool = False,
 ) -> list[Region]:
-    """Regions where two coders disagree, in document order, without those already decided."""
+    """Regions where two coders disagree, in document order, without those already decided.
+
+    As for :func:`agreement`, only documents both coders have coded are compared unless
+    ``documents`` names them: the other coder may simply not have reached a document yet.
+    """
     with project.transaction(write=False) as store:
         found, docs = _coder_spans(store, [coder_a, coder_b], codes, documents)
+        chosen = _compared(store, found, [coder_a, coder_b], documents)
+        found = [(doc, coding) for doc, coding in found if doc in chosen]
         decided = set() if include_decided else _decided_regions(store.audit.entries(), coder_a, coder_b)
     return open_disagreements(_regions(found, docs), coder_a, coder_b, threshold, decided)
 

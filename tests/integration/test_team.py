@@ -306,3 +306,19 @@ def test_unitized_alpha_over_all_codes_is_reported_or_explained(project, tmp_pat
     assert result.unitized.u_alpha is None and result.unitized.overlapping_coders == ("k2",)
     out = CliRunner().invoke(main, ["agreement", str(project.root), "--coders", "k1,k2"]).output
     assert "not defined, k2 coded overlapping segments" in out
+
+
+def test_disagreements_compare_the_documents_agreement_compares(coded_project, tmp_path):
+    """A document only one coder has coded is no disagreement yet (the other may not have reached
+    it): `disagreements` leaves it out as `agreement` does, and lists it when it is named."""
+    path = tmp_path / "ola.txt"
+    path.write_text("I: Hva gjør du?\n\nR: Jeg er mentor for en ny kollega.\n", encoding="utf-8")
+    services.import_files(coded_project, [path], services.ParticipantSpec(role="mentor", round=1))
+    services.apply_code(coded_project, "kari", 39, 80, "tid og ressurser", "ingrid")
+    services.apply_code(coded_project, "kari", 39, 80, "sosial inkludering", "per")
+    services.apply_code(coded_project, "ola", 19, 40, "tid og ressurser", "ingrid")  # per has not got there
+    compared = services.agreement(coded_project, ["ingrid", "per"]).documents
+    listed = services.disagreements(coded_project, "ingrid", "per")
+    assert [r.document for r in listed] == ["kari"] and compared == ["kari"]
+    named = services.disagreements(coded_project, "ingrid", "per", documents=["ola"])
+    assert [r.document for r in named] == ["ola"]
