@@ -130,13 +130,13 @@ def screen_lines(view: TranscriptView) -> list[str]:
 
 
 async def test_a_wide_review_screen_shows_more_words_around_each_mention(detected):
-    """At 200 columns the mention pane holds about 150 characters a line: the words around a name
+    """At 200 columns the mention pane holds about 120 characters a line: the words around a name
     fill it rather than stopping at 40 characters either side, as they do at 80 columns."""
     app = CodebenchApp(detected, CODER)
     async with app.run_test(size=(200, 40)) as pilot:
         screen = await open_review(pilot)
         wide = [m for v in screen.views for m in v.mentions]
-        assert max(len(m.before) for m in wide) > 50
+        assert max(len(m.before) for m in wide) > 40
         before = {m.id: m.before for m in wide}
     narrow = [m for v in anonymisation.entities(detected, with_mentions=True) for m in v.mentions]
     assert all(before[m.id].endswith(m.before) for m in narrow)  # the same place, more of it

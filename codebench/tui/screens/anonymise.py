@@ -201,9 +201,10 @@ class AnonymisationScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="anonymisation-load")
     def _load(self, note: str | None = None) -> None:
-        # As many words around each mention as a line of the mention pane holds (¾ of the screen,
-        # less the pane's margins and the name itself); 40 characters either side at least.
-        context = max(40, (self.app.size.width * 3 // 4 - 30) // 2)
+        # As many words around each mention as a line of the mention pane holds (less its margins
+        # and the name itself); 40 characters either side at least, which fills it at 160 columns.
+        # (The pane is 3/5 of the screen: its own size is not laid out yet on the first load.)
+        context = max(40, (self.app.size.width * 3 // 5 - 20) // 2)
         views = anonymisation.entities(self.project, with_mentions=True, context=context)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(self, views, note))
