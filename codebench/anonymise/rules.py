@@ -186,6 +186,12 @@ _SPOKEN_PREFIX = re.compile(r"pluss[ ,\-]+\Z")
 _ARTICLES = frozenset({"en", "én", "ein", "ett", "eitt"})
 
 _EMAIL_LOCAL = re.compile(r"(?<![\w.%+\-])[\w%+\-](?:[\w.%+\-]*[\w%+\-])?\Z")
+# An address read aloud and transcribed ("ola punktum nordmann krøllalfa nav punktum no"): the
+# local part and the domain are words joined by "punktum"/"prikk", around the spoken "@".
+_SPOKEN_DOT = r"(?:[ ]+(?:punktum|prikk|dot)[ ]+[\w\-]+)"
+_SPOKEN_EMAIL = re.compile(
+    rf"(?<![\w\-])[\w\-]+{_SPOKEN_DOT}*[ ]+(?i:krøllalfa|krøll-alfa|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+{_SPOKEN_DOT}+(?![\w\-])"
+)
 _EMAIL_DOMAIN = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?(?:\.[^\W_](?:[\w\-]*[^\W_])?)*\.[^\W\d_]{2,}(?![\w\-@])")
 _URL_EXPLICIT = re.compile(r"""(?:https?://|www\.|Www\.|WWW\.)[^\s<>"«»\[\]{}|]+""")
 # Top-level domains common enough in Norwegian interviews that "firma.no" is a web address.
@@ -271,10 +277,13 @@ _MONTHS = (
     "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
     r"jan\.?|feb\.?|mar\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|okt\.?|nov\.?|des\.?"
 )
+# Spoken and transcribed without the day's dot ("fødd 12 mai 1996"): full month names only.
+_FULL_MONTHS = "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember"
 _YEAR = r"(?:[ ](?:1[89]|20)[0-9]{2}(?![0-9]))?"
 _DATE = re.compile(
     rf"""[0-9](?<![\w.,/\-].)(?:
         (?P<d0>[0-9]?)\.[ ]?(?i:{_MONTHS})(?!\w){_YEAR}
+      | (?P<d3>[0-9]?)[ ](?i:{_FULL_MONTHS})(?!\w){_YEAR}
       | (?P<d1>[0-9]?)\.(?P<m1>[0-9]{{1,2}})\.(?:[0-9]{{4}}|[0-9]{{2}})(?![0-9])(?!\.[0-9])
       | (?P<d2>[0-9]?)/(?P<m2>[0-9]{{1,2}})[\-/.](?:[0-9]{{4}}|[0-9]{{2}})(?![0-9/])
       | (?P<iso>[0-9]{{3}})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])(?![0-9\-])
@@ -463,6 +472,10 @@ def _email_and_url(text: str) -> Iterator[Detection]:
         if local and domain:
             yield Detection(local.start(), domain.end(), EMAIL, "rules:email", 0.95, text[local.start():domain.end()])
         at = text.find("@", at + 1)
+    lowered = text.casefold()
+    if "krøll" in lowered or "snabel" in lowered or "at-tegn" in lowered:
+        for m in _SPOKEN_EMAIL.finditer(text):
+            yield Detection(m.start(), m.end(), EMAIL, "rules:email", 0.9, m.group())
     for m in _URL_EXPLICIT.finditer(text):
         start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] in "@."):
@@ -604,7 +617,7 @@ def _indirect(text: str) -> Iterator[Detection]:
         elif m.group("d2") is not None:
             if not _valid_day_month(int(first + m.group("d2")), int(m.group("m2"))):
                 continue
-        elif not 1 <= int(first + m.group("d0")) <= 31:
+        elif not 1 <= int(first + (m.group("d0") if m.group("d0") is not None else m.group("d3"))) <= 31:
             continue
         yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
     for m in _ORDINAL_DATE.finditer(text):

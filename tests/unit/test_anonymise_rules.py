@@ -237,6 +237,16 @@ def test_urls_without_trailing_punctuation(text: str, expected: str):
     assert [(d.kind, d.text) for d in find_identifiers(text)] == [(URL, expected)]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("send en epost til hans punktum bakke krøllalfa nav punktum no eller ring",
+     "hans punktum bakke krøllalfa nav punktum no"),
+    ("adressa er kari krøllalfa fjordkjøkken punktum no", "kari krøllalfa fjordkjøkken punktum no"),
+])
+def test_an_email_address_read_aloud_is_an_email(text: str, expected: str):
+    """ASR writes an address as it is spoken: the words around "krøllalfa" joined by "punktum"."""
+    assert [(d.kind, d.text) for d in find_identifiers(text)] == [(EMAIL, expected)]
+
+
 def test_the_domain_of_an_email_is_not_also_a_url():
     assert [d.kind for d in find_identifiers("mail: geir@holmvikatrelast.no")] == [EMAIL]
 
@@ -381,6 +391,8 @@ def test_nav_offices_are_indirect():
     ("Fra første mars har hun 60 prosent.", "første mars"),
     ("Vedtaket kom 12/3-2021.", "12/3-2021"),
     ("Logg fra 2021-03-12 viser det.", "2021-03-12"),
+    ("han er født 14 mars 1999 så han er ung", "14 mars 1999"),  # ASR: no dot after the day
+    ("ho er fødd 3 september 1985 så", "3 september 1985"),
 ])
 def test_ages_and_dates_are_flagged_as_indirect(text: str, expected: str):
     [det] = find_identifiers(text)
@@ -397,6 +409,8 @@ def test_ages_and_dates_are_flagged_as_indirect(text: str, expected: str):
     "Datoen 31.02.2021 finnes ikke.",
     "Versjon 1.2.3 av skjemaet.",
     "Hun har 3 barn.",
+    "det var i 2005 mars kom han",
+    "vi har 3 jul i året",  # an abbreviation needs the dot
 ])
 def test_age_and_date_look_alikes_are_ignored(text: str):
     assert found(text, INDIRECT) == []
