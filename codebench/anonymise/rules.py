@@ -272,6 +272,11 @@ kvifor hvordan korleis alle mange noen nokon ingen hvis viss dersom altså også
 bare berre nå no uansett tja eh ehm mhm mm ok okei hei takk the a an ring ringte sa sier mente
 """.split())
 
+# The first word of place names made of two ("Østre Toten", "Midtre Namdal", "Indre Østfold").
+_PLACE_PREFIXES = frozenset("""
+østre vestre nordre søndre sørre midtre indre ytre øvre nedre nord sør øst vest
+""".split())
+
 # Indirect identifiers: specific dates and ages.
 _MONTHS = (
     "januar|februar|mars|april|mai|juni|juli|august|september|oktober|november|desember|"
@@ -579,6 +584,10 @@ def _nav_office(text: str, places: frozenset[str]) -> Iterator[Detection]:
             if " ".join(text[words[0][0]:words[n - 1][1]].split()).casefold() in places:
                 end, score = words[n - 1][1], 0.9
                 break
+        if (end is None and caseless and text[start] == "n" and len(words) >= 2
+                and words[0][2].casefold() in _PLACE_PREFIXES and words[1][2].casefold() not in _CLAUSE_WORDS):
+            # "nav østre toten", "nav midtre namdal": a place named with its quarter or part.
+            end, score = words[1][1], 0.7
         if end is None and caseless and text[start] == "n" and words and _unknown_place_word(words[0][2]):
             # Lower-case ASR: "nav sørvik" is an office when the word after "nav" is no ordinary
             # word (a place the lists do not know); the model would make a person of it.

@@ -363,6 +363,12 @@ def test_lower_case_asr_office_without_a_list_of_places():
     assert found("og nav sørvik har vært der", NAV_OFFICE) == ["nav sørvik"]
 
 
+def test_lower_case_asr_office_named_with_a_quarter():
+    """Found by using it: "nav østre toten" masked "nav" alone, leaving the place in clear."""
+    text = "før det var je på nav østre toten i et par år og så nav nordre land og nav sør er jo"
+    assert found(text, NAV_OFFICE) == ["nav østre toten", "nav nordre land"]
+
+
 def test_lower_case_asr_text_needs_a_known_place():
     text = "og så ringte jeg nav sørvik og nav har ikke svart og nav midtre namdal heller"
     places = ["Sørvik", "Midtre Namdal"]
