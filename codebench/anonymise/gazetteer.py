@@ -434,6 +434,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
         match = _NEXT_WORD.match(text, end)
         if match is None or not is_unknown_word(match.group(1)) or _starts_a_name(match.group(1)):
             break  # an ordinary word ends the name; a given name begins the next one
+        if match.group(1).casefold() == text[start:end].split()[-1].casefold():
+            break  # the name said again ("lilja lilja strand"): a second mention, not a surname
         end = match.end(1)
     # A given name that is also a word ("hans", "line", "dag") opens the name when it stands
     # right before another given name: "hans andreas limi", "line henriette hjemdal".
@@ -443,7 +445,7 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
             and _same_gender(before.group(1), first):
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
-            and not is_ordinary_compound(before.group(1)):
+            and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold():
         # A surname found, the given name before it unknown to the lists: "arnljot hansen".
         start = before.start(1)
     if (start, end) == (det.start, det.end):
@@ -587,7 +589,18 @@ def find_unknown_pairs(text: str) -> list[Detection]:
                     and not is_public(word.group().casefold())):
                 run.append(word)
                 continue
-            if 2 <= len(run) <= 3:
+            if len(run) == 2 and run[0].group().casefold() == run[1].group().casefold():
+                # A name said twice ("kven er lilja lilja strand er veiledaren"): two mentions of
+                # one word, the second with the surname after it, not a given name and surname.
+                second_end, score = run[1].end(), 0.55
+                if word is not None and word.group().casefold() in lexicon().surnames \
+                        and not is_public(word.group().casefold()):
+                    # Said twice and then with a surname: surely a person, to be found elsewhere too.
+                    second_end, score = word.end(), 0.6
+                for start, end in ((run[0].start(), run[0].end()), (run[1].start(), second_end)):
+                    start, end = match.start() + start, match.start() + end
+                    found.append(Detection(start, end, PER, "lexicon:unknown", score, text[start:end]))
+            elif 2 <= len(run) <= 3:
                 start, end = match.start() + run[0].start(), match.start() + run[-1].end()
                 found.append(Detection(start, end, PER, "lexicon:unknown", 0.55, text[start:end]))
             run = []
@@ -695,6 +708,43 @@ def find_pronoun_names(text: str, *, caseless: bool = True) -> list[Detection]:
             continue
         if word in (names.male if pronoun == "han" else names.female):
             found.append(Detection(match.start(2), match.end(2), PER, "lexicon:pronoun", 0.6, match.group(2)))
+    return found
+
+
+# How a recorded interview opens: "dette er intervju med hans bakke på nav gjøvik".
+_INTRO = re.compile(r"(?<![\w-])(?:intervju|intervjuet|intervjuer|samtale|samtalen|samtala)[ ]+med[ ]+", re.IGNORECASE)
+_INTRO_WORD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)(?![\w-])[ ]*")
+
+
+def find_interview_intro(text: str) -> list[Detection]:
+    """The person an ASR recording opens with ("intervju med hans bakke på nav gjøvik"): up to
+    three words after "intervju med" that are given names, surnames or unknown words, up to the
+    first that is none (a place's "på", a role).
+
+    There the words are a name even when they are also words ("hans", "bakke", "per"); a lone
+    possessive or pronoun is not ("intervju med hans kollega")."""
+    from codebench.anonymise.linking import FUNCTION_WORDS
+
+    found: list[Detection] = []
+    names = lexicon()
+    for intro in _INTRO.finditer(text):
+        words: list[re.Match[str]] = []
+        pos = intro.end()
+        while len(words) < 3:
+            word = _INTRO_WORD.match(text, pos)
+            if word is None:
+                break
+            folded = word.group(1).casefold()
+            given = folded in names.female or folded in names.male
+            if is_role_word(folded) or folded in NOT_NAMES or not (
+                    given or folded in names.surnames or (is_unknown_word(folded) and folded not in FUNCTION_WORDS)):
+                break
+            words.append(word)
+            pos = word.end()
+        if not words or (len(words) == 1 and words[0].group(1).casefold() in POSSESSIVES | PRONOUNS):
+            continue
+        start, end = words[0].start(1), words[-1].end(1)
+        found.append(Detection(start, end, PER, "lexicon:intro", 0.75, text[start:end]))
     return found
 
 

@@ -446,3 +446,26 @@ def test_a_workplace_the_model_made_of_a_known_person_s_full_name_is_that_person
                  end=texts[0].index("Haugen er") + 6, text="Haugen")]}
     kinds = {m.text: c.kind for c in link(texts, found) for _, m in c.mentions}
     assert kinds["Mulugeta Haile"] == PER and kinds["Haugen Mekaniske"] == ORG, kinds
+
+
+def test_asr_the_person_a_recording_opens_with_is_a_name_even_when_the_words_are_words() -> None:
+    """Found by using it: "intervju med hans bakke på nav gjøvik" left the informant, Hans Bakke,
+    in clear everywhere ("hans" is his, "bakke" a slope)."""
+    text = ("eh dette er intervju med hans bakke på nav gjøvik runde en\n"
+            "og så gjorde vi et intervju med hans kollega i går\nsamtale med per om det")
+    words = {d.text for d in detect_text(text, use_model=False) if d.kind == PER}
+    assert {"hans bakke", "per"} <= words and not words & {"hans", "hans kollega"}, words
+    # The full name, once known, is masked wherever it is said again.
+    later = "og det var hans bakke fra nav gjøvik som ringte meg"
+    masked = _masked({0: text, 1: later}, {0: detect_text(text, use_model=False), 1: detect_text(later, use_model=False)})
+    assert ("hans bakke", PER) in masked[1], masked
+
+
+def test_asr_a_name_said_twice_is_two_mentions_of_one_person_not_a_full_name() -> None:
+    """Found by using it: "kven er lilja lilja strand" made one person "lilja lilja" and left
+    "strand" in clear; the lone "lilja" said later was not linked to her."""
+    text = ("det har eg sagt til ho lilja på nav kven er lilja lilja strand er veiledaren hans\n"
+            "men lilja svarar alltid og då ringjer eg lilja")
+    masked = _masked({0: text}, {0: detect_text(text, use_model=False)})[0]
+    assert ("lilja strand", PER) in masked and ("lilja lilja", PER) not in masked, masked
+    assert sum(words == "lilja" for words, _ in masked) == 4, masked
