@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 
 import yaml
 
-from codebench.anonymise.detections import ORG, PER, Detection
+from codebench.anonymise.detections import LOC, ORG, PER, Detection
 from codebench.anonymise.policy import is_public
 
 # A name followed by a possessive: "Eriks", "Eriks'", "Anne's", "Lars'".
@@ -109,6 +109,32 @@ def _word_classes() -> dict[str, str]:
             word, cls = line.split("\t")
             out[word] = cls
     return out
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    data = resources.files("codebench.anonymise") / "data" / "place_names.txt"
+    return frozenset(w for w in data.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#"))
+
+
+# Where a place is said in speech: "på biri", "oppi støren", "fra moelv".
+_PLACE_AFTER = re.compile(
+    r"(?<![\w-])(?:på|i|fra|frå|til|ved|oppi|oppå|nedi|nedpå|utpå|innpå|bortpå|borti|innafor|utafor|utenfor|"
+    r"rundt|mot)[ ]+([^\W\d_]+(?:-[^\W\d_]+)*)(?![\w-])", re.IGNORECASE)
+
+
+def find_place_names(text: str) -> list[Detection]:
+    """In caseless text, a Norwegian place name the list knows, said after a preposition of place
+    ("på biri", "oppi støren"): a small place is an indirect identifier, and without capitals the
+    model does not find it.  Public places (large cities, counties, countries) are left out."""
+    names = _place_names()
+    found = []
+    for match in _PLACE_AFTER.finditer(text):
+        word = match.group(1)
+        folded = word.casefold()
+        if folded in names and not is_public(folded):
+            found.append(Detection(match.start(1), match.end(1), LOC, "lexicon:place", 0.6, word))
+    return found
 
 
 def is_noun_or_adjective(word: str) -> bool:

@@ -25,3 +25,25 @@ def test_words_only_the_test_days_write_are_not_in_the_shipped_list() -> None:
     # Words the other days write are still there.
     for word in ("vedtak", "årsmøte", "kommune"):
         assert is_common_word(word), word
+
+
+def test_the_place_list_reads_no_day_the_evaluation_sets_come_from() -> None:
+    from codebench.anonymise.training.build_places import source_days
+    from codebench.anonymise.training.storting_silver import split_days
+
+    root = shared_dir("storting")
+    read = {p.stem for p in source_days(root)}
+    evaluated = {day for days in split_days().values() for day in days}
+    assert read and not read & evaluated
+    assert not read & {p.stem for p in (root / "asr").glob("*.tsv")}
+
+
+def test_a_small_place_said_after_a_preposition_is_a_place_in_asr_text() -> None:
+    """Found by using it: "på biri", "på raufoss", "fra moelv" stayed in clear in ASR transcripts;
+    large cities stay (public by policy), and a listed place is not taken where no preposition
+    of place goes before it."""
+    from codebench.anonymise.detections import LOC
+    from codebench.anonymise.gazetteer import find_place_names
+
+    text = "han jobber på lageret her på biri og kom fra moelv men bor i oslo nå\nbiri er fint"
+    assert [(d.text, d.kind) for d in find_place_names(text)] == [("biri", LOC), ("moelv", LOC)]
