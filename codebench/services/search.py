@@ -142,6 +142,9 @@ def search(
     complete = True
     for turns in _candidate_pages(project, plan, document_ids, extra, limit):
         turns = [t for t in turns if t.document_id in facts]  # not a document imported since the search began
+        if renditions is not None:
+            # A document detection has not searched is not shown to a coder kept from names.
+            turns = [t for t in turns if not renditions.withheld(t.document_id)]
         new_documents = sorted({t.document_id for t in turns} - sides.keys())
         with project.transaction(write=False) as store:
             sides.update(_sides(store, facts, new_documents))

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from codebench import services
 from codebench.cli import main
 from codebench.services import anonymisation
+from codebench.services.anonymisation.renditions import WITHHELD
 
 
 def _cli(*args: object) -> object:
@@ -48,6 +49,20 @@ def test_a_coder_kept_from_names_never_reads_an_open_suggestion_or_an_unsearched
     assert "not been searched for names yet" in refused.output
     # The owner may still read the original, when asking for it.
     assert "Kari Holmeset" in _cli("show", project.root, "2", "--coder", "ingrid", "--original").stdout
+    # Found by a tester: search and quotes did show it, labelled "anonymised text". Neither does
+    # now; a coding on it (made by the owner) is quoted without a word of the text.
+    text = services.get_document(project, 2).text
+    start = text.index("Kari")
+    services.apply_code(project, 2, start, text.index("igjen"), "ringer igjen", "ingrid")
+    for query in ("ringte", "Kari", "igjen"):
+        found = _cli("search", project.root, query, "--coder", "per", "--format", "json")
+        assert found.exit_code == 0, found.output
+        assert "Kari" not in found.stdout and "ringte meg" not in found.stdout, found.stdout
+    quoted = CliRunner().invoke(main, ["quotes", str(project.root), "--code", "ringer igjen", "--format", "json"],
+                                env={**os.environ, "CODEBENCH_CODER": "per"})
+    assert quoted.exit_code == 0, quoted.output
+    assert "Kari" not in quoted.stdout and "ringte" not in quoted.stdout
+    assert WITHHELD in quoted.stdout
 
 
 def test_a_document_is_found_by_the_name_documents_lists_to_such_a_coder(project: services.Project,

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from codebench.domain.spans import OffsetMap
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import may_see_original, original_viewers
-from codebench.services.anonymisation.renditions import rendition
+from codebench.services.anonymisation.renditions import shown_offsets
 from codebench.services.project import Project
 
 
@@ -42,7 +42,7 @@ class Positions:
         if not self.anonymised:
             return None
         if document_id not in self._maps:
-            self._maps[document_id] = rendition(self.project, document_id).offsets
+            self._maps[document_id] = shown_offsets(self.project, document_id)
         return self._maps[document_id]
 
     def shown(self, document_id: int | str, start: int, end: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from typing import Iterable, NamedTuple, Sequence
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import Replacement, render, replace_forms
 from codebench.domain.records import DocumentInfo, MentionRecord, Quote
-from codebench.domain.spans import OffsetMap
+from codebench.domain.spans import OffsetMap, Span, apply_replacements
 from codebench.errors import ServiceError
 from codebench.export.atomic import write_text_atomically
 from codebench.services.anonymisation.access import original_viewers, pseudonym_key
@@ -25,6 +25,10 @@ from codebench.services.project import Project
 
 ACTIVE = ("accepted", "manual")
 """The statuses whose mentions a rendition replaces."""
+
+WITHHELD = "[teksten er ikke søkt gjennom for navn ennå]"
+"""What a coder who may not see names reads of a document detection has not searched yet: no
+name in it is masked, not even one the project knows, so none of its words are shown."""
 
 
 class Rendition(NamedTuple):
@@ -64,7 +68,10 @@ class _Replacer:
     """
 
     def __init__(self, project: Project, document_ids: Iterable[int] | None = None) -> None:
-        statuses = ACTIVE + ("suggested",) if original_viewers(project) is not None else ACTIVE
+        restricted = original_viewers(project) is not None
+        statuses = ACTIVE + ("suggested",) if restricted else ACTIVE
+        # In such a project a document detection has not searched yet is withheld whole.
+        self.withheld: frozenset[int] = anonymisation_state(project).unsearched_ids if restricted else frozenset()
         with project.reading() as store:
             rows = store.anonymisation.mentions(list(document_ids) if document_ids is not None else None, statuses)
             # The forms of the entities on show (for possessives and name parts), wherever they occur.
@@ -88,10 +95,14 @@ class _Replacer:
         return [Replacement(r.start, r.end, r.pseudonym, text[r.start:r.end]) for r in self.by_doc.get(document_id, ())]
 
     def render(self, document_id: int, text: str) -> tuple[str, OffsetMap]:
+        if document_id in self.withheld:
+            return apply_replacements(text, [(Span(0, len(text)), WITHHELD)])
         return render(text, self.replacements(document_id, text), self.forms, whole=self.whole)
 
     def slice(self, document_id: int, text: str, start: int, end: int) -> str:
         """The anonymised text of [start, end), widened over any mention it cuts."""
+        if document_id in self.withheld:
+            return WITHHELD
         rows = self.by_doc.get(document_id, ())
         # Mentions are sorted by start: bisect to the few that can overlap this quote.
         i = bisect.bisect_left(self.starts.get(document_id, []), start - self.longest.get(document_id, 0))
@@ -119,7 +130,12 @@ class PassageRenditions:
 
     def has_names(self, document_id: int) -> bool:
         """Whether the document has any replaced mention at all (else its rendition is its text)."""
-        return bool(self._replacer.by_doc.get(document_id))
+        return bool(self._replacer.by_doc.get(document_id)) or document_id in self._replacer.withheld
+
+    def withheld(self, document_id: int) -> bool:
+        """The document is not shown at all: detection has not searched it, in a project that keeps
+        names from some coders."""
+        return document_id in self._replacer.withheld
 
     def mentions(self, document_id: int) -> list[MentionRecord]:
         """The replaced mentions of a document, by start."""
@@ -132,6 +148,8 @@ class PassageRenditions:
         map is None when nothing in the passage is replaced (the passage is its own rendition).
         """
         replacer = self._replacer
+        if document_id in replacer.withheld:
+            return apply_replacements(text, [(Span(0, len(text)), WITHHELD)])
         rows = replacer.by_doc.get(document_id, ())
         end = start + len(text)
         reps = []
@@ -179,6 +197,13 @@ def rendition(project: Project, document: str | int, *, anonymised: bool = True)
     return Rendition(doc.info.id, anonymised_names([doc.info])[doc.info.id], text, offsets)
 
 
+def shown_offsets(project: Project, document: str | int) -> OffsetMap:
+    """The map from a document's original to its anonymised rendition as lists and quotes show it
+    (a document withheld whole maps onto the one line that stands for it)."""
+    doc = get_document(project, document)
+    return _Replacer(project, [doc.info.id]).render(doc.info.id, doc.text)[1]
+
+
 def renditions(project: Project, documents: Sequence[DocumentInfo], texts: dict[int, str]) -> Iterable[Rendition]:
     """Anonymised renditions of many documents with one load of the decisions (exports)."""
     replacer = _Replacer(project)
@@ -200,7 +225,9 @@ def anonymise_quotes(project: Project, quotes: Sequence[Quote]) -> list[Quote]:
     speakers: dict[str | None, str | None] = {}
     for q in quotes:
         # Most quotes contain no name: they keep their text and only change document name.
-        if replacer.by_doc.get(q.document_id):
+        if q.document_id in replacer.withheld:
+            text = WITHHELD
+        elif replacer.by_doc.get(q.document_id):
             text = replacer.slice(q.document_id, texts[q.document_id], q.start, q.end)
         else:
             text = q.text
