@@ -718,6 +718,37 @@ def find_firm_names(text: str) -> list[Detection]:
     return found
 
 
+# The trade in a small firm's name ("strand bakeri", "hansen transport", "trønder kantine").
+FIRM_TRADES = frozenset(
+    "bakeri kantine transport bil bygg rør elektro regnskap verksted sag hotell kafe kafé kiosk frisør "
+    "renhold renhald vask snekkeri catering kjøkken pizza auto dekk maskin trelast gartneri blomster "
+    "fisk kjøtt rørlegger maling byggservice eiendomsservice".split())
+# Words that stand before a trade without naming a firm ("på et bakeri", "i lokalt verksted").
+_NOT_FIRM_NAMES = frozenset(
+    "et ett eit ein en ei nytt nytt nye ny stort store lite lille lokalt lokale eget eige egne annet anna "
+    "same samme hvert kvart dette desse disse det den de dei hele heile vårt vår mitt min sitt sin norsk "
+    "norske gammelt gamle gode godt fint fine".split())
+_ASR_FIRM = re.compile(
+    r"(?<![\w-])(?:på|hos|fra|frå|til|for|ved|i|med)[ ]+([^\W\d_]{3,})[ ]+(" + "|".join(sorted(FIRM_TRADES))
+    + r")(?![\w-])", re.IGNORECASE)
+
+
+def find_trade_firms(text: str) -> list[Detection]:
+    """In caseless text, a name and a trade after a preposition ("på strand bakeri", "hos hansen
+    transport"): a small firm, a workplace that identifies; not after an article or an adjective
+    ("på et bakeri", "i lokalt verksted"), nor a verb or a function word."""
+    from codebench.anonymise.linking import FUNCTION_WORDS
+
+    found: list[Detection] = []
+    for match in _ASR_FIRM.finditer(text):
+        name = match.group(1).casefold()
+        if (name in FUNCTION_WORDS or name in _NOT_FIRM_NAMES or name in FIRM_TRADES or is_public(name)
+                or _word_classes().get(name) in ("F", "V")):
+            continue
+        found.append(Detection(match.start(1), match.end(2), ORG, "lexicon:trade", 0.6, text[match.start(1):match.end(2)]))
+    return found
+
+
 def find_pronoun_names(text: str, *, caseless: bool = True) -> list[Detection]:
     """A given name after the pronoun many dialects put before names, when the pronoun agrees
     with it ("han per sa", "ho line ringte til meg", "ho liv var ikkje enig"): the name lists
