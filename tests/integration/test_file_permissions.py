@@ -136,6 +136,9 @@ def test_every_original_output_and_the_key_are_owner_only(tmp_path, umask_022):
     assert {p.name: mode(p) for p in written} == {p.name: 0o600 for p in written}
     assert not list(out.rglob("*.part"))
     assert mode(key) == 0o600 and mode(key.parent) == 0o700
+    # The text export's files are named as the documents are ("kari"): a folder it makes for
+    # them lists them to its owner only (a tester found it drwxr-xr-x).
+    assert mode(out / "tekst") == 0o700
 
 
 def test_a_text_export_before_the_review_is_finished_is_owner_only(tmp_path, umask_022):

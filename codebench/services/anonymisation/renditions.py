@@ -293,11 +293,14 @@ def export_text(project: Project, folder: Path, *, original: bool = False,
     if not original:
         require_exportable(project, allow_unreviewed=allow_unreviewed)
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    private = original or not anonymisation_state(project).anonymised
+    if not folder.exists():
+        # The files' names are the documents' own with --original ("Intervju Kari Holmeset"):
+        # a folder made for such files lists them to its owner only.
+        folder.mkdir(parents=True, mode=0o700 if private else 0o777)
     infos = list_documents(project)
     names = anonymised_names(infos)
     replacer = _Replacer(project)
-    private = original or not anonymisation_state(project).anonymised
     written = []
     for info in infos:
         text = get_document(project, info.id).text
