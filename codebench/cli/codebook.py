@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from codebench import services
-from codebench.cli.common import db_option, original_option, shown_as, use_project
+from codebench.cli.common import coder_or_default, db_option, original_option, shown_as, use_project
 
 
 @click.group()
@@ -16,11 +16,12 @@ def codebook() -> None:
 @codebook.command("load")
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--coder", help="Who made the change (for the audit log).")
+@click.option("--coder", help="Who made the change (for the audit log and undo; default: $CODEBENCH_CODER).")
 @db_option
 def codebook_load(project: str, file: str, coder: str | None, db: str | None) -> None:
     """Merge a codebook into the project (nothing already there is deleted)."""
-    report = services.load_codebook(use_project(project, db), file, coder=coder)
+    _warn(file)
+    report = services.load_codebook(use_project(project, db), file, coder=coder_or_default(coder))
     click.echo(f"{len(report.added)} added, {len(report.updated)} updated, {report.unchanged} unchanged")
     if report.kept:
         click.echo(f"{report.kept} name(s) and text(s) kept as the project has them: the file is an anonymised "
@@ -32,7 +33,16 @@ def codebook_load(project: str, file: str, coder: str | None, db: str | None) ->
 def codebook_check(file: str) -> None:
     """Validate a codebook file without a project."""
     book = services.read_codebook_file(file)
-    click.echo(f"{file}: OK — {len(book.categories())} categories, {len(book.codes())} codes")
+    warned = _warn(file)
+    click.echo(f"{file}: {'read' if warned else 'OK'} — {len(book.categories())} categories, {len(book.codes())} codes")
+
+
+def _warn(file: str) -> bool:
+    """Print what looks wrong with a codebook file that parses; whether anything did."""
+    warnings = services.codebook_file_warnings(file)
+    for warning in warnings:
+        click.echo(f"codebench: warning: {warning}", err=True)
+    return bool(warnings)
 
 
 @codebook.command("export")

@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services import anonymisation
     from codebench.services.anonymisation import Rendition, anonymise_free_text, anonymise_quotes, rendition
     from codebench.services.codebook import (
-        CodebookReport, code_tree, create_code, export_codebook, load_codebook, merge_codes, move_code, promote_code,
+        CodebookReport, code_tree, codebook_file_warnings, create_code, export_codebook, load_codebook, merge_codes, move_code, promote_code,
         read_codebook_file, remove_unused_code, unused_open_code, update_code,
     )
     from codebench.services.coding import (
@@ -82,7 +82,7 @@ _EXPORTS = {
     "codebench.domain.records": ("DocumentInfo",),
     "codebench.errors": ("ServiceError",),
     ".anonymisation": ("Rendition", "anonymise_free_text", "anonymise_quotes", "rendition"),
-    ".codebook": ("CodebookReport", "code_tree", "create_code", "export_codebook", "load_codebook", "merge_codes",
+    ".codebook": ("CodebookReport", "code_tree", "codebook_file_warnings", "create_code", "export_codebook", "load_codebook", "merge_codes",
         "move_code", "promote_code", "read_codebook_file", "remove_unused_code", "unused_open_code", "update_code"),
     ".code_names": ("code_names_shown_to", "shown_code_names"),
     ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
@@ -116,7 +116,7 @@ __all__ = [
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",
     "describe_operation", "document_codings", "edit_memo", "effective_colours", "export_chapter_quotes", "export_codebook",
     "export_codebook_document", "export_matrix", "export_memos", "find_memo_document", "memo_entries", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
-    "import_details", "document_info", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "memos", "merge_codes",
+    "import_details", "document_info", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "codebook_file_warnings", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "code_names_shown_to", "shown_code_names", "stats", "undo",
     "update_code", "without_time_marks", "remove_unused_code", "unused_open_code",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from codebench.domain import code_tree as rules
 from codebench.domain.codebook import Codebook, CodebookNode, dump_codebook, parse_codebook
@@ -46,6 +46,21 @@ def read_codebook_file(path: str | Path) -> Codebook:
     return parse_codebook(text, str(path))
 
 
+def codebook_file_warnings(path: str | Path) -> list[str]:
+    """What looks wrong with a codebook file that still parses: a file that stops without a last
+    line break was most likely cut off (a copy or a save interrupted), its last text with it."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    if data.strip() and not data.endswith(b"\n"):
+        line = data.count(b"\n") + 1
+        return [f"{path}:{line}: the file ends inside a line, without a line break: it may be cut off "
+                "(check its last entry)"]
+    return []
+
+
 _NODE_FIELDS = ("description", "inclusion", "exclusion", "colour", "shortcut", "origin", "core", "memo")
 
 
@@ -78,6 +93,9 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
         order = {id(node): n for n, node in enumerate(_depth_first(book.roots))}
         added: list[tuple[int, str]] = []
         updated: list[tuple[int, str]] = []
+        # What undo needs: each node's fields before the load, in the order they changed.
+        changed: list[dict[str, Any]] = []
+        created: list[dict[str, Any]] = []
         level: list[tuple[CodebookNode, int | None]] = [(root, None) for root in book.roots]
         while level:
             new: list[tuple[CodebookNode, dict[str, Any]]] = []
@@ -93,6 +111,8 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
                     # The file wins: the old holder of the key loses it.
                     holder = by_key.get(existing_shortcuts[node.shortcut])
                     if holder is not None:
+                        changed.append({"code": holder.uuid, "before": {"shortcut": holder.shortcut},
+                                        "changes": {"shortcut": None}})
                         by_key[holder.name.casefold()] = codebook.update(holder.id, shortcut=None)
                 if node.shortcut:
                     existing_shortcuts[node.shortcut] = node.name.casefold()
@@ -111,6 +131,8 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
                     if row.position != positions[parent_id]:
                         changes["position"] = positions[parent_id]
                     if changes:
+                        changed.append({"code": row.uuid, "before": _json_values(row, changes),
+                                        "changes": _json_values(changes, changes)})
                         row = codebook.update(row.id, **changes)
                         updated.append((order[id(node)], node.name))
                     else:
@@ -118,17 +140,36 @@ def load_codebook(project: Project, path: str | Path, coder: str | None = None) 
                     by_uuid[row.uuid] = by_key[row.name.casefold()] = row
                 positions[parent_id] += 1
                 placed.append((node, row))
-            new_ids = {id(node): info.id for (node, _), info in zip(new, codebook.add_many([f for _, f in new]))}
+            made = codebook.add_many([f for _, f in new])
+            created.extend(_snapshot(info) for info in made)
+            new_ids = {id(node): info.id for (node, _), info in zip(new, made)}
             level = [(child, row.id if row is not None else new_ids[id(node)])
                      for node, row in placed for child in node.children]
         report.added = [name for _, name in sorted(added)]
         report.updated = [name for _, name in sorted(updated)]
         meta = codebook.meta()
-        codebook.set_meta({key: meta.get(key) if rendered and value != meta.get(key) and rendered.get(meta.get(key)) == value
-                           else value for key, value in (("name", book.name), ("description", book.description))})
+        new_meta = {key: meta.get(key) if rendered and value != meta.get(key) and rendered.get(meta.get(key)) == value
+                    else value for key, value in (("name", book.name), ("description", book.description))}
+        codebook.set_meta(new_meta)
         if report.added or report.updated:
-            store.audit.log("codebook_load", coder, {"file": Path(path).name, "added": report.added, "updated": report.updated})
+            # Undoable as one operation: undo removes the nodes it added (while nothing is coded
+            # with them) and gives the nodes it changed their fields back.
+            store.audit.log("codebook_load", coder, {
+                "file": Path(path).name, "added": report.added, "updated": report.updated, "created": created,
+                "changed": changed, "meta_before": {k: meta.get(k) for k in new_meta}, "meta_after": new_meta})
     return report
+
+
+def _json_values(source: Any, keys: Iterable[str]) -> dict[str, Any]:
+    """The fields ``keys`` of a node (or of a dict of changes) as the audit log stores them."""
+    get = source.get if isinstance(source, dict) else (lambda k: getattr(source, k))
+    return {k: list(get(k)) if k == "examples" else get(k) for k in keys}
+
+
+def _snapshot(info: CodeInfo) -> dict[str, Any]:
+    """A new node as undo and redo need it (the fields :func:`history._recreate_code` takes)."""
+    return {"id": info.id, "uuid": info.uuid, "kind": info.kind, "name": info.name, "parent_id": info.parent_id,
+            "position": info.position, **_json_values(info, (*_NODE_FIELDS, "examples"))}
 
 
 def _project_renditions(project: Project) -> dict[str, str]:

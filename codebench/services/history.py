@@ -220,6 +220,29 @@ def _create_code_again(store: Store, p: dict[str, Any]) -> None:
     _recreate_code(store, p["snapshot"])
 
 
+def _unload_codebook(store: Store, p: dict[str, Any]) -> None:
+    """Take a codebook load back: its new nodes go (children first), changed nodes get their
+    fields back (last change first), and the codebook's name and description too."""
+    if "created" not in p:
+        raise ServiceError("this codebook load was made before loads could be undone")
+    for snapshot in reversed(p["created"]):
+        _delete_code(store, snapshot["uuid"])
+    for change in reversed(p["changed"]):
+        _set_code(store, change["code"], change["before"])
+    store.codebook.set_meta(p["meta_before"])
+
+
+def _load_codebook_again(store: Store, p: dict[str, Any]) -> None:
+    for change in p["changed"]:
+        _set_code(store, change["code"], change["changes"])
+    new_ids: dict[int, int] = {}  # a node brought back gets a new id: its children follow it
+    for snapshot in p["created"]:
+        fields = {k: v for k, v in snapshot.items() if k != "id"}
+        info = _recreate_code(store, {**fields, "parent_id": new_ids.get(snapshot["parent_id"], snapshot["parent_id"])})
+        new_ids[snapshot["id"]] = info.id
+    store.codebook.set_meta(p["meta_after"])
+
+
 def _unwrite_memo(store: Store, p: dict[str, Any]) -> None:
     store.memos.delete(p["memo"])
 
@@ -388,6 +411,7 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "code_delete": (_create_code_again, _uncreate_code),
     "code_update": (_update_code_back, _update_code_again),
     "code_move": (_move_code("from"), _move_code("to")),
+    "codebook_load": (_unload_codebook, _load_codebook_again),
     "merge_codes": (_unmerge, _merge_again),
     "memo": (_unwrite_memo, _write_memo_again),
     "memo_edit": (_memo_text("from"), _memo_text("to")),
@@ -445,6 +469,10 @@ def describe_operation(entry: AuditEntry, project: Project | None = None, *, ano
         return _describe_in_project(entry, project, anonymised=anonymised)
     if entry.action in ("edit_text", "reimport"):
         return _describe_change(entry, project)
+    if entry.action == "codebook_load":
+        # The file's name only: its codes' names may be in-vivo words this reader may not see.
+        return (f"codebook load from {p.get('file', 'a file')} ({len(p.get('added', []))} added, "
+                f"{len(p.get('updated', []))} changed)")
     if entry.action in ("anonymise_accept", "anonymise_reject"):
         pseudonyms = p.get("pseudonyms") or []
         whose = pseudonyms[0] if len(pseudonyms) == 1 else _count(len(pseudonyms), "entity", "entities")

@@ -675,3 +675,34 @@ def test_a_turn_past_the_turn_limit_is_one_line_with_its_line(study: Path, tmp_p
     assert "CODEBENCH_MAX_TURN_MB=MB" in message
     monkeypatch.setenv("CODEBENCH_MAX_TURN_MB", "2")
     assert "1 document(s) imported" in accepted(["import", project.root, path])
+
+
+def test_a_codebook_cut_off_mid_line_loads_with_a_warning_and_undo_takes_the_load_back(tmp_path: Path) -> None:
+    """Found by a tester: a codebook cut in half still parsed, `check` said OK, and the load was
+    logged without a coder, so `undo` took back the coder's last coding instead of the load."""
+    project = services.init_project(tmp_path / "p")
+    source = tmp_path / "kari.txt"
+    source.write_text(TRANSCRIPT, encoding="utf-8")
+    services.import_files(project, [source], services.ParticipantSpec(role="mentor", round=1))
+    services.load_codebook(project, HYBRID, coder="lena")
+    text = services.get_document(project, "kari").text
+    services.apply_code(project, "kari", text.index("Lederen"), text.index(" spurte"), CODE, "lena")
+    root = project.root
+    project.close()
+    whole = HYBRID.read_text(encoding="utf-8").replace("lederstøtte", "lederstøtte2", 1)
+    cut = tmp_path / "kuttet.yaml"
+    cut.write_text(whole[:whole.rindex("Ikke for beskrivelse") + 20], encoding="utf-8")  # inside a plain text
+    env = {"CODEBENCH_CODER": "lena"}
+    checked = CliRunner().invoke(main, ["codebook", "check", str(cut)], env=env)
+    assert checked.exit_code == 0 and "cut off" in checked.stderr and "OK" not in checked.stdout
+    assert "kuttet.yaml:" in checked.stderr
+    loaded = CliRunner().invoke(main, ["codebook", "load", str(root), str(cut)], env=env)
+    assert loaded.exit_code == 0 and "cut off" in loaded.stderr
+    undone = CliRunner().invoke(main, ["undo", str(root)], env=env)
+    assert undone.exit_code == 0 and "undid codebook load from kuttet.yaml" in undone.stdout, undone.output
+    project = services.open_project(root)
+    try:
+        assert [q.code for q in services.quotes(project)] == [CODE]  # the coding stays; the load went
+        assert "lederstøtte2" not in {c.name for c in services.code_tree(project)}
+    finally:
+        project.close()
