@@ -60,9 +60,13 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
     recording beside a timed transcript (same name, .m4a .mp3 .wav …) is linked to it.
     """
     opened = use_project(project, db)
-    report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_),
-                                   skip_bad=skip_bad, strict=strict, replaces=replaces,
-                                   coder=coder_or_default(coder), drop_memos=drop_memos)
+    try:
+        report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_),
+                                       skip_bad=skip_bad, strict=strict, replaces=replaces,
+                                       coder=coder_or_default(coder), drop_memos=drop_memos)
+    except KeyboardInterrupt:
+        # The files are stored in one transaction at the end: stopped before it, nothing is.
+        fail("interrupted before the import finished: nothing was imported")
     if len(report.errors) == 1 and not skip_bad:
         error = report.errors[0]  # one problem, one line
         fail(error if error.endswith("nothing was imported") else f"{error}; nothing was imported")

@@ -213,12 +213,20 @@ def transaction(factory: sessionmaker[Session], *, write: bool = True, project_i
         yield session
         session.commit()
     except BaseException as exc:
-        session.rollback()
+        try:
+            session.rollback()
+        except Exception:
+            # A connection interrupted inside a statement (Ctrl-C) cannot roll back itself; it
+            # is discarded with its transaction, and what the user did is what they hear about.
+            pass
         if is_contention(exc):
             raise ProjectBusy(BUSY_MESSAGE) from None
         raise
     finally:
-        session.close()
+        try:
+            session.close()
+        except Exception:
+            pass  # as above: the interrupted connection goes, uncommitted
 
 
 def when_free(action: Callable[[], T]) -> T:

@@ -195,3 +195,36 @@ def test_killed_while_exporting(project: services.Project, tmp_path: Path, seed:
     services.export_qdpx(project, target, original=True)  # the next run
     assert parts(out, project.root) == []
     assert refi.read_qdpx(target).sources
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_ctrl_c_during_an_import_is_one_line_and_all_or_nothing(project: services.Project, tmp_path: Path,
+                                                                 seed: int) -> None:
+    """Found by a tester: Ctrl-C during a 300-file import printed a 102-line traceback
+    (PendingRollbackError) when it fell inside a statement. Whenever it falls, the command says
+    so in one line, and the files are stored all or none."""
+    folder = tmp_path / "inn"
+    folder.mkdir()
+    for n in range(300):
+        turns = [f"I: Spørsmål {n}.{t}?\n\nR: Svar {n}.{t}: {WORDS}" for t in range(20)]
+        (folder / f"intervju_{n:03d}.txt").write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    project.close()
+    rng = random.Random(seed)
+    child = subprocess.Popen([sys.executable, "-m", "codebench", "import", str(project.root),
+                              *sorted(str(p) for p in folder.glob("*.txt"))],
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(rng.uniform(0.3, 3.5))  # the fault injected: Ctrl-C at a random moment of the import
+        child.send_signal(signal.SIGINT)
+        out, errors = child.communicate(timeout=120)
+    finally:
+        child.kill()
+        child.wait()
+    assert "Traceback" not in errors, errors
+    assert len(errors.strip().splitlines()) <= 1, errors
+    assert_sound(project.root)
+    reopened = services.open_project(project.root)
+    try:
+        assert len(services.list_documents(reopened)) in (0, 300), out
+    finally:
+        reopened.close()
