@@ -180,14 +180,15 @@ def sample_project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def review_everything(project: Any) -> None:
     """Finish a project's anonymisation as a researcher who accepts every suggestion would:
     detection (rules and name lists, no model: fast), every suggestion accepted, the review-only
-    kinds too. The project's state is then "reviewed", so its exports may call themselves
-    anonymised; tests of what an export holds start from here."""
+    kinds too, and the residual list read. The project's state is then "reviewed", so its
+    exports may call themselves anonymised; tests of what an export holds start from here."""
     from codebench.services import anonymisation
 
     anonymisation.detect(project, use_model=False, coder="test")
     anonymisation.auto_accept(project, threshold=0.0, coder="test")
     for entity in anonymisation.entities(project, status="suggested"):
         anonymisation.decide(project, "accept", entity=entity.id, coder="test")
+    anonymisation.mark_residual_read(project, coder="test")
     assert anonymisation.anonymisation_state(project).anonymised
 
 

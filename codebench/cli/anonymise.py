@@ -41,6 +41,7 @@ def anonymise() -> None:
       codebench anonymise reject PROJECT '[Sted 2]' --mention 812
       codebench anonymise add PROJECT 'Kari Nordmann'
       codebench anonymise rename PROJECT '[Person 3]' 'Kollega 1'
+      codebench anonymise residual-read PROJECT   after reading the residual list
       codebench anonymise apply PROJECT        check that everything is reviewed
       codebench anonymise PROJECT --auto       accept every suggestion above the threshold
       codebench anonymise key merge TEAM CODER_PROJECT   the coder's added names into the team's key
@@ -142,10 +143,13 @@ def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only:
 
 
 def _print_residual(opened: services.Project, project: str, limit: int) -> None:
-    views = anonymisation.residual(opened, limit=limit)
+    views = anonymisation.residual(opened, limit=limit + 1)
+    more = len(views) > limit
+    views = views[:limit]
     if not views:
         click.echo("no residual candidates: every word left in place is an ordinary word "
                    "(or detection has not run: codebench anonymise PROJECT)")
+        click.echo(f"when every suggestion is decided: codebench anonymise residual-read {project}")
         return
     click.echo("Residual candidates: words left unmasked that may still be names, best first.\n"
                f"A name: codebench anonymise add {project} WORD · not a name: codebench anonymise keep {project} WORD")
@@ -154,6 +158,9 @@ def _print_residual(opened: services.Project, project: str, limit: int) -> None:
         click.echo(f"{view.rank:>4}  {view.form:<22} {times:<12} {view.score:4.1f}  {view.why}")
         for ctx in view.contexts[:2]:
             click.echo(f"        …{ctx.before}[{ctx.text}]{ctx.after}…  ({ctx.document})")
+    if more:
+        click.echo(f"… more candidates below these {limit} (--limit {limit * 2} shows more)")
+    click.echo(f"Read and dealt with? codebench anonymise residual-read {project}")
 
 
 @anonymise.command("keep")
@@ -265,6 +272,23 @@ def split_command(project: str, mentions: tuple[int, ...], coder: str | None, db
     opened = use_project(project, db)
     pseudonym = anonymisation.split_mentions(opened, list(mentions), coder=require_coder(coder))
     click.echo(f"split off: {len(set(mentions))} mention(s) are now {pseudonym}")
+
+
+@anonymise.command("residual-read")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.option("--coder", help="Who read it (default: $CODEBENCH_CODER).")
+@db_option
+def residual_read_command(project: str, coder: str | None, db: str | None) -> None:
+    """Record that you have read the residual list (--list --residual) and dealt with its names.
+
+    Detection and the review leave some names unmasked (a nickname, a surname heard as a word):
+    the project is called anonymised only once someone has read what is left, for every
+    document. A document imported later needs it read again.
+    """
+    opened = use_project(project, db)
+    marked = anonymisation.mark_residual_read(opened, coder=coder_or_default(coder))
+    state = anonymisation.anonymisation_state(opened)
+    click.echo(f"residual list read for {marked} more document(s); {state.describe()}")
 
 
 @anonymise.command("apply")

@@ -92,8 +92,15 @@ def indexing_in_bulk(session: Session, texts: Mapping[int, str]) -> Iterator[Non
         yield
         session.flush()
         index_documents(session, texts)
-    finally:
-        _set_paused(session, False)
+    except BaseException:
+        try:
+            _set_paused(session, False)
+        except Exception:
+            # The connection broke under the block (Ctrl-C inside a statement): the transaction,
+            # and the pause with it, is rolled back; the interrupt is what the caller must see.
+            pass
+        raise
+    _set_paused(session, False)
 
 
 def index_documents(session: Session, texts: Mapping[int, str]) -> int:

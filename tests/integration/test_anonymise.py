@@ -132,6 +132,7 @@ def test_key_file_is_owner_only_outside_the_project_and_never_exported(small_pro
                                                                        tmp_path: Path) -> None:
     report = anonymisation.detect(small_project, use_model=False)
     anonymisation.auto_accept(small_project)
+    anonymisation.mark_residual_read(small_project)
     path = report.key_path
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -159,6 +160,10 @@ def test_apply_refuses_while_suggestions_are_open(small_project: services.Projec
     with pytest.raises(services.ServiceError, match="not reviewed"):
         anonymisation.apply(small_project)
     anonymisation.auto_accept(small_project, threshold=0.0)
+    # Every suggestion decided, the residual list not read: still refused, pointing to it.
+    with pytest.raises(services.ServiceError, match="residual-read"):
+        anonymisation.apply(small_project)
+    anonymisation.mark_residual_read(small_project)
     assert anonymisation.apply(small_project).exists()
     assert {d.status for d in anonymisation.document_status(small_project)} == {"reviewed"}
 
@@ -195,6 +200,12 @@ def test_cli_review_loop(small_project: services.Project, tmp_path: Path) -> Non
     missing = runner.invoke(main, ["anonymise", "accept", root, "[Person 99]", "--coder", "ingrid"])
     assert missing.exit_code == 1 and "no anonymisation entity" in missing.output and "Traceback" not in missing.output
     out = tmp_path / "ut"
+    refused = runner.invoke(main, ["export", "text", root, "-o", str(out)])
+    assert refused.exit_code == 1 and "residual list not read" in refused.output  # read it first
+    residual = runner.invoke(main, ["anonymise", root, "--list", "--residual"])
+    assert residual.exit_code == 0 and f"codebench anonymise residual-read {root}" in residual.output
+    read = runner.invoke(main, ["anonymise", "residual-read", root, "--coder", "ingrid"])
+    assert read.exit_code == 0 and "anonymised (" in read.output, read.output
     exported = runner.invoke(main, ["export", "text", root, "-o", str(out)])
     assert exported.exit_code == 0
     pid = services.list_documents(small_project)[0].participant.pid
@@ -303,6 +314,7 @@ def _review(project: services.Project) -> None:
     for entity in anonymisation.entities(project, status="suggested"):
         anonymisation.decide(project, "accept", entity=entity.id, coder="test")
     add_missed_gold_names(project)
+    anonymisation.mark_residual_read(project, coder="test")
 
 
 @pytest.mark.slow
@@ -528,10 +540,14 @@ def test_apply_reads_the_coder_from_the_environment_and_open_only_says_none_are_
     anonymisation.auto_accept(small_project, threshold=0.0, coder="ingrid")
     for entity in anonymisation.entities(small_project, status="suggested"):
         anonymisation.decide(small_project, "accept", entity=entity.id, coder="ingrid")
+    anonymisation.mark_residual_read(small_project, coder="ingrid")
     anonymisation.set_original_viewer(small_project, "ingrid", True, by="ingrid")
     runner = CliRunner()
     root = str(small_project.root)
     listed = runner.invoke(main, ["anonymise", root, "--list", "--open-only"], env={"CODEBENCH_CODER": "ingrid"})
     assert listed.exit_code == 0 and "no open suggestions" in listed.output, listed.output
+    # Reading the residual list is reading original words: a coder kept from them may not sign it.
+    refused = runner.invoke(main, ["anonymise", "residual-read", root], env={"CODEBENCH_CODER": "per"})
+    assert refused.exit_code == 1 and "may not see original names" in refused.output, refused.output
     applied = runner.invoke(main, ["anonymise", "apply", root], env={"CODEBENCH_CODER": "ingrid"})
     assert applied.exit_code == 0 and "anonymisation applied" in applied.output, applied.output

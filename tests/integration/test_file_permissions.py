@@ -159,6 +159,7 @@ def test_a_text_export_before_the_review_is_finished_is_owner_only(tmp_path, uma
     assert early.exit_code == 0, early.output
     assert [mode(p) for p in (tmp_path / "tidlig").iterdir()] == [0o600]
     anonymisation.auto_accept(project, threshold=0.0, coder="ingrid")
+    anonymisation.mark_residual_read(project, coder="ingrid")
     done = CliRunner().invoke(main, ["export", "text", root, "-o", str(tmp_path / "ferdig")])
     assert done.exit_code == 0, done.output
     assert [mode(p) for p in (tmp_path / "ferdig").iterdir()] == [0o644]

@@ -490,6 +490,7 @@ def test_real_anonymisation_reaches_text_spans_names_and_memos(project, tmp_path
                         create="in-vivo")
     anonymisation.detect(project, use_model=False)
     anonymisation.auto_accept(project, threshold=0.0)
+    anonymisation.mark_residual_read(project)
 
     target = tmp_path / "anonym.qdpx"
     services.export_qdpx(project, target)

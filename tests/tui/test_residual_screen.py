@@ -159,3 +159,30 @@ async def test_shift_a_marks_a_residual_word_as_a_place(planted: services.Projec
         assert PLANTED not in [v.form for v in screen.views]
         marked = [e for e in anonymisation.entities(planted) if PLANTED in (f.casefold() for f in e.forms)]
         assert marked and marked[0].kind == "LOC" and marked[0].pseudonym.startswith("[Sted ")
+
+
+async def test_r_records_the_list_read_and_only_then_is_the_project_anonymised(planted: services.Project) -> None:
+    """A tester's export said "anonymised" with names left that only the residual list showed:
+    once every suggestion is decided, the project is anonymised only after R (asked first)."""
+    from codebench.tui.screens.confirm import ConfirmDialog
+
+    for entity in anonymisation.entities(planted, status="suggested"):
+        anonymisation.decide(planted, "accept", entity=entity.id, coder="tester")
+    state = anonymisation.anonymisation_state(planted)
+    assert (state.open, state.anonymised) == (0, False) and state.unread == state.documents
+    app = CodebenchApp(planted, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_residual(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert not anonymisation.anonymisation_state(planted).anonymised
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert anonymisation.anonymisation_state(planted).anonymised
+        assert any("residual list read" in str(n.message) for n in app._notifications)

@@ -23,7 +23,7 @@ from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, 
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, write_key
 from codebench.services.anonymisation.header_names import header_people, header_texts, is_header_key
-from codebench.services.anonymisation.state import SEARCHED
+from codebench.services.anonymisation.state import RESIDUAL_READ, SEARCHED
 from codebench.services.project import Project
 
 Progress = Callable[[int, int], None]
@@ -180,7 +180,7 @@ def detect(
 
 def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[str, tuple[int, str]], *,
                    style: str | None, coder: str | None, searched: Sequence[str] = (),
-                   mask_public: bool = False) -> tuple[int, int]:
+                   mask_public: bool = False, read_as: Sequence[tuple[str, str]] = ()) -> tuple[int, int]:
     """Store linked clusters as entities and suggested mentions, keeping what was decided before.
 
     A cluster joins the stored entity most of its known mentions belong to; otherwise it
@@ -189,7 +189,8 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
 
     ``searched`` are the text hashes of the documents this run searched: recorded in the same
     transaction, so the anonymisation state never counts a document as searched whose
-    suggestions were not stored.
+    suggestions were not stored. ``read_as`` pairs an edited text's hash before and after the
+    edit: a residual list read before a corrected turn stays read (the turn's words were searched).
 
     Returns:
         (mentions added, mentions found again).
@@ -203,6 +204,9 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
             raise ServiceError(f"unknown pseudonym style {style!r}; choose from {', '.join(STYLES)}")
         settings["style"] = style
         settings[SEARCHED] = sorted({*settings.get(SEARCHED, ()), *searched})
+        read = set(settings.get(RESIDUAL_READ, ()))
+        if any(before in read for before, _ in read_as):
+            settings[RESIDUAL_READ] = sorted(read | {after for before, after in read_as if before in read})
         repo.save_settings(settings)
         rows = repo.mentions()
         by_span = {(r.document_id, r.start, r.end): r for r in rows}
@@ -309,7 +313,8 @@ def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[in
     _make_room(project, document_id, spans, clusters, existing)
     # The informant's role names a new person's pseudonym; this document says enough for that.
     roles = informant_roles([info], {document_id: turns}, {document_id: text})
-    new, _kept = store_clusters(project, clusters, roles, style=None, coder=coder, searched=[info.sha256])
+    new, _kept = store_clusters(project, clusters, roles, style=None, coder=coder, searched=[info.sha256],
+                                read_as=[(previous_sha256, info.sha256)])
     if new:
         write_key(project)
     return new

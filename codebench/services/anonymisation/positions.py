@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 from codebench.domain.spans import OffsetMap
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import may_see_original, original_viewers
-from codebench.services.anonymisation.renditions import shown_offsets
 from codebench.services.project import Project
 
 
@@ -42,6 +41,9 @@ class Positions:
         if not self.anonymised:
             return None
         if document_id not in self._maps:
+            # Imported here: a coder who may see names never needs the renditions' machinery.
+            from codebench.services.anonymisation.renditions import shown_offsets
+
             self._maps[document_id] = shown_offsets(self.project, document_id)
         return self._maps[document_id]
 

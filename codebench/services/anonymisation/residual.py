@@ -17,7 +17,9 @@ from typing import Hashable, Iterable, Mapping, Sequence
 
 from codebench.anonymise.gazetteer import is_also_a_word
 from codebench.anonymise.residual import REASONS, residual_candidates
+from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import require_reviewer
+from codebench.services.anonymisation.state import RESIDUAL_READ, anonymisation_state
 from codebench.services.project import Project
 
 KEPT = "residual_kept"
@@ -157,6 +159,36 @@ def keep_residual(project: Project, forms: Iterable[str], *, coder: str | None =
         added = len(set(settings[KEPT]) - before)
         # The log holds a count, never the words.
         store.audit.log("anonymise_residual_keep", coder, {"forms": added})
+    return added
+
+
+def mark_residual_read(project: Project, *, coder: str | None = None) -> int:
+    """Record that the researcher has read the residual list of every document searched so far.
+
+    Until then the project is not called anonymised: the list holds the words detection and the
+    review left that may still be names. A document imported or searched later needs it read
+    again.
+
+    Returns:
+        how many documents' lists are newly marked read.
+
+    Raises:
+        ServiceError: a coder who may not see original names (the list shows them); documents
+            detection has not searched yet (their list does not exist).
+    """
+    require_reviewer(project, coder)
+    state = anonymisation_state(project)
+    if state.unsearched:
+        raise ServiceError(f"{state.unsearched} document(s) have not been searched for names yet; run detection "
+                           "first (codebench anonymise PROJECT), then read the residual list")
+    with project.transaction(write=True) as store:
+        hashes = store.documents.hashes()
+        settings = store.anonymisation.settings()
+        before = set(settings.get(RESIDUAL_READ, ()))
+        settings[RESIDUAL_READ] = sorted(before | set(hashes.values()))
+        store.anonymisation.save_settings(settings)
+        added = len(set(hashes.values()) - before)
+        store.audit.log("anonymise_residual_read", coder, {"documents": added})
     return added
 
 

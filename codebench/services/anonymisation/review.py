@@ -21,6 +21,7 @@ from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, 
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, require_reviewer, write_key
 from codebench.services.anonymisation.renditions import anonymised_names
+from codebench.services.anonymisation.state import anonymisation_state
 from codebench.services.documents import find_document, list_documents
 from codebench.services.project import Project
 from codebench.storage.store import Store
@@ -559,6 +560,11 @@ def apply(project: Project, *, force: bool = False, coder: str | None = None) ->
     if open_count and not force:
         raise ServiceError(f"{open_count} suggestion(s) are not reviewed yet; accept or reject them "
                            "(or use --auto), or apply with --force to leave them out")
+    unread = anonymisation_state(project).unread
+    if unread and not force:
+        raise ServiceError(f"the residual list (words left unmasked that may still be names) is not read for {unread} "
+                           f"document(s): read it (codebench anonymise {project.root} --list --residual; add the names, "
+                           f"keep the words), then codebench anonymise residual-read {project.root}")
     with project.transaction(write=True) as store:
         settings = store.anonymisation.settings()
         settings["applied_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,8 +1,10 @@
 """The project's one anonymisation state, as every export, the CLI and the workbench report it.
 
 A file or message may say "anonymised" only when it is: detection has searched every document
-as its text now stands and no suggestion is left open. Anything short of that is named for
-what it is, with the numbers, so a researcher never takes a half-reviewed export for a safe one.
+as its text now stands, no suggestion is left open, and the researcher has read the residual
+list (the words left unmasked that may still be names) for every document. Anything short of
+that is named for what it is, with the numbers, so a researcher never takes a half-reviewed
+export for a safe one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ By text, not by document id, so that it survives a merge into a team project (do
 matched by hash there) and a corrected transcript counts as not searched until detection runs.
 """
 
+RESIDUAL_READ = "residual_read"
+"""Anonymisation setting: the SHA-256 of every document text whose residual list the researcher
+has read (``anonymise residual-read``). Detection and the review leave words that are names
+unmasked (a nickname, a surname heard as a word): until someone has read what is left, the
+project is not called anonymised. A corrected turn keeps the mark (its words are searched again)."""
+
 
 @dataclass(frozen=True)
 class AnonymisationState:
@@ -39,6 +47,8 @@ class AnonymisationState:
     """Mentions that renditions replace (accepted and added by hand)."""
     unsearched_ids: frozenset[int] = field(default=frozenset(), compare=False)
     """Ids of the documents counted in ``unsearched``."""
+    unread: int = 0
+    """Searched documents whose residual list nobody has read yet."""
 
     @property
     def status(self) -> str:
@@ -47,11 +57,12 @@ class AnonymisationState:
             return NO_DOCUMENTS
         if self.unsearched == self.documents:
             return NOT_RUN
-        return OPEN if self.open or self.unsearched else REVIEWED
+        return OPEN if self.open or self.unsearched or self.unread else REVIEWED
 
     @property
     def anonymised(self) -> bool:
-        """True only when every document was searched and every suggestion decided."""
+        """True only when every document was searched, every suggestion decided and the residual
+        list read."""
         return self.status == REVIEWED
 
     @property
@@ -66,12 +77,15 @@ class AnonymisationState:
         if self.status == NOT_RUN:
             return "not anonymised: detection has not been run"
         if self.status == REVIEWED:
-            return f"anonymised ({self.masked} mention(s) replaced, every suggestion reviewed)"
+            return (f"anonymised ({self.masked} mention(s) replaced, every suggestion reviewed, "
+                    "the residual list read)")
         parts = []
         if self.open:
             parts.append(f"{self.open} suggestion(s) not reviewed")
         if self.unsearched:
             parts.append(f"{self.unsearched} of {self.documents} document(s) not searched")
+        if self.unread:
+            parts.append(f"the residual list not read for {self.unread} document(s)")
         return "not fully anonymised: " + ", ".join(parts)
 
     def short(self) -> str:
@@ -85,6 +99,8 @@ class AnonymisationState:
         parts = [f"{self.open} to review"] if self.open else []
         if self.unsearched:
             parts.append(f"{self.unsearched} not searched")
+        if self.unread and not parts:
+            parts.append("residual list not read")
         return "not anonymised: " + ", ".join(parts)
 
     def describe_nb(self) -> str:
@@ -94,12 +110,14 @@ class AnonymisationState:
         if self.status == NOT_RUN:
             return "nei – anonymisering er ikke kjørt; teksten inneholder navn og andre identifiserende opplysninger"
         if self.status == REVIEWED:
-            return "ja – alle forslag er gjennomgått"
+            return "ja – alle forslag er gjennomgått, og restlisten er lest"
         parts = []
         if self.open:
             parts.append(f"{self.open} forslag ikke gjennomgått")
         if self.unsearched:
             parts.append(f"{self.unsearched} av {self.documents} dokumenter ikke søkt gjennom")
+        if self.unread:
+            parts.append(f"restlisten (ord som kan være navn) ikke lest for {self.unread} dokument(er)")
         return "nei – ikke ferdig: " + ", ".join(parts) + "; teksten kan inneholde identifiserende opplysninger"
 
 
@@ -107,13 +125,16 @@ def anonymisation_state(project: Project) -> AnonymisationState:
     """The project's anonymisation state (two small queries: no text or mention is read)."""
     with project.reading() as store:
         hashes = store.documents.hashes()
-        searched = set(store.anonymisation.settings().get(SEARCHED) or ())
+        settings = store.anonymisation.settings()
         counts = store.anonymisation.status_counts()
+    searched = set(settings.get(SEARCHED) or ())
+    read = set(settings.get(RESIDUAL_READ) or ())
     unsearched = frozenset(doc_id for doc_id, sha256 in hashes.items() if sha256 not in searched)
+    unread = sum(1 for doc_id, sha256 in hashes.items() if doc_id not in unsearched and sha256 not in read)
     return AnonymisationState(
         documents=len(hashes), unsearched=len(unsearched),
         open=counts.get("suggested", 0), masked=counts.get("accepted", 0) + counts.get("manual", 0),
-        unsearched_ids=unsearched,
+        unsearched_ids=unsearched, unread=unread,
     )
 
 
@@ -133,6 +154,9 @@ def require_exportable(project: Project, *, allow_unreviewed: bool = False) -> A
         return state
     if state.status == NOT_RUN:
         todo = f"run `codebench anonymise {project.root}` and review the suggestions"
+    elif not state.open and not state.unsearched:
+        todo = (f"read the words left unmasked that may be names (`codebench anonymise {project.root} --list "
+                f"--residual`, or R in the review screen), then `codebench anonymise residual-read {project.root}`")
     else:
         todo = f"review them (`codebench anonymise {project.root} --list`, or the workbench's review screen)"
     raise ServiceError(f"{project.name}: {state.describe()}; {todo}, or give --allow-unreviewed "

@@ -2,7 +2,8 @@
 
 Opened from the anonymisation review (``u``). The researcher reads from the top: ``+`` marks
 the word a name (every occurrence, like "add name"), ``k`` keeps it (no name; it leaves the
-list), ``j`` opens the transcript at the word. The list and its ranking come from
+list), ``j`` opens the transcript at the word, ``R`` records the list as read (the project is
+called anonymised only then). The list and its ranking come from
 ``services.anonymisation.residual``, the same as ``codebench anonymise --list --residual``.
 """
 
@@ -65,6 +66,8 @@ class ResidualScreen(WorkbenchScreen):
         Binding("A", "mark_as", "mark as…", tooltip="Mark every occurrence as a workplace, place, NAV office … (asks which)"),
         Binding("k", "keep", "keep", tooltip="Not a name: keep the word; it leaves the list"),
         Binding("j", "jump", "go to text", tooltip="Open the transcript at the word"),
+        Binding("R", "read", "list read", tooltip="Record that you have read the list: the project may then be "
+                "called anonymised"),
         Binding("f5", "refresh", "refresh", show=False),
         Binding("q,escape", "app.pop_screen", "back"),
     ]
@@ -92,7 +95,7 @@ class ResidualScreen(WorkbenchScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Decisions wait while the last one is stored (shown dimmed in the footer)."""
-        if self.busy and action in ("mark_name", "mark_as", "keep"):
+        if self.busy and action in ("mark_name", "mark_as", "keep", "read"):
             return None
         return True
 
@@ -130,7 +133,8 @@ class ResidualScreen(WorkbenchScreen):
         listing = self.query_one("#residual", OptionList)
         listing.set_options([Option(residual_prompt(v), id=f"residual:{v.rank}") for v in self.views])
         self.query_one("#residual-count", Label).update(
-            f"Residual candidates: {len(self.views)} · read from the top · + a name · k keep · j go to text"
+            f"Residual candidates: {len(self.views)} · read from the top · + a name · k keep · j go to text · "
+            "R when read"
             if self.views else "No residual candidates: every word left in place is an ordinary word")
         if self.views:
             listing.highlighted = min(len(self.views), max(1, self._wanted_rank)) - 1
@@ -221,6 +225,28 @@ class ResidualScreen(WorkbenchScreen):
             return _Done(f"«{view.form}» kept: not a name", view.rank)
 
         self._act(call)
+
+    def action_read(self) -> None:
+        """Record that the list is read: until then no export or screen calls the project anonymised."""
+        left = len(self.views)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            def call() -> _Done:
+                anonymisation.mark_residual_read(self.project, coder=self.coder)
+                state = anonymisation.anonymisation_state(self.project)
+                return _Done(f"residual list read · {state.describe()}", 1)
+
+            self._act(call)
+
+        self.app.push_screen(ConfirmDialog(
+            "Have you read the residual list?",
+            f"The project is called anonymised only once someone has read the words left unmasked "
+            f"that may still be names. {left} word(s) are listed now: those you have not marked stay "
+            "as they are. A document imported later needs the list read again.",
+            yes="Yes, I have read it", no="Cancel"), answered)
 
     def action_jump(self) -> None:
         """Open the transcript with the highlighted word selected."""
