@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from codebench import services
-from codebench.cli.common import coder_or_default, db_option, fail, require_coder, use_project
+from codebench.cli.common import coder_or_default, db_option, document_arg, fail, require_coder, use_project
 
 
 @click.command()
@@ -30,6 +30,7 @@ def code(project: str, document: str, start: int, end: int, code_name: str | Non
     opened = use_project(project, db)
     origin = "open"
     coder = require_coder(coder) if in_vivo or code_name else coder
+    document = str(document_arg(opened, document, coder))
     positions = services.anonymisation.positions_for(opened, coder_or_default(coder))
     start, end = positions.stored(document, start, end)
     if in_vivo:

@@ -131,6 +131,14 @@ original_option = click.option(
 """``--original`` for commands that print transcript text or names."""
 
 
+def document_arg(project: services.Project, ref: str, coder: str | None = None) -> int:
+    """The document a DOCUMENT argument names, as the coder (``--coder`` or ``$CODEBENCH_CODER``)
+    may name it: by a file name only where original names may show (see
+    :func:`services.document_id_for`)."""
+    allowed = services.anonymisation.may_see_original(project, coder_or_default(coder))
+    return services.document_id_for(project, ref, original_names=allowed)
+
+
 def shown_as(project: services.Project, coder: str | None, original: bool) -> services.anonymisation.Disclosure:
     """What this command may show the coder (``--coder`` or ``$CODEBENCH_CODER``); prints the note.
 

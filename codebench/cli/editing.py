@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 
 from codebench import services
-from codebench.cli.common import coder_or_default, db_option, fail, original_option, require_coder, shown_as, use_project
+from codebench.cli.common import (
+    coder_or_default, db_option, document_arg, fail, original_option, require_coder, shown_as, use_project,
+)
 
 _EDIT_HINT = "# Edit the words of the turn below; lines starting with # are ignored. Save and quit to store it.\n"
 
@@ -165,7 +167,7 @@ def flagged(project: str, document: str | None, coder: str | None, check_id: str
         start, end = _positions(opened).shown(item.document_id, item.start, item.end)
         click.echo(f"checked {item.uuid[:8]} {code} [{start}, {end})")
         return
-    items = services.flagged_codings(opened, document, coder)
+    items = services.flagged_codings(opened, str(document_arg(opened, document)) if document else None, coder)
     if not items:
         click.echo("no coding to check")
         return

@@ -11,7 +11,9 @@ from pathlib import Path
 import click
 
 from codebench import services
-from codebench.cli.common import EXIT_USER_ERROR, coder_or_default, db_option, fail, original_option, shown_as, use_project
+from codebench.cli.common import (
+    EXIT_USER_ERROR, coder_or_default, db_option, document_arg, fail, original_option, shown_as, use_project,
+)
 from codebench.cli.editing import shown_names
 from codebench.cli.retrieval import stats
 
@@ -138,7 +140,7 @@ def documents(project: str, coder: str | None, original: bool, db: str | None, d
     shown = shown_as(opened, coder, original)
     labels = services.anonymisation.document_labels(opened, original=shown.original)
     if detail is not None:
-        _details(services.get_document(opened, detail).info, labels, shown.original)
+        _details(services.document_info(opened, document_arg(opened, detail, coder)), labels, shown.original)
         return
     for doc in services.list_documents(opened):
         who = f"{doc.participant.pid:<8} {doc.participant.role:<13}" if doc.participant else " " * 22
@@ -168,7 +170,7 @@ def show(project: str, document: str, offsets: bool, coder: str | None, original
     """
     opened = use_project(project, db)
     shown = shown_as(opened, coder, original)
-    doc = services.get_document(opened, document)
+    doc = services.get_document(opened, document_arg(opened, document, coder))
     rendition = services.anonymisation.rendition(opened, doc.info.id, anonymised=not shown.original)
     in_rendition = not services.anonymisation.may_see_original(opened, coder_or_default(coder))
     for number, turn in enumerate(doc.turns, 1):

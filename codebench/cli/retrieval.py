@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import click
 
 from codebench import services
-from codebench.cli.common import coder_or_default, db_option, original_option, shown_as, use_project
+from codebench.cli.common import coder_or_default, db_option, document_arg, original_option, shown_as, use_project
 
 QUOTE_FIELDS = ["code", "category", "coder", "document", "participant", "role", "round", "speaker", "start", "end",
                 "text"]
@@ -37,6 +37,7 @@ def quotes(project: str, category: str | None, code_name: str | None, role: Sequ
     opened = use_project(project, db)
     shown = shown_as(opened, None, original)
     # The text listing shows no speaker: it need not look up each quote's turn.
+    documents_ = [str(document_arg(opened, d)) for d in documents_]
     found = services.quotes(opened, category=category, code=code_name, roles=role or None, rounds=rounds or None,
                             documents=documents_ or None, coders=coders or None, with_speakers=fmt != "text",
                             anonymised=not shown.original)

@@ -50,7 +50,9 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         set_coding_memo,
     )
     from codebench.services.code_names import code_names_shown_to, shown_code_names
-    from codebench.services.documents import DocumentText, document_info, get_document, import_details, list_documents
+    from codebench.services.documents import (
+        DocumentText, document_id_for, document_info, get_document, import_details, list_documents,
+    )
     from codebench.services.editing import (
         CheckItem, EditReport, Unchanged, check_coding, document_revisions, edit_span, edit_turn, flagged_codings,
         rename_speaker, turn_text,
@@ -87,7 +89,7 @@ _EXPORTS = {
     ".code_names": ("code_names_shown_to", "shown_code_names"),
     ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
-    ".documents": ("DocumentText", "document_info", "get_document", "import_details", "list_documents"),
+    ".documents": ("DocumentText", "document_id_for", "document_info", "get_document", "import_details", "list_documents"),
     ".editing": ("CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
         "flagged_codings", "rename_speaker", "turn_text"),
     ".media": ("Linked", "link_media", "media_of"),
@@ -115,7 +117,7 @@ __all__ = [
     "ServiceError", "accept_agreed", "add_memo", "agreement", "anonymisation", "anonymise_free_text",
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",
     "describe_operation", "document_codings", "edit_memo", "effective_colours", "export_chapter_quotes", "export_codebook",
-    "export_codebook_document", "export_matrix", "export_memos", "find_memo_document", "memo_entries", "export_qdc", "export_qdpx", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
+    "export_codebook_document", "export_matrix", "export_memos", "find_memo_document", "memo_entries", "export_qdc", "export_qdpx", "document_id_for", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
     "import_details", "document_info", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "codebook_file_warnings", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "code_names_shown_to", "shown_code_names", "stats", "undo",

@@ -103,6 +103,27 @@ def _by_anonymised_name(store: Store | ReadStore, ref: str) -> DocumentInfo | No
     return hits[0] if hits else None
 
 
+def document_id_for(project: Project, ref: str | int, *, original_names: bool) -> int:
+    """The id of the document ``ref`` names, as the asking coder may name it.
+
+    A coder who may see original names gives an id, a name, a file name or a name's start. A
+    coder who may not gives an id, the name `documents` lists to them ("M01 mentor runde 1") or
+    the participant's id: a file name ("intervju kåre lie") or its start would answer whether a
+    guessed name is in the project.
+
+    Raises:
+        ServiceError: no such document (the same words whatever the guess).
+    """
+    with project.reading() as store:
+        if original_names:
+            return find_document(store, ref).id
+        text_ref = str(ref).strip()
+        info = store.documents.find(int(text_ref)) if text_ref.isdigit() else _by_anonymised_name(store, text_ref)
+        if info is None:
+            raise ServiceError(f"no document {ref!r} in this project (see `codebench documents`)")
+        return info.id
+
+
 def get_document(project: Project, ref: str | int) -> DocumentText:
     """A document by id or name, with its text and turns."""
     with project.reading() as store:

@@ -86,3 +86,14 @@ def test_a_document_is_found_by_the_name_documents_lists_to_such_a_coder(project
     both = _cli("show", project.root, "m07", "--coder", "per")
     assert both.exit_code != 0 and "M07 mentor runde 1, M07 mentor runde 2" in both.output
     assert "Holmeset" not in both.output
+    # Found by a tester: a document was also found by its file name, or the start of it, so
+    # "does `show 'intervju kari'` work?" told a coder kept from names whether Kari was interviewed.
+    for guess in ("Intervju Kari Holmeset runde 2", "Intervju Kari", "intervju"):
+        for command in (["show", project.root, guess], ["documents", project.root, "--details", guess],
+                        ["code", project.root, guess, "--start", 0, "--end", 5, "--code", "x"]):
+            refused = _cli(*command, "--coder", "per") if command[0] != "code" else CliRunner().invoke(
+                main, [str(a) for a in command], env={**os.environ, "CODEBENCH_CODER": "per"})
+            assert refused.exit_code != 0 and f"no document {guess!r} in this project" in refused.output, \
+                (command, refused.output)
+    # The owner still finds it by its file name.
+    assert _cli("show", project.root, "Intervju Kari Holmeset runde 2", "--coder", "ingrid").exit_code == 0
