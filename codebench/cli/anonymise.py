@@ -173,6 +173,16 @@ def keep_command(project: str, words: tuple[str, ...], coder: str | None, db: st
     opened = use_project(project, db)
     kept = anonymisation.keep_residual(opened, words, coder=require_coder(coder))
     click.echo(f"kept {kept} word(s); they leave the residual list")
+    # Keeping is for words left unmasked: one that is masked stays masked (found by a tester,
+    # who took "kept" to mean the word would show again).
+    wanted = {" ".join(w.casefold().split()) for w in words}
+    for view in anonymisation.entities(opened):
+        masked = view.statuses.get("accepted", 0) + view.statuses.get("manual", 0)
+        forms = {" ".join(f.casefold().split()) for f in view.forms} & wanted
+        if masked and forms:
+            click.echo(f"note: «{', '.join(sorted(forms))}» is masked as {view.pseudonym} ({masked} mention(s)); keep "
+                       f"does not unmask it: codebench anonymise reject {project} '{view.pseudonym}' "
+                       "(--mention ID for some)")
 
 
 def _decision(decision: str) -> Callable[..., None]:

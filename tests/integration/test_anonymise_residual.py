@@ -100,6 +100,12 @@ def test_cli_lists_the_residual_candidates_and_keeps_a_word(planted: services.Pr
     again = runner.invoke(main, ["anonymise", root, "--list", "--residual", "--limit", "500"],
                           env={"CODEBENCH_CODER": "tester"})
     assert PLANTED not in again.output
+    # A masked word kept stays masked, and the command says how to unmask it (a tester took
+    # "kept" to mean it would show again).
+    masked = next(v for v in anonymisation.entities(planted) if v.statuses.get("accepted") and " " not in v.forms[0])
+    noted = runner.invoke(main, ["anonymise", "keep", root, masked.forms[0]], env={"CODEBENCH_CODER": "tester"})
+    assert noted.exit_code == 0 and f"is masked as {masked.pseudonym}" in noted.output, noted.output
+    assert f"anonymise reject {root} '{masked.pseudonym}'" in noted.output
 
 
 def test_sites_are_places_and_public_places_are_kept_unless_asked(project: services.Project, tmp_path: Path,
