@@ -405,10 +405,17 @@ def anonymise_file(source: str, output: str | None, style: str, threshold: float
     """Anonymise one transcript without a project (same pipeline and defaults as a project)."""
     from codebench.services.file_anonymisation import anonymise_file as anonymise_one_file  # loads the detectors
 
+    from codebench.export.atomic import write_text_atomically
+
     result = anonymise_one_file(source, style=style, threshold=threshold, use_model=not no_model, known_names=names,
                                 mask_public=mask_public)
     if output:
-        Path(output).write_text(result, encoding="utf-8", newline="\n")
-        click.echo(f"wrote {output}")
+        # Nobody has reviewed it: readable by its owner only, as an unreviewed export is.
+        write_text_atomically(Path(output), result, private=True)
+        click.echo(f"wrote {output} (owner-only)")
     else:
         click.echo(result, nl=not result.endswith("\n"))
+    # Found by a tester: the file left nicknames and names heard as words in clear, silently.
+    click.echo("codebench: note: masked automatically, not reviewed: detection leaves some names (nicknames, names "
+               "heard as ordinary words); read it before you share it, or import it into a project for the review "
+               "and the residual list", err=True)

@@ -217,7 +217,13 @@ def test_anonymise_file_and_its_bad_inputs(tmp_path: Path) -> None:
     good = tmp_path / "intervju.txt"
     good.write_text(TRANSCRIPT, encoding="utf-8")
     result = runner.invoke(main, ["anonymise-file", str(good), "--no-model"])
-    assert result.exit_code == 0 and "Kari" not in result.output and "[Person 1]" in result.output
+    assert result.exit_code == 0 and "Kari" not in result.output and "[Person 1]" in result.stdout
+    # Nobody reviewed it: the terminal says so, and the file is its owner's only.
+    assert "not reviewed" in result.stderr and "anonymised" not in result.stderr
+    written = tmp_path / "ut.txt"
+    result = runner.invoke(main, ["anonymise-file", str(good), "--no-model", "-o", str(written)])
+    assert result.exit_code == 0 and stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert "[Person 1]" in written.read_text(encoding="utf-8")
     empty = tmp_path / "tom.txt"
     empty.write_text("  \n", encoding="utf-8")
     huge = tmp_path / "en-linje.txt"
