@@ -739,6 +739,23 @@ def _label_side(speaker: str) -> str | None:
     return None
 
 
+# How an interviewer's turn opens when speech recognition wrote no question mark: a question
+# word or an inverted verb and "du"/"dere", after a filler or two ("eh kan du fortelle").
+_QUESTION_OPENING = re.compile(
+    r"^(?:(?:eh|ehm|ehh|øh|mm|mhm|ja|jaha|okei|ok|og|men|så|da|nei|javel|akkurat|fint)[ ,.]+){0,3}"
+    r"(?:hva|hvordan|hvorfor|hvem|hvor|hvilke|hvilken|hvilket|når|kva|korleis|kvifor|kven|kor|kordan|åssen|ka|kæ"
+    r"|fortell|fortel|beskriv"
+    r"|(?:kan|kunne|vil|ville|har|hadde|er|var|tenker|synes|syns|opplever|merker|føler|veit|vet|jobber|jobbar)"
+    r"[ ]+(?:du|dere|de|dykk|dokker|det))(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def opens_like_a_question(body: str) -> bool:
+    """A turn that opens as a question does, without a question mark ("kan du fortelle litt om …")."""
+    return _QUESTION_OPENING.match(body.lstrip()) is not None
+
+
 def sides_need_questions(speakers: Iterable[str | None], *, survey: bool = False) -> bool:
     """Whether :func:`speaker_sides` needs the question counts (labels alone do not say who asks)."""
     return not survey and any(s is not None and _label_side(s) is None for s in speakers)

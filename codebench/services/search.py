@@ -332,6 +332,9 @@ def _sides(store: Store, facts: dict[int, DocumentFacts], document_ids: Sequence
     survey = {d for d in document_ids if facts[d].source_format in _SURVEY_FORMATS}
     asking = [d for d in document_ids if sides_need_questions(turns.get(d, {}), survey=d in survey)]
     questions = store.search.question_counts(asking) if asking else {}
+    # Speech recognition writes no question marks: there the turns that open as questions say who asks.
+    unmarked = [d for d in asking if not any((questions.get(d) or {}).values())]
+    questions.update(store.search.question_turns(unmarked))
     return {d: speaker_sides(turns.get(d, {}), questions.get(d), survey=d in survey) for d in document_ids}
 
 

@@ -40,7 +40,7 @@ from typing import Any, Iterator, Mapping, NamedTuple, Sequence
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from codebench.domain.search import IndexPlan, IndexToken
+from codebench.domain.search import IndexPlan, IndexToken, opens_like_a_question
 from codebench.storage.base import ProjectRepository
 from codebench.storage.orm import (
     AnonEntity, AnonMention, Coder, Coding, Document, Participant, SavedSearch, Turn, utcnow,
@@ -251,6 +251,21 @@ class SearchRepository(ProjectRepository):
         found: dict[int, dict[str | None, int]] = {}
         for document_id, speaker, questions in rows:
             found.setdefault(document_id, {})[speaker] = int(questions or 0)
+        return found
+
+    def question_turns(self, document_ids: Sequence[int]) -> dict[int, dict[str | None, int]]:
+        """Per document, how many of each speaker's turns open as a question does (for text
+        without question marks: speech recognition output)."""
+        if not document_ids:
+            return {}
+        found: dict[int, dict[str | None, int]] = {}
+        for document_id in document_ids:
+            text = self.session.execute(select(Document.text).where(Document.id == document_id)).scalar_one()
+            counts = found.setdefault(document_id, {})
+            for speaker, body_start, end in self.session.execute(
+                    select(Turn.speaker, Turn.body_start, Turn.end).where(Turn.document_id == document_id)).all():
+                if opens_like_a_question(text[body_start:end]):
+                    counts[speaker] = counts.get(speaker, 0) + 1
         return found
 
     def document_facts(self) -> dict[int, DocumentFacts]:

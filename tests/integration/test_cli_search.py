@@ -118,3 +118,25 @@ def test_a_coder_who_may_not_see_names_finds_none_by_name(study):
     assert allowed.stdout.splitlines()[-1] == "2 hit(s) in 1 document(s)"
     shown = run("search", study, "tillit", env={"CODEBENCH_CODER": "per"}).stdout
     assert "Kari" not in shown and "Nordmann" not in shown and "[" in shown
+
+
+def test_in_asr_text_without_question_marks_the_speaker_asking_is_the_interviewer(tmp_path):
+    """Found by a tester: in WhisperX, noScribe and Teams transcripts every speaker counted as an
+    informant (no question marks), so `--speaker interviewer` found nothing."""
+    folder = tmp_path / "asr"
+    run("init", folder)
+    vtt = tmp_path / "intervju.vtt"
+    cues = [("SPEAKER_00", "ja eh kan du fortelle litt om jobben din som mentor"),
+            ("SPEAKER_01", "ja jeg har vært mentor i tre år nå og det går fint"),
+            ("SPEAKER_00", "hvordan ble du mentor da"),
+            ("SPEAKER_01", "sjefen spurte meg og jeg sa ja til å være mentor"),
+            ("SPEAKER_00", "og hva gjør du en vanlig dag"),
+            ("SPEAKER_01", "jeg viser ham rundt og vi tar en prat om morgenen")]
+    body = "WEBVTT\n\n" + "\n\n".join(f"00:00:{2 * i:02d}.000 --> 00:00:{2 * i + 1:02d}.000\n<v {who}>{words}"
+                                        for i, (who, words) in enumerate(cues))
+    vtt.write_text(body + "\n", encoding="utf-8")
+    run("import", folder, vtt, "--role", "mentor", "--round", "1")
+    asked = json.loads(run("search", folder, "mentor", "--speaker", "interviewer", "--format", "json").stdout)
+    answered = json.loads(run("search", folder, "mentor", "--speaker", "informant", "--format", "json").stdout)
+    assert [r["speaker"] for r in asked] == ["SPEAKER_00", "SPEAKER_00"]
+    assert {r["speaker"] for r in answered} == {"SPEAKER_01"} and len(answered) == 2

@@ -151,6 +151,17 @@ def test_who_is_the_interviewer():
     assert not sides_need_questions({"Intervjuer": 3, "Informant": 3})
 
 
+def test_a_turn_opening_as_a_question_without_a_question_mark():
+    """Speech recognition writes no question marks: the opening says who asks."""
+    from codebench.domain.search import opens_like_a_question
+
+    for asked in ("kan du fortelle litt om deg selv", "eh hvordan ble du mentor", "ja og korleis var det",
+                  "fortell om en vanlig dag", "har dere fått tilskudd", "kva tenkte du då"):
+        assert opens_like_a_question(asked), asked
+    for said in ("ja jeg har vært mentor i tre år", "han kan du stole på", "det er fint", "hvordansomhelst ord"):
+        assert not opens_like_a_question(said), said
+
+
 def test_pseudonyms_are_found_whole_only():
     shown = "han sa at [Mentor 2]s kollega og [Person 1] var der"
     cores = pseudonym_cores(shown, [(shown.index("[Mentor"), shown.index("s kollega") + 1),
