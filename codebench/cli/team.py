@@ -47,6 +47,10 @@ def _with_code_names(line: str, shown: dict[str, str]) -> str:
 def _fmt(value: float | None, percent: bool = False) -> str:
     if value is None:
         return "–"
+    if percent and 0.9995 <= value < 1:
+        # Rounded, 99.96 % would read as full agreement (a code only one coder used agrees on
+        # every character neither coded): cut, never rounded up to 100.
+        return f"{int(value * 10000) / 100:.2f}"
     return f"{value * 100:.1f}" if percent else f"{value:.4f}"
 
 

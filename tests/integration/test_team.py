@@ -156,6 +156,23 @@ def test_agreement_cli_formats(project, tmp_path):
     assert bad.exit_code == 1 and "no codings by nobody" in bad.output
 
 
+def test_near_full_agreement_is_never_printed_as_100(project, tmp_path):
+    """Found by a tester: a code only one coder used, on a few characters of a long text, agrees
+    on every character neither coded: 99.96 % was printed as 100.0."""
+    path = tmp_path / "doc.txt"
+    path.write_text("R: " + "ord " * 5000, encoding="utf-8")
+    services.import_files(project, [path])
+    services.load_codebook(project, HYBRID)
+    services.apply_code(project, "doc", 3, 400, "god mentor", "ingrid")
+    services.apply_code(project, "doc", 3, 400, "god mentor", "per")
+    services.apply_code(project, "doc", 500, 507, "tidspress", "per")  # 7 of 20,003 characters
+    table = CliRunner().invoke(main, ["agreement", str(project.root), "--coders", "ingrid,per"]).output
+    row = next(line for line in table.splitlines() if line.startswith("tidspress"))
+    assert "99.96" in row.split() and "100.0" not in row.split(), row
+    full = next(line for line in table.splitlines() if line.startswith("god mentor"))
+    assert "100.0" in full.split(), full
+
+
 def test_adjudication_keeps_originals_and_records_consensus(project, tmp_path):
     path = tmp_path / "doc.txt"
     path.write_text("R: " + " ".join(f"ord{i}" for i in range(80)), encoding="utf-8")
