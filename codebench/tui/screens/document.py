@@ -361,10 +361,9 @@ class DocumentScreen(WorkbenchScreen):
         return self.query_one(TranscriptView).text[start:end]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Offer the key for the rendition that is not on screen; not the keys a coder who may not
-        see original names would only be refused (marking a name, correcting the words)."""
-        if action in ("mark_name", "mark_as", "edit") and not self.workbench.original_allowed:
-            return False
+        """Offer the key for the rendition that is not on screen (none to a coder who may not see
+        original names). Marking and correcting stay on offer to such a coder: pressed, they say
+        why they are not theirs (silent keys left a tester guessing)."""
         if action == "rendition":
             if not self.workbench.original_allowed:
                 return False  # this coder codes the anonymised rendition only
@@ -394,9 +393,20 @@ class DocumentScreen(WorkbenchScreen):
         self.view.stripes = shown
         self.set_class(shown, "-stripes")
 
+    def _refuse_marking(self) -> bool:
+        """Tell a coder who may not see original names why marking is not theirs; whether it was refused."""
+        if self.workbench.original_allowed:
+            return False
+        self.notify("Marking a name needs a coder allowed to see original names (the review shows what each "
+                    "pseudonym stands for). Write a memo on the place (m) for the project's reviewer.",
+                    severity="warning", timeout=10)
+        return True
+
     def action_mark_as(self) -> None:
         """Mark the selection (or the word under the caret) as a workplace, place, NAV office …:
         the kind is asked first."""
+        if self._refuse_marking():
+            return
         found = self._marked_span()
         if found is None:
             return
@@ -409,6 +419,8 @@ class DocumentScreen(WorkbenchScreen):
 
     def action_mark_name(self) -> None:
         """Mark the selection (or the word under the caret) as a name to anonymise."""
+        if self._refuse_marking():
+            return
         found = self._marked_span()
         if found is not None:
             self._mark(*found, kind="PER")
