@@ -416,3 +416,32 @@ async def test_x_on_another_coders_coding_asks_and_the_log_names_both(sample_cop
         entry = services.audit_log(project, 1)[0]
         assert (entry.action, entry.coder, entry.payload["taken_from"]) == ("remove", "tester", "kari")
         assert app.screen is screen
+
+
+async def test_a_memo_right_after_an_in_vivo_code_goes_on_that_coding(sample_copy):
+    """Found by a tester: inside a coded turn, `v` then `m` put the memo on the turn's coding
+    (the caret sits right after the words just coded, outside them)."""
+    project = sample_copy
+    app = CodebenchApp(project, "tester")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen.query_one(TranscriptView)
+        doc = services.get_document(project, FIRST_DOC)
+        turn = next(t for t in doc.turns if doc.text[t.body_start:].startswith("Nå? Eh, sist jeg sjekket"))
+        view.move_to(turn.body_start + 5)
+        await pilot.press("t")
+        await type_text(pilot, "kapasitet og portefølje")
+        await pilot.press("enter")
+        await settle(pilot)
+        start = doc.text.index("sist jeg sjekket", turn.body_start)
+        await select(pilot, view, start, 3)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("m")
+        await type_text(pilot, "sagt med ettertrykk")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        memos = {c.start: c.memo for c in services.codings(project) if c.coder == "tester"}
+        assert memos == {turn.body_start: None, start: "sagt med ettertrykk"}, memos

@@ -637,9 +637,19 @@ class DocumentScreen(WorkbenchScreen):
         self.apply(span, name, origin="in-vivo")
 
     def _my_mark_here(self) -> SpanMark | None:
+        """This coder's coding under the caret: the innermost one, a coding the caret has just
+        left at its end included (after ``v`` or ``t`` the caret sits right after the words coded,
+        and ``m`` is meant for that coding, not the turn's around it)."""
         view = self.view
-        mine = [m for m in view.marks_at(view.cursor) if m.coder == self.coder]
-        return mine[-1] if mine else None
+        at = view.cursor
+        mine = [m for m in view.marks_at(at) if m.coder == self.coder]
+        # Back over the spaces the selection took after the last word: a coding ending there.
+        back = at
+        while back > 0 and view.text[back - 1].isspace():
+            back -= 1
+        if back > 0:
+            mine += [m for m in view.marks_at(back - 1) if m.coder == self.coder and back <= m.end <= at and m not in mine]
+        return min(mine, key=lambda m: (m.end - m.start, -m.start)) if mine else None
 
     def _others_mark_here(self) -> SpanMark | None:
         """Another coder's coding under the caret (when none of this coder's is)."""
