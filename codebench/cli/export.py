@@ -244,7 +244,8 @@ def qdpx(project: str, output: str, original: bool, allow_unreviewed: bool, db: 
     summary = services.export_qdpx(_opened(project, db, original), Path(output), original=original,
                                    allow_unreviewed=allow_unreviewed)
     click.echo(f"wrote {output}: {summary.documents} document(s), {summary.codes} code(s), {summary.codings} coding(s), "
-               f"{summary.users} coder(s), {summary.cases} case(s), {summary.notes} memo(s)"
+               f"{summary.users} coder(s), {summary.cases} case(s), {summary.notes} memo(s) on the project, "
+               "documents and codes (coding memos go with their codings)"
                f" ({summary.anonymisation})")
     if original:
         click.echo(ORIGINAL_WARNING.format(file=output), err=True)

@@ -76,7 +76,10 @@ class MergeReport:
             f"  codings: {self.codings_added} added, {self.codings_updated} updated, {self.codings_removed} removed, "
             f"{self.codings_unchanged} unchanged, {self.codings_duplicate} duplicates skipped"
         )
-        out.append(f"  memos: {self.memos_added} added")
+        # Memos on codings travel inside their codings (added or updated above): this counts the
+        # memos on the project, documents and codes (a tester read "1 added" for three memos).
+        out.append(f"  memos on the project, documents and codes: {self.memos_added} added "
+                   "(memos on codings come with their codings)")
         if self.texts_updated or self.codings_realigned or self.codings_flagged:
             out.append(f"  edited texts: {len(self.texts_updated)} team document(s) took in the coder's edits; "
                        f"{self.codings_realigned} coding(s) carried onto another version of their text, "
