@@ -366,7 +366,7 @@ def key_show(project: str, db: str | None) -> None:
 def key_export(project: str, output: str, coder: str | None, db: str | None) -> None:
     """Write an owner-only copy of the key (it holds the real names: keep it apart from the data)."""
     opened = use_project(project, db)
-    anonymisation.require_original_viewer(opened, coder_or_default(coder))
+    anonymisation.require_original_viewer(opened, coder_or_default(coder), what="the pseudonym key")
     path = anonymisation.export_key(opened, output)
     click.echo(f"pseudonym key copied to {path} (owner-only; it holds the real names)")
 

@@ -86,6 +86,11 @@ def test_export_writes_an_owner_only_copy_that_merges_like_the_project(coder_and
     assert inside.exit_code == 1 and "travel with every copy" in inside.stderr
     # the handed-over file merges like the project folder
     assert "1 added name(s) taken over" in _cli("anonymise", "key", "merge", team, copy).output
+    # "-o folder/" that does not exist yet makes an owner-only folder (a tester got a file named "folder")
+    folder = tmp_path / "ny-mappe"
+    made = _cli("anonymise", "key", "export", ingrid, "-o", f"{folder}/")
+    assert folder.is_dir() and stat.S_IMODE(folder.stat().st_mode) == 0o700, made.output
+    assert [p.suffix for p in folder.iterdir()] == [".yaml"]
 
 
 @pytest.mark.parametrize("problem", ["world-readable", "not a key", "broken yaml", "own key"])
@@ -113,4 +118,5 @@ def test_only_an_original_viewer_may_copy_or_merge_keys(coder_and_team, tmp_path
     project.close()
     refused = _cli("anonymise", "key", "export", ingrid, "-o", tmp_path / "k.yaml", ok=False)
     assert refused.exit_code == 1 and "may not see original names" in refused.stderr
+    assert "so not the pseudonym key either" in refused.stderr
     assert not (tmp_path / "k.yaml").exists()

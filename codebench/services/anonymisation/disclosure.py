@@ -59,7 +59,7 @@ def disclosure(project: Project, coder: str | None, *, original: bool = False) -
     return Disclosure(False, state, note)
 
 
-def require_original_viewer(project: Project, coder: str | None) -> None:
+def require_original_viewer(project: Project, coder: str | None, *, what: str = "the review list") -> None:
     """Refuse a view that shows original names by nature (the review list) to a coder not allowed it.
 
     The list pairs every original name with its pseudonym, as the key does: while the key file
@@ -71,5 +71,5 @@ def require_original_viewer(project: Project, coder: str | None) -> None:
     """
     if not may_see_original(project, coder):
         who = f"coder {coder!r}" if coder else "a coder who does not say who they are (--coder)"
-        raise ServiceError(f"{who} may not see original names in this project, so not the review list either")
+        raise ServiceError(f"{who} may not see original names in this project, so not {what} either")
     check_key_file(project)

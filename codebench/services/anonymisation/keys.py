@@ -113,7 +113,10 @@ def export_key(project: Project, target: str | Path) -> Path:
         ServiceError: the target cannot be written, or is inside the project folder (where a
             copied or zipped project would take it along).
     """
+    folder_meant = str(target).endswith(("/", "\\"))  # "-o /media/kryptert/": a folder, made if need be
     target = Path(target)
+    if folder_meant and not target.exists():
+        target.mkdir(parents=True, mode=0o700)
     if target.is_dir():
         target = target / f"{project.name}-pseudonymnokkel.yaml"
     if target.resolve().is_relative_to(project.root.resolve()):
