@@ -204,7 +204,10 @@ def _decision(decision: str) -> Callable[..., None]:
                                        coder=require_coder(coder), everything=everything)
         click.echo(f"{decision}ed {changed} mention(s)")
 
-    command.__doc__ = f"{decision.capitalize()} an entity's suggestions (or single mentions)."
+    command.__doc__ = (
+        "Accept an entity's open suggestions (or single mentions, --mention)." if decision == "accept" else
+        "Reject an entity: its open suggestions and its accepted mentions (a name you added by hand and "
+        "mentions rejected one by one stay as they are); or single mentions, --mention.")
     return command
 
 
