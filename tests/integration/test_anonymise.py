@@ -510,6 +510,21 @@ def test_the_informant_introducing_themselves_gets_the_role_label(project: servi
     assert "Trond" not in text and "[IA-rådgiver 1], som er veileder" not in text
 
 
+def test_the_informant_introducing_themselves_with_a_filler_gets_the_role_label(project: services.Project,
+                                                                                 tmp_path: Path) -> None:
+    # Found by a tester: the sample's M01 ("jeg heter altså Bjørn Aas") was [Person 16], not [Mentor 1].
+    path = tmp_path / "M01 runde 1.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n[SPEAKER_00]: Kan du fortelle litt om deg selv?\n\n"
+        "00:00:05.000 --> 00:00:12.000\n[SPEAKER_01]: Ja. Eh, jeg heter altså Bjørn Aas, er bilmekaniker, og har vært "
+        "mentor for lærlinger her på verkstedet i mange år nå.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    anonymisation.detect(project, use_model=False)
+    anonymisation.auto_accept(project)
+    text = anonymisation.rendition(project, _doc(project)).text
+    assert "jeg heter altså [Mentor 1], er" in text, text
+
+
 def test_an_in_vivo_code_from_a_span_starting_inside_a_name_never_shows_a_piece_of_it(
         small_project: services.Project) -> None:
     # Found by an independent tester: `code P V02 --start 59 --end 90 --in-vivo`, run by a coder

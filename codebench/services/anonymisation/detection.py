@@ -42,7 +42,10 @@ class DetectReport:
     key_path: Path
 
 
-_SAYS_OWN_NAME = re.compile(r"(?<!\w)(?:jeg|eg|æ|e|i)[ ]+(?:heter|heiter|het)[ ]+\Z", re.IGNORECASE)
+# "jeg heter kari moen", also with a filler or two before the name ("jeg heter altså Bjørn Aas").
+_SAYS_OWN_NAME = re.compile(
+    r"(?<!\w)(?:jeg|eg|æ|e|i)[ ]+(?:heter|heiter|het)[ ,]+(?:(?:altså|da|egentlig|eigentleg|eh|ehm|ja|nå|no)[ ,]+){0,2}\Z",
+    re.IGNORECASE)
 
 
 def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInfo]],
@@ -99,7 +102,7 @@ def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInf
         informant = spoken.most_common(1)[0][0]
         theirs = [(t.body_start, t.end) for t in turns[info.id] if t.speaker == informant]
         for det, cluster in persons[info.id]:
-            if (_SAYS_OWN_NAME.search(texts[info.id], max(0, det.start - 12), det.start)
+            if (_SAYS_OWN_NAME.search(texts[info.id], max(0, det.start - 40), det.start)
                     and any(s <= det.start < e for s, e in theirs)):
                 for form in cluster.forms:
                     roles[form] = max(roles.get(form, (0, "")), (2, info.participant.role))
