@@ -128,3 +128,13 @@ def test_search_screen_snapshot(snap_compare, sample_copy):
         await settle(pilot)
 
     assert snap_compare(CodebenchApp(sample_copy, "snapshot"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_a_narrow_hit_list_keeps_each_documents_round():
+    """Found by a tester: at 80 columns both rounds of V01 read "V01 veileder r" in the hit list."""
+    from codebench.tui.widgets.hit_list import fit_label
+
+    first, second = fit_label("V01 veileder runde 1", 14), fit_label("V01 veileder runde 2", 14)
+    assert first != second and first.endswith("r1") and second.endswith("r2") and len(first) <= 14
+    assert fit_label("V01 veileder runde 1", 22) == "V01 veileder r1"
+    assert fit_label("kort", 14) == "kort"

@@ -7,6 +7,8 @@ hits of a concordance stand in one column.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -27,6 +29,22 @@ HitKey = tuple[int, int, int]
 def hit_key(hit: SearchHit) -> HitKey:
     """The key a mark is kept under (a reload of the same search keeps the marks)."""
     return (hit.document_id, hit.start, hit.end)
+
+
+_ROUND = re.compile(r"[ _-]*(?:runde|round)[ _-]*(\d+)(?!\d)", re.IGNORECASE)
+
+
+def fit_label(text: str, width: int) -> str:
+    """A document's name in ``width`` cells, its round kept: "V01 veileder runde 2" becomes
+    "V01 veileder r2", and a name still too long keeps its start and its last word ("Intervju
+    Kri…r2"): cut at the end, both rounds of one informant read the same."""
+    text = _ROUND.sub(lambda m: f" r{m.group(1)}", text).strip()
+    if cell_len(text) <= width:
+        return text
+    last = text.rsplit(" ", 1)[-1] if " " in text else ""
+    if last and len(last) <= 4 and width > len(last) + 3:
+        return set_cell_size(text, width - len(last) - 1).rstrip() + "…" + last
+    return set_cell_size(text, width - 1) + "…"
 
 
 def _tail(text: str, width: int) -> str:
@@ -147,7 +165,7 @@ class HitList(RowList, can_focus=True):
         style = base + self.get_component_rich_style("hit-list--cursor", partial=True) if index == self.cursor_row else base
         marked = hit_key(hit) in self.marked
         mark_style = style + self.get_component_rich_style("hit-list--mark", partial=True)
-        values = [(hit.document, doc_w), (hit.role or "", role_w), (hit.speaker or "", speaker_w), (f"t{hit.turn}", 5)]
+        values = [(fit_label(hit.document, doc_w), doc_w), (hit.role or "", role_w), (hit.speaker or "", speaker_w), (f"t{hit.turn}", 5)]
         meta = " ".join(set_cell_size(value, size) for value, size in values if size) + " "
         used = 2 + cell_len(meta)
         room = max(width - used, 10)
