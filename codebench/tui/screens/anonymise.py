@@ -48,21 +48,23 @@ FORMS_SHOWN = 6  # original spellings on an entity's second line; the mentions p
 
 
 def entity_prompt(view: EntityView) -> Content:
-    """Two lines for the entity list: pseudonym, kind, documents; then counts and original forms.
+    """Two lines for the entity list: pseudonym and original forms; then counts, kind, documents.
 
-    The list does not wrap (each entity keeps its two lines), so the forms come last and
-    are the part an ellipsis cuts; the mentions pane title lists all of them.
+    The list does not wrap (each entity keeps its two lines). The forms are what the reviewer
+    decides on, so they follow the pseudonym on the first line (at 80 columns the kind and
+    document count had left room for nine characters of them); an ellipsis cuts what does not
+    fit, and the mentions pane title lists all of them.
     """
     settled = view.statuses.get("accepted", 0) + view.statuses.get("manual", 0)
     rejected = view.statuses.get("rejected", 0)
     forms = ", ".join(view.forms[:FORMS_SHOWN]) + (", …" if len(view.forms) > FORMS_SHOWN else "")
-    documents = f"{view.documents} document" + ("s" if view.documents != 1 else "")
+    documents = f"{view.documents} doc" + ("s" if view.documents != 1 else "")
     return Content.assemble(
-        (view.pseudonym, "bold"), " ", (view.kind, "$text-muted"), " · ", (documents, "$text-muted"), "\n  ",
+        (view.pseudonym, "bold"), " ", (forms, "italic"), "\n  ",
         (f"{view.open} open", STATUS_STYLES["suggested"] if view.open else "$text-muted"), " ",
         (f"{settled}✓", STATUS_STYLES["accepted"] if settled else "$text-muted"), " ",
-        (f"{rejected}✗", STATUS_STYLES["rejected"] if rejected else "$text-muted"), "  ",
-        (forms, "italic"),
+        (f"{rejected}✗", STATUS_STYLES["rejected"] if rejected else "$text-muted"), " · ",
+        (view.kind, "$text-muted"), " · ", (documents, "$text-muted"),
     )
 
 
