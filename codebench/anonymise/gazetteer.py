@@ -95,9 +95,29 @@ def _common_words() -> frozenset[str]:
     return frozenset(w for w in data.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#"))
 
 
+# Spoken forms of function words that written Norwegian (and so the word list) lacks; dialect
+# transcripts are full of them ("lederen ittj skjønne", "det e nåkka"), and no one is named so.
+DIALECT_WORDS = frozenset("""
+ittj itj ikkj itte inte nåkka nokka nåkå nåkke nåkkå nåkåt kæm kæ kossen kossn åssen ossen dæm dæmm
+mæ dæ sæ hain alein aleina bærre bære møkje mykkje ittno
+""".split())
+
+
 def is_common_word(word: str) -> bool:
-    """True for ordinary Norwegian words ("lo", "kven", "liv") as opposed to names."""
-    return word.casefold() in _common_words()
+    """True for ordinary Norwegian words ("lo", "kven", "liv") as opposed to names, spoken forms
+    included: dialect function words ("ittj") and definite plurals in -an ("mentoran",
+    "arbeidsgiveran": Trøndelag and other dialects) of ordinary nouns for people."""
+    folded = word.casefold()
+    if folded in _common_words() or folded in DIALECT_WORDS:
+        return True
+    # Only nouns for people and roles ("mentoran", "lederan", "arbeidsgiveran"): a farm name in
+    # -an is made of a noun too ("Skjæran").
+    if (len(folded) < 6 or not folded.endswith("an") or folded[:-2] not in _common_words()
+            or not folded[:-2].endswith(("er", "or", "ar", "ent", "ist"))):
+        return False
+    names = lexicon()  # "Jordan" is a name before it is "jord" in dialect
+    return (folded not in names.female and folded not in names.male and folded not in names.surnames
+            and folded[:-2] not in names.surnames and names.name_ratio.get(folded, 0.0) < 0.3)
 
 
 @lru_cache(maxsize=1)
