@@ -10,10 +10,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-# (kind, what the researcher reads, its key): the kinds a span marked by hand can be.
-KINDS = (("PER", "Person  [Person 3]", "p"), ("ORG", "Workplace  [Arbeidsplass 2]", "w"),
-         ("LOC", "Place  [Sted 4]", "l"), ("NAV_OFFICE", "NAV office  [NAV-kontor 1]", "n"),
-         ("INDIRECT", "Other identifying detail  [Opplysning 1]", "o"))
+# (kind, what the researcher reads, its key): the kinds a span marked by hand can be. The
+# pseudonyms show their shape with "N": a real number ("[NAV-kontor 1]") read as the entity the
+# mark would join, and a tester expected it to.
+KINDS = (("PER", "Person  [Person N]", "p"), ("ORG", "Workplace  [Arbeidsplass N]", "w"),
+         ("LOC", "Place  [Sted N]", "l"), ("NAV_OFFICE", "NAV office  [NAV-kontor N]", "n"),
+         ("INDIRECT", "Other identifying detail  [Opplysning N]", "o"))
 
 
 class KindPicker(ModalScreen[str | None]):
