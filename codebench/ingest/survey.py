@@ -96,6 +96,7 @@ def import_survey(path: Path, text_columns: list[str], id_column: str | None = N
     index = {name: i for i, name in enumerate(header)}
     documents: list[ImportedDocument] = []
     seen: dict[str, int] = {}
+    silent: list[int] = []  # lines of respondents who wrote nothing in the columns asked for
     for line, cells in rows:
         cells = cells + [""] * (len(header) - len(cells))
         respondent = cells[index[id_column]].strip() if id_column else f"{len(documents) + 1:04d}"
@@ -115,7 +116,8 @@ def import_survey(path: Path, text_columns: list[str], id_column: str | None = N
             if name not in text_columns and name != id_column and cells[i].strip()
         }
         if not builder.turns:
-            continue  # a respondent who wrote nothing has nothing to code
+            silent.append(line)  # a respondent who wrote nothing has nothing to code
+            continue
         doc = ImportedDocument(
             source_name=path.name, source_format="survey", text=builder.text(), turns=builder.turns,
             notes=list(notes), name=f"{path.stem}#{respondent}",
@@ -125,4 +127,9 @@ def import_survey(path: Path, text_columns: list[str], id_column: str | None = N
         documents.append(doc)
     if not documents:
         raise IngestError(path, "no respondent answered any of the free-text columns")
+    if silent:
+        lines = ", ".join(map(str, silent[:10])) + (" …" if len(silent) > 10 else "")
+        documents[0].meta["skipped_respondents"] = len(silent)
+        documents[0].warnings.append(f"{len(silent)} respondent(s) wrote nothing in these columns and were left out "
+                                  f"(line(s) {lines})")
     return documents

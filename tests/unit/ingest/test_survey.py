@@ -24,6 +24,9 @@ def test_csv_one_document_per_respondent(tmp_path):
         csv.writer(handle, delimiter=";").writerows(ROWS)
     docs = import_survey(path, ["motiv", "samarbeid"], "respondent")
     assert [d.name for d in docs] == ["undersokelse#R1", "undersokelse#R3"]  # R2 answered nothing
+    # ... and the import says so, with the line (a tester found three respondents gone silently)
+    said = "1 respondent(s) wrote nothing in these columns and were left out (line(s) 3)"
+    assert said in docs[0].warnings and said not in docs[1].warnings
     first = docs[0]
     assert [(t.speaker, first.text[t.body_start:t.end]) for t in first.turns] == [
         ("motiv", "Vi trengte folk."), ("samarbeid", "Veilederen var alltid tilgjengelig")]
