@@ -3,7 +3,7 @@ the list holds, and how many of them the top of the list shows."""
 
 from __future__ import annotations
 
-from codebench.anonymise.residual import Candidate, Occurrence, review_burden
+from codebench.anonymise.residual import REASONS, Candidate, Occurrence, residual_candidates, review_burden
 
 
 def test_the_burden_counts_entries_to_the_last_listed_leak_and_the_leaks_near_the_top() -> None:
@@ -94,3 +94,14 @@ def test_the_ordinary_words_of_a_masked_workplace_are_not_names_masked_elsewhere
     listed = {c.form: c for c in residual_candidates({1: text}, {1: spans}, caseless={1: False})}
     assert "og" not in listed and "bil" not in listed
     assert "brattli" in listed, "a capitalised unknown word is still listed"
+
+
+def test_a_workplace_of_ordinary_words_run_together_is_listed_where_a_workplace_goes() -> None:
+    """Found by a tester: "mentor på fjordkjøkken" (a restaurant) never reached the list; a
+    compound of ordinary words elsewhere ("vi snakka om fjordkjøkken") stays out."""
+    text = "dette er intervju med mentor på fjordkjøkken runde ein og eg har jobba på fjordkjøkken lenge"
+    listed = {c.form: c for c in residual_candidates({1: text}, {1: []}, caseless={1: True})}
+    assert "fjordkjøkken" in listed and "place-context" in listed["fjordkjøkken"].reasons
+    assert REASONS["place-context"].startswith("where a place or workplace is named")
+    elsewhere = "vi snakka om fjordkjøkken og kva det var"
+    assert "fjordkjøkken" not in {c.form for c in residual_candidates({1: elsewhere}, {1: []}, caseless={1: True})}
