@@ -151,3 +151,15 @@ def test_a_word_rejected_as_no_name_is_not_listed_as_masked_elsewhere(project: s
     anonymisation.decide(project, "reject", entity=view.id, coder="ingrid", everything=True)
     entries = {v.form: v for v in anonymisation.residual(project, use_model=False)}
     assert "holmvika" in entries and "masked-elsewhere" not in entries["holmvika"].reasons, entries.get("holmvika")
+
+
+def test_detection_is_refused_to_a_coder_kept_from_names(planted: services.Project) -> None:
+    """Found by a tester: a coder not allowed names re-ran detection, which suggested again words
+    the reviewer had kept and took a finished project back to not anonymised."""
+    anonymisation.set_original_viewer(planted, "tester", True, by="tester")
+    before = anonymisation.anonymisation_state(planted)
+    with pytest.raises(services.ServiceError, match="may not"):
+        anonymisation.detect(planted, use_model=False, coder="per")
+    assert anonymisation.anonymisation_state(planted) == before
+    refused = CliRunner().invoke(main, ["anonymise", str(planted.root), "--no-model"], env={"CODEBENCH_CODER": "per"})
+    assert refused.exit_code == 1 and "may not see original names" in refused.output

@@ -21,9 +21,10 @@ from codebench.anonymise.pipeline import detect_texts
 from codebench.anonymise.pseudonyms import new_pseudonym
 from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity, NewMention, TurnInfo
 from codebench.errors import ServiceError
-from codebench.services.anonymisation.access import pseudonym_key, write_key
+from codebench.services.anonymisation.access import pseudonym_key, require_reviewer, write_key
 from codebench.services.anonymisation.header_names import header_people, header_texts, is_header_key
 from codebench.services.anonymisation.state import RESIDUAL_READ, SEARCHED
+from codebench.services.anonymisation.residual import form_digest, kept_digests
 from codebench.services.project import Project
 
 Progress = Callable[[int, int], None]
@@ -141,6 +142,9 @@ def detect(
     Raises:
         ServiceError: an unknown style, or a key file that cannot be read.
     """
+    # Detection writes suggestions, which change what every rendition masks: a decision on the
+    # anonymisation (a tester, kept from names, re-ran it and undid a finished review).
+    require_reviewer(project, coder)
     started = time.perf_counter()
     key = pseudonym_key(project)
     # One read transaction for every text and turn: a transaction per document cost more than
@@ -171,6 +175,12 @@ def detect(
     clusters = link({**texts, **header_text}, {**detections, **header_dets}, groups=groups)
     for cluster in clusters:
         cluster.mentions = [(d, m) for d, m in cluster.mentions if not is_header_key(d)]
+    # Words the researcher kept from the residual list ("not a name") are not suggested again.
+    kept_forms = kept_digests(project)
+    if kept_forms:
+        for cluster in clusters:
+            cluster.mentions = [(d, m) for d, m in cluster.mentions
+                                if m.detector in ("manual", "known-name") or form_digest(m.text) not in kept_forms]
     clusters = [c for c in clusters if c.mentions]
     _grow_decided(project, clusters, existing)
     roles = informant_roles(infos, turns, texts, clusters)

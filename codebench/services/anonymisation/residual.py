@@ -96,6 +96,17 @@ def _digest(form: str) -> str:
     return hashlib.sha256(form.casefold().encode("utf-8")).hexdigest()[:20]
 
 
+def form_digest(form: str) -> str:
+    """How a kept word is stored (a digest, never the word): ``" ".join`` of its words, any case."""
+    return _digest(" ".join(form.split()))
+
+
+def kept_digests(project: Project) -> frozenset[str]:
+    """The digests of the words kept from the residual list (not names)."""
+    with project.reading() as store:
+        return frozenset(store.anonymisation.settings().get(KEPT, ()))
+
+
 def residual(project: Project, *, limit: int | None = 200, context: int = 40, shown: int = 3,
              use_model: bool = True) -> list[ResidualView]:
     """The ranked residual list of the project (original words: for coders who may see them).
