@@ -169,13 +169,32 @@ def disagreements(project: str, coders: str, documents_: Sequence[str], codes: S
     spans = [(r.document_id, r.start, r.end) for r in found]
     passages = ([services.get_document(opened, d).text[s:e] for d, s, e in spans] if original
                 else services.anonymisation.anonymised_passages(opened, spans))
+    # A coder kept from names reads positions in the anonymised text (the original's would tell
+    # how long a name in the passage is); `resolve` takes the same key back.
+    positions = services.anonymisation.positions_for(opened, coder_or_default(None))
     for region, text in zip(found, passages):
         context = " ".join(text.split())
-        click.echo(f"{region.key}  {labels.get(region.document_id, region.document)}")
+        start, end = positions.shown(region.document_id, region.start, region.end)
+        click.echo(f"{region.document_id}:{start}-{end}  {labels.get(region.document_id, region.document)}")
         click.echo(f"  {a}: {', '.join(shown.get(c, c) for c in region.codes_of(a)) or '—'}")
         click.echo(f"  {b}: {', '.join(shown.get(c, c) for c in region.codes_of(b)) or '—'}")
         click.echo(f"  «{context[:200]}{'…' if len(context) > 200 else ''}»")
     click.echo(f"{len(found)} open disagreement(s)")
+
+
+def _stored_key(positions: services.anonymisation.Positions, key: str) -> str:
+    """A region key in the anonymised text's positions (``doc:start-end``) as stored."""
+    try:
+        doc, span = key.split(":", 1)
+        start, end = (int(x) for x in span.split("-", 1))
+    except ValueError:
+        fail(f"{key!r} is not a region as `codebench disagreements` lists them (DOC:START-END)")
+    start, end = positions.stored(int(doc), start, end)
+    return f"{doc}:{start}-{end}"
+
+
+def _stored_span(positions: services.anonymisation.Positions, key: str, start: int, end: int) -> tuple[int, int]:
+    return positions.stored(int(key.split(":", 1)[0]), start, end)
 
 
 def _edits(items: Sequence[str]) -> list[tuple[str, int, int]]:
@@ -214,6 +233,11 @@ def resolve(project: str, region: str | None, decision: str | None, coders: str,
         return
     if not region or not decision:
         fail("give REGION and DECISION (see `codebench disagreements`), or --agreed")
-    created = services.resolve_disagreement(opened, a, b, region, decision, edit=_edits(edit_codes),
+    positions = services.anonymisation.positions_for(opened, coder_or_default(adjudicator))
+    edits = _edits(edit_codes)
+    if positions.anonymised:  # the key and the spans were given as `disagreements` showed them
+        region = _stored_key(positions, region)
+        edits = [(code, *_stored_span(positions, region, s, e)) for code, s, e in edits]
+    created = services.resolve_disagreement(opened, a, b, region, decision, edit=edits,
                                             adjudicator=adjudicator, threshold=threshold)
     click.echo(f"resolved {region} ({decision}): {len(created)} consensus coding(s)")

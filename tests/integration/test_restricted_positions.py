@@ -97,3 +97,24 @@ def test_search_hits_are_placed_in_the_rendition(project_dir):
     for hit in found:
         start, _, text = next(t for t in turns if t[0] <= hit["start"] and hit["end"] <= t[1])
         assert hit["match"] in text[hit["start"] - start:hit["end"] - start]
+
+
+def test_disagreements_are_placed_in_the_rendition_and_resolved_by_that_place(project_dir, tmp_path):
+    """Found by a tester: `disagreements` printed regions in the original's positions
+    ("5:6402-6460" for 63 characters shown), which told the hidden name's length."""
+    folder, doc_id = project_dir
+    copy = tmp_path / "demo"
+    shutil.copytree(folder, copy)
+    turns = _turns(run("show", copy, doc_id, "--offsets").stdout)
+    start, end, text = next(t for t in turns if "[" in t[2])
+    for coder, code in (("per", "posisjon a"), ("ola", "posisjon b")):
+        coded = CliRunner().invoke(main, ["code", str(copy), str(doc_id), "--start", str(start), "--end", str(end),
+                                          "--code", code], env={"CODEBENCH_CODER": coder})
+        assert coded.exit_code == 0, coded.output
+    listed = run("disagreements", copy, "--coders", "per,ola")
+    assert listed.exit_code == 0, listed.output
+    key = next(line.split()[0] for line in listed.stdout.splitlines() if line.startswith(f"{doc_id}:"))
+    assert key == f"{doc_id}:{start}-{end}", (key, start, end)  # the place `show --offsets` gives
+    assert NAME not in listed.output
+    resolved = run("resolve", copy, key, "keep-a", "--coders", "per,ola")
+    assert resolved.exit_code == 0 and "resolved" in resolved.stdout, resolved.output

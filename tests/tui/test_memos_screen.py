@@ -207,6 +207,10 @@ async def test_a_memo_that_names_people_is_not_edited_where_names_are_hidden(rev
             mine = next(i for i, e in enumerate(screen.shown) if e.key == coding.uuid)
             entry = screen.shown[mine]
             assert entry.masked and "Kristine" not in entry.text  # shown with the pseudonym
+            # Its place in the text per reads (a tester measured a name by the original's positions).
+            shown_at = services.anonymisation.positions_for(project, "per").shown(coding.document_id, coding.start,
+                                                                                   coding.end)
+            assert (entry.start, entry.end) == shown_at
             screen.query_one("#memo-list").highlighted = mine
             await pilot.press("f2")
             await pilot.pause()

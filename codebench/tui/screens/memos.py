@@ -56,6 +56,8 @@ class MemosScreen(WorkbenchScreen):
         super().__init__()
         self.initial_query = query
         self.entries: list[MemoEntry] = []
+        self._stored: dict[str, tuple[int | None, int | None]] = {}
+        """Memo key -> its coding's place in the original (the list may show the rendition's)."""
         """Every memo of the project, as this coder may see them."""
         self.shown: list[MemoEntry] = []
         """The memos the filter keeps, in list order."""
@@ -86,6 +88,11 @@ class MemosScreen(WorkbenchScreen):
     @work(thread=True, exclusive=True)
     def _load(self, original: bool) -> None:
         entries = services.memo_entries(self.project, original=original)
+        # A coder kept from names reads a coding memo's place in the anonymised text (the
+        # original's positions beside it would tell a name's length); jumping goes by the
+        # original's, kept per memo.
+        self._stored = {e.key: (e.start, e.end) for e in entries}
+        entries = services.anonymisation.positions_for(self.project, self.coder or None).moved(entries)
         self.app.call_from_thread(self._loaded, entries)
 
     def _loaded(self, entries: list[MemoEntry]) -> None:
@@ -163,7 +170,8 @@ class MemosScreen(WorkbenchScreen):
             return
         if entry.kind == "coding" and entry.document_id is not None and entry.start is not None:
             # The caret on the coding's first word: "Codes here" shows it, and m edits its memo.
-            self.workbench.open_document(entry.document_id, position=entry.start, select_to=entry.end)
+            start, end = self._stored.get(entry.key, (entry.start, entry.end))
+            self.workbench.open_document(entry.document_id, position=start, select_to=end)
         elif entry.kind == "document" and entry.document_id is not None:
             self.workbench.open_document(entry.document_id)
         elif entry.kind == "code" and entry.code:
