@@ -219,3 +219,17 @@ def test_merging_codes_keeps_the_merged_codes_memos_with_the_target(coded_projec
     services.redo(project, "ingrid")
     again = {(e.code, e.text) for e in services.memo_entries(project) if e.kind == "code"}
     assert ("tid og ressurser", "Relasjon først") in again and not {c for c, _ in again} & {"god mentor"}
+
+
+def test_a_memo_naming_someone_by_a_part_of_a_full_name_the_transcript_says_whole(project, tmp_path: Path):
+    """Found by a tester: the ASR transcript said "ragnhild tveiten" only; memos saying "spurde
+    Ragnhild" kept the first name in every memo export and in the coder's memo list."""
+    path = tmp_path / "intervju.txt"
+    path.write_text("I: kven hjelpte deg\n\nR: det var ragnhild tveiten frå kommunen som hjelpte meg mest\n",
+                    encoding="utf-8")
+    services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1))
+    services.anonymisation.add_name(project, "ragnhild tveiten", coder="ingrid")
+    shown = services.anonymisation.anonymise_free_texts(
+        project, ["Eg spurde Ragnhild om det.", "Tveiten sa nei.", "Ho har gitt meg eit nytt liv."])
+    assert "Ragnhild" not in shown[0] and "Tveiten" not in shown[1], shown
+    assert shown[2] == "Ho har gitt meg eit nytt liv."

@@ -257,20 +257,45 @@ def anonymise_free_text(project: Project, text: str) -> str:
     """Researcher-written text (memos, descriptions) with every known identifier replaced."""
     if not text:
         return text
-    replacer = _Replacer(project)
-    for entry in pseudonym_key(project).known_names:
-        replacer.form_to_pseudonym.setdefault(normalise(entry["name"]), "[…]")
-    return replace_forms(text, replacer.form_to_pseudonym)
+    return replace_forms(text, _free_text_forms(project))
 
 
 def anonymise_free_texts(project: Project, texts: Sequence[str]) -> list[str]:
     """Many researcher-written texts (a project's memos) anonymised with one load of the decisions."""
     if not any(texts):
         return list(texts)
+    forms = _free_text_forms(project)
+    return [replace_forms(text, forms) if text else text for text in texts]
+
+
+def _free_text_forms(project: Project) -> dict[str, str]:
+    """Form -> pseudonym for text a researcher wrote: every masked form, the names added by hand,
+    and the given name and surname of a full name alone.
+
+    A memo names people as the researcher thinks of them ("spurde Ragnhild"), while the
+    transcript may only ever say the full name ("ragnhild tveiten"): a tester found the first
+    name in every memo export. A part two people share ("Kari" of two Karis) is masked without
+    saying whose ("[…]"); a part that is an ordinary word stays a word in lower case."""
+    from codebench.anonymise.gazetteer import is_common_word, lexicon
+    from codebench.anonymise.linking import FUNCTION_WORDS
+
     replacer = _Replacer(project)
+    forms = dict(replacer.form_to_pseudonym)
     for entry in pseudonym_key(project).known_names:
-        replacer.form_to_pseudonym.setdefault(normalise(entry["name"]), "[…]")
-    return [replace_forms(text, replacer.form_to_pseudonym) if text else text for text in texts]
+        forms.setdefault(normalise(entry["name"]), "[…]")
+    names = lexicon()
+    parts: dict[str, set[str]] = defaultdict(set)
+    for form, pseudonym in replacer.form_to_pseudonym.items():
+        words = form.split()
+        if len(words) < 2:
+            continue
+        for word in words:
+            if len(word) >= 3 and word not in FUNCTION_WORDS and (
+                    word in names.female or word in names.male or word in names.surnames or not is_common_word(word)):
+                parts[word].add(pseudonym)
+    for word, owners in parts.items():
+        forms.setdefault(word, next(iter(owners)) if len(owners) == 1 else "[…]")
+    return forms
 
 
 def export_text(project: Project, folder: Path, *, original: bool = False,
