@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
 
+from codebench.anonymise.detections import PER
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import Replacement, render, replace_forms
 from codebench.domain.records import DocumentInfo, MentionRecord, Quote
@@ -90,6 +91,7 @@ class _Replacer:
         for r in all_rows:
             self.forms[r.pseudonym].add(normalise(self.texts[r.document_id][r.start:r.end]))
         self.form_to_pseudonym = {f: p for p, fs in self.forms.items() for f in fs if len(f) >= 2}
+        self.person_pseudonyms = {r.pseudonym for r in all_rows if r.kind == PER}
 
     def replacements(self, document_id: int, text: str) -> list[Replacement]:
         return [Replacement(r.start, r.end, r.pseudonym, text[r.start:r.end]) for r in self.by_doc.get(document_id, ())]
@@ -287,8 +289,8 @@ def _free_text_forms(project: Project) -> dict[str, str]:
     parts: dict[str, set[str]] = defaultdict(set)
     for form, pseudonym in replacer.form_to_pseudonym.items():
         words = form.split()
-        if len(words) < 2:
-            continue
+        if len(words) < 2 or pseudonym not in replacer.person_pseudonyms:
+            continue  # a person's name parts only: "NAV" of "NAV Sørvik" is the agency
         for word in words:
             if len(word) >= 3 and word not in FUNCTION_WORDS and (
                     word in names.female or word in names.male or word in names.surnames or not is_common_word(word)):
