@@ -122,10 +122,8 @@ def import_survey(project: str, file: str, text_columns: str, id_column: str | N
     report = services.import_survey(opened, file, columns, id_column=id_column, role=role, round=round_)
     for error in report.errors:
         fail(error)
-    for doc in report.added:
-        for warning in doc.import_warnings:
-            if "wrote nothing" in warning:  # said once for the file, not per respondent
-                click.echo(f"  note: {warning}")
+    for warning in report.warnings:
+        click.echo(f"  note: {warning}")
     click.echo(f"{len(report.added)} respondent(s) imported, {len(report.duplicates)} duplicate(s) skipped")
 
 

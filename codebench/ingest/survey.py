@@ -128,8 +128,8 @@ def import_survey(path: Path, text_columns: list[str], id_column: str | None = N
     if not documents:
         raise IngestError(path, "no respondent answered any of the free-text columns")
     if silent:
+        # Said once for the file (by the import's report), not as a problem of one respondent.
         lines = ", ".join(map(str, silent[:10])) + (" …" if len(silent) > 10 else "")
-        documents[0].meta["skipped_respondents"] = len(silent)
-        documents[0].warnings.append(f"{len(silent)} respondent(s) wrote nothing in these columns and were left out "
-                                  f"(line(s) {lines})")
+        documents[0].meta["left_out"] = (f"{path.name}: {len(silent)} respondent(s) wrote nothing in these columns "
+                                         f"and were left out (line(s) {lines})")
     return documents

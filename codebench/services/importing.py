@@ -275,6 +275,8 @@ def import_survey(
     except (IngestError, ValueError) as exc:
         report.errors.append(str(exc))
         return report
+    if documents and documents[0].meta.get("left_out"):
+        report.warnings.append(documents[0].meta.pop("left_out"))
     items = []
     for doc in documents:
         hint = doc.participant_hint or {}

@@ -44,8 +44,10 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(self.title_text, id="confirm-title")
             yield Label(self.body, id="confirm-body")
             with Horizontal(id="confirm-buttons"):
-                yield Button(self.yes, id="confirm-yes", variant="warning")
-                yield Button(self.no, id="confirm-no", variant="primary")
+                # The keys on the buttons: Enter answers the focused one (No), which a tester
+                # pressed to confirm and saw nothing happen.
+                yield Button(f"{self.yes} (y)", id="confirm-yes", variant="warning")
+                yield Button(f"{self.no} (n)", id="confirm-no", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()

@@ -232,6 +232,7 @@ class ResidualScreen(WorkbenchScreen):
 
         def answered(yes: bool | None) -> None:
             if not yes:
+                self.notify("Not recorded: the residual list stays unread (R, then y, when you have read it)")
                 return
 
             def call() -> _Done:

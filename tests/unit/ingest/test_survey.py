@@ -25,8 +25,8 @@ def test_csv_one_document_per_respondent(tmp_path):
     docs = import_survey(path, ["motiv", "samarbeid"], "respondent")
     assert [d.name for d in docs] == ["undersokelse#R1", "undersokelse#R3"]  # R2 answered nothing
     # ... and the import says so, with the line (a tester found three respondents gone silently)
-    said = "1 respondent(s) wrote nothing in these columns and were left out (line(s) 3)"
-    assert said in docs[0].warnings and said not in docs[1].warnings
+    said = "undersokelse.csv: 1 respondent(s) wrote nothing in these columns and were left out (line(s) 3)"
+    assert docs[0].meta["left_out"] == said and not docs[0].warnings
     first = docs[0]
     assert [(t.speaker, first.text[t.body_start:t.end]) for t in first.turns] == [
         ("motiv", "Vi trengte folk."), ("samarbeid", "Veilederen var alltid tilgjengelig")]
