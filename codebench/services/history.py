@@ -47,7 +47,7 @@ def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntr
 # existed recorded counts only, and stay out of the history rather than undo nothing.
 _NEEDS = {"anonymise_accept": "before", "anonymise_reject": "before", "anonymise_auto": "before",
           "anonymise_add": "added", "anonymise_join": "mentions", "anonymise_split": "mentions", "memo": "text", "adjudicate": "created",
-          "accept_agreed": "created"}
+          "accept_agreed": "created", "anonymise_residual_keep": "digests"}
 
 
 def _undoable(entry: AuditEntry) -> bool:
@@ -243,6 +243,19 @@ def _load_codebook_again(store: Store, p: dict[str, Any]) -> None:
     store.codebook.set_meta(p["meta_after"])
 
 
+def _unkeep(store: Store, p: dict[str, Any]) -> None:
+    """Take a keep back: the words are listed in the residual list again."""
+    settings = store.anonymisation.settings()
+    settings["residual_kept"] = sorted(set(settings.get("residual_kept", ())) - set(p.get("digests", ())))
+    store.anonymisation.save_settings(settings)
+
+
+def _keep_again(store: Store, p: dict[str, Any]) -> None:
+    settings = store.anonymisation.settings()
+    settings["residual_kept"] = sorted(set(settings.get("residual_kept", ())) | set(p.get("digests", ())))
+    store.anonymisation.save_settings(settings)
+
+
 def _unwrite_memo(store: Store, p: dict[str, Any]) -> None:
     store.memos.delete(p["memo"])
 
@@ -423,6 +436,7 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_add": (_unadd, _add_again),
     "anonymise_join": (_unjoin, _join_again),
     "anonymise_split": (_unsplit, _split_again),
+    "anonymise_residual_keep": (_unkeep, _keep_again),
     "adjudicate": (_unadjudicate, _adjudicate_again),
     "accept_agreed": (_unadjudicate, _adjudicate_again),
 }
@@ -469,6 +483,8 @@ def describe_operation(entry: AuditEntry, project: Project | None = None, *, ano
         return _describe_in_project(entry, project, anonymised=anonymised)
     if entry.action in ("edit_text", "reimport"):
         return _describe_change(entry, project)
+    if entry.action == "anonymise_residual_keep":
+        return f"keep of {_count(p.get('forms', 0), 'word', 'words')} from the residual list"
     if entry.action == "codebook_load":
         # The file's name only: its codes' names may be in-vivo words this reader may not see.
         return (f"codebook load from {p.get('file', 'a file')} ({len(p.get('added', []))} added, "

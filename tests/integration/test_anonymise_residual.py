@@ -163,3 +163,18 @@ def test_detection_is_refused_to_a_coder_kept_from_names(planted: services.Proje
     assert anonymisation.anonymisation_state(planted) == before
     refused = CliRunner().invoke(main, ["anonymise", str(planted.root), "--no-model"], env={"CODEBENCH_CODER": "per"})
     assert refused.exit_code == 1 and "may not see original names" in refused.output
+
+
+def test_undo_after_a_keep_takes_back_the_keep(planted: services.Project) -> None:
+    """Found by a tester: a keep was not in the history, so ctrl+z after a mistaken k undid the
+    decision before it — an added name — and unmasked it."""
+    anonymisation.detect(planted, use_model=False, coder="tester")
+    anonymisation.add_name(planted, "Jomar", coder="tester")
+    anonymisation.keep_residual(planted, [PLANTED], coder="tester")
+    assert PLANTED not in [v.form for v in anonymisation.residual(planted, limit=None, use_model=False)]
+    undone = services.undo(planted, "tester")
+    assert undone is not None and undone.action == "anonymise_residual_keep"
+    assert PLANTED in [v.form for v in anonymisation.residual(planted, limit=None, use_model=False)]
+    assert "Jomar" in {n["name"] for n in anonymisation.pseudonym_key(planted).known_names}  # the added name stays
+    services.redo(planted, "tester")
+    assert PLANTED not in [v.form for v in anonymisation.residual(planted, limit=None, use_model=False)]

@@ -167,10 +167,10 @@ def keep_residual(project: Project, forms: Iterable[str], *, coder: str | None =
         before = set(settings.get(KEPT, ()))
         settings[KEPT] = sorted(before | set(digests))
         store.anonymisation.save_settings(settings)
-        added = len(set(settings[KEPT]) - before)
-        # The log holds a count, never the words.
-        store.audit.log("anonymise_residual_keep", coder, {"forms": added})
-    return added
+        new = sorted(set(settings[KEPT]) - before)
+        # The log holds a count and the digests undo needs, never the words.
+        store.audit.log("anonymise_residual_keep", coder, {"forms": len(new), "digests": new})
+    return len(new)
 
 
 def mark_residual_read(project: Project, *, coder: str | None = None) -> int:
