@@ -274,7 +274,7 @@ bare berre nå no uansett tja eh ehm mhm mm ok okei hei takk the a an ring ringt
 
 # The first word of place names made of two ("Østre Toten", "Midtre Namdal", "Indre Østfold").
 _PLACE_PREFIXES = frozenset("""
-østre vestre nordre søndre sørre midtre indre ytre øvre nedre nord sør øst vest
+østre vestre nordre søndre sørre midtre indre ytre øvre nedre nord sør øst vest øystre austre søre
 """.split())
 
 # Indirect identifiers: specific dates and ages.
@@ -304,6 +304,10 @@ _ORDINALS = (
 _ORDINAL_DATE = re.compile(
     rf"{_word_start_alternation(_ORDINALS + [w.capitalize() for w in _ORDINALS])}[ ](?:{_MONTHS})(?!\w){_YEAR}"
 )
+# A date of birth said as numbers, without dots ("fødd 4 11 2003"): only after "født"/"fødd".
+_BIRTH_NUMBERS = re.compile(
+    r"(?<![\w-])(?:født|fødd|fødde)(?:[ ]+(?:den|i|på))?[ ]+(?P<date>(?P<d>[0-9]{1,2})[ ](?P<m>[0-9]{1,2})[ ](?:19|20)[0-9]{2})(?![0-9])",
+    re.IGNORECASE)
 # Ages: anchored on "år gammel" / "-åring", the number is looked for just before.
 _AGE_ANCHOR = re.compile(r"år(?:[ ]+gam(?:mel|al|le)|ing(?:en|er|ene|ar|ane)?)(?!\w)")
 _AGE_NUMBER = re.compile(
@@ -631,6 +635,9 @@ def _indirect(text: str) -> Iterator[Detection]:
         yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
     for m in _ORDINAL_DATE.finditer(text):
         yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
+    for m in _BIRTH_NUMBERS.finditer(text):
+        if _valid_day_month(int(m.group("d")), int(m.group("m"))):
+            yield Detection(m.start("date"), m.end("date"), INDIRECT, "rules:date", 0.5, m.group("date"))
     for m in _AGE_ANCHOR.finditer(text):
         number = _AGE_NUMBER.search(text, max(0, m.start() - 16), m.start())
         if number is None:

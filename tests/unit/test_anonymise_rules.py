@@ -367,6 +367,7 @@ def test_lower_case_asr_office_named_with_a_quarter():
     """Found by using it: "nav østre toten" masked "nav" alone, leaving the place in clear."""
     text = "før det var je på nav østre toten i et par år og så nav nordre land og nav sør er jo"
     assert found(text, NAV_OFFICE) == ["nav østre toten", "nav nordre land"]
+    assert found("ho jobba på nav øystre slidre før", NAV_OFFICE) == ["nav øystre slidre"]  # nynorsk
 
 
 def test_lower_case_asr_text_needs_a_known_place():
@@ -399,6 +400,7 @@ def test_nav_offices_are_indirect():
     ("Logg fra 2021-03-12 viser det.", "2021-03-12"),
     ("han er født 14 mars 1999 så han er ung", "14 mars 1999"),  # ASR: no dot after the day
     ("ho er fødd 3 september 1985 så", "3 september 1985"),
+    ("ho er fødd 4 11 2003 og bur heime", "4 11 2003"),  # said as numbers
 ])
 def test_ages_and_dates_are_flagged_as_indirect(text: str, expected: str):
     [det] = find_identifiers(text)
@@ -417,6 +419,7 @@ def test_ages_and_dates_are_flagged_as_indirect(text: str, expected: str):
     "Hun har 3 barn.",
     "det var i 2005 mars kom han",
     "vi har 3 jul i året",  # an abbreviation needs the dot
+    "det var 4 11 2003 stemmer",  # numbers alone are no date of birth
 ])
 def test_age_and_date_look_alikes_are_ignored(text: str):
     assert found(text, INDIRECT) == []
