@@ -407,14 +407,13 @@ def anonymise_file(source: str, output: str | None, style: str, threshold: float
                    no_model: bool, mask_public: bool) -> None:
     """Anonymise one transcript without a project (same pipeline and defaults as a project)."""
     from codebench.services.file_anonymisation import anonymise_file as anonymise_one_file  # loads the detectors
-
-    from codebench.export.atomic import write_text_atomically
+    from codebench.services.file_anonymisation import write_anonymised_file
 
     result = anonymise_one_file(source, style=style, threshold=threshold, use_model=not no_model, known_names=names,
                                 mask_public=mask_public)
     if output:
         # Nobody has reviewed it: readable by its owner only, as an unreviewed export is.
-        write_text_atomically(Path(output), result, private=True)
+        write_anonymised_file(result, output)
         click.echo(f"wrote {output} (owner-only)")
     else:
         click.echo(result, nl=not result.endswith("\n"))

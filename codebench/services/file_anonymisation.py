@@ -49,3 +49,11 @@ def anonymise_file(
                               known_names=known_names, mask_public=mask_public)
     except AnonymiseInputError as exc:
         raise ServiceError(f"{source}: {exc}") from exc
+
+
+def write_anonymised_file(text: str, target: str | Path) -> None:
+    """Write ``anonymise_file``'s text to ``target``, readable by its owner only: nobody has
+    reviewed it, so it may still hold names (as an unreviewed export does)."""
+    from codebench.export.atomic import write_text_atomically
+
+    write_text_atomically(Path(target), text, private=True)
