@@ -105,3 +105,17 @@ def test_a_workplace_of_ordinary_words_run_together_is_listed_where_a_workplace_
     assert REASONS["place-context"].startswith("where a place or workplace is named")
     elsewhere = "vi snakka om fjordkjøkken og kva det var"
     assert "fjordkjøkken" not in {c.form for c in residual_candidates({1: elsewhere}, {1: []}, caseless={1: True})}
+
+
+def test_a_word_that_is_also_a_name_shows_first_where_it_reads_as_the_name() -> None:
+    """Found by a tester: the list showed "broren hans" and "tusenlapper per måned" first, while
+    "hans tok inn folk" and "det per gjør" (the people Hans and Per) were further down."""
+    text = ("det var ting hjemme broren hans var syk\nom hans brukere vet jeg lite\n"
+            "vi skal ta samfunnsansvar altså hans tok inn folk\nnoen tusenlapper per måned\ndet er jo det per gjør")
+    masked = {1: [(0, 3, "PER")]}
+    shown = {c.form: c for c in residual_candidates({1: text}, masked, caseless={1: True},
+                                                    person_scores=lambda texts, spans: {
+                                                        (1, s): 0.4 for s, _ in spans[1]})}
+    first = {form: text[c.occurrences[0].start - 8:c.occurrences[0].end + 8] for form, c in shown.items()}
+    assert "hans tok" in first.get("hans", ""), first
+    assert "per gjør" in first.get("per", ""), first
