@@ -11,7 +11,7 @@ REFI-QDA exchange use too.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from codebench.domain.spans import OffsetMap
@@ -35,16 +35,30 @@ class Positions:
         """
         self.project = project
         self.anonymised = anonymised
-        self._maps: dict[int | str, OffsetMap] = {}
+        self._maps: dict[int, OffsetMap] = {}
+
+    def _load(self, document_ids: Iterable[int | str]) -> None:
+        """The maps of these documents, one load of the decisions for all of them."""
+        # Imported here: a coder who may see names never needs the renditions' machinery.
+        from codebench.services.anonymisation.renditions import shown_offsets
+        from codebench.services.documents import document_info
+
+        ids = {int(d) if str(d).isdigit() else document_info(self.project, d).id for d in document_ids}
+        missing = ids - self._maps.keys()
+        if missing:
+            self._maps.update(shown_offsets(self.project, missing))
 
     def _map(self, document_id: int | str) -> OffsetMap | None:
         if not self.anonymised:
             return None
-        if document_id not in self._maps:
-            # Imported here: a coder who may see names never needs the renditions' machinery.
-            from codebench.services.anonymisation.renditions import shown_offsets
+        if not str(document_id).isdigit():
+            from codebench.services.documents import document_info
 
-            self._maps[document_id] = shown_offsets(self.project, document_id)
+            document_id = document_info(self.project, document_id).id
+        document_id = int(document_id)
+        self._load([document_id])
+        if document_id not in self._maps:
+            raise ServiceError(f"no document {document_id} in this project (see `codebench documents`)")
         return self._maps[document_id]
 
     def shown(self, document_id: int | str, start: int, end: int) -> tuple[int, int]:
@@ -68,11 +82,11 @@ class Positions:
                                f"({offsets.target_length} characters; see `show --offsets`)")
         return offsets.to_source(start, side="start"), offsets.to_source(end, side="end")
 
-
     def moved(self, items: Sequence[T]) -> list[T]:
         """Records with ``document_id``, ``start`` and ``end`` (quotes, hits, memos) placed as this coder reads them."""
         if not self.anonymised:
             return list(items)
+        self._load({record.document_id for record in items if getattr(record, "document_id", None) is not None})
         out = []
         for item in items:
             record: Any = item

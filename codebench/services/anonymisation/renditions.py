@@ -32,6 +32,11 @@ WITHHELD = "[teksten er ikke søkt gjennom for navn ennå]"
 name in it is masked, not even one the project knows, so none of its words are shown."""
 
 
+def _withheld(text: str) -> tuple[str, OffsetMap]:
+    """A withheld text: the one line that stands for it, with the map onto it."""
+    return apply_replacements(text, [(Span(0, len(text)), WITHHELD)])
+
+
 class Rendition(NamedTuple):
     """A document's text as readers get it, with the map back to the stored original.
 
@@ -98,7 +103,7 @@ class _Replacer:
 
     def render(self, document_id: int, text: str) -> tuple[str, OffsetMap]:
         if document_id in self.withheld:
-            return apply_replacements(text, [(Span(0, len(text)), WITHHELD)])
+            return _withheld(text)
         return render(text, self.replacements(document_id, text), self.forms, whole=self.whole)
 
     def slice(self, document_id: int, text: str, start: int, end: int) -> str:
@@ -151,7 +156,7 @@ class PassageRenditions:
         """
         replacer = self._replacer
         if document_id in replacer.withheld:
-            return apply_replacements(text, [(Span(0, len(text)), WITHHELD)])
+            return _withheld(text)
         rows = replacer.by_doc.get(document_id, ())
         end = start + len(text)
         reps = []
@@ -199,11 +204,14 @@ def rendition(project: Project, document: str | int, *, anonymised: bool = True)
     return Rendition(doc.info.id, anonymised_names([doc.info])[doc.info.id], text, offsets)
 
 
-def shown_offsets(project: Project, document: str | int) -> OffsetMap:
-    """The map from a document's original to its anonymised rendition as lists and quotes show it
-    (a document withheld whole maps onto the one line that stands for it)."""
-    doc = get_document(project, document)
-    return _Replacer(project, [doc.info.id]).render(doc.info.id, doc.text)[1]
+def shown_offsets(project: Project, document_ids: Iterable[int]) -> dict[int, OffsetMap]:
+    """The maps from documents' originals to their anonymised renditions as lists and quotes show
+    them, with one load of the decisions (a document withheld whole maps onto the one line that
+    stands for it)."""
+    ids = set(document_ids)
+    replacer = _Replacer(project, ids)
+    texts = _texts(project, ids)
+    return {d: replacer.render(d, texts[d])[1] for d in ids if d in texts}
 
 
 def renditions(project: Project, documents: Sequence[DocumentInfo], texts: dict[int, str]) -> Iterable[Rendition]:
