@@ -505,7 +505,8 @@ _ROLES = (
     r"representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
-    r"kona|mannen|dattera|datteren|sønnen|broren|bror|søster|søstera|søsteren|kompisen|venninna|venninnen|"
+    r"kona|mannen|dattera|datteren|dottera|sønnen|sonen|broren|bror|søster|søstera|søsteren|syster|systera|"
+    r"kompisen|venninna|venninnen|kjæresten|samboeren|sambuaren|svigermor|svigerfar|fetteren|kusina|"
     r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|sin|hass))?"
 )
 _ROLE_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
@@ -541,10 +542,15 @@ def after_role(text: str, start: int) -> bool:
     """The word at ``start`` follows a role, kin word or "heter" ("representanten andre",
     "kollegaen min lie"): the place of a name.  A possessive there is the role's ("mentoren
     hans var"), not a name."""
+    role = _ROLE_RIGHT_BEFORE.search(text, max(0, start - 40), start)
+    if role is None:
+        return False
     word = re.match(r"[^\W\d_]+", text[start:start + 20])
     if word is not None and word.group().casefold() in POSSESSIVES:
-        return False
-    return _ROLE_RIGHT_BEFORE.search(text, max(0, start - 40), start) is not None
+        # ... unless the role has its possessive already: then a possessive is a name that is
+        # also a word ("dattera mi vår").
+        return role.group().split()[-1].casefold() in POSSESSIVES
+    return True
 
 
 def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:

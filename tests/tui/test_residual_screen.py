@@ -186,3 +186,22 @@ async def test_r_records_the_list_read_and_only_then_is_the_project_anonymised(p
         await settle(pilot)
         assert anonymisation.anonymisation_state(planted).anonymised
         assert any("residual list read" in str(n.message) for n in app._notifications)
+
+
+async def test_typing_a_word_finds_it_in_the_residual_list(planted: services.Project) -> None:
+    """The list can be hundreds of entries long: a researcher who remembers a name from the
+    interview types it (ctrl+f, as in every list) and lands on its entry, not on an entry whose
+    context happens to contain it; Esc closes the find and the keys work again."""
+    app = CodebenchApp(planted, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_residual(pilot)
+        listing = screen.query_one("#residual")
+        listing.highlighted = 0
+        await pilot.press("ctrl+f", *PLANTED[:5])
+        await pilot.pause()
+        assert screen.current().form == PLANTED
+        bar = screen.query_one("FindBar")
+        assert "1 match" in str(bar.render())
+        await pilot.press("escape", "plus")
+        await settle(pilot)
+        assert PLANTED not in [v.form for v in screen.views]

@@ -119,3 +119,14 @@ def test_a_word_that_is_also_a_name_shows_first_where_it_reads_as_the_name() -> 
     first = {form: text[c.occurrences[0].start - 8:c.occurrences[0].end + 8] for form, c in shown.items()}
     assert "hans tok" in first.get("hans", ""), first
     assert "per gjør" in first.get("per", ""), first
+
+
+def test_a_name_that_is_also_a_possessive_is_listed_after_a_kin_word_with_its_own_possessive() -> None:
+    # The daughter Vår: "dattera mi vår" was never listed (a possessive after a role had counted
+    # as the role's own), so a tester's informant's daughter stayed in clear after review.
+    asr = "ja dattera mi vår hun begynte på skolen i fjor og sonen min eirik har det bra\nmentoren vår var god"
+    found = {c.form: c for c in residual_candidates({1: asr}, {1: []}, caseless={1: True})}
+    assert "vår" in found, sorted(found)
+    # listed where it is the name, not where it is "our" ("mentoren vår")
+    assert [asr[o.start:o.end] for o in found["vår"].occurrences] == ["vår"]
+    assert found["vår"].occurrences[0].start == asr.index("vår")

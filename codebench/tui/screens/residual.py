@@ -30,6 +30,7 @@ from codebench.services.anonymisation import ResidualView
 from codebench.tui.screens.kind_picker import KindPicker
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.confirm import ConfirmDialog
+from codebench.tui.widgets.find import FindOptionList
 from codebench.tui.widgets.stable_footer import StableFooter
 
 
@@ -56,6 +57,15 @@ class _Done:
 
     note: str
     rank: int
+
+
+class ResidualList(FindOptionList):
+    """The candidates; a find looks at the listed words only, not at their contexts (finding
+    "hans" should reach the entry «hans», not every entry whose context says "broren hans")."""
+
+    def find_rows(self) -> list[str]:
+        views = getattr(self.screen, "views", [])
+        return [view.form for view in views][:len(self.options)]
 
 
 class ResidualScreen(WorkbenchScreen):
@@ -106,7 +116,7 @@ class ResidualScreen(WorkbenchScreen):
         yield Header()
         with Vertical(id="residual-pane"):
             yield Label("Residual candidates", id="residual-count", classes="pane-title")
-            yield OptionList(id="residual")
+            yield ResidualList(id="residual")  # typing (or ctrl+f) finds a word
         yield StableFooter()
 
     def on_mount(self) -> None:
