@@ -291,6 +291,7 @@ class MergeRepository(ProjectRepository):
         inserts: list[tuple[Any, ...]] = []
         for uuid, doc_id, code_id, coder_id, start, end, sha, memo, created, updated, quote, flag in source.codings:
             text_map = text_maps.get(doc_id) if doc_id in text_maps and sha != text_maps[doc_id].sha256 else None
+            realigned = flagged = False
             if text_map is not None:
                 placed = text_map.place(start, end)
                 if placed is None:
@@ -299,10 +300,9 @@ class MergeRepository(ProjectRepository):
                     continue
                 start, end, touched = placed
                 sha, quote = text_map.sha256, text_map.text[start:end]
-                report.codings_realigned += 1
+                realigned = True
                 if touched:
-                    flag = FLAG_MERGED
-                    report.codings_flagged += 1
+                    flag, flagged = FLAG_MERGED, True
             mapped = (doc_map[doc_id], code_map[code_id], coder_map[coder_id], start, end)
             existing = team_codings.get(uuid)
             if existing is not None:
@@ -313,6 +313,7 @@ class MergeRepository(ProjectRepository):
                         document_id=mapped[0], code_id=mapped[1], coder_id=mapped[2], start=start, end=end,
                         memo=memo, updated_at=_when(updated)))
                     report.codings_updated += 1
+                    report.codings_realigned += realigned
                 else:
                     report.coding_conflicts.append(f"coding {uuid[:8]} was changed in the team project after "
                                                    f"{source.coders[coder_id]} changed it; the team's version is kept")
@@ -321,6 +322,10 @@ class MergeRepository(ProjectRepository):
                 report.codings_duplicate += 1
                 continue
             keys.add(mapped)
+            # Counted only for what this merge brings in: merging the same copy again places the
+            # same codings again and must not report them (and a check for their coder) twice.
+            report.codings_realigned += realigned
+            report.codings_flagged += flagged
             inserts.append((uuid, mapped[0], mapped[1], mapped[2], start, end, sha, memo, created, updated, quote, flag))
         if inserts:
             _bulk_insert_codings(s.connection(), inserts)

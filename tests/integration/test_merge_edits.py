@@ -77,6 +77,11 @@ def test_codings_made_on_a_copy_from_before_an_edit_land_on_the_same_words(team_
     assert {(i.coder, i.flag) for i in services.flagged_codings(team)} == {("per", "merged-edit")}
     hashes = {c.text_sha256 for c in services.codings(team, KARI)}
     assert hashes == {services.get_document(team, KARI).info.sha256}
+    # The same copy merged again brings nothing: no coding is carried or flagged a second time
+    # (a tester's second merge said "1 flagged to check" again and the lead checked it twice).
+    again = services.merge_projects(team, [per.root])[0]
+    assert (again.codings_added, again.codings_realigned, again.codings_flagged) == (0, 0, 0)
+    assert "flagged" not in "\n".join(again.lines())
 
 
 def test_edits_of_different_turns_by_the_team_and_a_coder_are_combined(team_and_coders):
