@@ -187,7 +187,7 @@ class _Renderer:
 
     @property
     def status_nb(self) -> str:
-        """The "Anonymisert" line of the file, in Norwegian."""
+        """The "Avidentifisert" line of the file, in Norwegian."""
         if self.original:
             return "nei – originaltekst med identifiserende opplysninger"
         return self.state.describe_nb() if self.state is not None else "nei"
@@ -206,7 +206,7 @@ class _Renderer:
             return "Originaltekst: inneholder identifiserende opplysninger. Ikke del."
         if self.anonymised or (self.state is not None and self.state.status == anonymisation.NO_DOCUMENTS):
             return None
-        return f"Anonymisert: {self.status_nb}. Ikke del."
+        return f"Avidentifisert: {self.status_nb}. Ikke del."
 
     def names(self, rows: list[MatrixRow], found: list[Quote]) -> tuple[list[MatrixRow], list[Quote]]:
         """Code and category names anonymised too: an in-vivo code is the informant's own words."""
@@ -245,7 +245,7 @@ def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | N
     lines = [
         ("Prosjekt", render.text(project.name) or ""),
         ("Eksportert", date.today().isoformat()),
-        ("Anonymisert", render.status_nb),
+        ("Avidentifisert", render.status_nb),
         ("Kategorier", ", ".join(render.text(c) or c for c in categories) if categories else "alle"),
     ]
     if roles:
@@ -325,7 +325,7 @@ def export_matrix(
         original: write the original text instead of the anonymised rendition.
         counts_only: frequencies (and co-occurrence) without the quotes.
         allow_unreviewed: write although the anonymisation is not run or not finished; the
-            file then says so ("Anonymisert: nei – …") and ``anonymised`` is False.
+            file then says so ("Avidentifisert: nei – …") and ``anonymised`` is False.
 
     Raises:
         ServiceError: unknown format, column kind, category, role or coder; unwritable path;
@@ -697,7 +697,7 @@ def export_memos(
         if items:
             sections.append(MemoSection(_SECTION_TITLES[kind], items))
     about = [("Prosjekt", render.text(project.name) or ""), ("Eksportert", date.today().isoformat()),
-             ("Anonymisert", render.status_nb)]
+             ("Avidentifisert", render.status_nb)]
     if not wanted.empty:
         label = entries[0].document if document is not None else None
         about.append(("Utvalg", _filter_nb(wanted, label, render)))

@@ -259,8 +259,8 @@ def _collect(project: Project, anonymised: bool) -> refi.QdaProject:
 def _state_lines(original: bool, state: anonymisation.AnonymisationState | None) -> tuple[str, str]:
     """``(Norwegian line for the file, English line for the terminal)`` of an export's anonymisation."""
     if original or state is None:
-        return "Anonymisert: nei – originaltekst med identifiserende opplysninger. Ikke del.", "ORIGINAL TEXT"
-    return f"Anonymisert: {state.describe_nb()}.", state.describe()
+        return "Avidentifisert: nei – originaltekst med identifiserende opplysninger. Ikke del.", "ORIGINAL TEXT"
+    return f"Avidentifisert: {state.describe_nb()}.", state.describe()
 
 
 def export_qdpx(project: Project, path: str | Path, *, original: bool = False,

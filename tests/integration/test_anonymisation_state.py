@@ -2,7 +2,7 @@
 
 The privacy regression test of #14: every anonymised export is refused while detection has not
 run or suggestions are open; written anyway only with --allow-unreviewed, and then the file itself
-and the terminal say it is not anonymised; "Anonymisert: ja" appears only after the review.
+and the terminal say it is not anonymised; "Avidentifisert: ja" appears only after the review.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def test_allowed_unreviewed_exports_say_so_in_the_file_and_on_stderr(study, tmp_
         assert "; anonymised" not in result.stdout and "(anonymised" not in result.stdout, command
         assert "warning" in result.stderr and "identifiers" in result.stderr, command
         content = _read(path)
-        assert "Anonymisert: ja" not in content and "ja – alle forslag" not in content, command
+        assert "Avidentifisert: ja" not in content and "alle forslag er gjennomgått" not in content, command
         if path.suffix in (".xlsx", ".md", ".html", ".docx", ".qdpx"):
             assert "nei – " in content, f"{path.name} does not say it is not anonymised"
 
@@ -148,11 +148,11 @@ def test_after_review_the_files_say_anonymised(study, tmp_path):
     for command, path in _exports(study.root, out):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 0 and result.stderr == "", (command, result.output)
-        assert "anonymised (" in result.stdout and "not anonymised" not in result.stdout, command
+        assert "de-identified, not anonymous (" in result.stdout and "not anonymised" not in result.stdout, command
         content = _read(path)
         for name in ("Kristine", "Holm", "Svindal"):
             assert name not in content, (path.name, name)
-    assert "ja – alle forslag er gjennomgått, og restlisten er lest" in _read(out / "m.xlsx")
+    assert "ja, ikke anonymt – alle forslag er gjennomgått og restlisten er lest" in _read(out / "m.xlsx")
 
 
 def test_services_result_is_anonymised_only_when_reviewed(study, tmp_path):

@@ -205,7 +205,7 @@ def test_cli_review_loop(small_project: services.Project, tmp_path: Path) -> Non
     residual = runner.invoke(main, ["anonymise", root, "--list", "--residual"])
     assert residual.exit_code == 0 and f"codebench anonymise residual-read {root}" in residual.output
     read = runner.invoke(main, ["anonymise", "residual-read", root, "--coder", "ingrid"])
-    assert read.exit_code == 0 and "anonymised (" in read.output, read.output
+    assert read.exit_code == 0 and "de-identified, not anonymous (" in read.output, read.output
     exported = runner.invoke(main, ["export", "text", root, "-o", str(out)])
     assert exported.exit_code == 0
     pid = services.list_documents(small_project)[0].participant.pid

@@ -213,3 +213,17 @@ def test_a_workplace_added_by_hand_is_masked_in_its_definite_form_too(project: s
     pseudonym, count = anonymisation.add_name(project, "Fjordkjøkken", kind="ORG", coder="ingrid")
     text = anonymisation.rendition(project, services.list_documents(project)[0].id).text
     assert count == 2 and "Fjordkjøkken" not in text and f"På {pseudonym} er" in text, text
+
+
+def test_adding_a_name_that_is_an_ordinary_word_too_asks_for_everywhere(asr_project) -> None:
+    # A tester's `anonymise add vår` masked "jenta vår" and "i vår" (spring) without a word; the
+    # workbench's + asks first, so the command line refuses until told --everywhere.
+    refused = _add(asr_project, "bakke")
+    assert refused.exit_code != 0 and "--everywhere" in refused.output
+    assert "bakke" not in refused.output  # the name is not echoed into a terminal log
+    assert _masked(asr_project) == {}
+    done = _add(asr_project, "bakke", "--everywhere")
+    assert done.exit_code == 0, done.output
+    assert set(_masked(asr_project)) == {"bakke"}
+    # A name that is no ordinary word needs no flag
+    assert _add(asr_project, "tutta").exit_code == 0

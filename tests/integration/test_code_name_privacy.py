@@ -60,7 +60,7 @@ def test_codebook_export_is_anonymised_and_loads_back_without_renaming(project_d
     assert written.exit_code == 0, written.output
     text = path.read_text(encoding="utf-8")
     assert "Kristine" not in text and "Holm" not in text
-    assert "\nanonymisation: anonymised (" in text  # the review is finished: the file may say so
+    assert "\nanonymisation: de-identified, not anonymous (" in text  # the review is finished: the file may say so
     # Loading the rendition back keeps the project's own names: the code is not renamed.
     loaded = run("codebook", "load", project_dir, path)
     assert loaded.exit_code == 0 and "kept as the project has them" in loaded.stdout

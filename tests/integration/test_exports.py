@@ -567,7 +567,7 @@ def test_cli_writes_each_export_and_warns_about_original_text(reviewed_sample_di
     out = tmp_path / "m.xlsx"
     result = cli("matrix", reviewed_sample_dir, "-o", out, "--category", "mentor", "--role", "mentor")
     assert result.exit_code == 0, result.output
-    assert f"wrote {out}" in result.stdout and "anonymised" in result.stdout and not result.stderr
+    assert f"wrote {out}" in result.stdout and "de-identified" in result.stdout and not result.stderr
     assert openpyxl.load_workbook(out).sheetnames[0] == "mentor"
 
     chapter = tmp_path / "kap.docx"

@@ -170,7 +170,7 @@ def test_export_memos_is_refused_until_reviewed_then_says_what_it_holds(coded_pr
         done = _cli("export", "memos", root, "-o", path, "--allow-unreviewed")
         assert done.exit_code == 0 and "6 memo(s)" in done.stdout, done.output
         text = read_back(path)
-        assert text.lstrip("> *").startswith("Anonymisert: nei")  # the first line says it is not anonymised
+        assert text.lstrip("> *").startswith("Avidentifisert: nei")  # the first line says it is not anonymised
         for heading in ("Prosjektmemoer", "Dokumentmemoer", "Kodememoer", "Kodingsmemoer", "«tid og ressurser» i",
                         "Sterk formulering.", CODED, "kodens memo i kodeboka"):
             assert heading in text, (suffix, heading)
@@ -192,10 +192,10 @@ def test_exported_memos_carry_no_name_the_review_replaced(reviewed_sample_dir: P
     finally:
         project.close()
     done = _cli("export", "memos", folder, "-o", tmp_path / "m.md")
-    assert done.exit_code == 0 and "anonymised" in done.stdout, done.output
+    assert done.exit_code == 0 and "de-identified" in done.stdout, done.output
     text = (tmp_path / "m.md").read_text(encoding="utf-8")
     assert "Kristine" not in text and "nevner lederen sin igjen" in text
-    assert "Anonymisert: ja" in text
+    assert "Avidentifisert: ja" in text
     listed = _cli("memos", folder)
     assert "Kristine" not in listed.stdout and "nevner lederen sin igjen" in listed.stdout
     original = _cli("export", "memos", folder, "-o", tmp_path / "o.md", "--original")

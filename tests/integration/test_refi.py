@@ -151,7 +151,7 @@ def test_original_export_warns_on_the_command_line(demo, tmp_path):
     assert "holds the ORIGINAL transcripts" in result.stderr
     assert "288 coding(s)" in result.stdout and "(ORIGINAL TEXT)" in result.stdout
     quiet = CliRunner().invoke(main, ["export", "qdpx", str(demo.root), "-o", str(tmp_path / "a.qdpx")])
-    assert quiet.exit_code == 0 and quiet.stderr == "" and "(anonymised (" in quiet.stdout and "every suggestion reviewed" in quiet.stdout
+    assert quiet.exit_code == 0 and quiet.stderr == "" and "(de-identified, not anonymous (" in quiet.stdout and "every suggestion reviewed" in quiet.stdout
     book = CliRunner().invoke(main, ["export", "qdc", str(demo.root), "-o", str(tmp_path / "a.qdc")])
     assert book.exit_code == 0 and "69 code(s)" in book.stdout
 

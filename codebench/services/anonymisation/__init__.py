@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     )
     from codebench.services.anonymisation.positions import Positions, positions_for, positions_in_view
     from codebench.services.anonymisation.residual import (
-        ResidualContext, ResidualView, keep_residual, mark_residual_read, residual,
+        ResidualContext, ResidualView, is_ordinary_word_too, keep_residual, mark_residual_read, residual,
     )
     from codebench.services.anonymisation.review import (
         DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
@@ -71,7 +71,8 @@ _EXPORTS = {
     ".people": ("AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind",
                 "parse_typed_names", "read_names_file"),
     ".positions": ("Positions", "positions_for", "positions_in_view"),
-    ".residual": ("ResidualContext", "ResidualView", "keep_residual", "mark_residual_read", "residual"),
+    ".residual": ("ResidualContext", "ResidualView", "is_ordinary_word_too", "keep_residual", "mark_residual_read",
+                  "residual"),
     ".review": ("DECISIONS", "STATUSES", "DocumentAnonymisation", "EntityView", "MentionView", "add_mention",
         "add_name", "apply", "auto_accept", "decide", "document_status", "entities", "find_entity",
         "join_entities", "rename_entity", "split_mentions"),
@@ -88,7 +89,7 @@ __all__ = [
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
     "require_reviewer", "join_entities", "split_mentions",
     "rendition", "renditions", "set_original_viewer", "write_key",
-    "ResidualContext", "ResidualView", "keep_residual", "mark_residual_read", "residual",
+    "ResidualContext", "ResidualView", "is_ordinary_word_too", "keep_residual", "mark_residual_read", "residual",
     "Positions", "positions_for", "positions_in_view",
     "AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind", "parse_typed_names",
     "read_names_file",

@@ -203,6 +203,13 @@ def mark_residual_read(project: Project, *, coder: str | None = None) -> int:
     return added
 
 
+def is_ordinary_word_too(name: str) -> bool:
+    """A one-word name that is an ordinary word as well ("vår", "sol", "hans"): marking it
+    everywhere also masks it where it is the word, so the CLI and the workbench ask first."""
+    words = name.split()
+    return len(words) == 1 and is_also_a_word(words[0].casefold())
+
+
 def residual_ranks(views: Sequence[ResidualView]) -> dict[str, int]:
     """Form -> rank, for callers that look words up."""
     return {v.form: v.rank for v in views}

@@ -77,8 +77,12 @@ class AnonymisationState:
         if self.status == NOT_RUN:
             return "not anonymised: detection has not been run"
         if self.status == REVIEWED:
-            return (f"anonymised ({self.masked} mention(s) replaced, every suggestion reviewed, "
-                    "the residual list read)")
+            # De-identified, not anonymous (DOMAIN: a key-linked dataset is de-identified), and
+            # the review covers what the detectors and the residual list put before the
+            # researcher: a tester's reviewed export still had workplaces, dates and a diagnosis
+            # in clear, so the line says what it rests on and what it does not promise.
+            return (f"de-identified, not anonymous ({self.masked} mention(s) replaced, every suggestion reviewed, "
+                    "the residual list read; workplaces, dates and diagnoses no detector found may remain)")
         parts = []
         if self.open:
             parts.append(f"{self.open} suggestion(s) not reviewed")
@@ -89,13 +93,13 @@ class AnonymisationState:
         return "not fully anonymised: " + ", ".join(parts)
 
     def short(self) -> str:
-        """A few words for a title bar: ``anonymisation not run``, ``76 to review``, ``anonymised``."""
+        """A few words for a title bar: ``anonymisation not run``, ``76 to review``, ``de-identified``."""
         if self.status == NO_DOCUMENTS:
             return "no documents"
         if self.status == NOT_RUN:
             return "anonymisation not run"
         if self.status == REVIEWED:
-            return "anonymised"
+            return "de-identified"
         parts = [f"{self.open} to review"] if self.open else []
         if self.unsearched:
             parts.append(f"{self.unsearched} not searched")
@@ -104,13 +108,14 @@ class AnonymisationState:
         return "not anonymised: " + ", ".join(parts)
 
     def describe_nb(self) -> str:
-        """The same in Norwegian, for the files researchers hand on (``Anonymisert: …``)."""
+        """The same in Norwegian, for the files researchers hand on (``Avidentifisert: …``)."""
         if self.status == NO_DOCUMENTS:
             return "ingen transkripsjoner i prosjektet"
         if self.status == NOT_RUN:
             return "nei – anonymisering er ikke kjørt; teksten inneholder navn og andre identifiserende opplysninger"
         if self.status == REVIEWED:
-            return "ja – alle forslag er gjennomgått, og restlisten er lest"
+            return ("ja, ikke anonymt – alle forslag er gjennomgått og restlisten er lest; arbeidsplasser, datoer "
+                    "og diagnoser som ingen detektor fant, kan stå igjen, og nøkkelen knytter navnene til personene")
         parts = []
         if self.open:
             parts.append(f"{self.open} forslag ikke gjennomgått")
