@@ -668,9 +668,20 @@ FINITE_VERBS = frozenset(
     "fortalte begynte slutta sluttet flytta flyttet "
     # nynorsk and dialect forms
     "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende".split())
+# What opens a clause in speech: conjunctions, answers, and the fillers ASR writes down ("eh
+# stein seier at ho …", "mm sol jobber etter …").
+_OPENERS = r"og|men|nei|ja|at|så|da|då|når|fordi|om|mens|eller|enn|eh|ehm|øh|øhm|mm|mhm|hm|altså"
+_VERBS = "|".join(sorted(FINITE_VERBS, key=len, reverse=True))
 _SUBJECT = re.compile(
-    r"(?:^|(?<=[\n:.!?])[ ]*|(?<![\w-])(?:og|men|nei|ja|at|så|da|då|når|fordi|om|mens|eller|enn)[ ]+)"
-    r"([^\W\d_]{2,})[ ]+(?:" + "|".join(sorted(FINITE_VERBS, key=len, reverse=True)) + r")(?![\w-])",
+    r"(?:^|(?<=[\n:.!?])[ ]*|(?<![\w-])(?:" + _OPENERS + r")[ ]+)"
+    r"([^\W\d_]{2,})[ ]+(?:" + _VERBS + r")(?![\w-])",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A person named and then taken up by a pronoun, as speech does ("men anjeska hun vil jo jobbe",
+# "og stein han seier"): the word before the pronoun is the person.
+_DISLOCATED = re.compile(
+    r"(?:^|(?<=[\n:.!?])[ ]*|(?<![\w-])(?:" + _OPENERS + r")[ ]+)"
+    r"([^\W\d_]{3,})[ ]+(?:han|hun|ho|hu)[ ]+(?:" + _VERBS + r"|jo|også|òg|ikke|ikkje)(?![\w-])",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -696,7 +707,7 @@ def find_subject_names(text: str) -> list[Detection]:
     """
     names = lexicon()
     found: list[Detection] = []
-    for pattern in (_SUBJECT, _CLEFT, _WITH_ME):
+    for pattern in (_SUBJECT, _CLEFT, _WITH_ME, _DISLOCATED):
         for match in pattern.finditer(text):
             group = 1 if match.group(1) is not None else 2
             word = match.group(group)
@@ -708,7 +719,8 @@ def find_subject_names(text: str) -> list[Detection]:
                 continue  # a plain name is found by the lists already
             # "... kostnadsnøkla og eg meiner": "og jeg" opens many a clause, so before it only a
             # given name counts; after "jeg og" an unknown word does too.
-            unknown = ((pattern is _CLEFT or (pattern is _WITH_ME and group == 1)) and is_unknown_word(folded)
+            unknown = ((pattern in (_CLEFT, _DISLOCATED) or (pattern is _WITH_ME and group == 1))
+                       and is_unknown_word(folded)
                        and not is_public(folded) and not is_ordinary_compound(folded)
                        and not is_inflected_word(folded) and not folded.endswith(NOUN_ENDINGS))
             if given or unknown:

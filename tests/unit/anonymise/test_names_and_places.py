@@ -218,6 +218,15 @@ def test_asr_given_name_after_the_dialect_pronoun_that_agrees_with_it_is_a_name(
     assert found == [text.index("line"), text.index("per"), text.index("liv")], found
 
 
+def test_asr_name_after_a_filler_or_taken_up_by_a_pronoun_is_a_name() -> None:
+    # From a tester's unseen interviews: "eh stein seier at ho …" (a filler opens the clause) and
+    # "men anjeska hun vil jo jobbe" (the name taken up by a pronoun, as speech does); a role
+    # noun taken up the same way ("pappa han var sint") is no name
+    text = "det er jo bra eh stein seier at ho er den\nmen anjeska hun vil jo jobbe\nog pappa han var sint"
+    words = {d.text for d in detect_text(text, use_model=False) if d.kind == PER}
+    assert {"stein", "anjeska"} <= words and "pappa" not in words, words
+
+
 def test_asr_nickname_in_a_cleft_is_a_name() -> None:
     # "det var pelle som ringte": a nickname no list knows; a noun there stays a word
     text = "det var pelle som ringte meg\nog det var lærlingen som kom og det var kommunen som betalte"
