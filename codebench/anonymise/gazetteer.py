@@ -507,6 +507,7 @@ _ROLES = (
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|dottera|sønnen|sonen|broren|bror|søster|søstera|søsteren|syster|systera|"
     r"kompisen|venninna|venninnen|kjæresten|samboeren|sambuaren|svigermor|svigerfar|fetteren|kusina|"
+    r"onkelen|tanta|mora|moren|faren|bestemora|bestefaren|fetter|kusine|"
     r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|sin|hass))?"
 )
 _ROLE_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
@@ -568,8 +569,18 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                 found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
             continue
         opener = match.group(0).casefold()
-        if is_unknown_word(word) or (opener.startswith(("heter", "het ", "heiter", "kal"))
-                                     and name_likelihood(word) >= 0.3):
+        folded = word.casefold()
+        if opener.startswith(("heter", "het ", "heiter")) and _PERSON_NAMED.search(text, max(0, match.start() - 6),
+                                                                                 match.start()) \
+                and folded not in _not_after_heter() and folded not in FINITE_VERBS:
+            # "ho heiter vår", "jeg heter sol": after a person's "heter" comes the name, whatever
+            # else the word means (a possessive cannot stand there).
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
+        elif opener.startswith(("heter", "het ", "heiter")) and _THING_NAMED.search(
+                text, max(0, match.start() - 8), match.start()):
+            continue  # "det heter ips-metoden": a thing's name
+        elif is_unknown_word(word) or (opener.startswith(("heter", "het ", "heiter", "kal"))
+                                       and name_likelihood(word) >= 0.3):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
         elif (opener.split()[0] in TITLES_BEFORE_NAMES and len(opener.split()) == 2
               and _could_be_a_name(word.casefold())):
@@ -577,6 +588,19 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             # ("representanten andre" for André, "fru bakke").
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:title", 0.6, word))
     return found
+
+
+# "jeg heter", "ho heiter": a person's name follows (not "det heter", a thing's).
+_THING_NAMED = re.compile(r"(?<![\w-])(?:det|den|dette|denne|dei|de)[ ]+\Z", re.IGNORECASE)
+_PERSON_NAMED = re.compile(r"(?<![\w-])(?:jeg|eg|æ|je|han|hun|ho|hu)[ ]+\Z", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _not_after_heter() -> frozenset[str]:
+    from codebench.anonymise.linking import FUNCTION_WORDS
+
+    return FUNCTION_WORDS | PRONOUNS | frozenset(
+        "jo vel nok altså egentlig faktisk bare berre visst kanskje no nå liksom eh ehm øh mm også òg".split())
 
 
 # Titles that stand right before a name and nowhere else (no "mentoren min", "kollegaen hans").
@@ -665,7 +689,8 @@ def find_unknown_pairs(text: str) -> list[Detection]:
 FINITE_VERBS = frozenset(
     "var er kom kommer sa sier seier har hadde ringte ringer spurte spør fikk får ble blei vart gikk går tok tar "
     "jobber jobbet jobba skulle skal ville vil kunne kan måtte må syntes synes tenkte tror trur mente meinte "
-    "fortalte begynte slutta sluttet flytta flyttet "
+    "fortalte begynte slutta sluttet flytta flyttet bor bodde leste liker likte ønsker ønsket prøver prøvde "
+    "hjelper hjalp sitter satt står sto "
     # nynorsk and dialect forms
     "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende".split())
 # What opens a clause in speech: conjunctions, answers, and the fillers ASR writes down ("eh
