@@ -172,13 +172,18 @@ def _word_start_alternation(words: Collection[str]) -> str:
 
 
 _NONZERO_UNITS = _alternation([w for w in _UNITS if w != "null"])
+# The old count, still heard in dialect and from older speakers, says the unit first: "niognitti"
+# (99), "femogtjue" (25).
+_OLD_COUNT = rf"(?:{_NONZERO_UNITS})og(?:{_alternation(_TENS)})"
 _NUMBER_WORD = (
-    rf"(?:(?:{_alternation(_TENS)})(?:{_NONZERO_UNITS})?|{_alternation(_TEENS)}|{_alternation(_UNITS)})"
+    rf"(?:{_OLD_COUNT}|(?:{_alternation(_TENS)})(?:{_NONZERO_UNITS})?|{_alternation(_TEENS)}|{_alternation(_UNITS)})"
 )
-_NUMBER_TOKEN = re.compile(rf"(?P<tens>{_alternation(_TENS)})(?P<unit>{_NONZERO_UNITS})?(?!\w)|(?P<word>\w+)")
+_NUMBER_TOKEN = re.compile(rf"(?P<old>(?P<ounit>{_NONZERO_UNITS})og(?P<otens>{_alternation(_TENS)}))(?!\w)"
+                           rf"|(?P<tens>{_alternation(_TENS)})(?P<unit>{_NONZERO_UNITS})?(?!\w)|(?P<word>\w+)")
 # Four or more number words in a row (each word gives one or two digits, so eight digits need at
 # least four).  Lower case only: this is for ASR output; typed transcripts write digits.
-_ALL_NUMBER_WORDS = [*_UNITS, *_TEENS, *_TENS, *(t + u for t in _TENS for u in _UNITS if u != "null")]
+_ALL_NUMBER_WORDS = [*_UNITS, *_TEENS, *_TENS, *(t + u for t in _TENS for u in _UNITS if u != "null"),
+                     *(u + "og" + t for t in _TENS for u in _UNITS if u != "null")]
 _SPOKEN_PHONE = re.compile(
     rf"{_word_start_alternation(_ALL_NUMBER_WORDS)}(?:[ ,\-]+{_NUMBER_WORD}){{3,}}(?!\w)"
 )
@@ -192,6 +197,12 @@ _SPOKEN_DOT = r"(?:[ ]+(?:punktum|prikk|dot)[ ]+[\w\-]+)"
 _SPOKEN_EMAIL = re.compile(
     rf"(?<![\w\-])[\w\-]+{_SPOKEN_DOT}*[ ]+(?i:krøllalfa|krøll-alfa|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+{_SPOKEN_DOT}+(?![\w\-])"
 )
+# The English "at" read for "@" ("post at strandror punktum no", "mari at ia vestland punktum no"):
+# "at" is also a Norwegian word, so only with a spoken dot and a top-level domain after it, and
+# a domain of at most three words.
+_SPOKEN_EMAIL_AT = re.compile(
+    rf"(?<![\w\-])[\w\-]+{_SPOKEN_DOT}*[ ]+at(?:[ ]+[\w\-]+){{1,3}}?[ ]+(?:punktum|prikk|dot)[ ]+"
+    r"(?:no|com|org|net|se|dk|eu|nu)(?![\w\-])", re.IGNORECASE)
 _EMAIL_DOMAIN = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?(?:\.[^\W_](?:[\w\-]*[^\W_])?)*\.[^\W\d_]{2,}(?![\w\-@])")
 _URL_EXPLICIT = re.compile(r"""(?:https?://|www\.|Www\.|WWW\.)[^\s<>"«»\[\]{}|]+""")
 # Top-level domains common enough in Norwegian interviews that "firma.no" is a web address.
@@ -301,9 +312,18 @@ _ORDINALS = (
     "tjueandre tjuetredje tjuefjerde tjuefemte tjuesjette tjuesjuende tjuesyvende tjueåttende tjueniende "
     "trettiende trettiførste trettifyrste"
 ).split()
+# A year said in words after a spoken date: "nittenåttifire", "åttiåtte", "totusenogfem".
+_SPOKEN_YEAR = (rf"(?:[ ](?:(?:nitten|atten)?(?:{_alternation(_TENS)})(?:{_NONZERO_UNITS})?"
+                rf"|totusen(?:og)?(?:{_NUMBER_WORD})?|tjue(?:{_NUMBER_WORD}))(?!\w))?")
 _ORDINAL_DATE = re.compile(
-    rf"{_word_start_alternation(_ORDINALS + [w.capitalize() for w in _ORDINALS])}[ ](?:{_MONTHS})(?!\w){_YEAR}"
+    rf"{_word_start_alternation(_ORDINALS + [w.capitalize() for w in _ORDINALS])}[ ](?:{_MONTHS})(?!\w)"
+    rf"(?:{_YEAR[3:-2]}|{_SPOKEN_YEAR[3:-2]})?"
 )
+# After "født"/"fødd" a day said as a plain number is a birth date too: "fødd elleve november åttiseks".
+_BIRTH_SPOKEN = re.compile(
+    rf"(?<![\w-])(?:født|fødd|fødde|føddes)(?:[ ]+(?:den|i|på))?[ ]+(?P<date>(?:{_NUMBER_WORD})[ ](?:{_FULL_MONTHS})"
+    rf"(?!\w)(?:{_YEAR[3:-2]}|{_SPOKEN_YEAR[3:-2]})?)",
+    re.IGNORECASE)
 # A date of birth said as numbers, without dots ("fødd 4 11 2003"): only after "født"/"fødd".
 _BIRTH_NUMBERS = re.compile(
     r"(?<![\w-])(?:født|fødd|fødde)(?:[ ]+(?:den|i|på))?[ ]+(?P<date>(?P<d>[0-9]{1,2})[ ](?P<m>[0-9]{1,2})[ ](?:19|20)[0-9]{2})(?![0-9])",
@@ -424,6 +444,10 @@ def _spoken_digits(run: str) -> str:
     out: list[str] = []
     bare_tens = False  # the last token was a tens word alone, so a unit word after it joins it
     for tok in _NUMBER_TOKEN.finditer(run):
+        if tok.group("old"):
+            out.append(_TENS[tok.group("otens")] + _UNITS[tok.group("ounit")])
+            bare_tens = False
+            continue
         if tok.group("tens"):
             unit = tok.group("unit")
             out.append(_TENS[tok.group("tens")] + (_UNITS[unit] if unit else "0"))
@@ -485,6 +509,9 @@ def _email_and_url(text: str) -> Iterator[Detection]:
     if "krøll" in lowered or "snabel" in lowered or "at-tegn" in lowered:
         for m in _SPOKEN_EMAIL.finditer(text):
             yield Detection(m.start(), m.end(), EMAIL, "rules:email", 0.9, m.group())
+    if " at " in lowered and ("punktum" in lowered or "prikk" in lowered or " dot " in lowered):
+        for m in _SPOKEN_EMAIL_AT.finditer(text):
+            yield Detection(m.start(), m.end(), EMAIL, "rules:email", 0.8, m.group())
     for m in _URL_EXPLICIT.finditer(text):
         start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] in "@."):
@@ -635,6 +662,8 @@ def _indirect(text: str) -> Iterator[Detection]:
         yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
     for m in _ORDINAL_DATE.finditer(text):
         yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
+    for m in _BIRTH_SPOKEN.finditer(text):
+        yield Detection(m.start("date"), m.end("date"), INDIRECT, "rules:date", 0.5, m.group("date"))
     for m in _BIRTH_NUMBERS.finditer(text):
         if _valid_day_month(int(m.group("d")), int(m.group("m"))):
             yield Detection(m.start("date"), m.end("date"), INDIRECT, "rules:date", 0.5, m.group("date"))

@@ -459,3 +459,30 @@ def test_results_are_sorted_and_never_overlap():
 def test_empty_and_identifier_free_text():
     assert find_identifiers("") == []
     assert find_identifiers("Mentoren sa at det viktigste er å være tilgjengelig.") == []
+
+
+def test_spoken_contact_details_from_unseen_asr_interviews() -> None:
+    # A tester's five interviews left every phone number and e-mail read aloud in clear: the old
+    # count ("niognitti" = 99) and the English "at" for "@"
+    cases = {
+        "bare ring niognitti åtti seksti førti eller send": ("niognitti åtti seksti førti", "PHONE"),
+        "send mail til post at strandror punktum no det er bente": ("post at strandror punktum no", "EMAIL"),
+        "en mail til kristoffer punktum haugland at nav punktum no eh": (
+            "kristoffer punktum haugland at nav punktum no", "EMAIL"),
+    }
+    for text, expected in cases.items():
+        assert expected in [(d.text, d.kind) for d in find_identifiers(text)], text
+    # "at" is a Norwegian word too: without a spoken dot and a domain it is no address
+    assert find_identifiers("han sa at det punktum er viktig og at nav var der") == []
+
+
+def test_a_spoken_date_of_birth_is_flagged_with_its_year() -> None:
+    # Accepting "fjortende mars" left "nittenåttifire" in clear; "elleve november" (a plain
+    # number after "fødd") was not found at all
+    cases = {
+        "jeg er født fjortende mars nittenåttifire og": "fjortende mars nittenåttifire",
+        "eg er fødd tredje juni åttiåtte så eg er": "tredje juni åttiåtte",
+        "ho er fødd elleve november åttiseks og": "elleve november åttiseks",
+    }
+    for text, expected in cases.items():
+        assert expected in [d.text for d in find_identifiers(text) if d.kind == "INDIRECT"], text
