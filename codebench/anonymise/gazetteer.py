@@ -812,6 +812,42 @@ def find_trade_firms(text: str) -> list[Detection]:
     return found
 
 
+# Schools, kindergartens and care homes are named by their place or an ordinary word ("torpa
+# skole", "eid vidaregåande", "landsbyen barnehage"): a workplace that points to a handful of people.
+INSTITUTIONS = frozenset(
+    "skole skule barneskole barneskule ungdomsskole ungdomsskule videregående vidaregåande vgs "
+    "voksenopplæring vaksenopplæring barnehage sykehjem sjukeheim omsorgssenter legekontor "
+    "helsestasjon bibliotek menighet kirke kyrkje folkehøgskole folkehøgskule".split())
+_ASR_INSTITUTION = re.compile(
+    r"(?<![\w-])(?:på|hos|fra|frå|til|ved|i|med)[ ]+([^\W\d_]{3,}(?:-[^\W\d_]+)?)[ ]+("
+    + "|".join(sorted(INSTITUTIONS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
+# Adjectives that stand before an institution without naming it ("på vanlig skole").
+_ADJECTIVE_ENDINGS = ("ig", "lig", "leg", "sk", "al", "ær", "iv", "ell", "ent", "ert")
+
+
+def find_named_institutions(text: str) -> list[Detection]:
+    """In caseless text, a school, kindergarten or care home named by a place or a word after a
+    preposition ("på torpa skole", "fra raufoss videregående", "på landsbyen barnehage"): the
+    name is a place the lists know, a word no list knows, or a noun in its definite form; not an
+    adjective or a determiner ("på vanlig skole", "i den barnehagen")."""
+    from codebench.anonymise.linking import FUNCTION_WORDS
+
+    places = _place_names()
+    found: list[Detection] = []
+    for match in _ASR_INSTITUTION.finditer(text):
+        name = match.group(1).casefold()
+        if (name in FUNCTION_WORDS or name in _NOT_FIRM_NAMES or name in INSTITUTIONS or name in FIRM_TRADES
+                or is_public(name) or _word_classes().get(name) == "V"
+                or any(part in name for part in ("gåand", "gåend", "gånd", "skole", "skule"))):
+            continue  # ... nor an institution word heard differently ("i videregåande skole")
+        definite_noun = (is_common_word(name) and len(name) >= 6 and name.endswith(("en", "et", "a"))
+                         and not name.endswith(_ADJECTIVE_ENDINGS))
+        if name in places or (is_unknown_word(name) and not name.endswith(_ADJECTIVE_ENDINGS)) or definite_noun:
+            found.append(Detection(match.start(1), match.end(2), ORG, "lexicon:institution", 0.6,
+                                   text[match.start(1):match.end(2)]))
+    return found
+
+
 def find_pronoun_names(text: str, *, caseless: bool = True) -> list[Detection]:
     """A given name after the pronoun many dialects put before names, when the pronoun agrees
     with it ("han per sa", "ho line ringte til meg", "ho liv var ikkje enig"): the name lists

@@ -524,3 +524,13 @@ def test_asr_given_name_that_is_also_a_word_before_a_surname_is_one_name() -> No
     # lists did not know as a name, off the model's "sol berg")
     masked = _masked({0: text}, {0: detect_text(text)})[0]
     assert masked.count(("sol berg", PER)) == 2, masked
+
+
+def test_asr_school_or_kindergarten_named_by_a_place_or_a_word_is_a_workplace() -> None:
+    # A tester's interviews left "torpa skole", "raufoss videregående" and "landsbyen barnehage"
+    # in clear; an adjective, a determiner or the institution word heard differently is no name
+    text = ("sol går på torpa skole og\nhan kom fra raufoss videregående eh\nen på landsbyen barnehage og\n"
+            "han gikk på vanlig skole\nfravær i videregåande skole\ni den barnehagen")
+    found = {d.text for d in detect_text(text, use_model=False) if d.kind == ORG}
+    assert {"torpa skole", "raufoss videregående", "landsbyen barnehage"} <= found, found
+    assert not any(w in " ".join(found) for w in ("vanlig", "videregåande", "den")), found
