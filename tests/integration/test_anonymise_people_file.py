@@ -227,3 +227,21 @@ def test_adding_a_name_that_is_an_ordinary_word_too_asks_for_everywhere(asr_proj
     assert set(_masked(asr_project)) == {"bakke"}
     # A name that is no ordinary word needs no flag
     assert _add(asr_project, "tutta").exit_code == 0
+
+
+def test_a_one_word_name_added_by_hand_is_not_given_the_pseudonym_of_a_full_name_elsewhere(
+        project: services.Project, tmp_path: Path) -> None:
+    # A tester's `anonymise add stein` (Stein Dahl, an IA adviser) marked every "stein" as the
+    # pseudonym of Stein Ove Bjørk from another interview, without a word: two people, one name.
+    first = tmp_path / "V01 veileder.txt"
+    first.write_text("SPEAKER_00: hvem jobber du med\nSPEAKER_01: mest med stein ove bjørk han er mentor\n",
+                     encoding="utf-8")
+    second = tmp_path / "IA01 radgiver.txt"
+    second.write_text("SPEAKER_00: korleis går det\nSPEAKER_01: det er ikkje alltid stein tek telefonen\n",
+                      encoding="utf-8")
+    assert not services.import_files(project, [first, second], services.ParticipantSpec(role="veileder")).errors
+    anonymisation.detect(project, use_model=False)
+    anonymisation.auto_accept(project)
+    bjork = next(e for e in anonymisation.entities(project) if any("bjørk" in f.casefold() for f in e.forms))
+    pseudonym, count = anonymisation.add_name(project, "stein", coder="ingrid")
+    assert count >= 1 and pseudonym != bjork.pseudonym

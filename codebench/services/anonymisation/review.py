@@ -456,7 +456,10 @@ def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, lis
         rows = [r for r in store.anonymisation.mentions() if r.document_id in texts]
     forms = {r.id: normalise(texts[r.document_id][r.start:r.end]) for r in rows}
     target: int | None = None
-    if not any(r.status != "rejected" and forms[r.id] == full for r in rows):
+    # One word alone ("stein", "per") is no evidence of whose it is: a tester's "stein" silently
+    # took the pseudonym of Stein Ove Bjørk from another interview. It joins a person only where
+    # that word is already one of the person's mentions (below, in _mark_manual).
+    if len(words) > 1 and not any(r.status != "rejected" and forms[r.id] == full for r in rows):
         holders = {r.entity_id for r in rows if r.status != "rejected" and r.kind == PER
                    and (words <= set(forms[r.id].split()) or forms[r.id] in own)}
         target = holders.pop() if len(holders) == 1 else None
