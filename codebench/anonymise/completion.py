@@ -26,8 +26,8 @@ from rapidfuzz import fuzz, process
 from codebench.anonymise.detections import PER, Detection
 from codebench.anonymise.policy import is_public
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, is_common_word, is_finite_verb, is_inflected_word, is_noun_or_adjective,
-    is_ordinary_compound, is_unknown_word, lexicon,
+    NOT_NAMES, PRONOUNS, is_common_word, is_finite_verb, is_inflected_word, is_noun_or_adjective,
+    is_ordinary_compound, is_role_word, is_unknown_word, lexicon,
 )
 
 # A mention's own words must match the known name's words this closely (spelling variants).
@@ -57,12 +57,13 @@ ROLE_ENDINGS = ("minister", "ministeren", "statsråd", "statsråden", "represent
 def _stop_words() -> frozenset[str]:
     from codebench.anonymise.linking import BRIDGE_STOP, FUNCTION_WORDS
 
-    return FUNCTION_WORDS | BRIDGE_STOP | NOT_NAMES
+    return FUNCTION_WORDS | BRIDGE_STOP | NOT_NAMES | PRONOUNS | frozenset({"du", "dere", "dykk"})
 
 
 def _stops(word: str, stop: frozenset[str]) -> bool:
-    """A word no name runs on over: a function word, a filler, a title, a single letter."""
-    return len(word) < 2 or word in stop or word.endswith(ROLE_ENDINGS)
+    """A word no name runs on over: a function word, a filler, a pronoun, a title, a role or kin
+    word ("geir mannen hennes": her husband Geir), a single letter."""
+    return len(word) < 2 or word in stop or word.endswith(ROLE_ENDINGS) or is_role_word(word)
 
 
 def complete_names(

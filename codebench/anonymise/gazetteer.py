@@ -100,6 +100,7 @@ def _common_words() -> frozenset[str]:
 DIALECT_WORDS = frozenset("""
 ittj itj ikkj itte inte nåkka nokka nåkå nåkke nåkkå nåkåt kæm kæ kossen kossn åssen ossen dæm dæmm
 mæ dæ sæ hain alein aleina bærre bære møkje mykkje ittno
+sir hils hilsa hendern hennern ovnan
 """.split())
 
 
@@ -231,8 +232,14 @@ def is_inflected_word(word: str) -> bool:
     folded = word.casefold()
     if folded.endswith(("sen", "son")):
         return False
-    return any(folded.endswith(e) and len(folded) - len(e) >= 3 and is_common_word(folded[:-len(e)])
+    return any(folded.endswith(e) and len(folded) - len(e) >= 3
+               and (is_common_word(folded[:-len(e)])
+                    # a noun in -e drops it before the ending: "pausane" of "pause", "timane"
+                    or (e in _VOWEL_ENDINGS and is_common_word(folded[:-len(e)] + "e")))
                for e in INFLECTIONS)
+
+
+_VOWEL_ENDINGS = frozenset({"ane", "ene", "ar", "er", "en", "a"})
 
 
 def name_likelihood(word: str) -> float:
@@ -662,7 +669,7 @@ def find_unknown_pairs(text: str) -> list[Detection]:
         run: list[re.Match[str]] = []
         for word in words + [None]:
             if (word is not None and is_unknown_word(word.group()) and not is_ordinary_compound(word.group())
-                    and not is_public(word.group().casefold())):
+                    and not is_inflected_word(word.group()) and not is_public(word.group().casefold())):
                 run.append(word)
                 continue
             if len(run) == 2 and run[0].group().casefold() == run[1].group().casefold():

@@ -29,7 +29,7 @@ from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
     LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
-    POSSESSIVES, after_role, in_subject_position, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
+    POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     name_pattern, ends_in_given_name, FINITE_VERBS,
 )
 
@@ -213,9 +213,30 @@ def _prepared(det: Detection, text: str, caseless: bool) -> Detection | None:
     """A detection as linking takes it: scored by the evidence of its own words, trimmed to the
     name, or None when it names nothing."""
     trimmed = _trim_span(_as_heard(_as_typed(det, caseless), caseless, text), caseless)
+    if trimmed is not None and caseless:
+        trimmed = _without_kin_possessive(trimmed, text)
     if trimmed is None or not _usable(trimmed) or _capital_of_the_sentence(trimmed, text, caseless):
         return None
     return trimmed
+
+
+_NAMING_VERBS = frozenset("heter het heiter kalt kalla kaller kalte kallar".split())
+_KIN_POSSESSIVE = re.compile(r"(?P<kin>[^\W\d_]+)[ ]+\Z")
+
+
+def _without_kin_possessive(det: Detection, text: str) -> Detection | None:
+    """ "kona hans gro", "mora hans hege": after a kin or role word the possessive is the
+    word's ("his wife Gro"), not the first of two given names: the model's "hans gro" is Gro."""
+    if det.kind != PER:
+        return det
+    words = det.text.split()
+    if len(words) < 2 or words[0].casefold() not in POSSESSIVES:
+        return det
+    kin = _KIN_POSSESSIVE.search(text, max(0, det.start - 30), det.start)
+    if kin is None or not is_role_word(kin.group("kin")) or kin.group("kin").casefold() in _NAMING_VERBS:
+        return det  # "som heter hans moen": after "heter" comes the name, given name and all
+    start = det.start + det.text.index(words[1], len(words[0]))
+    return det._replace(start=start, text=text[start:det.end])
 
 
 def _usable(det: Detection) -> bool:
@@ -228,7 +249,17 @@ def _usable(det: Detection) -> bool:
         letters = "".join(c for c in form if c.isalpha() or c == " ")
         if is_generic_label(det.text) or letters in FUNCTION_WORDS:
             return False
+        if det.kind == PER and all(_NUMBER_WORD.fullmatch(w) for w in letters.split()):
+            return False  # "hun er førtito": an age said in words names no one
     return True
+
+
+# A number said in words, as ASR writes it: no person's name.
+_NUMBER_WORD = re.compile(
+    r"(?:(?:en|ett|ein|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)og)?"
+    r"(?:null|en|ett|ein|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
+    r"sytten|atten|nitten|hundre|tusen|(?:tjue|tjuge|tretti|førti|femti|seksti|sytti|åtti|nitti)"
+    r"(?:en|ein|to|tre|fire|fem|seks|sju|syv|åtte|ni)?)+")
 
 
 # What goes before the first word of a sentence, a turn or a list item ("f) ", "- ").
