@@ -485,8 +485,9 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     start, end = det.start, det.end
     for _ in range(limit):
         match = _NEXT_WORD.match(text, end)
-        if match is None or not is_unknown_word(match.group(1)) or _starts_a_name(match.group(1)):
-            break  # an ordinary word ends the name; a given name begins the next one
+        if match is None or not is_unknown_word(match.group(1)) or _starts_a_name(match.group(1)) \
+                or is_public(match.group(1).casefold()):
+            break  # an ordinary word or a public place ends the name; a given name begins the next one
         if match.group(1).casefold() == text[start:end].split()[-1].casefold():
             break  # the name said again ("lilja lilja strand"): a second mention, not a surname
         end = match.end(1)
@@ -498,7 +499,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
             and _same_gender(before.group(1), first):
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
-            and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold():
+            and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold() \
+            and not is_public(before.group(1).casefold()):  # "fra polen kasia nowak": the country stays
         # A surname found, the given name before it unknown to the lists: "arnljot hansen".
         start = before.start(1)
     if (start, end) == (det.start, det.end):

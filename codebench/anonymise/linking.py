@@ -669,6 +669,8 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
             return word.casefold() in FUNCTION_WORDS
         if word.lower().rstrip(".") in TITLES:
             return True
+        if caseless and is_public(word.casefold()) and word.casefold() not in lexicon().surnames:
+            return True  # "fra polen kasia nowak": a country or large city is no part of a name
         if caseless:
             return (is_common_word(word) and name_likelihood(word) < 0.3 and not _given_before_name(word)
                     and word.casefold() not in lexicon().surnames and not _heard_given_name(word))
