@@ -97,3 +97,34 @@ def test_a_document_is_found_by_the_name_documents_lists_to_such_a_coder(project
                 (command, refused.output)
     # The owner still finds it by its file name.
     assert _cli("show", project.root, "Intervju Kari Holmeset runde 2", "--coder", "ingrid").exit_code == 0
+
+
+def test_a_participants_site_is_masked_in_every_anonymised_output_even_when_no_text_names_it(
+        project: services.Project, tmp_path: Path) -> None:
+    """Found by a tester: a case's site came out of the QDPX as ``<TextValue>Lundeby</TextValue>``
+    to a coder kept from names; Lundeby was named only in a header line and in "NAV Lundeby", so
+    no entity held it, and the README says the places participants come from are masked."""
+    import zipfile
+
+    from tests.conftest import review_everything
+
+    path = tmp_path / "M10 mentor.txt"
+    path.write_text("Intervjuer: Hvem følger deg opp?\n"
+                    "Informant: Det er Trond Eriksen på NAV Lundeby, han ringer hver uke.\n", encoding="utf-8")
+    spec = services.ParticipantSpec(pid="M10", role="mentor", site="Lundeby", round=1)
+    assert not services.import_files(project, [path], spec).errors
+    review_everything(project)
+    services.add_memo(project, "Spør om Lundeby har flere mentorer", author="eva")
+    assert _cli("anonymise", "allow", project.root, "eva").exit_code == 0
+
+    as_tarjei = {**os.environ, "CODEBENCH_CODER": "tarjei"}
+    out = tmp_path / "prosjekt.qdpx"
+    written = CliRunner().invoke(main, ["export", "qdpx", str(project.root), "-o", str(out)], env=as_tarjei)
+    assert written.exit_code == 0, written.output
+    with zipfile.ZipFile(out) as archive:
+        qde = archive.read("project.qde").decode("utf-8")
+    assert "Lundeby" not in qde
+    assert "<TextValue>[Sted]</TextValue>" in qde  # the case keeps a site, masked
+    memos_shown = CliRunner().invoke(main, ["memos", str(project.root)], env=as_tarjei)
+    assert memos_shown.exit_code == 0 and "mentorer" in memos_shown.stdout, memos_shown.output
+    assert "Lundeby" not in memos_shown.stdout
