@@ -128,3 +128,44 @@ def test_a_participants_site_is_masked_in_every_anonymised_output_even_when_no_t
     memos_shown = CliRunner().invoke(main, ["memos", str(project.root)], env=as_tarjei)
     assert memos_shown.exit_code == 0 and "mentorer" in memos_shown.stdout, memos_shown.output
     assert "Lundeby" not in memos_shown.stdout
+
+
+def test_a_duplicate_import_names_the_document_as_the_coder_kept_from_names_knows_it(
+        project: services.Project, tmp_path: Path) -> None:
+    """Found by a tester: importing a renamed copy printed "skipped kopi.txt: same text as document
+    'Intervju Solveig Brekke mentor Lundeby'" to a coder kept from names: the informant's name."""
+    from tests.conftest import review_everything
+
+    path = tmp_path / "Intervju Solveig Brekke mentor.txt"
+    text = "Intervjuer: Hvem følger deg opp?\nInformant: Det er Trond Eriksen, han ringer hver uke.\n"
+    path.write_text(text, encoding="utf-8")
+    spec = services.ParticipantSpec(pid="M10", role="mentor", round=1)
+    assert not services.import_files(project, [path], spec).errors
+    review_everything(project)
+    assert _cli("anonymise", "allow", project.root, "eva").exit_code == 0
+    copy = tmp_path / "kopi.txt"
+    copy.write_text(text, encoding="utf-8")
+
+    def imported(coder: str) -> str:
+        result = CliRunner().invoke(main, ["import", str(project.root), str(copy)],
+                                    env={**os.environ, "CODEBENCH_CODER": coder})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    tarjei = imported("tarjei")
+    assert "Solveig" not in tarjei and "Brekke" not in tarjei
+    assert f"skipped {copy}: same text as document 'M10 mentor runde 1'" in tarjei  # as `documents` lists it
+    # The owner, who may see names, is told the document's name as she imported it.
+    assert "same text as document 'Intervju Solveig Brekke mentor'" in imported("eva")
+    # Nor does --replaces answer whether a guessed name is the project's: it takes the names
+    # `documents` lists to the coder, and a guess gets the words any unknown name gets.
+    corrected = tmp_path / "rettet.txt"
+    corrected.write_text(text.replace("hver uke", "hver dag"), encoding="utf-8")
+    as_tarjei = {**os.environ, "CODEBENCH_CODER": "tarjei"}
+    answers = [CliRunner().invoke(main, ["import", str(project.root), str(corrected), "--replaces", guess],
+                                  env=as_tarjei) for guess in ("Intervju Solveig", "Intervju Kari")]
+    assert all(a.exit_code != 0 for a in answers)
+    assert answers[0].output.replace("Solveig", "Kari") == answers[1].output, [a.output for a in answers]
+    replaced = CliRunner().invoke(main, ["import", str(project.root), str(corrected), "--replaces",
+                                         "M10 mentor runde 1"], env=as_tarjei)
+    assert replaced.exit_code == 0 and "re-imported" in replaced.output, replaced.output
