@@ -99,12 +99,18 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
         click.echo(f"re-imported {replaced.file} over document {replaced.document.id} ({replaced.reason}): "
                    f"{change.pieces} change(s), {change.shifted} coding(s) moved with their words, "
                    f"{len(change.flagged)} to check, {len(change.unplaced)} could not be placed")
+        # Places as this coder reads them: a coder kept from names gets the rendition's (as from
+        # `flagged`), and none for a coding whose words are gone, since the map to where they
+        # read those words went with the old text.
+        positions = services.anonymisation.positions_for(opened, coder_or_default(coder))
         for item in change.unplaced:
             memo = " with its memo" if item.memo else ""
-            click.echo(f"  not placed: {item.uuid[:8]} [{item.start}, {item.end}) {shown.get(item.code, item.code)} ({item.coder}) — "
+            where = "" if positions.anonymised else f" [{item.start}, {item.end})"
+            click.echo(f"  not placed: {item.uuid[:8]}{where} {shown.get(item.code, item.code)} ({item.coder}) — "
                        f"its words are not in the new text; removed{memo} (undo brings it back)")
         for item in change.flagged:
-            click.echo(f"  to check: {item.uuid[:8]} [{item.start}, {item.end}) {shown.get(item.code, item.code)} ({item.coder})")
+            start, end = positions.shown(item.document_id, item.start, item.end)
+            click.echo(f"  to check: {item.uuid[:8]} [{start}, {end}) {shown.get(item.code, item.code)} ({item.coder})")
     replaced_note = f", {len(report.replaced)} corrected" if report.replaced else ""
     click.echo(f"{len(report.added)} document(s) imported{replaced_note}, {len(report.duplicates)} duplicate(s) skipped")
     if report.errors:

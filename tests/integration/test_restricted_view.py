@@ -169,3 +169,35 @@ def test_a_duplicate_import_names_the_document_as_the_coder_kept_from_names_know
     replaced = CliRunner().invoke(main, ["import", str(project.root), str(corrected), "--replaces",
                                          "M10 mentor runde 1"], env=as_tarjei)
     assert replaced.exit_code == 0 and "re-imported" in replaced.output, replaced.output
+
+
+def test_a_corrected_file_lists_its_codings_at_the_places_the_coder_kept_from_names_reads(
+        project: services.Project, tmp_path: Path) -> None:
+    """`import` of a corrected file listed the codings to check at the original's positions, where
+    `flagged` gives the same coder the places in the text they read."""
+    import re
+
+    from tests.conftest import review_everything
+
+    text = ("Intervjuer: Hvem følger deg opp?\nInformant: Det er Trond Eriksen. Det er godt å ha noen å "
+            "snakke med om alt som skjer på jobben. Han ringer hver uke.\n")
+    path = tmp_path / "Intervju Solveig Brekke mentor.txt"
+    path.write_text(text, encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(pid="M10", role="mentor", round=1)).errors
+    review_everything(project)
+    services.apply_code(project, 1, text.index("Han ringer"), text.index(" hver uke") + 9, "ringer", "eva")
+    services.apply_code(project, 1, text.index("godt å ha"), text.index(" om alt"), "godt", "eva")
+    assert _cli("anonymise", "allow", project.root, "eva").exit_code == 0
+    corrected = tmp_path / "rettet.txt"
+    gone = text[text.index(" Det er godt"):text.index(" Han ringer")]
+    corrected.write_text(text.replace("hver uke", "hver dag").replace(gone, ""), encoding="utf-8")
+    as_tarjei = {**os.environ, "CODEBENCH_CODER": "tarjei"}
+    done = CliRunner().invoke(main, ["import", str(project.root), str(corrected), "--replaces", "1"], env=as_tarjei)
+    assert done.exit_code == 0, done.output
+    to_check = re.findall(r"to check: (\w+) (\[\d+, \d+\))", done.output)
+    flagged = CliRunner().invoke(main, ["flagged", str(project.root)], env=as_tarjei)
+    assert to_check and all(re.search(rf"{uuid}\s+{re.escape(span)}", flagged.output) for uuid, span in to_check), (
+        done.output, flagged.output)
+    # The words of a coding that could not be placed are gone, and with them the map to where the
+    # coder read them: it is listed without a place.
+    assert re.search(r"not placed: \w+ godt \(eva\)", done.output), done.output
