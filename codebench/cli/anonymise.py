@@ -366,7 +366,12 @@ def key_show(project: str, db: str | None) -> None:
     summary = anonymisation.key_summary(use_project(project, db))
     state = "owner-only" if summary.exists else "not written yet"
     click.echo(f"pseudonym key: {summary.path} ({state})\n"
-               f"{summary.entities} entities, {summary.added_names} name(s) added by hand")
+               f"{summary.decided} entities, {summary.added_names} name(s) added by hand")
+    if not summary.current:
+        # A merge brings the decisions but never a key: the file is written from them later.
+        held = f"the file holds {summary.entities} so far; " if summary.exists else ""
+        click.echo(f"({held}the file is written from the project's decisions at the next anonymisation decision, "
+                   f"or now by `codebench anonymise key export {project} -o FILE`)")
 
 
 @key_group.command("export")

@@ -62,6 +62,10 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
     recording beside a timed transcript (same name, .m4a .mp3 .wav …) is linked to it.
     """
     opened = use_project(project, db)
+    if replaces is not None:
+        # Named as the coder may name a document: a coder kept from names by the label `documents`
+        # lists, since finding a guessed file name would tell them it is the project's.
+        replaces = str(document_arg(opened, replaces, coder))
     try:
         report = services.import_files(opened, list(files), services.ParticipantSpec(pid, role, site, round_),
                                        skip_bad=skip_bad, strict=strict, replaces=replaces,
@@ -77,8 +81,9 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
     if report.errors and not skip_bad:
         click.echo("codebench: nothing was imported", err=True)
         sys.exit(EXIT_USER_ERROR)
+    shown_name = _document_names_shown(opened, coder) if report.duplicates else {}
     for path, existing in report.duplicates:
-        click.echo(f"skipped {path}: same text as document {existing!r}")
+        click.echo(f"skipped {path}: same text as document {shown_name.get(existing, 'another document')!r}")
     for doc in report.added:
         who = f"{doc.participant.pid} ({doc.participant.role})" if doc.participant else "no participant"
         warned = f", {len(doc.import_warnings)} warning(s)" if doc.import_warnings else ""
@@ -94,16 +99,35 @@ def import_(project: str, files: Sequence[str], pid: str | None, role: str | Non
         click.echo(f"re-imported {replaced.file} over document {replaced.document.id} ({replaced.reason}): "
                    f"{change.pieces} change(s), {change.shifted} coding(s) moved with their words, "
                    f"{len(change.flagged)} to check, {len(change.unplaced)} could not be placed")
+        # Places as this coder reads them: a coder kept from names gets the rendition's (as from
+        # `flagged`), and none for a coding whose words are gone, since the map to where they
+        # read those words went with the old text.
+        positions = services.anonymisation.positions_for(opened, coder_or_default(coder))
         for item in change.unplaced:
             memo = " with its memo" if item.memo else ""
-            click.echo(f"  not placed: {item.uuid[:8]} [{item.start}, {item.end}) {shown.get(item.code, item.code)} ({item.coder}) — "
+            where = "" if positions.anonymised else f" [{item.start}, {item.end})"
+            click.echo(f"  not placed: {item.uuid[:8]}{where} {shown.get(item.code, item.code)} ({item.coder}) — "
                        f"its words are not in the new text; removed{memo} (undo brings it back)")
         for item in change.flagged:
-            click.echo(f"  to check: {item.uuid[:8]} [{item.start}, {item.end}) {shown.get(item.code, item.code)} ({item.coder})")
+            start, end = positions.shown(item.document_id, item.start, item.end)
+            click.echo(f"  to check: {item.uuid[:8]} [{start}, {end}) {shown.get(item.code, item.code)} ({item.coder})")
     replaced_note = f", {len(report.replaced)} corrected" if report.replaced else ""
     click.echo(f"{len(report.added)} document(s) imported{replaced_note}, {len(report.duplicates)} duplicate(s) skipped")
     if report.errors:
         sys.exit(EXIT_USER_ERROR)
+
+
+def _document_names_shown(project: services.Project, coder: str | None) -> dict[str, str]:
+    """Stored document name -> the name this coder is shown (``--coder`` or ``$CODEBENCH_CODER``).
+
+    A stored name is the file's, which often names the informant: a coder kept from names is
+    given the label `documents` lists to them ("M10 mentor runde 1") instead.
+    """
+    stored = services.anonymisation.document_labels(project, original=True)
+    if services.anonymisation.may_see_original(project, coder_or_default(coder)):
+        return {name: name for name in stored.values()}
+    labels = services.anonymisation.document_labels(project)
+    return {name: labels[doc_id] for doc_id, name in stored.items()}
 
 
 @click.command("import-survey")

@@ -239,6 +239,13 @@ def _positions(project: Project) -> tuple[dict[int, list[int]], dict[int, list[i
         return store.documents.turn_starts(), store.documents.page_starts()
 
 
+def _shown_positions(project: Project, original: bool) -> anonymisation.Positions:
+    """The positions an export writes: the anonymised rendition's in a project that keeps names from
+    some coders (the original's beside the rendition would tell each name's length to whoever
+    reads the file), else the original's, as ``quotes`` and ``show --offsets`` give them."""
+    return anonymisation.positions_in_view(project, anonymised=not original)
+
+
 def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | None, roles: Sequence[str] | None,
            rounds: Sequence[int] | None, coders: Sequence[str] | None, quote_count: int,
            counting: Counting | None = None) -> list[tuple[str, str]]:
@@ -378,6 +385,11 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
     else:
         turns, pages = _positions(project)
         matrix = build_quote_matrix(found, rows, columns, column_keys=role_keys, turn_starts=turns, page_starts=pages)
+        # Turns and pages are found on the original; the positions written are then moved into
+        # the rendition the file holds, like the QDPX's (see _shown_positions).
+        positions = _shown_positions(project, original)
+        if positions.anonymised:
+            matrix.cells = [[positions.moved(cell) for cell in row] for row in matrix.cells]
         counts = matrix.counts()
     pairs = cooccurrence(found, rows) if fmt != "csv" else None  # the long CSV has no place for it
     about = _about(project, render, categories=categories, roles=_roles(roles), rounds=rounds, coders=coders,

@@ -120,3 +120,18 @@ def test_only_an_original_viewer_may_copy_or_merge_keys(coder_and_team, tmp_path
     assert refused.exit_code == 1 and "may not see original names" in refused.stderr
     assert "so not the pseudonym key either" in refused.stderr
     assert not (tmp_path / "k.yaml").exists()
+
+
+def test_key_show_on_a_merged_team_counts_the_entities_that_came_over(coder_and_team):
+    """Found by a tester: after `merge`, `key show` said "(not written yet) 0 entities" although
+    all 80 entities came over; the key is written from the team's decisions, not merged."""
+    ingrid, team = coder_and_team
+    theirs = _cli("anonymise", "key", "show", ingrid).output
+    entities = int(theirs.split("\n")[1].split()[0])
+    assert entities > 0
+    shown = _cli("anonymise", "key", "show", team).output
+    assert f"\n{entities} entities" in shown and "not written yet" in shown, shown
+    assert "key export" in shown  # how to write it now, rather than at the next decision
+    _cli("anonymise", "key", "export", team, "-o", team.parent / "kopi.yaml")
+    written = _cli("anonymise", "key", "show", team).output
+    assert f"\n{entities} entities" in written and "owner-only" in written and "not written" not in written

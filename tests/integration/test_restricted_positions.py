@@ -3,6 +3,7 @@ text: the original's positions beside the rendition would tell each name's lengt
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -118,3 +119,27 @@ def test_disagreements_are_placed_in_the_rendition_and_resolved_by_that_place(pr
     assert NAME not in listed.output
     resolved = run("resolve", copy, key, "keep-a", "--coders", "per,ola")
     assert resolved.exit_code == 0 and "resolved" in resolved.stdout, resolved.output
+
+
+def test_matrix_export_places_quotes_where_the_coder_kept_from_names_reads_them(project_dir, tmp_path):
+    """Found by a tester: `export matrix --columns document` wrote the original's start and end
+    (270,506 where `quotes` and `show --offsets` said 279,508), which told the names' lengths."""
+    folder, _ = project_dir
+    shown = {(q["document"], q["code"], q["text"]): (q["start"], q["end"])
+             for q in json.loads(run("quotes", folder, "--format", "json").stdout)}
+    original = {(q["document"], q["code"], q["text"]): (q["start"], q["end"])
+                for q in json.loads(run("quotes", folder, "--format", "json", coder="ingrid").stdout)}
+    out = tmp_path / "m.csv"
+    written = run("export", "matrix", folder, "--columns", "document", "-o", out)
+    assert written.exit_code == 0, written.output
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if (r["document"], r["code"], r["text"]) in shown]
+    assert rows
+    assert NAME not in out.read_text(encoding="utf-8")
+    # The places of `quotes` and `show --offsets`, not the original's (which some of them differ from).
+    assert all((int(r["start"]), int(r["end"])) == shown[(r["document"], r["code"], r["text"])] for r in rows)
+    assert any(shown[k] != original.get(k) for k in shown)
+    # The anonymised file is the same whoever writes it (it may be handed to such a coder), as a QDPX is.
+    theirs = tmp_path / "owner.csv"
+    assert run("export", "matrix", folder, "--columns", "document", "-o", theirs, coder="ingrid").exit_code == 0
+    assert theirs.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")

@@ -26,7 +26,16 @@ class KeySummary:
     path: Path
     exists: bool
     entities: int
+    """Entities in the key file as written (0 while it is not)."""
     added_names: int
+    decided: int = 0
+    """Entities in the project's decisions: what the key holds once rewritten from them. A merge
+    brings decisions but never a key, so after one the file lags until the next decision."""
+
+    @property
+    def current(self) -> bool:
+        """Whether the file is written and holds every entity of the project's decisions."""
+        return self.exists and self.entities == self.decided
 
 
 @dataclass(frozen=True)
@@ -39,9 +48,11 @@ class KeyMerge:
 
 
 def key_summary(project: Project) -> KeySummary:
-    """Where the project's key is and how much it holds."""
+    """Where the project's key is, how much it holds, and how many entities the project's decisions hold."""
     key = pseudonym_key(project)
-    return KeySummary(key.path, key.path.exists(), len(key.entities), len(key.added_names()))
+    with project.transaction(write=False) as store:
+        decided = len({row.entity_uuid for row in store.anonymisation.key_mentions()})
+    return KeySummary(key.path, key.path.exists(), len(key.entities), len(key.added_names()), decided)
 
 
 def _source_key(source: Path) -> PseudonymKey:

@@ -27,6 +27,9 @@ from codebench.services.project import Project
 ACTIVE = ("accepted", "manual")
 """The statuses whose mentions a rendition replaces."""
 
+SITE = "[Sted]"
+"""A participant's site that no entity holds (no text names it alone), as anonymised outputs show it."""
+
 WITHHELD = "[teksten er ikke søkt gjennom for navn ennå]"
 """What a coder who may not see names reads of a document detection has not searched yet: no
 name in it is masked, not even one the project knows, so none of its words are shown."""
@@ -280,7 +283,7 @@ def anonymise_free_texts(project: Project, texts: Sequence[str]) -> list[str]:
 
 def _free_text_forms(project: Project) -> dict[str, str]:
     """Form -> pseudonym for text a researcher wrote: every masked form, the names added by hand,
-    and the given name and surname of a full name alone.
+    the given name and surname of a full name alone, and the participants' sites.
 
     A memo names people as the researcher thinks of them ("spurde Ragnhild"), while the
     transcript may only ever say the full name ("ragnhild tveiten"): a tester found the first
@@ -288,11 +291,21 @@ def _free_text_forms(project: Project) -> dict[str, str]:
     saying whose ("[…]"); a part that is an ordinary word stays a word in lower case."""
     from codebench.anonymise.gazetteer import is_common_word, lexicon
     from codebench.anonymise.linking import FUNCTION_WORDS
+    from codebench.anonymise.policy import is_public
 
     replacer = _Replacer(project)
     forms = dict(replacer.form_to_pseudonym)
     for entry in pseudonym_key(project).known_names:
         forms.setdefault(normalise(entry["name"]), "[…]")
+    # A participant's site is a place by the project's own word, whether or not a text names it
+    # (a tester found "Lundeby", named only in a header and in "NAV Lundeby", as a QDPX case's
+    # site): one an entity holds keeps that pseudonym, any other is masked without a number.
+    # A large city or county is kept, as the text's renditions keep it (anonymise/policy.py).
+    with project.reading() as store:
+        sites = {normalise(p.site) for p in store.documents.participants() if p.site and p.site.strip()}
+    for site in sites:
+        if not is_public(site):
+            forms.setdefault(site, SITE)
     names = lexicon()
     parts: dict[str, set[str]] = defaultdict(set)
     for form, pseudonym in replacer.form_to_pseudonym.items():
