@@ -183,7 +183,9 @@ def _project_renditions(project: Project) -> dict[str, str]:
     values = list(dict.fromkeys(v for r in rows for v in (r.name, *(getattr(r, f) for f in _TEXT_FIELDS), *r.examples)
                                 if isinstance(v, str) and v))
     values += [v for v in (meta.get("name"), meta.get("description")) if v and v not in values]
-    return {v: shown for v, shown in zip(values, anonymise_free_texts(project, values)) if shown != v}
+    # Without detection: a code name must read the same here as in every other view (code names
+    # are rendered with the known forms only, see anonymise_free_texts).
+    return {v: shown for v, shown in zip(values, anonymise_free_texts(project, values, detect=False)) if shown != v}
 
 
 _TEXT_FIELDS = ("description", "inclusion", "exclusion", "memo")

@@ -446,7 +446,7 @@ def document_codings(project: Project, document: str | int, coders: Sequence[str
         from codebench.services.anonymisation.renditions import anonymise_free_texts
 
         used = sorted({names[c.code_id] for c in codings})
-        names_shown = dict(zip(used, anonymise_free_texts(project, used)))
+        names_shown = dict(zip(used, anonymise_free_texts(project, used, detect=False)))
         names = {key: names_shown.get(name, name) for key, name in names.items()}
     views = []
     for c in codings:

@@ -153,6 +153,7 @@ class _Renderer:
         self.original = original
         self.state = state
         self._cache: dict[str, str] = {}
+        self._names: dict[str, str] = {}
         self.prepare([project.name, *extra, *(
             value for info in tree
             for value in (info.name, info.description, info.inclusion, info.exclusion, info.memo, *info.examples)
@@ -176,6 +177,14 @@ class _Renderer:
         if value not in self._cache:
             self._cache[value] = anonymisation.anonymise_free_text(self.project, value)
         return self._cache[value]
+
+    def name(self, value: str | None) -> str | None:
+        """A code or category name as every view shows it: the known forms only, no detection."""
+        if not value or self.original:
+            return value
+        if value not in self._names:
+            self._names[value] = anonymisation.anonymise_free_texts(self.project, [value], detect=False)[0]
+        return self._names[value]
 
     def texts(self, values: Sequence[str | None]) -> tuple[str, ...]:
         return tuple(t for t in (self.text(v) for v in values) if t and t.strip())
@@ -212,8 +221,10 @@ class _Renderer:
         """Code and category names anonymised too: an in-vivo code is the informant's own words."""
         if self.original:
             return rows, found
-        names = {n for row in rows for n in (row.code, row.main_category, row.category) if n}
-        mapping = {name: self.text(name) or name for name in names}
+        names = sorted({n for row in rows for n in (row.code, row.main_category, row.category) if n})
+        # As every view shows code names: the known forms only, no detection (a code "Tone i
+        # samtalen" must not read differently in the file than in the workbench).
+        mapping = dict(zip(names, anonymisation.anonymise_free_texts(self.project, names, detect=False)))
         if all(mapping[name] == name for name in names):
             return rows, found
         new_rows = [replace(row, code=mapping[row.code],
@@ -253,7 +264,7 @@ def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | N
         ("Prosjekt", render.text(project.name) or ""),
         ("Eksportert", date.today().isoformat()),
         ("Avidentifisert", render.status_nb),
-        ("Kategorier", ", ".join(render.text(c) or c for c in categories) if categories else "alle"),
+        ("Kategorier", ", ".join(render.name(c) or c for c in categories) if categories else "alle"),
     ]
     if roles:
         lines.append(("Roller", ", ".join(roles)))
@@ -525,7 +536,7 @@ def export_chapter_quotes(
             subcategories[row.category] = _introduction(parent, {}, render)
         sections.append(ChapterSection(row.code, row.category, _introduction(info, attached, render), tuple(chosen)))
     chapter_node = by_name[category.strip().casefold()]
-    title = render.text(chapter_node.name) or chapter_node.name
+    title = render.name(chapter_node.name) or chapter_node.name
     if not sections:
         raise ServiceError(f"no quotes in category {chapter_node.name!r} with these filters; nothing written")
     chapter = Chapter(title, _introduction(chapter_node, attached, render), tuple(sections), subcategories,
@@ -624,7 +635,7 @@ def export_codebook_document(
             continue
         chosen = short_examples(per_code.get(info.name, []), examples) if info.kind == "code" else []
         entries.append(CodebookEntry(
-            kind=info.kind, name=render.text(info.name) or info.name, depth=len(ancestors(info)),
+            kind=info.kind, name=render.name(info.name) or info.name, depth=len(ancestors(info)),
             description=render.text(info.description), inclusion=render.text(info.inclusion),
             exclusion=render.text(info.exclusion), memos=render.texts([info.memo, *attached.get(info.id, [])]),
             codings=codings[info.id], documents=len(documents[info.id]),
@@ -729,7 +740,7 @@ def export_memos(
 
 
 def _memo_item(entry: MemoEntry, render: _Renderer, turns: dict[int, list[int]], pages: dict[int, list[int]]) -> MemoItem:
-    code = f"«{render.text(entry.code) or entry.code}»" if entry.code else ""
+    code = f"«{render.name(entry.code) or entry.code}»" if entry.code else ""
     if entry.kind == "coding":
         where = _position_nb(entry, turns, pages)
         heading = f"{code} i {entry.document}" + (f" ({where})" if where else "")
@@ -763,7 +774,7 @@ def _position_nb(entry: MemoEntry, turns: dict[int, list[int]], pages: dict[int,
 def _filter_nb(wanted: MemoFilter, document: str | None, render: _Renderer) -> str:
     parts = [", ".join(KIND_TITLES_NB[k].lower() + "er" for k in wanted.kinds)] if wanted.kinds else []
     if wanted.code:
-        parts.append(f"kode «{render.text(wanted.code) or wanted.code}»")
+        parts.append(f"kode «{render.name(wanted.code) or wanted.code}»")
     if document:
         parts.append(f"dokument «{document}»")
     if wanted.coder:

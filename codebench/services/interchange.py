@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from codebench import __version__
 from codebench.domain.records import CodeInfo, DocumentInfo, ParticipantInfo, TurnInfo, normalise_role, text_sha256
@@ -101,6 +101,12 @@ class _Anonymiser:
             found = self._done[text] = anonymisation.anonymise_free_text(self.project, text)
         return found
 
+    def names(self, values: Sequence[str]) -> dict[str, str]:
+        """Code names as every view shows them (the known forms only, no detection), in one call."""
+        if not self.anonymised or not values:
+            return {v: v for v in values}
+        return dict(zip(values, anonymisation.anonymise_free_texts(self.project, list(values), detect=False)))
+
     def prepare(self, texts: Iterable[str | None]) -> None:
         """Anonymise many texts in one call: each call loads the pseudonym key and the mentions.
 
@@ -125,6 +131,7 @@ def _ordered_children(rows: list[CodeInfo]) -> dict[int | None, list[CodeInfo]]:
 def _qda_codes(rows: list[CodeInfo], coded: set[int], notes: dict[int, list[str]], text: _Anonymiser) -> list[refi.QdaCode]:
     """The code tree as REFI codes: categories are codes with children, not codable unless coded."""
     children = _ordered_children(rows)
+    names = text.names(sorted({row.name for row in rows}))
 
     def build(row: CodeInfo) -> refi.QdaCode:
         description = refi.compose_description(
@@ -134,7 +141,7 @@ def _qda_codes(rows: list[CodeInfo], coded: set[int], notes: dict[int, list[str]
         )
         return refi.QdaCode(
             # An in-vivo code is named with the informant's words, which may hold a name.
-            guid=row.uuid, name=text(row.name) or row.name, codable=row.kind == "code" or row.id in coded, colour=row.colour,
+            guid=row.uuid, name=names.get(row.name) or row.name, codable=row.kind == "code" or row.id in coded, colour=row.colour,
             description=description, note_guids=notes.get(row.id, []), children=[build(c) for c in children.get(row.id, [])],
         )
 

@@ -179,9 +179,11 @@ def _anonymised(project: Project, entries: Sequence[MemoEntry]) -> list[MemoEntr
     """Memo text and titles with known names replaced; coded words from the anonymised rendition."""
     # Code names too: an in-vivo code is the informant's own words.
     names = sorted({e.code for e in entries if e.code})
-    texts = anonymise_free_texts(project, [e.text for e in entries] + [e.title or "" for e in entries] + names)
+    texts = anonymise_free_texts(project, [e.text for e in entries] + [e.title or "" for e in entries])
     count = len(entries)
-    labels = {name: shown for name, shown in zip(names, texts[2 * count:]) if shown != name}
+    # Code names as every view shows them (the known forms only); memo text is read by the detectors too.
+    labels = {name: shown for name, shown in zip(names, anonymise_free_texts(project, names, detect=False))
+              if shown != name}
     spans = [(e.document_id, e.start, e.end) for e in entries
              if e.kind == "coding" and e.document_id is not None and e.start is not None and e.end is not None]
     passages = iter(anonymised_passages(project, spans))  # type: ignore[arg-type]

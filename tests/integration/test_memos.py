@@ -233,3 +233,32 @@ def test_a_memo_naming_someone_by_a_part_of_a_full_name_the_transcript_says_whol
         project, ["Eg spurde Ragnhild om det.", "Tveiten sa nei.", "Ho har gitt meg eit nytt liv."])
     assert "Ragnhild" not in shown[0] and "Tveiten" not in shown[1], shown
     assert shown[2] == "Ho har gitt meg eit nytt liv."
+
+
+def test_a_memo_naming_someone_no_transcript_names_is_masked_in_every_anonymised_output(
+        reviewed_sample_dir: Path, tmp_path: Path):
+    # A tester's coder wrote "Gunnar Rypdal" (in no transcript) into a coding memo; a coder kept
+    # from names read it in `memos`, in export memos (.md, .docx) and in the QDPX.
+    folder = tmp_path / "demo"
+    shutil.copytree(reviewed_sample_dir, folder)
+    project = services.open_project(folder)
+    try:
+        services.add_memo(project, "Ringte Gunnar Rypdal om avtalen, tlf 912 34 567.", document=1, author="ingrid")
+    finally:
+        project.close()
+    done = _cli("export", "memos", folder, "-o", tmp_path / "m.md")
+    assert done.exit_code == 0, done.output
+    text = (tmp_path / "m.md").read_text(encoding="utf-8")
+    assert "Ringte" in text and "om avtalen" in text
+    assert "Gunnar" not in text and "Rypdal" not in text and "912 34 567" not in text
+    listed = _cli("memos", folder)
+    assert "om avtalen" in listed.stdout and "Rypdal" not in listed.stdout
+    qdpx = _cli("export", "qdpx", folder, "-o", tmp_path / "p.qdpx")
+    assert qdpx.exit_code == 0, qdpx.output
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "p.qdpx") as archive:
+        project_xml = archive.read("project.qde").decode("utf-8")
+    assert "Rypdal" not in project_xml
+    # The original, asked for, keeps it
+    original = _cli("export", "memos", folder, "-o", tmp_path / "o.md", "--original")
+    assert "Gunnar Rypdal" in (tmp_path / "o.md").read_text(encoding="utf-8")

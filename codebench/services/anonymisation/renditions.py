@@ -8,6 +8,7 @@ original) stay on the same words whatever is decided later.
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterable, NamedTuple, Sequence
@@ -266,19 +267,73 @@ def document_labels(project: Project, *, original: bool = False) -> dict[int, st
     return {i.id: i.name for i in infos} if original else anonymised_names(infos)
 
 
-def anonymise_free_text(project: Project, text: str) -> str:
-    """Researcher-written text (memos, descriptions) with every known identifier replaced."""
+def anonymise_free_text(project: Project, text: str, *, detect: bool = True) -> str:
+    """Researcher-written text (memos, descriptions) with every known identifier replaced, and
+    (``detect``) every further person's name or contact detail the detectors find in it."""
     if not text:
         return text
-    return replace_forms(text, _free_text_forms(project))
+    return anonymise_free_texts(project, [text], detect=detect)[0]
 
 
-def anonymise_free_texts(project: Project, texts: Sequence[str]) -> list[str]:
-    """Many researcher-written texts (a project's memos) anonymised with one load of the decisions."""
+def anonymise_free_texts(project: Project, texts: Sequence[str], *, detect: bool = True) -> list[str]:
+    """Many researcher-written texts (a project's memos) anonymised with one load of the decisions.
+
+    A memo may name someone no transcript names ("ringte Gunnar Rypdal om avtalen"): a tester
+    found such a name in clear in every memo export a coder kept from names could write. With
+    ``detect`` the detectors read what the known forms leave, and a person's name or a direct
+    identifier they find is masked as ``[…]`` (no pseudonym: no decision joins it to anyone).
+    Code names, shown everywhere and often, pass ``detect=False``: an in-vivo code's names are
+    the transcript's, which the known forms cover."""
     if not any(texts):
         return list(texts)
     forms = _free_text_forms(project)
-    return [replace_forms(text, forms) if text else text for text in texts]
+    done = [replace_forms(text, forms) if text else text for text in texts]
+    if not detect:
+        return done
+    return _mask_found_names(done)
+
+
+_FOUND_CACHE: dict[str, str] = {}
+_FOUND_CACHE_SIZE = 4000
+_PSEUDONYM = re.compile(r"\[[^\]\n]{0,40}\]")
+
+
+def _mask_found_names(texts: list[str]) -> list[str]:
+    """``texts`` with what the detectors take for a person's name or a direct identifier (phone,
+    e-mail, fødselsnummer, address) masked as ``[…]``; pseudonyms already in them are left alone.
+    Memoised by text: the workbench draws the same memos again and again."""
+    from codebench.anonymise.detections import DEFAULT_THRESHOLD, DIRECT_KINDS
+    from codebench.anonymise.linking import link
+    from codebench.anonymise.pipeline import detect_texts
+
+    todo = {i: t for i, t in enumerate(texts) if t and t not in _FOUND_CACHE and any(c.isalpha() for c in t)}
+    if todo:
+        spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for cluster in link(todo, detect_texts(todo)):
+            if cluster.kind not in DIRECT_KINDS:
+                continue
+            for key, det in cluster.mentions:
+                if det.score >= DEFAULT_THRESHOLD:
+                    spans[key].append((det.start, det.end))
+        for key, text in todo.items():
+            shielded = [(m.start(), m.end()) for m in _PSEUDONYM.finditer(text)]
+            reps = [(Span(a, b), "[…]") for a, b in _merged(spans.get(key, []))
+                    if not any(s < b and a < e for s, e in shielded)]
+            masked = apply_replacements(text, reps)[0] if reps else text
+            if len(_FOUND_CACHE) >= _FOUND_CACHE_SIZE:
+                _FOUND_CACHE.clear()
+            _FOUND_CACHE[text] = masked
+    return [_FOUND_CACHE.get(t, t) if t else t for t in texts]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _free_text_forms(project: Project) -> dict[str, str]:
