@@ -220,6 +220,29 @@ def _prepared(det: Detection, text: str, caseless: bool) -> Detection | None:
     return trimmed
 
 
+# Short forms of given names that are not a beginning of them (those are found by prefix).
+NICKNAMES = {
+    "sasha": ("oleksandr", "aleksandr", "alexander", "aleksander", "oleksander"),
+    "sasja": ("oleksandr", "aleksandr", "alexander", "aleksander"),
+    "pelle": ("per", "petter", "peder"), "kaja": ("karianne", "katrine", "karin"),
+    "toffen": ("kristoffer",), "bitten": ("birgitte",), "lisa": ("elisabeth",), "lise": ("elisabeth",),
+    "beate": ("elisabeth",), "hansi": ("hans",), "mikke": ("mikkel",), "tommy": ("tom", "thomas"),
+    "misha": ("mikhail", "mykhailo"), "kolja": ("mykola", "nikolai"), "dima": ("dmytro", "dmitrij"),
+    "vova": ("volodymyr", "vladimir"), "tanja": ("tetiana", "tatiana"), "kasia": ("katarzyna",),
+    "gosia": ("malgorzata",), "basia": ("barbara",), "tomek": ("tomasz",),
+}
+
+
+def _short_form_of(short: str, given: str) -> bool:
+    """``short`` is a short form of the given name ``given``: a known nickname of it, or its
+    beginning of four letters or more ("kris" of "kristoffer"), not the whole name."""
+    if short == given or len(short) < 3:
+        return False
+    if given in NICKNAMES.get(short, ()):
+        return True
+    return len(short) >= 4 and given.startswith(short) and len(given) >= len(short) + 2
+
+
 _NAMING_VERBS = frozenset("heter het heiter kalt kalla kaller kalte kallar".split())
 _KIN_POSSESSIVE = re.compile(r"(?P<kin>[^\W\d_]+)[ ]+\Z")
 
@@ -388,6 +411,14 @@ def link(
         if not found and len(word) >= 4:
             found = [c for w, cs in carriers.items() if len(w) >= 4 and fuzz.ratio(word, w) >= fuzzy for c in cs]
             found = list({id(c): c for c in found}.values())
+        if not found:
+            # A short form of a given name the same document names in full ("kris" of Kristoffer
+            # Haugland, "sasha" of Oleksandr): the one person of this document it can be.
+            short = [c for w, cs in carriers.items() if _short_form_of(word, w) for c in cs if doc in docs_of[id(c)]
+                     and any(f.split()[0] == w for f in c.full_forms)]
+            short = list({id(c): c for c in short}.values())
+            if len(short) == 1:
+                return short[0]
         if len(found) == 1:
             return found[0]
         here = [c for c in found if doc in docs_of[id(c)]]

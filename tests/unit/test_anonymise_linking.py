@@ -127,3 +127,20 @@ def test_a_workplace_gets_one_kind_however_the_model_labels_it_each_time() -> No
     owners = {id(c) for c in clusters for _, det in c.mentions if det.text == "Sørvik Bil"}
     assert len(owners) == 1
     assert {_kinds(clusters, doc)["Sørvik Bil"] for doc in texts} == {ORG}
+
+
+def test_a_short_form_of_a_given_name_the_document_names_in_full_is_that_person() -> None:
+    # A tester's Oleksandr Kovalenko was "sasha" in most of the interview and got pseudonyms of
+    # his own for it; "kris" of Kristoffer Haugland likewise.
+    text = ("oleksandr kovalenko kom hit i fjor og sasha jobber på lageret nå\n"
+            "kristoffer haugland er veileder og kris ringer ofte\n"
+            "marianne lie og marit berg var der og mari sa ja")
+    other = "sasha kom også"
+    found = {0: [_det(text, w, PER, nth=n) for w, n in (("oleksandr kovalenko", 0), ("sasha", 0),
+                                                         ("kristoffer haugland", 0), ("kris", 1), ("marianne lie", 0),
+                                                         ("marit berg", 0), ("mari", 2))],
+             1: [_det(other, "sasha", PER)]}
+    clusters = link({0: text, 1: other}, found)
+    owner = {(doc, det.text): c.key for c in clusters for doc, det in c.mentions}
+    assert owner[(0, "sasha")] == owner[(0, "oleksandr kovalenko")]
+    assert owner[(0, "kris")] == owner[(0, "kristoffer haugland")]
