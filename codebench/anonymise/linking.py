@@ -240,7 +240,10 @@ def _short_form_of(short: str, given: str) -> bool:
         return False
     if given in NICKNAMES.get(short, ()):
         return True
-    return len(short) >= 4 and given.startswith(short) and len(given) >= len(short) + 2
+    # Not an ordinary word ("bort" of "borten moe" is the adverb) and only of a given name.
+    names = lexicon()
+    return (len(short) >= 4 and given.startswith(short) and len(given) >= len(short) + 2
+            and not is_common_word(short) and (given in names.female or given in names.male))
 
 
 _NAMING_VERBS = frozenset("heter het heiter kalt kalla kaller kalte kallar".split())
