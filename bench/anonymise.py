@@ -233,6 +233,13 @@ def evaluate_sample(model: str | None, repeat: int = 3) -> dict:
                 else:
                     fp += 1
     consistent = sum(len(v) == 1 for v in pseudonyms_of_entity.values())
+    # The other way round: one pseudonym given to two or more people (a reader takes them for one).
+    entities_of_pseudonym: dict[str, set] = defaultdict(set)
+    for entity, shown in pseudonyms_of_entity.items():
+        for pseudonym in shown:
+            entities_of_pseudonym[pseudonym].add(entity)
+    shared = sum(len(v) > 1 for v in entities_of_pseudonym.values())
+
     # Places and workplaces the gold calls places that became persons (#15: never).
     places_as_persons = 0
     for path in sorted((ROOT / "corpora/sample/gold/identifiers").glob("*.json")):
@@ -251,6 +258,7 @@ def evaluate_sample(model: str | None, repeat: int = 3) -> dict:
         "direct_gold_spans": counts["direct_gold"], "indirect_gold_spans": counts["indirect_gold"],
         "person_entities_with_one_pseudonym": f"{consistent}/{len(pseudonyms_of_entity)}",
         "pseudonym_consistency": round(consistent / max(1, len(pseudonyms_of_entity)), 4),
+        "pseudonyms_shared_by_two_or_more_persons": f"{shared}/{len(entities_of_pseudonym)}",
         "place_or_workplace_spans_masked_as_person": places_as_persons,
         "person_occurrences_left_by_language": {
             lang: {"occurrences": c["person_occurrences"], "left": c["person_left"],

@@ -1149,10 +1149,36 @@ def _propagate(
                 # made up ends in words the word list lacks ("sykehusa", "permitert").
                 owners[surname].append(cluster)
                 capitalised_only.add(surname)
+    # In ASR text a full name's given name or surname that is no ordinary word ("rasha" of Rasha
+    # Haddad, "kazlauskiene") is searched for alone in the documents that name the person: the
+    # detectors find the full name and leave the lone words said a line later (a tester found
+    # three "rasha" in clear beside a masked "rasha haddad"). Only there: elsewhere a foreign
+    # given name may be someone else's.
+    from codebench.anonymise.residual import _unlike_words
+
+    local_parts: dict[str, list[Cluster]] = defaultdict(list)
+    for cluster in sources:
+        if cluster.kind != PER:
+            continue
+        for full in cluster.full_forms:
+            first, last = full.split()[0], full.split()[-1]
+            # A surname unlike any ordinary word vouches for the given name before it ("rasha
+            # haddad": "rasha" alone sits near "rask", "haddad" near nothing).
+            foreign = (last not in names.surnames and _unlike_words(last) >= 0.75
+                       and not is_common_word(last) and len(last) >= 4)
+            for part in {first, last}:
+                if (len(part) >= 4 and part not in owners and not is_common_word(part) and not is_inflected_word(part)
+                        and part not in LANDSCAPE_NOUNS and part not in NOT_IDENTIFYING and not is_public(part)
+                        and cluster not in local_parts[part]
+                        # a listed name, or a word unlike any ordinary word (not a dialect or
+                        # nynorsk form of one: "eineste", "eigare" in names the detectors made up)
+                        and (part in names.female or part in names.male or part in names.surnames
+                             or _unlike_words(part) >= 0.75 or (part == first and foreign))):
+                    local_parts[part].append(cluster)
     # One pattern for the whole project; who a shared form belongs to is decided per document.
     # The surnames found only capitalised are looked up word by word instead: a long
     # alternation of them made the pattern slower on every text.
-    pattern = name_pattern(form for form in owners if form not in capitalised_only)
+    pattern = name_pattern([form for form in owners if form not in capitalised_only] + list(local_parts))
     if pattern is None and not capitalised_only:
         return
     mentions_by_doc: dict[Hashable, list[tuple[Cluster, Detection]]] = defaultdict(list)
@@ -1163,6 +1189,11 @@ def _propagate(
     shared = {form: candidates for form, candidates in owners.items() if len(candidates) > 1}
 
     def owner(form: str, doc: Hashable) -> Cluster | None:
+        if form in local_parts and form not in owners:
+            if not is_caseless(texts.get(doc, "")):
+                return None
+            here = [c for c in local_parts[form] if id(c) in in_doc[doc]]
+            return here[0] if len(here) == 1 else None
         found = sole_owner.get(form)
         if found is None and form in shared:
             # Two entities share this form: it is only propagated where exactly one of them is

@@ -144,3 +144,15 @@ def test_a_short_form_of_a_given_name_the_document_names_in_full_is_that_person(
     owner = {(doc, det.text): c.key for c in clusters for doc, det in c.mentions}
     assert owner[(0, "sasha")] == owner[(0, "oleksandr kovalenko")]
     assert owner[(0, "kris")] == owner[(0, "kristoffer haugland")]
+
+
+def test_in_asr_text_a_foreign_given_name_of_a_masked_full_name_is_found_alone_in_its_document() -> None:
+    # A tester's interview masked "rasha haddad" and left three lone "rasha" a few lines later;
+    # another interview's "rasha" may be someone else and is not taken
+    text = "og så har vi rasha haddad som e en annen historie\nså æ satt mæ ned med stig og rasha\nrasha itj skulle løfte"
+    other = "rasha kom også innom i går"
+    found = {0: [_det(text, "rasha haddad", PER)], 1: []}
+    owners = {(doc, det.start): c.key for c in link({0: text, 1: other}, found) for doc, det in c.mentions}
+    lone = [i for i in range(len(text)) if text.startswith("rasha", i) and not text.startswith("rasha haddad", i)]
+    assert all(owners.get((0, start)) == "PER:rasha haddad" for start in lone), owners
+    assert not any(doc == 1 for doc, _ in owners)
