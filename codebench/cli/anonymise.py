@@ -110,7 +110,10 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
                f"({report.kept_mentions} already known) in {report.seconds:.1f} s")
     if auto:
         accepted = anonymisation.auto_accept(opened, threshold=threshold, coder=coder)
-        click.echo(f"accepted {accepted} suggestions scored {threshold:.2f} or more")
+        # Dates, ages and diagnoses are indirect details: --auto never replaces them, whatever
+        # their score (a tester read "scored 0.50 or more" and took their 0.50 dates for accepted).
+        click.echo(f"accepted {accepted} suggestions scored {threshold:.2f} or more (names, contact details, "
+                   "places and workplaces; dates, ages and diagnoses are never accepted automatically)")
     left = sum(d.suggested for d in anonymisation.document_status(opened))
     click.echo(f"{left} suggestions wait for review: codebench anonymise {project} --list --open-only")
     click.echo(f"pseudonym key: {report.key_path} (owner-only)")

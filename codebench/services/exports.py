@@ -307,7 +307,7 @@ def _gather(project: Project, *, categories: Sequence[str] | None, roles: Sequen
     coder_names = _check_coders(project, coders)
     single = categories[0] if categories and len(categories) == 1 else None  # lets retrieval use the code index
     found = quotes(project, category=single, roles=role_names, rounds=list(rounds) if rounds else None,
-                   coders=coder_names, with_speakers=speakers, anonymised=texts and not original)
+                   coders=coder_names, with_speakers=speakers, anonymised=texts and not original, for_file=True)
     render = _Renderer(project, original, tree, [m for texts in attached.values() for m in texts], state=state)
     rows, found = render.names(rows, found)
     return tree, rows, found, render
@@ -601,7 +601,7 @@ def export_codebook_document(
     render = _Renderer(project, original, tree,
                        [meta.get("name"), meta.get("description"), *(m for texts in attached.values() for m in texts)],
                        state=state)
-    found = quotes(project, anonymised=not original)
+    found = quotes(project, anonymised=not original, for_file=True)
     by_id = {info.id: info for info in tree}
     per_code: dict[str, list[Quote]] = defaultdict(list)
     for quote in found:

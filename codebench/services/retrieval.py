@@ -24,11 +24,13 @@ def quotes(
     coders: Sequence[str] | None = None,
     with_speakers: bool = True,
     anonymised: bool = False,
+    for_file: bool = False,
 ) -> list[Quote]:
     """Coded segments, filtered; a category includes every code below it.
 
     With ``anonymised`` the text, document name and speaker of each quote come from the
-    anonymised rendition (accepted decisions only); exports ask for this by default.
+    anonymised rendition (accepted decisions only); exports ask for this by default, with
+    ``for_file`` (open suggestions masked too: an unreviewed file may be handed on).
     """
     with project.reading() as store:
         rows = store.codebook.rows()
@@ -51,7 +53,7 @@ def quotes(
     if anonymised:
         from codebench.services.anonymisation import anonymise_quotes
 
-        return anonymise_quotes(project, found)
+        return anonymise_quotes(project, found, with_open=for_file)
     return found
 
 

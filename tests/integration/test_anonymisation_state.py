@@ -166,3 +166,21 @@ def test_services_result_is_anonymised_only_when_reviewed(study, tmp_path):
     assert services.export_qdpx(study, tmp_path / "b.qdpx").anonymised
     original = services.export_matrix(study, tmp_path / "c.xlsx", original=True)
     assert not original.anonymised and original.anonymisation == "ORIGINAL TEXT"
+
+
+def test_an_unreviewed_export_masks_the_open_suggestions_too(study, tmp_path):
+    # A tester's `export text --allow-unreviewed` had every open suggestion (dates of birth, a
+    # nickname) in clear: the file says it is not de-identified, but it may still be handed on.
+    anonymisation.detect(study, use_model=False)
+    assert anonymisation.entities(study, status="suggested")
+    out = tmp_path / "ut"
+    out.mkdir()
+    for command, path in _exports(study.root, out):
+        if command[1] not in ("text", "matrix", "quotes", "qdpx") or path.suffix in (".csv", ".html", ".docx"):
+            continue
+        result = CliRunner().invoke(main, [*command, "--allow-unreviewed"])
+        assert result.exit_code == 0, (command, result.output)
+        content = _read(path)
+        assert "Kristine" not in content and "Svindal" not in content, (command, content[:400])
+    # The owner's workbench view still shows them as they are, for the review
+    assert "Kristine Holm" in anonymisation.rendition(study, services.list_documents(study)[0].id).text

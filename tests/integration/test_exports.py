@@ -56,11 +56,13 @@ def stand_in_anonymiser(monkeypatch: pytest.MonkeyPatch) -> None:
     def scrub(text: str | None) -> str | None:
         return SECRET.sub("[X]", text) if text else text
 
-    def anonymise_quotes(project, quotes):
+    def anonymise_quotes(project, quotes, *, with_open=False):
         return [q._replace(text=scrub(q.text), document=scrub(q.document), speaker=scrub(q.speaker)) for q in quotes]
 
     monkeypatch.setattr(anonymisation, "anonymise_quotes", anonymise_quotes)
-    monkeypatch.setattr(anonymisation, "anonymise_free_text", lambda project, text: scrub(text))
+    monkeypatch.setattr(anonymisation, "anonymise_free_text", lambda project, text, *, detect=True: scrub(text))
+    monkeypatch.setattr(anonymisation, "anonymise_free_texts",
+                        lambda project, texts, *, detect=True: [scrub(t) for t in texts])
 
 
 def flat(text: str) -> str:

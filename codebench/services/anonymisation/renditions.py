@@ -74,12 +74,16 @@ class _Replacer:
     """Accepted mentions of a project, loaded once per export.
 
     In a project that lists who may see original names, open suggestions are replaced too: a
-    coder who may not see names must not read one because nobody has decided on it yet.
+    coder who may not see names must not read one because nobody has decided on it yet. So are
+    they in a file (``with_open``): an export written before the review is finished
+    (``--allow-unreviewed``) may be handed on, and a tester's had every open suggestion (dates of
+    birth, a nickname) in clear. The workbench shows the owner open suggestions as they are.
     """
 
-    def __init__(self, project: Project, document_ids: Iterable[int] | None = None) -> None:
+    def __init__(self, project: Project, document_ids: Iterable[int] | None = None, *,
+                 with_open: bool = False) -> None:
         restricted = original_viewers(project) is not None
-        statuses = ACTIVE + ("suggested",) if restricted else ACTIVE
+        statuses = ACTIVE + ("suggested",) if restricted or with_open else ACTIVE
         # In such a project a document detection has not searched yet is withheld whole.
         self.withheld: frozenset[int] = anonymisation_state(project).unsearched_ids if restricted else frozenset()
         with project.reading() as store:
@@ -219,20 +223,22 @@ def shown_offsets(project: Project, document_ids: Iterable[int]) -> dict[int, Of
 
 
 def renditions(project: Project, documents: Sequence[DocumentInfo], texts: dict[int, str]) -> Iterable[Rendition]:
-    """Anonymised renditions of many documents with one load of the decisions (exports)."""
-    replacer = _Replacer(project)
+    """Anonymised renditions of many documents with one load of the decisions (exports: open
+    suggestions are masked too)."""
+    replacer = _Replacer(project, with_open=True)
     names = anonymised_names(documents)
     for info in documents:
         text, offsets = replacer.render(info.id, texts[info.id])
         yield Rendition(info.id, names[info.id], text, offsets)
 
 
-def anonymise_quotes(project: Project, quotes: Sequence[Quote]) -> list[Quote]:
-    """The same quotes with text, document name and speaker in their anonymised rendition."""
+def anonymise_quotes(project: Project, quotes: Sequence[Quote], *, with_open: bool = False) -> list[Quote]:
+    """The same quotes with text, document name and speaker in their anonymised rendition
+    (``with_open``: open suggestions masked too, for a file)."""
     if not quotes:
         return []
     doc_ids = {q.document_id for q in quotes}
-    replacer = _Replacer(project, doc_ids)
+    replacer = _Replacer(project, doc_ids, with_open=with_open)
     names = anonymised_names(list_documents(project))
     texts = _texts(project, doc_ids)
     out = []
@@ -403,7 +409,7 @@ def export_text(project: Project, folder: Path, *, original: bool = False,
         folder.mkdir(parents=True, mode=0o700 if private else 0o777)
     infos = list_documents(project)
     names = anonymised_names(infos)
-    replacer = _Replacer(project)
+    replacer = _Replacer(project, with_open=True)
     written = []
     for info in infos:
         text = get_document(project, info.id).text
