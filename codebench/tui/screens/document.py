@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -63,6 +63,8 @@ class _Loaded:
     """The recording linked to the document (None: none)."""
     labels: dict[str, str]
     """Code name -> what this coder is shown (the app's ``code_labels``)."""
+    version: tuple[object, ...]
+    """The document's ``services.document_version``, read before the codings."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class _Marks:
     recent: list[str]
     labels: dict[str, str]
     """Code name -> what this coder is shown (the app's ``code_labels``)."""
+    version: tuple[object, ...]
+    """The document's ``services.document_version``, read before the codings."""
 
 
 _MASKED_MEMO = "This memo names people: switch to the original (o) to edit it, so that no name is overwritten"
@@ -89,7 +93,18 @@ class DocumentScreen(WorkbenchScreen):
     The document, its codings and the code tree are fetched in a worker and kept on the
     screen, so keys (and the picker) never wait for the database; changes go through the
     app's queue of writes, one after another, and the codings are fetched again after each.
+
+    Other processes write the project too (coders at a shared server, a script): what the
+    screen keeps would then go stale, and a transcript reopened in the reused screen showed
+    the codings of the first time it was opened until the app was restarted. So the screen
+    notes the document's ``services.document_version`` with what it fetched, compares it when
+    the transcript is shown again and every ``CHANGE_CHECK_SECONDS`` while it is on screen (a
+    few aggregates, about a millisecond), and fetches the codings (or, for corrected words, the
+    text) again only when it differs; the caret and the selection stay where they are.
     """
+
+    CHANGE_CHECK_SECONDS: ClassVar[float] = 3.0
+    """How often an open transcript asks whether another process changed its codings."""
 
     # Below 140 columns the side panel gives way to the stripes, which show the codes already.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
@@ -148,6 +163,8 @@ class DocumentScreen(WorkbenchScreen):
         self.follow_caret = False
         """Playback follows the caret: a turn the caret moves into is played."""
         self._played_turn: int | None = None  # the turn playback is in (the caret follows it)
+        self._version: tuple[object, ...] | None = None
+        """``services.document_version`` of what is on screen (None: nothing fetched yet)."""
 
 
     @property
@@ -192,6 +209,8 @@ class DocumentScreen(WorkbenchScreen):
         self.view.focus()
         if document_id == self.document_id and self.doc is not None:
             self._move_to_source(position, select_to)
+            # Kept from the last time it was shown: another process may have coded it since.
+            self.check_for_changes(force=True)
             return
         self.document_id = document_id
         self._wanted = (position, select_to)
@@ -217,6 +236,7 @@ class DocumentScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         self.title = "codebench"
         self._follow_timer = self.set_interval(0.25, self._follow_playback, pause=True)
+        self.set_interval(self.CHANGE_CHECK_SECONDS, self.check_for_changes)
         self._show_stripes(self.workbench.show_stripes)
         self.view.focus()
         self._load_document()
@@ -231,6 +251,7 @@ class DocumentScreen(WorkbenchScreen):
         app = self.workbench
 
         def fetch() -> _Loaded:
+            version = services.document_version(project, document_id)  # first: a later change shows next time
             coders = visible_coders()
             doc = services.get_document(project, document_id)
             rendition = anonymisation.rendition(project, document_id) if anonymised else None
@@ -238,7 +259,7 @@ class DocumentScreen(WorkbenchScreen):
             return _Loaded(doc, rendition,
                            services.document_codings(project, document_id, coders=coders, anonymised=anonymised),
                            codes, services.recent_codes(project, coder),
-                           services.media_of(project, document_id), app.code_labels(c.name for c in codes))
+                           services.media_of(project, document_id), app.code_labels(c.name for c in codes), version)
 
         self.query_one("#doc-title", Label).update("loading…")
         load_in_background(self, fetch, self._document_loaded, group="document")
@@ -249,6 +270,7 @@ class DocumentScreen(WorkbenchScreen):
         self.doc, self.rendition = loaded.doc, loaded.rendition
         self.codes, self.recent, self.media = loaded.codes, loaded.recent, loaded.media
         self.code_labels = loaded.labels
+        self._version = loaded.version
         turns = [(t.start, t.end, t.body_start, t.speaker) for t in loaded.doc.turns]
         text = loaded.doc.text
         if loaded.rendition is not None:
@@ -295,16 +317,18 @@ class DocumentScreen(WorkbenchScreen):
         visible_coders, app = self.workbench.visible_coders, self.workbench
 
         def fetch() -> _Marks:
+            version = services.document_version(project, document_id)  # first: a later change shows next time
             coders = visible_coders()
             codes = services.code_tree(project)
             return _Marks(document_id, rendition,
                           services.document_codings(project, document_id, coders=coders, anonymised=rendition is not None),
-                          codes, services.recent_codes(project, coder), app.code_labels(c.name for c in codes))
+                          codes, services.recent_codes(project, coder), app.code_labels(c.name for c in codes), version)
 
         def arrived(marks: _Marks) -> None:
             if marks.document_id != self.document_id or marks.rendition is not self.rendition:
                 return  # the screen shows something else now; its own load brings its codings
             self.codes, self.recent, self.code_labels = marks.codes, marks.recent, marks.labels
+            self._version = marks.version
             self.view.set_marks(self._mapped(marks.spans), self.code_labels)
             self._here = None
             self._show_here(self.view.cursor)
@@ -314,6 +338,33 @@ class DocumentScreen(WorkbenchScreen):
 
         load_in_background(self, fetch, arrived, group="marks")
         self.refresh_history()
+
+    def check_for_changes(self, *, force: bool = False) -> None:
+        """Fetch the codings again if another process changed them (or the text) since they were fetched.
+
+        Run every ``CHANGE_CHECK_SECONDS`` (see the class docstring) and when the transcript is
+        shown again (``force``: even with a dialog over it). Skipped while this coder's own write
+        is queued or running: its reload follows anyway.
+        """
+        if self.doc is None or self._version is None or self.workbench.writes.busy:
+            return
+        if not force and self.app.screen is not self:
+            return  # under a dialog or another screen: checked when it is back on top
+        project, document_id, seen = self.project, self.document_id, self._version
+
+        def compared(version: tuple[object, ...]) -> None:
+            if document_id != self.document_id or seen is not self._version or version == seen:
+                return  # another document, a reload since, or nothing new
+            if version[0] != seen[0]:
+                # The words were corrected elsewhere: the text, its turns and the codings' places
+                # all changed. The view keeps its scroll and the caret its offset.
+                self._reload_text(self.view.cursor)
+                self._status("the transcript was corrected by another coder: its text was fetched again")
+                return
+            self.reload_marks()
+
+        load_in_background(self, lambda: services.document_version(project, document_id), compared,
+                           group="changes", failed=lambda _: None)  # a busy project: the next check asks again
 
     def refresh_history(self) -> None:
         """Fetch what the next undo would act on (the side panel and the status line say it)."""
