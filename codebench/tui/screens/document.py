@@ -604,27 +604,47 @@ class DocumentScreen(WorkbenchScreen):
                 end = turn_start  # it ends in the next turn's label: the words stop before it
         return start, end
 
-    def picker_placement(self, span: tuple[int, int]) -> PickerPlacement:
-        """Scroll the words being coded near an edge of the view and keep the picker off them.
+    def picker_placement(self, span: tuple[int, int], *, need: int = CodePicker.MIN_ROWS) -> PickerPlacement:
+        """Where a dialog about the words of ``span`` (original offsets) opens: off those words.
 
-        The picker opens below the words when there is more room there, above them otherwise,
-        and never taller than that room: the coder sees what is being coded while choosing.
+        See :meth:`placement_in_view`.
+        """
+        return self.placement_in_view(*self.to_view(*span), need=need)
+
+    def placement_in_view(self, start: int, end: int, *, need: int) -> PickerPlacement:
+        """Keep the words ``[start, end)`` of the view in sight beside a dialog of at least ``need`` rows.
+
+        The dialog takes the rows above or below the words, whichever are more, and never more
+        than those: the coder reads what is being coded while choosing (the README promises it;
+        at 80x24 a turn's first lines only were kept clear, and the picker covered the rest). The
+        view scrolls only when the words are not all in sight with room beside them: then their
+        first line goes to the top of the view, the room below them. A passage taller than the
+        screen leaves the dialog ``need`` rows and shows as much of its start as fits.
         """
         view = self.view
-        start, end = self.to_view(*span)
         first, last = view.line_of(start), view.line_of(max(start, end - 1))
-        shown = min(last - first + 1, 3)  # of a long passage, its first lines are enough
+        screen_rows = self.size.height
+
+        def rows() -> tuple[int, int]:
+            """(rows above the words, rows below them) on screen, with the view scrolled as it is."""
+            top = view.scroll_offset.y
+            bottom = top + max(view.size.height, 1) - 1
+            first_row = view.region.y + (first - top)
+            last_row = view.region.y + (min(last, bottom) - top)
+            return first_row, screen_rows - 1 - last_row
+
         top = view.scroll_offset.y
-        height = max(view.size.height, 1)
-        if first < top or first + shown > top + height // 2:
-            view.scroll_line_to(first, 1)  # the words near the top, the room below them
-        top = view.scroll_offset.y
-        row = view.region.y + (first - top)
-        below = self.size.height - 1 - (row + shown)  # the footer stays visible
-        above = row
-        if below >= above:
-            return PickerPlacement("bottom", max(below, 6))
-        return PickerPlacement("top", max(above - 1, 6))
+        in_sight = top <= first and last < top + view.size.height
+        above, below = rows()
+        if not (in_sight and max(above, below) >= need):
+            view.scroll_line_to(first, 0)
+            above, below = rows()
+        if max(above, below) >= need:
+            edge, room = ("bottom", below) if below >= above else ("top", above)
+            # A blank row between the words and the dialog's frame where the room allows it.
+            return PickerPlacement(edge, room - 1 if room > need else room)
+        # Taller than the room: the dialog below its start, which stays in sight (a line at least).
+        return PickerPlacement("bottom", max(min(need, screen_rows - 2 - above), 1))
 
     def _pick_and_apply(self, span: tuple[int, int], title: str) -> None:
         def apply(picked: PickedCode | None) -> None:
@@ -790,11 +810,13 @@ class DocumentScreen(WorkbenchScreen):
                 return
             self.workbench.confirm_take_over(
                 theirs.coder, "recode", self._code_label(theirs.code),
-                lambda: self.workbench.pick_and_recode(theirs.uuid, theirs.code, self.reload_marks, codes=self.codes,
-                                                       take_over=True))
+                lambda: self.workbench.pick_and_recode(
+                    theirs.uuid, theirs.code, self.reload_marks, codes=self.codes, take_over=True,
+                    placement=self.placement_in_view(theirs.start, theirs.end, need=CodePicker.MIN_ROWS)))
             return
 
-        self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks, codes=self.codes)
+        self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks, codes=self.codes,
+                                       placement=self.placement_in_view(mark.start, mark.end, need=CodePicker.MIN_ROWS))
 
     def action_memo(self) -> None:
         """Write the memo of your coding under the caret: why these words carry this code."""
@@ -824,7 +846,10 @@ class DocumentScreen(WorkbenchScreen):
                 self, lambda: services.set_coding_memo(project, mark.uuid, text if text.strip() else None, coder), saved)
 
         words = self.query_one(TranscriptView).text[mark.start:mark.end]
-        self.app.push_screen(MemoEditor(f"Memo on this coding of «{self._code_label(mark.code)}»", current, context=words), save)
+        # Marks lie in the view's offsets already; the editor opens beside the coded words.
+        placement = self.placement_in_view(mark.start, mark.end, need=MemoEditor.MIN_ROWS)
+        self.app.push_screen(MemoEditor(f"Memo on this coding of «{self._code_label(mark.code)}»", current, context=words,
+                                        placement=placement), save)
 
     def action_document_memo(self) -> None:
         """Write a memo on this document (it joins the memo browser's document memos)."""
