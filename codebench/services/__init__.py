@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     )
     from codebench.services.code_names import code_names_shown_to, shown_code_names
     from codebench.services.documents import (
-        DocumentText, document_id_for, document_info, get_document, import_details, list_documents,
+        DocumentText, document_id_for, document_info, get_document, import_details, list_documents, turn_span,
     )
     from codebench.services.editing import (
         CheckItem, EditReport, Unchanged, check_coding, document_revisions, edit_span, edit_turn, flagged_codings,
@@ -89,7 +89,8 @@ _EXPORTS = {
     ".code_names": ("code_names_shown_to", "shown_code_names"),
     ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "document_version", "effective_colours", "import_codings",
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
-    ".documents": ("DocumentText", "document_id_for", "document_info", "get_document", "import_details", "list_documents"),
+    ".documents": ("DocumentText", "document_id_for", "document_info", "get_document", "import_details", "list_documents",
+        "turn_span"),
     ".editing": ("CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
         "flagged_codings", "rename_speaker", "turn_text"),
     ".media": ("Linked", "link_media", "media_of"),
@@ -123,7 +124,7 @@ __all__ = [
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "code_names_shown_to", "shown_code_names", "stats", "undo",
     "update_code", "without_time_marks", "remove_unused_code", "unused_open_code",
     "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
-    "flagged_codings", "rename_speaker", "turn_text", "Linked", "link_media", "media_of",
+    "flagged_codings", "rename_speaker", "turn_text", "Linked", "link_media", "media_of", "turn_span",
     # search
     "WIDEN_UNITS", "CodedHits", "MatchOptions", "QueryFilters", "SavedSearch", "SearchHit", "SearchResult", "code_hits",
     "forget_search", "run_saved_search", "save_search", "saved_searches", "search",

@@ -574,7 +574,9 @@ class DocumentScreen(WorkbenchScreen):
             turn = view.turn_index(view.cursor)
             if turn is None:
                 return None
-            _, end, start, _ = view.turns[turn]
+            # The one definition of a turn's words, which `show --offsets` gives scripts too.
+            words = services.turn_span(self.doc.text, self.doc.turns[turn])
+            return (words.start, words.end) if len(words) else None
         start, end = self.to_source(start, end)
         # Coded words never start or end with white space.
         text = self.doc.text
