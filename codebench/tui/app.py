@@ -112,6 +112,7 @@ class CodebenchApp(App[None]):
                 def allowed(may: bool) -> None:
                     self.original_allowed = may
                     self.show_anonymised = self.show_anonymised or not may
+                    self.screen.refresh_bindings()  # the keys offered depend on it (check_action)
                     if isinstance(self.screen, ProjectScreen):
                         self.screen.action_refresh()
 

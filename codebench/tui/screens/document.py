@@ -127,6 +127,14 @@ class DocumentScreen(WorkbenchScreen):
         Binding("A", "mark_as", "mark as…", show=False,
                 tooltip="Anonymise the selection as a workplace, place, NAV office or other detail (asks which)"),
         Binding("e", "edit", "edit", tooltip="Correct the turn under the caret (or the selected words): words, speaker, times"),
+        # The same keys for a coder who may not see original names: out of the footer (offered,
+        # they were always refused), but pressed they still say why (silent keys left a tester guessing).
+        Binding("a", "not_yours('mark')", "mark name", show=False,
+                tooltip="Needs a coder allowed to see original names; write a memo (m) for the reviewer"),
+        Binding("A", "not_yours('mark')", "mark as…", show=False,
+                tooltip="Needs a coder allowed to see original names; write a memo (m) for the reviewer"),
+        Binding("e", "not_yours('edit')", "edit", show=False,
+                tooltip="Correcting the words needs a coder allowed to see original names"),
         Binding("k", "check_coding", "checked", tooltip="Mark your flagged coding under the caret as checked", show=False),
         Binding("f", "next_flagged", "next to check", tooltip="Go to the next coding flagged for checking", show=False),
         Binding("p", "play_turn", "play turn", tooltip="Play the turn under the caret from the recording", show=False),
@@ -413,13 +421,30 @@ class DocumentScreen(WorkbenchScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the key for the rendition that is not on screen (none to a coder who may not see
-        original names). Marking and correcting stay on offer to such a coder: pressed, they say
-        why they are not theirs (silent keys left a tester guessing)."""
+        original names).
+
+        Marking names and correcting words are not for a coder who may not see original names:
+        their footer leaves them out (offered there, they were only ever refused), and the same
+        keys run ``not_yours``, which says why and what to do instead.
+        """
+        allowed = self.workbench.original_allowed
         if action == "rendition":
-            if not self.workbench.original_allowed:
+            if not allowed:
                 return False  # this coder codes the anonymised rendition only
             return bool(parameters and parameters[0]) != self.anonymised
+        if action in ("mark_name", "mark_as", "edit"):
+            return allowed
+        if action == "not_yours":
+            return not allowed
         return True
+
+    def action_not_yours(self, what: str) -> None:
+        """Say why marking a name (``mark``) or correcting words (``edit``) is not this coder's."""
+        if what == "edit":
+            self.notify("You see the anonymised rendition only; correcting the words needs a coder allowed to "
+                        "see original names", severity="warning")
+        else:
+            self._refuse_marking()
 
     def action_rendition(self, anonymised: bool) -> None:
         """Switch between the original and the anonymised rendition, keeping the caret's place."""
