@@ -184,7 +184,9 @@ def _details(doc: services.DocumentInfo, labels: dict[int, str], original: bool)
 @click.command()
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("document")
-@click.option("--offsets", is_flag=True, help="Show each turn's number and [start, end) in code points (see below).")
+@click.option("--offsets", is_flag=True,
+              help="Show each turn's number and the [start, end) of its words (after the speaker's label), in code points "
+                   "(see below).")
 @_viewer_option
 @original_option
 @db_option
@@ -192,7 +194,8 @@ def show(project: str, document: str, offsets: bool, coder: str | None, original
     """Print a document's text turn by turn (anonymised once detection has run).
 
     Offsets are those `code --start/--end` takes: of the stored original, or of the anonymised
-    text for a coder who may not see original names (a name's length is not given away).
+    text for a coder who may not see original names (a name's length is not given away). A
+    turn's [start, end) is of its words, the label left out, as the workbench's `t` codes it.
     """
     opened = use_project(project, db)
     shown = shown_as(opened, coder, original)
@@ -201,9 +204,19 @@ def show(project: str, document: str, offsets: bool, coder: str | None, original
     in_rendition = not services.anonymisation.may_see_original(opened, coder_or_default(coder))
     for number, turn in enumerate(doc.turns, 1):
         start, end = rendition.offsets.to_target(turn.start), rendition.offsets.to_target(turn.end, side="end")
-        where = (start, end) if in_rendition else (turn.start, turn.end)
-        prefix = f"turn {number} [{where[0]}, {where[1]}) " if offsets else ""
-        click.echo(prefix + rendition.text[start:end])
+        if not offsets:
+            click.echo(rendition.text[start:end])
+            click.echo()
+            continue
+        # The positions are of the turn's words, without the label: what the workbench's `t`
+        # codes, so a turn coded from a script and in the workbench is one span. The range is as
+        # long as the words after it; the label (as this coder is shown it) goes on a line above.
+        words = rendition.offsets.span_to_target(services.turn_span(doc.text, turn))
+        label = rendition.text[start:words.start].strip()
+        if label:
+            click.echo(label)
+        where = words if in_rendition else services.turn_span(doc.text, turn)
+        click.echo(f"turn {number} [{where.start}, {where.end}) " + rendition.text[words.start:words.end])
         click.echo()
 
 

@@ -45,13 +45,13 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         read_codebook_file, remove_unused_code, unused_open_code, update_code,
     )
     from codebench.services.coding import (
-        CodedSpanView, apply_code, codings, document_codings, effective_colours, import_codings, in_vivo_code_name, recent_codes, recode,
+        CodedSpanView, apply_code, codings, document_codings, document_version, effective_colours, import_codings, in_vivo_code_name, recent_codes, recode,
         remove_coding,
         set_coding_memo,
     )
     from codebench.services.code_names import code_names_shown_to, shown_code_names
     from codebench.services.documents import (
-        DocumentText, document_id_for, document_info, get_document, import_details, list_documents,
+        DocumentText, document_id_for, document_info, get_document, import_details, list_documents, turn_span,
     )
     from codebench.services.editing import (
         CheckItem, EditReport, Unchanged, check_coding, document_revisions, edit_span, edit_turn, flagged_codings,
@@ -87,9 +87,10 @@ _EXPORTS = {
     ".codebook": ("CodebookReport", "code_tree", "codebook_file_warnings", "create_code", "export_codebook", "load_codebook", "merge_codes",
         "move_code", "promote_code", "read_codebook_file", "remove_unused_code", "unused_open_code", "update_code"),
     ".code_names": ("code_names_shown_to", "shown_code_names"),
-    ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "effective_colours", "import_codings",
+    ".coding": ("CodedSpanView", "apply_code", "codings", "document_codings", "document_version", "effective_colours", "import_codings",
         "in_vivo_code_name", "recent_codes", "recode", "remove_coding", "set_coding_memo"),
-    ".documents": ("DocumentText", "document_id_for", "document_info", "get_document", "import_details", "list_documents"),
+    ".documents": ("DocumentText", "document_id_for", "document_info", "get_document", "import_details", "list_documents",
+        "turn_span"),
     ".editing": ("CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
         "flagged_codings", "rename_speaker", "turn_text"),
     ".media": ("Linked", "link_media", "media_of"),
@@ -116,14 +117,14 @@ __all__ = [
     "ExportSummary", "ImportReport", "InterchangeReport", "MemoFilter", "ParticipantSpec", "Project", "ProjectStats", "Rendition",
     "ServiceError", "accept_agreed", "add_memo", "agreement", "anonymisation", "anonymise_free_text",
     "anonymise_quotes", "apply_code", "audit_log", "code_tree", "codings", "create_code", "disagreements",
-    "describe_operation", "document_codings", "edit_memo", "effective_colours", "export_chapter_quotes", "export_codebook",
+    "describe_operation", "document_codings", "document_version", "edit_memo", "effective_colours", "export_chapter_quotes", "export_codebook",
     "export_codebook_document", "export_matrix", "export_memos", "find_memo_document", "memo_entries", "export_qdc", "export_qdpx", "document_id_for", "get_document", "import_codings", "in_vivo_code_name", "import_files", "import_qdc",
     "import_details", "document_info", "import_qdpx", "import_survey", "init_project", "list_documents", "load_codebook", "codebook_file_warnings", "memos", "merge_codes",
     "merge_projects", "move_code", "open_project", "participants", "promote_code", "quotes", "read_codebook_file",
     "recent_codes", "recode", "redo", "remove_coding", "rendition", "resolve_disagreement", "set_coding_memo", "code_names_shown_to", "shown_code_names", "stats", "undo",
     "update_code", "without_time_marks", "remove_unused_code", "unused_open_code",
     "CheckItem", "EditReport", "Unchanged", "check_coding", "document_revisions", "edit_span", "edit_turn",
-    "flagged_codings", "rename_speaker", "turn_text", "Linked", "link_media", "media_of",
+    "flagged_codings", "rename_speaker", "turn_text", "Linked", "link_media", "media_of", "turn_span",
     # search
     "WIDEN_UNITS", "CodedHits", "MatchOptions", "QueryFilters", "SavedSearch", "SearchHit", "SearchResult", "code_hits",
     "forget_search", "run_saved_search", "save_search", "saved_searches", "search",

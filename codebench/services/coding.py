@@ -20,7 +20,7 @@ from codebench.services.project import Project, read_text_file
 from codebench.storage.store import Store
 
 __all__ = [
-    "CodedSpanView", "apply_code", "check_span", "codings", "document_codings", "effective_colours", "import_codings",
+    "CodedSpanView", "apply_code", "check_span", "codings", "document_codings", "document_version", "effective_colours", "import_codings",
     "recode", "remove_coding", "set_coding_memo",
 ]
 
@@ -424,6 +424,17 @@ class CodedSpanView:
     category_rank: int | None = None
     """The main category's place among the top-level categories (0 first), so a view can give
     each main category its own colour, the same in every document."""
+
+
+def document_version(project: Project, document_id: int) -> tuple[Any, ...]:
+    """A value that changes whenever what a transcript view of this document draws changes: its
+    text, its codings (by any coder, from any process) or the code tree.
+
+    An open workbench compares it every few seconds with the value it read with the codings, so
+    another coder's work on a shared project shows without re-reading the codings each time.
+    """
+    with project.reading() as store:
+        return store.codings.document_version(document_id)
 
 
 def document_codings(project: Project, document: str | int, coders: Sequence[str] | None = None, *,

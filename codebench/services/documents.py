@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from codebench.domain.records import DocumentInfo, TurnInfo
+from codebench.domain.spans import Span
 from codebench.errors import ServiceError
 from codebench.services.project import Project
 
@@ -71,6 +72,26 @@ class DocumentText:
     info: DocumentInfo
     text: str
     turns: list[TurnInfo]
+
+
+def turn_span(text: str, turn: TurnInfo) -> Span:
+    """What "the whole turn" is wherever a turn is coded or its position given: its spoken words.
+
+    From after the speaker's label ("R: ") to the turn's end, without white space at either end.
+    A coder coding a turn means what was said, and a label may be a name; the workbench's ``t``
+    and ``show --offsets`` (whose positions scripts feed to ``code``) both take it from here, so
+    two coders coding one turn the two ways get the same span (a label in one of them lowered κ).
+
+    Args:
+        text: the document's stored text.
+        turn: one of its turns.
+    """
+    start, end = turn.body_start, turn.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
 
 
 def find_document(store: Store | ReadStore, ref: str | int) -> DocumentInfo:

@@ -29,6 +29,14 @@ from codebench.errors import ServiceError
 
 PLAYER_VARIABLE = "CODEBENCH_PLAYER"
 OUTPUT_VARIABLE = "CODEBENCH_AUDIO_OUTPUT"
+NO_AUDIO_OUTPUT = (f"mpv could not open an audio output (no sound device here?): set {OUTPUT_VARIABLE}=null to "
+                   "play silently (the caret still follows the recording), or check the sound setup "
+                   "(PulseAudio, PipeWire or ALSA) and press the key again")
+"""Said when mpv runs but has no audio output: its own words were "mpv: seek: error running command"."""
+
+AUDIO_OUTPUT_WAIT = 2.0
+"""Seconds mpv may take to open its audio output when playback first starts."""
+
 NO_PLAYER = ("no audio player found: install mpv (Debian/Ubuntu: apt install mpv; macOS: brew install mpv) "
              "or FFmpeg's ffplay, then press the key again")
 
@@ -102,9 +110,17 @@ class MpvPlayer:
 
     name = "mpv"
 
-    def __init__(self, *, silent: bool = False, executable: str = "mpv") -> None:
+    def __init__(self, *, silent: bool = False, executable: str = "mpv", options: tuple[str, ...] = ()) -> None:
+        """
+        Args:
+            silent: play to no audio output (``--ao=null``).
+            executable: the mpv to run.
+            options: further mpv options (a test names an audio device that does not exist).
+        """
         self.silent = silent
         self.executable = executable
+        self.options = tuple(options)
+        self._output_seen = False  # mpv opened an audio output once: not asked again
         self.last_request: PlayRequest | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._socket: socket.socket | None = None
@@ -129,6 +145,7 @@ class MpvPlayer:
                 "--pause", f"--input-ipc-server={path}"]
         if self.silent:
             args.append("--ao=null")
+        args += self.options
         try:
             self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                              stderr=subprocess.DEVNULL, start_new_session=True)
@@ -230,11 +247,41 @@ class MpvPlayer:
                 raise ServiceError("mpv could not load the recording")
             self._loaded = path
         self._stop_at = None
-        self._send(["seek", max(0.0, start), "absolute+exact"])
-        self._position = max(0.0, start)
-        self._stop_at = end
-        self._send(["set_property", "pause", False])
+        try:
+            self._send(["seek", max(0.0, start), "absolute+exact"])
+            self._position = max(0.0, start)
+            self._stop_at = end
+            self._send(["set_property", "pause", False])
+        except ServiceError:
+            # Without an audio output mpv refuses the seek ("error running command"): say what is
+            # wrong and what to do rather than pass its words on.
+            if not self._has_audio_output():
+                raise ServiceError(NO_AUDIO_OUTPUT) from None
+            raise
         self._paused = False
+        if not self._output_seen and not self._wait_for_audio_output():
+            # mpv plays on to no output (and the caret would follow silence): stop and say why.
+            self._send(["set_property", "pause", True], wait=False)
+            raise ServiceError(NO_AUDIO_OUTPUT)
+
+    def _has_audio_output(self) -> bool:
+        """Whether mpv has an audio output open (its ``current-ao`` property is unavailable without)."""
+        if self.silent:
+            return True
+        try:
+            return bool(self._send(["get_property", "current-ao"], timeout=2.0))
+        except ServiceError:
+            return False
+
+    def _wait_for_audio_output(self) -> bool:
+        """Wait (at most :data:`AUDIO_OUTPUT_WAIT` s, the first time only) for mpv's audio output to open."""
+        deadline = time.monotonic() + AUDIO_OUTPUT_WAIT
+        while not self._has_audio_output():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        self._output_seen = True
+        return True
 
     def toggle_pause(self) -> bool:
         """Pause or resume."""

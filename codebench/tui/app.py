@@ -15,7 +15,7 @@ from codebench.domain.records import CodeInfo
 from codebench.tui.background import SerialWrites, load_in_background
 from codebench.tui.commands import CodebenchCommands
 from codebench.tui.screens.document import DocumentScreen
-from codebench.tui.screens.picker import CodePicker, CoderPrompt, PickedCode
+from codebench.tui.screens.picker import CodePicker, CoderPrompt, PickedCode, PickerPlacement
 from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.screens.quotes import QuotesScreen
 
@@ -112,6 +112,7 @@ class CodebenchApp(App[None]):
                 def allowed(may: bool) -> None:
                     self.original_allowed = may
                     self.show_anonymised = self.show_anonymised or not may
+                    self.screen.refresh_bindings()  # the keys offered depend on it (check_action)
                     if isinstance(self.screen, ProjectScreen):
                         self.screen.action_refresh()
 
@@ -277,14 +278,16 @@ class CodebenchApp(App[None]):
 
     def pick_and_recode(self, coding_uuid: str, current: str, after: Callable[[], None],
                         codes: list[CodeInfo] | None = None, *, take_over: bool = False,
-                        labels: dict[str, str] | None = None) -> None:
+                        labels: dict[str, str] | None = None, placement: PickerPlacement | None = None) -> None:
         """Let the coder pick another code (or name a new one) for a coding, then call ``after``.
 
         ``take_over``: the coder confirmed recoding another coder's coding (it becomes theirs).
+        ``placement``: where the picker opens, off the coded words (default: centred).
         """
         if codes is None or labels is None:
             self._with_labels(codes, lambda loaded: self.pick_and_recode(coding_uuid, current, after, loaded[0],
-                                                                         take_over=take_over, labels=loaded[1]))
+                                                                         take_over=take_over, labels=loaded[1],
+                                                                         placement=placement))
             return
 
         def recode(picked: PickedCode | None) -> None:
@@ -296,7 +299,8 @@ class CodebenchApp(App[None]):
                                                                     take_over=take_over),
                                lambda _: after())
 
-        self.push_screen(CodePicker(codes, title=f"Recode «{labels.get(current, current)}» as", labels=labels), recode)
+        self.push_screen(CodePicker(codes, title=f"Recode «{labels.get(current, current)}» as", labels=labels,
+                                    placement=placement), recode)
 
     def confirm_take_over(self, owner: str, verb: str, code: str, then: Callable[[], None]) -> None:
         """Ask before this coder changes ``owner``'s coding; ``then`` runs only on yes.

@@ -123,3 +123,19 @@ def test_a_linked_recording_is_what_the_document_plays(project, tmp_path, tone):
     assert services.media_of(project, 1).path == str(tone.resolve())
     with pytest.raises(ServiceError, match="not a recording"):
         services.link_media(project, 1, vtt)
+
+
+def test_mpv_without_an_audio_output_says_what_is_wrong_and_what_to_do(tone):
+    """A tester without a sound device got only "mpv: seek: error running command", each time."""
+    need("mpv")
+    # An audio device that exists nowhere: mpv runs and loads the file but opens no output.
+    player = MpvPlayer(options=("--ao=alsa", "--audio-device=alsa/codebench-no-such-device"))
+    try:
+        for _ in range(2):  # the same clear message when the key is pressed again
+            with pytest.raises(ServiceError) as raised:
+                player.play(str(tone), 1.0, 1.5)
+            message = str(raised.value)
+            assert "could not open an audio output" in message and "CODEBENCH_AUDIO_OUTPUT=null" in message
+            assert "error running command" not in message
+    finally:
+        player.close()

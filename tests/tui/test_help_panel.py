@@ -68,3 +68,53 @@ async def test_the_key_panel_lists_the_screens_own_keys_before_cursor_keys(sampl
         await pilot.press("f1")
         await settle(pilot)
         assert _first_keys(app, 3) == ["c", "v", "t"]
+
+
+def _screen_lines(app) -> list[str]:
+    """The screen as text, row by row (what a terminal shows)."""
+    return ["".join(segment.text for segment in strip) for strip in app.screen._compositor.render_strips()]
+
+
+async def test_at_80x24_the_key_panel_is_full_width_readable_and_stops_above_the_footer(sample_copy):
+    # A tester's 80x24 tmux: the panel was squeezed into 45 columns beside the project view, keys
+    # ran into their descriptions ("g quotes of code Every quote"), an old toast sat over it and
+    # its last line was drawn in the footer's row.
+    from textual.widgets import Footer, KeyPanel
+
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.notify("Select the name first (shift+arrows), or put the caret on it", severity="warning")
+        await pilot.press("f1")
+        await settle(pilot)
+        panel = app.screen.query_one(HelpPanel)
+        footer = app.screen.query_one(Footer)
+        assert panel.region.width == 80
+        assert footer.region.width == 80 and panel.region.bottom <= footer.region.y
+        assert not app._notifications, "no toast left over the panel"
+        lines = _screen_lines(app)
+        keys = app.screen.query_one(KeyPanel).region
+        # The key, a gap, the action's name, a dash, its explanation, wrapped under the description.
+        row = next(i for i, line in enumerate(lines) if "quotes of code" in line)
+        assert "g  quotes of code — Every quote of the" in lines[row]
+        assert lines[row + 1].strip() and lines[row + 1].index(lines[row + 1].strip()) == lines[row].index("quotes")
+        assert keys.bottom <= footer.region.y
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.screen.query(HelpPanel)
+
+
+async def test_in_a_wide_terminal_the_key_panel_sits_beside_the_screen_clear_of_the_footer(sample_copy):
+    from textual.widgets import Footer, KeyPanel
+
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        panel = app.screen.query_one(HelpPanel)
+        footer = app.screen.query_one(Footer)
+        assert 46 <= panel.region.width < 80 and panel.region.x > 0
+        # The panel's keys stop above the footer's row, which holds the footer's keys alone.
+        assert app.screen.query_one(KeyPanel).region.bottom <= footer.region.y
+        assert _screen_lines(app)[footer.region.y][panel.region.x + 1:].strip() == ""

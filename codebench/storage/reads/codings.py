@@ -74,6 +74,24 @@ class CodingReads(Reads):
             counts[coder] = counts.get(coder, 0) + count
         return counts
 
+    def document_version(self, document_id: int) -> tuple[Any, ...]:
+        """A fingerprint of what a transcript view of one document draws: its text, its codings
+        and the code tree. It changes when any of them does (a coding added, removed, recoded,
+        moved, given a memo or a flag; a code renamed or moved; the text corrected).
+
+        Three small aggregates over one document's codings (the ``(document, start)`` index) and
+        the project's codes: cheap enough to ask every few seconds while a transcript is open.
+        """
+        text = self.sql.one("SELECT sha256 FROM documents WHERE id = ? AND project_id = ?",
+                            [document_id, self.project_id])
+        codings = self.sql.one(
+            'SELECT count(*), coalesce(sum(start), 0), coalesce(sum("end"), 0), coalesce(sum(code_id), 0),'
+            " coalesce(sum(coder_id), 0), max(updated_at), coalesce(sum(length(memo)), 0), count(flag)"
+            " FROM codings WHERE document_id = ?", [document_id])
+        codes = self.sql.one("SELECT count(*), coalesce(sum(version), 0), coalesce(sum(coalesce(parent_id, 0)), 0)"
+                             " FROM codes WHERE project_id = ?", [self.project_id])
+        return (text[0] if text else None, *(codings or ()), *(codes or ()))
+
     def counts_by_document(self) -> dict[int, int]:
         """Number of codings per document id (documents without codings are left out).
 

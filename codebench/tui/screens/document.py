@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -63,6 +63,8 @@ class _Loaded:
     """The recording linked to the document (None: none)."""
     labels: dict[str, str]
     """Code name -> what this coder is shown (the app's ``code_labels``)."""
+    version: tuple[object, ...]
+    """The document's ``services.document_version``, read before the codings."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class _Marks:
     recent: list[str]
     labels: dict[str, str]
     """Code name -> what this coder is shown (the app's ``code_labels``)."""
+    version: tuple[object, ...]
+    """The document's ``services.document_version``, read before the codings."""
 
 
 _MASKED_MEMO = "This memo names people: switch to the original (o) to edit it, so that no name is overwritten"
@@ -89,7 +93,18 @@ class DocumentScreen(WorkbenchScreen):
     The document, its codings and the code tree are fetched in a worker and kept on the
     screen, so keys (and the picker) never wait for the database; changes go through the
     app's queue of writes, one after another, and the codings are fetched again after each.
+
+    Other processes write the project too (coders at a shared server, a script): what the
+    screen keeps would then go stale, and a transcript reopened in the reused screen showed
+    the codings of the first time it was opened until the app was restarted. So the screen
+    notes the document's ``services.document_version`` with what it fetched, compares it when
+    the transcript is shown again and every ``CHANGE_CHECK_SECONDS`` while it is on screen (a
+    few aggregates, about a millisecond), and fetches the codings (or, for corrected words, the
+    text) again only when it differs; the caret and the selection stay where they are.
     """
+
+    CHANGE_CHECK_SECONDS: ClassVar[float] = 3.0
+    """How often an open transcript asks whether another process changed its codings."""
 
     # Below 140 columns the side panel gives way to the stripes, which show the codes already.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
@@ -112,6 +127,14 @@ class DocumentScreen(WorkbenchScreen):
         Binding("A", "mark_as", "mark as…", show=False,
                 tooltip="Anonymise the selection as a workplace, place, NAV office or other detail (asks which)"),
         Binding("e", "edit", "edit", tooltip="Correct the turn under the caret (or the selected words): words, speaker, times"),
+        # The same keys for a coder who may not see original names: out of the footer (offered,
+        # they were always refused), but pressed they still say why (silent keys left a tester guessing).
+        Binding("a", "not_yours('mark')", "mark name", show=False,
+                tooltip="Needs a coder allowed to see original names; write a memo (m) for the reviewer"),
+        Binding("A", "not_yours('mark')", "mark as…", show=False,
+                tooltip="Needs a coder allowed to see original names; write a memo (m) for the reviewer"),
+        Binding("e", "not_yours('edit')", "edit", show=False,
+                tooltip="Correcting the words needs a coder allowed to see original names"),
         Binding("k", "check_coding", "checked", tooltip="Mark your flagged coding under the caret as checked", show=False),
         Binding("f", "next_flagged", "next to check", tooltip="Go to the next coding flagged for checking", show=False),
         Binding("p", "play_turn", "play turn", tooltip="Play the turn under the caret from the recording", show=False),
@@ -148,6 +171,8 @@ class DocumentScreen(WorkbenchScreen):
         self.follow_caret = False
         """Playback follows the caret: a turn the caret moves into is played."""
         self._played_turn: int | None = None  # the turn playback is in (the caret follows it)
+        self._version: tuple[object, ...] | None = None
+        """``services.document_version`` of what is on screen (None: nothing fetched yet)."""
 
 
     @property
@@ -192,6 +217,8 @@ class DocumentScreen(WorkbenchScreen):
         self.view.focus()
         if document_id == self.document_id and self.doc is not None:
             self._move_to_source(position, select_to)
+            # Kept from the last time it was shown: another process may have coded it since.
+            self.check_for_changes(force=True)
             return
         self.document_id = document_id
         self._wanted = (position, select_to)
@@ -217,6 +244,7 @@ class DocumentScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         self.title = "codebench"
         self._follow_timer = self.set_interval(0.25, self._follow_playback, pause=True)
+        self.set_interval(self.CHANGE_CHECK_SECONDS, self.check_for_changes)
         self._show_stripes(self.workbench.show_stripes)
         self.view.focus()
         self._load_document()
@@ -231,6 +259,7 @@ class DocumentScreen(WorkbenchScreen):
         app = self.workbench
 
         def fetch() -> _Loaded:
+            version = services.document_version(project, document_id)  # first: a later change shows next time
             coders = visible_coders()
             doc = services.get_document(project, document_id)
             rendition = anonymisation.rendition(project, document_id) if anonymised else None
@@ -238,7 +267,7 @@ class DocumentScreen(WorkbenchScreen):
             return _Loaded(doc, rendition,
                            services.document_codings(project, document_id, coders=coders, anonymised=anonymised),
                            codes, services.recent_codes(project, coder),
-                           services.media_of(project, document_id), app.code_labels(c.name for c in codes))
+                           services.media_of(project, document_id), app.code_labels(c.name for c in codes), version)
 
         self.query_one("#doc-title", Label).update("loading…")
         load_in_background(self, fetch, self._document_loaded, group="document")
@@ -249,6 +278,7 @@ class DocumentScreen(WorkbenchScreen):
         self.doc, self.rendition = loaded.doc, loaded.rendition
         self.codes, self.recent, self.media = loaded.codes, loaded.recent, loaded.media
         self.code_labels = loaded.labels
+        self._version = loaded.version
         turns = [(t.start, t.end, t.body_start, t.speaker) for t in loaded.doc.turns]
         text = loaded.doc.text
         if loaded.rendition is not None:
@@ -295,16 +325,18 @@ class DocumentScreen(WorkbenchScreen):
         visible_coders, app = self.workbench.visible_coders, self.workbench
 
         def fetch() -> _Marks:
+            version = services.document_version(project, document_id)  # first: a later change shows next time
             coders = visible_coders()
             codes = services.code_tree(project)
             return _Marks(document_id, rendition,
                           services.document_codings(project, document_id, coders=coders, anonymised=rendition is not None),
-                          codes, services.recent_codes(project, coder), app.code_labels(c.name for c in codes))
+                          codes, services.recent_codes(project, coder), app.code_labels(c.name for c in codes), version)
 
         def arrived(marks: _Marks) -> None:
             if marks.document_id != self.document_id or marks.rendition is not self.rendition:
                 return  # the screen shows something else now; its own load brings its codings
             self.codes, self.recent, self.code_labels = marks.codes, marks.recent, marks.labels
+            self._version = marks.version
             self.view.set_marks(self._mapped(marks.spans), self.code_labels)
             self._here = None
             self._show_here(self.view.cursor)
@@ -314,6 +346,33 @@ class DocumentScreen(WorkbenchScreen):
 
         load_in_background(self, fetch, arrived, group="marks")
         self.refresh_history()
+
+    def check_for_changes(self, *, force: bool = False) -> None:
+        """Fetch the codings again if another process changed them (or the text) since they were fetched.
+
+        Run every ``CHANGE_CHECK_SECONDS`` (see the class docstring) and when the transcript is
+        shown again (``force``: even with a dialog over it). Skipped while this coder's own write
+        is queued or running: its reload follows anyway.
+        """
+        if self.doc is None or self._version is None or self.workbench.writes.busy:
+            return
+        if not force and self.app.screen is not self:
+            return  # under a dialog or another screen: checked when it is back on top
+        project, document_id, seen = self.project, self.document_id, self._version
+
+        def compared(version: tuple[object, ...]) -> None:
+            if document_id != self.document_id or seen is not self._version or version == seen:
+                return  # another document, a reload since, or nothing new
+            if version[0] != seen[0]:
+                # The words were corrected elsewhere: the text, its turns and the codings' places
+                # all changed. The view keeps its scroll and the caret its offset.
+                self._reload_text(self.view.cursor)
+                self._status("the transcript was corrected by another coder: its text was fetched again")
+                return
+            self.reload_marks()
+
+        load_in_background(self, lambda: services.document_version(project, document_id), compared,
+                           group="changes", failed=lambda _: None)  # a busy project: the next check asks again
 
     def refresh_history(self) -> None:
         """Fetch what the next undo would act on (the side panel and the status line say it)."""
@@ -362,13 +421,30 @@ class DocumentScreen(WorkbenchScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Offer the key for the rendition that is not on screen (none to a coder who may not see
-        original names). Marking and correcting stay on offer to such a coder: pressed, they say
-        why they are not theirs (silent keys left a tester guessing)."""
+        original names).
+
+        Marking names and correcting words are not for a coder who may not see original names:
+        their footer leaves them out (offered there, they were only ever refused), and the same
+        keys run ``not_yours``, which says why and what to do instead.
+        """
+        allowed = self.workbench.original_allowed
         if action == "rendition":
-            if not self.workbench.original_allowed:
+            if not allowed:
                 return False  # this coder codes the anonymised rendition only
             return bool(parameters and parameters[0]) != self.anonymised
+        if action in ("mark_name", "mark_as", "edit"):
+            return allowed
+        if action == "not_yours":
+            return not allowed
         return True
+
+    def action_not_yours(self, what: str) -> None:
+        """Say why marking a name (``mark``) or correcting words (``edit``) is not this coder's."""
+        if what == "edit":
+            self.notify("You see the anonymised rendition only; correcting the words needs a coder allowed to "
+                        "see original names", severity="warning")
+        else:
+            self._refuse_marking()
 
     def action_rendition(self, anonymised: bool) -> None:
         """Switch between the original and the anonymised rendition, keeping the caret's place."""
@@ -523,7 +599,9 @@ class DocumentScreen(WorkbenchScreen):
             turn = view.turn_index(view.cursor)
             if turn is None:
                 return None
-            _, end, start, _ = view.turns[turn]
+            # The one definition of a turn's words, which `show --offsets` gives scripts too.
+            words = services.turn_span(self.doc.text, self.doc.turns[turn])
+            return (words.start, words.end) if len(words) else None
         start, end = self.to_source(start, end)
         # Coded words never start or end with white space.
         text = self.doc.text
@@ -553,27 +631,47 @@ class DocumentScreen(WorkbenchScreen):
                 end = turn_start  # it ends in the next turn's label: the words stop before it
         return start, end
 
-    def picker_placement(self, span: tuple[int, int]) -> PickerPlacement:
-        """Scroll the words being coded near an edge of the view and keep the picker off them.
+    def picker_placement(self, span: tuple[int, int], *, need: int = CodePicker.MIN_ROWS) -> PickerPlacement:
+        """Where a dialog about the words of ``span`` (original offsets) opens: off those words.
 
-        The picker opens below the words when there is more room there, above them otherwise,
-        and never taller than that room: the coder sees what is being coded while choosing.
+        See :meth:`placement_in_view`.
+        """
+        return self.placement_in_view(*self.to_view(*span), need=need)
+
+    def placement_in_view(self, start: int, end: int, *, need: int) -> PickerPlacement:
+        """Keep the words ``[start, end)`` of the view in sight beside a dialog of at least ``need`` rows.
+
+        The dialog takes the rows above or below the words, whichever are more, and never more
+        than those: the coder reads what is being coded while choosing (the README promises it;
+        at 80x24 a turn's first lines only were kept clear, and the picker covered the rest). The
+        view scrolls only when the words are not all in sight with room beside them: then their
+        first line goes to the top of the view, the room below them. A passage taller than the
+        screen leaves the dialog ``need`` rows and shows as much of its start as fits.
         """
         view = self.view
-        start, end = self.to_view(*span)
         first, last = view.line_of(start), view.line_of(max(start, end - 1))
-        shown = min(last - first + 1, 3)  # of a long passage, its first lines are enough
+        screen_rows = self.size.height
+
+        def rows() -> tuple[int, int]:
+            """(rows above the words, rows below them) on screen, with the view scrolled as it is."""
+            top = view.scroll_offset.y
+            bottom = top + max(view.size.height, 1) - 1
+            first_row = view.region.y + (first - top)
+            last_row = view.region.y + (min(last, bottom) - top)
+            return first_row, screen_rows - 1 - last_row
+
         top = view.scroll_offset.y
-        height = max(view.size.height, 1)
-        if first < top or first + shown > top + height // 2:
-            view.scroll_line_to(first, 1)  # the words near the top, the room below them
-        top = view.scroll_offset.y
-        row = view.region.y + (first - top)
-        below = self.size.height - 1 - (row + shown)  # the footer stays visible
-        above = row
-        if below >= above:
-            return PickerPlacement("bottom", max(below, 6))
-        return PickerPlacement("top", max(above - 1, 6))
+        in_sight = top <= first and last < top + view.size.height
+        above, below = rows()
+        if not (in_sight and max(above, below) >= need):
+            view.scroll_line_to(first, 0)
+            above, below = rows()
+        if max(above, below) >= need:
+            edge, room = ("bottom", below) if below >= above else ("top", above)
+            # A blank row between the words and the dialog's frame where the room allows it.
+            return PickerPlacement(edge, room - 1 if room > need else room)
+        # Taller than the room: the dialog below its start, which stays in sight (a line at least).
+        return PickerPlacement("bottom", max(min(need, screen_rows - 2 - above), 1))
 
     def _pick_and_apply(self, span: tuple[int, int], title: str) -> None:
         def apply(picked: PickedCode | None) -> None:
@@ -739,11 +837,13 @@ class DocumentScreen(WorkbenchScreen):
                 return
             self.workbench.confirm_take_over(
                 theirs.coder, "recode", self._code_label(theirs.code),
-                lambda: self.workbench.pick_and_recode(theirs.uuid, theirs.code, self.reload_marks, codes=self.codes,
-                                                       take_over=True))
+                lambda: self.workbench.pick_and_recode(
+                    theirs.uuid, theirs.code, self.reload_marks, codes=self.codes, take_over=True,
+                    placement=self.placement_in_view(theirs.start, theirs.end, need=CodePicker.MIN_ROWS)))
             return
 
-        self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks, codes=self.codes)
+        self.workbench.pick_and_recode(mark.uuid, mark.code, self.reload_marks, codes=self.codes,
+                                       placement=self.placement_in_view(mark.start, mark.end, need=CodePicker.MIN_ROWS))
 
     def action_memo(self) -> None:
         """Write the memo of your coding under the caret: why these words carry this code."""
@@ -773,7 +873,10 @@ class DocumentScreen(WorkbenchScreen):
                 self, lambda: services.set_coding_memo(project, mark.uuid, text if text.strip() else None, coder), saved)
 
         words = self.query_one(TranscriptView).text[mark.start:mark.end]
-        self.app.push_screen(MemoEditor(f"Memo on this coding of «{self._code_label(mark.code)}»", current, context=words), save)
+        # Marks lie in the view's offsets already; the editor opens beside the coded words.
+        placement = self.placement_in_view(mark.start, mark.end, need=MemoEditor.MIN_ROWS)
+        self.app.push_screen(MemoEditor(f"Memo on this coding of «{self._code_label(mark.code)}»", current, context=words,
+                                        placement=placement), save)
 
     def action_document_memo(self) -> None:
         """Write a memo on this document (it joins the memo browser's document memos)."""

@@ -96,6 +96,10 @@ class CodePicker(ModalScreen[PickedCode | None]):
     make a junk code beside the one the coder meant.)
     """
 
+    MIN_ROWS = 11
+    """The fewest rows a placed picker is given: its compact frame, title, words, input and hint
+    take 8, and three codes show."""
+
     BINDINGS = [
         Binding("escape", "dismiss(None)", "cancel"),
         Binding("down", "cursor(1)", "next code", show=False),
@@ -341,16 +345,33 @@ class MemoEditor(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel"), Binding("ctrl+s", "save", "save")]
 
-    def __init__(self, title: str, text: str = "", *, context: str | None = None) -> None:
+    MIN_ROWS = 8
+    """The fewest rows a placed editor is given: compact frame, title and words take 4, four lines to write in."""
+
+    TEXT_ROWS = 9
+    """Lines to write in when there is room (the stylesheet's height of ``#memo-text``)."""
+
+    def __init__(self, title: str, text: str = "", *, context: str | None = None,
+                 placement: PickerPlacement | None = None) -> None:
+        """
+        Args:
+            title: what the memo is about.
+            text: the memo so far.
+            context: the coded words, shown above the memo.
+            placement: the edge to open at and the rows it may take, beside the coded words
+                (default: centred).
+        """
         super().__init__()
         self.title_text = title
         self.text = text
         self.context = context
+        self.placement = placement
 
     def compose(self) -> ComposeResult:
         from textual.widgets import TextArea
 
-        with Vertical(id="picker"):
+        compact = self.placement is not None and self.placement.rows < COMPACT_ROWS
+        with Vertical(id="picker", classes="-compact" if compact else ""):
             yield Label(self.title_text + "   (ctrl+s saves, esc cancels)", id="picker-title")
             if self.context:
                 words = " ".join(self.context.split())
@@ -361,6 +382,13 @@ class MemoEditor(ModalScreen[str | None]):
         from textual.widgets import TextArea
 
         area = self.query_one(TextArea)
+        if self.placement is not None:
+            self.styles.align_vertical = "top" if self.placement.edge == "top" else "bottom"
+            box = self.query_one("#picker")
+            box.styles.max_height = self.placement.rows
+            # Frame, title and words take their rows (one line of words when compact); the memo the rest.
+            fixed = 4 if box.has_class("-compact") else 8 + (min(3, len(self.context or "") // 60 + 1) if self.context else 0)
+            area.styles.height = max(min(self.TEXT_ROWS, self.placement.rows - fixed), 3)
         area.focus()
         area.move_cursor(area.document.end)  # an existing memo is usually added to, at its end
 

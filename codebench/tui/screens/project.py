@@ -134,6 +134,9 @@ class ProjectScreen(WorkbenchScreen):
         Binding("g", "quotes", "quotes of code", tooltip="Every quote of the highlighted code or category"),
         Binding("k", "codebook", "codebook", tooltip="Reorganise the code tree: selective coding"),
         Binding("a", "anonymisation", "anonymise", tooltip="Anonymisation review: detected names and identifiers"),
+        # For a coder who may not see original names: not in the footer, but pressed it says why.
+        Binding("a", "anonymisation_not_yours", "anonymise", show=False,
+                tooltip="The review shows original names: for the coders allowed to see them"),
         Binding("h", "heatmap", "heat map", tooltip="Codes × roles: how many quotes each perspective gives each code"),
         Binding("m", "memos", "memos", tooltip="Every memo: on codes, codings, documents and the project"),
         Binding("i", "import_details", "import details", show=False,
@@ -358,6 +361,19 @@ class ProjectScreen(WorkbenchScreen):
         load_in_background(self, lambda: services.document_info(project, document_id), show, group="details")
 
     def action_anonymisation(self) -> None:
+        self.workbench.open_anonymisation()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The review is for coders allowed to see original names: for the others ``a`` is left
+        out of the footer (offered, it was only ever refused) and says why when pressed."""
+        if action == "anonymisation":
+            return self.workbench.original_allowed
+        if action == "anonymisation_not_yours":
+            return not self.workbench.original_allowed
+        return True
+
+    def action_anonymisation_not_yours(self) -> None:
+        """Say who may open the review (the app's refusal)."""
         self.workbench.open_anonymisation()
 
     def action_heatmap(self) -> None:

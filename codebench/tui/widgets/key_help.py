@@ -59,15 +59,21 @@ def _declared(namespace: Any) -> dict[str, int]:
 
 
 class ScreenFirstBindings(BindingsTable):
-    """The bindings table of the key panel, the screen's keys first."""
+    """The bindings table of the key panel, the screen's keys first.
+
+    Two columns: the keys, never wrapped, and what they do, wrapped within the panel. The action's
+    name comes first, then its longer explanation after a dash ("g  quotes of code — Every quote
+    of …"): with one space between them and none after the keys, the three ran together.
+    """
 
     def render(self) -> Table:
         key_style = self.get_component_rich_style("bindings-table--key")
         description_style = self.get_component_rich_style("bindings-table--description")
         header_style = self.get_component_rich_style("bindings-table--header")
-        table = Table(padding=(0, 0), show_header=False, box=box.SIMPLE,
+        table = Table(padding=(0, 1, 0, 0), show_header=False, box=box.SIMPLE, expand=True,
                       border_style=self.get_component_rich_style("bindings-table--divider"))
-        table.add_column("", justify="right")
+        table.add_column("", justify="right", no_wrap=True)
+        table.add_column("", ratio=1, overflow="fold")
         for namespace, actions in screen_first(self.screen.active_bindings.values(), self.screen):
             title = getattr(namespace, "BINDING_GROUP_TITLE", None)
             if title:
@@ -76,7 +82,7 @@ class ScreenFirstBindings(BindingsTable):
                 binding = keys[0]
                 description = Text(binding.description, style=description_style, end="")
                 if binding.tooltip:
-                    description.append(" " + binding.tooltip, "dim")
+                    description.append(" — " + binding.tooltip, "dim")
                 shown = " ".join(dict.fromkeys(self.app.get_key_display(b) for b in keys))
                 table.add_row(Text(shown, style=key_style), description)
             table.add_section()
@@ -87,12 +93,42 @@ class ScreenFirstKeys(KeyPanel):
     """Textual's key panel, listing the screen's keys first."""
 
     def compose(self) -> ComposeResult:
-        yield ScreenFirstBindings(shrink=True, expand=False)
+        yield ScreenFirstBindings(shrink=True, expand=True)
+
+
+FULL_WIDTH_BELOW = 120
+"""Columns under which the panel takes the whole width (and the screen's keys stay in the footer)."""
 
 
 class WorkbenchHelp(HelpPanel):
-    """The F1 panel: the focused widget's help text, then the keys, the screen's first."""
+    """The F1 panel: the focused widget's help text, then the keys, the screen's first.
+
+    Beside the screen (Textual's place for it) it took a third of an 80-column terminal: keys and
+    descriptions were squeezed into 45 columns, its last line ran over the footer, and a toast
+    from before sat over it. Below :data:`FULL_WIDTH_BELOW` columns it covers the screen instead,
+    across the whole width and down to the footer, which stays visible (F1 or Esc closes the
+    panel); toasts are cleared when it opens.
+    """
 
     def compose(self) -> ComposeResult:
         yield Markdown(id="widget-help")
         yield ScreenFirstKeys(id="keys-help")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.clear_notifications()  # an old toast would sit over the panel's keys
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Full width, down to the footer, in a narrow terminal; beside the screen in a wide one."""
+        width, height = self.screen.size
+        full = width < FULL_WIDTH_BELOW
+        self.set_class(full, "-full")
+        if full:
+            # Docked at the top over the screen's widgets, it stops above the footer's row.
+            self.styles.height = max(height - 1, 1)
+        else:
+            self.styles.clear_rule("height")
