@@ -255,6 +255,14 @@ class CodebenchApp(App[None]):
             return
         self.push_screen("anonymisation")
 
+    def open_residual(self) -> None:
+        """The residual review list (words left unmasked that may be names), over the review."""
+        self.open_anonymisation()
+        if self.is_screen_installed("anonymisation") and self.screen is self.get_screen("anonymisation"):
+            from codebench.tui.screens.residual import ResidualScreen
+
+            self.push_screen(ResidualScreen())
+
     def adjudicate(self, coder_a: str, coder_b: str) -> None:
         """Compare two coders side by side and resolve their disagreements."""
         from codebench.tui.screens.adjudicate import AdjudicationScreen

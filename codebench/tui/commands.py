@@ -34,6 +34,8 @@ class CodebenchCommands(Provider):
                          "words, phrases, wildcards, regular expressions; code the hits (/)"))
         commands.append(("Anonymisation review", app.open_anonymisation,
                          "detected names and identifiers: accept, reject, rename, add; run detection"))
+        commands.append(("Residual list: words left unmasked that may be names", app.open_residual,
+                         "read it from the top: + a name, k keep; R records the list read (u in the review)"))
         commands.append(("Heat map: codes × roles", app.open_heatmap, "how many quotes each perspective gives each code"))
         commands.append(("Memos", app.open_memos, "every code, coding, document and project memo; type to filter"))
         commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))

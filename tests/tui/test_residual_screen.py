@@ -205,3 +205,21 @@ async def test_typing_a_word_finds_it_in_the_residual_list(planted: services.Pro
         await pilot.press("escape", "plus")
         await settle(pilot)
         assert PLANTED not in [v.form for v in screen.views]
+
+
+async def test_the_residual_list_is_found_by_name_and_says_how_to_record_it_read(planted: services.Project) -> None:
+    """A tester at 80x24 found neither R (the footer has no room for it, the title line was cut
+    before it) nor the list in the palette ("read" found nothing)."""
+    app = CodebenchApp(planted, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"residual")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ResidualScreen)
+        title = str(screen.query_one("#residual-count").render())
+        assert "R: list read" in title[:40], title

@@ -143,8 +143,9 @@ class ResidualScreen(WorkbenchScreen):
         listing = self.query_one("#residual", OptionList)
         listing.set_options([Option(residual_prompt(v), id=f"residual:{v.rank}") for v in self.views])
         self.query_one("#residual-count", Label).update(
-            f"Residual candidates: {len(self.views)} · read from the top · + a name · k keep · j go to text · "
-            "R when read"
+            # R first: at 80 columns the line is cut and the footer has no room for R either, and
+            # a tester never found how to record the list read.
+            f"{len(self.views)} words · R: list read · + name · k keep · j go to text · read from the top"
             if self.views else "No residual candidates: every word left in place is an ordinary word")
         if self.views:
             listing.highlighted = min(len(self.views), max(1, self._wanted_rank)) - 1
