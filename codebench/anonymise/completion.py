@@ -224,7 +224,9 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
     # ("bjør al bjørn arild").
     if len(own) >= 2 and all(w in given for w in own[-2:]):
         after = _words_after(text, det.end, others, stop, n=1)
-        if after and after[0].group(1).casefold() not in given:
+        # ... unless it is one of the commonest verbs or a spoken form: in an interview the
+        # name is the subject far more often ("hans olav tok han med", "anne grethe sie at").
+        if after and after[0].group(1).casefold() not in given and not _spoken_verb(after[0].group(1).casefold()):
             end = after[0].end(1)
     if end == det.end and all(w in given for w in own):
         end = _surname_heard_as_word(det, text, others, stop, given)
@@ -252,6 +254,12 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
+
+
+def _spoken_verb(word: str) -> bool:
+    from codebench.anonymise.gazetteer import DIALECT_WORDS, FINITE_VERBS
+
+    return word in FINITE_VERBS or word in DIALECT_WORDS
 
 
 _TWO_BEFORE = re.compile(r"(?:([^\W\d_]+)[ ])?([^\W\d_]+)[ ]\Z")

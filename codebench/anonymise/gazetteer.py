@@ -100,7 +100,7 @@ def _common_words() -> frozenset[str]:
 DIALECT_WORDS = frozenset("""
 ittj itj ikkj itte inte nåkka nokka nåkå nåkke nåkkå nåkåt kæm kæ kossen kossn åssen ossen dæm dæmm
 mæ dæ sæ hain alein aleina bærre bære møkje mykkje ittno
-sir hils hilsa hendern hennern ovnan
+sir sie seie va maste hils hilsa hendern hennern ovnan
 """.split())
 
 
