@@ -793,7 +793,7 @@ def find_firm_names(text: str) -> list[Detection]:
 # The trade in a small firm's name ("strand bakeri", "hansen transport", "trønder kantine").
 FIRM_TRADES = frozenset(
     "bakeri kantine transport bil bygg rør elektro regnskap verksted sag hotell kafe kafé kiosk frisør "
-    "renhold renhald vask snekkeri catering kjøkken pizza auto dekk maskin trelast gartneri blomster "
+    "renhold renhald vask snekkeri catering kjøkken pizza auto dekk maskin trelast trevare gartneri blomster "
     "fisk kjøtt rørlegger maling byggservice eiendomsservice".split())
 # Words that stand before a trade without naming a firm ("på et bakeri", "i lokalt verksted").
 _NOT_FIRM_NAMES = frozenset(
@@ -801,7 +801,7 @@ _NOT_FIRM_NAMES = frozenset(
     "same samme hvert kvart dette desse disse det den de dei hele heile vårt vår mitt min sitt sin norsk "
     "norske gammelt gamle gode godt fint fine".split())
 _ASR_FIRM = re.compile(
-    r"(?<![\w-])(?:på|hos|fra|frå|til|for|ved|i|med)[ ]+([^\W\d_]{3,})[ ]+(" + "|".join(sorted(FIRM_TRADES))
+    r"(?<![\w-])(?:på|hos|fra|frå|til|for|ved|i|med|har|vi|me|sist|også)[ ]+([^\W\d_]{3,})[ ]+(" + "|".join(sorted(FIRM_TRADES))
     + r")(?![\w-])", re.IGNORECASE)
 
 
@@ -828,7 +828,7 @@ INSTITUTIONS = frozenset(
     "voksenopplæring vaksenopplæring barnehage sykehjem sjukeheim omsorgssenter legekontor "
     "helsestasjon bibliotek menighet kirke kyrkje folkehøgskole folkehøgskule".split())
 _ASR_INSTITUTION = re.compile(
-    r"(?<![\w-])(?:på|hos|fra|frå|til|ved|i|med)[ ]+([^\W\d_]{3,}(?:-[^\W\d_]+)?)[ ]+("
+    r"(?<![\w-])(?:på|hos|fra|frå|til|ved|i|med|har|og|om|vi|me|dei|de|sist|også)[ ]+([^\W\d_]{3,}(?:-[^\W\d_]+)?)[ ]+("
     + "|".join(sorted(INSTITUTIONS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
 # Adjectives that stand before an institution without naming it ("på vanlig skole").
 _ADJECTIVE_ENDINGS = ("ig", "lig", "leg", "sk", "al", "ær", "iv", "ell", "ent", "ert")

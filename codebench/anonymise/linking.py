@@ -864,9 +864,18 @@ def _workplace_shape(det: Detection, caseless: bool) -> Detection:
     """A capitalised "person" of several words that ends in an ordinary word ("Holmvika Trelast",
     "Berg Mekaniske", "Sørvik Bil") or opens with a place qualifier ("Nordre Lia") is a workplace
     or a place: a person's name ends in a name."""
-    if det.kind != PER or caseless or det.detector not in ("ner", "lexicon") or " " not in det.text.strip():
+    if det.kind != PER or det.detector not in ("ner", "lexicon") or " " not in det.text.strip():
         return det
     words = det.text.split()
+    if caseless:
+        # In ASR text the trade or the institution tells it: "meldal trevare", "skogly sykehjem".
+        from codebench.anonymise.gazetteer import FIRM_TRADES, INSTITUTIONS
+
+        names = lexicon()
+        last, first = words[-1].casefold(), words[0].casefold()
+        if (last in FIRM_TRADES or last in INSTITUTIONS) and first not in names.female and first not in names.male:
+            return det._replace(kind=ORG)
+        return det
     if words[0].casefold() in PLACE_QUALIFIERS:
         return det._replace(kind=LOC)
     names = lexicon()

@@ -556,3 +556,11 @@ def test_asr_words_beside_a_name_that_are_no_part_of_it() -> None:
     assert {"ingrid", "solheim", "marit", "yonas", "geir", "erik", "gro"} <= words, words
     # ... while after "heter" the given name that is also a possessive is the name's
     assert ("hans moen", PER) in masked[7], masked
+
+
+def test_asr_workplace_named_after_a_verb_or_ending_in_a_trade_is_a_workplace() -> None:
+    # A second tester's trøndersk interview: "vi har skogly sykehjem", "har vi flatåsen skole",
+    # "sist meldal trevare" (the model's person)
+    text = "altså vi har skogly sykehjem i hommelvik og så har vi flatåsen skole og nå sist meldal trevare oppe i meldal"
+    masked = _masked({0: text}, {0: detect_texts({0: text})[0]})[0]
+    assert {("skogly sykehjem", ORG), ("flatåsen skole", ORG), ("meldal trevare", ORG)} <= set(masked), masked
