@@ -36,7 +36,7 @@ from codebench.anonymise.gazetteer import (
     is_finite_verb, is_generic_label, is_inflected_word, is_noun_or_adjective, is_role_word, lexicon, name_likelihood,
 )
 from codebench.anonymise.linking import FUNCTION_WORDS
-from codebench.anonymise.policy import NOT_IDENTIFYING
+from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:\n\t«»\"]|[-–•*]\s)\s*$")
@@ -187,7 +187,8 @@ def residual_candidates(
             word = match.group()
             folded = word.casefold()
             if (folded in ignored or folded in NOT_NAMES or folded in NOT_IDENTIFYING or len(folded) < 2
-                    or is_generic_label(word) or (spans and _covered(spans, starts, start, end))):
+                    or is_generic_label(word) or (spans and _covered(spans, starts, start, end))
+                    or is_public(folded)):  # a country or large city is kept by policy, not missed
                 continue
             reasons, score = _reasons(text, start, end, word, folded, no_case, masked_forms, persons, names, sounds)
             # An ordinary word that is also a name ("per", "line", "andre"): only the model can

@@ -142,3 +142,12 @@ def test_the_possessive_is_shown_after_the_name_whatever_the_model_thinks() -> N
                                                     person_scores=lambda texts, spans: {
                                                         (1, s): scores.get(s, 0.1) for s, _ in spans[1]})}
     assert shown["hans"].occurrences[0].start == text.index("hans som"), shown["hans"]
+
+
+def test_a_public_place_kept_by_policy_is_not_listed() -> None:
+    # "en gutt fra syria omar …" listed Syria second in a tester's list: a country is kept on
+    # purpose (README: public places), so reading it there costs an entry and finds nothing
+    asr = "det var en gutt fra syria omar han kom i fjor og flytta til bergen"
+    listed = {c.form for c in residual_candidates({1: asr}, {1: [(asr.index("omar"), asr.index("omar") + 4, "PER")]},
+                                                   caseless={1: True})}
+    assert not listed & {"syria", "bergen"}, listed
