@@ -36,6 +36,9 @@ DEFAULT_THRESHOLD = 0.5
 REVIEW_ONLY = frozenset({INDIRECT})
 # Pseudonym styles: bracketed role labels or realistic names (see ``pseudonyms``).
 STYLES = ("labels", "names")
+# How far a first name or surname said alone reaches (services.anonymisation.scope): the
+# project's one person of that name, or only a person of the same interview or participant.
+PEOPLE_SCOPES = ("project", "interview")
 
 
 class Detection(NamedTuple):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Mapping, Sequence
+from typing import Callable, Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -316,6 +316,7 @@ def link(
     seed: float = SEED_THRESHOLD,
     propagate: bool = True,
     groups: Mapping[Hashable, str] | None = None,
+    lone_within: bool = False,
 ) -> list[Cluster]:
     """Cluster all detections of a project and find every further mention of each cluster.
 
@@ -327,6 +328,11 @@ def link(
         propagate: search every document for every form (off only for evaluation).
         groups: document key -> series (e.g. the participant): interviews of one informant
             speak of the same people, so a lone first name prefers a person of its series.
+        lone_within: the informants are independent of each other (the project's setting
+            ``people: interview``): a first name or surname alone joins only a person named in
+            the same document or series, and a lone name elsewhere is another person of that
+            document or series. Off (``people: project``), as in a study of one site, a lone
+            name joins the one person of the project who carries it.
     """
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
@@ -408,12 +414,25 @@ def link(
             if cluster is not None:
                 docs_of[id(cluster)].add(doc)
 
+    def scope(doc: Hashable) -> Hashable:
+        """Where a lone name's person is looked for when the informants are independent."""
+        return groups.get(doc) or doc if groups else doc
+
+    def here_or_series(cluster: Cluster, doc: Hashable) -> bool:
+        return any(scope(d) == scope(doc) for d in docs_of[id(cluster)])
+
+    def lone_key(form: str, doc: Hashable) -> str:
+        # Independent informants: the same lone name in two series is two people.
+        return f"PER1:{form}" if not lone_within else f"PER1:{form}\x00{scope(doc)}"
+
     def person_for(word: str, doc: Hashable) -> Cluster | None:
         """The full-name cluster a lone first name or surname in ``doc`` refers to."""
         found = carriers.get(word, [])
         if not found and len(word) >= 4:
             found = [c for w, cs in carriers.items() if len(w) >= 4 and fuzz.ratio(word, w) >= fuzzy for c in cs]
             found = list({id(c): c for c in found}.values())
+        if lone_within:
+            found = [c for c in found if here_or_series(c, doc)]
         if not found:
             # A short form of a given name the same document names in full ("kris" of Kristoffer
             # Haugland, "sasha" of Oleksandr): the one person of this document it can be.
@@ -446,7 +465,8 @@ def link(
                     return cluster
             else:
                 # A nickname of a person named in full, or its possessive ("Toffens idé").
-                cluster = by_key.get(f"PER1:{form}") or (by_key.get(f"PER1:{form[:-1]}") if form.endswith("s") else None)
+                cluster = by_key.get(lone_key(form, doc)) or (
+                    by_key.get(lone_key(form[:-1], doc)) if form.endswith("s") else None)
                 if cluster is not None and not cluster.key.startswith("PER1:"):
                     cluster.forms.add(form)
                     return cluster
@@ -454,11 +474,14 @@ def link(
                 if cluster is not None:
                     cluster.forms.add(form)
                     return cluster
-                key = f"PER1:{form}"
+                key = lone_key(form, doc)
                 if key not in by_key:
                     for other in [c for c in clusters if c.key.startswith("PER1:")]:
-                        if len(form) >= 4 and (fuzz.ratio(form, other.key[5:]) >= fuzzy
-                                               or _voicing_variant(form, other.key[5:])):
+                        other_form, _, other_scope = other.key[5:].partition("\x00")
+                        if lone_within and other_scope != str(scope(doc)):
+                            continue
+                        if len(form) >= 4 and (fuzz.ratio(form, other_form) >= fuzzy
+                                               or _voicing_variant(form, other_form)):
                             by_key[key] = other
                             break
                 cluster = by_key.get(key) or new_cluster(key, PER)
@@ -475,12 +498,12 @@ def link(
     # A nickname the text gives a named person ("jeg heter tor arne men alle kaller meg toffen")
     # is that person: one pseudonym, wherever the nickname occurs.
     for nick, (target, doc) in _nicknames(resolved, texts).items():
-        if f"PER1:{nick}" in by_key:
+        if lone_key(nick, doc) in by_key:
             continue
         owner = by_key.get(f"PER:{target}") if " " in target else (
-            person_for(target, doc) or by_key.get(f"PER1:{target}") or new_cluster(f"PER1:{target}", PER))
+            person_for(target, doc) or by_key.get(lone_key(target, doc)) or new_cluster(lone_key(target, doc), PER))
         if owner is not None:
-            by_key[f"PER1:{nick}"] = owner
+            by_key[lone_key(nick, doc)] = owner
 
     # 2. Every detection joins a cluster; weak ones only join existing persons.
     for doc, dets in resolved.items():
@@ -489,7 +512,11 @@ def link(
             cluster.mentions.append((doc, det))
 
     if propagate:
-        _propagate(texts, resolved, clusters)
+        # Independent informants: a lone name found where its person is not named is another
+        # person of that document (or series), not the one of another interview.
+        _propagate(texts, resolved, clusters,
+                   elsewhere=(lambda form, doc: by_key.get(lone_key(form, doc)) or new_cluster(lone_key(form, doc), PER),
+                              scope) if lone_within else None)
     for cluster in list(clusters):
         if cluster.kind == PER:
             cluster.mentions = [(doc, det) for doc, det in cluster.mentions
@@ -1114,12 +1141,21 @@ def _propagate(
     texts: Mapping[Hashable, str],
     resolved: Mapping[Hashable, Sequence[Detection]],
     clusters: list[Cluster],
+    elsewhere: tuple[Callable[[str, Hashable], Cluster], Callable[[Hashable], Hashable]] | None = None,
 ) -> None:
-    """Find every further occurrence of every cluster's forms in every document."""
+    """Find every further occurrence of every cluster's forms in every document.
+
+    ``elsewhere`` (independent informants): the person a lone form stands for in a document
+    whose series names no person of that form, and the series of a document.
+    """
     in_doc: dict[Hashable, set[int]] = defaultdict(set)
     for cluster in clusters:
         for doc, _ in cluster.mentions:
             in_doc[doc].add(id(cluster))
+    in_scope: dict[Hashable, set[int]] = defaultdict(set)
+    if elsewhere is not None:
+        for doc, ids in in_doc.items():
+            in_scope[elsewhere[1](doc)] |= ids
     # Only entities with some corroboration are searched for everywhere: one weak model guess
     # ("Mhm") must not turn into fifty suggestions.
     sources = [c for c in clusters if _corroborated(c)]
@@ -1209,6 +1245,14 @@ def _propagate(
             # already known to be present.
             here = [c for c in shared[form] if id(c) in in_doc[doc]]
             found = here[0] if len(here) == 1 else None
+            if found is None and elsewhere is not None and " " not in form:
+                series = [c for c in shared[form] if id(c) in in_scope[elsewhere[1](doc)]]
+                found = series[0] if len(series) == 1 else None
+                if not series and all(c.kind == PER and form in c.forms for c in shared[form]):
+                    found = elsewhere[0](form, doc)
+        elif (found is not None and elsewhere is not None and found.kind == PER and " " not in form
+              and id(found) not in in_scope[elsewhere[1](doc)]):
+            found = elsewhere[0](form, doc) if form in found.forms else None
         return found
 
     for doc, text in texts.items():

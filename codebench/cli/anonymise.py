@@ -17,7 +17,7 @@ import click
 from codebench import services
 from codebench.cli.common import coder_or_default, db_option, fail, require_coder, use_project
 from codebench.services import anonymisation
-from codebench.services.anonymisation import DEFAULT_THRESHOLD, KINDS, PER, STYLES
+from codebench.services.anonymisation import DEFAULT_THRESHOLD, KINDS, PEOPLE_SCOPES, PER, STYLES
 
 
 class _DefaultToDetect(click.Group):
@@ -41,6 +41,7 @@ def anonymise() -> None:
       codebench anonymise reject PROJECT '[Sted 2]' --mention 812
       codebench anonymise add PROJECT 'Kari Nordmann'
       codebench anonymise rename PROJECT '[Person 3]' 'Kollega 1'
+      codebench anonymise people PROJECT interview   independent informants: a lone name stays in its interview
       codebench anonymise residual-read PROJECT   after reading the residual list
       codebench anonymise apply PROJECT        check that everything is reviewed
       codebench anonymise PROJECT --auto       accept every suggestion above the threshold
@@ -296,6 +297,34 @@ def split_command(project: str, mentions: tuple[int, ...], coder: str | None, db
     opened = use_project(project, db)
     pseudonym = anonymisation.split_mentions(opened, list(mentions), coder=require_coder(coder))
     click.echo(f"split off: {len(set(mentions))} mention(s) are now {pseudonym}")
+
+
+@anonymise.command("people")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("scope", required=False, type=click.Choice(PEOPLE_SCOPES))
+@click.option("--coder", help="Who sets it (default: $CODEBENCH_CODER).")
+@db_option
+def people_command(project: str, scope: str | None, coder: str | None, db: str | None) -> None:
+    """Do the interviews speak of the same people? Shows or sets how far a lone name reaches.
+
+    \b
+    project    one site: a first name said alone ("kari ringte") is the project's one
+               person of that name, wherever she is named in full (the default)
+    interview  independent informants: a lone name joins only a person named in the same
+               interview or by the same participant; elsewhere it is another person
+
+    Set it before the first detection: suggestions already stored keep their entities (split
+    them with `anonymise split`).
+    """
+    opened = use_project(project, db)
+    if scope is None:
+        click.echo(f"people: {anonymisation.people_scope(opened)}")
+        return
+    relinked = anonymisation.set_people_scope(opened, scope, coder=coder_or_default(coder))
+    click.echo(f"people: {scope}")
+    if relinked:
+        click.echo(f"detection has already run: run `codebench anonymise {project}` for new suggestions; "
+                   "entities already stored keep their mentions (split them with `codebench anonymise split`)")
 
 
 @anonymise.command("residual-read")

@@ -156,3 +156,50 @@ def test_in_asr_text_a_foreign_given_name_of_a_masked_full_name_is_found_alone_i
     lone = [i for i in range(len(text)) if text.startswith("rasha", i) and not text.startswith("rasha haddad", i)]
     assert all(owners.get((0, start)) == "PER:rasha haddad" for start in lone), owners
     assert not any(doc == 1 for doc, _ in owners)
+
+
+# Two independent informants: Kari Nordmann is one informant's NAV adviser; the other informant
+# speaks of "kari" and "per", her own sister and colleague, and names nobody in full.
+_FIRST = "ja kari nordmann er veilederen min på nav og kari ringer meg hver uke sammen med per olsen"
+_SECOND = "søstera mi kari hjalp meg mye og per på lageret viste meg rundt så kari var glad"
+
+
+def _independent(lone_within: bool) -> dict[tuple[int, str], int]:
+    texts = {1: _FIRST, 2: _SECOND}
+    dets = {
+        1: [_det(_FIRST, "kari nordmann", PER), _det(_FIRST, "kari", PER, nth=1), _det(_FIRST, "per olsen", PER)],
+        2: [_det(_SECOND, "kari", PER), _det(_SECOND, "per", PER)],
+    }
+    owner: dict[tuple[int, str], int] = {}
+    for n, cluster in enumerate(link(texts, dets, lone_within=lone_within)):
+        for doc, det in cluster.mentions:
+            owner[(doc, det.text, det.start)] = n
+    return owner
+
+
+def test_a_lone_given_name_joins_the_project_person_of_that_name_by_default() -> None:
+    owner = _independent(lone_within=False)
+    # One site: the second informant's "kari" is the first's Kari Nordmann.
+    assert owner[(2, "kari", _SECOND.index("kari"))] == owner[(1, "kari nordmann", _FIRST.index("kari nordmann"))]
+
+
+def test_independent_informants_keep_a_lone_given_name_in_its_own_interview() -> None:
+    owner = _independent(lone_within=True)
+    first_kari = owner[(1, "kari nordmann", _FIRST.index("kari nordmann"))]
+    # Inside the first interview the lone "kari" is still Kari Nordmann ...
+    assert owner[(1, "kari", _FIRST.index("kari", 8))] == first_kari
+    # ... while the second interview's "kari" (said twice) is one other person, and so is "per".
+    second = {owner[(2, "kari", _SECOND.index("kari"))], owner[(2, "kari", _SECOND.rindex("kari"))]}
+    assert len(second) == 1 and first_kari not in second
+    assert owner[(2, "per", _SECOND.index("per"))] != owner[(1, "per olsen", _FIRST.index("per olsen"))]
+
+
+def test_independent_informants_still_find_a_lone_name_the_detectors_missed() -> None:
+    # The detectors found "kari" only once in the second interview; the second time is found by
+    # propagation, as another person than the first interview's Kari Nordmann.
+    texts = {1: _FIRST, 2: _SECOND}
+    dets = {1: [_det(_FIRST, "kari nordmann", PER), _det(_FIRST, "kari", PER, nth=1)], 2: []}
+    clusters = link(texts, dets, lone_within=True)
+    found = {(doc, det.start): n for n, c in enumerate(clusters) for doc, det in c.mentions}
+    assert (2, _SECOND.index("kari")) in found and (2, _SECOND.rindex("kari")) in found
+    assert found[(2, _SECOND.index("kari"))] != found[(1, _FIRST.index("kari nordmann"))]

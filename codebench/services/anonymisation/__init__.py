@@ -15,6 +15,7 @@ accepted or rejected later.  The key (original ↔ pseudonym) is a separate owne
 - ``state``       the one anonymisation state (not run / N open / reviewed) every output reports
 - ``residual``    the words left unmasked that may still be names, ranked for the researcher
 - ``positions``   character positions as a coder who may not see names reads and gives them
+- ``scope``       whether the interviews speak of the same people (how far a lone name reaches)
 
 The detectors' vocabulary (kinds, styles, the auto-accept threshold) is re-exported here so
 that the front ends name it through the services. Like :mod:`codebench.services`, the package
@@ -29,7 +30,9 @@ from typing import TYPE_CHECKING
 from codebench.services.lazy import lazy_exports
 
 if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time each is imported on first use
-    from codebench.anonymise.detections import DEFAULT_THRESHOLD, DIRECT_KINDS, KINDS, PER, REVIEW_ONLY, STYLES
+    from codebench.anonymise.detections import (
+        DEFAULT_THRESHOLD, DIRECT_KINDS, KINDS, PEOPLE_SCOPES, PER, REVIEW_ONLY, STYLES,
+    )
     from codebench.services.anonymisation.access import (
         may_see_original, original_viewers, pseudonym_key, require_reviewer, set_original_viewer, write_key,
     )
@@ -48,6 +51,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
         read_names_file,
     )
     from codebench.services.anonymisation.positions import Positions, positions_for, positions_in_view
+    from codebench.services.anonymisation.scope import people_scope, set_people_scope
     from codebench.services.anonymisation.residual import (
         ResidualContext, ResidualView, is_ordinary_word_too, keep_residual, mark_residual_read, residual,
     )
@@ -57,8 +61,8 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     )
 
 _EXPORTS = {
-    "codebench.anonymise.detections": ("DEFAULT_THRESHOLD", "DIRECT_KINDS", "KINDS", "PER", "REVIEW_ONLY",
-        "STYLES"),
+    "codebench.anonymise.detections": ("DEFAULT_THRESHOLD", "DIRECT_KINDS", "KINDS", "PEOPLE_SCOPES", "PER",
+        "REVIEW_ONLY", "STYLES"),
     ".access": ("may_see_original", "original_viewers", "pseudonym_key", "require_reviewer", "set_original_viewer",
                 "write_key"),
     ".disclosure": ("Disclosure", "disclosure", "require_original_viewer"),
@@ -71,6 +75,7 @@ _EXPORTS = {
     ".people": ("AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind",
                 "parse_typed_names", "read_names_file"),
     ".positions": ("Positions", "positions_for", "positions_in_view"),
+    ".scope": ("people_scope", "set_people_scope"),
     ".residual": ("ResidualContext", "ResidualView", "is_ordinary_word_too", "keep_residual", "mark_residual_read",
                   "residual"),
     ".review": ("DECISIONS", "STATUSES", "DocumentAnonymisation", "EntityView", "MentionView", "add_mention",
@@ -91,6 +96,7 @@ __all__ = [
     "rendition", "renditions", "set_original_viewer", "write_key",
     "ResidualContext", "ResidualView", "is_ordinary_word_too", "keep_residual", "mark_residual_read", "residual",
     "Positions", "positions_for", "positions_in_view",
+    "PEOPLE_SCOPES", "people_scope", "set_people_scope",
     "AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind", "parse_typed_names",
     "read_names_file",
 ]

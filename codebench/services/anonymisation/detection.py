@@ -25,6 +25,7 @@ from codebench.services.anonymisation.access import pseudonym_key, require_revie
 from codebench.services.anonymisation.header_names import header_people, header_texts, is_header_key
 from codebench.services.anonymisation.state import RESIDUAL_READ, SEARCHED
 from codebench.services.anonymisation.residual import form_digest, kept_digests
+from codebench.services.anonymisation.scope import people_scope
 from codebench.services.project import Project
 
 Progress = Callable[[int, int], None]
@@ -172,7 +173,8 @@ def detect(
                 Detection(row.start, row.end, row.kind, "manual" if row.status == "manual" else row.detector,
                           1.0, text[row.start:row.end]))
     groups = {i.id: i.participant.pid for i in infos if i.participant is not None}
-    clusters = link({**texts, **header_text}, {**detections, **header_dets}, groups=groups)
+    clusters = link({**texts, **header_text}, {**detections, **header_dets}, groups=groups,
+                    lone_within=people_scope(project) == "interview")
     for cluster in clusters:
         cluster.mentions = [(d, m) for d, m in cluster.mentions if not is_header_key(d)]
     # Words the researcher kept from the residual list ("not a name") are not suggested again.
@@ -317,7 +319,7 @@ def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[in
     # Other documents take part as evidence only: their texts are not searched again.
     texts = {doc: (masked if doc == document_id else "") for doc in detections}
     groups = {info.id: info.participant.pid} if info.participant is not None else {}
-    clusters = link(texts, detections, groups=groups)
+    clusters = link(texts, detections, groups=groups, lone_within=people_scope(project) == "interview")
     stored = {(r.document_id, r.start, r.end) for r in existing}
     for cluster in clusters:
         cluster.mentions = [(d, m) for d, m in cluster.mentions
