@@ -144,6 +144,13 @@ def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only:
                        f"…{mention.before}[{mention.text}]{mention.after}…  ({mention.document})")
         if len(view.mentions) > len(shown):
             click.echo(f"      … {len(view.mentions) - len(shown)} more (--mentions 0 shows all)")
+        lone = view.lone_name_documents()
+        if lone:
+            # Joined to a full name of another interview by one word only: the likeliest wrong join.
+            docs = ", ".join(doc for doc, _ in lone[:3]) + (f" and {len(lone) - 3} more" if len(lone) > 3 else "")
+            ids = " ".join(f"--mention {i}" for i in lone[0][1])
+            click.echo(f"      only a first name or surname in {docs}: the same person? If not: "
+                       f"codebench anonymise split PROJECT {ids}")
 
 
 def _print_residual(opened: services.Project, project: str, limit: int) -> None:

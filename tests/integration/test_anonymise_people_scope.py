@@ -69,3 +69,26 @@ def test_independent_informants_give_the_other_interviews_kari_her_own_pseudonym
     assert back.exit_code == 0 and "already run" in back.output and "anonymise split" in back.output
     bad = runner.invoke(main, ["anonymise", "people", root, "site"])
     assert bad.exit_code == 2 and "site" in bad.output and "Traceback" not in bad.output
+
+
+def test_the_review_list_asks_about_a_person_joined_by_a_lone_name_in_another_interview(
+        project: services.Project, tmp_path: Path) -> None:
+    _two_informants(project, tmp_path)
+    runner = CliRunner()
+    root = str(project.root)
+    assert runner.invoke(main, ["anonymise", root, "--no-model", "--coder", "ingrid"]).exit_code == 0
+    listing = runner.invoke(main, ["anonymise", root, "--list", "--coder", "ingrid"])
+    assert listing.exit_code == 0, listing.output
+    second = [d for d in services.list_documents(project) if d.name.startswith("b")][0]
+    asked = [line for line in listing.output.splitlines() if "the same person?" in line]
+    assert len(asked) == 1 and second.name in asked[0]
+    # The command it offers splits exactly the other interview's mentions off.
+    ids = [int(i) for i in asked[0].split("--mention ")[1:]]
+    split = runner.invoke(main, ["anonymise", "split", root, *sum((["--mention", str(i)] for i in ids), []),
+                                 "--coder", "ingrid"])
+    assert split.exit_code == 0, split.output
+    found = _pseudonyms_of_kari(project)
+    first, other = found.values()
+    assert first != other and len(other) == 1
+    again = runner.invoke(main, ["anonymise", root, "--list", "--coder", "ingrid"])
+    assert "the same person?" not in again.output

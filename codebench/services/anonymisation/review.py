@@ -66,6 +66,22 @@ class EntityView:
         """Mentions still waiting for a decision."""
         return self.statuses.get("suggested", 0)
 
+    def lone_name_documents(self) -> list[tuple[str, list[int]]]:
+        """Documents in which this person is named only by one word, while another document
+        names them in full: (document, its mention ids). Linking joined a "kari" to the one
+        Kari Nordmann of the project; where the informants do not share the people they speak
+        of, she may be someone else (``anonymise split``). Empty without mentions loaded."""
+        if self.kind != PER:
+            return []
+        by_doc: dict[int, list[MentionView]] = {}
+        for mention in self.mentions:
+            if mention.status != "rejected":
+                by_doc.setdefault(mention.document_id, []).append(mention)
+        full = {doc for doc, ms in by_doc.items() if any(len(m.text.split()) > 1 for m in ms)}
+        if not full:
+            return []
+        return [(ms[0].document, [m.id for m in ms]) for doc, ms in sorted(by_doc.items()) if doc not in full]
+
 
 @dataclass(frozen=True)
 class DocumentAnonymisation:
