@@ -216,3 +216,37 @@ async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_ba
         owner = next(e for e in anonymisation.entities(detected, with_mentions=True)
                      if any(m.id == mention.id for m in e.mentions))
         assert owner.id == person.id
+
+
+async def test_a_lone_name_of_another_interview_is_asked_about_and_shift_s_splits_that_interview_off(
+        project: services.Project, tmp_path: Path) -> None:
+    # Two independent informants: the second one's sister "Kari" was joined to the first one's
+    # adviser Kari Nordmann by the given name alone.
+    texts = {"a.txt": "I: Hvem følger deg opp?\n\nR: Det er Kari Nordmann på NAV. Kari ringer meg hver uke.\n",
+             "b.txt": "I: Hvem hjalp deg?\n\nR: Søstera mi, Kari, hjalp meg. Kari kjørte meg til jobben.\n"}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        services.import_files(project, [tmp_path / name], services.ParticipantSpec(role="mentor", round=1))
+    anonymisation.detect(project, use_model=False, coder=CODER)
+    person = next(e for e in anonymisation.entities(project, with_mentions=True) if "Kari Nordmann" in e.forms)
+    (doc, lone), = person.lone_name_documents()
+    assert doc == "b" and len(lone) == 2
+    app = CodebenchApp(project, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        entities = screen.query_one("#entities")
+        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
+        await settle(pilot)
+        mentions = screen.query_one("#mentions")
+        mentions.focus()
+        mentions.highlighted = next(i for i, o in enumerate(mentions.options) if o.id == f"mention:{lone[0]}")
+        await pilot.pause()
+        prompt = str(mentions.get_option(f"mention:{lone[0]}").prompt)
+        assert "same person?" in prompt
+        first = next(m for m in person.mentions if m.id not in lone)
+        assert "same person?" not in str(mentions.get_option(f"mention:{first.id}").prompt)
+        await pilot.press("S")
+        await settle(pilot)
+        assert "2 mentions in b split off from" in messages(app)[-1]
+    owners = {m.id: e.pseudonym for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions}
+    assert owners[lone[0]] == owners[lone[1]] != owners[first.id]

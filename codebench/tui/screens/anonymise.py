@@ -68,11 +68,15 @@ def entity_prompt(view: EntityView) -> Content:
     )
 
 
-def mention_prompt(mention: MentionView) -> Content:
-    """Two lines for the mention list: status, document, detector, score; then the words around it."""
+def mention_prompt(mention: MentionView, *, lone: bool = False) -> Content:
+    """Two lines for the mention list: status, document, detector, score; then the words around it.
+
+    ``lone``: the document names this person by one word only, and another names them in full
+    (linking joined them by that word): asked about, since it may be someone else."""
     return Content.assemble(
         (f"{mention.status:<9}", STATUS_STYLES.get(mention.status, "")), " ",
-        (f"{mention.score:.2f} {mention.detector}", "$text-muted"), "  ", (mention.document, "bold"), "\n  …",
+        (f"{mention.score:.2f} {mention.detector}", "$text-muted"), "  ", (mention.document, "bold"),
+        ("  same person? S splits this interview's" if lone else "", "$warning"), "\n  …",
         mention.before, (mention.text.replace("\n", " "), "bold underline"), mention.after, "…",
     )
 
@@ -294,8 +298,9 @@ class AnonymisationScreen(WorkbenchScreen):
         title.update(Content.assemble((entity.pseudonym, "bold"), f"  {entity.kind} ({kind}) · "
                                       f"{len(entity.mentions)} mention(s) · ", (", ".join(entity.forms), "italic")))
         options: list[Option | None] = []
+        lone = {i for _, ids in entity.lone_name_documents() for i in ids}
         for m in entity.mentions:
-            options += [Option(mention_prompt(m), id=f"mention:{m.id}"), None]  # None: a divider line
+            options += [Option(mention_prompt(m, lone=m.id in lone), id=f"mention:{m.id}"), None]  # None: a divider line
         mention_list.set_options(options[:-1])
         # The place asked for, else the first mention still open: that is where the work is.
         index = next((i for i, m in enumerate(entity.mentions) if m.id == wanted),
@@ -378,14 +383,19 @@ class AnonymisationScreen(WorkbenchScreen):
         self._decide(call)
 
     def action_split_mention(self) -> None:
-        """Give the highlighted mention an entity of its own (the next free pseudonym); undoable."""
+        """Give the highlighted mention an entity of its own (the next free pseudonym); undoable.
+
+        A mention of a document that names the person by that one word only goes with the
+        document's other such mentions: they are one other person, not one each."""
         entity, mention = self.current_entity(), self.current_mention()
         if entity is None or mention is None:
             return
+        ids = next((ids for _, ids in entity.lone_name_documents() if mention.id in ids), [mention.id])
 
         def call() -> Outcome:
-            pseudonym = anonymisation.split_mentions(self.project, [mention.id], coder=self.coder)
-            return Outcome(f"«{mention.text}» in {mention.document} split off from {entity.pseudonym}: now {pseudonym}",
+            pseudonym = anonymisation.split_mentions(self.project, ids, coder=self.coder)
+            what = f"«{mention.text}»" if len(ids) == 1 else f"{len(ids)} mentions"
+            return Outcome(f"{what} in {mention.document} split off from {entity.pseudonym}: now {pseudonym}",
                            pseudonym=pseudonym)
 
         self._decide(call)
