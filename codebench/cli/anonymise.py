@@ -117,6 +117,13 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
                    "places and workplaces; dates, ages and diagnoses are never accepted automatically)")
     left = sum(d.suggested for d in anonymisation.document_status(opened))
     click.echo(f"{left} suggestions wait for review: codebench anonymise {project} --list --open-only")
+    if anonymisation.people_scope(opened) == "project":
+        joined = sum(bool(v.lone_name_documents()) for v in anonymisation.entities(opened, kinds=[PER], with_mentions=True))
+        if joined:
+            # The one linking choice a project's design decides: say it where it was made.
+            click.echo(f"{joined} person(s) are named in some interviews by a first name or surname only and were "
+                       "taken for the person another interview names in full (--list asks about each); if your "
+                       f"informants do not speak of the same people: codebench anonymise people {project} interview")
     click.echo(f"pseudonym key: {report.key_path} (owner-only)")
 
 

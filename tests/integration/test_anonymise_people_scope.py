@@ -59,6 +59,7 @@ def test_independent_informants_give_the_other_interviews_kari_her_own_pseudonym
     assert "already run" not in changed.output  # nothing was detected yet
     detected = runner.invoke(main, ["anonymise", root, "--no-model", "--coder", "ingrid"])
     assert detected.exit_code == 0, detected.output
+    assert "anonymise people" not in detected.output  # already said
     found = _pseudonyms_of_kari(project)
     assert len(found) == 2
     first, second = found.values()
@@ -76,7 +77,11 @@ def test_the_review_list_asks_about_a_person_joined_by_a_lone_name_in_another_in
     _two_informants(project, tmp_path)
     runner = CliRunner()
     root = str(project.root)
-    assert runner.invoke(main, ["anonymise", root, "--no-model", "--coder", "ingrid"]).exit_code == 0
+    detected = runner.invoke(main, ["anonymise", root, "--no-model", "--coder", "ingrid"])
+    assert detected.exit_code == 0, detected.output
+    # Detection says once that it joined across interviews by a lone name, and what to do.
+    assert "1 person(s) are named in some interviews by a first name" in detected.output
+    assert f"codebench anonymise people {root} interview" in detected.output
     listing = runner.invoke(main, ["anonymise", root, "--list", "--coder", "ingrid"])
     assert listing.exit_code == 0, listing.output
     second = [d for d in services.list_documents(project) if d.name.startswith("b")][0]
