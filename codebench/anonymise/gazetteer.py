@@ -544,7 +544,10 @@ def in_subject_position(text: str, start: int, end: int) -> bool:
 
 
 # Personal pronouns (bokmål and nynorsk): beside a name, never part of it.
-PRONOUNS = frozenset("jeg eg meg deg du vi me oss dere dykk dem ham henne hennar".split())
+PRONOUNS = frozenset("jeg eg meg deg du vi me oss dere dykk dem ham henne hennar".split()
+                     # spoken forms ("mamma hu ble bekymra", "æ e født"): "Hu" is a surname on the
+                     # lists, but in a transcript it is the northern and western "she"
+                     + "hu æ mæ dæ sæ dæm døm dokker dåkker".split())
 POSSESSIVES = frozenset("min mi mitt mine din di ditt dine hans hennes hass sin si sitt sine vår vårt våre deres".split())
 
 

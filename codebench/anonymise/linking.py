@@ -28,7 +28,7 @@ from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    LANDSCAPE_NOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
+    LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     name_pattern, ends_in_given_name, FINITE_VERBS,
 )
@@ -274,6 +274,10 @@ def _usable(det: Detection) -> bool:
         # nor does a function word in transcription marks ("//Han sa at//").
         letters = "".join(c for c in form if c.isalpha() or c == " ")
         if is_generic_label(det.text) or letters in FUNCTION_WORDS:
+            return False
+        # Laughter, fillers and pronouns, however many ("haha haha" was a person at 0.90 and
+        # then every "haha" of five interviews; "mamma hu ble bekymra" made "hu" a person).
+        if all(w in NOT_NAMES or w in PRONOUNS for w in letters.split()):
             return False
         if det.kind == PER and all(_NUMBER_WORD.fullmatch(w) for w in letters.split()):
             return False  # "hun er førtito": an age said in words names no one

@@ -203,3 +203,13 @@ def test_independent_informants_still_find_a_lone_name_the_detectors_missed() ->
     found = {(doc, det.start): n for n, c in enumerate(clusters) for doc, det in c.mentions}
     assert (2, _SECOND.index("kari")) in found and (2, _SECOND.rindex("kari")) in found
     assert found[(2, _SECOND.index("kari"))] != found[(1, _FIRST.index("kari nordmann"))]
+
+
+def test_laughter_and_the_dialect_she_are_never_a_person_however_sure_the_model_is() -> None:
+    # A tester's five ASR interviews: the model's "haha haha" (0.90) made every "haha" of the
+    # project one person, and "mamma hu ble bekymra" made "hu" (she; "Hu" is a surname on the
+    # lists) a person 25 times.
+    text = "og mamma hu ble jo bekymra haha haha ja og så var det hu som ringte nav haha"
+    dets = {1: [_det(text, "haha haha", PER, score=0.9), _det(text, "hu", PER, score=0.7),
+                _det(text, "hu", PER, nth=1, score=0.7, detector="lexicon")]}
+    assert not [det.text for c in link({1: text}, dets) for _, det in c.mentions]
