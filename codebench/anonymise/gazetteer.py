@@ -158,6 +158,14 @@ def find_place_names(text: str) -> list[Detection]:
     return found
 
 
+# Sentence adverbs the treebank's word classes count with adjectives ("faktisk", "egentlig"):
+# after a name they go on with the clause ("han heter også hans faktisk"), no noun follows.
+SENTENCE_ADVERBS = frozenset(
+    "faktisk egentlig eigentleg kanskje liksom altså også òg heller alltid aldri ofte visst nok vel jo da då "
+    "selvfølgelig sjølsagt sjølvsagt heldigvis dessverre sikkert bare berre nettopp plutselig etterpå "
+    "ellers elles uansett iallfall iallefall forresten sånn".split())
+
+
 def is_noun_or_adjective(word: str) -> bool:
     """A word form that is mostly a noun or an adjective ("mulig", "bru"; NorNE's treebank): after
     a given name it seldom goes on with the sentence, unlike a verb, pronoun or preposition."""
@@ -496,7 +504,7 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     first = text[det.start:det.end].split()[0] if text[det.start:det.end].split() else ""
     before = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
     if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)) \
-            and _same_gender(before.group(1), first):
+            and _same_gender(before.group(1), first) and not _kin_possessive(text, before.start(1), before.group(1)):
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
             and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold() \
@@ -508,9 +516,21 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     return det._replace(start=start, end=end, text=text[start:end])
 
 
+def _kin_possessive(text: str, start: int, word: str) -> bool:
+    """``word`` at ``start`` is a possessive after a kin word or role ("datteren vår liv"): the
+    role's, not a first given name ("vår" of a "Vår Liv")."""
+    if word.casefold() not in POSSESSIVES:
+        return False
+    role = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    # A title takes no possessive: "representanten hans andreas limi" is one man.
+    return (role is not None and is_role_word(role.group(1))
+            and role.group(1).casefold() not in TITLES_BEFORE_NAMES)
+
+
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLES = (
-    r"(?:heter|het|heiter|kalt|kalla|(?:kaller|kalte|kallar)[ ]+(?:meg|deg|han|ham|henne|ho|hun)|"
+    r"(?:(?:heter|het|heiter)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
+    r"kalt|kalla|(?:kaller|kalte|kallar)[ ]+(?:meg|deg|han|ham|henne|ho|hun)|"
     r"representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
@@ -594,12 +614,29 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
         elif is_unknown_word(word) or (opener.startswith(("heter", "het ", "heiter", "kal"))
                                        and name_likelihood(word) >= 0.3):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
+        elif (len(role := text[match.start():match.start(1)].split()) == 2 and role[-1].casefold() in POSSESSIVES
+              and _is_given_name(folded) and _clause_goes_on(text, match.end(1))):
+            # A kin word or role with its possessive, then a given name that is also a word:
+            # "samboeren min vår og …", "datteren vår liv som er fire" (a tester's interview).
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
         elif (opener.split()[0] in TITLES_BEFORE_NAMES and len(opener.split()) == 2
               and _could_be_a_name(word.casefold())):
             # A title with no possessive is followed by a name, whatever it sounds like
             # ("representanten andre" for André, "fru bakke").
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:title", 0.6, word))
+    if caseless:
+        # "han heter også hans", "ho heiter vår": the role pattern reads a possessive after
+        # "heter" as the role's own and looks for the name after it.
+        for match in _HETER_POSSESSIVE.finditer(text):
+            if _PERSON_NAMED.search(text, max(0, match.start() - 6), match.start()) and not any(
+                    d.start == match.start(1) for d in found):
+                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, match.group(1)))
     return found
+
+
+_HETER_POSSESSIVE = re.compile(
+    r"(?<![\w-])(?:heter|het|heiter)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?[ ]+"
+    r"(hans|vår|mi|min|sin|si)(?![\w-])", re.IGNORECASE)
 
 
 # "jeg heter", "ho heiter": a person's name follows (not "det heter", a thing's).
@@ -707,7 +744,8 @@ FINITE_VERBS = frozenset(
     "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende".split())
 # What opens a clause in speech: conjunctions, answers, and the fillers ASR writes down ("eh
 # stein seier at ho …", "mm sol jobber etter …").
-_OPENERS = r"og|men|nei|ja|at|så|da|då|når|fordi|om|mens|eller|enn|eh|ehm|øh|øhm|mm|mhm|hm|altså"
+_OPENERS = (r"og|men|nei|ja|at|så|da|då|når|fordi|om|mens|eller|enn|eh|ehm|øh|øhm|mm|mhm|hm|altså|"
+            r"hvis|viss|dersom|siden|sidan")
 _VERBS = "|".join(sorted(FINITE_VERBS, key=len, reverse=True))
 _SUBJECT = re.compile(
     r"(?:^|(?<=[\n:.!?])[ ]*|(?<![\w-])(?:" + _OPENERS + r")[ ]+)"
@@ -725,7 +763,8 @@ _DISLOCATED = re.compile(
 
 # "det var pelle som ringte", "det er kari som bestemmer": the cleft puts a person (or a thing)
 # between "det var" / "det er" and "som".
-_CLEFT = re.compile(r"(?<![\w-])det[ ]+(?:var|er|va|e)[ ]+([^\W\d_]{3,})[ ]+som(?![\w-])", re.IGNORECASE)
+_CLEFT = re.compile(r"(?<![\w-])(?:det[ ]+(?:var|er|va|e)|(?:var|er|va|e)[ ]+det)[ ]+([^\W\d_]{3,})[ ]+som(?![\w-])",
+                    re.IGNORECASE)  # "det var pelle som", and after "så": "så er det liv som"
 # "per og jeg", "meg og line": a word joined to the speaker by "og" is a person.
 _WITH_ME = re.compile(
     r"(?<![\w-])(?:(?:jeg|meg|eg|vi)[ ]+og[ ]+([^\W\d_]{3,})(?![\w-])"
@@ -762,6 +801,72 @@ def find_subject_names(text: str) -> list[Detection]:
                        and not is_inflected_word(folded) and not folded.endswith(NOUN_ENDINGS))
             if given or unknown:
                 found.append(Detection(match.start(group), match.end(group), PER, "lexicon:subject", 0.6, word))
+    return found
+
+
+def _is_given_name(folded: str) -> bool:
+    names = lexicon()
+    return folded in names.female or folded in names.male
+
+
+_CLAUSE_GOES_ON = re.compile(r"[ ]*(?:\Z|[\n,.!?:]|(?:og|som|eller|men|han|hun|ho|hu|da|då|sa|sier|seier)(?![\w-]))",
+                             re.IGNORECASE)
+
+
+def _clause_goes_on(text: str, end: int) -> bool:
+    """What follows a word lets it end a noun phrase: a verb, "og", "som", a pronoun, a pause
+    ("datteren vår liv som …"), not a noun it would qualify ("per måned", "hans kone")."""
+    if _CLAUSE_GOES_ON.match(text, end):
+        return True
+    after = re.match(r"[ ]+([^\W\d_]+)", text[end:end + 30])
+    return after is not None and after.group(1).casefold() in FINITE_VERBS
+
+
+# "sol sin mann", "per sitt kontor": a possessive made with sin/si/sitt/sine follows a person.
+_SIN_POSSESSIVE = re.compile(r"(?<![\w-])([^\W\d_]{2,})[ ]+(?:sin|si|sitt|sine)[ ]+[^\W\d_]{2,}", re.IGNORECASE)
+# "sol er den som bestemmer": the one who does something is a person.
+_THE_ONE_WHO = re.compile(r"(?<![\w-])([^\W\d_]{2,})[ ]+(?:er|var|e|va)[ ]+den[ ]+som(?![\w-])", re.IGNORECASE)
+# "eva og hans og per": given names in a list with one that is no ordinary word are all names.
+_NAME_LIST = re.compile(r"(?<![\w-])[^\W\d_]{2,}(?:(?:[ ]+og|[ ]+eller|,)[ ]+[^\W\d_]{2,})+(?![\w-])", re.IGNORECASE)
+
+
+def find_possessor_names(text: str) -> list[Detection]:
+    """In caseless text, given names that are also words where the sentence makes them people:
+    before a possessive "sin" ("sol sin mann"), as "the one who" ("sol er den som bestemmer"),
+    and in a list of given names one of which is no ordinary word ("eva og hans og per")."""
+    found: list[Detection] = []
+    from codebench.anonymise.linking import FUNCTION_WORDS
+
+    for pattern in (_SIN_POSSESSIVE, _THE_ONE_WHO):
+        for match in pattern.finditer(text):
+            word = match.group(1)
+            folded = word.casefold()
+            if pattern is _SIN_POSSESSIVE and is_also_a_word(folded):
+                # "skal endre sin politikk", "leve liva sine": after a verb it is the verb's
+                # object or the verb itself; a name stands after a pause, a conjunction or a
+                # preposition ("og sol sin mann").
+                before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
+                prev = before.group(1).casefold() if before is not None else ""
+                if prev == "å" or _word_classes().get(folded) in ("V", "F"):
+                    continue  # "til å endre sin politikk": a verb first of all, not a noun's place
+                if before is not None and prev not in FUNCTION_WORDS | NOT_NAMES | PRONOUNS \
+                        and not re.search(r"[,.!?:\n]", text[before.end(1):match.start()]):
+                    continue
+            if _is_given_name(folded) and folded not in NOT_NAMES and folded not in PRONOUNS:
+                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:subject", 0.6, word))
+    for match in _NAME_LIST.finditer(text):
+        words = list(re.finditer(r"[^\W\d_]+", match.group()))
+        items = [w for w in words if w.group().casefold() not in ("og", "eller")]
+        given = [w for w in items if _is_given_name(w.group().casefold())]
+        anchor = [w for w in given if not is_also_a_word(w.group())]
+        if len(items) < 2 or len(given) != len(items) or not anchor:
+            continue
+        if not _clause_goes_on(text, match.end()):
+            continue  # "eva og hans kone": the last word qualifies a noun
+        for w in given:
+            if is_also_a_word(w.group()):
+                found.append(Detection(match.start() + w.start(), match.start() + w.end(), PER,
+                                       "lexicon:subject", 0.6, w.group()))
     return found
 
 

@@ -30,7 +30,7 @@ from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, 
 from codebench.anonymise.gazetteer import (
     LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
-    name_pattern, ends_in_given_name, FINITE_VERBS,
+    name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -672,7 +672,8 @@ def _a_word_here(det: Detection, text: str) -> bool:
 def _noun_like(word: str) -> bool:
     """An ordinary word that is no verb form and no function word: what a preposition or a
     possessive goes before."""
-    return (is_common_word(word) or is_inflected_word(word)) and word not in FINITE_VERBS and word not in FUNCTION_WORDS
+    return ((is_common_word(word) or is_inflected_word(word)) and word not in FINITE_VERBS and word not in FUNCTION_WORDS
+            and word not in SENTENCE_ADVERBS)
 
 
 _Word = tuple[int, int, str]  # start and end within the detection's text, the word

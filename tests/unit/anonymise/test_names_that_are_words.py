@@ -1,0 +1,44 @@
+"""Given names that are also ordinary words ("liv", "sol", "vår", "hans", "per"), where the
+sentence of a spoken interview makes them people, and where it does not (#15, a tester's five
+unseen ASR interviews). Rules and linking only: no NER model."""
+
+from __future__ import annotations
+
+import pytest
+
+from codebench.anonymise.detections import DEFAULT_THRESHOLD
+from codebench.anonymise.linking import link
+from codebench.anonymise.pipeline import detect_texts
+
+
+def _masked(text: str) -> list[str]:
+    """The words --auto would replace in ``text`` (rules, lexicon and linking)."""
+    found = detect_texts({1: text}, use_model=False)
+    return sorted(det.text for c in link({1: text}, found) for _, det in c.mentions if det.score >= DEFAULT_THRESHOLD)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("og fakturaer og sånn sol er den som egentlig bestemmer", "sol"),      # the one who
+    ("ja og sol sin mann jobber også i bransjen", "sol"),                    # a sin-possessive
+    ("folk som eva og hans og per som har gjort forskjellen", "hans"),      # a list of given names
+    ("folk som eva og hans og per som har gjort forskjellen", "per"),
+    ("sammen med samboeren min vår og datteren vår liv som er fire", "vår"),  # kin word + possessive
+    ("sammen med samboeren min vår og datteren vår liv som er fire", "liv"),
+    ("og pappa han heter også hans faktisk han var jo glad", "hans"),        # heter + adverb
+    ("og så er det liv som seier at eg må ta det med ro", "liv"),            # a cleft after "så"
+])
+def test_a_name_that_is_a_word_is_masked_where_the_sentence_makes_it_a_person(text: str, name: str) -> None:
+    assert name in _masked(text)
+
+
+@pytest.mark.parametrize("text, word", [
+    ("eva og hans kone kom på besøk i går", "hans"),          # his wife
+    ("kona hans sa at det gikk fint", "hans"),                 # his wife said
+    ("det er sola sin skyld at vi kom for seint", "sola"),     # no given name
+    ("to ganger per uke i vår og i sommer", "per"),
+    ("to ganger per uke i vår og i sommer", "vår"),
+    ("med liv og lyst så gikk jeg på jobb hver dag", "liv"),
+    ("datteren vår liv som er fire", "vår"),                   # the daughter's possessive stays a word
+])
+def test_the_same_words_as_words_are_left(text: str, word: str) -> None:
+    assert word not in _masked(text)
