@@ -275,7 +275,8 @@ def proceedings_sentences(lines: list[str], labels: list[list[str | None]], pool
 def build(out_dir: str = DEFAULT_OUT, *, silver: Path = storting_silver.DEFAULT_OUT, seed: int = 0,
           asr_fraction: float = 0.5, norne_swap: float = 0.25, plain_share: float = 0.25,
           proceedings_sentences_max: int = 40000, proceedings_plain: float = 0.25,
-          use_proceedings: bool = True, speaker_share: float = 0.0) -> dict:
+          use_proceedings: bool = True, speaker_share: float = 0.0, interview_copies: int = 0,
+          interview_word_share: float = 0.3) -> dict:
     """Write the DocBins and return their counts."""
     rng = random.Random(seed)
     os.makedirs(out_dir, exist_ok=True)
@@ -347,6 +348,24 @@ def build(out_dir: str = DEFAULT_OUT, *, silver: Path = storting_silver.DEFAULT_
         counts["proceedings_plain"] = len(plain)
         train += named + plain
 
+    # 4. Interview-like utterances with names planted where informants say them.
+    if interview_copies:
+        from codebench.anonymise.gazetteer import is_also_a_word
+        from codebench.anonymise.policy import is_public
+        from codebench.anonymise.training import interview_templates
+
+        place_file = resources.files("codebench.anonymise") / "data" / "place_names.txt"
+        small_places = [line.strip() for line in place_file.read_text(encoding="utf-8").splitlines()
+                        if line.strip() and not line.startswith("#") and " " not in line.strip()
+                        and not is_public(line.strip())]  # a {STED} is a small place, never a country
+        name_pools = interview_templates.NamePools(
+            [g for g in shipped["female"] if " " not in g], [g for g in shipped["male"] if " " not in g],
+            pools.surnames, small_places, is_also_a_word, exclude)
+        planted = interview_templates.sentences(name_pools, rng, copies=interview_copies,
+                                                word_share=interview_word_share)
+        counts["interview_utterances"] = len(planted)
+        train += planted
+
     rng.shuffle(train)
     # Dev: NorNE dev (cased and lower-cased) and the tune days' ASR with the real names.
     dev: list[Sentence] = list(nob["dev"]) + [c for s in nob["dev"] for c in [asr_copy(s)] if c]
@@ -379,10 +398,15 @@ def main(argv: list[str] | None = None) -> int:
                          "(0.2 gave no better model on the tune days and split one sample person; see README)")
     ap.add_argument("--plain-share", type=float, default=0.25,
                     help="share of ASR pieces without a name or a name-like word that is kept")
+    ap.add_argument("--interview-copies", type=int, default=0,
+                    help="fill every interview template this many times (interview_templates.py; 0: none)")
+    ap.add_argument("--interview-word-share", type=float, default=0.3,
+                    help="share of the planted given names and surnames that are also ordinary words")
     args = ap.parse_args(argv)
     counts = build(args.out_dir, silver=Path(args.silver), seed=args.seed, norne_swap=args.norne_swap,
                    plain_share=args.plain_share, proceedings_sentences_max=args.proceedings_sentences,
-                   speaker_share=args.speaker_share,
+                   speaker_share=args.speaker_share, interview_copies=args.interview_copies,
+                   interview_word_share=args.interview_word_share,
                    use_proceedings=args.proceedings_sentences > 0)
     print(json.dumps(counts, indent=2))
     return 0
