@@ -44,6 +44,11 @@ SEED_THRESHOLD = 0.5
 PRIORITY = {"rules": 5, "known-name": 4, "known-place": 4, "manual": 6, "ner": 3, "linked": 2, "lexicon": 1}
 NAME_KINDS = (ORG, LOC, NAV_OFFICE)
 
+# Field names of a transcript's header that the model may take into a name beside them.
+HEADER_FIELDS = frozenset("sted dato tid tidspunkt prosjekt varighet transkribent transkribert lydfil opptak "
+                          "kommune alder yrke stilling notat merknad intervjuer intervjuar informant informanten "
+                          "deltaker deltakar moderator forsker forskar respondent interviewer".split())
+
 # Titles the model includes in a person span; they stay visible in the rendition.
 TITLES = frozenset({"dr", "prof", "professor", "fru", "frk", "herr", "hr", "advokat", "pastor", "sokneprest"})
 # Abbreviations that end in a full stop inside a name ("St. Olavs", "Jr.").
@@ -381,7 +386,7 @@ def link(
         by_key[key] = cluster
         return cluster
 
-    resolved = _split_name_pairs(resolved)
+    resolved = _split_name_pairs(resolved, texts)
     # In ASR text a name the project knows is heard differently elsewhere: complete it there.
     resolved = complete_names(resolved, texts, caseless)
 
@@ -396,7 +401,8 @@ def link(
         target = by_key.get(f"PER:{form}")
         if target is None:
             for cluster in person_full:
-                if any(_same_full_name(form, other, fuzzy) for other in cluster.full_forms):
+                if any(_same_full_name(form, other, fuzzy) or _particle_tail(form, other) or _initials_of(form, other)
+                       for other in cluster.full_forms):
                     target = cluster
                     break
         if target is None:
@@ -543,7 +549,7 @@ def link(
     return [c for c in clusters if c.mentions]
 
 
-_NAMED_AS = re.compile(r"(?<![\w-])(?:heter|het|heiter)[ ]+\Z", re.IGNORECASE)
+_NAMED_AS = re.compile(r"(?<![\w-])(?:heter|het|heiter|heitte|hette)[ ]+\Z", re.IGNORECASE)
 _CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla)[ ]+(?P<who>meg|ham|han|henne|ho|hun)[ ]+"
                         r"(?:(?:bare|berre|for|alltid|gjerne|heller|ofte|helst|mest)[ ]+)?\Z", re.IGNORECASE)
 _HER = frozenset({"henne", "ho", "hun"})
@@ -641,6 +647,11 @@ _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)[ ]+\Z")
 
 # Given names that are also prepositions: before a noun they are the preposition ("per uke").
 PREPOSITION_NAMES = frozenset({"per"})
+# Weekdays shortened in a rota or a plan ("Tor. 07–15", "Fre 08:00"): Tor and Fre are no one.
+_WEEKDAY_SHORT = frozenset("man tir tirs ons tor tors fre lør søn".split())
+_WEEKDAY_AFTER = re.compile(r"\.?[ ]*(?:\d|[-–][ ]*\d|kl\b|fri\b)", re.IGNORECASE)
+# What "per" is followed by as a preposition: "per i dag", "per nå", "per 1. mars", "per uke".
+_PER_AS_WORD = re.compile(r"[ ]+(?:i[ ]+(?:dag|år|fjor|går|morgen)|nå|no|dags[ ]+dato|\d)", re.IGNORECASE)
 _WORD_AFTER = re.compile(r"[ ]+([^\W\d_]+)")
 
 
@@ -653,6 +664,17 @@ def _a_word_here(det: Detection, text: str) -> bool:
     if " " in det.text.strip() or det.detector == "manual":
         return False
     form = normalise(det.text)
+    if (det.text[:1].isupper() and (form in POSSESSIVES or form in PREPOSITION_NAMES)
+            and text[det.end:det.end + 1] not in ("'", "’") and not det.text.endswith(("'", "’"))  # "Hans' kone"
+            and _OPENS_BEFORE.search(text, max(0, det.start - 6), det.start) is not None):
+        # Typed text, a sentence's first word: "Hans oppgave er …" (his task), "Per i dag er
+        # jeg …"; a verb after it makes it the name again ("Hans kom", "Per sa").
+        after = _WORD_AFTER.match(text, det.end)
+        if after is not None and (_noun_like(after.group(1).casefold())
+                                  or (form == "per" and _PER_AS_WORD.match(text, det.end))):
+            return True
+    if form in _WEEKDAY_SHORT and _WEEKDAY_AFTER.match(text, det.end):
+        return True  # a rota: "- Tor. 07–15" is Thursday, not Tor
     if det.text.islower():
         if text[det.end:det.end + 1] == "-" and text[det.end + 1:det.end + 2].islower():
             return True
@@ -735,6 +757,10 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
             return word.casefold() in FUNCTION_WORDS
         if word.lower().rstrip(".") in TITLES:
             return True
+        if word.rstrip(":").casefold() in HEADER_FIELDS:
+            # A header flattened into one line ("Intervjuer: Magnus Vik Informant: Ahmad …
+            # Sted: …"): a label is no part of a name, or every "Informant:" becomes a person.
+            return True
         if caseless and is_public(word.casefold()) and word.casefold() not in lexicon().surnames:
             return True  # "fra polen kasia nowak": a country or large city is no part of a name
         if caseless:
@@ -813,11 +839,52 @@ def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection
     return out
 
 
+# Particles of surnames ("Jan Erik van der Berg", "Maria de la Cruz", "Omar bin Laden"): a name
+# runs on over them; at a sentence start the first is capitalised ("Van der Berg har vært her").
+_PARTICLES = r"(?:van|von|der|den|de|da|di|du|del|della|la|le|ter|ten|al|el|bin|ibn|af|zu)"
+_BETWEEN_PARTICLES = re.compile(r"[ ](?:" + _PARTICLES + r"[ ])+\Z")
+_PARTICLES_BEFORE = re.compile(r"(?:^|(?<=[\s(«\"]))(" + _PARTICLES + r"(?:[ ]" + _PARTICLES + r")+)[ ]\Z",
+                               re.IGNORECASE)
+
+
+def _initials_of(a: str, b: str) -> bool:
+    """One full name writes some of the other's given names as initials: "k. lund" of "kasper
+    lund", "yonas t. gebremedhin" of "yonas tesfamariam gebremedhin" (normalised forms; the
+    surname written out in both)."""
+    x, y = a.split(), b.split()
+    if len(x) != len(y) or x[-1] != y[-1] or x == y:
+        return False
+    initial = False
+    for p, q in zip(x[:-1], y[:-1]):
+        if p == q:
+            continue
+        short, full = sorted((p, q), key=len)
+        if len(short.rstrip(".")) != 1 or len(full) < 2 or not full.startswith(short.rstrip(".")):
+            return False
+        initial = True
+    return initial
+
+
+def _particle_tail(a: str, b: str) -> bool:
+    """One full name is the other's surname with its particles: "van der berg" of "jan erik van
+    der berg" (normalised forms)."""
+    short, long = sorted((a, b), key=len)
+    return (short != long and long.endswith(" " + short) and len(short.split()) >= 2
+            and re.fullmatch(_PARTICLES, short.split()[0]) is not None)
+
+
 def _joined(dets: list[Detection], text: str) -> list[Detection]:
     out: list[Detection] = []
     for det in sorted(dets, key=lambda d: d.start):
         previous = out[-1] if out else None
-        if (previous is not None and previous.kind == PER and det.kind == PER and text[previous.end:det.start] == " "
+        if det.kind == PER and det.text[:1].isupper():
+            # "Van der Berg": capitalised particles right before a surname belong to it.
+            before = _PARTICLES_BEFORE.search(text, max(0, det.start - 20), det.start)
+            if (before is not None and before.group(1)[:1].isupper()
+                    and (previous is None or previous.end <= before.start())):
+                det = det._replace(start=before.start(), text=text[before.start():det.end])
+        if (previous is not None and previous.kind == PER and det.kind == PER
+                and (text[previous.end:det.start] == " " or _BETWEEN_PARTICLES.fullmatch(text[previous.end:det.start]))
                 and previous.text[:1].isupper() and det.text[:1].isupper()):
             out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
                                         score=max(previous.score, det.score))
@@ -1018,7 +1085,8 @@ def _as_place(det: Detection, places: set[str], caseless: bool = False) -> Detec
     return det._replace(kind=ORG)
 
 
-def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[Hashable, list[Detection]]:
+def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[Hashable, str] | None = None
+                      ) -> dict[Hashable, list[Detection]]:
     """Two people the model ran together ("spurte Liv Stian rett der"): a two-word name seen
     once in the corpus, made of two given names, one of which belongs to another full name
     elsewhere, is two mentions. Double given names ("Per Fredrik") recur and stay whole."""
@@ -1038,7 +1106,9 @@ def _split_name_pairs(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[
             pieces = list(re.finditer(r"\S+", det.text))
             if (det.kind == PER and len(words) == 2 and len(pieces) == 2 and counts[" ".join(words)] == 1
                     and all(w in given for w in words) and (firsts[words[0]] > 1 or firsts[words[1]] > 0)
-                    and " ".join(words) not in starts):
+                    and " ".join(words) not in starts
+                    # "han heitte Tor Inge": what a person is called is one name
+                    and not _NAMED_AS.search((texts or {}).get(doc, ""), max(0, det.start - 10), det.start)):
                 for piece in pieces:
                     kept.append(det._replace(start=det.start + piece.start(), end=det.start + piece.end(),
                                              text=piece.group()))

@@ -173,6 +173,10 @@ def detect(
                 Detection(row.start, row.end, row.kind, "manual" if row.status == "manual" else row.detector,
                           1.0, text[row.start:row.end]))
     groups = {i.id: i.participant.pid for i in infos if i.participant is not None}
+    # A header's people belong to its document's series: with independent informants the
+    # informant a header names is the one the interview calls by a given name.
+    groups.update({f"header:{i.id}": groups.get(i.id, f"document:{i.id}") for i in infos})
+    groups.update({i.id: f"document:{i.id}" for i in infos if i.id not in groups})
     clusters = link({**texts, **header_text}, {**detections, **header_dets}, groups=groups,
                     lone_within=people_scope(project) == "interview")
     for cluster in clusters:
