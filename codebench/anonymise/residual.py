@@ -32,7 +32,7 @@ from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
-    FINITE_VERBS, NOT_NAMES, POSSESSIVES, PRONOUNS, after_role, in_subject_position, is_common_word, is_compound_word,
+    FINITE_VERBS, NOT_NAMES, POSSESSIVES, PRONOUNS, SENTENCE_ADVERBS, after_role, in_subject_position, is_common_word, is_compound_word,
     is_finite_verb, is_generic_label, is_inflected_word, is_noun_or_adjective, is_role_word, lexicon, name_likelihood,
 )
 from codebench.anonymise.linking import FUNCTION_WORDS
@@ -236,7 +236,9 @@ def residual_candidates(
         entry = found.setdefault(folded, {"score": 0.0, "reasons": set(), "at": []})
         entry["score"] = max(entry["score"], score)
         entry["reasons"].update(reasons)
-        entry["at"].append((p + _as_a_name(texts[key], start, end, folded), Occurrence(key, start, end)))
+        # How the sentence reads the word comes first, the model's doubt second: "datteren vår
+        # liv" (the possessive) must not hide "og så vår selvfølgelig" however sure the model is.
+        entry["at"].append((_as_a_name(texts[key], start, end, folded) + p / 2, Occurrence(key, start, end)))
     ranked = [
         Candidate(form, round(e["score"] + 0.25 * min(4, len(e["at"]) - 1), 2),
                   tuple(r for r in REASONS if r in e["reasons"]),
@@ -263,18 +265,29 @@ def _as_a_name(text: str, start: int, end: int, folded: str) -> float:
     following = after.group(1).casefold() if after is not None else ""
     if folded in POSSESSIVES:
         before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-        if before is not None and before.group(1).casefold() not in FUNCTION_WORDS and is_noun_or_adjective(
-                before.group(1)):
+        if before is not None and before.group(1).casefold() not in FUNCTION_WORDS and (
+                is_noun_or_adjective(before.group(1)) or is_role_word(before.group(1))):
             # "broren hans var syk": the possessive after its noun (the verb is the noun's). Below
             # any name use whatever the model thinks: a tester's list showed "kona hans er" first.
             return -1.0
-        if is_noun_or_adjective(following):
-            return -1.0  # "om hans brukere": the possessive before its noun
+        if is_noun_or_adjective(following) and following not in SENTENCE_ADVERBS:
+            return -1.0  # "om hans brukere": the possessive before its noun ("vår selvfølgelig" is none)
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    preceding = before.group(1).casefold() if before is not None else ""
+    if preceding in _BEFORE_THE_WORD:
+        return -1.0  # "nå i vår har det vært", "et nytt liv": the season, the noun (a tester read these first)
     if in_subject_position(text, start, end) or is_finite_verb(following):
         return 0.5  # "hans tok inn folk", "det per gjør"
     if folded == "per" and following in _PER_UNITS:
         return -1.0
+    if after_role(text, start) or preceding in ("og", "med", "hos", "sammen") or following in ("og", "sin", "si", "sitt"):
+        return 0.25  # "datteren vår liv", "med liv i helgene", "sol sin mann"
     return 0.0
+
+
+# Words after which a name that is also a word is the word: a preposition of time, an article,
+# an adjective ("i vår", "et nytt liv", "hele livet").
+_BEFORE_THE_WORD = frozenset("i et eit ei en ein nytt nye ny hele heile eget eige mitt ditt sitt vårt godt".split())
 
 
 def _ordinary_opener(text: str, start: int, word: str, folded: str) -> bool:

@@ -151,3 +151,18 @@ def test_a_public_place_kept_by_policy_is_not_listed() -> None:
     listed = {c.form for c in residual_candidates({1: asr}, {1: [(asr.index("omar"), asr.index("omar") + 4, "PER")]},
                                                    caseless={1: True})}
     assert not listed & {"syria", "bergen"}, listed
+
+
+def test_the_season_and_a_kin_words_possessive_come_after_the_name_use() -> None:
+    """A tester's list showed "nå i vår har det vært" (spring) and "datteren vår liv" (our
+    daughter) first, while "og så vår selvfølgelig hun har vært" (the partner Vår) was hidden."""
+    text = ("og datteren vår liv er fire\nmen nå i vår har det vært bra\n"
+            "og så vår selvfølgelig hun har vært sola i livet mitt\n")
+    masked = {1: [(text.index("liv"), text.index("liv") + 3, "PER")]}
+    # The model is surer of the two word uses than of the name use.
+    sure = {(1, text.index("vår")): 0.99, (1, text.index("i vår") + 2): 0.9}
+    shown = {c.form: c for c in residual_candidates({1: text}, masked, caseless={1: True},
+                                                    person_scores=lambda texts, spans: {
+                                                        (1, s): sure.get((1, s), 0.5) for s, _ in spans[1]})}
+    first = shown["vår"].occurrences[0].start
+    assert text[first - 6:first + 16] == "og så vår selvfølgelig", text[first - 6:first + 16]
