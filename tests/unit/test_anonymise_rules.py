@@ -198,6 +198,25 @@ def test_phone_read_out_in_words_in_asr_output():
     ]
 
 
+def test_a_phone_number_in_words_a_digit_off_eight_is_found_after_a_phone_word():
+    # A tester's "ringje nittini åtte sju tre to null fem fire" spells nine digits (99 8 7 3 2 0
+    # 5 4): a speaker's slip or an ASR word too many, and the number was left in clear.
+    assert found("ring meg på nittifem åtte sju tre to null fem fire så", PHONE) == [
+        "nittifem åtte sju tre to null fem fire"]
+    assert found("mobilen min er femtito fire en to tre null fem seks og", PHONE) == [
+        "femtito fire en to tre null fem seks"]
+    assert found("nummeret er ni to fire fire en sju fem eller", PHONE) == ["ni to fire fire en sju fem"]  # seven
+    assert found("telefon førtisju nittini åtte sju tre to null fem", PHONE) == [  # +47 without "pluss"
+        "førtisju nittini åtte sju tre to null fem"]
+    # A compound numeral first and eight digits in all needs no phone word
+    assert found("det er sekstiåtte fire fire null ni tre en", PHONE) == ["sekstiåtte fire fire null ni tre en"]
+    # Without a phone word, a run that is not eight digits is no phone number
+    assert found("det var nittifem åtte sju tre to null fem fire ting", PHONE) == []
+    # Counting stays counting, with a phone word or without
+    assert found("jeg ringte to tre fire fem seks sju åtte ni ti ganger", PHONE) == []
+    assert found("det tok to tre fire fem seks sju åtte ni uker", PHONE) == []
+
+
 def test_counting_in_words_is_not_a_phone_number():
     assert found("én, to, tre, fire, og så gjør vi det igjen", PHONE) == []
     assert found("det tok to tre fire fem uker", PHONE) == []
