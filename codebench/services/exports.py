@@ -420,9 +420,10 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
         from codebench.export.tidy_csv import write_counts_csv, write_quotes_csv
 
         buffer = io.StringIO(newline="")
-        if render.warning:
+        if render.warning and not original:
             # A draft's first line says so, as every other format's does: a CSV travels without
-            # its "about" block (the reviewed file keeps the plain header tools expect).
+            # its "about" block. A reviewed file, and the owner-only --original one (the terminal
+            # warns), keep the plain header that R and pandas expect.
             csv.writer(buffer).writerow([render.warning])
         if matrix is None:
             write_counts_csv(buffer, counts)
