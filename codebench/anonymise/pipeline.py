@@ -64,6 +64,10 @@ def detect_text(
     places = [p for p in places if p and p.strip()]
     found = list(rules.find_identifiers(text, places=places))
     found += find_indirect(text)
+    from codebench.anonymise.spelled import find_spelled_names
+
+    # A name spelled out letter by letter ("m j e l d e"): no list or model knows it.
+    found += find_spelled_names(text)
     # Places the project names (participants' sites): a place wherever they occur, in any case
     # in caseless text, so the model calling one a person is outvoted in linking.
     found += find_names(text, places, kind=LOC, detector="known-place", score=0.85, capitalised=not caseless)

@@ -188,6 +188,12 @@ _SPOKEN_PHONE = re.compile(
     rf"{_word_start_alternation(_ALL_NUMBER_WORDS)}(?:[ ,\-]+{_NUMBER_WORD}){{3,}}(?!\w)"
 )
 _SPOKEN_PREFIX = re.compile(r"pluss[ ,\-]+\Z")
+# How many digits a run of number words may spell and still be a phone number when a word such
+# as "ring" or "nummeret" comes just before it (see _spoken_phone).
+_SPOKEN_NEAR_EIGHT = (7, 10)
+# Those words: a bare "nummer" is not one ("forslag nummer åtte ti tretten seksten", a list in
+# the Storting's ASR), "nummeret" ("nummeret mitt er") is.
+_PHONE_CUE = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*|ring\w*|sms|nummeret)\b", re.IGNORECASE)
 _ARTICLES = frozenset({"en", "én", "ein", "ett", "eitt"})
 
 _EMAIL_LOCAL = re.compile(r"(?<![\w.%+\-])[\w%+\-](?:[\w.%+\-]*[\w%+\-])?\Z")
@@ -306,19 +312,41 @@ _DATE = re.compile(
     )""",
     re.VERBOSE,
 )
-_ORDINALS = (
-    "første fyrste andre tredje fjerde femte sjette sjuende syvende åttende niende tiende ellevte tolvte "
-    "trettende fjortende femtende sekstende syttende attende nittende tjuende tjueførste tjuefyrste "
-    "tjueandre tjuetredje tjuefjerde tjuefemte tjuesjette tjuesjuende tjuesyvende tjueåttende tjueniende "
-    "trettiende trettiførste trettifyrste"
+# Ordinals as bokmål and nynorsk write them (and "tredde", heard in dialect): the months "første"
+# to "tolvte", the days up to "trettiførste", also in the old count ("treogtjuende").
+_MONTH_ORDINALS = (
+    "første fyrste andre tredje tredde fjerde femte sjette sjuende sjuande syvende åttende åttande niende niande "
+    "tiende tiande ellevte elvte tolvte"
 ).split()
+_UNIT_ORDINALS = [w for w in _MONTH_ORDINALS if w not in ("tiende", "tiande", "ellevte", "elvte", "tolvte")]
+_ORDINALS = [
+    *_MONTH_ORDINALS,
+    *"""trettende trettande fjortende fjortande femtende femtande sekstende sekstande syttende syttande attende
+    attande nittende nittande tjuende tjuande tjugande trettiende trettiande tredevte""".split(),
+    *(tens + unit for tens in ("tjue", "tjuge", "tretti") for unit in _UNIT_ORDINALS
+      if tens != "tretti" or unit in ("første", "fyrste")),
+    *(unit + "ogtjuende" for unit in "en to tre fire fem seks sju syv åtte ni".split()), "enogtrettiende",
+]
 # A year said in words after a spoken date: "nittenåttifire", "åttiåtte", "totusenogfem".
-_SPOKEN_YEAR = (rf"(?:[ ](?:(?:nitten|atten)?(?:{_alternation(_TENS)})(?:{_NONZERO_UNITS})?"
+_SPOKEN_YEAR = (rf"(?:[ ](?:(?:(?:nitten|atten)[ ]?)?(?:{_alternation(_TENS)})(?:{_NONZERO_UNITS})?"
                 rf"|totusen(?:og)?(?:{_NUMBER_WORD})?|tjue(?:{_NUMBER_WORD}))(?!\w))?")
 _ORDINAL_DATE = re.compile(
     rf"{_word_start_alternation(_ORDINALS + [w.capitalize() for w in _ORDINALS])}[ ](?:{_MONTHS})(?!\w)"
     rf"(?:{_YEAR[3:-2]}|{_SPOKEN_YEAR[3:-2]})?"
 )
+# The day and the month both as ordinals, "the twelfth in the eighth": "tolvte i åttende nittini",
+# "tjuetredje i sjuande sekstiåtte". "første i andre" can be something else ("den første i andre
+# etasje"), so _indirect wants a year after it, a birth word before it, or "den" before it and no
+# noun after it (an ordinal adjective has its noun; a month is followed by a year or a new clause).
+_ORDINAL_MONTH_DATE = re.compile(
+    rf"{_word_start_alternation(_ORDINALS + [w.capitalize() for w in _ORDINALS])}[ ]i[ ]"
+    rf"(?:{_alternation(_MONTH_ORDINALS)})(?!\w)(?P<year>{_YEAR[3:-2]}|{_SPOKEN_YEAR[3:-2]})?")
+_BIRTH_CUE_BEFORE = re.compile(
+    r"(?<!\w)(?:født|fødd|fødde|føddes|bursdag|fødselsdag|fødselsdagen|bursdagen)(?:[ ]+(?:er|var|den|på|i))*[ ]+\Z",
+    re.IGNORECASE)
+_DEN_BEFORE = re.compile(r"(?<!\w)den[ ]+\Z", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"[ ]+(\w+)")
+
 # After "født"/"fødd" a day said as a plain number is a birth date too: "fødd elleve november åttiseks".
 _BIRTH_SPOKEN = re.compile(
     rf"(?<![\w-])(?:født|fødd|fødde|føddes)(?:[ ]+(?:den|i|på))?[ ]+(?P<date>(?:{_NUMBER_WORD})[ ](?:{_FULL_MONTHS})"
@@ -441,6 +469,11 @@ def _phone(text: str) -> Iterator[Detection]:
 
 def _spoken_digits(run: str) -> str:
     """The digits a run of Norwegian number words spells ("nittien førti to" -> "9142")."""
+    return "".join(_spoken_groups(run))
+
+
+def _spoken_groups(run: str) -> list[str]:
+    """The digits of each number said in a run of number words ("nittien førti to" -> ["91", "42"])."""
     out: list[str] = []
     bare_tens = False  # the last token was a tens word alone, so a unit word after it joins it
     for tok in _NUMBER_TOKEN.finditer(run):
@@ -461,7 +494,7 @@ def _spoken_digits(run: str) -> str:
         elif word in _UNITS:
             out.append(_UNITS[word])
         bare_tens = False
-    return "".join(out)
+    return out
 
 
 def _spoken_phone(text: str) -> Iterator[Detection]:
@@ -480,10 +513,18 @@ def _spoken_phone(text: str) -> Iterator[Detection]:
             start, digits = prefix.start(), digits[2:]  # "pluss førtisju ..."
         elif digits.startswith("0047") and len(digits) == 12:
             digits = digits[4:]  # "null null førti sju ..."
-        # Exactly eight digits starting 2-9 is a strong shape; counting ("en, to, tre") never gets there.
-        if len(digits) != 8 or digits[0] in "01":
-            continue
-        yield Detection(start, end, PHONE, "rules:phone-words", 0.6, text[start:end])
+        if _counting(_spoken_groups(text[start:end])):
+            continue  # "to tre fire fem seks sju åtte ni"
+        # Exactly eight digits starting 2-9 is a strong shape.
+        if len(digits) == 8 and digits[0] not in "01":
+            yield Detection(start, end, PHONE, "rules:phone-words", 0.6, text[start:end])
+        elif _SPOKEN_NEAR_EIGHT[0] <= len(digits) <= _SPOKEN_NEAR_EIGHT[1] and _PHONE_CUE.search(
+                text, max(0, start - 40), start):
+            # Said after "ring", "nummeret", "mobil": a run of number words a digit or two off
+            # eight is a phone number all the same. Speakers slip, and ASR adds, drops or joins a
+            # word ("nittini" for "ni ni"): a tester's "ringje nittini åtte sju tre to null fem
+            # fire" spells nine digits and was left in clear. It identifies as much as eight.
+            yield Detection(start, end, PHONE, "rules:phone-words", 0.6, text[start:end])
 
 
 def _trim_url(value: str) -> str:
@@ -661,6 +702,14 @@ def _indirect(text: str) -> Iterator[Detection]:
             continue
         yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
     for m in _ORDINAL_DATE.finditer(text):
+        yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
+    for m in _ORDINAL_MONTH_DATE.finditer(text):
+        if not m.group("year") and not _BIRTH_CUE_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            if not _DEN_BEFORE.search(text, max(0, m.start() - 4), m.start()):
+                continue
+            after = _WORD_AFTER.match(text, m.end())
+            if after and after.group(1).casefold() not in _CLAUSE_WORDS:
+                continue  # "den første i andre etasje"
         yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
     for m in _BIRTH_SPOKEN.finditer(text):
         yield Detection(m.start("date"), m.end("date"), INDIRECT, "rules:date", 0.5, m.group("date"))

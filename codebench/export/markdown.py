@@ -76,10 +76,11 @@ def matrix_markdown(
     counts: CountTable,
     cooccurrence: CooccurrenceTable | None,
     about: Sequence[tuple[str, str]] = (),
+    warning: str | None = None,
 ) -> str:
     """The matrix as Markdown: per main category a frequency table, then (unless counts only)
-    each code's quotes column by column, each with its reference."""
-    lines = _heading(1, title)
+    each code's quotes column by column, each with its reference; ``warning`` first, bold."""
+    lines = _warning(warning) + _heading(1, title)
     lines += [f"- {inline(key)}: {inline(value)}" for key, value in about] + ([""] if about else [])
     mains = list(dict.fromkeys(row.main_category for row in counts.rows))
     for main in mains:

@@ -178,10 +178,12 @@ def write_matrix_docx(
     counts: CountTable,
     cooccurrence: CooccurrenceTable | None,
     about: Sequence[tuple[str, str]] = (),
+    warning: str | None = None,
 ) -> None:
     """The matrix as a document: per main category a frequency table, then each code's quotes
-    column by column with their references."""
+    column by column with their references; ``warning`` as the bold first paragraph."""
     document = _new_document(title)
+    _warning(document, warning)
     _heading(document, title, 0)  # the title style: main categories are the level-1 headings
     for key, value in about:
         paragraph = document.add_paragraph()

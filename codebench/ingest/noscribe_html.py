@@ -1,10 +1,15 @@
 """HTML transcripts: noScribe's editor format, and any HTML with one paragraph per turn.
 
-The noScribe shape assumed here (no real file could be inspected; see the tests' writer)::
+The noScribe shape (as its editor saves it)::
 
     <html><head><meta name="audio_source" content="..."><style>...</style></head>
-    <body><p style="font-weight:600">title</p><p>(audio source, date)</p>
+    <body><p><span style="font-weight:600">title</span></p>
+    <p><span style="color:#909090">Transcribed with noScribe vers. 0.5<br>Audio source: intervju 4.m4a</span></p>
     <p><a name="ts_0_4500_S01"><span>[00:00:00] </span>S01: words</a><a name="ts_4500_7900_S01">more</a></p>
+
+The lines before the first timed paragraph are noScribe's header, not speech: they go to the
+document's metadata (``meta["header"]``: title, the noScribe version, the audio file's name),
+never into its text, where a tester found them as a speaker "Audio source" and a person.
 
 Block elements (``<p>``, headings, list items, ``<div>``) are lines, ``<br>`` breaks a line, only
 visible body text is kept (never ``<head>``, ``<style>``, ``<script>``, hidden elements). Speaker
@@ -39,6 +44,14 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY|<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
 _LABEL_START = re.compile(r"^(?:\[[\d:.,]+\]\s*)?[^\W\d_][\w.'’ \-]{0,40}:")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A recording's file name at the end of a header line ("Audio source: intervju 4.m4a",
+# "(… lydkilde: intervju3.mp3)"); the extensions of services.media (ingest cannot import it).
+_AUDIO_FILE = re.compile(r"[^:/\\]+\.(?:m4a|mp3|wav|ogg|opus|flac|aac|wma|mp4|m4v|mkv|webm|mov)", re.IGNORECASE)
+# "Audio source: intervju 4.m4a", "Audiodatei: …": a field of the header (a time "10:15" is not).
+_HEADER_FIELD = re.compile(r"^(?P<key>[^\W\d_][^:]{0,40}?)\s*:\s+(?P<value>.+)$")
+# More untimed lines than this before the first timed one are not a header but text whose
+# anchors were lost (edited in the editor): they stay in the text.
+_HEADER_MAX_LINES = 6
 
 
 @dataclass
@@ -155,7 +168,11 @@ def import_noscribe_html(path: Path) -> ImportedDocument:
     line_times: list[list[tuple[float, float, str | None]]] = []
     hints: dict[int, tuple[str, int]] = {}
     previous_speaker: str | None = None
-    for paragraph in _paragraphs(root):
+    paragraphs = _paragraphs(root)
+    header = _noscribe_header(paragraphs) if noscribe else None
+    if header is not None:
+        paragraphs = paragraphs[header.paragraphs:]
+    for paragraph in paragraphs:
         parts = [_collapse(part) for part in "".join(paragraph.pieces).split("\n")]
         parts = [part for part in parts if part]
         if not parts:
@@ -178,9 +195,68 @@ def import_noscribe_html(path: Path) -> ImportedDocument:
     if not lines:
         raise IngestError(path, "the HTML holds no visible text")
     document = document_from_lines(path, "noscribe-html" if noscribe and has_anchors else "html", lines, hints, notes)
+    if header is not None:
+        _keep_header(document, header, root)
     if has_anchors:
         _anchor_times(document, line_times)
     return document
+
+
+@dataclass
+class _Header:
+    """noScribe's header: its paragraphs at the top and their lines."""
+
+    paragraphs: int
+    lines: list[str]
+    bold_first: bool
+
+
+def _noscribe_header(paragraphs: list[_Paragraph]) -> _Header | None:
+    """The paragraphs before the first timed one, when they are few and none is a speaker's turn."""
+    first_timed = next((i for i, p in enumerate(paragraphs) if p.times), None)
+    if not first_timed:
+        return None
+    speakers = {s for p in paragraphs for _, _, s in p.times if s}
+    lines: list[str] = []
+    for paragraph in paragraphs[:first_timed]:
+        for part in "".join(paragraph.pieces).split("\n"):
+            line = _collapse(part)
+            if not line:
+                continue
+            label = _LABEL_START.match(line)
+            if label and line[:label.end() - 1].strip() in speakers:
+                return None  # "S01: …" without its anchor: speech, not a header
+            lines.append(line)
+    if not lines or len(lines) > _HEADER_MAX_LINES:
+        return None
+    return _Header(first_timed, lines, bool(paragraphs[0].lead))
+
+
+def _keep_header(document: ImportedDocument, header: _Header, root: etree._Element) -> None:
+    """Put noScribe's header into the document's metadata, and note it (by count: it may name people)."""
+    values: dict[str, str] = {}
+    for n, line in enumerate(header.lines):
+        keyed = _HEADER_FIELD.match(line)
+        if n == 0 and header.bold_first:
+            key, value = "title", line
+        elif "noscribe" in line.casefold():
+            key, value = "transcribed_with", line
+        elif keyed:
+            key, value = keyed.group("key").casefold(), keyed.group("value")
+        else:
+            key, value = f"line {n + 1}", line  # a date, a note: kept as it is
+        values[key] = f"{values[key]}; {value}" if key in values else value
+        audio = _AUDIO_FILE.search(line.rsplit(":", 1)[-1].strip(" ()[]"))
+        if audio and "audio" not in values:
+            values["audio"] = audio.group().strip()
+    meta = root.find(".//meta[@name='audio_source']")
+    if meta is not None and (meta.get("content") or "").strip():
+        values["audio_path"] = meta.get("content", "").strip()
+    header_meta = document.meta.get("header")
+    document.meta["header"] = {**values, **header_meta} if isinstance(header_meta, dict) else values
+    # What was taken off the top goes first in "removed", so the text as extracted can be restored.
+    document.meta["removed"] = [[0, "\n".join(header.lines) + "\n"], *document.meta.get("removed", [])]
+    document.notes.append(f"{len(header.lines)} noScribe header line(s) moved to the document's attributes")
 
 
 def _anchor_times(document: ImportedDocument, line_times: list[list[tuple[float, float, str | None]]]) -> None:

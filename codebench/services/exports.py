@@ -13,6 +13,7 @@ complete, so a failed export never leaves half a file where the old one was.
 
 from __future__ import annotations
 
+import csv
 import gc
 import io
 from collections import defaultdict
@@ -213,9 +214,9 @@ class _Renderer:
         """The line a reader must see first, or None for a reviewed, anonymised file."""
         if self.original:
             return "Originaltekst: inneholder identifiserende opplysninger. Ikke del."
-        if self.anonymised or (self.state is not None and self.state.status == anonymisation.NO_DOCUMENTS):
-            return None
-        return f"Avidentifisert: {self.status_nb}. Ikke del."
+        if self.state is None:
+            return "Avidentifisert: nei. Ikke del. | De-identified: no. Do not share."
+        return self.state.notice()
 
     def names(self, rows: list[MatrixRow], found: list[Quote]) -> tuple[list[MatrixRow], list[Quote]]:
         """Code and category names anonymised too: an in-vivo code is the informant's own words."""
@@ -264,6 +265,7 @@ def _about(project: Project, render: _Renderer, *, categories: Sequence[str] | N
         ("Prosjekt", render.text(project.name) or ""),
         ("Eksportert", date.today().isoformat()),
         ("Avidentifisert", render.status_nb),
+        *([("De-identified", f"no – {render.status}")] if render.warning and not render.original else []),
         ("Kategorier", ", ".join(render.name(c) or c for c in categories) if categories else "alle"),
     ]
     if roles:
@@ -405,7 +407,7 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
     pairs = cooccurrence(found, rows) if fmt != "csv" else None  # the long CSV has no place for it
     about = _about(project, render, categories=categories, roles=_roles(roles), rounds=rounds, coders=coders,
                    quote_count=counts.total, counting=counting)
-    about.insert(4, ("Kolonner", COLUMN_TITLES[columns]))
+    about.insert([key for key, _ in about].index("Kategorier") + 1, ("Kolonner", COLUMN_TITLES[columns]))
     title = ("Antall passasjer" if counts_only else "Sitatmatrise") + f" – {render.text(project.name)}"
     private = original
     sheets: tuple[str, ...] = ()
@@ -418,6 +420,11 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
         from codebench.export.tidy_csv import write_counts_csv, write_quotes_csv
 
         buffer = io.StringIO(newline="")
+        if render.warning and not original:
+            # A draft's first line says so, as every other format's does: a CSV travels without
+            # its "about" block. A reviewed file, and the owner-only --original one (the terminal
+            # warns), keep the plain header that R and pandas expect.
+            csv.writer(buffer).writerow([render.warning])
         if matrix is None:
             write_counts_csv(buffer, counts)
         else:
@@ -426,7 +433,8 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
     elif fmt == "md":
         from codebench.export.markdown import matrix_markdown
 
-        write_text_atomically(target, matrix_markdown(title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about),
+        write_text_atomically(target, matrix_markdown(title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about,
+                                                       warning=render.warning),
                     private=private)
     elif fmt == "html":
         from codebench.export.html_report import matrix_html
@@ -438,7 +446,8 @@ def _write_matrix(project: Project, target: Path, fmt: str, columns: str, rows: 
         from codebench.export.word import write_matrix_docx
 
         write_atomically(target, lambda p: write_matrix_docx(
-            p, title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about), private=private)
+            p, title=title, matrix=matrix, counts=counts, cooccurrence=pairs, about=about, warning=render.warning),
+            private=private)
     return ExportResult(target, fmt, counts.total, len(rows), render.anonymised, sheets, anonymisation=render.status,
                         counting=counting.describe())
 

@@ -338,7 +338,9 @@ def _store_all(project: Project, items: list[tuple[Path, ImportedDocument, Parti
                 seen[digest] = name
                 added_ids.append(document_id)
                 if any(t.t_start is not None for t in doc.turns) and path.parent.is_dir():
-                    recording = find_beside(path)
+                    header = doc.meta.get("header")
+                    audio = header.get("audio") if isinstance(header, dict) else None
+                    recording = find_beside(path, audio if isinstance(audio, str) else None)
                     if recording is not None:
                         store.documents.set_meta(document_id, MEDIA_KEY, str(recording))
                         report.linked.append((document_id, str(recording)))

@@ -267,7 +267,7 @@ def _state_lines(original: bool, state: anonymisation.AnonymisationState | None)
     """``(Norwegian line for the file, English line for the terminal)`` of an export's anonymisation."""
     if original or state is None:
         return "Avidentifisert: nei – originaltekst med identifiserende opplysninger. Ikke del.", "ORIGINAL TEXT"
-    return f"Avidentifisert: {state.describe_nb()}.", state.describe()
+    return state.notice() or f"Avidentifisert: {state.describe_nb()}.", state.describe()
 
 
 def export_qdpx(project: Project, path: str | Path, *, original: bool = False,
@@ -315,7 +315,7 @@ def export_qdc(project: Project, path: str | Path, *, allow_unreviewed: bool = F
                  for value in (row.name, row.description, row.inclusion, row.exclusion, row.memo, *(row.examples or ())))
     codes = _qda_codes(rows, set(), {}, text)
     try:
-        refi.write_qdc(codes, path, ORIGIN)
+        refi.write_qdc(codes, path, ORIGIN, state.notice())
     except FileWriteError as exc:
         raise ServiceError(f"{path}: cannot write the file ({exc.reason})") from None
     return ExportSummary(Path(path), codes=len(rows), anonymised=state.anonymised, anonymisation=state.describe())

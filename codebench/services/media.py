@@ -37,12 +37,22 @@ class Linked:
         return Path(self.path).is_file()
 
 
-def find_beside(transcript: Path) -> Path | None:
+def find_beside(transcript: Path, named: str | None = None) -> Path | None:
     """The recording next to a transcript with the same name (``intervju.vtt`` → ``intervju.m4a``).
 
     noScribe and WhisperX name their output after the audio, so the pair shares a stem; a
     transcript whose name adds to the audio's (``intervju.m4a.vtt``) is found too.
+
+    Args:
+        transcript: the transcript file.
+        named: the recording's file name as the transcript's header gives it (noScribe's
+            "Audio source: intervju 4.m4a"); only its last part counts, looked for beside the
+            transcript, and first.
     """
+    if named:
+        candidate = transcript.parent / named.replace("\\", "/").rsplit("/", 1)[-1]
+        if candidate.suffix.lower() in MEDIA_EXTENSIONS and candidate.is_file():
+            return candidate.resolve()
     stem = transcript.with_suffix("")
     if stem.suffix.lower() in MEDIA_EXTENSIONS and stem.is_file():
         return stem.resolve()  # intervju.m4a.vtt names intervju.m4a itself

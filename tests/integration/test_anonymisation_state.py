@@ -7,6 +7,7 @@ and the terminal say it is not anonymised; "Avidentifisert: ja" appears only aft
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from pathlib import Path
 
@@ -136,8 +137,28 @@ def test_allowed_unreviewed_exports_say_so_in_the_file_and_on_stderr(study, tmp_
         assert "warning" in result.stderr and "identifiers" in result.stderr, command
         content = _read(path)
         assert "Avidentifisert: ja" not in content and "alle forslag er gjennomgått" not in content, command
-        if path.suffix in (".xlsx", ".md", ".html", ".docx", ".qdpx"):
-            assert "nei – " in content, f"{path.name} does not say it is not anonymised"
+        # Every file says it, in Norwegian and in English (found by a tester: the .txt files of
+        # `export text --allow-unreviewed` opened straight with the transcript).
+        assert "nei – " in content, f"{path.name} does not say it is not de-identified"
+        assert "De-identified" in content and "no – not " in content, f"{path.name} does not say it in English"
+        for opening in _openings(path):
+            assert opening.startswith("Avidentifisert: nei – ") and "Ikke del." in opening, (path.name, opening)
+            assert "| De-identified: no – not " in opening and opening.endswith("Do not share."), (path.name, opening)
+
+
+def _openings(path: Path) -> list[str]:
+    """The first line of each plain-text file an export wrote (what a reader sees first)."""
+    if path.is_dir():
+        return [p.read_text(encoding="utf-8").splitlines()[0] for p in sorted(path.iterdir())]
+    if path.suffix == ".csv":
+        return [next(csv.reader(path.open(encoding="utf-8", newline="")))[0]]
+    if path.suffix == ".md":
+        return [path.read_text(encoding="utf-8").splitlines()[0].removeprefix("> **").removesuffix("**")]
+    if path.suffix == ".qdc":  # a comment right after the XML declaration
+        return [path.read_text(encoding="utf-8").splitlines()[1].removeprefix("<!-- ").removesuffix(" -->")]
+    if path.suffix == ".docx":
+        return [docx.Document(str(path)).paragraphs[0].text]
+    return []
 
 
 def test_after_review_the_files_say_anonymised(study, tmp_path):
@@ -152,6 +173,9 @@ def test_after_review_the_files_say_anonymised(study, tmp_path):
         content = _read(path)
         for name in ("Kristine", "Holm", "Svindal"):
             assert name not in content, (path.name, name)
+        assert "Avidentifisert: nei" not in content and "De-identified: no" not in content, path.name
+    # A reviewed rendition is the transcript alone, as imported.
+    assert (out / "tekst" / "M01 mentor runde 1.txt").read_text(encoding="utf-8").startswith("I: Hvem hjalp deg?")
     assert "ja, ikke anonymt – alle forslag er gjennomgått og restlisten er lest" in _read(out / "m.xlsx")
 
 

@@ -142,8 +142,9 @@ def test_every_original_output_and_the_key_are_owner_only(tmp_path, umask_022):
 
 
 def test_a_text_export_before_the_review_is_finished_is_owner_only(tmp_path, umask_022):
-    """--allow-unreviewed text may still hold names and a .txt has no place to say so: the file
-    is 0600 like an original; once the review is finished the export is readable as usual."""
+    """--allow-unreviewed text may still hold names (its first line says so, but a line is easily
+    overlooked): the file is 0600 like an original; once the review is finished the export is
+    readable as usual."""
     from click.testing import CliRunner
 
     from codebench.cli import main

@@ -102,3 +102,38 @@ def test_a_quote_from_a_pdf_report_is_cited_by_page_in_the_matrix(tmp_path: Path
     markdown = tmp_path / "matrise.md"
     run("export", "matrix", study, "-o", markdown, "--original")
     assert "«Mentorene trenger mer tid» — M01, mentor, notat, s. 2" in markdown.read_text(encoding="utf-8")
+
+
+def test_a_noscribe_header_naming_the_informant_stays_out_of_the_text_and_every_export(tmp_path: Path):
+    # A tester's noScribe file came in with its header as turns (a speaker "Audio source"); the
+    # audio file is often named after the informant, and then the header names her.
+    import zipfile
+
+    from tests.unit.ingest.test_noscribe_html import _noscribe_file
+
+    study = tmp_path / "studie"
+    run("init", study)
+    transcript = tmp_path / "intervju 4.html"
+    _noscribe_file(transcript, "Transcribed with noScribe vers. 0.5<br />Audio source: kari nordmann.m4a")
+    (tmp_path / "kari nordmann.m4a").write_bytes(b"\x00" * 64)  # the recording the header names
+    imported = run("import", study, transcript)
+    assert "1 document(s) imported" in imported  # (the importer is told the files' names: they are hers)
+    shown = run("show", study, "1")
+    assert shown.startswith("S00: ok. da er opptaket i gang") and "Audio source" not in shown
+    project = services.open_project(study)
+    assert services.media_of(project, 1).path == str((tmp_path / "kari nordmann.m4a").resolve())
+    document = services.get_document(project, 1)
+    services.create_code(project, "oppstart")
+    services.apply_code(project, 1, 0, document.text.index("\n"), "oppstart", "ingrid")
+    run("anonymise", study, "--no-model", "--auto")
+    out = tmp_path / "ut"
+    outputs = [run("documents", study), run("documents", study, "--details", "1")]
+    for command in (["text", study, "-o", out / "tekst"], ["qdpx", study, "-o", out / "p.qdpx"],
+                    ["matrix", study, "-o", out / "m.md"], ["matrix", study, "-o", out / "m.csv"]):
+        outputs.append(run("export", *command, "--allow-unreviewed"))
+    written = [p.read_text(encoding="utf-8") for p in (out / "tekst").iterdir()]
+    written += [(out / "m.md").read_text(encoding="utf-8"), (out / "m.csv").read_text(encoding="utf-8")]
+    with zipfile.ZipFile(out / "p.qdpx") as archive:
+        written += [archive.read(name).decode("utf-8") for name in archive.namelist()]
+    for content in outputs + written + [p.name for p in out.rglob("*")]:
+        assert "kari" not in content.casefold() and "nordmann" not in content.casefold(), content[:300]

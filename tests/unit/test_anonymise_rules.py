@@ -198,6 +198,27 @@ def test_phone_read_out_in_words_in_asr_output():
     ]
 
 
+def test_a_phone_number_in_words_a_digit_off_eight_is_found_after_a_phone_word():
+    # A tester's "ringje nittini åtte sju tre to null fem fire" spells nine digits (99 8 7 3 2 0
+    # 5 4): a speaker's slip or an ASR word too many, and the number was left in clear.
+    assert found("ring meg på nittifem åtte sju tre to null fem fire så", PHONE) == [
+        "nittifem åtte sju tre to null fem fire"]
+    assert found("mobilen min er femtito fire en to tre null fem seks og", PHONE) == [
+        "femtito fire en to tre null fem seks"]
+    assert found("nummeret er ni to fire fire en sju fem eller", PHONE) == ["ni to fire fire en sju fem"]  # seven
+    assert found("telefon førtisju nittini åtte sju tre to null fem", PHONE) == [  # +47 without "pluss"
+        "førtisju nittini åtte sju tre to null fem"]
+    # A compound numeral first and eight digits in all needs no phone word
+    assert found("det er sekstiåtte fire fire null ni tre en", PHONE) == ["sekstiåtte fire fire null ni tre en"]
+    # Without a phone word, a run that is not eight digits is no phone number; "nummer" alone
+    # numbers other things (a list in the Storting's ASR)
+    assert found("det var nittifem åtte sju tre to null fem fire ting", PHONE) == []
+    assert found("forkasta forslag nummer åtte ti tretten seksten og", PHONE) == []
+    # Counting stays counting, with a phone word or without
+    assert found("jeg ringte to tre fire fem seks sju åtte ni ti ganger", PHONE) == []
+    assert found("det tok to tre fire fem seks sju åtte ni uker", PHONE) == []
+
+
 def test_counting_in_words_is_not_a_phone_number():
     assert found("én, to, tre, fire, og så gjør vi det igjen", PHONE) == []
     assert found("det tok to tre fire fem uker", PHONE) == []
@@ -486,3 +507,24 @@ def test_a_spoken_date_of_birth_is_flagged_with_its_year() -> None:
     }
     for text, expected in cases.items():
         assert expected in [d.text for d in find_identifiers(text) if d.kind == "INDIRECT"], text
+
+
+def test_a_date_said_as_the_ordinal_day_in_the_ordinal_month_is_flagged() -> None:
+    # A tester's "født tolvte i åttende nittini" and "fødd tjuetredje i sjuande sekstiåtte" (the
+    # twelfth in the eighth, bokmål and nynorsk ordinals) were left in clear.
+    cases = {
+        "eg er fødd femtande i tiande syttiein og": "femtande i tiande syttiein",
+        "jeg er født niende i fjerde nitten nittito så": "niende i fjerde nitten nittito",
+        "ho er fødd tjuesjuande i andre 2004": "tjuesjuande i andre 2004",
+        "hun har bursdag tjuetredde i ellevte så": "tjuetredde i ellevte",
+        "jeg ble født den første i tolvte, det var": "første i tolvte",
+        "det skjedde den trettiende i sjette og da": "trettiende i sjette",  # "den", then a new clause
+        "Syttende i femte åttifem var det": "Syttende i femte åttifem",  # a year makes it a date
+    }
+    for text, expected in cases.items():
+        flags = [(d.text, d.kind, d.detector) for d in find_identifiers(text)]
+        assert flags == [(expected, INDIRECT, "rules:date")], text  # indirect: flagged, never auto-accepted
+    # Ordinals that are no date: an ordinal with its noun, no year and no birth word
+    for text in ("den første i andre etasje var ledig", "hun gikk den andre i tredje klasse",
+                 "han kom på andre i første omgang", "vi var tredje i fjerde runde"):
+        assert found(text, INDIRECT) == [], text

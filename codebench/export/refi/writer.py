@@ -211,8 +211,13 @@ def _selections(codings: Sequence[QdaCoding]) -> bytes:
     return indent.join(parts).encode("utf-8")
 
 
-def codebook_xml(codes: Sequence[QdaCode], origin: str | None) -> bytes:
-    """A QDC codebook document; valid against Codebook.xsd when ``codes`` is not empty."""
+def codebook_xml(codes: Sequence[QdaCode], origin: str | None, notice: str | None = None) -> bytes:
+    """A QDC codebook document; valid against Codebook.xsd when ``codes`` is not empty.
+
+    Args:
+        notice: a line for whoever opens the file (an anonymisation not finished), written as a
+            comment before the root: Codebook.xsd has no place for a description of the book.
+    """
     w = _Writer(CODEBOOK_NS)
     root = etree.Element(w.tag("CodeBook"), nsmap={None: CODEBOOK_NS})
     if origin:
@@ -220,7 +225,12 @@ def codebook_xml(codes: Sequence[QdaCode], origin: str | None) -> bytes:
     holder = w.add(root, "Codes")
     for code in codes:
         w.code(holder, code, note_refs=False)
-    return _serialise(root)
+    document = _serialise(root)
+    if notice:
+        # "--" may not occur inside an XML comment.
+        comment = etree.tostring(etree.Comment(" " + _clean(notice).replace("--", "- -") + " "), encoding="UTF-8")
+        document = document.replace(_DECLARATION, _DECLARATION + comment + b"\n", 1)
+    return document
 
 
 def write_qdpx(project: QdaProject, path: str | Path, *, private: bool = False) -> None:
@@ -244,11 +254,14 @@ def write_qdpx(project: QdaProject, path: str | Path, *, private: bool = False) 
     write_atomically(path, write, private=private)
 
 
-def write_qdc(codes: Sequence[QdaCode], path: str | Path, origin: str | None) -> None:
+def write_qdc(codes: Sequence[QdaCode], path: str | Path, origin: str | None, notice: str | None = None) -> None:
     """Write a QDC codebook file (codes and definitions only, so not owner-only).
+
+    Args:
+        notice: see :func:`codebook_xml`.
 
     Raises:
         FileWriteError: naming ``path`` when it cannot be written; an earlier file stays as it was.
     """
-    document = codebook_xml(codes, origin)
+    document = codebook_xml(codes, origin, notice)
     write_atomically(path, lambda target: target.write_bytes(document), private=False)

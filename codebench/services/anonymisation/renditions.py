@@ -387,11 +387,13 @@ def export_text(project: Project, folder: Path, *, original: bool = False,
     """Write each document's (anonymised) rendition as a UTF-8 .txt file.
 
     Each file is written atomically; one with original text, or written before the review is
-    finished (it may hold names), is readable by its owner only.
+    finished (it may hold names), is readable by its owner only. A file written before the review
+    is finished opens with a line saying so, in Norwegian and English, then an empty line; a
+    reviewed rendition is the transcript alone.
 
     Args:
         allow_unreviewed: write renditions although the anonymisation is not finished (the
-            caller says so on the terminal; a plain-text transcript has no place for it).
+            files and the caller's terminal say so).
 
     Returns:
         the paths written, in import order.
@@ -402,7 +404,11 @@ def export_text(project: Project, folder: Path, *, original: bool = False,
     if not original:
         require_exportable(project, allow_unreviewed=allow_unreviewed)
     folder = Path(folder)
-    private = original or not anonymisation_state(project).anonymised
+    state = anonymisation_state(project)
+    private = original or not state.anonymised
+    # A tester found unreviewed .txt files opening straight with "SPEAKER_01: …": the file goes
+    # on without the terminal that warned, so it must say itself that it is not de-identified.
+    notice = None if original else state.notice()
     if not folder.exists():
         # The files' names are the documents' own with --original ("Intervju Kari Holmeset"):
         # a folder made for such files lists them to its owner only.
@@ -414,6 +420,8 @@ def export_text(project: Project, folder: Path, *, original: bool = False,
     for info in infos:
         text = get_document(project, info.id).text
         body = text if original else replacer.render(info.id, text)[0]
+        if notice:
+            body = f"{notice}\n\n{body}"
         stem = info.name if original else names[info.id]
         path = folder / f"{_safe_file_name(stem)}.txt"
         write_text_atomically(path, body if body.endswith("\n") else body + "\n", private=private)

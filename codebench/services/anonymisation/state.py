@@ -125,6 +125,19 @@ class AnonymisationState:
             parts.append(f"restlisten (ord som kan være navn) ikke lest for {self.unread} dokument(er)")
         return "nei – ikke ferdig: " + ", ".join(parts) + "; teksten kan inneholde identifiserende opplysninger"
 
+    def notice(self) -> str | None:
+        """The line a file written before the review is finished carries, Norwegian then English.
+
+        None when the project is reviewed (the file then says what the review rests on) or has no
+        documents. One line in both languages because such a file is a draft that travels: a
+        colleague abroad or a transcriber may be the one who opens it, and a plain .txt or .csv
+        has no "about" sheet that would say it anywhere else.
+        """
+        if self.status in (REVIEWED, NO_DOCUMENTS):
+            return None
+        return (f"Avidentifisert: {self.describe_nb()}. Ikke del. | De-identified: no – {self.describe()}; "
+                "the text may hold names and other identifiers. Do not share.")
+
 
 def anonymisation_state(project: Project) -> AnonymisationState:
     """The project's anonymisation state (two small queries: no text or mention is read)."""

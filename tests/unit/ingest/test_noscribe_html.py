@@ -129,3 +129,66 @@ def test_xml_declaration_and_cp1252(tmp_path):
                      .encode("cp1252"))
     doc = import_file(path)
     assert [(s, b) for s, b, _, _ in labelled(doc)] == [("I", "Blåbær?"), ("R", "Ja.")]
+
+
+def _noscribe_file(path, header: str, title: str = "kari nordmann") -> None:
+    """noScribe's editor format as it saves a transcript: a bold title, a grey header paragraph,
+    an empty paragraph, then one paragraph per turn with ts anchors (written here from the
+    format's description; no real interview's content)."""
+    style = "margin-top:0px; margin-bottom:0px;"
+    turns = [("ts_800_6100_S00", "S00: ", "ok. da er opptaket i gang"), ("ts_8700_10200_S01", "S01: ", "ja, det er greit"),
+             ("ts_11500_15900_S00", "S00: ", "fortell litt om jobben din")]
+    body = "".join(f'<p style="{style}"><a name="{anchor}">{label}</a><a name="{anchor}">{words}</a></p>\n'
+                   f'<p style="{style}"><br /></p>\n' for anchor, label, words in turns)
+    path.write_text(
+        '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0//EN" "http://www.w3.org/TR/REC-html40/strict.dtd">\n'
+        '<html><head><meta name="qrichtext" content="1" /><meta charset="UTF-8" />'
+        f'<meta name="audio_source" content="D:/opptak/{title}.m4a" /><style type="text/css">p {{ }}</style></head>\n'
+        "<body style=\" font-family:'Arial';\">\n"
+        f'<p style="{style}"><span style=" font-weight:600;">{title}</span></p>\n'
+        f'<p style="{style}"><span style=" color:#909090;">{header}</span></p>\n'
+        f'<p style="{style}"><br /></p>\n{body}</body></html>\n',
+        encoding="utf-8")
+
+
+def test_the_noscribe_header_is_metadata_not_turns(tmp_path):
+    # A tester's noScribe file came in with "Audio source" as a speaker and "… with noScribe" as
+    # a person's words: the title, version and audio file name are the file's, not speech.
+    from codebench.ingest.cleanup import restore_original
+
+    path = tmp_path / "intervju 4.html"
+    _noscribe_file(path, "Transcribed with noScribe vers. 0.5<br />Audio source: kari nordmann.m4a<br />"
+                         "12.03.2024 10:15")
+    doc = import_file(path)
+    assert doc.text.startswith("S00: ok. da er opptaket i gang\nS01:")
+    for header_word in ("kari", "nordmann", "noScribe", "Audio", "12.03.2024"):
+        assert header_word not in doc.text
+    assert [t.speaker for t in doc.turns] == ["S00", "S01", "S00"]
+    assert (doc.turns[0].t_start, doc.turns[-1].t_end) == (0.8, 15.9)  # anchors still give the times
+    header = doc.meta["header"]
+    assert header["title"] == "kari nordmann" and header["transcribed_with"] == "Transcribed with noScribe vers. 0.5"
+    assert header["audio"] == "kari nordmann.m4a" and header["audio_path"] == "D:/opptak/kari nordmann.m4a"
+    assert "12.03.2024 10:15" in header.values()
+    assert "3 noScribe header line(s)" not in " ".join(doc.notes) and any("4 noScribe header line(s)" in n for n in doc.notes)
+    # Nothing is lost: the lines taken off the top come back before the text
+    assert restore_original(doc.text, doc.meta["removed"]).startswith(
+        "kari nordmann\nTranscribed with noScribe vers. 0.5\nAudio source: kari nordmann.m4a\n12.03.2024 10:15\nS00: ok.")
+
+
+def test_the_header_in_another_language_and_the_test_writer_shape(tmp_path):
+    path = tmp_path / "intervju.html"
+    _noscribe_file(path, "Transkribiert mit noScribe Vers. 0.6<br />Audiodatei: Opptak 7.MP3", title="Opptak 7")
+    doc = import_file(path)
+    assert doc.text.startswith("S00: ") and doc.meta["header"]["audio"] == "Opptak 7.MP3"
+    path = tmp_path / "intervju3.html"
+    write_noscribe(path, SEGMENTS)
+    doc = import_file(path)
+    assert doc.text.startswith("S01: Hei") and doc.meta["header"]["audio"] == "intervju3.mp3"
+
+
+def test_untimed_turns_at_the_top_are_not_taken_for_a_header(tmp_path):
+    # A turn whose anchors the editor lost is still speech
+    path = tmp_path / "redigert.html"
+    _noscribe_file(path, "S01: eg skreiv dette inn sjølv")
+    doc = import_file(path)
+    assert "S01: eg skreiv dette inn sjølv" in doc.text and "header" not in doc.meta
