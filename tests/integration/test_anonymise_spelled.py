@@ -55,15 +55,11 @@ def test_spelled_names_are_masked_by_auto_and_dialect_letters_are_not(tmp_path: 
     assert "æ e i a sånn det e greit" in text  # single-letter words of dialect stay
 
 
-@pytest.mark.xfail(strict=True, reason="linking._trim_span cuts letters that are also words ('m', 'j', 'e', 's') "
-                                       "off the ends of the spelled run; linking.py is being changed elsewhere")
 def test_a_spelled_name_opening_and_ending_with_letters_that_are_words_is_masked_whole(tmp_path: Path) -> None:
     text = _masked_export(tmp_path, TRANSCRIPT.replace("t v e i t tveit", "m j e l d e mjelde"))
     assert re.search(r"altså det er \[Person \d+\] \[Person \d+\] og eg bur", text), text
 
 
-@pytest.mark.xfail(strict=True, reason="linking._trim_span cuts the lower-case words off a person in typed text, "
-                                       "and a spelled run is nothing but such words; linking.py is being changed elsewhere")
 def test_a_name_spelled_in_a_typed_transcript_is_masked() -> None:
     from codebench.anonymise.pipeline import anonymise_text
 
