@@ -507,7 +507,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     first = text[det.start:det.end].split()[0] if text[det.start:det.end].split() else ""
     before = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
     if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)) \
-            and _same_gender(before.group(1), first) and not _kin_possessive(text, before.start(1), before.group(1)):
+            and _same_gender(before.group(1), first) and not _kin_possessive(text, before.start(1), before.group(1)) \
+            and not _a_time_word(text, before.start(1)):
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
             and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold() \
@@ -517,6 +518,16 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
+
+
+_TIME_BEFORE = re.compile(r"(?<![\w-])(?:i|hver|kvar|en|ein|neste|forrige|førre|samme|same|annenhver|per)[ ]+\Z",
+                          re.IGNORECASE)
+
+
+def _a_time_word(text: str, start: int) -> bool:
+    """The word at ``start`` is a noun of time after its preposition or article ("i dag",
+    "hver dag"), not the first of two given names ("en plan i dag jostein")."""
+    return _TIME_BEFORE.search(text, max(0, start - 12), start) is not None
 
 
 def _kin_possessive(text: str, start: int, word: str) -> bool:
@@ -627,6 +638,14 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             # A title with no possessive is followed by a name, whatever it sounds like
             # ("representanten andre" for André, "fru bakke").
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:title", 0.6, word))
+    for match in _SHORT_NICKNAME.finditer(text):
+        # "alle kaller han hp", "det var hp som fant på det": initials as a nickname, two letters
+        # the role pattern (three or more) leaves.
+        word = match.group(1) or match.group(2)
+        start = match.start(1) if match.group(1) else match.start(2)
+        if (word.casefold() not in NOT_NAMES and not is_common_word(word) and word.casefold() not in PRONOUNS
+                and (caseless or word[:1].isupper())):
+            found.append(Detection(start, start + len(word), PER, "lexicon:role", 0.6, word))
     if caseless:
         # "han heter også hans", "ho heiter vår": the role pattern reads a possessive after
         # "heter" as the role's own and looks for the name after it.
@@ -637,6 +656,9 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
     return found
 
 
+_SHORT_NICKNAME = re.compile(
+    r"(?<![\w-])(?:(?:kaller|kalte|kallar|kalla)[ ]+(?:meg|deg|han|ham|henne|ho|hun)[ ]+(?:bare[ ]+|berre[ ]+|for[ ]+)?"
+    r"([^\W\d_]{2})|det[ ]+(?:var|er|va|e)[ ]+([^\W\d_]{2})[ ]+som)(?![\w-])", re.IGNORECASE)
 _HETER_POSSESSIVE = re.compile(
     r"(?<![\w-])(?:heter|het|heiter)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?[ ]+"
     r"(hans|vår|mi|min|sin|si)(?![\w-])", re.IGNORECASE)

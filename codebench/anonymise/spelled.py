@@ -35,6 +35,11 @@ _ABBREVIATIONS = frozenset("""
 nav udi imdi nho aap krle bup ntnu uib uio uit hvl nhh sfo usa eu oecd ia ipt ips ikt it ok lo
 fhi nsd obs ssb kiwi vgs adhd add ppt dps ap sv kfu kfum ks ys unn ous hus ahus tv pc
 """.split())
+# What tells three letters are a spelling: "med n e s på slutten", "det er n e s", "stavet …".
+_CUE_BEFORE = re.compile(r"(?<![\w-])(?:med|er|e|heter|heiter|stavet|stava|staves|skrives|skrivast|altså)[ ,]+\Z",
+                         re.IGNORECASE)
+_CUE_AFTER = re.compile(r"[ ,.]+(?:på[ ]+slutten|til[ ]+slutt|på[ ]+enden)", re.IGNORECASE)
+
 SCORE = 0.8
 """Strong enough for ``--auto``: letters spelling a word are a name far more often than not."""
 
@@ -63,6 +68,9 @@ def find_spelled_names(text: str) -> list[Detection]:
         letters = m.group()[::2].casefold()
         if len(set(m.group()[1::2])) != 1:
             continue  # "a-b c": one separator throughout, as a spelling is said
+        if len(letters) == 3 and not (_CUE_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                                      or _CUE_AFTER.match(text, m.end())):
+            continue  # three letters alone are as often ASR noise ("andre enn t d a vore"): a cue says it is spelled
         if _is_spelling(letters):
             found.append(Detection(m.start(), m.end(), PER, "rules:spelled", SCORE, m.group()))
     return found

@@ -42,3 +42,26 @@ def test_a_name_that_is_a_word_is_masked_where_the_sentence_makes_it_a_person(te
 ])
 def test_the_same_words_as_words_are_left(text: str, word: str) -> None:
     assert word not in _masked(text)
+
+
+@pytest.mark.parametrize("text, masked, left", [
+    # a time word before a given name is no first of two given names
+    ("ja vi må ha en plan i dag jostein me finner ut av det", "jostein", "dag"),
+    # a sentence adverb after two given names is no surname
+    ("og da var det geir ove faktisk som ringte og ordna alt", "geir ove", "faktisk"),
+    # initials as a nickname
+    ("eh alle kaller han hp på jobb og det var hp som fant på det", "hp", "jobb"),
+])
+def test_a_name_stops_where_the_clause_goes_on(text: str, masked: str, left: str) -> None:
+    found = _masked(text)
+    assert masked in found and not any(left in m.split() for m in found), found
+
+
+def test_a_workplace_called_by_its_name_word_alone_is_the_workplace() -> None:
+    from codebench.anonymise.detections import ORG, Detection
+
+    text = "eg fekk stilling på fjordtun omsorgssenter frå januar og eg kan halde fram på fjordtun til eg blir pensjonist"
+    start = text.index("fjordtun omsorgssenter")
+    found = {1: [Detection(start, start + 22, ORG, "ner", 0.9, "fjordtun omsorgssenter")]}
+    spans = [det.text for c in link({1: text}, found) for _, det in c.mentions if det.score >= DEFAULT_THRESHOLD]
+    assert spans.count("fjordtun") == 1 and "fjordtun omsorgssenter" in spans

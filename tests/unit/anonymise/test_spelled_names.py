@@ -40,3 +40,12 @@ def test_a_run_of_single_letters_spelling_a_word_is_a_name(text: str, expected: 
 ])
 def test_single_letters_that_spell_nothing_are_left(text: str) -> None:
     assert spelled(text) == []
+
+
+def test_three_letters_need_a_cue_that_they_are_spelled() -> None:
+    # Storting ASR: "andre enn t d a vore" is noise; a tester's "med n e s på slutten" is a spelling.
+    from codebench.anonymise.spelled import find_spelled_names
+
+    assert not find_spelled_names("gjennom konsulentselskapet og andre enn t d a vore direkte dialog")
+    assert [d.text for d in find_spelled_names("tveitnes med n e s på slutten")] == ["n e s"]
+    assert [d.text for d in find_spelled_names("det er h o d a n jeg er fra somalia")] == ["h o d a n"]
