@@ -222,7 +222,18 @@ def _prepared(det: Detection, text: str, caseless: bool) -> Detection | None:
         trimmed = _without_kin_possessive(trimmed, text)
     if trimmed is None or not _usable(trimmed) or _capital_of_the_sentence(trimmed, text, caseless):
         return None
+    if (trimmed.kind == PER and " " not in trimmed.text.strip()
+            and _A_PLACE_LIKE.search(text, max(0, trimmed.start - 24), trimmed.start)):
+        names = lexicon()
+        form = normalise(trimmed.text)
+        if form not in names.female and form not in names.male:
+            return trimmed._replace(kind=LOC)  # "på et sted som Bjørkelangen": a place, whatever the model says
     return trimmed
+
+
+# "et sted som", "ein stad som", "ei bygd som": what follows is a place.
+_A_PLACE_LIKE = re.compile(r"(?<![\w-])(?:sted|stad|plass|bygd|bygda|tettsted|tettstad|kommune|småby)[ ]+som[ ]+\Z",
+                           re.IGNORECASE)
 
 
 # Short forms of given names that are not a beginning of them (those are found by prefix).

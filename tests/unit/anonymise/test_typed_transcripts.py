@@ -87,3 +87,10 @@ def test_what_a_person_is_called_is_one_name_even_if_its_first_part_is_someone_e
     texts = {1: "Tor Vik var veileder.", 2: "Han heitte Tor Inge, eg hugsar ikkje etternamnet."}
     found = _persons(texts, {1: [_det(texts[1], "Tor Vik")], 2: [_det(texts[2], "Tor Inge")]})
     assert ["Tor Inge"] in found and ["Tor Vik"] in found
+
+
+def test_what_follows_a_place_like_is_a_place() -> None:
+    text = "Når du er ute av jobb på et sted som Bjørkelangen, så vet folk det. Det var Kari som ringte."
+    clusters = link({1: text}, {1: [_det(text, "Bjørkelangen", score=0.85), _det(text, "Kari", score=0.85)]})
+    kinds = {det.text: c.kind for c in clusters for _, det in c.mentions}
+    assert kinds == {"Bjørkelangen": "LOC", "Kari": PER}
