@@ -255,6 +255,21 @@ class CodebenchApp(App[None]):
             return
         self.push_screen("anonymisation")
 
+    def set_people_scope(self, scope: str) -> None:
+        """Whether the interviews speak of the same people (``anonymise people``): how far a
+        first name said alone reaches at the next detection."""
+        from codebench.errors import ServiceError
+
+        try:
+            relinked = services.anonymisation.set_people_scope(self.project, scope, coder=self.coder)
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        said = ("a lone first name stays in its interview" if scope == "interview"
+                else "a lone first name joins the project's one person of that name")
+        self.notify(f"people: {scope} — {said}" + ("; run detection again (d in the review) for new suggestions, "
+                                                   "entities already stored keep their mentions" if relinked else ""))
+
     def open_residual(self) -> None:
         """The residual review list (words left unmasked that may be names), over the review."""
         self.open_anonymisation()

@@ -36,6 +36,15 @@ class CodebenchCommands(Provider):
                          "detected names and identifiers: accept, reject, rename, add; run detection"))
         commands.append(("Residual list: words left unmasked that may be names", app.open_residual,
                          "read it from the top: + a name, k keep; R records the list read (u in the review)"))
+        if app.original_allowed:
+            if services.anonymisation.people_scope(project) == "project":
+                commands.append(("Independent informants: a lone first name stays in its interview",
+                                 partial(app.set_people_scope, "interview"),
+                                 "two interviews' 'kari' are two people unless named in full (anonymise people)"))
+            else:
+                commands.append(("One site: a lone first name joins the project's person of that name",
+                                 partial(app.set_people_scope, "project"),
+                                 "the interviews speak of the same people (anonymise people)"))
         commands.append(("Heat map: codes × roles", app.open_heatmap, "how many quotes each perspective gives each code"))
         commands.append(("Memos", app.open_memos, "every code, coding, document and project memo; type to filter"))
         commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))

@@ -724,3 +724,28 @@ async def test_deciding_mentions_one_by_one_keeps_the_next_one_in_view(detected)
         top, height = mentions.scroll_offset.y, mentions.scrollable_content_region.height
         line = mentions._index_to_line[mentions.highlighted]
         assert top <= line < top + height, (top, line, height)
+
+
+async def test_palette_sets_independent_informants_and_back(detected):
+    # `anonymise people` from the workbench: the owner says the informants are independent
+    # before running detection again, and can say it back.
+    assert anonymisation.people_scope(detected) == "project"
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        for wanted, words in (("interview", "Independent informants"), ("project", "One site")):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await type_text(pilot, words)
+            for _ in range(200):  # the palette lists its hits off the UI thread: wait for ours to lead
+                await pilot.pause()
+                hits = app.screen.query("CommandList")
+                if hits and hits.first().option_count and words in str(hits.first().get_option_at_index(0).prompt):
+                    break
+            await pilot.press("enter")
+            for _ in range(100):
+                await pilot.pause()
+                if anonymisation.people_scope(detected) == wanted:
+                    break
+            assert anonymisation.people_scope(detected) == wanted
+            assert any(f"people: {wanted}" in n.message for n in app._notifications)
