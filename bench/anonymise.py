@@ -167,11 +167,12 @@ def evaluate_norne(sentences, *, model: str | None, label: str, repeat: int = 3)
     }
 
 
-def evaluate_sample(model: str | None, repeat: int = 3, people: str = "project") -> dict:
+def evaluate_sample(model: str | None, repeat: int = 3, people: str | None = None) -> dict:
     """Direct-identifier recall/precision and pseudonym consistency on the sample corpus gold.
 
-    ``people``: the project's setting for lone names (``anonymise people``); the sample is a
-    study of one site, so ``interview`` measures what that setting costs where it is wrong.
+    ``people``: the project's setting for lone names (``anonymise people``; None: the
+    default); the sample is a study of one site, so ``interview`` measures what that setting
+    costs where it is wrong.
     """
     os.environ.setdefault("CODEBENCH_KEY_DIR", tempfile.mkdtemp())
     from codebench import services
@@ -184,7 +185,8 @@ def evaluate_sample(model: str | None, repeat: int = 3, people: str = "project")
         # A new project each time: detection on a project that already has decisions is a
         # different (re-run) path.
         fresh = build_demo_project(Path(tempfile.mkdtemp()) / "sample", with_codings=False)
-        anonymisation.set_people_scope(fresh, people)
+        if people is not None:
+            anonymisation.set_people_scope(fresh, people)
         started = time.perf_counter()
         anonymisation.detect(fresh)
         return fresh, time.perf_counter() - started

@@ -38,7 +38,7 @@ REVIEW_ONLY = frozenset({INDIRECT})
 STYLES = ("labels", "names")
 # How far a first name or surname said alone reaches (services.anonymisation.scope): the
 # project's one person of that name, or only a person of the same interview or participant.
-PEOPLE_SCOPES = ("project", "interview")
+PEOPLE_SCOPES = ("circle", "project", "interview")
 
 
 class Detection(NamedTuple):

@@ -337,6 +337,7 @@ def link(
     propagate: bool = True,
     groups: Mapping[Hashable, str] | None = None,
     lone_within: bool = False,
+    people: str = "project",
 ) -> list[Cluster]:
     """Cluster all detections of a project and find every further mention of each cluster.
 
@@ -353,7 +354,13 @@ def link(
             the same document or series, and a lone name elsewhere is another person of that
             document or series. Off (``people: project``), as in a study of one site, a lone
             name joins the one person of the project who carries it.
+        people: ``project``, ``interview`` (as ``lone_within``) or ``circle``: a lone name
+            reaches the series that share a person named in full with its own (interviews that
+            name the same adviser in full speak of the same people; the others need not).
     """
+    if lone_within:
+        people = "interview"
+    scoped = people != "project"
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
                                       for d in dets for t in [_prepared(d, texts.get(doc, ""), caseless[doc])] if t)
@@ -435,16 +442,37 @@ def link(
             if cluster is not None:
                 docs_of[id(cluster)].add(doc)
 
-    def scope(doc: Hashable) -> Hashable:
-        """Where a lone name's person is looked for when the informants are independent."""
+    def series(doc: Hashable) -> Hashable:
         return groups.get(doc) or doc if groups else doc
+
+    # Circles: series joined by a person named in full in both (union-find over series).
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(x: Hashable) -> Hashable:
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
+            x = parent[x]
+        return x
+
+    if people == "circle":
+        for cluster in person_full:
+            found_in = sorted({series(d) for d in docs_of[id(cluster)]}, key=str)
+            for other in found_in[1:]:
+                a, b = find(found_in[0]), find(other)
+                if a != b:
+                    parent[b] = a
+
+    def scope(doc: Hashable) -> Hashable:
+        """Where a lone name's person is looked for when the informants are independent: the
+        document's series, or with ``circle`` the series that share people named in full."""
+        return find(series(doc)) if people == "circle" else series(doc)
 
     def here_or_series(cluster: Cluster, doc: Hashable) -> bool:
         return any(scope(d) == scope(doc) for d in docs_of[id(cluster)])
 
     def lone_key(form: str, doc: Hashable) -> str:
         # Independent informants: the same lone name in two series is two people.
-        return f"PER1:{form}" if not lone_within else f"PER1:{form}\x00{scope(doc)}"
+        return f"PER1:{form}" if not scoped else f"PER1:{form}\x00{scope(doc)}"
 
     def person_for(word: str, doc: Hashable) -> Cluster | None:
         """The full-name cluster a lone first name or surname in ``doc`` refers to."""
@@ -452,7 +480,7 @@ def link(
         if not found and len(word) >= 4:
             found = [c for w, cs in carriers.items() if len(w) >= 4 and fuzz.ratio(word, w) >= fuzzy for c in cs]
             found = list({id(c): c for c in found}.values())
-        if lone_within:
+        if scoped:
             found = [c for c in found if here_or_series(c, doc)]
         if not found:
             # A short form of a given name the same document names in full ("kris" of Kristoffer
@@ -499,7 +527,7 @@ def link(
                 if key not in by_key:
                     for other in [c for c in clusters if c.key.startswith("PER1:")]:
                         other_form, _, other_scope = other.key[5:].partition("\x00")
-                        if lone_within and other_scope != str(scope(doc)):
+                        if scoped and other_scope != str(scope(doc)):
                             continue
                         if len(form) >= 4 and (fuzz.ratio(form, other_form) >= fuzzy
                                                or _voicing_variant(form, other_form)):
@@ -537,7 +565,7 @@ def link(
         # person of that document (or series), not the one of another interview.
         _propagate(texts, resolved, clusters,
                    elsewhere=(lambda form, doc: by_key.get(lone_key(form, doc)) or new_cluster(lone_key(form, doc), PER),
-                              scope) if lone_within else None)
+                              scope) if scoped else None)
     for cluster in list(clusters):
         if cluster.kind == PER:
             cluster.mentions = [(doc, det) for doc, det in cluster.mentions

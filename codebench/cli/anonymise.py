@@ -117,7 +117,7 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
                    "places and workplaces; dates, ages and diagnoses are never accepted automatically)")
     left = sum(d.suggested for d in anonymisation.document_status(opened))
     click.echo(f"{left} suggestions wait for review: codebench anonymise {project} --list --open-only")
-    if anonymisation.people_scope(opened) == "project":
+    if anonymisation.people_scope(opened) != "interview":
         joined = sum(bool(v.lone_name_documents()) for v in anonymisation.entities(opened, kinds=[PER], with_mentions=True))
         if joined:
             # The one linking choice a project's design decides: say it where it was made.
@@ -322,8 +322,11 @@ def people_command(project: str, scope: str | None, coder: str | None, db: str |
     """Do the interviews speak of the same people? Shows or sets how far a lone name reaches.
 
     \b
-    project    one site: a first name said alone ("kari ringte") is the project's one
-               person of that name, wherever she is named in full (the default)
+    circle     a first name said alone ("kari ringte") joins a person named in full in its
+               interview or in the interviews that share someone named in full with it
+               (the default: interviews naming the same adviser speak of the same people)
+    project    one site: a lone name is the project's one person of that name, wherever
+               she is named in full
     interview  independent informants: a lone name joins only a person named in the same
                interview or by the same participant; elsewhere it is another person
 

@@ -265,8 +265,9 @@ class CodebenchApp(App[None]):
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
             return
-        said = ("a lone first name stays in its interview" if scope == "interview"
-                else "a lone first name joins the project's one person of that name")
+        said = {"interview": "a lone first name stays in its interview",
+                "project": "a lone first name joins the project's one person of that name",
+                "circle": "a lone first name joins interviews that share people named in full"}[scope]
         self.notify(f"people: {scope} — {said}" + ("; run detection again (d in the review) for new suggestions, "
                                                    "entities already stored keep their mentions" if relinked else ""))
 

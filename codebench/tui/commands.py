@@ -37,14 +37,16 @@ class CodebenchCommands(Provider):
         commands.append(("Residual list: words left unmasked that may be names", app.open_residual,
                          "read it from the top: + a name, k keep; R records the list read (u in the review)"))
         if app.original_allowed:
-            if services.anonymisation.people_scope(project) == "project":
-                commands.append(("Independent informants: a lone first name stays in its interview",
-                                 partial(app.set_people_scope, "interview"),
-                                 "two interviews' 'kari' are two people unless named in full (anonymise people)"))
-            else:
-                commands.append(("One site: a lone first name joins the project's person of that name",
-                                 partial(app.set_people_scope, "project"),
-                                 "the interviews speak of the same people (anonymise people)"))
+            current = services.anonymisation.people_scope(project)
+            for scope, title, help_text in (
+                    ("interview", "Independent informants: a lone first name stays in its interview",
+                     "two interviews' 'kari' are two people unless named in full (anonymise people)"),
+                    ("project", "One site: a lone first name joins the project's person of that name",
+                     "the interviews speak of the same people (anonymise people)"),
+                    ("circle", "Shared circles: a lone first name joins interviews that share people",
+                     "interviews naming the same person in full speak of the same people (the default)")):
+                if scope != current:
+                    commands.append((title, partial(app.set_people_scope, scope), help_text))
         commands.append(("Heat map: codes × roles", app.open_heatmap, "how many quotes each perspective gives each code"))
         commands.append(("Memos", app.open_memos, "every code, coding, document and project memo; type to filter"))
         commands.append(("Merge two codes", app.merge_codes, "the first code's codings move to the second"))

@@ -41,10 +41,31 @@ def _pseudonyms_of_kari(project: services.Project) -> dict[str, set[str]]:
 def test_one_site_links_a_lone_name_to_the_full_name_of_another_interview(project: services.Project,
                                                                           tmp_path: Path) -> None:
     _two_informants(project, tmp_path)
-    assert anonymisation.people_scope(project) == "project"
+    anonymisation.set_people_scope(project, "project", coder="ingrid")
     anonymisation.detect(project, use_model=False, coder="ingrid")
     found = _pseudonyms_of_kari(project)
     assert len(found) == 2 and len(set.union(*found.values())) == 1
+
+
+def test_by_default_a_lone_name_reaches_the_interviews_that_share_someone_named_in_full(
+        project: services.Project, tmp_path: Path) -> None:
+    # The two interviews share no one named in full: the second's "Kari" is her own person.
+    _two_informants(project, tmp_path)
+    assert anonymisation.people_scope(project) == "circle"
+    anonymisation.detect(project, use_model=False, coder="ingrid")
+    apart = _pseudonyms_of_kari(project)
+    assert len(apart) == 2 and len(set.union(*apart.values())) == 2
+
+
+def test_interviews_naming_the_same_adviser_in_full_share_their_lone_names(project: services.Project,
+                                                                           tmp_path: Path) -> None:
+    both = "\n\nI: Og på NAV?\n\nR: Der har jeg Trond Bakke.\n"
+    for name, text in (("a.txt", FIRST + both), ("b.txt", SECOND + both)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        services.import_files(project, [tmp_path / name], services.ParticipantSpec(role="mentor", round=1))
+    anonymisation.detect(project, use_model=False, coder="ingrid")
+    joined = _pseudonyms_of_kari(project)
+    assert len(joined) == 2 and len(set.union(*joined.values())) == 1
 
 
 def test_independent_informants_give_the_other_interviews_kari_her_own_pseudonym(project: services.Project,
@@ -53,7 +74,7 @@ def test_independent_informants_give_the_other_interviews_kari_her_own_pseudonym
     runner = CliRunner()
     root = str(project.root)
     shown = runner.invoke(main, ["anonymise", "people", root])
-    assert shown.exit_code == 0 and "people: project" in shown.output
+    assert shown.exit_code == 0 and "people: circle" in shown.output
     changed = runner.invoke(main, ["anonymise", "people", root, "interview", "--coder", "ingrid"])
     assert changed.exit_code == 0 and "people: interview" in changed.output
     assert "already run" not in changed.output  # nothing was detected yet
@@ -66,7 +87,7 @@ def test_independent_informants_give_the_other_interviews_kari_her_own_pseudonym
     # Each interview's Kari has one pseudonym, and they are two people.
     assert len(first) == 1 and len(second) == 1 and first != second
     # Going back after detection says what it does not change.
-    back = runner.invoke(main, ["anonymise", "people", root, "project", "--coder", "ingrid"])
+    back = runner.invoke(main, ["anonymise", "people", root, "circle", "--coder", "ingrid"])
     assert back.exit_code == 0 and "already run" in back.output and "anonymise split" in back.output
     bad = runner.invoke(main, ["anonymise", "people", root, "site"])
     assert bad.exit_code == 2 and "site" in bad.output and "Traceback" not in bad.output
@@ -75,6 +96,7 @@ def test_independent_informants_give_the_other_interviews_kari_her_own_pseudonym
 def test_the_review_list_asks_about_a_person_joined_by_a_lone_name_in_another_interview(
         project: services.Project, tmp_path: Path) -> None:
     _two_informants(project, tmp_path)
+    anonymisation.set_people_scope(project, "project", coder="ingrid")  # one site: joined by "Kari"
     runner = CliRunner()
     root = str(project.root)
     detected = runner.invoke(main, ["anonymise", root, "--no-model", "--coder", "ingrid"])

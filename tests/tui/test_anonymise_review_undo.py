@@ -227,6 +227,7 @@ async def test_a_lone_name_of_another_interview_is_asked_about_and_shift_s_split
     for name, text in texts.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
         services.import_files(project, [tmp_path / name], services.ParticipantSpec(role="mentor", round=1))
+    anonymisation.set_people_scope(project, "project", coder=CODER)  # one site: joined by the given name
     anonymisation.detect(project, use_model=False, coder=CODER)
     person = next(e for e in anonymisation.entities(project, with_mentions=True) if "Kari Nordmann" in e.forms)
     (doc, lone), = person.lone_name_documents()

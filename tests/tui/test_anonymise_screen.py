@@ -729,11 +729,12 @@ async def test_deciding_mentions_one_by_one_keeps_the_next_one_in_view(detected)
 async def test_palette_sets_independent_informants_and_back(detected):
     # `anonymise people` from the workbench: the owner says the informants are independent
     # before running detection again, and can say it back.
-    assert anonymisation.people_scope(detected) == "project"
+    assert anonymisation.people_scope(detected) == "circle"
     app = CodebenchApp(detected, CODER)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
-        for wanted, words in (("interview", "Independent informants"), ("project", "One site")):
+        for wanted, words in (("interview", "Independent informants"), ("project", "One site"),
+                              ("circle", "Shared circles")):
             await pilot.press("ctrl+p")
             await pilot.pause()
             await type_text(pilot, words)

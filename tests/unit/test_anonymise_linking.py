@@ -213,3 +213,17 @@ def test_laughter_and_the_dialect_she_are_never_a_person_however_sure_the_model_
     dets = {1: [_det(text, "haha haha", PER, score=0.9), _det(text, "hu", PER, score=0.7),
                 _det(text, "hu", PER, nth=1, score=0.7, detector="lexicon")]}
     assert not [det.text for c in link({1: text}, dets) for _, det in c.mentions]
+
+
+def test_circles_a_lone_name_reaches_the_interviews_sharing_someone_named_in_full() -> None:
+    # Interviews 1 and 2 both name the adviser Trond Bakke in full: one circle. Interview 3
+    # names no one the others do: its "kari" is someone else.
+    texts = {1: "ja kari nordmann er lederen min og trond bakke er veilederen",
+             2: "kari sa det til meg og trond bakke ringte etterpå",
+             3: "søstera mi kari hjalp meg i starten"}
+    dets = {1: [_det(texts[1], "kari nordmann", PER), _det(texts[1], "trond bakke", PER)],
+            2: [_det(texts[2], "kari", PER), _det(texts[2], "trond bakke", PER)],
+            3: [_det(texts[3], "kari", PER)]}
+    owner = {(doc, det.start): n for n, c in enumerate(link(texts, dets, people="circle")) for doc, det in c.mentions}
+    assert owner[(2, 0)] == owner[(1, 3)], "the same circle: Kari Nordmann"
+    assert owner[(3, texts[3].index("kari"))] != owner[(1, 3)], "no one shared: another Kari"

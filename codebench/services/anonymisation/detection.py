@@ -178,7 +178,7 @@ def detect(
     groups.update({f"header:{i.id}": groups.get(i.id, f"document:{i.id}") for i in infos})
     groups.update({i.id: f"document:{i.id}" for i in infos if i.id not in groups})
     clusters = link({**texts, **header_text}, {**detections, **header_dets}, groups=groups,
-                    lone_within=people_scope(project) == "interview")
+                    people=people_scope(project))
     for cluster in clusters:
         cluster.mentions = [(d, m) for d, m in cluster.mentions if not is_header_key(d)]
     # Words the researcher kept from the residual list ("not a name") are not suggested again.
@@ -323,7 +323,7 @@ def detect_in_spans(project: Project, document_id: int, spans: Sequence[tuple[in
     # Other documents take part as evidence only: their texts are not searched again.
     texts = {doc: (masked if doc == document_id else "") for doc in detections}
     groups = {info.id: info.participant.pid} if info.participant is not None else {}
-    clusters = link(texts, detections, groups=groups, lone_within=people_scope(project) == "interview")
+    clusters = link(texts, detections, groups=groups, people=people_scope(project))
     stored = {(r.document_id, r.start, r.end) for r in existing}
     for cluster in clusters:
         cluster.mentions = [(d, m) for d, m in cluster.mentions

@@ -1,12 +1,17 @@
 """Whether the interviews of a project speak of the same people: how far a lone name reaches.
 
-A first name said alone ("kari ringte") is linked to a person named in full.  In a study of one
-site the informants talk about the same colleagues, advisers and leaders, so a lone "kari" is the
-project's one Kari Nordmann wherever she is named in full (``project``, the default).  When the
-informants are independent of each other (recruited one by one, from different places), two
-interviews' "kari" are most often two people, and joining them gives two people one pseudonym
-(``interview``): a lone name then joins only a person named in the same interview, or by the
-same participant, and is otherwise a person of its own interview.
+A first name said alone ("kari ringte") is linked to a person named in full.  Three settings:
+
+- ``circle`` (the default): a lone name joins a person named in full in its own interview, or
+  in the interviews that share someone named in full with its own.  Interviews that name the
+  same adviser or leader in full speak of the same circle of people; an interview that shares
+  no one named in full with another keeps its "kari" apart (a tester's independent informants
+  got one pseudonym for two people five times, the sample's one-site interviews none);
+- ``project``: as in a study of one site, a lone name joins the project's one person of that
+  name, wherever she is named in full;
+- ``interview``: the informants are independent of each other: a lone name joins only a person
+  named in the same interview, or by the same participant, and is otherwise a person of its own
+  interview.
 
 The setting is stored with the anonymisation settings and read by every detection run.  It
 shapes new suggestions; entities already stored keep their mentions (``anonymise split``
@@ -21,12 +26,11 @@ from codebench.services.anonymisation.access import require_reviewer
 from codebench.services.project import Project
 
 PEOPLE = "people"
-DEFAULT_SCOPE = "project"
+DEFAULT_SCOPE = "circle"
 
 
 def people_scope(project: Project) -> str:
-    """``project`` (a lone name joins the one person of the project carrying it) or
-    ``interview`` (only a person of the same interview or participant)."""
+    """``circle``, ``project`` or ``interview`` (see the module)."""
     with project.transaction(write=False) as store:
         value = store.anonymisation.settings().get(PEOPLE, DEFAULT_SCOPE)
     return value if value in SCOPES else DEFAULT_SCOPE
