@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from codebench.ingest.base import ImportedDocument, IngestError, TextBuilder, normalise_text, read_limited, warn
+from codebench.ingest.speakers import label_counts, opens_with_label
 
 MAX_PAGES = 3000
 """Most pages read from one PDF (a 500-page report takes seconds; many thousands would take minutes)."""
@@ -293,6 +294,11 @@ def _paragraphs(pages: list[_Page]) -> tuple[TextBuilder, list[int]]:
     lengths = sorted(len(line.text) for p in pages for line in p.lines)
     usual_length = lengths[int(len(lengths) * 0.9)]
 
+    # A transcript set with space after each paragraph instead of an empty line: when most
+    # turns are one line, the usual spacing is the paragraph gap itself and no gap stands out.
+    # A line opening with a speaker label ("I:", "Ahmad:") opens a paragraph whatever the gap
+    # (a tester's 129-line PDF came in as 8 paragraphs, its header as one line).
+    counts = label_counts(line.text for p in pages for line in p.lines)
     # Each paragraph is its lines, each with the page it opens (None for a line inside a page).
     paragraphs: list[list[tuple[str, int | None]]] = []
     previous: _Line | None = None
@@ -308,8 +314,8 @@ def _paragraphs(pages: list[_Page]) -> tuple[TextBuilder, list[int]]:
                 ends_sentence = previous.text.endswith(_SENTENCE_END)
                 short = len(previous.text) < 0.75 * usual_length
                 new = usual_top - line.y > spacing / 2 or (ends_sentence and (room_left or short))
-            else:  # a clear gap, or a line above the last one (a new column)
-                new = previous.y - line.y > limit or line.y > previous.y
+            else:  # a clear gap, or a line above the last one (a new column), or a speaker's label
+                new = previous.y - line.y > limit or line.y > previous.y or opens_with_label(line.text, counts)
             if new:
                 paragraphs.append([])
             paragraphs[-1].append((line.text, index if n == 0 else None))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from codebench.ingest.base import ImportedTurn
@@ -70,6 +71,23 @@ def _is_label(label: str, counts: Counter[str]) -> bool:
     words = label.split()
     # A name-like label: capitalised words, seen at the start of at least two paragraphs.
     return counts[label] >= 2 and len(words) <= 3 and all(w[0].isupper() for w in words)
+
+
+def label_counts(lines: Iterable[str]) -> Counter[str]:
+    """How many lines open with each speaker-label-like word group ("I:", "Ahmad:")."""
+    counts: Counter[str] = Counter()
+    for line in lines:
+        match = _LEADING.match(line)
+        if match:
+            counts[match.group("label")] += 1
+    return counts
+
+
+def opens_with_label(line: str, counts: Counter[str]) -> bool:
+    """Whether ``line`` opens with a speaker label: a known one ("I:", "Informant:") or a name
+    that opens at least two lines of the document (``label_counts``)."""
+    match = _LEADING.match(line)
+    return bool(match) and _is_label(match.group("label"), counts)
 
 
 @dataclass

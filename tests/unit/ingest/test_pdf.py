@@ -202,3 +202,17 @@ def test_a_decompression_bomb_is_refused_quickly(tmp_path):
     bomb.write_bytes(bytes(data))
     with pytest.raises(IngestError, match=r"bombe\.pdf: page 1 unpacks to more data than any report holds"):
         import_file(bomb)
+
+
+def test_a_transcript_of_one_line_turns_keeps_a_turn_per_speaker(tmp_path):
+    # A tester's interview saved from Word with space after each paragraph: every gap is the
+    # same, so no gap stands out and the 129 lines came in as 8 paragraphs, "I: … Ahmad: …" in one.
+    lines = []
+    for n in range(12):  # enough lines that the usual spacing is read from them
+        lines += [f"I: Hva skjedde i uke {n + 1}?", "", f"Ahmad: Da jobbet jeg på lageret, dag {n + 1}.", ""]
+    lines[:4] = ["I: Hva jobbet du med før?", "", "Ahmad: Jeg var elektriker i mange år.", ""]
+    path = tmp_path / "intervju.pdf"
+    write_pdf(path, [lines], page_numbers=False)
+    turns = paragraphs(import_file(path))
+    assert len(turns) == 24, turns
+    assert turns[0] == "I: Hva jobbet du med før?" and turns[1] == "Ahmad: Jeg var elektriker i mange år."
