@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from codebench.anonymise.detections import LOC, ORG, PER, Detection
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, NOUN_ENDINGS, is_caseless, is_common_word, is_ordinary_compound, lexicon, name_likelihood,
+    NOT_NAMES, NOUN_ENDINGS, is_caseless, is_common_word, is_finite_verb, is_ordinary_compound, lexicon, name_likelihood,
 )
 
 if TYPE_CHECKING:
@@ -67,6 +67,12 @@ def _score(text: str, start: int, surface: str, kind: str) -> float:
     # A given name that is also a word, capitalised inside a sentence, is the name ("Og Hans
     # seier", "han Per"): the pronoun and the preposition are written in lower case there.
     given_inside = not sentence_start and (lowered in names.female or lowered in names.male)
+    if kind == PER and sentence_start and (lowered in names.female or lowered in names.male):
+        # A sentence's first word that is a given name and a word, before a verb: the subject
+        # ("Sol sa at eg skulle spørje", "Hans kom seint"), not "Hans oppgave" or "Sol og vind".
+        after = re.match(r"[ ]+([^\W\d_]+)", text[start + len(surface):start + len(surface) + 30])
+        if after is not None and is_finite_verb(after.group(1)) and after.group(1).casefold() not in ("er", "var"):
+            return 0.6
     if kind == PER and not known and not given_inside and lowered not in names.surnames and not _after_saying(text, start) and (
             is_common_word(lowered) or sentence_start and is_ordinary_compound(lowered)):
         # An ordinary word the model calls a person ("Bil", "Golf", "Kontaktperson"), or a

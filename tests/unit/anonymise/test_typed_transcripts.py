@@ -94,3 +94,12 @@ def test_what_follows_a_place_like_is_a_place() -> None:
     clusters = link({1: text}, {1: [_det(text, "Bjørkelangen", score=0.85), _det(text, "Kari", score=0.85)]})
     kinds = {det.text: c.kind for c in clusters for _, det in c.mentions}
     assert kinds == {"Bjørkelangen": "LOC", "Kari": PER}
+
+
+def test_a_sentence_opening_with_a_given_name_that_is_a_word_and_a_verb_is_the_name() -> None:
+    from codebench.anonymise.ner import _score
+
+    text = "Han har jobba der i femten år. Sol sa at eg skulle spørje om alt. Sol og vind hele dagen. Liv er viktig."
+    assert _score(text, text.index("Sol sa"), "Sol", PER) >= DEFAULT_THRESHOLD
+    assert _score(text, text.index("Sol og"), "Sol", PER) < DEFAULT_THRESHOLD
+    assert _score(text, text.index("Liv er"), "Liv", PER) < DEFAULT_THRESHOLD
