@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -175,6 +176,41 @@ def sample_project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sample") / "demo"
     build_demo_project(folder).close()
     return folder
+
+
+# Rule-based detection of the sample corpus, in a fresh interpreter: its key folder is set for it
+# alone, and a fixed hash seed keeps the pseudonym numbering (which snapshots show) from drifting
+# between runs should set order ever leak into linking again.
+_DETECT = """
+import sys
+from codebench import services
+from codebench.services import anonymisation
+project = services.open_project(sys.argv[1])
+anonymisation.detect(project, use_model=False, coder="fixture")
+project.close()
+"""
+
+
+@pytest.fixture(scope="session")
+def detected_sample_dir(sample_project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project after rule-based detection by coder "fixture", nothing decided yet
+    (project in ``project/``, its key in ``keys/``). Treat as read-only: a test takes its own
+    copy with ``copy_detected_sample``."""
+    folder = tmp_path_factory.mktemp("detected")
+    shutil.copytree(sample_project_dir, folder / "project")
+    env = {**os.environ, "PYTHONHASHSEED": "0", "CODEBENCH_KEY_DIR": str(folder / "keys")}
+    subprocess.run([sys.executable, "-c", _DETECT, str(folder / "project")], check=True, env=env, timeout=300)
+    return folder
+
+
+def copy_detected_sample(detected_dir: Path, target: Path, keys: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the detected sample project at ``target``, with its own copy of the
+    pseudonym key in ``keys``, which becomes the key folder (``CODEBENCH_KEY_DIR``) of the test:
+    the copy shares its key id with the session's project, so it must never write that key."""
+    shutil.copytree(detected_dir / "project", target)
+    shutil.copytree(detected_dir / "keys", keys)
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(keys))
+    return target
 
 
 def review_everything(project: Any) -> None:
