@@ -45,9 +45,35 @@ def shared_dir(*parts: str) -> Path:
         pytest.skip(reason, allow_module_level=True)
     return path
 
+
+def _memory_backed_temp_root() -> str | None:
+    """A RAM-backed folder (Linux's /dev/shm tmpfs) with room for a test run, or None.
+
+    The tests write thousands of throwaway projects, exports, keys and a PostgreSQL cluster. On
+    a disk mounted with ``discard`` (as the CI machines' is) every delete and sync waits on the
+    disk; in memory the same files are written, read, locked and deleted as the real files they
+    are, only without waiting. Where there is no such folder, or little room in it, the
+    system's temporary folder is used as before.
+    """
+    root = "/dev/shm"
+    try:
+        free = os.statvfs(root)
+    except OSError:
+        return None
+    if not os.access(root, os.W_OK | os.X_OK) or free.f_bavail * free.f_frsize < 4 * 2**30:
+        return None
+    return root
+
+
+TEMP_ROOT = _memory_backed_temp_root()
+if TEMP_ROOT and "PYTEST_DEBUG_TEMPROOT" not in os.environ:
+    # pytest's own root for tmp_path and tmp_path_factory (its documented variable); xdist's
+    # workers are handed their folders below the controller's.
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = TEMP_ROOT
+
 # Pseudonym keys go to a throwaway folder, never to the user's ~/.local/share: set before any
 # test (and any session fixture) runs.
-KEY_DIR = tempfile.mkdtemp(prefix="codebench-keys-")
+KEY_DIR = tempfile.mkdtemp(prefix="codebench-keys-", dir=TEMP_ROOT)
 os.environ["CODEBENCH_KEY_DIR"] = KEY_DIR
 
 
@@ -102,7 +128,7 @@ class PostgresServer:
 
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
-        self.folder = Path(tempfile.mkdtemp(prefix="codebench-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="codebench-pg-", dir=TEMP_ROOT))
         self.data = self.folder / "data"
         self.port = _free_port()
         # The server refuses to run as root: run it as the 'postgres' system user then.
