@@ -10,6 +10,8 @@ subprocess (``detected_sample_dir`` in tests/conftest.py); each test works on it
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -24,7 +26,7 @@ from codebench.tui.screens.picker import CodePicker, TextPrompt
 from codebench.tui.screens.kind_picker import KindPicker
 from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.widgets.transcript import TranscriptView
-from tests.conftest import copy_detected_sample
+from tests.conftest import TEMP_ROOT, copy_detected_sample
 
 FIRST_DOC = "Intervju Kristine Holm runde 1"
 KRISTINE = "Kristine Holm"  # the informant of FIRST_DOC: a form of one person entity
@@ -563,9 +565,19 @@ async def test_shift_a_marks_a_selection_as_a_workplace(detected):
         assert not any(other in e.forms for e in anonymisation.entities(detected))
 
 
-async def test_add_several_names_or_a_people_file_from_the_screen(detected, tmp_path):
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A folder with a short absolute path: the test types whole paths key by key (each key press
+    waits for the app to be idle), and tmp_path's is some eighty characters long."""
+    folder = Path(tempfile.mkdtemp(prefix="cb", dir=TEMP_ROOT))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+async def test_add_several_names_or_a_people_file_from_the_screen(detected, short_dir):
     """"+" takes names separated by semicolons, or the path of a people file; a bad list adds
     nothing and its message names the line, never the name."""
+    tmp_path = short_dir
     bad = tmp_path / "folk.txt"
     bad.write_text("ORG: Eikås barnehage\nØ\n", encoding="utf-8")
     app = CodebenchApp(detected, CODER)
