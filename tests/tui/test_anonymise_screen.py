@@ -363,7 +363,7 @@ async def test_palette_opens_the_review(detected):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "Anonymisation review")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search runs in a worker: until it has gathered every hit
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AnonymisationScreen)
