@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -44,9 +45,35 @@ def shared_dir(*parts: str) -> Path:
         pytest.skip(reason, allow_module_level=True)
     return path
 
+
+def _memory_backed_temp_root() -> str | None:
+    """A RAM-backed folder (Linux's /dev/shm tmpfs) with room for a test run, or None.
+
+    The tests write thousands of throwaway projects, exports, keys and a PostgreSQL cluster. On
+    a disk mounted with ``discard`` (as the CI machines' is) every delete and sync waits on the
+    disk; in memory the same files are written, read, locked and deleted as the real files they
+    are, only without waiting. Where there is no such folder, or little room in it, the
+    system's temporary folder is used as before.
+    """
+    root = "/dev/shm"
+    try:
+        free = os.statvfs(root)
+    except OSError:
+        return None
+    if not os.access(root, os.W_OK | os.X_OK) or free.f_bavail * free.f_frsize < 4 * 2**30:
+        return None
+    return root
+
+
+TEMP_ROOT = _memory_backed_temp_root()
+if TEMP_ROOT and "PYTEST_DEBUG_TEMPROOT" not in os.environ:
+    # pytest's own root for tmp_path and tmp_path_factory (its documented variable); xdist's
+    # workers are handed their folders below the controller's.
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = TEMP_ROOT
+
 # Pseudonym keys go to a throwaway folder, never to the user's ~/.local/share: set before any
 # test (and any session fixture) runs.
-KEY_DIR = tempfile.mkdtemp(prefix="codebench-keys-")
+KEY_DIR = tempfile.mkdtemp(prefix="codebench-keys-", dir=TEMP_ROOT)
 os.environ["CODEBENCH_KEY_DIR"] = KEY_DIR
 
 
@@ -101,7 +128,7 @@ class PostgresServer:
 
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
-        self.folder = Path(tempfile.mkdtemp(prefix="codebench-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="codebench-pg-", dir=TEMP_ROOT))
         self.data = self.folder / "data"
         self.port = _free_port()
         # The server refuses to run as root: run it as the 'postgres' system user then.
@@ -175,6 +202,41 @@ def sample_project_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("sample") / "demo"
     build_demo_project(folder).close()
     return folder
+
+
+# Rule-based detection of the sample corpus, in a fresh interpreter: its key folder is set for it
+# alone, and a fixed hash seed keeps the pseudonym numbering (which snapshots show) from drifting
+# between runs should set order ever leak into linking again.
+_DETECT = """
+import sys
+from codebench import services
+from codebench.services import anonymisation
+project = services.open_project(sys.argv[1])
+anonymisation.detect(project, use_model=False, coder="fixture")
+project.close()
+"""
+
+
+@pytest.fixture(scope="session")
+def detected_sample_dir(sample_project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample project after rule-based detection by coder "fixture", nothing decided yet
+    (project in ``project/``, its key in ``keys/``). Treat as read-only: a test takes its own
+    copy with ``copy_detected_sample``."""
+    folder = tmp_path_factory.mktemp("detected")
+    shutil.copytree(sample_project_dir, folder / "project")
+    env = {**os.environ, "PYTHONHASHSEED": "0", "CODEBENCH_KEY_DIR": str(folder / "keys")}
+    subprocess.run([sys.executable, "-c", _DETECT, str(folder / "project")], check=True, env=env, timeout=300)
+    return folder
+
+
+def copy_detected_sample(detected_dir: Path, target: Path, keys: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the detected sample project at ``target``, with its own copy of the
+    pseudonym key in ``keys``, which becomes the key folder (``CODEBENCH_KEY_DIR``) of the test:
+    the copy shares its key id with the session's project, so it must never write that key."""
+    shutil.copytree(detected_dir / "project", target)
+    shutil.copytree(detected_dir / "keys", keys)
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(keys))
+    return target
 
 
 def review_everything(project: Any) -> None:

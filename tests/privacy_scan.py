@@ -10,6 +10,7 @@ import json
 import re
 import zipfile
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from codebench import services
@@ -104,8 +105,30 @@ def leaks(contents: dict[str, str], forms: Iterable[str], renditions: str) -> li
     """
     found = []
     for form in sorted(forms):
-        pattern = re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")
-        if pattern.search(renditions) or (form.islower() and is_common_word(form)):
+        if occurs(form, renditions) or (form.islower() and is_common_word(form)):
             continue
-        found += [(form, where) for where, text in contents.items() if pattern.search(text)]
+        found += [(form, where) for where, text in contents.items() if occurs(form, text)]
     return found
+
+
+def occurs(form: str, text: str) -> bool:
+    """Whether ``form`` stands in ``text`` as a whole word (no letter, digit or _ either side).
+
+    The answer is the regex ``(?<!\\w)form(?!\\w)``'s, tried only where the form's letters are: a
+    regex that starts with a look-behind is otherwise tried at every position of a long text,
+    and these scans try a few hundred forms on every output of a project.
+    """
+    pattern = _whole_word(form)
+    start = text.find(form)
+    while start != -1:
+        # endpos one past the form: the look-ahead sees the next character, the look-behind
+        # (which pos does not limit) the one before.
+        if pattern.match(text, start, start + len(form) + 1):
+            return True
+        start = text.find(form, start + 1)
+    return False
+
+
+@lru_cache(maxsize=None)
+def _whole_word(form: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(form)}(?!\w)")

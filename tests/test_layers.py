@@ -8,6 +8,7 @@ broken arrow is named with its file and line even when the module would fail to 
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "codebench"
 
 
+@lru_cache(maxsize=None)
 def _imports(path: Path) -> list[tuple[int, str]]:
-    """``(line, absolute module name)`` of every import in one file (relative imports resolved)."""
+    """``(line, absolute module name)`` of every import in one file (relative imports resolved;
+    parsed once per process: every contract and the exceptions check read the same files)."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     parts = ["codebench", *path.relative_to(PACKAGE).with_suffix("").parts]
     if parts[-1] == "__init__":

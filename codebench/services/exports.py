@@ -179,6 +179,15 @@ class _Renderer:
             self._cache[value] = anonymisation.anonymise_free_text(self.project, value)
         return self._cache[value]
 
+    def prepare_names(self, values: Sequence[str | None]) -> None:
+        """The code and category names among ``values`` not seen yet, as :meth:`name` gives
+        them, in one call of the anonymiser (each call reads the pseudonym key again)."""
+        if self.original:
+            return
+        todo = list(dict.fromkeys(v for v in values if v and v not in self._names))
+        if todo:
+            self._names.update(zip(todo, anonymisation.anonymise_free_texts(self.project, todo, detect=False)))
+
     def name(self, value: str | None) -> str | None:
         """A code or category name as every view shows it: the known forms only, no detection."""
         if not value or self.original:
@@ -610,6 +619,7 @@ def export_codebook_document(
     render = _Renderer(project, original, tree,
                        [meta.get("name"), meta.get("description"), *(m for texts in attached.values() for m in texts)],
                        state=state)
+    render.prepare_names([info.name for info in tree])
     found = quotes(project, anonymised=not original, for_file=True)
     by_id = {info.id: info for info in tree}
     per_code: dict[str, list[Quote]] = defaultdict(list)
@@ -722,6 +732,7 @@ def export_memos(
         what = f" ({wanted.describe()})" if not wanted.empty else ""
         raise ServiceError(f"no memos{what} in this project; nothing written")
     render = _Renderer(project, original, (), [e.code for e in entries], state=state)
+    render.prepare_names([e.code for e in entries])
     turns, pages = _positions(project)
     sections = []
     for kind in MEMO_KINDS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import stat
 from pathlib import Path
 
@@ -253,10 +254,10 @@ def test_detection_and_review_on_postgresql(pg_project: services.Project, tmp_pa
 
 
 @pytest.fixture(scope="module")
-def anonymised_sample(tmp_path_factory: pytest.TempPathFactory) -> services.Project:
-    from codebench.services.sample import build_demo_project
-
-    project = build_demo_project(tmp_path_factory.mktemp("anon") / "demo")
+def anonymised_sample(sample_project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> services.Project:
+    folder = tmp_path_factory.mktemp("anon") / "demo"
+    shutil.copytree(sample_project_dir, folder)  # the sample project as the demo builds it
+    project = services.open_project(folder)
     anonymisation.detect(project)
     anonymisation.auto_accept(project)
     return project

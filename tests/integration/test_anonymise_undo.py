@@ -5,7 +5,6 @@ the sample project; the key file follows; the audit log holds ids, pseudonyms an
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -15,17 +14,18 @@ import yaml
 from codebench import services
 from codebench.services import anonymisation
 from codebench.services.history import describe_operation
+from tests.conftest import copy_detected_sample
 
 CODER = "tester"
 KRISTINE = "Kristine Holm"
 
 
 @pytest.fixture
-def detected(sample_project_dir: Path, tmp_path: Path) -> Iterator[services.Project]:
-    """A writable copy of the sample project after rule-based detection (nothing decided yet)."""
-    shutil.copytree(sample_project_dir, tmp_path / "sample")
+def detected(detected_sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[services.Project]:
+    """A writable copy of the sample project after rule-based detection (nothing decided yet),
+    with its own copy of the pseudonym key."""
+    copy_detected_sample(detected_sample_dir, tmp_path / "sample", tmp_path / "keys", monkeypatch)
     project = services.open_project(tmp_path / "sample")
-    anonymisation.detect(project, use_model=False, coder="fixture")
     yield project
     project.close()
 

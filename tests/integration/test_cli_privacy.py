@@ -9,7 +9,6 @@ gold identifiers of the sample corpus that the rendition has replaced everywhere
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from click.testing import CliRunner
 from codebench import services
 from codebench.cli import main
 from codebench.services import anonymisation
+from tests.privacy_scan import occurs
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD = REPO / "corpora" / "sample" / "gold" / "identifiers"
@@ -56,13 +56,13 @@ def replaced_forms(auto: Path) -> set[str]:
         renditions = "\n".join(anonymisation.rendition(project, d.id).text for d in services.list_documents(project))
     finally:
         project.close()
-    kept = {f for f in forms if len(f) >= 3 and not re.search(rf"(?<!\w){re.escape(f)}(?!\w)", renditions)}
+    kept = {f for f in forms if len(f) >= 3 and not occurs(f, renditions)}
     assert len(kept) >= 20, f"too few replaced identifiers to make the scan mean anything: {sorted(kept)}"
     return kept
 
 
 def _leaks(text: str, forms: set[str]) -> list[str]:
-    return sorted(f for f in forms if re.search(rf"(?<!\w){re.escape(f)}(?!\w)", text))
+    return sorted(f for f in forms if occurs(f, text))
 
 
 def _outputs(project: Path, *extra: str, coder: str | None = None, ok: bool = True) -> dict[str, str]:

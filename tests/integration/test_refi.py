@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import zipfile
 from datetime import datetime, timezone
@@ -14,9 +15,8 @@ from lxml import etree
 from codebench import services
 from codebench.cli import main
 from codebench.domain.spans import OffsetMap, Span
-from codebench.services.sample import build_demo_project
 from codebench.services import anonymisation, interchange
-from tests.conftest import review_everything, shared_dir
+from tests.conftest import shared_dir
 
 
 G = ["bbbbbbbb-0000-4000-8000-%012d" % n for n in range(30)]
@@ -48,10 +48,11 @@ def table_counts(project: services.Project) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> services.Project:
-    """The sample project with a memo of every kind (on a code, a document, the project, a coding)."""
-    project = build_demo_project(tmp_path_factory.mktemp("refi") / "demo")
-    review_everything(project)
+def demo(reviewed_sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> services.Project:
+    """The sample project, reviewed, with a memo of every kind (on a code, a document, the project, a coding)."""
+    folder = tmp_path_factory.mktemp("refi") / "demo"
+    shutil.copytree(reviewed_sample_dir, folder)
+    project = services.open_project(folder)
     services.add_memo(project, "Kapasitet henger sammen med lederstøtte.", code="kapasitet og portefølje",
                       title="Kapasitet", author="ingrid")
     services.add_memo(project, "Intervjuet ble avbrutt etter 40 minutter.", document=1, author="per")

@@ -9,6 +9,7 @@ from typing import Iterator
 import pytest
 
 from codebench import services
+from tests.conftest import copy_detected_sample
 
 
 @pytest.fixture
@@ -28,11 +29,9 @@ def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def rule_detected(sample_project_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[services.Project]:
+def rule_detected(detected_sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[services.Project]:
     """A writable copy of the sample project after rule-based detection (nothing decided; the key in tmp)."""
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    shutil.copytree(sample_project_dir, tmp_path / "detected")
+    copy_detected_sample(detected_sample_dir, tmp_path / "detected", tmp_path / "keys", monkeypatch)
     project = services.open_project(tmp_path / "detected")
-    services.anonymisation.detect(project, use_model=False, coder="fixture")
     yield project
     project.close()

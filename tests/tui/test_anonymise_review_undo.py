@@ -4,7 +4,6 @@ take decisions back and forth with a message, and F2 renames an entity in every 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -17,17 +16,18 @@ from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.anonymise import AnonymisationScreen
 from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.picker import TextPrompt
+from tests.conftest import copy_detected_sample
 
 CODER = "tester"
 KRISTINE = "Kristine Holm"
 
 
 @pytest.fixture
-def detected(sample_project_dir: Path, tmp_path: Path) -> Iterator[services.Project]:
-    """A writable copy of the sample project after rule-based detection (nothing decided yet)."""
-    shutil.copytree(sample_project_dir, tmp_path / "sample")
+def detected(detected_sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[services.Project]:
+    """A writable copy of the sample project after rule-based detection (nothing decided yet),
+    with its own copy of the pseudonym key."""
+    copy_detected_sample(detected_sample_dir, tmp_path / "sample", tmp_path / "keys", monkeypatch)
     project = services.open_project(tmp_path / "sample")
-    anonymisation.detect(project, use_model=False, coder="fixture")
     yield project
     project.close()
 

@@ -4,18 +4,14 @@ Each step goes through the keys a researcher presses and then asserts what the s
 (mention statuses, pseudonyms, codings), not only what the screen shows.
 
 Detection runs once per session, rules and names only (the NER model takes long to load), in a
-subprocess: its key folder is set for it alone, and a fixed hash seed keeps the pseudonym
-numbering (which the snapshot shows) from drifting between runs should set order ever leak into
-linking again, as it did before linking became one project-wide pattern.
+subprocess (``detected_sample_dir`` in tests/conftest.py); each test works on its own copy.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -30,30 +26,12 @@ from codebench.tui.screens.picker import CodePicker, TextPrompt
 from codebench.tui.screens.kind_picker import KindPicker
 from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.widgets.transcript import TranscriptView
+from tests.conftest import TEMP_ROOT, copy_detected_sample
 
 FIRST_DOC = "Intervju Kristine Holm runde 1"
 KRISTINE = "Kristine Holm"  # the informant of FIRST_DOC: a form of one person entity
 CODER = "tester"
 KEYS = {" ": "space", ":": "colon", "-": "minus"}
-
-DETECT = """
-import sys
-from codebench import services
-from codebench.services import anonymisation
-project = services.open_project(sys.argv[1])
-anonymisation.detect(project, use_model=False, coder="fixture")
-project.close()
-"""
-
-
-@pytest.fixture(scope="session")
-def detected_sample_dir(sample_project_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample project after rule-based detection (project in ``project/``, key in ``keys/``)."""
-    folder = tmp_path_factory.mktemp("anonymised")
-    shutil.copytree(sample_project_dir, folder / "project")
-    env = {**os.environ, "PYTHONHASHSEED": "0", "CODEBENCH_KEY_DIR": str(folder / "keys")}
-    subprocess.run([sys.executable, "-c", DETECT, str(folder / "project")], check=True, env=env, timeout=300)
-    return folder
 
 
 @pytest.fixture
@@ -65,10 +43,9 @@ def key_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def detected(detected_sample_dir: Path, tmp_path: Path, key_dir: Path) -> Iterator[services.Project]:
+def detected(detected_sample_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[services.Project]:
     """A writable copy of the detected sample project, with its own copy of the key."""
-    shutil.copytree(detected_sample_dir / "project", tmp_path / "sample")
-    shutil.copytree(detected_sample_dir / "keys", key_dir)
+    copy_detected_sample(detected_sample_dir, tmp_path / "sample", tmp_path / "keys", monkeypatch)
     project = services.open_project(tmp_path / "sample")
     yield project
     project.close()
@@ -386,7 +363,7 @@ async def test_palette_opens_the_review(detected):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await type_text(pilot, "Anonymisation review")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search runs in a worker: until it has gathered every hit
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, AnonymisationScreen)
@@ -588,9 +565,19 @@ async def test_shift_a_marks_a_selection_as_a_workplace(detected):
         assert not any(other in e.forms for e in anonymisation.entities(detected))
 
 
-async def test_add_several_names_or_a_people_file_from_the_screen(detected, tmp_path):
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A folder with a short absolute path: the test types whole paths key by key (each key press
+    waits for the app to be idle), and tmp_path's is some eighty characters long."""
+    folder = Path(tempfile.mkdtemp(prefix="cb", dir=TEMP_ROOT))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+async def test_add_several_names_or_a_people_file_from_the_screen(detected, short_dir):
     """"+" takes names separated by semicolons, or the path of a people file; a bad list adds
     nothing and its message names the line, never the name."""
+    tmp_path = short_dir
     bad = tmp_path / "folk.txt"
     bad.write_text("ORG: Eikås barnehage\nØ\n", encoding="utf-8")
     app = CodebenchApp(detected, CODER)

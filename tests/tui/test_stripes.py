@@ -202,11 +202,10 @@ async def test_shift_s_hides_and_shows_the_stripes_and_later_transcripts_follow(
         assert view.stripes and app.show_stripes
 
 
-async def test_stripes_in_the_anonymised_rendition_name_no_one(sample_copy):
+async def test_stripes_in_the_anonymised_rendition_name_no_one(rule_detected):
     """An in-vivo code made from the original words can hold a name: the anonymised view's
     stripes show it as the exports do."""
-    project = sample_copy
-    services.anonymisation.detect(project, use_model=False, coder="fixture")
+    project = rule_detected  # the sample project after rule-based detection by "fixture"
     kristine = next(e for e in services.anonymisation.entities(project, with_mentions=True) if "Kristine Holm" in e.forms)
     services.anonymisation.decide(project, "accept", entity=kristine.id, coder="fixture")
     doc = services.get_document(project, FIRST_DOC)

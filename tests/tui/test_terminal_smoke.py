@@ -21,6 +21,7 @@ from typing import Iterator
 import pytest
 
 from codebench import services
+from tests.conftest import copy_detected_sample
 
 FIRST_DOC = "Intervju Kristine Holm runde 1"
 CODE = "god mentor"
@@ -179,16 +180,15 @@ def test_code_a_selection_in_a_real_terminal(sample_project_dir: Path, tmp_path:
 
 @pytest.mark.slow
 def test_a_review_decision_and_undos_that_name_their_place_at_80x24(
-        sample_project_dir: Path, tmp_path: Path, tmux_session: Tmux, monkeypatch: pytest.MonkeyPatch) -> None:
+        detected_sample_dir: Path, tmp_path: Path, tmux_session: Tmux, monkeypatch: pytest.MonkeyPatch) -> None:
     """In the smallest terminal: find an identifier by typing, accept it, undo the decision; code
     words and undo the coding. Each undo says what it took back and where."""
     copy = tmp_path / "project"
-    shutil.copytree(sample_project_dir, copy)
-    keys = tmp_path / "keys"
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(keys))  # the pseudonym key stays in the test's folder
+    keys = tmp_path / "keys"  # the pseudonym key stays in the test's folder
+    # the sample project after rule-based detection by "fixture", with its own copy of the key
+    copy_detected_sample(detected_sample_dir, copy, keys, monkeypatch)
     project = services.open_project(copy)
     try:
-        services.anonymisation.detect(project, use_model=False, coder="fixture")
         person = next(e for e in services.anonymisation.entities(project, with_mentions=True) if "Kristine Holm" in e.forms)
     finally:
         project.close()

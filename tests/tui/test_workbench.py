@@ -300,7 +300,7 @@ async def test_command_palette_reaches_the_actions(sample_copy):
             await pilot.press("ctrl+p")
             await settle(pilot)
             await type_text(pilot, query)
-            await pilot.pause(0.3)
+            await settle(pilot)  # the palette's search runs in a worker: until it has gathered every hit
             await pilot.press("enter")
             await settle(pilot)
             await app.workers.wait_for_complete()
@@ -309,7 +309,7 @@ async def test_command_palette_reaches_the_actions(sample_copy):
             await settle(pilot)
         await pilot.press("ctrl+p")
         await type_text(pilot, "Hide codings of per")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette's search runs in a worker: until it has gathered every hit
         await pilot.press("enter")
         await settle(pilot)
         assert app.visible_coders() is not None and "per" not in app.visible_coders()
