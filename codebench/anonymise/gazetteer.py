@@ -798,6 +798,43 @@ _WITH_ME = re.compile(
 )
 
 
+_NEXT = re.compile(r"[ ]+([^\W\d_]+)(?:[ ]+([^\W\d_]+))?")
+_PREVIOUS = re.compile(r"(?:([^\W\d_]+)[ ]+)?([^\W\d_]+)[ ]+\Z")
+_CLEFT_ADVERB = re.compile(r"(?<![\w-])det[ ]+(?:var|er|va|e)[ ]+(?:faktisk|jo|egentlig|eigentleg|bare|berre|nok|vel)[ ]+\Z",
+                           re.IGNORECASE)
+_VOCATIVE_BEFORE = frozenset("hei hallo takk takke".split())
+
+
+def reads_as_person(text: str, start: int, end: int) -> bool:
+    """In caseless text, whether the sentence reads the word at [start, end) as a person's name,
+    beyond a clause's subject (``in_subject_position``): a verb follows ("per sa bare", "per er
+    rolig"), it is the one who ("så er per den som", "det var faktisk per som"), it stands in a
+    list with the speaker, a pronoun or a given name ("eva og jeg og per og hans petter", "per og
+    tor"), or it is called by ("hei sol", "tusen takk sol"). For a word that is also a name of a
+    person the document surely names: the caller knows the person is there."""
+    nxt = _NEXT.match(text, end)
+    following = nxt.group(1).casefold() if nxt else ""
+    after = nxt.group(2).casefold() if nxt and nxt.group(2) else ""
+    prev = _PREVIOUS.search(text, max(0, start - 40), start)
+    preceding = prev.group(2).casefold() if prev else ""
+    before = prev.group(1).casefold() if prev and prev.group(1) else ""
+    if preceding in ("en", "ein", "ei", "et", "eit", "i", "per", "hver", "kvar", "full", "noen", "nokon"):
+        return False  # "en per", "i vår", "full storm": an article or a preposition's noun
+    if following in FINITE_VERBS and following not in ("har", "hadde", "kan", "vil", "skal", "må"):
+        return True  # a modal after it is as often a noun's ("sol kan"): left to the subject rule
+    if following == "som" or (following == "den" and after == "som"):
+        return True
+    if _CLEFT_ADVERB.search(text, max(0, start - 30), start):
+        return True
+    people = PRONOUNS | frozenset("jeg eg han hun ho".split())
+    names = lexicon()
+    if preceding == "og" and (before in people or before in names.female or before in names.male):
+        return True
+    if following == "og" and (after in people or after in names.female or after in names.male):
+        return True
+    return preceding in _VOCATIVE_BEFORE and (not following or following in ("og", "da", "då"))
+
+
 def find_subject_names(text: str) -> list[Detection]:
     """In caseless text, a name the lists cannot be sure of where a clause puts a person:
 

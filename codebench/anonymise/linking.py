@@ -30,7 +30,7 @@ from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, 
 from codebench.anonymise.gazetteer import (
     LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
-    name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS,
+    name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -1263,9 +1263,12 @@ def _propagate(
     whose series names no person of that form, and the series of a document.
     """
     in_doc: dict[Hashable, set[int]] = defaultdict(set)
+    sure_here: dict[Hashable, set[int]] = defaultdict(set)  # persons --auto takes in the document
     for cluster in clusters:
-        for doc, _ in cluster.mentions:
+        for doc, det in cluster.mentions:
             in_doc[doc].add(id(cluster))
+            if det.score >= SEED_THRESHOLD:
+                sure_here[doc].add(id(cluster))
     in_scope: dict[Hashable, set[int]] = defaultdict(set)
     if elsewhere is not None:
         for doc, ids in in_doc.items():
@@ -1414,7 +1417,8 @@ def _propagate(
             for item in hit:
                 placed.remove(item)
                 item[2].mentions = [m for m in item[2].mentions if not (m[0] == doc and m[1] is item[3])]
-            score = _propagated_score(surface, form, cluster.kind, caseless, text, start, bool(cluster.full_forms))
+            score = _propagated_score(surface, form, cluster.kind, caseless, text, start, bool(cluster.full_forms),
+                                      here=id(cluster) in sure_here[doc])
             if hit:
                 score = max(score, max(item[3].score for item in hit))
             det = Detection(start, end, cluster.kind, "linked", score, surface)
@@ -1445,9 +1449,11 @@ def _corroborated(cluster: Cluster) -> bool:
 
 
 def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: str, start: int,
-                      known_person: bool = False) -> float:
+                      known_person: bool = False, here: bool = False) -> float:
     """How sure a propagated mention is: full names and capitalised words are safe; a lower-case
-    word that is also an ordinary word ("liv", "berg") is only a suggestion for review."""
+    word that is also an ordinary word ("liv", "berg") is only a suggestion for review, unless
+    the person is surely named in the same document (``here``) and the sentence reads the word
+    as a person (``gazetteer.reads_as_person``: "per sa bare", "eva og jeg og per")."""
     if " " in form:
         return 0.9
     if kind != PER:
@@ -1462,6 +1468,8 @@ def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: 
         # ringer" after Per Olav Bakke).
         if likelihood == 0.0 or likelihood >= 0.5 or in_subject_position(text, start, start + len(surface)):
             return 0.8
+        if here and reads_as_person(text, start, start + len(surface)):
+            return 0.6
         return 0.35
     # In a properly written text a lower-case name is a typo ("hei kristine" in a quoted text
     # message) or an ordinary word ("bjørn", a bear): a name that is no word is masked, a name

@@ -65,3 +65,21 @@ def test_a_workplace_called_by_its_name_word_alone_is_the_workplace() -> None:
     found = {1: [Detection(start, start + 22, ORG, "ner", 0.9, "fjordtun omsorgssenter")]}
     spans = [det.text for c in link({1: text}, found) for _, det in c.mentions if det.score >= DEFAULT_THRESHOLD]
     assert spans.count("fjordtun") == 1 and "fjordtun omsorgssenter" in spans
+
+
+def test_a_known_persons_word_name_is_taken_where_the_sentence_reads_it_as_the_person() -> None:
+    # A tester's interview: Per Dal is named in full, then "per" ten times, each left open at 0.35.
+    from codebench.anonymise.detections import PER, Detection
+
+    text = ("det er per dal som er mekaniker der\nper sa bare at det koster en eike\n"
+            "hvordan jobber per og tor sammen\ndet var faktisk per som foreslo det\n"
+            "to ganger per uke\nsitter vi eva og jeg og per på bakrommet\nalle burde få en per")
+    start = text.index("per dal")
+    # The model named him in full once, and called a lone "per" a person once at a doubtful score.
+    lone = text.index("per", text.index("faktisk"))
+    found = {1: [Detection(start, start + 7, PER, "ner", 0.9, "per dal"), Detection(lone, lone + 3, PER, "ner", 0.45, "per")]}
+    taken = sorted(det.start for c in link({1: text}, found) for _, det in c.mentions if det.score >= DEFAULT_THRESHOLD)
+    for said in ("per sa", "per og tor", "og per på"):
+        at = text.index(said) + (said.index("per") if not said.startswith("per") else 0)
+        assert at in taken, said
+    assert text.index("per uke") not in taken and text.rindex("per") not in taken
