@@ -796,6 +796,8 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
             return word.casefold() in FUNCTION_WORDS
         if word.lower().rstrip(".") in TITLES:
             return True
+        if word.casefold() in NOT_IDENTIFYING:
+            return True  # "veilederen min på nav eva lind": the agency is no part of her name
         if word.rstrip(":").casefold() in HEADER_FIELDS:
             # A header flattened into one line ("Intervjuer: Magnus Vik Informant: Ahmad …
             # Sted: …"): a label is no part of a name, or every "Informant:" becomes a person.

@@ -83,3 +83,13 @@ def test_a_known_persons_word_name_is_taken_where_the_sentence_reads_it_as_the_p
         at = text.index(said) + (said.index("per") if not said.startswith("per") else 0)
         assert at in taken, said
     assert text.index("per uke") not in taken and text.rindex("per") not in taken
+
+
+def test_the_agency_is_no_part_of_a_name() -> None:
+    from codebench.anonymise.detections import PER, Detection
+
+    text = "det var veilederen min på nav eva eva lind på nav sagene som fant den plassen"
+    start = text.index("nav eva")
+    found = {1: [Detection(start, start + 16, PER, "ner", 0.9, text[start:start + 16])]}
+    # the name said twice is masked whole; "nav" stays the agency
+    assert [det.text for c in link({1: text}, found) for _, det in c.mentions if c.kind == PER] == ["eva eva lind"]
