@@ -88,7 +88,7 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
         if residual:
             _print_residual(opened, project, limit)
         else:
-            _print_entities(opened, kinds, open_only, per_entity)
+            _print_entities(opened, kinds, open_only, per_entity, project)
         return
     if auto:
         anonymisation.require_reviewer(opened, coder)  # before minutes of detection, not after
@@ -127,7 +127,8 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
     click.echo(f"pseudonym key: {report.key_path} (owner-only)")
 
 
-def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only: bool, per_entity: int = 3) -> None:
+def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only: bool, per_entity: int = 3,
+                    project: str = "PROJECT") -> None:
     views = anonymisation.entities(opened, kinds=list(kinds) or None, status="suggested" if open_only else None,
                                    with_mentions=True, context=30)
     if not views:
@@ -157,7 +158,7 @@ def _print_entities(opened: services.Project, kinds: tuple[str, ...], open_only:
             docs = ", ".join(doc for doc, _ in lone[:3]) + (f" and {len(lone) - 3} more" if len(lone) > 3 else "")
             ids = " ".join(f"--mention {i}" for i in lone[0][1])
             click.echo(f"      only a first name or surname in {docs}: the same person? If not: "
-                       f"codebench anonymise split PROJECT {ids}")
+                       f"codebench anonymise split {project} {ids}")
 
 
 def _print_residual(opened: services.Project, project: str, limit: int) -> None:

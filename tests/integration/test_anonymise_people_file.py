@@ -245,3 +245,19 @@ def test_a_one_word_name_added_by_hand_is_not_given_the_pseudonym_of_a_full_name
     bjork = next(e for e in anonymisation.entities(project) if any("bjørk" in f.casefold() for f in e.forms))
     pseudonym, count = anonymisation.add_name(project, "stein", coder="ingrid")
     assert count >= 1 and pseudonym != bjork.pseudonym
+
+
+def test_a_name_added_before_the_import_keeps_the_pseudonym_it_was_given(project, tmp_path) -> None:
+    # A tester gave the recruitment sheet first: "marked 0 occurrence(s) as [Person 4]", and
+    # detection after the import named her [Person 9].
+    from codebench.services import anonymisation
+
+    pseudonym, count = anonymisation.add_name(project, "Sol Berg", coder="ingrid")
+    assert count == 0
+    path = tmp_path / "a.txt"
+    path.write_text("I: Hvem er mentoren din?\n\nR: Det er Sol Berg. Sol Berg er flink.\n", encoding="utf-8")
+    services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1))
+    anonymisation.detect(project, use_model=False, coder="ingrid")
+    shown = {e.pseudonym for e in anonymisation.entities(project, with_mentions=True)
+             if any("Sol Berg" in m.text for m in e.mentions)}
+    assert shown == {pseudonym}

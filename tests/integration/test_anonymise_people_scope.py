@@ -110,6 +110,7 @@ def test_the_review_list_asks_about_a_person_joined_by_a_lone_name_in_another_in
     asked = [line for line in listing.output.splitlines() if "the same person?" in line]
     assert len(asked) == 1 and second.name in asked[0]
     # The command it offers splits exactly the other interview's mentions off.
+    assert f"codebench anonymise split {root} --mention" in asked[0]  # the command as it is typed
     ids = [int(i) for i in asked[0].split("--mention ")[1:]]
     split = runner.invoke(main, ["anonymise", "split", root, *sum((["--mention", str(i)] for i in ids), []),
                                  "--coder", "ingrid"])

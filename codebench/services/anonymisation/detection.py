@@ -191,15 +191,18 @@ def detect(
     _grow_decided(project, clusters, existing)
     roles = informant_roles(infos, turns, texts, clusters)
     total = sum(len(d) for d in detections.values())
+    named = {normalise(n["name"]): n["pseudonym"] for n in key.known_names
+             if n.get("pseudonym") and not n.get("withdrawn")}
     new, kept = store_clusters(project, clusters, roles, style=style, coder=coder, searched=[i.sha256 for i in infos],
-                               mask_public=mask_public)
+                               mask_public=mask_public, named=named)
     path = write_key(project)
     return DetectReport(len(texts), total, len(clusters), new, kept, time.perf_counter() - started, path)
 
 
 def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[str, tuple[int, str]], *,
                    style: str | None, coder: str | None, searched: Sequence[str] = (),
-                   mask_public: bool = False, read_as: Sequence[tuple[str, str]] = ()) -> tuple[int, int]:
+                   mask_public: bool = False, read_as: Sequence[tuple[str, str]] = (),
+                   named: dict[str, str] | None = None) -> tuple[int, int]:
     """Store linked clusters as entities and suggested mentions, keeping what was decided before.
 
     A cluster joins the stored entity most of its known mentions belong to; otherwise it
@@ -244,6 +247,10 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
         for cluster in ordered:
             votes = Counter(by_span[(d, m.start, m.end)].entity_id for d, m in cluster.mentions if (d, m.start, m.end) in by_span)
             entity = entities.get(votes.most_common(1)[0][0]) if votes else None
+            if entity is None and named:
+                # A name added by hand before the documents that say it: the pseudonym it was given.
+                given = next((named[f] for f in sorted(cluster.forms) if f in named), None)
+                entity = next((e for e in entities.values() if e.pseudonym == given), None) if given else None
             if entity is not None:
                 ref = entity.id
             else:

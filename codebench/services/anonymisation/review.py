@@ -394,6 +394,12 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
         hits, target = _with_own_parts(project, texts, hits, name)
     pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder, entity=target, inside_masked=False,
                                     key_names={"added": added, "withdrawn": withdrawn})
+    # The key remembers the pseudonym the name was given, so that a document imported later
+    # gives its mentions that pseudonym (a researcher's list given before the import announced
+    # pseudonyms that detection then did not use).
+    for entry in known:
+        if entry["entry"] in added or (normalise(entry["name"]) == normalise(name) and not entry.get("withdrawn")):
+            entry["pseudonym"] = pseudonym
     write_key(project, known_names=known)
     return pseudonym, count
 
