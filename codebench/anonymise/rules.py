@@ -446,8 +446,9 @@ def _phone(text: str) -> Iterator[Detection]:
             continue  # "2019-2021", a range of years
         if len(number) == 8 and _looks_like_date(digits):
             continue  # "24031990", "20210312"
-        if m.group("s2") and _counting(_PHONE_SEPARATOR.split(number)):
-            continue  # "20 30 40 50"
+        if (m.group("s2") and _counting(_PHONE_SEPARATOR.split(number))
+                and not _PHONE_CONTEXT.search(text, max(0, start - 40), start)):
+            continue  # "20 30 40 50", unless a phone word goes before ("ring 23 45 67 89")
         if _PHONE_CONTEXT.search(text, max(0, start - 40), start):
             score = 0.95
         elif number[0] in "49":  # mobile numbers start with 4 or 9

@@ -528,3 +528,10 @@ def test_a_date_said_as_the_ordinal_day_in_the_ordinal_month_is_flagged() -> Non
     for text in ("den første i andre etasje var ledig", "hun gikk den andre i tredje klasse",
                  "han kom på andre i første omgang", "vi var tredje i fjerde runde"):
         assert found(text, INDIRECT) == [], text
+
+
+def test_a_number_that_looks_counted_is_a_phone_number_after_a_phone_word() -> None:
+    from codebench.anonymise.rules import find_identifiers
+
+    assert [d.text for d in find_identifiers("du kan ringe 23 45 67 89 om du vil")] == ["23 45 67 89"]
+    assert not find_identifiers("tallene gikk 20 30 40 50 i fjor")
