@@ -35,7 +35,7 @@ from codebench.anonymise.gazetteer import (
     FINITE_VERBS, NOT_NAMES, POSSESSIVES, PRONOUNS, SENTENCE_ADVERBS, after_role, in_subject_position, is_common_word, is_compound_word,
     is_finite_verb, is_generic_label, is_inflected_word, is_noun_or_adjective, is_role_word, lexicon, name_likelihood,
 )
-from codebench.anonymise.linking import FUNCTION_WORDS
+from codebench.anonymise.linking import FUNCTION_WORDS, TITLES
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
@@ -218,11 +218,15 @@ def residual_candidates(
             if (folded in ignored or folded in NOT_NAMES or folded in NOT_IDENTIFYING or len(folded) < 2
                     or is_generic_label(match.group()) or (spans and _covered(spans, starts, start, match.end()))):
                 continue
+
             if key in cased and _ordinary_opener(text, start, match.group(), folded):
                 continue
             seen.append((key, start, match.end(), folded, [], 0.0, False))
     found: dict[str, dict] = {}
     for key, start, end, folded, reasons, score, ambiguous in seen:
+        if (folded in PRONOUNS or folded in FUNCTION_WORDS or folded in TITLES
+                or (is_role_word(folded) and not _is_given_name(folded))):
+            continue  # "hun", "dæm", "kona", "bror", "fru", "dr": whatever the model says, never a name
         p = probability.get((key, start), 0.0)
         if key in cased and _ordinary_opener(texts[key], start, texts[key][start:end], folded):
             # The model half takes any capitalised sentence opener for a name ("Hun", "Der",
