@@ -803,6 +803,7 @@ _PREVIOUS = re.compile(r"(?:([^\W\d_]+)[ ]+)?([^\W\d_]+)[ ]+\Z")
 _CLEFT_ADVERB = re.compile(r"(?<![\w-])det[ ]+(?:var|er|va|e)[ ]+(?:faktisk|jo|egentlig|eigentleg|bare|berre|nok|vel)[ ]+\Z",
                            re.IGNORECASE)
 _VOCATIVE_BEFORE = frozenset("hei hallo takk takke".split())
+_SPEAKERS_AND_PRONOUNS = PRONOUNS | frozenset("jeg eg han hun ho".split())
 
 
 def reads_as_person(text: str, start: int, end: int) -> bool:
@@ -826,7 +827,7 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
         return True
     if _CLEFT_ADVERB.search(text, max(0, start - 30), start):
         return True
-    people = PRONOUNS | frozenset("jeg eg han hun ho".split())
+    people = _SPEAKERS_AND_PRONOUNS
     names = lexicon()
     if preceding == "og" and (before in people or before in names.female or before in names.male):
         return True

@@ -336,7 +336,6 @@ def link(
     seed: float = SEED_THRESHOLD,
     propagate: bool = True,
     groups: Mapping[Hashable, str] | None = None,
-    lone_within: bool = False,
     people: str = "project",
 ) -> list[Cluster]:
     """Cluster all detections of a project and find every further mention of each cluster.
@@ -349,17 +348,13 @@ def link(
         propagate: search every document for every form (off only for evaluation).
         groups: document key -> series (e.g. the participant): interviews of one informant
             speak of the same people, so a lone first name prefers a person of its series.
-        lone_within: the informants are independent of each other (the project's setting
-            ``people: interview``): a first name or surname alone joins only a person named in
-            the same document or series, and a lone name elsewhere is another person of that
-            document or series. Off (``people: project``), as in a study of one site, a lone
-            name joins the one person of the project who carries it.
-        people: ``project``, ``interview`` (as ``lone_within``) or ``circle``: a lone name
-            reaches the series that share a person named in full with its own (interviews that
-            name the same adviser in full speak of the same people; the others need not).
+        people: how far a first name or surname said alone reaches (the project's setting,
+            ``services.anonymisation.scope``): ``project``, the one person of the project who
+            carries it (one site); ``interview``, a person named in the same document or series,
+            else another person of it (independent informants); ``circle``, the series that
+            share a person named in full with its own (interviews naming the same adviser in
+            full speak of the same people; the others need not).
     """
-    if lone_within:
-        people = "interview"
     scoped = people != "project"
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
@@ -467,7 +462,7 @@ def link(
         document's series, or with ``circle`` the series that share people named in full."""
         return find(series(doc)) if people == "circle" else series(doc)
 
-    def here_or_series(cluster: Cluster, doc: Hashable) -> bool:
+    def in_scope(cluster: Cluster, doc: Hashable) -> bool:
         return any(scope(d) == scope(doc) for d in docs_of[id(cluster)])
 
     def lone_key(form: str, doc: Hashable) -> str:
@@ -481,7 +476,7 @@ def link(
             found = [c for w, cs in carriers.items() if len(w) >= 4 and fuzz.ratio(word, w) >= fuzzy for c in cs]
             found = list({id(c): c for c in found}.values())
         if scoped:
-            found = [c for c in found if here_or_series(c, doc)]
+            found = [c for c in found if in_scope(c, doc)]
         if not found:
             # A short form of a given name the same document names in full ("kris" of Kristoffer
             # Haugland, "sasha" of Oleksandr): the one person of this document it can be.

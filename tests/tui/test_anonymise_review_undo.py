@@ -51,6 +51,15 @@ async def open_review(pilot) -> AnonymisationScreen:
     return pilot.app.screen
 
 
+async def show_entity(pilot, screen: AnonymisationScreen, entity_id: int) -> None:
+    """Highlight an entity in the review list and move to its mentions."""
+    entities = screen.query_one("#entities")
+    entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{entity_id}")
+    await settle(pilot)
+    screen.query_one("#mentions").focus()
+    await pilot.pause()
+
+
 def statuses(project: services.Project) -> dict[int, str]:
     return {m.id: m.status for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions}
 
@@ -199,11 +208,7 @@ async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_ba
     app = CodebenchApp(detected, CODER)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_review(pilot)
-        entities = screen.query_one("#entities")
-        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
-        await settle(pilot)
-        screen.query_one("#mentions").focus()
-        await pilot.pause()
+        await show_entity(pilot, screen, person.id)
         assert screen.current_mention().id == mention.id
         await pilot.press("S")
         await settle(pilot)
@@ -235,11 +240,8 @@ async def test_a_lone_name_of_another_interview_is_asked_about_and_shift_s_split
     app = CodebenchApp(project, CODER)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_review(pilot)
-        entities = screen.query_one("#entities")
-        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
-        await settle(pilot)
+        await show_entity(pilot, screen, person.id)
         mentions = screen.query_one("#mentions")
-        mentions.focus()
         mentions.highlighted = next(i for i, o in enumerate(mentions.options) if o.id == f"mention:{lone[0]}")
         await pilot.pause()
         prompt = str(mentions.get_option(f"mention:{lone[0]}").prompt)

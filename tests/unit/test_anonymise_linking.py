@@ -164,27 +164,27 @@ _FIRST = "ja kari nordmann er veilederen min på nav og kari ringer meg hver uke
 _SECOND = "søstera mi kari hjalp meg mye og per på lageret viste meg rundt så kari var glad"
 
 
-def _independent(lone_within: bool) -> dict[tuple[int, str], int]:
+def _independent(people: str) -> dict[tuple[int, str], int]:
     texts = {1: _FIRST, 2: _SECOND}
     dets = {
         1: [_det(_FIRST, "kari nordmann", PER), _det(_FIRST, "kari", PER, nth=1), _det(_FIRST, "per olsen", PER)],
         2: [_det(_SECOND, "kari", PER), _det(_SECOND, "per", PER)],
     }
     owner: dict[tuple[int, str], int] = {}
-    for n, cluster in enumerate(link(texts, dets, lone_within=lone_within)):
+    for n, cluster in enumerate(link(texts, dets, people=people)):
         for doc, det in cluster.mentions:
             owner[(doc, det.text, det.start)] = n
     return owner
 
 
 def test_a_lone_given_name_joins_the_project_person_of_that_name_by_default() -> None:
-    owner = _independent(lone_within=False)
+    owner = _independent("project")
     # One site: the second informant's "kari" is the first's Kari Nordmann.
     assert owner[(2, "kari", _SECOND.index("kari"))] == owner[(1, "kari nordmann", _FIRST.index("kari nordmann"))]
 
 
 def test_independent_informants_keep_a_lone_given_name_in_its_own_interview() -> None:
-    owner = _independent(lone_within=True)
+    owner = _independent("interview")
     first_kari = owner[(1, "kari nordmann", _FIRST.index("kari nordmann"))]
     # Inside the first interview the lone "kari" is still Kari Nordmann ...
     assert owner[(1, "kari", _FIRST.index("kari", 8))] == first_kari
@@ -199,7 +199,7 @@ def test_independent_informants_still_find_a_lone_name_the_detectors_missed() ->
     # propagation, as another person than the first interview's Kari Nordmann.
     texts = {1: _FIRST, 2: _SECOND}
     dets = {1: [_det(_FIRST, "kari nordmann", PER), _det(_FIRST, "kari", PER, nth=1)], 2: []}
-    clusters = link(texts, dets, lone_within=True)
+    clusters = link(texts, dets, people="interview")
     found = {(doc, det.start): n for n, c in enumerate(clusters) for doc, det in c.mentions}
     assert (2, _SECOND.index("kari")) in found and (2, _SECOND.rindex("kari")) in found
     assert found[(2, _SECOND.index("kari"))] != found[(1, _FIRST.index("kari nordmann"))]
