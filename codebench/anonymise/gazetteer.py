@@ -515,9 +515,24 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
             and not is_public(before.group(1).casefold()):  # "fra polen kasia nowak": the country stays
         # A surname found, the given name before it unknown to the lists: "arnljot hansen".
         start = before.start(1)
+    elif before is not None and first and len(text[det.start:det.end].split()) == 1 and not _starts_a_name(first) \
+            and (is_unknown_word(first) or first.casefold() in lexicon().surnames) \
+            and _starts_a_name(before.group(1)) and not before.group(1).casefold().endswith("s") \
+            and not _kin_possessive(text, before.start(1), before.group(1)) \
+            and not _a_time_word(text, before.start(1)) \
+            and not _DETERMINER_BEFORE.search(text, max(0, before.start(1) - 12), before.start(1)):
+        # A surname found, the given name before it a word too: "ein mentor liv kjørlaug" (the
+        # model took "kjørlaug" only, and "liv" stayed as the noun), not "eit liv kjørlaug".
+        start = before.start(1)
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
+
+
+# An article or possessive before a word makes it a noun: "et liv", "mitt liv", "sin sol".
+_DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:en|ei|et|ein|eit|ett|eitt|min|mi|mitt|din|di|ditt|sin|si|sitt|vår|vårt|"
+                                r"deres|hans|hennes|hennar|det|den|denne|dette|noe|noko|litt|mye|mykje|hele|heile)"
+                                r"[ ]+\Z", re.IGNORECASE)
 
 
 _TIME_BEFORE = re.compile(r"(?<![\w-])(?:i|hver|kvar|en|ein|neste|forrige|førre|samme|same|annenhver|per)[ ]+\Z",

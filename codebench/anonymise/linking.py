@@ -403,11 +403,16 @@ def link(
     # In ASR text a name the project knows is heard differently elsewhere: complete it there.
     resolved = complete_names(resolved, texts, caseless)
 
+    # A name heard in pieces is the one word it makes: "odd bjørn" and "hatle vik" beside
+    # "oddbjørn hatlevik", "h o d a n" beside "hodan warsame" (else each piece pair became a
+    # person with a first and last name of its own).
+    apart = _heard_apart(resolved)
+
     # 1. Full person names, most frequent spelling first so variants join the common one.
     counts: dict[str, int] = defaultdict(int)
-    for dets in resolved.values():
+    for doc, dets in resolved.items():
         for det in dets:
-            if det.kind == PER and " " in normalise(det.text):
+            if det.kind == PER and " " in normalise(det.text) and (doc, normalise(det.text)) not in apart:
                 # Confident detections count double, so they become the main spelling.
                 counts[normalise(det.text)] += 2 if det.score >= seed else 1
     for form in sorted(counts, key=lambda f: (-counts[f], f)):
@@ -428,6 +433,8 @@ def link(
     carriers: dict[str, list[Cluster]] = defaultdict(list)
     for cluster in person_full:
         words = {w for f in cluster.full_forms for w in (f.split()[0], f.split()[-1])}
+        # ... and the whole name run together, as ASR writes it ("abdirahman" of Abdi Rahman).
+        words |= {f.replace(" ", "") for f in cluster.full_forms if len(f.replace(" ", "")) >= _APART_MIN}
         for word in words:
             carriers[word].append(cluster)
     docs_of: dict[int, set[Hashable]] = defaultdict(set)
@@ -485,6 +492,13 @@ def link(
             short = list({id(c): c for c in short}.values())
             if len(short) == 1:
                 return short[0]
+            # Initials as a nickname ("hp" of Hans Petter Rong, "kaller han hp"): the one person
+            # of this document whose name they are.
+            if 2 <= len(word) <= 3 and word.isalpha():
+                initialled = [c for c in person_full if doc in docs_of[id(c)]
+                              and any(_initials(f, len(word)) == word for f in c.full_forms)]
+                if len(initialled) == 1:
+                    return initialled[0]
         if len(found) == 1:
             return found[0]
         here = [c for c in found if doc in docs_of[id(c)]]
@@ -502,6 +516,7 @@ def link(
 
     def cluster_for(det: Detection, doc: Hashable) -> Cluster:
         form = normalise(det.text)
+        form = apart.get((doc, form), form)
         if det.kind == PER:
             if " " in form:
                 cluster = by_key.get(f"PER:{form}")
@@ -592,6 +607,33 @@ _HER = frozenset({"henne", "ho", "hun"})
 # A mention this sure (above --auto's DEFAULT_THRESHOLD) vouches for the same form of its person
 # elsewhere, which is then trusted at this score.
 _SURE = 0.6
+
+
+def _initials(form: str, n: int) -> str:
+    """The first letters of a name's first ``n`` words, or of its given names and surname:
+    "hans petter rong" -> "hp" (n=2) or "hpr" (n=3)."""
+    words = form.split()
+    return "".join(w[0] for w in words[:n]) if len(words) >= n else ""
+
+
+# The shortest word a name heard in pieces may make: "li an" is not "lian" of someone's name.
+_APART_MIN = 5
+
+
+def _heard_apart(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[tuple[Hashable, str], str]:
+    """(document, form) -> word, for a person's name of several words that is, run together,
+    a word of another name the same document gives ("hatle vik" of Oddbjørn Hatlevik).
+
+    Only within one document: elsewhere "odd bjørn" may well be a man of that name."""
+    apart: dict[tuple[Hashable, str], str] = {}
+    for doc, dets in resolved.items():
+        fulls = {normalise(d.text) for d in dets if d.kind == PER and " " in normalise(d.text)}
+        parts = {w for f in fulls for w in f.split() if len(w) >= _APART_MIN}
+        for form in fulls:
+            compact = form.replace(" ", "")
+            if len(compact) >= _APART_MIN and compact in parts:
+                apart[(doc, form)] = compact
+    return apart
 
 
 def _known_forms_trusted(mentions: list[tuple[Hashable, Detection]], caseless: Mapping[Hashable, bool]
@@ -767,6 +809,10 @@ def _ends_sentence(word: str, following: str) -> bool:
 GIVEN_HEARD = 72.0
 
 
+# Personal pronouns, the subject forms too: never the first or last word of a name in ASR text.
+_EDGE_PRONOUNS = PRONOUNS | frozenset("han hun ho".split())
+
+
 def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     """Cut words off a detected name that are not part of it.
 
@@ -796,6 +842,10 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
         if word.rstrip(":").casefold() in HEADER_FIELDS:
             # A header flattened into one line ("Intervjuer: Magnus Vik Informant: Ahmad …
             # Sted: …"): a label is no part of a name, or every "Informant:" becomes a person.
+            return True
+        if caseless and word.casefold() in _EDGE_PRONOUNS:
+            # "altså kari hu var liksom den første": a pronoun after a name is no surname, and
+            # a bogus "Kari Hu" made every lone "kari" of the interview a person of its own.
             return True
         if caseless and is_public(word.casefold()) and word.casefold() not in lexicon().surnames:
             return True  # "fra polen kasia nowak": a country or large city is no part of a name

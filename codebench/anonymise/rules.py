@@ -200,14 +200,18 @@ _EMAIL_LOCAL = re.compile(r"(?<![\w.%+\-])[\w%+\-](?:[\w.%+\-]*[\w%+\-])?\Z")
 # An address read aloud and transcribed ("ola punktum nordmann krøllalfa nav punktum no"): the
 # local part and the domain are words joined by "punktum"/"prikk", around the spoken "@".
 _SPOKEN_DOT = r"(?:[ ]+(?:punktum|prikk|dot)[ ]+[\w\-]+)"
+# Digits read after the dotted words belong to the local part ("hodan punktum warsame åttiseks
+# at hotmail punktum com" is hodan.warsame86@…): without them the person's name before the
+# number was left as a name, and a person of its own.
+_SPOKEN_LOCAL = rf"[\w\-]+{_SPOKEN_DOT}*(?:[ ]+(?:{_NUMBER_WORD}|[0-9]+))*"
 _SPOKEN_EMAIL = re.compile(
-    rf"(?<![\w\-])[\w\-]+{_SPOKEN_DOT}*[ ]+(?i:krøllalfa|krøll-alfa|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+{_SPOKEN_DOT}+(?![\w\-])"
+    rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+(?i:krøllalfa|krøll-alfa|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+{_SPOKEN_DOT}+(?![\w\-])"
 )
 # The English "at" read for "@" ("post at strandror punktum no", "mari at ia vestland punktum no"):
 # "at" is also a Norwegian word, so only with a spoken dot and a top-level domain after it, and
 # a domain of at most three words.
 _SPOKEN_EMAIL_AT = re.compile(
-    rf"(?<![\w\-])[\w\-]+{_SPOKEN_DOT}*[ ]+at(?:[ ]+[\w\-]+){{1,3}}?[ ]+(?:punktum|prikk|dot)[ ]+"
+    rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+at(?:[ ]+[\w\-]+){{1,3}}?[ ]+(?:punktum|prikk|dot)[ ]+"
     r"(?:no|com|org|net|se|dk|eu|nu)(?![\w\-])", re.IGNORECASE)
 _EMAIL_DOMAIN = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?(?:\.[^\W_](?:[\w\-]*[^\W_])?)*\.[^\W\d_]{2,}(?![\w\-@])")
 _URL_EXPLICIT = re.compile(r"""(?:https?://|www\.|Www\.|WWW\.)[^\s<>"«»\[\]{}|]+""")

@@ -227,3 +227,73 @@ def test_circles_a_lone_name_reaches_the_interviews_sharing_someone_named_in_ful
     owner = {(doc, det.start): n for n, c in enumerate(link(texts, dets, people="circle")) for doc, det in c.mentions}
     assert owner[(2, 0)] == owner[(1, 3)], "the same circle: Kari Nordmann"
     assert owner[(3, texts[3].index("kari"))] != owner[(1, 3)], "no one shared: another Kari"
+
+
+def _cluster_of(clusters, surface: str):
+    found = [c for c in clusters for _, det in c.mentions if det.text == surface]
+    assert found, f"{surface!r} is in no cluster"
+    return found[0]
+
+
+def test_a_name_heard_in_pieces_is_the_person_whose_name_it_makes() -> None:
+    # ASR splits a name it hears slowly: "odd bjørn" and "hatle vik" are Oddbjørn Hatlevik, and
+    # each used to become a person of its own with a first and a last name.
+    text = ("rettleiaren min var oddbjørn hatlevik på kontoret og odd bjørn sa at eg kunne ringe "
+            "han så eg ringte hatle vik neste dag")
+    dets = {1: [_det(text, "oddbjørn hatlevik", PER), _det(text, "odd bjørn", PER), _det(text, "hatle vik", PER)]}
+    clusters = link({1: text}, dets)
+    assert _cluster_of(clusters, "odd bjørn") is _cluster_of(clusters, "oddbjørn hatlevik")
+    assert _cluster_of(clusters, "hatle vik") is _cluster_of(clusters, "oddbjørn hatlevik")
+
+
+def test_a_name_run_together_and_a_name_spelled_out_join_the_person_named_in_full() -> None:
+    text = ("jeg heter hodan warsame h o d a n og sjefen min abdi rahman er snill "
+            "abdirahman lærte meg alt og hodan er glad")
+    dets = {1: [_det(text, "hodan warsame", PER), _det(text, "h o d a n", PER, detector="rules:spelled"),
+                _det(text, "abdi rahman", PER), _det(text, "abdirahman", PER), _det(text, "hodan", PER, nth=1)]}
+    clusters = link({1: text}, dets, people="circle")
+    hodan = _cluster_of(clusters, "hodan warsame")
+    assert _cluster_of(clusters, "h o d a n") is hodan
+    assert _cluster_of(clusters, "abdirahman") is _cluster_of(clusters, "abdi rahman")
+    assert _cluster_of(clusters, "abdirahman") is not hodan
+
+
+def test_a_name_in_pieces_in_another_interview_is_still_a_person_of_its_own() -> None:
+    # Only where the document names the whole word: elsewhere Odd Bjørn may be a man of that name.
+    texts = {1: "veilederen var oddbjørn hatlevik og han var grei",
+             2: "sjefen min odd bjørn var streng men rettferdig"}
+    dets = {1: [_det(texts[1], "oddbjørn hatlevik", PER)], 2: [_det(texts[2], "odd bjørn", PER)]}
+    clusters = link(texts, dets)
+    assert _cluster_of(clusters, "odd bjørn") is not _cluster_of(clusters, "oddbjørn hatlevik")
+
+
+def test_initials_said_as_a_nickname_are_the_person_they_stand_for() -> None:
+    text = "sjefen het hans petter rong og det var hp som fant på det alle kaller han hp på jobb"
+    dets = {1: [_det(text, "hans petter rong", PER), _det(text, "hp", PER), _det(text, "hp", PER, nth=1)]}
+    clusters = link({1: text}, dets, people="circle")
+    assert _cluster_of(clusters, "hp") is _cluster_of(clusters, "hans petter rong")
+
+
+def test_a_pronoun_after_a_given_name_is_no_surname_and_the_lone_name_keeps_its_person() -> None:
+    # "kari hu" had become Kari Hu, a second full-named Kari, and every lone "kari" of the
+    # interview then a person of its own instead of Kari Holmen.
+    text = ("eg fikk kari holmen som veileder altså kari hu var liksom den første som fikk meg "
+            "og kari ringte meg kver uke")
+    dets = {1: [_det(text, "kari holmen", PER), _det(text, "kari hu", PER), _det(text, "kari", PER, nth=2)]}
+    clusters = link({1: text}, dets, people="circle")
+    holmen = _cluster_of(clusters, "kari holmen")
+    assert _cluster_of(clusters, "kari") is holmen
+    assert all(det.text != "kari hu" for c in clusters for _, det in c.mentions)
+
+
+def test_a_given_name_that_is_a_word_before_a_surname_found_alone_is_part_of_the_name() -> None:
+    # The model took "kjørlaug" only; "liv" stayed as the noun and was left in the export.
+    text = "og så fekk eg ein mentor liv kjørlaug som har vore der i mange år"
+    clusters = link({1: text}, {1: [_det(text, "kjørlaug", PER)]})
+    assert [det.text for c in clusters for _, det in c.mentions] == ["liv kjørlaug"]
+
+
+def test_after_an_article_the_word_stays_a_noun_before_a_surname() -> None:
+    text = "ho har eit liv kjørlaug ikkje kjenner til"
+    clusters = link({1: text}, {1: [_det(text, "kjørlaug", PER)]})
+    assert [det.text for c in clusters for _, det in c.mentions] == ["kjørlaug"]

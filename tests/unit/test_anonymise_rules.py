@@ -262,6 +262,11 @@ def test_urls_without_trailing_punctuation(text: str, expected: str):
     ("send en epost til hans punktum bakke krøllalfa nav punktum no eller ring",
      "hans punktum bakke krøllalfa nav punktum no"),
     ("adressa er kari krøllalfa fjordkjøkken punktum no", "kari krøllalfa fjordkjøkken punktum no"),
+    # digits after the dotted words are the local part's (hodan.warsame86@hotmail.com); without
+    # them the name before the number was left as a person of its own
+    ("eller på e-post hodan punktum warsame åttiseks at hotmail punktum com takk",
+     "hodan punktum warsame åttiseks at hotmail punktum com"),
+    ("send til ola punktum hansen 86 krøllalfa gmail punktum com", "ola punktum hansen 86 krøllalfa gmail punktum com"),
 ])
 def test_an_email_address_read_aloud_is_an_email(text: str, expected: str):
     """ASR writes an address as it is spoken: the words around "krøllalfa" joined by "punktum"."""
