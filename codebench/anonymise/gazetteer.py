@@ -508,7 +508,7 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     before = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
     if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)) \
             and _same_gender(before.group(1), first) and not _kin_possessive(text, before.start(1), before.group(1)) \
-            and not _a_time_word(text, before.start(1)):
+            and not a_time_word(text, before.start(1)):
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
             and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold() \
@@ -519,7 +519,7 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
             and (is_unknown_word(first) or first.casefold() in lexicon().surnames) \
             and _starts_a_name(before.group(1)) and not before.group(1).casefold().endswith("s") \
             and not _kin_possessive(text, before.start(1), before.group(1)) \
-            and not _a_time_word(text, before.start(1)) \
+            and not a_time_word(text, before.start(1)) \
             and not _DETERMINER_BEFORE.search(text, max(0, before.start(1) - 12), before.start(1)):
         # A surname found, the given name before it a word too: "ein mentor liv kjørlaug" (the
         # model took "kjørlaug" only, and "liv" stayed as the noun), not "eit liv kjørlaug".
@@ -539,7 +539,7 @@ _TIME_BEFORE = re.compile(r"(?<![\w-])(?:i|hver|kvar|en|ein|neste|forrige|førre
                           re.IGNORECASE)
 
 
-def _a_time_word(text: str, start: int) -> bool:
+def a_time_word(text: str, start: int) -> bool:
     """The word at ``start`` is a noun of time after its preposition or article ("i dag",
     "hver dag"), not the first of two given names ("en plan i dag jostein")."""
     return _TIME_BEFORE.search(text, max(0, start - 12), start) is not None
@@ -559,7 +559,7 @@ def _kin_possessive(text: str, start: int, word: str) -> bool:
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLES = (
     r"(?:(?:heter|het|heiter)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
-    r"kalt|kalla|(?:kaller|kalte|kallar)[ ]+(?:meg|deg|han|ham|henne|ho|hun)|"
+    r"kalt|kalla|(?:kaller|kalte|kallar|kalle)[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)|"
     r"representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
@@ -631,7 +631,7 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             continue
         opener = match.group(0).casefold()
         folded = word.casefold()
-        if opener.startswith(("heter", "het ", "heiter")) and _PERSON_NAMED.search(text, max(0, match.start() - 6),
+        if opener.startswith(("heter", "het ", "heiter")) and _PERSON_NAMED.search(text, max(0, match.start() - 30),
                                                                                  match.start()) \
                 and folded not in _not_after_heter() and folded not in FINITE_VERBS:
             # "ho heiter vår", "jeg heter sol": after a person's "heter" comes the name, whatever
@@ -641,7 +641,11 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                 text, max(0, match.start() - 8), match.start()):
             continue  # "det heter ips-metoden": a thing's name
         elif is_unknown_word(word) or (opener.startswith(("heter", "het ", "heiter", "kal"))
-                                       and name_likelihood(word) >= 0.3):
+                                       and name_likelihood(word) >= 0.3) or (
+                opener.startswith("kal") and len(opener.split()) >= 2 and folded not in _not_after_heter()
+                and not is_noun_or_adjective(folded) and len(folded) >= 3):
+            # "alle kalle han kalle": after "kaller han" comes what he is called, a word or not
+            # (a noun or an adjective there is what he is called too: "kaller han lat")
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
         elif (len(role := text[match.start():match.start(1)].split()) == 2 and role[-1].casefold() in POSSESSIVES
               and _is_given_name(folded) and _clause_goes_on(text, match.end(1))):
@@ -661,18 +665,36 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
         if (word.casefold() not in NOT_NAMES and not is_common_word(word) and word.casefold() not in PRONOUNS
                 and (caseless or word[:1].isupper())):
             found.append(Detection(start, start + len(word), PER, "lexicon:role", 0.6, word))
+    for match in _CALLED_AFTER.finditer(text):
+        # "solla som vi kalle ho", "eller hans som alle kalle han": what they call someone.
+        word = match.group(1)
+        if (word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
+                and (caseless or word[:1].isupper()) and not any(d.start == match.start(1) for d in found)):
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
     if caseless:
         # "han heter også hans", "ho heiter vår": the role pattern reads a possessive after
         # "heter" as the role's own and looks for the name after it.
         for match in _HETER_POSSESSIVE.finditer(text):
-            if _PERSON_NAMED.search(text, max(0, match.start() - 6), match.start()) and not any(
+            if _PERSON_NAMED.search(text, max(0, match.start() - 30), match.start()) and not any(
                     d.start == match.start(1) for d in found):
-                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, match.group(1)))
+                end = match.end(1)
+                # The role pattern took the word after it for the name: "som heter hans gjerde"
+                # is one name, the possessive its given name.
+                rest = next((d for d in found if d.start == end + 1 and d.kind == PER), None)
+                if rest is not None and text[end] == " ":
+                    found.remove(rest)
+                    end = rest.end
+                found.append(Detection(match.start(1), end, PER, "lexicon:role", 0.7, text[match.start(1):end]))
     return found
 
 
+_CALLED_AFTER = re.compile(
+    r"(?<![\w-])([^\W\d_]{2,})[ ]+som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|mange)[ ]+"
+    r"(?:kaller|kalle|kallar|kalte|kalla)[ ]+(?:han|ho|hun|henne|ham|hu)(?![\w-])", re.IGNORECASE)
+# Words that stand before "som vi kaller ham" without being what he is called ("han som vi kaller").
+FUNCTION_WORDS_OF_NAMES = frozenset("han hun ho hu den det de dei dem han ham henne en ei et ein eit".split())
 _SHORT_NICKNAME = re.compile(
-    r"(?<![\w-])(?:(?:kaller|kalte|kallar|kalla)[ ]+(?:meg|deg|han|ham|henne|ho|hun)[ ]+(?:bare[ ]+|berre[ ]+|for[ ]+)?"
+    r"(?<![\w-])(?:(?:kaller|kalte|kallar|kalla|kalle)[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)[ ]+(?:bare[ ]+|berre[ ]+|for[ ]+)?"
     r"([^\W\d_]{2})|det[ ]+(?:var|er|va|e)[ ]+([^\W\d_]{2})[ ]+som)(?![\w-])", re.IGNORECASE)
 _HETER_POSSESSIVE = re.compile(
     r"(?<![\w-])(?:heter|het|heiter)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?[ ]+"
@@ -681,7 +703,15 @@ _HETER_POSSESSIVE = re.compile(
 
 # "jeg heter", "ho heiter": a person's name follows (not "det heter", a thing's).
 _THING_NAMED = re.compile(r"(?<![\w-])(?:det|den|dette|denne|dei|de)[ ]+\Z", re.IGNORECASE)
-_PERSON_NAMED = re.compile(r"(?<![\w-])(?:jeg|eg|æ|je|han|hun|ho|hu)[ ]+\Z", re.IGNORECASE)
+_PERSON_NAMED = re.compile(
+    r"(?<![\w-])(?:jeg|eg|æ|je|han|hun|ho|hu|"
+    # "en mentor som heter hans gjerde", "ei dame som heiter vår": a person noun before "som"
+    r"(?:mentor|mentoren|veileder|veilederen|rettleiar|rettleiaren|rådgiver|rådgiveren|rådgjevar|leder|lederen|"
+    r"leiar|leiaren|sjef|sjefen|kollega|kollegaen|dame|dama|mann|mannen|kar|karen|kis|gutt|gutten|jente|jenta|"
+    r"fyr|fyren|kvinne|kvinna|person|personen|lærer|læreren|lærar|nabo|naboen|venn|vennen|venninne|ven|"
+    r"lærling|lærlingen|elev|eleven|kandidat|kandidaten|deltaker|deltakeren|ungdom|ansatt|arbeidskar|"
+    r"saksbehandler|saksbehandlar|konsulent|konsulenten|formann|formannen|daglig[ ]+leder)[ ]+som)[ ]+\Z",
+    re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -689,7 +719,8 @@ def _not_after_heter() -> frozenset[str]:
     from codebench.anonymise.linking import FUNCTION_WORDS
 
     return FUNCTION_WORDS | PRONOUNS | frozenset(
-        "jo vel nok altså egentlig faktisk bare berre visst kanskje no nå liksom eh ehm øh mm også òg".split())
+        "jo vel nok altså egentlig faktisk bare berre visst kanskje no nå liksom eh ehm øh mm også òg "
+        "mhm hm hmm ehh øhm ja nei".split())
 
 
 # Titles that stand right before a name and nowhere else (no "mentoren min", "kollegaen hans").
@@ -781,7 +812,9 @@ FINITE_VERBS = frozenset(
     "fortalte begynte slutta sluttet flytta flyttet bor bodde leste liker likte ønsker ønsket prøver prøvde "
     "hjelper hjalp sitter satt står sto "
     # nynorsk and dialect forms
-    "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende".split())
+    "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende "
+    # spoken forms of the commonest verbs ("per e god på sånt", "ho va der", "kalle bor med mora")
+    "e va sei syns blir bur gjør gjorde jobbe".split())
 # What opens a clause in speech: conjunctions, answers, and the fillers ASR writes down ("eh
 # stein seier at ho …", "mm sol jobber etter …").
 _OPENERS = (r"og|men|nei|ja|at|så|da|då|når|fordi|om|mens|eller|enn|eh|ehm|øh|øhm|mm|mhm|hm|altså|"
@@ -813,7 +846,8 @@ _WITH_ME = re.compile(
 )
 
 
-_NEXT = re.compile(r"[ ]+([^\W\d_]+)(?:[ ]+([^\W\d_]+))?")
+# A hyphenated word is one word: "per e-post" has no verb "e" after "per".
+_NEXT = re.compile(r"[ ]+([^\W\d_]+(?:-[^\W\d_]+)*)(?:[ ]+([^\W\d_]+))?")
 _PREVIOUS = re.compile(r"(?:([^\W\d_]+)[ ]+)?([^\W\d_]+)[ ]+\Z")
 _CLEFT_ADVERB = re.compile(r"(?<![\w-])det[ ]+(?:var|er|va|e)[ ]+(?:faktisk|jo|egentlig|eigentleg|bare|berre|nok|vel)[ ]+\Z",
                            re.IGNORECASE)

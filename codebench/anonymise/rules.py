@@ -199,19 +199,19 @@ _ARTICLES = frozenset({"en", "én", "ein", "ett", "eitt"})
 _EMAIL_LOCAL = re.compile(r"(?<![\w.%+\-])[\w%+\-](?:[\w.%+\-]*[\w%+\-])?\Z")
 # An address read aloud and transcribed ("ola punktum nordmann krøllalfa nav punktum no"): the
 # local part and the domain are words joined by "punktum"/"prikk", around the spoken "@".
-_SPOKEN_DOT = r"(?:[ ]+(?:punktum|prikk|dot)[ ]+[\w\-]+)"
+_SPOKEN_DOT = r"(?:[ ]+(?:punktum|punkt|prikk|dot)[ ]+[\w\-]+)"
 # Digits read after the dotted words belong to the local part ("hodan punktum warsame åttiseks
 # at hotmail punktum com" is hodan.warsame86@…): without them the person's name before the
 # number was left as a name, and a person of its own.
 _SPOKEN_LOCAL = rf"[\w\-]+{_SPOKEN_DOT}*(?:[ ]+(?:{_NUMBER_WORD}|[0-9]+))*"
 _SPOKEN_EMAIL = re.compile(
-    rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+(?i:krøllalfa|krøll-alfa|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+{_SPOKEN_DOT}+(?![\w\-])"
+    rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+(?i:krøllalfa|krøll-alfa|krøll|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+{_SPOKEN_DOT}+(?![\w\-])"
 )
 # The English "at" read for "@" ("post at strandror punktum no", "mari at ia vestland punktum no"):
 # "at" is also a Norwegian word, so only with a spoken dot and a top-level domain after it, and
 # a domain of at most three words.
 _SPOKEN_EMAIL_AT = re.compile(
-    rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+at(?:[ ]+[\w\-]+){{1,3}}?[ ]+(?:punktum|prikk|dot)[ ]+"
+    rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+at(?:[ ]+[\w\-]+){{1,3}}?[ ]+(?:punktum|punkt|prikk|dot)[ ]+"
     r"(?:no|com|org|net|se|dk|eu|nu)(?![\w\-])", re.IGNORECASE)
 _EMAIL_DOMAIN = re.compile(r"[^\W_](?:[\w\-]*[^\W_])?(?:\.[^\W_](?:[\w\-]*[^\W_])?)*\.[^\W\d_]{2,}(?![\w\-@])")
 _URL_EXPLICIT = re.compile(r"""(?:https?://|www\.|Www\.|WWW\.)[^\s<>"«»\[\]{}|]+""")
@@ -265,6 +265,7 @@ _WORD_BEFORE = re.compile(r"(?<!\w)[A-ZÆØÅ][^\W\d_]+[ ]\Z")
 _NOT_STREET_ENDINGS = ("ilia", "elia", "alia", "julia")
 _NOT_STREET_STEMS = (
     "arbeids", "praksis", "tiltaks", "lærling", "studie", "parkerings", "sitte", "skole", "jobb", "barnehage",
+    "omve", "bive", "karriere", "utdannings", "kunnskaps", "gang", "sykkel", "motor", "riks", "fylkes",
 )
 # A house number followed by one of these is a count ("Bakken 3 ganger"), not an address.
 _NOT_HOUSE_AFTER = re.compile(
@@ -555,7 +556,7 @@ def _email_and_url(text: str) -> Iterator[Detection]:
     if "krøll" in lowered or "snabel" in lowered or "at-tegn" in lowered:
         for m in _SPOKEN_EMAIL.finditer(text):
             yield Detection(m.start(), m.end(), EMAIL, "rules:email", 0.9, m.group())
-    if " at " in lowered and ("punktum" in lowered or "prikk" in lowered or " dot " in lowered):
+    if " at " in lowered and ("punkt" in lowered or "prikk" in lowered or " dot " in lowered):
         for m in _SPOKEN_EMAIL_AT.finditer(text):
             yield Detection(m.start(), m.end(), EMAIL, "rules:email", 0.8, m.group())
     for m in _URL_EXPLICIT.finditer(text):
@@ -626,6 +627,28 @@ def _address(text: str) -> Iterator[Detection]:
         previous = text[text.rfind("\n", 0, line_start) + 1:line_start].strip()
         if previous and len(previous) <= 60:
             yield Detection(m.start("line"), m.end("line"), ADDRESS, "rules:address", 0.6, m.group("line"))
+
+
+# In ASR text a street is said without capitals and its number in words: "i hundvågveien tolv",
+# "på tøyen bakeri i hagegata".
+_SPOKEN_STREET = re.compile(
+    r"(?<![\w-])(?:i|på|fra|frå|til|ved|nedi|oppi|borti|inni|utpå|oppå)[ ]+(?P<street>[^\W\d_]{6,})"
+    rf"(?P<number>[ ]+(?:[1-9][0-9]{{0,3}}(?:[ ]?[a-h])?|{_NUMBER_WORD})(?![\w-]))?", re.IGNORECASE)
+
+
+def _spoken_street(text: str) -> Iterator[Detection]:
+    """A street name said in lower-case ASR text after a preposition of place, with its house
+    number when one follows: one word that ends like a street and is no ordinary word ("skoleveien"
+    and "motorveien" are words; "hundvågveien" is a street)."""
+    from codebench.anonymise.gazetteer import is_caseless, is_common_word, is_inflected_word
+
+    if not is_caseless(text):
+        return
+    for m in _SPOKEN_STREET.finditer(text):
+        word = m.group("street").casefold()
+        if not _looks_like_street(word) or is_common_word(word) or is_inflected_word(word):
+            continue
+        yield Detection(m.start("street"), m.end(), ADDRESS, "rules:address", 0.7, text[m.start("street"):m.end()])
 
 
 def _unknown_place_word(word: str) -> bool:
@@ -790,6 +813,7 @@ def find_identifiers(text: str, *, places: Collection[str] = ()) -> list[Detecti
     candidates.extend(_spoken_phone(text))
     candidates.extend(_email_and_url(text))
     candidates.extend(_address(text))
+    candidates.extend(_spoken_street(text))
     candidates.extend(_nav_office(text, known))
     candidates.extend(_indirect(text))
     return _resolve(candidates)

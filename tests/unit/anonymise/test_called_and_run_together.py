@@ -1,0 +1,95 @@
+"""Names in the shapes a tester's five unseen ASR interviews gave them (#15, tester 6): what people
+are called ("alle kalle han kalle", "solla som vi kalle ho"), given names run together
+("annelise", "dag-inge"), a foreign given name beside its listed surname, spoken streets and
+e-mails said with "punkt" and "krøll". Rules, lexicon and linking only: no NER model."""
+
+from __future__ import annotations
+
+from codebench.anonymise.detections import ADDRESS, DEFAULT_THRESHOLD, EMAIL, PER, Detection
+from codebench.anonymise.linking import link
+from codebench.anonymise.pipeline import detect_text
+
+
+def _det(text: str, surface: str, *, nth: int = 0, score: float = 0.9) -> Detection:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Detection(start, start + len(surface), PER, "ner", score, surface)
+
+
+def _people(text: str, dets: list[Detection] | None = None) -> list[list[str]]:
+    """Each person linking makes of ``text``: the mentions --auto would mask, in text order."""
+    found = detect_text(text, use_model=False) + list(dets or [])
+    return [[text[d.start:d.end] for _, d in sorted(c.mentions, key=lambda m: m[1].start) if d.score >= DEFAULT_THRESHOLD]
+            for c in link({1: text}, {1: found}, people="circle") if c.kind == PER]
+
+
+def test_what_everyone_calls_him_is_masked_and_is_the_same_person() -> None:
+    text = ("ja han heter karl skretting men alle kalle han kalle eh kalle e nitten og har droppa ut "
+            "så kalle bor med mora si")
+    people = _people(text, [_det(text, "karl skretting")])
+    assert len(people) == 1, people
+    assert people[0].count("kalle") >= 3 and "karl skretting" in people[0]
+
+
+def test_a_nickname_said_before_the_name_it_stands_for_is_that_person() -> None:
+    text = ("og andre e mer eh solbjørg ho solla som vi kalle ho solbjørg hansen ho har tatt ho under vingen "
+            "og solla har lært ho å strikke")
+    people = _people(text, [_det(text, "solbjørg hansen")])
+    assert len(people) == 1 and people[0].count("solla") == 2, people
+
+
+def test_a_name_after_a_person_noun_and_som_heter_is_the_name_whatever_the_word() -> None:
+    text = "der e det en mentor som heter hans gjerde eller hans som alle kalle han mhm og hvordan går det"
+    masked = [m for p in _people(text) for m in p]
+    assert "hans gjerde" in masked and "hans" in masked
+    assert "mhm" not in masked  # a filler after "kalle han" is nobody's name
+
+
+def test_given_names_run_together_are_the_person_named_in_full() -> None:
+    text = ("en konflikt med ei av de andre ansatte annelise eh anne lise moen som syntes det var feil "
+            "eh annelise sa det te sjefen og på nav har lederen dag-inge eh dag inge brattli vært skeptisk "
+            "men dag-inge har snudd")
+    people = _people(text, [_det(text, "anne lise moen"), _det(text, "dag inge brattli")])
+    by_name = {p[0]: p for p in people}
+    assert by_name["annelise"].count("annelise") == 2 and "anne lise moen" in by_name["annelise"]
+    assert by_name["dag-inge"].count("dag-inge") == 2 and "dag inge brattli" in by_name["dag-inge"]
+
+
+def test_a_foreign_given_name_beside_its_listed_surname_is_masked_alone_too() -> None:
+    text = ("hvem er mentor for henne det er semhar eh semhar tekle som er kafésjef eh semhar kom selv "
+            "som flyktning og vi har snakket med semhar om det")
+    people = _people(text, [_det(text, "semhar tekle")])
+    assert len(people) == 1 and people[0].count("semhar") == 3, people
+
+
+def test_two_listed_given_names_that_sound_alike_are_two_people() -> None:
+    # "hanne" had joined Anne Lise Moen by sound, and two people shared one pseudonym.
+    text = "ansatte anne lise moen var sur og ia-rådgiveren hanne kom fra trondheim og hanne hjalp oss"
+    people = _people(text, [_det(text, "anne lise moen"), _det(text, "hanne", score=0.7)])
+    assert not any("anne lise moen" in p and "hanne" in p for p in people), people
+
+
+def test_a_name_that_is_a_time_or_a_fixed_pair_of_words_stays_a_word_beside_the_person() -> None:
+    text = ("jeg jobber med dag hansen og dag sa at det blir noen minutter per dag per bruker og "
+            "vi startet i mai og liv berg snakker om liv og helse og liv sa ja")
+    masked = [m for p in _people(text, [_det(text, "dag hansen"), _det(text, "liv berg")]) for m in p]
+    found = detect_text(text, use_model=False) + [_det(text, "dag hansen"), _det(text, "liv berg")]
+    spans = {(d.start, d.end) for c in link({1: text}, {1: found}) for _, d in c.mentions}
+    assert (text.index("per dag") + 4, text.index("per dag") + 7) not in spans
+    assert (text.index("i mai") + 2, text.index("i mai") + 5) not in spans
+    assert (text.index("liv og helse"), text.index("liv og helse") + 3) not in spans
+    assert masked.count("dag") == 1 and "liv" in masked
+
+
+def test_a_street_said_in_asr_text_is_an_address_with_its_number() -> None:
+    found = detect_text("han bor med mora si på hundvåg i hundvågveien tolv og har ingen jobb", use_model=False)
+    assert [(d.kind, d.text) for d in found if d.kind == ADDRESS] == [(ADDRESS, "hundvågveien tolv")]
+    found = detect_text("vi gikk i svingen og på skoleveien og i motorveien hele dagen", use_model=False)
+    assert not [d for d in found if d.kind == ADDRESS]
+
+
+def test_an_email_said_with_punkt_and_krøll_is_one_email() -> None:
+    text = "du kan sende til liv punkt torkelsen krøll nav punkt no eller ringe meg"
+    found = [d.text for d in detect_text(text, use_model=False) if d.kind == EMAIL]
+    assert found == ["liv punkt torkelsen krøll nav punkt no"]
