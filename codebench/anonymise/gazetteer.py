@@ -133,8 +133,24 @@ def _word_classes() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def _place_names() -> frozenset[str]:
+def place_names() -> frozenset[str]:
+    """Lower-case Norwegian place names that are no ordinary word or given name."""
     data = resources.files("codebench.anonymise") / "data" / "place_names.txt"
+    said = frozenset(w for w in data.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#"))
+    # Places of the list that are no ordinary word and no given name: "i time" and "på ski" are
+    # no places, "fra kåfjord" is.
+    names = lexicon()
+    listed = frozenset(p for p in norwegian_places() if " " not in p and len(p) >= 3 and not is_common_word(p)
+                       and not is_inflected_word(p) and p not in names.female and p not in names.male)
+    return said | listed
+
+
+@lru_cache(maxsize=1)
+def norwegian_places() -> frozenset[str]:
+    """Norwegian municipalities, towns, districts and regions (lower case, some of several
+    words: "gamle oslo"), ordinary words among them ("fana", "time"): for a context that makes
+    a place of them, such as "nav fana"."""
+    data = resources.files("codebench.anonymise") / "data" / "norwegian_places.txt"
     return frozenset(w for w in data.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#"))
 
 
@@ -148,7 +164,7 @@ def find_place_names(text: str) -> list[Detection]:
     """In caseless text, a Norwegian place name the list knows, said after a preposition of place
     ("på biri", "oppi støren"): a small place is an indirect identifier, and without capitals the
     model does not find it.  Public places (large cities, counties, countries) are left out."""
-    names = _place_names()
+    names = place_names()
     found = []
     for match in _PLACE_AFTER.finditer(text):
         word = match.group(1)
@@ -512,7 +528,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
             and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold() \
-            and not is_public(before.group(1).casefold()):  # "fra polen kasia nowak": the country stays
+            and not is_public(before.group(1).casefold()) and before.group(1).casefold() not in place_names():
+        # "fra polen kasia nowak", "fra kåfjord ailo": the country or place stays
         # A surname found, the given name before it unknown to the lists: "arnljot hansen".
         start = before.start(1)
     elif before is not None and first and len(text[det.start:det.end].split()) == 1 and not _starts_a_name(first) \
@@ -1061,7 +1078,7 @@ def find_named_institutions(text: str) -> list[Detection]:
     adjective or a determiner ("på vanlig skole", "i den barnehagen")."""
     from codebench.anonymise.linking import FUNCTION_WORDS
 
-    places = _place_names()
+    places = place_names()
     found: list[Detection] = []
     for match in _ASR_INSTITUTION.finditer(text):
         name = match.group(1).casefold()

@@ -30,7 +30,7 @@ from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, 
 from codebench.anonymise.gazetteer import (
     LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
-    a_time_word, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person,
+    a_time_word, place_names, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -917,6 +917,11 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
                 and sounds_given(word.casefold(), cutoff=GIVEN_HEARD))
 
     while words and foreign(words[0][2]):
+        words.pop(0)
+    # "fra kåfjord ailo": a place opening the span is no part of the name after it (a place at
+    # the end may well be the surname: many are farm names).
+    if (caseless and det.kind == PER and len(words) > 1 and words[0][2].casefold() in place_names()
+            and not _is_listed_given(words[0][2].casefold())):
         words.pop(0)
     while words and foreign(words[-1][2]) and not _surname_after_given_names(words, caseless, det.detector):
         words.pop()

@@ -661,9 +661,11 @@ def _unknown_place_word(word: str) -> bool:
 
 
 def _nav_office(text: str, places: frozenset[str]) -> Iterator[Detection]:
-    from codebench.anonymise.gazetteer import is_caseless
+    from codebench.anonymise.gazetteer import is_caseless, norwegian_places
 
     caseless = is_caseless(text)
+    # After "nav" a Norwegian place is the office's, even one that is also a word ("nav fana").
+    places = places | norwegian_places()
     for m in _NAV.finditer(text):
         start, pos = m.start(), m.end()
         words: list[tuple[int, int, str]] = []

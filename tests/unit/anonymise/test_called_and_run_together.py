@@ -93,3 +93,23 @@ def test_an_email_said_with_punkt_and_krøll_is_one_email() -> None:
     text = "du kan sende til liv punkt torkelsen krøll nav punkt no eller ringe meg"
     found = [d.text for d in detect_text(text, use_model=False) if d.kind == EMAIL]
     assert found == ["liv punkt torkelsen krøll nav punkt no"]
+
+
+def test_a_nav_office_named_by_a_place_that_is_also_a_word_is_the_office() -> None:
+    from codebench.anonymise.detections import NAV_OFFICE
+
+    for text, office in [("hun jobber på nav gamle oslo og hun er veileder", "nav gamle oslo"),
+                         ("eg fekk kari holmen på nav fana som rettleiar", "nav fana")]:
+        assert [d.text for d in detect_text(text, use_model=False) if d.kind == NAV_OFFICE] == [office]
+
+
+def test_a_small_place_after_a_preposition_is_a_place_and_no_part_of_the_name_after_it() -> None:
+    from codebench.anonymise.detections import LOC
+
+    text = "den første va en ung gutt fra kåfjord ailo eh ailo gaup og han bodde på skaun før"
+    found = detect_text(text, use_model=False)
+    assert {d.text for d in found if d.kind == LOC} >= {"kåfjord", "skaun"}
+    people = _people(text, [_det(text, "kåfjord ailo", score=0.55), _det(text, "ailo gaup")])
+    assert len(people) == 1 and people[0].count("ailo") == 1 and "ailo gaup" in people[0], people
+    # ordinary words that are also places are no places: "på ski", "i time"
+    assert not [d for d in detect_text("han går på ski og i time hver dag", use_model=False) if d.kind == LOC]
