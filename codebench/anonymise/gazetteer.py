@@ -97,6 +97,9 @@ def _common_words() -> frozenset[str]:
 
 # Spoken forms of function words that written Norwegian (and so the word list) lacks; dialect
 # transcripts are full of them ("lederen ittj skjønne", "det e nåkka"), and no one is named so.
+# Spoken short forms of verbs, as dialect transcripts write them ("sku" for skulle): no name
+# ends in one ("marit sku gjøre det").
+SPOKEN_VERBS = frozenset("sku ska va e bli hadd kunn vill".split())
 DIALECT_WORDS = frozenset("""
 ittj itj ikkj itte inte nåkka nokka nåkå nåkke nåkkå nåkåt kæm kæ kossen kossn åssen ossen dæm dæmm
 mæ dæ sæ hain alein aleina bærre bære møkje mykkje ittno
@@ -513,7 +516,7 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     for _ in range(limit):
         match = _NEXT_WORD.match(text, end)
         if match is None or not is_unknown_word(match.group(1)) or _starts_a_name(match.group(1)) \
-                or is_public(match.group(1).casefold()):
+                or is_public(match.group(1).casefold()) or match.group(1).casefold() in DIALECT_WORDS | SPOKEN_VERBS:
             break  # an ordinary word or a public place ends the name; a given name begins the next one
         if match.group(1).casefold() == text[start:end].split()[-1].casefold():
             break  # the name said again ("lilja lilja strand"): a second mention, not a surname
@@ -528,7 +531,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
             and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold() \
-            and not is_public(before.group(1).casefold()) and before.group(1).casefold() not in place_names():
+            and not is_public(before.group(1).casefold()) and before.group(1).casefold() not in place_names() \
+            and not (_starts_a_name(before.group(1)) and _given_name_before(text, before.start(1))):
         # "fra polen kasia nowak", "fra kåfjord ailo": the country or place stays
         # A surname found, the given name before it unknown to the lists: "arnljot hansen".
         start = before.start(1)
@@ -537,13 +541,21 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
             and _starts_a_name(before.group(1)) and not before.group(1).casefold().endswith("s") \
             and not _kin_possessive(text, before.start(1), before.group(1)) \
             and not a_time_word(text, before.start(1)) \
-            and not _DETERMINER_BEFORE.search(text, max(0, before.start(1) - 12), before.start(1)):
+            and not _DETERMINER_BEFORE.search(text, max(0, before.start(1) - 12), before.start(1)) \
+            and not _given_name_before(text, before.start(1)):
         # A surname found, the given name before it a word too: "ein mentor liv kjørlaug" (the
         # model took "kjørlaug" only, and "liv" stayed as the noun), not "eit liv kjørlaug".
         start = before.start(1)
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
+
+
+def _given_name_before(text: str, start: int) -> bool:
+    """A given name ends right before ``start``: the name there has begun already ("kjell arne
+    strand": "arne" is not the start of "arne strand")."""
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return before is not None and _starts_a_name(before.group(1))
 
 
 # An article or possessive before a word makes it a noun: "et liv", "mitt liv", "sin sol".

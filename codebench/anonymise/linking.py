@@ -28,7 +28,7 @@ from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
+    DIALECT_WORDS, LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, SPOKEN_VERBS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person,
 )
@@ -281,6 +281,39 @@ def _without_kin_possessive(det: Detection, text: str) -> Detection | None:
     return det._replace(start=start, text=text[start:det.end])
 
 
+_FILLERS = frozenset("eh ehm ehh øh øhm hm hmm mm mhm".split())
+_WORD_SPAN = re.compile(r"\S+")
+
+
+def _split_at_fillers(det: Detection) -> list[Detection]:
+    """A person span the model ran over a filler is two mentions: "kjell arne eh kjellarne
+    kjell arne" is Kjell Arne said, then said again (one span had made a person of its own)."""
+    if det.kind != PER or " " not in det.text:
+        return [det]
+    words = [(m.start(), m.end()) for m in _WORD_SPAN.finditer(det.text)]
+    folded = [det.text[a:b].casefold().strip(",.") for a, b in words]
+    # A word that is the next two run together is the name said twice ("kjellarne kjell arne").
+    repeated = {i for i in range(len(folded) - 2) if folded[i] == folded[i + 1] + folded[i + 2]}
+    if repeated:
+        cut = min(repeated)
+        head, tail = words[:cut + 1], words[cut + 1:]
+        return [p for run in (head, tail) for p in _split_at_fillers(
+            det._replace(start=det.start + run[0][0], end=det.start + run[-1][1], text=det.text[run[0][0]:run[-1][1]]))]
+    if not any(f in _FILLERS for f in folded):
+        return [det]
+    parts: list[Detection] = []
+    run: list[tuple[int, int]] = []
+    for a, b in [*words, (-1, -1)]:
+        if a < 0 or det.text[a:b].casefold().strip(",.") in _FILLERS:
+            if run:
+                start, end = run[0][0], run[-1][1]
+                parts.append(det._replace(start=det.start + start, end=det.start + end, text=det.text[start:end]))
+            run = []
+        else:
+            run.append((a, b))
+    return parts
+
+
 def _usable(det: Detection) -> bool:
     form = normalise(det.text)
     if len(form) < 2 or form in NOT_IDENTIFYING or not any(c.isalpha() for c in form) and det.kind in (PER, *NAME_KINDS):
@@ -358,7 +391,8 @@ def link(
     scoped = people != "project"
     caseless = {doc: is_caseless(texts.get(doc, "")) for doc in detections}
     resolved = {doc: resolve_overlaps(_workplace_shape(_extended(t, texts.get(doc, ""), caseless[doc]), caseless[doc])
-                                      for d in dets for t in [_prepared(d, texts.get(doc, ""), caseless[doc])] if t)
+                                      for d in dets for part in _split_at_fillers(d)
+                                      for t in [_prepared(part, texts.get(doc, ""), caseless[doc])] if t)
                 for doc, dets in detections.items()}
     resolved = {doc: _firm_names(_bridged(dets, texts.get(doc, ""), caseless[doc]), texts.get(doc, ""))
                 for doc, dets in resolved.items()}
@@ -637,11 +671,18 @@ def _other_given_name(a: str, b: str) -> bool:
 
 def _given_names_run_together(form: str) -> tuple[str, ...]:
     """A full name's given names written as one word and hyphenated: "anne lise moen" ->
-    ("annelise", "anne-lise"); nothing for a name with one given name."""
+    ("annelise", "anne-lise"), "jan erik" (two given names only) -> ("janerik", "jan-erik");
+    nothing for a name with one given name."""
     words = form.split()
-    if len(words) < 3 or len("".join(words[:-1])) < _APART_MIN:
+    if len(words) == 2 and all(_is_listed_given(w) for w in words):
+        given = words
+    elif len(words) >= 3:
+        given = words[:-1]
+    else:
         return ()
-    return "".join(words[:-1]), "-".join(words[:-1])
+    if len("".join(given)) < _APART_MIN:
+        return ()
+    return "".join(given), "-".join(given)
 
 
 # The shortest word a name heard in pieces may make: "li an" is not "lian" of someone's name.
@@ -657,9 +698,12 @@ def _heard_apart(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[tuple
     for doc, dets in resolved.items():
         fulls = {normalise(d.text) for d in dets if d.kind == PER and " " in normalise(d.text)}
         parts = {w for f in fulls for w in f.split() if len(w) >= _APART_MIN}
+        spelled = {normalise(d.text) for d in dets if d.kind == PER and d.detector == "rules:spelled"}
+        short_parts = {w for f in fulls for w in f.split() if len(w) >= 3}
         for form in fulls:
             compact = form.replace(" ", "")
-            if len(compact) >= _APART_MIN and compact in parts:
+            if (len(compact) >= _APART_MIN and compact in parts) or (form in spelled and compact in short_parts):
+                # (a name spelled out letter by letter may be short: "i d i l" of Idil Farah)
                 apart[(doc, form)] = compact
     return apart
 
@@ -854,6 +898,10 @@ def _ends_sentence(word: str, following: str) -> bool:
 GIVEN_HEARD = 72.0
 
 
+# How a compound naming someone's role ends ("butikksjefen", "avdelingslederen").
+_ROLE_ENDINGS = ("sjefen", "sjef", "lederen", "leiaren", "rådgiveren", "rådgjevaren", "veilederen", "rettleiaren",
+                 "mentoren", "læreren", "læraren", "kollegaen", "arbeideren", "arbeidaren", "konsulenten",
+                 "eieren", "eigaren", "behandleren", "behandlaren")
 # Personal pronouns, the subject forms too: never the first or last word of a name in ASR text.
 _EDGE_PRONOUNS = PRONOUNS | frozenset("han hun ho".split())
 
@@ -894,6 +942,8 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
             return True
         if caseless and is_public(word.casefold()) and word.casefold() not in lexicon().surnames:
             return True  # "fra polen kasia nowak": a country or large city is no part of a name
+        if caseless and word.casefold() in DIALECT_WORDS | SPOKEN_VERBS:
+            return True  # "marit sku", "per va": a spoken verb after a name ends it
         if caseless:
             return (is_common_word(word) and name_likelihood(word) < 0.3 and not _given_before_name(word)
                     and word.casefold() not in lexicon().surnames and not _heard_given_name(word))
@@ -917,6 +967,10 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
                 and sounds_given(word.casefold(), cutoff=GIVEN_HEARD))
 
     while words and foreign(words[0][2]):
+        words.pop(0)
+    # "butikksjefen mona rasmussen": a role opening the span is no part of the name.
+    if caseless and det.kind == PER and len(words) > 1 and words[0][2].casefold().endswith(_ROLE_ENDINGS) \
+            and words[0][2].casefold() not in lexicon().surnames and not _is_listed_given(words[0][2].casefold()):
         words.pop(0)
     # "fra kåfjord ailo": a place opening the span is no part of the name after it (a place at
     # the end may well be the surname: many are farm names).
@@ -966,8 +1020,16 @@ def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection
             first = det.text.split()[0].casefold() if det.text.split() else ""
             if (gap.count(" ") == 2 and middle.isalpha() and len(middle) <= 8 and "\n" not in gap
                     and middle.casefold() not in FUNCTION_WORDS and middle.casefold() not in BRIDGE_STOP
+                    and middle.casefold() not in _FILLERS
                     and (last in names.female or last in names.male)
                     and first not in names.female and first not in names.male):
+                out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
+                                            score=max(previous.score, det.score))
+                continue
+            if (gap == " " and (last in names.female or last in names.male) and len(det.text.split()) == 1
+                    and first not in names.female and first not in names.male and first not in _FILLERS
+                    and first not in PRONOUNS and previous.text.casefold().split()[-1] != first):
+                # "kjell arne" and "strand" found apart, side by side: one name
                 out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
                                             score=max(previous.score, det.score))
                 continue
@@ -1325,10 +1387,30 @@ def _same_full_name(a: str, b: str, fuzzy: float) -> bool:
     ASR hears "Tor-Arne Bakke")."""
     if fuzz.ratio(a, b) >= fuzzy and a.split()[0][:1] == b.split()[0][:1]:
         return True
+    # A foreign name written as it sounds in Norwegian ("tomas kovalsjik" for Tomasz Kowalczyk,
+    # "jonas tesfai" for Yonas Tesfay): the same name once spelling is taken out.
+    if len(a.split()) == len(b.split()) >= 2:
+        ka, kb = sound_key(a), sound_key(b)
+        if ka.split()[0][:1] == kb.split()[0][:1] and fuzz.ratio(ka, kb) >= fuzzy:
+            return True
     if "-" in a or "-" in b:
         a, b = a.replace("-", " "), b.replace("-", " ")
     short, long = sorted((a.split(), b.split()), key=len)
     return len(short) >= 2 and any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+
+_SOUNDS = (("sch", "sj"), ("sh", "sj"), ("cz", "tsj"), ("ch", "tsj"), ("tch", "tsj"), ("ck", "k"), ("ph", "f"),
+           ("th", "t"), ("qu", "kv"), ("w", "v"), ("z", "s"), ("c", "k"), ("x", "ks"), ("y", "i"), ("j", "i"),
+           ("aa", "å"), ("ay", "ai"), ("ei", "ai"), ("ie", "i"))
+
+
+def sound_key(form: str) -> str:
+    """A name as Norwegian ears hear it: spellings of one sound made one ("w" and "v", "z" and
+    "s", "cz" and "tsj", "y" and "j" and "i"), doubled letters single."""
+    key = form
+    for written, heard in _SOUNDS:
+        key = key.replace(written, heard)
+    return re.sub(r"(\w)\1+", r"\1", key)
 
 
 def _person_forms(resolved: Mapping[Hashable, Sequence[Detection]]) -> set[str]:

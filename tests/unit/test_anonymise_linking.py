@@ -297,3 +297,48 @@ def test_after_an_article_the_word_stays_a_noun_before_a_surname() -> None:
     text = "ho har eit liv kjørlaug ikkje kjenner til"
     clusters = link({1: text}, {1: [_det(text, "kjørlaug", PER)]})
     assert [det.text for c in clusters for _, det in c.mentions] == ["kjørlaug"]
+
+
+def test_a_foreign_name_written_as_it_sounds_is_the_same_person() -> None:
+    texts = {1: "mentoren hans heter tomasz kowalczyk og han er fra polen",
+             2: "eg snakka med tomas kovalsjik i går og yonas tesfay var der",
+             3: "jonas tesfai sa at han likte jobben"}
+    dets = {1: [_det(texts[1], "tomasz kowalczyk", PER)],
+            2: [_det(texts[2], "tomas kovalsjik", PER), _det(texts[2], "yonas tesfay", PER)],
+            3: [_det(texts[3], "jonas tesfai", PER)]}
+    clusters = link(texts, dets, people="circle")
+    assert _cluster_of(clusters, "tomas kovalsjik") is _cluster_of(clusters, "tomasz kowalczyk")
+    assert _cluster_of(clusters, "jonas tesfai") is _cluster_of(clusters, "yonas tesfay")
+    assert _cluster_of(clusters, "jonas tesfai") is not _cluster_of(clusters, "tomas kovalsjik")
+
+
+def test_a_role_before_a_name_and_a_spoken_verb_after_it_are_no_part_of_it() -> None:
+    # "butikksjefen mona rasmussen" and "marit sku" had each become a second full-named person,
+    # and the lone "mona" and "marit" of the interview persons of their own.
+    text = ("og butikksjefen mona rasmussen sa ja og mona var grei og marit lie kom og marit sku "
+            "gjøre det og marit sa nei")
+    dets = {1: [_det(text, "butikksjefen mona rasmussen", PER), _det(text, "mona", PER, nth=1, score=0.7),
+                _det(text, "marit lie", PER), _det(text, "marit sku", PER), _det(text, "marit", PER, nth=2, score=0.7)]}
+    clusters = link({1: text}, dets, people="circle")
+    assert sorted(d.text for _, d in _cluster_of(clusters, "mona").mentions) == ["mona", "mona rasmussen"]
+    assert sorted(d.text for _, d in _cluster_of(clusters, "marit lie").mentions) == ["marit", "marit", "marit lie"]
+
+
+def test_a_short_name_spelled_out_and_two_given_names_run_together_join_their_person() -> None:
+    text = "ho heiter idil farah det staves i d i l og sjefen er jan erik lie men alle seier janerik"
+    dets = {1: [_det(text, "idil farah", PER), _det(text, "i d i l", PER, detector="rules:spelled", score=0.8),
+                _det(text, "jan erik lie", PER), _det(text, "janerik", PER, score=0.6)]}
+    clusters = link({1: text}, dets, people="circle")
+    assert _cluster_of(clusters, "i d i l") is _cluster_of(clusters, "idil farah")
+    assert _cluster_of(clusters, "janerik") is _cluster_of(clusters, "jan erik lie")
+
+
+def test_a_name_said_again_after_a_filler_is_two_mentions_of_one_person() -> None:
+    # One span "kjell arne eh kjellarne kjell arne" had become a person of its own.
+    text = "mentoren heter kjell arne eh kjellarne kjell arne strand og han er snill og kjell arne sa det"
+    dets = {1: [_det(text, "kjell arne eh kjellarne kjell arne", PER), _det(text, "strand", PER, score=0.6),
+                _det(text, "kjell arne", PER, nth=2, score=0.7)]}
+    clusters = link({1: text}, dets, people="circle")
+    persons = [c for c in clusters if c.kind == PER]
+    assert len(persons) == 1
+    assert sorted(d.text for _, d in persons[0].mentions) == ["kjell arne", "kjell arne", "kjell arne strand", "kjellarne"]
