@@ -41,3 +41,12 @@ async def press_to(pilot, key: str, screen_type: type):
     screen = pilot.app.screen
     assert isinstance(screen, screen_type), f"{key!r} opened {type(screen).__name__}, not {screen_type.__name__}"
     return screen
+
+
+def messages(app) -> list[str]:
+    """What the app has told the user, oldest first: its pop-up notifications, then the
+    anonymisation review's note line (where the outcome of each review decision is shown)."""
+    from codebench.tui.screens.anonymise import AnonymisationScreen
+
+    review = next((s for s in app.screen_stack if isinstance(s, AnonymisationScreen)), None)
+    return [n.message for n in app._notifications] + (review.said if review is not None else [])

@@ -17,6 +17,7 @@ from codebench.tui.screens.anonymise import AnonymisationScreen
 from codebench.tui.screens.confirm import ConfirmDialog
 from codebench.tui.screens.picker import TextPrompt
 from tests.conftest import copy_detected_sample
+from tests.tui.helpers import messages
 
 CODER = "tester"
 KRISTINE = "Kristine Holm"
@@ -62,11 +63,6 @@ async def show_entity(pilot, screen: AnonymisationScreen, entity_id: int) -> Non
 
 def statuses(project: services.Project) -> dict[int, str]:
     return {m.id: m.status for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions}
-
-
-def messages(app: CodebenchApp) -> list[str]:
-    """The notifications the app has shown, oldest first."""
-    return [n.message for n in app._notifications]
 
 
 async def test_auto_accept_asks_first_and_undoes(detected):
@@ -216,6 +212,14 @@ async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_ba
         owner = next(e for e in anonymisation.entities(detected, with_mentions=True)
                      if any(m.id == mention.id for m in e.mentions))
         assert owner.id != person.id and len(owner.mentions) == 1
+        # The review stays with the entity being read, at its next mention: a tester's next "n"
+        # had rejected the mention just split off, which the highlight had followed.
+        assert screen.current_entity().id == person.id
+        assert screen.current_mention().id == person.mentions[1].id
+        # What happened is said on the note line, not in a pop-up over the mention context.
+        note = str(screen.query_one("#review-note").render())
+        assert "split off from" in note
+        assert not any("split off" in n.message for n in app._notifications)
         await pilot.press("ctrl+z")
         await settle(pilot)
         owner = next(e for e in anonymisation.entities(detected, with_mentions=True)

@@ -12,7 +12,7 @@ from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.widgets.code_tree import CodeTree
 from codebench.tui.widgets.history import HistoryPanel
 from codebench.tui.widgets.transcript import TranscriptView
-from tests.tui.helpers import press_to, settle
+from tests.tui.helpers import messages, press_to, settle
 
 ROUND_1 = "Intervju Kristine Holm runde 1"
 ROUND_2 = "Intervju Kristine Holm runde 2"
@@ -20,10 +20,6 @@ ROUND_2 = "Intervju Kristine Holm runde 2"
 
 def mine(project, coder="tester"):
     return sorted((q.document_id, q.code, q.start, q.end) for q in services.quotes(project, coders=[coder]))
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def test_undo_goes_to_the_words_it_took_back_even_in_another_transcript(sample_copy):

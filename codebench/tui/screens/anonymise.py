@@ -175,6 +175,14 @@ class AnonymisationScreen(WorkbenchScreen):
         self._by_id: dict[int, EntityView] = {}
         self._shown_entity: int | None = None
         self._wanted = _Wanted()
+        self.said: list[str] = []
+        """Every note shown on the note line, oldest first."""
+
+    def say(self, note: str) -> None:
+        """Show what a decision did on the note line (errors still pop up: they must be seen)."""
+        self.said.append(note)
+        if self.is_mounted:
+            self.query_one("#review-note", Label).update(note)
 
 
     def compose(self) -> ComposeResult:
@@ -189,6 +197,9 @@ class AnonymisationScreen(WorkbenchScreen):
         with Horizontal(id="detect-bar"):
             yield Label("", id="detect-label")
             yield ProgressBar(id="detect-progress", show_eta=False)
+        # What the last decision did, on a line of its own: a pop-up note covered the very
+        # mention context the reviewer reads next (a tester, at 80×24).
+        yield Label("", id="review-note")
         yield StableFooter()
 
     def on_mount(self) -> None:
@@ -221,7 +232,7 @@ class AnonymisationScreen(WorkbenchScreen):
         self._by_id = {v.id: v for v in event.views}
         self._fill_entities()
         if event.note:
-            self.notify(event.note)
+            self.say(event.note)
 
     def watch_open_only(self) -> None:
         if self.is_mounted and self.views:
@@ -395,9 +406,15 @@ class AnonymisationScreen(WorkbenchScreen):
         def call() -> Outcome:
             pseudonym = anonymisation.split_mentions(self.project, ids, coder=self.coder)
             what = f"«{mention.text}»" if len(ids) == 1 else f"{len(ids)} mentions"
-            return Outcome(f"{what} in {mention.document} split off from {entity.pseudonym}: now {pseudonym}",
-                           pseudonym=pseudonym)
+            return Outcome(f"{what} in {mention.document} split off from {entity.pseudonym}: now {pseudonym}")
 
+        # The review stays with this entity, at its next mention: a tester's next "n", meant for
+        # the entity being read, rejected the mention just split off when the highlight followed it.
+        rest = [m for m in entity.mentions if m.id not in ids]
+        index = entity.mentions.index(mention)
+        following = next((m for m in entity.mentions[index + 1:] if m.id not in ids), rest[0] if rest else None)
+        self._wanted = (_Wanted(entity=entity.id, mention=following.id) if following is not None
+                        else _Wanted())
         self._decide(call)
 
     def _next_open(self, decided: EntityView) -> _Wanted | None:
@@ -504,12 +521,12 @@ class AnonymisationScreen(WorkbenchScreen):
 
     def _confirm_auto_accept(self, preview: AutoAcceptPreview) -> None:
         if not preview.mentions:
-            self.notify(f"nothing to auto-accept: no open suggestion scores {preview.threshold:.2f} or more")
+            self.say(f"nothing to auto-accept: no open suggestion scores {preview.threshold:.2f} or more")
             return
 
         def answered(yes: bool | None) -> None:
             if not yes:
-                self.notify("auto-accept cancelled: nothing changed")
+                self.say("auto-accept cancelled: nothing changed")
                 return
 
             def call() -> Outcome:
