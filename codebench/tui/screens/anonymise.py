@@ -417,6 +417,14 @@ class AnonymisationScreen(WorkbenchScreen):
                         else _Wanted())
         self._decide(call)
 
+    def _following(self, entity: EntityView) -> _Wanted:
+        """The entity after ``entity`` in list order (before it at the end of the list)."""
+        shown = self._visible()
+        ordered = [v for v in shown if v.direct] + [v for v in shown if not v.direct]
+        index = next((i for i, v in enumerate(ordered) if v.id == entity.id), -1)
+        after = ordered[index + 1:] or ordered[:max(index, 0)][-1:]
+        return _Wanted(entity=after[0].id) if after else _Wanted()
+
     def _next_open(self, decided: EntityView) -> _Wanted | None:
         """The entity after ``decided`` in list order (wrapping round) that still has open
         suggestions, at its first open mention; None when no other entity has any."""
@@ -461,8 +469,11 @@ class AnonymisationScreen(WorkbenchScreen):
 
             def call() -> Outcome:
                 kept, moved = anonymisation.join_entities(self.project, wanted, entity.id, coder=self.coder)
-                return Outcome(f"joined {entity.pseudonym} into {kept} ({moved} mention(s))", pseudonym=kept)
+                return Outcome(f"joined {entity.pseudonym} into {kept} ({moved} mention(s))")
 
+            # On to the entity that followed the joined one, as after a decision: a tester's next
+            # keys, meant for the list below, went to the entity joined into, far up the list.
+            self._wanted = self._following(entity)
             self._decide(call)
 
         self.app.push_screen(TextPrompt(f"Join {entity.pseudonym} into which entity? Its pseudonym, e.g. Person 4",

@@ -65,6 +65,9 @@ class _Loaded:
     """Code name -> what this coder is shown (the app's ``code_labels``)."""
     version: tuple[object, ...]
     """The document's ``services.document_version``, read before the codings."""
+    masking: str = ""
+    """With a rendition: where the project's anonymisation stands (``de-identified``, ``not
+    anonymised: 17 to review``), which the title says beside it."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ class DocumentScreen(WorkbenchScreen):
         self.doc: services.DocumentText | None = None
         """The document on screen; None while it is being fetched."""
         self.rendition: services.Rendition | None = None  # None: the original is on screen
+        self._masking = ""  # with a rendition: the project's anonymisation state, for the title
         self.codes: list[CodeInfo] = []
         """The code tree, for the picker (fetched with the codings)."""
         self.recent: list[str] = []
@@ -193,7 +197,10 @@ class DocumentScreen(WorkbenchScreen):
         filtered = f" · {', '.join(hidden)} hidden" if hidden else ""
         if self.rendition is not None:
             # The original title names the informant; the anonymised one names role and round.
-            return f"{self.rendition.name}{filtered} · anonymised · {self.doc.info.word_count} ord{self._to_check()}"
+            # "Masked", and the project's state beside it: the view is anonymised only when the
+            # review is done (a tester read "anonymised" here while 17 suggestions were open).
+            return (f"{self.rendition.name}{filtered} · masked, {self._masking} · {self.doc.info.word_count} ord"
+                    f"{self._to_check()}")
         info = self.doc.info
         # Case, role and round first: at 80 columns the end of the line is cut, and two rounds
         # of one informant differ only there.
@@ -264,10 +271,12 @@ class DocumentScreen(WorkbenchScreen):
             doc = services.get_document(project, document_id)
             rendition = anonymisation.rendition(project, document_id) if anonymised else None
             codes = services.code_tree(project)
+            masking = anonymisation.anonymisation_state(project).short() if rendition is not None else ""
             return _Loaded(doc, rendition,
                            services.document_codings(project, document_id, coders=coders, anonymised=anonymised),
                            codes, services.recent_codes(project, coder),
-                           services.media_of(project, document_id), app.code_labels(c.name for c in codes), version)
+                           services.media_of(project, document_id), app.code_labels(c.name for c in codes), version,
+                           masking)
 
         self.query_one("#doc-title", Label).update("loading…")
         load_in_background(self, fetch, self._document_loaded, group="document")
@@ -276,6 +285,7 @@ class DocumentScreen(WorkbenchScreen):
         if loaded.doc.info.id != self.document_id:
             return  # another document was asked for meanwhile
         self.doc, self.rendition = loaded.doc, loaded.rendition
+        self._masking = loaded.masking
         self.codes, self.recent, self.media = loaded.codes, loaded.recent, loaded.media
         self.code_labels = loaded.labels
         self._version = loaded.version
@@ -291,7 +301,7 @@ class DocumentScreen(WorkbenchScreen):
         view.set_marks(self._mapped(loaded.spans), self.code_labels)
         view.scroll_to(y=self._keep_scroll or 0, animate=False)
         self.query_one("#doc-title", Label).update(self._title())
-        self.sub_title = f"coder: {self.coder} · {'anonymised' if self.anonymised else 'original'}"
+        self.sub_title = f"coder: {self.coder} · {f'masked, {self._masking}' if self.anonymised else 'original'}"
         self.refresh_bindings()
         self._here = None
         if self._keep_scroll is not None:
