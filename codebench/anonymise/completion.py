@@ -55,12 +55,13 @@ ROLE_ENDINGS = ("minister", "ministeren", "statsråd", "statsråden", "represent
 
 
 def _stop_words() -> frozenset[str]:
-    from codebench.anonymise.linking import BRIDGE_STOP, FUNCTION_WORDS
+    from codebench.anonymise.linking import NEVER_SURNAMES, BRIDGE_STOP, FUNCTION_WORDS
 
     from codebench.anonymise.gazetteer import SENTENCE_ADVERBS
 
     # A sentence adverb goes on with the clause ("det var geir ove faktisk som ringte").
-    return FUNCTION_WORDS | BRIDGE_STOP | NOT_NAMES | PRONOUNS | SENTENCE_ADVERBS | frozenset({"du", "dere", "dykk"})
+    return (FUNCTION_WORDS | BRIDGE_STOP | NOT_NAMES | PRONOUNS | SENTENCE_ADVERBS | NEVER_SURNAMES
+            | frozenset({"du", "dere", "dykk"}))
 
 
 def _stops(word: str, stop: frozenset[str]) -> bool:

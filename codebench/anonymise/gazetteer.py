@@ -42,7 +42,12 @@ NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja"
                        "haha", "hahaha", "hehe", "hihi", "hæhæ"}) | frozenset(
     # Languages the informants and their candidates speak ("han snakker på somali").
     "somali tigrinja tigrinya amharisk amharic oromo urdu farsi persisk dari pashto punjabi swahili "
-    "arabisk kurdisk sorani kurmanji tyrkisk polsk litauisk russisk ukrainsk tamil".split())
+    "arabisk kurdisk sorani kurmanji tyrkisk polsk litauisk russisk ukrainsk tamil "
+    # and Norwegian ways of speaking ("nå snakker hu sørlandsk bedre enn meg")
+    "norsk nynorsk bokmål samisk sørlandsk nordnorsk vestlandsk østlandsk trøndersk bergensk stavangersk "
+    "engelsk tysk svensk dansk fransk spansk "
+    # ways of sending word the model took for people ("sende mail til", "hadde vi mail")
+    "mail mailen jobbmail e-post eposten e-posten epost sms meldinga meldingen".split())
 
 
 class NameLexicon(NamedTuple):
@@ -530,7 +535,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
             and not a_time_word(text, before.start(1)):
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
-            and not is_ordinary_compound(before.group(1)) and before.group(1).casefold() != first.casefold() \
+            and (not is_ordinary_compound(before.group(1)) or first.casefold().endswith(FOREIGN_SURNAME_ENDINGS)) \
+            and before.group(1).casefold() != first.casefold() \
             and not is_public(before.group(1).casefold()) and before.group(1).casefold() not in place_names() \
             and not (_starts_a_name(before.group(1)) and _given_name_before(text, before.start(1))):
         # "fra polen kasia nowak", "fra kåfjord ailo": the country or place stays
@@ -587,15 +593,18 @@ def _kin_possessive(text: str, start: int, word: str) -> bool:
 
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLES = (
-    r"(?:(?:heter|het|heiter)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
-    r"kalt|kalla|(?:kaller|kalte|kallar|kalle)[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)|"
+    r"(?:(?:heter|het|heiter|heite|heitte|hete)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
+    r"kalt|kalla|(?:kaller|kalte|kallar|kalle)[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)"
+    r"(?:[ ]+(?:bare|berre|bære|for|alltid|gjerne|helst))?|"
     r"representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|dottera|sønnen|sonen|broren|bror|søster|søstera|søsteren|syster|systera|"
     r"kompisen|venninna|venninnen|kjæresten|samboeren|sambuaren|svigermor|svigerfar|fetteren|kusina|"
     r"onkelen|tanta|mora|moren|faren|bestemora|bestefaren|fetter|kusine|"
-    r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|sin|hass))?"
+    r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren|"
+    # a person noun right before an unknown word: "en ukrainsk mann dmytro", "ei dame frå eritrea"
+    r"mann|dame|kvinne|gutt|jente|kar|fyr)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|hennar|sin|hass|dykkar|deira))?"
 )
 _ROLE_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
 _ROLE_RIGHT_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+\Z", re.IGNORECASE)
@@ -660,16 +669,19 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             continue
         opener = match.group(0).casefold()
         folded = word.casefold()
-        if opener.startswith(("heter", "het ", "heiter")) and _PERSON_NAMED.search(text, max(0, match.start() - 30),
+        if opener.startswith(("heter", "het ", "heiter", "heite", "hete")) and _PERSON_NAMED.search(text, max(0, match.start() - 30),
                                                                                  match.start()) \
                 and folded not in _not_after_heter() and folded not in FINITE_VERBS:
             # "ho heiter vår", "jeg heter sol": after a person's "heter" comes the name, whatever
             # else the word means (a possessive cannot stand there).
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
-        elif opener.startswith(("heter", "het ", "heiter")) and _THING_NAMED.search(
+        elif opener.startswith(("heter", "het ", "heiter", "heite", "hete")) and _THING_NAMED.search(
                 text, max(0, match.start() - 8), match.start()):
             continue  # "det heter ips-metoden": a thing's name
-        elif is_unknown_word(word) or (opener.startswith(("heter", "het ", "heiter", "kal"))
+        elif opener.split()[0] in _PERSON_NOUNS and not (_unlike_words_here(folded) or _starts_a_name(folded)
+                                                          or folded.endswith(FOREIGN_SURNAME_ENDINGS)):
+            continue  # "en mann dmytro" is a name, "ei gammal dame trøng opp" a garbled verb
+        elif is_unknown_word(word) or (opener.startswith(("heter", "het ", "heiter", "heite", "hete", "kal"))
                                        and name_likelihood(word) >= 0.3) or (
                 opener.startswith("kal") and len(opener.split()) >= 2 and folded not in _not_after_heter()
                 and not is_noun_or_adjective(folded) and len(folded) >= 3):
@@ -722,11 +734,21 @@ _CALLED_AFTER = re.compile(
     r"(?:kaller|kalle|kallar|kalte|kalla)[ ]+(?:han|ho|hun|henne|ham|hu)(?![\w-])", re.IGNORECASE)
 # Words that stand before "som vi kaller ham" without being what he is called ("han som vi kaller").
 FUNCTION_WORDS_OF_NAMES = frozenset("han hun ho hu den det de dei dem han ham henne en ei et ein eit".split())
+_PERSON_NOUNS = frozenset("mann dame kvinne gutt jente kar fyr".split())
+
+
+def _unlike_words_here(folded: str) -> bool:
+    """A word unlike any ordinary word, as foreign names are ("dmytro", "natalija")."""
+    from codebench.anonymise.residual import _unlike_words
+
+    return _unlike_words(folded) >= 0.75
+
+
 _SHORT_NICKNAME = re.compile(
     r"(?<![\w-])(?:(?:kaller|kalte|kallar|kalla|kalle)[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)[ ]+(?:bare[ ]+|berre[ ]+|for[ ]+)?"
     r"([^\W\d_]{2})|det[ ]+(?:var|er|va|e)[ ]+([^\W\d_]{2})[ ]+som)(?![\w-])", re.IGNORECASE)
 _HETER_POSSESSIVE = re.compile(
-    r"(?<![\w-])(?:heter|het|heiter)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?[ ]+"
+    r"(?<![\w-])(?:heter|het|heiter|heite|heitte|hete)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?[ ]+"
     r"(hans|vår|mi|min|sin|si)(?![\w-])", re.IGNORECASE)
 
 
@@ -781,6 +803,19 @@ SURNAME_ENDINGS = (
     "seth", "sæter", "seter", "bø", "lie", "aas", "gaard", "gård", "holm", "lund", "myr", "myhr", "voll",
     "bakken", "hagen", "strand", "stø", "rem", "gjerde", "eng", "mo", "by",
 )
+# Endings of surnames from the countries many informants come from (Polish, Ukrainian, Russian,
+# Balkan, Romanian, Turkish, Iranian, Armenian): "visnevska", "kovalenko", "petrović".
+FOREIGN_SURNAME_ENDINGS = (
+    "ski", "ska", "cki", "cka", "wicz", "vitsj", "czyk", "czak", "enko", "chuk", "tsjuk", "ovic", "ović", "evic",
+    "ević", "ovitsj", "escu", "oglu", "oğlu", "zadeh", "yan", "ova", "ovna", "auskas", "auskiene", "aitis", "aite",
+)
+def _foreign_surname_shape(folded: str) -> bool:
+    """A foreign surname's ending on a word that is no Norwegian one in disguise: "visnevska",
+    "ivanova", not "uønska" (an adjective's dialect form) or "barnelova" (a law)."""
+    return (folded.endswith(FOREIGN_SURNAME_ENDINGS) and not folded.endswith(("lova", "lovа"))
+            and not is_ordinary_compound(folded) and _unlike_words_here(folded))
+
+
 _WORD_ONLY = re.compile(r"(?<![\w-])[^\W\d_]{5,}(?![\w-])")
 
 
@@ -794,7 +829,8 @@ def find_surname_shapes(text: str) -> list[Detection]:
     for match in _WORD_ONLY.finditer(text):
         word = match.group()
         folded = word.casefold()
-        if folded.endswith(SURNAME_ENDINGS) and is_unknown_word(folded) and len(folded) > 5:
+        if (folded.endswith(SURNAME_ENDINGS) or _foreign_surname_shape(folded)) and is_unknown_word(folded) \
+                and len(folded) > 5:
             found.append(Detection(match.start(), match.end(), PER, "lexicon:shape", 0.55, word))
     return found
 
@@ -881,6 +917,7 @@ _PREVIOUS = re.compile(r"(?:([^\W\d_]+)[ ]+)?([^\W\d_]+)[ ]+\Z")
 _CLEFT_ADVERB = re.compile(r"(?<![\w-])det[ ]+(?:var|er|va|e)[ ]+(?:faktisk|jo|egentlig|eigentleg|bare|berre|nok|vel)[ ]+\Z",
                            re.IGNORECASE)
 _VOCATIVE_BEFORE = frozenset("hei hallo takk takke".split())
+_THANKS_BEFORE = re.compile(r"(?<![\w-])takk[ ]+(?:skal|ska|ska')[ ]+(?:du|dere|dokker|dykk)[ ]+ha[ ]+\Z", re.IGNORECASE)
 _SPEAKERS_AND_PRONOUNS = PRONOUNS | frozenset("jeg eg han hun ho".split())
 
 
@@ -911,6 +948,8 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
         return True
     if following == "og" and (after in people or after in names.female or after in names.male):
         return True
+    if _THANKS_BEFORE.search(text, max(0, start - 30), start) and (not following or following in ("og", "da", "då")):
+        return True  # "takk skal du ha vår": the closing thanks name the one thanked
     return preceding in _VOCATIVE_BEFORE and (not following or following in ("og", "da", "då"))
 
 

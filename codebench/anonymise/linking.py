@@ -28,7 +28,7 @@ from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    DIALECT_WORDS, LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, SPOKEN_VERBS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
+    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, SPOKEN_VERBS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person,
 )
@@ -262,7 +262,7 @@ def _short_form_of(short: str, given: str) -> bool:
             and not is_common_word(short) and (given in names.female or given in names.male))
 
 
-_NAMING_VERBS = frozenset("heter het heiter kalt kalla kaller kalte kallar".split())
+_NAMING_VERBS = frozenset("heter het heiter kalt kalla kaller kalte kallar kalle heite heitte hete".split())
 _KIN_POSSESSIVE = re.compile(r"(?P<kin>[^\W\d_]+)[ ]+\Z")
 
 
@@ -991,11 +991,19 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     return _narrowed(det, words)
 
 
+# Adverbs of place and manner that follow a name in a clause and are no surname.
+NEVER_SURNAMES = frozenset("hjem heim hjemme heime ut inn opp ned fram frem tilbake igjen att "
+                            "direkte straks sjøl selv sjølv alene aleine også".split())
+
+
 def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector: str) -> bool:
     """The model's last word after given names only is the surname, even if it is also a word:
     "bjørn arild gram", "anne tingelstad veien" (a name needs its surname)."""
     if not caseless or detector != "ner" or len(words) < 3:
         return False
+    last = words[-1][2].casefold()
+    if last in NEVER_SURNAMES or last in SENTENCE_ADVERBS or last in FUNCTION_WORDS:
+        return False  # "kjørte per erik hjem", "ringe bjørn direkte": the clause goes on
     names = lexicon()
     return all(w[2].casefold() in names.female or w[2].casefold() in names.male for w in words[:-1][:2])
 
@@ -1498,6 +1506,7 @@ def _propagate(
     from codebench.anonymise.residual import _unlike_words
 
     local_parts: dict[str, list[Cluster]] = defaultdict(list)
+    word_given: set[str] = set()
     org_heads: set[str] = set()
     for cluster in sources:
         if cluster.kind != PER:
@@ -1511,8 +1520,16 @@ def _propagate(
                     local_parts[run].append(cluster)
             # A surname unlike any ordinary word vouches for the given name before it ("rasha
             # haddad": "rasha" alone sits near "rask", "haddad" near nothing).
-            foreign = (last not in names.surnames and _unlike_words(last) >= 0.75
+            foreign = (last not in names.surnames and (_unlike_words(last) >= 0.75 or last.endswith(FOREIGN_SURNAME_ENDINGS))
                        and not is_common_word(last) and len(last) >= 4)
+            # A given name that is also a word ("vår" of Vår Strand, "per" of Per Dal) is taken
+            # alone where the person is named and the sentence reads it as a person: "takk skal du
+            # ha vår", "per sa at" (not "i vår", "per uke").
+            if (first != last and (first in names.female or first in names.male) and first not in owners
+                    and (is_common_word(first) or first in POSSESSIVES or first in PREPOSITION_NAMES)
+                    and first not in NOT_IDENTIFYING and cluster not in local_parts[first]):
+                local_parts[first].append(cluster)
+                word_given.add(first)
             for part in {first, last}:
                 if (len(part) >= 4 and part not in owners and not is_common_word(part) and not is_inflected_word(part)
                         and part not in LANDSCAPE_NOUNS and part not in NOT_IDENTIFYING and not is_public(part)
@@ -1595,9 +1612,13 @@ def _propagate(
             cluster = owner(form, doc) or owner(" ".join(surface.casefold().split()), doc)
             if cluster is None:
                 continue
-            if caseless and form in POSSESSIVES and not in_subject_position(text, start, end):
+            if (caseless and form in POSSESSIVES and not in_subject_position(text, start, end)
+                    and not (form in word_given and reads_as_person(text, start, end))):
                 continue  # "mora hans", "kollegaen hans": the possessive, not Hans
             if form in subject_only and (not caseless or not in_subject_position(text, start, end)):
+                continue
+            if form in word_given and form not in owners and (
+                    not caseless or not (in_subject_position(text, start, end) or reads_as_person(text, start, end))):
                 continue
             if form in capitalised_only and (caseless or not surface[:1].isupper()):
                 continue

@@ -22,6 +22,12 @@ NOT_IDENTIFYING = frozenset({
     "nav", "nav sin", "nav-kontoret", "norden", "ia", "ia-avtalen", "arbeidslivssenteret",
     "arbeidslivssenter", "supported employment", "kommunen", "fylket", "staten", "teams", "zoom", "facebook",
     "google", "sikt", "nsd", "aap", "kvp", "tiltak",
+    # Chains with a shop in every town: "jobber på kiwi" names no one (the town after it does).
+    "kiwi", "rema", "rema 1000", "coop", "coop extra", "coop prix", "coop mega", "coop obs", "coop marked", "obs",
+    "meny", "spar", "joker", "bunnpris", "europris", "xxl", "elkjøp", "clas ohlson", "jernia", "biltema",
+    "plantasjen", "ikea", "cubus", "dressmann", "lindex", "vinmonopolet", "polet", "posten", "circle k", "esso",
+    "uno-x", "mcdonalds", "mcdonald's", "burger king", "peppes", "narvesen", "7-eleven", "deli de luca", "fretex",
+    "kiwi-butikken", "rema-butikken",
 })
 
 COUNTRIES = frozenset("""
@@ -34,7 +40,17 @@ libya egypt saudi-arabia jemen libanon jordan israel palestina kuwait qatar usa 
 mexico brasil argentina colombia chile peru cuba australia europa afrika asia
 bangladesh nepal myanmar burma indonesia malaysia korea sør-korea nord-korea georgia armenia
 aserbajdsjan kasakhstan usbekistan tsjetsjenia kosovo albania makedonia nord-makedonia montenegro slovenia moldova
+filippinan statan
 """.split()) | {"sri lanka", "new zealand"}
+
+# Large cities abroad, most of them where informants come from: as public as a country.
+CITIES_ABROAD = frozenset("""
+asmara mogadishu hargeisa kabul damaskus aleppo bagdad teheran istanbul ankara warszawa krakow kraków
+gdansk gdańsk wrocław wroclaw poznań poznan vilnius kaunas riga tallinn kyiv kiev kharkiv lviv odesa moskva
+manila bangkok hanoi beijing delhi mumbai karachi lahore islamabad dhaka nairobi kampala khartoum kairo
+addis london paris berlin stockholm göteborg gøteborg københavn helsingfors helsinki madrid lisboa
+amsterdam brussel praha budapest beograd sarajevo zagreb bucuresti minsk athen
+""".split()) | {"addis abeba", "new york", "ho chi minh-byen"}
 
 COUNTIES = frozenset({
     "østfold", "akershus", "hedmark", "oppland", "buskerud", "vestfold", "telemark", "aust-agder", "vest-agder",
@@ -58,7 +74,7 @@ INSTITUTIONS = frozenset({
     "arbeidstilsynet", "datatilsynet", "husbanken", "lånekassen", "kriminalomsorgen", "helse- og omsorgsdepartementet",
 })
 
-PUBLIC = COUNTRIES | COUNTIES | LARGE_CITIES | INSTITUTIONS
+PUBLIC = COUNTRIES | COUNTIES | LARGE_CITIES | CITIES_ABROAD | INSTITUTIONS
 
 
 def is_public(form: str) -> bool:

@@ -379,6 +379,18 @@ _NOT_AGE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _NOT_AGE_SUBJECT = frozenset({"det", "dette", "da", "då", "nå", "no", "som", "der", "her", "den"})
+# An age said in words, as ASR writes it: "han e tjuefem år nå", "hu e trettiåtte nå".
+_SPOKEN_AGE = re.compile(
+    r"(?<![\w-])(?P<before>\w+)[ ]+(?:(?P<fyller>fyller|fylte|fylt|fyll)|er|e|var|va|blir|ble|vart)[ ]+"
+    rf"(?P<age>(?P<n>{_NUMBER_WORD})(?P<years>[ ]+år)?)(?![\w-])", re.IGNORECASE)
+# One person as the subject: "vi var fire" is a count, "hu e trettiåtte" an age.
+_PERSON_SUBJECTS = frozenset("jeg eg æ je du han hun ho hu mor mora far faren kona mannen "
+                             "sønnen dattera datteren gutten jenta".split())
+_NOW_AFTER = re.compile(r"[ ]+(?:nå|no|nu|i år|snart|og|så|men|til høsten|til våren|i dag)(?![\w-])|[ ]*(?:$|\n)",
+                        re.IGNORECASE)
+# After the years a spoken age may go on with "nå" ("han e tjuefem år nå"); a duration goes on so.
+_DURATION_AFTER = re.compile(r"[ ]+(?:siden|sidan|sia|til|igjen|i|på|med|fram|frem|etter|før)(?![\w-])",
+                             re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -632,7 +644,9 @@ def _address(text: str) -> Iterator[Detection]:
 # In ASR text a street is said without capitals and its number in words: "i hundvågveien tolv",
 # "på tøyen bakeri i hagegata".
 _SPOKEN_STREET = re.compile(
-    r"(?<![\w-])(?:i|på|fra|frå|til|ved|nedi|oppi|borti|inni|utpå|oppå)[ ]+(?P<street>[^\W\d_]{6,})"
+    r"(?<![\w-])(?:i|på|fra|frå|til|ved|nedi|oppi|borti|inni|utpå|oppå)[ ]+"
+    r"(?P<street>(?P<first>[^\W\d_]{3,})[ ]+(?:gate|gata|gaten|gt|vei|veg|veien|vegen|allé|plass|terrasse)(?![\w-])"
+    r"|[^\W\d_]{6,})"
     rf"(?P<number>[ ]+(?:[1-9][0-9]{{0,3}}(?:[ ]?[a-h])?|{_NUMBER_WORD})(?![\w-]))?", re.IGNORECASE)
 
 
@@ -646,7 +660,13 @@ def _spoken_street(text: str) -> Iterator[Detection]:
         return
     for m in _SPOKEN_STREET.finditer(text):
         word = m.group("street").casefold()
-        if not _looks_like_street(word) or is_common_word(word) or is_inflected_word(word):
+        if m.group("first"):
+            first = m.group("first").casefold()
+            # "tordenskjolds gate førti": a name and the street word ("i den gata" is no street)
+            genitive = first.endswith("s") and len(first) >= 5 and not is_common_word(first[:-1])
+            if first in _CLAUSE_WORDS or (is_common_word(first) and not genitive):
+                continue
+        elif not _looks_like_street(word) or is_common_word(word) or is_inflected_word(word):
             continue
         yield Detection(m.start("street"), m.end(), ADDRESS, "rules:address", 0.7, text[m.start("street"):m.end()])
 
@@ -754,6 +774,18 @@ def _indirect(text: str) -> Iterator[Detection]:
             continue
         start, end = number.start(), m.end()
         yield Detection(start, end, INDIRECT, "rules:age", 0.4, text[start:end])
+    for m in _SPOKEN_AGE.finditer(text):
+        before, end = m.group("before").casefold(), m.end("age")
+        if not 1 <= int(_spoken_digits(m.group("n").casefold()) or 0) <= 110:
+            continue
+        if m.group("years"):
+            # "han e tjuefem år": an age, unless a duration ("det var fem år siden")
+            if not m.group("fyller") and (before in _NOT_AGE_SUBJECT or (
+                    _DURATION_AFTER.match(text, end) if before in _PERSON_SUBJECTS else _NOT_AGE_AFTER.match(text, end))):
+                continue
+        elif not (m.group("fyller") or (before in _PERSON_SUBJECTS and _NOW_AFTER.match(text, end))):
+            continue  # without "år" only "hu e trettiåtte nå", "han fyller femti"
+        yield Detection(m.start("age"), end, INDIRECT, "rules:age", 0.4, text[m.start("age"):end])
     for m in _AGE_YEARS.finditer(text):
         start, end = m.span()
         verb = _AGE_VERB_BEFORE.search(text, max(0, start - 30), start)
