@@ -511,6 +511,24 @@ def test_the_informant_introducing_themselves_gets_the_role_label(project: servi
     assert "Trond" not in text and "[IA-rådgiver 1], som er veileder" not in text
 
 
+def test_a_nickname_the_informant_goes_by_gives_no_role_to_another_person_of_that_name(
+        project: services.Project, tmp_path: Path) -> None:
+    # Found by a tester: mentor Rune Storm ("alle kaller meg bare Storm") made a caseworker Kari
+    # Storm, only talked about in another interview, [Mentor 3].
+    first = tmp_path / "M01 runde 1.txt"
+    first.write_text("I: Kan du presentere deg?\n\nR: Ja, jeg heter Rune Storm og er mentor på verkstedet. "
+                     "Alle kaller meg bare Storm, det har vært sånn lenge. Jeg har hatt mange lærlinger.\n", encoding="utf-8")
+    second = tmp_path / "M02 runde 1.txt"
+    second.write_text("I: Hvem følger deg opp?\n\nR: Jeg har en ny veileder nå. Hun heter Storm, eh, Kari Storm, og "
+                      "hun er grei. Storm ringer meg hver uke, og jeg liker å jobbe på lageret.\n", encoding="utf-8")
+    for path, pid in ((first, "M01"), (second, "M02")):
+        assert not services.import_files(project, [path], services.ParticipantSpec(pid=pid, role="mentor", round=1)).errors
+    anonymisation.detect(project, use_model=False)
+    pseudonyms = {f: e.pseudonym for e in anonymisation.entities(project) for f in e.forms}
+    assert pseudonyms["Rune Storm"].startswith("[Mentor") and "Storm" in pseudonyms
+    assert not pseudonyms["Kari Storm"].startswith("[Mentor"), pseudonyms
+
+
 def test_the_informant_introducing_themselves_with_a_filler_gets_the_role_label(project: services.Project,
                                                                                  tmp_path: Path) -> None:
     # Found by a tester: the sample's M01 ("jeg heter altså Bjørn Aas") was [Person 16], not [Mentor 1].

@@ -106,7 +106,7 @@ def informant_roles(infos: Sequence[DocumentInfo], turns: dict[int, list[TurnInf
         for det, cluster in persons[info.id]:
             if (_SAYS_OWN_NAME.search(texts[info.id], max(0, det.start - 40), det.start)
                     and any(s <= det.start < e for s, e in theirs)):
-                for form in cluster.forms:
+                for form in cluster.full_forms or cluster.forms:
                     roles[form] = max(roles.get(form, (0, "")), (2, info.participant.role))
     for info in infos:
         if info.participant is not None:
@@ -254,7 +254,10 @@ def store_clusters(project: Project, clusters: Sequence[Cluster], roles: dict[st
             if entity is not None:
                 ref = entity.id
             else:
-                found = [roles[f] for f in cluster.forms if f in roles] if cluster.kind == PER else []
+                # By the full name where there is one: a nickname or a word one informant goes by
+                # ("alle kaller meg bare storm") is no role of another person with that form.
+                found = ([roles[f] for f in cluster.full_forms or cluster.forms if f in roles]
+                         if cluster.kind == PER else [])
                 role = max(found)[1] if found else None
                 pseudonym = new_pseudonym(cluster.key, cluster.kind, cluster.forms, taken, style=style, role=role,
                                           avoid=all_forms)
