@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from codebench.anonymise.detections import PER, Detection
 from codebench.anonymise.policy import is_public
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, PRONOUNS, is_common_word, is_finite_verb, is_inflected_word, is_noun_or_adjective,
+    LISTLESS_NOUNS, NOT_NAMES, PRONOUNS, is_common_word, is_finite_verb, is_inflected_word, is_noun_or_adjective,
     is_ordinary_compound, is_role_word, is_unknown_word, lexicon,
 )
 
@@ -392,8 +392,8 @@ def _lone_words(text: str, dets: Sequence[Detection], person_words: Sequence[str
     found: list[Detection] = []
     for match in _UNKNOWN_CANDIDATE.finditer(text):
         word = match.group().casefold()
-        if word in stop or not _free(match.start(), match.end(), taken):
-            continue
+        if word in stop or word in LISTLESS_NOUNS or not _free(match.start(), match.end(), taken):
+            continue  # "litt storm i starten" sounds like Storm and is the weather
         if word not in cache:
             cache[word] = (is_unknown_word(word) and not is_ordinary_compound(word)
                            and process.extractOne(word, person_words, scorer=fuzz.ratio, score_cutoff=LONE_WORD)

@@ -28,7 +28,7 @@ from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, LANDSCAPE_NOUNS, NOT_NAMES, PRONOUNS, SPOKEN_VERBS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
+    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, LISTLESS_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person,
 )
@@ -209,7 +209,7 @@ def _as_typed(det: Detection, caseless: bool) -> Detection:
     if caseless or det.kind != PER or " " in det.text.strip() or not det.text.islower():
         return det
     form = normalise(det.text)
-    if not is_common_word(form) and form not in LANDSCAPE_NOUNS:
+    if not is_common_word(form) and form not in LISTLESS_NOUNS:
         return det
     return det._replace(score=min(det.score, 0.45 if name_likelihood(form) >= 0.5 else 0.25))
 
@@ -639,7 +639,8 @@ def link(
 
 
 _NAMED_AS = re.compile(r"(?<![\w-])(?:heter|het|heiter|heitte|hette)[ ]+\Z", re.IGNORECASE)
-_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla|kalle)[ ]+(?P<who>meg|ham|han|henne|ho|hun|hu|mæ)[ ]+"
+_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla|kalle|kaille)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm))?"
+                        r"[ ]+(?P<who>meg|ham|han|henne|ho|hun|hu|mæ)[ ]+"
                         r"(?:(?:bare|berre|for|alltid|gjerne|heller|ofte|helst|mest)[ ]+)?\Z", re.IGNORECASE)
 _CALLED_BETWEEN = re.compile(r"[ ]+som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|mange)[ ]+(?:kaller|kalle|kallar|kalte|kalla)"
                              r"[ ]+(?:han|ho|hun|henne|ham|hu)[ ]+", re.IGNORECASE)
@@ -727,7 +728,7 @@ def _known_forms_trusted(mentions: list[tuple[Hashable, Detection]], caseless: M
     for doc, det in mentions:
         form = normalise(det.text)
         if (det.score < _SURE and not caseless.get(doc) and det.text[:1].isupper() and form in sure
-                and not is_common_word(form) and form not in LANDSCAPE_NOUNS):
+                and not is_common_word(form) and form not in LISTLESS_NOUNS):
             det = det._replace(score=_SURE)
         out.append((doc, det))
     return out
@@ -794,7 +795,7 @@ def _agrees(name: str, pronoun: str) -> bool:
 # ("et helt nytt liv", "en line", "mye berg").  Not "lille", "gamle", "stakkars": they do.
 NEVER_BEFORE_A_NAME = frozenset(
     "en ei et ett eit nytt nye eget eige sitt mitt ditt vårt hele heile helt heilt mye mykje litt noe noko "
-    "mange godt stort fint".split())
+    "mange godt stort fint annen anna annan hard hardt røff".split())
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)[ ]+\Z")
 
 
@@ -804,6 +805,13 @@ _TIME_NAMES = frozenset("dag mai vår".split())
 _BINOMIALS = {"liv": frozenset("helse lyst lære død røre".split()), "sol": frozenset("sommer regn vind varme".split()),
               "by": frozenset("land bygd".split()), "storm": frozenset("stille regn".split()),
               "dag": frozenset("natt".split()), "berg": frozenset("dal".split()), "stein": frozenset("grus".split())}
+_SAID_AGAIN_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)[ ]+(?:for|etter|på|til|og)[ ]+\Z", re.IGNORECASE)
+_SUCH_A = re.compile(r"(?<![\w-])(?:en|ein|ei|et|eit|litt|noe|noko|ingen)[ ]+(?:sånn|slik|sånt|slikt)[ ]+\Z", re.IGNORECASE)
+_LIKE_A_THING = re.compile(r"(?<![\w-])(?:hard|hardt|tung|tungt|kald|kaldt|fast|stiv|sterk|sterkt|rolig|stille)[ ]+som[ ]+\Z",
+                           re.IGNORECASE)
+# Words that make a name-word before them the ordinary word.
+_PHRASES_AFTER = {"lie": frozenset("ned nede stille våken vaken sjuk syk".split()), "dag": frozenset("for etter".split()),
+                  "stein": frozenset("på".split()), "storm": frozenset("i".split()), "sand": frozenset("og".split())}
 _BINOMIAL = re.compile(r"[ ]+og[ ]+([^\W\d_]+)")
 # Given names that are also prepositions: before a noun they are the preposition ("per uke").
 PREPOSITION_NAMES = frozenset({"per"})
@@ -845,13 +853,23 @@ def _a_word_here(det: Detection, text: str) -> bool:
         if (after is not None and (form in PREPOSITION_NAMES or form in POSSESSIVES)
                 and _noun_like(after.group(1).casefold())):
             return True
-    if not (is_common_word(form) or form in LANDSCAPE_NOUNS):
+    if not (is_common_word(form) or form in LISTLESS_NOUNS):
         return False
     if form in _TIME_NAMES and a_time_word(text, det.start):
         return True  # "en time per dag", "startet i mai", "hver vår"
     pair = _BINOMIAL.match(text, det.end)
     if pair is not None and pair.group(1).casefold() in _BINOMIALS.get(form, ()):
         return True  # "liv og helse", "sol og sommer": a fixed pair of words
+    if _SUCH_A.search(text, max(0, det.start - 20), det.start):
+        return True  # "ein sånn dag", "litt sånn storm" (but "og sånn sol er den som": a filler)
+    if form in WORD_NAMES and _LIKE_A_THING.search(text, max(0, det.start - 30), det.start):
+        return True  # "hard som stein", "kald som is": a likeness, not a person
+    again = _SAID_AGAIN_BEFORE.search(text, max(0, det.start - 30), det.start)
+    if again is not None and again.group(1).casefold() == form:
+        return True  # "dag for dag", "stein på stein": the second of a repeated word
+    after = _WORD_AFTER.match(text, det.end)
+    if after is not None and after.group(1).casefold() in _PHRASES_AFTER.get(form, ()):
+        return True  # "lie ned", "dag for dag", "stein på stein", "storm i et vannglass"
     before = _WORD_BEFORE.search(text, max(0, det.start - 20), det.start)
     return before is not None and before.group(1).casefold() in NEVER_BEFORE_A_NAME
 
@@ -1353,7 +1371,7 @@ def _is_person_name(surface: str, person_forms: set[str]) -> bool:
         # a surname that is no ordinary word ("Mulugeta Haile"; not "Haugen Mekaniske").
         return (words[0] in names.female or words[0] in names.male
                 or (words[0] not in names.surnames and not is_common_word(words[0])
-                    and not any(is_common_word(w) or w in LANDSCAPE_NOUNS for w in words[1:])))
+                    and not any(is_common_word(w) or w in LISTLESS_NOUNS for w in words[1:])))
     if len(words) == 1:
         names = lexicon()
         return (form in names.female or form in names.male) and not is_common_word(form)
@@ -1404,7 +1422,8 @@ def _same_full_name(a: str, b: str, fuzzy: float) -> bool:
     if "-" in a or "-" in b:
         a, b = a.replace("-", " "), b.replace("-", " ")
     short, long = sorted((a.split(), b.split()), key=len)
-    return len(short) >= 2 and any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+    # From the start only: "arne moen" inside "kjell arne moen" is the father, not the son.
+    return len(short) >= 2 and long[:len(short)] == short
 
 
 _SOUNDS = (("sch", "sj"), ("sh", "sj"), ("cz", "tsj"), ("ch", "tsj"), ("tch", "tsj"), ("ck", "k"), ("ph", "f"),
@@ -1484,12 +1503,12 @@ def _propagate(
         for full in cluster.full_forms:
             surname = full.split()[-1]
             # Only a surname that is also a word: one that is no word is found by the detectors.
-            if ((is_common_word(surname) or surname in LANDSCAPE_NOUNS)
+            if ((is_common_word(surname) or surname in LISTLESS_NOUNS)
                     and len(surname) >= 3 and surname not in cluster.forms and surname not in owners
                     and surname not in names.female and surname not in names.male and surname not in NOT_IDENTIFYING):
                 owners[surname].append(cluster)
                 subject_only.add(surname)
-            elif (len(surname) >= 3 and not is_common_word(surname) and surname not in LANDSCAPE_NOUNS
+            elif (len(surname) >= 3 and not is_common_word(surname) and surname not in LISTLESS_NOUNS
                   and surname not in names.female and surname not in names.male and surname not in NOT_IDENTIFYING
                   and not is_public(surname) and (surname not in owners or surname in capitalised_only)):
                 # A surname that is no word is the person's alone; in typed text the detectors do
@@ -1532,7 +1551,7 @@ def _propagate(
                 word_given.add(first)
             for part in {first, last}:
                 if (len(part) >= 4 and part not in owners and not is_common_word(part) and not is_inflected_word(part)
-                        and part not in LANDSCAPE_NOUNS and part not in NOT_IDENTIFYING and not is_public(part)
+                        and part not in LISTLESS_NOUNS and part not in NOT_IDENTIFYING and not is_public(part)
                         and cluster not in local_parts[part]
                         # a listed name, or a word unlike any ordinary word (not a dialect or
                         # nynorsk form of one: "eineste", "eigare" in names the detectors made up)

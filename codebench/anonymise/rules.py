@@ -205,7 +205,9 @@ _SPOKEN_DOT = r"(?:[ ]+(?:punktum|punkt|prikk|dot)[ ]+[\w\-]+)"
 # number was left as a name, and a person of its own.
 _SPOKEN_LOCAL = rf"[\w\-]+{_SPOKEN_DOT}*(?:[ ]+(?:{_NUMBER_WORD}|[0-9]+))*"
 _SPOKEN_EMAIL = re.compile(
-    rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+(?i:krøllalfa|krøll-alfa|krøll|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+{_SPOKEN_DOT}+(?![\w\-])"
+    rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+(?i:krøllalfa|krøll-alfa|krøll|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+"
+    # a domain said as words ("overhalla betong punktum no")
+    rf"(?:[ ]+[\w\-]+){{0,2}}?{_SPOKEN_DOT}+(?![\w\-])"
 )
 # The English "at" read for "@" ("post at strandror punktum no", "mari at ia vestland punktum no"):
 # "at" is also a Norwegian word, so only with a spoken dot and a top-level domain after it, and
@@ -334,7 +336,7 @@ _ORDINALS = [
 ]
 # A year said in words after a spoken date: "nittenåttifire", "åttiåtte", "totusenogfem".
 _SPOKEN_YEAR = (rf"(?:[ ](?:(?:(?:nitten|atten)[ ]?)?(?:{_alternation(_TENS)})(?:{_NONZERO_UNITS})?"
-                rf"|totusen(?:og)?(?:{_NUMBER_WORD})?|tjue(?:{_NUMBER_WORD}))(?!\w))?")
+                rf"|to[ ]?tusen(?:[ ]?og[ ]?)?(?:{_NUMBER_WORD})?|tjue(?:{_NUMBER_WORD}))(?!\w))?")
 _ORDINAL_DATE = re.compile(
     rf"{_word_start_alternation(_ORDINALS + [w.capitalize() for w in _ORDINALS])}[ ](?:{_MONTHS})(?!\w)"
     rf"(?:{_YEAR[3:-2]}|{_SPOKEN_YEAR[3:-2]})?"
@@ -554,6 +556,22 @@ def _trim_url(value: str) -> str:
     return value
 
 
+# "e-post ås hild punktum strand …": after the word that announces an address, a word before the
+# dotted local part belongs to it (ASR split "åshild" in two).
+_ADDRESS_CUE_BEFORE = re.compile(r"(?<![\w-])(?:e-post|epost|e-posten|eposten|mail|mailen|e-postadressa|e-postadressen|"
+                                 r"e-postadresse|mailadressa|mailadressen|adressa|adressen)[ ]+([\w\-]+)[ ]+\Z",
+                                 re.IGNORECASE)
+
+
+_NOT_LOCAL = frozenset("til på er e var va det den ho han hun hu meg mæ deg dæ oss min mi mitt din di sin si "
+                       "hans hennes hennar er og eller".split())
+
+
+def _spoken_local_start(text: str, start: int) -> int:
+    cue = _ADDRESS_CUE_BEFORE.search(text, max(0, start - 60), start)
+    return cue.start(1) if cue and cue.group(1).casefold() not in _NOT_LOCAL else start
+
+
 def _email_and_url(text: str) -> Iterator[Detection]:
     at = text.find("@")
     while at != -1:
@@ -567,10 +585,12 @@ def _email_and_url(text: str) -> Iterator[Detection]:
     lowered = text.casefold()
     if "krøll" in lowered or "snabel" in lowered or "at-tegn" in lowered:
         for m in _SPOKEN_EMAIL.finditer(text):
-            yield Detection(m.start(), m.end(), EMAIL, "rules:email", 0.9, m.group())
+            start = _spoken_local_start(text, m.start())
+            yield Detection(start, m.end(), EMAIL, "rules:email", 0.9, text[start:m.end()])
     if " at " in lowered and ("punkt" in lowered or "prikk" in lowered or " dot " in lowered):
         for m in _SPOKEN_EMAIL_AT.finditer(text):
-            yield Detection(m.start(), m.end(), EMAIL, "rules:email", 0.8, m.group())
+            start = _spoken_local_start(text, m.start())
+            yield Detection(start, m.end(), EMAIL, "rules:email", 0.8, text[start:m.end()])
     for m in _URL_EXPLICIT.finditer(text):
         start = m.start()
         if start and (text[start - 1].isalnum() or text[start - 1] in "@."):
