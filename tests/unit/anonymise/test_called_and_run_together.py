@@ -255,3 +255,11 @@ def test_a_birth_date_said_with_its_year_in_three_words_is_one_date() -> None:
     found = [d.text for d in detect_text("eg er fødd tjuesjuande i fjerde to tusen og tre og", use_model=False)
              if d.kind == INDIRECT]
     assert found == ["tjuesjuande i fjerde to tusen og tre"]
+
+
+def test_sami_and_international_given_names_said_once_are_found() -> None:
+    # Said once, with nothing around them that marks a name: only the lists know them.
+    for text, name in [("og så var det mihai som fikk jobb på lageret", "mihai"),
+                       ("ho heter ikkje det men máret kom også på kurset", "máret"),
+                       ("vi hadde en praksisplass for jolanta på kjøkkenet", "jolanta")]:
+        assert name in [d.text for d in detect_text(text, use_model=False) if d.kind == PER], text
