@@ -698,6 +698,12 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             # A kin word or role with its possessive, then a given name that is also a word:
             # "samboeren min vår og …", "datteren vår liv som er fire" (a tester's interview).
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
+        elif (len(role := text[match.start():match.start(1)].split()) == 2 and role[-1].casefold() in POSSESSIVES
+              and _is_given_name(folded) and (surname := _SURNAME_NEXT.match(text, match.end(1))) is not None
+              and (surname.group(1).casefold() in lexicon().surnames or surname.group(1).casefold() in LISTLESS_NOUNS)):
+            # "leiaren min vår haug ho er …": a given name that is a word and a surname after it
+            end = surname.end(1)
+            found.append(Detection(match.start(1), end, PER, "lexicon:role", 0.6, text[match.start(1):end]))
         elif (opener.split()[0] in TITLES_BEFORE_NAMES and len(opener.split()) == 2
               and _could_be_a_name(word.casefold())):
             # A title with no possessive is followed by a name, whatever it sounds like
@@ -739,6 +745,7 @@ _CALLED_AFTER = re.compile(
     r"(?:kaller|kalle|kallar|kalte|kalla)[ ]+(?:han|ho|hun|henne|ham|hu)(?![\w-])", re.IGNORECASE)
 # Words that stand before "som vi kaller ham" without being what he is called ("han som vi kaller").
 FUNCTION_WORDS_OF_NAMES = frozenset("han hun ho hu den det de dei dem han ham henne en ei et ein eit".split())
+_SURNAME_NEXT = re.compile(r"[ ]([^\W\d_]{2,})(?![\w-])")
 _PERSON_NOUNS = frozenset("mann dame kvinne gutt jente kar fyr".split())
 
 

@@ -470,6 +470,7 @@ def link(
         # ... and the whole name run together, as ASR writes it ("abdirahman" of Abdi Rahman).
         words |= {f.replace(" ", "") for f in cluster.full_forms if len(f.replace(" ", "")) >= _APART_MIN}
         words |= {run for f in cluster.full_forms for run in _given_names_run_together(f)}
+        words |= {part for f in cluster.full_forms for part in _inner_parts(f)}
         for word in words:
             carriers[word].append(cluster)
     docs_of: dict[int, set[Hashable]] = defaultdict(set)
@@ -657,6 +658,23 @@ def _initials(form: str, n: int) -> str:
     "hans petter rong" -> "hp" (n=2) or "hpr" (n=3)."""
     words = form.split()
     return "".join(w[0] for w in words[:n]) if len(words) >= n else ""
+
+
+def _inner_parts(form: str) -> tuple[str, ...]:
+    """What a name of three words or more is also called by: a middle name ("resa" of Mohammed
+    Resa Hosseini) and the surname said as one word ("srisuk" of Kanya Sri Suk); only words no
+    ordinary word is, of four letters or more."""
+    words = form.split()
+    if len(words) < 3:
+        return ()
+    # a middle name the lists know as a given name: a model's "full name" made of three ordinary
+    # words ("ato atombombe slippene") has none
+    parts = [w for w in words[1:-1] if len(w) >= 4 and not is_common_word(w) and _is_listed_given(w)]
+    surname = "".join(words[1:]) if len(words) == 3 else "".join(words[-2:])
+    if (len(surname) >= _APART_MIN and not is_common_word(surname) and not is_ordinary_compound(surname)
+            and not is_inflected_word(surname)):  # "atom bombe" is no surname said in two
+        parts.append(surname)
+    return tuple(parts)
 
 
 def _is_listed_given(word: str) -> bool:
@@ -1534,7 +1552,7 @@ def _propagate(
             first, last = full.split()[0], full.split()[-1]
             # Two given names said as one ("annelise" of Anne Lise Moen, "dag-inge" of Dag Inge
             # Brattli) in the documents that name the person.
-            for run in _given_names_run_together(full):
+            for run in (*_given_names_run_together(full), *_inner_parts(full)):
                 if run not in owners and not is_common_word(run) and cluster not in local_parts[run]:
                     local_parts[run].append(cluster)
             # A surname unlike any ordinary word vouches for the given name before it ("rasha

@@ -263,3 +263,15 @@ def test_sami_and_international_given_names_said_once_are_found() -> None:
                        ("ho heter ikkje det men máret kom også på kurset", "máret"),
                        ("vi hadde en praksisplass for jolanta på kjøkkenet", "jolanta")]:
         assert name in [d.text for d in detect_text(text, use_model=False) if d.kind == PER], text
+
+
+def test_a_middle_name_and_a_surname_run_together_are_the_person_named_in_full() -> None:
+    text = ("han heiter mohammed resa hosseini og han tok imot resa på en fin måte for resa hadde mye fravær "
+            "og ho heiter kanya sri suk og så srisuk i ett ord")
+    people = _people(text, [_det(text, "mohammed resa hosseini"), _det(text, "kanya sri suk")])
+    by_first = {p[0].split()[0]: p for p in people}
+    assert by_first["mohammed"].count("resa") == 2 and "srisuk" in by_first["kanya"], people
+
+
+def test_a_given_name_that_is_a_word_and_a_surname_after_a_role_and_its_possessive_are_a_name() -> None:
+    assert ["vår haug"] in _people("eg har god kontakt på nav eh leiaren min vår haug ho er veldig støttande")
