@@ -1099,7 +1099,10 @@ def find_firm_names(text: str) -> list[Detection]:
 FIRM_TRADES = frozenset(
     "bakeri kantine transport bil bygg rør elektro regnskap verksted sag hotell kafe kafé kiosk frisør "
     "renhold renhald vask snekkeri catering kjøkken pizza auto dekk maskin trelast trevare gartneri blomster "
-    "fisk kjøtt rørlegger maling byggservice eiendomsservice".split())
+    "fisk kjøtt rørlegger maling byggservice eiendomsservice "
+    # more trades informants work in (testers' interviews: "overhalla betong", "alnabru logistikk")
+    "logistikk betong høvleri mek mekaniske fiskemottak fiskeindustri entreprenør anlegg graving gjenvinning "
+    "lager lakseslakteri slakteri meieri gartner mølle pukkverk sementvare glass stål sveis".split())
 # Words that stand before a trade without naming a firm ("på et bakeri", "i lokalt verksted").
 _NOT_FIRM_NAMES = frozenset(
     "et ett eit ein en ei nytt nytt nye ny stort store lite lille lokalt lokale eget eige egne annet anna "
@@ -1131,7 +1134,8 @@ def find_trade_firms(text: str) -> list[Detection]:
 INSTITUTIONS = frozenset(
     "skole skule barneskole barneskule ungdomsskole ungdomsskule videregående vidaregåande vgs "
     "voksenopplæring vaksenopplæring barnehage sykehjem sjukeheim omsorgssenter legekontor "
-    "helsestasjon bibliotek menighet kirke kyrkje folkehøgskole folkehøgskule".split())
+    "helsestasjon bibliotek menighet kirke kyrkje folkehøgskole folkehøgskule "
+    "samfunnshus kurssenter aktivitetssenter dagsenter bofellesskap arbeidssenter".split())
 _ASR_INSTITUTION = re.compile(
     r"(?<![\w-])(?:på|hos|fra|frå|til|ved|i|med|har|og|om|vi|me|dei|de|sist|også)[ ]+([^\W\d_]{3,}(?:-[^\W\d_]+)?)[ ]+("
     + "|".join(sorted(INSTITUTIONS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)

@@ -275,3 +275,12 @@ def test_a_middle_name_and_a_surname_run_together_are_the_person_named_in_full()
 
 def test_a_given_name_that_is_a_word_and_a_surname_after_a_role_and_its_possessive_are_a_name() -> None:
     assert ["vår haug"] in _people("eg har god kontakt på nav eh leiaren min vår haug ho er veldig støttande")
+
+
+def test_a_workplace_named_by_its_trade_or_a_community_hall_is_a_workplace() -> None:
+    from codebench.anonymise.detections import ORG
+
+    for text, firm in [("æ e daglig leder på overhalla betong vi e tretti", "overhalla betong"),
+                       ("han fekk plass på lageret til alnabru logistikk og der", "alnabru logistikk"),
+                       ("møtene vi har vært på grorud samfunnshus og noen ganger", "grorud samfunnshus")]:
+        assert firm in [d.text for d in detect_text(text, use_model=False) if d.kind == ORG], text
