@@ -599,8 +599,8 @@ def _kin_possessive(text: str, start: int, word: str) -> bool:
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLES = (
     r"(?:(?:heter|het|heiter|heite|heitte|hete)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
-    r"kalt|kalla|(?:kaller|kalte|kallar|kalle|kaille)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm))?[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)"
-    r"(?:[ ]+(?:bare|berre|bære|for|alltid|gjerne|helst))?|"
+    r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)"
+    r"(?:[ ]+(?:bare|berre|bære|for|alltid|gjerne|helst))?|kalt|kalla|"
     r"representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
@@ -741,7 +741,7 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
 
 
 _CALLED_AFTER = re.compile(
-    r"(?<![\w-])([^\W\d_]{2,})[ ]+som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|mange)[ ]+"
+    r"(?<![\w-])([^\W\d_]{2,})[ ]+som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|dom|mange)[ ]+"
     r"(?:kaller|kalle|kallar|kalte|kalla)[ ]+(?:han|ho|hun|henne|ham|hu)(?![\w-])", re.IGNORECASE)
 # Words that stand before "som vi kaller ham" without being what he is called ("han som vi kaller").
 FUNCTION_WORDS_OF_NAMES = frozenset("han hun ho hu den det de dei dem han ham henne en ei et ein eit".split())
@@ -757,7 +757,7 @@ def _unlike_words_here(folded: str) -> bool:
 
 
 _SHORT_NICKNAME = re.compile(
-    r"(?<![\w-])(?:(?:kaller|kalte|kallar|kalla|kalle|kaille)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm))?[ ]+"
+    r"(?<![\w-])(?:(?:kaller|kalte|kallar|kalla|kalle|kaille|kalt)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?[ ]+"
     r"(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)[ ]+(?:bare[ ]+|berre[ ]+|bære[ ]+|for[ ]+)?"
     r"([^\W\d_]{2})|det[ ]+(?:var|er|va|e)[ ]+([^\W\d_]{2})[ ]+som)(?![\w-])", re.IGNORECASE)
 _HETER_POSSESSIVE = re.compile(

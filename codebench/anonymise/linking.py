@@ -640,10 +640,11 @@ def link(
 
 
 _NAMED_AS = re.compile(r"(?<![\w-])(?:heter|het|heiter|heitte|hette)[ ]+\Z", re.IGNORECASE)
-_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla|kalle|kaille)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm))?"
+_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla|kalle|kaille|kalt)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
                         r"[ ]+(?P<who>meg|ham|han|henne|ho|hun|hu|mæ)[ ]+"
                         r"(?:(?:bare|berre|for|alltid|gjerne|heller|ofte|helst|mest)[ ]+)?\Z", re.IGNORECASE)
-_CALLED_BETWEEN = re.compile(r"[ ]+som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|mange)[ ]+(?:kaller|kalle|kallar|kalte|kalla)"
+_OR_BETWEEN = re.compile(r"[ ]+(?:(?:eh|ehm|altså)[ ]+)?(?:eller|også|òg)[ ]+", re.IGNORECASE)
+_CALLED_BETWEEN = re.compile(r"[ ]+som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|dom|mange)[ ]+(?:kaller|kalle|kallar|kalte|kalla)"
                              r"[ ]+(?:han|ho|hun|henne|ham|hu)[ ]+", re.IGNORECASE)
 _HER = frozenset({"henne", "ho", "hun", "hu"})
 
@@ -718,7 +719,9 @@ def _heard_apart(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[tuple
         fulls = {normalise(d.text) for d in dets if d.kind == PER and " " in normalise(d.text)}
         parts = {w for f in fulls for w in f.split() if len(w) >= _APART_MIN}
         spelled = {normalise(d.text) for d in dets if d.kind == PER and d.detector == "rules:spelled"}
-        short_parts = {w for f in fulls for w in f.split() if len(w) >= 3}
+        # (a name spelled out is also the lone name said beside it: "jeg heter aram a r a m")
+        short_parts = {w for f in fulls for w in f.split() if len(w) >= 3} | {
+            normalise(d.text) for d in dets if d.kind == PER and " " not in normalise(d.text) and len(d.text) >= 3}
         for form in fulls:
             compact = form.replace(" ", "")
             if (len(compact) >= _APART_MIN and compact in parts) or (form in spelled and compact in short_parts):
@@ -765,6 +768,11 @@ def _nicknames(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[
         # it does not stand between a name and the nickname given to it.
         persons = sorted((d for d in dets if d.kind == PER
                           and not _FROM_PLACE.search(text, max(0, d.start - 10), d.start)), key=lambda d: d.start)
+        for name, nick in zip(persons, persons[1:]):
+            # "per kristian eller pk som dæm kalle han": the name, then "or" the nickname.
+            if (_OR_BETWEEN.fullmatch(text, name.end, nick.start) and _CALLED_BETWEEN.match(text, nick.end)
+                    and " " not in normalise(nick.text) and normalise(nick.text) != normalise(name.text)):
+                out.setdefault(normalise(nick.text), (normalise(name.text), doc))
         for nick, name in zip(persons, persons[1:]):
             # "solla som vi kalle ho solbjørg hansen": the nickname first, then the name.
             if (_CALLED_BETWEEN.fullmatch(text, nick.end, name.start) and " " not in normalise(nick.text)

@@ -284,3 +284,14 @@ def test_a_workplace_named_by_its_trade_or_a_community_hall_is_a_workplace() -> 
                        ("han fekk plass på lageret til alnabru logistikk og der", "alnabru logistikk"),
                        ("møtene vi har vært på grorud samfunnshus og noen ganger", "grorud samfunnshus")]:
         assert firm in [d.text for d in detect_text(text, use_model=False) if d.kind == ORG], text
+
+
+def test_what_they_have_called_him_and_a_lone_name_spelled_out_are_the_person() -> None:
+    text = ("han heter tor einar hagen og så har dom kalt han toffen i alle år så alle på saga vet hvem "
+            "toffen er og je ringte toffen")
+    people = _people(text, [_det(text, "tor einar hagen")])
+    by_first = {p[0].split()[0]: p for p in people}
+    assert by_first["tor"].count("toffen") == 3, people
+    text = "S3: og jeg heter aram a r a m og jeg jobber her\nS1: hvor lenge har du jobbet der aram\nS3: et år"
+    people = _people(text)
+    assert len(people) == 1 and people[0].count("aram") == 2 and "a r a m" in people[0], people
