@@ -537,7 +537,9 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     before = _WORD_BEFORE.search(text, max(0, det.start - 30), det.start)
     if before is not None and _starts_a_name(first) and _starts_a_name(before.group(1)) \
             and _same_gender(before.group(1), first) and not _kin_possessive(text, before.start(1), before.group(1)) \
-            and not a_time_word(text, before.start(1)):
+            and not a_time_word(text, before.start(1)) \
+            and not (len(text[det.start:det.end].split()) == 1 and _LIST_GOES_ON.match(text, end)):
+        # (not in a list said without commas: "takk til eva kari og per")
         start = before.start(1)
     elif before is not None and first and not _starts_a_name(first) and is_unknown_word(before.group(1)) \
             and (not is_ordinary_compound(before.group(1)) or first.casefold().endswith(FOREIGN_SURNAME_ENDINGS)) \
@@ -575,6 +577,7 @@ _DETERMINER_BEFORE = re.compile(r"(?<![\w-])(?:en|ei|et|ein|eit|ett|eitt|min|mi|
                                 r"[ ]+\Z", re.IGNORECASE)
 
 
+_LIST_GOES_ON = re.compile(r"[ ,]+(?:og|eller)[ ]", re.IGNORECASE)
 _TIME_BEFORE = re.compile(r"(?<![\w-])(?:i|hver|kvar|en|ein|neste|forrige|førre|samme|same|annenhver|per)[ ]+\Z",
                           re.IGNORECASE)
 

@@ -678,6 +678,21 @@ def _inner_parts(form: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+# "eva kari og per": a list said without its commas goes on with "og"; no double name.
+_LIST_GOES_ON = re.compile(r"[ ,]+(?:og|eller|å)[ ]", re.IGNORECASE)
+
+
+def _one_gender(a: str, b: str) -> bool:
+    """Two listed given names of one gender only, the same: "pål" and "arne", not "per" and "eva"."""
+    names = lexicon()
+
+    def gender(word: str) -> str | None:
+        female, male = word in names.female, word in names.male
+        return "f" if female and not male else "m" if male and not female else None
+
+    return gender(a) is not None and gender(a) == gender(b)
+
+
 def _is_listed_given(word: str) -> bool:
     names = lexicon()
     return word in names.female or word in names.male
@@ -1082,6 +1097,14 @@ def _bridged(dets: list[Detection], text: str, caseless: bool) -> list[Detection
                     and first not in names.female and first not in names.male and first not in _FILLERS
                     and first not in PRONOUNS and previous.text.casefold().split()[-1] != first):
                 # "kjell arne" and "strand" found apart, side by side: one name
+                out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
+                                            score=max(previous.score, det.score))
+                continue
+            given = previous.text.casefold().split()
+            if (gap == " " and len(given) == 1 and len(det.text.split()) == 1 and first != given[0]
+                    and _one_gender(given[0], first) and not _LIST_GOES_ON.match(text, det.end)):
+                # "pål" and "arne" found apart: a double given name ("hans petter" and "mai
+                # linn", side by side in a list of people, are two: not of one gender)
                 out[-1] = previous._replace(end=det.end, text=text[previous.start:det.end],
                                             score=max(previous.score, det.score))
                 continue

@@ -342,3 +342,14 @@ def test_a_name_said_again_after_a_filler_is_two_mentions_of_one_person() -> Non
     persons = [c for c in clusters if c.kind == PER]
     assert len(persons) == 1
     assert sorted(d.text for _, d in persons[0].mentions) == ["kjell arne", "kjell arne", "kjell arne strand", "kjellarne"]
+
+
+def test_two_given_names_found_apart_are_a_double_name_but_not_in_a_list() -> None:
+    text = "og så kom pål arne inn og sa hei"
+    clusters = link({1: text}, {1: [_det(text, "pål", PER), _det(text, "arne", PER)]})
+    assert [[d.text for _, d in c.mentions] for c in clusters] == [["pål arne"]]
+    # a list said without its commas: three people
+    text = "takk til eva kari og per"
+    clusters = link({1: text}, {1: [_det(text, "eva", PER), _det(text, "kari", PER), _det(text, "per", PER)]})
+    assert sorted(d.text for c in clusters for _, d in c.mentions) == ["eva", "kari", "per"]
+    assert len(clusters) == 3
