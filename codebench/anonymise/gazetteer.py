@@ -39,6 +39,8 @@ GENERIC_LABELS = re.compile(
 NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja", "jaha", "nei", "ok", "okei",
                        "eee", "ee", "eeh", "ehh", "æ", "øhm", "hæ", "aha", "åja", "joa", "nja", "mmm",
                        "greit", "kven", "kva", "kvifor", "korleis", "hvem", "hva", "hvorfor", "hvordan",
+                       # the dialects' question words ("koss dokker", "korsn fant dokk")
+                       "koss", "kossn", "korsn", "kordan", "korfor", "kofor", "kem", "kæm", "ka", "kor", "kossen",
                        "haha", "hahaha", "hehe", "hihi", "hæhæ"}) | frozenset(
     # Languages the informants and their candidates speak ("han snakker på somali").
     "somali tigrinja tigrinya amharisk amharic oromo urdu farsi persisk dari pashto punjabi swahili "
@@ -1259,6 +1261,24 @@ def find_after_origin(text: str) -> list[Detection]:
                     or _unlike_words_here(form):
                 found.append(Detection(word.start(1), word.end(1), PER, "lexicon:origin", 0.6, word.group(1)))
             break
+    return found
+
+
+_HYPHENATED = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([^\W\d_]{2,})(?![\w-])")
+
+
+def find_hyphenated_given_names(text: str) -> list[Detection]:
+    """A given name of two given names joined by a hyphen ("sol-britt", "geir-inge", "mai-linn"):
+    each half a listed given name, so the whole is one, however the halves read as words."""
+    found: list[Detection] = []
+    for match in _HYPHENATED.finditer(text):
+        first, second = match.group(1).casefold(), match.group(2).casefold()
+        # one half listed and the other a given name too or no ordinary word ("mai-linn", "ørn-are"),
+        # not "to-tre" or "hus-til-hus"
+        if (_is_given_name(first) or _is_given_name(second)) and all(
+                _is_given_name(h) or (not is_common_word(h) and len(h) >= 3) or h in ("ørn", "sol", "liv", "dag", "vår")
+                for h in (first, second)) and not is_common_word(f"{first}-{second}"):
+            found.append(Detection(match.start(), match.end(), PER, "lexicon:hyphen", 0.8, match.group()))
     return found
 
 

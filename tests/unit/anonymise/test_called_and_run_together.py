@@ -295,3 +295,12 @@ def test_what_they_have_called_him_and_a_lone_name_spelled_out_are_the_person() 
     text = "S3: og jeg heter aram a r a m og jeg jobber her\nS1: hvor lenge har du jobbet der aram\nS3: et år"
     people = _people(text)
     assert len(people) == 1 and people[0].count("aram") == 2 and "a r a m" in people[0], people
+
+
+def test_a_hyphenated_given_name_is_a_name_and_dialect_question_words_are_nobody() -> None:
+    found = [d.text for d in detect_text("avdelingslederen vår sol-britt strand sa at mai-linn og ørn-are kom",
+                                         use_model=False) if d.kind == PER and d.detector == "lexicon:hyphen"]
+    assert found == ["sol-britt", "mai-linn", "ørn-are"]
+    assert not [d for d in detect_text("en to-tre ganger hus-til-hus", use_model=False) if d.detector == "lexicon:hyphen"]
+    text = "interessert i koss dokker jobbe og korsn fant dokk arbeidsplassen"
+    assert _people(text, [_det(text, "koss", score=0.8), _det(text, "korsn", score=0.8)]) == []
