@@ -836,7 +836,7 @@ def _agrees(name: str, pronoun: str) -> bool:
 # ("et helt nytt liv", "en line", "mye berg").  Not "lille", "gamle", "stakkars": they do.
 NEVER_BEFORE_A_NAME = frozenset(
     "en ei et ett eit nytt nye eget eige sitt mitt ditt vårt hele heile helt heilt mye mykje litt noe noko "
-    "mange godt stort fint annen anna annan hard hardt røff".split())
+    "mange godt stort fint hard hardt røff".split())
 _WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)[ ]+\Z")
 
 

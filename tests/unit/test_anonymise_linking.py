@@ -353,3 +353,11 @@ def test_two_given_names_found_apart_are_a_double_name_but_not_in_a_list() -> No
     clusters = link({1: text}, {1: [_det(text, "eva", PER), _det(text, "kari", PER), _det(text, "per", PER)]})
     assert sorted(d.text for c in clusters for _, d in c.mentions) == ["eva", "kari", "per"]
     assert len(clusters) == 3
+
+
+def test_another_liv_in_typed_text_is_a_person() -> None:
+    # "ein annan Liv" is another person called Liv, not another life (a tester's typed interview).
+    text = "Hodan: Nei, nei. Det er ein annan Liv. Læraren heitte Liv Kvåle."
+    dets = {1: [_det(text, "Liv", PER, score=0.8), _det(text, "Liv Kvåle", PER)]}
+    spans = [d.text for c in link({1: text}, dets) for _, d in c.mentions]
+    assert "Liv" in spans and "Liv Kvåle" in spans
