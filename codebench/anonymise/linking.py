@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Hashable, Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -1456,6 +1457,7 @@ def _voicing_variant(a: str, b: str) -> bool:
             and any({a[-1], b[-1]} == pair for pair in _VOICING))
 
 
+@lru_cache(maxsize=262144)
 def _same_full_name(a: str, b: str, fuzzy: float) -> bool:
     """Two full-name spellings of one person: close spelling with the same initial, or one is
     contained in the other word for word ("per fredrik" in "per fredrik nilsen"; "tor arne" as
@@ -1480,6 +1482,7 @@ _SOUNDS = (("sch", "sj"), ("sh", "sj"), ("cz", "tsj"), ("ch", "tsj"), ("tch", "t
            ("aa", "å"), ("ay", "ai"), ("ei", "ai"), ("ie", "i"))
 
 
+@lru_cache(maxsize=65536)
 def sound_key(form: str) -> str:
     """A name as Norwegian ears hear it: spellings of one sound made one ("w" and "v", "z" and
     "s", "cz" and "tsj", "y" and "j" and "i"), doubled letters single."""
