@@ -216,7 +216,8 @@ LANDSCAPE_NOUNS = frozenset(
     "holmen voll eng enga ås åsen myr myra by gard gård tun".split())
 # Other nouns the word list lacks for the same reason (the proceedings wrote them more often as
 # surnames): "storm i et vannglass", "hard som stein", "en røff tone", trees and birds.
-WORD_NAMES = frozenset("storm stein tone foss ask eik lind rogn hegg gran furu bjørk falk ravn kråke svane hjort".split())
+WORD_NAMES = frozenset(
+    "storm stein tone foss ask eik lind rogn hegg gran furu bjørk falk ravn kråke svane hjort".split())
 # Every ordinary noun the word list lacks: a name here only where the sentence makes it one.
 LISTLESS_NOUNS = LANDSCAPE_NOUNS | WORD_NAMES
 
@@ -604,7 +605,8 @@ def _kin_possessive(text: str, start: int, word: str) -> bool:
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLES = (
     r"(?:(?:heter|het|heiter|heite|heitte|hete)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
-    r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)"
+    r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
+    r"[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)"
     r"(?:[ ]+(?:bare|berre|bære|for|alltid|gjerne|helst))?|kalt|kalla|"
     r"representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
@@ -679,8 +681,8 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             continue
         opener = match.group(0).casefold()
         folded = word.casefold()
-        if opener.startswith(("heter", "het ", "heiter", "heite", "hete")) and _PERSON_NAMED.search(text, max(0, match.start() - 30),
-                                                                                 match.start()) \
+        if opener.startswith(("heter", "het ", "heiter", "heite", "hete")) \
+                and _PERSON_NAMED.search(text, max(0, match.start() - 30), match.start()) \
                 and folded not in _not_after_heter() and folded not in FINITE_VERBS:
             # "ho heiter vår", "jeg heter sol": after a person's "heter" comes the name, whatever
             # else the word means (a possessive cannot stand there).
@@ -766,7 +768,8 @@ _SHORT_NICKNAME = re.compile(
     r"(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)[ ]+(?:bare[ ]+|berre[ ]+|bære[ ]+|for[ ]+)?"
     r"([^\W\d_]{2})|det[ ]+(?:var|er|va|e)[ ]+([^\W\d_]{2})[ ]+som)(?![\w-])", re.IGNORECASE)
 _HETER_POSSESSIVE = re.compile(
-    r"(?<![\w-])(?:heter|het|heiter|heite|heitte|hete)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?[ ]+"
+    r"(?<![\w-])(?:heter|het|heiter|heite|heitte|hete)"
+    r"(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?[ ]+"
     r"(hans|vår|mi|min|sin|si)(?![\w-])", re.IGNORECASE)
 
 
@@ -1236,8 +1239,8 @@ _WORDS_AHEAD = re.compile(r"([^\W\d_]+)(?:[ ]|$)")
 def find_after_origin(text: str) -> list[Detection]:
     """In caseless text, a name said right after where its bearer comes from: a country or a city
     abroad ("fra thailand eh nok nok sukjai", "frå ukraina oksana"): the first word of content
-    among the next four, when it is a listed given name or a word no list knows. Speech about candidates says it
-    so; the model, without capitals, reads on."""
+    among the next four, when it is a listed given name or a word no list knows. Speech about
+    candidates says it so; the model, without capitals, reads on."""
     found: list[Detection] = []
     for match in _FROM.finditer(text):
         words: list[re.Match[str]] = []

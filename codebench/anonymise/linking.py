@@ -29,7 +29,8 @@ from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, LISTLESS_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS, extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
+    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, LISTLESS_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
+    extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person,
 )
@@ -641,7 +642,8 @@ def link(
 
 
 _NAMED_AS = re.compile(r"(?<![\w-])(?:heter|het|heiter|heitte|hette)[ ]+\Z", re.IGNORECASE)
-_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla|kalle|kaille|kalt)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
+_CALLED_AS = re.compile(r"(?<![\w-])(?:kaller|kallar|kalte|kalla|kalle|kaille|kalt)"
+                        r"(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
                         r"[ ]+(?P<who>meg|ham|han|henne|ho|hun|hu|mæ)[ ]+"
                         r"(?:(?:bare|berre|for|alltid|gjerne|heller|ofte|helst|mest)[ ]+)?\Z", re.IGNORECASE)
 _OR_BETWEEN = re.compile(r"[ ]+(?:(?:eh|ehm|altså)[ ]+)?(?:eller|også|òg)[ ]+", re.IGNORECASE)
