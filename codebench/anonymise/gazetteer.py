@@ -1110,7 +1110,8 @@ FIRM_TRADES = frozenset(
     "fisk kjøtt rørlegger maling byggservice eiendomsservice "
     # more trades informants work in (testers' interviews: "overhalla betong", "alnabru logistikk")
     "logistikk betong høvleri mek mekaniske fiskemottak fiskeindustri entreprenør anlegg graving gjenvinning "
-    "lager lakseslakteri slakteri meieri gartner mølle pukkverk sementvare glass stål sveis".split())
+    "lager lakseslakteri slakteri meieri gartner mølle pukkverk sementvare glass stål sveis "
+    "havbruk oppdrett sjømat bilsenter sanitær taktekking".split())
 # Words that stand before a trade without naming a firm ("på et bakeri", "i lokalt verksted").
 _NOT_FIRM_NAMES = frozenset(
     "et ett eit ein en ei nytt nytt nye ny stort store lite lille lokalt lokale eget eige egne annet anna "

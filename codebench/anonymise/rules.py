@@ -237,6 +237,7 @@ _STREET_SUFFIXES = (
     "veien", "vegen", "vei", "veg", "gata", "gaten", "gate", "stien", "stigen", "bakken", "plassen", "plass",
     "allé", "alléen", "alle", "alleen", "brygga", "bryggen", "torget", "torg", "lia", "haugen", "kroken",
     "svingen", "tunet", "åsen", "løkka", "løkken", "kaia", "kaien", "ringen", "terrassen", "jordet", "grenda",
+    "berget",
 )
 _STREET_WORDS = (
     "gate|gata|gaten|vei|veg|veien|vegen|allé|plass|plassen|torg|torget|sti|stien|bakke|bakken|"

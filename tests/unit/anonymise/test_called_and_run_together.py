@@ -304,3 +304,16 @@ def test_a_hyphenated_given_name_is_a_name_and_dialect_question_words_are_nobody
     assert not [d for d in detect_text("en to-tre ganger hus-til-hus", use_model=False) if d.detector == "lexicon:hyphen"]
     text = "interessert i koss dokker jobbe og korsn fant dokk arbeidsplassen"
     assert _people(text, [_det(text, "koss", score=0.8), _det(text, "korsn", score=0.8)]) == []
+
+
+def test_a_fish_farm_a_car_dealer_and_a_street_on_a_hill_are_found() -> None:
+    from codebench.anonymise.detections import ORG
+
+    assert [d.text for d in detect_text("ute i fjorden som høyrer til fjordlaks havbruk og", use_model=False)
+            if d.kind == ORG] == ["fjordlaks havbruk"]
+    assert [d.text for d in detect_text("møtte han fra sola bilsenter og", use_model=False) if d.kind == ORG] == [
+        "sola bilsenter"]
+    assert [d.text for d in detect_text("og jeg bor i tokerudberget tolv hvis", use_model=False)
+            if d.kind == ADDRESS] == ["tokerudberget tolv"]
+    assert not [d for d in detect_text("det kan bidra til økt bemanning og det var på berget",
+                                       use_model=False) if d.kind in (ORG, ADDRESS)]
