@@ -1196,7 +1196,20 @@ def find_pronoun_names(text: str, *, caseless: bool = True) -> list[Detection]:
 
 # How a recorded interview opens: "dette er intervju med hans bakke på nav gjøvik".
 _INTRO = re.compile(r"(?<![\w-])(?:intervju|intervjuet|intervjuer|samtale|samtalen|samtala)[ ]+med[ ]+", re.IGNORECASE)
-_INTRO_WORD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)(?![\w-])[ ]*")
+_WORD_AHEAD = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)*)(?![\w-])[ ]*")
+
+
+def _words_at(text: str, pos: int, limit: int) -> list[re.Match[str]]:
+    """Up to ``limit`` words from ``pos`` on, one space apart (a hyphenated word is one); a
+    punctuation mark or a line end stops them."""
+    words: list[re.Match[str]] = []
+    while len(words) < limit:
+        word = _WORD_AHEAD.match(text, pos)
+        if word is None:
+            break
+        words.append(word)
+        pos = word.end()
+    return words
 
 
 def find_interview_intro(text: str) -> list[Detection]:
@@ -1212,18 +1225,13 @@ def find_interview_intro(text: str) -> list[Detection]:
     names = lexicon()
     for intro in _INTRO.finditer(text):
         words: list[re.Match[str]] = []
-        pos = intro.end()
-        while len(words) < 3:
-            word = _INTRO_WORD.match(text, pos)
-            if word is None:
-                break
+        for word in _words_at(text, intro.end(), 3):
             folded = word.group(1).casefold()
             given = folded in names.female or folded in names.male
             if is_role_word(folded) or folded in NOT_NAMES or not (
                     given or folded in names.surnames or (is_unknown_word(folded) and folded not in FUNCTION_WORDS)):
                 break
             words.append(word)
-            pos = word.end()
         if not words or (len(words) == 1 and words[0].group(1).casefold() in POSSESSIVES | PRONOUNS):
             continue
         start, end = words[0].start(1), words[-1].end(1)
@@ -1234,7 +1242,6 @@ def find_interview_intro(text: str) -> list[Detection]:
 # "ei dame fra thailand nok sukjai", "frå ukraina oksana", "fra polen jolanta": where someone
 # comes from, then who.
 _FROM = re.compile(r"(?<![\w-])(?:fra|frå|ifra|ifrå)[ ]+", re.IGNORECASE)
-_WORDS_AHEAD = re.compile(r"([^\W\d_]+)(?:[ ]|$)")
 
 
 def find_after_origin(text: str) -> list[Detection]:
@@ -1244,14 +1251,7 @@ def find_after_origin(text: str) -> list[Detection]:
     candidates says it so; the model, without capitals, reads on."""
     found: list[Detection] = []
     for match in _FROM.finditer(text):
-        words: list[re.Match[str]] = []
-        pos = match.end()
-        while len(words) < 6:
-            word = _WORDS_AHEAD.match(text, pos)
-            if word is None:
-                break
-            words.append(word)
-            pos = word.end()
+        words = _words_at(text, match.end(), 6)
         folded = [w.group(1).casefold() for w in words]
         size = 2 if len(folded) >= 2 and is_public(" ".join(folded[:2])) else 1
         if not folded or not is_public(" ".join(folded[:size])):
