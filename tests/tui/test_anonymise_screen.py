@@ -453,8 +453,9 @@ async def test_anonymised_rendition_hides_accepted_names(detected):
         doc = services.get_document(detected, FIRST_DOC)
         codings = services.document_codings(detected, doc.info.id)
         assert {m.uuid for m in view.marks} == {c.uuid for c in codings}
+        # Open suggestions are masked too, as in an exported file.
         replaced = [(m.start, m.end) for e in anonymisation.entities(detected, with_mentions=True, document=doc.info.id)
-                    for m in e.mentions if m.status == "accepted"]
+                    for m in e.mentions if m.status in ("accepted", "suggested")]
         untouched = [c for c in codings if not any(s < c.end and c.start < e for s, e in replaced)]
         shown = {m.uuid: view.text[m.start:m.end] for m in view.marks}
         assert untouched and all(shown[c.uuid] == doc.text[c.start:c.end] for c in untouched)
@@ -462,6 +463,42 @@ async def test_anonymised_rendition_hides_accepted_names(detected):
         await pilot.press("o")
         await pilot.pause()
         assert not screen.anonymised and view.text == doc.text
+
+
+async def test_the_masked_view_masks_open_suggestions_as_a_file_would_and_marks_them(detected):
+    """Testers read names in clear in the owner's masked view that the export they had just
+    written masked: open suggestions are masked there too, drawn underlined until decided."""
+    person = entity_with(detected, KRISTINE)
+    doc = services.get_document(detected, FIRST_DOC)
+    suggested = [m for m in person.mentions if m.status == "suggested" and m.document_id == doc.info.id]
+    assert suggested, "the sample's informant is an open suggestion after detection"
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen, view = await open_first_transcript(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert screen.anonymised
+        text = view.text
+        assert not re.search(rf"(?<!\w){re.escape(KRISTINE)}(?!\w)", text), "an open suggestion shown in clear"
+        assert person.pseudonym in text
+        unreviewed = {text[a:b] for a, b in view.unreviewed}
+        assert person.pseudonym in unreviewed
+        # Drawn underlined, and only there.
+        line = view.line_of(text.index(person.pseudonym))
+        view.scroll_to(y=max(line - 2, 0), animate=False)
+        await pilot.pause()
+        y = line - round(view.scroll_offset.y)
+        strip = view.render_line(y)
+        styled = {seg.text: bool(seg.style and seg.style.underline) for seg in strip if seg.text.strip()}
+        assert any(person.pseudonym in t and u for t, u in styled.items())
+        assert not any(u for t, u in styled.items() if "[" not in t), "words that are no pseudonym underlined"
+
+        # Accepted, it is masked the same way and no longer marked.
+        anonymisation.decide(detected, "accept", entity=person.id, coder=CODER)
+        await pilot.press("o", "o")
+        await settle(pilot)
+        assert screen.anonymised and person.pseudonym in view.text
+        assert person.pseudonym not in {view.text[a:b] for a, b in view.unreviewed}
 
 
 async def test_coding_in_the_anonymised_view_is_stored_on_the_original(detected):

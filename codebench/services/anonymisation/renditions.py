@@ -52,6 +52,8 @@ class Rendition(NamedTuple):
     name: str
     text: str
     offsets: OffsetMap
+    open_spans: tuple[Span, ...] = ()
+    """Where open suggestions stand in ``text`` (a rendition ``with_open``): masked, not yet reviewed."""
 
 
 def anonymised_names(infos: Sequence[DocumentInfo]) -> dict[int, str]:
@@ -77,7 +79,8 @@ class _Replacer:
     coder who may not see names must not read one because nobody has decided on it yet. So are
     they in a file (``with_open``): an export written before the review is finished
     (``--allow-unreviewed``) may be handed on, and a tester's had every open suggestion (dates of
-    birth, a nickname) in clear. The workbench shows the owner open suggestions as they are.
+    birth, a nickname) in clear. So does the workbench's masked view (``rendition(..., with_open=True)``),
+    which marks them: testers read names there that the file they exported had masked.
     """
 
     def __init__(self, project: Project, document_ids: Iterable[int] | None = None, *,
@@ -98,6 +101,7 @@ class _Replacer:
         self.by_doc: dict[int, list[MentionRecord]] = defaultdict(list)
         for r in rows:
             self.by_doc[r.document_id].append(r)
+        self.open_ids = frozenset(r.id for r in rows if r.status == "suggested")
         self.starts = {doc: [r.start for r in rs] for doc, rs in self.by_doc.items()}
         self.longest = {doc: max(r.end - r.start for r in rs) for doc, rs in self.by_doc.items()}
         self.forms: dict[str, set[str]] = defaultdict(set)
@@ -192,8 +196,12 @@ def _texts(project: Project, document_ids: set[int]) -> dict[int, str]:
         return store.documents.texts(document_ids)
 
 
-def rendition(project: Project, document: str | int, *, anonymised: bool = True) -> Rendition:
+def rendition(project: Project, document: str | int, *, anonymised: bool = True,
+              with_open: bool = False) -> Rendition:
     """The original or anonymised rendition of one document, with its offset map.
+
+    ``with_open``: open suggestions are masked too, as in an exported file, and their places are
+    in ``open_spans`` (the workbench's masked view marks them as not reviewed).
 
     Raises:
         ServiceError: no such document; or, in a project that keeps original names from some
@@ -207,9 +215,11 @@ def rendition(project: Project, document: str | int, *, anonymised: bool = True)
         # keeps names from some coders, no rendition of it exists until detection has run.
         raise ServiceError(f"{anonymised_names([doc.info])[doc.info.id]} has not been searched for names yet; "
                            "run detection first (codebench anonymise PROJECT, or d in the review)")
-    replacer = _Replacer(project, [doc.info.id])
+    replacer = _Replacer(project, [doc.info.id], with_open=with_open)
     text, offsets = replacer.render(doc.info.id, doc.text)
-    return Rendition(doc.info.id, anonymised_names([doc.info])[doc.info.id], text, offsets)
+    open_spans = tuple(offsets.span_to_target(Span(r.start, r.end)) for r in replacer.by_doc.get(doc.info.id, ())
+                       if r.id in replacer.open_ids) if doc.info.id not in replacer.withheld else ()
+    return Rendition(doc.info.id, anonymised_names([doc.info])[doc.info.id], text, offsets, open_spans)
 
 
 def shown_offsets(project: Project, document_ids: Iterable[int]) -> dict[int, OffsetMap]:

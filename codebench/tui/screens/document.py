@@ -269,7 +269,9 @@ class DocumentScreen(WorkbenchScreen):
             version = services.document_version(project, document_id)  # first: a later change shows next time
             coders = visible_coders()
             doc = services.get_document(project, document_id)
-            rendition = anonymisation.rendition(project, document_id) if anonymised else None
+            # Open suggestions are masked as a file would mask them, and drawn underlined: testers
+            # read names here in clear that the export they had just written masked.
+            rendition = anonymisation.rendition(project, document_id, with_open=True) if anonymised else None
             codes = services.code_tree(project)
             masking = anonymisation.anonymisation_state(project).short() if rendition is not None else ""
             return _Loaded(doc, rendition,
@@ -298,6 +300,7 @@ class DocumentScreen(WorkbenchScreen):
                      for s, e, b, speaker in turns]
         view = self.view
         view.set_text(text, turns)
+        view.set_unreviewed([(s.start, s.end) for s in loaded.rendition.open_spans] if loaded.rendition else [])
         view.set_marks(self._mapped(loaded.spans), self.code_labels)
         view.scroll_to(y=self._keep_scroll or 0, animate=False)
         self.query_one("#doc-title", Label).update(self._title())
@@ -466,7 +469,8 @@ class DocumentScreen(WorkbenchScreen):
         self.workbench.show_anonymised = anonymised  # later transcripts follow
         self._wanted = (cursor, anchor)
         self._load_document()
-        self._status("anonymised rendition: pseudonyms for accepted names" if anonymised else "original transcript")
+        self._status("masked as in an exported file; underlined: suggestions not reviewed yet" if anonymised
+                     else "original transcript")
 
     def action_toggle_stripes(self) -> None:
         """Show or hide the coding stripes (later transcripts follow)."""

@@ -116,6 +116,7 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--cursor",
         "transcript--speaker",
         "transcript--gutter",
+        "transcript--unreviewed",
         "transcript--stripe-more",
         "transcript--category-none",
         "transcript--label-none",
@@ -135,6 +136,7 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView > .transcript--speaker { color: $text-primary; text-style: bold; }
     TranscriptView > .transcript--gutter { color: $text-muted; }
     TranscriptView > .transcript--stripe-more { color: $text-muted; text-style: italic; }
+    TranscriptView > .transcript--unreviewed { color: $text-warning; text-style: underline; }
     TranscriptView > .transcript--category-none { color: $foreground 50%; }
     TranscriptView > .transcript--label-none { color: $foreground; background: $foreground 8%; }
     TranscriptView > .transcript--category-0 { color: $primary; }
@@ -219,6 +221,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}
         """Rendered visual lines by index; dropped line by line when something on them changes."""
         self._drag_from: int | None = None
+        self.unreviewed: list[tuple[int, int]] = []
+        """Spans of the text that are masked but not reviewed yet (the masked view's open suggestions)."""
 
     # -- caret and selection -------------------------------------------------------------
 
@@ -284,10 +288,16 @@ class TranscriptView(ScrollView, can_focus=True):
         """Show another document (the adjudication view reuses its two views)."""
         self.text = text
         self.turns = turns
+        self.unreviewed = []  # they were spans of the text before
         self._turn_starts = [t[0] for t in turns]
         self._wrapped_for = (-1, self._stripes)
         self._stripes_for = (-1, -1)
         self._cursor, self._anchor = 0, None
+        self._forget_lines()
+
+    def set_unreviewed(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Mark these spans (sorted, not overlapping) as masked but not reviewed: drawn underlined."""
+        self.unreviewed = sorted(spans)
         self._forget_lines()
 
     def set_marks(self, marks: list[SpanMark], labels: Mapping[str, str] | None = None) -> None:
@@ -490,8 +500,9 @@ class TranscriptView(ScrollView, can_focus=True):
     def _render_visual_line(self, index: int) -> Strip:
         start, end = self._lines[index]
         base = self._base_style()
-        coded, overlap, selected, caret, speaker_style, gutter_style, _ = self._styles()
+        coded, overlap, selected, caret, speaker_style, gutter_style, _, unreviewed_style = self._styles()
         marks = self._marks_between(start, max(end, start + 1))
+        unreviewed = self._unreviewed_between(start, end)
         if self._stripes:
             segments = [Segment(" " * STRIPE_GUTTER, base)]
         else:
@@ -504,6 +515,8 @@ class TranscriptView(ScrollView, can_focus=True):
         boundaries = {start, end}
         for m in marks:
             boundaries.update(p for p in (m.start, m.end) if start < p < end)
+        for a, b in unreviewed:
+            boundaries.update(p for p in (a, b) if start < p < end)
         if selection:
             boundaries.update(p for p in selection if start < p < end)
         if start <= self._cursor < end:
@@ -524,6 +537,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 style += overlap
             if a < label_end:
                 style += speaker_style
+            if any(u <= a < v for u, v in unreviewed):
+                style += unreviewed_style
             if selection and selection[0] <= a < selection[1]:
                 style += selected
             if a == self._cursor and self.has_focus:
@@ -539,6 +554,20 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment(" " * max(self._stripes_left - text_cells, 0), base))
             segments.extend(self._stripe_segments(index, base))
         return Strip(segments)
+
+    def _unreviewed_between(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The unreviewed spans that reach into [start, end)."""
+        if not self.unreviewed:
+            return []
+        i = bisect.bisect_left(self.unreviewed, (start, start))
+        i = max(i - 1, 0)  # the span before may reach into the line
+        found = []
+        for a, b in self.unreviewed[i:]:
+            if a >= end:
+                break
+            if b > start:
+                found.append((a, b))
+        return found
 
     def _stripe_segments(self, index: int, base: Style) -> list[Segment]:
         """The margin of one visual line: a coloured bar per coding, its name written down it."""
@@ -570,7 +599,8 @@ class TranscriptView(ScrollView, can_focus=True):
         if self._style_cache is None:
             self._style_cache = tuple(
                 self.get_component_rich_style(f"transcript--{name}", partial=True)
-                for name in ("coded", "overlap", "selection", "cursor", "speaker", "gutter", "stripe-more")
+                for name in ("coded", "overlap", "selection", "cursor", "speaker", "gutter", "stripe-more",
+                             "unreviewed")
             )
         return self._style_cache
 
