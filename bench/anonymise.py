@@ -240,6 +240,8 @@ def evaluate_sample(model: str | None, repeat: int = 3, people: str | None = Non
                 else:
                     fp += 1
     consistent = sum(len(v) == 1 for v in pseudonyms_of_entity.values())
+    if os.environ.get("CODEBENCH_BENCH_VERBOSE"):  # which gold person has several (never names: entity ids)
+        print({e: sorted(v) for e, v in pseudonyms_of_entity.items() if len(v) > 1}, file=sys.stderr)
     # The other way round: one pseudonym given to two or more people (a reader takes them for one).
     entities_of_pseudonym: dict[str, set] = defaultdict(set)
     for entity, shown in pseudonyms_of_entity.items():

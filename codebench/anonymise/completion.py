@@ -24,6 +24,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 from rapidfuzz import fuzz, process
 
 from codebench.anonymise.detections import PER, Detection
+from codebench.anonymise.echoes import name_echoes
 from codebench.anonymise.policy import is_public
 from codebench.anonymise.gazetteer import (
     LISTLESS_NOUNS, NOT_NAMES, PRONOUNS, is_common_word, is_finite_verb, is_inflected_word, is_noun_or_adjective,
@@ -113,6 +114,8 @@ def complete_names(
                 det = _name_slots(det, text, taken, stop, given)
             completed.append(det)
         completed += _lone_words(text, completed, person_list, stop, sounds_cache)
+        completed = name_echoes(text, completed, stop)
+        completed = _particle_surnames(text, completed, stop)
         completed += _coordinated(text, completed, True)
         out[doc] = sorted(completed, key=lambda d: d.start)
     return out
@@ -255,9 +258,35 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
             start = before[-1].start(1)
             if len(before) == 2 and before[0].group(1).casefold() in given:
                 start = before[0].start(1)
+    if start == det.start and len(own) >= 2 and own[0] in given:
+        start = _given_word_before(text, det.start, given, start)
     if (start, end) == (det.start, det.end):
         return det
     return det._replace(start=start, end=end, text=text[start:end])
+
+
+_THREE_BEFORE = re.compile(r"(?:([^\W\d_]+)[ ])?([^\W\d_]+)[ ]([^\W\d_]+)[ ]\Z")
+_KIN_POSSESSIVES = frozenset("min mi mitt sin si sitt hans hennes hennar vår dykkar deira".split())
+
+
+def _given_word_before(text: str, start: int, given: frozenset[str], default: int) -> int:
+    """Where a name of a given name and more starts when a given name that is also a word stands
+    before it, right after a role or a kin word: "avdelingsleder grim ove skaaret", "sønnen sin
+    jo arne skjølberg" (the detectors began the name at the second given name)."""
+    match = _THREE_BEFORE.search(text, max(0, start - 80), start)
+    if match is None:
+        return default
+    word = match.group(3).casefold()
+    if word not in given or word in PRONOUNS or word in NOT_NAMES or word in _KIN_POSSESSIVES:
+        return default  # "mentoren hans jan erik": the possessive, not Hans
+    prev, prev2 = match.group(2).casefold(), (match.group(1) or "").casefold()
+
+    def role(w: str) -> bool:
+        return bool(w) and (is_role_word(w) or w.endswith(ROLE_ENDINGS))
+
+    if role(prev) or (prev in _KIN_POSSESSIVES and role(prev2)):
+        return match.start(3)
+    return default
 
 
 def _spoken_verb(word: str) -> bool:
@@ -401,3 +430,53 @@ def _lone_words(text: str, dets: Sequence[Detection], person_words: Sequence[str
         if cache[word]:
             found.append(Detection(match.start(), match.end(), PER, "linked:sounds", SCORE, match.group()))
     return found
+
+
+# Particles of foreign surnames, longest first ("van der velde", "de lange", "el idrissi").
+_PARTICLES = ("van der", "van den", "van de", "von der", "von dem", "de la", "de los", "de las", "da silva", "van",
+              "von", "de", "del", "della", "di", "dos", "das", "du", "el", "al", "bin", "ben", "ibn", "abu", "ter",
+              "ten", "le", "la", "mac", "mc", "o")
+_PARTICLE_AFTER = re.compile(
+    r"[ ](" + "|".join(re.escape(p) for p in _PARTICLES if " " in p) + r"|"
+    + "|".join(re.escape(p) for p in _PARTICLES if " " not in p) + r")[ ]([^\W\d_]{3,})(?![\w-])")
+# Particles that are also common Norwegian words: the word after must look like a surname.
+_WORDLIKE_PARTICLES = frozenset("de la le du di o ten".split())
+
+
+def _particle_surnames(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> list[Detection]:
+    """Person mentions run on over a surname's particle and the surname ("ingrid de lange", "dag
+    henning van der velde", "amina el idrissi"): in ASR text the detectors stop at the particle,
+    a word of its own ("de", "van"), and leave the surname in clear; a surname found apart from
+    its name ("maria van" and "berg") becomes part of the one mention."""
+    out = sorted(dets, key=lambda d: d.start)
+    names = lexicon()
+    given = names.female | names.male
+    gone: set[int] = set()
+    for n in range(len(out)):
+        det = out[n]
+        if n in gone or det.kind != PER or det.score < SEED or not det.text.split():
+            continue
+        words = det.text.casefold().split()
+        start_at = det.end
+        # A mention that took the particle in already ("maria van") goes on over the rest.
+        if len(words) >= 2 and words[-1] in ("van", "von") and words[0] in given:
+            start_at = det.end - len(det.text.split()[-1]) - 1
+        elif words[-1] not in given and not (len(words) >= 2 and words[0] in given):
+            continue  # only after a given name: "sa til de lange" is no name
+        match = _PARTICLE_AFTER.match(text, start_at)
+        if match is None:
+            continue
+        particle, surname = match.group(1).casefold(), match.group(2).casefold()
+        if surname in stop or is_finite_verb(surname) or surname in PRONOUNS:
+            continue
+        if particle in _WORDLIKE_PARTICLES and not (
+                surname in names.surnames or is_unknown_word(surname) or is_noun_or_adjective(surname)):
+            continue
+        end = match.end(2)
+        # The surname may be a mention of its own already: it joins this one.
+        swallowed = [k for k, d in enumerate(out) if k != n and k not in gone and det.end <= d.start < end]
+        if any(out[k].end > end or out[k].kind != PER for k in swallowed):
+            continue
+        out[n] = det._replace(end=end, text=text[det.start:end])
+        gone.update(swallowed)
+    return [d for k, d in enumerate(out) if k not in gone]

@@ -1,0 +1,206 @@
+"""Names said again: the pieces and sound-alikes of a name an interview has just named.
+
+Informants repeat a name so that the interviewer hears it ("berivan eh beri van", "khaled al
+masri eh kaled"), and speech recognition writes each saying differently. The detectors find the
+first saying and leave the second, because its pieces are ordinary words ("hall dor", "ha bib")
+or because it is a word no list holds ("krisjtof" beside "krzysztof nowak"). What the document
+has found already tells the rest:
+
+- two or three words that, run together, sound like a name word found in the same document are
+  that name ("beri van" ~ "berivan", "a sad" ~ "azad");
+- a word that is no ordinary word and sounds like a name word found in the same document is that
+  name ("kaled" ~ "khaled", "vasil" ~ "vasyl");
+- a person's name runs on over the words after it that, run together, make a surname ("ingebjørg
+  skjerv heim", "pawel kowal ski", "eirik sol heim").
+
+Only caseless (ASR) text is read, and only words the document's own person mentions vouch for:
+a name found in one interview says nothing about a word in another. Pure Python and rapidfuzz;
+used by :func:`codebench.anonymise.completion.complete_names`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from rapidfuzz import fuzz, process
+
+from codebench.anonymise.detections import PER, Detection
+from codebench.anonymise.gazetteer import (
+    LISTLESS_NOUNS, NOT_NAMES, PRONOUNS, is_common_word, is_finite_verb, is_noun_or_adjective, is_ordinary_compound,
+    is_unknown_word, lexicon,
+)
+from codebench.anonymise.policy import is_public
+
+SEED = 0.5
+"""A person mention at least this sure vouches for its words."""
+SCORE = 0.6
+"""What a name said again scores: above ``--auto``'s threshold, as sure as a lexicon rule."""
+SOUND_MATCH = 85.0
+"""How close (rapidfuzz ratio of the sound keys) a lone word must sound to a name word."""
+ECHO_WINDOW = 15
+"""How many words from where a name is said a lone word may echo it ("vasil frå ukraina eh vasja
+kallar dei han vasyl": the three sayings lie within eight words)."""
+FILLERS = frozenset("eh ehm em øh øhm hm mm altså eller nei ja liksom jo e da".split())
+"""Words between a name and its repetition ("berivan eh beri van", "solheim eller sol heim")."""
+# Word endings that make a surname of the word before them ("skjerv heim", "kowal ski").
+SURNAME_TAILS = frozenset(
+    "heim vik berg land dal dahl stad rud lund haug nes set seth sæter seter by bø gård gaard holm "
+    "ski ska sky skyj vich vitsj vić enko uk chuk tsjuk".split())
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> list[Detection]:
+    """``dets`` with the names said again added and person mentions run on over a split surname.
+
+    ``stop``: words no name is (function words, fillers, pronouns; as completion uses them).
+    """
+    from codebench.anonymise.linking import sound_key
+
+    persons = [d for d in dets if d.kind == PER and d.score >= SEED]
+    if not persons:
+        return list(dets)
+    words = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(text)]
+    if not words:
+        return list(dets)
+    taken = bytearray(len(text) + 1)
+    for d in dets:
+        taken[d.start:d.end] = b"\x01" * (d.end - d.start)
+
+    def free(start: int, end: int) -> bool:
+        return taken.find(1, start, end) == -1
+
+    def joined(i: int, j: int) -> bool:
+        """Words i..j stand side by side on one line, a space apart."""
+        return all(text[words[k][1]:words[k + 1][0]] == " " for k in range(i, j))
+
+    # The name words this document vouches for, by how they sound; a lone word said again only
+    # echoes a listed name or a sure mention's word (a weak guess at an unknown word, common in
+    # ASR, must not take every word that sounds like it: "permitert", "foreldrane").
+    names = lexicon()
+    own: dict[str, str] = {}
+    sure: dict[str, str] = {}
+    for d in persons:
+        for w in d.text.casefold().split():
+            if len(w) >= 4 and w not in stop and not is_common_word(w) and w.isalpha():
+                own.setdefault(sound_key(w), w)
+                if d.score >= 0.8 or w in names.female or w in names.male or w in names.surnames:
+                    sure.setdefault(sound_key(w), w)
+    out = list(dets)
+    extended: dict[int, Detection] = {}
+    starts = {w[0]: i for i, w in enumerate(words)}
+    ends = {w[1]: i for i, w in enumerate(words)}
+
+    # A person's name run on over a surname heard in pieces.
+    for n, d in enumerate(out):
+        if d.kind != PER or d.score < SEED or d.end not in ends:
+            continue
+        last = ends[d.end]
+        tail = _split_surname(words, last, joined, free, stop, names.surnames, own, sound_key)
+        if tail is not None:
+            end = words[tail][1]
+            extended[n] = d._replace(end=end, text=text[d.start:end])
+            taken[d.end:end] = b"\x01" * (end - d.end)
+    for n, d in extended.items():
+        out[n] = d
+    if not own:
+        return out
+
+    keys = list(sure)
+    mention_words = {i for d in out if d.kind == PER and d.score >= SEED
+                     for i in range(starts.get(d.start, len(words)), ends.get(d.end, -1) + 1)}
+    # Where each sure name word is said: a lone word echoes it only near there.
+    said_at: dict[str, list[int]] = {}
+    for i in sorted(mention_words):
+        key = sound_key(words[i][2])
+        if key in sure:
+            said_at.setdefault(key, []).append(i)
+    added: list[Detection] = []
+    i = 0
+    while i < len(words):
+        found = None
+        # Two or three words that run together are a name word of the document.
+        for k in (3, 2):
+            j = i + k - 1
+            if j >= len(words) or not joined(i, j) or not free(words[i][0], words[j][1]):
+                continue
+            parts = [w[2] for w in words[i:j + 1]]
+            run = "".join(parts)
+            if len(run) < 4 or any(len(p) > 7 for p in parts) or sound_key(run) not in own:
+                continue
+            all_words = all(is_common_word(p) or p in stop for p in parts)
+            beside = _beside(words, i, j, mention_words)
+            if (all_words or len(run) < 5) and (any(p in PRONOUNS for p in parts) or not beside):
+                continue  # "jo han" after Johan is the pronoun unless it repeats the name there
+            found = j
+            break
+        if found is None:
+            w = words[i][2]
+            if (len(w) >= 4 and w not in stop and w not in NOT_NAMES and w not in LISTLESS_NOUNS
+                    and free(words[i][0], words[i][1]) and is_unknown_word(w) and not is_ordinary_compound(w)
+                    and not is_public(w)):
+                key = sound_key(w)
+                match = key if key in sure else None
+                if match is None:
+                    best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=SOUND_MATCH)
+                    match = best[0] if best and best[0][:1] == key[:1] else None
+                # (the same word again is the propagation's to find, where the name is corroborated;
+                # a word heard like a name far from where the name is said is most often a word
+                # misheard: "trone" pages after a "tron")
+                if (match is not None and sure[match] != w
+                        and any(abs(at - i) <= ECHO_WINDOW for at in said_at.get(match, ()))):
+                    found = i
+        if found is not None:
+            start, end = words[i][0], words[found][1]
+            added.append(Detection(start, end, PER, "linked:echo", SCORE, text[start:end]))
+            taken[start:end] = b"\x01" * (end - start)
+            i = found + 1
+        else:
+            i += 1
+    return sorted(out + added, key=lambda d: d.start)
+
+
+def _beside(words: Sequence[tuple[int, int, str]], i: int, j: int, mention_words: set[int]) -> bool:
+    """Words i..j stand right after or before a person mention, fillers between at most two."""
+    for step, edge in ((-1, i), (1, j)):
+        k = edge + step
+        skipped = 0
+        while 0 <= k < len(words) and words[k][2] in FILLERS and skipped < 2:
+            k += step
+            skipped += 1
+        if k in mention_words:
+            return True
+    return False
+
+
+def _split_surname(words, last: int, joined, free, stop: frozenset[str], surnames: frozenset[str],
+                   own: dict[str, str], sound_key) -> int | None:
+    """The index of the last word of a surname said in pieces right after word ``last``, if any.
+
+    "kowal ski" after "pawel kowal": the name's last word and the next make a surname; "skjerv
+    heim" after "ingebjørg": two words make one (a listed surname, or a word that is none and a
+    surname's ending).
+    """
+    nxt = last + 1
+    if nxt >= len(words) or not joined(last, nxt) or not free(words[nxt][0], words[nxt][1]):
+        return None
+    w1 = words[nxt][2]
+    if w1 in stop or w1 in NOT_NAMES or len(w1) < 2:
+        return None
+    with_last = words[last][2] + w1
+    if len(w1) <= 4 and (with_last in surnames or sound_key(with_last) in own) and not is_common_word(with_last):
+        return nxt
+    nxt2 = nxt + 1
+    if nxt2 >= len(words) or not joined(nxt, nxt2) or not free(words[nxt2][0], words[nxt2][1]):
+        return None
+    w2 = words[nxt2][2]
+    run = w1 + w2
+    if len(w1) < 3 or is_common_word(run) or is_public(run):
+        return None
+    # The tail may be a word no name runs on over alone ("heim"): together they are a surname.
+    # (a first piece that is a rare word of no word class the lists know, "skjerv", will do:
+    # a noun or a verb before "heim" is the sentence going on, "bo heim", "hus heim")
+    if run in surnames or sound_key(run) in own or (w2 in SURNAME_TAILS and (not is_common_word(w1) or (
+            is_unknown_word(run) and not is_noun_or_adjective(w1) and not is_finite_verb(w1) and len(w1) >= 4))):
+        return nxt2
+    return None

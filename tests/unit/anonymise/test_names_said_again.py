@@ -1,0 +1,145 @@
+"""Names said again in pieces or as heard, and what someone is called (#15, testers 13–15): the
+shapes three testers' unseen ASR interviews left in clear. Rules, lexicon and linking only: no
+NER model; where the model found the first saying in the tester's file, it is given here."""
+
+from __future__ import annotations
+
+import re
+
+from codebench.anonymise.detections import DEFAULT_THRESHOLD, PER, Detection
+from codebench.anonymise.linking import link
+from codebench.anonymise.pipeline import detect_text
+
+
+def _det(text: str, surface: str, *, nth: int = 0, score: float = 0.9) -> Detection:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return Detection(start, start + len(surface), PER, "ner", score, surface)
+
+
+def _clusters(text: str, dets: list[Detection] | None = None) -> list[list[Detection]]:
+    found = detect_text(text, use_model=False) + list(dets or [])
+    return [[d for _, d in sorted(c.mentions, key=lambda m: m[1].start) if d.score >= DEFAULT_THRESHOLD]
+            for c in link({1: text}, {1: found}, people="circle") if c.kind == PER]
+
+
+def _people(text: str, dets: list[Detection] | None = None) -> list[list[str]]:
+    """Each person linking makes of ``text``: the mentions --auto would mask, in text order."""
+    return [[text[d.start:d.end] for d in c] for c in _clusters(text, dets)]
+
+
+def _left(text: str, dets: list[Detection] | None, word: str) -> int:
+    """How many times ``word`` stands in ``text`` outside every mention --auto would mask."""
+    spans = [(d.start, d.end) for c in _clusters(text, dets) for d in c]
+    return sum(1 for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+               if not any(s < m.end() and m.start() < e for s, e in spans))
+
+
+def _person_with(people: list[list[str]], mention: str) -> list[str]:
+    return next(p for p in people if mention in p)
+
+
+def test_noe_after_kalt_han_is_no_nickname_and_what_comes_after_enn_is() -> None:
+    # A tester's "noe" became one person 32 times in five interviews.
+    text = ("ja han heter sigurd brønstad men ingen har kalt han noe annet enn snurre sia han va liten "
+            "har du noe mer å si nei ikke noe mer egentlig men det skjer noe hver dag")
+    people = _people(text)
+    assert _left(text, None, "noe") == 4, people
+    assert _left(text, None, "snurre") == 0, people
+
+
+def test_a_name_said_again_in_pieces_is_the_same_person() -> None:
+    text = ("og så e det berivan eh beri van ho e kurdisk fra irak og berivan jobbar på kafeen "
+            "og så har me halldor eh hall dor som e mentoren min på garden")
+    people = _people(text, [_det(text, "berivan"), _det(text, "halldor")])
+    berivan = _person_with(people, "berivan")
+    assert "beri van" in berivan and _left(text, [_det(text, "berivan"), _det(text, "halldor")], "beri") == 0, people
+    halldor = _person_with(people, "halldor")
+    assert "hall dor" in halldor, people
+
+
+def test_a_short_name_said_in_pieces_is_taken_only_beside_the_name() -> None:
+    text = "og eh broren min aram a ram eh han har også vore på nav men det var a ram som sa det"
+    people = _people(text, [_det(text, "aram")])
+    aram = _person_with(people, "aram")
+    # Right after "aram" the pieces repeat it; elsewhere "a ram" is too short to vouch for itself.
+    assert aram.count("a ram") == 1 and len(aram) == 2, people
+
+
+def test_the_pronoun_after_jo_is_no_piece_of_johan() -> None:
+    text = "johan begynte i august og det var jo han som sa ifra til sjefen"
+    people = _people(text, [_det(text, "johan")])
+    assert _left(text, [_det(text, "johan")], "jo han") == 1, people
+
+
+def test_a_foreign_name_heard_again_differently_is_the_same_person() -> None:
+    text = ("det var khaled al masri eh kaled ja han var lærer i homs og så kom andrij melnyk eh melnik "
+            "ja han e bakarlærling no")
+    people = _people(text, [_det(text, "khaled al masri"), _det(text, "andrij melnyk")])
+    khaled = _person_with(people, "khaled al masri")
+    assert "kaled" in khaled, people
+    assert _left(text, [_det(text, "khaled al masri"), _det(text, "andrij melnyk")], "melnik") == 0, people
+
+
+def test_a_surname_heard_in_pieces_after_the_name_is_part_of_it() -> None:
+    text = ("ein konflikt med ein av dei eldre tilsette ingebjørg skjerv heim eh ingebjørg har jobba her i tretti år "
+            "og det fyrste var pawel kowal ski frå polen")
+    people = _people(text, [_det(text, "ingebjørg", score=0.7), _det(text, "pawel kowal")])
+    assert "ingebjørg skjerv heim" in _person_with(people, "ingebjørg"), people
+    assert "pawel kowal ski" in _person_with(people, "pawel kowal ski"), people
+
+
+def test_a_verb_and_home_after_a_name_are_no_surname() -> None:
+    text = "og så gikk ingebjørg heim og ingebjørg bo heim hos mora si"
+    people = _people(text, [_det(text, "ingebjørg", score=0.7)])
+    assert all(m == "ingebjørg" for p in people for m in p), people
+
+
+def test_a_lone_name_a_rule_found_is_found_again_in_its_document() -> None:
+    # "kona hans rojda" finds her; two lines later "og rojda kona til rahim" had been left.
+    text = ("eilert var mentor for rahim ein periode og rahim ho kona hans rojda e flink "
+            "det var rahim hossaini som kom først og rojda kona til rahim ho har gått på norskkurs")
+    people = _people(text, [_det(text, "rahim hossaini")])
+    assert _left(text, [_det(text, "rahim hossaini")], "rojda") == 0, people
+
+
+def test_an_unknown_word_like_an_unsure_guess_is_not_masked() -> None:
+    # Only a listed name or a sure mention vouches for a word that sounds like it: a weak guess
+    # at a garbled word must not take every word heard like it.
+    text = "dei som er permiterte no og permitert i fjor fekk ikkje pengar"
+    people = _people(text, [_det(text, "permiterte", score=0.55)])
+    assert _left(text, [_det(text, "permiterte", score=0.55)], "permitert") == 1, people
+
+
+def test_what_we_call_someone_is_that_person_wherever_the_document_says_it() -> None:
+    text = ("og så har æ satt han sammen med sigurd som vi kaller snurre for han e så sindig "
+            "ja snurre hehe han heter egentlig sigurd brønstad men snurre har tatt over jobben")
+    people = _people(text)
+    assert _left(text, None, "snurre") == 0, people
+
+
+def test_a_nickname_that_is_a_word_is_the_person_only_where_the_sentence_makes_it_one() -> None:
+    text = ("og så er det ørnulf bakken som vi kaller ørn fordi han ser ned på alle som en ørn "
+            "hehe og ørn sto der oppe og lo av meg")
+    people = _people(text, [_det(text, "ørnulf bakken")])
+    assert _left(text, [_det(text, "ørnulf bakken")], "ørn") == 1, people  # "som en ørn" is the bird
+    assert "som en ørn" in text
+
+
+def test_initials_everyone_calls_him_are_masked_though_they_look_like_a_label() -> None:
+    text = ("mentoren min er per kristian dahl men alle kaller han pk og pk er mentoren min "
+            "så sa pk at jeg løfta feil")
+    people = _people(text, [_det(text, "per kristian dahl")])
+    assert _left(text, [_det(text, "per kristian dahl")], "pk") == 0, people
+    assert len(_person_with(people, "per kristian dahl")) == 4, people
+
+
+def test_two_people_with_one_given_name_and_short_unlike_surnames_are_two() -> None:
+    # A tester's "synnøve lid" and "synnøve eide" had one pseudonym.
+    text = ("eg har to kollegaer synnøve lid og synnøve eide og dei er ulike "
+            "og kjersti toppe sa det same som kjersti toppar")
+    people = _people(text, [_det(text, "synnøve lid"), _det(text, "synnøve eide"),
+                            _det(text, "kjersti toppe"), _det(text, "kjersti toppar")])
+    assert _person_with(people, "synnøve lid") != _person_with(people, "synnøve eide"), people
+    assert _person_with(people, "kjersti toppe") == _person_with(people, "kjersti toppar"), people
