@@ -143,3 +143,26 @@ def test_two_people_with_one_given_name_and_short_unlike_surnames_are_two() -> N
                             _det(text, "kjersti toppe"), _det(text, "kjersti toppar")])
     assert _person_with(people, "synnøve lid") != _person_with(people, "synnøve eide"), people
     assert _person_with(people, "kjersti toppe") == _person_with(people, "kjersti toppar"), people
+
+
+def test_a_surname_with_a_particle_is_masked_with_the_name() -> None:
+    text = ("og så har vi ingrid de lange som jobber i resepsjonen og på kontoret sitter dag henning van der velde "
+            "og hun heter amina el idrissi og kommer fra marokko")
+    people = _people(text, [_det(text, "ingrid"), _det(text, "dag henning"), _det(text, "amina")])
+    for word in ("lange", "velde", "idrissi", "der", "el"):
+        assert _left(text, [_det(text, "ingrid"), _det(text, "dag henning"), _det(text, "amina")], word) == 0, people
+
+
+def test_a_particle_that_is_a_word_takes_no_verb_as_a_surname() -> None:
+    text = "og så kom ingrid de kom seint begge to"
+    given = [_det(text, "ingrid")]
+    assert _left(text, given, "kom") == 2, _people(text, given)
+
+
+def test_a_given_name_that_is_a_word_before_a_full_name_after_a_role_is_part_of_it() -> None:
+    text = "det var avdelingsleder grim ove skaaret og mentoren hans jan erik nilsen som bestemte"
+    given = [_det(text, "ove skaaret"), _det(text, "jan erik nilsen")]
+    people = _people(text, given)
+    assert "grim ove skaaret" in _person_with(people, "grim ove skaaret"), people
+    assert "jan erik nilsen" in _person_with(people, "jan erik nilsen"), people  # "hans" is his, no name
+    assert _left(text, given, "hans") == 1, people
