@@ -74,6 +74,16 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
         """Words i..j stand side by side on one line, a space apart."""
         return all(text[words[k][1]:words[k + 1][0]] == " " for k in range(i, j))
 
+    def surname_after(last: int) -> int:
+        """The index of the last word of a name said again: a surname that is no ordinary word
+        after it goes with it ("senait sena it ghebre", "filmon film on hapte")."""
+        nxt = last + 1
+        if (nxt < len(words) and joined(last, nxt) and free(words[nxt][0], words[nxt][1])
+                and len(words[nxt][2]) >= 4 and words[nxt][2] not in stop and is_unknown_word(words[nxt][2])
+                and not is_ordinary_compound(words[nxt][2]) and not is_public(words[nxt][2])):
+            return nxt
+        return last
+
     # The name words this document vouches for, by how they sound; a lone word said again only
     # echoes a listed name or a sure mention's word (a weak guess at an unknown word, common in
     # ASR, must not take every word that sounds like it: "permitert", "foreldrane").
@@ -81,26 +91,43 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
     own: dict[str, str] = {}
     sure: dict[str, str] = {}
     for d in persons:
-        for w in d.text.casefold().split():
+        parts = d.text.casefold().split()
+        if d.detector == "rules:spelled":
+            parts = ["".join(parts)]  # "m b u y i": the name spelled is "mbuyi"
+        for w in parts:
             if len(w) >= 4 and w not in stop and not is_common_word(w) and w.isalpha():
                 own.setdefault(sound_key(w), w)
-                if d.score >= 0.8 or w in names.female or w in names.male or w in names.surnames:
+                if (d.score >= 0.8 or d.detector == "rules:spelled" or w in names.female or w in names.male
+                        or w in names.surnames):
                     sure.setdefault(sound_key(w), w)
     out = list(dets)
     extended: dict[int, Detection] = {}
     starts = {w[0]: i for i, w in enumerate(words)}
     ends = {w[1]: i for i, w in enumerate(words)}
 
-    # A person's name run on over a surname heard in pieces.
+    # A person's name run on over a surname heard in pieces, and a one-word mention over the
+    # piece before or after it that makes it a name word of the document ("som chai" where the
+    # model took "chai" of Somchai, "mari sel" of Marisel).
     for n, d in enumerate(out):
-        if d.kind != PER or d.score < SEED or d.end not in ends:
+        if d.kind != PER or d.score < SEED or d.end not in ends or d.start not in starts:
             continue
-        last = ends[d.end]
+        first, last = starts[d.start], ends[d.end]
+        start, end = d.start, d.end
         tail = _split_surname(words, last, joined, free, stop, names.surnames, own, sound_key)
         if tail is not None:
             end = words[tail][1]
-            extended[n] = d._replace(end=end, text=text[d.start:end])
-            taken[d.end:end] = b"\x01" * (end - d.end)
+        elif first == last:
+            word = words[first][2]
+            if (first > 0 and joined(first - 1, first) and free(words[first - 1][0], words[first - 1][1])
+                    and sound_key(words[first - 1][2] + word) in own and words[first - 1][2] + word != word):
+                start = words[first - 1][0]
+            elif (last + 1 < len(words) and joined(last, last + 1) and free(words[last + 1][0], words[last + 1][1])
+                  and sound_key(word + words[last + 1][2]) in own):
+                end = words[last + 1][1]
+        if (start, end) != (d.start, d.end):
+            end = words[surname_after(ends[end])][1]
+            extended[n] = d._replace(start=start, end=end, text=text[start:end])
+            taken[start:end] = b"\x01" * (end - start)
     for n, d in extended.items():
         out[n] = d
     if not own:
@@ -119,8 +146,16 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
     i = 0
     while i < len(words):
         found = None
+        # A name spelled out right after it is said ("ieva i e v a"): single letters that run
+        # together are a name word of the document said beside them.
+        j = i
+        while j + 1 < len(words) and len(words[j + 1][2]) == 1 and joined(j, j + 1):
+            j += 1
+        if (len(words[i][2]) == 1 and j - i >= 2 and free(words[i][0], words[j][1])
+                and sound_key("".join(w[2] for w in words[i:j + 1])) in own and _beside(words, i, j, mention_words)):
+            found = j
         # Two or three words that run together are a name word of the document.
-        for k in (3, 2):
+        for k in (3, 2) if found is None else ():
             j = i + k - 1
             if j >= len(words) or not joined(i, j) or not free(words[i][0], words[j][1]):
                 continue
@@ -152,6 +187,8 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
                     found = i
         if found is not None:
             start, end = words[i][0], words[found][1]
+            found = surname_after(found)
+            end = words[found][1]
             added.append(Detection(start, end, PER, "linked:echo", SCORE, text[start:end]))
             taken[start:end] = b"\x01" * (end - start)
             i = found + 1

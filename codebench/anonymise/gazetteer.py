@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 import yaml
 
@@ -757,7 +757,30 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                     found.remove(rest)
                     end = rest.end
                 found.append(Detection(match.start(1), end, PER, "lexicon:role", 0.7, text[match.start(1):end]))
+        found += _proprial_names(text, found)
     return found
+
+
+# The spoken article before a name in northern and Trøndelag speech: "ho sol ho e bare tjuefire",
+# "fadder for ho sol", "han per". A given name of the pronoun's gender after it is the name, a
+# word or not; names that are also a verb form of the dialects stay out ("han tor ikkje", "ho bo").
+_PROPRIAL = re.compile(r"(?<![\w-])(ho|hu|hun|han)[ ]+([^\W\d_]{2,})(?![\w-])", re.IGNORECASE)
+_PROPRIAL_NOT = frozenset("tor bo per dag mai ask frank fin kan vil".split())
+
+
+def _proprial_names(text: str, found: Sequence[Detection]) -> list[Detection]:
+    """Given names after the spoken article ("ho sol", "han even"), in caseless text."""
+    names = lexicon()
+    taken = {d.start for d in found}
+    out = []
+    for match in _PROPRIAL.finditer(text):
+        pronoun, word = match.group(1).casefold(), match.group(2).casefold()
+        listed = names.male if pronoun == "han" else names.female
+        if (word not in listed or word in _PROPRIAL_NOT or word in PRONOUNS or word in NOT_NAMES
+                or is_finite_verb(word) or match.start(2) in taken):
+            continue
+        out.append(Detection(match.start(2), match.end(2), PER, "lexicon:proprial", 0.6, match.group(2)))
+    return out
 
 
 _CALLED_AFTER = re.compile(

@@ -166,3 +166,32 @@ def test_a_given_name_that_is_a_word_before_a_full_name_after_a_role_is_part_of_
     assert "grim ove skaaret" in _person_with(people, "grim ove skaaret"), people
     assert "jan erik nilsen" in _person_with(people, "jan erik nilsen"), people  # "hans" is his, no name
     assert _left(text, given, "hans") == 1, people
+
+
+def test_a_given_name_after_the_spoken_article_is_a_name_though_it_is_a_word() -> None:
+    # Trøndelag and northern speech put "ho"/"han" before a name: "ho sol", "han even".
+    text = ("ja det e ho sol ho e bare tjuefire og æ har vært fadder for ho sol "
+            "men han tor ikkje si det og sola skin")
+    given: list[Detection] = []
+    people = _people(text, given)
+    assert _left(text, given, "sol") == 0, people
+    assert _left(text, given, "sola") == 1, people
+
+
+def test_a_name_spelled_right_after_it_is_said_is_masked_with_it() -> None:
+    text = "og så eva nei ieva ho heiter ieva i e v a frå litauen ho jobbar i pakkeriet"
+    given = [_det(text, "ieva", nth=1)]
+    assert _left(text, given, "i e v a") == 0, _people(text, given)
+
+
+def test_a_piece_before_a_found_piece_completes_the_name() -> None:
+    text = "og så har me somchai som chai frå thailand han e gift og chai jobbar natt"
+    given = [_det(text, "somchai"), _det(text, "chai", score=0.55)]
+    people = _people(text, given)
+    assert _left(text, given, "som chai") == 0 and "som chai" in _person_with(people, "somchai"), people
+
+
+def test_a_surname_that_is_no_word_after_a_name_said_again_goes_with_it() -> None:
+    text = "der var det mange eh filmon film on hapte frå eritrea eh han var morosam altså filmon"
+    given = [_det(text, "filmon")]
+    assert _left(text, given, "hapte") == 0, _people(text, given)
