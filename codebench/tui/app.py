@@ -137,6 +137,12 @@ class CodebenchApp(App[None]):
                 self.notify(str(exc), title="No player", severity="warning", timeout=10)
         return self._player
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Pop up a notification; its words are shown as they are (not as markup), so a pseudonym
+        such as "[Mentor A]" stays visible: as markup it was taken for a style and vanished."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_unmount(self) -> None:
         if self._player is not None:
             self._player.close()

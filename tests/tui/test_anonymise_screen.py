@@ -241,6 +241,10 @@ async def test_rename_and_add_a_name(detected):
         assert screen.current_entity().pseudonym == "[Veileder K]"
         assert anonymisation.rendition(detected, FIRST_DOC).text == services.get_document(detected, FIRST_DOC).text, \
             "nothing accepted yet: renaming alone replaces nothing"
+        # What the screen says shows the new pseudonym: as markup, "[Veileder K]" was taken for
+        # a style and vanished ("[Person 90] is now").
+        note = str(screen.query_one("#review-note").render())
+        assert note.endswith("is now [Veileder K]"), note
 
         # A name no detector found; the kind prefix makes it an organisation.
         assert not any("Eikås barnehage" in e.forms for e in anonymisation.entities(detected))

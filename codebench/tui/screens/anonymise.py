@@ -195,11 +195,11 @@ class AnonymisationScreen(WorkbenchScreen):
                 yield Label("", id="mention-title", classes="pane-title")
                 yield MentionList(id="mentions")
         with Horizontal(id="detect-bar"):
-            yield Label("", id="detect-label")
+            yield Label("", id="detect-label", markup=False)
             yield ProgressBar(id="detect-progress", show_eta=False)
         # What the last decision did, on a line of its own: a pop-up note covered the very
         # mention context the reviewer reads next (a tester, at 80×24).
-        yield Label("", id="review-note")
+        yield Label("", id="review-note", markup=False)
         yield StableFooter()
 
     def on_mount(self) -> None:

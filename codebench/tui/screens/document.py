@@ -236,11 +236,11 @@ class DocumentScreen(WorkbenchScreen):
         yield Header()
         with Horizontal():
             with Vertical(id="reading"):
-                yield Label(self._title(), id="doc-title")
+                yield Label(self._title(), id="doc-title", markup=False)
                 yield TranscriptView("", [], id="transcript")
                 with Horizontal(id="status-bar"):
-                    yield Label("", id="status")
-                    yield Label("", id="undo-hint")
+                    yield Label("", id="status", markup=False)
+                    yield Label("", id="undo-hint", markup=False)
             with Vertical(id="side"):
                 yield Label("Codes here", classes="side-title")
                 yield Static("", id="here")

@@ -35,11 +35,11 @@ class QuotesScreen(WorkbenchScreen):
         yield Header()
         with Vertical():
             with Horizontal(id="quote-filters"):
-                yield Label(self._title(self.node), id="quotes-title")
+                yield Label(self._title(self.node), id="quotes-title", markup=False)
                 yield Select([(r, r) for r in ROLES], prompt="all roles", id="role-filter")
                 yield Select([(f"runde {n}", n) for n in (1, 2, 3)], prompt="all rounds", id="round-filter")
             yield QuoteList(id="quotes")
-            yield Static("", id="quote-text")
+            yield Static("", id="quote-text", markup=False)
             yield Label("", id="quote-count")
         yield StableFooter()
 

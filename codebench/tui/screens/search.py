@@ -84,7 +84,7 @@ class SearchScreen(WorkbenchScreen):
             yield HitList(id="hits")
             yield Label("", id="hit-where")
             yield Static("", id="hit-context")
-            yield Label("type a query and press enter", id="search-status")
+            yield Label("type a query and press enter", id="search-status", markup=False)
         yield StableFooter()
 
     def on_mount(self) -> None:
