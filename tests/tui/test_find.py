@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from codebench import services
 from codebench.services import anonymisation
 from codebench.tui.app import CodebenchApp
@@ -105,3 +107,23 @@ async def test_finding_an_identifier_in_the_review_and_deciding_it(rule_detected
         await settle(pilot)
         decided = next(e for e in anonymisation.entities(detected, with_mentions=True) if e.id == target.id)
         assert {m.status for m in decided.mentions} == {"accepted"}
+
+
+async def test_a_letter_typed_right_after_ctrl_f_goes_to_the_find_not_to_the_screen(rule_detected):
+    """A tester typing fast in the review: ctrl+f, then "r" before the find was open, and "r"
+    rejected the highlighted name. Both keys are queued at once here, as a fast typist's are."""
+    detected = rule_detected
+    before = {e.id: dict(e.statuses) for e in anonymisation.entities(detected)}
+    app = CodebenchApp(detected, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await press_to(pilot, "a", AnonymisationScreen)
+        await settle(pilot)
+        entities = screen.query_one("#entities")
+        assert entities.has_focus
+        for key, character in (("ctrl+f", None), ("r", "r"), ("u", "u")):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.screen, AnonymisationScreen), "u opened the residual list"
+        assert entities.finding and entities.find_query == "ru"
+    assert {e.id: dict(e.statuses) for e in anonymisation.entities(detected)} == before, "a key decided something"

@@ -191,6 +191,14 @@ Enter closes it and opens the row.
             else:
                 self.close_find()  # Enter, Tab, another key: the find is done, the key does its job
             return
+        if event.key == "ctrl+f":
+            # Opened here, not by the binding's action: that ran only after the key had gone round
+            # the screen, and a letter typed right after ctrl+f was taken for the screen's key
+            # (a tester's "r" rejected a name instead of starting the find).
+            event.stop()
+            event.prevent_default()
+            self.open_find("")
+            return
         if typed and event.character and event.character.isalnum() and not self._is_binding(event.key):
             event.stop()
             event.prevent_default()
