@@ -36,6 +36,10 @@ class CodebenchApp(App[None]):
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="Redo what you undid"),
         # Only while the key panel is open (check_action): Esc elsewhere keeps its screen's meaning.
         Binding("escape", "close_help", "close help", show=False, priority=True),
+        # ... and these scroll it: its keys ran below a 24-row terminal, and the arrows moved the
+        # list under it (the focus stays there, so the panel lists that list's keys too).
+        *(Binding(key, f"help_scroll('{key}')", "scroll help", show=False, priority=True)
+          for key in ("down", "up", "pagedown", "pageup", "home", "end")),
     ]
 
     def __init__(self, project: services.Project, coder: str | None = None) -> None:
@@ -447,9 +451,20 @@ class CodebenchApp(App[None]):
         return bool(self.screen.query(HelpPanel))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "close_help":
+        if action in ("close_help", "help_scroll"):
             return self._help_open()
         return True
+
+    def action_help_scroll(self, key: str) -> None:
+        """Scroll the open key panel (see BINDINGS)."""
+        from codebench.tui.widgets.key_help import ScreenFirstKeys
+
+        panel = self.screen.query(ScreenFirstKeys).first(None)
+        if panel is None:
+            return
+        move = {"down": panel.scroll_down, "up": panel.scroll_up, "pagedown": panel.scroll_page_down,
+                "pageup": panel.scroll_page_up, "home": panel.scroll_home, "end": panel.scroll_end}[key]
+        move(animate=False)
 
     def action_help(self) -> None:
         """Open or close the key panel of the current screen (F1 toggles, Esc closes)."""

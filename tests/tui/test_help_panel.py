@@ -118,3 +118,34 @@ async def test_in_a_wide_terminal_the_key_panel_sits_beside_the_screen_clear_of_
         # The panel's keys stop above the footer's row, which holds the footer's keys alone.
         assert app.screen.query_one(KeyPanel).region.bottom <= footer.region.y
         assert _screen_lines(app)[footer.region.y][panel.region.x + 1:].strip() == ""
+
+
+async def test_the_arrow_and_page_keys_scroll_the_open_key_panel_not_the_list_under_it(sample_copy):
+    # A tester at 80x24: the review's keys after "d detect" were below the panel's fold, and
+    # ↓/PageDown/End moved the list under the panel instead.
+    from textual.widgets import KeyPanel, OptionList
+
+    from codebench.tui.screens.anonymise import AnonymisationScreen
+    from tests.tui.helpers import press_to
+
+    app = CodebenchApp(sample_copy, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await press_to(pilot, "a", AnonymisationScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        keys = app.screen.query_one(KeyPanel)
+        assert keys.max_scroll_y > 0, "the review's keys fit at 80x24: nothing to scroll"
+        listed = app.screen.query_one("#entities", OptionList)
+        highlighted = listed.highlighted
+        await pilot.press("end")
+        await settle(pilot)
+        assert keys.scroll_y == keys.max_scroll_y
+        await pilot.press("pageup", "up", "down", "home")
+        await settle(pilot)
+        assert keys.scroll_y == 0 and listed.highlighted == highlighted
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        assert isinstance(app.screen, AnonymisationScreen) and screen.query_one("#entities") is listed
