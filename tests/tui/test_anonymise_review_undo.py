@@ -190,9 +190,10 @@ async def test_m_joins_the_highlighted_entity_into_another_and_ctrl_z_takes_it_b
         await pilot.press(*kept.pseudonym.strip("[]"), "enter")
         await settle(pilot)
         assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}")
-        # The review goes on with the entity that followed the joined one, not the one joined
-        # into: a tester's next keys had rejected that person, far up the list.
-        assert f"entity:{screen.current_entity().id}" == following
+        # The review stays with the person joined, now under the kept pseudonym: going on to the
+        # entity below (stop 33) made two testers' next "a" accept an entity they had not read.
+        assert screen.current_entity().pseudonym == kept.pseudonym
+        assert f"entity:{screen.current_entity().id}" != following
         after = {e.pseudonym: e for e in anonymisation.entities(detected)}
         assert other.pseudonym not in after
         assert sum(after[kept.pseudonym].statuses.values()) == sum(kept.statuses.values()) + sum(other.statuses.values())
@@ -224,6 +225,7 @@ async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_ba
         # What happened is said on the note line, not in a pop-up over the mention context.
         note = str(screen.query_one("#review-note").render())
         assert "split off from" in note
+        assert note.startswith("now [") and note.split(":")[0][4:] != person.pseudonym, "the new pseudonym first"
         assert not any("split off" in n.message for n in app._notifications)
         await pilot.press("ctrl+z")
         await settle(pilot)
@@ -259,6 +261,6 @@ async def test_a_lone_name_of_another_interview_is_asked_about_and_shift_s_split
         assert "same person?" not in str(mentions.get_option(f"mention:{first.id}").prompt)
         await pilot.press("S")
         await settle(pilot)
-        assert "2 mentions in b split off from" in messages(app)[-1]
+        assert "2 mentions split off from" in messages(app)[-1] and messages(app)[-1].endswith(" in b")
     owners = {m.id: e.pseudonym for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions}
     assert owners[lone[0]] == owners[lone[1]] != owners[first.id]

@@ -406,7 +406,8 @@ class AnonymisationScreen(WorkbenchScreen):
         def call() -> Outcome:
             pseudonym = anonymisation.split_mentions(self.project, ids, coder=self.coder)
             what = f"«{mention.text}»" if len(ids) == 1 else f"{len(ids)} mentions"
-            return Outcome(f"{what} in {mention.document} split off from {entity.pseudonym}: now {pseudonym}")
+            # The new pseudonym first: at 80 columns the end of the line is cut off.
+            return Outcome(f"now {pseudonym}: {what} split off from {entity.pseudonym} in {mention.document}")
 
         # The review stays with this entity, at its next mention: a tester's next "n", meant for
         # the entity being read, rejected the mention just split off when the highlight followed it.
@@ -469,11 +470,10 @@ class AnonymisationScreen(WorkbenchScreen):
 
             def call() -> Outcome:
                 kept, moved = anonymisation.join_entities(self.project, wanted, entity.id, coder=self.coder)
-                return Outcome(f"joined {entity.pseudonym} into {kept} ({moved} mention(s))")
+                # The review stays with the person joined: the joined entity is gone, and two
+                # testers' next "a", meant for it, accepted an entity below that they had not read.
+                return Outcome(f"joined {entity.pseudonym} into {kept} ({moved} mention(s))", pseudonym=kept)
 
-            # On to the entity that followed the joined one, as after a decision: a tester's next
-            # keys, meant for the list below, went to the entity joined into, far up the list.
-            self._wanted = self._following(entity)
             self._decide(call)
 
         self.app.push_screen(TextPrompt(f"Join {entity.pseudonym} into which entity? Its pseudonym, e.g. Person 4",
