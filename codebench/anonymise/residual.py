@@ -32,8 +32,8 @@ from typing import Callable, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
-    FINITE_VERBS, NOT_NAMES, POSSESSIVES, PRONOUNS, SENTENCE_ADVERBS, after_role, in_subject_position, is_common_word, is_compound_word,
-    is_finite_verb, is_generic_label, is_inflected_word, is_noun_or_adjective, is_role_word, lexicon, name_likelihood,
+    FINITE_VERBS, LISTLESS_NOUNS, NOT_NAMES, POSSESSIVES, PRONOUNS, SENTENCE_ADVERBS, after_role, in_subject_position,
+    is_common_word, is_compound_word, is_finite_verb, is_generic_label, is_inflected_word, is_noun_or_adjective, is_role_word, lexicon, name_likelihood,
 )
 from codebench.anonymise.linking import FUNCTION_WORDS, TITLES
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
@@ -50,6 +50,8 @@ REASONS = {
     "masked-elsewhere": "masked elsewhere",
     "name-list": "in the name lists",
     "unknown": "not an ordinary word",
+    "word-name": "a name that is also a word",
+    "compound": "a compound the word list lacks",
     "capitalised": "capitalised inside a sentence",
     "opens-sentence": "opens a sentence",
     "next-to-name": "next to a masked name",
@@ -371,7 +373,14 @@ def _reasons(text: str, start: int, end: int, word: str, folded: str, caseless: 
         reasons.append("name-list")
         score += WEIGHTS["name-list"] if not common or capital else 1.0
     if not common:
-        reasons.append("unknown")
+        # Said as it is: "per", "storm", "tone" are words the list leaves out because they are
+        # names too, "kjempeflink" a compound; a tester read "not an ordinary word" beside them.
+        if listed and (folded in LISTLESS_NOUNS or folded in ("per",) or is_noun_or_adjective(folded)):
+            reasons.append("word-name")
+        elif is_compound_word(folded):
+            reasons.append("compound")
+        else:
+            reasons.append("unknown")
         # A compound of ordinary words ("mentortilskuddet") is most often just that.
         score += WEIGHTS["unknown"] / 2 if is_compound_word(folded) else WEIGHTS["unknown"]
         if caseless:

@@ -195,3 +195,16 @@ def test_a_surname_that_is_no_word_after_a_name_said_again_goes_with_it() -> Non
     text = "der var det mange eh filmon film on hapte frå eritrea eh han var morosam altså filmon"
     given = [_det(text, "filmon")]
     assert _left(text, given, "hapte") == 0, _people(text, given)
+
+
+def test_the_residual_list_says_a_name_that_is_a_word_is_one_not_that_it_is_no_word() -> None:
+    # A tester read "not an ordinary word" beside "per", "storm", "tone" and "kjempeflink".
+    from codebench.anonymise.gazetteer import lexicon
+    from codebench.anonymise.residual import REASONS, _reasons
+
+    for word, text in (("per", "og per sa det"), ("storm", "og storm sa det"), ("kjempeflink", "hun er kjempeflink"),
+                       ("holmeset", "kari holmeset sa det")):
+        start = text.index(word)
+        reasons, _ = _reasons(text, start, start + len(word), word, word, True, set(), [], lexicon())
+        said = [REASONS[r] for r in reasons]
+        assert ("not an ordinary word" in said) == (word == "holmeset"), (word, said)
