@@ -1508,7 +1508,10 @@ def _surnames_agree(a: str, b: str) -> bool:
 
 _SOUNDS = (("sch", "sj"), ("sh", "sj"), ("cz", "tsj"), ("ch", "tsj"), ("tch", "tsj"), ("ck", "k"), ("ph", "f"),
            ("th", "t"), ("qu", "kv"), ("w", "v"), ("z", "s"), ("c", "k"), ("x", "ks"), ("y", "i"), ("j", "i"),
-           ("aa", "å"), ("ay", "ai"), ("ei", "ai"), ("ie", "i"))
+           ("aa", "å"), ("ay", "ai"), ("ei", "ai"), ("ie", "i"),
+           # Finnish, Kven and Sámi letters as Norwegian ears (and ASR) write them: "hämäläinen"
+           # is heard "hemelainen", "ánte" "ante"
+           ("ä", "e"), ("ö", "ø"), ("ü", "i"), ("á", "a"), ("č", "tsj"), ("š", "sj"), ("đ", "d"), ("ŧ", "t"))
 
 
 @lru_cache(maxsize=65536)

@@ -148,8 +148,8 @@ _UNITS = {"null": "0", "en": "1", "én": "1", "ein": "1", "eitt": "1", "ett": "1
           "fire": "4", "fem": "5", "seks": "6", "sju": "7", "syv": "7", "åtte": "8", "ni": "9"}
 _TEENS = {"ti": "10", "elleve": "11", "elve": "11", "tolv": "12", "tretten": "13", "fjorten": "14",
           "femten": "15", "seksten": "16", "sytten": "17", "atten": "18", "nitten": "19"}
-_TENS = {"tjue": "2", "tjuge": "2", "tyve": "2", "tretti": "3", "tredve": "3", "førti": "4", "femti": "5",
-         "seksti": "6", "sytti": "7", "åtti": "8", "nitti": "9"}
+_TENS = {"tjue": "2", "tjuge": "2", "tyve": "2", "tretti": "3", "tredve": "3", "førti": "4", "firti": "4",
+         "femti": "5", "seksti": "6", "sytti": "7", "åtti": "8", "nitti": "9"}
 
 
 def _alternation(words: Collection[str]) -> str:
@@ -203,7 +203,9 @@ _SPOKEN_DOT = r"(?:[ ]+(?:punktum|punkt|prikk|dot)[ ]+[\w\-]+)"
 # Digits read after the dotted words belong to the local part ("hodan punktum warsame åttiseks
 # at hotmail punktum com" is hodan.warsame86@…): without them the person's name before the
 # number was left as a name, and a person of its own.
-_SPOKEN_LOCAL = rf"[\w\-]+{_SPOKEN_DOT}*(?:[ ]+(?:{_NUMBER_WORD}|[0-9]+))*"
+# A word of the local part may be heard as two ("tonje punkt ofte dal krøll …" for tonje.oftedal@):
+# the local part, unlike the domain, is closed by the spoken "@" after it.
+_SPOKEN_LOCAL = rf"[\w\-]+(?:[ ]+(?:punktum|punkt|prikk|dot)[ ]+[\w\-]+(?:[ ]+[\w\-]+)?)*(?:[ ]+(?:{_NUMBER_WORD}|[0-9]+))*"
 _SPOKEN_EMAIL = re.compile(
     rf"(?<![\w\-]){_SPOKEN_LOCAL}[ ]+(?i:krøllalfa|krøll-alfa|krøll|alfakrøll|snabel-a|at-tegn)[ ]+[\w\-]+"
     # a domain said as words ("overhalla betong punktum no")
@@ -363,6 +365,15 @@ _BIRTH_SPOKEN = re.compile(
 # A date of birth said as numbers, without dots ("fødd 4 11 2003"): only after "født"/"fødd".
 _BIRTH_NUMBERS = re.compile(
     r"(?<![\w-])(?:født|fødd|fødde)(?:[ ]+(?:den|i|på))?[ ]+(?P<date>(?P<d>[0-9]{1,2})[ ](?P<m>[0-9]{1,2})[ ](?:19|20)[0-9]{2})(?![0-9])",
+    re.IGNORECASE)
+# A birth year after "født i": "født i 1984", "fødd i nittensyttiåtte", "født i to tusen og to",
+# "født i sekstini" (a year said by its last two digits). The year with the cue identifies as a
+# date of birth does; "i" is needed ("født åttisju" may be a count).
+_BIRTH_YEAR = re.compile(
+    rf"(?<![\w-])(?:født|fødd|fødde|føddes)[ ]+i[ ]+(?P<year>(?:19|20)[0-9]{{2}}(?![0-9])"
+    rf"|(?:nitten|atten)[ ]?(?:{_alternation(_TENS)})(?:[ ]?(?:{_NONZERO_UNITS}))?"
+    rf"|to[ ]?tusen(?:[ ]?og)?(?:[ ]?(?:{_NUMBER_WORD}))?"
+    rf"|(?:{_alternation(_TENS)})(?:{_NONZERO_UNITS})?)(?!\w)",
     re.IGNORECASE)
 # Ages: anchored on "år gammel" / "-åring", the number is looked for just before.
 _AGE_ANCHOR = re.compile(r"år(?:[ ]+gam(?:mel|al|le)|ing(?:en|er|ene|ar|ane)?)(?!\w)")
@@ -664,11 +675,19 @@ def _address(text: str) -> Iterator[Detection]:
 
 # In ASR text a street is said without capitals and its number in words: "i hundvågveien tolv",
 # "på tøyen bakeri i hagegata".
+# "fire hundre og tolv", "hundre og tolv": house numbers in the hundreds.
+_HUNDREDS = rf"(?:(?:{_NONZERO_UNITS})[ ]?)?hundre(?:[ ]?og)?(?:[ ]?{_NUMBER_WORD})?"
 _SPOKEN_STREET = re.compile(
-    r"(?<![\w-])(?:i|på|fra|frå|til|ved|nedi|oppi|borti|inni|utpå|oppå)[ ]+"
-    r"(?P<street>(?P<first>[^\W\d_]{3,})[ ]+(?:gate|gata|gaten|gt|vei|veg|veien|vegen|allé|plass|terrasse)(?![\w-])"
-    r"|[^\W\d_]{6,})"
-    rf"(?P<number>[ ]+(?:[1-9][0-9]{{0,3}}(?:[ ]?[a-h])?|{_NUMBER_WORD})(?![\w-]))?", re.IGNORECASE)
+    r"(?<![\w-])(?:i|på|fra|frå|til|ved|nedi|oppi|borti|inni|utpå|oppå"
+    # "adressa er hydrovegen femtifem": the address said, no preposition
+    r"|adressa(?:[ ]+mi)?[ ]+(?:er|e|va|var)|adressen(?:[ ]+min)?[ ]+(?:er|var)|adresse[ ]+(?:er|e))[ ]+"
+    r"(?P<street>(?:(?:gamle|nye|øvre|nedre|nordre|søndre|vestre|østre|store|lille|indre|ytre)[ ]+)?"
+    # "tordenskjolds gate", "kirsten flagstads vei": a name (one or two words) and the street word
+    r"(?:(?P<first>[^\W\d_]{3,})(?:[ ]+(?P<second>[^\W\d_]{3,}s))?[ ]+"
+    r"(?:gate|gata|gaten|gt|vei|veg|veien|vegen|allé|plass|terrasse)(?![\w-])"
+    r"|[^\W\d_]{6,}))"
+    rf"(?P<number>[ ]+(?:[1-9][0-9]{{0,3}}(?:[ ]?[a-h])?|{_HUNDREDS}|{_NUMBER_WORD})"
+    r"(?:[ ][abcdfgh](?![\w-]))?(?![\w-]))?", re.IGNORECASE)
 
 
 def _spoken_street(text: str) -> Iterator[Detection]:
@@ -683,12 +702,16 @@ def _spoken_street(text: str) -> Iterator[Detection]:
         word = m.group("street").casefold()
         if m.group("first"):
             first = m.group("first").casefold()
+            named = (m.group("second") or m.group("first")).casefold()
             # "tordenskjolds gate førti": a name and the street word ("i den gata" is no street)
-            genitive = first.endswith("s") and len(first) >= 5 and not is_common_word(first[:-1])
-            if first in _CLAUSE_WORDS or (is_common_word(first) and not genitive):
+            genitive = named.endswith("s") and len(named) >= 5 and not is_common_word(named[:-1])
+            if first in _CLAUSE_WORDS or (is_common_word(first) and not genitive) or (
+                    m.group("second") and not genitive):
                 continue
-        elif not _looks_like_street(word) or is_common_word(word) or is_inflected_word(word):
-            continue
+        else:
+            last = word.split()[-1]
+            if not _looks_like_street(last) or is_common_word(last) or is_inflected_word(last):
+                continue
         yield Detection(m.start("street"), m.end(), ADDRESS, "rules:address", 0.7, text[m.start("street"):m.end()])
 
 
@@ -784,6 +807,8 @@ def _indirect(text: str) -> Iterator[Detection]:
         yield Detection(m.start(), m.end(), INDIRECT, "rules:date", 0.5, m.group())
     for m in _BIRTH_SPOKEN.finditer(text):
         yield Detection(m.start("date"), m.end("date"), INDIRECT, "rules:date", 0.5, m.group("date"))
+    for m in _BIRTH_YEAR.finditer(text):
+        yield Detection(m.start("year"), m.end("year"), INDIRECT, "rules:date", 0.5, m.group("year"))
     for m in _BIRTH_NUMBERS.finditer(text):
         if _valid_day_month(int(m.group("d")), int(m.group("m"))):
             yield Detection(m.start("date"), m.end("date"), INDIRECT, "rules:date", 0.5, m.group("date"))
