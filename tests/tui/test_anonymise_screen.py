@@ -782,3 +782,17 @@ async def test_palette_sets_independent_informants_and_back(detected):
                     break
             assert anonymisation.people_scope(detected) == wanted
             assert any(f"people: {wanted}" in n.message for n in app._notifications)
+
+
+async def test_the_arrow_keys_move_between_the_identifiers_and_their_mentions(detected):
+    # A tester looked for the mentions pane with → (y, n and S act on the mention highlighted there).
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        assert app.focused is screen.query_one("#entities")
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#mentions")
+        await pilot.press("left")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#entities")

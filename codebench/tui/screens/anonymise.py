@@ -147,6 +147,10 @@ class AnonymisationScreen(WorkbenchScreen):
         Binding("ctrl+z", "undo", "undo", tooltip="Take back your last decision (accept, reject, rename, add, auto-accept)"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="Do again what you undid"),
         Binding("tab", "app.focus_next", "switch pane", show=False),
+        # → and ← too: a tester looked for the mentions pane with the arrows (y, n and S act on
+        # the mention highlighted there).
+        Binding("right", "focus_pane('mentions')", "mentions pane", show=False),
+        Binding("left", "focus_pane('entities')", "identifiers pane", show=False),
         Binding("f5", "refresh", "refresh", show=False),
         Binding("q,escape", "app.pop_screen", "back"),
     ]
@@ -571,6 +575,10 @@ class AnonymisationScreen(WorkbenchScreen):
         mention = self.current_mention()
         if mention is not None:
             self.workbench.open_document(mention.document_id, position=mention.end, select_to=mention.start)
+
+    def action_focus_pane(self, pane: str) -> None:
+        """Move the focus to the identifiers or the mentions pane."""
+        self.query_one(f"#{pane}", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#mentions")
     def _mention_selected(self) -> None:

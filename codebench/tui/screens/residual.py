@@ -129,6 +129,9 @@ class ResidualScreen(WorkbenchScreen):
 
     def action_refresh(self, note: str | None = None) -> None:
         """Rank the candidates again (in a worker: it reads every document)."""
+        if not self.views:
+            # The first ranking takes seconds on a real project: a tester saw a blank screen.
+            self.query_one("#residual-count", Label).update("reading every document for words that may be names …")
         self._load(note)
 
     @work(thread=True, exclusive=True, group="residual-load")
