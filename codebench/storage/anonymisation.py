@@ -134,7 +134,7 @@ class AnonymisationRepository(ProjectRepository, AnonymisationReads):
             self.session.execute(insert(AnonMention), [m._asdict() for m in mentions])
 
     def set_status(self, status: str, *, decided_by: str | None, at: datetime, entity_id: int | None = None,
-                   mention_ids: Sequence[int] = (), from_statuses: Sequence[str] | None = None) -> int:
+                   mention_ids: Sequence[int] | None = None, from_statuses: Sequence[str] | None = None) -> int:
         """Give mentions of this project a review decision; returns how many changed.
 
         Args:
@@ -150,18 +150,23 @@ class AnonymisationRepository(ProjectRepository, AnonymisationReads):
         return sum(len(ids) for ids in changed.values())
 
     def change_status(self, status: str, *, decided_by: str | None, at: datetime | None,
-                      entity_id: int | None = None, mention_ids: Sequence[int] = (),
+                      entity_id: int | None = None, mention_ids: Sequence[int] | None = None,
                       from_statuses: Sequence[str] | None = None) -> dict[str, list[int]]:
         """Like :meth:`set_status`, returning the ids of the mentions changed by their status before.
 
         That is what an undo needs: exactly these mentions go back to exactly those statuses.
+        ``mention_ids`` None: every mention (of the entity); an empty list: none. (An empty list
+        once meant every mention: an auto-accept with nothing at its threshold accepted every open
+        suggestion of the project, down to 0.25 guesses.)
         """
+        if mention_ids is not None and not mention_ids:
+            return {}
         query = select(AnonMention).join(AnonEntity).where(AnonEntity.project_id == self.project_id)
         if entity_id is not None:
             query = query.where(AnonMention.entity_id == entity_id)
         if from_statuses is not None:
             query = query.where(AnonMention.status.in_(list(from_statuses)))
-        if mention_ids:
+        if mention_ids is not None:
             wanted = sorted(set(mention_ids))
             rows = [r for i in range(0, len(wanted), _CHUNK)
                     for r in self.session.scalars(query.where(AnonMention.id.in_(wanted[i:i + _CHUNK])))]

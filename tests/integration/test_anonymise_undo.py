@@ -108,6 +108,22 @@ def test_auto_accept_undo_and_redo_take_exactly_its_mentions(detected: services.
     assert set(statuses(detected).values()) == {"suggested"}
 
 
+def test_auto_accept_with_nothing_at_its_threshold_accepts_nothing(detected: services.Project) -> None:
+    # An auto-accept that found nothing at its threshold took every open suggestion of the
+    # project, down to 0.25 guesses ("bil", "bjørn"): a second --auto run did.
+    anonymisation.auto_accept(detected, coder=CODER)
+    after_first = statuses(detected)
+    assert "suggested" in set(after_first.values()), "some suggestions stay open below the threshold"
+    assert anonymisation.auto_accept(detected, coder=CODER) == 0
+    assert statuses(detected) == after_first
+    # Deciding an entity without naming mentions still decides all of its open ones.
+    person = next(e for e in anonymisation.entities(detected, with_mentions=True)
+                  if any(m.status == "suggested" for m in e.mentions))
+    assert anonymisation.decide(detected, "reject", entity=person.id, coder=CODER) >= 1
+    decided = next(e for e in anonymisation.entities(detected, with_mentions=True) if e.id == person.id)
+    assert "suggested" not in {m.status for m in decided.mentions}
+
+
 def test_rename_undo_and_redo_keep_the_chosen_pseudonym_whole(detected: services.Project) -> None:
     person = entity_with(detected, KRISTINE)
     anonymisation.decide(detected, "accept", entity=person.id, coder=CODER)

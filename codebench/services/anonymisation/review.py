@@ -215,7 +215,8 @@ def decide(
         if not mentions and not everything:
             movable = ("suggested",) if status == "accepted" else ("suggested", "accepted")
         before = store.anonymisation.change_status(status, decided_by=coder, at=now, entity_id=entity_id,
-                                                   mention_ids=mentions, from_statuses=movable)
+                                                   mention_ids=list(mentions) if mentions else None,
+                                                   from_statuses=movable)
         changed = sum(len(ids) for ids in before.values())
         # Ids and statuses only: what undo needs, and nothing of the original text.
         store.audit.log("anonymise_accept" if status == "accepted" else "anonymise_reject", coder, {
