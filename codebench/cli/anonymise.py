@@ -103,14 +103,19 @@ def detect_command(project: str, show_list: bool, show_status: bool, open_only: 
         if bar is not None:
             bar.update(1)
 
-    report = anonymisation.detect(opened, use_model=not no_model, coder=coder, progress=progress, style=style,
-                                  mask_public=mask_public)
+    if auto:
+        # Detect, accept, and detect once more with the acceptances as evidence (see automatic.py).
+        run = anonymisation.detect_and_accept(opened, threshold=threshold, use_model=not no_model, coder=coder,
+                                              progress=progress, style=style, mask_public=mask_public)
+        report, accepted = run.detection, run.accepted
+    else:
+        report = anonymisation.detect(opened, use_model=not no_model, coder=coder, progress=progress, style=style,
+                                      mask_public=mask_public)
     if "bar" in bar_state:
         bar_state["bar"].__exit__(None, None, None)
     click.echo(f"{report.documents} documents: {report.entities} entities, {report.new_mentions} new suggestions "
                f"({report.kept_mentions} already known) in {report.seconds:.1f} s")
     if auto:
-        accepted = anonymisation.auto_accept(opened, threshold=threshold, coder=coder)
         # Dates, ages and diagnoses are indirect details: --auto never replaces them, whatever
         # their score (a tester read "scored 0.50 or more" and took their 0.50 dates for accepted).
         click.echo(f"accepted {accepted} suggestions scored {threshold:.2f} or more (names, contact details, "

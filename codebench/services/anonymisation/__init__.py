@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.anonymisation.disclosure import Disclosure, disclosure, require_original_viewer
     from codebench.services.anonymisation.keys import KeyMerge, KeySummary, export_key, key_summary, merge_key
     from codebench.services.anonymisation.detection import DetectReport, Progress, detect, informant_roles
+    from codebench.services.anonymisation.automatic import AutoReport, detect_and_accept
     from codebench.services.anonymisation.renditions import (
         ACTIVE, Rendition, anonymise_free_text, anonymise_free_texts, anonymise_quotes, anonymised_names, anonymised_passages,
         document_labels, export_text, rendition, renditions,
@@ -68,6 +69,7 @@ _EXPORTS = {
     ".disclosure": ("Disclosure", "disclosure", "require_original_viewer"),
     ".keys": ("KeyMerge", "KeySummary", "export_key", "key_summary", "merge_key"),
     ".detection": ("DetectReport", "Progress", "detect", "informant_roles"),
+    ".automatic": ("AutoReport", "detect_and_accept"),
     ".renditions": ("ACTIVE", "Rendition", "anonymise_free_text", "anonymise_free_texts", "anonymise_quotes", "anonymised_names",
         "anonymised_passages", "document_labels", "export_text", "rendition", "renditions"),
     ".state": ("NO_DOCUMENTS", "NOT_RUN", "OPEN", "REVIEWED", "AnonymisationState", "anonymisation_state",
@@ -88,7 +90,7 @@ __all__ = [
     "KeyMerge", "KeySummary", "export_key", "key_summary", "merge_key",
     "NO_DOCUMENTS", "NOT_RUN", "OPEN", "REVIEWED", "AnonymisationState", "anonymisation_state", "require_exportable",
     "ACTIVE", "DECISIONS", "DEFAULT_THRESHOLD", "DIRECT_KINDS", "KINDS", "PER", "REVIEW_ONLY", "STATUSES", "STYLES",
-    "DetectReport", "DocumentAnonymisation", "EntityView", "MentionView", "Progress", "Rendition",
+    "AutoReport", "DetectReport", "DocumentAnonymisation", "detect_and_accept", "EntityView", "MentionView", "Progress", "Rendition",
     "add_mention", "add_name", "anonymise_free_text", "anonymise_free_texts", "anonymise_quotes", "anonymised_names", "anonymised_passages",
     "apply", "auto_accept", "decide", "detect", "document_labels", "document_status", "entities", "export_text",
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
