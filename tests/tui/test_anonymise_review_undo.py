@@ -202,6 +202,37 @@ async def test_m_joins_the_highlighted_entity_into_another_and_ctrl_z_takes_it_b
         assert other.pseudonym in {e.pseudonym for e in anonymisation.entities(detected)}
 
 
+async def test_m_joins_into_an_entity_named_by_one_of_its_names(detected):
+    # Three testers typed the other pseudonym from memory; a name of it will do, and it completes.
+    views = [e for e in anonymisation.entities(detected) if e.kind == "PER"]
+    other = views[1]
+    kept = next(v for v in views if v.id != other.id and any(
+        sum(f in w.forms for w in views) == 1 for f in v.forms))
+    name = next(f for f in sorted(kept.forms) if sum(f in w.forms for w in views) == 1)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        entities = screen.query_one("#entities")
+        entities.focus()
+        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{other.id}")
+        await pilot.pause()
+        await pilot.press("m")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        assert other.pseudonym in prompt.title_text and sorted(other.forms)[0] in prompt.title_text
+        await pilot.press(*name[:3])
+        await pilot.pause()
+        field = prompt.query_one("#prompt-input")
+        assert field._suggestion.casefold().startswith(name[:3].casefold()), "typing offers a completion"
+        for _ in range(3):
+            await pilot.press("backspace")
+        await pilot.press(*name, "enter")
+        await settle(pilot)
+        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}")
+        assert other.pseudonym not in {e.pseudonym for e in anonymisation.entities(detected)}
+
+
 async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_back(detected):
     # Found by an independent tester: a mention linked into the wrong person could not be given
     # its own pseudonym.

@@ -9,7 +9,7 @@ name the detectors missed; runs detection again. Every decision goes through
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -466,11 +466,14 @@ class AnonymisationScreen(WorkbenchScreen):
         if entity is None:
             return
 
+        others = [v for v in self.views if v.id != entity.id and v.kind == entity.kind]
+
         def join(target: str | None) -> None:
             if not target or not target.strip():
                 return
-            wanted = target.strip()
-            wanted = wanted if wanted.startswith("[") else f"[{wanted}]"
+            wanted = self._join_target(target.strip(), others)
+            if wanted is None:
+                return
 
             def call() -> Outcome:
                 kept, moved = anonymisation.join_entities(self.project, wanted, entity.id, coder=self.coder)
@@ -480,8 +483,27 @@ class AnonymisationScreen(WorkbenchScreen):
 
             self._decide(call)
 
-        self.app.push_screen(TextPrompt(f"Join {entity.pseudonym} into which entity? Its pseudonym, e.g. Person 4",
-                                        ""), join)
+        # The testers typed the other pseudonym from memory: a name of it completes too (→ takes
+        # the completion), and the entity joined is named by its words, not only its number.
+        words = ", ".join(sorted(entity.forms)[:3])
+        suggestions = sorted({f for v in others for f in v.forms} | {v.pseudonym.strip("[]") for v in others})
+        self.app.push_screen(TextPrompt(f"Join {entity.pseudonym} «{words}» into which entity?", "",
+                                        hint="its pseudonym (Person 4) or a name it has; → takes the completion",
+                                        suggestions=suggestions), join)
+
+    def _join_target(self, typed: str, others: Sequence[EntityView]) -> str | None:
+        """The pseudonym a typed join target stands for: a pseudonym as it is, or a name one other
+        entity has (None, with a note, when several have it)."""
+        folded = typed.casefold().strip("[]")
+        if any(v.pseudonym.strip("[]").casefold() == folded for v in others) or not any(
+                folded in (f.casefold() for f in v.forms) for v in others):
+            return typed if typed.startswith("[") else f"[{typed}]"
+        having = [v for v in others if folded in (f.casefold() for f in v.forms)]
+        if len(having) > 1:
+            self.notify(f"{len(having)} entities have that name ({', '.join(v.pseudonym for v in having[:4])}): "
+                        "type the pseudonym", severity="warning")
+            return None
+        return having[0].pseudonym
 
     def action_add_name(self) -> None:
         """Ask for names the detectors missed; every occurrence in every document is marked.

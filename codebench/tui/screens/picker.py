@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -318,18 +319,22 @@ class TextPrompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
 
-    def __init__(self, title: str, value: str = "", *, hint: str | None = None) -> None:
+    def __init__(self, title: str, value: str = "", *, hint: str | None = None,
+                 suggestions: Sequence[str] = ()) -> None:
+        """``suggestions``: what typing may complete to (shown after the caret, → takes it)."""
         super().__init__()
         self.title_text = title
         self.value = value
         self.hint = hint
+        self.suggestions = list(suggestions)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Label(self.title_text, id="picker-title")
+            yield Label(self.title_text, id="picker-title", markup=False)
             if self.hint:
-                yield Label(self.hint, id="picker-hint")
-            yield Input(value=self.value, id="prompt-input")
+                yield Label(self.hint, id="picker-hint", markup=False)
+            suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+            yield Input(value=self.value, id="prompt-input", suggester=suggester)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
