@@ -295,6 +295,11 @@ def _spoken_verb(word: str) -> bool:
     return word in FINITE_VERBS or word in DIALECT_WORDS
 
 
+# Adverbs that put the verb before the subject ("da var kari syk"): a name after them and their
+# verb is the subject, and the word after it the rest of the clause.
+_INVERTING = frozenset("da då så nå no her der sist plutselig igjen først etterpå derfor likevel ofte alltid "
+                       "heldigvis dessverre i".split())
+_PRONOUN_AFTER = re.compile(r"(?:[ ]+(?:eh|ehm|øh|altså))?[ ]+(?:ho|hu|hun|han)[ ]+([^\W\d_]+)", re.IGNORECASE)
 _TWO_BEFORE = re.compile(r"(?:([^\W\d_]+)[ ])?([^\W\d_]+)[ ]\Z")
 
 
@@ -323,6 +328,15 @@ def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozen
     # The verb may stand a word further back, before a title: "der var butikksjefen hanne positiv".
     before = _TWO_BEFORE.search(text, max(0, det.start - 60), det.start)
     verb_before = before is not None and any(is_finite_verb(w) for w in before.groups() if w)
+    # The word before the pronoun that takes the name up again is the name's surname, whatever
+    # else it means: "det er kjellaug fiske ho er femti", "leiaren vår er randi bø eh ho randi
+    # har". Not after a verb that makes the name its subject ("da var kari syk ho hadde feber");
+    # "det er", "her e" present the name.
+    taken_up = _PRONOUN_AFTER.match(text, after[0].end(1))
+    inverted = verb_before and (before.group(1) or "").casefold() in _INVERTING
+    if (taken_up and word not in given and len(word) >= 2 and not is_finite_verb(word) and word not in PRONOUNS
+            and not inverted and (is_finite_verb(taken_up.group(1)) or taken_up.group(1).casefold() in given)):
+        return after[0].end(1)
     if (len(word) < 3 or word in given or not is_noun_or_adjective(word) or word in _NOT_SURNAMES
             or is_public(word) or verb_before):
         return det.end

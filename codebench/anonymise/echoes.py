@@ -88,6 +88,7 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
     # echoes a listed name or a sure mention's word (a weak guess at an unknown word, common in
     # ASR, must not take every word that sounds like it: "permitert", "foreldrane").
     names = lexicon()
+    given = names.female | names.male
     own: dict[str, str] = {}
     sure: dict[str, str] = {}
     for d in persons:
@@ -116,13 +117,15 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
         tail = _split_surname(words, last, joined, free, stop, names.surnames, own, sound_key)
         if tail is not None:
             end = words[tail][1]
-        elif first == last:
+        else:
             word = words[first][2]
-            if (first > 0 and joined(first - 1, first) and free(words[first - 1][0], words[first - 1][1])
-                    and sound_key(words[first - 1][2] + word) in own and words[first - 1][2] + word != word):
+            before = words[first - 1][2] if first > 0 else ""
+            # (or a listed given name the piece before makes: "jus tyna visnievska" of Justyna)
+            if (before and before not in stop and joined(first - 1, first) and free(words[first - 1][0], words[first - 1][1])
+                    and (sound_key(before + word) in own or (before + word in given and len(before) <= 4))):
                 start = words[first - 1][0]
-            elif (last + 1 < len(words) and joined(last, last + 1) and free(words[last + 1][0], words[last + 1][1])
-                  and sound_key(word + words[last + 1][2]) in own):
+            elif (first == last and last + 1 < len(words) and joined(last, last + 1)
+                  and free(words[last + 1][0], words[last + 1][1]) and sound_key(word + words[last + 1][2]) in own):
                 end = words[last + 1][1]
         if (start, end) != (d.start, d.end):
             end = words[surname_after(ends[end])][1]
@@ -163,6 +166,8 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
             run = "".join(parts)
             if len(run) < 4 or any(len(p) > 7 for p in parts) or sound_key(run) not in own:
                 continue
+            if any(sound_key(p) == sound_key(run) for p in parts):
+                continue  # "krisse e": the name and a word after it (doubled letters sound as one)
             all_words = all(is_common_word(p) or p in stop for p in parts)
             beside = _beside(words, i, j, mention_words)
             if (all_words or len(run) < 5) and (any(p in PRONOUNS for p in parts) or not beside):

@@ -606,7 +606,7 @@ def _kin_possessive(text: str, start: int, word: str) -> bool:
 _ROLES = (
     r"(?:(?:heter|het|heiter|heite|heitte|hete)(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
     r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
-    r"[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)"
+    r"[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ|dæ|seg|sæ|sæg)"
     r"(?:[ ]+(?:bare|berre|bære|for|alltid|gjerne|helst))?|kalt|kalla|"
     r"representanten|representantane|statsråd|statsråden|statsminister|"
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
@@ -696,7 +696,9 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
         elif is_unknown_word(word) or (opener.startswith(("heter", "het ", "heiter", "heite", "hete", "kal"))
                                        and name_likelihood(word) >= 0.3) or (
                 opener.startswith("kal") and len(opener.split()) >= 2 and folded not in _not_after_heter()
-                and not is_noun_or_adjective(folded) and len(folded) >= 3):
+                # "kaller mæ bare finnen": after "bare" or "for" what he is called, a noun or not
+                and (not is_noun_or_adjective(folded) or opener.split()[-2] in ("bare", "berre", "bære", "for"))
+                and len(folded) >= 3):
             # "alle kalle han kalle": after "kaller han" comes what he is called, a word or not
             # (a noun or an adjective there is what he is called too: "kaller han lat")
             found.append(Detection(match.start(1), match.end(1), PER,
@@ -785,7 +787,7 @@ def _unlike_words_here(folded: str) -> bool:
 
 _SHORT_NICKNAME = re.compile(
     r"(?<![\w-])(?:(?:kaller|kalte|kallar|kalla|kalle|kaille|kalt)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?[ ]+"
-    r"(?:meg|deg|han|ham|henne|ho|hun|hu|mæ)[ ]+(?:bare[ ]+|berre[ ]+|bære[ ]+|for[ ]+)?"
+    r"(?:meg|deg|han|ham|henne|ho|hun|hu|mæ|dæ|seg|sæ|sæg)[ ]+(?:bare[ ]+|berre[ ]+|bære[ ]+|for[ ]+)?"
     r"([^\W\d_]{2})|det[ ]+(?:var|er|va|e)[ ]+([^\W\d_]{2})[ ]+som)(?![\w-])", re.IGNORECASE)
 _HETER_POSSESSIVE = re.compile(
     r"(?<![\w-])(?:heter|het|heiter|heite|heitte|hete)"
@@ -1320,6 +1322,28 @@ def find_hyphenated_given_names(text: str) -> list[Detection]:
                 _is_given_name(h) or (not is_common_word(h) and len(h) >= 3) or h in ("ørn", "sol", "liv", "dag", "vår")
                 for h in (first, second)) and not is_common_word(f"{first}-{second}"):
             found.append(Detection(match.start(), match.end(), PER, "lexicon:hyphen", 0.8, match.group()))
+    return found
+
+
+_LONG_WORD = re.compile(r"(?<![\w-])[^\W\d_]{6,}(?![\w-])")
+
+
+def find_given_names_run_together(text: str) -> list[Detection]:
+    """In caseless text, two given names ASR wrote as one word: "pappa nilsanders", "kjellarne",
+    "tor inge" as "toringe". A word that is no ordinary word and splits into two listed given
+    names of three letters or more is one person's double given name."""
+    names = lexicon()
+    given = names.female | names.male
+    found: list[Detection] = []
+    for match in _LONG_WORD.finditer(text):
+        word = match.group().casefold()
+        if word in given or word in names.surnames or is_common_word(word) or is_ordinary_compound(word):
+            continue
+        # (a word and an ending are not two names: "trangare" is Trang and Are only on paper)
+        if any(word[:i] in given and word[i:] in given
+               and (not is_common_word(word[:i]) or len(word) - i >= 4 and not is_common_word(word[i:]))
+               for i in range(3, len(word) - 2)):
+            found.append(Detection(match.start(), match.end(), PER, "lexicon:given-pair", 0.6, match.group()))
     return found
 
 

@@ -44,9 +44,17 @@ SCORE = 0.8
 """Strong enough for ``--auto``: letters spelling a word are a name far more often than not."""
 
 
-def _is_spelling(letters: str) -> bool:
-    """Whether a run of single letters (joined, lower case) spells a word rather than something else."""
-    if sum(1 for c in letters if c not in _LETTER_WORDS) < 2 or not any(c in _VOWELS for c in letters):
+# Right after "heter" a run of letters is the name spelled, even one made mostly of the letters
+# that are dialect words ("æ heter e i n o": Eino, a tester's northern interview).
+_NAMED_BEFORE = re.compile(r"(?<![\w-])(?:heter|heiter|het|heite|hete|heitte)(?:[ ]+(?:bare|berre))?[ ,]+\Z",
+                           re.IGNORECASE)
+
+
+def _is_spelling(letters: str, named: bool = False) -> bool:
+    """Whether a run of single letters (joined, lower case) spells a word rather than something
+    else; ``named``: right after "heter", where four letters with one that is no word will do."""
+    others = sum(1 for c in letters if c not in _LETTER_WORDS)
+    if (others < 2 and not (named and others >= 1 and len(letters) >= 4)) or not any(c in _VOWELS for c in letters):
         return False
     if letters in _ABBREVIATIONS:
         return False
@@ -71,6 +79,6 @@ def find_spelled_names(text: str) -> list[Detection]:
         if len(letters) == 3 and not (_CUE_BEFORE.search(text, max(0, m.start() - 30), m.start())
                                       or _CUE_AFTER.match(text, m.end())):
             continue  # three letters alone are as often ASR noise ("andre enn t d a vore"): a cue says it is spelled
-        if _is_spelling(letters):
+        if _is_spelling(letters, bool(_NAMED_BEFORE.search(text, max(0, m.start() - 20), m.start()))):
             found.append(Detection(m.start(), m.end(), PER, "rules:spelled", SCORE, m.group()))
     return found

@@ -208,3 +208,37 @@ def test_the_residual_list_says_a_name_that_is_a_word_is_one_not_that_it_is_no_w
         reasons, _ = _reasons(text, start, start + len(word), word, word, True, set(), [], lexicon())
         said = [REASONS[r] for r in reasons]
         assert ("not an ordinary word" in said) == (word == "holmeset"), (word, said)
+
+
+def test_what_someone_calls_himself_is_his_name_and_the_word_after_it_stays() -> None:
+    text = ("her kaller mæ bare finnen ha ha og han kaller seg bare krisse her og krisse e formann "
+            "på nattskiftet")
+    spans = [(d.start, d.end) for c in _clusters(text) for d in c]
+    assert _left(text, None, "finnen") == 0 and _left(text, None, "krisse") == 0, _people(text)
+    assert _left(text, None, "e") == 1, "the dialect's 'e' (is) after the name is no part of it"
+    assert spans
+
+
+def test_a_name_spelled_after_heter_may_hold_the_letters_that_are_words() -> None:
+    text = "æ heter e i n o men det e det ingen som seier og så i e a sånn"
+    assert _left(text, None, "e i n o") == 0, _people(text)
+    assert _left(text, None, "i e a") == 1  # no cue: the dialect's words
+
+
+def test_a_word_before_the_pronoun_that_takes_the_name_up_is_its_surname() -> None:
+    text = ("det er kjellaug fiske ho er femti og leiaren vår er randi bø eh ho randi har vore her lenge "
+            "men da var kari syk ho hadde feber")
+    people = _people(text)
+    assert _left(text, None, "fiske") == 0 and _left(text, None, "bø") == 0, people
+    assert _left(text, None, "syk") == 1, people  # "da var kari syk": the rest of the clause
+
+
+def test_two_given_names_written_as_one_word_are_a_name() -> None:
+    text = "bakgrunnen din ja pappa nilsanders han e reindriftssame og mamma har lært meg joik"
+    assert _left(text, None, "nilsanders") == 0, _people(text)
+
+
+def test_a_piece_before_a_name_that_makes_a_listed_given_name_is_part_of_it() -> None:
+    text = "eg hadde ei polsk dame jus tyna visnievska det er ho som vaskar"
+    given = [_det(text, "tyna visnievska", score=0.7)]
+    assert _left(text, given, "jus") == 0, _people(text, given)
