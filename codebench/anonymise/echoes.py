@@ -27,7 +27,7 @@ from rapidfuzz import fuzz, process
 
 from codebench.anonymise.detections import PER, Detection
 from codebench.anonymise.gazetteer import (
-    LISTLESS_NOUNS, NOT_NAMES, PRONOUNS, is_common_word, is_finite_verb, is_noun_or_adjective, is_ordinary_compound,
+    LISTLESS_NOUNS, NOT_NAMES, PRONOUNS, SPOKEN_VERBS, is_common_word, is_finite_verb, is_noun_or_adjective, is_ordinary_compound,
     is_unknown_word, lexicon,
 )
 from codebench.anonymise.policy import is_public
@@ -121,11 +121,15 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
             word = words[first][2]
             before = words[first - 1][2] if first > 0 else ""
             # (or a listed given name the piece before makes: "jus tyna visnievska" of Justyna)
-            if (before and before not in stop and joined(first - 1, first) and free(words[first - 1][0], words[first - 1][1])
+            after = words[last + 1][2] if last + 1 < len(words) else ""
+            if (len(before) >= 2 and before not in stop and before not in SPOKEN_VERBS and joined(first - 1, first)
+                    and free(words[first - 1][0], words[first - 1][1])
+                    and sound_key(before + word) != sound_key(word)
                     and (sound_key(before + word) in own or (before + word in given and len(before) <= 4))):
                 start = words[first - 1][0]
-            elif (first == last and last + 1 < len(words) and joined(last, last + 1)
-                  and free(words[last + 1][0], words[last + 1][1]) and sound_key(word + words[last + 1][2]) in own):
+            elif (first == last and after and after not in stop and joined(last, last + 1)
+                  and free(words[last + 1][0], words[last + 1][1]) and sound_key(word + after) in own
+                  and sound_key(word + after) != sound_key(word)):
                 end = words[last + 1][1]
         if (start, end) != (d.start, d.end):
             end = words[surname_after(ends[end])][1]
@@ -230,7 +234,9 @@ def _split_surname(words, last: int, joined, free, stop: frozenset[str], surname
     if w1 in stop or w1 in NOT_NAMES or len(w1) < 2:
         return None
     with_last = words[last][2] + w1
-    if len(w1) <= 4 and (with_last in surnames or sound_key(with_last) in own) and not is_common_word(with_last):
+    # (the piece must be heard: "bente e" sounds as "bente", doubled letters being one)
+    if (len(w1) <= 4 and (with_last in surnames or sound_key(with_last) in own) and not is_common_word(with_last)
+            and sound_key(with_last) != sound_key(words[last][2])):
         return nxt
     nxt2 = nxt + 1
     if nxt2 >= len(words) or not joined(nxt, nxt2) or not free(words[nxt2][0], words[nxt2][1]):

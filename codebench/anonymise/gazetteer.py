@@ -732,6 +732,11 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
         word = match.group(1)
         if word.casefold() not in _not_after_heter() and (caseless or word[:1].isupper()):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:called", 0.7, word))
+    for match in _SAYS_ONLY.finditer(text):
+        word = match.group(1)
+        if (word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
+                and not is_finite_verb(word) and (caseless or word[:1].isupper())):
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:called", 0.6, word))
     for match in _CALLED_OBJECT.finditer(text):
         # "sigurd som vi kaller snurre", "ørnulf bakken som vi kaller ørn": what they call the
         # person just named (a word or not: the clause says it is a name).
@@ -771,6 +776,10 @@ _CALLED_OBJECT = re.compile(
     r"(?<![\w-])som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|dom|mange)(?:[ ]+(?:bare|berre|bære|alltid|gjerne))?[ ]+"
     r"(?:kaller|kalle|kallar|kalte|kalla|kaille)(?:[ ]+(?:bare|berre|bære|for))?[ ]+([^\W\d_]{2,})(?![\w-])",
     re.IGNORECASE)
+# "men alle sier bare cille", "vi seier berre tassen": what everyone says for a person's name.
+_SAYS_ONLY = re.compile(
+    r"(?<![\w-])(?:alle|vi|me|folk|dei|de|dem|dæm|dom)[ ]+(?:sier|seier|sir|sie|seie)[ ]+(?:bare|berre|bære)[ ]+"
+    r"([^\W\d_]{2,})(?![\w-])", re.IGNORECASE)
 _CALLED_OTHER = re.compile(
     r"(?<![\w-])(?:kaller|kalte|kallar|kalla|kalle|kalt)[ ]+(?:han|ho|hun|henne|ham|hu|meg|deg|mæ)"
     r"[ ]+(?:noe|noko|noka)[ ]+(?:annet|anna|annat|anna)[ ]+enn[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
@@ -818,7 +827,9 @@ def _not_after_heter() -> frozenset[str]:
         # what someone is called may be "noe annet enn snurre", never "noe" (a tester's "noe"
         # became a person 32 times in five interviews)
         "noe noen noko nokon noka nokre ingen ingenting ikke ikkje alt alle mye mykje lite annet anna andre "
-        "slik sånn sånt sånne sant".split())
+        "slik sånn sånt sånne sant "
+        # "han kalla seg sjølv": himself, no name (a tester's "sjølv" became a person 16 times)
+        "sjølv selv sjøl sjæl sæl".split())
 
 
 # Titles that stand right before a name and nowhere else (no "mentoren min", "kollegaen hans").

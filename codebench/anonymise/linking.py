@@ -1055,6 +1055,11 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
         words.pop(0)
     while words and foreign(words[-1][2]) and not _surname_after_given_names(words, caseless, det.detector):
         words.pop()
+    # "dagny e kjempeflink": the dialect's copula inside a person span ends the name before it.
+    if caseless and det.kind == PER:
+        cut = next((i for i in range(1, len(words) - 1) if words[i][2].casefold() in _SPAN_VERBS), None)
+        if cut is not None:
+            words = words[:cut]
     # A definite noun opening a capitalised "person" names a workplace ("Nærbutikken Eikås",
     # "Bakeriet Holm"); any other ordinary word opening it is the sentence's, not the name's:
     # "Hei Marit", "Lille Emma", "Kjære Ola".
@@ -1067,6 +1072,8 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     return _narrowed(det, words)
 
 
+# Verbs that end a name when the model runs a span over them ("bente e sykepleier").
+_SPAN_VERBS = SPOKEN_VERBS | frozenset("er var æ ær".split())
 # Adverbs of place and manner that follow a name in a clause and are no surname.
 NEVER_SURNAMES = frozenset("hjem heim hjemme heime ut inn opp ned fram frem tilbake igjen att "
                             "direkte straks sjøl selv sjølv alene aleine også".split())
@@ -1610,6 +1617,8 @@ def _propagate(
 
     local_parts: dict[str, list[Cluster]] = defaultdict(list)
     word_given: set[str] = set()
+    sure_fulls = {normalise(det.text) for cluster in sources if cluster.kind == PER
+                  for _, det in cluster.mentions if det.score >= 0.7 and " " in normalise(det.text)}
     org_heads: set[str] = set()
     for cluster in sources:
         if cluster.kind != PER:
@@ -1634,7 +1643,8 @@ def _propagate(
                 local_parts[first].append(cluster)
                 word_given.add(first)
             for part in {first, last}:
-                if (len(part) >= 4 and part not in owners and not is_common_word(part) and not is_inflected_word(part)
+                if (len(part) >= 4 and (part not in owners or part in capitalised_only)
+                        and not is_common_word(part) and not is_inflected_word(part)
                         and part not in LISTLESS_NOUNS and part not in NOT_IDENTIFYING and not is_public(part)
                         and cluster not in local_parts[part]
                         # a listed name, or a word unlike any ordinary word (not a dialect or
@@ -1643,7 +1653,12 @@ def _propagate(
                              or _unlike_words(part) >= 0.75 or (part == first and foreign)
                              # a listed surname vouches for the given name before it too
                              # ("semhar tekle", "idil farah": five "semhar" left beside them)
-                             or (part == first and last in names.surnames and last != first))):
+                             or (part == first and last in names.surnames and last != first)
+                             # and a listed given name vouches for the surname after it, in a name
+                             # a detector was sure of ("paula sotto", "kaled hamvi": "kjempeflink
+                             # sotto har jobbet" was left)
+                             or (part == last and last != first and full in sure_fulls
+                                 and (first in names.female or first in names.male or name_likelihood(first) >= 0.5)))):
                     local_parts[part].append(cluster)
     # A lone name found once by a rule that reads the sentence ("kona hans rojda", "sol ho tok
     # over") is searched for again in its own document, though nothing corroborates it enough to
@@ -1750,8 +1765,9 @@ def _propagate(
             if form in word_given and form not in owners and (
                     not caseless or not (in_subject_position(text, start, end) or reads_as_person(text, start, end))):
                 continue
-            if form in capitalised_only and (caseless or not surface[:1].isupper()):
-                continue
+            if form in capitalised_only and (caseless or not surface[:1].isupper()) and not (
+                    caseless and any(id(c) in in_doc[doc] for c in local_parts.get(form, ()))):
+                continue  # (in ASR text only where the person is named: local_parts)
             for item in hit:
                 placed.remove(item)
                 item[2].mentions = [m for m in item[2].mentions if not (m[0] == doc and m[1] is item[3])]
