@@ -518,6 +518,10 @@ def _same_gender(first: str, second: str) -> bool:
     return not (a and b and not a & b)
 
 
+# Dialect forms of "himself" the word list lacks: never the rest of a name ("stig rune sjæl").
+_NEVER_IN_NAMES = frozenset("sjæl sæl sjøl sjølv selv".split())
+
+
 def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detection:
     """A person found in caseless text, taking in up to ``limit`` following unknown words.
 
@@ -529,7 +533,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
     for _ in range(limit):
         match = _NEXT_WORD.match(text, end)
         if match is None or not is_unknown_word(match.group(1)) or _starts_a_name(match.group(1)) \
-                or is_public(match.group(1).casefold()) or match.group(1).casefold() in DIALECT_WORDS | SPOKEN_VERBS:
+                or is_public(match.group(1).casefold()) or match.group(1).casefold() in DIALECT_WORDS | SPOKEN_VERBS \
+                or match.group(1).casefold() in _NEVER_IN_NAMES:
             break  # an ordinary word or a public place ends the name; a given name begins the next one
         if match.group(1).casefold() == text[start:end].split()[-1].casefold():
             break  # the name said again ("lilja lilja strand"): a second mention, not a surname
@@ -1308,7 +1313,10 @@ def find_after_origin(text: str) -> list[Detection]:
             continue
         for word, form in list(zip(words, folded))[size:size + 4]:
             # fillers and function words are passed over ("fra thailand eh nok nok sukjai"); the
-            # first word of content is the name or nothing is
+            # first word of content is the name or nothing is; a verb or a pronoun begins a clause
+            # of its own ("fra syria og hun er fagkonsulent", "fra litauen som fikk prolaps")
+            if is_finite_verb(form) or form in PRONOUNS or form in ("han", "hun", "ho", "hu"):
+                break
             if form in NOT_NAMES or is_public(form) or form in DIALECT_WORDS or not _could_be_a_name(form):
                 continue
             if _starts_a_name(form) or (is_unknown_word(form) and not is_ordinary_compound(form)) \

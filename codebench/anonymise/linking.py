@@ -1020,6 +1020,8 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
             return True  # "fra polen kasia nowak": a country or large city is no part of a name
         if caseless and word.casefold() in DIALECT_WORDS | SPOKEN_VERBS:
             return True  # "marit sku", "per va": a spoken verb after a name ends it
+        if caseless and (word.casefold() in NOT_NAMES or word.casefold() in NEVER_SURNAMES):
+            return True  # "roy arne hehe", "sjæl stig rune": laughter and "himself" are no name's
         if caseless:
             return (is_common_word(word) and name_likelihood(word) < 0.3 and not _given_before_name(word)
                     and word.casefold() not in lexicon().surnames and not _heard_given_name(word))
@@ -1076,7 +1078,7 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
 _SPAN_VERBS = SPOKEN_VERBS | frozenset("er var æ ær".split())
 # Adverbs of place and manner that follow a name in a clause and are no surname.
 NEVER_SURNAMES = frozenset("hjem heim hjemme heime ut inn opp ned fram frem tilbake igjen att "
-                            "direkte straks sjøl selv sjølv alene aleine også".split())
+                            "direkte straks sjøl selv sjølv sjæl sæl alene aleine også".split())
 
 
 def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector: str) -> bool:
@@ -1085,8 +1087,9 @@ def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector:
     if not caseless or detector != "ner" or len(words) < 3:
         return False
     last = words[-1][2].casefold()
-    if last in NEVER_SURNAMES or last in SENTENCE_ADVERBS or last in FUNCTION_WORDS:
-        return False  # "kjørte per erik hjem", "ringe bjørn direkte": the clause goes on
+    if (last in NEVER_SURNAMES or last in SENTENCE_ADVERBS or last in FUNCTION_WORDS or last in NOT_NAMES
+            or last in SPOKEN_VERBS or len(last) < 2):
+        return False  # "kjørte per erik hjem", "ringe bjørn direkte", "roy arne hehe": the clause goes on
     names = lexicon()
     return all(w[2].casefold() in names.female or w[2].casefold() in names.male for w in words[:-1][:2])
 
@@ -1643,8 +1646,8 @@ def _propagate(
                 local_parts[first].append(cluster)
                 word_given.add(first)
             for part in {first, last}:
-                if (len(part) >= 4 and (part not in owners or part in capitalised_only)
-                        and not is_common_word(part) and not is_inflected_word(part)
+                if (len(part) >= 4 and (part not in owners or part in capitalised_only) and part not in NOT_NAMES
+                        and part not in NEVER_SURNAMES and not is_common_word(part) and not is_inflected_word(part)
                         and part not in LISTLESS_NOUNS and part not in NOT_IDENTIFYING and not is_public(part)
                         and cluster not in local_parts[part]
                         # a listed name, or a word unlike any ordinary word (not a dialect or

@@ -268,3 +268,20 @@ def test_the_surname_of_a_full_name_is_found_alone_where_the_name_is_said() -> N
     text = "og så er det paula sotto fra chile og hun er kjempeflink sotto har jobbet mye med ungdom"
     given = [_det(text, "paula sotto", score=0.9)]
     assert _left(text, given, "sotto") == 0, _people(text, given)
+
+
+def test_laughter_and_himself_at_the_edge_of_a_name_are_not_searched_for() -> None:
+    # "roy arne hehe" and "sjæl stig rune" had made every "hehe" and "sjæl" of an interview a person.
+    text = ("je tenker på jobb roy arne hehe og så går vi på tur og stig rune sjæl sa det hehe "
+            "og han har sjæl hatt en tøff tid hehe")
+    given = [_det(text, "roy arne hehe"), _det(text, "stig rune sjæl")]
+    people = _people(text, given)
+    assert _left(text, given, "hehe") == 3 and _left(text, given, "sjæl") == 2, people
+
+
+def test_after_where_someone_comes_from_a_new_clause_names_no_one() -> None:
+    from codebench.anonymise.gazetteer import find_after_origin
+
+    assert [d.text for d in find_after_origin("hun kommer fra syria og hun er fagkonsulent i teamet")] == []
+    assert [d.text for d in find_after_origin("jurgita fra litauen som fikk prolaps i ryggen")] == []
+    assert [d.text for d in find_after_origin("og så frå ukraina oksana har jobba")] == ["oksana"]
