@@ -98,7 +98,7 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
         for w in parts:
             if len(w) >= 4 and w not in stop and not is_common_word(w) and w.isalpha():
                 own.setdefault(sound_key(w), w)
-                if (d.score >= 0.8 or d.detector == "rules:spelled" or w in names.female or w in names.male
+                if (d.score >= 0.7 or d.detector == "rules:spelled" or w in names.female or w in names.male
                         or w in names.surnames):
                     sure.setdefault(sound_key(w), w)
     out = list(dets)
@@ -180,9 +180,12 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
             break
         if found is None:
             w = words[i][2]
+            exact = sound_key(w) in sure and any(abs(at - i) <= 3 for at in said_at.get(sound_key(w), ()))
             if (len(w) >= 4 and w not in stop and w not in NOT_NAMES and w not in LISTLESS_NOUNS
-                    and free(words[i][0], words[i][1]) and is_unknown_word(w) and not is_ordinary_compound(w)
-                    and not is_public(w)):
+                    and free(words[i][0], words[i][1]) and not is_public(w)
+                    # a word that sounds exactly like the name said right beside it is that name
+                    # heard as a word ("varsame eh nei warsame"); otherwise no ordinary word
+                    and (exact or (is_unknown_word(w) and not is_ordinary_compound(w)))):
                 key = sound_key(w)
                 match = key if key in sure else None
                 if match is None:

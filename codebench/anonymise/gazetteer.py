@@ -111,6 +111,7 @@ DIALECT_WORDS = frozenset("""
 ittj itj ikkj itte inte nåkka nokka nåkå nåkke nåkkå nåkåt kæm kæ kossen kossn åssen ossen dæm dæmm
 mæ dæ sæ hain alein aleina bærre bære møkje mykkje ittno
 sir sie seie va maste hils hilsa hendern hennern ovnan
+dær dærre hær
 """.split())
 
 
@@ -737,6 +738,13 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
         word = match.group(1)
         if word.casefold() not in _not_after_heter() and (caseless or word[:1].isupper()):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:called", 0.7, word))
+    for match in _NAMED_BEFORE_HETER.finditer(text):
+        word = match.group(1)
+        folded = word.casefold()
+        if (folded not in _not_after_heter() and folded not in FUNCTION_WORDS_OF_NAMES and not is_finite_verb(folded)
+                and folded not in ("hva", "kva", "ka", "hvem", "kven", "kem", "åssen", "koss", "korleis", "navnet", "namnet")
+                and (caseless or word[:1].isupper()) and not any(d.start == match.start(1) for d in found)):
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
     for match in _SAYS_ONLY.finditer(text):
         word = match.group(1)
         if (word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
@@ -785,6 +793,10 @@ _CALLED_OBJECT = re.compile(
 _SAYS_ONLY = re.compile(
     r"(?<![\w-])(?:alle|vi|me|folk|dei|de|dem|dæm|dom)[ ]+(?:sier|seier|sir|sie|seie)[ ]+(?:bare|berre|bære)[ ]+"
     r"([^\W\d_]{2,})(?![\w-])", re.IGNORECASE)
+# "khadar heter han", "ho heiter ho": the name before "heter" and the pronoun (an inverted "he
+# is called Khadar", common in speech).
+_NAMED_BEFORE_HETER = re.compile(
+    r"(?<![\w-])([^\W\d_]{3,})[ ]+(?:heter|heiter|het|heitte|heite)[ ]+(?:han|hun|ho|hu)(?![\w-])", re.IGNORECASE)
 _CALLED_OTHER = re.compile(
     r"(?<![\w-])(?:kaller|kalte|kallar|kalla|kalle|kalt)[ ]+(?:han|ho|hun|henne|ham|hu|meg|deg|mæ)"
     r"[ ]+(?:noe|noko|noka)[ ]+(?:annet|anna|annat|anna)[ ]+enn[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)

@@ -144,7 +144,7 @@ _PHONE_CONTEXT = re.compile(r"\b(?:tlf|telefon\w*|mobil\w*|nummer\w*|nr|ring\w*|
 
 # Norwegian number words as ASR writes them (bokmål and nynorsk), for phone numbers read out
 # digit by digit or in pairs, and for spelled-out ages.
-_UNITS = {"null": "0", "en": "1", "én": "1", "ein": "1", "eitt": "1", "ett": "1", "to": "2", "tre": "3",
+_UNITS = {"null": "0", "nul": "0", "en": "1", "én": "1", "ein": "1", "eitt": "1", "ett": "1", "to": "2", "tre": "3",
           "fire": "4", "fem": "5", "seks": "6", "sju": "7", "syv": "7", "åtte": "8", "ni": "9"}
 _TEENS = {"ti": "10", "elleve": "11", "elve": "11", "tolv": "12", "tretten": "13", "fjorten": "14",
           "femten": "15", "seksten": "16", "sytten": "17", "atten": "18", "nitten": "19"}

@@ -285,3 +285,21 @@ def test_after_where_someone_comes_from_a_new_clause_names_no_one() -> None:
     assert [d.text for d in find_after_origin("hun kommer fra syria og hun er fagkonsulent i teamet")] == []
     assert [d.text for d in find_after_origin("jurgita fra litauen som fikk prolaps i ryggen")] == []
     assert [d.text for d in find_after_origin("og så frå ukraina oksana har jobba")] == ["oksana"]
+
+
+def test_the_name_before_heter_han_is_the_name() -> None:
+    text = "han kom fra rinkeby eh khadar heter han og kva heter ho igjen og det heter ho ikkje"
+    assert _left(text, None, "khadar") == 0, _people(text)
+    assert _left(text, None, "kva") == 1 and _left(text, None, "det") == 1
+
+
+def test_a_name_heard_as_a_word_right_beside_the_name_is_the_name() -> None:
+    text = "ho heiter hodan warsame og ho skar seg i starten varsame eh nei warsame heiter ho og er varsame folk"
+    given = [_det(text, "hodan warsame")]
+    assert _left(text, given, "varsame") == 1, _people(text, given)  # the last one is the word "careful"
+
+
+def test_the_dialects_there_is_no_part_of_a_name() -> None:
+    text = "dær ørjan nilsen sa at det va greit og dær va det mange folk"
+    given = [_det(text, "dær ørjan nilsen")]
+    assert _left(text, given, "dær") == 2, _people(text, given)

@@ -57,3 +57,8 @@ def test_a_phone_number_with_the_dialects_firti_is_a_phone_number(text: str) -> 
 def test_an_email_whose_local_part_was_heard_as_two_words_is_one_address() -> None:
     text = "e-posten min e tonje punkt ofte dal alfakrøll nav punkt no så kan du skrive"
     assert _found(text, EMAIL) == ["tonje punkt ofte dal alfakrøll nav punkt no"]
+
+
+def test_the_northern_nul_is_a_digit_of_a_phone_number() -> None:
+    text = "og nummeret er ni nul fire tre en to sju åtte"
+    assert _found(text, PHONE) == ["ni nul fire tre en to sju åtte"]
