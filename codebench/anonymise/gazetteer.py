@@ -745,6 +745,12 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                 and folded not in ("hva", "kva", "ka", "hvem", "kven", "kem", "åssen", "koss", "korleis", "navnet", "namnet")
                 and (caseless or word[:1].isupper()) and not any(d.start == match.start(1) for d in found)):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
+    for match in _CALLED_FRONTED.finditer(text):
+        word = match.group(1)
+        if (word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
+                and not is_finite_verb(word) and (caseless or word[:1].isupper())
+                and not any(d.start == match.start(1) for d in found)):
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:called", 0.7, word))
     for match in _SAYS_ONLY.finditer(text):
         word = match.group(1)
         if (word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
@@ -797,6 +803,12 @@ _SAYS_ONLY = re.compile(
 # is called Khadar", common in speech).
 _NAMED_BEFORE_HETER = re.compile(
     r"(?<![\w-])([^\W\d_]{3,})[ ]+(?:heter|heiter|het|heitte|heite)[ ]+(?:han|hun|ho|hu)(?![\w-])", re.IGNORECASE)
+# "han kalle vi bare for kranen", "han kallar dei for sagkongen": the object fronted, what he is
+# called after "kaller vi (bare) for".
+_CALLED_FRONTED = re.compile(
+    r"(?<![\w-])(?:han|ho|hun|hu|henne|ham)[ ]+(?:kaller|kalle|kallar|kalte|kalla|kaille)[ ]+"
+    r"(?:vi|me|dei|de|dem|dæm|dom|alle|folk)(?:[ ]+(?:bare|berre|bære|alltid))?(?:[ ]+for)?[ ]+([^\W\d_]{2,})(?![\w-])",
+    re.IGNORECASE)
 _CALLED_OTHER = re.compile(
     r"(?<![\w-])(?:kaller|kalte|kallar|kalla|kalle|kalt)[ ]+(?:han|ho|hun|henne|ham|hu|meg|deg|mæ)"
     r"[ ]+(?:noe|noko|noka)[ ]+(?:annet|anna|annat|anna)[ ]+enn[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
@@ -1013,6 +1025,8 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
         return False  # "en per", "i vår", "full storm": an article or a preposition's noun
     if following in FINITE_VERBS and following not in ("har", "hadde", "kan", "vil", "skal", "må"):
         return True  # a modal after it is as often a noun's ("sol kan"): left to the subject rule
+    if following in ("han", "ho", "hun", "hu") and (after in FINITE_VERBS or after in DIALECT_WORDS | {"e", "va"}):
+        return True  # taken up by its pronoun: "og kranen han e helt fantastisk", "natta ho jobbe"
     if following == "som" or (following == "den" and after == "som"):
         return True
     if _CLEFT_ADVERB.search(text, max(0, start - 30), start):

@@ -303,3 +303,10 @@ def test_the_dialects_there_is_no_part_of_a_name() -> None:
     text = "dær ørjan nilsen sa at det va greit og dær va det mange folk"
     given = [_det(text, "dær ørjan nilsen")]
     assert _left(text, given, "dær") == 2, _people(text, given)
+
+
+def test_what_we_call_him_with_the_object_first_is_his_name() -> None:
+    text = ("han heter kåre lien men han kalle vi bare for kranen for han løfte alt og kranen han e helt "
+            "fantastisk og halvor grøthe han kallar dei for sagkongen og sagkongen han lærte meg alt")
+    people = _people(text)
+    assert _left(text, None, "kranen") == 0 and _left(text, None, "sagkongen") == 0, people
