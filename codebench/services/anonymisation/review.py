@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, LOC, ORG, PER, Detection, split_at_line_breaks
-from codebench.anonymise.gazetteer import find_name_parts, find_names, is_caseless, own_name_parts, with_definite_forms
+from codebench.anonymise.gazetteer import (
+    NOT_NAMES, find_name_parts, find_names, in_subject_position, is_caseless, is_common_word, own_name_parts,
+    reads_as_person, with_definite_forms,
+)
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
 from codebench.anonymise.pseudonyms import next_label
-from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity
+from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity, NewMention
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, require_reviewer, write_key
 from codebench.services.anonymisation.renditions import anonymised_names
@@ -421,9 +424,6 @@ def _suggest_other_sayings(store: Store, entity_id: int) -> int:
     Returns:
         how many suggestions were added.
     """
-    from codebench.anonymise.gazetteer import NOT_NAMES, in_subject_position, is_common_word, reads_as_person
-    from codebench.domain.records import NewMention
-
     repo = store.anonymisation
     rows = repo.mentions()
     own = [r for r in rows if r.entity_id == entity_id and r.status in ("accepted", "manual", "suggested")]

@@ -5,23 +5,13 @@ e-mails said with "punkt" and "krøll". Rules, lexicon and linking only: no NER 
 
 from __future__ import annotations
 
-from codebench.anonymise.detections import ADDRESS, DEFAULT_THRESHOLD, EMAIL, PER, Detection
+from codebench.anonymise.detections import ADDRESS, EMAIL, PER
 from codebench.anonymise.linking import link
 from codebench.anonymise.pipeline import detect_text
+from tests.unit.anonymise.mentions import model_det, people
 
-
-def _det(text: str, surface: str, *, nth: int = 0, score: float = 0.9) -> Detection:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(surface, start + 1)
-    return Detection(start, start + len(surface), PER, "ner", score, surface)
-
-
-def _people(text: str, dets: list[Detection] | None = None) -> list[list[str]]:
-    """Each person linking makes of ``text``: the mentions --auto would mask, in text order."""
-    found = detect_text(text, use_model=False) + list(dets or [])
-    return [[text[d.start:d.end] for _, d in sorted(c.mentions, key=lambda m: m[1].start) if d.score >= DEFAULT_THRESHOLD]
-            for c in link({1: text}, {1: found}, people="circle") if c.kind == PER]
+_det = model_det
+_people = people
 
 
 def test_what_everyone_calls_him_is_masked_and_is_the_same_person() -> None:

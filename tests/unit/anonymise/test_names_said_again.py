@@ -6,27 +6,12 @@ from __future__ import annotations
 
 import re
 
-from codebench.anonymise.detections import DEFAULT_THRESHOLD, PER, Detection
-from codebench.anonymise.linking import link
-from codebench.anonymise.pipeline import detect_text
+from codebench.anonymise.detections import Detection
+from tests.unit.anonymise.mentions import clusters, model_det, people
 
-
-def _det(text: str, surface: str, *, nth: int = 0, score: float = 0.9) -> Detection:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(surface, start + 1)
-    return Detection(start, start + len(surface), PER, "ner", score, surface)
-
-
-def _clusters(text: str, dets: list[Detection] | None = None) -> list[list[Detection]]:
-    found = detect_text(text, use_model=False) + list(dets or [])
-    return [[d for _, d in sorted(c.mentions, key=lambda m: m[1].start) if d.score >= DEFAULT_THRESHOLD]
-            for c in link({1: text}, {1: found}, people="circle") if c.kind == PER]
-
-
-def _people(text: str, dets: list[Detection] | None = None) -> list[list[str]]:
-    """Each person linking makes of ``text``: the mentions --auto would mask, in text order."""
-    return [[text[d.start:d.end] for d in c] for c in _clusters(text, dets)]
+_det = model_det
+_clusters = clusters
+_people = people
 
 
 def _left(text: str, dets: list[Detection] | None, word: str) -> int:
