@@ -56,27 +56,3 @@ def test_one_unattended_run_masks_what_a_second_run_would_and_nothing_below_the_
                 assert entity.kind not in REVIEW_ONLY
                 assert mention.score >= DEFAULT_THRESHOLD or mention.detector in ("manual",), (entity.pseudonym, mention)
 
-
-def test_accepting_a_person_suggests_the_sayings_no_detector_marked_in_its_documents(tmp_path: Path,
-                                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    # A tester accepted Stig Rune Hatten and still read "og hatten han e" in the masked view.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    source = tmp_path / "helgeland.txt"
-    source.write_text("SPEAKER_00: kven e mentoren\nSPEAKER_01: det e stig rune hatten han e formann på verkstedet\n"
-                      "SPEAKER_00: ja\nSPEAKER_01: og hatten han e en sånn rolig kar som tar med hatten sin på jobb\n",
-                      encoding="utf-8")
-    project = services.init_project(tmp_path / "p")
-    try:
-        services.import_files(project, [source])
-        anonymisation.detect(project, use_model=False, coder=CODER)
-        person = next(e for e in anonymisation.entities(project, with_mentions=True) if "stig rune hatten" in e.forms)
-        assert [m.text for m in person.mentions] == ["stig rune hatten"], "the detectors leave the later saying"
-        anonymisation.decide(project, "accept", entity=person.id, coder=CODER)
-        doc = services.list_documents(project)[0]
-        shown = anonymisation.rendition(project, doc.id, with_open=True).text
-        assert "og [Person 1] han e en sånn" in shown.replace(person.pseudonym, "[Person 1]")
-        assert "tar med hatten sin" in shown, "the hat stays a hat"
-        after = next(e for e in anonymisation.entities(project, with_mentions=True) if e.id == person.id)
-        assert sorted(m.status for m in after.mentions) == ["accepted", "suggested"], "the new saying is for review"
-    finally:
-        project.close()
