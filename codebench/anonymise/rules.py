@@ -400,7 +400,9 @@ _SPOKEN_AGE = re.compile(
 # One person as the subject: "vi var fire" is a count, "hu e trettiåtte" an age.
 _PERSON_SUBJECTS = frozenset("jeg eg æ je du han hun ho hu mor mora far faren kona mannen "
                              "sønnen dattera datteren gutten jenta".split())
-_NOW_AFTER = re.compile(r"[ ]+(?:nå|no|nu|i år|snart|og|så|men|til høsten|til våren|i dag)(?![\w-])|[ ]*(?:$|\n)",
+_NOW_AFTER = re.compile(r"[ ]+(?:nå|no|nu|i år|snart|og|så|men|til høsten|til våren|i dag"
+                        # "eg er førtiåtte fødd i ...", "æ e sekstiåtte ha ha" (testers' interviews)
+                        r"|fødd|født|eh|ehm|altså|da|ha|haha|hehe)(?![\w-])|[ ]*(?:$|\n)",
                         re.IGNORECASE)
 # After the years a spoken age may go on with "nå" ("han e tjuefem år nå"); a duration goes on so.
 _DURATION_AFTER = re.compile(r"[ ]+(?:siden|sidan|sia|til|igjen|i|på|med|fram|frem|etter|før)(?![\w-])",

@@ -62,3 +62,15 @@ def test_an_email_whose_local_part_was_heard_as_two_words_is_one_address() -> No
 def test_the_northern_nul_is_a_digit_of_a_phone_number() -> None:
     text = "og nummeret er ni nul fire tre en to sju åtte"
     assert _found(text, PHONE) == ["ni nul fire tre en to sju åtte"]
+
+
+@pytest.mark.parametrize("text, age", [
+    ("no eg er førtiåtte fødd fjortande mars", "førtiåtte"),
+    ("og æ e sekstiåtte ha ha så e det", "sekstiåtte"),
+])
+def test_an_age_said_as_a_bare_number_before_fodd_or_laughter_is_flagged(text: str, age: str) -> None:
+    assert age in _found(text, INDIRECT)
+
+
+def test_a_count_said_by_a_group_is_no_age() -> None:
+    assert _found("vi var fire da og det var fem eh seks", INDIRECT) == []
