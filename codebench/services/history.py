@@ -302,7 +302,9 @@ def _adjudicate_again(store: Store, p: dict[str, Any]) -> None:
 
 
 def _decided_back(store: Store, p: dict[str, Any]) -> None:
-    """Mentions a decision changed go back to the statuses they had, where nobody changed them since."""
+    """Mentions a decision changed go back to the statuses they had, where nobody changed them since;
+    the sayings an accept masked go."""
+    store.anonymisation.delete_mentions([m["id"] for m in p.get("sayings", [])])
     for status, ids in p.get("before", {}).items():
         # An open suggestion carries no decision; any other status is decided again, by the undo.
         suggested = status == "suggested"
@@ -313,6 +315,7 @@ def _decided_back(store: Store, p: dict[str, Any]) -> None:
 def _decided_again(store: Store, p: dict[str, Any]) -> None:
     for status, ids in p.get("before", {}).items():
         store.anonymisation.restore_status(ids, p["status"], expected=status, decided_by=_decider(p), at=_now())
+    store.anonymisation.restore_mentions(p.get("sayings", []))
 
 
 def _decider(p: dict[str, Any]) -> str | None:
@@ -371,13 +374,16 @@ def _add_again(store: Store, p: dict[str, Any]) -> None:
 
 
 def _unjoin(store: Store, p: dict[str, Any]) -> None:
-    """The joined entity back, with its id and pseudonym, and its mentions with it."""
+    """The joined entity back, with its id and pseudonym, and its mentions with it; the sayings
+    the join masked go."""
+    store.anonymisation.delete_mentions([m["id"] for m in p.get("sayings", [])])
     store.anonymisation.restore_entity(p["other"])
     store.anonymisation.reassign(p["mentions"], p["other"]["id"])
 
 
 def _join_again(store: Store, p: dict[str, Any]) -> None:
     store.anonymisation.reassign(p["mentions"], p["entity"])
+    store.anonymisation.restore_mentions(p.get("sayings", []))
 
 
 def _unsplit(store: Store, p: dict[str, Any]) -> None:

@@ -13,17 +13,21 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, LOC, ORG, PER, Detection, split_at_line_breaks
-from codebench.anonymise.gazetteer import find_name_parts, find_names, is_caseless, own_name_parts, with_definite_forms
+from codebench.anonymise.gazetteer import (
+    NOT_NAMES, find_name_parts, find_names, in_subject_position, is_caseless, is_common_word, own_name_parts,
+    reads_as_person, with_definite_forms,
+)
 from codebench.anonymise.linking import normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
 from codebench.anonymise.pseudonyms import next_label
-from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity
+from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity, NewMention
 from codebench.errors import ServiceError
 from codebench.services.anonymisation.access import pseudonym_key, require_reviewer, write_key
 from codebench.services.anonymisation.renditions import anonymised_names
 from codebench.services.anonymisation.state import anonymisation_state
 from codebench.services.documents import find_document, list_documents
 from codebench.services.project import Project
+from codebench.storage.anonymisation import MentionSnapshot
 from codebench.storage.store import Store
 
 STATUSES = ("suggested", "accepted", "rejected", "manual")
@@ -218,10 +222,15 @@ def decide(
                                                    mention_ids=list(mentions) if mentions else None,
                                                    from_statuses=movable)
         changed = sum(len(ids) for ids in before.values())
+        sayings: list[MentionSnapshot] = []
+        if status == "accepted" and entity_id is not None and not mentions:
+            sayings = _mask_other_sayings(store, entity_id, coder=coder, at=now)
+        changed += len(sayings)
         # Ids and statuses only: what undo needs, and nothing of the original text.
         store.audit.log("anonymise_accept" if status == "accepted" else "anonymise_reject", coder, {
             "entity": entity_id, "mentions": len(mentions), "changed": changed, "status": status,
-            "before": before, "pseudonyms": _pseudonyms_of(store, [i for ids in before.values() for i in ids])})
+            "before": before, "sayings": sayings,
+            "pseudonyms": _pseudonyms_of(store, [i for ids in before.values() for i in ids] + [m["id"] for m in sayings])})
     write_key(project)
     return changed
 
@@ -329,9 +338,11 @@ def join_entities(project: Project, keep: str | int, other: str | int, *, coder:
         # The joined entity stays, without mentions: its pseudonym is never given to anyone else,
         # and undo gives the mentions back to it.
         repo.reassign(ids, kept.id)
+        # The joined forms where no detector marked them ("mugge" joined into Magnus: six more).
+        sayings = _mask_other_sayings(store, kept.id, coder=coder, at=datetime.now(timezone.utc))
         # Ids only, as every anonymisation entry: nothing of the original text.
         store.audit.log("anonymise_join", coder, {"entity": kept.id, "other": snapshot, "mentions": ids,
-                                                  "pseudonyms": [kept.pseudonym, gone.pseudonym]})
+                                                  "sayings": sayings, "pseudonyms": [kept.pseudonym, gone.pseudonym]})
     write_key(project)
     return kept.pseudonym, len(ids)
 
@@ -403,6 +414,59 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
             entry["pseudonym"] = pseudonym
     write_key(project, known_names=known)
     return pseudonym, count
+
+
+def _mask_other_sayings(store: Store, entity_id: int, *, coder: str | None, at: datetime) -> list[MentionSnapshot]:
+    """Mask an accepted entity's distinctive forms where no detector marked them, in the
+    documents that name it: its full names, its words that are no ordinary word, and a surname
+    that is also a word where the sentence makes it a person.
+
+    A tester accepted Stig Rune Hatten and still read "og hatten han e" in the masked view. The
+    sayings are taken with the reviewer's decision on the entity (accepted, by that reviewer), so
+    that an entity just accepted is not open again; the audit entry of the accept or join holds
+    their rows, so undo removes them and redo brings them back. Each stays a mention of its own
+    in the review, to be rejected one by one ("hatten" that is a hat after all).
+
+    Returns:
+        the rows of the mentions added (ids and offsets, no text).
+    """
+    repo = store.anonymisation
+    rows = repo.mentions()
+    own = [r for r in rows if r.entity_id == entity_id and r.status in ("accepted", "manual", "suggested")]
+    if not any(r.status in ("accepted", "manual") for r in own):
+        return []  # only an entity someone accepted vouches for its forms
+    kind = own[0].kind
+    docs = sorted({r.document_id for r in own})
+    texts = store.documents.texts(docs)
+    said = {normalise(texts[r.document_id][r.start:r.end]) for r in own}
+    forms = {f for f in said if " " in f or (len(f) >= 4 and not is_common_word(f) and f not in NOT_NAMES)}
+    # A surname that is also a word ("hatten" of Stig Rune Hatten) only where the sentence makes
+    # it a person: "og hatten han e en sånn kar", not "tar med hatten sin".
+    worded = {f.split()[-1] for f in said if " " in f and kind == PER} - forms
+    worded = {w for w in worded if len(w) >= 3 and w not in NOT_NAMES}
+    if not forms and not worded:
+        return []
+    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for r in rows:
+        taken[r.document_id].append((r.start, r.end))
+    new = []
+    for doc in docs:
+        text = texts[doc]
+        hits = find_names(text, sorted(forms), kind=kind, detector="linked", score=0.6) if forms else []
+        if worded and is_caseless(text):
+            hits += [h for h in find_names(text, sorted(worded), kind=kind, detector="linked", score=0.6)
+                     if in_subject_position(text, h.start, h.end) or reads_as_person(text, h.start, h.end)]
+        for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+            if not any(s < hit.end and hit.start < e for s, e in taken[doc]):
+                new.append(NewMention(doc, entity_id, hit.start, hit.end, "suggested", "linked", 0.6))
+                taken[doc].append((hit.start, hit.end))
+    if not new:
+        return []
+    repo.add_mentions(new)
+    wanted = {(m.document_id, m.start, m.end) for m in new}
+    ids = [r.id for r in repo.mentions() if r.entity_id == entity_id and (r.document_id, r.start, r.end) in wanted]
+    repo.change_status("accepted", decided_by=coder, at=at, mention_ids=ids)
+    return repo.mention_snapshots(ids)
 
 
 def _known_with(known: list[dict[str, Any]], name: str, kind: str) -> tuple[list[dict[str, Any]], list[str], list[str]]:
