@@ -149,10 +149,19 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
         key = sound_key(words[i][2])
         if key in sure:
             said_at.setdefault(key, []).append(i)
+    # Where a full name a detector was sure of begins: its given name said just before it is a
+    # false start of the same name ("det e per eh per kristian fjell", "det va hans på nav hans
+    # kristian"; testers' Sunnmøre and Lofoten interviews).
+    full_starts = {starts[d.start] for d in out if d.kind == PER and d.score >= 0.7 and d.start in starts
+                   and " " in d.text.strip()}
     added: list[Detection] = []
     i = 0
     while i < len(words):
         found = None
+        w = words[i][2]
+        if (w in given and free(words[i][0], words[i][1])
+                and any(k in full_starts and words[k][2] == w for k in range(i + 1, min(i + 5, len(words))))):
+            found = i
         # A name spelled out right after it is said ("ieva i e v a"): single letters that run
         # together are a name word of the document said beside them.
         j = i
@@ -179,7 +188,6 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
             found = j
             break
         if found is None:
-            w = words[i][2]
             exact = sound_key(w) in sure and any(abs(at - i) <= 3 for at in said_at.get(sound_key(w), ()))
             if (len(w) >= 4 and w not in stop and w not in NOT_NAMES and w not in LISTLESS_NOUNS
                     and free(words[i][0], words[i][1]) and not is_public(w)

@@ -936,7 +936,11 @@ def _noun_like(word: str) -> bool:
     """An ordinary word that is no verb form and no function word: what a preposition or a
     possessive goes before."""
     return ((is_common_word(word) or is_inflected_word(word)) and word not in FINITE_VERBS and word not in FUNCTION_WORDS
-            and word not in SENTENCE_ADVERBS)
+            and word not in SENTENCE_ADVERBS and word not in _NO_NOUN)
+
+
+# "for vår å komme inn", "at vår sjøl sa": the infinitive mark and "self" follow no possessive.
+_NO_NOUN = frozenset("å sjøl selv sjølv sjæl sæl".split())
 
 
 _Word = tuple[int, int, str]  # start and end within the detection's text, the word
@@ -1761,9 +1765,12 @@ def _propagate(
             if cluster is None:
                 continue
             if (caseless and form in POSSESSIVES and not in_subject_position(text, start, end)
-                    and not (form in word_given and reads_as_person(text, start, end))):
+                    and not ((form in word_given or id(cluster) in sure_here[doc]) and reads_as_person(text, start, end))):
                 continue  # "mora hans", "kollegaen hans": the possessive, not Hans
-            if form in subject_only and (not caseless or not in_subject_position(text, start, end)):
+            if form in subject_only and (not caseless or not (
+                    in_subject_position(text, start, end)
+                    # (or, where the person is surely named, as a person: "hjelpe-alle-typen han fjell")
+                    or (id(cluster) in sure_here[doc] and reads_as_person(text, start, end)))):
                 continue
             if form in word_given and form not in owners and (
                     not caseless or not (in_subject_position(text, start, end) or reads_as_person(text, start, end))):
