@@ -179,7 +179,8 @@ def _print_residual(opened: services.Project, project: str, limit: int) -> None:
                f"A name: codebench anonymise add {project} WORD · not a name: codebench anonymise keep {project} WORD")
     for view in views:
         times = f"{view.count}×, {view.documents} doc"
-        click.echo(f"{view.rank:>4}  {view.form:<22} {times:<12} {view.score:4.1f}  {view.why}")
+        why = view.why + (f"; {view.unmasked}× unmasked in all" if view.unmasked > view.count else "")
+        click.echo(f"{view.rank:>4}  {view.form:<22} {times:<12} {view.score:4.1f}  {why}")
         for ctx in view.contexts[:2]:
             click.echo(f"        …{ctx.before}[{ctx.text}]{ctx.after}…  ({ctx.document})")
     if more:

@@ -4,6 +4,7 @@ participants' sites as places, on real projects (rules, names and linking; no NE
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Iterator
@@ -178,3 +179,18 @@ def test_undo_after_a_keep_takes_back_the_keep(planted: services.Project) -> Non
     assert "Jomar" in {n["name"] for n in anonymisation.pseudonym_key(planted).known_names}  # the added name stays
     services.redo(planted, "tester")
     assert PLANTED not in [v.form for v in anonymisation.residual(planted, limit=None, use_model=False)]
+
+
+def test_an_entry_says_how_often_its_word_stands_unmasked_in_all(planted: services.Project) -> None:
+    # A tester read "liv 1×" where four person uses of "liv" stood in clear: the entry counted
+    # only the occurrence it listed.
+    views = anonymisation.residual(planted, limit=None, use_model=False)
+    with planted.transaction(write=False) as store:
+        texts = store.documents.texts()
+        rows = store.anonymisation.mentions()
+    for view in views[:15]:
+        pattern = re.compile(rf"(?<![\w'’-]){re.escape(view.form)}(?![\w'’-])", re.IGNORECASE)
+        spans = [(r.document_id, r.start, r.end) for r in rows]
+        clear = sum(1 for doc, text in texts.items() for m in pattern.finditer(text)
+                    if not any(d == doc and s < m.end() and m.start() < e for d, s, e in spans))
+        assert view.unmasked == clear >= view.count, view.form

@@ -73,7 +73,7 @@ async def test_auto_accept_asks_first_and_undoes(detected):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await open_review(pilot)
 
-        await pilot.press("A")
+        await pilot.press("ctrl+a")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ConfirmDialog)
@@ -85,13 +85,13 @@ async def test_auto_accept_asks_first_and_undoes(detected):
         await settle(pilot)
         assert app.screen is screen and statuses(detected) == before, "Esc leaves everything suggested"
 
-        await pilot.press("A")
+        await pilot.press("ctrl+a")
         await settle(pilot)
         await pilot.press("enter")  # No has the focus: a habitual Enter cancels too
         await settle(pilot)
         assert app.screen is screen and statuses(detected) == before
 
-        await pilot.press("A")
+        await pilot.press("ctrl+a")
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
@@ -118,12 +118,12 @@ async def test_accept_and_reject_undo_in_order(detected):
         entities = screen.query_one("#entities")
         entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
         await pilot.pause()
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         # the review moved on to the next open entity: back to this one to reject a mention
         entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{person.id}")
         await pilot.pause()
-        await pilot.press("tab", "n")  # reject the first mention alone
+        await pilot.press("tab", "N")  # reject the first mention alone
         await settle(pilot)
         assert statuses(detected)[person.mentions[0].id] == "rejected"
 
@@ -184,7 +184,7 @@ async def test_m_joins_the_highlighted_entity_into_another_and_ctrl_z_takes_it_b
         entities.highlighted = at
         following = next(o.id for o in entities.options[at + 1:] if not o.disabled)
         await pilot.pause()
-        await pilot.press("m")
+        await pilot.press("M")
         await pilot.pause()
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*kept.pseudonym.strip("[]"), "enter")
@@ -216,7 +216,7 @@ async def test_m_joins_into_an_entity_named_by_one_of_its_names(detected):
         entities.focus()
         entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{other.id}")
         await pilot.pause()
-        await pilot.press("m")
+        await pilot.press("M")
         await pilot.pause()
         prompt = app.screen
         assert isinstance(prompt, TextPrompt)
@@ -227,7 +227,11 @@ async def test_m_joins_into_an_entity_named_by_one_of_its_names(detected):
         assert field._suggestion.casefold().startswith(name[:3].casefold()), "typing offers a completion"
         for _ in range(3):
             await pilot.press("backspace")
-        await pilot.press(*name, "enter")
+        await pilot.press(*name)
+        await pilot.pause()
+        # The completion of the whole name says whose it is; → takes it.
+        assert field._suggestion == f"{name} — {kept.pseudonym.strip('[]')}", field._suggestion
+        await pilot.press("right", "enter")
         await settle(pilot)
         assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}")
         assert other.pseudonym not in {e.pseudonym for e in anonymisation.entities(detected)}

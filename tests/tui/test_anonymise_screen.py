@@ -151,7 +151,7 @@ async def test_accept_an_entity_then_reject_one_mention(detected):
         screen = await open_review(pilot)
         await highlight(pilot, screen, person.id)
 
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         assert set(statuses(detected, person.id).values()) == {"accepted"}
         # The review moved on to the next entity with open suggestions, at its first open mention.
@@ -165,7 +165,7 @@ async def test_accept_an_entity_then_reject_one_mention(detected):
         await pilot.pause()
         second = screen.current_mention()
         assert second is not None and second.id == person.mentions[1].id
-        await pilot.press("n")
+        await pilot.press("N")
         await settle(pilot)
         stored = statuses(detected, person.id)
         assert stored[second.id] == "rejected"
@@ -185,18 +185,18 @@ async def test_deciding_an_entity_keeps_single_decisions_while_others_are_open(d
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
         await highlight(pilot, screen, person.id)
-        await pilot.press("tab", "n")
+        await pilot.press("tab", "N")
         await settle(pilot)
         # the entity still has open mentions: the highlight stays with it, on the next open one
         assert screen.current_entity().id == person.id and screen.current_mention().id == person.mentions[1].id
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         stored = statuses(detected, person.id)
         assert stored[person.mentions[0].id] == "rejected"
         assert sorted(set(stored.values())) == ["accepted", "rejected"]
         # With nothing left open, the entity keys decide every mention again.
         await highlight(pilot, screen, person.id)
-        await pilot.press("r")
+        await pilot.press("R")
         await settle(pilot)
         assert set(statuses(detected, person.id).values()) == {"rejected"}
 
@@ -266,17 +266,17 @@ async def test_open_only_hides_reviewed_entities_and_keeps_the_place(detected):
     app = CodebenchApp(detected, CODER)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
-        await pilot.press("f")
+        await pilot.press("F")
         await pilot.pause()
         assert screen.open_only
         first, second = screen.current_entity(), views[1]
         assert first.id == views[0].id
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         shown = [o.id for o in screen.query_one("#entities").options if not o.disabled]
         assert f"entity:{first.id}" not in shown and len(shown) == len(views) - 1
         assert screen.current_entity().id == second.id, "the next entity takes the decided one's row"
-        await pilot.press("f")
+        await pilot.press("F")
         await pilot.pause()
         assert f"entity:{first.id}" in [o.id for o in screen.query_one("#entities").options]
 
@@ -289,7 +289,7 @@ async def test_auto_accept_above_the_default_threshold(detected):
     app = CodebenchApp(detected, CODER)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_review(pilot)
-        await pilot.press("A")
+        await pilot.press("ctrl+a")
         await settle(pilot)
         await pilot.press("y")  # the confirmation (tests/tui/test_anonymise_review_undo.py tries it out)
         await settle(pilot)
@@ -305,7 +305,7 @@ async def test_jump_from_a_mention_to_the_transcript(detected):
         screen = await open_review(pilot)
         await highlight(pilot, screen, person.id)
         mention = screen.current_mention()
-        await pilot.press("j")
+        await pilot.press("J")
         await settle(pilot)
         assert isinstance(app.screen, DocumentScreen)
         assert app.screen.document_id == mention.document_id
@@ -323,8 +323,8 @@ async def test_detection_from_the_screen_shows_progress(sample_copy, key_dir):
     app = CodebenchApp(sample_copy, CODER)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
-        assert screen.views == [] and "press d" in str(screen.query_one("#mention-title").render())
-        await pilot.press("D")
+        assert screen.views == [] and "press D" in str(screen.query_one("#mention-title").render())
+        await pilot.press("ctrl+d")
         # Rules-only detection can finish within the key press on a quiet machine; while it
         # still runs, the bar shows and decisions wait.
         if screen.detecting:
@@ -345,7 +345,7 @@ async def test_detection_with_the_model(sample_copy, key_dir):
     app = CodebenchApp(sample_copy, CODER)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(pilot)
-        await pilot.press("d")
+        await pilot.press("D")
         # On a fast machine the press can return only once the worker is done (as with D above);
         # while it still runs, the bar shows.
         if screen.detecting:
@@ -430,7 +430,7 @@ async def test_anonymised_rendition_hides_accepted_names(detected):
     async with app.run_test(size=(120, 40)) as pilot:
         review = await open_review(pilot)
         await highlight(pilot, review, person.id)
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         # Her e-mail address is an entity of its own, and spells her name: accept it too.
         email = entity_with(detected, "kristine.holm@nav.no")
@@ -749,7 +749,7 @@ async def test_deciding_mentions_one_by_one_keeps_the_next_one_in_view(detected)
         await highlight(pilot, screen, person.id)
         await pilot.press("tab")
         for _ in range(6):
-            await pilot.press("y")
+            await pilot.press("Y")
             await settle(pilot)
         mentions = screen.query_one("#mentions")
         assert screen.current_mention().status == "suggested"

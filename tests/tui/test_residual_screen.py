@@ -65,7 +65,7 @@ async def open_residual(pilot) -> ResidualScreen:
     await pilot.press("a")
     await settle(pilot)
     assert isinstance(pilot.app.screen, AnonymisationScreen)
-    await pilot.press("u")
+    await pilot.press("U")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ResidualScreen)
@@ -89,13 +89,13 @@ async def test_residual_screen_marks_a_name_keeps_a_word_and_goes_to_the_text(pl
         # k: not a name; the word leaves the list here and in the CLI's.
         kept = next(v.form for v in screen.views if v.form != PLANTED)
         await _highlight(pilot, screen, kept)
-        await pilot.press("k")
+        await pilot.press("K")
         await settle(pilot)
         assert kept not in [v.form for v in screen.views]
         assert kept not in [v.form for v in anonymisation.residual(planted, limit=None)]
-        # j: the transcript at the word.
+        # J: the transcript at the word.
         await _highlight(pilot, screen, PLANTED)
-        await pilot.press("j")
+        await pilot.press("J")
         await settle(pilot)
         assert isinstance(pilot.app.screen, DocumentScreen)
         await pilot.press("q")

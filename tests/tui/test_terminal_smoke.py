@@ -205,7 +205,7 @@ def test_a_review_decision_and_undos_that_name_their_place_at_80x24(
     term.keys("Escape")
     term.wait_for("Identifiers:", "the find closed", absent="find: Kristine")
     count = len(person.mentions)
-    term.keys("a")
+    term.keys("A")
     term.wait_for(f"0 open {count}✓", "the entity's row after accepting it")
     term.keys("C-z")
     # The undo says what it gave back (a toast; it may wrap before the pseudonym), and the row is open again.

@@ -129,7 +129,7 @@ async def test_an_undo_in_the_review_goes_back_to_its_identifier(rule_detected):
         await pilot.press("ctrl+f", *"Kristine", "space", *"Holm", "escape")
         await settle(pilot)
         assert screen.current_entity().id == person.id
-        await pilot.press("a")
+        await pilot.press("A")
         await settle(pilot)
         await pilot.press("down", "down", "down")  # the coder reads on
         await settle(pilot)

@@ -9,6 +9,8 @@ never holds the words themselves.
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import threading
 from collections import OrderedDict
@@ -53,6 +55,9 @@ class ResidualView:
     also_a_word: bool = False
     """The form is an ordinary word too ("hans", "per", "bakke"): marking it everywhere also
     marks it where it is the word."""
+    unmasked: int = 0
+    """How often the form stands unmasked in all (``count`` is how often it is listed: a word
+    that is also a name is listed only where it may be the name)."""
 
     @property
     def why(self) -> str:
@@ -140,6 +145,7 @@ def residual(project: Project, *, limit: int | None = 200, context: int = 40, sh
                   if _digest(c.form) not in kept]
     if limit is not None:
         candidates = candidates[:limit]
+    unmasked = _unmasked_counts(texts, masked, {c.form for c in candidates})
     views = []
     for rank, cand in enumerate(candidates, 1):
         contexts = tuple(
@@ -150,8 +156,35 @@ def residual(project: Project, *, limit: int | None = 200, context: int = 40, sh
             for o in cand.occurrences[:shown])
         views.append(ResidualView(rank, cand.form, cand.score, cand.reasons, cand.count,
                                   len({o.document for o in cand.occurrences}), contexts,
-                                  is_also_a_word(cand.form)))
+                                  is_also_a_word(cand.form), max(cand.count, unmasked.get(cand.form, 0))))
     return views
+
+
+def _unmasked_counts(texts: dict[int, str], masked: dict[int, list[tuple[int, int, str]]],
+                     forms: set[str]) -> dict[str, int]:
+    """How often each of ``forms`` stands outside every stored mention, in all documents (a
+    tester read "liv 1×" where four person uses of "liv" stood in clear: the list counted only
+    the occurrence it listed)."""
+    import bisect
+
+    counts: dict[str, int] = {}
+    if not forms:
+        return counts
+    for doc, text in texts.items():
+        spans = sorted((s, e) for s, e, _ in masked.get(doc, ()))
+        starts = [s for s, _ in spans]
+        for match in _FORM.finditer(text):
+            form = match.group().casefold()
+            if form not in forms:
+                continue
+            k = bisect.bisect_right(starts, match.start()) - 1
+            if any(s < match.end() and match.start() < e for s, e in spans[max(0, k - 3):k + 2]):
+                continue
+            counts[form] = counts.get(form, 0) + 1
+    return counts
+
+
+_FORM = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 
 
 def keep_residual(project: Project, forms: Iterable[str], *, coder: str | None = None) -> int:

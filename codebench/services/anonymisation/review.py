@@ -404,6 +404,10 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
     target = None
     if kind == PER:
         hits, target = _with_own_parts(project, texts, hits, name)
+        if target is None and " " not in normalise(name):
+            # A word of one person's full name in every document it is added in: that person's.
+            owners = {_person_named_here(project, doc, texts[doc], normalise(name)) for doc, found in hits.items() if found}
+            target = owners.pop() if len(owners) == 1 else None
     pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder, entity=target, inside_masked=False,
                                     key_names={"added": added, "withdrawn": withdrawn})
     # The key remembers the pseudonym the name was given, so that a document imported later
@@ -520,9 +524,29 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     hit = Detection(start, end, kind, "manual", 1.0, text[start:end])
     if not any(c.isalnum() for c in text[start:end]):
         raise ServiceError(f"span {start}-{end} holds no word to anonymise")
+    if entity is None and kind == PER:
+        entity = _person_named_here(project, doc_id, text, normalise(hit.text))
     pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)
     write_key(project)
     return pseudonym
+
+
+def _person_named_here(project: Project, doc_id: int, text: str, form: str) -> int | None:
+    """The one person of this document a word marked by hand belongs to: the person with a full
+    name in the document of which the word is the given name or the surname ("hans" beside Hans
+    Olav Dal, "fjell" of Per Kristian Fjell). Two testers marked such a word from the residual
+    list and got a new pseudonym, to be joined by hand. None when no one or several fit; a word
+    found in another document says nothing (a "stein" there may be another Stein)."""
+    if " " in form:
+        return None
+    with project.transaction(write=False) as store:
+        rows = [r for r in store.anonymisation.mentions([doc_id]) if r.status != "rejected" and r.kind == PER]
+    holders = set()
+    for r in rows:
+        words = normalise(text[r.start:r.end]).split()
+        if len(words) > 1 and form in (words[0], words[-1]):
+            holders.add(r.entity_id)
+    return holders.pop() if len(holders) == 1 else None
 
 
 def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, list[Detection]],
@@ -549,6 +573,12 @@ def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, lis
     if len(words) > 1 and not any(r.status != "rejected" and forms[r.id] == full for r in rows):
         holders = {r.entity_id for r in rows if r.status != "rejected" and r.kind == PER
                    and (words <= set(forms[r.id].split()) or forms[r.id] in own)}
+        if not holders:
+            # The given name masked right where the full name is said: "ho [liv] liv hauglum"
+            # (a tester added "liv hauglum" and got a new pseudonym beside the masked "liv").
+            first = full.split()[0]
+            holders = {r.entity_id for r in rows if r.status != "rejected" and r.kind == PER and forms[r.id] == first
+                       and any(d.start - 30 <= r.end and r.start <= d.end for d in hits.get(r.document_id, ()))}
         target = holders.pop() if len(holders) == 1 else None
     taken: dict[int, list] = defaultdict(list)
     for r in rows:

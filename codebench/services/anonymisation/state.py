@@ -174,7 +174,7 @@ def require_exportable(project: Project, *, allow_unreviewed: bool = False) -> A
         todo = f"run `codebench anonymise {project.root}` and review the suggestions"
     elif not state.open and not state.unsearched:
         todo = (f"read the words left unmasked that may be names (`codebench anonymise {project.root} --list "
-                f"--residual`, or R in the review screen), then `codebench anonymise residual-read {project.root}`")
+                f"--residual`, or U in the workbench's review and R there), then `codebench anonymise residual-read {project.root}`")
     else:
         todo = f"review them (`codebench anonymise {project.root} --list`, or the workbench's review screen)"
     raise ServiceError(f"{project.name}: {state.describe()}; {todo}, or give --allow-unreviewed "

@@ -98,8 +98,12 @@ class Outcome:
     pseudonym: str | None = None
 
 
+_WHOSE = " — "
+"""Between a name and its entity's pseudonym in the join prompt's completions."""
+
+
 class MentionList(OptionList):
-    """The highlighted entity's mentions.  A typed letter that is no key of the screen finds an
+    """The highlighted entity's mentions.  A typed letter (no letter key of this screen is lower case) finds an
     entity: focus goes back to the entity list with the find open, so "sør" typed after looking
     at one entity's mentions finds Sørvik instead of going nowhere."""
 
@@ -121,28 +125,31 @@ class AnonymisationScreen(WorkbenchScreen):
     """Review detected identifiers: accept, reject, rename, add; run detection; jump to the text."""
 
     BINDINGS = [
-        # Grouped in the footer ("a r accept/reject"): the screen has more keys than 80 columns.
-        Binding("a", "decide_entity('accept')", "accept entity", group=ENTITY_KEYS,
+        # Every key of the review is a capital, a symbol or a function key, so that typing a
+        # name always finds it: three testers typed "randi", "nguyen" into the list and each
+        # letter that was a key (r, a, n) rejected or accepted a name on the way.
+        # Grouped in the footer ("A R accept/reject"): the screen has more keys than 80 columns.
+        Binding("A", "decide_entity('accept')", "accept entity", group=ENTITY_KEYS,
                 tooltip="Accept the entity's open mentions (all of them, when none is open)"),
-        Binding("r", "decide_entity('reject')", "reject entity", group=ENTITY_KEYS,
+        Binding("R", "decide_entity('reject')", "reject entity", group=ENTITY_KEYS,
                 tooltip="Reject the entity's open mentions (all of them, when none is open)"),
-        Binding("y", "decide_mention('accept')", "accept mention", group=MENTION_KEYS,
+        Binding("Y", "decide_mention('accept')", "accept mention", group=MENTION_KEYS,
                 tooltip="Accept the highlighted mention only"),
-        Binding("n", "decide_mention('reject')", "reject mention", group=MENTION_KEYS,
+        Binding("N", "decide_mention('reject')", "reject mention", group=MENTION_KEYS,
                 tooltip="Reject the highlighted mention only"),
         Binding("S", "split_mention", "split off", show=False,
                 tooltip="Give the highlighted mention an entity of its own (linking put it with the wrong person)"),
         Binding("f2", "rename", "rename", tooltip="Give the entity another pseudonym"),
         Binding("plus", "add_name", "add name", tooltip="Mark every occurrence of a name the detectors missed"),
-        Binding("m", "join", "join", tooltip="Make the entity one with another (it takes that one's pseudonym)"),
-        Binding("j", "jump", "go to text", tooltip="Open the transcript at the highlighted mention"),
-        Binding("f", "toggle_open_only", "open only", tooltip="Show only entities with mentions still to review"),
-        Binding("d", "detect(True)", "detect", tooltip="Run detection with the NER model (keeps earlier decisions)"),
-        Binding("D", "detect(False)", "detect (no model)", tooltip="Rules, names and linking only: fast, lower recall",
+        Binding("M", "join", "join", tooltip="Make the entity one with another (it takes that one's pseudonym)"),
+        Binding("J", "jump", "go to text", tooltip="Open the transcript at the highlighted mention"),
+        Binding("F", "toggle_open_only", "open only", tooltip="Show only entities with mentions still to review"),
+        Binding("D", "detect(True)", "detect", tooltip="Run detection with the NER model (keeps earlier decisions)"),
+        Binding("ctrl+d", "detect(False)", "detect (no model)", tooltip="Rules, names and linking only: fast, lower recall",
                 show=False),
-        Binding("A", "auto_accept", "auto-accept",
+        Binding("ctrl+a", "auto_accept", "auto-accept",
                 tooltip="Accept every open suggestion scored above the default threshold (asks first)"),
-        Binding("u", "residual", "residual",
+        Binding("U", "residual", "residual",
                 tooltip="Words left unmasked that may still be names, best first (the last percent)"),
         Binding("ctrl+z", "undo", "undo", tooltip="Take back your last decision (accept, reject, rename, add, auto-accept)"),
         Binding("ctrl+y", "redo", "redo", show=False, tooltip="Do again what you undid"),
@@ -307,7 +314,7 @@ class AnonymisationScreen(WorkbenchScreen):
         self._shown_entity = entity.id if entity else None
         if entity is None:
             mention_list.clear_options()
-            title.update("No identifiers yet: press d to run detection" if not self.views else "")
+            title.update("No identifiers yet: press D to run detection" if not self.views else "")
             return
         kind = "direct" if entity.direct else "indirect"
         title.update(Content.assemble((entity.pseudonym, "bold"), f"  {entity.kind} ({kind}) · "
@@ -486,14 +493,21 @@ class AnonymisationScreen(WorkbenchScreen):
         # The testers typed the other pseudonym from memory: a name of it completes too (→ takes
         # the completion), and the entity joined is named by its words, not only its number.
         words = ", ".join(sorted(entity.forms)[:3])
-        suggestions = sorted({f for v in others for f in v.forms} | {v.pseudonym.strip("[]") for v in others})
+        # A completed name says whose it is ("hans olav — Person 12"): two testers could not tell
+        # which pseudonym a completion stood for, and a hint's example pseudonym was a real one.
+        # (shortest first: the first that starts with what is typed completes, and "hans" typed
+        # whole must offer Hans, not Hans Olav)
+        suggestions = sorted({f"{f}{_WHOSE}{v.pseudonym.strip('[]')}" for v in others for f in v.forms}
+                             | {v.pseudonym.strip("[]") for v in others}, key=lambda s: (len(s.split(_WHOSE)[0]), s))
         self.app.push_screen(TextPrompt(f"Join {entity.pseudonym} «{words}» into which entity?", "",
-                                        hint="its pseudonym (Person 4) or a name it has; → takes the completion",
+                                        hint="type a name it has or its pseudonym; → takes the completion",
                                         suggestions=suggestions), join)
 
     def _join_target(self, typed: str, others: Sequence[EntityView]) -> str | None:
         """The pseudonym a typed join target stands for: a pseudonym as it is, or a name one other
         entity has (None, with a note, when several have it)."""
+        if _WHOSE in typed:
+            return "[" + typed.rsplit(_WHOSE, 1)[1].strip().strip("[]") + "]"  # a completion names it
         folded = typed.casefold().strip("[]")
         if any(v.pseudonym.strip("[]").casefold() == folded for v in others) or not any(
                 folded in (f.casefold() for f in v.forms) for v in others):

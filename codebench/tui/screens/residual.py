@@ -1,8 +1,8 @@
 """The residual review list: words left unmasked that may still be names, best first.
 
-Opened from the anonymisation review (``u``). The researcher reads from the top: ``+`` marks
-the word a name (every occurrence, like "add name"), ``k`` keeps it (no name; it leaves the
-list), ``j`` opens the transcript at the word, ``R`` records the list as read (the project is
+Opened from the anonymisation review (``U``). The researcher reads from the top: ``+`` marks
+the word a name (every occurrence, like "add name"), ``K`` keeps it (no name; it leaves the
+list), ``J`` opens the transcript at the word, ``R`` records the list as read (the project is
 called anonymised only then). The list and its ranking come from
 ``services.anonymisation.residual``, the same as ``codebench anonymise --list --residual``.
 """
@@ -41,9 +41,13 @@ SHOWN = 200
 def residual_prompt(view: ResidualView) -> Content:
     """Two lines: rank, word, how often and why; then the first occurrence in its context."""
     times = f"{view.count}× in {view.documents} document" + ("s" if view.documents != 1 else "")
+    if view.unmasked > view.count:
+        times += f" ({view.unmasked}× unmasked in all)"  # the word's other uses may be names too
     first = view.contexts[0] if view.contexts else None
     context: Content | str = Content.assemble(
-        "  …", first.before, (first.text, "bold underline"), first.after, "…  ", (first.document, "$text-muted"),
+        # (a short run before the word: at 80 columns the row is cut on the right, and a tester saw
+        # rows whose context showed no word)
+        "  …", first.before[-24:], (first.text, "bold underline"), first.after, "…  ", (first.document, "$text-muted"),
     ) if first else ""
     return Content.assemble(
         (f"{view.rank:>3} ", "$text-muted"), (view.form, "bold"), "  ", (times, "$text-muted"), "  ",
@@ -74,8 +78,8 @@ class ResidualScreen(WorkbenchScreen):
     BINDINGS = [
         Binding("plus", "mark_name", "name", tooltip="Mark every occurrence of the word as a person's name"),
         Binding("A", "mark_as", "mark as…", tooltip="Mark every occurrence as a workplace, place, NAV office … (asks which)"),
-        Binding("k", "keep", "keep", tooltip="Not a name: keep the word; it leaves the list"),
-        Binding("j", "jump", "go to text", tooltip="Open the transcript at the word"),
+        Binding("K", "keep", "keep", tooltip="Not a name: keep the word; it leaves the list"),
+        Binding("J", "jump", "go to text", tooltip="Open the transcript at the word"),
         Binding("R", "read", "list read", tooltip="Record that you have read the list: the project may then be "
                 "called anonymised"),
         Binding("f5", "refresh", "refresh", show=False),
@@ -148,7 +152,7 @@ class ResidualScreen(WorkbenchScreen):
         self.query_one("#residual-count", Label).update(
             # R first: at 80 columns the line is cut and the footer has no room for R either, and
             # a tester never found how to record the list read.
-            f"{len(self.views)} words · R: list read · + name · k keep · j go to text · read from the top"
+            f"{len(self.views)} words · R: list read · + name · K keep · J go to text · read from the top"
             if self.views else "No residual candidates: every word left in place is an ordinary word")
         if self.views:
             listing.highlighted = min(len(self.views), max(1, self._wanted_rank)) - 1

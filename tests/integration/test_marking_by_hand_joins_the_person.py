@@ -1,0 +1,75 @@
+"""A word marked by hand that is a given name or surname of one person named in the same
+document joins that person (testers 20-22 marked "hans", "fjell", "liv hauglum" from the
+residual list and each got a new pseudonym, to be joined by hand). Real SQLite project, rules
+and name lists only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codebench import services
+from codebench.services import anonymisation
+
+CODER = "tester"
+TEXTS = {
+    "sunnmore.txt": ("SPEAKER_00: kven var mentoren\n"
+                     "SPEAKER_01: det var per kristian fjell han har vore her i tjuefem år\n"
+                     "SPEAKER_01: og så var det hans olav dal frå nav og eg snakka med dal om det og med hans om alt\n"),
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    for name, text in TEXTS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    found = services.init_project(tmp_path / "p")
+    services.import_files(found, [tmp_path / name for name in TEXTS])
+    anonymisation.detect(found, use_model=False, coder=CODER)
+    yield found
+    found.close()
+
+
+def _doc(project: services.Project, name: str):
+    return next(d for d in services.list_documents(project) if name in d.name)
+
+
+def _entity(project: services.Project, form: str) -> anonymisation.EntityView:
+    return next(e for e in anonymisation.entities(project, with_mentions=True) if form in e.forms)
+
+
+def test_a_word_of_a_full_name_marked_in_its_document_joins_the_person(project) -> None:
+    doc = _doc(project, "sunnmore")
+    text = services.get_document(project, doc.id).text
+    person = _entity(project, "hans olav dal")
+    assert person.forms == ("hans olav dal",), "the detectors leave the lone sayings"
+    start = text.index("med hans") + 4
+    assert anonymisation.add_mention(project, doc.id, start, start + 4, coder=CODER) == person.pseudonym
+    start = text.index("med dal") + 4
+    assert anonymisation.add_mention(project, doc.id, start, start + 3, coder=CODER) == person.pseudonym
+    # and a word added everywhere that is a word of that one person's name in its documents
+    other = _entity(project, "per kristian fjell")
+    pseudonym, _ = anonymisation.add_name(project, "fjell", coder=CODER)
+    assert pseudonym == other.pseudonym
+
+
+def test_a_full_name_added_beside_its_masked_given_name_joins_that_person(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    source = tmp_path / "sogn2.txt"
+    source.write_text("SPEAKER_00: kven vart mentoren\n"
+                      "SPEAKER_01: mentoren det vart ho liv liv hauglum ho har jobba på lageret lenge\n",
+                      encoding="utf-8")
+    project = services.init_project(tmp_path / "p")
+    try:
+        services.import_files(project, [source])
+        doc = services.list_documents(project)[0]
+        text = services.get_document(project, doc.id).text
+        start = text.index("liv liv")
+        given = anonymisation.add_mention(project, doc.id, start, start + 3, coder=CODER)
+        pseudonym, count = anonymisation.add_name(project, "liv hauglum", coder=CODER)
+        assert pseudonym == given and count >= 1
+    finally:
+        project.close()
