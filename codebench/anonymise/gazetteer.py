@@ -1254,15 +1254,21 @@ FIRM_TRADES = frozenset(
     "lager lakseslakteri slakteri meieri gartner mølle pukkverk sementvare glass stål sveis "
     "havbruk oppdrett sjømat bilsenter sanitær taktekking "
     # testers' third round: "ulstein verft", "varanger kraft", "fana industrier", "ørnes fiskeindustri"
-    "verft industri industrier møbelverk skipsverft".split())
+    "verft industri industrier møbelverk skipsverft "
+    # testers 20-22: "alta kraftlag", "senja avfall", "glommen emballasje", "isegran båtservice",
+    # "opedal frukt og sider", a farm run as a business ("li gard")
+    "kraftlag kraft avfall renovasjon emballasje båtservice marina frukt sider gard gård".split())
 # Words that stand before a trade without naming a firm ("på et bakeri", "i lokalt verksted").
 _NOT_FIRM_NAMES = frozenset(
     "et ett eit ein en ei nytt nytt nye ny stort store lite lille lokalt lokale eget eige egne annet anna "
     "same samme hvert kvart dette desse disse det den de dei hele heile vårt vår mitt min sitt sin norsk "
     "norske gammelt gamle gode godt fint fine".split())
 _ASR_FIRM = re.compile(
-    r"(?<![\w-])(?:på|hos|fra|frå|til|for|ved|i|med|har|vi|me|sist|også)[ ]+([^\W\d_]{3,})[ ]+(" + "|".join(sorted(FIRM_TRADES))
+    r"(?<![\w-])(?:på|hos|fra|frå|til|for|ved|i|med|har|vi|me|sist|også|driv|driver|drive|dreiv|eig|eier|eide|starta|"
+    r"starte|startet)[ ]+([^\W\d_]{3,})[ ]+(" + "|".join(sorted(FIRM_TRADES))
     + r")(?![\w-])", re.IGNORECASE)
+# A firm of two trades: "ballstad fisk og sjømat", "hunstad dekk og bil", "homme sag og høvleri".
+_AND_TRADE = re.compile(r"[ ]+og[ ]+(" + "|".join(sorted(FIRM_TRADES)) + r")(?![\w-])", re.IGNORECASE)
 
 
 def find_trade_firms(text: str) -> list[Detection]:
@@ -1275,9 +1281,38 @@ def find_trade_firms(text: str) -> list[Detection]:
     for match in _ASR_FIRM.finditer(text):
         name = match.group(1).casefold()
         if (name in FUNCTION_WORDS or name in _NOT_FIRM_NAMES or name in FIRM_TRADES or is_public(name)
-                or _word_classes().get(name) in ("F", "V")):
+                or _word_classes().get(name) in ("F", "V")
+                # an adjective or a participle ("med tilbakeverkande kraft", "på lokal sag")
+                or (is_common_word(name) and name.endswith((*_ADJECTIVE_ENDINGS, "ande", "ende", "ende")))):
             continue
-        found.append(Detection(match.start(1), match.end(2), ORG, "lexicon:trade", 0.6, text[match.start(1):match.end(2)]))
+        end = match.end(2)
+        more = _AND_TRADE.match(text, end)
+        if more is not None:
+            end = more.end()
+        found.append(Detection(match.start(1), end, ORG, "lexicon:trade", 0.6, text[match.start(1):end]))
+    return found
+
+
+# Where someone works, said with a word no list holds: "ho hadde jobba på sydvaranger på
+# kjøkkenet" (a tester's Kirkenes interview). A firm's own name; an ordinary word ("på lageret")
+# or a place the lists know is left to the other rules.
+_WORKS_AT = re.compile(
+    r"(?<![\w-])(?:jobber|jobbet|jobba|jobbe|jobbar|arbeider|arbeidet|arbeidde|arbeida|arbeidar|jobb|jobben|"
+    r"praksis|utplassert|ansatt|tilsett|sluttet|slutta)[ ]+(?:på|hos|ved|for)[ ]+([^\W\d_]{4,})(?![\w-])",
+    re.IGNORECASE)
+
+
+def find_workplaces_by_name(text: str) -> list[Detection]:
+    """In caseless text, a word that is no ordinary word and on no list, where someone works."""
+    from codebench.anonymise.residual import _unlike_words
+
+    found: list[Detection] = []
+    for match in _WORKS_AT.finditer(text):
+        word = match.group(1).casefold()
+        if (not is_unknown_word(word) or is_public(word) or is_ordinary_compound(word) or is_inflected_word(word)
+                or word in NOT_NAMES or word.endswith(NOUN_ENDINGS) and _unlike_words(word) < 0.75):
+            continue
+        found.append(Detection(match.start(1), match.end(1), ORG, "lexicon:workplace", 0.6, match.group(1)))
     return found
 
 
@@ -1290,9 +1325,11 @@ INSTITUTIONS = frozenset(
     "samfunnshus kurssenter aktivitetssenter dagsenter bofellesskap arbeidssenter "
     # "volda sjukehus", "meløy sjukeheim", "romedal bo og servicesenter" (testers' third round)
     "sykehus sjukehus helsesenter legesenter servicesenter kulturhus fritidsklubb ungdomsklubb "
-    "opplæringskontor".split())
+    "opplæringskontor "
+    # "vinstra næringshage" (a tester's Gudbrandsdal interview)
+    "næringshage".split())
 _ASR_INSTITUTION = re.compile(
-    r"(?<![\w-])(?:på|hos|fra|frå|til|ved|i|med|har|og|om|vi|me|dei|de|sist|også)[ ]+([^\W\d_]{3,}(?:-[^\W\d_]+)?)[ ]+("
+    r"(?<![\w-])(?:på|hos|fra|frå|til|ved|i|med|har|og|om|vi|me|dei|de|sist|også)[ ]+([^\W\d_]{2,}(?:-[^\W\d_]+)?)[ ]+("
     + "|".join(sorted(INSTITUTIONS, key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
 # Adjectives that stand before an institution without naming it ("på vanlig skole").
 _ADJECTIVE_ENDINGS = ("ig", "lig", "leg", "sk", "al", "ær", "iv", "ell", "ent", "ert")
@@ -1310,7 +1347,7 @@ def find_named_institutions(text: str) -> list[Detection]:
     for match in _ASR_INSTITUTION.finditer(text):
         name = match.group(1).casefold()
         if (name in FUNCTION_WORDS or name in _NOT_FIRM_NAMES or name in INSTITUTIONS or name in FIRM_TRADES
-                or is_public(name) or _word_classes().get(name) == "V"
+                or is_public(name) or _word_classes().get(name) == "V" or (len(name) < 3 and name not in places)
                 or any(part in name for part in ("gåand", "gåend", "gånd", "skole", "skule"))):
             continue  # ... nor an institution word heard differently ("i videregåande skole")
         definite_noun = (is_common_word(name) and len(name) >= 6 and name.endswith(("en", "et", "a"))

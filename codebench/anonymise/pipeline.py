@@ -13,7 +13,7 @@ from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, ORG, REVIEW_O
 from codebench.anonymise.gazetteer import (
     find_after_roles, find_firm_names, find_given_names_run_together, find_interview_intro, find_lexicon_names,
     find_names, find_pronoun_names,
-    find_after_origin, find_hyphenated_given_names, find_named_institutions, find_place_names, find_possessor_names, find_reported_speakers, find_subject_names, find_trade_firms,
+    find_after_origin, find_hyphenated_given_names, find_named_institutions, find_place_names, find_possessor_names, find_reported_speakers, find_subject_names, find_trade_firms, find_workplaces_by_name,
     find_surname_shapes, find_unknown_pairs, looks_like_name, name_likelihood, own_name_parts, with_definite_forms,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
@@ -91,6 +91,7 @@ def detect_text(
         found += find_interview_intro(text)
         found += find_place_names(text)
         found += find_trade_firms(text)
+        found += find_workplaces_by_name(text)
         found += find_named_institutions(text)
         found += find_after_roles(text, caseless=True)
         found += find_after_origin(text)

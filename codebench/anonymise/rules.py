@@ -373,7 +373,7 @@ _BIRTH_YEAR = re.compile(
     rf"(?<![\w-])(?:født|fødd|fødde|føddes)[ ]+i[ ]+(?P<year>(?:19|20)[0-9]{{2}}(?![0-9])"
     rf"|(?:nitten|atten)[ ]?(?:{_alternation(_TENS)})(?:[ ]?(?:{_NONZERO_UNITS}))?"
     rf"|to[ ]?tusen(?:[ ]?og)?(?:[ ]?(?:{_NUMBER_WORD}))?"
-    rf"|(?:{_alternation(_TENS)})(?:{_NONZERO_UNITS})?)(?!\w)",
+    rf"|(?:{_alternation(_TENS)})(?:[ ]?(?:{_NONZERO_UNITS}))?)(?!\w)",
     re.IGNORECASE)
 # Ages: anchored on "år gammel" / "-åring", the number is looked for just before.
 _AGE_ANCHOR = re.compile(r"år(?:[ ]+gam(?:mel|al|le)|ing(?:en|er|ene|ar|ane)?)(?!\w)")
@@ -402,7 +402,12 @@ _PERSON_SUBJECTS = frozenset("jeg eg æ je du han hun ho hu mor mora far faren k
                              "sønnen dattera datteren gutten jenta".split())
 _NOW_AFTER = re.compile(r"[ ]+(?:nå|no|nu|i år|snart|og|så|men|til høsten|til våren|i dag"
                         # "eg er førtiåtte fødd i ...", "æ e sekstiåtte ha ha" (testers' interviews)
-                        r"|fødd|født|eh|ehm|altså|da|ha|haha|hehe)(?![\w-])|[ ]*(?:$|\n)",
+                        r"|fødd|født|eh|ehm|altså|da|ha|haha|hehe"
+                        # corrected, or a new clause ("æ e førtisju nei førtiåtte", "eg e femtisju
+                        # eg vart …"), or when ("æ blir trettini i mai"; testers 20-21)
+                        r"|nei|eller|jeg|eg|æ|je|i[ ]+(?:januar|februar|mars|april|mai|juni|juli|august|september"
+                        r"|oktober|november|desember|sommer|sommar|sommern|haust|høst|høsten|hausten|vinter|vår|jula|påska))"
+                        r"(?![\w-])|[ ]*(?:$|\n)",
                         re.IGNORECASE)
 # After the years a spoken age may go on with "nå" ("han e tjuefem år nå"); a duration goes on so.
 _DURATION_AFTER = re.compile(r"[ ]+(?:siden|sidan|sia|til|igjen|i|på|med|fram|frem|etter|før)(?![\w-])",
@@ -853,6 +858,47 @@ def _indirect(text: str) -> Iterator[Detection]:
 # ---------------------------------------------------------------------------------------------
 
 
+# An age or a year corrected or said again right after it: "æ e førtisju nei førtiåtte", "født i
+# syttien nei syttito", "eg er trettifire år ja trettifire" (testers 20-21).
+_SAID_AGAIN = re.compile(
+    rf"[ ,]+(?:(?:eh|ehm)[ ,]+)?(?:nei|eller|ja|altså)[ ,]+(?:(?:eh|ehm)[ ,]+)?(?P<n>(?:{_NUMBER_WORD})(?:[ ]?(?:{_NONZERO_UNITS}))?)"
+    r"(?P<years>[ ]+år)?(?![\w-])", re.IGNORECASE)
+
+
+# The answer to "how old are you": the number that opens the next turn ("og kor gammal e du /
+# SPEAKER_01: førtisju eh æ e født i …"; a tester's Senja interview).
+_AGE_QUESTION = re.compile(
+    r"(?<![\w-])(?:hvor|kor|koss|ka)[ ]+gam(?:mel|mal|al|le)[ ]+(?:er|e|æ|blir|ble|vart)[ ]+"
+    r"(?:du|dokker|dere|dykk|han|ho|hun|hu)(?![\w-])[^\n]{0,40}\n+(?:[^\n:]{1,40}:[ ]*)?"
+    r"(?:(?:ja|jo|eh|ehm|nei|altså|eg|æ|jeg|je|er|e|æ|ble|vart|blir|fyller|han|ho|hun|hu)[ ,]+){0,4}"
+    rf"(?P<n>(?:{_NUMBER_WORD})(?:[ ]?(?:{_NONZERO_UNITS}))?|[0-9]{{1,3}})(?P<years>[ ]+år)?(?![\w-])",
+    re.IGNORECASE)
+
+
+def _with_corrections(text: str, found: list[Detection]) -> list[Detection]:
+    """``found`` (ages and dates) with the number said again or corrected right after each,
+    and the number that answers "how old are you"."""
+    out = list(found)
+    for answer in _AGE_QUESTION.finditer(text):
+        digits = answer.group("n") if answer.group("n").isdigit() else _spoken_digits(
+            answer.group("n").casefold().replace(" ", ""))
+        start, end = answer.start("n"), answer.end()
+        if 1 <= int(digits or 0) <= 110 and not any(d.start < end and start < d.end for d in out):
+            det = Detection(start, end, INDIRECT, "rules:age", 0.4, text[start:end])
+            out.append(det)
+            found = [*found, det]
+    for det in found:
+        if det.detector not in ("rules:age", "rules:date"):
+            continue
+        again = _SAID_AGAIN.match(text, det.end)
+        if again is None or not 1 <= int(_spoken_digits(again.group("n").casefold().replace(" ", "")) or 0) <= 110:
+            continue
+        start, end = again.start("n"), again.end()
+        if not any(d.start < end and start < d.end for d in out):
+            out.append(Detection(start, end, det.kind, det.detector, det.score, text[start:end]))
+    return out
+
+
 def _resolve(candidates: list[Detection]) -> list[Detection]:
     """Keep the longest (then most specific) detection wherever candidates overlap."""
     ordered = sorted(candidates, key=lambda d: (d.start - d.end, _RANK[d.kind], d.start))
@@ -897,5 +943,5 @@ def find_identifiers(text: str, *, places: Collection[str] = ()) -> list[Detecti
     candidates.extend(_address(text))
     candidates.extend(_spoken_street(text))
     candidates.extend(_nav_office(text, known))
-    candidates.extend(_indirect(text))
+    candidates.extend(_with_corrections(text, list(_indirect(text))))
     return _resolve(candidates)

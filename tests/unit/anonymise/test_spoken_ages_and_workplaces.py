@@ -1,0 +1,58 @@
+"""Ages said without "år", corrected or given as an answer, and workplaces named in speech
+(#15, testers 20-22): the shapes three testers' unseen ASR interviews left in clear, and the
+ordinary phrases beside them that must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from codebench.anonymise.detections import INDIRECT, ORG
+from codebench.anonymise.pipeline import detect_text
+
+
+def _found(text: str, kind: str) -> list[str]:
+    return [text[d.start:d.end] for d in detect_text(text, use_model=False) if d.kind == kind]
+
+
+@pytest.mark.parametrize("text, age", [
+    ("så æ e førtisju nei førtiåtte til sommern", "førtiåtte"),   # corrected
+    ("æ e trettiåtte eh æ blir trettini i mai", "trettini"),      # when
+    ("eg e femtisju eg vart femtisju no i vår", "femtisju"),      # a new clause after it
+    ("eg er trettifire år ja trettifire og så", "trettifire"),    # said again
+    ("SPEAKER_00: og kor gammal e du no\nSPEAKER_01: førtisju eh æ e født i mai", "førtisju"),  # the answer
+])
+def test_an_age_said_without_years_is_flagged(text: str, age: str) -> None:
+    found = " | ".join(_found(text, INDIRECT))
+    assert found.count(age) == text.count(age), found
+
+
+@pytest.mark.parametrize("text, year", [
+    ("æ e femtito født i syttien nei syttito haha", "syttito"),
+    ("førtisju eh æ e født i sytti sju ja", "sytti sju"),
+])
+def test_a_birth_year_in_two_words_or_corrected_is_flagged(text: str, year: str) -> None:
+    assert year in _found(text, INDIRECT)
+
+
+def test_counts_and_durations_stay() -> None:
+    for text in ("vi var fire på jobb i går", "det er fem år siden nei seks", "eg var der i tjue minutt"):
+        assert _found(text, INDIRECT) == [], text
+
+
+@pytest.mark.parametrize("text, firm", [
+    ("æ e daglig leder her på ballstad fisk og sjømat eh", "ballstad fisk og sjømat"),
+    ("og eg driv opedal frukt og sider saman med kona", "opedal frukt og sider"),
+    ("fikk jobb på alta kraftlag så de flytta", "alta kraftlag"),
+    ("han va i jobb på senja avfall på lageret", "senja avfall"),
+    ("før det var je hr-sjef på glommen emballasje i tjue år", "glommen emballasje"),
+    ("så har ho kontakt med han på vinstra næringshage som", "vinstra næringshage"),
+    ("ja ho hadde jobba på sydvaranger på kjøkkenet der", "sydvaranger"),
+])
+def test_a_workplace_named_in_speech_is_found(text: str, firm: str) -> None:
+    assert firm in _found(text, ORG), _found(text, ORG)
+
+
+def test_ordinary_workplaces_and_phrases_stay() -> None:
+    for text in ("han jobber på lageret og trives", "regjeringa ordninga med tilbakeverkande kraft",
+                 "vi bur på ein gard og han jobbar på gard", "ho jobba på eit bakeri før"):
+        assert _found(text, ORG) == [], text
