@@ -449,7 +449,9 @@ def _lone_words(text: str, dets: Sequence[Detection], person_words: Sequence[str
 # Particles of foreign surnames, longest first ("van der velde", "de lange", "el idrissi").
 _PARTICLES = ("van der", "van den", "van de", "von der", "von dem", "de la", "de los", "de las", "da silva", "van",
               "von", "de", "del", "della", "di", "dos", "das", "du", "el", "al", "bin", "ben", "ibn", "abu", "ter",
-              "ten", "le", "la", "mac", "mc", "o")
+              "ten", "le", "la", "mac", "mc", "o",
+              # Vietnamese middle names as ASR writes them ("nguyen thi lan", "ngujen van tan")
+              "thi", "ti")
 _PARTICLE_AFTER = re.compile(
     r"[ ](" + "|".join(re.escape(p) for p in _PARTICLES if " " in p) + r"|"
     + "|".join(re.escape(p) for p in _PARTICLES if " " not in p) + r")[ ]([^\W\d_]{3,})(?![\w-])")
@@ -475,10 +477,16 @@ def _particle_surnames(text: str, dets: Sequence[Detection], stop: frozenset[str
         # A mention that took the particle in already ("maria van") goes on over the rest.
         if len(words) >= 2 and words[-1] in ("van", "von") and words[0] in given:
             start_at = det.end - len(det.text.split()[-1]) - 1
-        elif words[-1] not in given and not (len(words) >= 2 and words[0] in given):
-            continue  # only after a given name: "sa til de lange" is no name
         match = _PARTICLE_AFTER.match(text, start_at)
         if match is None:
+            continue
+        # Between two person mentions the particle is part of one name ("ngujen van tan": a
+        # tester's Vietnamese name, given name misheard); else only after a given name ("sa til
+        # de lange" is no name).
+        between = any(k != n and out[k].kind == PER and out[k].score >= SEED and out[k].start == match.start(2)
+                      for k in range(len(out)))
+        if not between and (words[-1] not in given and not (len(words) >= 2 and words[0] in given)
+                            or match.group(1).casefold() in ("ti", "thi")):
             continue
         particle, surname = match.group(1).casefold(), match.group(2).casefold()
         if surname in stop or is_finite_verb(surname) or surname in PRONOUNS:

@@ -74,3 +74,26 @@ def test_words_from_other_languages_dialect_adjectives_and_garbled_compounds_sta
 def test_a_model_found_name_and_a_lone_saying_later_in_a_clause() -> None:
     text = "det va gunnhild sørli som kom og så kom gunnhild ut og sa det"
     assert _left(text, [model_det(text, "gunnhild sørli")], "gunnhild") == 0
+
+
+def test_a_name_said_after_heter_runs_on_over_its_pieces() -> None:
+    text = "og så har me ei dame som heter nguyen ti lan ho kom på familiegjenforening"
+    assert _left(text, None, "lan") == 0 and _left(text, None, "ti") == 0, people(text)
+    text = "ei dame frå litauen ruta heiter ho eigentleg ruta kaz lau og ho e flink"
+    assert _left(text, None, "kaz") == 0 and _left(text, None, "lau") == 0, people(text)
+    text = "jeg heter kari og jobber her"
+    assert people(text) == [["kari"]]
+
+
+def test_a_particle_between_two_pieces_of_one_name_is_part_of_it() -> None:
+    text = "det som stod i papira ngujen van tan ja han er fra vietnam"
+    dets = [model_det(text, "ngujen"), model_det(text, "tan")]
+    assert _left(text, dets, "van") == 0, people(text, dets)
+
+
+def test_a_given_name_that_is_a_word_taken_up_by_han_som_or_greeted() -> None:
+    text = "vi hadd stopp på kantlista og storm han som kjøre truck sa det"
+    assert _left(text, None, "storm") == 0, people(text)
+    text = ("ho heiter vår og ho e mentor for han og det gjekk fint "
+            "ja og så må du hilse vår hvis du snakker med henne")
+    assert _left(text, None, "vår") == 0, people(text)
