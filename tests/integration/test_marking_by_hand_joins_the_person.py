@@ -73,3 +73,22 @@ def test_a_full_name_added_beside_its_masked_given_name_joins_that_person(tmp_pa
         assert pseudonym == given and count >= 1
     finally:
         project.close()
+
+
+def test_a_surname_marked_with_its_hyphen_joins_the_name_heard_without_it(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    source = tmp_path / "sandefjord.txt"
+    source.write_text("SPEAKER_00: kan du si litt om deg sjølv\n"
+                      "SPEAKER_01: ja jeg heter mohammad alkatib ja al-khatib med bindestrek\n", encoding="utf-8")
+    project = services.init_project(tmp_path / "p")
+    try:
+        services.import_files(project, [source])
+        anonymisation.detect(project, use_model=False, coder=CODER)
+        person = _entity(project, "mohammad alkatib")
+        doc = services.list_documents(project)[0]
+        text = services.get_document(project, doc.id).text
+        start = text.index("al-khatib")
+        assert anonymisation.add_mention(project, doc.id, start, start + 9, coder=CODER) == person.pseudonym
+    finally:
+        project.close()

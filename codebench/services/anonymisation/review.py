@@ -537,14 +537,25 @@ def _person_named_here(project: Project, doc_id: int, text: str, form: str) -> i
     Olav Dal, "fjell" of Per Kristian Fjell). Two testers marked such a word from the residual
     list and got a new pseudonym, to be joined by hand. None when no one or several fit; a word
     found in another document says nothing (a "stein" there may be another Stein)."""
-    if " " in form:
-        return None
+    from rapidfuzz import fuzz
+
+    def plain(word: str) -> str:
+        return word.replace("-", "")
+
+    def same(a: str, b: str) -> bool:
+        return a == b or (len(a) >= 5 and fuzz.ratio(a, b) >= 85)  # "al-khatib" heard as "alkatib"
+
+    own = [plain(w) for w in form.split()]
     with project.transaction(write=False) as store:
         rows = [r for r in store.anonymisation.mentions([doc_id]) if r.status != "rejected" and r.kind == PER]
     holders = set()
     for r in rows:
-        words = normalise(text[r.start:r.end]).split()
-        if len(words) > 1 and form in (words[0], words[-1]):
+        words = [plain(w) for w in normalise(text[r.start:r.end]).split()]
+        if len(words) <= len(own):
+            continue
+        # one word that is the given name or the surname, or several that all are words of the
+        # full name ("ti lan" of "nguyen ti lan")
+        if (same(own[0], words[0]) or same(own[0], words[-1])) if len(own) == 1 else set(own) <= set(words):
             holders.add(r.entity_id)
     return holders.pop() if len(holders) == 1 else None
 

@@ -106,6 +106,8 @@ class ResidualScreen(WorkbenchScreen):
         super().__init__()
         self.views: list[ResidualView] = []
         self._wanted_rank = 1
+        self.loaded = False
+        """The first ranking has arrived (before it the list is empty, not read)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Decisions wait while the last one is stored (shown dimmed in the footer)."""
@@ -147,6 +149,7 @@ class ResidualScreen(WorkbenchScreen):
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         self.views = event.views
+        self.loaded = True
         listing = self.query_one("#residual", OptionList)
         listing.set_options([Option(residual_prompt(v), id=f"residual:{v.rank}") for v in self.views])
         self.query_one("#residual-count", Label).update(
@@ -246,6 +249,10 @@ class ResidualScreen(WorkbenchScreen):
 
     def action_read(self) -> None:
         """Record that the list is read: until then no export or screen calls the project anonymised."""
+        if not self.loaded:
+            # A tester's R right after opening the list asked about "0 words listed".
+            self.notify("The list is still being read; R again when it shows", severity="warning")
+            return
         left = len(self.views)
 
         def answered(yes: bool | None) -> None:

@@ -56,3 +56,22 @@ def test_ordinary_workplaces_and_phrases_stay() -> None:
     for text in ("han jobber på lageret og trives", "regjeringa ordninga med tilbakeverkande kraft",
                  "vi bur på ein gard og han jobbar på gard", "ho jobba på eit bakeri før"):
         assert _found(text, ORG) == [], text
+
+
+@pytest.mark.parametrize("text, place", [
+    ("vi bur på drevvatnet litt utafor byen", "drevvatnet"),
+    ("til en kunde på vikdalen en hel pall", "vikdalen"),
+    ("eg har mange brukarar frå skudeneshavn og sånn", "skudeneshavn"),
+])
+def test_a_small_place_no_list_holds_is_found_by_its_shape(text: str, place: str) -> None:
+    from codebench.anonymise.detections import LOC
+
+    assert place in _found(text, LOC)
+
+
+def test_ordinary_compounds_after_a_preposition_are_no_places() -> None:
+    from codebench.anonymise.detections import LOC
+
+    for text in ("han sitter på arbeidsplassen", "ein test landa ved universitetssjukehuset i byen",
+                 "internt i mellominntektslandet", "koppen står på kjøkkenbenken"):
+        assert _found(text, LOC) == [], text
