@@ -40,7 +40,7 @@ NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja"
                        "eee", "ee", "eeh", "ehh", "æ", "øhm", "hæ", "aha", "åja", "joa", "nja", "mmm",
                        "greit", "kven", "kva", "kvifor", "korleis", "hvem", "hva", "hvorfor", "hvordan",
                        # the dialects' question words ("koss dokker", "korsn fant dokk")
-                       "koss", "kossn", "korsn", "kordan", "korfor", "kofor", "kem", "kæm", "ka", "kor", "kossen",
+                       "koss", "kossn", "korsn", "korsen", "kordan", "korfor", "kofor", "kem", "kæm", "ka", "kor", "kossen",
                        "haha", "hahaha", "hehe", "hihi", "hæhæ"}) | frozenset(
     # Languages the informants and their candidates speak ("han snakker på somali").
     "somali tigrinja tigrinya amharisk amharic oromo urdu farsi persisk dari pashto punjabi swahili "

@@ -393,7 +393,10 @@ class AnonymisationScreen(WorkbenchScreen):
 
         def call() -> Outcome:
             anonymisation.decide(self.project, decision, mentions=[mention.id], coder=self.coder)
-            return Outcome(f"«{mention.text}» in {mention.document}: {verb}")
+            # Which of the entity's mentions: the words around it (a tester could not tell which of
+            # four «bjørn» in one interview a rejection had taken).
+            around = f"…{mention.before[-18:].lstrip()} [{mention.text}] {mention.after[:18].rstrip()}…"
+            return Outcome(f"{around} in {mention.document}: {verb}")
 
         # On to the next open mention of this entity (after this one, then before it), else to
         # the next entity with open mentions; with nothing open anywhere, the next mention.

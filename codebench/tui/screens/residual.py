@@ -108,6 +108,8 @@ class ResidualScreen(WorkbenchScreen):
         self._wanted_rank = 1
         self.loaded = False
         """The first ranking has arrived (before it the list is empty, not read)."""
+        self._jumps: dict[str, int] = {}
+        """How many times J went to each form's occurrences (the next J goes to the next)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Decisions wait while the last one is stored (shown dimmed in the footer)."""
@@ -142,7 +144,7 @@ class ResidualScreen(WorkbenchScreen):
 
     @work(thread=True, exclusive=True, group="residual-load")
     def _load(self, note: str | None = None) -> None:
-        views = anonymisation.residual(self.project, limit=SHOWN)
+        views = anonymisation.residual(self.project, limit=SHOWN, shown=10)  # J goes through them
         if not get_current_worker().is_cancelled:
             self.post_message(self.Loaded(self, views, note))
 
@@ -275,12 +277,17 @@ class ResidualScreen(WorkbenchScreen):
             yes="Yes, I have read it", no="Cancel"), answered)
 
     def action_jump(self) -> None:
-        """Open the transcript with the highlighted word selected."""
+        """Open the transcript with the highlighted word selected; J again on the same entry
+        goes to its next occurrence (a tester could reach only the first "vår" of the list)."""
         view = self.current()
         if view is not None and view.contexts:
             self._wanted_rank = view.rank  # back from the transcript, on the same word
-            at = view.contexts[0]
+            turn = self._jumps.get(view.form, 0) % len(view.contexts)
+            self._jumps[view.form] = turn + 1
+            at = view.contexts[turn]
             self.workbench.open_document(at.document_id, position=at.end, select_to=at.start)
+            if len(view.contexts) > 1:
+                self.notify(f"occurrence {turn + 1} of {len(view.contexts)} shown here; J again for the next")
 
     @on(OptionList.OptionSelected, "#residual")
     def _selected(self) -> None:
