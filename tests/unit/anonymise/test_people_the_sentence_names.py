@@ -97,3 +97,13 @@ def test_a_given_name_that_is_a_word_taken_up_by_han_som_or_greeted() -> None:
     text = ("ho heiter vår og ho e mentor for han og det gjekk fint "
             "ja og så må du hilse vår hvis du snakker med henne")
     assert _left(text, None, "vår") == 0, people(text)
+
+
+def test_a_word_after_heiter_that_the_pronoun_takes_up_is_a_name() -> None:
+    text = "ja ho heite nok ho e fra thailand og da kom nok ut men det e nok bra"
+    assert _left(text, None, "nok") == 1, people(text)  # "det e nok bra" is the adverb
+
+
+def test_the_dialect_question_word_korsen_is_no_name() -> None:
+    text = "korsen det faktisk e ho gjorde det men korsen skal eg si det"
+    assert _left(text, None, "korsen") == 2, people(text)
