@@ -100,6 +100,10 @@ def normalise(surface: str) -> str:
 
 
 def _priority(detection: Detection) -> int:
+    if detection.detector in ("lexicon:place", "lexicon:place-shape"):
+        # A place the list knows (or shaped like one), said after "på", "i", "frå": above the
+        # model's guess of a person there ("på rørvik", "i tromsdalen" had become [Person N]).
+        return PRIORITY["ner"] + 1
     return PRIORITY.get(detection.detector.split(":")[0], 0)
 
 

@@ -75,3 +75,14 @@ def test_ordinary_compounds_after_a_preposition_are_no_places() -> None:
     for text in ("han sitter på arbeidsplassen", "ein test landa ved universitetssjukehuset i byen",
                  "internt i mellominntektslandet", "koppen står på kjøkkenbenken"):
         assert _found(text, LOC) == [], text
+
+
+def test_a_listed_place_after_a_preposition_is_a_place_though_the_model_says_person() -> None:
+    from codebench.anonymise.detections import LOC, PER, Detection
+    from codebench.anonymise.linking import resolve_overlaps
+
+    text = "æ tar ferja fra rørvik kvar morgon"
+    start = text.index("rørvik")
+    model = Detection(start, start + 6, PER, "ner", 0.8, "rørvik")
+    listed = Detection(start, start + 6, LOC, "lexicon:place", 0.6, "rørvik")
+    assert [d.kind for d in resolve_overlaps([model, listed])] == [LOC]
