@@ -742,8 +742,8 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             # else the word means (a possessive cannot stand there).
             end = _name_pieces_after(text, match.end(1))
             found.append(Detection(match.start(1), end, PER, "lexicon:role", 0.7, text[match.start(1):end]))
-        elif (opener.startswith(("heter", "het ", "heiter", "heite", "hete")) and folded in _not_after_heter()
-              and folded not in PRONOUNS and folded not in NOT_NAMES and len(folded) >= 3
+        elif (opener.startswith(("heter", "het ", "heiter", "heite", "hete")) and len(opener.split()) == 2
+              and folded in _not_after_heter() and folded not in PRONOUNS and folded not in NOT_NAMES and len(folded) >= 3
               and _TAKEN_UP_AFTER.match(text, match.end(1))):
             # "ho heite nok ho e fra thailand": a word that is no name after "heter" is one when
             # the pronoun takes it up at once (a tester's Thai colleague, masked nowhere)
