@@ -1090,8 +1090,9 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
         return True  # taken up by its pronoun: "og kranen han e helt fantastisk", "natta ho jobbe"
     if following == "som" or (following == "den" and after == "som"):
         return True
-    if _CLEFT_ADVERB.search(text, max(0, start - 30), start):
-        return True
+    if _CLEFT_ADVERB.search(text, max(0, start - 30), start) and (
+            not following or following in ("som", "og", "da", "då") or following in FINITE_VERBS):
+        return True  # "det var faktisk per som", not "det e jo veldig ulikt"
     people = _SPEAKERS_AND_PRONOUNS
     names = lexicon()
     if preceding == "og" and (before in people or before in names.female or before in names.male):

@@ -1086,7 +1086,11 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
 _SPAN_VERBS = SPOKEN_VERBS | frozenset("er var æ ær".split())
 # Adverbs of place and manner that follow a name in a clause and are no surname.
 NEVER_SURNAMES = frozenset("hjem heim hjemme heime ut inn opp ned fram frem tilbake igjen att "
-                            "direkte straks sjøl selv sjølv sjæl sæl alene aleine også".split())
+                            "direkte straks sjøl selv sjølv sjæl sæl alene aleine også "
+                            # words of degree before an adjective: "sjefen bjørn tore veldig flink"
+                            # made "veldig" a surname masked seventeen times (a tester's), "storm mest"
+                            "veldig ganske svært skikkelig utrolig fryktelig kjempe altfor mest mer meir litt "
+                            "mye mykje helt heilt".split())
 
 
 def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector: str) -> bool:
@@ -1834,7 +1838,8 @@ def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: 
         # Unknown words get the benefit of the doubt: a detector already called them a name;
         # so does a name that is also a word where a clause makes it the subject ("ja bakke
         # ringer" after Per Olav Bakke).
-        if likelihood == 0.0 or likelihood >= 0.5 or in_subject_position(text, start, start + len(surface)):
+        if ((likelihood == 0.0 and not is_common_word(form)) or likelihood >= 0.5
+                or in_subject_position(text, start, start + len(surface))):
             return 0.8
         if here and reads_as_person(text, start, start + len(surface)):
             return 0.6
