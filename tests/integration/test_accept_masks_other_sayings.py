@@ -114,3 +114,13 @@ def test_a_join_into_an_accepted_entity_masks_its_sayings_and_undo_of_the_join_t
     services.undo(project, CODER)
     assert _shown(project).count(WORD) == 2
     assert _entity(project, "jarle").id == jarle.id, "the joined entity is back"
+
+
+def test_a_word_kept_from_the_residual_list_is_not_masked_by_an_accept(project) -> None:
+    # A tester kept "stein" (rocks) in the residual list; a join then masked "bera stein ned".
+    person = _mark_first(project)
+    anonymisation.keep_residual(project, [WORD], coder=CODER)
+
+    anonymisation.decide(project, "accept", entity=person.id, coder=CODER)
+
+    assert _shown(project).count(WORD) == 2, "the kept word stays where nobody marked it"

@@ -9,9 +9,8 @@ never holds the words themselves.
 
 from __future__ import annotations
 
-import re
-
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass

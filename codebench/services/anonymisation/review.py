@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, LOC, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    NOT_NAMES, find_name_parts, find_names, in_subject_position, is_caseless, is_common_word, own_name_parts,
+    NOT_NAMES, find_name_parts, find_names, in_subject_position, is_also_a_word, is_caseless, is_common_word, own_name_parts,
     reads_as_person, with_definite_forms,
 )
 from codebench.anonymise.linking import normalise
@@ -27,6 +27,7 @@ from codebench.services.anonymisation.renditions import anonymised_names
 from codebench.services.anonymisation.state import anonymisation_state
 from codebench.services.documents import find_document, list_documents
 from codebench.services.project import Project
+from codebench.services.anonymisation.residual import KEPT, _digest
 from codebench.storage.anonymisation import MentionSnapshot
 from codebench.storage.store import Store
 
@@ -443,11 +444,15 @@ def _mask_other_sayings(store: Store, entity_id: int, *, coder: str | None, at: 
     docs = sorted({r.document_id for r in own})
     texts = store.documents.texts(docs)
     said = {normalise(texts[r.document_id][r.start:r.end]) for r in own}
-    forms = {f for f in said if " " in f or (len(f) >= 4 and not is_common_word(f) and f not in NOT_NAMES)}
+    # Not a word the reviewer kept from the residual list as no name, nor one that is also an
+    # ordinary word ("stein": a tester's join masked "bera stein ned", rocks, after a keep).
+    kept = set(store.anonymisation.settings().get(KEPT, ()))
+    forms = {f for f in said if " " in f or (len(f) >= 4 and not is_common_word(f) and not is_also_a_word(f)
+                                             and f not in NOT_NAMES and _digest(f) not in kept)}
     # A surname that is also a word ("hatten" of Stig Rune Hatten) only where the sentence makes
     # it a person: "og hatten han e en sånn kar", not "tar med hatten sin".
     worded = {f.split()[-1] for f in said if " " in f and kind == PER} - forms
-    worded = {w for w in worded if len(w) >= 3 and w not in NOT_NAMES}
+    worded = {w for w in worded if len(w) >= 3 and w not in NOT_NAMES and _digest(w) not in kept}
     if not forms and not worded:
         return []
     taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
