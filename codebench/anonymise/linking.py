@@ -1816,6 +1816,8 @@ def _corroborated(cluster: Cluster) -> bool:
     """A full name, two independent detections, a strong detector or a confident one."""
     if cluster.full_forms or sum(det.score >= 0.6 for _, det in cluster.mentions) >= 2:
         return True
+    if cluster.kind == LOC and any(det.detector in ("lexicon:place", "lexicon:place-shape") for _, det in cluster.mentions):
+        return True  # a place said after "på", "i", "frå" is that place wherever it is said ("Storøya")
     return any(det.score >= 0.8 or det.detector.split(":")[0] in ("known-name", "manual", "rules")
                for _, det in cluster.mentions)
 

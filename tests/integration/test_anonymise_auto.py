@@ -40,15 +40,17 @@ def test_one_unattended_run_masks_what_a_second_run_would_and_nothing_below_the_
     # A second run finds nothing more to accept: the first used its own acceptances as evidence.
     anonymisation.detect(sample, use_model=False, coder=CODER)
     assert anonymisation.auto_accept(sample, coder=CODER) == 0
-    # ... and accepted more than one detection and one auto-accept did (the sample's lone
-    # given names and spellings of accepted people, found once their people are decided).
+    # ... and accepted at least what one detection and one auto-accept do. (Until the rules of
+    # stop 35 it accepted more on the sample: its lone given names and spellings were found only
+    # once their people were decided; the first detection finds them now, so on the sample the
+    # two are equal, and the second run above still finds nothing more.)
     once = services.open_project(copy_detected_sample(detected_sample_dir, tmp_path / "once", tmp_path / "k2",
                                                       monkeypatch))
     try:
         single = anonymisation.auto_accept(once, coder=CODER)
     finally:
         once.close()
-    assert run.accepted > single
+    assert run.accepted >= single
     # Nothing under the threshold and nothing review-only was accepted by it.
     for entity in anonymisation.entities(sample, with_mentions=True):
         for mention in entity.mentions:

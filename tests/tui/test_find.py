@@ -130,3 +130,20 @@ async def test_a_letter_typed_right_after_ctrl_f_goes_to_the_find_not_to_the_scr
         assert isinstance(app.screen, AnonymisationScreen), "u opened the residual list"
         assert entities.finding and entities.find_query == "ru"
     assert {e.id: dict(e.statuses) for e in anonymisation.entities(detected)} == before, "a key decided something"
+
+
+async def test_a_name_typed_in_the_review_finds_its_spelling_not_a_pseudonym(rule_detected):
+    # "per" typed to find Per had landed on the next row: its pseudonym "[Person 66]" holds the letters.
+    detected = rule_detected
+    app = CodebenchApp(detected, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await press_to(pilot, "a", AnonymisationScreen)
+        await type_text(pilot, "per f")
+        await settle(pilot)
+        found = screen.current_entity()
+        assert found is not None and any(f.casefold().startswith("per f") for f in found.forms), found.forms
+        await pilot.press("escape")
+        await type_text(pilot, "person 1")
+        await settle(pilot)
+        assert screen.current_entity().pseudonym.startswith("[Person 1"), "a pseudonym typed finds it"

@@ -102,13 +102,31 @@ _WHOSE = " — "
 """Between a name and its entity's pseudonym in the join prompt's completions."""
 
 
+class EntityList(FindOptionList):
+    """The identifiers. A find reads their spellings, and their pseudonyms only when what is
+    typed looks like one: "per" typed to find Per had landed on the next row, whose pseudonym
+    "[Person 66]" contains the letters."""
+
+    def find_rows(self) -> list[str]:
+        views = {f"entity:{v.id}": v for v in getattr(self.screen, "views", [])}
+        pseudonyms = any(c.isdigit() for c in self.find_query) or self.find_query.startswith("[")
+        rows = []
+        for option in self.options:
+            view = views.get(option.id or "")
+            if view is None or option.disabled:
+                rows.append("")
+            else:
+                rows.append(", ".join(view.forms) + (f" {view.pseudonym.strip('[]')}" if pseudonyms else ""))
+        return rows
+
+
 class MentionList(OptionList):
     """The highlighted entity's mentions.  A typed letter (no letter key of this screen is lower case) finds an
     entity: focus goes back to the entity list with the find open, so "sør" typed after looking
     at one entity's mentions finds Sørvik instead of going nowhere."""
 
     async def _on_key(self, event: events.Key) -> None:
-        entities = self.screen.query_one("#entities", FindOptionList)
+        entities = self.screen.query_one("#entities", EntityList)
         if entities.finding:
             # Keys typed fast after the first letter arrive here before the focus has moved.
             entities.find_key(event)
@@ -201,7 +219,7 @@ class AnonymisationScreen(WorkbenchScreen):
         with Horizontal():
             with Vertical(id="entities-pane"):
                 yield Label("Identifiers", id="entity-count", classes="pane-title")
-                yield FindOptionList(id="entities")  # typing a pseudonym or a spelling finds it
+                yield EntityList(id="entities")  # typing a spelling (or a pseudonym) finds it
             with Vertical(id="mentions-pane"):
                 yield Label("", id="mention-title", classes="pane-title")
                 yield MentionList(id="mentions")
