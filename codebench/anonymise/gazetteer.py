@@ -1084,6 +1084,15 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
     before = prev.group(1).casefold() if prev and prev.group(1) else ""
     if preceding in ("en", "ein", "ei", "et", "eit", "i", "per", "hver", "kvar", "full", "noen", "nokon"):
         return False  # "en per", "i vår", "full storm": an article or a preposition's noun
+    folded = text[start:end].casefold()
+    if folded in POSSESSIVES and (is_role_word(preceding) or (
+            is_common_word(preceding) and preceding.endswith(("en", "et", "a")) and len(preceding) > 4)):
+        return False  # "veilederen hans ho har", "etternamnet hans": the possessive after its noun
+    names = lexicon()
+    if following in ("han", "ho", "hun", "hu") and (
+            (following == "han" and folded in names.female and folded not in names.male)
+            or (following != "han" and folded in names.male and folded not in names.female)):
+        return False  # "hans ho har vært": she is not Hans
     if following in FINITE_VERBS and following not in ("har", "hadde", "kan", "vil", "skal", "må"):
         return True  # a modal after it is as often a noun's ("sol kan"): left to the subject rule
     if following in ("han", "ho", "hun", "hu") and (after in FINITE_VERBS or after in DIALECT_WORDS | {"e", "va"}):
@@ -1094,7 +1103,6 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
             not following or following in ("som", "og", "da", "då") or following in FINITE_VERBS):
         return True  # "det var faktisk per som", not "det e jo veldig ulikt"
     people = _SPEAKERS_AND_PRONOUNS
-    names = lexicon()
     if preceding == "og" and (before in people or before in names.female or before in names.male):
         return True
     if following == "og" and (after in people or after in names.female or after in names.male):

@@ -35,7 +35,7 @@ class CodebenchCommands(Provider):
         commands.append(("Anonymisation review", app.open_anonymisation,
                          "detected names and identifiers: accept, reject, rename, add; run detection"))
         commands.append(("Residual list: words left unmasked that may be names", app.open_residual,
-                         "read it from the top: + a name, k keep; R records the list read (u in the review)"))
+                         "read it from the top: + a name, K keep, J go to text; R records the list read (U in the review)"))
         if app.original_allowed:
             current = services.anonymisation.people_scope(project)
             for scope, title, help_text in (

@@ -117,3 +117,11 @@ def test_a_word_of_degree_after_a_name_is_no_surname_and_never_spreads() -> None
     dets = [model_det(text, "bjørn tore veldig")]
     assert _left(text, dets, "veldig") == 3, people(text, dets)
     assert _left(text, dets, "tore") == 0
+
+
+def test_a_possessive_after_its_noun_taken_up_by_the_other_gender_is_no_name() -> None:
+    # "veilederen hans ho har vært kjempeflink" had become the pseudonym of Hans Kristian Eira.
+    text = ("det var hans kristian eira som kom hit og så e veilederen hans ho har vært kjempeflink "
+            "og hans han e snill")
+    dets = [model_det(text, "hans kristian eira")]
+    assert _left(text, dets, "hans") == 1, people(text, dets)
