@@ -632,7 +632,7 @@ def _kin_possessive(text: str, start: int, word: str) -> bool:
 _ROLES = (
     r"(?:(?:heter|het|heiter|heite|heitte|hete)(?:[ ]+(?:han|ho|hun|hu))?"
     r"(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
-    r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
+    r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla|kall)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
     r"[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ|dæ|seg|sæ|sæg)"
     r"(?:[ ]+(?:bare|berre|bære|for|alltid|gjerne|helst))?|kalt|kalla|"
     r"representanten|representantane|statsråd|statsråden|statsminister|"
@@ -861,7 +861,9 @@ _SAYS_ONLY = re.compile(
 # "khadar heter han", "ho heiter ho": the name before "heter" and the pronoun (an inverted "he
 # is called Khadar", common in speech).
 _NAMED_BEFORE_HETER = re.compile(
-    r"(?<![\w-])([^\W\d_]{3,})[ ]+(?:heter|heiter|het|heitte|heite)[ ]+(?:han|hun|ho|hu)(?![\w-])", re.IGNORECASE)
+    r"(?<![\w-])([^\W\d_]{3,})[ ]+(?:(?:heter|heiter|het|heitte|heite)[ ]+(?:han|hun|ho|hu)"
+    # (or "lan som hun heter til daglig": a tester's Vietnamese colleague)
+    r"|som[ ]+(?:han|hun|ho|hu)[ ]+(?:heter|heiter|het|heitte|heite))(?![\w-])", re.IGNORECASE)
 # "han kalle vi bare for kranen", "han kallar dei for sagkongen": the object fronted, what he is
 # called after "kaller vi (bare) for".
 _CALLED_FRONTED = re.compile(

@@ -125,3 +125,12 @@ def test_a_possessive_after_its_noun_taken_up_by_the_other_gender_is_no_name() -
             "og hans han e snill")
     dets = [model_det(text, "hans kristian eira")]
     assert _left(text, dets, "hans") == 1, people(text, dets)
+
+
+def test_what_she_is_called_before_som_hun_heter_and_after_kall_mæ() -> None:
+    text = "lan som hun heter til daglig er i praksis hos oss og det går fint"
+    assert _left(text, None, "lan") == 0, people(text)
+    text = "så ho sa bare kall mæ noi og dem to e venner"
+    assert _left(text, None, "noi") == 0, people(text)
+    text = "ja det e det som han heter og mentoren heter noe sånt"
+    assert people(text) == [], people(text)
