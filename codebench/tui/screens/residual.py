@@ -287,7 +287,7 @@ class ResidualScreen(WorkbenchScreen):
             at = view.contexts[turn]
             self.workbench.open_document(at.document_id, position=at.end, select_to=at.start)
             if len(view.contexts) > 1:
-                self.notify(f"occurrence {turn + 1} of {len(view.contexts)} shown here; J again for the next")
+                self.notify(f"occurrence {turn + 1} of {len(view.contexts)}: q back to the list, then J again for the next")
 
     @on(OptionList.OptionSelected, "#residual")
     def _selected(self) -> None:
