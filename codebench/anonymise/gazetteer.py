@@ -1170,6 +1170,13 @@ def find_subject_names(text: str) -> list[Detection]:
 
 
 _UNLIKE_ANY_WORD = 0.75
+_SPOKEN_OPENERS = frozenset("ja altså nei men og så da då jo".split())
+# What a person does, said right after the person's name.
+_PERSON_VERBS = frozenset(
+    "sa sier seier sei ringte ringer ringde jobber jobbet jobba jobbar jobbe bor bur bodde budde snakker snakka "
+    "snakkar får fikk fekk fått heter heiter het begynte byrja starta startet trives trivst lærte lærer lærde "
+    "kjenner kjente kjende vet veit visste syntes synes trur tror tenkte hjelper hjalp hjelpte "
+    "spurte spør skjønte forstod".split())
 _BEFORE_NOUNS = frozenset(
     "en ein ei et eit den det dei de denne dette disse sine sitt for av stor store ny nye god gode gammal "
     "gamle liten lita lille heile hele anna annen andre".split())
@@ -1204,9 +1211,18 @@ def _foreign_words_read_as_people(text: str, taken: set[int]) -> list[Detection]
         if preceding in _BEFORE_NOUNS or preceding in POSSESSIVES or preceding.endswith(("sk", "ig", "lig")):
             continue  # a determiner or an adjective goes before a noun: "ein stor navo", "norsk sykiatri"
         taken_up = re.match(r"[ ]+(?:han|hun|ho|hu)[ ]+([^\W\d_]+)", text[end:end + 30])
-        if not (reads_as_person(text, start, end) or in_subject_position(text, start, end)
-                or (taken_up is not None and (taken_up.group(1).casefold() in FINITE_VERBS
-                                              or taken_up.group(1).casefold() in ("e", "va", "jo", "også", "òg")))):
+        after = re.match(r"[ ]+([^\W\d_]+)(?:[ ]+([^\W\d_]+))?", text[end:end + 40])
+        following = after.group(1).casefold() if after else ""
+        then = (after.group(2) or "").casefold() if after else ""
+        # Only what a person does: a thing is the subject of "er", "har", "kom opp" as often
+        # ("gurkemeie er en urt", "lipitor har sverre brukt" in NorNE's news).
+        if not ((taken_up is not None and (taken_up.group(1).casefold() in FINITE_VERBS
+                                           or taken_up.group(1).casefold() in ("e", "va", "jo", "også", "òg")))
+                or following in _PERSON_VERBS
+                or (following == "som" and then in ("er", "e", "var", "va", "jobber", "jobbe", "bor", "bur", "kom"))
+                or (following == "og" and then in ("jeg", "eg", "æ", "je", "meg", "mæ", "han", "ho", "hun", "hu"))
+                # the subject after a spoken opener ("ja altså gosja er jo limet her")
+                or (preceding in _SPOKEN_OPENERS and in_subject_position(text, start, end))):
             continue
         if _unlike_words(folded) >= _UNLIKE_ANY_WORD:
             found.append(Detection(start, end, PER, "lexicon:subject", 0.6, word))
