@@ -3,6 +3,8 @@ people linking makes of a text (rules, lexicon and linking; no NER model)."""
 
 from __future__ import annotations
 
+import re
+
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, PER, Detection
 from codebench.anonymise.linking import link
 from codebench.anonymise.pipeline import detect_text
@@ -26,3 +28,10 @@ def clusters(text: str, dets: list[Detection] | None = None) -> list[list[Detect
 def people(text: str, dets: list[Detection] | None = None) -> list[list[str]]:
     """The words of each person's mentions --auto would mask, in text order."""
     return [[text[d.start:d.end] for d in c] for c in clusters(text, dets)]
+
+
+def left_in_clear(text: str, dets: list[Detection] | None, word: str) -> int:
+    """How many times ``word`` stands in ``text`` outside every mention --auto would mask."""
+    spans = [(d.start, d.end) for c in clusters(text, dets) for d in c]
+    return sum(1 for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
+               if not any(s < m.end() and m.start() < e for s, e in spans))

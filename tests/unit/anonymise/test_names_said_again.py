@@ -4,21 +4,16 @@ NER model; where the model found the first saying in the tester's file, it is gi
 
 from __future__ import annotations
 
-import re
 
 from codebench.anonymise.detections import Detection
-from tests.unit.anonymise.mentions import clusters, model_det, people
+from tests.unit.anonymise.mentions import clusters, left_in_clear, model_det, people
 
 _det = model_det
 _clusters = clusters
 _people = people
 
 
-def _left(text: str, dets: list[Detection] | None, word: str) -> int:
-    """How many times ``word`` stands in ``text`` outside every mention --auto would mask."""
-    spans = [(d.start, d.end) for c in _clusters(text, dets) for d in c]
-    return sum(1 for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
-               if not any(s < m.end() and m.start() < e for s, e in spans))
+_left = left_in_clear
 
 
 def _person_with(people: list[list[str]], mention: str) -> list[str]:

@@ -5,17 +5,9 @@ where the model found a saying in the tester's file, it is given here."""
 
 from __future__ import annotations
 
-import re
+from tests.unit.anonymise.mentions import left_in_clear, model_det, people
 
-from codebench.anonymise.detections import Detection
-from tests.unit.anonymise.mentions import clusters, model_det, people
-
-
-def _left(text: str, dets: list[Detection] | None, word: str) -> int:
-    """How many times ``word`` stands in ``text`` outside every mention --auto would mask."""
-    spans = [(d.start, d.end) for c in clusters(text, dets) for d in c]
-    return sum(1 for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
-               if not any(s < m.end() and m.start() < e for s, e in spans))
+_left = left_in_clear
 
 
 def test_a_person_noun_with_a_place_word_before_som_heter_names_her() -> None:
