@@ -4,7 +4,6 @@ NER model; where the model found the first saying in the tester's file, it is gi
 
 from __future__ import annotations
 
-
 from codebench.anonymise.detections import Detection
 from tests.unit.anonymise.mentions import clusters, left_in_clear, model_det, people
 
