@@ -796,3 +796,21 @@ async def test_the_arrow_keys_move_between_the_identifiers_and_their_mentions(de
         await pilot.press("left")
         await pilot.pause()
         assert app.focused is screen.query_one("#entities")
+
+
+async def test_the_mention_the_keys_act_on_is_marked_by_more_than_colour(detected):
+    # Three testers could not tell which mention row was highlighted (colour only) and rejected
+    # its neighbour with N: the row Y, N and S act on shows a ▶.
+    person = max(anonymisation.entities(detected, with_mentions=True), key=lambda e: len(e.mentions))
+    assert len(person.mentions) >= 3
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+        await pilot.press("right", "down", "down")
+        await settle(pilot)
+        mentions = screen.query_one("#mentions")
+        marked = [i for i in range(mentions.option_count)
+                  if "▶" in str(mentions.get_option_at_index(i).prompt)]
+        assert marked == [mentions.highlighted], (marked, mentions.highlighted)
+        assert screen.current_mention().id == person.mentions[mentions.highlighted].id
