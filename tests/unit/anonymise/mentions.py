@@ -35,3 +35,8 @@ def left_in_clear(text: str, dets: list[Detection] | None, word: str) -> int:
     spans = [(d.start, d.end) for c in clusters(text, dets) for d in c]
     return sum(1 for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text)
                if not any(s < m.end() and m.start() < e for s, e in spans))
+
+
+def found(text: str, kind: str) -> list[str]:
+    """The words of each detection of ``kind`` in ``text`` (rules, lexicon and linking; no model)."""
+    return [text[d.start:d.end] for d in detect_text(text, use_model=False) if d.kind == kind]

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from codebench.anonymise.detections import INDIRECT, ORG
-from codebench.anonymise.pipeline import detect_text
-
-
-def _found(text: str, kind: str) -> list[str]:
-    return [text[d.start:d.end] for d in detect_text(text, use_model=False) if d.kind == kind]
+from codebench.anonymise.detections import INDIRECT, LOC, ORG, PER, Detection
+from codebench.anonymise.linking import resolve_overlaps
+from tests.unit.anonymise.mentions import found as _found
 
 
 @pytest.mark.parametrize("text, age", [
@@ -64,23 +61,16 @@ def test_ordinary_workplaces_and_phrases_stay() -> None:
     ("eg har mange brukarar frå skudeneshavn og sånn", "skudeneshavn"),
 ])
 def test_a_small_place_no_list_holds_is_found_by_its_shape(text: str, place: str) -> None:
-    from codebench.anonymise.detections import LOC
-
     assert place in _found(text, LOC)
 
 
 def test_ordinary_compounds_after_a_preposition_are_no_places() -> None:
-    from codebench.anonymise.detections import LOC
-
     for text in ("han sitter på arbeidsplassen", "ein test landa ved universitetssjukehuset i byen",
                  "internt i mellominntektslandet", "koppen står på kjøkkenbenken"):
         assert _found(text, LOC) == [], text
 
 
 def test_a_listed_place_after_a_preposition_is_a_place_though_the_model_says_person() -> None:
-    from codebench.anonymise.detections import LOC, PER, Detection
-    from codebench.anonymise.linking import resolve_overlaps
-
     text = "æ tar ferja fra rørvik kvar morgon"
     start = text.index("rørvik")
     model = Detection(start, start + 6, PER, "ner", 0.8, "rørvik")

@@ -8,11 +8,7 @@ from __future__ import annotations
 import pytest
 
 from codebench.anonymise.detections import ADDRESS, EMAIL, INDIRECT, PHONE
-from codebench.anonymise.pipeline import detect_text
-
-
-def _found(text: str, kind: str) -> list[str]:
-    return [d.text for d in detect_text(text, use_model=False) if d.kind == kind]
+from tests.unit.anonymise.mentions import found as _found
 
 
 @pytest.mark.parametrize("text, street", [
