@@ -320,6 +320,20 @@ def split_command(project: str, mentions: tuple[int, ...], coder: str | None, db
     click.echo(f"split off: {len(set(mentions))} mention(s) are now {pseudonym}")
 
 
+@anonymise.command("kind")
+@click.argument("project", type=click.Path(file_okay=False))
+@click.argument("entity")
+@click.argument("kind", type=click.Choice(sorted(KINDS)))
+@click.option("--coder", help="Who changes it (default: $CODEBENCH_CODER).")
+@db_option
+def kind_command(project: str, entity: str, kind: str, coder: str | None, db: str | None) -> None:
+    """Make an entity another kind: a place found as a person ('[Person 35]' that is a village)
+    becomes a place (LOC), with the next free pseudonym of that kind. Undo takes it back."""
+    opened = use_project(project, db)
+    pseudonym = anonymisation.retype_entity(opened, entity, kind, coder=require_coder(coder))
+    click.echo(f"now {pseudonym}")
+
+
 @anonymise.command("people")
 @click.argument("project", type=click.Path(file_okay=False))
 @click.argument("scope", required=False, type=click.Choice(PEOPLE_SCOPES))

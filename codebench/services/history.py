@@ -46,7 +46,7 @@ def _history(store: Store, coder: str) -> tuple[list[AuditEntry], list[AuditEntr
 # What an entry's payload must hold to be taken back: anonymisation decisions logged before undo
 # existed recorded counts only, and stay out of the history rather than undo nothing.
 _NEEDS = {"anonymise_accept": "before", "anonymise_reject": "before", "anonymise_auto": "before",
-          "anonymise_add": "added", "anonymise_join": "mentions", "anonymise_split": "mentions", "memo": "text", "adjudicate": "created",
+          "anonymise_add": "added", "anonymise_join": "mentions", "anonymise_split": "mentions", "anonymise_retype": "mentions", "memo": "text", "adjudicate": "created",
           "accept_agreed": "created", "anonymise_residual_keep": "digests"}
 
 
@@ -442,6 +442,7 @@ _STEPS: dict[str, tuple[Step, Step]] = {
     "anonymise_add": (_unadd, _add_again),
     "anonymise_join": (_unjoin, _join_again),
     "anonymise_split": (_unsplit, _split_again),
+    "anonymise_retype": (_unsplit, _split_again),
     "anonymise_residual_keep": (_unkeep, _keep_again),
     "adjudicate": (_unadjudicate, _adjudicate_again),
     "accept_agreed": (_unadjudicate, _adjudicate_again),
@@ -451,7 +452,7 @@ UNDOABLE = tuple(_STEPS)
 checked), transcript text (an edit of a turn, a corrected file imported over a document),
 codebook (create, change — rename, definition, memo, colour, core, promote —, move, merge, an unused
 open code removed),
-memos (write, edit, delete), adjudication decisions and anonymisation decisions (accept, reject, auto-accept, rename, join, split, names and spans added by hand)."""
+memos (write, edit, delete), adjudication decisions and anonymisation decisions (accept, reject, auto-accept, rename, join, split, a change of kind, names and spans added by hand)."""
 
 
 def _after(project: Project, entry: AuditEntry, direction: str) -> None:
@@ -508,6 +509,9 @@ def describe_operation(entry: AuditEntry, project: Project | None = None, *, ano
     if entry.action == "anonymise_split":
         was, now = (p.get("pseudonyms") or ["an entity", "another"])[:2]
         return f"split of {_count(len(p.get('mentions', [])), 'mention', 'mentions')} from {was} into {now}"
+    if entry.action == "anonymise_retype":
+        was, now = (p.get("pseudonyms") or ["an entity", "another"])[:2]
+        return f"change of {was} to {now} ({_count(len(p.get('mentions', [])), 'mention', 'mentions')})"
     if entry.action == "anonymise_join":
         kept, gone = (p.get("pseudonyms") or ["an entity", "another"])[:2]
         return f"join of {gone} into {kept} ({_count(len(p.get('mentions', [])), 'mention', 'mentions')})"

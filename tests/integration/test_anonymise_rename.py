@@ -139,3 +139,38 @@ def test_a_mention_linked_to_the_wrong_person_is_split_off_and_undo_takes_it_bac
     undone = services.undo(project, "ingrid")
     assert undone is not None and "split" in services.describe_operation(undone)
     assert f"Min mann, {pseudonym}, sier" in anonymisation.rendition(project, doc).text
+
+
+def test_a_place_found_as_a_person_is_made_a_place_and_undo_takes_it_back(tmp_path: Path, monkeypatch) -> None:
+    # Found by testers: a village the model took for a person ("[Person 35]" for Øyer) could only
+    # be rejected and marked again, one occurrence at a time; join takes entities of one kind only.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / "D03 runde 1.txt"
+    path.write_text("I: Hvor bor du?\n\nR: Jeg bor på Tretten. Tretten ligger like ved Øyer, "
+                    "og Kari Nordmann bor der også.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="veileder", round=1)).errors
+    person, count = anonymisation.add_name(project, "Tretten", coder="ingrid")
+    anonymisation.add_name(project, "Kari Nordmann", coder="ingrid")
+    assert count == 2
+    doc = services.list_documents(project)[0].id
+    result = CliRunner().invoke(main, ["anonymise", "kind", str(project.root), person, "LOC", "--coder", "ingrid"])
+    assert result.exit_code == 0, result.output
+    place = result.output.strip().removeprefix("now ")
+    assert re.fullmatch(r"\[Sted \d+\]", place), place
+    text = anonymisation.rendition(project, doc).text
+    assert f"Jeg bor på {place}. {place} ligger" in text and "Tretten" not in text
+    kinds = {v.pseudonym: v.kind for v in anonymisation.entities(project)}
+    assert kinds[place] == "LOC"
+    key = next((tmp_path / "keys").glob("*.yaml")).read_text(encoding="utf-8")
+    assert place in key, "the key file follows the change"
+    again = CliRunner().invoke(main, ["anonymise", "kind", str(project.root), place, "LOC", "--coder", "ingrid"])
+    assert again.exit_code != 0 and "already" in again.output
+    undone = services.undo(project, "ingrid")
+    assert undone is not None and f"change of {person} to {place}" in services.describe_operation(undone)
+    assert f"Jeg bor på {person}. {person} ligger" in anonymisation.rendition(project, doc).text
+    services.redo(project, "ingrid")
+    assert f"Jeg bor på {place}." in anonymisation.rendition(project, doc).text
+    # The next person does not take the number the old entity had.
+    third, _ = anonymisation.add_name(project, "Ola Hansen", coder="ingrid")
+    assert third != person

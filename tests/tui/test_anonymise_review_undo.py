@@ -299,3 +299,38 @@ async def test_a_lone_name_of_another_interview_is_asked_about_and_shift_s_split
         assert "2 mentions split off from" in messages(app)[-1] and messages(app)[-1].endswith(" in b")
     owners = {m.id: e.pseudonym for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions}
     assert owners[lone[0]] == owners[lone[1]] != owners[first.id]
+
+
+async def test_shift_t_makes_the_entity_another_kind_and_ctrl_z_takes_it_back(detected):
+    # Found by testers: a place the model had taken for a person could not be made a place in
+    # review (join takes entities of one kind; reject and mark again went occurrence by occurrence).
+    from codebench.tui.screens.kind_picker import KindPicker
+
+    person = next(e for e in anonymisation.entities(detected, with_mentions=True) if KRISTINE in e.forms)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        await show_entity(pilot, screen, person.id)
+        await pilot.press("T")
+        await settle(pilot)
+        assert isinstance(app.screen, KindPicker)
+        assert person.pseudonym in str(app.screen.query_one("#kind-title").render())
+        await pilot.press("l")
+        await settle(pilot)
+        assert app.screen is screen
+        now = screen.current_entity()
+        assert now.kind == "LOC" and now.pseudonym.startswith("[Sted ") and KRISTINE in now.forms
+        assert len(now.mentions) == len(person.mentions)
+        assert f"{person.pseudonym} is now {now.pseudonym}" in str(screen.query_one("#review-note").render())
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        owner = next(e for e in anonymisation.entities(detected, with_mentions=True) if KRISTINE in e.forms)
+        assert owner.id == person.id and owner.kind == "PER"
+        # The kind it is now is no choice: p on a person closes without a change.
+        await show_entity(pilot, screen, person.id)
+        await pilot.press("T")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen is screen
+        assert next(e for e in anonymisation.entities(detected) if KRISTINE in e.forms).id == person.id

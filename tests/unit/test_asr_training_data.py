@@ -83,3 +83,26 @@ def test_a_speaker_turn_has_a_name_or_a_role_before_a_colon_and_the_sentence_unc
             kinds.add("name")
             assert tags[:colon] == ["B-PER"] + ["I-PER"] * (colon - 1)
     assert kinds == {"role", "name"}
+
+
+def test_a_marked_interview_gives_people_traps_and_places_their_labels(tmp_path) -> None:
+    from codebench.anonymise.training import marked_interviews
+
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    (folder / "intervju.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:05.000\n"
+        "æ jobbe med {{P:kari holmeset}} på {{W:kiwi sentrum}} i oslo og {{T:per dag}} e det fint\n\n"
+        "00:00:05.000 --> 00:00:09.000\nho {{P:kari}} bur på {{L:mørkved}} og e {{C:førtito}}\n", encoding="utf-8")
+    heard = marked_interviews.sentences([folder], _pools(), random.Random(0), copies=0, originals=1)
+    tags = {w: t for words, _, ts in heard for w, t in zip(words, ts)}
+    assert (tags["kari"], tags["holmeset"]) == ("B-PER", "I-PER")
+    assert tags["per"] == "O" and tags["dag"] == "O", "a trap is taught as no name"
+    assert tags["kiwi"] == tags["mørkved"] == MISSING, "workplaces and small places teach nothing"
+    assert tags["oslo"] == MISSING, "a public place is a place, not an ordinary word"
+    assert tags["førtito"] == "O" and tags["jobbe"] == "O"
+    renamed = marked_interviews.sentences([folder], _pools({"kari", "holmeset"}), random.Random(0),
+                                          copies=3, originals=0)
+    people = {w for words, _, ts in renamed for w, t in zip(words, ts) if t.endswith("PER")}
+    assert people and not people & {"kari", "holmeset"}, "renamed copies carry other names"
+    assert {w for words, _, ts in renamed for w, t in zip(words, ts) if not t.endswith("PER")} >= {"jobbe", "dag"}

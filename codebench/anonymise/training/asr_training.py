@@ -276,7 +276,8 @@ def build(out_dir: str = DEFAULT_OUT, *, silver: Path = storting_silver.DEFAULT_
           asr_fraction: float = 0.5, norne_swap: float = 0.25, plain_share: float = 0.25,
           proceedings_sentences_max: int = 40000, proceedings_plain: float = 0.25,
           use_proceedings: bool = True, speaker_share: float = 0.0, interview_copies: int = 0,
-          interview_word_share: float = 0.3) -> dict:
+          interview_word_share: float = 0.3, marked_dirs: Iterable[Path] = (), marked_copies: int = 0,
+          marked_originals: int = 1) -> dict:
     """Write the DocBins and return their counts."""
     rng = random.Random(seed)
     os.makedirs(out_dir, exist_ok=True)
@@ -366,6 +367,16 @@ def build(out_dir: str = DEFAULT_OUT, *, silver: Path = storting_silver.DEFAULT_
         counts["interview_utterances"] = len(planted)
         train += planted
 
+    # 5. Interviews written with their identifiers marked (the testers' gold), people renamed.
+    if marked_dirs:
+        from codebench.anonymise.training import marked_interviews
+
+        spoken = marked_interviews.sentences(marked_dirs, pools, rng, copies=marked_copies,
+                                             originals=marked_originals)
+        counts["marked_interview_pieces"] = len(spoken)
+        counts["marked_interview_name_words"] = sum(t.endswith("-PER") for s in spoken for t in s[2])
+        train += spoken
+
     rng.shuffle(train)
     # Dev: NorNE dev (cased and lower-cased) and the tune days' ASR with the real names.
     dev: list[Sentence] = list(nob["dev"]) + [c for s in nob["dev"] for c in [asr_copy(s)] if c]
@@ -402,11 +413,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="fill every interview template this many times (interview_templates.py; 0: none)")
     ap.add_argument("--interview-word-share", type=float, default=0.3,
                     help="share of the planted given names and surnames that are also ordinary words")
+    ap.add_argument("--marked", action="append", default=[], metavar="DIR",
+                    help="a folder of interviews with inline identifier marks ({{P:…}}, marked_interviews.py); "
+                         "may be given more than once")
+    ap.add_argument("--marked-copies", type=int, default=8,
+                    help="renamed copies of each marked interview")
+    ap.add_argument("--marked-originals", type=int, default=1,
+                    help="copies of each marked interview with the names as written")
     args = ap.parse_args(argv)
     counts = build(args.out_dir, silver=Path(args.silver), seed=args.seed, norne_swap=args.norne_swap,
                    plain_share=args.plain_share, proceedings_sentences_max=args.proceedings_sentences,
                    speaker_share=args.speaker_share, interview_copies=args.interview_copies,
                    interview_word_share=args.interview_word_share,
+                   marked_dirs=[Path(d) for d in args.marked], marked_copies=args.marked_copies,
+                   marked_originals=args.marked_originals,
                    use_proceedings=args.proceedings_sentences > 0)
     print(json.dumps(counts, indent=2))
     return 0

@@ -58,7 +58,8 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     )
     from codebench.services.anonymisation.review import (
         DECISIONS, STATUSES, DocumentAnonymisation, EntityView, MentionView, add_mention, add_name, apply,
-        auto_accept, decide, document_status, entities, find_entity, join_entities, rename_entity, split_mentions,
+        auto_accept, decide, document_status, entities, find_entity, join_entities, rename_entity, retype_entity,
+        split_mentions,
     )
 
 _EXPORTS = {
@@ -82,7 +83,7 @@ _EXPORTS = {
                   "residual"),
     ".review": ("DECISIONS", "STATUSES", "DocumentAnonymisation", "EntityView", "MentionView", "add_mention",
         "add_name", "apply", "auto_accept", "decide", "document_status", "entities", "find_entity",
-        "join_entities", "rename_entity", "split_mentions"),
+        "join_entities", "rename_entity", "retype_entity", "split_mentions"),
 }
 
 __all__ = [
@@ -94,7 +95,7 @@ __all__ = [
     "add_mention", "add_name", "anonymise_free_text", "anonymise_free_texts", "anonymise_quotes", "anonymised_names", "anonymised_passages",
     "apply", "auto_accept", "decide", "detect", "document_labels", "document_status", "entities", "export_text",
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
-    "require_reviewer", "join_entities", "split_mentions",
+    "require_reviewer", "join_entities", "retype_entity", "split_mentions",
     "rendition", "renditions", "set_original_viewer", "write_key",
     "ResidualContext", "ResidualView", "is_ordinary_word_too", "keep_residual", "mark_residual_read", "residual",
     "Positions", "positions_for", "positions_in_view",

@@ -380,6 +380,37 @@ def split_mentions(project: Project, mentions: Sequence[int], *, coder: str | No
     return new.pseudonym
 
 
+def retype_entity(project: Project, entity: str | int, kind: str, *, coder: str | None = None) -> str:
+    """Make an entity another kind of identifier: a place the model took for a person ("[Person 35]"
+    that is Øyer) becomes a place, a person found as a workplace a person.  Its mentions go to a new
+    entity of that kind under the next free pseudonym ("[Sted 12]"), statuses as they were; the old
+    entity stays, empty, so its pseudonym is never given to anyone else.  Undo takes it back.
+
+    Returns:
+        the new pseudonym.
+
+    Raises:
+        ServiceError: an unknown kind, no such entity, or an entity that is that kind already.
+    """
+    if kind not in KINDS:
+        raise ServiceError(f"unknown kind {kind!r}; choose from {', '.join(sorted(KINDS))}")
+    require_reviewer(project, coder)
+    with project.transaction(write=True) as store:
+        repo = store.anonymisation
+        old = find_entity(store, entity)
+        if old.kind == kind:
+            raise ServiceError(f"{old.pseudonym} is a {kind} already")
+        ids = repo.mention_ids_of(old.id)
+        (new,) = repo.add_entities([NewEntity(kind, next_label(kind, repo.pseudonyms()), kind in DIRECT_KINDS)])
+        repo.reassign(ids, new.id)
+        # The split's shape (undo gives the mentions back; redo brings the new entity back).
+        store.audit.log("anonymise_retype", coder, {"entity": old.id, "created": repo.entity_snapshot(new.id),
+                                                    "mentions": ids, "pseudonyms": [old.pseudonym, new.pseudonym],
+                                                    "kinds": [old.kind, kind]})
+    write_key(project)
+    return new.pseudonym
+
+
 def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None = None) -> tuple[str, int]:
     """Add a name the detectors missed: every occurrence in every document becomes a manual
     mention, and the name is kept in the key so documents imported later are searched too.

@@ -31,6 +31,7 @@ from codebench.services.anonymisation.review import AutoAcceptPreview, auto_acce
 from codebench.services.history import describe_operation
 from codebench.tui.screens.base import WorkbenchScreen
 from codebench.tui.screens.confirm import ConfirmDialog
+from codebench.tui.screens.kind_picker import KindPicker
 from codebench.tui.screens.picker import TextPrompt
 from codebench.tui.widgets.find import FindOptionList
 from codebench.tui.widgets.stable_footer import StableFooter
@@ -163,6 +164,7 @@ class AnonymisationScreen(WorkbenchScreen):
         Binding("f2", "rename", "rename", tooltip="Give the entity another pseudonym"),
         Binding("plus", "add_name", "add name", tooltip="Mark every occurrence of a name the detectors missed"),
         Binding("M", "join", "join", tooltip="Make the entity one with another (it takes that one's pseudonym)"),
+        Binding("T", "change_kind", "kind", show=False, tooltip="Make the entity another kind: a place found as a person becomes a place"),
         Binding("J", "jump", "go to text", tooltip="Open the transcript at the highlighted mention"),
         Binding("F", "toggle_open_only", "open only", tooltip="Show only entities with mentions still to review"),
         Binding("D", "detect(True)", "detect", tooltip="Run detection with the NER model (keeps earlier decisions)"),
@@ -495,6 +497,25 @@ class AnonymisationScreen(WorkbenchScreen):
 
         self.app.push_screen(TextPrompt(f"New pseudonym for {entity.pseudonym} (brackets are added)",
                                         entity.pseudonym.strip("[]")), rename)
+
+    def action_change_kind(self) -> None:
+        """Ask which kind the highlighted entity really is (a village found as a person); undoable."""
+        entity = self.current_entity()
+        if entity is None:
+            return
+
+        def change(kind: str | None) -> None:
+            if not kind:
+                return
+
+            def call() -> Outcome:
+                now = anonymisation.retype_entity(self.project, entity.id, kind, coder=self.coder)
+                return Outcome(f"{entity.pseudonym} is now {now} ({len(entity.mentions)} mention(s))", pseudonym=now)
+
+            self._decide(call)
+
+        self.app.push_screen(KindPicker(entity.pseudonym, title=f"Make {entity.pseudonym} a", exclude=entity.kind),
+                             change)
 
     def action_join(self) -> None:
         """Join the highlighted entity into another: it takes that entity's pseudonym (undoable)."""

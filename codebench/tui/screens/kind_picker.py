@@ -24,18 +24,21 @@ class KindPicker(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "cancel")] + [
         Binding(key, f"pick('{kind}')", label.split("  ")[0].lower(), show=False) for kind, label, key in KINDS]
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, *, title: str | None = None, exclude: str | None = None) -> None:
         super().__init__()
         self.what = what
+        self.title_text = title or f"Anonymise «{what}» as"
+        self.exclude = exclude  # the kind it is now, when an entity's kind is changed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="kind-picker"):
-            yield Label(f"Anonymise «{self.what}» as", id="kind-title")
-            yield OptionList(*(Option(f"{key}  {label}", id=kind) for kind, label, key in KINDS), id="kinds")
+            yield Label(self.title_text, id="kind-title")
+            yield OptionList(*(Option(f"{key}  {label}", id=kind) for kind, label, key in KINDS
+                               if kind != self.exclude), id="kinds")
 
     def action_pick(self, kind: str) -> None:
-        """Close with this kind."""
-        self.dismiss(kind)
+        """Close with this kind (the kind it is now closes without a change)."""
+        self.dismiss(None if kind == self.exclude else kind)
 
     def action_cancel(self) -> None:
         """Close without marking anything."""
