@@ -108,7 +108,8 @@ def complete_names(
         taken = Taken(text, dets)
         completed = []
         for det in dets:
-            if det.kind == PER and det.score >= SEED:
+            # (a name spelled out is all its letters: "det staves i d i l" is no "staves i d i l")
+            if det.kind == PER and det.score >= SEED and det.detector != "rules:spelled":
                 if full:
                     det = _run_on(det, text, where, vocabulary, taken, stop)
                 det = _name_slots(det, text, taken, stop, given)

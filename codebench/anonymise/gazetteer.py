@@ -111,8 +111,9 @@ def _common_words() -> frozenset[str]:
 SPOKEN_VERBS = frozenset("sku ska va e bli hadd kunn vill".split())
 DIALECT_WORDS = frozenset("""
 ittj itj ikkj itte inte nåkka nokka nåkå nåkke nåkkå nåkåt kæm kæ kossen kossn åssen ossen dæm dæmm
-mæ dæ sæ hain alein aleina bærre bære møkje mykkje ittno
+mæ dæ sæ hain hainn alein aleina bærre bære møkje mykkje ittno
 sir sie seie va maste hils hilsa hendern hennern ovnan
+je jæ dokk dokker døkk døkker dåkk dåkker altso asså
 dær dærre hær
 """.split())
 
@@ -430,10 +431,40 @@ def is_caseless(text: str, sample: int = 20000) -> bool:
 
     Speaker labels are the transcriber's, not the recogniser's: "Informant: det var kjersti"
     is lower-case ASR text with a capitalised label on every line.
+
+    Nor are the capitals of sentence-cased ASR that writes the names it does not know in lower
+    case (Teams: "Det er hilde lie som bestemmer."): where words that are names and nothing else
+    stand in lower case at least as often as capitalised inside a sentence, a capital says nothing
+    about a name, and the text is read as caseless (two testers' Teams files had lost 20 and 23
+    names each when their capitals were trusted).
     """
     head = _LINE_LABEL.sub("", text[:sample])
     letters = len(_LETTER.findall(head))
-    return letters > 0 and len(_CAPITAL.findall(head)) / letters < 0.003
+    if not letters:
+        return False
+    return len(_CAPITAL.findall(head)) / letters < 0.003 or _names_written_lower(head)
+
+
+_WORD_AT = re.compile(r"(?<![\w-])[^\W\d_][\w'-]*")
+_SENTENCE_START = re.compile(r"(?:[.!?:>\n\"«(]\s*|^\s*)$")
+
+
+def _names_written_lower(head: str, least: int = 4) -> bool:
+    """True when words that are names only ("tormod", "hilde": likely names, no ordinary word)
+    stand in lower case at least ``least`` times and at least as often as capitalised inside
+    a sentence."""
+    ratios = lexicon().name_ratio
+    lower = capitalised = 0
+    for match in _WORD_AT.finditer(head):
+        word = match.group()
+        folded = word.casefold()
+        if len(folded) < 3 or ratios.get(folded, 0.0) < 0.9 or is_common_word(folded):
+            continue
+        if word.islower():
+            lower += 1
+        elif word[:1].isupper() and not _SENTENCE_START.search(head[max(0, match.start() - 3):match.start()]):
+            capitalised += 1
+    return lower >= least and lower >= capitalised
 
 
 def find_lexicon_names(text: str, *, caseless: bool | None = None, threshold: float = 0.6) -> list[Detection]:
@@ -955,6 +986,24 @@ SURNAME_ENDINGS = (
 )
 # Endings of surnames from the countries many informants come from (Polish, Ukrainian, Russian,
 # Balkan, Romanian, Turkish, Iranian, Armenian): "visnevska", "kovalenko", "petrović".
+# Vietnamese family names, and the middle names that follow them ("Nguyen Thi Lan", "Tran Van
+# Minh"): the name's last word is the one the person is called by, a word or not ("hang", "min").
+VIETNAMESE_SURNAMES = frozenset(
+    "nguyen nguyễn ngujen nguyên tran trần pham phạm fam le lê hoang huynh phan vu võ vo dang đặng bui do "
+    "đỗ ho hồ ngo ngô duong dương ly lý truong trương dinh đinh lam lâm mai quach".split())
+VIETNAMESE_MIDDLE = frozenset("thi thị ti thu van văn duc đức ngoc ngọc huu hữu quoc quốc kim thanh xuan".split())
+_VIETNAMESE_NAME = re.compile(
+    r"(?<![\w-])(?:%s)\s+(?:%s)\s+[^\W\d_]{2,}(?![\w-])" % (
+        "|".join(sorted(VIETNAMESE_SURNAMES, key=len, reverse=True)), "|".join(sorted(VIETNAMESE_MIDDLE, key=len, reverse=True))),
+    re.IGNORECASE)
+
+
+def find_vietnamese_names(text: str) -> list[Detection]:
+    """A family name, a middle name and the given name after them ("pham thu hang", "tran van
+    minh"), the given name taken whatever word it is: the detectors stopped before "hang"."""
+    return [Detection(m.start(), m.end(), PER, "rules:vietnamese", 0.85, m.group()) for m in _VIETNAMESE_NAME.finditer(text)]
+
+
 FOREIGN_SURNAME_ENDINGS = (
     "ski", "ska", "cki", "cka", "wicz", "vitsj", "czyk", "czak", "enko", "chuk", "tsjuk", "ovic", "ović", "evic",
     "ević", "ovitsj", "escu", "oglu", "oğlu", "zadeh", "yan", "ova", "ovna", "auskas", "auskiene", "aitis", "aite",

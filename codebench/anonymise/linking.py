@@ -29,7 +29,7 @@ from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, LISTLESS_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
+    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, VIETNAMESE_SURNAMES, LISTLESS_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
     extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person,
@@ -333,8 +333,8 @@ def _usable(det: Detection) -> bool:
             return False
         # Laughter, fillers and pronouns, however many ("haha haha" was a person at 0.90 and
         # then every "haha" of five interviews; "mamma hu ble bekymra" made "hu" a person).
-        if all(w in NOT_NAMES or w in PRONOUNS for w in letters.split()):
-            return False
+        if all(w in NOT_NAMES or w in PRONOUNS or w in DIALECT_WORDS for w in letters.split()):
+            return False  # (a dialect's pronoun too: the model took Nordmøre's "hainn" for a person)
         if det.kind == PER and all(_NUMBER_WORD.fullmatch(w) for w in letters.split()):
             return False  # "hun er førtito": an age said in words names no one
     return True
@@ -1000,7 +1000,7 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     - A place or workplace: function words at either end ("Sander av"); lower-case words
       inside stay ("Bakeriet på Torget") and so do words like "kommune" at the end.
     """
-    if det.kind not in (PER, ORG, LOC) or " " not in det.text.strip() or det.detector == "rules:spelled":
+    if det.kind not in (PER, ORG, LOC) or " " not in det.text.strip() or det.detector in ("rules:spelled", "rules:vietnamese"):
         return det  # a name spelled out letter by letter: every letter is the name's
     words = _words(det)
     for i in range(len(words) - 1):
@@ -1653,10 +1653,20 @@ def _propagate(
             # alone where the person is named and the sentence reads it as a person: "takk skal du
             # ha vår", "per sa at" (not "i vår", "per uke").
             if (first != last and (first in names.female or first in names.male) and first not in owners
-                    and (is_common_word(first) or first in POSSESSIVES or first in PREPOSITION_NAMES)
+                    and (is_common_word(first) or first in POSSESSIVES or first in PREPOSITION_NAMES
+                         or first in LISTLESS_NOUNS)  # "tone" of Tone Gundersen: a noun no list holds
                     and first not in NOT_IDENTIFYING and cluster not in local_parts[first]):
                 local_parts[first].append(cluster)
                 word_given.add(first)
+            # A Vietnamese name is said by its last word ("lan" of Nguyen Thi Lan, "hang" of Pham
+            # Thu Hang): a tester found six "lan" in clear beside the masked full name.
+            called = last if any(w in VIETNAMESE_SURNAMES for w in full.split()[:-1]) else None
+            if called and len(called) >= 3 and (called not in owners or called in capitalised_only) \
+                    and called not in NOT_IDENTIFYING \
+                    and cluster not in local_parts[called]:
+                local_parts[called].append(cluster)
+                if is_common_word(called) or called in LISTLESS_NOUNS:
+                    word_given.add(called)  # "hang", "min": only where the sentence reads a person
             for part in {first, last}:
                 if (len(part) >= 4 and (part not in owners or part in capitalised_only) and part not in NOT_NAMES
                         and part not in NEVER_SURNAMES and not is_common_word(part) and not is_inflected_word(part)

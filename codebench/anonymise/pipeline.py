@@ -14,7 +14,7 @@ from codebench.anonymise.gazetteer import (
     find_after_roles, find_firm_names, find_given_names_run_together, find_interview_intro, find_lexicon_names,
     find_names, find_pronoun_names,
     find_after_origin, find_hyphenated_given_names, find_named_institutions, find_place_names, find_possessor_names, find_reported_speakers, find_subject_names, find_trade_firms, find_workplaces_by_name,
-    find_surname_shapes, find_unknown_pairs, looks_like_name, name_likelihood, own_name_parts, with_definite_forms,
+    find_surname_shapes, find_unknown_pairs, find_vietnamese_names, looks_like_name, name_likelihood, own_name_parts, with_definite_forms,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
 from codebench.anonymise.pseudonyms import mention_text, new_pseudonym
@@ -79,6 +79,7 @@ def detect_text(
     found += find_names(text, [n for n in speaker_labels if looks_like_name(n)], capitalised=not caseless)
     found += find_lexicon_names(text, caseless=caseless)
     found += find_hyphenated_given_names(text)
+    found += find_vietnamese_names(text)
     if not caseless:
         from codebench.anonymise.line_names import find_line_names
 

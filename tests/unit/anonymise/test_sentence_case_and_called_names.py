@@ -1,0 +1,70 @@
+"""Sentence-cased ASR with names in lower case, dialect pronouns, and the name a person is called
+by (#15, testers 29–31): shapes three testers' unseen ASR interviews left in clear or masked
+wrongly after ``--auto``. Rules, lexicon and linking only: no NER model."""
+
+from __future__ import annotations
+
+from codebench.anonymise.gazetteer import is_caseless
+from tests.unit.anonymise.mentions import left_in_clear, people
+
+# Teams writes sentences with capitals and the names it does not know in lower case.
+TEAMS = (
+    "Intervjuer: Ja da tror jeg opptaket går nå. Det står at Teams transkriberer også.\n"
+    "Informant: ja jeg heter tormod aaserud og jobber som veileder på Nav. Jeg har vært her i ti år.\n"
+    "Intervjuer: Hvem bestemmer der?\n"
+    "Informant: Det er hilde lie som bestemmer. Og så har vi gro anita bekkevold som er mentor. "
+    "Hilde ringte meg i går. Jeg snakket med vibeke holter også, og hilde sa at det var greit.\n")
+
+
+def test_sentence_case_with_names_in_lower_case_is_read_as_caseless_text() -> None:
+    assert is_caseless(TEAMS)
+    for name in ("tormod", "aaserud", "hilde", "lie", "gro", "anita", "bekkevold", "vibeke", "holter"):
+        assert left_in_clear(TEAMS, None, name) == 0, (name, people(TEAMS))
+
+
+def test_typed_text_whose_names_are_capitalised_keeps_its_capitals() -> None:
+    typed = ("Intervjuer: Hvem er mentoren din?\n"
+             "Informant: Det er Kari Nordmann. Kari har jobbet her lenge, og Per Olsen er sjefen. "
+             "Jeg snakket med Hilde Lie også. Vi tar en bolle per dag, og det er liv og røre.\n")
+    assert not is_caseless(typed)
+    assert left_in_clear(typed, None, "per") == 1 and left_in_clear(typed, None, "liv") == 1, people(typed)
+
+
+def test_a_dialect_pronoun_after_a_name_is_no_part_of_it() -> None:
+    # Ringerike "je" (I) had run into "line haugerud je" and been masked twenty times after it.
+    text = ("ja eh je heter line haugerud je er førtiett år og jobber som veileder på nav "
+            "je kan ta en som har gått veldig bra og je er oppvokst her så je kjenner alle")
+    assert left_in_clear(text, None, "haugerud") == 0, people(text)
+    assert left_in_clear(text, None, "je") == 5, people(text)
+
+
+def test_a_vietnamese_name_is_taken_whole_and_found_again_by_its_last_word() -> None:
+    text = ("ja hvis me tar de vietnamesiske først så har me nguyen thi lan hun kom for tjue år siden "
+            "jeg snakka med lan først og spurte om hun kunne være mentor "
+            "det fungerer veldig godt altså lan e streng men snill "
+            "og så har me pham thu hang unnskyld jeg sier det feil hver gang")
+    assert left_in_clear(text, None, "lan") == 0, people(text)
+    assert left_in_clear(text, None, "hang") == 0, people(text)
+
+
+def test_a_given_name_that_is_a_noun_no_list_holds_is_found_where_she_is_thanked() -> None:
+    text = ("ja eh jeg heter tone gundersen og er virksomhetsleder her på sykehjemmet "
+            "og det er en fin tone mellom oss "
+            "det vil jeg gjerne tusen takk tone")
+    assert left_in_clear(text, None, "tone") == 1, people(text)  # "en fin tone" is the tone
+
+
+def test_a_dialect_pronoun_the_model_takes_for_a_person_is_no_person() -> None:
+    from tests.unit.anonymise.mentions import model_det
+
+    # Nordmøre "hainn" (he) was masked five times as a person; Sunnhordland "altso" ran into names.
+    text = "æ trur det va at gul va så arbeidsvillig hainn kom første dagen og so sa ommund altso at han kunne"
+    assert left_in_clear(text, [model_det(text, "hainn", score=0.9)], "hainn") == 1
+    assert left_in_clear(text, [model_det(text, "ommund altso", score=0.9)], "altso") == 1
+    assert left_in_clear(text, [model_det(text, "ommund altso", score=0.9)], "ommund") == 0
+
+
+def test_old_norwegian_given_names_that_are_words_are_names_where_the_sentence_says_so() -> None:
+    # "salve" (an old given name, and an ointment), said alone as the subject of a clause.
+    text = "han e den beste mentoren æ har sett om salve blir syk så stopper alt og så må vi ha salve på såret"
+    assert left_in_clear(text, None, "salve") == 1, people(text)  # the ointment stays
