@@ -117,6 +117,7 @@ def complete_names(
         completed += _lone_words(text, completed, person_list, stop, sounds_cache)
         completed = name_echoes(text, completed, stop)
         completed = _particle_surnames(text, completed, stop)
+        completed = _across_particles(text, completed, stop)
         completed += _coordinated(text, completed, True)
         out[doc] = sorted(completed, key=lambda d: d.start)
     return out
@@ -449,7 +450,7 @@ def _lone_words(text: str, dets: Sequence[Detection], person_words: Sequence[str
 
 # Particles of foreign surnames, longest first ("van der velde", "de lange", "el idrissi").
 _PARTICLES = ("van der", "van den", "van de", "von der", "von dem", "de la", "de los", "de las", "da silva", "van",
-              "von", "de", "del", "della", "di", "dos", "das", "du", "el", "al", "bin", "ben", "ibn", "abu", "ter",
+              "von", "de", "dela", "del", "della", "di", "dos", "das", "du", "el", "al", "bin", "ben", "ibn", "abu", "ter",
               "ten", "le", "la", "mac", "mc", "o",
               # Vietnamese middle names as ASR writes them ("nguyen thi lan", "ngujen van tan")
               "thi", "ti")
@@ -503,3 +504,32 @@ def _particle_surnames(text: str, dets: Sequence[Detection], stop: frozenset[str
         out[n] = det._replace(end=end, text=text[det.start:end])
         gone.update(swallowed)
     return [d for k, d in enumerate(out) if k not in gone]
+
+
+_GAP_WORD = re.compile(r"[^\W\d_]+")
+_JOINING_PARTICLES = frozenset({"de", "la", "dela", "del", "della", "da", "di", "dos", "das", "van", "von", "der",
+                                "den", "el", "al", "bin", "ibn", "ter", "ten"})
+
+
+def _across_particles(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> list[Detection]:
+    """Two person mentions with a particle and at most one short piece between them are one
+    name ("mari sel dela krus", "mari sell de la krus" for Maricel Dela Cruz): the particle
+    rule above needs the particle right after the first mention, and ASR puts a piece of the
+    given name before it."""
+    out = sorted(dets, key=lambda d: d.start)
+    merged: list[Detection] = []
+    for det in out:
+        prev = merged[-1] if merged else None
+        if (prev is not None and prev.kind == det.kind == PER and prev.score >= SEED and det.score >= SEED
+                and prev.end <= det.start and "\n" not in text[prev.end:det.start]):
+            gap = _GAP_WORD.findall(text[prev.end:det.start])
+            if (gap and len(gap) <= 3 and len(text[prev.end:det.start]) <= 16
+                    and any(w.casefold() in _JOINING_PARTICLES for w in gap)
+                    and all(w.casefold() in _JOINING_PARTICLES or (len(w) <= 4 and w.casefold() not in stop)
+                            for w in gap)
+                    and not re.search(r"[.,;:!?]", text[prev.end:det.start])):
+                merged[-1] = prev._replace(end=det.end, text=text[prev.start:det.end], score=max(prev.score, det.score))
+                continue
+        merged.append(det)
+    return merged
+

@@ -1095,8 +1095,10 @@ NEVER_SURNAMES = frozenset("hjem heim hjemme heime ut inn opp ned fram frem tilb
 
 def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector: str) -> bool:
     """The model's last word after given names only is the surname, even if it is also a word:
-    "bjørn arild gram", "anne tingelstad veien" (a name needs its surname)."""
-    if not caseless or detector != "ner" or len(words) < 3:
+    "bjørn arild gram", "anne tingelstad veien" (a name needs its surname); so is the word after
+    a given name said after "heter" where the introduction goes on ("eg heiter oddvar vie og")."""
+    if not caseless or detector not in ("ner", "lexicon:heter", "lexicon:surname-clause") \
+            or len(words) < (3 if detector == "ner" else 2):
         return False
     last = words[-1][2].casefold()
     if (last in NEVER_SURNAMES or last in SENTENCE_ADVERBS or last in FUNCTION_WORDS or last in NOT_NAMES
@@ -1638,6 +1640,17 @@ def _propagate(
     for cluster in sources:
         if cluster.kind != PER:
             continue
+        # What the text says a named person is called ("kjell storm … alle kaller han stormen") is
+        # that person in the documents that name them, a word or not; a word only where the
+        # sentence reads a person ("nu stormen har tatt han med", not "storm og snøfokk").
+        for _, det in cluster.mentions:
+            form = normalise(det.text)
+            if (det.detector == "lexicon:called" and cluster.full_forms and " " not in form and len(form) >= 3
+                    and (form not in owners or form in capitalised_only) and form not in NOT_IDENTIFYING
+                    and form not in NOT_NAMES and cluster not in local_parts[form]):
+                local_parts[form].append(cluster)
+                if is_common_word(form) or form in LISTLESS_NOUNS or form in POSSESSIVES:
+                    word_given.add(form)
         for full in cluster.full_forms:
             first, last = full.split()[0], full.split()[-1]
             # Two given names said as one ("annelise" of Anne Lise Moen, "dag-inge" of Dag Inge

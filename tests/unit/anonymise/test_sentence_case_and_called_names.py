@@ -68,3 +68,40 @@ def test_old_norwegian_given_names_that_are_words_are_names_where_the_sentence_s
     # "salve" (an old given name, and an ointment), said alone as the subject of a clause.
     text = "han e den beste mentoren æ har sett om salve blir syk så stopper alt og så må vi ha salve på såret"
     assert left_in_clear(text, None, "salve") == 1, people(text)  # the ointment stays
+
+
+def test_a_surname_that_is_a_word_after_a_given_name_where_the_introduction_goes_on() -> None:
+    text = "kan du seie litt om deg sjølv ja eg heiter oddvar vie og eg er femtiåtte år eg er snikkar"
+    assert left_in_clear(text, None, "vie") == 0, people(text)
+    assert left_in_clear(text, None, "snikkar") == 1, "a trade NorNE saw twice as a name is a word"
+
+
+def test_a_surname_that_is_a_word_before_som_or_a_reporting_verb() -> None:
+    text = ("og der e det ivar flå som e sjef og mentor på ein gong "
+            "altså ivar flå sa at han kunne ha tatt inn to til")
+    assert left_in_clear(text, None, "flå") == 0, people(text)
+    text = "det var kari også som sa det og det er ivar selv som bestemmer"
+    assert left_in_clear(text, None, "også") == 1 and left_in_clear(text, None, "selv") == 1, people(text)
+
+
+def test_what_a_named_person_is_called_is_found_again_where_the_sentence_reads_a_person() -> None:
+    text = ("mentor han storm eller kjell storm heter han egentlig men alle kaller han stormen han e en "
+            "sånn stor kar med skjegg og det har gått seg te nu stormen har tatt han med på fisketur "
+            "og stormen i fjor var den verste")
+    assert left_in_clear(text, None, "stormen") == 1, people(text)  # the weather stays
+
+
+def test_a_name_announced_spoken_to_or_said_to_have_been_somewhere() -> None:
+    text = ("ja eh æ heter ante nils somby og mor mi sa at du må ta en utdanning ante du kan ikkje gå rundt "
+            "her og fornavn ante med e på slutten og eg ante ikkje kva det var")
+    assert left_in_clear(text, None, "ante") == 1, people(text)  # "eg ante ikkje" is the verb
+    text = "har dei ein fast mentor liv brandal ho er verkeleg god liv har vore der i trettifem år og livet er godt"
+    assert left_in_clear(text, None, "liv") == 0, people(text)
+
+
+def test_a_particle_written_as_one_word_between_two_pieces_of_a_name() -> None:
+    from tests.unit.anonymise.mentions import model_det
+
+    text = "det e ho mari sel dela krus ho e frå filippinane"
+    dets = [model_det(text, "mari sel"), model_det(text, "krus", score=0.7)]
+    assert left_in_clear(text, dets, "dela") == 0, people(text, dets)
