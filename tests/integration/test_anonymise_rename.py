@@ -174,3 +174,21 @@ def test_a_place_found_as_a_person_is_made_a_place_and_undo_takes_it_back(tmp_pa
     # The next person does not take the number the old entity had.
     third, _ = anonymisation.add_name(project, "Ola Hansen", coder="ingrid")
     assert third != person
+
+
+def test_a_piece_of_a_speaker_label_is_refused_as_a_name(tmp_path: Path, monkeypatch) -> None:
+    # A tester's "a" on "SPEAKER" in the transcript had made every label "[Person 89]_00".
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / "M05 runde 1.txt"
+    path.write_text("[00:00:03] SPEAKER_00: kan du fortelle om mentoren\n\n"
+                    "[00:00:09] SPEAKER_01: det er kari nordmann\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    doc = services.list_documents(project)[0].id
+    with project.transaction(write=False) as store:
+        text = store.documents.text(doc)
+    at = text.index("SPEAKER")
+    with pytest.raises(services.ServiceError, match="speaker label"):
+        anonymisation.add_mention(project, doc, at, at + len("SPEAKER"), coder="ingrid")
+    at = text.index("kari")
+    assert anonymisation.add_mention(project, doc, at, at + 4, coder="ingrid").startswith("[")

@@ -237,6 +237,32 @@ async def test_m_joins_into_an_entity_named_by_one_of_its_names(detected):
         assert other.pseudonym not in {e.pseudonym for e in anonymisation.entities(detected)}
 
 
+async def test_m_takes_a_pseudonym_typed_into_an_edited_completion_and_says_when_nothing_is_called_so(detected):
+    # Testers: a completion edited into "kjell — Per[Person 35]" was refused as an entity
+    # "[Per[Person 35]"; "margit f" was refused with a command-line hint about an entity ''.
+    views = [e for e in anonymisation.entities(detected) if e.kind == "PER"]
+    kept, other = views[0], views[1]
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        entities = screen.query_one("#entities")
+        entities.focus()
+        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{other.id}")
+        await pilot.pause()
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*"zzqx nobody", "enter")
+        await settle(pilot)
+        assert "no identifier of this kind is called «zzqx nobody»" in messages(app)[-1]
+        assert "codebench anonymise" not in messages(app)[-1]
+        assert other.pseudonym in {e.pseudonym for e in anonymisation.entities(detected)}
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*f"kjell — Per{kept.pseudonym}", "enter")
+        await settle(pilot)
+        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}")
+
+
 async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_back(detected):
     # Found by an independent tester: a mention linked into the wrong person could not be given
     # its own pseudonym.

@@ -131,6 +131,13 @@ async def test_marking_a_word_that_is_an_ordinary_word_too_asks_first(planted: s
         await settle(pilot)
         assert len(anonymisation.entities(planted)) == before and word.form in [v.form for v in screen.views]
         assert screen.current().form == word.form, "cancel keeps the place in the list"
+        # q cancels too, as it leaves every other screen (a tester's "q q" here did nothing)
+        await pilot.press("plus")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.screen is screen and len(anonymisation.entities(planted)) == before
         await pilot.press("plus")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmDialog)

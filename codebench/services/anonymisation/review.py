@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, LOC, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
+    is_generic_label,
     NOT_NAMES, find_name_parts, find_names, in_subject_position, is_also_a_word, is_caseless, is_common_word, own_name_parts,
     reads_as_person, with_definite_forms,
 )
@@ -560,6 +561,15 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     hit = Detection(start, end, kind, "manual", 1.0, text[start:end])
     if not any(c.isalnum() for c in text[start:end]):
         raise ServiceError(f"span {start}-{end} holds no word to anonymise")
+    # The word around the span: a piece of a speaker label ("SPEAKER" of "SPEAKER_00") names no
+    # one, and marking it had turned every label into "[Person 89]_00" (a tester's).
+    token_start, token_end = start, end
+    while token_start > 0 and (text[token_start - 1].isalnum() or text[token_start - 1] == "_"):
+        token_start -= 1
+    while token_end < len(text) and (text[token_end].isalnum() or text[token_end] == "_"):
+        token_end += 1
+    if is_generic_label(text[token_start:token_end]):
+        raise ServiceError(f"«{text[token_start:token_end]}» is a speaker label, not a name: it names no one")
     if entity is None and kind == PER:
         entity = _person_named_here(project, doc_id, text, normalise(hit.text))
     pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)

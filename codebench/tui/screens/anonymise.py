@@ -8,6 +8,7 @@ name the detectors missed; runs detection again. Every decision goes through
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -556,16 +557,27 @@ class AnonymisationScreen(WorkbenchScreen):
     def _join_target(self, typed: str, others: Sequence[EntityView]) -> str | None:
         """The pseudonym a typed join target stands for: a pseudonym as it is, or a name one other
         entity has (None, with a note, when several have it)."""
+        bracketed = re.findall(r"\[([^\[\]]+)\]", typed)
+        if bracketed:
+            # A pseudonym typed anywhere wins: a tester edited a completion ("kjell — Per") into
+            # "kjell — Per[Person 35]" and was told of an entity "[Per[Person 35]".
+            return f"[{bracketed[-1].strip()}]"
         if _WHOSE in typed:
             return "[" + typed.rsplit(_WHOSE, 1)[1].strip().strip("[]") + "]"  # a completion names it
-        folded = typed.casefold().strip("[]")
-        if any(v.pseudonym.strip("[]").casefold() == folded for v in others) or not any(
-                folded in (f.casefold() for f in v.forms) for v in others):
-            return typed if typed.startswith("[") else f"[{typed}]"
+        folded = " ".join(typed.casefold().strip("[]").split())
+        if any(v.pseudonym.strip("[]").casefold() == folded for v in others):
+            return f"[{typed.strip().strip('[]')}]"
         having = [v for v in others if folded in (f.casefold() for f in v.forms)]
+        if not having:
+            # A word of a name ("fiske" of Margit Fiske): the one entity whose name holds it.
+            having = [v for v in others if any(folded in f.casefold().split() for f in v.forms)]
         if len(having) > 1:
             self.notify(f"{len(having)} entities have that name ({', '.join(v.pseudonym for v in having[:4])}): "
                         "type the pseudonym", severity="warning")
+            return None
+        if not having:
+            self.notify(f"no identifier of this kind is called «{typed.strip()}»: type its pseudonym "
+                        "(\"Person 12\") or one of its names; → takes the completion", severity="warning")
             return None
         return having[0].pseudonym
 

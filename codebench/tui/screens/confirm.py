@@ -12,7 +12,8 @@ from textual.widgets import Button, Label
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Ask before doing: y (or the Yes button) confirms; n, Esc or the No button cancels.
+    """Ask before doing: y (or the Yes button) confirms; n, q, Esc or the No button cancels
+    (q leaves every other screen, and a tester's "q q" here did nothing).
 
     The answer is the screen's result: True to go ahead, False to leave everything as it is.
     No has the focus at first, so an Enter pressed out of habit cancels a large change.
@@ -30,7 +31,7 @@ class ConfirmDialog(ModalScreen[bool]):
     """
     BINDINGS = [
         Binding("y", "answer(True)", "yes"),
-        Binding("n,escape", "answer(False)", "no"),
+        Binding("n,q,escape", "answer(False)", "no"),
     ]
 
     def __init__(self, title: str, body: Content | str, *, yes: str = "Yes", no: str = "No") -> None:

@@ -928,6 +928,14 @@ class DocumentScreen(WorkbenchScreen):
         if item.entry.action in ("edit_text", "reimport") and place.document_id == self.document_id:
             self._reload_text(place.start if place.start is not None else self.view.cursor)
             return
+        if item.entry.action.startswith("anonymise_") and self.rendition is not None and (
+                place.document_id in (None, self.document_id)):
+            # The masked rendition follows the decision taken back: a tester's undone mark stayed
+            # "[Person 26]" on screen until the view was switched off and on.
+            here = place.start if place.document_id == self.document_id and place.start is not None else self.view.cursor
+            self._wanted = (here, None)
+            self._load_document()
+            return
         if place.document_id is None or place.start is None:
             self.reload_marks()
             return
