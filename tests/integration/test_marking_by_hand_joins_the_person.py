@@ -92,3 +92,21 @@ def test_a_surname_marked_with_its_hyphen_joins_the_name_heard_without_it(tmp_pa
         assert anonymisation.add_mention(project, doc.id, start, start + 9, coder=CODER) == person.pseudonym
     finally:
         project.close()
+
+
+def test_a_full_name_marked_beside_its_masked_surname_joins_that_person(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester marked "vår eikeland" where "eikeland" alone was masked, and got a new pseudonym.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    (tmp_path / "faerder.txt").write_text(
+        "SPEAKER_00: kven er mentoren\n"
+        "SPEAKER_01: der er det hun vår som er mentoren vår eikeland og eikeland er flink\n", encoding="utf-8")
+    project = services.init_project(tmp_path / "p")
+    services.import_files(project, [tmp_path / "faerder.txt"])
+    doc = _doc(project, "faerder")
+    text = services.get_document(project, doc.id).text
+    at = text.index("og eikeland") + 3
+    surname = anonymisation.add_mention(project, doc.id, at, at + len("eikeland"), coder=CODER)
+    at = text.index("vår eikeland")
+    assert anonymisation.add_mention(project, doc.id, at, at + len("vår eikeland"), coder=CODER) == surname
+    project.close()

@@ -49,6 +49,8 @@ class AnonymisationState:
     """Ids of the documents counted in ``unsearched``."""
     unread: int = 0
     """Searched documents whose residual list nobody has read yet."""
+    unread_ids: frozenset[int] = field(default=frozenset(), compare=False)
+    """Ids of the documents counted in ``unread``."""
 
     @property
     def status(self) -> str:
@@ -148,11 +150,11 @@ def anonymisation_state(project: Project) -> AnonymisationState:
     searched = set(settings.get(SEARCHED) or ())
     read = set(settings.get(RESIDUAL_READ) or ())
     unsearched = frozenset(doc_id for doc_id, sha256 in hashes.items() if sha256 not in searched)
-    unread = sum(1 for doc_id, sha256 in hashes.items() if doc_id not in unsearched and sha256 not in read)
+    unread = frozenset(doc_id for doc_id, sha256 in hashes.items() if doc_id not in unsearched and sha256 not in read)
     return AnonymisationState(
         documents=len(hashes), unsearched=len(unsearched),
         open=counts.get("suggested", 0), masked=counts.get("accepted", 0) + counts.get("manual", 0),
-        unsearched_ids=unsearched, unread=unread,
+        unsearched_ids=unsearched, unread=len(unread), unread_ids=unread,
     )
 
 

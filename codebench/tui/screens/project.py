@@ -96,15 +96,18 @@ class DocumentTable(TypeToFind, LongTable):
             self.call_after_refresh(refit)
 
 
-def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None, *, searched: bool = True) -> Text:
-    """A document's anonymisation status: not run, to review (with the open count), reviewed, none found."""
+def anonymisation_cell(status: services.anonymisation.DocumentAnonymisation | None, *, searched: bool = True,
+                       unread: bool = False) -> Text:
+    """A document's anonymisation status: not run, to review (with the open count), reviewed,
+    none found; "list unread" while its residual list is not read (a tester read "reviewed" on
+    every row while the title said the residual list was not read)."""
     if not searched:
         return Text("not run", style="bold")
     if status is None or status.status == "none":
-        return Text("none found", style="dim")
+        return Text("none found" if not unread else "list unread", style="dim" if not unread else "")
     if status.status == "to review":
         return Text(f"to review {status.suggested}")
-    return Text("reviewed")
+    return Text("reviewed" if not unread else "list unread")
 
 
 def format_cell(doc: services.DocumentInfo) -> Text:
@@ -240,7 +243,7 @@ class ProjectScreen(WorkbenchScreen):
         rows, rows_text = [], []
         # The state and format cells repeat ("none found", "vtt"): one Text each, shared by the rows
         # that show it (the table only draws them).
-        states: dict[tuple[str | None, int, bool], Text] = {}
+        states: dict[tuple[str | None, int, bool, bool], Text] = {}
         formats: dict[tuple[str, int], Text] = {}
         unsearched = overview.state.unsearched_ids
         case_width = CASE_SHORT if short else 8
@@ -251,8 +254,10 @@ class ProjectScreen(WorkbenchScreen):
             label = overview.labels[doc.id]
             status = overview.status.get(doc.id)
             searched = doc.id not in unsearched
-            state_key = (status.status if status else None, status.suggested if status else 0, searched)
-            state = states.get(state_key) or states.setdefault(state_key, anonymisation_cell(status, searched=searched))
+            unread = doc.id in overview.state.unread_ids
+            state_key = (status.status if status else None, status.suggested if status else 0, searched, unread)
+            state = states.get(state_key) or states.setdefault(
+                state_key, anonymisation_cell(status, searched=searched, unread=unread))
             format_key = (doc.source_format, len(doc.import_warnings))
             shown_format = formats.get(format_key) or formats.setdefault(format_key, format_cell(doc))
             cells = {
@@ -281,15 +286,17 @@ class ProjectScreen(WorkbenchScreen):
         overview = self._overview
         # Each distinct cell measured once (a thousand documents show a handful of states and formats).
         unsearched = overview.state.unsearched_ids
-        states = {((s.status, s.suggested) if (s := overview.status.get(d.id)) else None, d.id not in unsearched):
-                  (s, d.id not in unsearched) for d in docs}
+        unread = overview.state.unread_ids
+        states = {((s.status, s.suggested) if (s := overview.status.get(d.id)) else None, d.id not in unsearched,
+                   d.id in unread): (s, d.id not in unsearched, d.id in unread) for d in docs}
         formats = {(d.source_format, len(d.import_warnings)): d for d in docs}
         roles = {d.participant.role for d in docs if d.participant}
         cases = [len(d.participant.pid) for d in docs if d.participant]
         widths = {
             "r": 1,
             "coded": max(len("coded"), len(str(max(overview.counts.by_document.values(), default=0)))),
-            "anon": max([len("anon")] + [len(anonymisation_cell(s, searched=searched)) for s, searched in states.values()]),
+            "anon": max([len("anon")] + [len(anonymisation_cell(s, searched=searched, unread=u))
+                                         for s, searched, u in states.values()]),
             "words": max(len("words"), len(str(max((d.word_count for d in docs), default=0)))),
             "fmt": max([len("fmt")] + [len(format_cell(d)) for d in formats.values()]),
         }
