@@ -11,6 +11,7 @@ detail: phone, e-mail, address, birth date, age), {{L:...}} (small place), {{W:.
 Usage:
   python -m bench.held_out make GOLD_DIR INPUT_DIR
   python -m bench.held_out score GOLD_DIR ORIGINAL_EXPORT_DIR ANONYMISED_EXPORT_DIR [--show]
+  python -m bench.held_out burden PROJECT_DIR score.json   # where the left names stand in the residual list
 
 Words are aligned gold -> original export -> anonymised export (difflib on word tokens); a gold
 word that comes through unchanged is left in clear. A mention is left when any of its words is.
@@ -165,10 +166,44 @@ def score(gold: Path, orig_dir: Path, anon_dir: Path, show: bool) -> dict:
     return result
 
 
+def burden(project_dir: Path, score_path: Path) -> dict:
+    """The review burden of a scored project: where the words of the names left after ``--auto``
+    stand in its residual list (the ranked list of unmasked words that may be names).
+
+    A researcher who reads the list down to the deepest listed left word has seen every listed
+    one; the words the list does not hold are found only by reading the transcript.
+    """
+    from codebench import services
+    from codebench.services.anonymisation import residual
+
+    scored = json.loads(score_path.read_text(encoding="utf-8"))
+    left: list[tuple[str, str]] = []
+    for fname, r in scored["files"].items():
+        for mention in r["per_kind"].get("P", {}).get("words_left", []):
+            left += [(fname, w) for w in mention.split("-> left:")[1].split()]
+    project = services.open_project(project_dir)
+    try:
+        views = residual(project, limit=None)
+    finally:
+        project.close()
+    rank = {v.form: v.rank for v in views}
+    ranks = sorted(rank[w] for _, w in left if w in rank)
+    result = {"left_words": len(left), "listed": len(ranks), "entries": len(views),
+              "deepest_rank": ranks[-1] if ranks else 0, "ranks": ranks,
+              "not_listed": sorted({w for _, w in left if w not in rank})}
+    print(f"left name words: {len(left)}; in the residual list: {len(ranks)} (ranks {ranks}); "
+          f"entries: {len(views)}; read to rank {result['deepest_rank']} to see them; "
+          f"not listed: {', '.join(result['not_listed']) or '-'}")
+    return result
+
+
 def main() -> None:
     args = sys.argv[1:]
     if args[:1] == ["make"]:
         make(Path(args[1]), Path(args[2]))
+    elif args[:1] == ["burden"]:
+        r = burden(Path(args[1]), Path(args[2]))
+        Path("burden.json").write_text(json.dumps(r, ensure_ascii=False, indent=1), encoding="utf-8")
     elif args[:1] == ["score"]:
         r = score(Path(args[1]), Path(args[2]), Path(args[3]), "--show" in args)
         Path("score.json").write_text(json.dumps(r, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1531,7 +1531,9 @@ def _surnames_agree(a: str, b: str) -> bool:
 
 
 _SOUNDS = (("sch", "sj"), ("sh", "sj"), ("cz", "tsj"), ("ch", "tsj"), ("tch", "tsj"), ("ck", "k"), ("ph", "f"),
-           ("th", "t"), ("qu", "kv"), ("w", "v"), ("z", "s"), ("c", "k"), ("x", "ks"), ("y", "i"), ("j", "i"),
+           ("th", "t"), ("qu", "kv"), ("w", "v"), ("z", "s"),
+           # before e and i a c is heard as s ("maricel" is "mari sel", "cecilie" "sesilie")
+           ("ce", "se"), ("ci", "si"), ("cy", "si"), ("c", "k"), ("x", "ks"), ("y", "i"), ("j", "i"),
            ("aa", "å"), ("ay", "ai"), ("ei", "ai"), ("ie", "i"),
            # Finnish, Kven and Sámi letters as Norwegian ears (and ASR) write them: "hämäläinen"
            # is heard "hemelainen", "ánte" "ante"

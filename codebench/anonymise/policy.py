@@ -40,7 +40,7 @@ libya egypt saudi-arabia jemen libanon jordan israel palestina kuwait qatar usa 
 mexico brasil argentina colombia chile peru cuba australia europa afrika asia
 bangladesh nepal myanmar burma indonesia malaysia korea sør-korea nord-korea georgia armenia
 aserbajdsjan kasakhstan usbekistan tsjetsjenia kosovo albania makedonia nord-makedonia montenegro slovenia moldova
-filippinan statan
+filippinan filippinane filippinerne statan statane kurdistan
 """.split()) | {"sri lanka", "new zealand"}
 
 # Large cities abroad, most of them where informants come from: as public as a country.
