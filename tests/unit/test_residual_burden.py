@@ -176,3 +176,14 @@ def test_pronouns_kin_words_and_titles_are_never_listed_whatever_the_model_says(
                                                      (1, s): 0.9 for s, _ in spans[1]})}
     assert not shown & {"hun", "kona", "bror", "dæm", "dr"}, shown
     assert "liban" in shown
+
+
+def test_a_word_of_a_person_the_same_document_masks_outranks_words_that_only_sound_like_names() -> None:
+    # A tester's "hang" and "min" (of Pham Thu Hang and Tran Van Minh, masked) stood at ranks 44
+    # and 45, under ordinary words beside masked names that sound like one.
+    text = "og så har me pham thu hang og tran van minh og borten mor var her og hang og min kom"
+    masked = [(text.index("pham"), text.index("pham") + 13, "PER"), (text.index("tran"), text.index("tran") + 13, "PER"),
+              (text.index("borten"), text.index("borten") + 6, "PER")]
+    ranked = [c.form for c in residual_candidates({1: text}, {1: masked}, caseless={1: True})]
+    assert "hang" in ranked and "mor" in ranked
+    assert ranked.index("hang") < ranked.index("mor")
