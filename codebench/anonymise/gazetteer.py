@@ -1117,6 +1117,7 @@ def find_unknown_pairs(text: str) -> list[Detection]:
 # ikke der".  The possessive and the preposition are never followed by a verb.
 FINITE_VERBS = frozenset(
     "var er kom kommer sa sier seier har hadde ringte ringer spurte spør fikk får ble blei vart gikk går tok tar "
+    "ga gav synest meiner tykkjer "
     "jobber jobbet jobba skulle skal ville vil kunne kan måtte må syntes synes tenkte tror trur mente meinte "
     "fortalte begynte slutta sluttet flytta flyttet bor bodde leste liker likte ønsker ønsket prøver prøvde "
     "hjelper hjalp sitter satt står sto "
@@ -1575,8 +1576,8 @@ def find_pronoun_names(text: str, *, caseless: bool = True) -> list[Detection]:
         # A possessive after "han" is his ("han hans bror"), unless the clause goes on from it as
         # from a name: "ho vår som e veileder".
         if word in NOT_NAMES or (caseless and word in POSSESSIVES and following not in FINITE_VERBS
-                                 and following != "som"):
-            continue
+                                 and following != "som" and not _TAKEN_UP_AFTER.match(text, match.end(2))):
+            continue  # (but "ho vår ho e kokk": the pronoun takes the name up again)
         if word in (names.male if pronoun == "han" else names.female):
             found.append(Detection(match.start(2), match.end(2), PER, "lexicon:pronoun", 0.6, match.group(2)))
             if caseless and following == word:

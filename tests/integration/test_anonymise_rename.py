@@ -192,3 +192,23 @@ def test_a_piece_of_a_speaker_label_is_refused_as_a_name(tmp_path: Path, monkeyp
         anonymisation.add_mention(project, doc, at, at + len("SPEAKER"), coder="ingrid")
     at = text.index("kari")
     assert anonymisation.add_mention(project, doc, at, at + 4, coder="ingrid").startswith("[")
+
+
+def test_marking_a_word_masked_already_changes_nothing_and_says_so(tmp_path: Path, monkeypatch) -> None:
+    # A tester's "a" on a masked word said "marked … as [Person 67]" and left an undo step
+    # ("add of 0 mentions") that undid nothing.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / "M06 runde 1.txt"
+    path.write_text("I: Hvem er mentoren?\n\nR: Det er Kari Nordmann på lageret.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    pseudonym, _ = anonymisation.add_name(project, "Kari Nordmann", coder="ingrid")
+    doc = services.list_documents(project)[0].id
+    with project.transaction(write=False) as store:
+        text = store.documents.text(doc)
+    steps = len(services.coder_history(project, "ingrid").undo)
+    at = text.index("Kari")
+    with pytest.raises(services.ServiceError, match=r"masked already, as \[Person"):
+        anonymisation.add_mention(project, doc, at, at + 4, coder="ingrid")
+    assert len(services.coder_history(project, "ingrid").undo) == steps
+    assert pseudonym in anonymisation.rendition(project, doc).text

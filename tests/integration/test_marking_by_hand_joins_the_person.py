@@ -110,3 +110,24 @@ def test_a_full_name_marked_beside_its_masked_surname_joins_that_person(tmp_path
     at = text.index("vår eikeland")
     assert anonymisation.add_mention(project, doc.id, at, at + len("vår eikeland"), coder=CODER) == surname
     project.close()
+
+
+def test_a_full_name_added_never_joins_a_person_by_a_given_name_alone(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester's "mari sel dela krus" (a Filipino colleague) was silently joined into the NAV
+    # adviser Marianne Vagle, one of whose mentions was a lone "mari".
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    (tmp_path / "sandnes.txt").write_text(
+        "SPEAKER_00: kven er veiledaren\n"
+        "SPEAKER_01: det er marianne vagle på nav og mari ringer meg kvar veke\n"
+        "SPEAKER_01: og så har me mari sel dela krus frå filippinane ho sit på kontoret\n", encoding="utf-8")
+    project = services.init_project(tmp_path / "p")
+    services.import_files(project, [tmp_path / "sandnes.txt"])
+    adviser, _ = anonymisation.add_name(project, "marianne vagle", coder=CODER)
+    doc = _doc(project, "sandnes")
+    text = services.get_document(project, doc.id).text
+    at = text.index("og mari") + 3
+    assert anonymisation.add_mention(project, doc.id, at, at + 4, entity=adviser, coder=CODER) == adviser
+    colleague, count = anonymisation.add_name(project, "mari sel dela krus", coder=CODER)
+    assert colleague != adviser and count >= 1
+    project.close()

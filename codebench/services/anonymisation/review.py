@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 from codebench.anonymise.detections import DIRECT_KINDS, KINDS, LOC, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    is_generic_label,
+    is_generic_label, lexicon,
     NOT_NAMES, find_name_parts, find_names, in_subject_position, is_also_a_word, is_caseless, is_common_word, own_name_parts,
     reads_as_person, with_definite_forms,
 )
@@ -570,6 +570,13 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
         token_end += 1
     if is_generic_label(text[token_start:token_end]):
         raise ServiceError(f"«{text[token_start:token_end]}» is a speaker label, not a name: it names no one")
+    with project.transaction(write=False) as store:
+        covering = [r for r in store.anonymisation.mentions([doc_id])
+                    if r.status in ("accepted", "manual") and r.start <= start and end <= r.end]
+    if covering:
+        # Nothing to do, and nothing to record: a tester's "a" on a masked word had said "marked"
+        # and left an undo step that undid nothing.
+        raise ServiceError(f"«{text[start:end]}» is masked already, as {covering[0].pseudonym}")
     if entity is None and kind == PER:
         entity = _person_named_here(project, doc_id, text, normalise(hit.text))
     pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)
@@ -635,8 +642,12 @@ def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, lis
     # took the pseudonym of Stein Ove Bjørk from another interview. It joins a person only where
     # that word is already one of the person's mentions (below, in _mark_manual).
     if len(words) > 1 and not any(r.status != "rejected" and forms[r.id] == full for r in rows):
+        # (a given name alone says little: a tester's "mari sel dela krus" had joined Marianne
+        # Vagle, one of whose mentions was "mari"; a surname or a word no list holds says more)
+        names = lexicon()
+        distinctive = {w for w in own if w not in names.female and w not in names.male}
         holders = {r.entity_id for r in rows if r.status != "rejected" and r.kind == PER
-                   and (words <= set(forms[r.id].split()) or forms[r.id] in own)}
+                   and (words <= set(forms[r.id].split()) or forms[r.id] in distinctive)}
         if not holders:
             # The given name masked right where the full name is said: "ho [liv] liv hauglum"
             # (a tester added "liv hauglum" and got a new pseudonym beside the masked "liv").
