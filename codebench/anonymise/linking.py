@@ -928,7 +928,12 @@ def _a_word_here(det: Detection, text: str) -> bool:
         return True  # "hard som stein", "kald som is": a likeness, not a person
     again = _SAID_AGAIN_BEFORE.search(text, max(0, det.start - 30), det.start)
     if again is not None and again.group(1).casefold() == form:
-        return True  # "dag for dag", "stein på stein": the second of a repeated word
+        following = _WORD_AFTER.match(text, det.end)
+        goes_on = following.group(1).casefold() if following is not None else ""
+        # "dag for dag", "stein på stein": the second of a repeated word; but "kåre dal og dal han
+        # e formann" is the surname said again, taken up by its pronoun or its verb
+        if not (again.group(0).rstrip().casefold().endswith("og") and (goes_on in _EDGE_PRONOUNS or goes_on in FINITE_VERBS)):
+            return True
     after = _WORD_AFTER.match(text, det.end)
     if after is not None and after.group(1).casefold() in _PHRASES_AFTER.get(form, ()):
         return True  # "lie ned", "dag for dag", "stein på stein", "storm i et vannglass"
@@ -1769,6 +1774,12 @@ def _propagate(
             # already known to be present.
             here = [c for c in shared[form] if id(c) in in_doc[doc]]
             found = here[0] if len(here) == 1 else None
+            if found is None and len(here) > 1:
+                # A lone "dal" found apart from "kåre dal" of the same document is his until the
+                # two are joined: the one there whose full name holds the word takes it ("og dal
+                # han e formann" was left beside both).
+                whole = [c for c in here if any(form in full.split() for full in c.full_forms)]
+                found = whole[0] if len(whole) == 1 else None
             if found is None and elsewhere is not None and " " not in form:
                 series = [c for c in shared[form] if id(c) in in_scope[elsewhere[1](doc)]]
                 found = series[0] if len(series) == 1 else None
@@ -1797,6 +1808,9 @@ def _propagate(
             cluster = owner(form, doc) or owner(" ".join(surface.casefold().split()), doc)
             if cluster is None:
                 continue
+            if (form in shared and is_common_word(form) and sum(id(c) in in_doc[doc] for c in shared[form]) > 1
+                    and not (caseless and (in_subject_position(text, start, end) or reads_as_person(text, start, end)))):
+                continue  # (a word the two share is the person's only where the sentence reads one)
             if (caseless and form in POSSESSIVES and not in_subject_position(text, start, end)
                     and not ((form in word_given or id(cluster) in sure_here[doc]) and reads_as_person(text, start, end))):
                 continue  # "mora hans", "kollegaen hans": the possessive, not Hans
@@ -1847,6 +1861,9 @@ def _corroborated(cluster: Cluster) -> bool:
                for _, det in cluster.mentions)
 
 
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:en|ein|ei|et|eit|ett|eitt)[ ]+\Z", re.IGNORECASE)
+
+
 def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: str, start: int,
                       known_person: bool = False, here: bool = False) -> float:
     """How sure a propagated mention is: full names and capitalised words are safe; a lower-case
@@ -1862,6 +1879,8 @@ def _propagated_score(surface: str, form: str, kind: str, caseless: bool, text: 
         sentence_start = start == 0 or bool(re.search(r"[.!?:\n]\s*$", text[max(0, start - 3):start]))
         return 0.9 if not sentence_start or likelihood >= 0.5 else 0.6
     if caseless:
+        if _ARTICLE_BEFORE.search(text, max(0, start - 8), start):
+            return 0.35  # "han bur i ein dal": an article makes the word a noun, whatever else it is
         # Unknown words get the benefit of the doubt: a detector already called them a name;
         # so does a name that is also a word where a clause makes it the subject ("ja bakke
         # ringer" after Per Olav Bakke).

@@ -212,3 +212,15 @@ def test_marking_a_word_masked_already_changes_nothing_and_says_so(tmp_path: Pat
         anonymisation.add_mention(project, doc, at, at + 4, coder="ingrid")
     assert len(services.coder_history(project, "ingrid").undo) == steps
     assert pseudonym in anonymisation.rendition(project, doc).text
+
+
+def test_a_pseudonym_that_holds_a_masked_word_is_refused(kari_project: services.Project) -> None:
+    # A tester renamed an entity "Veileder Vardø", a place the project masks: every rendition
+    # would have printed it.
+    anonymisation.detect(kari_project, use_model=False)
+    anonymisation.auto_accept(kari_project, threshold=0.0)
+    kari = _kari(kari_project)
+    with pytest.raises(services.ServiceError, match="holds a word the project masks") as refused:
+        anonymisation.rename_entity(kari_project, kari.pseudonym, "Mentor Nordmann", coder="kari")
+    assert "nordmann" not in str(refused.value).casefold(), "the refusal names no original"
+    assert anonymisation.rename_entity(kari_project, kari.pseudonym, "Mentor 7", coder="kari") == "[Mentor 7]"

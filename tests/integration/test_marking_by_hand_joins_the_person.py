@@ -131,3 +131,27 @@ def test_a_full_name_added_never_joins_a_person_by_a_given_name_alone(tmp_path: 
     colleague, count = anonymisation.add_name(project, "mari sel dela krus", coder=CODER)
     assert colleague != adviser and count >= 1
     project.close()
+
+
+def test_a_word_marked_right_beside_a_masked_person_joins_that_person(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester's "rø" marked after the masked "trine", and "hans" before the masked "moen", each
+    # got a pseudonym of its own.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    (tmp_path / "orkland.txt").write_text(
+        "SPEAKER_01: det va trine på nav som ringte mæ trine rø heter ho\n"
+        "SPEAKER_01: og kokken vår hans moen sier at han er flink\n", encoding="utf-8")
+    project = services.init_project(tmp_path / "p")
+    services.import_files(project, [tmp_path / "orkland.txt"])
+    doc = _doc(project, "orkland")
+    text = services.get_document(project, doc.id).text
+    at = text.index("trine rø")
+    trine = anonymisation.add_mention(project, doc.id, at, at + 5, coder=CODER)
+    at = text.index("moen")
+    moen = anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER)
+    assert trine != moen
+    at = text.index("rø heter")
+    assert anonymisation.add_mention(project, doc.id, at, at + 2, coder=CODER) == trine
+    at = text.index("hans moen")
+    assert anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER) == moen
+    project.close()

@@ -5,6 +5,7 @@ Every decision rewrites the pseudonym key, so the key always matches what the pr
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -302,6 +303,7 @@ def rename_entity(project: Project, entity: str | int, pseudonym: str, *, coder:
         raise ServiceError("a pseudonym cannot be empty")
     require_reviewer(project, coder)
     marked = f"[{pseudonym}]"
+    _refuse_identifying_pseudonym(project, pseudonym)
     with project.transaction(write=True) as store:
         found = find_entity(store, entity)
         if store.anonymisation.pseudonym_taken(marked, other_than=found.id):
@@ -316,6 +318,24 @@ def rename_entity(project: Project, entity: str | int, pseudonym: str, *, coder:
                                                     "was_chosen": was_chosen})
     write_key(project)
     return marked
+
+
+def _refuse_identifying_pseudonym(project: Project, pseudonym: str) -> None:
+    """A pseudonym must not carry what it hides: a tester renamed an entity "Veileder Vardø", a
+    place the project masks, and every rendition would have printed it. Refused when a word of
+    it is a word the project masks (or suggests masking) anywhere; the message does not say
+    which word, to stay free of originals itself."""
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", pseudonym)}
+    if not words:
+        return
+    with project.transaction(write=False) as store:
+        rows = [r for r in store.anonymisation.mentions() if r.status != "rejected"]
+        texts = store.documents.texts(sorted({r.document_id for r in rows})) if rows else {}
+    for r in rows:
+        masked = {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", texts.get(r.document_id, "")[r.start:r.end])}
+        if words & masked:
+            raise ServiceError("the pseudonym holds a word the project masks as an identifier: "
+                               "choose one that names a role or a number only ('Kollega 1')")
 
 
 def join_entities(project: Project, keep: str | int, other: str | int, *, coder: str | None = None) -> tuple[str, int]:
@@ -578,10 +598,33 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
         # and left an undo step that undid nothing.
         raise ServiceError(f"«{text[start:end]}» is masked already, as {covering[0].pseudonym}")
     if entity is None and kind == PER:
-        entity = _person_named_here(project, doc_id, text, normalise(hit.text))
+        entity = (_person_named_here(project, doc_id, text, normalise(hit.text))
+                  or _person_beside(project, doc_id, text, start, end))
     pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)
     write_key(project)
     return pseudonym
+
+
+def _person_beside(project: Project, doc_id: int, text: str, start: int, end: int) -> int | None:
+    """The person a word marked by hand stands right beside: a masked given name before it or a
+    masked surname after it ("trine [rø]", "kokken vår [hans] moen"): a tester's surname marked
+    next to the masked given name got a pseudonym of its own. None when no person mention
+    touches the word (only spaces between) or two different ones do."""
+    names = lexicon()
+
+    def given_only(word: str) -> bool:
+        word = normalise(word)
+        return (word in names.female or word in names.male) and word not in names.surnames
+
+    with project.transaction(write=False) as store:
+        rows = [r for r in store.anonymisation.mentions([doc_id]) if r.status != "rejected" and r.kind == PER]
+    touching = {r.entity_id for r in rows
+                if ((r.end <= start and not text[r.end:start].strip() and start - r.end <= 2)
+                    or (end <= r.start and not text[end:r.start].strip() and r.start - end <= 2))
+                # two given names side by side are two people in a list ("takk til eva kari")
+                and not (given_only(text[start:end]) and given_only(text[r.start:r.end].split()[-1]
+                                                                     if r.end <= start else text[r.start:r.end].split()[0]))}
+    return touching.pop() if len(touching) == 1 else None
 
 
 def _person_named_here(project: Project, doc_id: int, text: str, form: str) -> int | None:
@@ -608,7 +651,8 @@ def _person_named_here(project: Project, doc_id: int, text: str, form: str) -> i
             continue
         # one word that is the given name or the surname, or several that all are words of the
         # full name ("ti lan" of "nguyen ti lan")
-        if (same(own[0], words[0]) or same(own[0], words[-1])) if len(own) == 1 else set(own) <= set(words):
+        # (or, for one word, a middle word of a three-word name: "stein" of "hansen stein hansen")
+        if (any(same(own[0], w) for w in words) if len(own) == 1 else set(own) <= set(words)):
             holders.add(r.entity_id)
     if not holders and len(own) >= 2:
         # A full name marked whose surname the document already masks alone ("vår eikeland"
