@@ -105,3 +105,12 @@ def test_a_particle_written_as_one_word_between_two_pieces_of_a_name() -> None:
     text = "det e ho mari sel dela krus ho e frå filippinane"
     dets = [model_det(text, "mari sel"), model_det(text, "krus", score=0.7)]
     assert left_in_clear(text, dets, "dela") == 0, people(text, dets)
+
+
+def test_a_surname_said_again_after_the_full_name_is_his_not_a_repeated_word() -> None:
+    from tests.unit.anonymise.mentions import model_det
+
+    text = ("og han har ein mentor der som heiter kåre dal og dal han e formann på fileteringa "
+            "og han har lært seg mykje og dal sier at han e flink og han bur i ein dal")
+    dets = [model_det(text, "kåre dal"), model_det(text, "dal", nth=2, score=0.55)]
+    assert left_in_clear(text, dets, "dal") == 1, people(text, dets)  # "i ein dal" is the valley
