@@ -118,6 +118,7 @@ def complete_names(
         completed = name_echoes(text, completed, stop)
         completed = _particle_surnames(text, completed, stop)
         completed = _across_particles(text, completed, stop)
+        completed = _given_name_said_twice(text, completed, stop)
         completed += _coordinated(text, completed, True)
         out[doc] = sorted(completed, key=lambda d: d.start)
     return out
@@ -532,4 +533,36 @@ def _across_particles(text: str, dets: Sequence[Detection], stop: frozenset[str]
                 continue
         merged.append(det)
     return merged
+
+
+_TWICE_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{3,})[ ]+\1[ ]+\Z", re.IGNORECASE)
+
+
+def _given_name_said_twice(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> list[Detection]:
+    """A word said twice right before a person's surname is the given name ("ei dame frå litauen
+    rasa rasa kass lauskiene": the detectors took the foreign surname and left "rasa", a word
+    too, in clear twice)."""
+    from codebench.anonymise.gazetteer import (
+        FINITE_VERBS, FOREIGN_SURNAME_ENDINGS, NOT_NAMES, PRONOUNS, is_public, is_role_word, is_unknown_word,
+    )
+
+    names = lexicon()
+    out = []
+    taken = [(d.start, d.end) for d in dets]
+    for det in dets:
+        if det.kind == PER and det.score >= SEED:
+            twice = _TWICE_BEFORE.search(text, max(0, det.start - 40), det.start)
+            word = twice.group(1).casefold() if twice else ""
+            last = det.text.split()[-1].casefold() if det.text.split() else ""
+            # a given name, a word no list holds, or any word before a foreign surname ("rasa rasa
+            # kass lauskiene"); never a stutter before a title or a misheard word ("statsråd
+            # statsråd bjørnar", "gjort gjort tilsaad": Stortinget's ASR)
+            name_like = (word in names.female or word in names.male or is_unknown_word(word)
+                         or last.endswith(FOREIGN_SURNAME_ENDINGS))
+            if (twice is not None and name_like and word not in stop and word not in PRONOUNS and word not in NOT_NAMES
+                    and word not in FINITE_VERBS and not is_public(word) and not is_role_word(word)
+                    and not any(s < det.start and twice.start() < e for s, e in taken)):
+                det = det._replace(start=twice.start(1), text=text[twice.start(1):det.end])
+        out.append(det)
+    return out
 

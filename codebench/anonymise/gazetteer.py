@@ -1243,11 +1243,13 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
 
 _SELF = frozenset("sjøl selv sjølv sjæl sæl".split())
 # Words that open a sentence and put the subject after the verb ("så kom hans ut").
-_INVERTING_OPENERS = frozenset("så då da no nå der her plutselig etterpå etterpå ofte".split())
+_INVERTING_OPENERS = frozenset("så då da no nå der her plutselig etterpå etterpå ofte "
+                               "det dette"  # "etter det har bakke faktisk blitt litt mer positiv"
+                               .split())
 # What follows an inverted subject: an adverb or particle of the verb, not a noun it would qualify.
 _AFTER_INVERTED_SUBJECT = frozenset(
     "der her ut inn opp ned bort heim hjem fram frem tilbake innom og også òg igjen att sjøl selv "
-    "bare berre alltid aldri ikke ikkje da då".split())
+    "bare berre alltid aldri ikke ikkje da då faktisk kanskje egentlig eigentleg vel jo".split())
 
 
 def find_subject_names(text: str) -> list[Detection]:
@@ -1575,10 +1577,18 @@ def find_pronoun_names(text: str, *, caseless: bool = True) -> list[Detection]:
             continue
         # A possessive after "han" is his ("han hans bror"), unless the clause goes on from it as
         # from a name: "ho vår som e veileder".
+        same_gender = names.male if pronoun == "han" else names.female
         if word in NOT_NAMES or (caseless and word in POSSESSIVES and following not in FINITE_VERBS
-                                 and following != "som" and not _TAKEN_UP_AFTER.match(text, match.end(2))):
-            continue  # (but "ho vår ho e kokk": the pronoun takes the name up again)
+                                 and following != "som" and not _TAKEN_UP_AFTER.match(text, match.end(2))
+                                 and following not in same_gender):
+            continue  # (but "ho vår ho e kokk": the pronoun takes the name up again; "han hans
+            # petter": a second given name of his follows)
         if word in (names.male if pronoun == "han" else names.female):
+            if caseless and word in POSSESSIVES and following in same_gender:
+                # "han hans petter": the possessive opens a double given name, one name
+                found.append(Detection(match.start(2), match.end(3), PER, "lexicon:pronoun", 0.6,
+                                       text[match.start(2):match.end(3)]))
+                continue
             found.append(Detection(match.start(2), match.end(2), PER, "lexicon:pronoun", 0.6, match.group(2)))
             if caseless and following == word:
                 # The name said again, with the surname this time: "ho liv liv hauglum ho har".

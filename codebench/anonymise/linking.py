@@ -949,7 +949,9 @@ def _noun_like(word: str) -> bool:
 
 
 # "for vår å komme inn", "at vår sjøl sa": the infinitive mark and "self" follow no possessive.
-_NO_NOUN = frozenset("å sjøl selv sjølv sjæl sæl hvis viss om når fordi".split())
+_NO_NOUN = frozenset("å sjøl selv sjølv sjæl sæl hvis viss om når fordi "
+                     # an answer or a filler: "som heter hans ja hans er" (a tester's)
+                     "ja jaa nei neida jada joda ok okei".split())
 
 
 _Word = tuple[int, int, str]  # start and end within the detection's text, the word

@@ -116,3 +116,27 @@ def test_a_surname_said_again_after_the_full_name_is_his_not_a_repeated_word() -
     masked = {d.start for c in clusters(text, dets) for d in c}
     assert text.index("dal han e") in masked, people(text, dets)
     assert text.index("ein dal") + 4 not in masked, "i ein dal is the valley"
+
+
+def test_a_possessive_that_is_a_name_after_heter_or_before_a_second_given_name() -> None:
+    text = "mentoren er en eldre kar som heter hans ja hans er veldig gammeldags og kona hans ja hun er snill"
+    assert left_in_clear(text, None, "hans") == 1, people(text)  # "kona hans" is his wife
+    text = "og så har vi han arild som e lærling og han hans petter og ola og han tok hans bil"
+    assert [["hans petter"]] == [p for p in people(text) if "hans petter" in p], people(text)
+    assert left_in_clear(text, None, "hans") == 1, people(text)  # "hans bil" is his car
+
+
+def test_a_surname_that_is_a_word_as_the_subject_after_the_verb_and_an_adverb() -> None:
+    text = ("en av de eldre pleierne per per bakke han har jobbet her siden åttitallet og etter det har "
+            "bakke faktisk blitt litt mer positiv og det er en bratt bakke her")
+    assert left_in_clear(text, None, "bakke") == 1, people(text)  # "en bratt bakke" is the hill
+
+
+def test_a_word_said_twice_before_a_foreign_surname_is_the_given_name() -> None:
+    from tests.unit.anonymise.mentions import model_det
+
+    text = "det var ei dame frå litauen i fjor rasa rasa kass lauskiene som var på ein butikk"
+    assert left_in_clear(text, None, "rasa") == 0, people(text)
+    text = "og vi kan vise til statsråd statsråd bjørnar selene som har gjort gjort tilsaad for det"
+    dets = [model_det(text, "bjørnar selene"), model_det(text, "tilsaad", score=0.6)]
+    assert left_in_clear(text, dets, "statsråd") == 2 and left_in_clear(text, dets, "gjort") == 2, people(text, dets)
