@@ -571,6 +571,10 @@ class AnonymisationScreen(WorkbenchScreen):
         if not having:
             # A word of a name ("fiske" of Margit Fiske): the one entity whose name holds it.
             having = [v for v in others if any(folded in f.casefold().split() for f in v.forms)]
+        if not having:
+            # What the completion showed, Enter pressed before → took it ("mohammad al" with
+            # "mohammad al-khatib — Person 52" on screen: three testers).
+            having = [v for v in others if any(f.casefold().startswith(folded) for f in v.forms)]
         if len(having) > 1:
             self.notify(f"{len(having)} entities have that name ({', '.join(v.pseudonym for v in having[:4])}): "
                         "type the pseudonym", severity="warning")
