@@ -222,7 +222,8 @@ def residual_candidates(
             folded = match.group().casefold()
             spans, starts = covered[key]
             if (folded in ignored or folded in NOT_NAMES or folded in NOT_IDENTIFYING or len(folded) < 2
-                    or is_generic_label(match.group()) or (spans and _covered(spans, starts, start, match.end()))):
+                    or is_generic_label(match.group()) or (spans and _covered(spans, starts, start, match.end()))
+                    or is_public(folded)):  # "fra addis": a city kept by policy, whatever the model thinks
                 continue
 
             if key in cased and _ordinary_opener(text, start, match.group(), folded):

@@ -151,6 +151,10 @@ def test_a_public_place_kept_by_policy_is_not_listed() -> None:
     listed = {c.form for c in residual_candidates({1: asr}, {1: [(asr.index("omar"), asr.index("omar") + 4, "PER")]},
                                                    caseless={1: True})}
     assert not listed & {"syria", "bergen"}, listed
+    # nor where only the name model would list it ("fra addis": a tester's list, rank 7)
+    model = residual_candidates({1: asr}, {1: []}, caseless={1: True},
+                                person_scores=lambda texts, asked: {(1, asr.index("syria")): 0.9, (1, asr.index("bergen")): 0.9})
+    assert not {c.form for c in model} & {"syria", "bergen"}
 
 
 def test_the_season_and_a_kin_words_possessive_come_after_the_name_use() -> None:

@@ -1,4 +1,5 @@
-"""Which kind of identifier a hand-marked span is: a person, a workplace, a place, a NAV office."""
+"""Which kind of identifier a hand-marked span is: a person, a workplace, a place, a NAV office,
+an address."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from textual.widgets.option_list import Option
 # mark would join, and a tester expected it to.
 KINDS = (("PER", "Person  [Person N]", "p"), ("ORG", "Workplace  [Arbeidsplass N]", "w"),
          ("LOC", "Place  [Sted N]", "l"), ("NAV_OFFICE", "NAV office  [NAV-kontor N]", "n"),
+         # a street address a detector took for a person ("ullernchausseen hundreogtre"; a tester's)
+         ("ADDRESS", "Address  [Adresse N]", "a"),
          ("INDIRECT", "Other identifying detail  [Opplysning N]", "o"))
 
 
