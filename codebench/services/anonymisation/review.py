@@ -690,8 +690,18 @@ def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, lis
         # Vagle, one of whose mentions was "mari"; a surname or a word no list holds says more)
         names = lexicon()
         distinctive = {w for w in own if w not in names.female and w not in names.male}
+        full_names: dict[int, set[str]] = defaultdict(set)
+        for r in rows:
+            if r.status != "rejected" and " " in forms[r.id]:
+                full_names[r.entity_id].add(forms[r.id])
+
+        def other_person(r) -> bool:
+            # a given name is that person's only when no full name of it says otherwise
+            return any(forms[r.id] not in full.split() for full in full_names[r.entity_id])
+
         holders = {r.entity_id for r in rows if r.status != "rejected" and r.kind == PER
-                   and (words <= set(forms[r.id].split()) or forms[r.id] in distinctive)}
+                   and (words <= set(forms[r.id].split()) or forms[r.id] in distinctive
+                        or (forms[r.id] in own and not other_person(r)))}
         if not holders:
             # The given name masked right where the full name is said: "ho [liv] liv hauglum"
             # (a tester added "liv hauglum" and got a new pseudonym beside the masked "liv").
