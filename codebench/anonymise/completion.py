@@ -119,6 +119,7 @@ def complete_names(
         completed = _particle_surnames(text, completed, stop)
         completed = _across_particles(text, completed, stop)
         completed = _given_name_said_twice(text, completed, stop)
+        completed = _surname_after_spelling(text, completed, stop)
         completed += _coordinated(text, completed, True)
         out[doc] = sorted(completed, key=lambda d: d.start)
     return out
@@ -563,6 +564,26 @@ def _given_name_said_twice(text: str, dets: Sequence[Detection], stop: frozenset
                     and word not in FINITE_VERBS and not is_public(word) and not is_role_word(word)
                     and not any(s < det.start and twice.start() < e for s, e in taken)):
                 det = det._replace(start=twice.start(1), text=text[twice.start(1):det.end])
+        out.append(det)
+    return out
+
+
+def _surname_after_spelling(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> list[Detection]:
+    """The surname said right after a given name spelled out ("han heter r a m i haddad"): the
+    spelling ends the detectors' span, and the surname, a word no list holds, stayed in clear."""
+    from codebench.anonymise.gazetteer import is_unknown_word
+
+    names = lexicon()
+    taken = [(d.start, d.end) for d in dets]
+    out = []
+    for det in dets:
+        if det.kind == PER and det.detector == "rules:spelled":
+            nxt = _NEXT.match(text, det.end)
+            if nxt is not None:
+                word = nxt.group(1).casefold()
+                if ((is_unknown_word(word) or word in names.surnames) and word not in stop and len(word) >= 3
+                        and not any(s < nxt.end(1) and nxt.start(1) < e for s, e in taken)):
+                    det = det._replace(end=nxt.end(1), text=text[det.start:nxt.end(1)])
         out.append(det)
     return out
 

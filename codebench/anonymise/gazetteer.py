@@ -120,7 +120,7 @@ DIALECT_WORDS = frozenset("""
 ittj itj ikkj itte inte nåkka nokka nåkå nåkke nåkkå nåkåt kæm kæ kossen kossn åssen ossen dæm dæmm
 mæ dæ sæ hain hainn alein aleina bærre bære møkje mykkje ittno
 sir sie seie va maste hils hilsa hendern hennern ovnan
-je jæ dokk dokker døkk døkker dåkk dåkker altso asså
+je jæ dokk dokker døkk døkker dåkk dåkker altso asså nån nånn nåen nokken
 dær dærre hær
 """.split())
 
@@ -898,6 +898,43 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
         if (word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
                 and (caseless or word[:1].isupper()) and not any(d.start == match.start(1) for d in found)):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:called", 0.7, word))
+        # ... and the one so called, just before "som": "formann dmitrij som alle kaller dima" (a
+        # name no list holds, or a given name; never a noun: "mentoren som vi kaller …")
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        if before is not None and caseless:
+            named = before.group(1).casefold()
+            if ((is_unknown_word(named) and not is_ordinary_compound(named)) or _starts_a_name(named)) \
+                    and named not in FUNCTION_WORDS_OF_NAMES and not is_role_word(named) and not is_public(named) \
+                    and not any(d.start <= before.start(1) < d.end for d in found):
+                found.append(Detection(before.start(1), before.end(1), PER, "lexicon:called", 0.7, before.group(1)))
+    for match in _NAME_ANNOUNCED.finditer(text):
+        # "etternavnet er nye vænn eller noko sånt", "fornavnet hans er voi tek": the words a
+        # name noun announces are the name, whatever they sound like (up to two, before a filler)
+        words = _words_at(text, match.end(), 2)
+        names_here = []
+        for w in words:
+            folded = w.group(1).casefold()
+            if (folded in FUNCTION_WORDS_OF_NAMES or folded in FINITE_VERBS or folded in PRONOUNS or folded in NOT_NAMES
+                    or folded in ("eh", "ehm", "eller", "og", "med", "som")):
+                break
+            names_here.append(w)
+        if names_here and caseless:
+            start, end = names_here[0].start(1), names_here[-1].end(1)
+            found.append(Detection(start, end, PER, "lexicon:announced", 0.7, text[start:end]))
+    if caseless:
+        for match in _GIVEN_TWICE_SURNAME.finditer(text):
+            # "det er liv liv dalen hun eier firmaet": a given name said twice, then the surname
+            # (a word too) the pronoun or the verb after it makes the person's
+            given, surname = match.group(1).casefold(), match.group(2).casefold()
+            if (_starts_a_name(given) and surname not in FUNCTION_WORDS_OF_NAMES and surname not in FINITE_VERBS
+                    and surname not in PRONOUNS and surname not in NOT_NAMES and not is_public(surname)):
+                found.append(Detection(match.start(1), match.end(2), PER, "lexicon:twice", 0.7,
+                                       text[match.start(1):match.end(2)]))
+        for match in _OR_AS_WE_SAY.finditer(text):
+            # "wojciech eller voi tek som me sier": another way to say the name just said
+            before = match.group(1).casefold()
+            if (is_unknown_word(before) or _starts_a_name(before)) and before not in FUNCTION_WORDS_OF_NAMES:
+                found.append(Detection(match.start(2), match.end(2), PER, "lexicon:announced", 0.6, match.group(2)))
     for match in _CALLED_AFTER.finditer(text):
         # "solla som vi kalle ho", "eller hans som alle kalle han": what they call someone.
         word = match.group(1)
@@ -926,6 +963,17 @@ _CALLED_AFTER = re.compile(
     r"(?:kaller|kalle|kallar|kalte|kalla)[ ]+(?:han|ho|hun|henne|ham|hu)(?![\w-])", re.IGNORECASE)
 # Words that stand before "som vi kaller ham" without being what he is called ("han som vi kaller").
 FUNCTION_WORDS_OF_NAMES = frozenset("han hun ho hu den det de dei dem han ham henne en ei et ein eit".split())
+_GIVEN_TWICE_SURNAME = re.compile(
+    r"(?<![\w-])([^\W\d_]{2,})[ ]+\1[ ]+([^\W\d_]{3,})(?=[ ]+(?:han|ho|hun|hu|som|e|er|va|var)(?![\w-]))",
+    re.IGNORECASE)
+# "wojciech eller voi tek som me sier": a name, then how the speakers say it.
+_OR_AS_WE_SAY = re.compile(
+    r"(?<![\w-])([^\W\d_]{3,})[ ]+eller[ ]+([^\W\d_]{2,}(?:[ ]+[^\W\d_]{2,})?)[ ]+som[ ]+"
+    r"(?:vi|me|dei|de|alle|folk)[ ]+(?:sier|seier|sei|kaller|kallar|kalle|uttaler|uttalar)(?![\w-])", re.IGNORECASE)
+# "etternavnet er", "fornamnet hennar e": a name noun, a possessive perhaps, and the copula.
+_NAME_ANNOUNCED = re.compile(
+    r"(?<![\w-])(?:fornavnet|fornamnet|etternavnet|etternamnet|mellomnavnet|kallenavnet|kallenamnet)"
+    r"(?:[ ]+(?:hans|hennes|hennar|hass|mitt|ditt|sitt))?[ ]+(?:er|e|va|var)[ ]+(?=[^\W\d_])", re.IGNORECASE)
 _CALLED_OBJECT = re.compile(
     r"(?<![\w-])som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|dom|mange)(?:[ ]+(?:bare|berre|bære|alltid|gjerne))?[ ]+"
     r"(?:kaller|kalle|kallar|kalte|kalla|kaille)(?:[ ]+(?:bare|berre|bære|for))?[ ]+([^\W\d_]{2,})(?![\w-])",

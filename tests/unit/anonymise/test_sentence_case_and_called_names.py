@@ -140,3 +140,28 @@ def test_a_word_said_twice_before_a_foreign_surname_is_the_given_name() -> None:
     text = "og vi kan vise til statsråd statsråd bjørnar selene som har gjort gjort tilsaad for det"
     dets = [model_det(text, "bjørnar selene"), model_det(text, "tilsaad", score=0.6)]
     assert left_in_clear(text, dets, "statsråd") == 2 and left_in_clear(text, dets, "gjort") == 2, people(text, dets)
+
+
+def test_the_one_so_called_and_a_name_announced_or_said_as_we_say_it() -> None:
+    text = "på talvik har de en russisk formann dmitrij som alle kaller dima og han har tatt inn to"
+    assert left_in_clear(text, None, "dmitrij") == 0 and left_in_clear(text, None, "dima") == 0, people(text)
+    text = "ein ung gut frå vietnam tan thanh heiter han og etternavnet er nye vænn eller noko sånt"
+    assert left_in_clear(text, None, "nye") == 0 and left_in_clear(text, None, "vænn") == 0, people(text)
+    text = "de har hatt en fra polen gjennom oss wojciech eller voi tek som me sier det gikk fint"
+    assert left_in_clear(text, None, "voi") == 0 and left_in_clear(text, None, "tek") == 0, people(text)
+    text = "og mentoren som vi kaller en klippe er flink"
+    assert left_in_clear(text, None, "mentoren") == 1, "a noun before 'som vi kaller' is no name"
+
+
+def test_a_given_name_said_twice_with_its_surname_and_a_surname_after_a_spelled_name() -> None:
+    text = "hvem er sjefen det er liv liv dalen hun eier firmaet og det er liv og røre"
+    assert left_in_clear(text, None, "dalen") == 0 and left_in_clear(text, None, "liv") == 1, people(text)
+    text = "eg hadde en syrisk mann rami eh han heter r a m i haddad eh han va på en plass"
+    assert left_in_clear(text, None, "haddad") == 0, people(text)
+
+
+def test_a_dialect_someone_is_no_person() -> None:
+    from tests.unit.anonymise.mentions import model_det
+
+    text = "det e alltid nån som spør og nån må jo gjøre det sa kari"
+    assert left_in_clear(text, [model_det(text, "nån", score=0.9)], "nån") == 2
