@@ -93,8 +93,12 @@ def normalise(surface: str) -> str:
     if form.endswith("s") and len(form) > 3:
         stem = form[:-1]
         last = stem.split()[-1]
-        # Strip the -s only when the stem is a known name word and the whole is not ("Hans" stays).
-        if name_likelihood(last) > name_likelihood(form.split()[-1]):
+        # Strip the -s only when the stem is a known name word and the whole is not ("Hans" stays,
+        # and so does a listed name ending in s: "Tønnes" had been rendered "[Person 26]s")
+        whole = form.split()[-1]
+        names = lexicon()
+        if (name_likelihood(last) > name_likelihood(whole)
+                and whole not in names.female and whole not in names.male and whole not in names.surnames):
             return stem
     return form
 
