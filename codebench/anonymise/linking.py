@@ -98,7 +98,11 @@ def normalise(surface: str) -> str:
         whole = form.split()[-1]
         names = lexicon()
         if (name_likelihood(last) > name_likelihood(whole)
-                and whole not in names.female and whole not in names.male and whole not in names.surnames):
+                and whole not in names.female and whole not in names.male and whole not in names.surnames
+                # in a full name the last word is a surname: "kristian sannes" is no "Kristian Sanne's"
+                # (a tester read "[Person 35]s"): a stem that is a given name is no surname
+                and (" " not in form or last in names.surnames
+                     or (last not in names.female and last not in names.male))):
             return stem
     return form
 

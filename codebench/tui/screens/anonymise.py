@@ -565,7 +565,9 @@ class AnonymisationScreen(WorkbenchScreen):
         if _WHOSE in typed:
             return "[" + typed.rsplit(_WHOSE, 1)[1].strip().strip("[]") + "]"  # a completion names it
         folded = " ".join(typed.casefold().strip("[]").split())
-        if any(v.pseudonym.strip("[]").casefold() == folded for v in others):
+        # A pseudonym typed whole names its entity whatever its kind ("Person 70" for a place
+        # the tester had just made a person): the service joins across kinds.
+        if any(v.pseudonym.strip("[]").casefold() == folded for v in self.views):
             return f"[{typed.strip().strip('[]')}]"
         having = [v for v in others if folded in (f.casefold() for f in v.forms)]
         if not having:
