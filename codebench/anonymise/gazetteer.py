@@ -935,6 +935,9 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             before = match.group(1).casefold()
             if (is_unknown_word(before) or _starts_a_name(before)) and before not in FUNCTION_WORDS_OF_NAMES:
                 found.append(Detection(match.start(2), match.end(2), PER, "lexicon:announced", 0.6, match.group(2)))
+                # ... and the name so said: "han rahmatullah eller rahmat som han kaller seg"
+                if is_unknown_word(before) and not is_ordinary_compound(before) and not is_public(before):
+                    found.append(Detection(match.start(1), match.end(1), PER, "lexicon:announced", 0.6, match.group(1)))
     for match in _CALLED_AFTER.finditer(text):
         # "solla som vi kalle ho", "eller hans som alle kalle han": what they call someone.
         word = match.group(1)
@@ -969,7 +972,8 @@ _GIVEN_TWICE_SURNAME = re.compile(
 # "wojciech eller voi tek som me sier": a name, then how the speakers say it.
 _OR_AS_WE_SAY = re.compile(
     r"(?<![\w-])([^\W\d_]{3,})[ ]+eller[ ]+([^\W\d_]{2,}(?:[ ]+[^\W\d_]{2,})?)[ ]+som[ ]+"
-    r"(?:vi|me|dei|de|alle|folk)[ ]+(?:sier|seier|sei|kaller|kallar|kalle|uttaler|uttalar)(?![\w-])", re.IGNORECASE)
+    r"(?:(?:vi|me|dei|de|alle|folk)[ ]+(?:sier|seier|sei|kaller|kallar|kalle|uttaler|uttalar)"
+    r"|(?:han|ho|hun|hu)[ ]+(?:kaller|kallar|kalle|kalte)[ ]+seg)(?![\w-])", re.IGNORECASE)
 # "etternavnet er", "fornamnet hennar e": a name noun, a possessive perhaps, and the copula.
 _NAME_ANNOUNCED = re.compile(
     r"(?<![\w-])(?:fornavnet|fornamnet|etternavnet|etternamnet|mellomnavnet|kallenavnet|kallenamnet)"
@@ -1325,7 +1329,9 @@ def find_subject_names(text: str) -> list[Detection]:
             unknown = ((pattern in (_CLEFT, _DISLOCATED) or (pattern is _WITH_ME and group == 1))
                        and is_unknown_word(folded)
                        and not is_public(folded) and not is_ordinary_compound(folded)
-                       and not is_inflected_word(folded) and not folded.endswith(NOUN_ENDINGS))
+                       and not is_inflected_word(folded)
+                       # (a noun's ending, unless the word is like no Norwegian word: "det er haidar som")
+                       and (not folded.endswith(NOUN_ENDINGS) or _unlike(folded) >= 0.6))
             if given or unknown:
                 found.append(Detection(match.start(group), match.end(group), PER, "lexicon:subject", 0.6, word))
     found += _foreign_words_read_as_people(text, {d.start for d in found})
@@ -1333,6 +1339,12 @@ def find_subject_names(text: str) -> list[Detection]:
 
 
 _UNLIKE_ANY_WORD = 0.75
+
+
+def _unlike(folded: str) -> float:
+    from codebench.anonymise.residual import _unlike_words
+
+    return _unlike_words(folded)
 _SPOKEN_OPENERS = frozenset("ja altså nei men og så da då jo".split())
 # What a person does, said right after the person's name.
 _PERSON_VERBS = frozenset(

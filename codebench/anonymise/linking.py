@@ -1727,7 +1727,8 @@ def _propagate(
             continue
         # What the text says someone is called ("som vi kaller snurre", "alle kaller han pk") is
         # that person's name in the document, a word or not.
-        called = {normalise(det.text) for _, det in cluster.mentions if det.detector == "lexicon:called"}
+        called = {normalise(det.text) for _, det in cluster.mentions
+                  if det.detector in ("lexicon:called", "lexicon:announced")}
         for form in cluster.forms:
             if (" " in form or len(form) < 3 and form not in called or form in owners or form in NOT_IDENTIFYING
                     or form in NOT_NAMES):
