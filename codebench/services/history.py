@@ -361,6 +361,10 @@ def _unadd(store: Store, p: dict[str, Any]) -> None:
     store.anonymisation.restore_mentions(p.get("absorbed", []))
     if p.get("created"):
         store.anonymisation.delete_entity_if_unused(p["created"]["id"])
+        # Its pseudonym may stand in an export or a key already: it is never given to anyone
+        # else (a tester's undone "[Arbeidsplass 12]" went to the next workplace added).
+        if p["created"].get("pseudonym"):
+            store.anonymisation.retire_pseudonym(p["created"]["pseudonym"])
 
 
 def _add_again(store: Store, p: dict[str, Any]) -> None:

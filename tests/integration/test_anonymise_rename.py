@@ -224,3 +224,16 @@ def test_a_pseudonym_that_holds_a_masked_word_is_refused(kari_project: services.
         anonymisation.rename_entity(kari_project, kari.pseudonym, "Mentor Nordmann", coder="kari")
     assert "nordmann" not in str(refused.value).casefold(), "the refusal names no original"
     assert anonymisation.rename_entity(kari_project, kari.pseudonym, "Mentor 7", coder="kari") == "[Mentor 7]"
+
+
+def test_a_pseudonym_an_undone_add_gave_is_never_given_again(tmp_path: Path, monkeypatch) -> None:
+    # A tester's undone "[Arbeidsplass 12]" went to the next workplace added.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / "M01 runde 1.txt"
+    path.write_text("I: Hvor jobber du?\n\nR: Jeg jobber på Morgenstell og på Skistar.\n", encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    first, _ = anonymisation.add_name(project, "Morgenstell", kind="ORG", coder="ingrid")
+    services.undo(project, "ingrid")
+    second, _ = anonymisation.add_name(project, "Skistar", kind="ORG", coder="ingrid")
+    assert second != first

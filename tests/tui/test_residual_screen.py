@@ -166,6 +166,21 @@ async def test_shift_a_marks_a_residual_word_as_a_place(planted: services.Projec
         assert PLANTED not in [v.form for v in screen.views]
         marked = [e for e in anonymisation.entities(planted) if PLANTED in (f.casefold() for f in e.forms)]
         assert marked and marked[0].kind == "LOC" and marked[0].pseudonym.startswith("[Sted ")
+        # A word that is an ordinary word too asks first, as + does (a tester's A one row too
+        # late marked a word everywhere).
+        from codebench.tui.screens.confirm import ConfirmDialog
+
+        word = next(v for v in screen.views if v.also_a_word)
+        before = len(anonymisation.entities(planted))
+        await _highlight(pilot, screen, word.form)
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(anonymisation.entities(planted)) == before
 
 
 async def test_r_records_the_list_read_and_only_then_is_the_project_anonymised(planted: services.Project) -> None:

@@ -233,7 +233,20 @@ class ResidualScreen(WorkbenchScreen):
                 pseudonym, count = anonymisation.add_name(self.project, view.form, kind=kind, coder=self.coder)
                 return _Done(f"«{view.form}» is {pseudonym}: {count} mention(s) marked", view.rank)
 
-            self._act(call)
+            if not view.also_a_word:
+                self._act(call)
+                return
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._act(call)
+
+            # As + asks: a tester's A on "morgenstell" a row too late marked it everywhere.
+            self.app.push_screen(ConfirmDialog(
+                f"«{view.form}» is an ordinary word too",
+                f"A marks every «{view.form}» in the project, also where it is the word. To mark only "
+                "where it names something, open it (Enter) and mark it in the transcript (A).",
+                yes="Mark everywhere", no="Cancel"), answered)
 
         self.app.push_screen(KindPicker(view.form), picked)
 
