@@ -36,6 +36,16 @@ def _doc(project: services.Project, name: str):
     return next(d for d in services.list_documents(project) if name in d.name)
 
 
+def _one_file_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str):
+    """A project of one ASR transcript (rules only): the project, the document and its text."""
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    project = services.init_project(tmp_path / "p")
+    services.import_files(project, [tmp_path / name])
+    doc = _doc(project, name.rsplit(".", 1)[0])
+    return project, doc, services.get_document(project, doc.id).text
+
+
 def _entity(project: services.Project, form: str) -> anonymisation.EntityView:
     return next(e for e in anonymisation.entities(project, with_mentions=True) if form in e.forms)
 
@@ -97,14 +107,10 @@ def test_a_surname_marked_with_its_hyphen_joins_the_name_heard_without_it(tmp_pa
 def test_a_full_name_marked_beside_its_masked_surname_joins_that_person(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # A tester marked "vår eikeland" where "eikeland" alone was masked, and got a new pseudonym.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    (tmp_path / "faerder.txt").write_text(
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "faerder.txt",
         "SPEAKER_00: kven er mentoren\n"
-        "SPEAKER_01: der er det hun vår som er mentoren vår eikeland og eikeland er flink\n", encoding="utf-8")
-    project = services.init_project(tmp_path / "p")
-    services.import_files(project, [tmp_path / "faerder.txt"])
-    doc = _doc(project, "faerder")
-    text = services.get_document(project, doc.id).text
+        "SPEAKER_01: der er det hun vår som er mentoren vår eikeland og eikeland er flink\n")
     at = text.index("og eikeland") + 3
     surname = anonymisation.add_mention(project, doc.id, at, at + len("eikeland"), coder=CODER)
     at = text.index("vår eikeland")
@@ -116,16 +122,12 @@ def test_a_full_name_added_never_joins_a_person_by_a_given_name_alone(tmp_path: 
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     # A tester's "mari sel dela krus" (a Filipino colleague) was silently joined into the NAV
     # adviser Marianne Vagle, one of whose mentions was a lone "mari".
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    (tmp_path / "sandnes.txt").write_text(
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "sandnes.txt",
         "SPEAKER_00: kven er veiledaren\n"
         "SPEAKER_01: det er marianne vagle på nav og mari ringer meg kvar veke\n"
-        "SPEAKER_01: og så har me mari sel dela krus frå filippinane ho sit på kontoret\n", encoding="utf-8")
-    project = services.init_project(tmp_path / "p")
-    services.import_files(project, [tmp_path / "sandnes.txt"])
+        "SPEAKER_01: og så har me mari sel dela krus frå filippinane ho sit på kontoret\n")
     adviser, _ = anonymisation.add_name(project, "marianne vagle", coder=CODER)
-    doc = _doc(project, "sandnes")
-    text = services.get_document(project, doc.id).text
     at = text.index("og mari") + 3
     assert anonymisation.add_mention(project, doc.id, at, at + 4, entity=adviser, coder=CODER) == adviser
     colleague, count = anonymisation.add_name(project, "mari sel dela krus", coder=CODER)
@@ -137,14 +139,10 @@ def test_a_word_marked_right_beside_a_masked_person_joins_that_person(tmp_path: 
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     # A tester's "rø" marked after the masked "trine", and "hans" before the masked "moen", each
     # got a pseudonym of its own.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    (tmp_path / "orkland.txt").write_text(
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "orkland.txt",
         "SPEAKER_01: det va trine på nav som ringte mæ trine rø heter ho\n"
-        "SPEAKER_01: og kokken vår hans moen sier at han er flink\n", encoding="utf-8")
-    project = services.init_project(tmp_path / "p")
-    services.import_files(project, [tmp_path / "orkland.txt"])
-    doc = _doc(project, "orkland")
-    text = services.get_document(project, doc.id).text
+        "SPEAKER_01: og kokken vår hans moen sier at han er flink\n")
     at = text.index("trine rø")
     trine = anonymisation.add_mention(project, doc.id, at, at + 5, coder=CODER)
     at = text.index("moen")

@@ -202,10 +202,15 @@ class ResidualScreen(WorkbenchScreen):
             pseudonym, count = anonymisation.add_name(self.project, view.form, coder=self.coder)
             return _Done(f"«{view.form}» is {pseudonym}: {count} mention(s) marked", view.rank)
 
+        self._wanted_rank = view.rank  # the list reloads when the question closes: keep the place
+        self._asking_if_a_word(view, call, "+", "a")
+
+    def _asking_if_a_word(self, view: ResidualView, call: Callable[[], _Done], key: str, there: str) -> None:
+        """Run ``call``, which marks every occurrence of the word; for a word that is an ordinary
+        word too ("hans"), only after asking, since it is marked where it is the word as well."""
         if not view.also_a_word:
             self._act(call)
             return
-        self._wanted_rank = view.rank  # the list reloads when the question closes: keep the place
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -213,8 +218,8 @@ class ResidualScreen(WorkbenchScreen):
 
         self.app.push_screen(ConfirmDialog(
             f"«{view.form}» is an ordinary word too",
-            f"+ marks every «{view.form}» in the project as a name, also where it is the word. To mark "
-            "only where it names someone, open it (Enter) and mark it in the transcript (a).",
+            f"{key} marks every «{view.form}» in the project, also where it is the word. To mark only "
+            f"where it names someone, open it (Enter) and mark it in the transcript ({there}).",
             yes="Mark everywhere", no="Cancel"), answered)
 
     def action_mark_as(self) -> None:
@@ -233,20 +238,8 @@ class ResidualScreen(WorkbenchScreen):
                 pseudonym, count = anonymisation.add_name(self.project, view.form, kind=kind, coder=self.coder)
                 return _Done(f"«{view.form}» is {pseudonym}: {count} mention(s) marked", view.rank)
 
-            if not view.also_a_word:
-                self._act(call)
-                return
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._act(call)
-
             # As + asks: a tester's A on "morgenstell" a row too late marked it everywhere.
-            self.app.push_screen(ConfirmDialog(
-                f"«{view.form}» is an ordinary word too",
-                f"A marks every «{view.form}» in the project, also where it is the word. To mark only "
-                "where it names something, open it (Enter) and mark it in the transcript (A).",
-                yes="Mark everywhere", no="Cancel"), answered)
+            self._asking_if_a_word(view, call, "A", "A")
 
         self.app.push_screen(KindPicker(view.form), picked)
 
