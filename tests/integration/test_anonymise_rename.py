@@ -29,6 +29,18 @@ def kari_project(project: services.Project, tmp_path: Path) -> services.Project:
     return project
 
 
+def _one_transcript(tmp_path: Path, monkeypatch, name: str, *, text: str, role: str = "mentor"):
+    """A project of one imported transcript, its key apart: the project, the document's id and its text."""
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    project = services.init_project(tmp_path / "p")
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert not services.import_files(project, [path], services.ParticipantSpec(role=role, round=1)).errors
+    doc = services.list_documents(project)[0].id
+    with project.transaction(write=False) as store:
+        return project, doc, store.documents.text(doc)
+
+
 def _kari(project: services.Project) -> anonymisation.EntityView:
     return next(v for v in anonymisation.entities(project) if "Kari Nordmann" in v.forms)
 
@@ -65,12 +77,10 @@ def test_cli_rename_then_export_has_one_pseudonym(kari_project: services.Project
 def test_two_entities_linking_kept_apart_are_joined_and_undo_takes_it_back(tmp_path: Path, monkeypatch) -> None:
     # Found by an independent tester: "Solvei Dal" found as a place and Solveig's pseudonym could
     # not be made one; rename to the other's pseudonym was refused, and add made a third entity.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    project = services.init_project(tmp_path / "p")
-    path = tmp_path / "V01 runde 1.txt"
-    path.write_text("I: Hvem er veilederen?\n\nR: Det er Solveig Dal. Solveig ringer hver uke.\n\n"
-                    "I: Og på NAV?\n\nR: Der snakket jeg med Greg om Solveig.\n", encoding="utf-8")
-    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    project, doc, text = _one_transcript(
+        tmp_path, monkeypatch, "V01 runde 1.txt", role="mentor",
+        text="I: Hvem er veilederen?\n\nR: Det er Solveig Dal. Solveig ringer hver uke.\n\n"
+             "I: Og på NAV?\n\nR: Der snakket jeg med Greg om Solveig.\n")
     anonymisation.add_name(project, "Solveig Dal", coder="ingrid")
     anonymisation.add_name(project, "Greg", coder="ingrid")
     views = {v.forms[0]: v for v in anonymisation.entities(project)}
@@ -81,7 +91,6 @@ def test_two_entities_linking_kept_apart_are_joined_and_undo_takes_it_back(tmp_p
     result = CliRunner().invoke(main, ["anonymise", "join", str(project.root), solveig.pseudonym, greg.pseudonym,
                                        "--coder", "ingrid"])
     assert result.exit_code == 0 and f"are now {solveig.pseudonym}" in result.output, result.output
-    doc = services.list_documents(project)[0].id
     text = anonymisation.rendition(project, doc).text
     assert f"med {solveig.pseudonym} om {solveig.pseudonym}" in text and greg.pseudonym not in text
     assert [v.pseudonym for v in anonymisation.entities(project)] == [solveig.pseudonym]
@@ -96,11 +105,9 @@ def test_a_pseudonym_given_up_is_never_given_again_and_a_join_stays_undoable(tmp
     # Found by an independent tester: after a join the freed [Person 2] went to the next name
     # added, earlier exports no longer matched, and undoing the join then crashed on the unique
     # pseudonym. A rename's old pseudonym came back the same way.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    project = services.init_project(tmp_path / "p")
-    path = tmp_path / "V01 runde 1.txt"
-    path.write_text("I: Hvem?\n\nR: Eirik Dal og Eiken, og så Sivert Hole og Trine Lund.\n", encoding="utf-8")
-    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    project, doc, text = _one_transcript(
+        tmp_path, monkeypatch, "V01 runde 1.txt", role="mentor",
+        text="I: Hvem?\n\nR: Eirik Dal og Eiken, og så Sivert Hole og Trine Lund.\n")
     first, _ = anonymisation.add_name(project, "Eirik Dal", coder="ingrid")
     second, _ = anonymisation.add_name(project, "Eiken", coder="ingrid")  # his nickname
     assert first != second
@@ -111,23 +118,19 @@ def test_a_pseudonym_given_up_is_never_given_again_and_a_join_stays_undoable(tmp
     fourth, _ = anonymisation.add_name(project, "Trine Lund", coder="kari")
     assert fourth not in (first, second, third, "[Kollega K]")
     assert services.undo(project, "ingrid") is not None  # the join: no crash
-    doc = services.list_documents(project)[0].id
     assert f"{first} og {second}" in anonymisation.rendition(project, doc).text
 
 
 def test_a_mention_linked_to_the_wrong_person_is_split_off_and_undo_takes_it_back(tmp_path: Path, monkeypatch) -> None:
     # Found by an independent tester: "Min mann, Abdi" (her husband) was linked into Abdirahman
     # Warsame, and neither reject-then-add nor anything else could give him his own pseudonym.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    project = services.init_project(tmp_path / "p")
-    path = tmp_path / "V02 runde 1.txt"
-    path.write_text("I: Og IA-rådgiveren?\n\nR: Det er Abdirahman Warsame. Abdirahman er flink. "
-                    "Min mann, Abdi, sier at jeg må lære meg å le.\n", encoding="utf-8")
-    assert not services.import_files(project, [path], services.ParticipantSpec(role="veileder", round=1)).errors
+    project, doc, text = _one_transcript(
+        tmp_path, monkeypatch, "V02 runde 1.txt", role="veileder",
+        text="I: Og IA-rådgiveren?\n\nR: Det er Abdirahman Warsame. Abdirahman er flink. "
+             "Min mann, Abdi, sier at jeg må lære meg å le.\n")
     pseudonym, _ = anonymisation.add_name(project, "Abdirahman Warsame", coder="ingrid")
     anonymisation.add_name(project, "Abdi", coder="ingrid")
     anonymisation.join_entities(project, pseudonym, "[Person 2]", coder="ingrid")
-    doc = services.list_documents(project)[0].id
     (abdi,) = [m for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions if m.text == "Abdi"]
     result = CliRunner().invoke(main, ["anonymise", "split", str(project.root), "--mention", str(abdi.id),
                                        "--coder", "ingrid"])
@@ -144,16 +147,13 @@ def test_a_mention_linked_to_the_wrong_person_is_split_off_and_undo_takes_it_bac
 def test_a_place_found_as_a_person_is_made_a_place_and_undo_takes_it_back(tmp_path: Path, monkeypatch) -> None:
     # Found by testers: a village the model took for a person ("[Person 35]" for Øyer) could only
     # be rejected and marked again, one occurrence at a time; join takes entities of one kind only.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    project = services.init_project(tmp_path / "p")
-    path = tmp_path / "D03 runde 1.txt"
-    path.write_text("I: Hvor bor du?\n\nR: Jeg bor på Tretten. Tretten ligger like ved Øyer, "
-                    "og Kari Nordmann bor der også.\n", encoding="utf-8")
-    assert not services.import_files(project, [path], services.ParticipantSpec(role="veileder", round=1)).errors
+    project, doc, text = _one_transcript(
+        tmp_path, monkeypatch, "D03 runde 1.txt", role="veileder",
+        text="I: Hvor bor du?\n\nR: Jeg bor på Tretten. Tretten ligger like ved Øyer, "
+             "og Kari Nordmann bor der også.\n")
     person, count = anonymisation.add_name(project, "Tretten", coder="ingrid")
     anonymisation.add_name(project, "Kari Nordmann", coder="ingrid")
     assert count == 2
-    doc = services.list_documents(project)[0].id
     result = CliRunner().invoke(main, ["anonymise", "kind", str(project.root), person, "LOC", "--coder", "ingrid"])
     assert result.exit_code == 0, result.output
     place = result.output.strip().removeprefix("now ")
@@ -178,15 +178,10 @@ def test_a_place_found_as_a_person_is_made_a_place_and_undo_takes_it_back(tmp_pa
 
 def test_a_piece_of_a_speaker_label_is_refused_as_a_name(tmp_path: Path, monkeypatch) -> None:
     # A tester's "a" on "SPEAKER" in the transcript had made every label "[Person 89]_00".
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    project = services.init_project(tmp_path / "p")
-    path = tmp_path / "M05 runde 1.txt"
-    path.write_text("[00:00:03] SPEAKER_00: kan du fortelle om mentoren\n\n"
-                    "[00:00:09] SPEAKER_01: det er kari nordmann\n", encoding="utf-8")
-    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
-    doc = services.list_documents(project)[0].id
-    with project.transaction(write=False) as store:
-        text = store.documents.text(doc)
+    project, doc, text = _one_transcript(
+        tmp_path, monkeypatch, "M05 runde 1.txt", role="mentor",
+        text="[00:00:03] SPEAKER_00: kan du fortelle om mentoren\n\n"
+             "[00:00:09] SPEAKER_01: det er kari nordmann\n")
     at = text.index("SPEAKER")
     with pytest.raises(services.ServiceError, match="speaker label"):
         anonymisation.add_mention(project, doc, at, at + len("SPEAKER"), coder="ingrid")
@@ -197,15 +192,10 @@ def test_a_piece_of_a_speaker_label_is_refused_as_a_name(tmp_path: Path, monkeyp
 def test_marking_a_word_masked_already_changes_nothing_and_says_so(tmp_path: Path, monkeypatch) -> None:
     # A tester's "a" on a masked word said "marked … as [Person 67]" and left an undo step
     # ("add of 0 mentions") that undid nothing.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    project = services.init_project(tmp_path / "p")
-    path = tmp_path / "M06 runde 1.txt"
-    path.write_text("I: Hvem er mentoren?\n\nR: Det er Kari Nordmann på lageret.\n", encoding="utf-8")
-    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    project, doc, text = _one_transcript(
+        tmp_path, monkeypatch, "M06 runde 1.txt", role="mentor",
+        text="I: Hvem er mentoren?\n\nR: Det er Kari Nordmann på lageret.\n")
     pseudonym, _ = anonymisation.add_name(project, "Kari Nordmann", coder="ingrid")
-    doc = services.list_documents(project)[0].id
-    with project.transaction(write=False) as store:
-        text = store.documents.text(doc)
     steps = len(services.coder_history(project, "ingrid").undo)
     at = text.index("Kari")
     with pytest.raises(services.ServiceError, match=r"masked already, as \[Person"):
@@ -228,11 +218,9 @@ def test_a_pseudonym_that_holds_a_masked_word_is_refused(kari_project: services.
 
 def test_a_pseudonym_an_undone_add_gave_is_never_given_again(tmp_path: Path, monkeypatch) -> None:
     # A tester's undone "[Arbeidsplass 12]" went to the next workplace added.
-    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
-    project = services.init_project(tmp_path / "p")
-    path = tmp_path / "M01 runde 1.txt"
-    path.write_text("I: Hvor jobber du?\n\nR: Jeg jobber på Morgenstell og på Skistar.\n", encoding="utf-8")
-    assert not services.import_files(project, [path], services.ParticipantSpec(role="mentor", round=1)).errors
+    project, doc, text = _one_transcript(
+        tmp_path, monkeypatch, "M01 runde 1.txt", role="mentor",
+        text="I: Hvor jobber du?\n\nR: Jeg jobber på Morgenstell og på Skistar.\n")
     first, _ = anonymisation.add_name(project, "Morgenstell", kind="ORG", coder="ingrid")
     services.undo(project, "ingrid")
     second, _ = anonymisation.add_name(project, "Skistar", kind="ORG", coder="ingrid")

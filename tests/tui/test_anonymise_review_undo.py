@@ -52,11 +52,17 @@ async def open_review(pilot) -> AnonymisationScreen:
     return pilot.app.screen
 
 
-async def show_entity(pilot, screen: AnonymisationScreen, entity_id: int) -> None:
-    """Highlight an entity in the review list and move to its mentions."""
+async def highlight_entity(pilot, screen: AnonymisationScreen, entity_id: int) -> None:
+    """Focus the review's list of identifiers and highlight one (the keys M, T, A, R act on it)."""
     entities = screen.query_one("#entities")
+    entities.focus()
     entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{entity_id}")
     await settle(pilot)
+
+
+async def show_entity(pilot, screen: AnonymisationScreen, entity_id: int) -> None:
+    """Highlight an entity in the review list and move to its mentions."""
+    await highlight_entity(pilot, screen, entity_id)
     screen.query_one("#mentions").focus()
     await pilot.pause()
 
@@ -212,10 +218,7 @@ async def test_m_joins_into_an_entity_named_by_one_of_its_names(detected):
     app = CodebenchApp(detected, CODER)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_review(pilot)
-        entities = screen.query_one("#entities")
-        entities.focus()
-        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{other.id}")
-        await pilot.pause()
+        await highlight_entity(pilot, screen, other.id)
         await pilot.press("M")
         await pilot.pause()
         prompt = app.screen
@@ -245,10 +248,7 @@ async def test_m_takes_a_pseudonym_typed_into_an_edited_completion_and_says_when
     app = CodebenchApp(detected, CODER)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_review(pilot)
-        entities = screen.query_one("#entities")
-        entities.focus()
-        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{other.id}")
-        await pilot.pause()
+        await highlight_entity(pilot, screen, other.id)
         await pilot.press("M")
         await pilot.pause()
         await pilot.press(*"zzqx nobody", "enter")
@@ -266,9 +266,7 @@ async def test_m_takes_a_pseudonym_typed_into_an_edited_completion_and_says_when
         assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}"), (start, messages(app)[-1])
         await pilot.press("ctrl+z")
         await settle(pilot)
-        entities.focus()
-        entities.highlighted = next(i for i, o in enumerate(entities.options) if o.id == f"entity:{other.id}")
-        await pilot.pause()
+        await highlight_entity(pilot, screen, other.id)
         await pilot.press("M")
         await pilot.pause()
         await pilot.press(*f"kjell — Per{kept.pseudonym}", "enter")
