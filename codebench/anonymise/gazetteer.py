@@ -1532,6 +1532,16 @@ _ASR_FIRM = re.compile(
 _AND_TRADE = re.compile(r"[ ]+og[ ]+(" + "|".join(sorted(FIRM_TRADES)) + r")(?![\w-])", re.IGNORECASE)
 
 
+def _given_possessive(word: str) -> bool:
+    """``word`` is a given name with a possessive -s ("pers", "karis"), not a name of its own."""
+    names = lexicon()
+    stem = word[:-1]
+    # "pers bil" stays a firm: "per" is mostly a word, which propagation does not take, and
+    # masked as a firm it is at least masked
+    return (word.endswith("s") and (stem in names.female or stem in names.male) and name_likelihood(stem) >= 0.5
+            and word not in names.female and word not in names.male and word not in names.surnames)
+
+
 def find_trade_firms(text: str) -> list[Detection]:
     """In caseless text, a name and a trade after a preposition ("på strand bakeri", "hos hansen
     transport"): a small firm, a workplace that identifies; not after an article or an adjective
@@ -1542,6 +1552,8 @@ def find_trade_firms(text: str) -> list[Detection]:
     for match in _ASR_FIRM.finditer(text):
         name = match.group(1).casefold()
         if (name in FUNCTION_WORDS or name in _NOT_FIRM_NAMES or name in FIRM_TRADES or is_public(name)
+                # a given name's possessive owns the thing: "i pers bil", "på karis kjøkken"
+                or _given_possessive(name)
                 or _word_classes().get(name) in ("F", "V")
                 # an adjective or a participle ("med tilbakeverkande kraft", "på lokal sag")
                 or (is_common_word(name) and name.endswith((*_ADJECTIVE_ENDINGS, "ande", "ende", "ende")))):
