@@ -153,3 +153,28 @@ def test_a_word_marked_right_beside_a_masked_person_joins_that_person(tmp_path: 
     at = text.index("hans moen")
     assert anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER) == moen
     project.close()
+
+
+def test_a_selection_over_a_masked_mention_and_more_lengthens_that_mention(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester found "ullernchausseen" masked as an address without its house number and could
+    # not lengthen it: the longer selection became a new entity.
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "ullern.txt",
+        "SPEAKER_01: vi bodde i ullernchausseen hundreogtre da\n"
+        "SPEAKER_01: og kari moen kom på besøk\n")
+    at = text.index("ullernchausseen")
+    address = anonymisation.add_mention(project, doc.id, at, at + len("ullernchausseen"), kind="ADDRESS", coder=CODER)
+    assert address.startswith("[Adresse")
+    whole = at + len("ullernchausseen hundreogtre")
+    # the workbench's plain mark: the kind of what it lengthens
+    assert anonymisation.add_mention(project, doc.id, at, whole, kind=None, coder=CODER) == address
+    rows = [m for m in _entity(project, "ullernchausseen hundreogtre").mentions]
+    assert [(m.start, m.end) for m in rows] == [(at, whole)]
+    # a shorter selection inside it is refused, and says how to shorten
+    with pytest.raises(services.ServiceError, match="to shorten a mention"):
+        anonymisation.add_mention(project, doc.id, at, at + 5, coder=CODER)
+    # undo brings back the mention as it was
+    services.undo(project, CODER)
+    assert [(m.start, m.end) for m in _entity(project, "ullernchausseen").mentions] == [(at, at + len("ullernchausseen"))]
+    project.close()

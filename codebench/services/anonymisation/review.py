@@ -562,9 +562,13 @@ def switch_key_names(project: Project, *, restore: Sequence[str] = (), withdraw:
     write_key(project, known_names=known)
 
 
-def add_mention(project: Project, document: str | int, start: int, end: int, *, kind: str = PER,
+def add_mention(project: Project, document: str | int, start: int, end: int, *, kind: str | None = PER,
                 entity: str | int | None = None, coder: str | None = None) -> str:
     """Mark one span by hand (the workbench's "anonymise this" on a selection).
+
+    A span that holds a masked mention and more ("[Adresse 4] hundreogtre" selected) lengthens
+    that mention: the longer span is the same entity's, when the kinds agree or ``kind`` is None
+    (the workbench's plain "mark": a name, or the kind of what it lengthens).
 
     Returns:
         the pseudonym of the entity the span now belongs to.
@@ -593,10 +597,19 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     with project.transaction(write=False) as store:
         covering = [r for r in store.anonymisation.mentions([doc_id])
                     if r.status in ("accepted", "manual") and r.start <= start and end <= r.end]
+        inside = [r for r in store.anonymisation.mentions([doc_id])
+                  if r.status in ("accepted", "manual") and start <= r.start and r.end <= end]
     if covering:
         # Nothing to do, and nothing to record: a tester's "a" on a masked word had said "marked"
         # and left an undo step that undid nothing.
-        raise ServiceError(f"«{text[start:end]}» is masked already, as {covering[0].pseudonym}")
+        raise ServiceError(f"«{text[start:end]}» is masked already, as {covering[0].pseudonym} "
+                           "(to shorten a mention, reject it and mark the words you want)")
+    if entity is None and inside and len({r.entity_id for r in inside}) == 1 and kind in (None, inside[0].kind):
+        # A tester could not lengthen "[Adresse 4]" over the house number after it: the longer
+        # span had become a new entity, the address's own pseudonym gone from this place.
+        entity, kind = inside[0].entity_id, inside[0].kind
+    kind = kind or PER
+    hit = hit._replace(kind=kind)
     if entity is None and kind == PER:
         entity = (_person_named_here(project, doc_id, text, normalise(hit.text))
                   or _person_beside(project, doc_id, text, start, end))
@@ -770,10 +783,12 @@ def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, 
             # never takes a line break (in a transcript, a turn boundary) with it.
             for part in (p for det in dets for p in split_at_line_breaks(det)):
                 new, gone = repo.mark_manual(doc, part.start, part.end, entity_id=target.id, decided_by=coder, at=now)
-                added.append(new)
                 # A mention added in this same call and absorbed by a later one is not older state.
-                absorbed += [g for g in gone if g["id"] not in {a["id"] for a in added}]
-                added = [a for a in added if a["id"] not in {g["id"] for g in gone}]
+                # (Compared before the new one is counted: SQLite gives a deleted row's id to the
+                # next row, and the lengthened mention had been dropped from undo's record.)
+                earlier = {a["id"] for a in added}
+                absorbed += [g for g in gone if g["id"] not in earlier]
+                added = [a for a in added if a["id"] not in {g["id"] for g in gone}] + [new]
         store.audit.log("anonymise_add", coder, {
             "entity": target.id, "pseudonym": target.pseudonym, "mentions": len(added), "created": created,
             "added": added, "absorbed": absorbed, "key_names": key_names or {"added": [], "withdrawn": []}})

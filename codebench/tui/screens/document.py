@@ -513,7 +513,8 @@ class DocumentScreen(WorkbenchScreen):
             return
         found = self._marked_span()
         if found is not None:
-            self._mark(*found, kind="PER")
+            # a name, or the kind of the masked mention the selection lengthens
+            self._mark(*found, kind=None)
 
     def _marked_span(self) -> tuple[int, int] | None:
         """The selection, or the word under the caret, as a span of the original text."""
@@ -540,7 +541,7 @@ class DocumentScreen(WorkbenchScreen):
             return None
         return start, end
 
-    def _mark(self, start: int, end: int, *, kind: str) -> None:
+    def _mark(self, start: int, end: int, *, kind: str | None) -> None:
         shown = self._shown((start, end))
         project, document_id, coder = self.project, self.document_id, self.coder
 
