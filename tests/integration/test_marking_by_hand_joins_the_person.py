@@ -177,4 +177,6 @@ def test_a_selection_over_a_masked_mention_and_more_lengthens_that_mention(tmp_p
     # undo brings back the mention as it was
     services.undo(project, CODER)
     assert [(m.start, m.end) for m in _entity(project, "ullernchausseen").mentions] == [(at, at + len("ullernchausseen"))]
+    services.redo(project, CODER)
+    assert [(m.start, m.end) for m in _entity(project, "ullernchausseen hundreogtre").mentions] == [(at, whole)]
     project.close()
