@@ -1293,6 +1293,55 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
     return preceding in _VOCATIVE_BEFORE and (not following or following in ("og", "da", "då"))
 
 
+# Words before which a name-word is the ordinary word: determiners and quantifiers ("full storm",
+# "ved hver strand", "dei same", "inga tid"), the infinitive mark ("å vera"), and subject pronouns
+# other than the spoken article "han"/"ho" ("de snakket med").
+_WORD_BEFORE_A_NOUN = frozenset(
+    "en ein ei et eit ett eitt i per hver kvar full noen nokon noko noe dei de den det denne dette desse "
+    "disse litt mye mykje all alle alt hele heile sånn sånt slik slikt samme same inga ingen ingi anna annan "
+    "annen andre nytt ny nye stor store stort lita liten lite lille god gode godt mer meir mindre mest "
+    "å vi me eg jeg æ je du dokker dere dykk blant".split())
+# Weather and ground: "det va storm den dagen", "med storm og snøfokk", "bakke opp og bakke ned".
+_WEATHER_AFTER = re.compile(r"[ ]+(?:og[ ]+(?:snø\w*|minus|regn\w*|kulde|vind|kuling|uvær|sludd|hagl)|den[ ]+"
+                            r"(?:dagen|helga|helgen|natta|natten|vinteren|uka|uken|morgonen|morgenen|kvelden)"
+                            r"|i[ ]+(?:januar|februar|mars|november|desember|går|fjor|natt))(?![\w-])", re.IGNORECASE)
+_WEATHER_WORDS = frozenset("storm stormen sol sola snø regn vind".split())
+_ARTICLES = frozenset("en ein ei et eit ett eitt".split())
+# Verbs whose object a name-word is, as a word: "ha salve på", "redde liv", "få storm".
+_OBJECT_VERBS = frozenset("ha få gi gje bruke bruka redde redder redda leve lever levde levd".split())
+_COPULAS = frozenset("va var e er ble blei vart blir blitt vore vært itj ikkje ikke".split())
+_DIRECTION_AFTER = {"bakke": frozenset("opp ned oppover nedover".split()), "line": frozenset("heile hele".split())}
+
+
+def reads_as_word(text: str, start: int, end: int) -> bool:
+    """In caseless text, whether the sentence reads a name that is also an ordinary word at
+    [start, end) as the word: after a determiner, a quantifier, the infinitive mark or a subject
+    pronoun ("full storm", "dei same", "å vera", "de snakket"); weather after a copula or beside
+    weather words ("det va storm den dagen", "med storm og snøfokk"); a direction ("bakke opp");
+    the adverb "nok" after a verb ("det va nok det")."""
+    nxt = _NEXT.match(text, end)
+    following = nxt.group(1).casefold() if nxt else ""
+    prev = _PREVIOUS.search(text, max(0, start - 40), start)
+    preceding = prev.group(2).casefold() if prev else ""
+    folded = text[start:end].casefold()
+    before = prev.group(1).casefold() if prev and prev.group(1) else ""
+    if preceding in POSSESSIVES and not is_role_word(before):
+        return True  # "sine liv", not "veilederen hans liv"
+    if preceding in _WORD_BEFORE_A_NOUN or _word_classes().get(folded) == "F":
+        return True  # (a function word, "fått", "anna", "same", is read as a name only by a rule)
+    if before in _ARTICLES or preceding in _OBJECT_VERBS:
+        return True  # "en fin tone", "ha salve på såret", "som redder liv"
+    if preceding in _COPULAS and _word_classes().get(following) == "C" and name_likelihood(following) < 0.3:
+        return True  # "er varsame folk": an adjective before its noun
+    if folded.endswith("s") and is_common_word(folded):
+        return True  # "til livs": the word's own genitive
+    if folded in _WEATHER_WORDS and (preceding in _COPULAS or _WEATHER_AFTER.match(text, end)):
+        return True
+    if following in _DIRECTION_AFTER.get(folded, ()):
+        return True
+    return folded == "nok" and (preceding in FINITE_VERBS or preceding in _COPULAS)
+
+
 _SELF = frozenset("sjøl selv sjølv sjæl sæl".split())
 # Words that open a sentence and put the subject after the verb ("så kom hans ut").
 _INVERTING_OPENERS = frozenset("så då da no nå der her plutselig etterpå etterpå ofte "
