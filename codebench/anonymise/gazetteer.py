@@ -1131,6 +1131,42 @@ def find_surname_shapes(text: str) -> list[Detection]:
     return found
 
 
+# Endings of surnames and farm names the shape rule leaves to others ("skaslien", "sørbøen",
+# "aarflot"): after a given name they make a full name.
+_SURNAME_ENDINGS_AFTER_GIVEN = SURNAME_ENDINGS + ("lien", "øen", "flot", "set", "seth", "rød", "ø")
+
+
+@lru_cache(maxsize=1)
+def _word_given_pattern() -> re.Pattern[str]:
+    """Given names that are also ordinary words ("liv", "sol", "tone"), each followed by a word."""
+    names = lexicon()
+    words = sorted(g for g in names.female | names.male
+                   if len(g) >= 3 and name_likelihood(g) < 0.6 and g not in POSSESSIVES and is_common_word(g))
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")[ ]+([^\W\d_]{4,})(?![\w-])",
+                      re.IGNORECASE)
+
+
+def find_word_names_with_surnames(text: str) -> list[Detection]:
+    """In caseless text, a given name that is also a word before a surname no list holds ("liv
+    aarflot", "liv sørbøen", "sol skaslien"): the model reads "liv" as life and leaves both (three
+    testers' full names stood in clear, and the lone "liv" after them). The second word must be
+    unknown, no compound or inflected word, and sound foreign or end as surnames do; the first not
+    read as the word where it stands ("et liv", "sine liv")."""
+    names = lexicon()
+    found: list[Detection] = []
+    for match in _word_given_pattern().finditer(text):
+        surname = match.group(2).casefold()
+        if not (is_unknown_word(surname) and not is_ordinary_compound(surname) and not is_inflected_word(surname)
+                and not is_public(surname) and surname not in DIALECT_WORDS
+                and (surname in names.surnames or surname.endswith(_SURNAME_ENDINGS_AFTER_GIVEN)
+                     or _unlike_words_here(surname))):
+            continue
+        if reads_as_word(text, match.start(1), match.end(1)):
+            continue
+        found.append(Detection(match.start(), match.end(), PER, "lexicon:word-given", 0.6, match.group()))
+    return found
+
+
 _WORD_RUN = re.compile(r"(?<![\w-])[^\W\d_]{3,}(?:[ ][^\W\d_]{3,})+(?![\w-])")
 
 

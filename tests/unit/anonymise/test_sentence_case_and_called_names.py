@@ -217,3 +217,16 @@ def test_a_word_name_of_a_person_named_in_the_document_is_theirs_unless_the_sent
     # a determiner that is a given name, before its noun, is the determiner
     text = "ho heiter inga moen og inga sa ja men eg kunne gje inga tid til det"
     assert left_in_clear(text, None, "inga") == 1, people(text)
+
+
+def test_a_given_name_that_is_a_word_before_a_surname_no_list_holds_is_a_full_name() -> None:
+    # Testers' "liv sørbøen", "liv aarflot", "liv skaslien": the model read "liv" as life and left
+    # the full name, or took the surname alone, and every lone "liv" after it stood in clear.
+    text = ("vi hadde med liv sørbøen fra arbeidslivssenteret og liv er kjempeflink hun har ryggen til "
+            "og det er liv og helse det handler om")
+    assert left_in_clear(text, None, "sørbøen") == 0 and left_in_clear(text, None, "liv") == 1, people(text)
+    text = "inn med veiledaren liv aarflot og ja liv kontakta meg men det er eit godt liv her"
+    assert left_in_clear(text, None, "aarflot") == 0 and left_in_clear(text, None, "liv") == 1, people(text)
+    # a word that is no surname after it leaves the word a word
+    text = "dei levde eit godt liv heime og sola skein"
+    assert people(text) == [], people(text)
