@@ -58,11 +58,12 @@ ROLE_ENDINGS = ("minister", "ministeren", "statsråd", "statsråden", "represent
 def _stop_words() -> frozenset[str]:
     from codebench.anonymise.linking import NEVER_SURNAMES, BRIDGE_STOP, FUNCTION_WORDS
 
-    from codebench.anonymise.gazetteer import SENTENCE_ADVERBS
+    from codebench.anonymise.gazetteer import DIALECT_WORDS, SENTENCE_ADVERBS
 
-    # A sentence adverb goes on with the clause ("det var geir ove faktisk som ringte").
+    # A sentence adverb goes on with the clause ("det var geir ove faktisk som ringte"); a dialect
+    # pronoun is no surname ("og thanh dom sto": they, not a Mr Dom).
     return (FUNCTION_WORDS | BRIDGE_STOP | NOT_NAMES | PRONOUNS | SENTENCE_ADVERBS | NEVER_SURNAMES
-            | frozenset({"du", "dere", "dykk"}))
+            | DIALECT_WORDS | frozenset({"du", "dere", "dykk"}))
 
 
 def _stops(word: str, stop: frozenset[str]) -> bool:

@@ -122,6 +122,7 @@ mæ dæ sæ hain hainn alein aleina bærre bære møkje mykkje ittno
 sir sie seie va maste hils hilsa hendern hennern ovnan
 je jæ dokk dokker døkk døkker dåkk dåkker altso asså nån nånn nåen nokken
 dær dærre hær
+hænn hænnes hæn dom doms dems dæms nokke nokken ska
 """.split())
 
 
@@ -1255,7 +1256,7 @@ _SPEAKERS_AND_PRONOUNS = PRONOUNS | frozenset("jeg eg han hun ho".split())
 
 
 # Nouns that announce a name ("fornavn ante", "etternamnet hjelle").
-_NAME_NOUNS = frozenset("fornavn fornavnet fornamn fornamnet etternavn etternavnet etternamn etternamnet "
+NAME_NOUNS = _NAME_NOUNS = frozenset("fornavn fornavnet fornamn fornamnet etternavn etternavnet etternamn etternamnet "
                         "mellomnavn mellomnavnet mellomnamn kallenavn kallenavnet kallenamn kallenamnet".split())
 # "X har vore der", "X har tatt han med": what a person has done (participles after "har").
 _BEEN_AT_WORK = frozenset("vore vøre vært vørt vert jobba jobbet arbeidd arbeidet tatt teke tekje gjort gjort "

@@ -29,7 +29,7 @@ from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
-    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, VIETNAMESE_SURNAMES, LISTLESS_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
+    DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, VIETNAMESE_SURNAMES, LISTLESS_NOUNS, NAME_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
     extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
@@ -345,8 +345,10 @@ def _usable(det: Detection) -> bool:
             return False
         # Laughter, fillers and pronouns, however many ("haha haha" was a person at 0.90 and
         # then every "haha" of five interviews; "mamma hu ble bekymra" made "hu" a person).
-        if all(w in NOT_NAMES or w in PRONOUNS or w in DIALECT_WORDS for w in letters.split()):
-            return False  # (a dialect's pronoun too: the model took Nordmøre's "hainn" for a person)
+        if all(w in NOT_NAMES or w in PRONOUNS or w in DIALECT_WORDS or w in NAME_NOUNS for w in letters.split()):
+            # (a dialect's pronoun too: the model took Nordmøre's "hainn" for a person; and the
+            # word "etternavnet" that announces a name, which it took for a workplace)
+            return False
         if det.kind == PER and all(_NUMBER_WORD.fullmatch(w) for w in letters.split()):
             return False  # "hun er førtito": an age said in words names no one
     return True
