@@ -180,3 +180,18 @@ def test_a_selection_over_a_masked_mention_and_more_lengthens_that_mention(tmp_p
     services.redo(project, CODER)
     assert [(m.start, m.end) for m in _entity(project, "ullernchausseen hundreogtre").mentions] == [(at, whole)]
     project.close()
+
+
+def test_the_identifier_list_orders_pseudonyms_by_their_numbers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester read "[Person 6]" between "[Person 69]" and "[Person 70]" (text order).
+    words = ["oddvar", "kjellaug", "torbjørn", "gunnvor", "ingeborg", "sigmund", "halvard", "margit", "reidun",
+             "ragnvald", "aslaug", "trygve"]
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "mange.txt", "SPEAKER_01: " + " og ".join(words) + " kom\n")
+    for word in words:
+        at = text.index(word)
+        anonymisation.add_mention(project, doc.id, at, at + len(word), coder=CODER)
+    numbers = [int(e.pseudonym.strip("[]").split()[-1]) for e in anonymisation.entities(project)
+               if e.kind == "PER" and e.pseudonym.startswith("[Person ")]
+    assert len(numbers) == len(words) and numbers == sorted(numbers), numbers
+    project.close()

@@ -409,9 +409,27 @@ class AnonymisationScreen(WorkbenchScreen):
                                            everything=not open_ids)
             return Outcome(f"{entity.pseudonym}: {changed} mention(s) {verb}")
 
-        # On to the next entity with suggestions still open, as a reviewer works down the list.
-        self._wanted = self._next_open(entity) or _Wanted(entity=entity.id if not self.open_only else None)
-        self._decide(call)
+        def go() -> None:
+            # On to the next entity with suggestions still open, as a reviewer works down the list.
+            self._wanted = self._next_open(entity) or _Wanted(entity=entity.id if not self.open_only else None)
+            self._decide(call)
+
+        masked = sum(m.status in ("accepted", "manual") for m in entity.mentions)
+        if decision == "reject" and not open_ids and masked:
+            # Nothing open: R would put every masked mention back in clear. A tester's R, meant
+            # for another screen, unmasked the informant's own name: it asks first.
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    go()
+                else:
+                    self.say(f"{entity.pseudonym}: nothing rejected")
+
+            self.app.push_screen(ConfirmDialog(
+                f"Reject {entity.pseudonym}?",
+                f"Its {masked} masked mention(s) would stand in clear in every export. "
+                "To reject one place only, highlight it and press N.", yes="Reject all"), answered)
+            return
+        go()
 
     def action_decide_mention(self, decision: str) -> None:
         """Accept or reject the highlighted mention; the highlight moves on to the next one."""
@@ -429,11 +447,17 @@ class AnonymisationScreen(WorkbenchScreen):
 
         # On to the next open mention of this entity (after this one, then before it), else to
         # the next entity with open mentions; with nothing open anywhere, the next mention.
+        # A mention decided already and decided again (cleaning up an entity, one wrong word at a
+        # time) keeps the review in this entity, at its next mention: a tester's N on an accepted
+        # "hænn" jumped to another entity, seventeen times.
         index = entity.mentions.index(mention)
         later = [m for m in entity.mentions[index + 1:] + entity.mentions[:index] if m.status == "suggested"]
         following = entity.mentions[index + 1] if index + 1 < len(entity.mentions) else mention
-        self._wanted = (_Wanted(entity=entity.id, mention=later[0].id) if later else self._next_open(entity)
-                        or _Wanted(entity=entity.id, mention=following.id))
+        if mention.status != "suggested":
+            self._wanted = _Wanted(entity=entity.id, mention=following.id)
+        else:
+            self._wanted = (_Wanted(entity=entity.id, mention=later[0].id) if later else self._next_open(entity)
+                            or _Wanted(entity=entity.id, mention=following.id))
         self._decide(call)
 
     def action_split_mention(self) -> None:
