@@ -225,7 +225,9 @@ class AnonymisationRepository(ProjectRepository, AnonymisationReads):
         """Store ``[start, end)`` as a hand-made mention of an entity.
 
         Mentions it overlaps are absorbed: they are removed and the new mention widens to cover
-        them, since one stretch of text can carry one decision only.
+        them, since one stretch of text can carry one decision only; a rejected one is removed
+        without widening it (a tester who rejected the over-long "thanh dom" and marked "thanh"
+        got "thanh dom" masked again).
 
         Returns:
             the new mention and the mentions it absorbed, as snapshots (what undo brings back).
@@ -236,9 +238,10 @@ class AnonymisationRepository(ProjectRepository, AnonymisationReads):
         for row in overlapping:
             self.session.delete(row)
         self.session.flush()
+        widening = [r for r in absorbed if r["status"] != "rejected"]
         row = AnonMention(
-            document_id=document_id, entity_id=entity_id, start=min([start] + [r.start for r in overlapping]),
-            end=max([end] + [r.end for r in overlapping]), status="manual", detector="manual", score=1.0,
+            document_id=document_id, entity_id=entity_id, start=min([start] + [r["start"] for r in widening]),
+            end=max([end] + [r["end"] for r in widening]), status="manual", detector="manual", score=1.0,
             decided_by=decided_by, decided_at=at)
         self.session.add(row)
         self.session.flush()

@@ -195,3 +195,21 @@ def test_the_identifier_list_orders_pseudonyms_by_their_numbers(tmp_path: Path, 
                if e.kind == "PER" and e.pseudonym.startswith("[Person ")]
     assert len(numbers) == len(words) and numbers == sorted(numbers), numbers
     project.close()
+
+
+def test_a_word_marked_inside_a_rejected_longer_mention_is_masked_alone(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester rejected the over-long "thanh dom" ("dom" is Toten's "they") and marked "thanh":
+    # the new mention widened over the rejected one and "dom" was masked again.
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "toten.txt", "SPEAKER_01: og hænn og thanh dom sto ved siden av hverandre\n")
+    at = text.index("thanh dom")
+    anonymisation.add_mention(project, doc.id, at, at + len("thanh dom"), coder=CODER)
+    long = _entity(project, "thanh dom")
+    anonymisation.decide(project, "reject", mentions=[m.id for m in long.mentions], coder=CODER)
+    pseudonym = anonymisation.add_mention(project, doc.id, at, at + len("thanh"), coder=CODER)
+    masked = [m for e in anonymisation.entities(project, with_mentions=True) for m in e.mentions
+              if m.status in ("accepted", "manual")]
+    assert [(m.start, m.end) for m in masked] == [(at, at + len("thanh"))]
+    assert "dom sto" in anonymisation.rendition(project, doc.id).text and pseudonym in anonymisation.rendition(project, doc.id).text
+    project.close()
