@@ -25,6 +25,16 @@ def test_a_word_start_wins_over_a_match_inside_a_word():
     assert find_match(rows, "zz", 0) is None
 
 
+def test_a_typed_name_finds_the_identifier_called_so_before_one_whose_name_holds_it():
+    # A tester typed "lie" to reach the identifier "lie", landed on "bjørn erik lie" and joined
+    # the wrong person into Roger Lie.
+    rows = ["kari, kari moen", "bjørn erik lie", "roger lie", "lie"]
+    assert find_match(rows, "lie", 0, exact_first=True) == 3
+    assert find_match(["kari, kari moen", "moen, per moen"], "moen", 0, exact_first=True) == 1
+    # ↓ goes through every row that matches, as before
+    assert find_match(rows, "lie", 2) == 2
+
+
 def _bar(screen) -> str:
     bars = [bar for bar in screen.query(FindBar) if bar.has_class("-open")]
     return str(bars[0].render()) if bars else ""

@@ -38,17 +38,23 @@ class FindBar(Label):
     """
 
 
-def find_match(rows: Sequence[str], query: str, start: int, step: int = 1) -> int | None:
+def find_match(rows: Sequence[str], query: str, start: int, step: int = 1, *, exact_first: bool = False) -> int | None:
     """The first row from ``start`` (going by ``step``, wrapping) that matches ``query``.
 
     A row whose words start with the query wins over one that only contains it, so «men»
-    finds «mentor» before «kommentar».
+    finds «mentor» before «kommentar». With ``exact_first`` (what is typed, not ↓↑), a row that
+    is the query, or one of whose comma-separated names is, wins over both: «lie» typed finds the
+    identifier "lie" before "bjørn erik lie" (a tester joined the wrong person so).
     """
     if not rows or not query:
         return None
     folded = query.casefold()
     count = len(rows)
     order = [(start + step * i) % count for i in range(count)]
+    if exact_first:
+        for i in order:
+            if folded in (part.strip() for part in rows[i].casefold().split(",")):
+                return i
     for i in order:
         text = rows[i].casefold()
         if text.startswith(folded) or any(word.startswith(folded) for word in text.split()):
@@ -131,16 +137,16 @@ Enter closes it and opens the row.
         if bar is not None:
             bar.set_class(False, "-open")
 
-    def _find_search(self, start: int, step: int = 1) -> None:
+    def _find_search(self, start: int, step: int = 1, *, typed: bool = True) -> None:
         rows = self.find_rows()
-        found = find_match(rows, self.find_query, start, step) if self.find_query else None
+        found = find_match(rows, self.find_query, start, step, exact_first=typed) if self.find_query else None
         if found is not None:
             self.find_go(found)
         self._show_bar(rows, found)
 
     def _find_step(self, step: int) -> None:
         current = self.find_current()
-        self._find_search(((current if current is not None else -step) + step), step)
+        self._find_search(((current if current is not None else -step) + step), step, typed=False)
 
     def _show_bar(self, rows: Sequence[str], found: int | None) -> None:
         bar = self._bar()
