@@ -24,7 +24,7 @@ from typing import Hashable, Iterable, Mapping, Sequence
 from rapidfuzz import fuzz, process
 
 from codebench.anonymise.detections import PER, Detection
-from codebench.anonymise.echoes import name_echoes
+from codebench.anonymise.echoes import corrected_sayings, name_echoes
 from codebench.anonymise.policy import is_public
 from codebench.anonymise.gazetteer import (
     LISTLESS_NOUNS, NOT_NAMES, PRONOUNS, is_common_word, is_finite_verb, is_inflected_word, is_noun_or_adjective,
@@ -117,6 +117,7 @@ def complete_names(
             completed.append(det)
         completed += _lone_words(text, completed, person_list, stop, sounds_cache)
         completed = name_echoes(text, completed, stop)
+        completed = corrected_sayings(text, completed, stop)
         completed = _particle_surnames(text, completed, stop)
         completed = _across_particles(text, completed, stop)
         completed = _given_name_said_twice(text, completed, stop)

@@ -27,6 +27,7 @@ from rapidfuzz import fuzz, process
 
 from codebench.anonymise.completion import complete_names, sounds_given
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
+from codebench.anonymise.echoes import CORRECTION_MATCH
 from codebench.anonymise.detections import INDIRECT, LOC, NAV_OFFICE, ORG, PER, Detection, split_at_line_breaks
 from codebench.anonymise.gazetteer import (
     DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, VIETNAMESE_SURNAMES, LISTLESS_NOUNS, NAME_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
@@ -766,14 +767,17 @@ def _heard_apart(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[tuple
                 apart[(doc, form)] = compact
         # A name said again (completion's echoes: "a ram" after "aram", "kaled" after "khaled al
         # masri") is the name word it sounds like.
-        echoes = {normalise(d.text) for d in dets if d.kind == PER and d.detector == "linked:echo"}
+        # A saying the speaker corrects ("test fai nei tesfay") is the name it corrects, as close
+        # as the correction rule found it.
+        echoes = {normalise(d.text): 85.0 for d in dets if d.kind == PER and d.detector == "linked:echo"}
+        echoes.update({normalise(d.text): CORRECTION_MATCH for d in dets if d.kind == PER and d.detector == "lexicon:corrected"})
         if echoes:
             heard = {sound_key(w): w for w in sorted(short_parts, key=len, reverse=True)}
-            for form in echoes:
+            for form, cutoff in echoes.items():
                 compact = form.replace(" ", "")
                 word = compact if compact in short_parts else heard.get(sound_key(compact))
                 if word is None:
-                    near = process.extractOne(sound_key(compact), list(heard), scorer=fuzz.ratio, score_cutoff=85.0)
+                    near = process.extractOne(sound_key(compact), list(heard), scorer=fuzz.ratio, score_cutoff=cutoff)
                     word = heard[near[0]] if near else None
                 if word is not None and word != form:
                     apart[(doc, form)] = word

@@ -243,3 +243,18 @@ def test_totens_and_romsdals_pronouns_are_no_names_nor_parts_of_one() -> None:
     for word in ("hænn", "dom sto", "dems", "nokke", "etternavnet"):
         assert word in masked, masked
     assert "thanh" not in masked, masked
+
+
+def test_a_name_the_speaker_corrects_is_one_person_in_both_sayings() -> None:
+    # Round 11's testers: "test fai nei tesfay", "mebrahtu eh me bra tu", "emre yil mas eller
+    # yılmaz" left the other saying in clear beside the masked name.
+    from codebench.anonymise.pipeline import anonymise_text
+
+    assert anonymise_text("den sjette test fai nei tesfay han er fra eritrea") == \
+        "den sjette [Person 1] nei [Person 1] han er fra eritrea"
+    assert anonymise_text("ny dame fra eritrea mebrahtu eh me bra tu og hun er flink") == \
+        "ny dame fra eritrea [Person 1] eh [Person 1] og hun er flink"
+    assert "mas" not in anonymise_text("emre er nestkommanderende emre yil mas eller yılmaz han er tyrkisk")
+    # two names said as alternatives stay two people, and a clause after a name is no saying of it
+    assert anonymise_text("det var per eller pål som ringte") == "det var [Person 1] eller [Person 2] som ringte"
+    assert anonymise_text("og kari nordmann eh kari sa ja") == "og [Person 1] eh [Person 1] sa ja"
