@@ -34,6 +34,7 @@ from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
     FINITE_VERBS, LISTLESS_NOUNS, NOT_NAMES, POSSESSIVES, PRONOUNS, SENTENCE_ADVERBS, after_role, in_subject_position,
     is_common_word, is_compound_word, is_finite_verb, is_generic_label, is_inflected_word, is_noun_or_adjective, is_role_word, lexicon, name_likelihood,
+    _word_classes, reads_as_person, reads_as_word,
 )
 from codebench.anonymise.linking import FUNCTION_WORDS, TITLES
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
@@ -261,6 +262,14 @@ def residual_candidates(
     return ranked[:limit] if limit is not None else ranked
 
 
+def _fixed_pair(text: str, end: int, folded: str) -> bool:
+    """The word opens a fixed pair ("liv og helse", "sol og sommer")."""
+    from codebench.anonymise.linking import _BINOMIAL, _BINOMIALS
+
+    pair = _BINOMIAL.match(text, end)
+    return pair is not None and pair.group(1).casefold() in _BINOMIALS.get(folded, ())
+
+
 # After "per" as a preposition: "per måned", "per time" (a name is followed by a verb or a clause).
 _PER_UNITS = frozenset("måned månad time timen dag døgn uke veke år stykk person gang gong kilo krone".split())
 _NEXT_WORD_AFTER = re.compile(r"[ ]+([^\W\d_]+)")
@@ -287,8 +296,10 @@ def _as_a_name(text: str, start: int, end: int, folded: str) -> float:
     preceding = before.group(1).casefold() if before is not None else ""
     if preceding in _BEFORE_THE_WORD:
         return -1.0  # "nå i vår har det vært", "et nytt liv": the season, the noun (a tester read these first)
-    if in_subject_position(text, start, end) or is_finite_verb(following):
-        return 0.5  # "hans tok inn folk", "det per gjør"
+    if in_subject_position(text, start, end) or is_finite_verb(following) or reads_as_person(text, start, end):
+        return 0.5  # "hans tok inn folk", "det per gjør", "takk skal du ha vår"
+    if _fixed_pair(text, end, folded) or (reads_as_word(text, start, end) and _word_classes().get(folded) != "F"):
+        return -1.0  # "liv og helse", "full storm", "eit godt liv" (a tester read these first)
     if folded == "per" and following in _PER_UNITS:
         return -1.0
     if after_role(text, start) or preceding in ("og", "med", "hos", "sammen") or following in ("og", "sin", "si", "sitt"):
