@@ -213,3 +213,18 @@ def test_a_word_marked_inside_a_rejected_longer_mention_is_masked_alone(tmp_path
     assert [(m.start, m.end) for m in masked] == [(at, at + len("thanh"))]
     assert "dom sto" in anonymisation.rendition(project, doc.id).text and pseudonym in anonymisation.rendition(project, doc.id).text
     project.close()
+
+
+def test_a_given_name_marked_after_a_masked_double_name_is_its_surname_and_one_mention(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester's "ann kristin [vår]" got a pseudonym of its own, and after a join read
+    # "[Person 15] [Person 15]", two people to a reader.
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "bodo.txt", "SPEAKER_01: og lederen min ann kristin vår hun er flink\n")
+    at = text.index("ann kristin")
+    person = anonymisation.add_mention(project, doc.id, at, at + len("ann kristin"), coder=CODER)
+    word = text.index("vår hun")
+    assert anonymisation.add_mention(project, doc.id, word, word + 3, coder=CODER) == person
+    rendered = anonymisation.rendition(project, doc.id).text
+    assert f"lederen min {person} hun" in rendered, rendered
+    project.close()
