@@ -15,6 +15,7 @@ from codebench.tui.app import CodebenchApp
 from codebench.tui.screens.anonymise import AnonymisationScreen
 from codebench.tui.screens.document import DocumentScreen
 from codebench.tui.screens.residual import SHOWN, ResidualScreen
+from tests.tui.helpers import type_text
 
 PLANTED = "brødtrønn"
 
@@ -201,8 +202,12 @@ async def test_r_records_the_list_read_and_only_then_is_the_project_anonymised(p
         await pilot.press("n")
         await settle(pilot)
         assert not anonymisation.anonymisation_state(planted).anonymised
+        # after a find that found nothing, R still records the list read (a tester's "strømR")
+        await pilot.press("ctrl+f")
+        await type_text(pilot, "zzq")
         await pilot.press("R")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
         await settle(pilot)

@@ -6,7 +6,8 @@ identifiers, the quotes):
 - Typing a letter or digit that is not one of the screen's keys starts a find; ctrl+f starts
   one whatever the first letter (``m`` moves a code in the codebook, so finding «mentor» there
   starts with ctrl+f).
-- While a find is open every typed character goes to it (the screen's letter keys wait), and
+- While a find is open every typed character goes to it (the screen's letter keys wait; a capital
+  that is one of the screen's keys closes the find and does its job), and
   the highlight jumps to the first row from the current one whose words start with what is
   typed (or, failing that, that contains it anywhere).
 - ↓ / ↑ (or ctrl+f again) go to the next / previous match; Backspace takes back a letter (and
@@ -174,6 +175,11 @@ Enter closes it and opens the row.
         focus is on the way here)."""
         # A key with a modifier (alt+g: also Esc then g typed fast) is never text for the find.
         typed = event.is_printable and bool(event.character) and not event.key.startswith(("alt+", "ctrl+"))
+        if self._find_open and typed and event.character.isupper() and self._is_binding(event.key):
+            # A capital that is the screen's key ends the find and does its job: a tester's "R"
+            # (list read) after a find went into it ("strømR") and nothing was recorded.
+            self.close_find()
+            return
         if self._find_open:
             if event.key in ("escape", "backspace", "up", "down", "ctrl+f") or typed:
                 event.stop()
