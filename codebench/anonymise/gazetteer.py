@@ -41,7 +41,9 @@ NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja"
                        "greit", "kven", "kva", "kvifor", "korleis", "hvem", "hva", "hvorfor", "hvordan",
                        # the dialects' question words ("koss dokker", "korsn fant dokk")
                        "koss", "kossn", "korsn", "korsen", "kordan", "korfor", "kofor", "kem", "kæm", "ka", "kor", "kossen",
-                       "haha", "hahaha", "hehe", "hihi", "hæhæ"}) | frozenset(
+                       "haha", "hahaha", "hehe", "hihi", "hæhæ",
+                       # services everyone uses ("han hadde ikkje bankid"): no one's name
+                       "bankid", "vipps"}) | frozenset(
     # Languages the informants and their candidates speak ("han snakker på somali").
     "somali tigrinja tigrinya amharisk amharic oromo urdu farsi persisk dari pashto punjabi swahili "
     "arabisk kurdisk sorani kurmanji tyrkisk polsk litauisk russisk ukrainsk tamil "
@@ -1284,7 +1286,8 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
         return False  # "en per", "i vår", "full storm": an article or a preposition's noun
     folded = text[start:end].casefold()
     if folded in POSSESSIVES and (is_role_word(preceding) or (
-            is_common_word(preceding) and preceding.endswith(("en", "et", "a")) and len(preceding) > 4)):
+            (is_common_word(preceding) or is_inflected_word(preceding))
+            and preceding.endswith(("en", "et", "a")) and len(preceding) > 4)):
         return False  # "veilederen hans ho har", "etternamnet hans": the possessive after its noun
     if preceding in _NAME_NOUNS:
         return True  # "og fornavn ante med e på slutten": the name a name-noun announces

@@ -33,7 +33,7 @@ from codebench.anonymise.gazetteer import (
     DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, VIETNAMESE_SURNAMES, LISTLESS_NOUNS, NAME_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
     extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
-    a_time_word, place_names, name_pattern, ends_in_given_name, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
+    a_time_word, place_names, name_pattern, ends_in_given_name, is_finite_verb, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -346,7 +346,8 @@ def _usable(det: Detection) -> bool:
             return False
         # Laughter, fillers and pronouns, however many ("haha haha" was a person at 0.90 and
         # then every "haha" of five interviews; "mamma hu ble bekymra" made "hu" a person).
-        if all(w in NOT_NAMES or w in PRONOUNS or w in DIALECT_WORDS or w in NAME_NOUNS for w in letters.split()):
+        if all(w in NOT_NAMES or w in PRONOUNS or w in DIALECT_WORDS or w in NAME_NOUNS or _CLITIC.fullmatch(w)
+               for w in form.split()):
             # (a dialect's pronoun too: the model took Nordmøre's "hainn" for a person; and the
             # word "etternavnet" that announces a name, which it took for a workplace)
             return False
@@ -355,6 +356,10 @@ def _usable(det: Detection) -> bool:
     return True
 
 
+# A participle's shape ("gjort", "sagt", "hjulpet", "ringt"), for a word a verb form too.
+_PARTICIPLE = re.compile(r"[^\W\d_]+(?:t|et|dd|tt)")
+# A word with a spoken pronoun cliticised on it ("heter'n", "hadde'n", "ble'n"): no name.
+_CLITIC = re.compile(r"[^\W\d_]+['’](?:n|a|u|en|em|om|dæ|mæ|sæ|e)")
 # A number said in words, as ASR writes it: no person's name.
 _NUMBER_WORD = re.compile(
     r"(?:(?:en|ett|ein|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)og)?"
@@ -1058,8 +1063,12 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
             return True  # "marit sku", "per va": a spoken verb after a name ends it
         if caseless and (word.casefold() in NOT_NAMES or word.casefold() in NEVER_SURNAMES):
             return True  # "roy arne hehe", "sjæl stig rune": laughter and "himself" are no name's
+        if caseless and _CLITIC.fullmatch(word.casefold()):
+            return True  # "dilovan heter'n": a verb with the spoken "han" on it
         if caseless:
-            return (is_common_word(word) and name_likelihood(word) < 0.3 and not _given_before_name(word)
+            # (or a verb's inflected form: "hans petter gjort han ringe")
+            return ((is_common_word(word) or (is_inflected_word(word) and word.casefold().endswith(("t", "te", "de"))))
+                    and name_likelihood(word) < 0.3 and not _given_before_name(word)
                     and word.casefold() not in lexicon().surnames and not _heard_given_name(word))
         return not word[:1].isupper()
 
@@ -1130,8 +1139,12 @@ def _surname_after_given_names(words: Sequence[_Word], caseless: bool, detector:
         return False
     last = words[-1][2].casefold()
     if (last in NEVER_SURNAMES or last in SENTENCE_ADVERBS or last in FUNCTION_WORDS or last in NOT_NAMES
-            or last in SPOKEN_VERBS or len(last) < 2):
-        return False  # "kjørte per erik hjem", "ringe bjørn direkte", "roy arne hehe": the clause goes on
+            or last in SPOKEN_VERBS or len(last) < 2 or _CLITIC.fullmatch(last)
+            or (is_finite_verb(last) and last not in lexicon().surnames)
+            or (_PARTICIPLE.fullmatch(last) and is_inflected_word(last) and last not in lexicon().surnames)):
+        # "kjørte per erik hjem", "ringe bjørn direkte", "roy arne hehe", "det har hans petter
+        # gjort": the clause goes on
+        return False
     names = lexicon()
     return all(w[2].casefold() in names.female or w[2].casefold() in names.male for w in words[:-1][:2])
 

@@ -258,3 +258,16 @@ def test_a_name_the_speaker_corrects_is_one_person_in_both_sayings() -> None:
     # two names said as alternatives stay two people, and a clause after a name is no saying of it
     assert anonymise_text("det var per eller pål som ringte") == "det var [Person 1] eller [Person 2] som ringte"
     assert anonymise_text("og kari nordmann eh kari sa ja") == "og [Person 1] eh [Person 1] sa ja"
+
+
+def test_a_verb_with_its_spoken_pronoun_or_a_participle_after_a_name_is_no_part_of_it() -> None:
+    # A tester's Sarpsborg interview: "dilovan heter'n", "det har hans petter gjort han ringe",
+    # "norsken hans e bra" (his Norwegian), "han hadde ikkje bankid".
+    from codebench.anonymise.pipeline import anonymise_text
+
+    masked = anonymise_text("og det har hans petter gjort han ringe ofte og norsken hans e bra")
+    assert "gjort han ringe" in masked and "norsken hans e bra" in masked, masked
+    masked = anonymise_text("det er dilovan heter'n dilovan ahmed han er kurder og det hadde'n rett i "
+                            "men han hadde ikkje bankid")
+    assert "heter'n" in masked and "hadde'n rett" in masked and "bankid" in masked, masked
+    assert "dilovan" not in masked, masked
