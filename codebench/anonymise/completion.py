@@ -347,7 +347,7 @@ def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozen
             and not inverted and (is_finite_verb(taken_up.group(1)) or taken_up.group(1).casefold() in given)):
         return after[0].end(1)
     if (len(word) < 3 or word in given or not is_noun_or_adjective(word) or word in _NOT_SURNAMES
-            or is_public(word) or verb_before):
+            or is_public(word) or verb_before or _spoken_verb(word)):
         return det.end
     return after[0].end(1)
 

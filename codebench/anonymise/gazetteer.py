@@ -599,7 +599,7 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
         match = _NEXT_WORD.match(text, end)
         if match is None or not is_unknown_word(match.group(1)) or _starts_a_name(match.group(1)) \
                 or is_public(match.group(1).casefold()) or match.group(1).casefold() in DIALECT_WORDS | SPOKEN_VERBS \
-                or match.group(1).casefold() in _NEVER_IN_NAMES:
+                or match.group(1).casefold() in _NEVER_IN_NAMES or match.group(1).casefold() in FINITE_VERBS:
             break  # an ordinary word or a public place ends the name; a given name begins the next one
         if match.group(1).casefold() == text[start:end].split()[-1].casefold():
             break  # the name said again ("lilja lilja strand"): a second mention, not a surname
@@ -1136,7 +1136,10 @@ def find_surname_shapes(text: str) -> list[Detection]:
 
 # Endings of surnames and farm names the shape rule leaves to others ("skaslien", "sørbøen",
 # "aarflot"): after a given name they make a full name.
-_SURNAME_ENDINGS_AFTER_GIVEN = SURNAME_ENDINGS + ("lien", "øen", "flot", "set", "seth", "rød", "ø")
+_SURNAME_ENDINGS_AFTER_GIVEN = SURNAME_ENDINGS + ("lien", "øen", "flot", "set", "seth", "rød", "ø", "fjell", "ås")
+# Given names that are also possessives: a name only before a listed or surname-shaped surname
+# ("ia rådgiveren hans hans reinfjell", "ho vår vår eikås").
+_POSSESSIVE_GIVEN = frozenset({"hans", "vår"})
 
 
 @lru_cache(maxsize=1)
@@ -1144,8 +1147,10 @@ def _word_given_pattern() -> re.Pattern[str]:
     """Given names that are also ordinary words ("liv", "sol", "tone"), each followed by a word."""
     names = lexicon()
     words = sorted(g for g in names.female | names.male
-                   if len(g) >= 3 and name_likelihood(g) < 0.6 and g not in POSSESSIVES and is_common_word(g))
-    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")[ ]+([^\W\d_]{4,})(?![\w-])",
+                   if len(g) >= 3 and name_likelihood(g) < 0.6 and (g not in POSSESSIVES or g in _POSSESSIVE_GIVEN)
+                   and is_common_word(g))
+    # (the surname in a look-ahead: "hans hans reinfjell" is tried at both "hans")
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, words)) + r")(?=[ ]+([^\W\d_]{4,})(?![\w-]))",
                       re.IGNORECASE)
 
 
@@ -1159,14 +1164,19 @@ def find_word_names_with_surnames(text: str) -> list[Detection]:
     found: list[Detection] = []
     for match in _word_given_pattern().finditer(text):
         surname = match.group(2).casefold()
-        if not (is_unknown_word(surname) and not is_ordinary_compound(surname) and not is_inflected_word(surname)
+        given = match.group(1).casefold()
+        before = _WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        # a farm name is often a compound ("reinfjell"): after a role or the name said twice
+        named_here = (before is not None and before.group(1).casefold() == given) or after_role(text, match.start(1))
+        compound_ok = named_here and surname.endswith(_SURNAME_ENDINGS_AFTER_GIVEN)
+        if not (is_unknown_word(surname) and (compound_ok or not is_ordinary_compound(surname)) and not is_inflected_word(surname)
                 and not is_public(surname) and surname not in DIALECT_WORDS
                 and (surname in names.surnames or surname.endswith(_SURNAME_ENDINGS_AFTER_GIVEN)
-                     or _unlike_words_here(surname))):
+                     or (_unlike_words_here(surname) and match.group(1).casefold() not in _POSSESSIVE_GIVEN))):
             continue
-        if reads_as_word(text, match.start(1), match.end(1)):
+        if reads_as_word(text, match.start(1), match.end(1)) and match.group(1).casefold() not in _POSSESSIVE_GIVEN:
             continue
-        found.append(Detection(match.start(), match.end(), PER, "lexicon:word-given", 0.6, match.group()))
+        found.append(Detection(match.start(), match.end(2), PER, "lexicon:word-given", 0.6, text[match.start():match.end(2)]))
     return found
 
 
@@ -1212,6 +1222,8 @@ FINITE_VERBS = frozenset(
     "jobber jobbet jobba skulle skal ville vil kunne kan måtte må syntes synes tenkte tror trur mente meinte "
     "fortalte begynte slutta sluttet flytta flyttet bor bodde leste liker likte ønsker ønsket prøver prøvde "
     "hjelper hjalp sitter satt står sto "
+    # what testers' informants said a named person did ("så vår foreslo at", "liv lagde bildekort")
+    "foreslo foreslår lagde viste ordna ordnet sørget "
     # nynorsk and dialect forms
     "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende "
     # spoken forms of the commonest verbs ("per e god på sånt", "ho va der", "kalle bor med mora")

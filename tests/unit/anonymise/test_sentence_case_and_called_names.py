@@ -271,3 +271,17 @@ def test_a_verb_with_its_spoken_pronoun_or_a_participle_after_a_name_is_no_part_
                             "men han hadde ikkje bankid")
     assert "heter'n" in masked and "hadde'n rett" in masked and "bankid" in masked, masked
     assert "dilovan" not in masked, masked
+
+
+def test_a_possessive_that_is_a_given_name_before_a_farm_surname_and_what_a_named_person_did() -> None:
+    # Round 12's testers: "ia rådgiveren hans hans reinfjell", "ho vår vår eikås … så vår foreslo",
+    # "liv lagde bildekort" (the verb had been taken as her surname).
+    from codebench.anonymise.pipeline import anonymise_text
+
+    assert "reinfjell" not in anonymise_text("æ skulle snakke med ia rådgiveren hans hans reinfjell og")
+    masked = anonymise_text("og mentoren der var ho vår vår eikås som var flink og så vår foreslo at vi")
+    assert "eikås" not in masked and "vår foreslo" not in masked, masked
+    assert anonymise_text("liv lagde bildekort med alle tinga").endswith("lagde bildekort med alle tinga")
+    # his car, his wife, our firm, his homeland stay words
+    assert anonymise_text("og hans bil og hans kone og vår bedrift og hans heimland") == \
+        "og hans bil og hans kone og vår bedrift og hans heimland"
