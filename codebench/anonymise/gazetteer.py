@@ -889,7 +889,7 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                 and not is_finite_verb(word) and (caseless or word[:1].isupper())
                 and not any(d.start == match.start(1) for d in found)):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:called", 0.7, word))
-    for match in _SAYS_ONLY.finditer(text):
+    for match in (*_SAYS_ONLY.finditer(text), *_SAYS_INSTEAD.finditer(text)):
         word = match.group(1)
         if (word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
                 and not is_finite_verb(word) and (caseless or word[:1].isupper())):
@@ -989,6 +989,12 @@ _CALLED_OBJECT = re.compile(
 _SAYS_ONLY = re.compile(
     r"(?<![\w-])(?:alle|vi|me|folk|dei|de|dem|dæm|dom)[ ]+(?:sier|seier|sir|sie|seie)[ ]+(?:bare|berre|bære)[ ]+"
     r"([^\W\d_]{2,})(?![\w-])", re.IGNORECASE)
+# "ingen sir nils aslak altså alle sir gaupa": what everyone says in place of the name (a tester's
+# nickname, left in clear where it was introduced).
+_SAYS_INSTEAD = re.compile(
+    r"(?<![\w-])ingen[ ]+(?:sier|seier|sir|sie|seie|kaller|kallar|kalle)[ ]+(?:[^\W\d_]+[ ]+){1,4}?"
+    r"(?:altså[ ]+|men[ ]+|nei[ ]+)*(?:alle|folk|vi|me)[ ]+(?:sier|seier|sir|sie|seie|kaller|kallar|kalle)[ ]+"
+    r"([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
 # "khadar heter han", "ho heiter ho": the name before "heter" and the pronoun (an inverted "he
 # is called Khadar", common in speech).
 _NAMED_BEFORE_HETER = re.compile(
@@ -1888,7 +1894,20 @@ def find_given_names_run_together(text: str) -> list[Detection]:
                and (not is_common_word(word[:i]) or len(word) - i >= 4 and not is_common_word(word[i:]))
                for i in range(3, len(word) - 2)):
             found.append(Detection(match.start(), match.end(), PER, "lexicon:given-pair", 0.6, match.group()))
+            continue
+        # A given name run together with the verb or word after it ("vi laget en plan kamillasa
+        # at", a tester's): the word is the name, masked whole.
+        for tail in _FUSED_TAILS:
+            stem = word[:-len(tail)]
+            if (word.endswith(tail) and len(stem) >= 4 and stem in given and name_likelihood(stem) >= 0.5
+                    and is_unknown_word(word)):
+                found.append(Detection(match.start(), match.end(), PER, "lexicon:given-fused", 0.6, match.group()))
+                break
     return found
+
+
+# What ASR runs on to a given name: a short verb or function word ("kamillasa", "perogjeg").
+_FUSED_TAILS = ("sa", "som", "og", "har", "var", "va", "kom", "sier")
 
 
 def find_reported_speakers(text: str) -> list[Detection]:
