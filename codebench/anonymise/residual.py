@@ -286,7 +286,9 @@ def _as_a_name(text: str, start: int, end: int, folded: str) -> float:
     if folded in POSSESSIVES:
         before = _WORD_BEFORE.search(text, max(0, start - 30), start)
         if before is not None and before.group(1).casefold() not in FUNCTION_WORDS and (
-                is_noun_or_adjective(before.group(1)) or is_role_word(before.group(1))):
+                is_noun_or_adjective(before.group(1)) or is_role_word(before.group(1))
+                # a compound noun too ("sorteringsmaskina vår", "sveiseren vår": testers read these first)
+                or is_compound_word(before.group(1))):
             # "broren hans var syk": the possessive after its noun (the verb is the noun's). Below
             # any name use whatever the model thinks: a tester's list showed "kona hans er" first.
             return -1.0
