@@ -272,6 +272,20 @@ async def test_m_takes_a_pseudonym_typed_into_an_edited_completion_and_says_when
         await pilot.press(*f"kjell — Per{kept.pseudonym}", "enter")
         await settle(pilot)
         assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}")
+        # The start of a later word of a name ("kazl" of "tomas kazlauskas", two testers').
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        candidates = [(v, w[:4]) for v in views if v.id != other.id for f in v.forms for w in f.split()[1:]
+                      if len(w) > 5 and f.casefold().split()[0][:4] != w[:4].casefold()]
+        target, piece = next((v, p) for v, p in candidates
+                             if sum(any(any(x.casefold().startswith(p.casefold()) for x in g.split()) for g in u.forms)
+                                    for u in views if u.id != other.id) == 1)
+        await highlight_entity(pilot, screen, other.id)
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*piece, "enter")
+        await settle(pilot)
+        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {target.pseudonym}"), (piece, messages(app)[-1])
 
 
 async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_back(detected):

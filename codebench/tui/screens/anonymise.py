@@ -103,6 +103,18 @@ class Outcome:
     pseudonym: str | None = None
 
 
+def _words_start(typed: Sequence[str], words: Sequence[str]) -> bool:
+    """Each typed word starts a word of ``words``, in the same order."""
+    at = 0
+    for piece in typed:
+        while at < len(words) and not words[at].startswith(piece):
+            at += 1
+        if at == len(words):
+            return False
+        at += 1
+    return bool(typed)
+
+
 _WHOSE = " — "
 """Between a name and its entity's pseudonym in the join prompt's completions."""
 
@@ -613,6 +625,10 @@ class AnonymisationScreen(WorkbenchScreen):
             # What the completion showed, Enter pressed before → took it ("mohammad al" with
             # "mohammad al-khatib — Person 52" on screen: three testers).
             having = [v for v in others if any(f.casefold().startswith(folded) for f in v.forms)]
+        if not having:
+            # The start of any word of a name, each typed word in turn ("kazl" of "tomas
+            # kazlauskas", "jonas tes" of "jonas jonas tesfa": two testers were told of none).
+            having = [v for v in others if any(_words_start(folded.split(), f.casefold().split()) for f in v.forms)]
         if len(having) > 1:
             self.notify(f"{len(having)} entities have that name ({', '.join(v.pseudonym for v in having[:4])}): "
                         "type the pseudonym", severity="warning")
