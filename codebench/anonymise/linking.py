@@ -1655,6 +1655,8 @@ def _propagate(
             surname = full.split()[-1]
             # Only a surname that is also a word: one that is no word is found by the detectors.
             if ((is_common_word(surname) or surname in LISTLESS_NOUNS)
+                    # (never a question or function word: "ngujen ti hva" made every "hva" Hoa)
+                    and surname not in NOT_NAMES and surname not in FUNCTION_WORDS and surname not in PRONOUNS
                     and len(surname) >= 3 and surname not in cluster.forms and surname not in owners
                     and surname not in names.female and surname not in names.male and surname not in NOT_IDENTIFYING):
                 owners[surname].append(cluster)
@@ -1718,7 +1720,7 @@ def _propagate(
             # Thu Hang): a tester found six "lan" in clear beside the masked full name.
             called = last if any(w in VIETNAMESE_SURNAMES for w in full.split()[:-1]) else None
             if called and len(called) >= 3 and (called not in owners or called in capitalised_only) \
-                    and called not in NOT_IDENTIFYING \
+                    and called not in NOT_IDENTIFYING and called not in NOT_NAMES and called not in FUNCTION_WORDS \
                     and cluster not in local_parts[called]:
                 local_parts[called].append(cluster)
                 if is_common_word(called) or called in LISTLESS_NOUNS:

@@ -296,3 +296,12 @@ def test_a_given_name_run_on_into_the_next_word_and_what_everyone_says_instead_o
     masked = anonymise_text("ja men ingen sir nils aslak altså alle sir gaupa han har jobba der lenge")
     assert "gaupa" not in masked and "nils" not in masked, masked
     assert anonymise_text("ingen sier det men alle sier ja") == "ingen sier det men alle sier ja"
+
+
+def test_a_question_word_heard_as_the_last_word_of_a_name_is_not_that_person_elsewhere() -> None:
+    # A tester's Halden interview: "ngujen ti hva" (Hoa) made every "hva" of the interview Hoa.
+    from codebench.anonymise.pipeline import anonymise_text
+
+    masked = anonymise_text("og så er det ngujen ti hva som jobber på kjøkkenet og hva gjorde dere da "
+                            "og jeg vet ikke hva hun sa")
+    assert masked.count("hva") == 2 and "ngujen" not in masked, masked
