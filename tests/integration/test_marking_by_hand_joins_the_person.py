@@ -228,3 +228,30 @@ def test_a_given_name_marked_after_a_masked_double_name_is_its_surname_and_one_m
     rendered = anonymisation.rendition(project, doc.id).text
     assert f"lederen min {person} hun" in rendered, rendered
     project.close()
+
+
+def test_a_word_beside_a_masked_name_joins_that_person_before_another_named_so(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester's "hans" marked beside the masked "kristian" went to Hans Olsen, named in full
+    # earlier in the interview, and read "[Person 59] [Person 60]".
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "senja.txt",
+        "SPEAKER_01: sjefen er hans olsen\nSPEAKER_01: og så kom hans kristian inn på kontoret\n")
+    at = text.index("hans olsen")
+    olsen = anonymisation.add_mention(project, doc.id, at, at + len("hans olsen"), coder=CODER)
+    at = text.index("kristian")
+    kristian = anonymisation.add_mention(project, doc.id, at, at + len("kristian"), coder=CODER)
+    assert kristian != olsen
+    at = text.index("hans kristian")
+    assert anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER) == kristian
+    project.close()
+
+
+def test_two_given_names_in_a_list_stay_two_people_when_marked_by_hand(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    project, doc, text = _one_file_project(tmp_path, monkeypatch, "takk.txt", "SPEAKER_01: takk til eva kari og per\n")
+    at = text.index("eva")
+    eva = anonymisation.add_mention(project, doc.id, at, at + 3, coder=CODER)
+    at = text.index("kari")
+    assert anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER) != eva
+    project.close()

@@ -613,12 +613,14 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     kind = kind or PER
     hit = hit._replace(kind=kind)
     if entity is None and kind == PER:
-        entity = _person_named_here(project, doc_id, text, normalise(hit.text))
-        if entity is None:
-            entity = _person_beside(project, doc_id, text, start, end)
-            if entity is not None:
-                start, end = _beside_span(project, doc_id, text, start, end, entity)
-                hit = hit._replace(start=start, end=end, text=text[start:end])
+        # The person the word stands beside first: a tester's "hans" marked beside the masked
+        # "kristian" went to another Hans the interview named in full.
+        entity = _person_beside(project, doc_id, text, start, end)
+        if entity is not None:
+            start, end = _beside_span(project, doc_id, text, start, end, entity)
+            hit = hit._replace(start=start, end=end, text=text[start:end])
+        else:
+            entity = _person_named_here(project, doc_id, text, normalise(hit.text))
     pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)
     write_key(project)
     return pseudonym
@@ -640,11 +642,16 @@ def _person_beside(project: Project, doc_id: int, text: str, start: int, end: in
     touching = {r.entity_id for r in rows
                 if ((r.end <= start and not text[r.end:start].strip() and start - r.end <= 2)
                     or (end <= r.start and not text[end:r.start].strip() and r.start - end <= 2))
-                # two given names side by side are two people in a list ("takk til eva kari"), but
-                # a word after a name of two words is its surname ("ann kristin [vår]", a tester's)
+                # two given names side by side are two people in a list ("takk til eva kari og
+                # per"), but a double given name otherwise ("hans kristian inn", a tester's), and a
+                # word after a name of two words is its surname ("ann kristin [vår]")
                 and not (given_only(text[start:end]) and len(text[r.start:r.end].split()) == 1
-                         and given_only(text[r.start:r.end]))}
+                         and given_only(text[r.start:r.end]) and _LIST_GOES_ON.match(text, max(end, r.end)))}
     return touching.pop() if len(touching) == 1 else None
+
+
+# After two given names, a list goes on: "takk til eva kari og per", "eva kari, per".
+_LIST_GOES_ON = re.compile(r"[ ]*(?:,|og[ ]|eller[ ])", re.IGNORECASE)
 
 
 def _beside_span(project: Project, doc_id: int, text: str, start: int, end: int, entity_id: int) -> tuple[int, int]:
