@@ -213,6 +213,24 @@ async def test_deciding_an_entity_keeps_single_decisions_while_others_are_open(d
         assert set(statuses(detected, person.id).values()) == {"rejected"}
 
 
+async def test_rejecting_an_entitys_open_mentions_says_which_stay_masked(detected):
+    """A tester rejected "difor" (one open, one accepted) and found the accepted one still masked
+    only by chance: the note says so, and how to reject it too."""
+    person = entity_with(detected, KRISTINE)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+        await pilot.press("tab", "Y")
+        await settle(pilot)
+        await highlight(pilot, screen, person.id)
+        await pilot.press("R")
+        await settle(pilot)
+        note = str(screen.query_one("#review-note").render())
+        assert "1 masked mention(s) of it stay masked" in note, note
+        assert sorted(set(statuses(detected, person.id).values())) == ["accepted", "rejected"]
+
+
 async def test_typing_a_name_in_the_mention_list_finds_an_entity(detected):
     """After Tab (or Enter) into an entity's mentions, typing a name finds it in the entity
     list; it used to go nowhere, and the next letter that is a key (r) rejected the entity."""

@@ -364,7 +364,9 @@ class AnonymisationScreen(WorkbenchScreen):
         self._shown_entity = entity.id if entity else None
         if entity is None:
             mention_list.clear_options()
-            self._title("mention-title", "No identifiers yet: press D to run detection" if not self.views else "")
+            self._title("mention-title", "No identifiers yet: press D to run detection" if not self.views else (
+                "Nothing open: every suggestion is decided · F shows all · U the residual list"
+                if self.open_only else ""))
             return
         kind = "direct" if entity.direct else "indirect"
         self._title("mention-title", Content.assemble((entity.pseudonym, "bold"), f"  {entity.kind} ({kind}) · "
@@ -428,17 +430,22 @@ class AnonymisationScreen(WorkbenchScreen):
         open_ids = [m.id for m in entity.mentions if m.status == "suggested"]
         verb = "accepted" if decision == "accept" else "rejected"
 
+        masked = sum(m.status in ("accepted", "manual") for m in entity.mentions)
+
         def call() -> Outcome:
             changed = anonymisation.decide(self.project, decision, entity=entity.id, mentions=open_ids, coder=self.coder,
                                            everything=not open_ids)
-            return Outcome(f"{entity.pseudonym}: {changed} mention(s) {verb}")
+            # A tester rejected "difor" (one open, one accepted) and found the accepted one still
+            # masked only by chance: say so.
+            rest = (f"; {masked} masked mention(s) of it stay masked (R again rejects them too)"
+                    if decision == "reject" and open_ids and masked else "")
+            return Outcome(f"{entity.pseudonym}: {changed} mention(s) {verb}{rest}")
 
         def go() -> None:
             # On to the next entity with suggestions still open, as a reviewer works down the list.
             self._wanted = self._next_open(entity) or _Wanted(entity=entity.id if not self.open_only else None)
             self._decide(call)
 
-        masked = sum(m.status in ("accepted", "manual") for m in entity.mentions)
         if decision == "reject" and not open_ids and masked:
             # Nothing open: R would put every masked mention back in clear. A tester's R, meant
             # for another screen, unmasked the informant's own name: it asks first.
