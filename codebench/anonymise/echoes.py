@@ -269,7 +269,7 @@ CORRECTION_FILLERS = frozenset("eh ehm æh øh nei eller altså".split())
 """Words between a name and the speaker's own correction of it ("test fai nei tesfay")."""
 CORRECTION_MATCH = 72.0
 """How close (rapidfuzz ratio of the sound keys) a corrected saying must sound to the name."""
-_CORRECTION = re.compile(r"[ ,]+(eh|ehm|æh|øh|nei|eller|altså)(?:[ ,]+(?:eh|ehm|nei|altså))?[ ,]+", re.IGNORECASE)
+_CORRECTION = re.compile(r"[ ,.]+(eh|ehm|æh|øh|nei|eller|altså)(?:[ ,]+(?:eh|ehm|nei|altså))?[ ,]+", re.IGNORECASE)
 
 
 def corrected_sayings(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> list[Detection]:

@@ -655,6 +655,7 @@ def _surname_before_clause(text: str, det: Detection) -> int | None:
     word = match.group(1).casefold()
     if (word in FUNCTION_WORDS or word in SENTENCE_ADVERBS or word in NEVER_SURNAMES or word in PRONOUNS
             or word in NOT_NAMES or word in FINITE_VERBS or word in DIALECT_WORDS | SPOKEN_VERBS
+            or word in _not_after_heter()  # "en ny en jørgen noe som": no Jørgen Noe (a tester's)
             or is_public(word) or word in _NEVER_IN_NAMES or _starts_a_name(word)
             or word == words[0].casefold()):
         return None
@@ -707,6 +708,7 @@ _ROLES = (
     r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|dottera|sønnen|sonen|broren|bror|søster|søstera|søsteren|syster|systera|"
+    r"datter|dotter|"
     r"kompisen|venninna|venninnen|kjæresten|samboeren|sambuaren|svigermor|svigerfar|fetteren|kusina|"
     r"onkelen|tanta|mora|moren|faren|bestemora|bestefaren|fetter|kusine|"
     r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren|"
@@ -847,6 +849,11 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             # (a noun or an adjective there is what he is called too: "kaller han lat")
             found.append(Detection(match.start(1), match.end(1), PER,
                                    "lexicon:called" if opener.startswith("kal") else "lexicon:role", 0.6, word))
+        elif (len(role := text[match.start():match.start(1)].split()) == 1 and _is_given_name(folded)
+              and folded not in POSSESSIVES and folded not in PREPOSITION_NAMES_ and _clause_goes_on(text, match.end(1))):
+            # A kin word or role without possessive, then a given name that is also a word: "ei
+            # datter elle som er sju" (a tester's Sámi daughter, left twice)
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
         elif (len(role := text[match.start():match.start(1)].split()) == 2 and role[-1].casefold() in POSSESSIVES
               and _is_given_name(folded) and _clause_goes_on(text, match.end(1))):
             # A kin word or role with its possessive, then a given name that is also a word:
@@ -1142,6 +1149,7 @@ def find_surname_shapes(text: str) -> list[Detection]:
 
 # Endings of surnames and farm names the shape rule leaves to others ("skaslien", "sørbøen",
 # "aarflot"): after a given name they make a full name.
+PREPOSITION_NAMES_ = frozenset({"per"})  # (as linking's: "per" before a noun is the preposition)
 _SURNAME_ENDINGS_AFTER_GIVEN = SURNAME_ENDINGS + ("lien", "øen", "flot", "set", "seth", "rød", "ø", "fjell", "ås")
 # Given names that are also possessives: a name only before a listed or surname-shaped surname
 # ("ia rådgiveren hans hans reinfjell", "ho vår vår eikås").

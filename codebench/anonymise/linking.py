@@ -33,7 +33,7 @@ from codebench.anonymise.gazetteer import (
     DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, VIETNAMESE_SURNAMES, LISTLESS_NOUNS, NAME_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
     extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
-    a_time_word, place_names, name_pattern, ends_in_given_name, is_finite_verb, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
+    a_time_word, place_names, name_pattern, ends_in_given_name, _not_after_heter, is_finite_verb, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -1657,6 +1657,7 @@ def _propagate(
             if ((is_common_word(surname) or surname in LISTLESS_NOUNS)
                     # (never a question or function word: "ngujen ti hva" made every "hva" Hoa)
                     and surname not in NOT_NAMES and surname not in FUNCTION_WORDS and surname not in PRONOUNS
+                    and surname not in _not_after_heter()
                     and len(surname) >= 3 and surname not in cluster.forms and surname not in owners
                     and surname not in names.female and surname not in names.male and surname not in NOT_IDENTIFYING):
                 owners[surname].append(cluster)
@@ -1718,6 +1719,15 @@ def _propagate(
                 word_given.add(first)
             # A Vietnamese name is said by its last word ("lan" of Nguyen Thi Lan, "hang" of Pham
             # Thu Hang): a tester found six "lan" in clear beside the masked full name.
+            # ... and by the family name alone, in any spelling the lists give it ("fam" of Pham Van
+            # Tuan: a tester's "og fam tok resten" was left)
+            family = full.split()[0]
+            if family in VIETNAMESE_SURNAMES and len(full.split()) >= 3:
+                for spelling in {w for w in VIETNAMESE_SURNAMES if sound_key(w) == sound_key(family)} | {family}:
+                    if (len(spelling) >= 3 and spelling not in owners and spelling not in NOT_NAMES
+                            and spelling not in FUNCTION_WORDS and not is_common_word(spelling)
+                            and cluster not in local_parts[spelling]):
+                        local_parts[spelling].append(cluster)
             called = last if any(w in VIETNAMESE_SURNAMES for w in full.split()[:-1]) else None
             if called and len(called) >= 3 and (called not in owners or called in capitalised_only) \
                     and called not in NOT_IDENTIFYING and called not in NOT_NAMES and called not in FUNCTION_WORDS \

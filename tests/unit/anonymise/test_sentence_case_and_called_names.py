@@ -305,3 +305,15 @@ def test_a_question_word_heard_as_the_last_word_of_a_name_is_not_that_person_els
     masked = anonymise_text("og så er det ngujen ti hva som jobber på kjøkkenet og hva gjorde dere da "
                             "og jeg vet ikke hva hun sa")
     assert masked.count("hva") == 2 and "ngujen" not in masked, masked
+
+
+def test_round_13s_kin_word_names_vietnamese_family_name_and_no_mr_noe() -> None:
+    # "ei datter elle som er sju" (a Sámi daughter), "og fam tok resten" beside "pham van tuan",
+    # and "en jørgen noe som begynte" had made "noe" a person in four interviews.
+    from codebench.anonymise.pipeline import anonymise_text
+
+    assert "elle" not in anonymise_text("og ei datter elle som er sju")
+    assert "fam tok" not in anonymise_text("det var pham van tuan som kom og stein tok det praktiske og fam tok resten")
+    masked = anonymise_text("så kom det en ny en jørgen noe som begynte her og hvis jeg gjør noe feil eller noe sånt")
+    assert masked.count("noe") == 3 and "jørgen" not in masked, masked
+    assert anonymise_text("han har ei datter på sju år") == "han har ei datter på sju år"
