@@ -212,6 +212,9 @@ def test_a_word_marked_inside_a_rejected_longer_mention_is_masked_alone(tmp_path
               if m.status in ("accepted", "manual")]
     assert [(m.start, m.end) for m in masked] == [(at, at + len("thanh"))]
     assert "dom sto" in anonymisation.rendition(project, doc.id).text and pseudonym in anonymisation.rendition(project, doc.id).text
+    # ... and it is the person of the rejected mention, not a new one (a tester's "ellen marie
+    # gaup" inside the rejected "vår ellen marie gaup" had to be joined by hand)
+    assert pseudonym == long.pseudonym
     project.close()
 
 

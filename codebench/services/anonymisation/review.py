@@ -613,6 +613,15 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     kind = kind or PER
     hit = hit._replace(kind=kind)
     if entity is None and kind == PER:
+        # Words inside a person mention rejected as too long are that person's: a tester rejected
+        # "vår ellen marie gaup", marked "ellen marie gaup" and got a new pseudonym to join by hand.
+        with project.transaction(write=False) as store:
+            inside_rejected = {r.entity_id for r in store.anonymisation.mentions([doc_id])
+                               if r.status == "rejected" and r.kind == PER and r.start <= start and end <= r.end
+                               and (r.start, r.end) != (start, end)}
+        if len(inside_rejected) == 1:
+            entity = inside_rejected.pop()
+    if entity is None and kind == PER:
         # The person the word stands beside first: a tester's "hans" marked beside the masked
         # "kristian" went to another Hans the interview named in full.
         entity = _person_beside(project, doc_id, text, start, end)
