@@ -348,6 +348,38 @@ async def test_jump_from_a_mention_to_the_transcript(detected):
         assert screen.current_entity().id == person.id
 
 
+async def test_jumping_again_after_a_decision_shows_the_masked_view_as_decided(detected):
+    """A tester rejected a mention in the review, pressed J again and read the old pseudonym in
+    the masked view: the transcript shown again is drawn from the decisions taken since."""
+    person = entity_with(detected, KRISTINE)
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(pilot)
+        await highlight(pilot, screen, person.id)
+        await pilot.press("A")
+        await settle(pilot)
+        await highlight(pilot, screen, person.id)
+        mention = screen.current_mention()
+        await pilot.press("J")
+        await settle(pilot)
+        document = app.screen
+        assert isinstance(document, DocumentScreen)
+        if document.rendition is None:
+            await pilot.press("o")
+            await settle(pilot)
+        assert document.rendition is not None and person.pseudonym in document.query_one(TranscriptView).text
+        await pilot.press("q")
+        await settle(pilot)
+        await pilot.press("tab", "N")
+        await settle(pilot)
+        await highlight(pilot, screen, person.id)
+        await pilot.press("J")
+        await settle(pilot)
+        assert app.screen is document and document.rendition is not None
+        shown = document.query_one(TranscriptView).text
+        assert mention.text in shown, "the rejected mention stands in clear at once"
+
+
 async def test_detection_from_the_screen_shows_progress(sample_copy, key_dir):
     """Rules-only detection (D) on a project never detected: the bar fills, the lists fill."""
     app = CodebenchApp(sample_copy, CODER)

@@ -222,6 +222,12 @@ class DocumentScreen(WorkbenchScreen):
         """
         self._status("")
         self.view.focus()
+        if document_id == self.document_id and self.doc is not None and self.rendition is not None:
+            # The masked view is drawn from the review's decisions: one taken since (a mention
+            # rejected in the review, then J) must show (a tester read the old pseudonym).
+            self._wanted = (position, select_to)
+            self._load_document()
+            return
         if document_id == self.document_id and self.doc is not None:
             self._move_to_source(position, select_to)
             # Kept from the last time it was shown: another process may have coded it since.
