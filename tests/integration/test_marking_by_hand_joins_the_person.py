@@ -46,6 +46,13 @@ def _one_file_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
     return project, doc, services.get_document(project, doc.id).text
 
 
+def _mark(project: services.Project, doc, text: str, where: str, length: int | None = None, **kwargs) -> str:
+    """Mark by hand the text from where ``where`` stands, ``length`` characters (all of it by default)."""
+    at = text.index(where)
+    return anonymisation.add_mention(project, doc.id, at, at + (len(where) if length is None else length),
+                                     coder=CODER, **kwargs)
+
+
 def _entity(project: services.Project, form: str) -> anonymisation.EntityView:
     return next(e for e in anonymisation.entities(project, with_mentions=True) if form in e.forms)
 
@@ -113,8 +120,7 @@ def test_a_full_name_marked_beside_its_masked_surname_joins_that_person(tmp_path
         "SPEAKER_01: der er det hun vår som er mentoren vår eikeland og eikeland er flink\n")
     at = text.index("og eikeland") + 3
     surname = anonymisation.add_mention(project, doc.id, at, at + len("eikeland"), coder=CODER)
-    at = text.index("vår eikeland")
-    assert anonymisation.add_mention(project, doc.id, at, at + len("vår eikeland"), coder=CODER) == surname
+    assert _mark(project, doc, text, "vår eikeland") == surname
     project.close()
 
 
@@ -143,15 +149,11 @@ def test_a_word_marked_right_beside_a_masked_person_joins_that_person(tmp_path: 
         tmp_path, monkeypatch, "orkland.txt",
         "SPEAKER_01: det va trine på nav som ringte mæ trine rø heter ho\n"
         "SPEAKER_01: og kokken vår hans moen sier at han er flink\n")
-    at = text.index("trine rø")
-    trine = anonymisation.add_mention(project, doc.id, at, at + 5, coder=CODER)
-    at = text.index("moen")
-    moen = anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER)
+    trine = _mark(project, doc, text, "trine rø", 5)
+    moen = _mark(project, doc, text, "moen", 4)
     assert trine != moen
-    at = text.index("rø heter")
-    assert anonymisation.add_mention(project, doc.id, at, at + 2, coder=CODER) == trine
-    at = text.index("hans moen")
-    assert anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER) == moen
+    assert _mark(project, doc, text, "rø heter", 2) == trine
+    assert _mark(project, doc, text, "hans moen", 4) == moen
     project.close()
 
 
@@ -224,8 +226,7 @@ def test_a_given_name_marked_after_a_masked_double_name_is_its_surname_and_one_m
     # "[Person 15] [Person 15]", two people to a reader.
     project, doc, text = _one_file_project(
         tmp_path, monkeypatch, "bodo.txt", "SPEAKER_01: og lederen min ann kristin vår hun er flink\n")
-    at = text.index("ann kristin")
-    person = anonymisation.add_mention(project, doc.id, at, at + len("ann kristin"), coder=CODER)
+    person = _mark(project, doc, text, "ann kristin")
     word = text.index("vår hun")
     assert anonymisation.add_mention(project, doc.id, word, word + 3, coder=CODER) == person
     rendered = anonymisation.rendition(project, doc.id).text
@@ -240,21 +241,16 @@ def test_a_word_beside_a_masked_name_joins_that_person_before_another_named_so(t
     project, doc, text = _one_file_project(
         tmp_path, monkeypatch, "senja.txt",
         "SPEAKER_01: sjefen er hans olsen\nSPEAKER_01: og så kom hans kristian inn på kontoret\n")
-    at = text.index("hans olsen")
-    olsen = anonymisation.add_mention(project, doc.id, at, at + len("hans olsen"), coder=CODER)
-    at = text.index("kristian")
-    kristian = anonymisation.add_mention(project, doc.id, at, at + len("kristian"), coder=CODER)
+    olsen = _mark(project, doc, text, "hans olsen")
+    kristian = _mark(project, doc, text, "kristian")
     assert kristian != olsen
-    at = text.index("hans kristian")
-    assert anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER) == kristian
+    assert _mark(project, doc, text, "hans kristian", 4) == kristian
     project.close()
 
 
 def test_two_given_names_in_a_list_stay_two_people_when_marked_by_hand(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     project, doc, text = _one_file_project(tmp_path, monkeypatch, "takk.txt", "SPEAKER_01: takk til eva kari og per\n")
-    at = text.index("eva")
-    eva = anonymisation.add_mention(project, doc.id, at, at + 3, coder=CODER)
-    at = text.index("kari")
-    assert anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER) != eva
+    eva = _mark(project, doc, text, "eva", 3)
+    assert _mark(project, doc, text, "kari", 4) != eva
     project.close()
