@@ -254,6 +254,15 @@ async def test_m_takes_a_pseudonym_typed_into_an_edited_completion_and_says_when
         await pilot.press(*"zzqx nobody", "enter")
         await settle(pilot)
         assert "no identifier of this kind is called «zzqx nobody»" in messages(app)[-1]
+        # the name of the entity being joined itself says so (a tester was told none was called so)
+        own = next(f for f in sorted(other.forms) if not any(
+            g.casefold().startswith(f.casefold()) or any(w.startswith(f.casefold()) for w in g.casefold().split())
+            for v in views if v.id != other.id for g in v.forms))
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*own, "enter")
+        await settle(pilot)
+        assert f"is {other.pseudonym} itself" in messages(app)[-1], (own, messages(app)[-1])
         assert "codebench anonymise" not in messages(app)[-1]
         assert other.pseudonym in {e.pseudonym for e in anonymisation.entities(detected)}
         # The start of a name, Enter before → : the one entity whose name starts so.

@@ -584,7 +584,7 @@ class AnonymisationScreen(WorkbenchScreen):
         def join(target: str | None) -> None:
             if not target or not target.strip():
                 return
-            wanted = self._join_target(target.strip(), others)
+            wanted = self._join_target(target.strip(), others, itself=entity)
             if wanted is None:
                 return
 
@@ -609,9 +609,9 @@ class AnonymisationScreen(WorkbenchScreen):
                                         hint="type a name it has or its pseudonym; → takes the completion",
                                         suggestions=suggestions), join)
 
-    def _join_target(self, typed: str, others: Sequence[EntityView]) -> str | None:
+    def _join_target(self, typed: str, others: Sequence[EntityView], itself: EntityView | None = None) -> str | None:
         """The pseudonym a typed join target stands for: a pseudonym as it is, or a name one other
-        entity has (None, with a note, when several have it)."""
+        entity has (None, with a note, when several have it, or only the entity joined)."""
         bracketed = re.findall(r"\[([^\[\]]+)\]", typed)
         if bracketed:
             # A pseudonym typed anywhere wins: a tester edited a completion ("kjell — Per") into
@@ -639,6 +639,12 @@ class AnonymisationScreen(WorkbenchScreen):
         if len(having) > 1:
             self.notify(f"{len(having)} entities have that name ({', '.join(v.pseudonym for v in having[:4])}): "
                         "type the pseudonym", severity="warning")
+            return None
+        if not having and itself is not None and any(
+                f.casefold().startswith(folded) or _words_start(folded.split(), f.casefold().split()) for f in itself.forms):
+            # A tester typed the name of the entity being joined and was told none was called so.
+            self.notify(f"«{typed.strip()}» is {itself.pseudonym} itself, the identifier being joined: type the "
+                        "name or pseudonym of the one to join it into", severity="warning")
             return None
         if not having:
             self.notify(f"no identifier of this kind is called «{typed.strip()}»: type its pseudonym "
