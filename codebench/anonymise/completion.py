@@ -297,11 +297,12 @@ def _given_word_before(text: str, start: int, given: frozenset[str], default: in
 
 def _spoken_verb(word: str) -> bool:
     from codebench.anonymise.gazetteer import _BEEN_AT_WORK, DIALECT_WORDS, FINITE_VERBS
+    from codebench.anonymise.linking import CLITIC
 
     # (a participle too, "det har hans petter gjort han ringe", and a verb with its spoken
     # pronoun on it, "dilovan heter'n")
     return (word in FINITE_VERBS or word in DIALECT_WORDS or word in _BEEN_AT_WORK
-            or re.fullmatch(r"[^\W\d_]+['’](?:n|a|u|en|em|om)", word) is not None)
+            or CLITIC.fullmatch(word) is not None)
 
 
 # Adverbs that put the verb before the subject ("da var kari syk"): a name after them and their

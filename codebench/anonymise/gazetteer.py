@@ -798,6 +798,12 @@ def _name_pieces_after(text: str, end: int, limit: int = 3) -> int:
     return end
 
 
+def _preposition_names() -> frozenset[str]:
+    from codebench.anonymise.linking import PREPOSITION_NAMES  # (linking imports this module)
+
+    return PREPOSITION_NAMES
+
+
 def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
     """An unknown word after a role, kin word or "heter": "kollegaen min brekkan", "statsråd
     horne", "jeg heter tutta" (caseless), "statsråd Brekk" (cased: capitalised words only).
@@ -850,7 +856,7 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
             found.append(Detection(match.start(1), match.end(1), PER,
                                    "lexicon:called" if opener.startswith("kal") else "lexicon:role", 0.6, word))
         elif (len(role := text[match.start():match.start(1)].split()) == 1 and _is_given_name(folded)
-              and folded not in POSSESSIVES and folded not in PREPOSITION_NAMES_ and _clause_goes_on(text, match.end(1))):
+              and folded not in POSSESSIVES and folded not in _preposition_names() and _clause_goes_on(text, match.end(1))):
             # A kin word or role without possessive, then a given name that is also a word: "ei
             # datter elle som er sju" (a tester's Sámi daughter, left twice)
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
@@ -1149,7 +1155,6 @@ def find_surname_shapes(text: str) -> list[Detection]:
 
 # Endings of surnames and farm names the shape rule leaves to others ("skaslien", "sørbøen",
 # "aarflot"): after a given name they make a full name.
-PREPOSITION_NAMES_ = frozenset({"per"})  # (as linking's: "per" before a noun is the preposition)
 _SURNAME_ENDINGS_AFTER_GIVEN = SURNAME_ENDINGS + ("lien", "øen", "flot", "set", "seth", "rød", "ø", "fjell", "ås")
 # Given names that are also possessives: a name only before a listed or surname-shaped surname
 # ("ia rådgiveren hans hans reinfjell", "ho vår vår eikås").

@@ -359,7 +359,7 @@ def _usable(det: Detection) -> bool:
 # A participle's shape ("gjort", "sagt", "hjulpet", "ringt"), for a word a verb form too.
 _PARTICIPLE = re.compile(r"[^\W\d_]+(?:t|et|dd|tt)")
 # A word with a spoken pronoun cliticised on it ("heter'n", "hadde'n", "ble'n"): no name.
-_CLITIC = re.compile(r"[^\W\d_]+['’](?:n|a|u|en|em|om|dæ|mæ|sæ|e)")
+CLITIC = _CLITIC = re.compile(r"[^\W\d_]+['’](?:n|a|u|en|em|om|dæ|mæ|sæ|e)")
 # A number said in words, as ASR writes it: no person's name.
 _NUMBER_WORD = re.compile(
     r"(?:(?:en|ett|ein|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)og)?"
