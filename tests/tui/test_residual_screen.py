@@ -250,3 +250,42 @@ async def test_the_residual_list_is_found_by_name_and_says_how_to_record_it_read
         assert isinstance(screen, ResidualScreen)
         title = str(screen.query_one("#residual-count").render())
         assert "R: list read" in title[:40], title
+
+
+@pytest.mark.slow
+async def test_back_from_the_transcript_the_cursor_is_on_the_same_word_not_the_same_row(planted: services.Project) -> None:
+    """A tester pressed J on «vår», marked it in the transcript and came back: the list was
+    ranked again, «aga» had moved up onto the row, and the K meant for «vår» kept «aga», a
+    surname. Back from the transcript the cursor follows the word; a word that left the list is
+    named, with the word the cursor is on now."""
+    app = CodebenchApp(planted, "tester")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_residual(pilot)
+        forms = [v.form for v in screen.views]
+        word = forms[3]
+        await _highlight(pilot, screen, word)
+        await pilot.press("J")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, DocumentScreen)
+        # While the transcript is open, a word ranked above it is decided (a colleague, or the
+        # review): the word moves up a row.
+        anonymisation.keep_residual(planted, [forms[0]], coder="colleague")
+        await pilot.press("q")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ResidualScreen)
+        assert [v.form for v in screen.views].index(word) == 2
+        assert screen.current().form == word
+        # J on the planted name, marked in the transcript (a: the selection is a name), back: it
+        # has left the list, and the toast says which word the cursor is on instead.
+        await _highlight(pilot, screen, PLANTED)
+        await pilot.press("J")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("q")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ResidualScreen) and PLANTED not in [v.form for v in screen.views]
+        said = [n.message for n in app._notifications]
+        assert any(f"«{PLANTED}» has left the list; the cursor is on «{screen.current().form}»" in m for m in said), said

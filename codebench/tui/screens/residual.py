@@ -106,6 +106,10 @@ class ResidualScreen(WorkbenchScreen):
         super().__init__()
         self.views: list[ResidualView] = []
         self._wanted_rank = 1
+        self._wanted_form: str | None = None
+        """The word the cursor was on when the list left the screen (J): back from the transcript
+        the list is ranked again, and the cursor goes back to that word, not to its old row (a
+        tester's K kept «aga», which had moved up onto the row «vår» had left)."""
         self.loaded = False
         """The first ranking has arrived (before it the list is empty, not read)."""
         self._jumps: dict[str, int] = {}
@@ -159,11 +163,21 @@ class ResidualScreen(WorkbenchScreen):
             # a tester never found how to record the list read.
             f"{len(self.views)} words · R: list read · + name · K keep · J go to text · read from the top"
             if self.views else "No residual candidates: every word left in place is an ordinary word")
+        note = event.note
         if self.views:
-            listing.highlighted = min(len(self.views), max(1, self._wanted_rank)) - 1
+            row = min(len(self.views), max(1, self._wanted_rank)) - 1
+            if self._wanted_form is not None:
+                same = next((i for i, v in enumerate(self.views) if v.form == self._wanted_form), None)
+                if same is not None:
+                    row = same
+                elif note is None:
+                    # decided in the transcript: say so, or the next key acts on the word moved up
+                    note = f"«{self._wanted_form}» has left the list; the cursor is on «{self.views[row].form}»"
+            listing.highlighted = row
+        self._wanted_form = None
         self.busy = False
-        if event.note:
-            self.notify(event.note)
+        if note:
+            self.notify(note)
 
     def current(self) -> ResidualView | None:
         """The highlighted candidate."""
@@ -288,6 +302,7 @@ class ResidualScreen(WorkbenchScreen):
         view = self.current()
         if view is not None and view.contexts:
             self._wanted_rank = view.rank  # back from the transcript, on the same word
+            self._wanted_form = view.form
             turn = self._jumps.get(view.form, 0) % len(view.contexts)
             self._jumps[view.form] = turn + 1
             at = view.contexts[turn]
