@@ -119,6 +119,7 @@ def complete_names(
         completed = name_echoes(text, completed, stop)
         completed = corrected_sayings(text, completed, stop)
         completed = _particle_surnames(text, completed, stop)
+        completed = _article_surnames(text, completed)
         completed = _across_particles(text, completed, stop)
         completed = _given_name_said_twice(text, completed, stop)
         completed = _surname_after_spelling(text, completed, stop)
@@ -241,6 +242,8 @@ def _name_slots(det: Detection, text: str, taken: Taken, stop: frozenset[str],
         # name is the subject far more often ("hans olav tok han med", "anne grethe sie at").
         if after and after[0].group(1).casefold() not in given and not _spoken_verb(after[0].group(1).casefold()):
             end = after[0].end(1)
+    if end == det.end:
+        end = _noun_bound_pair_after(det, text, others)
     if end == det.end and all(w in given for w in own):
         end = _surname_heard_as_word(det, text, others, stop, given)
     # Only a name that is surely one: several words, or a word that is no ordinary word.
@@ -317,6 +320,25 @@ _TWO_BEFORE = re.compile(r"(?:([^\W\d_]+)[ ])?([^\W\d_]+)[ ]\Z")
 _NOT_SURNAMES = frozenset(
     "hele heile halve selve samme same eneste einaste neste førre forrige første fyrste siste andre "
     "egen eigen eget eige egne eigne".split())
+
+
+# Words that stand only before a noun ("same dag", "samme sted").
+_NOUN_BOUND = frozenset("same samme selve".split())
+# ... and what cannot be that noun: a pronoun, "heter", a filler, "eller", a line's end.
+_NO_NOUN_AFTER = re.compile(r"[ ]*(?:\n|\Z)|[ ]+(?:han|ho|hun|hu|heter|heiter|het|eh|ehm|eller|og|fra|frå)(?![\w-])",
+                            re.IGNORECASE)
+
+
+def _noun_bound_pair_after(det: Detection, text: str, taken: Taken) -> int:
+    """Where a name ends that ASR went on as two words, the second one that only stands before a
+    noun, with no noun after it: "abdi rahman var same han e fra somalia" (Warsame)."""
+    first = _NEXT.match(text, det.end)
+    second = first and _NEXT.match(text, first.end(1))
+    if (second and second.group(1).casefold() in _NOUN_BOUND and first.group(1).casefold() not in PRONOUNS
+            and len(first.group(1)) >= 2 and taken.free(first.start(1), second.end(1))
+            and _NO_NOUN_AFTER.match(text, second.end(1))):
+        return second.end(1)
+    return det.end
 
 
 def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozenset[str],
@@ -512,6 +534,25 @@ def _particle_surnames(text: str, dets: Sequence[Detection], stop: frozenset[str
         out[n] = det._replace(end=end, text=text[det.start:end])
         gone.update(swallowed)
     return [d for k, d in enumerate(out) if k not in gone]
+
+
+# An Arabic surname with its article, as a hyphenated word: "al-saadi", "el-amin", "abu-bakr".
+_ARTICLE_SURNAME = re.compile(r"[ ]+((?:al|el|abu|abd|bin|ben|ibn)-[^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
+
+
+def _article_surnames(text: str, dets: Sequence[Detection]) -> list[Detection]:
+    """A person mention runs on over the hyphenated Arabic surname after it ("hans haider
+    al-saadi fra irak": the detectors took the given names and left the surname)."""
+    out = []
+    absorbed: set[int] = set()
+    for det in dets:
+        if det.kind == PER and det.score >= SEED:
+            match = _ARTICLE_SURNAME.match(text, det.end)
+            if match is not None:
+                det = det._replace(end=match.end(1), text=text[det.start:match.end(1)])
+                absorbed.add(match.start(1))  # the surname found alone is this mention now
+        out.append(det)
+    return [d for d in out if not (d.start in absorbed and d.kind == PER)]
 
 
 _GAP_WORD = re.compile(r"[^\W\d_]+")

@@ -11,7 +11,7 @@ from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple
 
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, ORG, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.gazetteer import (
-    find_after_roles, find_firm_names, find_given_names_run_together, find_interview_intro, find_lexicon_names,
+    find_after_roles, find_article_surnames, find_firm_names, find_given_names_run_together, find_interview_intro, find_lexicon_names,
     find_names, find_pronoun_names,
     find_after_origin, find_hyphenated_given_names, find_named_institutions, find_place_names, find_possessor_names, find_reported_speakers, find_subject_names, find_trade_firms, find_workplaces_by_name,
     find_surname_shapes, find_unknown_pairs, find_vietnamese_names, find_word_names_with_surnames, looks_like_name, name_likelihood, own_name_parts, with_definite_forms,
@@ -101,6 +101,7 @@ def detect_text(
         found += find_pronoun_names(text)
         found += find_given_names_run_together(text)
         found += find_word_names_with_surnames(text)
+        found += find_article_surnames(text)
         # Unknown words the project names as places are not unknown: they are its places.
         known_places = [d for d in found if d.detector == "known-place"]
         found += [d for d in find_surname_shapes(text) + find_unknown_pairs(text)

@@ -34,7 +34,7 @@ from codebench.anonymise.detections import LOC, NAV_OFFICE, ORG, PER
 from codebench.anonymise.gazetteer import (
     FINITE_VERBS, LISTLESS_NOUNS, NOT_NAMES, POSSESSIVES, PRONOUNS, SENTENCE_ADVERBS, after_role, in_subject_position,
     is_common_word, is_compound_word, is_finite_verb, is_generic_label, is_inflected_word, is_noun_or_adjective, is_role_word, lexicon, name_likelihood,
-    _word_classes, reads_as_person, reads_as_word,
+    _word_classes, reads_as_person, reads_as_word, is_given_name,
 )
 from codebench.anonymise.linking import FUNCTION_WORDS, TITLES
 from codebench.anonymise.policy import NOT_IDENTIFYING, is_public
@@ -233,7 +233,7 @@ def residual_candidates(
     found: dict[str, dict] = {}
     for key, start, end, folded, reasons, score, ambiguous in seen:
         if (folded in PRONOUNS or folded in FUNCTION_WORDS or folded in TITLES
-                or (is_role_word(folded) and not _is_given_name(folded))):
+                or (is_role_word(folded) and not is_given_name(folded))):
             continue  # "hun", "dæm", "kona", "bror", "fru", "dr": whatever the model says, never a name
         p = probability.get((key, start), 0.0)
         if key in cased and _ordinary_opener(texts[key], start, texts[key][start:end], folded):
@@ -316,13 +316,8 @@ _BEFORE_THE_WORD = frozenset("i et eit ei en ein nytt nye ny hele heile eget eig
 
 def _ordinary_opener(text: str, start: int, word: str, folded: str) -> bool:
     """A capitalised ordinary word opening a sentence (or a turn) in cased text."""
-    return (word[:1].isupper() and is_common_word(folded) and not _is_given_name(folded)
+    return (word[:1].isupper() and is_common_word(folded) and not is_given_name(folded)
             and bool(_SENTENCE_END.search(text[max(0, start - 4):start])))
-
-
-def _is_given_name(folded: str) -> bool:
-    names = lexicon()
-    return folded in names.female or folded in names.male
 
 
 def _is_name_word(folded: str, names) -> bool:
