@@ -50,6 +50,10 @@ SURNAME_TAILS = frozenset(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# The subject pronouns, which PRONOUNS leaves out (they are names too: "Han", "Ho").
+_SUBJECT_PRONOUNS = frozenset("han hun ho hu".split())
+
+
 def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> list[Detection]:
     """``dets`` with the names said again added and person mentions run on over a split surname.
 
@@ -185,6 +189,8 @@ def name_echoes(text: str, dets: Sequence[Detection], stop: frozenset[str]) -> l
             beside = _beside(words, i, j, mention_words)
             if (all_words or len(run) < 5) and (any(p in PRONOUNS for p in parts) or not beside):
                 continue  # "jo han" after Johan is the pronoun unless it repeats the name there
+            if all_words and any(p in _SUBJECT_PRONOUNS for p in parts):
+                continue  # "ailu han e tjuetre år": the pronoun and its verb, never Hanne (a tester's)
             found = j
             break
         if found is None:

@@ -372,3 +372,22 @@ def test_round_14s_surnames_heard_as_words_and_arabic_surnames_with_the_article(
     assert anonymise_text("vi var enige om det var samme dag") == "vi var enige om det var samme dag"
     assert anonymise_text("de snakket om al-qaida i nyhetene") == "de snakket om al-qaida i nyhetene"
     assert "[Person 1] snakker thai og norsk" == anonymise_text("sirirat snakker thai og norsk")
+
+
+def test_round_14s_dialect_words_and_the_weather_are_no_one() -> None:
+    # Round 14's over-masking: Trøndelag's plural in -an ("foreldran", "folkan") made people, the
+    # pronoun and verb "han e" joined to the interviewer Hanne, nynorsk "elles" read as Elle's,
+    # "det var storm og ferja gjekk ikkje" beside a boy called Storm, "veilederen hass", "kåss".
+    from codebench.anonymise.pipeline import anonymise_text
+
+    for text in ("ho e fra vietnam eller foreldran e fra vietnam", "men at det e folkan som gjør det",
+                 "ja det var thaimat og ramadan og sånt", "hun sa kåss e det du gjer og jeg tenkte hva er kåss",
+                 "ja det var egentlig veilederen hass på nav som ringte"):
+        assert anonymise_text(text) == text
+    assert anonymise_text("hanne rasmussen spurte og ailu han e tjuetre år").endswith("han e tjuetre år")
+    masked = anonymise_text("ho heiter elle marja og ho er flink\nelles har arbeidsgjevarane elles mykje å gjere")
+    assert masked.count("elles") == 2 and "marja" not in masked, masked
+    masked = anonymise_text("sjefen der e storm kulstad ja han heite faktisk storm\n"
+                            "ein dag i mars var det storm og ferja gjekk ikkje\nnår det e uvær og storm og ferja ikkje går\n"
+                            "så vi kom for seint og storm sto i døra og sa")
+    assert masked.count("storm") == 2 and "sto i døra" in masked and "[Person 1] sto" in masked, masked
