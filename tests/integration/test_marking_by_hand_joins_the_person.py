@@ -254,3 +254,23 @@ def test_two_given_names_in_a_list_stay_two_people_when_marked_by_hand(tmp_path:
     eva = _mark(project, doc, text, "eva", 3)
     assert _mark(project, doc, text, "kari", 4) != eva
     project.close()
+
+
+def test_pieces_of_a_misheard_name_added_from_the_residual_list_join_the_masked_name_beside_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester's + on "rahman" and then "farah" (only "abdi" of the name masked) gave one man
+    # three pseudonyms: "[Person 24] [Person 72] [Person 73]". Here Imran Chaudhry, heard "imran
+    # sjå dri": the pieces are words, so no detector takes them.
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "lier.txt", "SPEAKER_01: vi har imran sjå dri på lageret og imran er flink\n")
+    anonymisation.detect(project, use_model=False, coder=CODER)
+    anonymisation.auto_accept(project, coder=CODER)
+    imran = _entity(project, "imran")
+    at = text.index("imran sjå")
+    assert [(m.start, m.end) for m in imran.mentions if m.start == at] == [(at, at + 5)]
+    for piece in ("sjå", "dri"):
+        pseudonym, _ = anonymisation.add_name(project, piece, coder=CODER)
+        assert pseudonym == imran.pseudonym, piece
+    masked = [(m.start, m.end) for m in _entity(project, "imran").mentions if m.status in ("accepted", "manual")]
+    assert (at, text.index("dri") + 3) in masked, masked
+    project.close()

@@ -463,6 +463,11 @@ def add_name(project: Project, name: str, *, kind: str = PER, coder: str | None 
             # A word of one person's full name in every document it is added in: that person's.
             owners = {_person_named_here(project, doc, texts[doc], normalise(name)) for doc, found in hits.items() if found}
             target = owners.pop() if len(owners) == 1 else None
+        if target is None and " " not in normalise(name):
+            # A piece of a misheard name beside one masked person wherever it stands beside one
+            # ("[abdi] rahman farah"): that person's, as one mention with it. A tester's + on
+            # "rahman" and "farah" had given one man three pseudonyms.
+            hits, target = _joined_to_the_person_beside(project, texts, hits)
     pseudonym, count = _mark_manual(project, hits, kind, normalise(name), coder, entity=target, inside_masked=False,
                                     key_names={"added": added, "withdrawn": withdrawn})
     # The key remembers the pseudonym the name was given, so that a document imported later
@@ -633,6 +638,28 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
     pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)
     write_key(project)
     return pseudonym
+
+
+def _joined_to_the_person_beside(project: Project, texts: dict[int, str], hits: dict[int, list[Detection]]
+                                 ) -> tuple[dict[int, list[Detection]], int | None]:
+    """The one person the occurrences of a word stand beside (those that stand beside one), and
+    the hits with each such occurrence run on over that person's mention; else the hits as they
+    are and None."""
+    beside: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for doc, found in hits.items():
+        for n, hit in enumerate(found):
+            person = _person_beside(project, doc, texts[doc], hit.start, hit.end)
+            if person is not None:
+                beside[person].append((doc, n))
+    if len(beside) != 1:
+        return hits, None
+    ((person, places),) = beside.items()
+    widened = {doc: list(found) for doc, found in hits.items()}
+    for doc, n in places:
+        hit = widened[doc][n]
+        start, end = _beside_span(project, doc, texts[doc], hit.start, hit.end, person)
+        widened[doc][n] = hit._replace(start=start, end=end, text=texts[doc][start:end])
+    return widened, person
 
 
 def _person_beside(project: Project, doc_id: int, text: str, start: int, end: int) -> int | None:

@@ -7,7 +7,7 @@ identifiers, the quotes):
   one whatever the first letter (``m`` moves a code in the codebook, so finding «mentor» there
   starts with ctrl+f).
 - While a find is open every typed character goes to it (the screen's letter keys wait; a capital
-  that is one of the screen's keys closes the find and does its job), and
+  or a symbol such as "+" that is one of the screen's keys closes the find and does its job), and
   the highlight jumps to the first row from the current one whose words start with what is
   typed (or, failing that, that contains it anywhere).
 - ↓ / ↑ (or ctrl+f again) go to the next / previous match; Backspace takes back a letter (and
@@ -175,9 +175,11 @@ Enter closes it and opens the row.
         focus is on the way here)."""
         # A key with a modifier (alt+g: also Esc then g typed fast) is never text for the find.
         typed = event.is_printable and bool(event.character) and not event.key.startswith(("alt+", "ctrl+"))
-        if self._find_open and typed and event.character.isupper() and self._is_binding(event.key):
+        if (self._find_open and typed and self._is_binding(event.key)
+                and (event.character.isupper() or _symbol_key(event.character))):
             # A capital that is the screen's key ends the find and does its job: a tester's "R"
-            # (list read) after a find went into it ("strømR") and nothing was recorded.
+            # (list read) after a find went into it ("strømR") and nothing was recorded; so does
+            # a key no name holds (a tester's "+" after "kuba" found "kuba+", no row).
             self.close_find()
             return
         if self._find_open:
@@ -215,6 +217,11 @@ Enter closes it and opens the row.
             event.stop()
             event.prevent_default()
             self.open_find(event.character)
+
+
+def _symbol_key(character: str) -> bool:
+    """A character no name is typed with: not a letter, digit, space, hyphen or apostrophe."""
+    return not character.isalnum() and character not in " -'’."
 
 
 class FindOptionList(TypeToFind, OptionList):
