@@ -105,9 +105,10 @@ def normalise(surface: str) -> str:
         if ((name_likelihood(last) > name_likelihood(whole)
              or (listed and name_likelihood(last) >= name_likelihood(whole) > 0))
                 and whole not in names.female and whole not in names.male and whole not in names.surnames
-                # an ordinary word whole is no possessive: "ragnvald hus" is no "Ragnvald Hu's",
-                # nynorsk "elles" (otherwise) no "Elle's" (a tester read "arbeidsgjevarane [Person 85]s")
-                and not is_common_word(whole)
+                # in lower case an ordinary word whole is no possessive: "ragnvald hus" is no
+                # "Ragnvald Hu's", nynorsk "elles" (otherwise) no "Elle's" (a tester read
+                # "arbeidsgjevarane [Person 85]s"); "Livs mor" in typed text is Liv's
+                and not (surface.strip().islower() and is_common_word(whole))
                 # in a full name the last word is a surname: "kristian sannes" is no "Kristian Sanne's"
                 # (a tester read "[Person 35]s"): a stem that is a given name is no surname
                 and (" " not in form or last in names.surnames

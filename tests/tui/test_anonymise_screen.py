@@ -658,6 +658,36 @@ async def test_mark_a_name_in_the_transcript(detected):
         assert screen.anonymised and other in view.text[slice(*screen.to_view(other_start, other_start + len(other)))]
 
 
+async def test_marking_in_the_masked_view_keeps_the_passage_on_screen(detected):
+    """A tester marking words deep in a transcript lost the place each time: the masked view,
+    redrawn with the new pseudonym, had scrolled back to the top and then only as far as the
+    caret (an earlier turn on screen, or the first). The passage stays where it was."""
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, view = await open_first_transcript(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert screen.anonymised
+        doc = services.get_document(detected, FIRST_DOC)
+        words = [m for m in re.finditer(r"(?<!\w)[a-zæøå]{7,}(?!\w)", doc.text)
+                 if doc.text.count(m.group()) == 1]
+        late = words[len(words) * 3 // 4]
+        shown = screen.to_view(late.start(), late.end())
+        assert view.text[slice(*shown)] == late.group(), "an ordinary word, in clear"
+        view.move_to(shown[0] + 2)
+        await pilot.pause()
+        # the caret's line in the middle of the screen, as after reading down to it
+        view.scroll_to(y=max(0, view.scroll_y + 5), animate=False)
+        await pilot.pause()
+        before = view.scroll_y
+        assert before > 0, "the word is far down the transcript"
+        await pilot.press("a")
+        await settle(pilot)
+        marked = entity_with(detected, late.group())
+        assert marked.pseudonym in view.text
+        assert abs(view.scroll_y - before) <= 1, (before, view.scroll_y)
+
+
 async def test_shift_a_marks_a_selection_as_a_workplace(detected):
     # Found by an independent tester: "a" on "strand bakeri" made a person; there was no way to
     # mark a workplace or a place from the transcript.

@@ -159,6 +159,7 @@ class DocumentScreen(WorkbenchScreen):
         self._wanted: tuple[int, int | None] = (position, select_to)
         """Where the caret goes (original offsets) once the document has arrived."""
         self._keep_scroll: int | None = None  # after an edit: the view stays where it was
+        self._scroll_back: float | None = None  # after a mark in the masked view: the same passage on screen
         self.doc: services.DocumentText | None = None
         """The document on screen; None while it is being fetched."""
         self.rendition: services.Rendition | None = None  # None: the original is on screen
@@ -308,7 +309,8 @@ class DocumentScreen(WorkbenchScreen):
         view.set_text(text, turns)
         view.set_unreviewed([(s.start, s.end) for s in loaded.rendition.open_spans] if loaded.rendition else [])
         view.set_marks(self._mapped(loaded.spans), self.code_labels)
-        view.scroll_to(y=self._keep_scroll or 0, animate=False)
+        view.scroll_to(y=self._keep_scroll if self._keep_scroll is not None else self._scroll_back or 0, animate=False)
+        self._scroll_back = None
         self.query_one("#doc-title", Label).update(self._title())
         self.sub_title = f"coder: {self.coder} · {f'masked, {self._masking}' if self.anonymised else 'original'}"
         self.refresh_bindings()
@@ -555,6 +557,8 @@ class DocumentScreen(WorkbenchScreen):
             self._status(f"marked «{shown}» as {pseudonym}")
             if self.rendition is not None:
                 self._wanted = (start, None)
+                # the passage stays where it was on screen (a tester lost the place each time)
+                self._scroll_back = self.view.scroll_y
                 self._load_document()  # the rendition changed: a name became a pseudonym
             else:
                 self._move_to_source(start, None)
@@ -941,6 +945,7 @@ class DocumentScreen(WorkbenchScreen):
             # "[Person 26]" on screen until the view was switched off and on.
             here = place.start if place.document_id == self.document_id and place.start is not None else self.view.cursor
             self._wanted = (here, None)
+            self._scroll_back = self.view.scroll_y
             self._load_document()
             return
         if place.document_id is None or place.start is None:

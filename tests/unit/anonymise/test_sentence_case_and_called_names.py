@@ -387,6 +387,10 @@ def test_round_14s_dialect_words_and_the_weather_are_no_one() -> None:
     assert anonymise_text("hanne rasmussen spurte og ailu han e tjuetre år").endswith("han e tjuetre år")
     masked = anonymise_text("ho heiter elle marja og ho er flink\nelles har arbeidsgjevarane elles mykje å gjere")
     assert masked.count("elles") == 2 and "marja" not in masked, masked
+    # ... while in typed text a capitalised possessive is the person's ("Livs mor": Liv Berg's)
+    from codebench.anonymise.linking import normalise
+
+    assert normalise("Livs") == "liv" and normalise("livs") == "livs" and normalise("Kari Hansens") == "kari hansen"
     masked = anonymise_text("sjefen der e storm kulstad ja han heite faktisk storm\n"
                             "ein dag i mars var det storm og ferja gjekk ikkje\nnår det e uvær og storm og ferja ikkje går\n"
                             "så vi kom for seint og storm sto i døra og sa")
