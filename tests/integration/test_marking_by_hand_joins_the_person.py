@@ -274,3 +274,24 @@ def test_pieces_of_a_misheard_name_added_from_the_residual_list_join_the_masked_
     masked = [(m.start, m.end) for m in _entity(project, "imran").mentions if m.status in ("accepted", "manual")]
     assert (at, text.index("dri") + 3) in masked, masked
     project.close()
+
+
+def test_a_word_marked_by_hand_joins_no_one_named_so_only_in_another_interview(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester's "a" on "hans" in the mentor's interview joined a person of the employer's
+    # interview, a "hans" found there wrongly ("søknaden hans"): the screen did not say so, and
+    # rejecting that one would have unmasked hers. As linking does, a lone word marked in one
+    # interview is a person of that interview.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    for name, text in (("a01.txt", "SPEAKER_01: søknaden hans kom i mars\n"),
+                       ("m01.txt", "SPEAKER_01: vi hadde jo hans da på lageret\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    project = services.init_project(tmp_path / "p")
+    services.import_files(project, [tmp_path / "a01.txt", tmp_path / "m01.txt"])
+    a01, m01 = _doc(project, "a01"), _doc(project, "m01")
+    wrong = _mark(project, a01, services.get_document(project, a01.id).text, "hans")
+    text = services.get_document(project, m01.id).text
+    at = text.index("hans da")
+    mine = anonymisation.add_mention(project, m01.id, at, at + 4, coder=CODER)
+    assert mine != wrong
+    project.close()

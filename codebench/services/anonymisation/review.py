@@ -635,7 +635,8 @@ def add_mention(project: Project, document: str | int, start: int, end: int, *, 
             hit = hit._replace(start=start, end=end, text=text[start:end])
         else:
             entity = _person_named_here(project, doc_id, text, normalise(hit.text))
-    pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity)
+    pseudonym, _ = _mark_manual(project, {doc_id: [hit]}, kind, normalise(hit.text), coder, entity=entity,
+                                same_document=kind == PER)
     write_key(project)
     return pseudonym
 
@@ -804,8 +805,12 @@ def _with_own_parts(project: Project, texts: dict[int, str], hits: dict[int, lis
 
 def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, form: str, coder: str | None,
                  entity: str | int | None = None, key_names: dict[str, list[str]] | None = None,
-                 inside_masked: bool = True) -> tuple[str, int]:
+                 inside_masked: bool = True, same_document: bool = False) -> tuple[str, int]:
     """Store hand-made mentions of one entity: the one named, else the one with this form, else a new one.
+
+    ``same_document``: join an entity with this form only if it has a mention in the documents
+    of ``hits`` (one word marked by hand: a "hans" found wrongly in another interview, "søknaden
+    hans", had taken a tester's Hans in).
 
     ``inside_masked`` False leaves out a hit that lies inside a mention already masked (accepted
     or hand-made) of another entity: a name added everywhere ("Hallingdal") must not take over
@@ -825,7 +830,8 @@ def _mark_manual(project: Project, hits: dict[int, list[Detection]], kind: str, 
             # Join the entity of this kind that already has this form, if any: a name added as a
             # workplace makes a new workplace of what the model called a place.
             for r in rows:
-                if r.status != "rejected" and r.kind == kind and normalise(texts[r.document_id][r.start:r.end]) == form:
+                if (r.status != "rejected" and r.kind == kind and (not same_document or r.document_id in hits)
+                        and normalise(texts[r.document_id][r.start:r.end]) == form):
                     target = repo.entity_by_id(r.entity_id)
                     break
         created = None
