@@ -394,3 +394,25 @@ async def test_shift_t_makes_the_entity_another_kind_and_ctrl_z_takes_it_back(de
         await settle(pilot)
         assert app.screen is screen
         assert next(e for e in anonymisation.entities(detected) if KRISTINE in e.forms).id == person.id
+
+
+async def test_m_completes_to_a_name_of_the_same_interviews_first(detected):
+    # A tester typed "sol b" meaning Sol Brekke beside the one joined; the completion offered Sol
+    # Bruke of another town's interview, and Enter joined across interviews.
+    views = [e for e in anonymisation.entities(detected, with_mentions=True) if e.kind == "PER"]
+    other = next(v for v in views if 1 < len({m.document_id for m in v.mentions}) < 6)
+    here = {m.document_id for m in other.mentions}
+    near = {v.pseudonym.strip("[]") for v in views if v.id != other.id and here & {m.document_id for m in v.mentions}}
+    assert near and len(near) < len(views) - 1
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        await highlight_entity(pilot, screen, other.id)
+        await pilot.press("M")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        whose = [s.split(" — ")[-1] for s in prompt.suggestions]
+        first_far = next(i for i, p in enumerate(whose) if p not in near)
+        assert all(p not in near for p in whose[first_far:]), "every completion of these interviews comes first"
+        await pilot.press("escape")

@@ -603,8 +603,13 @@ class AnonymisationScreen(WorkbenchScreen):
         # which pseudonym a completion stood for, and a hint's example pseudonym was a real one.
         # (shortest first: the first that starts with what is typed completes, and "hans" typed
         # whole must offer Hans, not Hans Olav)
+        # ... and an entity of the same interviews first: a tester's "sol b" completed to Sol Bruke
+        # of another town's interview, not to the Sol Brekke beside the one being joined.
+        here = {m.document_id for m in entity.mentions}
+        near = {v.pseudonym.strip("[]") for v in others if here & {m.document_id for m in v.mentions}}
         suggestions = sorted({f"{f}{_WHOSE}{v.pseudonym.strip('[]')}" for v in others for f in v.forms}
-                             | {v.pseudonym.strip("[]") for v in others}, key=lambda s: (len(s.split(_WHOSE)[0]), s))
+                             | {v.pseudonym.strip("[]") for v in others},
+                             key=lambda s: (s.split(_WHOSE)[-1] not in near, len(s.split(_WHOSE)[0]), s))
         self.app.push_screen(TextPrompt(f"Join {entity.pseudonym} «{words}» into which entity?", "",
                                         hint="type a name it has or its pseudonym; → takes the completion",
                                         suggestions=suggestions), join)
