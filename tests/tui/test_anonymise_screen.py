@@ -634,6 +634,13 @@ async def test_mark_a_name_in_the_transcript(detected):
         await settle(pilot)
         marked = entity_with(detected, word)
         assert [(m.start, m.end, m.status) for m in marked.mentions] == [(start, start + len(word), "manual")]
+        # The original view shows it masked now: struck through, as every masked name there (two
+        # testers could not tell there which names were masked); open suggestions underlined.
+        assert (start, start + len(word)) in view.masked
+        open_spans = {(m.start, m.end) for e in anonymisation.entities(detected, with_mentions=True)
+                      for m in e.mentions if m.status == "suggested" and m.document_id == doc.info.id}
+        assert open_spans and open_spans <= set(view.unreviewed) and not open_spans & set(view.masked)
+        assert "struck = masked" in screen.sub_title
 
         # In the anonymised view the word is now a pseudonym; a selection there maps back.
         await pilot.press("o")

@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # the names below, for type checkers and readers; at run time
     from codebench.services.anonymisation.automatic import AutoReport, detect_and_accept
     from codebench.services.anonymisation.renditions import (
         ACTIVE, Rendition, anonymise_free_text, anonymise_free_texts, anonymise_quotes, anonymised_names, anonymised_passages,
-        document_labels, export_text, rendition, renditions,
+        document_labels, export_text, masked_spans, rendition, renditions,
     )
     from codebench.services.anonymisation.state import (
         NO_DOCUMENTS, NOT_RUN, OPEN, REVIEWED, AnonymisationState, anonymisation_state, require_exportable,
@@ -72,7 +72,7 @@ _EXPORTS = {
     ".detection": ("DetectReport", "Progress", "detect", "informant_roles"),
     ".automatic": ("AutoReport", "detect_and_accept"),
     ".renditions": ("ACTIVE", "Rendition", "anonymise_free_text", "anonymise_free_texts", "anonymise_quotes", "anonymised_names",
-        "anonymised_passages", "document_labels", "export_text", "rendition", "renditions"),
+        "anonymised_passages", "document_labels", "export_text", "masked_spans", "rendition", "renditions"),
     ".state": ("NO_DOCUMENTS", "NOT_RUN", "OPEN", "REVIEWED", "AnonymisationState", "anonymisation_state",
         "require_exportable"),
     ".people": ("AddedName", "NameLine", "add_names", "looks_like_path", "names_file_named", "parse_kind",
@@ -96,7 +96,7 @@ __all__ = [
     "apply", "auto_accept", "decide", "detect", "document_labels", "document_status", "entities", "export_text",
     "find_entity", "informant_roles", "may_see_original", "original_viewers", "pseudonym_key", "rename_entity",
     "require_reviewer", "join_entities", "retype_entity", "split_mentions",
-    "rendition", "renditions", "set_original_viewer", "write_key",
+    "masked_spans", "rendition", "renditions", "set_original_viewer", "write_key",
     "ResidualContext", "ResidualView", "is_ordinary_word_too", "keep_residual", "mark_residual_read", "residual",
     "Positions", "positions_for", "positions_in_view",
     "PEOPLE_SCOPES", "people_scope", "set_people_scope",

@@ -222,6 +222,19 @@ def rendition(project: Project, document: str | int, *, anonymised: bool = True,
     return Rendition(doc.info.id, anonymised_names([doc.info])[doc.info.id], text, offsets, open_spans)
 
 
+def masked_spans(project: Project, document: str | int) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Where one document's words are masked in a file exported now, in original offsets: the
+    decided mentions, and the open suggestions (an export with ``--allow-unreviewed`` masks
+    them too). The original view shows them, so that a researcher reading names in clear sees
+    which of them are masked (two testers could not tell there)."""
+    doc = get_document(project, document)
+    replacer = _Replacer(project, [doc.info.id], with_open=True)
+    rows = replacer.by_doc.get(doc.info.id, ())
+    decided = tuple(Span(r.start, r.end) for r in rows if r.id not in replacer.open_ids)
+    still_open = tuple(Span(r.start, r.end) for r in rows if r.id in replacer.open_ids)
+    return decided, still_open
+
+
 def shown_offsets(project: Project, document_ids: Iterable[int]) -> dict[int, OffsetMap]:
     """The maps from documents' originals to their anonymised renditions as lists and quotes show
     them, with one load of the decisions (a document withheld whole maps onto the one line that

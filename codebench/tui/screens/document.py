@@ -68,6 +68,8 @@ class _Loaded:
     masking: str = ""
     """With a rendition: where the project's anonymisation stands (``de-identified``, ``not
     anonymised: 17 to review``), which the title says beside it."""
+    masked: tuple[tuple[Span, ...], tuple[Span, ...]] = ((), ())
+    """Without a rendition (the original view): the spans an export masks, decided and open."""
 
 
 @dataclass(frozen=True)
@@ -281,11 +283,14 @@ class DocumentScreen(WorkbenchScreen):
             rendition = anonymisation.rendition(project, document_id, with_open=True) if anonymised else None
             codes = services.code_tree(project)
             masking = anonymisation.anonymisation_state(project).short() if rendition is not None else ""
+            # In the original view, what an export masks is drawn struck through (open suggestions
+            # underlined): two testers could not tell which names there were masked already.
+            masked = anonymisation.masked_spans(project, document_id) if rendition is None else ((), ())
             return _Loaded(doc, rendition,
                            services.document_codings(project, document_id, coders=coders, anonymised=anonymised),
                            codes, services.recent_codes(project, coder),
                            services.media_of(project, document_id), app.code_labels(c.name for c in codes), version,
-                           masking)
+                           masking, masked)
 
         self.query_one("#doc-title", Label).update("loading…")
         load_in_background(self, fetch, self._document_loaded, group="document")
@@ -307,12 +312,15 @@ class DocumentScreen(WorkbenchScreen):
                      for s, e, b, speaker in turns]
         view = self.view
         view.set_text(text, turns)
-        view.set_unreviewed([(s.start, s.end) for s in loaded.rendition.open_spans] if loaded.rendition else [])
+        view.set_unreviewed([(s.start, s.end) for s in loaded.rendition.open_spans] if loaded.rendition
+                            else [(s.start, s.end) for s in loaded.masked[1]])
+        view.set_masked([(s.start, s.end) for s in loaded.masked[0]])
         view.set_marks(self._mapped(loaded.spans), self.code_labels)
         view.scroll_to(y=self._keep_scroll if self._keep_scroll is not None else self._scroll_back or 0, animate=False)
         self._scroll_back = None
         self.query_one("#doc-title", Label).update(self._title())
-        self.sub_title = f"coder: {self.coder} · {f'masked, {self._masking}' if self.anonymised else 'original'}"
+        self.sub_title = (f"coder: {self.coder} · "
+                          + (f"masked, {self._masking}" if self.anonymised else "original · struck = masked"))
         self.refresh_bindings()
         self._here = None
         if self._keep_scroll is not None:
@@ -555,13 +563,12 @@ class DocumentScreen(WorkbenchScreen):
 
         def marked(pseudonym: str) -> None:
             self._status(f"marked «{shown}» as {pseudonym}")
-            if self.rendition is not None:
-                self._wanted = (start, None)
-                # the passage stays where it was on screen (a tester lost the place each time)
-                self._scroll_back = self.view.scroll_y
-                self._load_document()  # the rendition changed: a name became a pseudonym
-            else:
-                self._move_to_source(start, None)
+            # The rendition changed (a name became a pseudonym), or in the original view what is
+            # struck through as masked did: fetched again, the passage staying where it was on
+            # screen (a tester lost the place each time).
+            self._wanted = (start, None)
+            self._scroll_back = self.view.scroll_y
+            self._load_document()
             self.refresh_history()
 
         self.workbench.writes.submit(
@@ -939,8 +946,7 @@ class DocumentScreen(WorkbenchScreen):
         if item.entry.action in ("edit_text", "reimport") and place.document_id == self.document_id:
             self._reload_text(place.start if place.start is not None else self.view.cursor)
             return
-        if item.entry.action.startswith("anonymise_") and self.rendition is not None and (
-                place.document_id in (None, self.document_id)):
+        if item.entry.action.startswith("anonymise_") and place.document_id in (None, self.document_id):
             # The masked rendition follows the decision taken back: a tester's undone mark stayed
             # "[Person 26]" on screen until the view was switched off and on.
             here = place.start if place.document_id == self.document_id and place.start is not None else self.view.cursor

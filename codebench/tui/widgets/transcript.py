@@ -17,7 +17,7 @@ Wrapping is computed once per width.
 from __future__ import annotations
 
 import bisect
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -117,6 +117,7 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--speaker",
         "transcript--gutter",
         "transcript--unreviewed",
+        "transcript--masked",
         "transcript--stripe-more",
         "transcript--category-none",
         "transcript--label-none",
@@ -137,6 +138,7 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView > .transcript--gutter { color: $text-muted; }
     TranscriptView > .transcript--stripe-more { color: $text-muted; text-style: italic; }
     TranscriptView > .transcript--unreviewed { color: $text-warning; text-style: underline; }
+    TranscriptView > .transcript--masked { color: $text-success; text-style: strike; }
     TranscriptView > .transcript--category-none { color: $foreground 50%; }
     TranscriptView > .transcript--label-none { color: $foreground; background: $foreground 8%; }
     TranscriptView > .transcript--category-0 { color: $primary; }
@@ -222,6 +224,7 @@ class TranscriptView(ScrollView, can_focus=True):
         """Rendered visual lines by index; dropped line by line when something on them changes."""
         self._drag_from: int | None = None
         self.unreviewed: list[tuple[int, int]] = []
+        self.masked: list[tuple[int, int]] = []  # masked in an export (the original view strikes them through)
         """Spans of the text that are masked but not reviewed yet (the masked view's open suggestions)."""
 
     # -- caret and selection -------------------------------------------------------------
@@ -289,6 +292,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.text = text
         self.turns = turns
         self.unreviewed = []  # they were spans of the text before
+        self.masked = []
         self._turn_starts = [t[0] for t in turns]
         self._wrapped_for = (-1, self._stripes)
         self._stripes_for = (-1, -1)
@@ -298,6 +302,12 @@ class TranscriptView(ScrollView, can_focus=True):
     def set_unreviewed(self, spans: Iterable[tuple[int, int]]) -> None:
         """Mark these spans (sorted, not overlapping) as masked but not reviewed: drawn underlined."""
         self.unreviewed = sorted(spans)
+        self._forget_lines()
+
+    def set_masked(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Mark these spans (sorted, not overlapping) as masked in an export: the original view
+        draws them struck through, so that names shown in clear can be told from names left."""
+        self.masked = sorted(spans)
         self._forget_lines()
 
     def set_marks(self, marks: list[SpanMark], labels: Mapping[str, str] | None = None) -> None:
@@ -500,9 +510,10 @@ class TranscriptView(ScrollView, can_focus=True):
     def _render_visual_line(self, index: int) -> Strip:
         start, end = self._lines[index]
         base = self._base_style()
-        coded, overlap, selected, caret, speaker_style, gutter_style, _, unreviewed_style = self._styles()
+        coded, overlap, selected, caret, speaker_style, gutter_style, _, unreviewed_style, masked_style = self._styles()
         marks = self._marks_between(start, max(end, start + 1))
-        unreviewed = self._unreviewed_between(start, end)
+        unreviewed = _spans_between(self.unreviewed, start, end)
+        masked = _spans_between(self.masked, start, end)
         if self._stripes:
             segments = [Segment(" " * STRIPE_GUTTER, base)]
         else:
@@ -515,7 +526,7 @@ class TranscriptView(ScrollView, can_focus=True):
         boundaries = {start, end}
         for m in marks:
             boundaries.update(p for p in (m.start, m.end) if start < p < end)
-        for a, b in unreviewed:
+        for a, b in (*unreviewed, *masked):
             boundaries.update(p for p in (a, b) if start < p < end)
         if selection:
             boundaries.update(p for p in selection if start < p < end)
@@ -539,6 +550,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 style += speaker_style
             if any(u <= a < v for u, v in unreviewed):
                 style += unreviewed_style
+            if any(u <= a < v for u, v in masked):
+                style += masked_style
             if selection and selection[0] <= a < selection[1]:
                 style += selected
             if a == self._cursor and self.has_focus:
@@ -554,20 +567,6 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment(" " * max(self._stripes_left - text_cells, 0), base))
             segments.extend(self._stripe_segments(index, base))
         return Strip(segments)
-
-    def _unreviewed_between(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The unreviewed spans that reach into [start, end)."""
-        if not self.unreviewed:
-            return []
-        i = bisect.bisect_left(self.unreviewed, (start, start))
-        i = max(i - 1, 0)  # the span before may reach into the line
-        found = []
-        for a, b in self.unreviewed[i:]:
-            if a >= end:
-                break
-            if b > start:
-                found.append((a, b))
-        return found
 
     def _stripe_segments(self, index: int, base: Style) -> list[Segment]:
         """The margin of one visual line: a coloured bar per coding, its name written down it."""
@@ -600,7 +599,7 @@ class TranscriptView(ScrollView, can_focus=True):
             self._style_cache = tuple(
                 self.get_component_rich_style(f"transcript--{name}", partial=True)
                 for name in ("coded", "overlap", "selection", "cursor", "speaker", "gutter", "stripe-more",
-                             "unreviewed")
+                             "unreviewed", "masked")
             )
         return self._style_cache
 
@@ -786,3 +785,17 @@ class TranscriptView(ScrollView, can_focus=True):
         if self._drag_from is not None:
             self._drag_from = None
             self.release_mouse()
+
+
+def _spans_between(spans: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """The spans (sorted, not overlapping) that reach into [start, end)."""
+    if not spans:
+        return []
+    i = max(bisect.bisect_left(spans, (start, start)) - 1, 0)  # the span before may reach into the line
+    found = []
+    for a, b in spans[i:]:
+        if a >= end:
+            break
+        if b > start:
+            found.append((a, b))
+    return found
