@@ -157,3 +157,28 @@ async def test_a_name_typed_in_the_review_finds_its_spelling_not_a_pseudonym(rul
         await type_text(pilot, "person 1")
         await settle(pilot)
         assert screen.current_entity().pseudonym.startswith("[Person 1"), "a pseudonym typed finds it"
+
+
+async def test_a_decision_key_after_a_find_that_matched_nothing_decides_nothing(rule_detected):
+    # A tester typed "mahmud": no row matched and the highlight stayed on another person; the
+    # capital that closes a find would have rejected that one. It closes the find and says so.
+    detected = rule_detected
+    before = {e.id: dict(e.statuses) for e in anonymisation.entities(detected)}
+    app = CodebenchApp(detected, "tester")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        screen = await press_to(pilot, "a", AnonymisationScreen)
+        entities = screen.query_one("#entities")
+        await type_text(pilot, "zqxmahmud")
+        await settle(pilot)
+        assert entities.finding
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, AnonymisationScreen) and not entities.finding
+        assert {e.id: dict(e.statuses) for e in anonymisation.entities(detected)} == before, "R decided"
+        assert any("No row matches «zqxmahmud»" in n.message for n in app._notifications)
+        # ... while a key of the whole review still works: F shows the open ones only
+        await type_text(pilot, "zqxmahmud")
+        await pilot.press("F")
+        await settle(pilot)
+        assert screen.open_only

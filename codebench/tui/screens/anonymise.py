@@ -159,6 +159,10 @@ class MentionList(OptionList):
 class AnonymisationScreen(WorkbenchScreen):
     """Review detected identifiers: accept, reject, rename, add; run detection; jump to the text."""
 
+    SCREEN_WIDE_KEYS = frozenset("FDU+")
+    """Keys that act on the review, not on the highlighted row: a find that matched nothing still
+    lets them through (a decision key does not: the row highlighted is not the one looked for)."""
+
     BINDINGS = [
         # Every key of the review is a capital, a symbol or a function key, so that typing a
         # name always finds it: three testers typed "randi", "nguyen" into the list and each

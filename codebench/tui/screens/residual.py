@@ -98,6 +98,10 @@ class ResidualScreen(WorkbenchScreen):
         def control(self) -> ResidualScreen:
             return self.screen
 
+    SCREEN_WIDE_KEYS = frozenset("R")
+    """Keys that act on the list, not on its highlighted row: a find that matched nothing still
+    lets them through (R records the list read)."""
+
     busy: reactive[bool] = reactive(False)
     """A decision is being stored and the list reloaded; the next one waits (it would act on a
     row that is about to move)."""

@@ -7,7 +7,9 @@ identifiers, the quotes):
   one whatever the first letter (``m`` moves a code in the codebook, so finding «mentor» there
   starts with ctrl+f).
 - While a find is open every typed character goes to it (the screen's letter keys wait; a capital
-  or a symbol such as "+" that is one of the screen's keys closes the find and does its job), and
+  or a symbol such as "+" that is one of the screen's keys closes the find and does its job —
+  unless nothing matched and the key acts on a row: the row highlighted is not the one looked
+  for), and
   the highlight jumps to the first row from the current one whose words start with what is
   typed (or, failing that, that contains it anywhere).
 - ↓ / ↑ (or ctrl+f again) go to the next / previous match; Backspace takes back a letter (and
@@ -180,7 +182,17 @@ Enter closes it and opens the row.
             # A capital that is the screen's key ends the find and does its job: a tester's "R"
             # (list read) after a find went into it ("strømR") and nothing was recorded; so does
             # a key no name holds (a tester's "+" after "kuba" found "kuba+", no row).
+            missed = (bool(self.find_query) and find_match(self.find_rows(), self.find_query, 0, 1) is None
+                      and event.character not in getattr(self.screen, "SCREEN_WIDE_KEYS", ()))
+            query = self.find_query
             self.close_find()
+            if missed:
+                # ... but not on the row a find that found nothing left highlighted: a tester's
+                # "mahmud" matched no row and the highlight stayed on another person's.
+                event.stop()
+                event.prevent_default()
+                self.app.notify(f"No row matches «{query}»: {event.character} not applied to the row "  # type: ignore[attr-defined]
+                                "still highlighted", severity="warning")
             return
         if self._find_open:
             if event.key in ("escape", "backspace", "up", "down", "ctrl+f") or typed:
