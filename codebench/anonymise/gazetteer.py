@@ -992,6 +992,16 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                 continue
             if not any(d.start == match.start(1) for d in found):
                 found.append(Detection(match.start(1), match.end(1), PER, "lexicon:called", 0.6, word))
+        for match in _CALLS_NAMED.finditer(text):
+            # "han kaller pavel for pavlo eller pav": what a named person is called, both forms
+            named = match.group(1).casefold()
+            if not (is_given_name(named) or is_unknown_word(named)) or named in PRONOUNS:
+                continue
+            for group in (2, 3):
+                word = match.group(group)
+                if (word and word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
+                        and not any(d.start == match.start(group) for d in found)):
+                    found.append(Detection(match.start(group), match.end(group), PER, "lexicon:called", 0.6, word))
         for match in _VOCATIVE.finditer(text):
             # "tusen takk vår det va nyttig", "hei per": the one thanked or greeted
             word = match.group(1)
@@ -1028,6 +1038,10 @@ _CALLED_ADVERB = re.compile(
 _NAME_GIVEN_BEFORE = re.compile(
     r"(?<![\w-])(?:(?:heter|heiter|het|heite)(?:[ ]+(?:egentlig|eigentleg|eigentlig))?|egentlig|eigentleg|eigentlig)"
     r"[ ]+[^\W\d_]{3,}", re.IGNORECASE)
+# "han kaller pavel for pavlo eller pav": a person named, then what they are called.
+_CALLS_NAMED = re.compile(
+    r"(?<![\w-])(?:kaller|kalle|kallar|kalte|kalla)[ ]+([^\W\d_]{3,})[ ]+for[ ]+([^\W\d_]{2,})"
+    r"(?:[ ]+eller[ ]+([^\W\d_]{2,}))?(?![\w-])", re.IGNORECASE)
 # "tusen takk vår det va nyttig", "hei per": a greeting or thanks, then the one spoken to.
 _VOCATIVE = re.compile(
     r"(?<![\w-])(?:takk|hei|hallo|heisann|morn)[ ]+([^\W\d_]{2,})"
@@ -1232,6 +1246,9 @@ def _word_given_pattern() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
+_PRONOUN_VERB_AFTER = re.compile(r"[ ]+(?:ho|hu|hun|han)[ ]+([^\W\d_]+)", re.IGNORECASE)
+
+
 def find_word_names_with_surnames(text: str) -> list[Detection]:
     """In caseless text, a given name that is also a word before a surname no list holds ("liv
     aarflot", "liv sørbøen", "sol skaslien"): the model reads "liv" as life and leaves both (three
@@ -1247,7 +1264,13 @@ def find_word_names_with_surnames(text: str) -> list[Detection]:
         # a farm name is often a compound ("reinfjell"): after a role or the name said twice
         named_here = (before is not None and before.group(1).casefold() == given) or after_role(text, match.start(1))
         compound_ok = named_here and surname.endswith(_SURNAME_ENDINGS_AFTER_GIVEN)
-        if not (is_unknown_word(surname) and (compound_ok or not is_ordinary_compound(surname)) and not is_inflected_word(surname)
+        # A listed surname that is also a word, where the pronoun takes the name up at once: "liv
+        # strand ho eier butikken" (a tester's mentor, left in clear with every later "strand").
+        taken_up = (surname in names.surnames and not is_public(surname) and surname not in DIALECT_WORDS
+                    and (pronoun_verb := _PRONOUN_VERB_AFTER.match(text, match.end(2))) is not None
+                    and (is_finite_verb(pronoun_verb.group(1)) or pronoun_verb.group(1).casefold() in FINITE_VERBS))
+        if not taken_up and not (
+                is_unknown_word(surname) and (compound_ok or not is_ordinary_compound(surname)) and not is_inflected_word(surname)
                 and not is_public(surname) and surname not in DIALECT_WORDS
                 and (surname in names.surnames or surname.endswith(_SURNAME_ENDINGS_AFTER_GIVEN)
                      or (_unlike_words_here(surname) and match.group(1).casefold() not in _POSSESSIVE_GIVEN))):
@@ -1301,7 +1324,7 @@ FINITE_VERBS = frozenset(
     "fortalte begynte slutta sluttet flytta flyttet bor bodde leste liker likte ønsker ønsket prøver prøvde "
     "hjelper hjalp sitter satt står sto "
     # what testers' informants said a named person did ("så vår foreslo at", "liv lagde bildekort")
-    "foreslo foreslår lagde viste ordna ordnet sørget snakker snakka snakket bruker brukte "
+    "foreslo foreslår lagde viste ordna ordnet sørget snakker snakka snakket bruker brukte eier eie eigde "
     # nynorsk and dialect forms
     "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende tek sie "
     # spoken forms of the commonest verbs ("per e god på sånt", "ho va der", "kalle bor med mora")

@@ -683,6 +683,9 @@ _OR_BETWEEN = re.compile(r"[ ]+(?:(?:eh|ehm|altså)[ ]+)?(?:eller|også|òg)[ ]+
 _CALLED_BETWEEN = re.compile(r"[ ]+som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|dom|mange)[ ]+(?:kaller|kalle|kallar|kalte|kalla)"
                              r"[ ]+(?:han|ho|hun|henne|ham|hu)[ ]+", re.IGNORECASE)
 _HER = frozenset({"henne", "ho", "hun", "hu"})
+_FOR_BETWEEN = re.compile(r"[ ]+for[ ]+", re.IGNORECASE)
+_OR_ONLY_BETWEEN = re.compile(r"[ ]+eller[ ]+", re.IGNORECASE)
+_CALLS_BEFORE = re.compile(r"(?<![\w-])(?:kaller|kalle|kallar|kalte|kalla)[ ]+\Z", re.IGNORECASE)
 
 
 # A mention this sure (above --auto's DEFAULT_THRESHOLD) vouches for the same form of its person
@@ -840,6 +843,17 @@ def _nicknames(resolved: Mapping[Hashable, Sequence[Detection]], texts: Mapping[
             if (_OR_BETWEEN.fullmatch(text, name.end, nick.start) and _CALLED_BETWEEN.match(text, nick.end)
                     and " " not in normalise(nick.text) and normalise(nick.text) != normalise(name.text)):
                 out.setdefault(normalise(nick.text), (normalise(name.text), doc))
+        for name, nick in zip(persons, persons[1:]):
+            # "han kaller pavel for pavlo eller pav": the name, "for", what he is called, and
+            # "eller" another form of it
+            if (_FOR_BETWEEN.fullmatch(text, name.end, nick.start)
+                    and _CALLS_BEFORE.search(text, max(0, name.start - 12), name.start)
+                    and " " not in normalise(nick.text) and normalise(nick.text) != normalise(name.text)):
+                out.setdefault(normalise(nick.text), (normalise(name.text), doc))
+                following = next((d for d in persons if d.start > nick.end), None)
+                if (following is not None and _OR_ONLY_BETWEEN.fullmatch(text, nick.end, following.start)
+                        and " " not in normalise(following.text)):
+                    out.setdefault(normalise(following.text), (normalise(name.text), doc))
         for nick, name in zip(persons, persons[1:]):
             # "solla som vi kalle ho solbjørg hansen": the nickname first, then the name.
             if (_CALLED_BETWEEN.fullmatch(text, nick.end, name.start) and " " not in normalise(nick.text)

@@ -395,3 +395,18 @@ def test_round_14s_dialect_words_and_the_weather_are_no_one() -> None:
                             "ein dag i mars var det storm og ferja gjekk ikkje\nnår det e uvær og storm og ferja ikkje går\n"
                             "så vi kom for seint og storm sto i døra og sa")
     assert masked.count("storm") == 2 and "sto i døra" in masked and "[Person 1] sto" in masked, masked
+
+
+def test_round_15s_what_a_named_person_is_called_and_a_word_surname_taken_up_by_the_pronoun() -> None:
+    # "han kaller pavel for pavlo eller pav" (both left, and Pavel split over five entities),
+    # "mentor liv strand ho eie butikken" (Liv Strand left, and every later "strand").
+    from codebench.anonymise.pipeline import anonymise_text
+
+    masked = anonymise_text("det var pavel wisniewski som kom\n"
+                            "han e jo bare nitten år så han kaller pavel for pavlo eller pav og det synes han e morsomt")
+    assert "pavlo" not in masked and "pav " not in masked and masked.count("[Person 1]") == 4, masked
+    masked = anonymise_text("tone e mentor liv strand ho eie butikken sammen med mannen\n"
+                            "folk men strand va veldig positiv fra starten")
+    assert "strand" not in masked and "liv" not in masked, masked
+    for text in ("vi kaller det for noe annet", "de kaller dem for latsabber", "det var et godt liv strand han var på"):
+        assert anonymise_text(text) == text
