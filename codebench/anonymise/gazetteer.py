@@ -1002,6 +1002,23 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                 if (word and word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
                         and not any(d.start == match.start(group) for d in found)):
                     found.append(Detection(match.start(group), match.end(group), PER, "lexicon:called", 0.6, word))
+        for match in _NICKNAME_SAID.finditer(text):
+            # "nok det er et kallenavn fra thailand": the word the speaker calls a nickname
+            word = match.group(1)
+            if word.casefold() not in FUNCTION_WORDS_OF_NAMES and word.casefold() not in PRONOUNS \
+                    and not any(d.start == match.start(1) for d in found):
+                found.append(Detection(match.start(1), match.end(1), PER, "lexicon:called", 0.7, word))
+        for match in _POSSESSIVE_NAME_BEFORE_PLACE.finditer(text):
+            # "og hans på lageret hans er den eldste", "eller hans på kvinesdal mek": a possessive
+            # goes after its noun; after "og", a verb of speaking or a preposition, and before "på",
+            # it can only be the name (not "i høst og vår på hytta"; after a copula it may be the
+            # predicate, "boka var hans på en måte", and is left)
+            before = match.group(1).casefold()
+            season = _WORD_BEFORE.search(text, max(0, match.start() - 12), match.start())
+            if before == "og" and season is not None and season.group(1).casefold() in _SEASONS:
+                continue
+            if not any(d.start == match.start(2) for d in found):
+                found.append(Detection(match.start(2), match.end(2), PER, "lexicon:pronoun", 0.6, match.group(2)))
         for match in _VOCATIVE.finditer(text):
             # "tusen takk vår det va nyttig", "hei per": the one thanked or greeted
             word = match.group(1)
@@ -1038,6 +1055,15 @@ _CALLED_ADVERB = re.compile(
 _NAME_GIVEN_BEFORE = re.compile(
     r"(?<![\w-])(?:(?:heter|heiter|het|heite)(?:[ ]+(?:egentlig|eigentleg|eigentlig))?|egentlig|eigentleg|eigentlig)"
     r"[ ]+[^\W\d_]{3,}", re.IGNORECASE)
+# "nok det er et kallenavn", "raffa som er kallenavnet hans": a word the speaker calls a nickname.
+_NICKNAME_SAID = re.compile(
+    r"(?<![\w-])([^\W\d_]{2,})[ ]+(?:det|som)[ ]+(?:er|e|va|var)[ ]+(?:et[ ]+|eit[ ]+)?"
+    r"(?:kallenavn|kallenamn|kallenavnet|kallenamnet)(?![\w-])", re.IGNORECASE)
+# The names that are possessives, after a word no noun is and before a preposition of place.
+_POSSESSIVE_NAME_BEFORE_PLACE = re.compile(
+    r"(?<![\w-])(og|eller|med|til|jo|hadde|ringe|ringte|ringde|snakka|snakket)[ ]+(hans|vår)"
+    r"(?=[ ]+(?:da[ ]+|då[ ]+)?(?:på|hos|ved|frå|fra)[ ]+[^\W\d_])", re.IGNORECASE)
+_SEASONS = frozenset("høst haust vinter sommer sumar vår".split())
 # "han kaller pavel for pavlo eller pav": a person named, then what they are called.
 _CALLS_NAMED = re.compile(
     r"(?<![\w-])(?:kaller|kalle|kallar|kalte|kalla)[ ]+([^\W\d_]{3,})[ ]+for[ ]+([^\W\d_]{2,})"
