@@ -44,6 +44,10 @@ def test_counts_and_durations_stay() -> None:
     ("før det var je hr-sjef på glommen emballasje i tjue år", "glommen emballasje"),
     ("så har ho kontakt med han på vinstra næringshage som", "vinstra næringshage"),
     ("ja ho hadde jobba på sydvaranger på kjøkkenet der", "sydvaranger"),
+    # the fifteenth session's testers: a trade after a county's name, and trades not listed before
+    ("ho jobbar på telemark frukt no", "telemark frukt"),
+    ("han e på haugen trebruk på lageret", "haugen trebruk"),
+    ("vi fekk han inn på nordbyen kontorpark", "nordbyen kontorpark"),
 ])
 def test_a_workplace_named_in_speech_is_found(text: str, firm: str) -> None:
     assert firm in _found(text, ORG), _found(text, ORG)
