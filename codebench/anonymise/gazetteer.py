@@ -43,7 +43,9 @@ NOT_NAMES = frozenset({"mhm", "mm", "hm", "hmm", "eh", "ehm", "øh", "æh", "ja"
                        "koss", "kossn", "korsn", "korsen", "kordan", "korfor", "kofor", "kem", "kæm", "ka", "kor", "kossen", "kåss", "kåssen",
                        "haha", "hahaha", "hehe", "hihi", "hæhæ",
                        # services everyone uses ("han hadde ikkje bankid"): no one's name
-                       "bankid", "vipps"}) | frozenset(
+                       "bankid", "vipps",
+                       # the dialects' "was called" ("han hette per steinar fjell" had made "hette" a person)
+                       "hette", "hætte"}) | frozenset(
     # Languages the informants and their candidates speak ("han snakker på somali").
     "somali tigrinja tigrinya amharisk amharic oromo urdu farsi persisk dari pashto punjabi swahili "
     "arabisk kurdisk sorani kurmanji tyrkisk polsk litauisk russisk ukrainsk tamil "
@@ -593,6 +595,13 @@ def _same_gender(first: str, second: str) -> bool:
     return not (a and b and not a & b)
 
 
+# How a compound naming someone's role ends ("butikksjefen", "avdelingslederen"): beside a name,
+# never part of it.
+ROLE_ENDINGS = ("sjefen", "sjef", "lederen", "leiaren", "rådgiveren", "rådgjevaren", "veilederen", "rettleiaren",
+                 "mentoren", "læreren", "læraren", "kollegaen", "arbeideren", "arbeidaren", "konsulenten",
+                 "eieren", "eigaren", "behandleren", "behandlaren")
+
+
 # Dialect forms of "himself" the word list lacks: never the rest of a name ("stig rune sjæl").
 _NEVER_IN_NAMES = frozenset("sjæl sæl sjøl sjølv selv".split())
 
@@ -612,7 +621,8 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
         match = _NEXT_WORD.match(text, end)
         if match is None or not is_unknown_word(match.group(1)) or _starts_a_name(match.group(1)) \
                 or is_public(match.group(1).casefold()) or match.group(1).casefold() in DIALECT_WORDS | SPOKEN_VERBS \
-                or match.group(1).casefold() in _NEVER_IN_NAMES or match.group(1).casefold() in FINITE_VERBS:
+                or match.group(1).casefold() in _NEVER_IN_NAMES or match.group(1).casefold() in FINITE_VERBS \
+                or match.group(1).casefold().endswith(ROLE_ENDINGS):
             break  # an ordinary word or a public place ends the name; a given name begins the next one
         if match.group(1).casefold() == text[start:end].split()[-1].casefold():
             break  # the name said again ("lilja lilja strand"): a second mention, not a surname
@@ -670,7 +680,9 @@ def _surname_before_clause(text: str, det: Detection) -> int | None:
             or word in NOT_NAMES or word in FINITE_VERBS or word in DIALECT_WORDS | SPOKEN_VERBS
             or word in _not_after_heter()  # "en ny en jørgen noe som": no Jørgen Noe (a tester's)
             or is_public(word) or word in _NEVER_IN_NAMES or _starts_a_name(word)
-            or word == words[0].casefold()):
+            or word == words[0].casefold()
+            # a role after the name ("det var rami mentoren som kom"): his role, not his surname
+            or is_role_word(word) or word.endswith(ROLE_ENDINGS)):
         return None
     return match.end(1)
 
@@ -712,7 +724,7 @@ def _kin_possessive(text: str, start: int, word: str) -> bool:
 
 # Words after which an unknown word is most likely a person: titles and roles, kin, and "heter".
 _ROLES = (
-    r"(?:(?:heter|het|heiter|heite|heitte|hete)(?:[ ]+(?:han|ho|hun|hu))?"
+    r"(?:(?:heter|het|heiter|heite|heitte|hete|hette)(?:[ ]+(?:han|ho|hun|hu))?"
     r"(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
     r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla|kall)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
     r"[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ|dæ|seg|sæ|sæg)"
@@ -1169,6 +1181,9 @@ def _not_after_heter() -> frozenset[str]:
         # became a person 32 times in five interviews)
         "noe noen noko nokon noka nokre ingen ingenting ikke ikkje alt alle mye mykje lite annet anna andre "
         "slik sånn sånt sånne sant "
+        # where, not what: "det e det dei kallar han heime" (a tester's informant's pseudonym went
+        # to "heime")
+        "heime hjemme heim hjem her der ute inne "
         # "han kalla seg sjølv": himself, no name (a tester's "sjølv" became a person 16 times)
         "sjølv selv sjøl sjæl sæl".split())
 
@@ -1352,7 +1367,7 @@ FINITE_VERBS = frozenset(
     # what testers' informants said a named person did ("så vår foreslo at", "liv lagde bildekort")
     "foreslo foreslår lagde viste ordna ordnet sørget snakker snakka snakket bruker brukte eier eie eigde "
     # nynorsk and dialect forms
-    "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende tek sie "
+    "fekk gjekk ringde spurde kjem veit trudde byrja fortalde sende tek sie hette heitte "
     # spoken forms of the commonest verbs ("per e god på sånt", "ho va der", "kalle bor med mora")
     "e va sei syns blir bur gjør gjorde jobbe".split())
 # What opens a clause in speech: conjunctions, answers, and the fillers ASR writes down ("eh

@@ -416,3 +416,18 @@ async def test_m_completes_to_a_name_of_the_same_interviews_first(detected):
         first_far = next(i for i, p in enumerate(whose) if p not in near)
         assert all(p not in near for p in whose[first_far:]), "every completion of these interviews comes first"
         await pilot.press("escape")
+
+
+async def test_m_takes_a_pseudonym_typed_in_lower_case(detected):
+    # A tester typed "sted 39" and nothing happened: no entity "[sted 39]".
+    views = [e for e in anonymisation.entities(detected) if e.kind == "PER"]
+    kept, other = views[0], views[1]
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_review(pilot)
+        await highlight_entity(pilot, screen, other.id)
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press(*kept.pseudonym.strip("[]").lower(), "enter")
+        await settle(pilot)
+        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}"), messages(app)[-1]

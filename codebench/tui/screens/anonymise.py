@@ -631,8 +631,9 @@ class AnonymisationScreen(WorkbenchScreen):
         folded = " ".join(typed.casefold().strip("[]").split())
         # A pseudonym typed whole names its entity whatever its kind ("Person 70" for a place
         # the tester had just made a person): the service joins across kinds.
-        if any(v.pseudonym.strip("[]").casefold() == folded for v in self.views):
-            return f"[{typed.strip().strip('[]')}]"
+        named = next((v.pseudonym for v in self.views if v.pseudonym.strip("[]").casefold() == folded), None)
+        if named is not None:
+            return named  # as it is spelled: a tester's "sted 39" had found no "[sted 39]"
         having = [v for v in others if folded in (f.casefold() for f in v.forms)]
         if not having:
             # A word of a name ("fiske" of Margit Fiske): the one entity whose name holds it.

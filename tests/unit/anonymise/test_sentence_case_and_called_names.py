@@ -424,3 +424,15 @@ def test_a_possessive_name_before_a_place_and_a_word_the_speaker_calls_a_nicknam
     assert anonymise_text("nok det er et kallenavn fra thailand").startswith("[Person 1] det er")
     for text in ("i høst og vår på hytta", "kontoret hans på lageret er lite", "boka var hans på en måte"):
         assert anonymise_text(text) == text
+
+
+def test_round_16s_a_role_after_a_name_and_where_someone_is_called_so_are_no_names() -> None:
+    # "det e det dei kallar han heime" had given "heime" the informant's own pseudonym; "han hette
+    # per steinar fjell" made "hette" a person; "rami mentoren" made every "mentoren" Rami.
+    from codebench.anonymise.pipeline import anonymise_text
+
+    assert anonymise_text("ja det e sigvart men det e det dei kallar han heime").endswith("kallar han heime")
+    masked = anonymise_text("han hette per steinar fjell og ei som hette ragnhild")
+    assert masked.count("hette") == 2 and "ragnhild" not in masked, masked
+    masked = anonymise_text("det var rami mentoren som kom og mentoren var flink")
+    assert masked.count("mentoren") == 2 and "rami" not in masked, masked
