@@ -505,6 +505,7 @@ def link(
         words |= {part for f in cluster.full_forms for part in _inner_parts(f)}
         for word in words:
             carriers[word].append(cluster)
+    carrier_words = [w for w in carriers if len(w) >= 4]
     docs_of: dict[int, set[Hashable]] = defaultdict(set)
     for doc, dets in resolved.items():
         for det in dets:
@@ -551,16 +552,19 @@ def link(
             # A misheard form of a name, not another name: "hanne" is not Anne Lise Moen (a
             # tester's two people had shared one pseudonym).
             listed = _is_listed_given(word)
-            found = [c for w, cs in carriers.items() if len(w) >= 4 and fuzz.ratio(word, w) >= fuzzy
-                     and not (listed and _other_given_name(word, w)) for c in cs]
+            # (rapidfuzz's own loop over the carriers: a name-noise text has hundreds of them)
+            near = [w for w, _, _ in process.extract(word, carrier_words, scorer=fuzz.ratio, score_cutoff=fuzzy,
+                                                     limit=None)]
+            found = [c for w in near if not (listed and _other_given_name(word, w)) for c in carriers[w]]
             found = list({id(c): c for c in found}.values())
         if scoped:
             found = [c for c in found if in_scope(c, doc)]
         if not found:
             # A short form of a given name the same document names in full ("kris" of Kristoffer
             # Haugland, "sasha" of Oleksandr): the one person of this document it can be.
-            short = [c for w, cs in carriers.items() if _short_form_of(word, w) for c in cs if doc in docs_of[id(c)]
-                     and any(f.split()[0] == w for f in c.full_forms)]
+            nicknamed = NICKNAMES.get(word, ())
+            short = [c for w, cs in carriers.items() if (w in nicknamed or w.startswith(word)) and _short_form_of(word, w)
+                     for c in cs if doc in docs_of[id(c)] and any(f.split()[0] == w for f in c.full_forms)]
             short = list({id(c): c for c in short}.values())
             if len(short) == 1:
                 return short[0]
