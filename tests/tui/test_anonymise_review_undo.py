@@ -240,6 +240,20 @@ async def test_m_joins_into_an_entity_named_by_one_of_its_names(detected):
         assert other.pseudonym not in {e.pseudonym for e in anonymisation.entities(detected)}
 
 
+async def join_typed(pilot, screen: AnonymisationScreen, entity_id: int, typed: str, *, undo_first: bool = False) -> str:
+    """M on the entity, ``typed`` and Enter (after ctrl+z of the last join, with ``undo_first``):
+    what the review said last."""
+    if undo_first:
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+    await highlight_entity(pilot, screen, entity_id)
+    await pilot.press("M")
+    await pilot.pause()
+    await pilot.press(*typed, "enter")
+    await settle(pilot)
+    return messages(pilot.app)[-1]
+
+
 async def test_m_takes_a_pseudonym_typed_into_an_edited_completion_and_says_when_nothing_is_called_so(detected):
     # Testers: a completion edited into "kjell — Per[Person 35]" was refused as an entity
     # "[Per[Person 35]"; "margit f" was refused with a command-line hint about an entity ''.
@@ -248,62 +262,34 @@ async def test_m_takes_a_pseudonym_typed_into_an_edited_completion_and_says_when
     app = CodebenchApp(detected, CODER)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_review(pilot)
-        await highlight_entity(pilot, screen, other.id)
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press(*"zzqx nobody", "enter")
-        await settle(pilot)
-        assert "no identifier of this kind is called «zzqx nobody»" in messages(app)[-1]
+        said = await join_typed(pilot, screen, other.id, "zzqx nobody")
+        assert "no identifier of this kind is called «zzqx nobody»" in said
         # the name of the entity being joined itself says so (a tester was told none was called so)
         own = next(f for f in sorted(other.forms) if not any(
             g.casefold().startswith(f.casefold()) or any(w.startswith(f.casefold()) for w in g.casefold().split())
             for v in views if v.id != other.id for g in v.forms))
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press(*own, "enter")
-        await settle(pilot)
-        assert f"is {other.pseudonym} itself" in messages(app)[-1], (own, messages(app)[-1])
-        assert "codebench anonymise" not in messages(app)[-1]
+        said = await join_typed(pilot, screen, other.id, own)
+        assert f"is {other.pseudonym} itself" in said, (own, said)
+        assert "codebench anonymise" not in said
         assert other.pseudonym in {e.pseudonym for e in anonymisation.entities(detected)}
         # The start of a name, Enter before → : the one entity whose name starts so.
         start = next(f[:4] for f in sorted(kept.forms) if len(f) > 5
                      and sum(any(g.casefold().startswith(f[:4].casefold()) for g in v.forms) for v in views) == 1)
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press(*start, "enter")
-        await settle(pilot)
-        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}"), (start, messages(app)[-1])
-        await pilot.press("ctrl+z")
-        await settle(pilot)
-        await highlight_entity(pilot, screen, other.id)
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press(*f"kjell — Per{kept.pseudonym}", "enter")
-        await settle(pilot)
-        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}")
+        said = await join_typed(pilot, screen, other.id, start)
+        assert said.startswith(f"joined {other.pseudonym} into {kept.pseudonym}"), (start, said)
+        said = await join_typed(pilot, screen, other.id, f"kjell — Per{kept.pseudonym}", undo_first=True)
+        assert said.startswith(f"joined {other.pseudonym} into {kept.pseudonym}")
         # The start of a later word of a name ("kazl" of "tomas kazlauskas", two testers').
-        await pilot.press("ctrl+z")
-        await settle(pilot)
         candidates = [(v, w[:4]) for v in views if v.id != other.id for f in v.forms for w in f.split()[1:]
                       if len(w) > 5 and f.casefold().split()[0][:4] != w[:4].casefold()]
         target, piece = next((v, p) for v, p in candidates
                              if sum(any(any(x.casefold().startswith(p.casefold()) for x in g.split()) for g in u.forms)
                                     for u in views if u.id != other.id) == 1)
-        await highlight_entity(pilot, screen, other.id)
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press(*piece, "enter")
-        await settle(pilot)
-        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {target.pseudonym}"), (piece, messages(app)[-1])
+        said = await join_typed(pilot, screen, other.id, piece, undo_first=True)
+        assert said.startswith(f"joined {other.pseudonym} into {target.pseudonym}"), (piece, said)
         # A pseudonym typed in lower case (a tester's "sted 39" did nothing: no "[sted 39]").
-        await pilot.press("ctrl+z")
-        await settle(pilot)
-        await highlight_entity(pilot, screen, other.id)
-        await pilot.press("M")
-        await pilot.pause()
-        await pilot.press(*kept.pseudonym.strip("[]").lower(), "enter")
-        await settle(pilot)
-        assert messages(app)[-1].startswith(f"joined {other.pseudonym} into {kept.pseudonym}"), messages(app)[-1]
+        said = await join_typed(pilot, screen, other.id, kept.pseudonym.strip("[]").lower(), undo_first=True)
+        assert said.startswith(f"joined {other.pseudonym} into {kept.pseudonym}"), said
 
 
 async def test_shift_s_splits_the_highlighted_mention_off_and_ctrl_z_takes_it_back(detected):
