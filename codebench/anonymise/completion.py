@@ -314,6 +314,14 @@ _INVERTING = frozenset("da då så nå no her der sist plutselig igjen først et
                        "heldigvis dessverre i".split())
 _PRONOUN_AFTER = re.compile(r"(?:[ ]+(?:eh|ehm|øh|altså))?[ ]+(?:ho|hu|hun|han)[ ]+([^\W\d_]+)", re.IGNORECASE)
 _TWO_BEFORE = re.compile(r"(?:([^\W\d_]+)[ ])?([^\W\d_]+)[ ]\Z")
+_PERFECT_AFTER = re.compile(r"[ ]+(?:har|hadde)[ ]+([^\W\d_]+)", re.IGNORECASE)
+
+
+def _been_at_work() -> frozenset[str]:
+    """Participles after "har" of what a person has done ("vært", "jobba")."""
+    from codebench.anonymise.gazetteer import _BEEN_AT_WORK
+
+    return _BEEN_AT_WORK
 
 
 # Adjectives that point into the noun after them ("amina hele tida", "per neste uke").
@@ -368,6 +376,12 @@ def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozen
     inverted = verb_before and (before.group(1) or "").casefold() in _INVERTING
     if (taken_up and word not in given and len(word) >= 2 and not is_finite_verb(word) and word not in PRONOUNS
             and not inverted and (is_finite_verb(taken_up.group(1)) or taken_up.group(1).casefold() in given)):
+        return after[0].end(1)
+    # A verb form before a perfect the name is the subject of is no verb: "men mari sel har vært
+    # litt mentor" (Maricel; "sel" is nynorsk's "sells"). Two finite verbs do not stand in a row.
+    if (is_finite_verb(word) and word not in given and word not in PRONOUNS and len(word) >= 3
+            and not verb_before and (perfect := _PERFECT_AFTER.match(text, after[0].end(1))) is not None
+            and perfect.group(1).casefold() in _been_at_work()):
         return after[0].end(1)
     if (len(word) < 3 or word in given or not is_noun_or_adjective(word) or word in _NOT_SURNAMES
             or is_public(word) or verb_before or _spoken_verb(word)):

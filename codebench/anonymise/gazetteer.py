@@ -734,6 +734,8 @@ _ROLES = (
     r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
     r"kona|mannen|dattera|datteren|dottera|sønnen|sonen|broren|bror|søster|søstera|søsteren|syster|systera|"
     r"datter|dotter|pappa|mamma|"
+    # after a possessive the indefinite form: "og hans kone hilja hu bakte" (a tester's, left)
+    r"kone|sønn|kjæreste|"
     # workplace roles said before a colleague's name ("tillitsvalgt stein som har vært med")
     r"tillitsvalgt|tillitsvalgte|verneombud|verneombodet|vaktmester|vaktmesteren|formann|formannen|"
     r"kompisen|venninna|venninnen|kjæresten|samboeren|sambuaren|svigermor|svigerfar|fetteren|kusina|"
@@ -1015,7 +1017,7 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
                 if (word and word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
                         and not any(d.start == match.start(group) for d in found)):
                     found.append(Detection(match.start(group), match.end(group), PER, "lexicon:called", 0.6, word))
-        for match in _NICKNAME_SAID.finditer(text) if "kallen" in folded_text else ():
+        for match in _NICKNAME_SAID.finditer(text) if "kal" in folded_text else ():
             # "nok det er et kallenavn fra thailand": the word the speaker calls a nickname
             word = match.group(1)
             if word.casefold() not in FUNCTION_WORDS_OF_NAMES and word.casefold() not in PRONOUNS \
@@ -1071,9 +1073,11 @@ _NAME_GIVEN_BEFORE = re.compile(
     r"(?<![\w-])(?:(?:heter|heiter|het|heite)(?:[ ]+(?:egentlig|eigentleg|eigentlig))?|egentlig|eigentleg|eigentlig)"
     r"[ ]+[^\W\d_]{3,}", re.IGNORECASE)
 # "nok det er et kallenavn", "raffa som er kallenavnet hans": a word the speaker calls a nickname.
+# Also "med sigge. det e det dei kallar han heime": what they call him, said after the word.
 _NICKNAME_SAID = re.compile(
-    r"(?<![\w-])([^\W\d_]{2,})[ ]+(?:det|som)[ ]+(?:er|e|va|var)[ ]+(?:et[ ]+|eit[ ]+)?"
-    r"(?:kallenavn|kallenamn|kallenavnet|kallenamnet)(?![\w-])", re.IGNORECASE)
+    r"(?<![\w-])([^\W\d_]{2,})[.,]?[ ]+(?:det|som)[ ]+(?:er|e|va|var)[ ]+(?:(?:et[ ]+|eit[ ]+)?"
+    r"(?:kallenavn|kallenamn|kallenavnet|kallenamnet)|det[ ]+(?:dei|de|vi|me|alle|folk|dem|dæm|dom)[ ]+"
+    r"(?:kaller|kalle|kallar|kalte|kalla|kaille)[ ]+(?:han|ham|ho|hu|hun|henne|seg|sæ))(?![\w-])", re.IGNORECASE)
 # The names that are possessives, after a word no noun is and before a preposition of place.
 _POSSESSIVE_NAME_BEFORE_PLACE = re.compile(
     r"(?<![\w-])(og|eller|med|til|jo|hadde|ringe|ringte|ringde|snakka|snakket)[ ]+(hans|vår)"
@@ -1290,7 +1294,8 @@ def _word_given_pattern() -> re.Pattern[str]:
                       re.IGNORECASE)
 
 
-_PRONOUN_VERB_AFTER = re.compile(r"[ ]+(?:ho|hu|hun|han)[ ]+([^\W\d_]+)", re.IGNORECASE)
+# (a full stop or comma between in punctuated ASR: "mentoren vart liv bakke. ho har jobba der")
+_PRONOUN_VERB_AFTER = re.compile(r"[.,]?[ ]+(?:ho|hu|hun|han)[ ]+([^\W\d_]+)", re.IGNORECASE)
 
 
 def find_word_names_with_surnames(text: str) -> list[Detection]:

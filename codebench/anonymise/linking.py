@@ -1057,8 +1057,8 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
     - A place or workplace: function words at either end ("Sander av"); lower-case words
       inside stay ("Bakeriet på Torget") and so do words like "kommune" at the end.
     """
-    if det.kind not in (PER, ORG, LOC) or " " not in det.text.strip() or det.detector in ("rules:spelled", "rules:vietnamese", "lexicon:announced"):
-        return det  # a name spelled out letter by letter: every letter is the name's
+    if det.kind not in (PER, ORG, LOC) or " " not in det.text.strip() or det.detector in ("rules:spelled", "rules:vietnamese", "lexicon:announced", "lexicon:pieces"):
+        return det  # a name spelled out letter by letter, or heard as pieces: every piece is the name's
     words = _words(det)
     for i in range(len(words) - 1):
         if _ends_sentence(words[i][2], words[i + 1][2]):

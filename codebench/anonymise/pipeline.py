@@ -10,6 +10,7 @@ import re
 from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, ORG, REVIEW_ONLY, PER, Detection, line_pieces
+from codebench.anonymise.split_names import find_split_names
 from codebench.anonymise.gazetteer import (
     find_after_roles, find_article_surnames, find_firm_names, find_given_names_run_together, find_interview_intro, find_lexicon_names,
     find_names, find_pronoun_names,
@@ -102,6 +103,7 @@ def detect_text(
         found += find_given_names_run_together(text)
         found += find_word_names_with_surnames(text)
         found += find_article_surnames(text)
+        found += find_split_names(text)
         # Unknown words the project names as places are not unknown: they are its places.
         known_places = [d for d in found if d.detector == "known-place"]
         found += [d for d in find_surname_shapes(text) + find_unknown_pairs(text)

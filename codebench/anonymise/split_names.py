@@ -1,0 +1,139 @@
+"""Names speech recognition heard as several words ("sena it" for Senait, "ko valenko" for
+Kovalenko, "dmitrij volk of eller volkov").
+
+A name the recogniser does not know comes out as the nearest run of short words, some of them
+ordinary ("it", "of", "som by"). Read one at a time, no piece looks like a name; put together,
+the pieces make a name the lists know, a foreign surname's shape, or the form the speaker gives
+next ("eller volkov", "det skrives pranee"). Only in caseless text, and only where one piece (or
+the word before them) is no Norwegian word: two ordinary words side by side ("til de", "å se")
+are what they say.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from codebench.anonymise.detections import PER, Detection
+from codebench.anonymise.gazetteer import (
+    FOREIGN_SURNAME_ENDINGS, NOT_NAMES, PRONOUNS, _foreign_surname_shape, is_common_word, is_given_name, is_role_word, is_unknown_word, lexicon,
+)
+from codebench.anonymise.gazetteer import FINITE_VERBS
+from codebench.anonymise.linking import FUNCTION_WORDS
+from codebench.anonymise.policy import is_public
+
+_WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
+# What the speaker says the name is after its pieces: "eller volkov", "det skrives pranee".
+_SAID_AS = re.compile(r"[ ]+(?:eller|altså|eh|ehm|øh)[ ]+([^\W\d_]{5,})(?![\w-])", re.IGNORECASE)
+# Answers and fillers are said between names, never inside one ("jo mar ja han er": Jomar, yes).
+_THIRD_PERSON = frozenset("han hun ho".split())
+_FILLERS = frozenset("ja jaa jo nei neida jada joda eh ehm øh hm hmm mhm mm ok okei".split())
+_SPELLED = re.compile(
+    r"(?<![\w-])(?:skrives|skrivast|skrivst|staves|stavast|skrevet|skrive)[ ]+([^\W\d_]{4,})(?![\w-])", re.IGNORECASE)
+# How close the pieces must come to the form the speaker gives ("volkof"/"volkov" 83, "prani"/"pranee" 73).
+_SAID_MATCH = 80
+_SPELLED_MATCH = 70
+
+
+def _name_of_pieces(parts: list[str]) -> bool:
+    """Whether words run together make a name: one the lists know, or a foreign surname's shape
+    that the last piece alone has not, where the ending reaches over the pieces or those before
+    the last are no words ("kas laus kiene", "ko valenko"; not "lia bak fjellstova")."""
+    joined = "".join(parts)
+    if len(joined) < 5 or is_common_word(joined) or joined in NOT_NAMES or is_public(joined):
+        return False
+    names = lexicon()
+    return (joined in names.surnames or is_given_name(joined)
+            or (_foreign_surname_shape(joined) and is_unknown_word(joined) and not _foreign_surname_shape(parts[-1])
+                and (_ending_across(joined, parts[-1]) or not any(is_common_word(p) for p in parts[:-1]))))
+
+
+def _ending_across(joined: str, last: str) -> bool:
+    """Whether the foreign surname's ending of the joined pieces reaches over into the piece
+    before the last ("kas laus kiene": -auskiene)."""
+    ending = max((e for e in FOREIGN_SURNAME_ENDINGS if joined.endswith(e)), key=len, default="")
+    return len(ending) > len(last)
+
+
+def find_split_names(text: str) -> list[Detection]:
+    """In caseless text, the runs of two or three words that together make a name (see the
+    module's docstring), and the form of it the speaker gives after them."""
+    words = list(_WORD.finditer(text))
+    folded = [w.group().casefold() for w in words]
+    found: list[Detection] = []
+    taken_until = -1
+    # Only runs that hold a word no list knows can be pieces: look at those alone (most of a
+    # transcript is words, and this runs on each one).
+    unknown = [_unknown(w) for w in folded]
+    starts = sorted({i for u, flag in enumerate(unknown) if flag for i in range(max(0, u - 2), u + 1)})
+    for i in starts:
+        if i >= len(words) - 1 or words[i].start() < taken_until:
+            continue
+        for n in (3, 2):
+            parts = folded[i:i + n]
+            if len(parts) < n or not _adjacent(text, words[i:i + n]) or not _may_be_pieces(parts):
+                continue
+            joined = "".join(parts)
+            said = _SAID_AS.match(text, words[i + n - 1].end())
+            said_form = said is not None and is_unknown_word(said.group(1)) and \
+                _nearer_together(parts, said.group(1).casefold(), _SAID_MATCH)
+            # Without the form said after them, no piece may be a word that binds a sentence:
+            # "svalbard og alaska" are two places, "esadomstolen vil de" is no Vilde; with it,
+            # "oksana i vanova eh ivanova" is.
+            if not (said_form or (all(len(p) >= 2 and p not in FUNCTION_WORDS and p not in FINITE_VERBS for p in parts)
+                                  and _name_of_pieces(parts))):
+                continue
+            start, end = words[i].start(), words[i + n - 1].end()
+            if i > 0 and is_given_name(folded[i - 1]) and _adjacent(text, words[i - 1:i + 1]):
+                start = words[i - 1].start()  # with the given name before: "sol skjegge stad"
+            found.append(Detection(start, end, PER, "lexicon:pieces", 0.6, text[start:end]))
+            if said_form:
+                found.append(Detection(said.start(1), said.end(1), PER, "lexicon:pieces", 0.6, said.group(1)))
+            taken_until = end
+            break
+    for spelled in _SPELLED.finditer(text) if "skriv" in text or "stav" in text else ():
+        # "hu heter pra ni æ tror det skrives pranee": the written form, and the pieces heard
+        form = spelled.group(1).casefold()
+        if not is_unknown_word(form) or form in PRONOUNS:
+            continue
+        found.append(Detection(spelled.start(1), spelled.end(1), PER, "lexicon:pieces", 0.6, spelled.group(1)))
+        before = [w for w in words if spelled.start() - 80 <= w.start() and w.end() <= spelled.start()]
+        for n in (2, 3):
+            for k in range(len(before) - n + 1):
+                run = before[k:k + n]
+                parts = [w.group().casefold() for w in run]
+                if _adjacent(text, run) and _may_be_pieces(parts) and _nearer_together(parts, form, _SPELLED_MATCH):
+                    found.append(Detection(run[0].start(), run[-1].end(), PER, "lexicon:pieces", 0.6,
+                                           text[run[0].start():run[-1].end()]))
+    return found
+
+
+def _may_be_pieces(parts: list[str]) -> bool:
+    """Words that can be pieces of one name: short or no words, one at least no word, and none a
+    pronoun, a filler or a role ("polsk vis njevska" is Polish Visnjevska, "jo mar ja" Jomar)."""
+    return all(_may_be_piece(p) for p in parts) and any(_unknown(p) for p in parts)
+
+
+@lru_cache(maxsize=65536)
+def _unknown(word: str) -> bool:
+    return is_unknown_word(word)
+
+
+@lru_cache(maxsize=65536)
+def _may_be_piece(word: str) -> bool:
+    return (word not in PRONOUNS and word not in _THIRD_PERSON and word not in _FILLERS and not is_role_word(word)
+            and (len(word) <= 4 or is_unknown_word(word)))
+
+
+def _nearer_together(parts: list[str], form: str, cutoff: float) -> bool:
+    """The pieces run together come near the form said of them, each piece bringing it nearer:
+    in "det ble ruta eh ruuta" the "ble" does not, in "halvor der eh halvor fuglesteg" the "der"."""
+    score = fuzz.ratio("".join(parts), form)
+    return score >= cutoff and score > max(fuzz.ratio("".join(parts[1:]), form), fuzz.ratio("".join(parts[:-1]), form))
+
+
+def _adjacent(text: str, run: list[re.Match[str]]) -> bool:
+    """Words one space apart: pieces of one name are said together, not across a comma or a line."""
+    return all(text[a.end():b.start()] == " " for a, b in zip(run, run[1:]))
