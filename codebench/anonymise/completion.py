@@ -118,6 +118,7 @@ def complete_names(
         completed += _lone_words(text, completed, person_list, stop, sounds_cache)
         completed = name_echoes(text, completed, stop)
         completed = corrected_sayings(text, completed, stop)
+        completed = _pieces_of_names_here(text, completed, _SURE_NAME)
         completed = _particle_surnames(text, completed, stop)
         completed = _article_surnames(text, completed)
         completed = _across_particles(text, completed, stop)
@@ -126,6 +127,16 @@ def complete_names(
         completed += _coordinated(text, completed, True)
         out[doc] = sorted(completed, key=lambda d: d.start)
     return out
+
+
+_SURE_NAME = 0.7  # (a name the rules or the model found surely, not a word it doubted)
+
+
+def _pieces_of_names_here(text: str, dets: list[Detection], seed: float) -> list[Detection]:
+    # (split_names reads the linking module's word lists, which imports this one)
+    from codebench.anonymise.split_names import pieces_of_names_here
+
+    return pieces_of_names_here(text, dets, seed)
 
 
 class Taken:
@@ -314,6 +325,8 @@ _INVERTING = frozenset("da då så nå no her der sist plutselig igjen først et
                        "heldigvis dessverre i".split())
 _PRONOUN_AFTER = re.compile(r"(?:[ ]+(?:eh|ehm|øh|altså))?[ ]+(?:ho|hu|hun|han)[ ]+([^\W\d_]+)", re.IGNORECASE)
 _TWO_BEFORE = re.compile(r"(?:([^\W\d_]+)[ ])?([^\W\d_]+)[ ]\Z")
+_NEXT_WORD = re.compile(r"[ ]+([^\W\d_]+)")
+_OBJECT_OPENERS = frozenset("en ei et ein eit den det dei de dem han ho henne ham hu oss meg mæ deg dæ alle".split())
 _PERFECT_AFTER = re.compile(r"[ ]+(?:har|hadde)[ ]+([^\W\d_]+)", re.IGNORECASE)
 
 
@@ -383,6 +396,12 @@ def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozen
             and not verb_before and (perfect := _PERFECT_AFTER.match(text, after[0].end(1))) is not None
             and perfect.group(1).casefold() in _been_at_work()):
         return after[0].end(1)
+    # "og olaus gamle olaus vi kalle han": the adjective goes with the name said again after it;
+    # "og meseret kjente en tante": a past tense, with its object after it, is the verb
+    again = _NEXT_WORD.match(text, after[0].end(1))
+    if again is not None and (again.group(1).casefold() == text[det.start:det.end].split()[0].casefold()
+                              or (word.endswith(("te", "de")) and again.group(1).casefold() in _OBJECT_OPENERS)):
+        return det.end
     if (len(word) < 3 or word in given or not is_noun_or_adjective(word) or word in _NOT_SURNAMES
             or is_public(word) or verb_before or _spoken_verb(word)):
         return det.end

@@ -1044,7 +1044,13 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
         # "han heter også hans", "ho heiter vår": the role pattern reads a possessive after
         # "heter" as the role's own and looks for the name after it.
         for match in _HETER_POSSESSIVE.finditer(text):
-            if _PERSON_NAMED.search(text, max(0, match.start() - 30), match.start()) and not any(
+            # (or a surname follows, which no possessive's noun is: "ja je heter hans grinaker",
+            # not "hva heter hans kone")
+            surname_after = _NEXT.match(text, match.end(1))
+            surname_after = surname_after is not None and match.group(1).casefold() in ("hans", "vår") and (
+                surname_after.group(1).casefold() in lexicon().surnames or is_unknown_word(surname_after.group(1))) \
+                and not is_common_word(surname_after.group(1).casefold())
+            if (surname_after or _PERSON_NAMED.search(text, max(0, match.start() - 30), match.start())) and not any(
                     d.start == match.start(1) for d in found):
                 end = match.end(1)
                 # The role pattern took the word after it for the name: "som heter hans gjerde"
@@ -1431,6 +1437,9 @@ _BEEN_AT_WORK = frozenset("vore vøre vært vørt vert jobba jobbet arbeidd arbe
                           "slutta sluttet kommet komme kome reist ringt ringa snakka snakket".split())
 # "X du kan": the one spoken to, then what is asked or said to them.
 _ASKED_VERBS = frozenset("kan kunne må ska skal sku vil ville har e er veit vet".split())
+# Verbs whose object is a person called, asked or met ("ringte per og sa").
+_CONTACT_VERBS = frozenset("ringte ringde ringa ringer spurte spurde spør kontakta kontaktet møtte møtt traff takka "
+                           "takket".split())
 _PREPOSITIONS_BEFORE_NAMES = frozenset("i på til te om for med av fra frå ved hos".split())
 
 
@@ -1460,6 +1469,8 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
         return True  # "og fornavn ante med e på slutten": the name a name-noun announces
     if following in ("har", "hadde") and after in _BEEN_AT_WORK:
         return True  # "ho er verkeleg god liv har vore der i trettifem år"
+    if preceding in _CONTACT_VERBS and following in ("og", "om", "da", "då", "at", ""):
+        return True  # "hun ringte per og sa", "eg spurde vår om": the one called or asked
     if following == "du" and after in _ASKED_VERBS and preceding not in _PREPOSITIONS_BEFORE_NAMES:
         return True  # "utdanning ante du kan ikkje gå rundt": the one spoken to
     names = lexicon()
@@ -2024,6 +2035,8 @@ def find_after_origin(text: str) -> list[Detection]:
             # of its own ("fra syria og hun er fagkonsulent", "fra litauen som fikk prolaps")
             if is_finite_verb(form) or form in PRONOUNS or form in ("han", "hun", "ho", "hu"):
                 break
+            if form in ("fra", "frå", "i", "på", "nær", "ved", "utenfor", "utanfor"):
+                break  # "frå afghanistan, frå herat": the place it names more nearly, no person
             if form in NOT_NAMES or is_public(form) or form in DIALECT_WORDS or not _could_be_a_name(form):
                 continue
             if _starts_a_name(form) or (is_unknown_word(form) and not is_ordinary_compound(form)

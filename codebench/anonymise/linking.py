@@ -34,7 +34,7 @@ from codebench.anonymise.gazetteer import (
     extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, _not_after_heter, is_finite_verb, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
-    is_given_name, ROLE_ENDINGS,
+    is_given_name, is_unknown_word, ROLE_ENDINGS,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -767,6 +767,9 @@ def _given_names_run_together(form: str) -> tuple[str, ...]:
 _APART_MIN = 5
 
 
+_PIECES_MATCH = 85.0
+
+
 def _heard_apart(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[tuple[Hashable, str], str]:
     """(document, form) -> word, for a person's name of several words that is, run together,
     a word of another name the same document gives ("hatle vik" of Oddbjørn Hatlevik).
@@ -791,6 +794,9 @@ def _heard_apart(resolved: Mapping[Hashable, Sequence[Detection]]) -> dict[tuple
         # as the correction rule found it.
         echoes = {normalise(d.text): 85.0 for d in dets if d.kind == PER and d.detector == "linked:echo"}
         echoes.update({normalise(d.text): CORRECTION_MATCH for d in dets if d.kind == PER and d.detector == "lexicon:corrected"})
+        # So are a name's pieces ("test fai" of Tesfay, "volk of" of Volkov said after it).
+        echoes.update({normalise(d.text): _PIECES_MATCH for d in dets
+                       if d.kind == PER and d.detector == "lexicon:pieces" and " " in d.text})
         if echoes:
             heard = {sound_key(w): w for w in sorted(short_parts, key=len, reverse=True)}
             for form, cutoff in echoes.items():
@@ -1108,7 +1114,9 @@ def _trim_span(det: Detection, caseless: bool) -> Detection | None:
         while 0 <= index < len(words) - 2 and words[index + 1][2].casefold() == folded:
             index += 1
         following = words[index + 1][2].casefold() if 0 <= index < len(words) - 1 else ""
-        return bool(following) and (name_likelihood(following) >= 0.5 or following in names.surnames)
+        # (a word no list knows after it, where "heter" named it: "je heter hans grinaker")
+        return bool(following) and (name_likelihood(following) >= 0.5 or following in names.surnames
+                                    or (det.detector == "lexicon:role" and is_unknown_word(following)))
 
     def _heard_given_name(word: str) -> bool:
         # The model's own three-word name opening with a word heard in place of a given name

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from codebench.anonymise.detections import PER, Detection
 from codebench.anonymise.gazetteer import (
-    FOREIGN_SURNAME_ENDINGS, NOT_NAMES, PRONOUNS, _foreign_surname_shape, is_common_word, is_given_name, is_role_word, is_unknown_word, lexicon,
+    FOREIGN_SURNAME_ENDINGS, NOT_NAMES, POSSESSIVES, PRONOUNS, _foreign_surname_shape, is_common_word, is_given_name, is_role_word, is_unknown_word, lexicon,
 )
 from codebench.anonymise.gazetteer import FINITE_VERBS
 from codebench.anonymise.linking import FUNCTION_WORDS
@@ -26,14 +26,18 @@ from codebench.anonymise.policy import is_public
 
 _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
 # What the speaker says the name is after its pieces: "eller volkov", "det skrives pranee".
-_SAID_AS = re.compile(r"[ ]+(?:eller|altså|eh|ehm|øh)[ ]+([^\W\d_]{5,})(?![\w-])", re.IGNORECASE)
+# (or said again at once, with no word between: "ifjor a hmad ahmad al hassan")
+_SAID_AS = re.compile(r"(?:[ ]+(eller|altså|eh|ehm|øh))?[ ]+([^\W\d_]{4,})(?![\w-])", re.IGNORECASE)
 # Answers and fillers are said between names, never inside one ("jo mar ja han er": Jomar, yes).
 _THIRD_PERSON = frozenset("han hun ho".split())
 _FILLERS = frozenset("ja jaa jo nei neida jada joda eh ehm øh hm hmm mhm mm ok okei".split())
+# (and "mange som skriv det ante jomma": how others write it, the given name and the surname)
 _SPELLED = re.compile(
-    r"(?<![\w-])(?:skrives|skrivast|skrivst|staves|stavast|skrevet|skrive)[ ]+([^\W\d_]{4,})(?![\w-])", re.IGNORECASE)
+    r"(?<![\w-])(?:skrives|skrivast|skrivst|staves|stavast|skrevet|skrive|(?:skriv|skriver|staver|stavar)[ ]+det)"
+    r"[ ]+([^\W\d_]{4,})(?:[ ]+([^\W\d_]{4,}))?(?![\w-])", re.IGNORECASE)
 # How close the pieces must come to the form the speaker gives ("volkof"/"volkov" 83, "prani"/"pranee" 73).
 _SAID_MATCH = 80
+_SAID_AGAIN_MATCH = 90
 _SPELLED_MATCH = 70
 
 
@@ -77,8 +81,8 @@ def find_split_names(text: str) -> list[Detection]:
                 continue
             joined = "".join(parts)
             said = _SAID_AS.match(text, words[i + n - 1].end())
-            said_form = said is not None and is_unknown_word(said.group(1)) and \
-                _nearer_together(parts, said.group(1).casefold(), _SAID_MATCH)
+            said_form = said is not None and is_unknown_word(said.group(2)) and _nearer_together(
+                parts, said.group(2).casefold(), _SAID_MATCH if said.group(1) else _SAID_AGAIN_MATCH)
             # Without the form said after them, no piece may be a word that binds a sentence:
             # "svalbard og alaska" are two places, "esadomstolen vil de" is no Vilde; with it,
             # "oksana i vanova eh ivanova" is.
@@ -90,15 +94,18 @@ def find_split_names(text: str) -> list[Detection]:
                 start = words[i - 1].start()  # with the given name before: "sol skjegge stad"
             found.append(Detection(start, end, PER, "lexicon:pieces", 0.6, text[start:end]))
             if said_form:
-                found.append(Detection(said.start(1), said.end(1), PER, "lexicon:pieces", 0.6, said.group(1)))
+                found.append(Detection(said.start(2), said.end(2), PER, "lexicon:pieces", 0.6, said.group(2)))
             taken_until = end
             break
     for spelled in _SPELLED.finditer(text) if "skriv" in text or "stav" in text else ():
         # "hu heter pra ni æ tror det skrives pranee": the written form, and the pieces heard
         form = spelled.group(1).casefold()
-        if not is_unknown_word(form) or form in PRONOUNS:
+        if not (is_unknown_word(form) or is_given_name(form)) or form in PRONOUNS:
             continue
-        found.append(Detection(spelled.start(1), spelled.end(1), PER, "lexicon:pieces", 0.6, spelled.group(1)))
+        end = spelled.end(1)
+        if spelled.group(2) and is_unknown_word(spelled.group(2)):
+            end = spelled.end(2)
+        found.append(Detection(spelled.start(1), end, PER, "lexicon:pieces", 0.6, text[spelled.start(1):end]))
         before = [w for w in words if spelled.start() - 80 <= w.start() and w.end() <= spelled.start()]
         for n in (2, 3):
             for k in range(len(before) - n + 1):
@@ -137,3 +144,39 @@ def _nearer_together(parts: list[str], form: str, cutoff: float) -> bool:
 def _adjacent(text: str, run: list[re.Match[str]]) -> bool:
     """Words one space apart: pieces of one name are said together, not across a comma or a line."""
     return all(text[a.end():b.start()] == " " for a, b in zip(run, run[1:]))
+
+
+# How near the pieces' sound must come to a name the document gives elsewhere ("test fai" and
+# Tesfay 92; "men ka" and Menka would be 100, but "men" binds a sentence and is no piece).
+_NAMED_HERE_MATCH = 88
+
+
+def pieces_of_names_here(text: str, dets: list[Detection], sure: float) -> list[Detection]:
+    """``dets`` with the runs of two words that sound like a name one of its person mentions scored
+    ``sure`` or more gives, said apart from it ("det e test fai som æ sa", where Tesfay is named a
+    minute before; not "hepartit s" beside the model's doubtful "hepatits")."""
+    from rapidfuzz import process
+
+    from codebench.anonymise.linking import sound_key
+
+    keys = {sound_key(w) for d in dets if d.kind == PER and d.score >= sure
+            for w in d.text.casefold().split() if len(w) >= 5 and w.isalpha()}
+    if not keys:
+        return dets
+    taken = sorted((d.start, d.end) for d in dets)
+    words = list(_WORD.finditer(text))
+    folded = [w.group().casefold() for w in words]
+    added: list[Detection] = []
+    for i in sorted({i for u, w in enumerate(folded) if _unknown(w) for i in (u - 1, u) if 0 <= i < len(words) - 1}):
+        parts = folded[i:i + 2]
+        if (not _adjacent(text, words[i:i + 2]) or not _may_be_pieces(parts)
+                or any(len(p) < 2 or p in FUNCTION_WORDS or p in FINITE_VERBS or p in POSSESSIVES for p in parts)):
+            continue
+        start, end = words[i].start(), words[i + 1].end()
+        if any(s < end and start < e for s, e in taken) or any(a.start < end and start < a.end for a in added):
+            continue
+        joined = sound_key("".join(parts))
+        best = process.extractOne(joined, keys, scorer=fuzz.ratio, score_cutoff=_NAMED_HERE_MATCH)
+        if best is not None and all(fuzz.ratio(sound_key(p), best[0]) < best[1] for p in parts):
+            added.append(Detection(start, end, PER, "lexicon:pieces", 0.6, text[start:end]))
+    return dets + added if added else dets

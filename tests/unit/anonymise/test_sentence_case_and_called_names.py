@@ -457,3 +457,18 @@ def test_round_16s_word_surname_before_a_full_stop_a_wife_a_nickname_said_after_
     for text in ("min kone er fra bergen", "vi sa det var greit det e det vi kaller han",
                  "men kari sa har du vært der", "det var et godt liv. han var glad"):
         assert anonymise_text(text).replace("[Person 1]", "kari") == text, anonymise_text(text)
+
+
+def test_round_17s_possessive_given_name_before_a_surname_a_past_tense_and_the_one_called() -> None:
+    # "ja je heter hans grinaker" (Hans left: "heter hans" read as "his"), "og meseret kjente en
+    # tante" (the verb taken for her surname), "han og olaus gamle olaus" (the adjective), "hun
+    # ringte per og sa" (Per Moen, named as the boss before, left in clear).
+    from codebench.anonymise.pipeline import anonymise_text
+
+    assert anonymise_text("ja je heter hans grinaker og je er femtito") == "ja je heter [Person 1] og je er femtito"
+    assert "kjente en tante" in anonymise_text("det ble ikke det samme og meseret kjente en tante av dem")
+    assert anonymise_text("han og olaus gamle olaus vi kalle han") == "han og [Person 1] gamle [Person 1] vi kalle han"
+    masked = anonymise_text("sjefen er per moen han e grei\nveilederen hennes ringte per og sa at hun hadde en plass")
+    assert masked.count("[Person 1]") == 2, masked
+    for text in ("hva heter hans kone", "sjefen er per moen\nvi ringte per telefon og spurte om"):
+        assert "hans kone" in anonymise_text(text) or "per telefon" in anonymise_text(text), anonymise_text(text)
