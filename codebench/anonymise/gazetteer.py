@@ -606,6 +606,20 @@ ROLE_ENDINGS = ("sjefen", "sjef", "lederen", "leiaren", "rådgiveren", "rådgjev
 _NEVER_IN_NAMES = frozenset("sjæl sæl sjøl sjølv selv".split())
 
 
+_DEMONYM_ENDINGS = ("iske", "isk", "ske", "sk", "ere", "ar")
+
+
+def is_demonym(word: str) -> bool:
+    """A word for where someone comes from, the country's or city's name in it ("thailandske",
+    "litauiske", "kenyansk"): no part of a name, whatever the lists know of it."""
+    for ending in _DEMONYM_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[:-len(ending)]
+            if any(is_public(stem + tail) for tail in ("", "en", "a", "ia", "land", "e")):
+                return True
+    return False
+
+
 def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detection:
     """A person found in caseless text, taking in up to ``limit`` following unknown words.
 
@@ -641,6 +655,7 @@ def extend_into_unknown(text: str, det: Detection, *, limit: int = 2) -> Detecti
             and (not is_ordinary_compound(before.group(1)) or first.casefold().endswith(FOREIGN_SURNAME_ENDINGS)) \
             and before.group(1).casefold() != first.casefold() \
             and not is_public(before.group(1).casefold()) and before.group(1).casefold() not in place_names() \
+            and not is_demonym(before.group(1).casefold()) \
             and not (_starts_a_name(before.group(1)) and _given_name_before(text, before.start(1))):
         # "fra polen kasia nowak", "fra kåfjord ailo": the country or place stays
         # A surname found, the given name before it unknown to the lists: "arnljot hansen".

@@ -29,6 +29,13 @@ _WORD = re.compile(r"(?<![\w-])[^\W\d_]+(?![\w-])")
 # (or said again at once, with no word between: "ifjor a hmad ahmad al hassan")
 _SAID_AS = re.compile(r"(?:[ ]+(eller|altså|eh|ehm|øh))?[ ]+([^\W\d_]{4,})(?![\w-])", re.IGNORECASE)
 # Answers and fillers are said between names, never inside one ("jo mar ja han er": Jomar, yes).
+# (and however long the transcriber drew them out: "eee", "ehh", "mmm", "øøh")
+_FILLER_SHAPE = re.compile(r"[eæøa]{2,}h*|[eæøa]h+|h?m{2,}|hm+")
+# The function words names begin with, never end with ("som chai" Somchai, "i vanova" Ivanova,
+# "de la krus"; "frist rud i barnehage" is no Rudi):
+# pieces of a name the lists hold as written, beside pieces that are no words and no names
+# ("odd var" is Odd, then a verb; "si cel" says Cel).
+_NAME_PARTICLES = frozenset("som i de la da di van von el al le du ben bin abu abd ter ten".split())
 _THIRD_PERSON = frozenset("han hun ho".split())
 _FILLERS = frozenset("ja jaa jo nei neida jada joda eh ehm øh hm hmm mhm mm ok okei".split())
 # (and "mange som skriv det ante jomma": how others write it, the given name and the surname)
@@ -48,10 +55,33 @@ def _name_of_pieces(parts: list[str]) -> bool:
     joined = "".join(parts)
     if len(joined) < 5 or is_common_word(joined) or joined in NOT_NAMES or is_public(joined):
         return False
-    names = lexicon()
-    return (joined in names.surnames or is_given_name(joined)
+    return (_listed(joined, parts)
             or (_foreign_surname_shape(joined) and is_unknown_word(joined) and not _foreign_surname_shape(parts[-1])
                 and (_ending_across(joined, parts[-1]) or not any(is_common_word(p) for p in parts[:-1]))))
+
+
+def _listed(joined: str, parts: list[str] | None = None) -> bool:
+    """A name the lists hold, as written or as it sounds ("mari sel" of Maricel, "tess fai" of
+    Tesfay; by sound only where no piece is a word of two letters: "si cel" is no Sissel)."""
+    from codebench.anonymise.linking import sound_key
+
+    return joined in lexicon().surnames or is_given_name(joined) or (
+        sound_key(joined) in _listed_sounds() and all(len(p) >= 3 or _unknown(p) for p in parts or [joined]))
+
+
+@lru_cache(maxsize=1)
+def _listed_sounds() -> frozenset[str]:
+    from codebench.anonymise.linking import sound_key
+
+    names = lexicon()
+    return frozenset(sound_key(n) for n in names.female | names.male | names.surnames if len(n) >= 5 and n.isalpha())
+
+
+def _sounds_apart(joined: str, rest: list[str]) -> bool:
+    """Whether the particle changes how the name sounds ("i johan" sounds as "johan" does)."""
+    from codebench.anonymise.linking import sound_key
+
+    return sound_key(joined) != sound_key("".join(rest))
 
 
 def _ending_across(joined: str, last: str) -> bool:
@@ -77,17 +107,26 @@ def find_split_names(text: str) -> list[Detection]:
             continue
         for n in (3, 2):
             parts = folded[i:i + n]
-            if len(parts) < n or not _adjacent(text, words[i:i + n]) or not _may_be_pieces(parts):
+            if len(parts) < n or not _adjacent(text, words[i:i + n]):
                 continue
             joined = "".join(parts)
             said = _SAID_AS.match(text, words[i + n - 1].end())
+            # "ho dan eh hodan heter ho": a pronoun is a piece only of the very form said after it
+            if not _may_be_pieces(parts) and not (
+                    said is not None and said.group(1) and said.group(2).casefold() == joined
+                    and _may_be_pieces(parts, pronouns=True)):
+                continue
             said_form = said is not None and is_unknown_word(said.group(2)) and _nearer_together(
                 parts, said.group(2).casefold(), _SAID_MATCH if said.group(1) else _SAID_AGAIN_MATCH)
-            # Without the form said after them, no piece may be a word that binds a sentence:
-            # "svalbard og alaska" are two places, "esadomstolen vil de" is no Vilde; with it,
-            # "oksana i vanova eh ivanova" is.
-            if not (said_form or (all(len(p) >= 2 and p not in FUNCTION_WORDS and p not in FINITE_VERBS for p in parts)
-                                  and _name_of_pieces(parts))):
+            # Without the form said after them, a piece that is a word binding a sentence is one
+            # only of a name the lists hold, beside pieces that are no words: "svalbard og alaska"
+            # are two places, "esadomstolen vil de" is no Vilde; "fra thailand som chai han" is
+            # Somchai, "svetlana i vanova" Ivanova.
+            binding = [p for p in parts if len(p) < 2 or p in FUNCTION_WORDS or p in FINITE_VERBS]
+            if not (said_form or (not binding and _name_of_pieces(parts)) or (
+                    binding and all(p in _NAME_PARTICLES for p in binding) and parts[-1] not in binding
+                    and all(_unknown(p) and not is_given_name(p) for p in parts if p not in binding)
+                    and _listed(joined, parts) and _sounds_apart(joined, [p for p in parts if p not in binding]))):
                 continue
             start, end = words[i].start(), words[i + n - 1].end()
             if i > 0 and is_given_name(folded[i - 1]) and _adjacent(text, words[i - 1:i + 1]):
@@ -117,10 +156,11 @@ def find_split_names(text: str) -> list[Detection]:
     return found
 
 
-def _may_be_pieces(parts: list[str]) -> bool:
+def _may_be_pieces(parts: list[str], pronouns: bool = False) -> bool:
     """Words that can be pieces of one name: short or no words, one at least no word, and none a
-    pronoun, a filler or a role ("polsk vis njevska" is Polish Visnjevska, "jo mar ja" Jomar)."""
-    return all(_may_be_piece(p) for p in parts) and any(_unknown(p) for p in parts)
+    pronoun (unless ``pronouns``), a filler or a role ("polsk vis njevska" is Polish Visnjevska,
+    "jo mar ja" Jomar)."""
+    return all(_may_be_piece(p) or (pronouns and p in _THIRD_PERSON) for p in parts) and any(_unknown(p) for p in parts)
 
 
 @lru_cache(maxsize=65536)
@@ -130,7 +170,8 @@ def _unknown(word: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _may_be_piece(word: str) -> bool:
-    return (word not in PRONOUNS and word not in _THIRD_PERSON and word not in _FILLERS and not is_role_word(word)
+    return (word not in PRONOUNS and word not in _THIRD_PERSON and word not in _FILLERS and not _FILLER_SHAPE.fullmatch(word)
+            and not is_role_word(word)
             and (len(word) <= 4 or is_unknown_word(word)))
 
 

@@ -5,6 +5,8 @@ must stay what they are."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from codebench.anonymise.pipeline import anonymise_text
@@ -63,4 +65,25 @@ def test_round_17s_pieces_said_again_spelled_or_named_elsewhere_and_across_comma
     for text, kept in (("vi skriv det ned", "skriv det ned"),
                        ("han er kokk frå afghanistan, frå herat, han har vore her i sju år", "herat"),
                        ("tilskot til hepatitt s femti prosent", "hepatitt s")):
+        assert kept in anonymise_text(text), anonymise_text(text)
+
+
+def test_pieces_that_begin_with_a_particle_or_sound_like_a_listed_name() -> None:
+    # Four testers' "som chai" (Somchai: "som" was left), four testers' "mari sel" (Maricel),
+    # "svetlana i vanova", and a pronoun piece of the very form said after it ("ho dan eh hodan").
+    for text, gone in (("ja me har ein kar frå thailand som chai han har vore her lenge", ("som", "chai")),
+                       ("ja vi har fire fra filippinene det er mari sel og jomar", ("mari", "sel")),
+                       ("ja svetlana i vanova heite ho og ho kom for to år sia", ("svetlana", " i ", "vanova")),
+                       ("ja ho eine heter ho dan eh hodan heter ho", ("dan", "hodan"))):
+        masked = anonymise_text(text)
+        assert not [g for g in gone if re.search(rf"(?<!\w){g.strip()}(?!\w)", masked)], masked
+    # What those rules must leave: a verb after a name ("odd var" is no Oddvar), a verb before
+    # one ("si cel" is no Sissel), a preposition before a name or at a name's end ("i johan
+    # feyers gate", "frist rud i barnehage"), where someone is from ("han thailandske som tsjai").
+    for text, kept in (("og odd var jo en av dem", " var jo en av dem"),
+                       ("og hun vil at vi skal si cel hun har jobba som au pair", "skal si "),
+                       ("og han bur på hybel i johan feyers gate", "på hybel i "),
+                       ("når det gjeld frist rud i barnehage", " i barnehage"),
+                       ("og han thailandske som tsjai som kjøre truck", "han thailandske "),
+                       ("han har fått en god kamerat i jonas eh yonas tesfay", "kamerat i ")):
         assert kept in anonymise_text(text), anonymise_text(text)
