@@ -129,6 +129,8 @@ def find_split_names(text: str) -> list[Detection]:
                     and _listed(joined, parts) and _sounds_apart(joined, [p for p in parts if p not in binding]))):
                 continue
             start, end = words[i].start(), words[i + n - 1].end()
+            if i > 0 and folded[i - 1] == joined and _adjacent(text, words[i - 1:i + 1]):
+                break  # the name said whole, then in pieces ("somchai som chai"): its echo, for linking
             if i > 0 and is_given_name(folded[i - 1]) and _adjacent(text, words[i - 1:i + 1]):
                 start = words[i - 1].start()  # with the given name before: "sol skjegge stad"
             found.append(Detection(start, end, PER, "lexicon:pieces", 0.6, text[start:end]))
