@@ -295,3 +295,19 @@ def test_a_word_marked_by_hand_joins_no_one_named_so_only_in_another_interview(
     mine = anonymisation.add_mention(project, m01.id, at, at + 4, coder=CODER)
     assert mine != wrong
     project.close()
+
+
+def test_a_place_marked_everywhere_takes_no_ordinary_word_that_is_its_possessive(tmp_path: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester marked "os" (the place in Hordaland) from the residual list: eight mentions, six
+    # of them "oss" (us), the name's possessive by the letters, in four documents.
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "os.txt",
+        "SPEAKER_01: eg bur på os og jobbar på eit verkstad der\n"
+        "SPEAKER_01: dei tok oss godt imot og os sitt næringsliv er bra for oss\n")
+    pseudonym, count = anonymisation.add_name(project, "os", kind="LOC", coder=CODER)
+    assert count == 2, count
+    place = _entity(project, "os")
+    spans = {text[m.start:m.end] for m in place.mentions}
+    assert spans == {"os"}, spans
+    project.close()

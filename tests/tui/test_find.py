@@ -182,3 +182,31 @@ async def test_a_decision_key_after_a_find_that_matched_nothing_decides_nothing(
         await pilot.press("F")
         await settle(pilot)
         assert screen.open_only
+
+
+async def test_esc_after_a_key_closed_the_find_stays_and_a_pseudonym_typed_in_full_finds_that_one(rule_detected):
+    # Two testers pressed Esc to close a find a capital key had closed already: the review went
+    # back to the project screen and the name they typed next opened documents and a memo there.
+    # A third typed "[Person 5]" and landed on [Person 57], and rejected it.
+    detected = rule_detected
+    app = CodebenchApp(detected, "tester")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        screen = await press_to(pilot, "a", AnonymisationScreen)
+        await type_text(pilot, "kristine holm")
+        await pilot.press("F")  # a key of the whole review closes the find and does its job
+        await settle(pilot)
+        assert screen.open_only
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen, "the Esc meant for the find left the review"
+        assert any("closed already" in n.message for n in app._notifications)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not screen, "a second Esc goes back"
+        screen = await press_to(pilot, "a", AnonymisationScreen)
+        pseudonyms = [v.pseudonym for v in screen.views]
+        wanted = next(p for p in pseudonyms if any(o != p and o.startswith(p[:-1]) for o in pseudonyms))
+        await type_text(pilot, wanted.strip("[]").lower())
+        await settle(pilot)
+        assert screen.current_entity().pseudonym == wanted, (wanted, screen.current_entity().pseudonym)

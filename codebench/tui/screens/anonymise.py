@@ -133,7 +133,10 @@ class EntityList(FindOptionList):
             if view is None or option.disabled:
                 rows.append("")
             else:
-                rows.append(", ".join(view.forms) + (f" {view.pseudonym.strip('[]')}" if pseudonyms else ""))
+                # (the pseudonym as a name of its own, with and without brackets, so that one typed
+                # in full finds that entity: a tester's "[Person 5]" had landed on [Person 57])
+                rows.append(", ".join(view.forms) + (
+                    f", {view.pseudonym.strip('[]')}, {view.pseudonym}" if pseudonyms else ""))
         return rows
 
 

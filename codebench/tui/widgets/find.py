@@ -13,8 +13,9 @@ identifiers, the quotes):
   the highlight jumps to the first row from the current one whose words start with what is
   typed (or, failing that, that contains it anywhere).
 - ↓ / ↑ (or ctrl+f again) go to the next / previous match; Backspace takes back a letter (and
-  closes the find when nothing is left); Esc closes it and stays on the row; Enter closes it and
-  does what Enter does in the list (open the document, show the quotes).
+  closes the find when nothing is left); Esc closes it and stays on the row (and the first Esc
+  after a screen's key closed it stays too); Enter closes it and does what Enter does in the list
+  (open the document, show the quotes).
 - A line under the list shows what is typed and how many rows match.
 """
 
@@ -85,6 +86,10 @@ Enter closes it and opens the row.
     find_query: str = ""
     """What is typed into the open find ('' when no find is open)."""
     _find_open: bool = False
+    _closed_by_a_key: bool = False
+    """The find was closed by a screen's key (a capital, a symbol): the Esc a user presses next,
+    to close the find they think still open, must not leave the screen (two testers' next
+    letters went to the project screen after such an Esc)."""
     _find_origin: int = 0
 
     # -- what the list provides ----------------------------------------------------------
@@ -177,6 +182,12 @@ Enter closes it and opens the row.
         focus is on the way here)."""
         # A key with a modifier (alt+g: also Esc then g typed fast) is never text for the find.
         typed = event.is_printable and bool(event.character) and not event.key.startswith(("alt+", "ctrl+"))
+        closed_by_a_key, self._closed_by_a_key = self._closed_by_a_key, False
+        if event.key == "escape" and not self._find_open and closed_by_a_key:
+            event.stop()
+            event.prevent_default()
+            self.app.notify("The find had closed already; Esc again (or q) goes back", timeout=4)  # type: ignore[attr-defined]
+            return
         if (self._find_open and typed and self._is_binding(event.key)
                 and (event.character.isupper() or _symbol_key(event.character))):
             # A capital that is the screen's key ends the find and does its job: a tester's "R"
@@ -186,6 +197,7 @@ Enter closes it and opens the row.
                       and event.character not in getattr(self.screen, "SCREEN_WIDE_KEYS", ()))
             query = self.find_query
             self.close_find()
+            self._closed_by_a_key = True
             if missed:
                 # ... but not on the row a find that found nothing left highlighted: a tester's
                 # "mahmud" matched no row and the highlight stayed on another person's.
