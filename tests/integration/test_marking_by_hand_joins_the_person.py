@@ -311,3 +311,19 @@ def test_a_place_marked_everywhere_takes_no_ordinary_word_that_is_its_possessive
     spans = {text[m.start:m.end] for m in place.mentions}
     assert spans == {"os"}, spans
     project.close()
+
+
+def test_a_word_that_ends_a_turn_is_not_beside_the_next_speakers_name(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester's "a" on "hans" at the end of a turn ("mora hans") joined the interviewer, whose
+    # masked name labels the next turn: a line's end is no neighbour.
+    project, doc, text = _one_file_project(
+        tmp_path, monkeypatch, "teams.txt",
+        "Ingvild Nordby: kven ringte deg om det\n"
+        "Informant: det var mora hans\n"
+        "Ingvild Nordby: ja og så\n")
+    anonymisation.detect(project, use_model=False, coder=CODER)
+    interviewer = _entity(project, "Ingvild Nordby")
+    at = text.index("mora hans") + 5
+    assert anonymisation.add_mention(project, doc.id, at, at + 4, coder=CODER) != interviewer.pseudonym
+    project.close()

@@ -667,7 +667,8 @@ def _person_beside(project: Project, doc_id: int, text: str, start: int, end: in
     """The person a word marked by hand stands right beside: a masked given name before it or a
     masked surname after it ("trine [rø]", "kokken vår [hans] moen"): a tester's surname marked
     next to the masked given name got a pseudonym of its own. None when no person mention
-    touches the word (only spaces between) or two different ones do."""
+    touches the word (only spaces between: a line's end is no neighbour, and a tester's "hans"
+    ending a turn had joined the next speaker's label) or two different ones do."""
     names = lexicon()
 
     def given_only(word: str) -> bool:
@@ -677,8 +678,8 @@ def _person_beside(project: Project, doc_id: int, text: str, start: int, end: in
     with project.transaction(write=False) as store:
         rows = [r for r in store.anonymisation.mentions([doc_id]) if r.status != "rejected" and r.kind == PER]
     touching = {r.entity_id for r in rows
-                if ((r.end <= start and not text[r.end:start].strip() and start - r.end <= 2)
-                    or (end <= r.start and not text[end:r.start].strip() and r.start - end <= 2))
+                if ((r.end <= start and not text[r.end:start].strip(" ") and start - r.end <= 2)
+                    or (end <= r.start and not text[end:r.start].strip(" ") and r.start - end <= 2))
                 # two given names side by side are two people in a list ("takk til eva kari og
                 # per"), but a double given name otherwise ("hans kristian inn", a tester's), and a
                 # word after a name of two words is its surname ("ann kristin [vår]")
@@ -698,9 +699,9 @@ def _beside_span(project: Project, doc_id: int, text: str, start: int, end: int,
         rows = [r for r in store.anonymisation.mentions([doc_id])
                 if r.entity_id == entity_id and r.status in ("accepted", "manual")]
     for r in rows:
-        if r.end <= start and not text[r.end:start].strip() and start - r.end <= 2:
+        if r.end <= start and not text[r.end:start].strip(" ") and start - r.end <= 2:
             start = r.start
-        elif end <= r.start and not text[end:r.start].strip() and r.start - end <= 2:
+        elif end <= r.start and not text[end:r.start].strip(" ") and r.start - end <= 2:
             end = r.end
     return start, end
 
