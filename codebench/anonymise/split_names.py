@@ -107,14 +107,14 @@ def find_split_names(text: str) -> list[Detection]:
             continue
         for n in (3, 2):
             parts = folded[i:i + n]
-            if len(parts) < n or not _adjacent(text, words[i:i + n]):
+            # (the cheap look first: each word's own verdict is cached)
+            if len(parts) < n or not _may_be_pieces(parts, pronouns=True) or not _adjacent(text, words[i:i + n]):
                 continue
             joined = "".join(parts)
             said = _SAID_AS.match(text, words[i + n - 1].end())
             # "ho dan eh hodan heter ho": a pronoun is a piece only of the very form said after it
-            if not _may_be_pieces(parts) and not (
-                    said is not None and said.group(1) and said.group(2).casefold() == joined
-                    and _may_be_pieces(parts, pronouns=True)):
+            if any(p in _THIRD_PERSON for p in parts) and not (
+                    said is not None and said.group(1) and said.group(2).casefold() == joined):
                 continue
             said_form = said is not None and is_unknown_word(said.group(2)) and _nearer_together(
                 parts, said.group(2).casefold(), _SAID_MATCH if said.group(1) else _SAID_AGAIN_MATCH)
