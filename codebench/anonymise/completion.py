@@ -326,6 +326,8 @@ _INVERTING = frozenset("da då så nå no her der sist plutselig igjen først et
 _PRONOUN_AFTER = re.compile(r"(?:[ ]+(?:eh|ehm|øh|altså))?[ ]+(?:ho|hu|hun|han)[ ]+([^\W\d_]+)", re.IGNORECASE)
 _TWO_BEFORE = re.compile(r"(?:([^\W\d_]+)[ ])?([^\W\d_]+)[ ]\Z")
 _NEXT_WORD = re.compile(r"[ ]+([^\W\d_]+)")
+# "kona mi elle sida nittifem": "since" after a name, no surname (it is also a noun, the side)
+_SINCE = frozenset("sida sia siden sidan".split())
 _OBJECT_OPENERS = frozenset("en ei et ein eit den det dei de dem han ho henne ham hu oss meg mæ deg dæ alle".split())
 _PERFECT_AFTER = re.compile(r"[ ]+(?:har|hadde)[ ]+([^\W\d_]+)", re.IGNORECASE)
 
@@ -402,7 +404,7 @@ def _surname_heard_as_word(det: Detection, text: str, taken: Taken, stop: frozen
     if again is not None and (again.group(1).casefold() == text[det.start:det.end].split()[0].casefold()
                               or (word.endswith(("te", "de")) and again.group(1).casefold() in _OBJECT_OPENERS)):
         return det.end
-    if (len(word) < 3 or word in given or not is_noun_or_adjective(word) or word in _NOT_SURNAMES
+    if (len(word) < 3 or word in given or not is_noun_or_adjective(word) or word in _NOT_SURNAMES or word in _SINCE
             or is_public(word) or verb_before or _spoken_verb(word)):
         return det.end
     return after[0].end(1)

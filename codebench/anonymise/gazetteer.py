@@ -1437,8 +1437,8 @@ _CLEFT = re.compile(r"(?<![\w-])(?:det[ ]+(?:var|er|va|e)|(?:var|er|va|e)[ ]+det
                     re.IGNORECASE)  # "det var pelle som", and after "så": "så er det liv som"
 # "per og jeg", "meg og line": a word joined to the speaker by "og" is a person.
 _WITH_ME = re.compile(
-    r"(?<![\w-])(?:(?:jeg|meg|eg|vi)[ ]+og[ ]+([^\W\d_]{3,})(?![\w-])"
-    r"|([^\W\d_]{3,})[ ]+og[ ]+(?:jeg|meg|eg)(?![\w-]))",
+    r"(?<![\w-])(?:(?:jeg|meg|eg|vi|æ|mæ|je)[ ]+og[ ]+([^\W\d_]{3,})(?![\w-])"
+    r"|([^\W\d_]{3,})[ ]+og[ ]+(?:jeg|meg|eg|æ|mæ|je)(?![\w-]))",
     re.IGNORECASE,
 )
 
@@ -1630,6 +1630,8 @@ def find_subject_names(text: str) -> list[Detection]:
                 continue
             if given and name_likelihood(folded) >= 0.6:
                 continue  # a plain name is found by the lists already
+            if _weather_here(text, match.start(group), match.end(group)):
+                continue  # "det va storm og æ kom ikkje over": the weather and I
             # "... kostnadsnøkla og eg meiner": "og jeg" opens many a clause, so before it only a
             # given name counts; after "jeg og" an unknown word does too.
             unknown = ((pattern in (_CLEFT, _DISLOCATED) or (pattern is _WITH_ME and group == 1))
@@ -1721,7 +1723,9 @@ def is_given_name(folded: str) -> bool:
     return folded in names.female or folded in names.male
 
 
-_CLAUSE_GOES_ON = re.compile(r"[ ]*(?:\Z|[\n,.!?:]|(?:og|som|eller|men|han|hun|ho|hu|da|då|sa|sier|seier)(?![\w-]))",
+# (also a preposition or "since": "sammen med kona mi elle sida nittifem", a tester's, left)
+_CLAUSE_GOES_ON = re.compile(r"[ ]*(?:\Z|[\n,.!?:]|(?:og|som|eller|men|han|hun|ho|hu|da|då|sa|sier|seier"
+                             r"|sida|sia|siden|sidan|i|på|fra|frå|hos|også|òg)(?![\w-]))",
                              re.IGNORECASE)
 
 

@@ -472,3 +472,16 @@ def test_round_17s_possessive_given_name_before_a_surname_a_past_tense_and_the_o
     assert masked.count("[Person 1]") == 2, masked
     for text in ("hva heter hans kone", "sjefen er per moen\nvi ringte per telefon og spurte om"):
         assert "hans kone" in anonymise_text(text) or "per telefon" in anonymise_text(text), anonymise_text(text)
+
+
+def test_a_kin_word_name_before_since_and_the_dialects_i_in_a_pair() -> None:
+    # A tester's Sámi wife Elle, left four times: "sammen med kona mi elle sida nittifem", "det e
+    # æ og elle og så" (the dialect's "I"); the weather beside "og æ" stays weather.
+    from codebench.anonymise.pipeline import anonymise_text
+
+    assert anonymise_text("æ har drevet firmaet sammen med kona mi elle sida nittifem") == \
+        "æ har drevet firmaet sammen med kona mi [Person 1] sida nittifem"
+    assert anonymise_text("det e æ og elle og så e det regnskapsføreren") == \
+        "det e æ og [Person 1] og så e det regnskapsføreren"
+    text = "ja det va en gang i januar det va storm og æ kom ikkje over"
+    assert anonymise_text(text) == text
