@@ -1630,8 +1630,8 @@ def find_subject_names(text: str) -> list[Detection]:
                 continue
             if given and name_likelihood(folded) >= 0.6:
                 continue  # a plain name is found by the lists already
-            if _weather_here(text, match.start(group), match.end(group)):
-                continue  # "det va storm og æ kom ikkje over": the weather and I
+            if pattern is _WITH_ME and _weather_here(text, match.start(group), match.end(group)):
+                continue  # "det va storm og æ kom ikkje over": the weather and I ("det e storm som" is Storm)
             # "... kostnadsnøkla og eg meiner": "og jeg" opens many a clause, so before it only a
             # given name counts; after "jeg og" an unknown word does too.
             unknown = ((pattern in (_CLEFT, _DISLOCATED) or (pattern is _WITH_ME and group == 1))
