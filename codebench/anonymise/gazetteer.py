@@ -1556,7 +1556,8 @@ _COPULAS = frozenset("va var e er ble blei vart blir blitt vore vært itj ikkje 
 _DIRECTION_AFTER = {"bakke": frozenset("opp ned oppover nedover".split()), "line": frozenset("heile hele".split())}
 
 
-_WEATHER_BEFORE = re.compile(r"(?<![\w-])(?:snø\w*|regn\w*|kulde|vind|kuling|uvær|sludd|hagl|tåke)[ ]+og[ ]+\Z",
+_WEATHER_BEFORE = re.compile(r"(?<![\w-])(?:snø\w*|regn\w*|kulde|vind|kuling|uvær|sludd|hagl|tåke|kaldt|mørkt|glatt"
+                             r"|(?:minus|pluss)[ ]+[^\W\d_]+)[ ]+og[ ]+\Z",
                              re.IGNORECASE)
 
 
