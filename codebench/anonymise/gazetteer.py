@@ -1088,12 +1088,15 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
     return found
 
 
+# The verb "to call" in its spoken forms, for the patterns of what someone is called.
+_CALL_VERB = r"(?:kaller|kalle|kallar|kalte|kalla|kaille)"
+
 # What someone is called, where the word is an adverb elsewhere ("kaller hu nok"): after "kaller
 # hu/seg", "som alle kaller", or "men alle seier" (the last only where her name was just given).
 _CALLED_ADVERB = re.compile(
-    r"(?<![\w-])(?:(?:kaller|kalle|kallar|kalte|kalla|kaille)[ ]+(?:hu|ho|hun|han|henne|ham|seg|sæ|meg|mæ)"
-    r"|som[ ]+(?:alle|vi|me|dei|de|folk|dem|dæm|dom)[ ]+(?:kaller|kalle|kallar|kalte|kalla|kaille)"
-    r"|(?:men|altså)[ ]+(?:alle|vi|me|folk|dei|de)[ ]+(?:sier|seier|sir|sie|seie)"
+    r"(?<![\w-])(?:" + _CALL_VERB + r"[ ]+(?:hu|ho|hun|han|henne|ham|seg|sæ|meg|mæ)"
+    r"|som[ ]+(?:alle|vi|me|dei|de|folk|dem|dæm|dom)[ ]+" + _CALL_VERB
+    + r"|(?:men|altså)[ ]+(?:alle|vi|me|folk|dei|de)[ ]+(?:sier|seier|sir|sie|seie)"
     # "hun heter nok eller det er kallenavnet hennes"
     r"|(?:hun|ho|hu|han)[ ]+(?:heter|heiter|het|heite)(?=[ ]+nok[ ]+eller(?![\w-])))"
     # (the Thai nickname Nok; "jo", "vel" and "visst" end a clause, or a cue cut short, as often)
@@ -1108,7 +1111,7 @@ _NAME_GIVEN_BEFORE = re.compile(
 _NICKNAME_SAID = re.compile(
     r"(?<![\w-])([^\W\d_]{2,})[.,]?[ ]+(?:det|som)[ ]+(?:er|e|va|var)[ ]+(?:(?:et[ ]+|eit[ ]+)?"
     r"(?:kallenavn|kallenamn|kallenavnet|kallenamnet)|det[ ]+(?:dei|de|vi|me|alle|folk|dem|dæm|dom)[ ]+"
-    r"(?:kaller|kalle|kallar|kalte|kalla|kaille)[ ]+(?:han|ham|ho|hu|hun|henne|seg|sæ))(?![\w-])", re.IGNORECASE)
+    + _CALL_VERB + r"[ ]+(?:han|ham|ho|hu|hun|henne|seg|sæ))(?![\w-])", re.IGNORECASE)
 # The names that are possessives, after a word no noun is and before a preposition of place.
 _POSSESSIVE_NAME_BEFORE_PLACE = re.compile(
     r"(?<![\w-])(og|eller|med|til|jo|hadde|ringe|ringte|ringde|snakka|snakket)[ ]+(hans|vår)"
@@ -1116,7 +1119,7 @@ _POSSESSIVE_NAME_BEFORE_PLACE = re.compile(
 _SEASONS = frozenset("høst haust vinter sommer sumar vår".split())
 # "han kaller pavel for pavlo eller pav": a person named, then what they are called.
 _CALLS_NAMED = re.compile(
-    r"(?<![\w-])(?:kaller|kalle|kallar|kalte|kalla)[ ]+([^\W\d_]{3,})[ ]+for[ ]+([^\W\d_]{2,})"
+    r"(?<![\w-])" + _CALL_VERB + r"[ ]+([^\W\d_]{3,})[ ]+for[ ]+([^\W\d_]{2,})"
     r"(?:[ ]+eller[ ]+([^\W\d_]{2,}))?(?![\w-])", re.IGNORECASE)
 # "tusen takk vår det va nyttig", "hei per": a greeting or thanks, then the one spoken to.
 _VOCATIVE = re.compile(
@@ -1124,7 +1127,7 @@ _VOCATIVE = re.compile(
     r"(?=[ ]*(?:\n|\Z)|[ ]+(?:det|du|og|eg|jeg|æ|ja|da|då)(?![\w-]))", re.IGNORECASE)
 _CALLED_AFTER = re.compile(
     r"(?<![\w-])([^\W\d_]{2,})[ ]+som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|dom|mange)[ ]+"
-    r"(?:kaller|kalle|kallar|kalte|kalla)[ ]+(?:han|ho|hun|henne|ham|hu)(?![\w-])", re.IGNORECASE)
+    + _CALL_VERB + r"[ ]+(?:han|ho|hun|henne|ham|hu)(?![\w-])", re.IGNORECASE)
 # Words that stand before "som vi kaller ham" without being what he is called ("han som vi kaller").
 FUNCTION_WORDS_OF_NAMES = frozenset("han hun ho hu den det de dei dem han ham henne en ei et ein eit".split())
 _GIVEN_TWICE_SURNAME = re.compile(
@@ -1141,7 +1144,7 @@ _NAME_ANNOUNCED = re.compile(
     r"(?:[ ]+(?:hans|hennes|hennar|hass|mitt|ditt|sitt))?[ ]+(?:er|e|va|var)[ ]+(?=[^\W\d_])", re.IGNORECASE)
 _CALLED_OBJECT = re.compile(
     r"(?<![\w-])som[ ]+(?:vi|me|alle|de|dei|folk|dem|dæm|dom|mange)(?:[ ]+(?:bare|berre|bære|alltid|gjerne))?[ ]+"
-    r"(?:kaller|kalle|kallar|kalte|kalla|kaille)(?:[ ]+(?:bare|berre|bære|for))?[ ]+([^\W\d_]{2,})(?![\w-])",
+    + _CALL_VERB + r"(?:[ ]+(?:bare|berre|bære|for))?[ ]+([^\W\d_]{2,})(?![\w-])",
     re.IGNORECASE)
 # "men alle sier bare cille", "vi seier berre tassen": what everyone says for a person's name.
 _SAYS_ONLY = re.compile(
@@ -1162,7 +1165,7 @@ _NAMED_BEFORE_HETER = re.compile(
 # "han kalle vi bare for kranen", "han kallar dei for sagkongen": the object fronted, what he is
 # called after "kaller vi (bare) for".
 _CALLED_FRONTED = re.compile(
-    r"(?<![\w-])(?:han|ho|hun|hu|henne|ham)[ ]+(?:kaller|kalle|kallar|kalte|kalla|kaille)[ ]+"
+    r"(?<![\w-])(?:han|ho|hun|hu|henne|ham)[ ]+" + _CALL_VERB + r"[ ]+"
     r"(?:vi|me|dei|de|dem|dæm|dom|alle|folk)(?:[ ]+(?:bare|berre|bære|alltid))?(?:[ ]+for)?[ ]+([^\W\d_]{2,})(?![\w-])",
     re.IGNORECASE)
 _CALLED_OTHER = re.compile(

@@ -7,6 +7,7 @@ steps; ``codebench anonymise-file`` runs them on one file with the same defaults
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
 from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, ORG, REVIEW_ONLY, PER, Detection, line_pieces
@@ -44,6 +45,15 @@ def check_text(text: str) -> None:
                 f"line {line} is {end - start:,} characters long (limit {MAX_LINE:,}); "
                 "split it into paragraphs or speaker turns first")
         start, line = end + 1, line + 1
+
+
+# The rules that read caseless text only (ASR), in the order they have always run.
+_CASELESS_FINDERS: tuple[Callable[[str], list[Detection]], ...] = (
+    find_reported_speakers, find_interview_intro, find_place_names, find_trade_firms, find_workplaces_by_name,
+    find_named_institutions, partial(find_after_roles, caseless=True), find_after_origin, find_subject_names,
+    find_possessor_names, find_pronoun_names, find_given_names_run_together, find_word_names_with_surnames,
+    find_article_surnames, find_split_names,
+)
 
 
 def detect_text(
@@ -93,22 +103,7 @@ def detect_text(
         # these rules read ("agnes ka, eh, agnieszka", "hans lie, som var mentoren"): they read
         # the text with each comma a space, which keeps every offset.
         plain = text.replace(",", " ")
-        read: list[Detection] = []
-        read += find_reported_speakers(plain)
-        read += find_interview_intro(plain)
-        read += find_place_names(plain)
-        read += find_trade_firms(plain)
-        read += find_workplaces_by_name(plain)
-        read += find_named_institutions(plain)
-        read += find_after_roles(plain, caseless=True)
-        read += find_after_origin(plain)
-        read += find_subject_names(plain)
-        read += find_possessor_names(plain)
-        read += find_pronoun_names(plain)
-        read += find_given_names_run_together(plain)
-        read += find_word_names_with_surnames(plain)
-        read += find_article_surnames(plain)
-        read += find_split_names(plain)
+        read = [d for finder in _CASELESS_FINDERS for d in finder(plain)]
         # (a span read over a comma holds it in the text)
         found += [d if "," not in text[d.start:d.end] else d._replace(text=text[d.start:d.end]) for d in read]
         # Unknown words the project names as places are not unknown: they are its places.
