@@ -363,11 +363,44 @@ def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
 def _pattern_for(parts: tuple[str, ...]) -> re.Pattern[str]:
     # Detection searches every document for the same lists (known names, speaker labels,
     # places): the pattern is built once per list, not once per document.
-    alternatives = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
     # A name ends where a word ends, or where a lost line break joined the next word to it
     # ("Olov GrøttingFor Hordaland fylke", as PDF text often comes).
-    return re.compile(rf"(?<!{_WORD_CHARS})(?:{alternatives}){POSSESSIVE}(?:(?!{_WORD_CHARS})|{_JOINT})",
-                      re.IGNORECASE)
+    def compiled(alternatives: str) -> re.Pattern[str]:
+        return re.compile(rf"(?<!{_WORD_CHARS})(?:{alternatives}){POSSESSIVE}(?:(?!{_WORD_CHARS})|{_JOINT})",
+                          re.IGNORECASE)
+
+    try:
+        return compiled(_trie_alternatives(parts))
+    except RecursionError:  # (a form hundreds of letters long nests too deep: the plain list then)
+        return compiled("|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts))
+
+
+def _trie_alternatives(parts: Iterable[str]) -> str:
+    """The forms as one regex that shares their common beginnings ("kari|kari holm|karin" as
+    "kari(?:\\s+holm|n)?"). Python's regex engine tries a plain alternation form by form at
+    every position of the text; with 800 forms that was most of the time linking took. The
+    optional groups are greedy, so at each place the longest form that ends a word still wins,
+    as in the longest-first alternation this replaces."""
+    root: dict[str, dict] = {}
+    for part in parts:
+        node = root
+        for index, word in enumerate(part.split()):
+            if index:
+                node = node.setdefault(" ", {})
+            for char in word:
+                lower = char.lower()
+                node = node.setdefault(lower if len(lower) == 1 else char, {})
+        node[""] = {}
+
+    def branch(node: dict[str, dict]) -> str:
+        children = sorted(key for key in node if key)
+        if not children:
+            return ""
+        ways = [(r"\s+" if key == " " else re.escape(key)) + branch(node[key]) for key in children]
+        body = ways[0] if len(ways) == 1 else "(?:" + "|".join(ways) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(root)
 
 
 def find_names(text: str, names: Iterable[str], *, kind: str = PER, detector: str = "known-name",
@@ -754,20 +787,26 @@ _ROLES = (
     r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla|kall)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
     r"[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ|dæ|seg|sæ|sæg)"
     r"(?:[ ]+(?:bare|berre|bære|for|alltid|gjerne|helst))?|kalt|kalla|"
-    r"representanten|representantane|statsråd|statsråden|statsminister|"
-    r"minister|ordfører|ordførar|rådmann|kollega|kollegaen|sjefen|lederen|leiaren|"
-    r"veilederen|rettleiaren|mentoren|fru|herr|onkel|tante|bestemor|bestefar|farmor|farfar|mormor|morfar|"
-    r"kona|mannen|dattera|datteren|dottera|sønnen|sonen|broren|bror|søster|søstera|søsteren|syster|systera|"
-    r"datter|dotter|pappa|mamma|"
-    # after a possessive the indefinite form: "og hans kone hilja hu bakte" (a tester's, left)
-    r"kone|sønn|kjæreste|"
-    # workplace roles said before a colleague's name ("tillitsvalgt stein som har vært med")
-    r"tillitsvalgt|tillitsvalgte|verneombud|verneombodet|vaktmester|vaktmesteren|formann|formannen|"
-    r"kompisen|venninna|venninnen|kjæresten|samboeren|sambuaren|svigermor|svigerfar|fetteren|kusina|"
-    r"onkelen|tanta|mora|moren|faren|bestemora|bestefaren|fetter|kusine|"
-    r"naboen|eleven|lærlingen|kandidaten|brukeren|deltakeren|"
-    # a person noun right before an unknown word: "en ukrainsk mann dmytro", "ei dame frå eritrea"
-    r"mann|dame|kvinne|gutt|jente|kar|fyr)(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|hennar|sin|si|hass|dykkar|deira))?"
+    + _trie_alternatives((
+        "representanten", "representantane", "statsråd", "statsråden", "statsminister",
+        "minister", "ordfører", "ordførar", "rådmann", "kollega", "kollegaen", "sjefen", "lederen", "leiaren",
+        "veilederen", "rettleiaren", "mentoren", "fru", "herr", "onkel", "tante", "bestemor", "bestefar",
+        "farmor", "farfar", "mormor", "morfar",
+        "kona", "mannen", "dattera", "datteren", "dottera", "sønnen", "sonen", "broren", "bror", "søster",
+        "søstera", "søsteren", "syster", "systera", "datter", "dotter", "pappa", "mamma",
+        # after a possessive the indefinite form: "og hans kone hilja hu bakte" (a tester's, left)
+        "kone", "sønn", "kjæreste",
+        # workplace roles said before a colleague's name ("tillitsvalgt stein som har vært med")
+        "tillitsvalgt", "tillitsvalgte", "verneombud", "verneombodet", "vaktmester", "vaktmesteren",
+        "formann", "formannen",
+        "kompisen", "venninna", "venninnen", "kjæresten", "samboeren", "sambuaren", "svigermor", "svigerfar",
+        "fetteren", "kusina", "onkelen", "tanta", "mora", "moren", "faren", "bestemora", "bestefaren",
+        "fetter", "kusine", "naboen", "eleven", "lærlingen", "kandidaten", "brukeren", "deltakeren",
+        # a person noun right before an unknown word: "en ukrainsk mann dmytro", "ei dame frå eritrea"
+        "mann", "dame", "kvinne", "gutt", "jente", "kar", "fyr",
+        # (one tree of letters, not a list tried word by word: this pattern runs at every word)
+    ))
+    + r")(?:[ ]+(?:min|mi|mitt|vår|hans|hennes|hennar|sin|si|hass|dykkar|deira))?"
 )
 _ROLE_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
 _ROLE_RIGHT_BEFORE = re.compile(r"(?<!\w)" + _ROLES + r"[ ]+\Z", re.IGNORECASE)
