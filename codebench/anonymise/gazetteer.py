@@ -131,7 +131,9 @@ sir sie seie va maste hils hilsa hendern hennern ovnan
 je jæ dokk dokker døkk døkker dåkk dåkker altso asså nån nånn nåen nokken
 dær dærre hær
 hænn hænnes hæn dom doms dems dæms nokke nokken ska
-""".split())
+vørri vøri vori vorri vørre vorre vørti vorti kæin kæinn kainn kjæm hass
+""".split())  # (the participles of "være" and "bli" and the "kan" of eastern dialects: testers'
+# "je har vørri her" became a person eight times, "hu kæin sende sms" four; "kona hass noi" one)
 
 
 def is_common_word(word: str) -> bool:
@@ -785,7 +787,8 @@ _ROLES = (
     r"(?:(?:heter|het|heiter|heite|heitte|hete|hette)(?:[ ]+(?:han|ho|hun|hu))?"
     r"(?:[ ]+(?:også|òg|bare|berre|jo|faktisk|egentlig|eigentleg|visst))?|"
     r"(?:kaller|kalte|kallar|kalle|kaille|kalt|kalla|kall)(?:[ ]+(?:vi|me|alle|dei|de|folk|dem|dæm|dom))?"
-    r"[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ|dæ|seg|sæ|sæg)"
+    # (and the eastern dialects' "a" and "'n": "alle kaller a noi", "vi kaller'n minde")
+    r"(?:[ ]+(?:meg|deg|han|ham|henne|ho|hun|hu|mæ|dæ|seg|sæ|sæg|a|n)|['’]n)"
     r"(?:[ ]+(?:bare|berre|bære|for|alltid|gjerne|helst))?|kalt|kalla|"
     + _trie_alternatives((
         "representanten", "representantane", "statsråd", "statsråden", "statsminister",
@@ -858,6 +861,16 @@ def after_role(text: str, start: int) -> bool:
 _PIECE = re.compile(r"[ ]([^\W\d_]{2,})(?![\w-])")
 _TAKEN_UP_AFTER = re.compile(r"[ ]+(?:ho|han|hun|hu)[ ]+(?:e|er|va|var|kom|kjem|jobbe|jobber|jobba|bur|bor)(?![\w-])",
                              re.IGNORECASE)
+
+
+# Kin and partners, whose name a speaker may say right after "mi"/"min" ("kona mi nok").
+_KIN_AND_PARTNERS = frozenset(
+    "kona mannen dattera datteren dottera sønnen sonen broren søstera søsteren systera samboeren sambuaren "
+    "kjæresten mora moren faren svigermor svigerfar".split())
+# Adverbs said there instead ("mora mi også ho var", "kona mi altså hun e").
+_ADVERBS_AFTER_KIN = frozenset(
+    "også òg altså asså da då jo vel bare berre bære nå no igjen att sjøl selv heller enda ennå faktisk "
+    "liksom egentlig eigentleg ja nei".split())
 
 
 _INTRODUCTION_GOES_ON = re.compile(r"[ ,.]+(?:og|eg|jeg|æ|je|e|eh|ehm)(?![\w-])", re.IGNORECASE)
@@ -962,6 +975,13 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
               and is_given_name(folded) and _clause_goes_on(text, match.end(1))):
             # A kin word or role with its possessive, then a given name that is also a word:
             # "samboeren min vår og …", "datteren vår liv som er fire" (a tester's interview).
+            found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
+        elif (len(role := text[match.start():match.start(1)].split()) == 2 and role[-1].casefold() in POSSESSIVES
+              and role[0].casefold() in _KIN_AND_PARTNERS and folded not in _ADVERBS_AFTER_KIN
+              and folded not in PRONOUNS and not is_noun_or_adjective(folded) and _TAKEN_UP_AFTER.match(text, match.end(1))):
+            # A kin word with its possessive, then a word the pronoun takes up at once: the name,
+            # whatever else the word means ("kona mi nok hun e fra thailand", a tester's Thai wife;
+            # not "mora mi også ho var", "dattera mi eldste ho er").
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.6, word))
         elif (len(role := text[match.start():match.start(1)].split()) == 2 and role[-1].casefold() in POSSESSIVES
               and is_given_name(folded) and (surname := _SURNAME_NEXT.match(text, match.end(1))) is not None

@@ -42,6 +42,19 @@ _FILLERS = frozenset("ja jaa jo nei neida jada joda eh ehm øh hm hmm mhm mm ok 
 _SPELLED = re.compile(
     r"(?<![\w-])(?:skrives|skrivast|skrivst|staves|stavast|skrevet|skrive|(?:skriv|skriver|staver|stavar)[ ]+det)"
     r"[ ]+([^\W\d_]{4,})(?:[ ]+([^\W\d_]{4,}))?(?![\w-])", re.IGNORECASE)
+# "ho heter su ni sa men alle kaller a noi": after a person's "heter", short words run together
+# are the name's pieces (a tester's Thai colleague Sunisa, in clear; the rule for one word after
+# "heter" wants three letters).
+_PIECES_AFTER_HETER = re.compile(
+    r"(?<![\w-])(?:(?:han|ho|hun|hu)[ ]+(?:heter|heiter|heite|hete|het)|(?:heter|heiter|heite|hete)[ ]+(?:han|ho|hun|hu))"
+    r"[ ]+((?:[^\W\d_]{1,3}[ ]+){1,2}[^\W\d_]{1,3})(?![\w-])", re.IGNORECASE)
+# Words that end the pieces: a clause goes on ("heter li og han").
+_ENDS_THE_PIECES = frozenset(
+    "og men eller som så e er va var å i på at med til han ho hun hu det den de dei ja nei eh ehm æ eg jeg je "
+    "vi me du dem dom".split())
+# Short words said before a given name as themselves ("ja nina hansen", "og ann berg").
+_NEVER_BEFORE_A_NAME = frozenset(
+    "ja jo nei og men så at å i på en ei et de du da dei me vi eg æ je han ho hun hu til fra frå med om for har var er e va".split())
 # How close the pieces must come to the form the speaker gives ("volkof"/"volkov" 83, "prani"/"pranee" 73).
 _SAID_MATCH = 80
 _SAID_AGAIN_MATCH = 90
@@ -123,12 +136,18 @@ def find_split_names(text: str) -> list[Detection]:
             # are two places, "esadomstolen vil de" is no Vilde; "fra thailand som chai han" is
             # Somchai, "svetlana i vanova" Ivanova.
             binding = [p for p in parts if len(p) < 2 or p in FUNCTION_WORDS or p in FINITE_VERBS]
+            # A double name's first, its last piece a word, and the second name after it: "mora
+            # hans bir et inga" (Biret Inga, a tester's Sámi mother; "frist rud i barnehage" stays).
+            double = (n == 2 and binding == parts[1:] and _unknown(parts[0]) and not is_given_name(parts[0])
+                      and is_given_name(joined) and not is_common_word(joined) and len(joined) >= 5
+                      and i + 2 < len(words) and is_given_name(folded[i + 2]) and _adjacent(text, words[i + 1:i + 3]))
             if not (said_form or (not binding and _name_of_pieces(parts)) or (
                     binding and all(p in _NAME_PARTICLES for p in binding) and parts[-1] not in binding
                     and all(_unknown(p) and not is_given_name(p) for p in parts if p not in binding)
-                    and _listed(joined, parts) and _sounds_apart(joined, [p for p in parts if p not in binding]))):
+                    and _listed(joined, parts) and _sounds_apart(joined, [p for p in parts if p not in binding]))
+                    or double):
                 continue
-            start, end = words[i].start(), words[i + n - 1].end()
+            start, end = words[i].start(), words[i + (n if double else n - 1)].end()
             if i > 0 and folded[i - 1] == joined and _adjacent(text, words[i - 1:i + 1]):
                 break  # the name said whole, then in pieces ("somchai som chai"): its echo, for linking
             if i > 0 and is_given_name(folded[i - 1]) and _adjacent(text, words[i - 1:i + 1]):
@@ -138,6 +157,19 @@ def find_split_names(text: str) -> list[Detection]:
                 found.append(Detection(said.start(2), said.end(2), PER, "lexicon:pieces", 0.6, said.group(2)))
             taken_until = end
             break
+    for i in starts:
+        # "ei russisk dame ok sana petrova": a short word before a given name and a surname that
+        # the two make a longer given name with ("oksana"; a tester's colleague, "ok" left in clear)
+        if i + 2 >= len(words) or words[i].start() < taken_until or not _adjacent(text, words[i:i + 3]):
+            continue
+        short, given, surname = folded[i:i + 3]
+        joined = short + given
+        if (len(short) <= 3 and short not in _NEVER_BEFORE_A_NAME and is_given_name(given) and is_given_name(joined)
+                and len(joined) >= 5 and not is_common_word(joined) and _sounds_apart(joined, [given])
+                and (_unknown(surname) or surname in lexicon().surnames) and not is_given_name(surname)):
+            found.append(Detection(words[i].start(), words[i + 2].end(), PER, "lexicon:pieces", 0.6,
+                                   text[words[i].start():words[i + 2].end()]))
+            taken_until = words[i + 2].end()
     for spelled in _SPELLED.finditer(text) if "skriv" in text or "stav" in text else ():
         # "hu heter pra ni æ tror det skrives pranee": the written form, and the pieces heard
         form = spelled.group(1).casefold()
@@ -155,6 +187,17 @@ def find_split_names(text: str) -> list[Detection]:
                 if _adjacent(text, run) and _may_be_pieces(parts) and _nearer_together(parts, form, _SPELLED_MATCH):
                     found.append(Detection(run[0].start(), run[-1].end(), PER, "lexicon:pieces", 0.6,
                                            text[run[0].start():run[-1].end()]))
+    for after in _PIECES_AFTER_HETER.finditer(text) if "he" in text else ():
+        pieces = after.group(1).split()
+        said = next((k for k, piece in enumerate(pieces) if piece.casefold() in _ENDS_THE_PIECES), len(pieces))
+        pieces = pieces[:said]
+        joined = "".join(pieces).casefold()
+        if (len(pieces) < 2 or len(joined) < 5 or is_common_word(joined) or joined in NOT_NAMES
+                or pieces[0].casefold() in FUNCTION_WORDS or all(is_common_word(p) for p in pieces)):
+            continue  # ("kazlauskas heiter han med zet i midten": how it is written, not a name)
+        start = after.start(1)
+        end = start + len(" ".join(pieces)) if text[start:].startswith(" ".join(pieces)) else after.end(1)
+        found.append(Detection(start, end, PER, "lexicon:pieces", 0.6, text[start:end]))
     return found
 
 

@@ -158,6 +158,14 @@ def test_in_asr_text_a_foreign_given_name_of_a_masked_full_name_is_found_alone_i
     assert not any(doc == 1 for doc, _ in owners)
 
 
+def test_in_asr_text_a_three_letter_surname_of_a_sure_full_name_is_found_alone_in_its_document() -> None:
+    # A tester's "sjur aga" was masked, and "og aga var redd for at det" a few lines on was left
+    text = "lager oppe på lofthus som sjur aga driv eh han har hatt fleire\neh og aga var redd for at det skulle bli forskjell"
+    found = {0: [_det(text, "sjur aga", PER)]}
+    owners = {det.start: c.key for c in link({0: text}, found) for _, det in c.mentions}
+    assert owners.get(text.index("og aga") + 3) == "PER:sjur aga", owners
+
+
 # Two independent informants: Kari Nordmann is one informant's NAV adviser; the other informant
 # speaks of "kari" and "per", her own sister and colleague, and names nobody in full.
 _FIRST = "ja kari nordmann er veilederen min på nav og kari ringer meg hver uke sammen med per olsen"

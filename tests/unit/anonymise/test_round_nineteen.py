@@ -1,0 +1,61 @@
+"""Held-out testers 65–67 (#15): names left in clear after ``--auto`` and ordinary words masked
+as people, each measured on the code before its fix. Lower-case ASR, as the testers wrote it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from codebench.anonymise.pipeline import anonymise_text
+
+
+def _masked_words(original: str, masked: str) -> set[str]:
+    """The words of ``original`` that the masked text no longer holds (a pseudonym took them)."""
+    left = set(re.findall(r"[^\W\d_]+", re.sub(r"\[[^\]]+\]", " ", masked)))
+    return {w for w in re.findall(r"[^\W\d_]+", original) if w not in left}
+
+
+@pytest.mark.parametrize("text, name", [
+    # the eastern dialects' object pronouns after "kaller"
+    ("ja for n mindaugas eller min dau gas som det heter vi kaller'n minde", "minde"),
+    ("men alle kaller a noi og ho jobber i kantina", "noi"),
+    # short pieces after a person's "heter"
+    ("og kona hass e fra thailand ho heter su ni sa men alle kaller a noi", "su ni sa"),
+    # a double name's first heard in two pieces, the second piece a word
+    ("mora hans bir et inga ho ringte mæ faktisk første gangen", "bir et inga"),
+    # a short word that makes a longer given name with the one after it, before a surname
+    ("formannen på linja e ei russisk dame ok sana petrova og ho har vært her lenge", "ok sana petrova"),
+    # a kin word and its possessive, then a word the pronoun takes up at once
+    ("ja altså kona mi nok hun e fra thailand", "nok"),
+])
+def test_a_name_the_testers_found_in_clear_is_masked(text: str, name: str) -> None:
+    masked = anonymise_text(text)
+    assert not re.search(rf"(?<!\w){re.escape(name)}(?!\w)", masked), masked
+
+
+def test_a_name_misheard_with_aa_for_o_is_masked_beside_the_name_said_right() -> None:
+    text = ("ja det e jo det alltid altså eg hadde ein kurdisk kar råjda nei det va ei dame rojda heiter ho "
+            "ho begynte på ein butikk men det gjekk ikkje for rojda var sjuk")
+    assert "råjda" not in anonymise_text(text)
+
+
+@pytest.mark.parametrize("text, words", [
+    # dialect forms of "vært" and "kan" (a tester's "vørri" was a person eight times)
+    ("je har vørri her sia je e oppvokst på svullrya. at det skal være som det alltid har vørri og han syns "
+     "minde tok for mange snarveier", {"vørri"}),
+    ("så e har sagt til hu at hu kæin sende sms og så ringer e tilbake", {"kæin"}),
+    # the dialect possessive is no part of the name after it
+    ("og je tror kona hass noi har begynt på et norskkurs", {"hass"}),
+    # a word that is no name after "heter": how the name is written, or a comparison
+    ("tomas kas lauskas kazlauskas heiter han med zet i midten han er sveisar", {"med", "midten"}),
+    ("hva heter han mer enn hansen da", {"mer", "enn"}),
+    ("om vinteren hu heter pra ni æ tror det skrives pranee og hu e", {"æ", "tror"}),
+    # words said before a given name as themselves, and adverbs after a kin word
+    ("ja nina petrova kom i går", {"ja"}),
+    ("mora mi også ho var sjuk", {"også"}),
+    ("dattera mi eldste ho er sju", {"eldste"}),
+])
+def test_ordinary_words_beside_names_stay(text: str, words: set[str]) -> None:
+    masked = anonymise_text(text)
+    assert not (_masked_words(text, masked) & words), masked
