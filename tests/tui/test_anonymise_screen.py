@@ -190,6 +190,8 @@ async def test_deciding_an_entity_keeps_single_decisions_while_others_are_open(d
         await highlight(pilot, screen, person.id)
         await pilot.press("tab", "N")
         await settle(pilot)
+        # the note says what was done first: at 80 columns its end is cut off
+        assert screen.said[-1].startswith("rejected: …"), screen.said[-1:]
         # the entity still has open mentions: the highlight stays with it, on the next open one
         assert screen.current_entity().id == person.id and screen.current_mention().id == person.mentions[1].id
         await pilot.press("A")

@@ -289,3 +289,33 @@ async def test_back_from_the_transcript_the_cursor_is_on_the_same_word_not_the_s
         assert isinstance(screen, ResidualScreen) and PLANTED not in [v.form for v in screen.views]
         said = [n.message for n in app._notifications]
         assert any(f"«{PLANTED}» has left the list; the cursor is on «{screen.current().form}»" in m for m in said), said
+
+
+async def test_r_records_an_emptied_list_read(planted: services.Project) -> None:
+    """A tester kept every word of the list (K, K, …) until it said "No residual candidates";
+    R then did nothing, and the title still said the list was not read."""
+    from codebench.tui.screens.confirm import ConfirmDialog
+
+    for entity in anonymisation.entities(planted, status="suggested"):
+        anonymisation.decide(planted, "accept", entity=entity.id, coder="tester")
+    anonymisation.keep_residual(planted, [v.form for v in anonymisation.residual(planted, limit=None)], coder="tester")
+    app = CodebenchApp(planted, "tester")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_residual(pilot)
+        assert screen.views == []
+        # R while the last decision is stored says to wait (it did nothing, silently)
+        screen.busy = True
+        await pilot.press("R")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert any("R again" in str(n.message) for n in app._notifications)
+        screen.busy = False
+        # (letters typed into the empty list open a find that finds nothing; R still goes through)
+        await type_text(pilot, "minde")
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        await settle(pilot)
+        assert anonymisation.anonymisation_state(planted).anonymised

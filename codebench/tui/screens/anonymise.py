@@ -481,7 +481,8 @@ class AnonymisationScreen(WorkbenchScreen):
             # Which of the entity's mentions: the words around it (a tester could not tell which of
             # four «bjørn» in one interview a rejection had taken).
             around = f"…{mention.before[-18:].lstrip()} [{mention.text}] {mention.after[:18].rstrip()}…"
-            return Outcome(f"{around} in {mention.document}: {verb}")
+            # The verb first: at 80 columns the line's end is cut, and a tester saw only the words.
+            return Outcome(f"{verb}: {around} in {mention.document}")
 
         # On to the next open mention of this entity (after this one, then before it), else to
         # the next entity with open mentions; with nothing open anywhere, the next mention.

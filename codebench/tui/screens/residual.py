@@ -121,7 +121,7 @@ class ResidualScreen(WorkbenchScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Decisions wait while the last one is stored (shown dimmed in the footer)."""
-        if self.busy and action in ("mark_name", "mark_as", "keep", "read"):
+        if self.busy and action in ("mark_name", "mark_as", "keep"):
             return None
         return True
 
@@ -275,8 +275,9 @@ class ResidualScreen(WorkbenchScreen):
 
     def action_read(self) -> None:
         """Record that the list is read: until then no export or screen calls the project anonymised."""
-        if not self.loaded:
-            # A tester's R right after opening the list asked about "0 words listed".
+        if not self.loaded or self.busy:
+            # A tester's R right after opening the list asked about "0 words listed"; another's R
+            # while the last K was stored did nothing at all, and the list stayed unread.
             self.notify("The list is still being read; R again when it shows", severity="warning")
             return
         left = len(self.views)
