@@ -1552,6 +1552,17 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
             (is_common_word(preceding) or is_inflected_word(preceding))
             and preceding.endswith(("en", "et", "a")) and len(preceding) > 4)):
         return False  # "veilederen hans ho har", "etternamnet hans": the possessive after its noun
+    if (preceding in _CLAUSE_OPENERS and _word_classes().get(following) == "V" and not _also_a_noun(following)
+            and folded not in _WEATHER_WORDS
+            and following not in ("har", "hadde", "kan", "vil", "skal", "må")):
+        return True  # "eller hvis per bytter jobb", "og fjell hadde lyst": a subject and its verb
+    if preceding in ("med", "hos", "gjennom") and (
+            not following or following in ("på", "også", "òg", "sin", "si", "sitt")
+            or (following == "og" and after not in POSSESSIVES
+                and (after in _SPEAKERS_AND_PRONOUNS or _word_classes().get(after) in ("V", "F")))):
+        return True  # "ein prat med stein og sa", "gjennom per også", "på med stein" at a turn's end
+    if folded in POSSESSIVES and _possessive_without_noun(preceding, before, following, after):
+        return True  # "og hans betalte", "det har vår hjelpt", "eg har sagt det til vår etterpå"
     if preceding in _NAME_NOUNS:
         return True  # "og fornavn ante med e på slutten": the name a name-noun announces
     if following in ("har", "hadde") and after in _BEEN_AT_WORK:
@@ -1596,6 +1607,37 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
             and (not following or following in _AFTER_INVERTED_SUBJECT)):
         return True  # "så sto liv der", "då kom hans ut": the subject after the verb
     return preceding in _VOCATIVE_BEFORE and (not following or following in ("og", "da", "då"))
+
+
+_PREPOSITIONS_OF_PERSONS = frozenset("for med til te av hos om fra frå ved mot etter enn".split())
+_SAYING_VERBS = frozenset("sa sier seier sei sie seie sir meinte mente meiner mener trur tror".split())
+_CLAUSE_OPENERS = frozenset("og men hvis viss om at så når da då fordi".split())
+_OWN = frozenset("egen eigen eget eige egne eigne eiga ega".split())
+_SEASONS_AROUND = frozenset("høst høsten haust hausten vinter vinteren sommer sommar sommaren sommeren".split())
+
+
+def _also_a_noun(word: str) -> bool:
+    """A verb form that is a noun too, by its definite form in the word list ("dør": "døra",
+    "døren"; a tester's trap "hans dør alltid e åpen")."""
+    return is_common_word(word + "en") or is_common_word(word + "a")
+
+
+def _possessive_without_noun(preceding: str, before: str, following: str, after: str) -> bool:
+    """A possessive that is also a name ("hans", "vår") with no noun it could belong to: a
+    finite verb right after it ("og hans betalte", "du hans ler"), nothing but a function word
+    or a name after a preposition ("for hans" at a turn's end, "til vår etterpå", "med hans
+    kristian"), "at" after a saying verb ("då sa vår at"), or a participle after "har" ("det
+    har vår hjelpt"). Testers' interviews left these in clear where the person is named."""
+    classes = _word_classes()
+    if following and (following in FINITE_VERBS or (classes.get(following) == "V" and not _also_a_noun(following))):
+        return True
+    if (preceding in _PREPOSITIONS_OF_PERSONS and before not in _SEASONS_AROUND and following not in _SEASONS_AROUND
+            and following not in _OWN and not (following in ("og", "eller") and after in POSSESSIVES)
+            and (not following or classes.get(following) == "F" or is_given_name(following))):
+        return True  # (not "fra høst til vår og", the season; "for hans egen skyld"; "med hans og hennes barn")
+    if preceding in _SAYING_VERBS and following in ("at", "att"):
+        return True
+    return preceding in ("har", "hadde") and classes.get(following) == "F" and following.endswith(("t", "dd"))
 
 
 # Words before which a name-word is the ordinary word: determiners and quantifiers ("full storm",
