@@ -28,6 +28,9 @@ def _masked_words(original: str, masked: str) -> set[str]:
     ("formannen på linja e ei russisk dame ok sana petrova og ho har vært her lenge", "ok sana petrova"),
     # a kin word and its possessive, then a word the pronoun takes up at once
     ("ja altså kona mi nok hun e fra thailand", "nok"),
+    # an old Norwegian given name the lists lacked, said alone beside the full name (tester 62)
+    ("og der vart hallgerd\nmentoren hans hallgerd hestenes ho er hjelpepleiar\n"
+     "det fungerte veldig godt eigentleg eh hallgerd er ei flink dame", "hallgerd"),
 ])
 def test_a_name_the_testers_found_in_clear_is_masked(text: str, name: str) -> None:
     masked = anonymise_text(text)
