@@ -608,11 +608,23 @@ NOUN_ENDINGS = ("en", "et", "ene", "ane", "er", "ar", "ing", "het", "else", "ska
 _NEXT_WORD = re.compile(r"[ ]([^\W\d_]{3,})(?![\w-])")
 
 
+# A number said in words, as ASR writes it ("nittensekstisju", "førtito"): no name, though no
+# word list holds it.
+SPOKEN_NUMBER = re.compile(
+    r"(?:(?:en|ett|ein|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)og)?"
+    r"(?:null|en|ett|ein|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
+    r"sytten|atten|nitten|hundre|tusen|(?:tjue|tjuge|tretti|førti|femti|seksti|sytti|åtti|nitti)"
+    r"(?:en|ein|to|tre|fire|fem|seks|sju|syv|åtte|ni)?)+")
+
+
 def is_unknown_word(word: str) -> bool:
-    """A word that is neither an ordinary Norwegian word nor a filler: in caseless text, where a
+    """A word that is neither an ordinary Norwegian word nor a filler (nor a number said in
+    words: "mai nittensekstisju" made a tester's birth date a person): in caseless text, where a
     surname the lists have never seen hides ("kari holmeset")."""
     folded = word.casefold()
-    return folded.isalpha() and len(folded) >= 3 and not is_common_word(folded) and folded not in NOT_NAMES
+    return (folded.isalpha() and len(folded) >= 3 and not is_common_word(folded) and folded not in NOT_NAMES
+            # (six letters or more: a short run of number words is a name too, "toni", "tien")
+            and not (len(folded) >= 6 and SPOKEN_NUMBER.fullmatch(folded)))
 
 
 def _starts_a_name(word: str) -> bool:
@@ -1563,6 +1575,9 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
         return True  # "ein prat med stein og sa", "gjennom per også", "på med stein" at a turn's end
     if folded in POSSESSIVES and _possessive_without_noun(preceding, before, following, after):
         return True  # "og hans betalte", "det har vår hjelpt", "eg har sagt det til vår etterpå"
+    if before in ("hvem", "kven", "kem", "kæm") and preceding in ("er", "e", "var", "va") and (
+            not following or following in ("da", "då", "det", "egentlig", "eigentleg")):
+        return True  # "hvem er per": the interviewer asks who the person is
     if preceding in _NAME_NOUNS:
         return True  # "og fornavn ante med e på slutten": the name a name-noun announces
     if following in ("har", "hadde") and after in _BEEN_AT_WORK:

@@ -34,7 +34,7 @@ from codebench.anonymise.gazetteer import (
     extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, _not_after_heter, is_finite_verb, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
-    is_given_name, is_unknown_word, ROLE_ENDINGS,
+    is_given_name, is_unknown_word, ROLE_ENDINGS, SPOKEN_NUMBER,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -369,11 +369,7 @@ _PARTICIPLE = re.compile(r"[^\W\d_]+(?:t|et|dd|tt)")
 # A word with a spoken pronoun cliticised on it ("heter'n", "hadde'n", "ble'n"): no name.
 CLITIC = _CLITIC = re.compile(r"[^\W\d_]+['’](?:n|a|u|en|em|om|dæ|mæ|sæ|e)")
 # A number said in words, as ASR writes it: no person's name.
-_NUMBER_WORD = re.compile(
-    r"(?:(?:en|ett|ein|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)og)?"
-    r"(?:null|en|ett|ein|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni|ti|elleve|tolv|tretten|fjorten|femten|seksten|"
-    r"sytten|atten|nitten|hundre|tusen|(?:tjue|tjuge|tretti|førti|femti|seksti|sytti|åtti|nitti)"
-    r"(?:en|ein|to|tre|fire|fem|seks|sju|syv|åtte|ni)?)+")
+_NUMBER_WORD = SPOKEN_NUMBER
 
 
 # What goes before the first word of a sentence, a turn or a list item ("f) ", "- ").

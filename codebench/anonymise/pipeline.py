@@ -10,7 +10,7 @@ import re
 from functools import partial
 from typing import Callable, Collection, Hashable, Iterable, Mapping, NamedTuple, Sequence
 
-from codebench.anonymise.detections import DEFAULT_THRESHOLD, LOC, ORG, REVIEW_ONLY, PER, Detection, line_pieces
+from codebench.anonymise.detections import ADDRESS, DEFAULT_THRESHOLD, LOC, ORG, REVIEW_ONLY, PER, Detection, line_pieces
 from codebench.anonymise.split_names import find_split_names
 from codebench.anonymise.gazetteer import (
     find_after_roles, find_article_surnames, find_firm_names, find_given_names_run_together, find_interview_intro, find_lexicon_names,
@@ -106,8 +106,9 @@ def detect_text(
         read = [d for finder in _CASELESS_FINDERS for d in finder(plain)]
         # (a span read over a comma holds it in the text)
         found += [d if "," not in text[d.start:d.end] else d._replace(text=text[d.start:d.end]) for d in read]
-        # Unknown words the project names as places are not unknown: they are its places.
-        known_places = [d for d in found if d.detector == "known-place"]
+        # Unknown words the project names as places are not unknown: they are its places; nor are
+        # the street of an address ("heimeadressa fannestrandvegen førtiåtte" is no person).
+        known_places = [d for d in found if d.detector == "known-place" or d.kind == ADDRESS]
         found += [d for d in find_surname_shapes(text) + find_unknown_pairs(text)
                   if not any(p.start < d.end and d.start < p.end for p in known_places)]
     if use_model:

@@ -697,6 +697,44 @@ _SPOKEN_STREET = re.compile(
     r"(?:[ ][abcdfgh](?![\w-]))?(?![\w-]))?", re.IGNORECASE)
 
 
+# A street and its house number in words, whatever goes before: "det e furuflatveien tjueto",
+# "adressen her er saggrendveien førtito", "i ole tobias olsens gate tjueto" (testers' addresses;
+# the rule above wants a preposition or "adressa er" right before the street).
+_NUMBERED_STREET = re.compile(
+    r"(?<![\w-])(?:(?P<named>[^\W\d_]{3,}s)[ ]+(?:gate|gata|gaten|gt|vei|veg|veien|vegen|allé|plass|terrasse)"
+    r"|(?P<word>[^\W\d_]{6,}))"
+    rf"[ ]+(?:[1-9][0-9]{{0,3}}(?:[ ]?[a-h])?|{_HUNDREDS}|{_NUMBER_WORD})(?:[ ][abcdfgh](?![\w-]))?(?![\w-])",
+    re.IGNORECASE)
+_NAME_WORD_BEFORE = re.compile(r"([^\W\d_]{2,})[ ]+\Z")
+
+
+def _numbered_street(text: str) -> Iterator[Detection]:
+    """In ASR text, a street followed by its house number (see ``_NUMBERED_STREET``): one word
+    that ends like a street and is no ordinary word, or a genitive name and the street word, with
+    up to two more words of the name before it ("ole tobias olsens gate")."""
+    from codebench.anonymise.gazetteer import is_caseless, is_common_word, is_inflected_word
+
+    if not is_caseless(text):
+        return
+    for m in _NUMBERED_STREET.finditer(text):
+        if m.group("word"):
+            word = m.group("word").casefold()
+            if not _looks_like_street(word) or is_common_word(word) or is_inflected_word(word):
+                continue
+            start = m.start()
+        else:
+            named = m.group("named").casefold()
+            if len(named) < 5 or is_common_word(named[:-1]) or named[:-1] in _CLAUSE_WORDS:
+                continue
+            start = m.start()
+            for _ in range(2):
+                before = _NAME_WORD_BEFORE.search(text, max(0, start - 30), start)
+                if before is None or before.group(1).casefold() in _CLAUSE_WORDS or is_common_word(before.group(1)):
+                    break
+                start = before.start(1)
+        yield Detection(start, m.end(), ADDRESS, "rules:address", 0.7, text[start:m.end()])
+
+
 def _spoken_street(text: str) -> Iterator[Detection]:
     """A street name said in lower-case ASR text after a preposition of place, with its house
     number when one follows: one word that ends like a street and is no ordinary word ("skoleveien"
@@ -944,6 +982,7 @@ def find_identifiers(text: str, *, places: Collection[str] = ()) -> list[Detecti
     candidates.extend(_email_and_url(text))
     candidates.extend(_address(text))
     candidates.extend(_spoken_street(text))
+    candidates.extend(_numbered_street(text))
     candidates.extend(_nav_office(text, known))
     candidates.extend(_with_corrections(text, list(_indirect(text))))
     return _resolve(candidates)

@@ -931,3 +931,31 @@ async def test_the_mention_the_keys_act_on_is_marked_by_more_than_colour(detecte
                   if "▶" in str(mentions.get_option_at_index(i).prompt)]
         assert marked == [mentions.highlighted], (marked, mentions.highlighted)
         assert screen.current_mention().id == person.mentions[mentions.highlighted].id
+
+
+async def test_the_masked_view_opens_where_the_caret_was(detected):
+    """A tester pressed o far down a transcript and the masked view showed a turn much earlier,
+    the caret off screen; back with o, the same. The caret's line shows in both renditions."""
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, view = await open_first_transcript(pilot)
+        target = view.text.rindex(" ", 0, int(len(view.text) * 0.8)) + 1
+        end = view.text.index(" ", target)
+        # the word selected, as J from the residual list leaves it, and marked (a)
+        view.move_to(end, select_to=target)
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+
+        def caret_shows() -> bool:
+            line = view.line_of(view.cursor)
+            return view.scroll_offset.y <= line < view.scroll_offset.y + view.size.height
+
+        assert caret_shows()
+        word = view.text[view.cursor:view.cursor + 12]
+        for _ in range(2):
+            await pilot.press("o")
+            await settle(pilot)
+            await pilot.pause()
+            assert caret_shows(), (screen.anonymised, view.scroll_offset.y, view.line_of(view.cursor))
+        assert view.text[view.cursor:view.cursor + 12] == word

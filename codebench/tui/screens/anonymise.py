@@ -480,7 +480,7 @@ class AnonymisationScreen(WorkbenchScreen):
             anonymisation.decide(self.project, decision, mentions=[mention.id], coder=self.coder)
             # Which of the entity's mentions: the words around it (a tester could not tell which of
             # four «bjørn» in one interview a rejection had taken).
-            around = f"…{mention.before[-18:].lstrip()} [{mention.text}] {mention.after[:18].rstrip()}…"
+            around = f"…{mention.before[-18:].lstrip()}[{mention.text}]{mention.after[:18].rstrip()}…"
             # The verb first: at 80 columns the line's end is cut, and a tester saw only the words.
             return Outcome(f"{verb}: {around} in {mention.document}")
 

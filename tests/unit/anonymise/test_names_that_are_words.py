@@ -121,6 +121,7 @@ def _taken_beside(full: str, said: str) -> tuple[set[int], str]:
     ("eller hvis per bytter jobb så er det mye papir", "per"),     # a clause opener and a verb
     ("og da tok æ en prat med stein og sa at det går", "stein"),   # "med X og" a verb after
     ("og han kom hit gjennom per også", "per"),
+    ("ha ha hvem er per", "per"),                                  # the interviewer asks who
 ])
 def test_a_named_persons_word_name_is_taken_where_no_noun_could_follow(said: str, name: str) -> None:
     taken, text = _taken_beside(_NAMED[name], said)
