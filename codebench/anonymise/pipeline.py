@@ -15,7 +15,7 @@ from codebench.anonymise.split_names import find_split_names
 from codebench.anonymise.gazetteer import (
     find_after_roles, find_article_surnames, find_firm_names, find_given_names_run_together, find_interview_intro, find_lexicon_names,
     find_names, find_pronoun_names,
-    find_after_origin, find_hyphenated_given_names, find_named_institutions, find_place_names, find_possessor_names, find_reported_speakers, find_subject_names, find_trade_firms, find_workplaces_by_name,
+    find_after_origin, find_chain_branches, find_hyphenated_given_names, find_named_institutions, find_place_names, find_possessor_names, find_reported_speakers, find_subject_names, find_trade_firms, find_workplaces_by_name,
     find_surname_shapes, find_unknown_pairs, find_vietnamese_names, find_word_names_with_surnames, looks_like_name, name_likelihood, own_name_parts, with_definite_forms,
 )
 from codebench.anonymise.linking import Cluster, link, normalise
@@ -50,7 +50,7 @@ def check_text(text: str) -> None:
 # The rules that read caseless text only (ASR), in the order they have always run.
 _CASELESS_FINDERS: tuple[Callable[[str], list[Detection]], ...] = (
     find_reported_speakers, find_interview_intro, find_place_names, find_trade_firms, find_workplaces_by_name,
-    find_named_institutions, partial(find_after_roles, caseless=True), find_after_origin, find_subject_names,
+    find_named_institutions, find_chain_branches, partial(find_after_roles, caseless=True), find_after_origin, find_subject_names,
     find_possessor_names, find_pronoun_names, find_given_names_run_together, find_word_names_with_surnames,
     find_article_surnames, find_split_names,
 )

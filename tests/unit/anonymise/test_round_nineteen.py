@@ -90,3 +90,27 @@ def test_a_street_and_its_number_in_words_is_an_address_whatever_goes_before(tex
 @pytest.mark.parametrize("text", ["han kjørte motorveien tjue mil", "han bodde i den gata to år"])
 def test_a_road_word_before_a_count_is_no_address(text: str) -> None:
     assert anonymise_text(text) == text
+
+
+@pytest.mark.parametrize("text, workplace", [
+    ("han er på stord vidaregåande skule", "stord vidaregåande skule"),
+    ("eg var på rema tusen hundvåg i går", "rema tusen hundvåg"),
+    ("han jobber på kiwi vadsø", "kiwi vadsø"),
+    ("på coop marked lyngseidet", "coop marked lyngseidet"),
+    ("ho jobbar på vestad bo og aktivitetssenter", "vestad bo og aktivitetssenter"),
+    ("han jobba på valdres kjøtt og vilt", "valdres kjøtt og vilt"),
+    ("han er lærling på leirvik sveis og montasje", "leirvik sveis og montasje"),
+])
+def test_a_workplace_is_masked_whole(text: str, workplace: str) -> None:
+    # (testers 38-67: the place was masked and "skule", "rema tusen", "kiwi", "og vilt" were left)
+    masked = anonymise_text(text)
+    assert "[Arbeidsplass 1]" in masked and not (set(workplace.split()) & set(masked.split())), masked
+
+
+@pytest.mark.parametrize("text", [
+    "vi handla på kiwi og rema i går",
+    "kiwi har billig mat",
+    "muligheter for norsk næringsliv og for økt handel",
+])
+def test_a_chain_alone_and_trade_as_a_word_stay(text: str) -> None:
+    assert anonymise_text(text) == text
