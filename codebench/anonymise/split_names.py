@@ -114,16 +114,25 @@ def find_split_names(text: str) -> list[Detection]:
     # Only runs that hold a word no list knows can be pieces: look at those alone (most of a
     # transcript is words, and this runs on each one).
     unknown = [_unknown(w) for w in folded]
-    starts = sorted({i for u, flag in enumerate(unknown) if flag for i in range(max(0, u - 2), u + 1)})
+    starts = sorted({i for u, flag in enumerate(unknown) if flag for i in range(max(0, u - 2), u + 1)}
+                    # (and a particle after a given name: "ande som by", a surname in pieces)
+                    | {i for i in range(1, len(folded)) if folded[i] in _NAME_PARTICLES and is_given_name(folded[i - 1])})
     for i in starts:
         if i >= len(words) - 1 or words[i].start() < taken_until:
             continue
         for n in (3, 2):
             parts = folded[i:i + n]
             # (the cheap look first: each word's own verdict is cached)
-            if len(parts) < n or not _may_be_pieces(parts, pronouns=True) or not _adjacent(text, words[i:i + n]):
+            if len(parts) < n or not _adjacent(text, words[i:i + n]):
                 continue
             joined = "".join(parts)
+            # (after a given name, a listed surname's pieces may be words: "ande som by han jobbe",
+            # "nillas som by han e" (Somby, in four testers' Sámi interviews)
+            surname_after_given = (parts[0] in _NAME_PARTICLES and i > 0 and is_given_name(folded[i - 1])
+                                   and joined in lexicon().surnames and _adjacent(text, words[i - 1:i + 1])
+                                   and all(_may_be_piece(p) for p in parts))
+            if not (surname_after_given or _may_be_pieces(parts, pronouns=True)):
+                continue
             said = _SAID_AS.match(text, words[i + n - 1].end())
             # "ho dan eh hodan heter ho": a pronoun is a piece only of the very form said after it
             if any(p in _THIRD_PERSON for p in parts) and not (
@@ -143,7 +152,7 @@ def find_split_names(text: str) -> list[Detection]:
                       and i + 2 < len(words) and is_given_name(folded[i + 2]) and _adjacent(text, words[i + 1:i + 3]))
             if not (said_form or (not binding and _name_of_pieces(parts)) or (
                     binding and all(p in _NAME_PARTICLES for p in binding) and parts[-1] not in binding
-                    and all(_unknown(p) and not is_given_name(p) for p in parts if p not in binding)
+                    and (surname_after_given or all(_unknown(p) and not is_given_name(p) for p in parts if p not in binding))
                     and _listed(joined, parts) and _sounds_apart(joined, [p for p in parts if p not in binding]))
                     or double):
                 continue

@@ -28,6 +28,9 @@ def _masked_words(original: str, masked: str) -> set[str]:
     ("formannen på linja e ei russisk dame ok sana petrova og ho har vært her lenge", "ok sana petrova"),
     # a kin word and its possessive, then a word the pronoun takes up at once
     ("ja altså kona mi nok hun e fra thailand", "nok"),
+    # a Sámi surname heard as two words after the given name (testers 27, 58)
+    ("ja det va ande eh ande som by han jobbe på lageret", "som by"),
+    ("nillas som by han e fra tårstad og han", "som by"),
     # an old Norwegian given name the lists lacked, said alone beside the full name (tester 62)
     ("og der vart hallgerd\nmentoren hans hallgerd hestenes ho er hjelpepleiar\n"
      "det fungerte veldig godt eigentleg eh hallgerd er ei flink dame", "hallgerd"),
@@ -58,6 +61,7 @@ def test_a_name_misheard_with_aa_for_o_is_masked_beside_the_name_said_right() ->
     ("ja nina petrova kom i går", {"ja"}),
     ("mora mi også ho var sjuk", {"også"}),
     ("dattera mi eldste ho er sju", {"eldste"}),
+    ("ho e som by e flest", {"som", "by"}),
 ])
 def test_ordinary_words_beside_names_stay(text: str, words: set[str]) -> None:
     masked = anonymise_text(text)
