@@ -73,6 +73,19 @@ async def open_residual(pilot) -> ResidualScreen:
     return screen
 
 
+async def _r_then_yes(pilot, project: services.Project) -> None:
+    """R asks whether the list is read; y records it, and the project is anonymised."""
+    from codebench.tui.screens.confirm import ConfirmDialog
+
+    await pilot.press("R")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ConfirmDialog)
+    await pilot.press("y")
+    await settle(pilot)
+    await settle(pilot)
+    assert anonymisation.anonymisation_state(project).anonymised
+
+
 async def _highlight(pilot, screen: ResidualScreen, form: str) -> None:
     listing = screen.query_one("#residual")
     listing.highlighted = next(i for i, v in enumerate(screen.views) if v.form == form)
@@ -205,13 +218,7 @@ async def test_r_records_the_list_read_and_only_then_is_the_project_anonymised(p
         # after a find that found nothing, R still records the list read (a tester's "strømR")
         await pilot.press("ctrl+f")
         await type_text(pilot, "zzq")
-        await pilot.press("R")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
-        await settle(pilot)
-        await settle(pilot)
-        assert anonymisation.anonymisation_state(planted).anonymised
+        await _r_then_yes(pilot, planted)
         assert any("residual list read" in str(n.message) for n in app._notifications)
 
 
@@ -312,10 +319,4 @@ async def test_r_records_an_emptied_list_read(planted: services.Project) -> None
         screen.busy = False
         # (letters typed into the empty list open a find that finds nothing; R still goes through)
         await type_text(pilot, "minde")
-        await pilot.press("R")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("y")
-        await settle(pilot)
-        await settle(pilot)
-        assert anonymisation.anonymisation_state(planted).anonymised
+        await _r_then_yes(pilot, planted)
