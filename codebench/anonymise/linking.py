@@ -34,7 +34,7 @@ from codebench.anonymise.gazetteer import (
     extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
     a_time_word, place_names, name_pattern, ends_in_given_name, _not_after_heter, is_finite_verb, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
-    is_given_name, is_unknown_word, ROLE_ENDINGS, SPOKEN_NUMBER,
+    is_given_name, is_unknown_word, ROLE_ENDINGS, SPOKEN_NUMBER, _word_classes,
 )
 
 # Tuned on the sample corpus gold (bench/anonymise.py sweeps it): 85 joins "Kristin"/"Kristine"
@@ -1005,8 +1005,6 @@ def _a_word_here(det: Detection, text: str) -> bool:
 def _noun_like(word: str) -> bool:
     """An ordinary word that is no verb form and no function word: what a preposition or a
     possessive goes before."""
-    from codebench.anonymise.gazetteer import _word_classes
-
     # (nor a word the tagged corpus reads mostly as a finite verb or a participle: "per bytter
     # jobb", "og hans betalte", "det har vår hjelpt", testers' names left in clear)
     return ((is_common_word(word) or is_inflected_word(word)) and word not in FINITE_VERBS and word not in FUNCTION_WORDS
