@@ -1022,10 +1022,18 @@ def find_after_roles(text: str, *, caseless: bool) -> list[Detection]:
     for match in _NAMED_BEFORE_HETER.finditer(text):
         word = match.group(1)
         folded = word.casefold()
+        # (a word before "heter" is the name's last piece only if it is no ordinary word: "tomasz
+        # sa difor heitte ho det" is no name "tomasz sa difor")
+        start = (_given_name_before_pieces(text, match.start(1)) if caseless and not is_common_word(folded)
+                 else match.start(1))
+        if len(folded) < 3 and start == match.start(1):
+            continue  # two letters are a name's piece only after its given name ("trine rø heter ho")
         if (folded not in _not_after_heter() and folded not in FUNCTION_WORDS_OF_NAMES and not is_finite_verb(folded)
                 and folded not in ("hva", "kva", "ka", "hvem", "kven", "kem", "åssen", "koss", "korleis", "navnet", "namnet")
                 and (caseless or word[:1].isupper()) and not any(d.start == match.start(1) for d in found)):
             found.append(Detection(match.start(1), match.end(1), PER, "lexicon:role", 0.7, word))
+            if start < match.start(1):
+                found.append(Detection(start, match.end(1), PER, "lexicon:pieces", 0.7, text[start:match.end(1)]))
     for match in _CALLED_FRONTED.finditer(text):
         word = match.group(1)
         if (word.casefold() not in _not_after_heter() and word.casefold() not in FUNCTION_WORDS_OF_NAMES
@@ -1230,7 +1238,7 @@ _SAYS_INSTEAD = re.compile(
 # "khadar heter han", "ho heiter ho": the name before "heter" and the pronoun (an inverted "he
 # is called Khadar", common in speech).
 _NAMED_BEFORE_HETER = re.compile(
-    r"(?<![\w-])([^\W\d_]{3,})[ ]+(?:(?:heter|heiter|het|heitte|heite)[ ]+(?:han|hun|ho|hu)"
+    r"(?<![\w-])([^\W\d_]{2,})[ ]+(?:(?:heter|heiter|het|heitte|heite)[ ]+(?:han|hun|ho|hu)"
     # (or "lan som hun heter til daglig": a tester's Vietnamese colleague)
     r"|som[ ]+(?:han|hun|ho|hu)[ ]+(?:heter|heiter|het|heitte|heite))(?![\w-])", re.IGNORECASE)
 # "han kalle vi bare for kranen", "han kallar dei for sagkongen": the object fronted, what he is
@@ -1242,6 +1250,31 @@ _CALLED_FRONTED = re.compile(
 _CALLED_OTHER = re.compile(
     r"(?<![\w-])(?:kaller|kalte|kallar|kalla|kalle|kalt)[ ]+(?:han|ho|hun|henne|ham|hu|meg|deg|mæ)"
     r"[ ]+(?:noe|noko|noka)[ ]+(?:annet|anna|annat|anna)[ ]+enn[ ]+([^\W\d_]{3,})(?![\w-])", re.IGNORECASE)
+# Words that end a name said in pieces before an inverted "heter ho": the clause goes on.
+_NOT_A_PIECE = frozenset("og eller nei ja eh ehm øh men så at som om der her da då".split())
+
+
+def _given_name_before_pieces(text: str, start: int) -> int:
+    """Where a name said before an inverted "heter ho" begins: at a given name just before it,
+    or before one short piece between ("trine rø heter ho", "abdi rahman var san heter han");
+    ``start`` where there is none."""
+    names = lexicon()
+    pos = start
+    for _ in range(2):
+        before = _ANY_WORD_BEFORE.search(text, max(0, pos - 30), pos)
+        if before is None:
+            return start
+        folded = before.group(1).casefold()
+        if (((folded in names.female or folded in names.male) and name_likelihood(folded) >= 0.6)
+                or (pos < start and len(folded) >= 4 and is_unknown_word(folded) and not is_public(folded)
+                    and not is_ordinary_compound(folded) and not folded.endswith(NOUN_ENDINGS))):
+            return before.start(1)  # (or a name no list holds, before the piece: "abdi rahman var san")
+        if len(folded) > 4 or folded in _NOT_A_PIECE or folded in FUNCTION_WORDS_OF_NAMES:
+            return start
+        pos = before.start(1)
+    return start
+
+
 _SURNAME_NEXT = re.compile(r"[ ]([^\W\d_]{2,})(?![\w-])")
 _PERSON_NOUNS = frozenset("mann dame kvinne gutt jente kar fyr".split())
 
@@ -1381,7 +1414,8 @@ def find_surname_shapes(text: str) -> list[Detection]:
 
 # Endings of surnames and farm names the shape rule leaves to others ("skaslien", "sørbøen",
 # "aarflot"): after a given name they make a full name.
-_SURNAME_ENDINGS_AFTER_GIVEN = SURNAME_ENDINGS + ("lien", "øen", "flot", "set", "seth", "rød", "ø", "fjell", "ås")
+_SURNAME_ENDINGS_AFTER_GIVEN = SURNAME_ENDINGS + ("lien", "øen", "flot", "set", "seth", "rød", "ø", "fjell", "ås",
+                                                 "veit", "tvedt", "vad", "vold")
 # Given names that are also possessives: a name only before a listed or surname-shaped surname
 # ("ia rådgiveren hans hans reinfjell", "ho vår vår eikås").
 _POSSESSIVE_GIVEN = frozenset({"hans", "vår"})
@@ -1558,7 +1592,7 @@ def reads_as_person(text: str, start: int, end: int) -> bool:
     if preceding in ("en", "ein", "ei", "et", "eit", "i", "per", "hver", "kvar", "full", "noen", "nokon"):
         return False  # "en per", "i vår", "full storm": an article or a preposition's noun
     folded = text[start:end].casefold()
-    if _weather_here(text, start, end):
+    if weather_here(text, start, end):
         return False  # "det var storm og ferja gjekk ikkje": the weather, not Storm
     if folded in POSSESSIVES and (is_role_word(preceding) or (
             (is_common_word(preceding) or is_inflected_word(preceding))
@@ -1680,14 +1714,19 @@ _WEATHER_BEFORE = re.compile(r"(?<![\w-])(?:snø\w*|regn\w*|kulde|vind|kuling|uv
                              re.IGNORECASE)
 
 
-def _weather_here(text: str, start: int, end: int) -> bool:
+def weather_here(text: str, start: int, end: int) -> bool:
     """A weather word that is also a name ("storm", "sol") is the weather after a copula or beside
     other weather: "det var storm og ferja gjekk ikkje", "uvær og storm", "storm den dagen"."""
     if text[start:end].casefold() not in _WEATHER_WORDS:
         return False
     prev = _PREVIOUS.search(text, max(0, start - 40), start)
-    return bool((prev is not None and prev.group(2).casefold() in _COPULAS) or _WEATHER_AFTER.match(text, end)
-                or _WEATHER_BEFORE.search(text, max(0, start - 16), start))
+    # (not after a person's copula: "ja jeg er sol eller solveig berg" introduces Sol)
+    copula = (prev is not None and prev.group(2).casefold() in _COPULAS
+              and (prev.group(1) or "").casefold() not in _PERSONS_BEFORE_COPULA)
+    return bool(copula or _WEATHER_AFTER.match(text, end) or _WEATHER_BEFORE.search(text, max(0, start - 16), start))
+
+
+_PERSONS_BEFORE_COPULA = frozenset("jeg eg æ je i du han ho hun hu dere de dokker".split())
 
 
 def reads_as_word(text: str, start: int, end: int) -> bool:
@@ -1712,7 +1751,7 @@ def reads_as_word(text: str, start: int, end: int) -> bool:
         return True  # "er varsame folk": an adjective before its noun
     if folded.endswith("s") and is_common_word(folded):
         return True  # "til livs": the word's own genitive
-    if _weather_here(text, start, end):
+    if weather_here(text, start, end):
         return True
     if following in _DIRECTION_AFTER.get(folded, ()):
         return True
@@ -1750,8 +1789,8 @@ def find_subject_names(text: str) -> list[Detection]:
                 continue
             if given and name_likelihood(folded) >= 0.6:
                 continue  # a plain name is found by the lists already
-            if pattern is _WITH_ME and _weather_here(text, match.start(group), match.end(group)):
-                continue  # "det va storm og æ kom ikkje over": the weather and I ("det e storm som" is Storm)
+            if pattern in (_WITH_ME, _DISLOCATED) and weather_here(text, match.start(group), match.end(group)):
+                continue  # "det va storm og æ kom ikkje over", "det var storm ho sa": the weather ("det e storm som" is Storm)
             # "... kostnadsnøkla og eg meiner": "og jeg" opens many a clause, so before it only a
             # given name counts; after "jeg og" an unknown word does too.
             unknown = ((pattern in (_CLEFT, _DISLOCATED) or (pattern is _WITH_ME and group == 1))
@@ -1762,8 +1801,52 @@ def find_subject_names(text: str) -> list[Detection]:
                        and (not folded.endswith(NOUN_ENDINGS) or _unlike(folded) >= 0.6))
             if given or unknown:
                 found.append(Detection(match.start(group), match.end(group), PER, "lexicon:subject", 0.6, word))
+    found += _dislocated_word_names(text, {d.start for d in found})
     found += _foreign_words_read_as_people(text, {d.start for d in found})
     return found
+
+
+# A given name that is also a word, taken up at once by the pronoun of its gender, wherever the
+# clause began ("mentoren som vart peika ut stig han slutta", "sur i byrjinga storm han er
+# lærling", "lederen stein han e fra"): speech names a person so, and no noun is taken up by "he"
+# or "she" with a verb after it.
+_NAME_PRONOUN_VERB = re.compile(
+    r"(?<![\w-])([^\W\d_]{3,})[ ]+(han|hun|ho|hu)[ ]+(?:" + _VERBS + r")(?![\w-])", re.IGNORECASE)
+# Words after which the next word is a noun's ("i helga ho kom heim", "ein stein han fann").
+_BEFORE_A_NOUN = frozenset(
+    "i på til te om for med av fra frå ved hos mot etter enn under over gjennom uten utan mellom ei en et ein eit "
+    "den det dei de denne dette disse desse noen nokon noko noe mye mykje litt lite stor store liten lita vesle "
+    "hele heile all alle kvar hver hvert kvart sånn slik annen anna andre ny nye god gode".split())
+
+
+def _dislocated_word_names(text: str, taken: set[int]) -> list[Detection]:
+    """Word-names taken up by the pronoun of their gender and a verb (see above); not a
+    possessive, an adverb or a month ("kona hans ho har", "det ble nok hun", "i mai han fikk"),
+    nor a word after a preposition or a determiner, where it is the noun."""
+    from codebench.anonymise.linking import FUNCTION_WORDS
+
+    names = lexicon()
+    found: list[Detection] = []
+    for match in _NAME_PRONOUN_VERB.finditer(text):
+        folded = match.group(1).casefold()
+        gender = names.male if match.group(2).casefold() == "han" else names.female
+        if (match.start(1) in taken or folded not in gender or name_likelihood(folded) >= 0.6
+                or folded in POSSESSIVES or folded in NOT_NAMES or folded in FUNCTION_WORDS
+                or folded in _MONTHS_AND_DAYS):
+            continue
+        before = _ANY_WORD_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        if ((before is not None and before.group(1).casefold() in _BEFORE_A_NOUN)
+                or reads_as_word(text, match.start(1), match.end(1))):
+            continue  # (or the weather: "då det var storm og", "det e storm så e det storm ingen")
+        found.append(Detection(match.start(1), match.end(1), PER, "lexicon:subject", 0.6, match.group(1)))
+    return found
+
+
+# (across a line end too: a turn's words run on over the lines of its segments)
+_ANY_WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+)\s+\Z")
+_MONTHS_AND_DAYS = frozenset(
+    "januar februar mars april mai juni juli august september oktober november desember "
+    "måndag mandag tysdag tirsdag onsdag torsdag fredag laurdag lørdag søndag sundag".split())
 
 
 _UNLIKE_ANY_WORD = 0.75

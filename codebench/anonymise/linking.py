@@ -33,7 +33,7 @@ from codebench.anonymise.gazetteer import (
     DIALECT_WORDS, FOREIGN_SURNAME_ENDINGS, VIETNAMESE_SURNAMES, LISTLESS_NOUNS, NAME_NOUNS, NOT_NAMES, WORD_NAMES, PRONOUNS, SPOKEN_VERBS,
     extend_into_unknown, is_caseless, is_common_word, is_compound_word, is_generic_label,
     POSSESSIVES, after_role, in_subject_position, is_role_word, is_inflected_word, is_ordinary_compound, lexicon, name_likelihood,
-    a_time_word, place_names, name_pattern, ends_in_given_name, _not_after_heter, is_finite_verb, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word,
+    a_time_word, place_names, name_pattern, ends_in_given_name, _not_after_heter, is_finite_verb, FINITE_VERBS, SENTENCE_ADVERBS, reads_as_person, reads_as_word, weather_here,
     is_given_name, is_unknown_word, ROLE_ENDINGS, SPOKEN_NUMBER, _word_classes,
 )
 
@@ -1940,6 +1940,10 @@ def _propagate(
             if form in capitalised_only and (caseless or not surface[:1].isupper()) and not (
                     caseless and any(id(c) in in_doc[doc] for c in local_parts.get(form, ()))):
                 continue  # (in ASR text only where the person is named: local_parts)
+            if caseless and cluster.kind == PER and not hit and weather_here(text, start, end):
+                # The weather ("då det var storm og", "det e storm så e det storm"): no suggestion
+                # for the reviewer to reject, wherever a person of that name is.
+                continue
             for item in hit:
                 placed.remove(item)
                 item[2].mentions = [m for m in item[2].mentions if not (m[0] == doc and m[1] is item[3])]
