@@ -342,7 +342,10 @@ def _been_at_work() -> frozenset[str]:
 # Adjectives that point into the noun after them ("amina hele tida", "per neste uke").
 _NOT_SURNAMES = frozenset(
     "hele heile halve selve samme same eneste einaste neste førre forrige første fyrste siste andre "
-    "egen eigen eget eige egne eigne".split())
+    "egen eigen eget eige egne eigne "
+    # what one gets or is given, the object after a name the verb made its subject ("så fikk
+    # mannen hennes sergej jobb her", a tester's)
+    "jobb arbeid plass beskjed hjelp svar lov tid".split())
 
 
 # Words that stand only before a noun ("same dag", "samme sted").
@@ -556,8 +559,8 @@ def _particle_surnames(text: str, dets: Sequence[Detection], stop: frozenset[str
                             or match.group(1).casefold() in ("ti", "thi")):
             continue
         particle, surname = match.group(1).casefold(), match.group(2).casefold()
-        if surname in stop or is_finite_verb(surname) or surname in PRONOUNS:
-            continue
+        if surname in stop or is_finite_verb(surname) or surname in PRONOUNS or surname in _NOT_SURNAMES:
+            continue  # (nor an article and its adjective: "uten haider de første ukene")
         if particle in _WORDLIKE_PARTICLES and not (
                 surname in names.surnames or is_unknown_word(surname) or is_noun_or_adjective(surname)):
             continue

@@ -124,3 +124,28 @@ def test_a_word_kept_from_the_residual_list_is_not_masked_by_an_accept(project) 
     anonymisation.decide(project, "accept", entity=person.id, coder=CODER)
 
     assert _shown(project).count(WORD) == 2, "the kept word stays where nobody marked it"
+
+
+def test_a_word_of_grammar_a_marked_name_ran_into_is_no_surname_to_mask(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A tester's detection had run "petrauskas" on into "men" (but); joining that entity into
+    # Mindaugas then masked "sånn men han" and "skada men han" as him.
+    monkeypatch.setenv("CODEBENCH_KEY_DIR", str(tmp_path / "keys"))
+    source = tmp_path / "lageret.txt"
+    source.write_text("SPEAKER_01: etternavnet er petrauskas men vi kaller han bare minde\n"
+                      "SPEAKER_01: det gjekk sånn men han klarte det\n"
+                      "SPEAKER_01: ryggen var skada men han kom att\n", encoding="utf-8")
+    project = services.init_project(tmp_path / "p")
+    try:
+        services.import_files(project, [source])
+        doc = services.list_documents(project)[0].id
+        text = services.get_document(project, doc).text
+        start = text.index("petrauskas men")
+        anonymisation.add_mention(project, doc, start, start + len("petrauskas men"), coder=CODER)
+
+        anonymisation.decide(project, "accept", entity=_entity(project, "petrauskas men").id, coder=CODER)
+
+        shown = anonymisation.rendition(project, doc, with_open=True).text
+        assert "sånn men han" in shown and "skada men han" in shown, shown
+    finally:
+        project.close()

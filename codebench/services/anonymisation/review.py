@@ -19,7 +19,7 @@ from codebench.anonymise.gazetteer import (
     NOT_NAMES, find_name_parts, find_names, in_subject_position, is_also_a_word, is_caseless, is_common_word, own_name_parts,
     reads_as_person, with_definite_forms,
 )
-from codebench.anonymise.linking import normalise
+from codebench.anonymise.linking import FUNCTION_WORDS, normalise
 from codebench.anonymise.pipeline import DEFAULT_THRESHOLD, REVIEW_ONLY
 from codebench.anonymise.pseudonyms import next_label
 from codebench.domain.records import DocumentInfo, EntityRecord, MentionRecord, NewEntity, NewMention
@@ -511,7 +511,10 @@ def _mask_other_sayings(store: Store, entity_id: int, *, coder: str | None, at: 
     # A surname that is also a word ("hatten" of Stig Rune Hatten) only where the sentence makes
     # it a person: "og hatten han e en sånn kar", not "tar med hatten sin".
     worded = {f.split()[-1] for f in said if " " in f and kind == PER} - forms
-    worded = {w for w in worded if len(w) >= 3 and w not in NOT_NAMES and _digest(w) not in kept}
+    # (never a word of grammar a detector ran the name on into: "petrauskas men" had masked
+    # "sånn men han" when a tester joined its entity)
+    worded = {w for w in worded if len(w) >= 3 and w not in NOT_NAMES and w not in FUNCTION_WORDS
+              and _digest(w) not in kept}
     if not forms and not worded:
         return []
     taken: dict[int, list[tuple[int, int]]] = defaultdict(list)

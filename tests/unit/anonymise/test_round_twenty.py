@@ -27,6 +27,11 @@ def _masked_words(original: str, masked: str) -> set[str]:
     ("det var veiledaren hans på nav vår øksnevad ho ringde meg ein dag", "vår øksnevad"),
     # a name's short last piece before an inverted "heter ho"
     ("kristoffer ringte mæ og masa trine rø heter ho", "rø"),
+    # names of immigrant background the lists lacked (round 20: Kirkenes, Karasjok, Tromsø)
+    ("så e det en eldre kar sergej som snakker nesten ikke norsk", "sergej"),
+    ("anieska sier vi ho e på båten og tomek og så e det", "tomek"),
+    ("da ble æ gående hjemme og mihkkal mannen min han jobbe jo i", "mihkkal"),
+    ("máret eira heter ho egentlig men alle sie mara ho\nog mara hadde ikkje møtt på tre dagar", "mara"),
 ])
 def test_a_name_the_testers_found_in_clear_is_masked(text: str, name: str) -> None:
     masked = anonymise_text(text)
@@ -46,6 +51,13 @@ def test_a_name_the_testers_found_in_clear_is_masked(text: str, name: str) -> No
     ("ung gut frå vietnam tan thanh heiter han og han e flink", {"vietnam"}),
     ("en fra inkluderingssenteret tan thanh heter han som", {"inkluderingssenteret"}),
     ("eg at tomasz sa difor heitte ho det", {"sa"}),
+    # what goes on after a given name: a verb's past in -a, an object, an article and adjective,
+    # people in general, a subjunction
+    ("boller fra bakeriet og sa at sergej savna mæ det va fint", {"savna"}),
+    ("og så fikk mannen hennes sergej jobb her i alta", {"jobb"}),
+    ("jeg hadde ikke klart det uten haider de første ukene", {"de", "første"}),
+    ("han er fra eritrea men ingen slekt av semhar folk tror det hele tida", {"folk"}),
+    ("takk sjølv og helsing til ingebjørg viss du møter ho", {"viss"}),
 ])
 def test_a_word_the_rules_could_take_for_a_name_stays(text: str, words: set[str]) -> None:
     assert not _masked_words(text, anonymise_text(text)) & words
@@ -71,3 +83,12 @@ def test_a_person_introducing_herself_is_not_the_weather() -> None:
     assert not weather_here(text, start, start + 3)
     text = "det er sol og varmt i dag"
     assert weather_here(text, text.index("sol"), text.index("sol") + 3)
+
+
+def test_a_name_announced_by_its_noun_ends_where_the_clause_goes_on() -> None:
+    # "etternavnet er petrauskas men …": the announced name had taken "men" (but) with it.
+    from codebench.anonymise.pipeline import detect_text
+
+    text = "det er litauisk og etternavnet er petrauskas men vi kaller han bare minde på lageret"
+    announced = [d.text for d in detect_text(text, use_model=False) if d.detector == "lexicon:announced"]
+    assert announced == ["petrauskas"]
