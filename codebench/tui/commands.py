@@ -34,6 +34,16 @@ class CodebenchCommands(Provider):
                          "words, phrases, wildcards, regular expressions; code the hits (/)"))
         commands.append(("Anonymisation review", app.open_anonymisation,
                          "detected names and identifiers: accept, reject, rename, add; run detection"))
+        # The transcript under the palette, masked or original (o on its screen; a tester looked
+        # for "masked" here and found only the residual list).
+        transcript = next((screen for screen in reversed(app.screen_stack) if hasattr(screen, "action_rendition")), None)
+        if transcript is not None and app.original_allowed and getattr(transcript, "doc", None) is not None:
+            if transcript.anonymised:
+                commands.append(("Original view of this transcript", partial(transcript.action_rendition, False),
+                                 "the words as said, names and all (o)"))
+            else:
+                commands.append(("Masked view of this transcript", partial(transcript.action_rendition, True),
+                                 "as an exported file shows it; underlined: suggestions not reviewed yet (o)"))
         commands.append(("Residual list: words left unmasked that may be names", app.open_residual,
                          "read it from the top: + a name, K keep, J go to text; R records the list read (U in the review)"))
         if app.original_allowed:

@@ -149,3 +149,17 @@ def test_a_word_of_grammar_a_marked_name_ran_into_is_no_surname_to_mask(tmp_path
         assert "sånn men han" in shown and "skada men han" in shown, shown
     finally:
         project.close()
+
+
+def test_a_form_rejected_in_every_mention_is_no_longer_among_the_entitys_names(project) -> None:
+    # A tester rejected "kjente" in "ante kjente" and still read it among Ante's names.
+    person = _mark_first(project)
+    jarle = _mark_jarle(project)
+    anonymisation.join_entities(project, person.id, jarle.id, coder=CODER)
+    joined = _entity(project, WORD)
+    assert "jarle" in joined.forms
+    wrong = next(m for m in joined.mentions if m.text == "jarle")
+
+    anonymisation.decide(project, "reject", mentions=[wrong.id], coder=CODER)
+
+    assert "jarle" not in _entity(project, WORD).forms

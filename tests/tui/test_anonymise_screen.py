@@ -959,3 +959,20 @@ async def test_the_masked_view_opens_where_the_caret_was(detected):
             await pilot.pause()
             assert caret_shows(), (screen.anonymised, view.scroll_offset.y, view.line_of(view.cursor))
         assert view.text[view.cursor:view.cursor + 12] == word
+
+
+async def test_the_palette_switches_the_transcript_to_the_masked_view_and_back(detected):
+    """A tester looked in the command palette for the masked view (o) and found only the
+    residual list."""
+    app = CodebenchApp(detected, CODER)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, view = await open_first_transcript(pilot)
+        for query, masked in (("masked view", True), ("original view", False)):
+            await pilot.press("ctrl+p")
+            await settle(pilot)
+            await type_text(pilot, query)
+            await settle(pilot)  # the palette's search runs in a worker: until it has gathered every hit
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.screen is screen and screen.anonymised is masked, query
+            assert ("[Person" in view.text) is masked

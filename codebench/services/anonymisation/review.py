@@ -175,7 +175,10 @@ def entities(
         counts = Counter(m.status for m in mentions)
         if status and not counts.get(status):
             continue
-        forms = Counter(" ".join(texts[m.document_id][m.start:m.end].split()) for m in mentions)
+        # Its names are those of the mentions still its own: a word rejected in every mention
+        # ("kjente" of "ante kjente", a tester's) is no longer one of them.
+        standing = [m for m in mentions if m.status != "rejected"] or mentions
+        forms = Counter(" ".join(texts[m.document_id][m.start:m.end].split()) for m in standing)
         shown = tuple(
             MentionView(m.id, m.document_id, names[m.document_id], m.start, m.end, m.status, m.detector, m.score,
                         texts[m.document_id][max(0, m.start - context):m.start].replace("\n", " "),
