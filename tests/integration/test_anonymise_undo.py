@@ -116,6 +116,12 @@ def test_auto_accept_with_nothing_at_its_threshold_accepts_nothing(detected: ser
     assert "suggested" in set(after_first.values()), "some suggestions stay open below the threshold"
     assert anonymisation.auto_accept(detected, coder=CODER) == 0
     assert statuses(detected) == after_first
+    # ... and leaves nothing to undo in front of the first: ctrl+z had "undone" the second
+    # --auto of a tester's script, an auto-accept of 0 mentions.
+    entry = services.undo(detected, CODER)
+    assert describe_operation(entry).startswith("auto-accept of ") and "of 0 mentions" not in describe_operation(entry)
+    services.redo(detected, CODER)
+    assert statuses(detected) == after_first
     # Deciding an entity without naming mentions still decides all of its open ones.
     person = next(e for e in anonymisation.entities(detected, with_mentions=True)
                   if any(m.status == "suggested" for m in e.mentions))

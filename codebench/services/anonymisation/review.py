@@ -287,6 +287,10 @@ def auto_accept(project: Project, *, threshold: float = DEFAULT_THRESHOLD, coder
         before = store.anonymisation.change_status("accepted", decided_by=coder or "auto", at=now,
                                                    mention_ids=[m for m, _, _ in rows], from_statuses=("suggested",))
         accepted = sum(len(ids) for ids in before.values())
+        if not accepted:
+            # Nothing to undo: an entry here would stand before the auto-accept that did accept
+            # (a second --auto after a detection that found nothing new; ctrl+z then undid nothing).
+            return 0
         store.audit.log("anonymise_auto", coder, {
             "threshold": threshold, "accepted": accepted, "entities": len({e for _, e, _ in rows}),
             "kinds": dict(Counter(k for _, _, k in rows)), "status": "accepted", "before": before})
