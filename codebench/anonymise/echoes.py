@@ -304,6 +304,9 @@ def corrected_sayings(text: str, dets: Sequence[Detection], stop: frozenset[str]
     def closeness(parts: list[str], name: str) -> float:
         """How like the name the words sound (0: not a saying of it)."""
         run = "".join(parts)
+        if (len(parts) == 1 and " " in name and parts[0] == name.split()[-1] and len(run) >= 3
+                and parts[0] not in stop and parts[0] not in NOT_NAMES):
+            return 100.0  # the surname alone, then the name in full: "så var det fjell eller solveig fjell"
         if (len(run) < 3 or not all(p.isalpha() for p in parts) or any(p in NOT_NAMES for p in parts)
                 or any(p in name.split() for p in parts)
                 # a clause after the name is no piece of it ("kari eh kari sa")

@@ -27,6 +27,8 @@ def _masked_words(original: str, masked: str) -> set[str]:
     ("det var veiledaren hans på nav vår øksnevad ho ringde meg ein dag", "vår øksnevad"),
     # a name's short last piece before an inverted "heter ho"
     ("kristoffer ringte mæ og masa trine rø heter ho", "rø"),
+    # a surname said alone, then corrected to the name in full
+    ("det var gjennom introduksjonsprogrammet og så var det fjell eller solveig fjell", "fjell"),
     # names of immigrant background the lists lacked (round 20: Kirkenes, Karasjok, Tromsø)
     ("så e det en eldre kar sergej som snakker nesten ikke norsk", "sergej"),
     ("anieska sier vi ho e på båten og tomek og så e det", "tomek"),
