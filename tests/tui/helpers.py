@@ -50,3 +50,13 @@ def messages(app) -> list[str]:
 
     review = next((s for s in app.screen_stack if isinstance(s, AnonymisationScreen)), None)
     return [n.message for n in app._notifications] + (review.said if review is not None else [])
+
+
+async def run_from_palette(pilot, query: str) -> None:
+    """Open the command palette, type ``query`` and run the first hit, as a user would."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await type_text(pilot, query)
+    await settle(pilot)  # the palette's search runs in a worker: until it has gathered every hit
+    await pilot.press("enter")
+    await settle(pilot)

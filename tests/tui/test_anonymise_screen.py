@@ -28,6 +28,7 @@ from codebench.tui.screens.kind_picker import KindPicker
 from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.widgets.transcript import TranscriptView
 from tests.conftest import TEMP_ROOT, copy_detected_sample
+from tests.tui.helpers import run_from_palette
 
 FIRST_DOC = "Intervju Kristine Holm runde 1"
 KRISTINE = "Kristine Holm"  # the informant of FIRST_DOC: a form of one person entity
@@ -968,11 +969,6 @@ async def test_the_palette_switches_the_transcript_to_the_masked_view_and_back(d
     async with app.run_test(size=(80, 24)) as pilot:
         screen, view = await open_first_transcript(pilot)
         for query, masked in (("masked view", True), ("original view", False)):
-            await pilot.press("ctrl+p")
-            await settle(pilot)
-            await type_text(pilot, query)
-            await settle(pilot)  # the palette's search runs in a worker: until it has gathered every hit
-            await pilot.press("enter")
-            await settle(pilot)
+            await run_from_palette(pilot, query)
             assert app.screen is screen and screen.anonymised is masked, query
             assert ("[Person" in view.text) is masked

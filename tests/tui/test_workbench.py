@@ -11,7 +11,7 @@ from codebench.tui.screens.picker import CodePicker
 from codebench.tui.screens.project import ProjectScreen
 from codebench.tui.screens.quotes import QuotesScreen
 from codebench.tui.widgets.transcript import TranscriptView
-from tests.tui.helpers import settle, type_text
+from tests.tui.helpers import run_from_palette, settle, type_text
 
 FIRST_DOC = "Intervju Kristine Holm runde 1"
 
@@ -297,12 +297,7 @@ async def test_command_palette_reaches_the_actions(sample_copy):
         await settle(pilot)
         for query, screen_type in (("Adjudicate ingrid", AdjudicationScreen), ("Quotes of god mentor", QuotesScreen),
                                    ("Open Intervju Kristine Holm runde 2", DocumentScreen)):
-            await pilot.press("ctrl+p")
-            await settle(pilot)
-            await type_text(pilot, query)
-            await settle(pilot)  # the palette's search runs in a worker: until it has gathered every hit
-            await pilot.press("enter")
-            await settle(pilot)
+            await run_from_palette(pilot, query)
             await app.workers.wait_for_complete()
             assert isinstance(app.screen, screen_type), query
             app.pop_screen()

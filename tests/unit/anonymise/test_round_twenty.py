@@ -11,12 +11,7 @@ import pytest
 from codebench.anonymise.gazetteer import weather_here
 from codebench.anonymise.linking import link
 from codebench.anonymise.pipeline import anonymise_text, detect_texts
-
-
-def _masked_words(original: str, masked: str) -> set[str]:
-    """The words of ``original`` that the masked text no longer holds (a pseudonym took them)."""
-    left = set(re.findall(r"[^\W\d_]+", re.sub(r"\[[^\]]+\]", " ", masked)))
-    return {w for w in re.findall(r"[^\W\d_]+", original) if w not in left}
+from tests.unit.anonymise.test_round_nineteen import _masked_words
 
 
 @pytest.mark.parametrize("text, name", [
